@@ -1,0 +1,5 @@
+"""Allow ``python -m pmqa_cli``."""
+
+from pmqa_cli.cli import main
+
+main()

@@ -1,0 +1,21 @@
+"""The one exception family that stops a run. Everything else is a finding (see findings.py)."""
+
+from __future__ import annotations
+
+__all__ = ["OutputError", "PmqaError", "UsageError"]
+
+
+class PmqaError(Exception):
+    """Something that stops a command; the CLI prints its message (no traceback) and exits 1."""
+
+    exit_code = 1
+
+
+class UsageError(PmqaError):
+    """The command was asked for something it cannot do (exit code 2)."""
+
+    exit_code = 2
+
+
+class OutputError(PmqaError):
+    """An output file could not be written; nothing half-written is left behind."""

@@ -1,0 +1,407 @@
+"""Findings: every problem with a submission, as data.
+
+A :class:`Finding` has a stable code, a severity, where it is (file, sheet, cell, item id) and a
+Thai and an English message that say what is wrong and how to fix it. The catalogue below is the
+single source of those codes; docs/findings.md documents each one (a test keeps them in step).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass, replace
+from enum import Enum
+from typing import Any
+
+__all__ = [
+    "CATALOGUE",
+    "Code",
+    "Finding",
+    "Severity",
+    "count_by_severity",
+    "has_errors",
+    "make_finding",
+]
+
+
+class Severity(str, Enum):
+    """An error makes a submission's score unreliable; a warning is worth a look."""
+
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Code:
+    """A finding code: its severity and message templates (``str.format`` fields)."""
+
+    code: str
+    severity: Severity
+    th: str
+    en: str
+
+
+def _c(code: str, severity: str, th: str, en: str) -> tuple[str, Code]:
+    return code, Code(code, Severity(severity), th, en)
+
+
+CATALOGUE: Mapping[str, Code] = dict(
+    [
+        # --- the file itself -----------------------------------------------------------------
+        _c(
+            "file-not-found",
+            "error",
+            "ไม่พบไฟล์ {path} ตรวจสอบชื่อและตำแหน่งไฟล์",
+            "The file {path} does not exist; check its name and folder.",
+        ),
+        _c(
+            "file-empty",
+            "error",
+            "ไฟล์ว่างเปล่า (0 ไบต์) ส่งไฟล์ที่บันทึกจาก Excel ใหม่อีกครั้ง",
+            "The file is empty (0 bytes); save it again from Excel and resend it.",
+        ),
+        _c(
+            "file-legacy-xls",
+            "error",
+            "ไฟล์เป็นรูปแบบ Excel รุ่นเก่า (.xls) เปิดใน Excel แล้วเลือก บันทึกเป็น > สมุดงาน Excel (.xlsx)",
+            "The file is a legacy Excel workbook (.xls); open it and Save As an Excel Workbook (.xlsx).",
+        ),
+        _c(
+            "file-encrypted",
+            "error",
+            "ไฟล์ถูกตั้งรหัสผ่าน นำรหัสผ่านออก (ไฟล์ > ข้อมูล > ป้องกันสมุดงาน) แล้วบันทึกใหม่",
+            "The workbook is password-protected; remove the password (File > Info > Protect "
+            "Workbook) and save it again.",
+        ),
+        _c(
+            "file-csv",
+            "error",
+            "ไฟล์เป็นข้อความ CSV ที่ตั้งชื่อเป็น .xlsx ให้กรอกข้อมูลในแบบฟอร์ม Excel ที่ได้รับแล้วบันทึกเป็น .xlsx",
+            "The file is CSV text named .xlsx; fill in the Excel template you were sent and save "
+            "it as .xlsx.",
+        ),
+        _c(
+            "file-not-workbook",
+            "error",
+            "ไฟล์ไม่ใช่สมุดงาน Excel (.xlsx) ส่งแบบฟอร์ม Excel ที่กรอกแล้ว",
+            "The file is not an Excel workbook (.xlsx); send the filled-in Excel template.",
+        ),
+        _c(
+            "file-corrupt",
+            "error",
+            "ไฟล์เสียหายหรือไม่สมบูรณ์ ({detail}) เปิดไฟล์ต้นฉบับใน Excel แล้วบันทึกและส่งใหม่",
+            "The file is damaged or incomplete ({detail}); open the original in Excel, save it "
+            "again and resend it.",
+        ),
+        _c(
+            "file-too-large",
+            "error",
+            "ไฟล์มีขนาด {size} ซึ่งเกินขีดจำกัด {limit} ลบข้อมูลหรือรูปภาพที่ไม่เกี่ยวข้องออกแล้วบันทึกใหม่",
+            "The file is {size}, over the {limit} limit; remove unrelated data or pictures and "
+            "save it again.",
+        ),
+        _c(
+            "file-zip-bomb",
+            "error",
+            "ไฟล์บีบอัดผิดปกติ ({detail}) จึงไม่ถูกอ่านเพื่อความปลอดภัย บันทึกแบบฟอร์มใหม่จาก Excel",
+            "The file's compression is abnormal ({detail}), so it was not read for safety; save "
+            "the template again from Excel.",
+        ),
+        _c(
+            "file-unsafe-xml",
+            "error",
+            "ไฟล์มีโครงสร้าง XML ที่ไม่ปลอดภัย (DTD/entity) จึงไม่ถูกอ่าน บันทึกแบบฟอร์มใหม่จาก Excel",
+            "The file contains unsafe XML (a DTD or entities) and was not read; save the "
+            "template again from Excel.",
+        ),
+        _c(
+            "file-macro",
+            "warning",
+            "ไฟล์มีแมโคร (.xlsm) ระบบอ่านเฉพาะค่าและไม่เรียกใช้แมโคร ควรบันทึกเป็น .xlsx",
+            "The workbook contains macros (.xlsm); only values were read and no macro was run. "
+            "Save it as .xlsx.",
+        ),
+        _c(
+            "file-unreadable",
+            "error",
+            "อ่านไฟล์ไม่สำเร็จ ({detail}) บันทึกแบบฟอร์มใหม่จาก Excel แล้วส่งอีกครั้ง",
+            "The file could not be read ({detail}); save the template again from Excel and resend.",
+        ),
+        # --- sheets and layout --------------------------------------------------------------
+        _c(
+            "sheet-missing",
+            "error",
+            "ไม่พบแผ่นงาน '{sheet}' ใช้แบบฟอร์มฉบับที่ได้รับโดยไม่เปลี่ยนชื่อหรือลบแผ่นงาน",
+            "The sheet '{sheet}' is missing; use the template as sent, without renaming or "
+            "deleting sheets.",
+        ),
+        _c(
+            "header-missing",
+            "error",
+            "ไม่พบหัวคอลัมน์ '{header}' ในแผ่นงาน '{sheet}' คืนหัวคอลัมน์ตามแบบฟอร์ม",
+            "The column header '{header}' is missing from sheet '{sheet}'; restore the "
+            "template's header.",
+        ),
+        _c(
+            "sheet-too-large",
+            "warning",
+            "แผ่นงาน '{sheet}' มีข้อมูลเกิน {limit} แถวหรือคอลัมน์ ส่วนที่เกินไม่ถูกอ่าน ลบแถวที่ไม่ใช้ออก",
+            "Sheet '{sheet}' holds more than {limit} rows or columns; the rest was not read. "
+            "Delete the unused rows.",
+        ),
+        _c(
+            "rubric-mismatch",
+            "error",
+            "แบบฟอร์มนี้สร้างจากเกณฑ์ '{found}' ไม่ใช่ '{expected}' ขอแบบฟอร์มปีปัจจุบันแล้วกรอกใหม่",
+            "This workbook was made from rubric '{found}', not '{expected}'; get the current "
+            "template and fill it in again.",
+        ),
+        _c(
+            "rubric-version-mismatch",
+            "warning",
+            "แบบฟอร์มนี้สร้างจากเกณฑ์ฉบับ {found} ขณะที่ใช้ฉบับ {expected} ตรวจสอบว่ารายการตรงกัน",
+            "This workbook was made from rubric version {found}, scored with {expected}; check "
+            "the items still match.",
+        ),
+        _c(
+            "rubric-unknown",
+            "warning",
+            "ไม่พบข้อมูลเกณฑ์ที่ใช้สร้างแบบฟอร์ม (แผ่นงานซ่อน '{sheet}') ใช้แบบฟอร์มที่ได้รับจาก สพฐ.",
+            "The workbook does not say which rubric it was made from (hidden sheet '{sheet}'); "
+            "use the template OBEC sent.",
+        ),
+        # --- items --------------------------------------------------------------------------
+        _c(
+            "item-unknown",
+            "warning",
+            "รหัสรายการ '{item}' ไม่มีในเกณฑ์ ค่าที่กรอกในแถวนี้ไม่ถูกนำไปคิดคะแนน ตรวจสอบรหัสให้ตรงกับแบบฟอร์ม",
+            "The item id '{item}' is not in the rubric, so this row is not scored; check the id "
+            "against the template.",
+        ),
+        _c(
+            "item-duplicate",
+            "error",
+            "รหัสรายการ '{item}' ซ้ำกัน (พบครั้งแรกที่ {first}) ลบแถวที่ซ้ำออก ระบบใช้ค่าแถวแรก",
+            "The item id '{item}' appears twice (first at {first}); delete the duplicate row. "
+            "The first row was used.",
+        ),
+        _c(
+            "item-missing",
+            "error",
+            "ไม่พบแถวของรายการ '{item}' ในแผ่นงาน '{sheet}' คืนแถวตามแบบฟอร์มแล้วกรอกคำตอบ",
+            "The row for item '{item}' is missing from sheet '{sheet}'; restore it from the "
+            "template and answer it.",
+        ),
+        _c(
+            "answer-missing",
+            "error",
+            "ยังไม่ได้ตอบรายการ '{item}' (นับเป็น 0 คะแนน) กรอกคำตอบในช่องนี้",
+            "Item '{item}' has no answer and scores zero; fill in this cell.",
+        ),
+        _c(
+            "answer-invalid",
+            "error",
+            "คำตอบ '{value}' ของรายการ '{item}' อ่านไม่ได้ เลือก ผ่าน หรือ ไม่ผ่าน จากรายการ",
+            "The answer '{value}' for item '{item}' is not recognised; choose ผ่าน (met) or "
+            "ไม่ผ่าน (not met) from the list.",
+        ),
+        _c(
+            "value-not-number",
+            "error",
+            "ค่า '{value}' ของตัวชี้วัด '{item}' ไม่ใช่ตัวเลข กรอกเป็นตัวเลขเท่านั้น (หน่วย: {unit})",
+            "The value '{value}' for indicator '{item}' is not a number; enter a number only "
+            "(unit: {unit}).",
+        ),
+        _c(
+            "value-out-of-range",
+            "error",
+            "ค่า {value} ของตัวชี้วัด '{item}' อยู่นอกช่วงที่ยอมรับ ({low} ถึง {high}) ตรวจสอบค่าและหน่วย",
+            "The value {value} for indicator '{item}' is outside the valid range {low} to "
+            "{high}; check the value and its unit.",
+        ),
+        _c(
+            "value-percent-over-100",
+            "error",
+            "ค่าร้อยละ {value} ของตัวชี้วัด '{item}' เกิน 100 กรอกเป็นร้อยละ เช่น 85 หรือ 85%",
+            "The percentage {value} for indicator '{item}' is above 100; enter a percentage "
+            "such as 85 or 85%.",
+        ),
+        _c(
+            "value-not-whole",
+            "error",
+            "ตัวชี้วัด '{item}' ต้องเป็นจำนวนขั้นตอนที่ทำสำเร็จ 0-5 (จำนวนเต็ม) ไม่ใช่ {value}",
+            "Indicator '{item}' takes the number of steps completed, a whole number 0-5, "
+            "not {value}.",
+        ),
+        _c(
+            "value-na-not-allowed",
+            "error",
+            "ตัวชี้วัด '{item}' ไม่อนุญาตให้ระบุ 'ไม่เกี่ยวข้อง' กรอกผลการดำเนินงาน",
+            "Indicator '{item}' cannot be marked not applicable; enter its result.",
+        ),
+        _c(
+            "value-and-na",
+            "error",
+            "ตัวชี้วัด '{item}' มีทั้งผลการดำเนินงานและเครื่องหมาย 'ไม่เกี่ยวข้อง' ลบอย่างใดอย่างหนึ่ง "
+            "(ระบบใช้ผลการดำเนินงาน)",
+            "Indicator '{item}' has both a result and a not-applicable mark; clear one of them "
+            "(the result was used).",
+        ),
+        _c(
+            "formula-no-value",
+            "error",
+            "เซลล์มีสูตรแต่ไม่มีค่าที่คำนวณไว้ เปิดไฟล์ใน Excel ให้คำนวณแล้วบันทึกใหม่ หรือพิมพ์ค่าแทนสูตร",
+            "The cell holds a formula with no calculated value; open the file in Excel so it "
+            "recalculates and save again, or type the value instead.",
+        ),
+        _c(
+            "cell-error",
+            "error",
+            "เซลล์มีค่าความผิดพลาด {value} แก้สูตรหรือพิมพ์ค่าที่ถูกต้อง",
+            "The cell holds the error {value}; fix the formula or type the correct value.",
+        ),
+        _c(
+            "text-too-long",
+            "warning",
+            "ข้อความในเซลล์ยาว {length} ตัวอักษร เกินขีดจำกัด {limit} ระบบอ่านเพียงส่วนต้น ย่อข้อความหรือใส่ลิงก์แทน",
+            "The cell's text is {length} characters, over the {limit} limit; only the start "
+            "was read. Shorten it or give a link.",
+        ),
+        # --- the office ---------------------------------------------------------------------
+        _c(
+            "office-code-missing",
+            "error",
+            "ไม่ได้กรอกรหัสหน่วยงาน กรอกรหัสตามทะเบียนหน่วยงานที่ สพฐ. แจ้ง",
+            "The office code is missing; enter the code from OBEC's office registry.",
+        ),
+        _c(
+            "office-code-unknown",
+            "error",
+            "รหัสหน่วยงาน '{value}' ไม่มีในทะเบียนหน่วยงาน ตรวจสอบรหัสกับทะเบียนที่ สพฐ. แจ้ง",
+            "The office code '{value}' is not in the registry; check it against OBEC's registry.",
+        ),
+        _c(
+            "office-type-missing",
+            "error",
+            "ไม่ได้ระบุประเภทหน่วยงาน เลือก สพป. หรือ สพม. จากรายการ",
+            "The office type is missing; choose สพป. (primary) or สพม. (secondary) from the list.",
+        ),
+        _c(
+            "office-type-unknown",
+            "error",
+            "ประเภทหน่วยงาน '{value}' ไม่ถูกต้อง เลือก สพป. หรือ สพม. จากรายการ",
+            "The office type '{value}' is not recognised; choose สพป. (primary) or สพม. "
+            "(secondary) from the list.",
+        ),
+        _c(
+            "office-type-mismatch",
+            "error",
+            "ประเภทหน่วยงาน '{value}' ไม่ตรงกับทะเบียน ({expected}) แก้ให้ตรงกับทะเบียน (ระบบใช้ค่าตามทะเบียน)",
+            "The office type '{value}' disagrees with the registry ({expected}); correct it "
+            "(the registry's type was used).",
+        ),
+        _c(
+            "date-invalid",
+            "warning",
+            "วันที่ '{value}' อ่านไม่ได้ กรอกวันที่ เช่น 15/08/2567",
+            "The date '{value}' could not be read; enter a date such as 15/08/2567.",
+        ),
+        # --- evidence and tiers ---------------------------------------------------------------
+        _c(
+            "evidence-missing",
+            "warning",
+            "รายการ '{item}' ไม่มีหลักฐานอ้างอิง ใส่ลิงก์หรือชื่อเอกสารหลักฐาน",
+            "Item '{item}' has no evidence; give a link or the name of the supporting document.",
+        ),
+        _c(
+            "tier-gated",
+            "warning",
+            "ประเด็น '{item}' ระดับ{tier}ผ่าน แต่ระดับก่อนหน้ายังไม่ครบ คะแนนระดับนี้จึงยังไม่นับ "
+            "ทำเกณฑ์ระดับก่อนหน้าให้ครบ",
+            "Issue '{item}': the {tier_en} tier is met but a lower tier is incomplete, so its "
+            "points do not count yet; complete the lower tier first.",
+        ),
+        # --- a batch ------------------------------------------------------------------------
+        _c(
+            "office-duplicate",
+            "error",
+            "หน่วยงาน '{value}' ส่งมา {count} ไฟล์ ระบบใช้ไฟล์ที่แก้ไขล่าสุด ({chosen}) ยืนยันไฟล์ที่ถูกต้องและลบไฟล์อื่น",
+            "Office '{value}' sent {count} files; the most recently modified ({chosen}) was "
+            "scored. Confirm the right one and remove the others.",
+        ),
+    ]
+)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem: what, where, and how to fix it, in Thai and English."""
+
+    code: str
+    severity: Severity
+    message_th: str
+    message_en: str
+    file: str | None = None
+    sheet: str | None = None
+    cell: str | None = None
+    item_id: str | None = None
+
+    def at(
+        self,
+        *,
+        file: str | None = None,
+        sheet: str | None = None,
+        cell: str | None = None,
+    ) -> Finding:
+        """A copy with the given location fields filled in; the others are kept."""
+        return replace(
+            self,
+            file=file if file is not None else self.file,
+            sheet=sheet if sheet is not None else self.sheet,
+            cell=cell if cell is not None else self.cell,
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON form documented in docs/json-output.md."""
+        data = asdict(self)
+        data["severity"] = self.severity.value
+        return data
+
+
+def make_finding(
+    code: str,
+    *,
+    file: str | None = None,
+    sheet: str | None = None,
+    cell: str | None = None,
+    item_id: str | None = None,
+    **params: Any,
+) -> Finding:
+    """Build a finding from the catalogue; ``params`` fill the message templates."""
+    entry = CATALOGUE[code]
+    fields = {"item": item_id or "", "sheet": sheet or "", **params}
+    return Finding(
+        code=code,
+        severity=entry.severity,
+        message_th=entry.th.format(**fields),
+        message_en=entry.en.format(**fields),
+        file=file,
+        sheet=sheet,
+        cell=cell,
+        item_id=item_id,
+    )
+
+
+def has_errors(findings: Iterable[Finding]) -> bool:
+    """Whether any finding is an error."""
+    return any(f.severity is Severity.ERROR for f in findings)
+
+
+def count_by_severity(findings: Iterable[Finding]) -> tuple[int, int]:
+    """(errors, warnings)."""
+    errors = warnings = 0
+    for f in findings:
+        if f.severity is Severity.ERROR:
+            errors += 1
+        else:
+            warnings += 1
+    return errors, warnings

@@ -1,0 +1,528 @@
+"""Rubric files: what is assessed and how it is scored, loaded and checked from YAML.
+
+A rubric is data. Everything about the 8 issues and 12 indicators of a fiscal year lives in a
+YAML file (see docs/rubric-format.md); this module only knows the *shape* of such a file and the
+rules that keep it scoreable. Loading never raises a bare traceback at a user: every problem is
+gathered into a :class:`RubricError` with the YAML path where it sits.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from enum import Enum
+from itertools import pairwise
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from pmqa_cli.errors import PmqaError
+
+__all__ = [
+    "DEFAULT_RUBRIC_ID",
+    "Band",
+    "Criterion",
+    "Direction",
+    "Indicator",
+    "Issue",
+    "Method",
+    "OfficeType",
+    "PartWeights",
+    "Rubric",
+    "RubricError",
+    "RubricProblem",
+    "Scoring",
+    "Tier",
+    "TierDefault",
+    "check_rubric",
+    "default_rubric_path",
+    "load_rubric",
+    "shipped_rubrics",
+]
+
+DEFAULT_RUBRIC_ID = "obec-esao-2567"
+
+CATEGORIES = (1, 2, 3, 4, 5, 6)
+DIMENSIONS = ("7.1", "7.2", "7.3", "7.4", "7.5", "7.6")
+
+
+class OfficeType(str, Enum):
+    """The two kinds of Educational Service Area Office."""
+
+    PRIMARY = "primary"  # สพป.
+    SECONDARY = "secondary"  # สพม.
+
+    @property
+    def abbrev_th(self) -> str:
+        """The Thai abbreviation used on every document (สพป. / สพม.)."""
+        return "สพป." if self is OfficeType.PRIMARY else "สพม."
+
+
+class Direction(str, Enum):
+    """Whether a larger indicator value is better or worse."""
+
+    HIGHER = "higher"
+    LOWER = "lower"
+
+
+class Method(str, Enum):
+    """How an indicator's value becomes a score."""
+
+    INTERPOLATE = "interpolate"
+    STEPS = "steps"
+    PASS_FAIL = "pass_fail"
+
+
+class _Model(BaseModel):
+    # Unknown keys are typos in a hand-edited file: refuse them rather than ignore them.
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Criterion(_Model):
+    """One checklist item of a tier: met or not met."""
+
+    id: str = Field(min_length=1)
+    text_th: str = Field(min_length=1)
+    text_en: str = ""
+    evidence_required: bool = False
+
+
+class TierDefault(_Model):
+    """A tier as the scoring section defines it: its name and default points."""
+
+    id: str = Field(min_length=1)
+    title_th: str = Field(min_length=1)
+    title_en: str = Field(min_length=1)
+    points: float = Field(gt=0)
+
+
+class Tier(_Model):
+    """One tier of an issue (Basic, Advance or Significance) with its criteria."""
+
+    id: str = Field(min_length=1)
+    points: float | None = Field(default=None, gt=0)
+    criteria: list[Criterion] = Field(min_length=1)
+
+
+class Issue(_Model):
+    """A PMQA 4.0 issue (ประเด็น) in one of categories 1-6."""
+
+    id: str = Field(min_length=1)
+    category: int = Field(ge=1, le=6)
+    title_th: str = Field(min_length=1)
+    title_en: str = Field(min_length=1)
+    weight: float = Field(gt=0)
+    tiers: list[Tier] = Field(min_length=1)
+
+
+class Indicator(_Model):
+    """A category 7 outcome indicator (ตัวชี้วัด)."""
+
+    id: str = Field(min_length=1)
+    dimension: Literal["7.1", "7.2", "7.3", "7.4", "7.5", "7.6"]
+    title_th: str = Field(min_length=1)
+    title_en: str = Field(min_length=1)
+    unit: str = Field(min_length=1)
+    direction: Direction = Direction.HIGHER
+    method: Method = Method.INTERPOLATE
+    thresholds: list[float] | None = None
+    steps: list[str] | None = None
+    weight: float = Field(gt=0)
+    applies_to: Literal["primary", "secondary", "both"] = "both"
+    valid_min: float | None = None
+    valid_max: float | None = None
+    na_allowed: bool = False
+    evidence_required: bool = False
+    source_th: str = ""
+
+    @model_validator(mode="after")
+    def _check_method(self) -> Indicator:
+        if self.method is Method.INTERPOLATE:
+            if self.thresholds is None or len(self.thresholds) != 5:
+                raise ValueError("thresholds: an interpolate indicator needs 5 thresholds")
+            pairs = list(pairwise(self.thresholds))
+            if self.direction is Direction.HIGHER and any(a >= b for a, b in pairs):
+                raise ValueError(
+                    "thresholds: must increase strictly for a higher-is-better indicator"
+                )
+            if self.direction is Direction.LOWER and any(a <= b for a, b in pairs):
+                raise ValueError(
+                    "thresholds: must decrease strictly for a lower-is-better indicator"
+                )
+        elif self.thresholds is not None:
+            raise ValueError(f"thresholds: not used by the {self.method.value} method; remove them")
+        if self.method is not Method.STEPS and self.steps is not None:
+            raise ValueError("steps: only a steps indicator lists steps")
+        if self.method is Method.STEPS and self.steps is not None and len(self.steps) != 5:
+            raise ValueError("steps: a steps indicator lists exactly 5 steps")
+        if (
+            self.valid_min is not None
+            and self.valid_max is not None
+            and self.valid_min >= self.valid_max
+        ):
+            raise ValueError("valid_min: must be below valid_max")
+        return self
+
+    def applies(self, office_type: OfficeType | None) -> bool:
+        """Whether this indicator is assessed for an office of the given type.
+
+        An office of unknown type is assessed on every indicator, so nothing silently drops out.
+        """
+        return office_type is None or self.applies_to in ("both", office_type.value)
+
+    @property
+    def value_range(self) -> tuple[float | None, float | None]:
+        """The range a reported value must fall in (steps: 0-5, pass_fail: 0-1)."""
+        if self.method is Method.STEPS:
+            return (0.0, 5.0)
+        if self.method is Method.PASS_FAIL:
+            return (0.0, 1.0)
+        return (self.valid_min, self.valid_max)
+
+
+class Band(_Model):
+    """A labelled range that starts at ``min`` and runs to the next band's ``min``."""
+
+    min: float
+    label_th: str = Field(min_length=1)
+    label_en: str = Field(min_length=1)
+
+
+class PartWeights(_Model):
+    """How the two parts combine into the overall score."""
+
+    pmqa: float = Field(default=55, gt=0)
+    results: float = Field(default=45, gt=0)
+
+
+class Scoring(_Model):
+    """The numbers every score is built from."""
+
+    decimals: int = Field(default=4, ge=0, le=10)
+    level_scores: list[float] = Field(default=[100, 200, 300, 400, 500], min_length=5, max_length=5)
+    tiers: list[TierDefault] = Field(min_length=1)
+    part_weights: PartWeights = PartWeights()
+    below_first_tier_th: str = "ยังไม่ผ่านระดับพื้นฐาน"
+    below_first_tier_en: str = "Below Basic"
+    pmqa_status_bands: list[Band] = Field(min_length=1)
+    overall_bands: list[Band] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _check_levels(self) -> Scoring:
+        if any(a >= b for a, b in pairwise(self.level_scores)):
+            raise ValueError("level_scores: must increase strictly")
+        if self.level_scores[0] <= 0:
+            raise ValueError("level_scores: must be positive")
+        for name in ("pmqa_status_bands", "overall_bands"):
+            bands: list[Band] = getattr(self, name)
+            if any(a.min >= b.min for a, b in pairwise(bands)):
+                raise ValueError(f"{name}: band edges (min) must increase strictly")
+            if bands[0].min > 0:
+                raise ValueError(f"{name}: the first band must start at 0 or below")
+        return self
+
+    @property
+    def max_score(self) -> float:
+        """The top score of any item (level 5)."""
+        return self.level_scores[-1]
+
+
+class Rubric(_Model):
+    """A whole rubric: identity, the issues of categories 1-6 and the indicators of category 7."""
+
+    id: str = Field(min_length=1)
+    fiscal_year: int = Field(ge=2500, le=2700)
+    version: str = Field(min_length=1)
+    title_th: str = Field(min_length=1)
+    title_en: str = Field(min_length=1)
+    contact_th: str = ""
+    source_note: str = ""
+    scoring: Scoring
+    issues: list[Issue] = Field(min_length=1)
+    indicators: list[Indicator] = Field(min_length=1)
+    # Set by load_rubric from the file's bytes, so a submission can be matched to its rubric.
+    sha256: str = ""
+
+    def tier_default(self, tier_id: str) -> TierDefault:
+        """The scoring section's definition of a tier."""
+        for tier in self.scoring.tiers:
+            if tier.id == tier_id:
+                return tier
+        raise KeyError(tier_id)
+
+    def tier_points(self, tier: Tier) -> float:
+        """Points of a tier: its own ``points`` or the scoring section's default."""
+        return tier.points if tier.points is not None else self.tier_default(tier.id).points
+
+    def issue_max(self, issue: Issue) -> float:
+        """The most an issue can score (the sum of its tiers' points)."""
+        return sum(self.tier_points(t) for t in issue.tiers)
+
+    def criteria(self) -> Iterator[tuple[Issue, Tier, Criterion]]:
+        """Every criterion, in rubric order, with its issue and tier."""
+        for issue in self.issues:
+            for tier in issue.tiers:
+                for criterion in tier.criteria:
+                    yield issue, tier, criterion
+
+    def indicator(self, indicator_id: str) -> Indicator:
+        """Look an indicator up by id."""
+        for ind in self.indicators:
+            if ind.id == indicator_id:
+                return ind
+        raise KeyError(indicator_id)
+
+
+@dataclass(frozen=True)
+class RubricProblem:
+    """One thing wrong with a rubric file, at a YAML path such as ``indicators[4].thresholds``."""
+
+    path: str
+    message: str
+    severity: Literal["error", "warning"] = "error"
+
+    def __str__(self) -> str:
+        where = f"{self.path}: " if self.path else ""
+        return f"{where}{self.message}"
+
+
+class RubricError(PmqaError):
+    """A rubric file that cannot be used; ``problems`` lists every reason."""
+
+    def __init__(self, source: str, problems: Sequence[RubricProblem]) -> None:
+        self.source = source
+        self.problems = list(problems)
+        lines = "\n".join(f"  - {p}" for p in self.problems)
+        super().__init__(f"The rubric {source} has {len(self.problems)} problem(s):\n{lines}")
+
+
+def _yaml_path(loc: Iterable[int | str]) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+def _pydantic_problems(exc: ValidationError) -> list[RubricProblem]:
+    problems = []
+    for err in exc.errors():
+        loc = [p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-"))]
+        message = str(err["msg"])
+        if message.startswith("Value error, "):
+            message = message[len("Value error, ") :]
+        path = _yaml_path(loc)
+        # Our validators name the field they complain about ("thresholds: ..."): attach it.
+        head, sep, rest = message.partition(": ")
+        if sep and head.isidentifier() and " " not in head:
+            path = f"{path}.{head}" if path else head
+            message = rest
+        if err["type"] == "missing":
+            message = "required field is missing"
+        elif err["type"] == "extra_forbidden":
+            message = "unknown field (a typo?); see docs/rubric-format.md for the fields allowed"
+        problems.append(RubricProblem(path, message))
+    return problems
+
+
+def _as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _duplicate_problems(raw: dict[str, Any]) -> list[RubricProblem]:
+    """Ids must be unique across a rubric: they key rows in every workbook and every result.
+
+    Checked on the raw data, so duplicates are reported even when other fields are broken.
+    """
+    seen: dict[str, str] = {}
+    problems: list[RubricProblem] = []
+
+    def claim(value: Any, path: str) -> None:
+        if not isinstance(value, str) or not value:
+            return
+        if value in seen:
+            problems.append(RubricProblem(path, f"duplicate id '{value}' (first at {seen[value]})"))
+        else:
+            seen[value] = path
+
+    for i, issue in enumerate(_as_list(raw.get("issues"))):
+        if not isinstance(issue, dict):
+            continue
+        claim(issue.get("id"), f"issues[{i}].id")
+        tier_ids: Counter[Any] = Counter()
+        for j, tier in enumerate(_as_list(issue.get("tiers"))):
+            if not isinstance(tier, dict):
+                continue
+            tier_ids[tier.get("id")] += 1
+            if tier_ids[tier.get("id")] > 1:
+                problems.append(
+                    RubricProblem(f"issues[{i}].tiers[{j}].id", "a tier appears twice in an issue")
+                )
+            for k, criterion in enumerate(_as_list(tier.get("criteria"))):
+                if isinstance(criterion, dict):
+                    claim(criterion.get("id"), f"issues[{i}].tiers[{j}].criteria[{k}].id")
+    for i, ind in enumerate(_as_list(raw.get("indicators"))):
+        if isinstance(ind, dict):
+            claim(ind.get("id"), f"indicators[{i}].id")
+    return problems
+
+
+def _semantic_problems(rubric: Rubric) -> list[RubricProblem]:
+    """Rules that need the whole, well-typed rubric."""
+    problems: list[RubricProblem] = []
+    scoring = rubric.scoring
+    tier_order = [t.id for t in scoring.tiers]
+    for i, issue in enumerate(rubric.issues):
+        positions = []
+        for j, tier in enumerate(issue.tiers):
+            if tier.id not in tier_order:
+                problems.append(
+                    RubricProblem(
+                        f"issues[{i}].tiers[{j}].id",
+                        f"unknown tier '{tier.id}'; scoring.tiers defines {', '.join(tier_order)}",
+                    )
+                )
+            else:
+                positions.append(tier_order.index(tier.id))
+        if positions != sorted(positions):
+            problems.append(
+                RubricProblem(
+                    f"issues[{i}].tiers",
+                    f"tiers must be in the order {', '.join(tier_order)}",
+                )
+            )
+        if positions and positions[0] != 0:
+            problems.append(
+                RubricProblem(f"issues[{i}].tiers", f"the first tier must be '{tier_order[0]}'")
+            )
+    top = scoring.max_score
+    for i, ind in enumerate(rubric.indicators):
+        low, high = ind.value_range
+        if ind.thresholds and ind.method is Method.INTERPOLATE:
+            for edge, name in ((low, "valid_min"), (high, "valid_max")):
+                if edge is None:
+                    continue
+                outside = [
+                    t for t in ind.thresholds if (t < edge if name == "valid_min" else t > edge)
+                ]
+                if outside:
+                    problems.append(
+                        RubricProblem(
+                            f"indicators[{i}].thresholds",
+                            f"threshold {outside[0]:g} lies outside {name} {edge:g}",
+                        )
+                    )
+    for i, issue in enumerate(rubric.issues):
+        if not _unknown_tier(issue, tier_order) and rubric.issue_max(issue) > top:
+            problems.append(
+                RubricProblem(
+                    f"issues[{i}].tiers",
+                    f"tier points add up to {rubric.issue_max(issue):g}, above the top score "
+                    f"{top:g} (scoring.level_scores)",
+                )
+            )
+    present_categories = {issue.category for issue in rubric.issues}
+    for category in CATEGORIES:
+        if category not in present_categories:
+            problems.append(
+                RubricProblem("issues", f"category {category} has no issue", severity="warning")
+            )
+    present_dimensions = {ind.dimension for ind in rubric.indicators}
+    for dimension in DIMENSIONS:
+        if dimension not in present_dimensions:
+            problems.append(
+                RubricProblem(
+                    "indicators", f"dimension {dimension} has no indicator", severity="warning"
+                )
+            )
+    for office_type in OfficeType:
+        if not any(ind.applies(office_type) for ind in rubric.indicators):
+            problems.append(
+                RubricProblem(
+                    "indicators",
+                    f"no indicator applies to {office_type.value} offices; their category 7 "
+                    "score would be undefined",
+                )
+            )
+    return problems
+
+
+def _unknown_tier(issue: Issue, tier_order: list[str]) -> bool:
+    return any(t.id not in tier_order for t in issue.tiers)
+
+
+def check_rubric(data: Any, source: str = "<rubric>") -> tuple[Rubric | None, list[RubricProblem]]:
+    """Validate parsed YAML. Returns the rubric (None when it has errors) and every problem.
+
+    Warnings (a category or dimension with nothing in it) come back with a usable rubric.
+    """
+    if not isinstance(data, dict):
+        return None, [RubricProblem("", "the file must hold a mapping (key: value) at the top")]
+    problems = _duplicate_problems(data)
+    try:
+        rubric = Rubric.model_validate(data)
+    except ValidationError as exc:
+        return None, problems + _pydantic_problems(exc)
+    problems += _semantic_problems(rubric)
+    if any(p.severity == "error" for p in problems):
+        return None, problems
+    return rubric, problems
+
+
+def load_rubric(path: Path | str | None = None) -> tuple[Rubric, list[RubricProblem]]:
+    """Load and check a rubric file (the shipped default when ``path`` is None).
+
+    Returns the rubric and its warnings; raises :class:`RubricError` listing every error.
+    """
+    file = Path(path) if path is not None else default_rubric_path()
+    try:
+        raw = file.read_bytes()
+    except OSError as exc:
+        raise RubricError(
+            str(file), [RubricProblem("", f"cannot read the file: {exc.strerror}")]
+        ) from exc
+    try:
+        data = yaml.safe_load(raw.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        raise RubricError(str(file), [RubricProblem("", "the file is not UTF-8 text")]) from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        reason = getattr(exc, "problem", None) or str(exc)
+        raise RubricError(str(file), [RubricProblem(where, f"not valid YAML: {reason}")]) from None
+    rubric, problems = check_rubric(data, str(file))
+    if rubric is None:
+        raise RubricError(str(file), problems)
+    return rubric.model_copy(update={"sha256": hashlib.sha256(raw).hexdigest()}), problems
+
+
+def _rubric_dirs() -> list[Path]:
+    here = Path(__file__).resolve().parent
+    # Installed wheel: pmqa_cli/rubrics. Source checkout or editable install: ../rubrics.
+    return [d for d in (here / "rubrics", here.parent / "rubrics") if d.is_dir()]
+
+
+def shipped_rubrics() -> list[Path]:
+    """The rubric files that ship with pmqa."""
+    for directory in _rubric_dirs():
+        files = sorted(directory.glob("*.yaml"))
+        if files:
+            return files
+    return []
+
+
+def default_rubric_path() -> Path:
+    """The shipped rubric used when no ``--rubric`` is given."""
+    for file in shipped_rubrics():
+        if file.stem == DEFAULT_RUBRIC_ID:
+            return file
+    raise RubricError(
+        DEFAULT_RUBRIC_ID,
+        [RubricProblem("", "the shipped rubric is missing from this installation; reinstall pmqa")],
+    )
