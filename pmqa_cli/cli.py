@@ -11,12 +11,16 @@ import functools
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
 from pmqa_cli import __version__
 from pmqa_cli.errors import PmqaError
+
+if TYPE_CHECKING:
+    from pmqa_cli.registry import Registry
+    from pmqa_cli.rubric import Rubric
 
 __all__ = ["app", "main"]
 
@@ -141,6 +145,182 @@ def rubric_show(
 
     rubric, _ = load_rubric(file)
     render.rubric_tree(rubric)
+
+
+RegistryOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--registry",
+        help="Registry of offices (CSV or XLSX: code, name, type, province, region).",
+        dir_okay=False,
+    ),
+]
+JsonFlag = Annotated[
+    bool, typer.Option("--json", help="Print one JSON object (docs/json-output.md) instead.")
+]
+
+
+def _rubric(path: Path | None) -> Rubric:
+    from pmqa_cli.rubric import load_rubric
+
+    return load_rubric(path)[0]
+
+
+def _registry(path: Path | None) -> Registry | None:
+    from pmqa_cli.registry import load_registry
+
+    return load_registry(path) if path is not None else None
+
+
+def _check_output(output: Path, inputs: list[Path]) -> None:
+    from pmqa_cli.errors import UsageError
+
+    if output.suffix.lower() != ".xlsx":
+        raise UsageError(f"The output {output} must end in .xlsx.")
+    target = output.resolve()
+    if any(target == p.resolve() for p in inputs if p.exists()):
+        raise UsageError(f"The output {output} is one of the inputs; choose another path.")
+
+
+@app.command("template")
+@_edge
+def template_command(
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="Where to write the template (.xlsx).")
+    ],
+    rubric: RubricOption = None,
+    office: Annotated[
+        str | None,
+        typer.Option("--office", help="Pre-fill this office's details (its code in the registry)."),
+    ] = None,
+    registry: Annotated[
+        Path | None,
+        typer.Option(
+            "--registry",
+            help="Registry to look --office up in; defaults to the shipped sample registry.",
+            dir_okay=False,
+        ),
+    ] = None,
+) -> None:
+    """Write the blank Excel template an office fills in."""
+    from pmqa_cli import render
+    from pmqa_cli.errors import UsageError
+    from pmqa_cli.registry import load_registry, sample_registry_path
+    from pmqa_cli.template import write_template
+
+    _check_output(output, [])
+    loaded = _rubric(rubric)
+    entry = None
+    if office is not None:
+        offices = load_registry(registry or sample_registry_path())
+        entry = offices.get(office.strip())
+        if entry is None:
+            raise UsageError(f"The office code {office} is not in the registry {offices.source}.")
+    write_template(loaded, output, entry)
+    render.written(output, f"template for {loaded.id} v{loaded.version}")
+
+
+@app.command("validate")
+@_edge
+def validate_command(
+    files: Annotated[list[Path], typer.Argument(help="Submission workbooks (.xlsx) to check.")],
+    rubric: RubricOption = None,
+    registry: RegistryOption = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Check submissions and list every problem; exit 0 with no errors, 1 with any."""
+    from pmqa_cli import render
+    from pmqa_cli.submission import score_workbook
+
+    loaded = _rubric(rubric)
+    offices = _registry(registry)
+    reports = [score_workbook(f, loaded, registry=offices) for f in files]
+    if as_json:
+        render.json_out(
+            {
+                "valid": all(r.valid for r in reports),
+                "files": [
+                    {
+                        "file": str(r.submission.path),
+                        "valid": r.valid,
+                        "stats": {"errors": r.errors, "warnings": r.warnings},
+                        "findings": [f.to_dict() for f in r.findings],
+                    }
+                    for r in reports
+                ],
+            }
+        )
+    else:
+        render.validation(reports)
+    if not all(r.valid for r in reports):
+        raise typer.Exit(1)
+
+
+@app.command("score")
+@_edge
+def score_command(
+    file: Annotated[Path, typer.Argument(help="The submission workbook (.xlsx) to score.")],
+    rubric: RubricOption = None,
+    registry: RegistryOption = None,
+    as_json: JsonFlag = False,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", help="Also write the office's feedback workbook (.xlsx) here."
+        ),
+    ] = None,
+) -> None:
+    """Score one submission: issues, indicators, parts, overall; then its findings."""
+    from pmqa_cli import render
+    from pmqa_cli.submission import score_workbook
+
+    if output is not None:
+        _check_output(output, [file])
+    loaded = _rubric(rubric)
+    report = score_workbook(file, loaded, registry=_registry(registry))
+    if output is not None:
+        from pmqa_cli.feedback import write_feedback
+
+        write_feedback(report, output)
+    if as_json:
+        render.json_out(report.to_dict())
+    else:
+        render.score(report)
+        if output is not None:
+            render.written(output, "feedback workbook")
+    if not report.valid:
+        raise typer.Exit(1)
+
+
+@app.command("sample")
+@_edge
+def sample_command(
+    out: Annotated[Path, typer.Option("--out", help="Folder to write the submissions into.")],
+    count: Annotated[
+        int, typer.Option("--count", "-n", help="How many submissions to write.", min=1)
+    ] = 20,
+    seed: Annotated[
+        int, typer.Option("--seed", help="Random seed; the same seed gives the same files.")
+    ] = 2567,
+    rubric: RubricOption = None,
+    registry: Annotated[
+        Path | None,
+        typer.Option(
+            "--registry",
+            help="Offices to write submissions for; defaults to the shipped sample registry.",
+            dir_okay=False,
+        ),
+    ] = None,
+) -> None:
+    """Write realistic filled submissions (some with typical mistakes) for demos and tests."""
+    from pmqa_cli import render
+    from pmqa_cli.registry import load_registry, sample_registry_path
+    from pmqa_cli.sample import generate_samples
+
+    loaded = _rubric(rubric)
+    offices = load_registry(registry or sample_registry_path())
+    planted = generate_samples(loaded, offices, count, out, seed)
+    render.samples(out, count, planted)
 
 
 def main() -> None:

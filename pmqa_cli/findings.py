@@ -226,6 +226,13 @@ CATALOGUE: Mapping[str, Code] = dict(
             "such as 85 or 85%.",
         ),
         _c(
+            "value-percent-fraction",
+            "error",
+            "ค่า {value} ของตัวชี้วัด '{item}' ดูเหมือนเป็นสัดส่วน ไม่ใช่ร้อยละ กรอกเป็นร้อยละ เช่น {suggested}",
+            "The value {value} for indicator '{item}' looks like a fraction, not a percentage; "
+            "enter it as a percentage, e.g. {suggested}.",
+        ),
+        _c(
             "value-not-whole",
             "error",
             "ตัวชี้วัด '{item}' ต้องเป็นจำนวนขั้นตอนที่ทำสำเร็จ 0-5 (จำนวนเต็ม) ไม่ใช่ {value}",

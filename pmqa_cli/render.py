@@ -2,23 +2,38 @@
 
 from __future__ import annotations
 
+import json
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 from rich.tree import Tree
 
+from pmqa_cli.findings import Finding, Severity
+from pmqa_cli.rounding import format_number
 from pmqa_cli.rubric import Method, OfficeType, Rubric, RubricError, RubricProblem
+
+if TYPE_CHECKING:
+    from pmqa_cli.sample import PlantedMistake
+    from pmqa_cli.submission import WorkbookReport
 
 __all__ = [
     "err_console",
     "error",
+    "findings_table",
+    "json_out",
     "out_console",
     "rubric_problems",
     "rubric_summary",
     "rubric_tree",
+    "samples",
+    "score",
+    "validation",
+    "written",
 ]
 
 
@@ -144,3 +159,125 @@ def rubric_tree(rubric: Rubric) -> None:
                 f"weight {ind.weight:g}{applies}{na})[/]"
             )
     console.print(root)
+
+
+def json_out(data: Any) -> None:
+    """Print JSON exactly as given (Thai text unescaped), for machines."""
+    print(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def written(path: Path, what: str) -> None:
+    """Say where an output went."""
+    err_console().print(f"[green]Wrote[/] {escape(what)}: {escape(str(path))}")
+
+
+def findings_table(findings: Sequence[Finding], *, show_file: bool = False) -> Table:
+    """Findings as a table: where, what, and how to fix it (Thai, then English)."""
+    table = Table(show_header=True, header_style="bold", expand=True)
+    if show_file:
+        table.add_column("File", overflow="fold", max_width=24)
+    table.add_column("Sheet", overflow="fold", ratio=1)
+    table.add_column("Cell", no_wrap=True)
+    table.add_column("Item", overflow="fold")
+    table.add_column("Code", no_wrap=True)
+    table.add_column("Message", overflow="fold", ratio=5)
+    for f in findings:
+        style = "red" if f.severity is Severity.ERROR else "yellow"
+        row = [
+            escape(f.sheet or ""),
+            f.cell or "",
+            escape(f.item_id or ""),
+            f"[{style}]{f.code}[/]",
+            f"{escape(f.message_th)}\n[dim]{escape(f.message_en)}[/]",
+        ]
+        if show_file:
+            row.insert(0, escape(Path(f.file).name if f.file else ""))
+        table.add_row(*row)
+    return table
+
+
+def validation(reports: Sequence[WorkbookReport]) -> None:
+    """Findings of several submissions, then a one-line summary."""
+    console = out_console()
+    findings = [f for r in reports for f in r.findings]
+    if findings:
+        console.print(findings_table(findings, show_file=True))
+    clean = sum(1 for r in reports if r.valid)
+    errors = sum(r.errors for r in reports)
+    warnings = sum(r.warnings for r in reports)
+    colour = "green" if clean == len(reports) else "red"
+    console.print(
+        f"[{colour}]{len(reports)} file(s): {clean} without errors, "
+        f"{len(reports) - clean} with errors[/] ({errors} error(s), {warnings} warning(s))"
+    )
+
+
+def score(report: WorkbookReport) -> None:
+    """One office's scores, then its findings."""
+    console = out_console()
+    sub, rubric, result = report.submission, report.rubric, report.result
+    office = sub.office
+    kind = office.type.abbrev_th if office.type else "ประเภทไม่ทราบ"
+    console.print(
+        f"[bold]{escape(office.code or '?')} {escape(office.name)}[/] ({kind}) "
+        f"- {escape(sub.path.name)} - rubric {escape(rubric.id)} v{escape(rubric.version)}"
+    )
+    if result is None:
+        console.print("[red]The workbook could not be read, so it was not scored.[/]")
+    else:
+        d = rubric.scoring.decimals
+        issues = Table(title="PMQA 4.0 (หมวด 1-6)", header_style="bold", expand=True)
+        for name in ("Issue", "Cat.", "Title", "Score", "Status"):
+            issues.add_column(name, justify="right" if name == "Score" else "left")
+        titles = {i.id: i.title_th for i in rubric.issues}
+        for i in result.issues:
+            issues.add_row(
+                i.id, str(i.category), escape(titles[i.id]), format_number(i.score, d),
+                escape(i.status_th),
+            )  # fmt: skip
+        console.print(issues)
+        indicators = Table(title="ตัวชี้วัด (หมวด 7)", header_style="bold", expand=True)
+        for name in ("Indicator", "Dim.", "Title", "Value", "Level", "Score"):
+            numeric = name in ("Value", "Level", "Score")
+            indicators.add_column(name, justify="right" if numeric else "left")
+        for ind in result.indicators:
+            title = rubric.indicator(ind.id).title_th
+            value = "" if ind.value is None else f"{ind.value:g}"
+            if not ind.applies:
+                shown = "N/A" if ind.not_applicable else "does not apply"
+                indicators.add_row(ind.id, ind.dimension, escape(title), value, "", shown)
+            else:
+                indicators.add_row(
+                    ind.id, ind.dimension, escape(title), value, format_number(ind.level, d),
+                    format_number(ind.score, d),
+                )  # fmt: skip
+        console.print(indicators)
+        summary = Table(show_header=False, box=None)
+        summary.add_column(style="bold")
+        summary.add_column(justify="right")
+        summary.add_column()
+        summary.add_row("Categories 1-6", format_number(result.pmqa.score, d),
+                        escape(result.status.label_th) if result.status else "")  # fmt: skip
+        summary.add_row("Category 7", format_number(result.results.score, d), "")
+        summary.add_row("Overall", format_number(result.overall, d),
+                        escape(result.band.label_th) if result.band else "")  # fmt: skip
+        console.print(summary)
+    if report.findings:
+        console.print(findings_table(report.findings))
+    colour = "green" if report.valid else "red"
+    console.print(f"[{colour}]{report.errors} error(s), {report.warnings} warning(s)[/]")
+
+
+def samples(out: Path, count: int, planted: Sequence[PlantedMistake]) -> None:
+    """What `pmqa sample` wrote and the mistakes it planted."""
+    console = out_console()
+    console.print(f"Wrote {count} sample submission(s) to {escape(str(out))}")
+    if planted:
+        table = Table(title="Planted mistakes", header_style="bold")
+        for name in ("File", "Mistake", "Item", "Expected finding"):
+            table.add_column(name)
+        for p in planted:
+            table.add_row(
+                p.file, p.kind, escape(p.item_id), p.expected_code or "(none: read as is)"
+            )
+        console.print(table)

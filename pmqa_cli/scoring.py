@@ -266,9 +266,16 @@ def _score_issue(
         counted = lower_complete
         if not counted and any(answers):
             default = rubric.tier_default(tier.id)
+            first_met = next(c for c, a in zip(tier.criteria, answers, strict=True) if a)
+            sheet, cell = where(first_met.id)
             findings.append(
                 make_finding(
-                    "tier-gated", item_id=issue.id, tier=default.title_th, tier_en=default.title_en
+                    "tier-gated",
+                    item_id=issue.id,
+                    sheet=sheet,
+                    cell=cell,
+                    tier=default.title_th,
+                    tier_en=default.title_en,
                 )
             )
         for criterion, answer in zip(tier.criteria, answers, strict=True):

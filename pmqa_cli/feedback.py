@@ -1,0 +1,221 @@
+"""One office's feedback workbook: its scores, and what to do next.
+
+What to do next is computed here as plain data (:func:`issue_next_step`,
+:func:`indicator_next_level`) and written by :func:`write_feedback`: the unmet criteria that
+stand between each issue and its next tier, and the value each indicator needs for its next level.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment
+from openpyxl.worksheet.worksheet import Worksheet
+
+from pmqa_cli.rubric import Criterion, Direction, Indicator, Method, Rubric
+from pmqa_cli.scoring import IndicatorResult, IssueResult
+from pmqa_cli.submission import WorkbookReport
+from pmqa_cli.template import unit_th
+from pmqa_cli.thai import thai_datetime
+from pmqa_cli.xlsx_writer import (
+    body_font,
+    header_style,
+    output_timestamp,
+    put,
+    save_atomic,
+    thin_border,
+)
+
+__all__ = [
+    "IndicatorNextLevel",
+    "IssueNextStep",
+    "indicator_next_level",
+    "issue_next_step",
+    "write_feedback",
+]
+
+WRAP = Alignment(wrap_text=True, vertical="top")
+
+
+@dataclass(frozen=True)
+class IssueNextStep:
+    """The tier an issue should reach next and the criteria still unmet for it."""
+
+    tier_id: str | None  # None when the issue is at its top tier
+    tier_th: str
+    unmet: tuple[Criterion, ...]
+
+
+@dataclass(frozen=True)
+class IndicatorNextLevel:
+    """The next whole level of an indicator and the value that reaches it."""
+
+    level: int | None  # None at the top level, or when the indicator does not count
+    target: str  # e.g. "≥ 85", "≤ 0.6", "4 ขั้นตอน", "ผ่าน"
+
+
+def issue_next_step(rubric: Rubric, result: IssueResult) -> IssueNextStep:
+    """The lowest incomplete tier blocks everything above it: its unmet criteria come next."""
+    issue = next(i for i in rubric.issues if i.id == result.id)
+    met = {c.id: c.met for c in result.criteria}
+    for tier in issue.tiers:
+        unmet = tuple(c for c in tier.criteria if not met.get(c.id))
+        if unmet:
+            return IssueNextStep(tier.id, rubric.tier_default(tier.id).title_th, unmet)
+    return IssueNextStep(None, "", ())
+
+
+def indicator_next_level(indicator: Indicator, result: IndicatorResult) -> IndicatorNextLevel:
+    """The value an indicator needs to reach its next whole level."""
+    if not result.applies:
+        return IndicatorNextLevel(None, "")
+    current = math.floor(result.level + 1e-9)
+    if current >= 5:
+        return IndicatorNextLevel(None, "")
+    level = current + 1
+    if indicator.method is Method.STEPS:
+        return IndicatorNextLevel(level, f"{level} ขั้นตอน")
+    if indicator.method is Method.PASS_FAIL:
+        return IndicatorNextLevel(5, "ผ่าน")
+    threshold = (indicator.thresholds or [])[level - 1]
+    sign = "≥" if indicator.direction is Direction.HIGHER else "≤"
+    return IndicatorNextLevel(level, f"{sign} {threshold:g}")
+
+
+def _table(ws: Worksheet, row: int, headers: list[tuple[str, float]]) -> None:
+    for col, (text, width) in enumerate(headers, start=1):
+        put(ws, row, col, text, **header_style())
+        ws.column_dimensions[chr(64 + col)].width = width
+    ws.freeze_panes = f"A{row + 1}"
+
+
+def _cells(ws: Worksheet, row: int, values: list[object], number_format: str) -> None:
+    for col, value in enumerate(values, start=1):
+        cell = put(ws, row, col, value, border=thin_border(), alignment=WRAP)
+        if isinstance(value, float):
+            cell.number_format = number_format
+
+
+def write_feedback(report: WorkbookReport, path: Path) -> None:
+    """Write the feedback workbook for one scored submission."""
+    rubric = report.rubric
+    result = report.result
+    decimals = rubric.scoring.decimals
+    number_format = "0." + "0" * decimals if decimals else "0"
+    office = report.submission.office
+    wb = Workbook()
+    summary = wb.active
+    assert summary is not None
+    summary.title = "สรุปผล"
+    summary.column_dimensions["A"].width = 34
+    summary.column_dimensions["B"].width = 70
+    put(summary, 1, 1, f"ผลการประเมิน {rubric.title_th}", font=body_font(bold=True, size=20))
+    lines: list[tuple[str, object]] = [
+        ("หน่วยงาน", f"{office.code} {office.name}".strip()),
+        ("ประเภท", office.type.abbrev_th if office.type else "-"),
+        ("จังหวัด", office.province),
+        ("ไฟล์ที่ประเมิน", report.submission.path.name),
+        ("เกณฑ์", f"{rubric.id} ฉบับ {rubric.version}"),
+        ("วันที่ประมวลผล", thai_datetime(output_timestamp())),
+    ]
+    if result is not None:
+        lines += [
+            ("คะแนนรวม (0-500)", result.rounded(result.overall)),
+            ("ระดับผลการประเมิน", result.band.label_th if result.band else "-"),
+            ("สถานะ PMQA 4.0", result.status.label_th if result.status else "-"),
+            ("คะแนนหมวด 1-6 (PMQA 4.0)", result.rounded(result.pmqa.score)),
+            ("คะแนนหมวด 7 (ตัวชี้วัด)", result.rounded(result.results.score)),
+        ]
+    lines += [("ข้อผิดพลาด / คำเตือน", f"{report.errors} / {report.warnings}")]
+    for row, (label, value) in enumerate(lines, start=3):
+        put(summary, row, 1, label, font=body_font(bold=True), border=thin_border())
+        cell = put(summary, row, 2, value, border=thin_border(), alignment=WRAP)
+        if isinstance(value, float):
+            cell.number_format = number_format
+    if result is not None:
+        _issues_sheet(wb.create_sheet("PMQA 4.0"), rubric, result.issues, number_format)
+        _indicators_sheet(wb.create_sheet("ตัวชี้วัด"), rubric, result.indicators, number_format)
+    _findings_sheet(wb.create_sheet("ปัญหาที่พบ"), report)
+    save_atomic(wb, path)
+
+
+def _issues_sheet(
+    ws: Worksheet, rubric: Rubric, issues: tuple[IssueResult, ...], number_format: str
+) -> None:
+    _table(
+        ws,
+        1,
+        [("รหัส", 10), ("หมวด", 8), ("ประเด็น", 40), ("คะแนน", 12), ("สถานะ", 18),
+         ("ระดับถัดไป", 14), ("เกณฑ์ที่ยังไม่ผ่าน (ต้องทำให้ผ่านเพื่อขึ้นระดับถัดไป)", 80)],
+    )  # fmt: skip
+    titles = {i.id: i.title_th for i in rubric.issues}
+    for row, result in enumerate(issues, start=2):
+        step = issue_next_step(rubric, result)
+        todo = "\n".join(f"{c.id} {c.text_th}" for c in step.unmet) or "ผ่านครบทุกระดับแล้ว"
+        values: list[object] = [
+            result.id,
+            result.category,
+            titles[result.id],
+            float(result.score),
+            result.status_th,
+            step.tier_th or "-",
+            todo,
+        ]
+        _cells(ws, row, values, number_format)
+
+
+def _indicators_sheet(
+    ws: Worksheet, rubric: Rubric, indicators: tuple[IndicatorResult, ...], number_format: str
+) -> None:
+    _table(
+        ws,
+        1,
+        [("รหัส", 12), ("มิติ", 7), ("ตัวชี้วัด", 50), ("หน่วย", 10), ("ผลการดำเนินงาน", 14),
+         ("ระดับ", 9), ("คะแนน", 12), ("ระดับถัดไป", 11), ("ค่าที่ต้องทำได้", 16)],
+    )  # fmt: skip
+    for row, result in enumerate(indicators, start=2):
+        indicator = rubric.indicator(result.id)
+        nxt = indicator_next_level(indicator, result)
+        if not result.applies:
+            score: object = "ไม่เกี่ยวข้อง" if result.not_applicable else "ไม่ประเมิน"
+            level: object = "-"
+        else:
+            score, level = float(result.score), float(result.level)
+        values: list[object] = [
+            result.id,
+            result.dimension,
+            indicator.title_th,
+            unit_th(indicator.unit),
+            result.value if result.value is not None else "-",
+            level,
+            score,
+            nxt.level if nxt.level is not None else "-",
+            nxt.target or "-",
+        ]
+        _cells(ws, row, values, number_format)
+
+
+def _findings_sheet(ws: Worksheet, report: WorkbookReport) -> None:
+    _table(
+        ws,
+        1,
+        [("ความรุนแรง", 12), ("รหัสปัญหา", 22), ("แผ่นงาน", 16), ("เซลล์", 9), ("รายการ", 12),
+         ("คำอธิบายและวิธีแก้", 80), ("Message", 60)],
+    )  # fmt: skip
+    if not report.findings:
+        put(ws, 2, 1, "ไม่พบปัญหา")
+    for row, f in enumerate(report.findings, start=2):
+        severity = "ข้อผิดพลาด" if f.severity.value == "error" else "คำเตือน"
+        values: list[object] = [
+            severity,
+            f.code,
+            f.sheet or "",
+            f.cell or "",
+            f.item_id or "",
+            f.message_th,
+            f.message_en,
+        ]
+        _cells(ws, row, values, "General")

@@ -1,0 +1,133 @@
+"""The submission workbook's layout: sheet names, column headers and office fields.
+
+The template writer and the reader both use these definitions. The reader finds columns by
+header text (any of a column's names, Thai or English) and rows by item id, never by fixed
+coordinates. docs/workbook-format.md documents this for other systems.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pmqa_cli.normalize import clean_text
+
+__all__ = [
+    "FORMAT_VERSION",
+    "INDICATOR_COLUMNS",
+    "META_FIELDS",
+    "OFFICE_FIELDS",
+    "PMQA_COLUMNS",
+    "SHEET_GUIDE",
+    "SHEET_INDICATORS",
+    "SHEET_META",
+    "SHEET_OFFICE",
+    "SHEET_PMQA",
+    "Column",
+    "OfficeField",
+    "header_key",
+]
+
+FORMAT_VERSION = "1"
+
+SHEET_GUIDE = "คำชี้แจง"
+SHEET_OFFICE = "ข้อมูลหน่วยงาน"
+SHEET_PMQA = "PMQA 4.0"
+SHEET_INDICATORS = "ตัวชี้วัด"
+SHEET_META = "_pmqa"
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column: its key, the header the template writes, other names the reader accepts."""
+
+    key: str
+    header: str
+    aliases: tuple[str, ...] = ()
+    width: float = 12
+    required: bool = False  # the reader cannot work without it
+
+    def names(self) -> set[str]:
+        """Every header text that identifies this column, normalised."""
+        return {header_key(n) for n in (self.header, self.key, *self.aliases)}
+
+
+def header_key(text: object) -> str:
+    """A header cell's text, normalised for matching: the first line, without anything in
+    brackets, spaces folded, case-folded. "ผลการประเมินตนเอง\\n(ผ่าน/ไม่ผ่าน)" matches
+    "ผลการประเมินตนเอง"."""
+    if not isinstance(text, str):
+        return ""
+    first = clean_text(text.splitlines()[0] if text.strip() else "")
+    while "(" in first and ")" in first.split("(", 1)[1]:
+        head, rest = first.split("(", 1)
+        first = head + rest.split(")", 1)[1]
+    return " ".join(first.split()).casefold()
+
+
+ID_COLUMN = Column("id", "รหัส", ("รหัสเกณฑ์", "รหัสตัวชี้วัด", "item id"), 11, required=True)
+
+PMQA_COLUMNS: tuple[Column, ...] = (
+    ID_COLUMN,
+    Column("category", "หมวด", ("category",), 7),
+    Column("issue", "ประเด็น", ("issue",), 26),
+    Column("tier", "ระดับ", ("tier",), 11),
+    Column("criterion", "เกณฑ์การประเมิน", ("criterion",), 52),
+    Column(
+        "answer",
+        "ผลการประเมินตนเอง\n(ผ่าน/ไม่ผ่าน)",
+        ("ผลการประเมิน", "answer", "met"),
+        16,
+        required=True,
+    ),
+    Column("evidence", "หลักฐานอ้างอิง\n(ลิงก์หรือชื่อเอกสาร)", ("หลักฐาน", "evidence"), 30),
+    Column("note", "หมายเหตุ", ("note",), 20),
+)
+
+INDICATOR_COLUMNS: tuple[Column, ...] = (
+    ID_COLUMN,
+    Column("dimension", "มิติ", ("dimension",), 7),
+    Column("indicator", "ตัวชี้วัด", ("indicator",), 44),
+    Column("unit", "หน่วย", ("unit",), 9),
+    *(Column(f"level{n}", f"ระดับ {n}", (f"level {n}",), 8) for n in range(1, 6)),
+    Column(
+        "value",
+        "ผลการดำเนินงาน",
+        ("ผลการดำเนินงาน", "ผลลัพธ์", "result", "value"),
+        14,
+        required=True,
+    ),
+    Column("na", "ไม่เกี่ยวข้อง\n(N/A)", ("n/a", "na", "not applicable"), 12),
+    Column("evidence", "หลักฐานอ้างอิง\n(ลิงก์หรือชื่อเอกสาร)", ("หลักฐาน", "evidence"), 30),
+    Column("note", "หมายเหตุ", ("note",), 20),
+)
+
+
+@dataclass(frozen=True)
+class OfficeField:
+    """One row of the office-details sheet."""
+
+    key: str
+    label_th: str
+    label_en: str
+    required: bool = False
+
+
+OFFICE_FIELDS: tuple[OfficeField, ...] = (
+    OfficeField("office_code", "รหัสหน่วยงาน", "Office code", required=True),
+    OfficeField("office_name", "ชื่อหน่วยงาน", "Office name", required=True),
+    OfficeField("office_type", "ประเภทหน่วยงาน (สพป./สพม.)", "Office type", required=True),
+    OfficeField("province", "จังหวัด", "Province"),
+    OfficeField("contact_name", "ผู้ประสานงาน", "Contact person"),
+    OfficeField("contact_phone", "โทรศัพท์", "Phone"),
+    OfficeField("contact_email", "อีเมล", "E-mail"),
+    OfficeField("submitted_on", "วันที่ส่งข้อมูล", "Date of submission"),
+)
+
+OFFICE_COLUMNS: tuple[Column, ...] = (
+    Column("key", "รหัสรายการ", ("field", "key"), 16, required=True),
+    Column("label", "รายการ", ("label",), 30),
+    Column("value", "ข้อมูล", ("value",), 50, required=True),
+)
+
+#: Keys of the hidden sheet that ties a workbook to its rubric.
+META_FIELDS = ("rubric_id", "rubric_version", "rubric_sha256", "fiscal_year", "format_version")

@@ -1,0 +1,211 @@
+"""What people really type, turned into values: numbers, yes/no answers, dates, office types.
+
+Every function here is pure and takes a cell's stored value (str, float, bool, datetime or None).
+The rules are documented value by value in docs/workbook-format.md, and tested the same way.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from pmqa_cli.rubric import OfficeType
+from pmqa_cli.thai import BE_OFFSET, MONTHS_TH, MONTHS_TH_SHORT
+
+__all__ = [
+    "Parsed",
+    "clean_text",
+    "code_text",
+    "is_blank",
+    "parse_date",
+    "parse_flag",
+    "parse_number",
+    "parse_office_type",
+    "parse_yes_no",
+]
+
+CellValue = str | float | bool | datetime | None
+
+# Thai and full-width digits become ASCII digits. (Not NFKC: it decomposes Thai SARA AM.)
+_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙０１２３４５６７８９", "01234567890123456789")
+# Invisible characters that arrive with copy-paste: zero-width spaces and joiners, BOM,
+# word joiner, soft hyphen and bidirectional marks.
+_INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_SPACES = re.compile(r"\s+")
+_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+
+#: Text that means "no answer" in a number, text or evidence cell.
+NO_ANSWER = {"", "-", "–", "—", "ไม่มี", "ไม่ระบุ"}
+YES = {"ผ่าน", "ใช่", "มี", "y", "yes", "true", "✓", "✔", "☑", "1", "pass", "met", "ได้"}
+NO = {"ไม่ผ่าน", "ไม่ใช่", "ไม่มี", "n", "no", "false", "✗", "✘", "×", "0", "fail", "ไม่ได้"}
+NOT_APPLICABLE = {"n/a", "na", "ไม่เกี่ยวข้อง", "ไม่ประเมิน"}
+FLAG_TRUE = YES | NOT_APPLICABLE | {"x", "/"}
+_PRIMARY = {"สพป", "ประถม", "ประถมศึกษา", "primary", "p"}
+_SECONDARY = {"สพม", "มัธยม", "มัธยมศึกษา", "secondary", "s"}
+_THAI_MONTHS = {
+    name: number
+    for names in (MONTHS_TH, MONTHS_TH_SHORT)
+    for number, name in enumerate(names, start=1)
+}
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """A parsed value, or why it could not be parsed (``problem`` is a finding code)."""
+
+    value: float | bool | date | None = None
+    problem: str | None = None
+    not_applicable: bool = False
+
+
+def clean_text(value: str) -> str:
+    """Strip invisible and control characters and surrounding or repeated white space;
+    Thai and full-width digits become Arabic digits; Unicode is composed (NFC)."""
+    text = unicodedata.normalize("NFC", value)
+    text = _INVISIBLE.sub("", text)
+    text = _CONTROL.sub(" ", text)
+    text = text.translate(_DIGITS)
+    return _SPACES.sub(" ", text).strip()
+
+
+def is_blank(value: CellValue) -> bool:
+    """Whether a cell means "no answer" (empty, a dash, ไม่มี)."""
+    return value is None or (isinstance(value, str) and clean_text(value) in NO_ANSWER)
+
+
+def code_text(value: CellValue) -> str:
+    """An office code as text: 1001.0 typed into a number cell comes back as "1001"."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    return clean_text(str(value))
+
+
+def parse_number(
+    value: CellValue, *, percent_cell: bool = False, percent_unit: bool = False
+) -> Parsed:
+    """A number from a cell.
+
+    "1,234.5", " ๘๕ ", "85%", "−3" and numbers stored as text are numbers. For a percentage
+    indicator, "85%" means 85 and so does 0.85 in a percent-formatted cell. "N/A" and
+    ไม่เกี่ยวข้อง mark the indicator not applicable; "-", ไม่มี and blank are no answer.
+    Booleans, dates, NaN and infinities are not numbers.
+    """
+    if value is None:
+        return Parsed()
+    if isinstance(value, (bool, datetime)):
+        return Parsed(problem="value-not-number")
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            return Parsed(problem="value-not-number")
+        return Parsed(value * 100 if percent_cell and percent_unit else value)
+    text = clean_text(value).replace("\u2212", "-")
+    if text in NO_ANSWER:
+        return Parsed()
+    if text.casefold() in NOT_APPLICABLE:
+        return Parsed(not_applicable=True)
+    # "85%" means 85: percentages are entered as percentages, the sign is decoration.
+    text = text.replace(",", "").replace(" ", "").removesuffix("%")
+    if not _NUMBER.fullmatch(text):
+        return Parsed(problem="value-not-number")
+    number = float(text)  # "1e999" matches the pattern but overflows to infinity
+    return Parsed(number) if math.isfinite(number) else Parsed(problem="value-not-number")
+
+
+def parse_yes_no(value: CellValue) -> Parsed:
+    """A met / not-met answer: ผ่าน/ไม่ผ่าน, ใช่/ไม่ใช่, มี/ไม่มี, Y/N, ✓/✗, TRUE/FALSE, 1/0.
+
+    Blank and "-" are no answer. (In this yes/no column ไม่มี is the answer "no"; in number and
+    evidence cells it means nothing was given.)
+    """
+    if value is None:
+        return Parsed()
+    if isinstance(value, bool):
+        return Parsed(value)
+    if isinstance(value, float):
+        if value in (0.0, 1.0):
+            return Parsed(value == 1.0)
+        return Parsed(problem="answer-invalid")
+    if isinstance(value, datetime):
+        return Parsed(problem="answer-invalid")
+    text = clean_text(value).casefold()
+    if text in YES:
+        return Parsed(True)
+    if text in NO:
+        return Parsed(False)
+    if text in NO_ANSWER:
+        return Parsed()
+    return Parsed(problem="answer-invalid")
+
+
+def parse_flag(value: CellValue) -> bool:
+    """A tick-box style cell (the N/A column): any yes-like mark, ✓, x or N/A is ticked."""
+    if value is None:
+        return False
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, float):
+        return value == 1.0
+    if isinstance(value, datetime):
+        return False
+    return clean_text(value).casefold() in FLAG_TRUE
+
+
+def parse_date(value: CellValue) -> Parsed:
+    """A date in the Buddhist or common era: a date cell, 15/8/2567, 2024-08-15,
+    15 สิงหาคม 2567, 15 ส.ค. 67. Years above 2400 are Buddhist era (CE + 543)."""
+    if value is None:
+        return Parsed()
+    if isinstance(value, datetime):
+        return Parsed(_era(value.date()))
+    if isinstance(value, (bool, float)):
+        return Parsed(problem="date-invalid")
+    text = clean_text(value)
+    if text in NO_ANSWER:
+        return Parsed()
+    try:
+        match = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", text)
+        if match:
+            return Parsed(_era(date(*(int(g) for g in match.groups()))))
+        match = re.fullmatch(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2,4})", text)
+        if match:
+            day, month, year = (int(g) for g in match.groups())
+            return Parsed(_era(date(_full_year(year), month, day)))
+        match = re.fullmatch(r"(\d{1,2})\s*([^\d\s]+)\s*(\d{2,4})", text)
+        if match and match.group(2) in _THAI_MONTHS:
+            day, year = int(match.group(1)), int(match.group(3))
+            return Parsed(_era(date(_full_year(year), _THAI_MONTHS[match.group(2)], day)))
+    except ValueError:
+        pass
+    return Parsed(problem="date-invalid")
+
+
+def _full_year(year: int) -> int:
+    # Two-digit years are Buddhist era, as Thai forms write them (67 = 2567).
+    return year + 2500 if year < 100 else year
+
+
+def _era(day: date) -> date:
+    """Buddhist-era years (above 2400) become common era."""
+    if day.year > 2400:
+        return day.replace(year=day.year - BE_OFFSET)
+    return day
+
+
+def parse_office_type(value: CellValue) -> OfficeType | None:
+    """สพป. / ประถมศึกษา / primary -> primary; สพม. / มัธยมศึกษา / secondary -> secondary."""
+    if not isinstance(value, str):
+        return None
+    text = clean_text(value).casefold().rstrip(".").replace(" ", "")
+    if text.startswith("สพป") or text in _PRIMARY or "ประถม" in text:
+        return OfficeType.PRIMARY
+    if text.startswith("สพม") or text in _SECONDARY or "มัธยม" in text:
+        return OfficeType.SECONDARY
+    return None

@@ -1,0 +1,720 @@
+"""Reading, validating and scoring one office's submission workbook.
+
+:func:`read_submission` finds the sheets by name, columns by header text and rows by item id,
+normalises what people type, and returns the office's answers with the cell each value came
+from and every finding. :func:`score_workbook` adds the scores. Nothing here raises for a bad
+file: an unreadable workbook is a report whose findings say why.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from pmqa_cli.findings import Finding, Severity, count_by_severity, make_finding
+from pmqa_cli.layout import (
+    INDICATOR_COLUMNS,
+    OFFICE_COLUMNS,
+    OFFICE_FIELDS,
+    PMQA_COLUMNS,
+    SHEET_INDICATORS,
+    SHEET_META,
+    SHEET_OFFICE,
+    SHEET_PMQA,
+    Column,
+    header_key,
+)
+from pmqa_cli.normalize import (
+    clean_text,
+    code_text,
+    is_blank,
+    parse_date,
+    parse_flag,
+    parse_number,
+    parse_office_type,
+    parse_yes_no,
+)
+from pmqa_cli.registry import Registry
+from pmqa_cli.rubric import Indicator, Method, OfficeType, Rubric
+from pmqa_cli.scoring import Answers, IndicatorAnswer, ScoreResult, score_answers
+from pmqa_cli.xlsx_reader import Cell, Limits, Sheet, WorkbookReadError, open_workbook
+
+__all__ = [
+    "OfficeInfo",
+    "Submission",
+    "ValueRead",
+    "WorkbookReport",
+    "read_submission",
+    "score_workbook",
+]
+
+HEADER_SEARCH_ROWS = 30
+
+
+@dataclass(frozen=True)
+class OfficeInfo:
+    """The office a submission is for, as read (and corrected by the registry, if given)."""
+
+    code: str = ""
+    name: str = ""
+    type: OfficeType | None = None
+    province: str = ""
+    region: str = ""
+    contact_name: str = ""
+    contact_phone: str = ""
+    contact_email: str = ""
+    submitted_on: date | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form."""
+        return {
+            "code": self.code,
+            "name": self.name,
+            "type": self.type.value if self.type else None,
+            "type_th": self.type.abbrev_th if self.type else None,
+            "province": self.province,
+            "region": self.region,
+            "contact_name": self.contact_name,
+            "contact_phone": self.contact_phone,
+            "contact_email": self.contact_email,
+            "submitted_on": self.submitted_on.isoformat() if self.submitted_on else None,
+        }
+
+
+@dataclass(frozen=True)
+class ValueRead:
+    """One value read from a submission, with its provenance (for audit trails)."""
+
+    sheet: str
+    cell: str
+    item_id: str
+    field: str
+    raw: str
+    value: Any
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form."""
+        value = self.value.isoformat() if isinstance(self.value, date) else self.value
+        return {
+            "sheet": self.sheet,
+            "cell": self.cell,
+            "item_id": self.item_id,
+            "field": self.field,
+            "raw": self.raw,
+            "value": value,
+        }
+
+
+@dataclass
+class Submission:
+    """What was read from one workbook."""
+
+    path: Path
+    sha256: str = ""
+    readable: bool = False
+    office: OfficeInfo = field(default_factory=OfficeInfo)
+    rubric_id: str | None = None
+    rubric_version: str | None = None
+    rubric_sha256: str | None = None
+    criteria: dict[str, bool | None] = field(default_factory=dict)
+    indicators: dict[str, IndicatorAnswer] = field(default_factory=dict)
+    evidence: dict[str, str] = field(default_factory=dict)
+    notes: dict[str, str] = field(default_factory=dict)
+    locations: dict[str, tuple[str, str]] = field(default_factory=dict)
+    values: list[ValueRead] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    #: Items whose cell already has a finding (not a number, no row...): not reported twice.
+    bad_items: set[str] = field(default_factory=set)
+
+    def answers(self) -> Answers:
+        """The answers in the scoring engine's terms."""
+        return Answers(self.office.type, dict(self.criteria), dict(self.indicators))
+
+
+@dataclass
+class WorkbookReport:
+    """A scored (or unreadable) submission: the thing `pmqa score --json` prints."""
+
+    submission: Submission
+    rubric: Rubric
+    result: ScoreResult | None
+    findings: list[Finding]
+
+    @property
+    def valid(self) -> bool:
+        """True when there is no error (warnings allowed)."""
+        return not any(f.severity is Severity.ERROR for f in self.findings)
+
+    @property
+    def errors(self) -> int:
+        """Number of error findings."""
+        return count_by_severity(self.findings)[0]
+
+    @property
+    def warnings(self) -> int:
+        """Number of warning findings."""
+        return count_by_severity(self.findings)[1]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON object documented in docs/json-output.md."""
+        sub = self.submission
+        data: dict[str, Any] = {
+            "file": str(sub.path),
+            "sha256": sub.sha256,
+            "readable": sub.readable,
+            "valid": self.valid,
+            "stats": {"errors": self.errors, "warnings": self.warnings},
+            "office": sub.office.to_dict(),
+            "rubric": {
+                "id": self.rubric.id,
+                "version": self.rubric.version,
+                "sha256": self.rubric.sha256,
+                "workbook_rubric_id": sub.rubric_id,
+                "workbook_rubric_version": sub.rubric_version,
+            },
+        }
+        if self.result is not None:
+            scores = self.result.to_dict()
+            for item in scores["issues"]:
+                for criterion in item["criteria"]:
+                    criterion["evidence"] = sub.evidence.get(criterion["id"], "")
+            for item in scores["indicators"]:
+                item["evidence"] = sub.evidence.get(item["id"], "")
+            data.update(
+                issues=scores["issues"],
+                indicators=scores["indicators"],
+                parts=scores["parts"],
+                overall=scores["overall"],
+            )
+        else:
+            data.update(issues=[], indicators=[], parts=None, overall=None)
+        data["findings"] = [f.to_dict() for f in self.findings]
+        return data
+
+
+# --- locating things ---------------------------------------------------------------------
+
+
+def _find_header(sheet: Sheet, columns: tuple[Column, ...]) -> tuple[int, dict[str, int]] | None:
+    """The header row and column index of each known column, searching the top rows."""
+    required = [c for c in columns if c.required]
+    for row_number, cells in sheet.ordered_rows():
+        if row_number > HEADER_SEARCH_ROWS:
+            break
+        found: dict[str, int] = {}
+        for col, cell in cells.items():
+            key = header_key(cell.value)
+            for column in columns:
+                if column.key not in found and key in column.names():
+                    found[column.key] = col
+                    break
+        if all(c.key in found for c in required):
+            return row_number, found
+    return None
+
+
+def _best_header_guess(sheet: Sheet, columns: tuple[Column, ...]) -> set[str]:
+    """The column keys of the top row that matches the most headers (to name what is missing)."""
+    best: set[str] = set()
+    for row_number, cells in sheet.ordered_rows():
+        if row_number > HEADER_SEARCH_ROWS:
+            break
+        keys = {header_key(c.value) for c in cells.values()}
+        found = {column.key for column in columns if keys & column.names()}
+        if len(found) > len(best):
+            best = found
+    return best
+
+
+def _display(cell: Cell | None) -> str:
+    if cell is None or cell.value is None:
+        return ""
+    if isinstance(cell.value, datetime):
+        return cell.value.isoformat(sep=" ")
+    if isinstance(cell.value, float):
+        return f"{cell.value:g}"
+    return str(cell.value)
+
+
+class _Reader:
+    """Reads one workbook into a Submission, collecting findings as it goes."""
+
+    def __init__(self, path: Path, rubric: Rubric, limits: Limits) -> None:
+        self.path = path
+        self.file = str(path)
+        self.rubric = rubric
+        self.limits = limits
+        self.sub = Submission(path)
+        self.bad_cells = self.sub.bad_items
+        self.office_cells: dict[str, str | None] = {}
+
+    def finding(self, code: str, **kwargs: Any) -> None:
+        self.sub.findings.append(make_finding(code, file=self.file, **kwargs))
+
+    def check_cell(self, sheet: str, cell: Cell | None, item_id: str | None) -> bool:
+        """Findings for a cell's own state; False when its value cannot be used."""
+        if cell is None:
+            return True
+        if cell.truncated_from:
+            self.finding(
+                "text-too-long",
+                sheet=sheet,
+                cell=cell.ref,
+                item_id=item_id,
+                length=cell.truncated_from,
+                limit=self.limits.max_text_length,
+            )
+        if cell.kind == "f":
+            self.finding("formula-no-value", sheet=sheet, cell=cell.ref, item_id=item_id)
+        elif cell.kind == "e":
+            self.finding(
+                "cell-error", sheet=sheet, cell=cell.ref, item_id=item_id, value=cell.value
+            )
+        else:
+            return True
+        if item_id:
+            self.bad_cells.add(item_id)
+        return False
+
+    def header(
+        self, sheet: Sheet, columns: tuple[Column, ...]
+    ) -> tuple[int, dict[str, int]] | None:
+        """The header row and column map; header-missing findings when it is not found."""
+        header = _find_header(sheet, columns)
+        if header is None:
+            best = _best_header_guess(sheet, columns)
+            for column in columns:
+                if column.required and column.key not in best:
+                    self.finding(
+                        "header-missing",
+                        sheet=sheet.name,
+                        header=column.header.splitlines()[0],
+                    )
+        elif sheet.over_limit:
+            self.finding(
+                "sheet-too-large",
+                sheet=sheet.name,
+                limit=f"{self.limits.max_rows:,}/{self.limits.max_columns:,}",
+            )
+        return header
+
+    def item_rows(
+        self, sheet: Sheet, columns: tuple[Column, ...], known: Iterable[str]
+    ) -> tuple[dict[str, int], dict[str, dict[int, Cell]]] | None:
+        """Column map and the row of cells for each known item id found in the sheet."""
+        header = self.header(sheet, columns)
+        if header is None:
+            return None
+        header_row, cols = header
+        known_ids = set(known)
+        rows: dict[str, dict[int, Cell]] = {}
+        first_seen: dict[str, str] = {}
+        for row_number, cells in sheet.ordered_rows():
+            if row_number <= header_row:
+                continue
+            id_cell = cells.get(cols["id"])
+            item_id = code_text(id_cell.value) if id_cell else ""
+            if not item_id or id_cell is None:
+                continue
+            if item_id in rows:
+                self.finding(
+                    "item-duplicate",
+                    sheet=sheet.name,
+                    cell=id_cell.ref,
+                    item_id=item_id,
+                    first=first_seen[item_id],
+                )
+                continue
+            if item_id not in known_ids:
+                self.finding("item-unknown", sheet=sheet.name, cell=id_cell.ref, item_id=item_id)
+                continue
+            rows[item_id] = cells
+            first_seen[item_id] = id_cell.ref
+        for item_id in known:
+            if item_id not in rows:
+                self.finding("item-missing", sheet=sheet.name, item_id=item_id)
+                self.bad_cells.add(item_id)
+        return cols, rows
+
+    def record(self, sheet: str, cell: Cell | None, item_id: str, name: str, value: Any) -> None:
+        if cell is not None:
+            self.sub.values.append(ValueRead(sheet, cell.ref, item_id, name, _display(cell), value))
+
+    def text(self, sheet: str, cell: Cell | None, item_id: str, name: str) -> str:
+        """A free-text cell (evidence, note): "-" and ไม่มี mean nothing."""
+        if cell is None or not self.check_cell(sheet, cell, None) or is_blank(cell.value):
+            return ""
+        value = clean_text(_display(cell))
+        self.record(sheet, cell, item_id, name, value)
+        return value
+
+    # --- sheets ----------------------------------------------------------------------------
+
+    def read_meta(self, sheet: Sheet | None) -> None:
+        if sheet is None:
+            self.finding("rubric-unknown", sheet=SHEET_META)
+            return
+        meta = {}
+        for _, cells in sheet.ordered_rows():
+            key, value = cells.get(1), cells.get(2)
+            if key is not None and value is not None:
+                meta[code_text(key.value)] = code_text(value.value)
+        sub = self.sub
+        sub.rubric_id = meta.get("rubric_id")
+        sub.rubric_version = meta.get("rubric_version")
+        sub.rubric_sha256 = meta.get("rubric_sha256")
+        if not sub.rubric_id:
+            self.finding("rubric-unknown", sheet=SHEET_META)
+        elif sub.rubric_id != self.rubric.id:
+            self.finding(
+                "rubric-mismatch", sheet=SHEET_META, found=sub.rubric_id, expected=self.rubric.id
+            )
+        elif sub.rubric_version != self.rubric.version or (
+            sub.rubric_sha256 and sub.rubric_sha256 != self.rubric.sha256
+        ):
+            found = sub.rubric_version or "?"
+            if sub.rubric_version == self.rubric.version:
+                found += " (edited)"
+            self.finding(
+                "rubric-version-mismatch",
+                sheet=SHEET_META,
+                found=found,
+                expected=self.rubric.version,
+            )
+
+    def read_office(self, sheet: Sheet | None) -> None:
+        if sheet is None:
+            self.finding("sheet-missing", sheet=SHEET_OFFICE)
+            return
+        header = self.header(sheet, OFFICE_COLUMNS)
+        if header is None:
+            return
+        cols = header[1]
+        labels = {f.key: f for f in OFFICE_FIELDS}
+        label_names = {header_key(f.label_th): f.key for f in OFFICE_FIELDS}
+        cells: dict[str, Cell | None] = {}
+        rows_of: dict[str, int] = {}
+        for row_number, row in sheet.ordered_rows():
+            if row_number <= header[0]:
+                continue
+            key_cell = row.get(cols["key"])
+            key = code_text(key_cell.value) if key_cell else ""
+            if key not in labels and "label" in cols:
+                label_cell = row.get(cols["label"])
+                key = label_names.get(header_key(label_cell.value if label_cell else ""), key)
+            if key in labels and key not in cells:
+                cells[key] = row.get(cols["value"])
+                rows_of[key] = row_number
+        value_col = cols["value"]
+        from pmqa_cli.xlsx_reader import column_letter
+
+        def where(key: str) -> str | None:
+            return f"{column_letter(value_col)}{rows_of[key]}" if key in rows_of else None
+
+        values: dict[str, str] = {}
+        for key in labels:
+            cell = cells.get(key)
+            if key == "submitted_on" or not self.check_cell(SHEET_OFFICE, cell, None):
+                continue
+            text = "" if cell is None or is_blank(cell.value) else code_text(cell.value)
+            values[key] = text
+            if cell is not None and text:
+                self.record(SHEET_OFFICE, cell, key, key, text)
+        office_type = parse_office_type(values.get("office_type", ""))
+        if not values.get("office_code"):
+            self.finding("office-code-missing", sheet=SHEET_OFFICE, cell=where("office_code"))
+        if not values.get("office_type"):
+            self.finding("office-type-missing", sheet=SHEET_OFFICE, cell=where("office_type"))
+        elif office_type is None:
+            self.finding(
+                "office-type-unknown",
+                sheet=SHEET_OFFICE,
+                cell=where("office_type"),
+                value=values["office_type"],
+            )
+        submitted: date | None = None
+        date_cell = cells.get("submitted_on")
+        if date_cell is not None and self.check_cell(SHEET_OFFICE, date_cell, None):
+            parsed = parse_date(date_cell.value)
+            if parsed.problem:
+                self.finding(
+                    "date-invalid",
+                    sheet=SHEET_OFFICE,
+                    cell=date_cell.ref,
+                    value=_display(date_cell),
+                )
+            elif isinstance(parsed.value, date):
+                submitted = parsed.value
+                self.record(SHEET_OFFICE, date_cell, "submitted_on", "submitted_on", submitted)
+        self.sub.office = OfficeInfo(
+            code=values.get("office_code", ""),
+            name=values.get("office_name", ""),
+            type=office_type,
+            province=values.get("province", ""),
+            contact_name=values.get("contact_name", ""),
+            contact_phone=values.get("contact_phone", ""),
+            contact_email=values.get("contact_email", ""),
+            submitted_on=submitted,
+        )
+        self.office_cells = {key: where(key) for key in ("office_code", "office_type")}
+
+    def read_pmqa(self, sheet: Sheet | None) -> None:
+        if sheet is None:
+            self.finding("sheet-missing", sheet=SHEET_PMQA)
+            return
+        known = [c.id for _, _, c in self.rubric.criteria()]
+        located = self.item_rows(sheet, PMQA_COLUMNS, known)
+        if located is None:
+            self.bad_cells.update(known)
+            return
+        cols, rows = located
+        for item_id, cells in rows.items():
+            cell = cells.get(cols["answer"])
+            ref = cell.ref if cell else _ref(cols["answer"], cells)
+            self.sub.locations[item_id] = (SHEET_PMQA, ref)
+            met: bool | None = None
+            if self.check_cell(SHEET_PMQA, cell, item_id) and cell is not None:
+                parsed = parse_yes_no(cell.value)
+                if parsed.problem:
+                    self.finding(
+                        parsed.problem,
+                        sheet=SHEET_PMQA,
+                        cell=ref,
+                        item_id=item_id,
+                        value=_display(cell),
+                    )
+                    self.bad_cells.add(item_id)
+                elif isinstance(parsed.value, bool):
+                    met = parsed.value
+                self.record(SHEET_PMQA, cell, item_id, "answer", met)
+            self.sub.criteria[item_id] = met
+            evidence = self.text(
+                SHEET_PMQA, cells.get(cols.get("evidence", -1)), item_id, "evidence"
+            )
+            self.text(SHEET_PMQA, cells.get(cols.get("note", -1)), item_id, "note")
+            if evidence:
+                self.sub.evidence[item_id] = evidence
+            elif met and "evidence" in cols:
+                # A criterion claimed as met should say what shows it.
+                evidence_ref = _ref(cols["evidence"], cells)
+                self.finding(
+                    "evidence-missing", sheet=SHEET_PMQA, cell=evidence_ref, item_id=item_id
+                )
+
+    def read_indicators(self, sheet: Sheet | None) -> None:
+        if sheet is None:
+            self.finding("sheet-missing", sheet=SHEET_INDICATORS)
+            return
+        known = [i.id for i in self.rubric.indicators]
+        located = self.item_rows(sheet, INDICATOR_COLUMNS, known)
+        if located is None:
+            self.bad_cells.update(known)
+            return
+        cols, rows = located
+        for indicator in self.rubric.indicators:
+            cells = rows.get(indicator.id)
+            if cells is None:
+                continue
+            self.read_indicator(indicator, cols, cells)
+
+    def read_indicator(
+        self, indicator: Indicator, cols: dict[str, int], cells: dict[int, Cell]
+    ) -> None:
+        item_id = indicator.id
+        cell = cells.get(cols["value"])
+        ref = cell.ref if cell else _ref(cols["value"], cells)
+        self.sub.locations[item_id] = (SHEET_INDICATORS, ref)
+        value: float | None = None
+        na = False
+        applies = indicator.applies(self.sub.office.type)
+        if cell is not None and self.check_cell(SHEET_INDICATORS, cell, item_id):
+            # "—" marks a value cell the template locked because the indicator does not apply.
+            if not applies and _display(cell).strip() in ("—", "-"):
+                pass
+            elif indicator.method is Method.PASS_FAIL:
+                parsed_yes = parse_yes_no(cell.value)
+                if parsed_yes.problem:
+                    self.finding(
+                        "answer-invalid",
+                        sheet=SHEET_INDICATORS,
+                        cell=ref,
+                        item_id=item_id,
+                        value=_display(cell),
+                    )
+                    self.bad_cells.add(item_id)
+                elif isinstance(parsed_yes.value, bool):
+                    value = 1.0 if parsed_yes.value else 0.0
+            else:
+                value, na = self.number(indicator, cell, ref)
+            self.record(SHEET_INDICATORS, cell, item_id, "value", value)
+        na_cell = cells.get(cols.get("na", -1))
+        if (
+            na_cell is not None
+            and _display(na_cell).strip() not in ("—", "")
+            and self.check_cell(SHEET_INDICATORS, na_cell, None)
+        ):
+            ticked = parse_flag(na_cell.value)
+            na = na or ticked
+            self.record(SHEET_INDICATORS, na_cell, item_id, "not_applicable", ticked)
+        self.sub.indicators[item_id] = IndicatorAnswer(value, na)
+        evidence = self.text(
+            SHEET_INDICATORS, cells.get(cols.get("evidence", -1)), item_id, "evidence"
+        )
+        self.text(SHEET_INDICATORS, cells.get(cols.get("note", -1)), item_id, "note")
+        if evidence:
+            self.sub.evidence[item_id] = evidence
+        elif indicator.evidence_required and value is not None and applies and "evidence" in cols:
+            self.finding(
+                "evidence-missing",
+                sheet=SHEET_INDICATORS,
+                cell=_ref(cols["evidence"], cells),
+                item_id=item_id,
+            )
+
+    def number(self, indicator: Indicator, cell: Cell, ref: str) -> tuple[float | None, bool]:
+        percent_unit = indicator.unit == "percent"
+        parsed = parse_number(cell.value, percent_cell=cell.percent, percent_unit=percent_unit)
+        if parsed.problem:
+            self.finding(
+                parsed.problem,
+                sheet=SHEET_INDICATORS,
+                cell=ref,
+                item_id=indicator.id,
+                value=_display(cell),
+                unit=indicator.unit,
+            )
+            self.bad_cells.add(indicator.id)
+            return None, False
+        value = parsed.value if isinstance(parsed.value, float) else None
+        if (
+            value is not None
+            and percent_unit
+            and not cell.percent
+            and 0 < value <= 1
+            and indicator.thresholds
+            and min(indicator.thresholds) >= 10
+        ):
+            # Every threshold is 10% or more, so 0.85 is a fraction typed for 85%.
+            self.finding(
+                "value-percent-fraction",
+                sheet=SHEET_INDICATORS,
+                cell=ref,
+                item_id=indicator.id,
+                value=f"{value:g}",
+                suggested=f"{value * 100:g}",
+            )
+        return value, parsed.not_applicable
+
+    def apply_registry(self, registry: Registry | None) -> None:
+        office = self.sub.office
+        if registry is None or not office.code:
+            return
+        cells = self.office_cells
+        entry = registry.get(office.code)
+        if entry is None:
+            self.finding(
+                "office-code-unknown",
+                sheet=SHEET_OFFICE,
+                cell=cells.get("office_code"),
+                value=office.code,
+            )
+            return
+        office_type = office.type
+        if entry.type is not None and office.type is not None and entry.type != office.type:
+            self.finding(
+                "office-type-mismatch",
+                sheet=SHEET_OFFICE,
+                cell=cells.get("office_type"),
+                value=office.type.abbrev_th,
+                expected=entry.type.abbrev_th,
+            )
+        if entry.type is not None:
+            office_type = entry.type
+        self.sub.office = OfficeInfo(
+            code=office.code,
+            name=office.name or entry.name,
+            type=office_type,
+            province=office.province or entry.province,
+            region=entry.region,
+            contact_name=office.contact_name,
+            contact_phone=office.contact_phone,
+            contact_email=office.contact_email,
+            submitted_on=office.submitted_on,
+        )
+
+
+def _ref(col: int, cells: dict[int, Cell]) -> str:
+    from pmqa_cli.xlsx_reader import column_letter
+
+    row = next(iter(cells.values())).row
+    return f"{column_letter(col)}{row}"
+
+
+def read_submission(
+    path: Path | str,
+    rubric: Rubric,
+    *,
+    registry: Registry | None = None,
+    limits: Limits | None = None,
+) -> Submission:
+    """Read one submission; never raises for anything wrong with the file itself."""
+    file = Path(path)
+    reader = _Reader(file, rubric, limits or Limits())
+    try:
+        with open_workbook(file, reader.limits) as book:
+            reader.sub.sha256 = _sha256(file)
+            if file.suffix.lower() == ".xlsm" or book.macro:
+                reader.finding("file-macro")
+            reader.read_meta(book.sheet(SHEET_META))
+            reader.read_office(book.sheet(SHEET_OFFICE))
+            reader.apply_registry(registry)
+            # Indicator applicability depends on the office type, so it is read after.
+            reader.read_pmqa(book.sheet(SHEET_PMQA))
+            reader.read_indicators(book.sheet(SHEET_INDICATORS))
+            reader.sub.readable = True
+    except WorkbookReadError as exc:
+        params = {"detail": exc.detail, "path": str(file), **exc.params}
+        reader.finding(exc.code, **params)
+        reader.sub.readable = False
+    return reader.sub
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def score_workbook(
+    path: Path | str,
+    rubric: Rubric,
+    *,
+    registry: Registry | None = None,
+    limits: Limits | None = None,
+) -> WorkbookReport:
+    """Read, validate and score one workbook. An unreadable file gives a report with no
+    scores and the findings that say why; a workbook with errors is scored as far as it can be."""
+    sub = read_submission(path, rubric, registry=registry, limits=limits)
+    if not sub.readable:
+        return WorkbookReport(sub, rubric, None, list(sub.findings))
+    file = str(sub.path)
+
+    def where(item_id: str) -> tuple[str | None, str | None]:
+        sheet, cell = sub.locations.get(item_id, (None, None))
+        return sheet, cell
+
+    result = score_answers(rubric, sub.answers(), where)
+    # A cell already reported (not a number, a formula with no value, a missing row) is not
+    # reported a second time as a missing answer.
+    engine_findings = [
+        f.at(file=file)
+        for f in result.findings
+        if not (f.code == "answer-missing" and f.item_id in sub.bad_items)
+    ]
+    return WorkbookReport(sub, rubric, result, sub.findings + engine_findings)

@@ -1,0 +1,449 @@
+"""The blank workbook an area office fills in, built from a rubric.
+
+Sheets: คำชี้แจง (instructions), ข้อมูลหน่วยงาน (office details), PMQA 4.0 (one row per
+criterion), ตัวชี้วัด (one row per indicator) and a hidden sheet tying the file to its rubric.
+Input cells are unlocked and shaded; everything else is locked under sheet protection without a
+password, and validation comes from the rubric (dropdowns, numeric ranges, whole steps).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Protection
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from pmqa_cli.layout import (
+    FORMAT_VERSION,
+    INDICATOR_COLUMNS,
+    OFFICE_COLUMNS,
+    OFFICE_FIELDS,
+    PMQA_COLUMNS,
+    SHEET_GUIDE,
+    SHEET_INDICATORS,
+    SHEET_META,
+    SHEET_OFFICE,
+    SHEET_PMQA,
+    Column,
+)
+from pmqa_cli.registry import Office
+from pmqa_cli.rubric import Indicator, Method, OfficeType, Rubric
+from pmqa_cli.xlsx_writer import (
+    GROUP_FILL,
+    INPUT_FILL,
+    body_font,
+    header_style,
+    put,
+    save_atomic,
+    thin_border,
+)
+
+__all__ = ["HEADER_ROW", "TemplateLayout", "build_template", "unit_th", "write_template"]
+
+HEADER_ROW = 3
+YES_NO = ("ผ่าน", "ไม่ผ่าน")
+NA_MARK = "ไม่เกี่ยวข้อง"
+# Templates carry a fixed date so that the same rubric always gives the same file.
+TEMPLATE_STAMP = datetime(2000, 1, 1)
+_UNITS_TH = {
+    "percent": "ร้อยละ",
+    "days": "วัน",
+    "score": "คะแนน",
+    "count": "จำนวน",
+    "baht": "บาท",
+    "level": "ระดับ",
+    "pass/fail": "ผ่าน/ไม่ผ่าน",
+}
+WRAP = Alignment(wrap_text=True, vertical="top")
+CENTER = Alignment(wrap_text=True, vertical="top", horizontal="center")
+UNLOCKED = Protection(locked=False)
+
+
+@dataclass
+class TemplateLayout:
+    """Where things are in a built template: item id -> row, column key -> column index."""
+
+    pmqa_rows: dict[str, int] = field(default_factory=dict)
+    indicator_rows: dict[str, int] = field(default_factory=dict)
+    office_rows: dict[str, int] = field(default_factory=dict)
+    pmqa_columns: dict[str, int] = field(default_factory=dict)
+    indicator_columns: dict[str, int] = field(default_factory=dict)
+    office_value_column: int = 3
+
+
+def unit_th(unit: str) -> str:
+    """A unit's Thai label."""
+    return _UNITS_TH.get(unit, unit)
+
+
+def _columns(ws: Worksheet, columns: tuple[Column, ...]) -> dict[str, int]:
+    index = {}
+    for col, column in enumerate(columns, start=1):
+        put(ws, HEADER_ROW, col, column.header, **header_style())
+        ws.column_dimensions[_letter(col)].width = column.width
+        index[column.key] = col
+    ws.row_dimensions[HEADER_ROW].height = 48
+    return index
+
+
+def _letter(col: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(col)
+
+
+def _title(ws: Worksheet, text: str, subtitle: str) -> None:
+    put(ws, 1, 1, text, font=body_font(bold=True, size=20))
+    put(ws, 2, 1, subtitle, font=body_font(size=14, color="595959"))
+
+
+def _setup_page(ws: Worksheet, *, landscape: bool = True, freeze: str | None = None) -> None:
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    if ws.sheet_properties.pageSetUpPr is not None:
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    if freeze:
+        ws.freeze_panes = freeze
+        ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+
+
+def _protect(ws: Worksheet) -> None:
+    # No password: protection guards against accidents, not people. Resizing stays allowed.
+    ws.protection.sheet = True
+    ws.protection.formatColumns = False
+    ws.protection.formatRows = False
+    ws.protection.autoFilter = False
+
+
+def _input(ws: Worksheet, row: int, col: int, value: object = None) -> None:
+    put(
+        ws,
+        row,
+        col,
+        value,
+        fill=INPUT_FILL,
+        protection=UNLOCKED,
+        border=thin_border(),
+        alignment=WRAP,
+    )
+
+
+def _validation(ws: Worksheet, dv: DataValidation, prompt: str) -> DataValidation:
+    dv.error = prompt
+    dv.errorTitle = "ข้อมูลไม่ถูกต้อง"
+    dv.prompt = prompt
+    dv.showErrorMessage = True
+    dv.showInputMessage = True
+    ws.add_data_validation(dv)
+    return dv
+
+
+def _guide_sheet(ws: Worksheet, rubric: Rubric) -> None:
+    scoring = rubric.scoring
+    tiers = ", ".join(f"{t.title_th} {t.points:g} คะแนน" for t in scoring.tiers)
+    weights = scoring.part_weights
+    total = weights.pmqa + weights.results
+    lines: list[tuple[str, bool]] = [
+        (rubric.title_th, True),
+        (rubric.title_en, False),
+        (f"ปีงบประมาณ พ.ศ. {rubric.fiscal_year}   ฉบับ {rubric.version}   รหัสเกณฑ์ {rubric.id}", False),
+        ("", False),
+        ("วิธีกรอกข้อมูล", True),
+        (f"1. แผ่นงาน '{SHEET_OFFICE}': กรอกรหัสหน่วยงาน ชื่อ ประเภท (สพป./สพม.) จังหวัด ผู้ประสานงาน "
+         "และวันที่ส่งข้อมูลในช่องสีเหลือง", False),
+        (f"2. แผ่นงาน '{SHEET_PMQA}': เลือก ผ่าน หรือ ไม่ผ่าน ให้ครบทุกเกณฑ์ และระบุหลักฐานอ้างอิง "
+         "(ลิงก์หรือชื่อเอกสาร) ของเกณฑ์ที่ผ่าน", False),
+        (f"3. แผ่นงาน '{SHEET_INDICATORS}': กรอกผลการดำเนินงานเป็นตัวเลขตามหน่วยของตัวชี้วัด "
+         "(ร้อยละ กรอก 85 หรือ 85%), ตัวชี้วัดแบบขั้นตอนกรอกจำนวนขั้นตอนที่ทำสำเร็จ 0-5, "
+         "แบบผ่าน/ไม่ผ่านเลือกจากรายการ และเลือก 'ไม่เกี่ยวข้อง' เฉพาะตัวชี้วัดที่อนุญาต", False),
+        ("4. ห้ามเปลี่ยนชื่อแผ่นงาน หัวคอลัมน์ หรือรหัสรายการ บันทึกไฟล์เป็น .xlsx "
+         "และตรวจสอบด้วยคำสั่ง pmqa validate ก่อนส่ง", False),
+        ("", False),
+        ("วิธีคิดคะแนน", True),
+        (f"• ประเด็น PMQA 4.0 (หมวด 1-6): {tiers} คะแนนของแต่ละระดับเฉลี่ยเท่ากันทุกเกณฑ์ "
+         "และระดับที่สูงกว่าจะนับเมื่อผ่านเกณฑ์ระดับที่ต่ำกว่าครบทุกข้อ", False),
+        ("• ตัวชี้วัด (หมวด 7): ผลการดำเนินงานเทียบเกณฑ์ระดับ 1-5 = "
+         f"{', '.join(f'{s:g}' for s in scoring.level_scores)} คะแนน เทียบสัดส่วนเชิงเส้นระหว่างระดับ "
+         "ต่ำกว่าระดับ 1 ได้ 0 คะแนน", False),
+        (f"• คะแนนรวม = ({weights.pmqa:g} × คะแนนหมวด 1-6 + {weights.results:g} × คะแนนหมวด 7) "
+         f"/ {total:g} ปัดเศษ {scoring.decimals} ตำแหน่งแบบปัดครึ่งขึ้น", False),
+        ("• ระดับผลการประเมิน: " + ", ".join(
+            f"{b.label_th} ≥ {b.min:g}" for b in scoring.overall_bands), False),
+        ("• สถานะ PMQA 4.0: " + ", ".join(
+            f"{b.label_th} ≥ {b.min:g}" for b in scoring.pmqa_status_bands), False),
+    ]  # fmt: skip
+    if rubric.contact_th:
+        lines += [("", False), ("ติดต่อสอบถาม", True), (rubric.contact_th, False)]
+    if rubric.source_note:
+        lines += [("", False), ("หมายเหตุเกณฑ์", True), (rubric.source_note, False)]
+    ws.column_dimensions["A"].width = 130
+    for row, (text, bold) in enumerate(lines, start=1):
+        size = 20 if row == 1 else 16
+        put(ws, row, 1, text, font=body_font(bold=bold, size=size), alignment=WRAP)
+    _setup_page(ws, landscape=False)
+    _protect(ws)
+
+
+def _office_sheet(ws: Worksheet, office: Office | None, layout: TemplateLayout) -> None:
+    _title(ws, "ข้อมูลหน่วยงาน", "Office details: fill in the yellow cells")
+    _columns(ws, OFFICE_COLUMNS)
+    type_list = _validation(
+        ws,
+        DataValidation(type="list", formula1='"สพป.,สพม."', allow_blank=True),
+        "เลือก สพป. หรือ สพม.",
+    )
+    prefill: dict[str, object] = {}
+    if office is not None:
+        prefill = {
+            "office_code": office.code,
+            "office_name": office.name,
+            "office_type": office.type.abbrev_th if office.type else None,
+            "province": office.province,
+        }
+    for row, item in enumerate(OFFICE_FIELDS, start=HEADER_ROW + 1):
+        put(ws, row, 1, item.key, border=thin_border(), font=body_font(color="808080"))
+        label = f"{item.label_th} / {item.label_en}" + (" *" if item.required else "")
+        put(ws, row, 2, label, border=thin_border(), alignment=WRAP)
+        _input(ws, row, 3, prefill.get(item.key))
+        layout.office_rows[item.key] = row
+        if item.key == "office_type":
+            type_list.add(f"C{row}")
+        if item.key == "submitted_on":
+            ws.cell(row=row, column=3).number_format = "[$-107041E]d mmmm yyyy;@"
+        if item.key == "office_code":
+            # Codes are text: "0101" must not become 101.
+            ws.cell(row=row, column=3).number_format = "@"
+    _setup_page(ws, landscape=False, freeze=f"A{HEADER_ROW + 1}")
+    _protect(ws)
+
+
+def _pmqa_sheet(
+    ws: Worksheet, rubric: Rubric, layout: TemplateLayout, gap_after: str | None
+) -> None:
+    _title(
+        ws,
+        "PMQA 4.0 หมวด 1-6",
+        "Self-assessment: choose ผ่าน (met) or ไม่ผ่าน (not met) for every criterion",
+    )
+    cols = _columns(ws, PMQA_COLUMNS)
+    layout.pmqa_columns = cols
+    answers = _validation(
+        ws,
+        DataValidation(type="list", formula1=f'"{",".join(YES_NO)}"', allow_blank=True),
+        "เลือก ผ่าน หรือ ไม่ผ่าน",
+    )
+    row = HEADER_ROW + 1
+    last = len(PMQA_COLUMNS)
+    for issue in rubric.issues:
+        heading = (
+            f"หมวด {issue.category}  {issue.id}  {issue.title_th}  "
+            f"(น้ำหนัก {issue.weight:g})\n{issue.title_en}"
+        )
+        # The heading starts in column B: column A holds item ids only, and a heading there
+        # would read as an unknown id.
+        put(ws, row, 1, None, fill=GROUP_FILL)
+        put(ws, row, 2, heading, font=body_font(bold=True), fill=GROUP_FILL, alignment=WRAP)
+        ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=last)
+        ws.row_dimensions[row].height = 44
+        row += 1
+        for tier in issue.tiers:
+            default = rubric.tier_default(tier.id)
+            for criterion in tier.criteria:
+                text = criterion.text_th
+                if criterion.text_en:
+                    text += f"\n{criterion.text_en}"
+                if criterion.evidence_required:
+                    text += "\n[ต้องระบุหลักฐาน / evidence required]"
+                values = {
+                    "id": criterion.id,
+                    "category": issue.category,
+                    "issue": f"{issue.id} {issue.title_th}",
+                    "tier": f"{default.title_th}\n({rubric.tier_points(tier):g} คะแนน)",
+                    "criterion": text,
+                }
+                for key, value in values.items():
+                    align = CENTER if key in ("category", "tier") else WRAP
+                    put(ws, row, cols[key], value, border=thin_border(), alignment=align)
+                for key in ("answer", "evidence", "note"):
+                    _input(ws, row, cols[key])
+                answers.add(f"{_letter(cols['answer'])}{row}")
+                layout.pmqa_rows[criterion.id] = row
+                row += 1
+                if criterion.id == gap_after:
+                    row += 1
+    _setup_page(ws, freeze=f"B{HEADER_ROW + 1}")
+    ws.auto_filter.ref = f"A{HEADER_ROW}:{_letter(last)}{row - 1}"
+    _protect(ws)
+
+
+def _indicator_sheet(
+    ws: Worksheet,
+    rubric: Rubric,
+    office_type: OfficeType | None,
+    layout: TemplateLayout,
+    gap_after: str | None,
+) -> None:
+    _title(ws, "หมวด 7 ผลลัพธ์การดำเนินการ", "Outcome indicators: enter each result in its unit")
+    cols = _columns(ws, INDICATOR_COLUMNS)
+    layout.indicator_columns = cols
+    na_list = _validation(
+        ws,
+        DataValidation(type="list", formula1=f'"{NA_MARK}"', allow_blank=True),
+        "เลือก 'ไม่เกี่ยวข้อง' เฉพาะเมื่อไม่มีผลการดำเนินงานในปีนี้",
+    )
+    pass_list = _validation(
+        ws,
+        DataValidation(type="list", formula1=f'"{",".join(YES_NO)}"', allow_blank=True),
+        "เลือก ผ่าน หรือ ไม่ผ่าน",
+    )
+    steps = _validation(
+        ws,
+        DataValidation(
+            type="whole", operator="between", formula1="0", formula2="5", allow_blank=True
+        ),
+        "กรอกจำนวนขั้นตอนที่ทำสำเร็จ 0-5 (จำนวนเต็ม)",
+    )
+    ranges: dict[tuple[float | None, float | None], DataValidation] = {}
+    row = HEADER_ROW + 1
+    for indicator in rubric.indicators:
+        values: dict[str, object] = {
+            "id": indicator.id,
+            "dimension": indicator.dimension,
+            "indicator": _indicator_text(indicator),
+            "unit": unit_th(indicator.unit),
+        }
+        for level, threshold in enumerate(_level_labels(indicator), start=1):
+            values[f"level{level}"] = threshold
+        for key, value in values.items():
+            align = WRAP if key == "indicator" else CENTER
+            put(ws, row, cols[key], value, border=thin_border(), alignment=align)
+        value_ref = f"{_letter(cols['value'])}{row}"
+        if not indicator.applies(office_type):
+            for key in ("value", "na"):
+                put(ws, row, cols[key], "—", border=thin_border(), alignment=CENTER)
+        else:
+            _input(ws, row, cols["value"])
+            if indicator.method is Method.STEPS:
+                steps.add(value_ref)
+            elif indicator.method is Method.PASS_FAIL:
+                pass_list.add(value_ref)
+            else:
+                ws.cell(row=row, column=cols["value"]).number_format = "0.00"
+                low, high = indicator.value_range
+                if low is not None and high is not None:
+                    bounds = (low, high)
+                    if bounds not in ranges:
+                        ranges[bounds] = _validation(
+                            ws,
+                            DataValidation(
+                                type="decimal",
+                                operator="between",
+                                formula1=f"{low:g}",
+                                formula2=f"{high:g}",
+                                allow_blank=True,
+                            ),
+                            f"กรอกตัวเลข {low:g} ถึง {high:g}",
+                        )
+                    ranges[bounds].add(value_ref)
+            if indicator.na_allowed:
+                _input(ws, row, cols["na"])
+                na_list.add(f"{_letter(cols['na'])}{row}")
+            else:
+                put(ws, row, cols["na"], "—", border=thin_border(), alignment=CENTER)
+        for key in ("evidence", "note"):
+            _input(ws, row, cols[key])
+        layout.indicator_rows[indicator.id] = row
+        row += 1
+        if indicator.id == gap_after:
+            row += 1
+    _setup_page(ws, freeze=f"B{HEADER_ROW + 1}")
+    ws.auto_filter.ref = f"A{HEADER_ROW}:{_letter(len(INDICATOR_COLUMNS))}{row - 1}"
+    _protect(ws)
+
+
+def _indicator_text(indicator: Indicator) -> str:
+    text = f"{indicator.title_th}\n{indicator.title_en}"
+    notes = []
+    if indicator.direction.value == "lower" and indicator.method is Method.INTERPOLATE:
+        notes.append("ค่ายิ่งน้อยยิ่งดี / lower is better")
+    if indicator.applies_to != "both":
+        notes.append("เฉพาะ สพป." if indicator.applies_to == "primary" else "เฉพาะ สพม.")
+    if indicator.evidence_required:
+        notes.append("ต้องระบุหลักฐาน")
+    if indicator.source_th:
+        notes.append(f"แหล่งข้อมูล: {indicator.source_th}")
+    if notes:
+        text += "\n[" + "; ".join(notes) + "]"
+    if indicator.steps:
+        text += "\n" + "\n".join(f"ขั้นที่ {n}: {s}" for n, s in enumerate(indicator.steps, 1))
+    return text
+
+
+def _level_labels(indicator: Indicator) -> list[object]:
+    if indicator.method is Method.INTERPOLATE:
+        return list(indicator.thresholds or [])
+    if indicator.method is Method.STEPS:
+        return [f"{n} ขั้น" for n in range(1, 6)]
+    return ["", "", "", "", "ผ่าน"]
+
+
+def _meta_sheet(ws: Worksheet, rubric: Rubric) -> None:
+    values = {
+        "rubric_id": rubric.id,
+        "rubric_version": rubric.version,
+        "rubric_sha256": rubric.sha256,
+        "fiscal_year": str(rubric.fiscal_year),
+        "format_version": FORMAT_VERSION,
+    }
+    put(ws, 1, 1, "key")
+    put(ws, 1, 2, "value")
+    for row, (key, value) in enumerate(values.items(), start=2):
+        put(ws, row, 1, key)
+        put(ws, row, 2, value)
+    ws.sheet_state = "hidden"
+    _protect(ws)
+
+
+def build_template(
+    rubric: Rubric,
+    office: Office | None = None,
+    *,
+    gap_after: str | None = None,
+) -> tuple[Workbook, TemplateLayout]:
+    """Build the template workbook in memory, pre-filled with ``office``'s details if given.
+
+    ``gap_after`` leaves an empty row after that item (sample submissions use it to show that
+    the reader does not depend on row positions).
+    """
+    wb = Workbook()
+    layout = TemplateLayout()
+    guide = wb.active
+    assert guide is not None
+    guide.title = SHEET_GUIDE
+    _guide_sheet(guide, rubric)
+    _office_sheet(wb.create_sheet(SHEET_OFFICE), office, layout)
+    _pmqa_sheet(wb.create_sheet(SHEET_PMQA), rubric, layout, gap_after)
+    _indicator_sheet(
+        wb.create_sheet(SHEET_INDICATORS),
+        rubric,
+        office.type if office else None,
+        layout,
+        gap_after,
+    )
+    _meta_sheet(wb.create_sheet(SHEET_META), rubric)
+    wb.active = 1
+    return wb, layout
+
+
+def write_template(rubric: Rubric, path: Path, office: Office | None = None) -> None:
+    """Write the template to ``path`` (atomically; the same rubric gives the same bytes)."""
+    wb, _ = build_template(rubric, office)
+    save_atomic(wb, path, stamp=TEMPLATE_STAMP)

@@ -1,0 +1,505 @@
+"""A small, strict, streaming reader for untrusted .xlsx files.
+
+Why not openpyxl or python-calamine here: a submission's score depends on three things per cell,
+its cached value, whether it holds a formula (a formula with no cached value is a finding) and
+whether its number format is a percentage or a date (0.85 in a percent cell means 85). openpyxl
+gives values *or* formulas per load, and calamine gives neither formulas nor formats. Reading
+the parts directly gives all three in one pass, bounds every size before anything is parsed, and
+does not depend on any one writer's quirks (Excel, LibreOffice, xlsxwriter, openpyxl).
+
+Safety: the file type is sniffed from its first bytes; zip members' declared sizes and ratios
+are checked before decompression; every XML part is parsed by defusedxml with DTDs forbidden
+(no entity expansion, no external entities); rows, columns and text length are capped.
+Anything wrong raises :class:`WorkbookReadError` carrying a finding code.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import zipfile
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import IO, Any
+from xml.etree.ElementTree import Element, ParseError
+
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import iterparse
+
+__all__ = [
+    "Cell",
+    "Limits",
+    "Sheet",
+    "Workbook",
+    "WorkbookReadError",
+    "column_letter",
+    "open_workbook",
+    "sniff",
+]
+
+CellValue = str | float | bool | datetime | None
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Bounds on what a submission may make pmqa read (documented in docs/security.md)."""
+
+    max_file_bytes: int = 50 * 1024 * 1024
+    max_uncompressed_bytes: int = 200 * 1024 * 1024
+    max_compression_ratio: float = 200.0
+    max_rows: int = 5_000
+    max_columns: int = 200
+    max_text_length: int = 32_767  # Excel's own limit for one cell
+
+
+class WorkbookReadError(Exception):
+    """The file cannot be read as a workbook. ``code`` is a finding code."""
+
+    def __init__(self, code: str, detail: str = "", **params: Any) -> None:
+        super().__init__(f"{code}: {detail}" if detail else code)
+        self.code = code
+        self.detail = detail
+        self.params = params
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One cell as stored: its cached value and what kind of value it is.
+
+    ``kind`` is ``n`` number, ``s`` text, ``b`` boolean, ``d`` date, ``e`` an error such as
+    ``#DIV/0!``, or ``f`` a formula with no cached value.
+    """
+
+    row: int
+    col: int
+    value: CellValue
+    kind: str
+    formula: bool = False
+    percent: bool = False
+    truncated_from: int = 0  # original text length when longer than the limit
+
+    @property
+    def ref(self) -> str:
+        """The A1 reference."""
+        return f"{column_letter(self.col)}{self.row}"
+
+
+@dataclass
+class Sheet:
+    """One worksheet's non-empty cells, by row then column."""
+
+    name: str
+    hidden: bool
+    rows: dict[int, dict[int, Cell]] = field(default_factory=dict)
+    over_limit: bool = False
+
+    def cell(self, row: int, col: int) -> Cell | None:
+        """The cell at (row, col), or None when it is empty."""
+        return self.rows.get(row, {}).get(col)
+
+    def ordered_rows(self) -> Iterator[tuple[int, dict[int, Cell]]]:
+        """Rows in sheet order."""
+        for number in sorted(self.rows):
+            yield number, self.rows[number]
+
+
+def column_letter(col: int) -> str:
+    """1 -> A, 27 -> AA."""
+    letters = ""
+    while col > 0:
+        col, rem = divmod(col - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+_REF = re.compile(r"([A-Z]{1,3})(\d+)$")
+_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
+_DATE_FORMAT_IDS = {14, 15, 16, 17, 18, 19, 20, 21, 22, 45, 46, 47}
+_DATE_FORMAT_IDS |= set(range(27, 37)) | set(range(50, 59)) | set(range(71, 82))
+_PERCENT_FORMAT_IDS = {9, 10}
+_MACRO_CONTENT = "application/vnd.ms-excel.sheet.macroEnabled.main+xml"
+
+
+def _local(tag: str) -> str:
+    return tag[tag.rfind("}") + 1 :]
+
+
+def _ref_to_rc(ref: str) -> tuple[int, int] | None:
+    match = _REF.match(ref.replace("$", "").upper())
+    if not match:
+        return None
+    col = 0
+    for ch in match.group(1):
+        col = col * 26 + ord(ch) - 64
+    return int(match.group(2)), col
+
+
+def sniff(head: bytes, size: int) -> str | None:
+    """What a file's first bytes say it is: None for a zip, else a finding code."""
+    if size == 0:
+        return "file-empty"
+    if head.startswith(b"PK\x03\x04"):
+        return None
+    if head.startswith(_OLE):
+        return "file-ole"  # resolved by the caller: encrypted xlsx or legacy .xls
+    text = head[:4096]
+    for encoding in ("utf-8-sig", "utf-16", "cp874"):
+        try:
+            decoded = text.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        return "file-not-workbook"
+    stripped = decoded.lstrip().lower()
+    if stripped.startswith(("<", "{")):
+        return "file-not-workbook"  # HTML or XML saved as .xlsx, or JSON
+    lines = [line for line in decoded.splitlines() if line.strip()]
+    if lines and any(sep in lines[0] for sep in (",", ";", "\t")):
+        return "file-csv"
+    return "file-not-workbook"
+
+
+def _format_flags(code: str) -> tuple[bool, bool]:
+    """(is percent, is date) for a custom number-format code."""
+    plain = re.sub(r'"[^"]*"|\\.|\[[^\]]*\]', "", code)
+    # Only the first section (positive numbers) decides.
+    first = re.sub(r"e[+-]", "", plain.split(";")[0].lower())  # scientific, not era years
+    percent = "%" in first
+    date = bool(re.search(r"[dmyhseb]", first.replace("general", ""))) and not percent
+    return percent, date
+
+
+class Workbook:
+    """An opened workbook: sheet names known, sheets parsed on demand."""
+
+    def __init__(self, path: Path, limits: Limits | None = None) -> None:
+        self.path = path
+        self.limits = limits or Limits()
+        self.macro = False
+        self._zip: zipfile.ZipFile | None = None
+        self._sheets: dict[str, tuple[str, bool]] = {}
+        self._shared: list[str] = []
+        self._formats: list[tuple[bool, bool]] = []
+        self._date1904 = False
+        self._open()
+
+    # --- opening ---------------------------------------------------------------------------
+
+    def _open(self) -> None:
+        try:
+            size = self.path.stat().st_size
+            with self.path.open("rb") as handle:
+                head = handle.read(8192)
+        except FileNotFoundError:
+            raise WorkbookReadError("file-not-found", path=str(self.path)) from None
+        except OSError as exc:
+            raise WorkbookReadError("file-unreadable", exc.strerror or str(exc)) from None
+        if size > self.limits.max_file_bytes:
+            raise WorkbookReadError(
+                "file-too-large", size=_mb(size), limit=_mb(self.limits.max_file_bytes)
+            )
+        kind = sniff(head, size)
+        if kind == "file-ole":
+            raise WorkbookReadError(self._ole_kind())
+        if kind is not None:
+            raise WorkbookReadError(kind)
+        try:
+            self._zip = zipfile.ZipFile(self.path)
+            self._check_zip(self._zip)
+            self._read_structure()
+        except WorkbookReadError:
+            self.close()
+            raise
+        except zipfile.BadZipFile as exc:
+            self.close()
+            raise WorkbookReadError("file-corrupt", f"damaged zip archive: {exc}") from None
+        except (zlib.error, EOFError) as exc:
+            self.close()
+            raise WorkbookReadError("file-corrupt", f"damaged compressed data: {exc}") from None
+
+    def _ole_kind(self) -> str:
+        with self.path.open("rb") as handle:
+            data = handle.read(self.limits.max_file_bytes)
+        return "file-encrypted" if _ENCRYPTED in data else "file-legacy-xls"
+
+    def _check_zip(self, archive: zipfile.ZipFile) -> None:
+        total = 0
+        for info in archive.infolist():
+            total += info.file_size
+            if info.file_size > 1_000_000 and info.compress_size > 0:
+                ratio = info.file_size / info.compress_size
+                if ratio > self.limits.max_compression_ratio:
+                    raise WorkbookReadError(
+                        "file-zip-bomb",
+                        f"{info.filename} expands {ratio:.0f} times to {_mb(info.file_size)}",
+                    )
+        if total > self.limits.max_uncompressed_bytes:
+            raise WorkbookReadError(
+                "file-zip-bomb",
+                f"{_mb(total)} uncompressed, over the {_mb(self.limits.max_uncompressed_bytes)} "
+                "limit",
+            )
+
+    def _member(self, name: str) -> IO[bytes] | None:
+        assert self._zip is not None
+        try:
+            return self._zip.open(name)
+        except KeyError:
+            return None
+
+    def _parse(self, name: str) -> Iterator[tuple[str, Element]]:
+        stream = self._member(name)
+        if stream is None:
+            return
+        with stream:
+            try:
+                yield from iterparse(stream, events=("start", "end"), forbid_dtd=True)
+            except DefusedXmlException:
+                raise WorkbookReadError("file-unsafe-xml") from None
+            except ParseError as exc:
+                raise WorkbookReadError("file-corrupt", f"malformed XML in {name}: {exc}") from None
+
+    def _rels(self, part: str) -> dict[str, tuple[str, str]]:
+        """Relationship id -> (type, absolute part name) for a part."""
+        directory, base = posixpath.split(part)
+        rels: dict[str, tuple[str, str]] = {}
+        for event, elem in self._parse(posixpath.join(directory, "_rels", base + ".rels")):
+            if event == "end" and _local(elem.tag) == "Relationship":
+                target = elem.get("Target", "")
+                if elem.get("TargetMode") == "External":
+                    continue
+                absolute = (
+                    target.lstrip("/")
+                    if target.startswith("/")
+                    else posixpath.normpath(posixpath.join(directory, target))
+                )
+                rels[elem.get("Id", "")] = (elem.get("Type", ""), absolute)
+        return rels
+
+    def _read_structure(self) -> None:
+        assert self._zip is not None
+        names = set(self._zip.namelist())
+        workbook_part = next(
+            (
+                target
+                for kind, target in self._rels("").values()
+                if kind.endswith("/officeDocument")
+            ),
+            "xl/workbook.xml",
+        )
+        if workbook_part not in names:
+            if not any(n.startswith("xl/") for n in names):
+                raise WorkbookReadError("file-not-workbook")
+            raise WorkbookReadError("file-corrupt", "the workbook part is missing")
+        self.macro = "xl/vbaProject.bin" in names or self._content_type_is_macro()
+        rels = self._rels(workbook_part)
+        for event, elem in self._parse(workbook_part):
+            if event != "end":
+                continue
+            tag = _local(elem.tag)
+            if tag == "workbookPr":
+                self._date1904 = elem.get("date1904") in ("1", "true")
+            elif tag == "sheet":
+                rid = next((v for k, v in elem.attrib.items() if _local(k) == "id"), "")
+                kind, target = rels.get(rid, ("", ""))
+                if target and kind.endswith("/worksheet"):
+                    hidden = elem.get("state", "visible") != "visible"
+                    self._sheets[elem.get("name", "")] = (target, hidden)
+        for kind, target in rels.values():
+            if kind.endswith("/sharedStrings"):
+                self._read_shared_strings(target)
+            elif kind.endswith("/styles"):
+                self._read_styles(target)
+
+    def _content_type_is_macro(self) -> bool:
+        for event, elem in self._parse("[Content_Types].xml"):
+            if event == "end" and elem.get("ContentType") == _MACRO_CONTENT:
+                return True
+        return False
+
+    def _read_shared_strings(self, part: str) -> None:
+        for event, elem in self._parse(part):
+            if event == "end" and _local(elem.tag) == "si":
+                self._shared.append(_unescape(_si_text(elem)))
+                elem.clear()
+
+    def _read_styles(self, part: str) -> None:
+        custom: dict[int, tuple[bool, bool]] = {}
+        in_cell_xfs = False
+        for event, elem in self._parse(part):
+            tag = _local(elem.tag)
+            if tag == "cellXfs":
+                in_cell_xfs = event == "start"
+            elif event == "end" and tag == "numFmt":
+                try:
+                    custom[int(elem.get("numFmtId", "-1"))] = _format_flags(
+                        elem.get("formatCode", "")
+                    )
+                except ValueError:
+                    continue
+            elif event == "end" and tag == "xf" and in_cell_xfs:
+                try:
+                    fmt = int(elem.get("numFmtId", "0"))
+                except ValueError:
+                    fmt = 0
+                if fmt in custom:
+                    self._formats.append(custom[fmt])
+                else:
+                    self._formats.append((fmt in _PERCENT_FORMAT_IDS, fmt in _DATE_FORMAT_IDS))
+
+    # --- sheets --------------------------------------------------------------------------
+
+    @property
+    def sheet_names(self) -> list[str]:
+        """Sheet names in workbook order."""
+        return list(self._sheets)
+
+    def sheet(self, name: str) -> Sheet | None:
+        """Parse one sheet by name; None when the workbook has no such sheet."""
+        if name not in self._sheets:
+            return None
+        part, hidden = self._sheets[name]
+        sheet = Sheet(name, hidden)
+        limits = self.limits
+        row_number = 0
+        next_col = 1
+        for event, elem in self._parse(part):
+            tag = _local(elem.tag)
+            if event == "start":
+                if tag == "row":
+                    r = elem.get("r")
+                    row_number = int(r) if r and r.isdigit() else row_number + 1
+                    next_col = 1
+                    if row_number > limits.max_rows:
+                        sheet.over_limit = True
+                        break
+                continue
+            if tag == "c":
+                ref = elem.get("r")
+                position = _ref_to_rc(ref) if ref else None
+                row, col = position if position else (row_number, next_col)
+                next_col = col + 1
+                if col > limits.max_columns:
+                    sheet.over_limit = True
+                else:
+                    cell = self._cell(elem, row, col)
+                    if cell is not None:
+                        sheet.rows.setdefault(row, {})[col] = cell
+                elem.clear()
+            elif tag == "row":
+                elem.clear()
+        return sheet
+
+    def _cell(self, elem: Element, row: int, col: int) -> Cell | None:
+        kind = elem.get("t", "n")
+        formula = False
+        raw: str | None = None
+        inline: str | None = None
+        for child in elem:
+            tag = _local(child.tag)
+            if tag == "v":
+                raw = child.text
+            elif tag == "f":
+                formula = True
+            elif tag == "is":
+                inline = _si_text(child)
+        style = elem.get("s")
+        percent = date = False
+        if style and style.isdigit() and int(style) < len(self._formats):
+            percent, date = self._formats[int(style)]
+        if formula and raw is None:
+            return Cell(row, col, None, "f", formula=True)
+        value: CellValue
+        if kind == "s":
+            try:
+                value = self._shared[int(raw or "")]
+            except (ValueError, IndexError):
+                return None
+            kind = "s"
+        elif kind == "inlineStr":
+            if inline is None:
+                return None
+            value, kind = _unescape(inline), "s"
+        elif kind == "str":
+            value, kind = _unescape(raw or ""), "s"
+        elif kind == "b":
+            value, kind = (raw or "").strip() in ("1", "true"), "b"
+        elif kind == "e":
+            value, kind = raw or "#ERROR", "e"
+        elif kind == "d":
+            try:
+                value, kind = datetime.fromisoformat((raw or "").strip()), "d"
+            except ValueError:
+                value, kind = raw or "", "s"
+        else:
+            if raw is None or not raw.strip():
+                return None
+            try:
+                number = float(raw)
+            except ValueError:
+                value, kind = raw, "s"
+            else:
+                value, kind = number, "n"
+                if date:
+                    converted = self._serial_to_datetime(number)
+                    if converted is not None:
+                        value, kind = converted, "d"
+        truncated = 0
+        if isinstance(value, str) and len(value) > self.limits.max_text_length:
+            truncated = len(value)
+            value = value[: self.limits.max_text_length]
+        return Cell(row, col, value, kind, formula, percent, truncated)
+
+    def _serial_to_datetime(self, serial: float) -> datetime | None:
+        if not 0 <= serial < 2_958_466:  # 9999-12-31
+            return None
+        epoch = datetime(1904, 1, 1) if self._date1904 else datetime(1899, 12, 30)
+        return epoch + timedelta(days=serial)
+
+    def close(self) -> None:
+        """Release the file."""
+        if self._zip is not None:
+            self._zip.close()
+            self._zip = None
+
+    def __enter__(self) -> Workbook:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _si_text(elem: Element) -> str:
+    """The text of a shared or inline string: plain <t>, or rich-text runs; never phonetics."""
+    parts: list[str] = []
+    for child in elem:
+        tag = _local(child.tag)
+        if tag == "t":
+            parts.append(child.text or "")
+        elif tag == "r":
+            for grandchild in child:
+                if _local(grandchild.tag) == "t":
+                    parts.append(grandchild.text or "")
+    return "".join(parts)
+
+
+def _unescape(text: str) -> str:
+    """OOXML writes some characters as _xHHHH_ (e.g. _x000D_ for a carriage return)."""
+    if "_x" not in text:
+        return text
+    return _ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text)
+
+
+def _mb(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f} MB"
+
+
+def open_workbook(path: Path | str, limits: Limits | None = None) -> Workbook:
+    """Open a workbook for reading; raises :class:`WorkbookReadError` (with a finding code)."""
+    return Workbook(Path(path), limits)

@@ -1,0 +1,169 @@
+"""Writing workbooks safely: text stays text, Thai fonts, atomic and reproducible files.
+
+Every workbook pmqa writes goes through :func:`put` for its cells and :func:`save_atomic` for the
+file, so no text from a submission can become a formula, a crash never leaves a half-written
+file, and with ``SOURCE_DATE_EPOCH`` set the same inputs give byte-identical files.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import tempfile
+import zipfile
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from openpyxl.cell.cell import Cell
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.workbook.workbook import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
+
+from pmqa_cli.errors import OutputError
+
+__all__ = [
+    "FONT_NAME",
+    "INPUT_FILL",
+    "body_font",
+    "header_style",
+    "output_timestamp",
+    "put",
+    "safe_text",
+    "save_atomic",
+    "thin_border",
+    "write_bytes_atomic",
+]
+
+FONT_NAME = "TH Sarabun New"
+FONT_SIZE = 16
+INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
+HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
+GROUP_FILL = PatternFill("solid", fgColor="E2EFDA")
+_THIN = Side(style="thin", color="A6A6A6")
+# Characters openpyxl refuses to write (it raises IllegalCharacterError).
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# OWASP: a cell starting with one of these may be taken as a formula by a spreadsheet.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+MAX_CELL_TEXT = 32_767
+
+
+def body_font(*, bold: bool = False, size: int = FONT_SIZE, color: str | None = None) -> Font:
+    """The document font (TH Sarabun New, 16 pt by default)."""
+    return Font(name=FONT_NAME, size=size, bold=bold, color=color)
+
+
+def thin_border() -> Border:
+    """A light grid line around a cell."""
+    return Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+
+
+def safe_text(value: str) -> str:
+    """Text that openpyxl can write: no control characters, at most Excel's 32,767."""
+    return _ILLEGAL.sub(" ", value)[:MAX_CELL_TEXT]
+
+
+def put(ws: Worksheet, row: int, col: int, value: Any, **style: Any) -> Cell:
+    """Write a value; strings are always stored as literal text, never as formulas.
+
+    ``style`` sets cell attributes (font, fill, alignment, border, number_format, protection).
+    """
+    cell = ws.cell(row=row, column=col)
+    assert isinstance(cell, Cell), "pmqa never writes into a merged cell's hidden part"
+    if isinstance(value, str):
+        cell.value = safe_text(value)
+        # openpyxl stores any str starting with "=" as a formula; force the string type.
+        cell.data_type = "s"
+        if value.startswith(_FORMULA_START):
+            # Keep it text in Excel even when someone edits the cell.
+            cell.quotePrefix = True
+    else:
+        cell.value = value
+    if "font" not in style:
+        cell.font = body_font()
+    for name, setting in style.items():
+        setattr(cell, name, setting)
+    return cell
+
+
+def header_style() -> dict[str, Any]:
+    """Style of a table's header cells."""
+    return {
+        "font": body_font(bold=True),
+        "fill": HEADER_FILL,
+        "alignment": Alignment(wrap_text=True, vertical="center", horizontal="center"),
+        "border": thin_border(),
+    }
+
+
+def output_timestamp() -> datetime:
+    """The time written into outputs: SOURCE_DATE_EPOCH when set (reproducible builds)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.strip().isdigit():
+        return datetime.fromtimestamp(int(epoch), tz=timezone.utc).replace(tzinfo=None)
+    return datetime.now()
+
+
+def _repack(data: bytes, stamp: datetime) -> bytes:
+    """Rewrite the zip with one fixed timestamp per member, so equal content is equal bytes."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    date_time = (max(stamp.year, 1980), stamp.month, stamp.day, stamp.hour, stamp.minute,
+                 stamp.second)  # fmt: skip
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            member = zipfile.ZipInfo(info.filename, date_time)
+            member.compress_type = zipfile.ZIP_DEFLATED
+            member.external_attr = 0o600 << 16
+            target.writestr(member, source.read(info.filename))
+    return out.getvalue()
+
+
+def save_atomic(wb: Workbook, path: Path, *, stamp: datetime | None = None) -> None:
+    """Save ``wb`` to ``path`` through a temporary file renamed into place.
+
+    ``stamp`` fixes the document dates and the zip timestamps (reproducible output); without
+    it they come from :func:`output_timestamp`. Raises :class:`OutputError` when the target
+    cannot be written, leaving any existing file untouched.
+    """
+    when = stamp or output_timestamp()
+    wb.properties.creator = "pmqa"
+    wb.properties.lastModifiedBy = "pmqa"
+    wb.properties.created = when
+    wb.properties.modified = when
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    write_bytes_atomic(path, _repack(buffer.getvalue(), when))
+
+
+def write_bytes_atomic(path: Path, data: bytes) -> None:
+    """Write bytes through a temporary file in the same folder, then rename into place."""
+    path = Path(path)
+    directory = path.parent if str(path.parent) else Path()
+    if not directory.is_dir():
+        raise OutputError(f"Cannot write {path}: the folder {directory} does not exist.")
+    if path.is_dir():
+        raise OutputError(f"Cannot write {path}: it is a folder.")
+    try:
+        handle, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    except OSError as exc:
+        raise OutputError(
+            f"Cannot write {path}: {exc.strerror or exc}. Choose a folder you can write to."
+        ) from None
+    try:
+        with os.fdopen(handle, "wb") as temp:
+            temp.write(data)
+            temp.flush()
+            os.fsync(temp.fileno())
+        Path(temp_name).replace(path)
+    except OSError as exc:
+        Path(temp_name).unlink(missing_ok=True)
+        reason = exc.strerror or str(exc)
+        raise OutputError(
+            f"Cannot write {path}: {reason}. Close it if it is open in Excel, or choose "
+            "another path with -o."
+        ) from None
+    except BaseException:
+        Path(temp_name).unlink(missing_ok=True)
+        raise
