@@ -47,6 +47,7 @@ _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 # OWASP: a cell starting with one of these may be taken as a formula by a spreadsheet.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 MAX_CELL_TEXT = 32_767
+_MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
 
 
 def body_font(*, bold: bool = False, size: int = FONT_SIZE, color: str | None = None) -> Font:
@@ -116,7 +117,13 @@ def _repack(data: bytes, stamp: datetime) -> bytes:
             member = zipfile.ZipInfo(info.filename, date_time)
             member.compress_type = zipfile.ZIP_DEFLATED
             member.external_attr = 0o600 << 16
-            target.writestr(member, source.read(info.filename))
+            content = source.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                # openpyxl stamps "modified" with the wall clock at save time, whatever was set.
+                content = _MODIFIED.sub(
+                    rb"\g<1>" + stamp.strftime("%Y-%m-%dT%H:%M:%SZ").encode() + rb"\g<2>", content
+                )
+            target.writestr(member, content)
     return out.getvalue()
 
 

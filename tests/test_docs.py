@@ -75,3 +75,14 @@ def test_rubric_format_worked_example_scores_as_documented() -> None:
     assert data["overall"]["band_th"] == "ต้องปรับปรุง"
     assert data["overall"]["status_en"] == "Below Basic"
     assert "222.5" in text
+
+
+def test_every_finding_code_is_documented_with_its_severity() -> None:
+    from pmqa_cli.findings import CATALOGUE
+
+    text = (ROOT / "docs" / "findings.md").read_text(encoding="utf-8")
+    for code, entry in CATALOGUE.items():
+        heading = f"### `{code}`"
+        assert heading in text, f"docs/findings.md does not document {code}"
+        section = text.split(heading, 1)[1].split("### ", 1)[0]
+        assert f"**{entry.severity.value}**" in section, code

@@ -1,0 +1,101 @@
+"""The one-office feedback workbook (`pmqa score -o`): scores and what to do next."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+import pytest
+from openpyxl.worksheet.worksheet import Worksheet
+from typer.testing import CliRunner
+
+from pmqa_cli.cli import app
+from pmqa_cli.feedback import indicator_next_level, issue_next_step
+from pmqa_cli.rubric import OfficeType, Rubric
+from pmqa_cli.scoring import Answers, IndicatorAnswer, score_answers
+
+from .conftest import SubmissionFactory, complete
+
+runner = CliRunner()
+
+
+def test_next_step_is_the_lowest_incomplete_tier(mini: Rubric) -> None:
+    met = {f"C{i}": True for i in range(1, 10)} | {"C2": False, "C5": False}
+    result = score_answers(mini, Answers(OfficeType.PRIMARY, met))
+    step = issue_next_step(mini, result.issues[0])
+    assert step.tier_id == "basic"
+    assert [c.id for c in step.unmet] == ["C2"]
+    done = score_answers(mini, Answers(OfficeType.PRIMARY, {f"C{i}": True for i in range(1, 10)}))
+    assert issue_next_step(mini, done.issues[0]).tier_id is None
+
+
+@pytest.mark.parametrize(
+    ("indicator", "value", "level", "target"),
+    [
+        ("K1", 15, 2, "≥ 20"),  # between levels 1 and 2: the next whole level
+        ("K1", 5, 1, "≥ 10"),  # below the floor
+        ("K1", 50, None, ""),  # at the top
+        ("K2", 4.5, 2, "≤ 4"),  # lower is better
+        ("K3", 3, 4, "4 ขั้นตอน"),
+        ("K4", 0, 5, "ผ่าน"),
+    ],
+)
+def test_value_needed_for_the_next_level(
+    mini: Rubric, indicator: str, value: float, level: int | None, target: str
+) -> None:
+    result = score_answers(
+        mini, Answers(OfficeType.PRIMARY, {}, {indicator: IndicatorAnswer(value)})
+    )
+    ind = next(i for i in result.indicators if i.id == indicator)
+    nxt = indicator_next_level(mini.indicator(indicator), ind)
+    assert (nxt.level, nxt.target) == (level, target)
+
+
+def test_feedback_workbook(
+    tmp_path: Path, shipped: Rubric, make_submission: SubmissionFactory
+) -> None:
+    filled = complete(shipped)
+    filled.answers["PM2-B2"] = "ไม่ผ่าน"
+    filled.values["KPI-7.2.1"] = 84
+    path = make_submission(shipped, filled)
+    out = tmp_path / "feedback.xlsx"
+    result = runner.invoke(app, ["score", str(path), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    wb = openpyxl.load_workbook(out)
+    assert wb.sheetnames == ["สรุปผล", "PMQA 4.0", "ตัวชี้วัด", "ปัญหาที่พบ"]
+    issues = wb["PMQA 4.0"]
+    assert isinstance(issues, Worksheet)
+    rows = {r[0]: r for r in issues.iter_rows(min_row=2, values_only=True)}
+    assert rows["PM2"][3] == 200  # two of three Basic criteria
+    assert "PM2-B2" in str(rows["PM2"][6])
+    assert rows["PM1"][6] == "ผ่านครบทุกระดับแล้ว"
+    kpis = wb["ตัวชี้วัด"]
+    assert isinstance(kpis, Worksheet)
+    krows = {r[0]: r for r in kpis.iter_rows(min_row=2, values_only=True)}
+    assert krows["KPI-7.2.1"][8] == "≥ 86"
+    assert krows["KPI-7.1.2"][6] == "ไม่ประเมิน"  # secondary only
+    summary = wb["สรุปผล"]
+    assert isinstance(summary, Worksheet)
+    labels = {r[0]: r[1] for r in summary.iter_rows(min_row=3, values_only=True)}
+    assert labels["หน่วยงาน"] == "P001 สพป.ทดสอบ เขต 1"
+    assert isinstance(labels["คะแนนรวม (0-500)"], (int, float))
+
+
+def test_feedback_output_may_not_overwrite_the_input(
+    shipped: Rubric, make_submission: SubmissionFactory
+) -> None:
+    path = make_submission(shipped, complete(shipped))
+    before = path.read_bytes()
+    result = runner.invoke(app, ["score", str(path), "-o", str(path)])
+    assert result.exit_code == 2, result.output
+    assert "is one of the inputs" in result.output
+    assert path.read_bytes() == before
+
+
+def test_score_tables_render(shipped: Rubric, make_submission: SubmissionFactory) -> None:
+    filled = complete(shipped)
+    filled.values["KPI-7.2.1"] = "ดีมาก"
+    result = runner.invoke(app, ["score", str(make_submission(shipped, filled))])
+    assert result.exit_code == 1, result.output
+    for text in ("PMQA 4.0", "KPI-7.6.2", "Overall", "value-not-number", "1 error(s)"):
+        assert text in result.output
