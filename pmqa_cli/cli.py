@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import os
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
@@ -321,6 +322,108 @@ def sample_command(
     offices = load_registry(registry or sample_registry_path())
     planted = generate_samples(loaded, offices, count, out, seed)
     render.samples(out, count, planted)
+
+
+@app.command("batch")
+@_edge
+def batch_command(
+    paths: Annotated[
+        list[Path], typer.Argument(help="Folders (searched recursively) and files to score.")
+    ],
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="The results workbook to write (.xlsx).")
+    ],
+    rubric: RubricOption = None,
+    registry: Annotated[
+        Path | None,
+        typer.Option(
+            "--registry",
+            help="Offices expected (CSV/XLSX): lists missing offices and flags unknown codes.",
+            dir_okay=False,
+        ),
+    ] = None,
+    jobs: Annotated[
+        int, typer.Option("--jobs", "-j", help="Worker processes; 0 means one per core.", min=0)
+    ] = 0,
+    json_path: Annotated[
+        Path | None, typer.Option("--json", help="Also write the results as JSON to this file.")
+    ] = None,
+    csv_dir: Annotated[
+        Path | None,
+        typer.Option("--csv", help="Also write each results table as CSV into this folder."),
+    ] = None,
+    feedback_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--feedback",
+            help="Also write each office's feedback workbook into this folder.",
+            file_okay=False,
+        ),
+    ] = None,
+    timeout: Annotated[
+        float, typer.Option("--timeout", help="Seconds one file may take to read.", min=1)
+    ] = 60,
+) -> None:
+    """Score every submission in folders into one results workbook (plus JSON, CSV, feedback)."""
+    from pmqa_cli import render
+    from pmqa_cli.batch import BatchOptions, discover, run_batch
+    from pmqa_cli.errors import UsageError
+    from pmqa_cli.results import write_csv, write_json, write_results
+
+    for path in paths:
+        if not path.exists():
+            raise UsageError(f"{path} does not exist.")
+    files, _ = discover(paths)
+    if not files:
+        raise UsageError(
+            "No submissions found (.xlsx, .xlsm, .xls, .xlsb, .ods) under: "
+            + ", ".join(str(p) for p in paths)
+        )
+    _check_output(output, files)
+    if json_path is not None and json_path.resolve() in {f.resolve() for f in files}:
+        raise UsageError(f"The output {json_path} is one of the inputs; choose another path.")
+    loaded = _rubric(rubric)
+    offices = _registry(registry)
+    command = "pmqa " + " ".join(sys.argv[1:]) if sys.argv[1:] else "pmqa batch"
+    with render.progress(len(files)) as tick:
+        batch = run_batch(
+            paths,
+            loaded,
+            registry=offices,
+            options=BatchOptions(jobs=jobs, timeout_seconds=timeout),
+            progress=tick,
+        )
+    with batch:
+        write_results(batch, output, command)
+        written = [output]
+        if json_path is not None:
+            write_json(batch, json_path, command)
+            written.append(json_path)
+        if csv_dir is not None:
+            written += write_csv(batch, csv_dir, command)
+        if feedback_dir is not None:
+            written += _write_feedback(batch, loaded, offices, feedback_dir)
+        render.batch_summary(batch, written)
+    if not batch.clean:
+        raise typer.Exit(1)
+
+
+def _write_feedback(
+    batch: Any, rubric: Rubric, offices: Registry | None, folder: Path
+) -> list[Path]:
+    """Each scored office's feedback workbook, named by office code."""
+    from pmqa_cli.feedback import write_feedback
+    from pmqa_cli.submission import score_workbook
+
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for result in batch.scored:
+        report = score_workbook(result.path, rubric, registry=offices)
+        code = "".join(c for c in result.office.code if c.isalnum() or c in "-_") or "unknown"
+        target = folder / f"{code}.xlsx"
+        write_feedback(report, target)
+        written.append(target)
+    return written
 
 
 def main() -> None:

@@ -13,6 +13,7 @@ from pmqa_cli.normalize import clean_text
 
 __all__ = [
     "FORMAT_VERSION",
+    "FORMULA_START",
     "INDICATOR_COLUMNS",
     "META_FIELDS",
     "OFFICE_FIELDS",
@@ -28,6 +29,10 @@ __all__ = [
 ]
 
 FORMAT_VERSION = "1"
+
+#: OWASP: a spreadsheet may read text starting with one of these as a formula. Every output
+#: keeps such text literal (typed as text in xlsx, an apostrophe in CSV).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 SHEET_GUIDE = "คำชี้แจง"
 SHEET_OFFICE = "ข้อมูลหน่วยงาน"

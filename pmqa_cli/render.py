@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -18,15 +19,18 @@ from pmqa_cli.rounding import format_number
 from pmqa_cli.rubric import Method, OfficeType, Rubric, RubricError, RubricProblem
 
 if TYPE_CHECKING:
+    from pmqa_cli.batch import BatchResult
     from pmqa_cli.sample import PlantedMistake
     from pmqa_cli.submission import WorkbookReport
 
 __all__ = [
+    "batch_summary",
     "err_console",
     "error",
     "findings_table",
     "json_out",
     "out_console",
+    "progress",
     "rubric_problems",
     "rubric_summary",
     "rubric_tree",
@@ -281,3 +285,74 @@ def samples(out: Path, count: int, planted: Sequence[PlantedMistake]) -> None:
                 p.file, p.kind, escape(p.item_id), p.expected_code or "(none: read as is)"
             )
         console.print(table)
+
+
+@contextmanager
+def progress(total: int) -> Iterator[Callable[[int, int, str], None]]:
+    """A progress bar on stderr for a terminal (count, rate, time left); plain lines otherwise."""
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+
+    console = err_console()
+    if console.is_terminal:
+        bar = Progress(
+            TextColumn("Scoring"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[rate]}"),
+            TimeRemainingColumn(),
+            console=console,
+            transient=True,
+        )
+        task = bar.add_task("score", total=total, rate="")
+        with bar:
+
+            def tick(done: int, all_files: int, path: str) -> None:
+                elapsed = bar.tasks[0].elapsed or 0
+                rate = f"{done / elapsed:.1f} files/s" if elapsed else ""
+                bar.update(task, completed=done, rate=rate)
+
+            yield tick
+        return
+    step = max(1, total // 10)
+
+    def plain(done: int, all_files: int, path: str) -> None:
+        if done % step == 0 or done == all_files:
+            console.print(f"scored {done}/{all_files}", highlight=False)
+
+    yield plain
+
+
+def batch_summary(batch: BatchResult, written: Sequence[Path]) -> None:
+    """The closing summary of a batch."""
+    console = out_console()
+    counts = batch.counts()
+    table = Table(title="Batch summary", show_header=False, box=None)
+    table.add_column(style="bold")
+    table.add_column(justify="right")
+    rows = [
+        ("Scored, no errors", counts["scored_clean"], "green"),
+        ("Scored with errors", counts["scored_with_errors"], "red"),
+        ("Unreadable", counts["unreadable"], "red"),
+        ("Duplicate files", counts["duplicates"], "yellow"),
+        ("Missing offices", counts["missing"], "yellow"),
+        ("Other files passed over", counts["skipped"], "dim"),
+    ]
+    for label, value, style in rows:
+        table.add_row(label, f"[{style}]{value}[/]" if value else "0")
+    console.print(table)
+    for duplicate in batch.duplicates:
+        if duplicate.chosen:
+            console.print(
+                f"[yellow]Office {escape(duplicate.code)} sent several files; scored the most "
+                f"recently modified: {escape(Path(duplicate.path).name)}[/]"
+            )
+    for path in written[:5]:
+        console.print(f"Wrote {escape(str(path))}")
+    if len(written) > 5:
+        console.print(f"... and {len(written) - 5} more files")

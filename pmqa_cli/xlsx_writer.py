@@ -22,9 +22,11 @@ from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from pmqa_cli.errors import OutputError
+from pmqa_cli.layout import FORMULA_START
 
 __all__ = [
     "FONT_NAME",
+    "FONT_SIZE",
     "INPUT_FILL",
     "body_font",
     "header_style",
@@ -44,8 +46,6 @@ GROUP_FILL = PatternFill("solid", fgColor="E2EFDA")
 _THIN = Side(style="thin", color="A6A6A6")
 # Characters openpyxl refuses to write (it raises IllegalCharacterError).
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-# OWASP: a cell starting with one of these may be taken as a formula by a spreadsheet.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 MAX_CELL_TEXT = 32_767
 _MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
 
@@ -76,7 +76,7 @@ def put(ws: Worksheet, row: int, col: int, value: Any, **style: Any) -> Cell:
         cell.value = safe_text(value)
         # openpyxl stores any str starting with "=" as a formula; force the string type.
         cell.data_type = "s"
-        if value.startswith(_FORMULA_START):
+        if value.startswith(FORMULA_START):
             # Keep it text in Excel even when someone edits the cell.
             cell.quotePrefix = True
     else:

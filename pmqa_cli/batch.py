@@ -1,0 +1,563 @@
+"""Batch scoring: a folder of submissions in, one consolidated result out.
+
+Files are scored in worker processes: in parallel across cores, and so that one file can never
+take the batch down. A worker has a memory cap (``RLIMIT_AS``) and a per-file time limit; a file
+that crashes or hangs its worker is retried alone and, if it fails again, reported unreadable
+while the rest are scored. Each worker returns a slim :class:`FileResult`; the values read (the
+audit trail, the bulk of the data) are streamed to a temporary file rather than held in memory,
+so a batch of 10,000 files stays small.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import pickle
+import signal
+import statistics
+import tempfile
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pmqa_cli.findings import Finding, Severity, count_by_severity, make_finding
+from pmqa_cli.registry import Office, Registry
+from pmqa_cli.rounding import round_half_up
+from pmqa_cli.rubric import OfficeType, Rubric
+from pmqa_cli.submission import OfficeInfo, ValueRead, WorkbookReport, score_workbook
+from pmqa_cli.xlsx_reader import Limits
+
+__all__ = [
+    "BatchOptions",
+    "BatchResult",
+    "Duplicate",
+    "FileResult",
+    "Stat",
+    "competition_ranks",
+    "discover",
+    "run_batch",
+]
+
+SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
+
+
+@dataclass(frozen=True)
+class BatchOptions:
+    """How a batch runs."""
+
+    jobs: int = 0  # 0: one worker per core
+    timeout_seconds: float = 60.0  # per file
+    memory_mb: int = 1024  # per worker process
+    limits: Limits = field(default_factory=Limits)
+
+
+@dataclass
+class FileResult:
+    """What a worker sends back for one file: scores already rounded as reported."""
+
+    path: str
+    sha256: str
+    mtime: float
+    readable: bool
+    office: OfficeInfo
+    issues: list[tuple[str, float, str]]  # id, score, status (Thai)
+    indicators: list[tuple[str, float | None, bool, bool, float]]  # id, value, applies, na, score
+    pmqa: float | None
+    results: float | None
+    overall: float | None
+    band_th: str
+    status_th: str
+    findings: list[Finding]
+    values: list[ValueRead]
+    scored: bool = True  # False for a duplicate that was not chosen
+    rank: int | None = None
+    rank_in_type: int | None = None
+
+    @property
+    def errors(self) -> int:
+        """Number of error findings."""
+        return count_by_severity(self.findings)[0]
+
+    @property
+    def warnings(self) -> int:
+        """Number of warning findings."""
+        return count_by_severity(self.findings)[1]
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form (docs/json-output.md)."""
+        return {
+            "file": self.path,
+            "sha256": self.sha256,
+            "readable": self.readable,
+            "scored": self.scored,
+            "office": self.office.to_dict(),
+            "rank": self.rank,
+            "rank_in_type": self.rank_in_type,
+            "parts": {"pmqa": self.pmqa, "results": self.results},
+            "overall": {
+                "score": self.overall,
+                "band_th": self.band_th,
+                "status_th": self.status_th,
+            },
+            "issues": [{"id": i, "score": s, "status_th": st} for i, s, st in self.issues],
+            "indicators": [
+                {"id": i, "value": v, "applies": a, "not_applicable": na, "score": s}
+                for i, v, a, na, s in self.indicators
+            ],
+            "stats": {"errors": self.errors, "warnings": self.warnings},
+        }
+
+
+@dataclass(frozen=True)
+class Duplicate:
+    """One of several files claiming the same office."""
+
+    code: str
+    path: str
+    mtime: float
+    sha256: str
+    chosen: bool
+
+
+@dataclass(frozen=True)
+class Stat:
+    """Descriptive statistics of one column of scores (on the reported, rounded numbers)."""
+
+    key: str
+    label: str
+    count: int
+    mean: float | None
+    median: float | None
+    minimum: float | None
+    maximum: float | None
+    stdev: float | None  # sample standard deviation (n - 1), as Excel's STDEV.S
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form."""
+        return {
+            "key": self.key,
+            "label": self.label,
+            "count": self.count,
+            "mean": self.mean,
+            "median": self.median,
+            "min": self.minimum,
+            "max": self.maximum,
+            "stdev": self.stdev,
+        }
+
+
+@dataclass
+class BatchResult:
+    """Everything a batch produced. ``values_file`` holds the audit trail (see iter_values)."""
+
+    rubric: Rubric
+    registry: Registry | None
+    files: list[FileResult]
+    skipped: list[str]
+    missing: list[Office]
+    duplicates: list[Duplicate]
+    values_file: Path
+    values_count: int = 0
+
+    @property
+    def scored(self) -> list[FileResult]:
+        """The files whose scores count: readable, and chosen among duplicates."""
+        return [f for f in self.files if f.readable and f.scored]
+
+    @property
+    def findings(self) -> list[Finding]:
+        """Every finding of every file."""
+        return [finding for f in self.files for finding in f.findings]
+
+    def counts(self) -> dict[str, int]:
+        """The closing summary's numbers."""
+        readable = [f for f in self.files if f.readable]
+        return {
+            "files": len(self.files),
+            "scored_clean": sum(1 for f in readable if f.scored and f.errors == 0),
+            "scored_with_errors": sum(1 for f in readable if f.scored and f.errors > 0),
+            "unreadable": sum(1 for f in self.files if not f.readable),
+            "duplicates": len(self.duplicates),
+            "missing": len(self.missing),
+            "skipped": len(self.skipped),
+        }
+
+    @property
+    def clean(self) -> bool:
+        """True when no file has an error (exit code 0)."""
+        return not any(f.severity is Severity.ERROR for f in self.findings)
+
+    def close(self) -> None:
+        """Delete the temporary file that holds the values read."""
+        self.values_file.unlink(missing_ok=True)
+
+    def __enter__(self) -> BatchResult:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def iter_values(self) -> Iterator[tuple[str, str, ValueRead]]:
+        """(file, sha256, value read) for every value of every file, in file order."""
+        with self.values_file.open("rb") as handle:
+            while True:
+                try:
+                    path, sha, values = pickle.load(handle)
+                except EOFError:
+                    return
+                for value in values:
+                    yield path, sha, value
+
+    def statistics(self) -> list[Stat]:
+        """Per part, issue and indicator: count, mean, median, min, max, standard deviation."""
+        scored = self.scored
+        columns: list[tuple[str, str, list[float]]] = [
+            ("overall", "คะแนนรวม", [f.overall for f in scored if f.overall is not None]),
+            ("pmqa", "หมวด 1-6 (PMQA 4.0)", [f.pmqa for f in scored if f.pmqa is not None]),
+            ("results", "หมวด 7 (ตัวชี้วัด)", [f.results for f in scored if f.results is not None]),
+        ]
+        for n, issue in enumerate(self.rubric.issues):
+            values = [f.issues[n][1] for f in scored if len(f.issues) > n]
+            columns.append((issue.id, issue.title_th, values))
+        for n, ind in enumerate(self.rubric.indicators):
+            values = [
+                f.indicators[n][4] for f in scored if len(f.indicators) > n and f.indicators[n][2]
+            ]
+            columns.append((ind.id, ind.title_th, values))
+        decimals = self.rubric.scoring.decimals
+        return [_describe(key, label, values, decimals) for key, label, values in columns]
+
+    def distribution(self) -> dict[str, dict[str, dict[str, int]]]:
+        """Counts of overall bands and PMQA 4.0 statuses by office type (สพป., สพม., รวม)."""
+        out: dict[str, dict[str, dict[str, int]]] = {}
+        scoring = self.rubric.scoring
+        for name, labels, attr in (
+            ("band", [b.label_th for b in scoring.overall_bands], "band_th"),
+            ("status", [b.label_th for b in scoring.pmqa_status_bands], "status_th"),
+        ):
+            table = {label: {"สพป.": 0, "สพม.": 0, "รวม": 0} for label in labels}
+            for f in self.scored:
+                label = getattr(f, attr)
+                if label not in table:
+                    continue
+                kind = f.office.type.abbrev_th if f.office.type else None
+                if kind:
+                    table[label][kind] += 1
+                table[label]["รวม"] += 1
+            out[name] = table
+        return out
+
+
+def _describe(key: str, label: str, values: list[float], decimals: int) -> Stat:
+    if not values:
+        return Stat(key, label, 0, None, None, None, None, None)
+
+    def r(x: float) -> float:
+        return round_half_up(x, decimals)
+
+    stdev = r(statistics.stdev(values)) if len(values) > 1 else None
+    return Stat(
+        key,
+        label,
+        len(values),
+        r(statistics.fmean(values)),
+        r(statistics.median(values)),
+        min(values),
+        max(values),
+        stdev,
+    )
+
+
+def competition_ranks(scores: Sequence[float | None]) -> list[int | None]:
+    """Standard competition ranking, highest first: 1, 2, 2, 4. None stays unranked."""
+    ordered = sorted((s for s in scores if s is not None), reverse=True)
+    first: dict[float, int] = {}
+    for position, score in enumerate(ordered, start=1):
+        first.setdefault(score, position)
+    return [None if s is None else first[s] for s in scores]
+
+
+# --- finding the files ---------------------------------------------------------------------
+
+
+def _hidden(path: Path) -> bool:
+    return path.name.startswith(".")
+
+
+def discover(paths: Iterable[Path]) -> tuple[list[Path], list[str]]:
+    """Submissions under ``paths`` (folders recursively, sorted), and the files passed over.
+
+    Spreadsheets (.xlsx, .xlsm, .xls, .xlsb, .ods) are taken, so an office that sent the wrong
+    kind is told why; Excel lock files (~$...) and hidden files are skipped silently; anything
+    else is listed as passed over. A file named on the command line is always taken.
+    """
+    found: list[Path] = []
+    skipped: list[str] = []
+    for root in paths:
+        if not root.is_dir():
+            found.append(root)
+            continue
+        for dirpath, dirnames, filenames in os.walk(root):
+            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+            for name in sorted(filenames):
+                path = Path(dirpath) / name
+                if name.startswith("~$") or _hidden(path):
+                    continue
+                if path.suffix.lower() in SPREADSHEET_SUFFIXES:
+                    found.append(path)
+                else:
+                    skipped.append(str(path))
+    unique: dict[Path, Path] = {}
+    for path in found:
+        unique.setdefault(path.resolve() if path.exists() else path, path)
+    return list(unique.values()), skipped
+
+
+# --- the workers ----------------------------------------------------------------------------
+
+_worker: dict[str, Any] = {}
+
+
+class _FileTimeoutError(Exception):
+    pass
+
+
+def _on_alarm(signum: int, frame: object) -> None:
+    raise _FileTimeoutError
+
+
+def _init_worker(rubric: Rubric, registry: Registry | None, options: BatchOptions) -> None:
+    _worker.update(rubric=rubric, registry=registry, options=options)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
+    signal.signal(signal.SIGALRM, _on_alarm)
+    if options.memory_mb > 0:
+        try:
+            import resource
+
+            limit = options.memory_mb * 1024 * 1024
+            resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+        except (ImportError, ValueError, OSError):  # pragma: no cover - platform dependent
+            pass
+
+
+def _score_in_worker(path: str) -> FileResult:
+    rubric: Rubric = _worker["rubric"]
+    options: BatchOptions = _worker["options"]
+    signal.setitimer(signal.ITIMER_REAL, options.timeout_seconds)
+    try:
+        report = score_workbook(path, rubric, registry=_worker["registry"], limits=options.limits)
+        return _slim(report, path)
+    except _FileTimeoutError:
+        return _failed(path, f"reading took longer than {options.timeout_seconds:g} s")
+    except MemoryError:
+        return _failed(path, f"reading needed more than {options.memory_mb} MB of memory")
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+
+
+def _mtime(path: str) -> float:
+    try:
+        return Path(path).stat().st_mtime
+    except OSError:
+        return 0.0
+
+
+def _slim(report: WorkbookReport, path: str) -> FileResult:
+    sub, result = report.submission, report.result
+    rounded = result.rounded if result else (lambda v: v)
+    return FileResult(
+        path=path,
+        sha256=sub.sha256,
+        mtime=_mtime(path),
+        readable=sub.readable,
+        office=sub.office,
+        issues=[(i.id, rounded(i.score) or 0.0, i.status_th) for i in result.issues]
+        if result
+        else [],
+        indicators=[
+            (i.id, i.value, i.applies, i.not_applicable, rounded(i.score) or 0.0)
+            for i in result.indicators
+        ]
+        if result
+        else [],
+        pmqa=rounded(result.pmqa.score) if result else None,
+        results=rounded(result.results.score) if result else None,
+        overall=rounded(result.overall) if result else None,
+        band_th=result.band.label_th if result and result.band else "",
+        status_th=result.status.label_th if result and result.status else "",
+        findings=report.findings,
+        values=sub.values,
+    )
+
+
+def _failed(path: str, detail: str) -> FileResult:
+    finding = make_finding("file-unreadable", file=path, detail=detail)
+    return FileResult(
+        path, "", _mtime(path), False, OfficeInfo(), [], [], None, None, None, "", "",
+        [finding], [],
+    )  # fmt: skip
+
+
+def _context() -> Any:
+    methods = multiprocessing.get_all_start_methods()
+    # fork starts workers in milliseconds with the rubric already loaded; spawn elsewhere.
+    return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+
+
+def _score_all(
+    files: list[Path],
+    rubric: Rubric,
+    registry: Registry | None,
+    options: BatchOptions,
+    on_result: Callable[[FileResult], None],
+) -> None:
+    """Score every file in worker processes, delivering results in file order."""
+    jobs = options.jobs or os.cpu_count() or 1
+    jobs = max(1, min(jobs, len(files)))
+    pending = [str(f) for f in files]
+    start = 0
+    while start < len(pending):
+        done, crashed = _run_pool(pending[start:], jobs, rubric, registry, options, on_result)
+        start += done
+        if crashed:
+            # The pool died on one of the files in flight: score the first alone to tell a
+            # culprit from a bystander.
+            path = pending[start]
+            _, crashed_again = _run_pool([path], 1, rubric, registry, options, on_result)
+            if crashed_again:
+                on_result(_failed(path, "the reader crashed on this file"))
+            start += 1
+
+
+def _run_pool(
+    paths: list[str],
+    jobs: int,
+    rubric: Rubric,
+    registry: Registry | None,
+    options: BatchOptions,
+    on_result: Callable[[FileResult], None],
+) -> tuple[int, bool]:
+    """Score ``paths`` in order; returns how many were delivered and whether the pool died."""
+    delivered = 0
+    with ProcessPoolExecutor(
+        max_workers=jobs,
+        mp_context=_context(),
+        initializer=_init_worker,
+        initargs=(rubric, registry, options),
+    ) as pool:
+        window = jobs * 4  # bounded look-ahead keeps memory flat however many files
+        futures: list[Future[FileResult]] = []
+        for n, path in enumerate(paths):
+            futures.append(pool.submit(_score_in_worker, path))
+            if n + 1 >= window:
+                ok = _deliver(futures[delivered], on_result)
+                if not ok:
+                    pool.shutdown(wait=False, cancel_futures=True)
+                    return delivered, True
+                delivered += 1
+        while delivered < len(futures):
+            if not _deliver(futures[delivered], on_result):
+                pool.shutdown(wait=False, cancel_futures=True)
+                return delivered, True
+            delivered += 1
+    return delivered, False
+
+
+def _deliver(future: Future[FileResult], on_result: Callable[[FileResult], None]) -> bool:
+    try:
+        result = future.result()
+    except BrokenProcessPool:
+        return False
+    on_result(result)
+    return True
+
+
+# --- the batch ------------------------------------------------------------------------------
+
+
+def run_batch(
+    paths: Sequence[Path],
+    rubric: Rubric,
+    *,
+    registry: Registry | None = None,
+    options: BatchOptions | None = None,
+    progress: Callable[[int, int, str], None] | None = None,
+) -> BatchResult:
+    """Score every submission found under ``paths``. Never raises for a bad submission."""
+    files, skipped = discover(paths)
+    options = options or BatchOptions()
+    results: list[FileResult] = []
+    count = 0
+    with tempfile.NamedTemporaryFile(
+        prefix="pmqa-values-", suffix=".pickle", delete=False
+    ) as handle:
+
+        def on_result(result: FileResult) -> None:
+            nonlocal count
+            pickle.dump((result.path, result.sha256, result.values), handle)
+            count += len(result.values)
+            result.values = []
+            results.append(result)
+            if progress is not None:
+                progress(len(results), len(files), result.path)
+
+        try:
+            if files:
+                _score_all(files, rubric, registry, options, on_result)
+        except BaseException:
+            handle.close()
+            Path(handle.name).unlink(missing_ok=True)
+            raise
+    duplicates = _mark_duplicates(results)
+    _rank(results)
+    missing = _missing(results, registry)
+    return BatchResult(
+        rubric, registry, results, skipped, missing, duplicates, Path(handle.name), count
+    )
+
+
+def _mark_duplicates(results: list[FileResult]) -> list[Duplicate]:
+    by_code: dict[str, list[FileResult]] = defaultdict(list)
+    for r in results:
+        if r.readable and r.office.code:
+            by_code[r.office.code].append(r)
+    duplicates: list[Duplicate] = []
+    for code, group in sorted(by_code.items()):
+        if len(group) < 2:
+            continue
+        chosen = max(group, key=lambda r: (r.mtime, r.path))
+        for r in sorted(group, key=lambda r: r.path):
+            r.scored = r is chosen
+            duplicates.append(Duplicate(code, r.path, r.mtime, r.sha256, r is chosen))
+            r.findings.append(
+                make_finding(
+                    "office-duplicate",
+                    file=r.path,
+                    value=code,
+                    count=len(group),
+                    chosen=Path(chosen.path).name,
+                )
+            )
+    return duplicates
+
+
+def _rank(results: list[FileResult]) -> None:
+    scored = [r for r in results if r.readable and r.scored and r.overall is not None]
+    for r, rank in zip(scored, competition_ranks([r.overall for r in scored]), strict=True):
+        r.rank = rank
+    for office_type in OfficeType:
+        group = [r for r in scored if r.office.type is office_type]
+        ranks = competition_ranks([r.overall for r in group])
+        for r, rank in zip(group, ranks, strict=True):
+            r.rank_in_type = rank
+
+
+def _missing(results: list[FileResult], registry: Registry | None) -> list[Office]:
+    if registry is None:
+        return []
+    seen = {r.office.code for r in results if r.readable}
+    return [o for o in registry if o.code not in seen]
