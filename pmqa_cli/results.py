@@ -299,6 +299,8 @@ def _write_table(wb: Workbook, table: Table, number_format: str, sheet: str | No
     for n, width in enumerate(table.widths, start=1):
         ws.column_dimensions[get_column_letter(n)].width = width
     ws.freeze_panes = "A2"
+    ws.row_dimensions[1].height = 45  # two lines of 16 pt Thai in the wrapped headers
+    _print_setup(ws)
     header = []
     for text in table.headers:
         cell = _text(ws, text)
@@ -306,6 +308,16 @@ def _write_table(wb: Workbook, table: Table, number_format: str, sheet: str | No
         header.append(cell)
     ws.append(header)
     return ws
+
+
+def _print_setup(ws: Any) -> None:
+    """A4 landscape, one page wide, the header row repeated on every page."""
+    ws.page_setup.paperSize = "9"  # A4
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = "1:1"
 
 
 def _cells(ws: Any, row: Sequence[Any], table: Table, number_format: str) -> list[Any]:
@@ -362,6 +374,8 @@ def write_results(batch: BatchResult, path: Path, command: str = "pmqa batch") -
         if table is stats:
             stats_ws = ws
             chart_sheet = wb.create_sheet("กราฟ")
+            _print_setup(chart_sheet)
+            chart_sheet.page_setup.orientation = "portrait"
     assert chart_sheet is not None
     _charts(chart_sheet, stats_ws, stats, batch)
     save_atomic(wb, path, stamp=when)
