@@ -22,6 +22,7 @@ from pmqa_cli.errors import PmqaError
 if TYPE_CHECKING:
     from pmqa_cli.registry import Registry
     from pmqa_cli.rubric import Rubric
+    from pmqa_cli.xlsx_reader import Limits
 
 __all__ = ["app", "main"]
 
@@ -167,6 +168,16 @@ def _rubric(path: Path | None) -> Rubric:
     return load_rubric(path)[0]
 
 
+def _limits() -> Limits:
+    from pmqa_cli.errors import UsageError
+    from pmqa_cli.xlsx_reader import Limits
+
+    try:
+        return Limits.from_env()
+    except ValueError as exc:
+        raise UsageError(f"{exc} (see docs/security.md for the reading limits).") from None
+
+
 def _registry(path: Path | None) -> Registry | None:
     from pmqa_cli.registry import load_registry
 
@@ -235,7 +246,8 @@ def validate_command(
 
     loaded = _rubric(rubric)
     offices = _registry(registry)
-    reports = [score_workbook(f, loaded, registry=offices) for f in files]
+    limits = _limits()
+    reports = [score_workbook(f, loaded, registry=offices, limits=limits) for f in files]
     if as_json:
         render.json_out(
             {
@@ -278,7 +290,7 @@ def score_command(
     if output is not None:
         _check_output(output, [file])
     loaded = _rubric(rubric)
-    report = score_workbook(file, loaded, registry=_registry(registry))
+    report = score_workbook(file, loaded, registry=_registry(registry), limits=_limits())
     if output is not None:
         from pmqa_cli.feedback import write_feedback
 
@@ -390,7 +402,7 @@ def batch_command(
             paths,
             loaded,
             registry=offices,
-            options=BatchOptions(jobs=jobs, timeout_seconds=timeout),
+            options=BatchOptions(jobs=jobs, timeout_seconds=timeout, limits=_limits()),
             progress=tick,
         )
     with batch:

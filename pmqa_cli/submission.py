@@ -303,9 +303,16 @@ class _Reader:
         return header
 
     def item_rows(
-        self, sheet: Sheet, columns: tuple[Column, ...], known: Iterable[str]
+        self,
+        sheet: Sheet,
+        columns: tuple[Column, ...],
+        known: Iterable[str],
+        required: set[str] | None = None,
     ) -> tuple[dict[str, int], dict[str, dict[int, Cell]]] | None:
-        """Column map and the row of cells for each known item id found in the sheet."""
+        """Column map and the row of cells for each known item id found in the sheet.
+
+        A known item with no row is an error when it is ``required`` (default: all of them).
+        """
         header = self.header(sheet, columns)
         if header is None:
             return None
@@ -335,7 +342,7 @@ class _Reader:
             rows[item_id] = cells
             first_seen[item_id] = id_cell.ref
         for item_id in known:
-            if item_id not in rows:
+            if item_id not in rows and (required is None or item_id in required):
                 self.finding("item-missing", sheet=sheet.name, item_id=item_id)
                 self.bad_cells.add(item_id)
         return cols, rows
@@ -463,10 +470,12 @@ class _Reader:
         self.office_cells = {key: where(key) for key in ("office_code", "office_type")}
 
     def read_pmqa(self, sheet: Sheet | None) -> None:
-        if sheet is None:
-            self.finding("sheet-missing", sheet=SHEET_PMQA)
-            return
         known = [c.id for _, _, c in self.rubric.criteria()]
+        if sheet is None:
+            # One finding for the sheet, not one "missing answer" per criterion.
+            self.finding("sheet-missing", sheet=SHEET_PMQA)
+            self.bad_cells.update(known)
+            return
         located = self.item_rows(sheet, PMQA_COLUMNS, known)
         if located is None:
             self.bad_cells.update(known)
@@ -506,11 +515,15 @@ class _Reader:
                 )
 
     def read_indicators(self, sheet: Sheet | None) -> None:
+        known = [i.id for i in self.rubric.indicators]
         if sheet is None:
             self.finding("sheet-missing", sheet=SHEET_INDICATORS)
+            self.bad_cells.update(known)
             return
-        known = [i.id for i in self.rubric.indicators]
-        located = self.item_rows(sheet, INDICATOR_COLUMNS, known)
+        # A row for an indicator that does not apply to this office's type may be left out.
+        office_type = self.sub.office.type
+        required = {i.id for i in self.rubric.indicators if i.applies(office_type)}
+        located = self.item_rows(sheet, INDICATOR_COLUMNS, known, required)
         if located is None:
             self.bad_cells.update(known)
             return

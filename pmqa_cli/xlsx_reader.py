@@ -15,11 +15,12 @@ Anything wrong raises :class:`WorkbookReadError` carrying a finding code.
 
 from __future__ import annotations
 
+import os
 import posixpath
 import re
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -53,6 +54,34 @@ class Limits:
     max_rows: int = 5_000
     max_columns: int = 200
     max_text_length: int = 32_767  # Excel's own limit for one cell
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Limits:
+        """Defaults, overridden by PMQA_MAX_FILE_MB, PMQA_MAX_UNCOMPRESSED_MB,
+        PMQA_MAX_RATIO, PMQA_MAX_ROWS, PMQA_MAX_COLUMNS and PMQA_MAX_TEXT."""
+        env = os.environ if environ is None else environ
+        mb = 1024 * 1024
+        settings = {
+            "max_file_bytes": ("PMQA_MAX_FILE_MB", mb),
+            "max_uncompressed_bytes": ("PMQA_MAX_UNCOMPRESSED_MB", mb),
+            "max_compression_ratio": ("PMQA_MAX_RATIO", 1),
+            "max_rows": ("PMQA_MAX_ROWS", 1),
+            "max_columns": ("PMQA_MAX_COLUMNS", 1),
+            "max_text_length": ("PMQA_MAX_TEXT", 1),
+        }
+        values: dict[str, Any] = {}
+        for name, (variable, unit) in settings.items():
+            raw = env.get(variable, "").strip()
+            if not raw:
+                continue
+            try:
+                number = float(raw)
+            except ValueError:
+                raise ValueError(f"{variable}={raw!r} is not a number") from None
+            if number <= 0:
+                raise ValueError(f"{variable} must be positive")
+            values[name] = number * unit if name == "max_compression_ratio" else int(number * unit)
+        return cls(**values)
 
 
 class WorkbookReadError(Exception):
@@ -143,7 +172,7 @@ def sniff(head: bytes, size: int) -> str | None:
     """What a file's first bytes say it is: None for a zip, else a finding code."""
     if size == 0:
         return "file-empty"
-    if head.startswith(b"PK\x03\x04"):
+    if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):  # a zip (PK 05 06: an empty one)
         return None
     if head.startswith(_OLE):
         return "file-ole"  # resolved by the caller: encrypted xlsx or legacy .xls

@@ -15,6 +15,7 @@ from pmqa_cli.rubric import Rubric
 
 from .conftest import SubmissionFactory, complete
 
+pytestmark = pytest.mark.hostile  # part of the hostile-input catalogue (pytest -k hostile)
 runner = CliRunner()
 OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
