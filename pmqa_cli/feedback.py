@@ -22,6 +22,7 @@ from pmqa_cli.template import unit_th
 from pmqa_cli.thai import thai_datetime
 from pmqa_cli.xlsx_writer import (
     body_font,
+    fit_row_height,
     header_style,
     output_timestamp,
     put,
@@ -97,6 +98,8 @@ def _cells(ws: Worksheet, row: int, values: list[object], number_format: str) ->
         cell = put(ws, row, col, value, border=thin_border(), alignment=WRAP)
         if isinstance(value, float):
             cell.number_format = number_format
+    widths = {n: ws.column_dimensions[chr(64 + n)].width or 10 for n in range(1, len(values) + 1)}
+    fit_row_height(ws, row, widths)
 
 
 def write_feedback(report: WorkbookReport, path: Path) -> None:

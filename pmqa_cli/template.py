@@ -36,6 +36,7 @@ from pmqa_cli.xlsx_writer import (
     GROUP_FILL,
     INPUT_FILL,
     body_font,
+    fit_row_height,
     header_style,
     put,
     save_atomic,
@@ -58,6 +59,9 @@ _UNITS_TH = {
     "level": "ระดับ",
     "pass/fail": "ผ่าน/ไม่ผ่าน",
 }
+# LibreOffice does not shrink a single column wider than the page to fit it, and measures
+# columns in a wider fallback font where Calibri is missing: 70 fits A4 portrait in both.
+GUIDE_WIDTH = 70
 WRAP = Alignment(wrap_text=True, vertical="top")
 CENTER = Alignment(wrap_text=True, vertical="top", horizontal="center")
 UNLOCKED = Protection(locked=False)
@@ -86,8 +90,13 @@ def _columns(ws: Worksheet, columns: tuple[Column, ...]) -> dict[str, int]:
         put(ws, HEADER_ROW, col, column.header, **header_style())
         ws.column_dimensions[_letter(col)].width = column.width
         index[column.key] = col
-    ws.row_dimensions[HEADER_ROW].height = 48
+    fit_row_height(ws, HEADER_ROW, {n: c.width for n, c in enumerate(columns, start=1)})
     return index
+
+
+def _widths(columns: tuple[Column, ...], keys: tuple[str, ...]) -> dict[int, float]:
+    """Column index -> width for the columns whose text decides a row's height."""
+    return {n: c.width for n, c in enumerate(columns, start=1) if c.key in keys}
 
 
 def _letter(col: int) -> str:
@@ -184,10 +193,14 @@ def _guide_sheet(ws: Worksheet, rubric: Rubric) -> None:
         lines += [("", False), ("ติดต่อสอบถาม", True), (rubric.contact_th, False)]
     if rubric.source_note:
         lines += [("", False), ("หมายเหตุเกณฑ์", True), (rubric.source_note, False)]
-    ws.column_dimensions["A"].width = 130
+    ws.column_dimensions["A"].width = GUIDE_WIDTH
     for row, (text, bold) in enumerate(lines, start=1):
         size = 20 if row == 1 else 16
         put(ws, row, 1, text, font=body_font(bold=bold, size=size), alignment=WRAP)
+        if row == 1:  # 20 pt: a quarter wider and taller than body text
+            fit_row_height(ws, row, {1: GUIDE_WIDTH * 0.8}, line_height=32)
+        else:
+            fit_row_height(ws, row, {1: GUIDE_WIDTH})
     _setup_page(ws, landscape=False)
     _protect(ws)
 
@@ -252,7 +265,8 @@ def _pmqa_sheet(
         put(ws, row, 1, None, fill=GROUP_FILL)
         put(ws, row, 2, heading, font=body_font(bold=True), fill=GROUP_FILL, alignment=WRAP)
         ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=last)
-        ws.row_dimensions[row].height = 44
+        merged_width = sum(c.width for c in PMQA_COLUMNS[1:])
+        fit_row_height(ws, row, {2: merged_width})
         row += 1
         for tier in issue.tiers:
             default = rubric.tier_default(tier.id)
@@ -275,6 +289,7 @@ def _pmqa_sheet(
                 for key in ("answer", "evidence", "note"):
                     _input(ws, row, cols[key])
                 answers.add(f"{_letter(cols['answer'])}{row}")
+                fit_row_height(ws, row, _widths(PMQA_COLUMNS, ("issue", "tier", "criterion")))
                 layout.pmqa_rows[criterion.id] = row
                 row += 1
                 if criterion.id == gap_after:
@@ -360,6 +375,7 @@ def _indicator_sheet(
                 put(ws, row, cols["na"], "—", border=thin_border(), alignment=CENTER)
         for key in ("evidence", "note"):
             _input(ws, row, cols[key])
+        fit_row_height(ws, row, _widths(INDICATOR_COLUMNS, ("indicator",)))
         layout.indicator_rows[indicator.id] = row
         row += 1
         if indicator.id == gap_after:

@@ -29,11 +29,13 @@ __all__ = [
     "FONT_SIZE",
     "INPUT_FILL",
     "body_font",
+    "fit_row_height",
     "header_style",
     "output_timestamp",
     "put",
     "safe_text",
     "save_atomic",
+    "text_lines",
     "thin_border",
     "write_bytes_atomic",
 ]
@@ -86,6 +88,42 @@ def put(ws: Worksheet, row: int, col: int, value: Any, **style: Any) -> Cell:
     for name, setting in style.items():
         setattr(cell, name, setting)
     return cell
+
+
+_COMBINING = re.compile("[\u0e31\u0e34-\u0e3a\u0e47-\u0e4e\u0300-\u036f]")
+LINE_HEIGHT = 26.0  # points, one line of 16 pt Thai text (Thai fonts have tall line spacing)
+
+
+def text_lines(text: str, width: float) -> int:
+    """How many lines ``text`` wraps to in a column ``width`` characters wide.
+
+    Thai vowel and tone marks sit above or below their consonant and take no width. The estimate
+    errs on the generous side: where TH Sarabun New is not installed, LibreOffice substitutes a
+    wider font (Laksaman), and a row cut short hides text while a tall one only wastes space.
+    """
+    per_line = max(1.0, width * 0.85)
+    total = 0
+    for line in str(text).splitlines() or [""]:
+        visible = len(_COMBINING.sub("", line))
+        total += max(1, -(-visible // int(per_line)))
+    return total
+
+
+def fit_row_height(
+    ws: Worksheet, row: int, widths: dict[int, float], *, line_height: float = LINE_HEIGHT
+) -> None:
+    """Set a row's height to show all of its wrapped text.
+
+    openpyxl writes no row heights, and neither Excel nor LibreOffice grows a row to fit
+    wrapped text when it opens such a file, so long text would be cut off.
+    """
+    lines = 1
+    for col, width in widths.items():
+        value = ws.cell(row=row, column=col).value
+        if isinstance(value, str) and value:
+            lines = max(lines, text_lines(value, width))
+    if lines > 1 or line_height != LINE_HEIGHT:
+        ws.row_dimensions[row].height = lines * line_height + 4
 
 
 def header_style() -> dict[str, Any]:

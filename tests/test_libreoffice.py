@@ -1,0 +1,167 @@
+"""Real clients: LibreOffice opens, prints, re-saves and agrees with everything pmqa writes.
+
+These tests run LibreOffice headless with a fresh user profile. Without `soffice` they are
+skipped with that reason; .ci/run installs LibreOffice and sets PMQA_REQUIRE_LIBREOFFICE=1 so
+that in CI a missing LibreOffice fails instead of skipping.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import openpyxl
+import pytest
+from openpyxl.worksheet.worksheet import Worksheet
+from typer.testing import CliRunner
+
+from pmqa_cli.cli import app
+from pmqa_cli.rubric import Rubric
+from pmqa_cli.submission import score_workbook
+
+from .conftest import SubmissionFactory, complete, find_col, find_row
+
+runner = CliRunner()
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+PDFTOTEXT = shutil.which("pdftotext")
+
+if os.environ.get("PMQA_REQUIRE_LIBREOFFICE") and not (SOFFICE and PDFTOTEXT):
+    raise RuntimeError("PMQA_REQUIRE_LIBREOFFICE is set but soffice or pdftotext is missing")
+
+pytestmark = pytest.mark.skipif(
+    SOFFICE is None or PDFTOTEXT is None,
+    reason="LibreOffice (soffice) and pdftotext are not installed; .ci/run installs them",
+)
+
+
+def convert(files: list[Path], target: str, outdir: Path, profile: Path) -> list[Path]:
+    """Convert files with LibreOffice headless (one call; a fresh profile); fail loudly."""
+    assert SOFFICE is not None
+    outdir.mkdir(parents=True, exist_ok=True)
+    result = subprocess.run(
+        [SOFFICE, "--headless", "--norestore", f"-env:UserInstallation={profile.as_uri()}",
+         "--convert-to", target, "--outdir", str(outdir), *map(str, files)],
+        capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    extension = target.split(":")[0]
+    outputs = [outdir / f"{f.stem}.{extension}" for f in files]
+    missing = [o.name for o in outputs if not o.exists() or o.stat().st_size == 0]
+    assert result.returncode == 0 and not missing, (
+        f"LibreOffice failed ({result.returncode}), missing {missing}:\n"
+        f"{result.stdout}\n{result.stderr}"
+    )
+    return outputs
+
+
+_THAI_MARKS = re.compile("[\u0e31\u0e34-\u0e3a\u0e47-\u0e4e\\s]")
+
+
+def comparable(text: str) -> str:
+    """Text without Thai vowel and tone marks or spaces: pdftotext places combining marks out
+    of order and breaks lines inside cells, so compare on what is left."""
+    return _THAI_MARKS.sub("", text)
+
+
+def pdf_text(pdf: Path) -> str:
+    assert PDFTOTEXT is not None
+    out = subprocess.run([PDFTOTEXT, str(pdf), "-"], capture_output=True, check=True)
+    return comparable(out.stdout.decode("utf-8"))
+
+
+@pytest.fixture(scope="module")
+def profile(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("libreoffice-profile")
+
+
+def test_template_prints_to_pdf_with_its_thai_content(tmp_path: Path, profile: Path) -> None:
+    template = tmp_path / "template.xlsx"
+    assert runner.invoke(app, ["template", "-o", str(template)]).exit_code == 0
+    (pdf,) = convert([template], "pdf", tmp_path / "pdf", profile)
+    text = pdf_text(pdf)
+    for expected in ("วิธีกรอกข้อมูล", "ข้อมูลหน่วยงาน", "PM1-B1", "KPI-7.6.2", "ผลการดำเนินงาน"):
+        assert comparable(expected) in text, expected
+
+
+def test_results_workbook_prints_to_pdf(tmp_path: Path, profile: Path) -> None:
+    folder = tmp_path / "subs"
+    assert runner.invoke(app, ["sample", "-n", "6", "--out", str(folder)]).exit_code == 0
+    results = tmp_path / "results.xlsx"
+    runner.invoke(app, ["batch", str(folder), "-o", str(results)])
+    (pdf,) = convert([results], "pdf", tmp_path / "pdf", profile)
+    text = pdf_text(pdf)
+    for expected in (
+        "อันดับ",  # สรุปผล
+        "คะแนนรวม",
+        "ส่วนเบี่ยงเบนมาตรฐาน",  # สถิติ
+        "ระดับผลการประเมินตามประเภทหน่วยงาน",  # a chart title
+        "คำอธิบายและวิธีแก้",  # ปัญหาที่พบ
+        "ค่าที่พิมพ์",  # ข้อมูลนำเข้า
+        "SHA-256 ของเกณฑ์",  # เกี่ยวกับ
+    ):
+        assert comparable(expected) in text, expected
+
+
+def test_resaved_submission_scores_exactly_as_the_original(
+    tmp_path: Path, shipped: Rubric, make_submission: SubmissionFactory, profile: Path
+) -> None:
+    filled = complete(shipped)
+    filled.answers.update({"PM2-B2": "ไม่ผ่าน", "PM4-A1": "ไม่ผ่าน"})
+    filled.values.update({"KPI-7.1.3": 0.73, "KPI-7.2.1": "87.5%", "KPI-7.6.2": "๑๑"})
+    original = make_submission(shipped, filled, name="original.xlsx")
+    (resaved,) = convert([original], "xlsx:Calc MS Excel 2007 XML", tmp_path / "lo", profile)
+    first, second = score_workbook(original, shipped), score_workbook(resaved, shipped)
+    assert first.result is not None and second.result is not None
+    assert second.result.to_dict() == first.result.to_dict()
+    assert [f.code for f in second.findings] == [f.code for f in first.findings]
+    # LibreOffice writes shared strings, its own styles, and cached values: different XML.
+    import zipfile
+
+    with zipfile.ZipFile(resaved) as z:
+        assert "xl/sharedStrings.xml" in z.namelist()
+
+
+def test_validation_and_protection_survive_a_round_trip(tmp_path: Path, profile: Path) -> None:
+    template = tmp_path / "template.xlsx"
+    assert runner.invoke(app, ["template", "-o", str(template)]).exit_code == 0
+    (resaved,) = convert([template], "xlsx:Calc MS Excel 2007 XML", tmp_path / "lo", profile)
+    wb = openpyxl.load_workbook(resaved)
+    pmqa = wb["PMQA 4.0"]
+    assert isinstance(pmqa, Worksheet)
+    assert pmqa.protection.sheet
+    answer = pmqa.cell(row=find_row(pmqa, "PM1-B1"), column=find_col(pmqa, "ผลการประเมินตนเอง"))
+    assert answer.protection.locked is False
+    lists = [dv.formula1 for dv in pmqa.data_validations.dataValidation if dv.type == "list"]
+    assert any("ผ่าน" in (f or "") for f in lists)
+    kpi = wb["ตัวชี้วัด"]
+    assert isinstance(kpi, Worksheet)
+    kinds = {dv.type for dv in kpi.data_validations.dataValidation}
+    assert {"list", "whole", "decimal"} <= kinds
+    assert wb["_pmqa"].sheet_state == "hidden"
+    assert score_workbook(resaved, _shipped()).findings[0].code != "rubric-unknown"
+
+
+def _shipped() -> Rubric:
+    from pmqa_cli.rubric import load_rubric
+
+    return load_rubric()[0]
+
+
+def test_a_submission_written_by_libreoffice_itself(
+    tmp_path: Path, shipped: Rubric, make_submission: SubmissionFactory, profile: Path
+) -> None:
+    # Through OpenDocument and back: the final .xlsx is LibreOffice's own export of its own
+    # document model, with nothing of openpyxl's XML left in it.
+    filled = complete(shipped)
+    filled.values["KPI-7.4.2"] = 4.25
+    original = make_submission(shipped, filled, name="filled.xlsx")
+    (ods,) = convert([original], "ods", tmp_path / "ods", profile)
+    (xlsx,) = convert([ods], "xlsx:Calc MS Excel 2007 XML", tmp_path / "xlsx", profile)
+    report = score_workbook(xlsx, shipped)
+    assert report.findings == []
+    assert report.result is not None
+    assert report.result.to_dict() == score_workbook(original, shipped).result.to_dict()  # type: ignore[union-attr]
+    # And an .ods sent as is gets a clear finding rather than a crash.
+    assert [f.code for f in score_workbook(ods, shipped).findings] == ["file-not-workbook"]
