@@ -451,29 +451,20 @@ def _run_pool(
     ) as pool:
         window = jobs * 4  # bounded look-ahead keeps memory flat however many files
         futures: list[Future[FileResult]] = []
-        for n, path in enumerate(paths):
-            futures.append(pool.submit(_score_in_worker, path))
-            if n + 1 >= window:
-                ok = _deliver(futures[delivered], on_result)
-                if not ok:
-                    pool.shutdown(wait=False, cancel_futures=True)
-                    return delivered, True
+        try:
+            for path in paths:
+                # A worker may die at any moment: submit() then raises BrokenProcessPool too.
+                futures.append(pool.submit(_score_in_worker, path))
+                if len(futures) - delivered >= window:
+                    on_result(futures[delivered].result())
+                    delivered += 1
+            while delivered < len(futures):
+                on_result(futures[delivered].result())
                 delivered += 1
-        while delivered < len(futures):
-            if not _deliver(futures[delivered], on_result):
-                pool.shutdown(wait=False, cancel_futures=True)
-                return delivered, True
-            delivered += 1
+        except BrokenProcessPool:
+            pool.shutdown(wait=False, cancel_futures=True)
+            return delivered, True
     return delivered, False
-
-
-def _deliver(future: Future[FileResult], on_result: Callable[[FileResult], None]) -> bool:
-    try:
-        result = future.result()
-    except BrokenProcessPool:
-        return False
-    on_result(result)
-    return True
 
 
 # --- the batch ------------------------------------------------------------------------------

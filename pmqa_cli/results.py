@@ -56,6 +56,7 @@ class Table:
     widths: Sequence[float]
     score_columns: tuple[int, ...] = ()  # 1-based columns with scores (number format, colours)
     text_columns: tuple[int, ...] = ()  # 1-based columns whose text may come from a submission
+    center_columns: tuple[int, ...] = ()  # short values (ranks, codes, types, counts)
 
 
 def _office_cells(f: FileResult) -> list[Any]:
@@ -84,9 +85,10 @@ def _summary(batch: BatchResult) -> Table:
             "ข้อผิดพลาด", "คำเตือน", "ไฟล์",
         ],
         rows,
-        [8, 10, 10, 34, 8, 16, 16, 13, 20, 13, 13, 16, 10, 9, 24],
+        [8, 10, 10, 34, 8, 16, 24, 15, 24, 15, 13, 18, 10, 9, 24],
         score_columns=(8, 10, 11),
         text_columns=(3, 4, 6, 7, 15),
+        center_columns=(1, 2, 3, 5, 9, 12, 13, 14),
     )  # fmt: skip
 
 
@@ -300,6 +302,9 @@ def _write_table(wb: Workbook, table: Table, number_format: str, sheet: str | No
         ws.column_dimensions[get_column_letter(n)].width = width
     ws.freeze_panes = "A2"
     ws.row_dimensions[1].height = 45  # two lines of 16 pt Thai in the wrapped headers
+    # 16 pt Thai with marks above and below needs taller rows than the 15 pt default.
+    ws.sheet_format.defaultRowHeight = 22
+    ws.sheet_format.customHeight = True
     _print_setup(ws)
     header = []
     for text in table.headers:
@@ -320,10 +325,17 @@ def _print_setup(ws: Any) -> None:
     ws.print_title_rows = "1:1"
 
 
+_CENTER = Alignment(horizontal="center")
+
+
 def _cells(ws: Any, row: Sequence[Any], table: Table, number_format: str) -> list[Any]:
     out: list[Any] = []
     for col, value in enumerate(row, start=1):
-        if isinstance(value, str):
+        if col in table.center_columns:
+            cell = _text(ws, value) if isinstance(value, str) else WriteOnlyCell(ws, value=value)
+            cell.alignment = _CENTER
+            out.append(cell)
+        elif isinstance(value, str):
             out.append(_text(ws, value))
         elif isinstance(value, float) and col in table.score_columns:
             cell = WriteOnlyCell(ws, value=value if math.isfinite(value) else None)
