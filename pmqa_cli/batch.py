@@ -477,8 +477,15 @@ def run_batch(
     registry: Registry | None = None,
     options: BatchOptions | None = None,
     progress: Callable[[int, int, str], None] | None = None,
+    on_values: Callable[[str, str, Sequence[ValueRead]], None] | None = None,
+    keep_values: bool = True,
 ) -> BatchResult:
-    """Score every submission found under ``paths``. Never raises for a bad submission."""
+    """Score every submission found under ``paths``. Never raises for a bad submission.
+
+    ``on_values(file, sha256, values)`` receives each file's values as soon as it is scored,
+    in file order (results.xlsx streams its audit trail from it). With ``keep_values`` they are
+    also kept, in a temporary file, for :meth:`BatchResult.iter_values` (CSV output).
+    """
     files, skipped = discover(paths)
     options = options or BatchOptions()
     results: list[FileResult] = []
@@ -489,8 +496,11 @@ def run_batch(
 
         def on_result(result: FileResult) -> None:
             nonlocal count
-            pickle.dump((result.path, result.sha256, result.values), handle)
+            if keep_values:
+                pickle.dump((result.path, result.sha256, result.values), handle)
             count += len(result.values)
+            if on_values is not None:
+                on_values(result.path, result.sha256, result.values)
             result.values = []
             results.append(result)
             if progress is not None:

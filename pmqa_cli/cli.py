@@ -380,7 +380,7 @@ def batch_command(
     from pmqa_cli import render
     from pmqa_cli.batch import BatchOptions, discover, run_batch
     from pmqa_cli.errors import UsageError
-    from pmqa_cli.results import write_csv, write_json, write_results
+    from pmqa_cli.results import ResultsWorkbook, write_csv, write_json
 
     for path in paths:
         if not path.exists():
@@ -397,25 +397,25 @@ def batch_command(
     loaded = _rubric(rubric)
     offices = _registry(registry)
     command = "pmqa " + " ".join(sys.argv[1:]) if sys.argv[1:] else "pmqa batch"
-    with render.progress(len(files)) as tick:
-        batch = run_batch(
-            paths,
-            loaded,
-            registry=offices,
-            options=BatchOptions(jobs=jobs, timeout_seconds=timeout, limits=_limits()),
-            progress=tick,
-        )
-    with batch:
-        write_results(batch, output, command)
-        written = [output]
-        if json_path is not None:
-            write_json(batch, json_path, command)
-            written.append(json_path)
-        if csv_dir is not None:
-            written += write_csv(batch, csv_dir, command)
-        if feedback_dir is not None:
-            written += _write_feedback(batch, loaded, offices, feedback_dir)
-        render.batch_summary(batch, written)
+    options = BatchOptions(jobs=jobs, timeout_seconds=timeout, limits=_limits())
+    # results.xlsx takes in each file's values while the rest are being scored.
+    with ResultsWorkbook(output, loaded) as workbook:
+        with render.progress(len(files)) as tick:
+            batch = run_batch(
+                paths, loaded, registry=offices, options=options, progress=tick,
+                on_values=workbook.add_values, keep_values=csv_dir is not None,
+            )  # fmt: skip
+        with batch:
+            workbook.finish(batch, command)
+            written = [output]
+            if json_path is not None:
+                write_json(batch, json_path, command)
+                written.append(json_path)
+            if csv_dir is not None:
+                written += write_csv(batch, csv_dir, command)
+            if feedback_dir is not None:
+                written += _write_feedback(batch, loaded, offices, feedback_dir)
+            render.batch_summary(batch, written)
     if not batch.clean:
         raise typer.Exit(1)
 

@@ -1,7 +1,7 @@
 """The consolidated results of a batch: results.xlsx, the same data as JSON and as CSV files.
 
-The workbook is written in openpyxl's write-only mode (rows stream to disk, so 10,000 offices
-and their million-row audit trail do not sit in memory). Every table is built once as rows by
+The workbook is written by xlsxwriter in constant-memory mode (rows stream to disk, so 10,000
+offices and their million-row audit trail do not sit in memory). Every table is built once as rows by
 the functions below and written to xlsx and CSV from the same rows, so the formats cannot
 disagree. Text that came from a submission never becomes a formula: cells are typed as text
 (xlsx) or prefixed with an apostrophe (CSV), as OWASP advises.
@@ -13,34 +13,29 @@ import csv
 import io
 import json
 import math
+import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import Cell
-from openpyxl.chart import BarChart, Reference
-from openpyxl.formatting.rule import ColorScaleRule
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-
 from pmqa_cli import __version__
 from pmqa_cli.batch import BatchResult, FileResult
+from pmqa_cli.errors import OutputError
 from pmqa_cli.layout import FORMULA_START
+from pmqa_cli.rubric import Rubric
+from pmqa_cli.submission import ValueRead
 from pmqa_cli.thai import thai_datetime
 from pmqa_cli.xlsx_writer import (
     FONT_NAME,
     FONT_SIZE,
+    MAX_CELL_TEXT,
     output_timestamp,
-    safe_text,
-    save_atomic,
     write_bytes_atomic,
 )
 
-__all__ = ["Table", "tables", "write_csv", "write_json", "write_results"]
+__all__ = ["ResultsWorkbook", "Table", "tables", "write_csv", "write_json", "write_results"]
 
 MAX_SHEET_ROWS = 1_000_000  # Excel's limit is 1,048,576 rows; the audit trail splits before it
 
@@ -222,11 +217,17 @@ def _inputs(batch: BatchResult) -> Iterator[list[Any]]:
 
 
 def _inputs_table(batch: BatchResult) -> Table:
+    table = _inputs_table_header()
+    table.rows = _inputs(batch)
+    return table
+
+
+def _inputs_table_header() -> Table:
     return Table(
         "ข้อมูลนำเข้า",
         "inputs",
         ["ไฟล์", "SHA-256 ของไฟล์", "แผ่นงาน", "เซลล์", "รายการ", "ช่อง", "ค่าที่พิมพ์", "ค่าที่ใช้"],
-        _inputs(batch),
+        [],
         [22, 66, 16, 8, 14, 14, 30, 16],
         text_columns=(1, 5, 7, 8),
     )
@@ -258,9 +259,11 @@ def _about(batch: BatchResult, command: str, when: datetime) -> Table:
     return Table("เกี่ยวกับ", "about", ["รายการ", "ค่า"], rows, [30, 90], text_columns=(2,))
 
 
-def tables(batch: BatchResult, command: str, when: datetime) -> list[Table]:
-    """Every table of the results, in sheet order."""
-    return [
+def tables(
+    batch: BatchResult, command: str, when: datetime, *, with_inputs: bool = True
+) -> list[Table]:
+    """Every table of the results, in sheet order; the bulky audit trail last."""
+    found = [
         _summary(batch),
         _issues(batch),
         _indicators(batch),
@@ -268,9 +271,11 @@ def tables(batch: BatchResult, command: str, when: datetime) -> list[Table]:
         _findings(batch),
         _missing(batch),
         _duplicates(batch),
-        _inputs_table(batch),
         _about(batch, command, when),
     ]
+    if with_inputs:
+        found.append(_inputs_table(batch))
+    return found
 
 
 def _by_code(files: Sequence[FileResult]) -> list[FileResult]:
@@ -278,181 +283,255 @@ def _by_code(files: Sequence[FileResult]) -> list[FileResult]:
 
 
 # --- xlsx ------------------------------------------------------------------------------------
+#
+# Written with xlsxwriter in constant-memory mode: rows stream to disk as they are written, and
+# it is about three times faster than openpyxl for the audit trail's hundreds of thousands of
+# cells (benchmarks/RESULTS.md). write_string() always stores text, never a formula.
 
-_HEADER_FONT = Font(name=FONT_NAME, size=FONT_SIZE, bold=True)
-_HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
-_HEADER_ALIGN = Alignment(wrap_text=True, vertical="center", horizontal="center")
-
-
-def _text(ws: Any, value: str) -> Cell:
-    cell = WriteOnlyCell(ws, value=safe_text(value))
-    cell.data_type = "s"  # never a formula, whatever it starts with
-    if value.startswith(FORMULA_START):
-        cell.quotePrefix = True
-    return cell
-
-
-def _number_format(decimals: int) -> str:
-    return "0." + "0" * decimals if decimals else "0"
+_SCORE_SCALE = {
+    "type": "3_color_scale",
+    "min_type": "num", "min_value": 0, "min_color": "#F8696B",
+    "mid_type": "num", "mid_value": 300, "mid_color": "#FFEB84",
+    "max_type": "num", "max_value": 500, "max_color": "#63BE7B",
+}  # fmt: skip
 
 
-def _write_table(wb: Workbook, table: Table, number_format: str, sheet: str | None = None) -> Any:
-    ws = wb.create_sheet(sheet or table.sheet)
-    for n, width in enumerate(table.widths, start=1):
-        ws.column_dimensions[get_column_letter(n)].width = width
-    ws.freeze_panes = "A2"
-    ws.row_dimensions[1].height = 45  # two lines of 16 pt Thai in the wrapped headers
-    # 16 pt Thai with marks above and below needs taller rows than the 15 pt default.
-    ws.sheet_format.defaultRowHeight = 22
-    ws.sheet_format.customHeight = True
-    _print_setup(ws)
-    header = []
-    for text in table.headers:
-        cell = _text(ws, text)
-        cell.font, cell.fill, cell.alignment = _HEADER_FONT, _HEADER_FILL, _HEADER_ALIGN
-        header.append(cell)
-    ws.append(header)
+class _Formats:
+    """The few cell formats results.xlsx uses, created once per workbook."""
+
+    def __init__(self, book: Any, decimals: int) -> None:
+        number = "0." + "0" * decimals if decimals else "0"
+        self.header = book.add_format(
+            {"bold": True, "bg_color": "#D9E1F2", "text_wrap": True, "align": "center",
+             "valign": "vcenter", "border": 1, "border_color": "#A6A6A6"}
+        )  # fmt: skip
+        self.score = book.add_format({"num_format": number})
+        self.center = book.add_format({"align": "center"})
+        self.score_center = book.add_format({"num_format": number, "align": "center"})
+        self.quoted = book.add_format({"quote_prefix": True})
+        self.quoted_center = book.add_format({"quote_prefix": True, "align": "center"})
+
+
+def _sheet(
+    book: Any, table: Table, formats: _Formats, name: str | None = None, existing: Any = None
+) -> Any:
+    ws = existing if existing is not None else book.add_worksheet(name or table.sheet)
+    for n, width in enumerate(table.widths):
+        ws.set_column(n, n, width)
+    ws.set_default_row(22)  # 16 pt Thai with marks above and below needs taller rows
+    ws.set_row(0, 45)  # two lines of wrapped headers
+    ws.freeze_panes(1, 0)
+    ws.set_paper(9)  # A4
+    ws.set_landscape()
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(0)
+    for col, text in enumerate(table.headers):
+        ws.write_string(0, col, text, formats.header)
     return ws
 
 
-def _print_setup(ws: Any) -> None:
-    """A4 landscape, one page wide, the header row repeated on every page."""
-    ws.page_setup.paperSize = "9"  # A4
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_title_rows = "1:1"
-
-
-_CENTER = Alignment(horizontal="center")
-
-
-def _cells(ws: Any, row: Sequence[Any], table: Table, number_format: str) -> list[Any]:
-    out: list[Any] = []
-    for col, value in enumerate(row, start=1):
-        if col in table.center_columns:
-            cell = _text(ws, value) if isinstance(value, str) else WriteOnlyCell(ws, value=value)
-            cell.alignment = _CENTER
-            out.append(cell)
-        elif isinstance(value, str):
-            out.append(_text(ws, value))
-        elif isinstance(value, float) and col in table.score_columns:
-            cell = WriteOnlyCell(ws, value=value if math.isfinite(value) else None)
-            cell.number_format = number_format
-            out.append(cell)
-        else:
-            out.append(value)
-    return out
+def _write_row(ws: Any, r: int, row: Sequence[Any], table: Table, formats: _Formats) -> None:
+    for c, value in enumerate(row):
+        centered = (c + 1) in table.center_columns
+        if isinstance(value, str):
+            # xlsxwriter escapes control characters itself; only the length needs a cap.
+            text = value[:MAX_CELL_TEXT]
+            if text.startswith(FORMULA_START):
+                ws.write_string(r, c, text, formats.quoted_center if centered else formats.quoted)
+            elif centered:
+                ws.write_string(r, c, text, formats.center)
+            elif text:
+                ws.write_string(r, c, text)
+        elif isinstance(value, bool):
+            ws.write_boolean(r, c, value)
+        elif isinstance(value, (int, float)):
+            if not math.isfinite(value):
+                continue
+            if (c + 1) in table.score_columns:
+                ws.write_number(r, c, value, formats.score_center if centered else formats.score)
+            elif centered:
+                ws.write_number(r, c, value, formats.center)
+            else:
+                ws.write_number(r, c, value)
 
 
 def _finish(ws: Any, table: Table, rows: int) -> None:
-    last = get_column_letter(len(table.headers))
     if rows:
-        ws.auto_filter.ref = f"A1:{last}{rows + 1}"
+        ws.autofilter(0, 0, rows, len(table.headers) - 1)
     for col in table.score_columns:
-        letter = get_column_letter(col)
-        ws.conditional_formatting.add(
-            f"{letter}2:{letter}{max(rows + 1, 2)}",
-            ColorScaleRule(  # type: ignore[no-untyped-call]
-                start_type="num", start_value=0, start_color="F8696B",
-                mid_type="num", mid_value=300, mid_color="FFEB84",
-                end_type="num", end_value=500, end_color="63BE7B",
-            ),
-        )  # fmt: skip
+        ws.conditional_format(1, col - 1, max(rows, 1), col - 1, _SCORE_SCALE)
+
+
+class ResultsWorkbook:
+    """results.xlsx, written while the batch runs.
+
+    The audit trail (every value read, the bulk of the workbook) streams in through
+    :meth:`add_values` as each file is scored, so writing overlaps scoring; the summary sheets
+    are written by :meth:`finish` once everything is known. The file is built in a temporary
+    folder and renamed into place, so an interrupted run leaves nothing behind.
+    """
+
+    MAIN_SHEETS = ("สรุปผล", "PMQA 4.0", "ตัวชี้วัด", "สถิติ", "กราฟ", "ปัญหาที่พบ", "ไม่ได้ส่ง",
+                   "ส่งซ้ำ", "เกี่ยวกับ")  # fmt: skip
+
+    def __init__(self, path: Path, rubric: Rubric) -> None:
+        import xlsxwriter
+
+        self.path = Path(path)
+        directory = self.path.parent if str(self.path.parent) else Path()
+        if not directory.is_dir():
+            raise OutputError(f"Cannot write {self.path}: the folder {directory} does not exist.")
+        self.rubric = rubric
+        self._scratch = tempfile.TemporaryDirectory(prefix="pmqa-results-")
+        self._draft = Path(self._scratch.name) / "results.xlsx"
+        self.book = xlsxwriter.Workbook(
+            str(self._draft),
+            {
+                "constant_memory": True,
+                "tmpdir": self._scratch.name,
+                "strings_to_formulas": False,
+                "strings_to_urls": False,
+                "default_format_properties": {"font_name": FONT_NAME, "font_size": FONT_SIZE},
+            },
+        )
+        self.formats = _Formats(self.book, rubric.scoring.decimals)
+        # Sheets appear in the order they are added: the summary sheets first (written last),
+        # then the audit trail, split into further sheets as it grows.
+        self.sheets = {name: self.book.add_worksheet(name) for name in self.MAIN_SHEETS}
+        self._inputs = _inputs_table_header()
+        self._input_sheets: list[Any] = []
+        self._input_rows = 0
+
+    def add_values(self, file: str, sha256: str, values: Sequence[ValueRead]) -> None:
+        """Append one file's values to the audit trail (ข้อมูลนำเข้า)."""
+        name = Path(file).name
+        for v in values:
+            if self._input_rows % MAX_SHEET_ROWS == 0:
+                n = len(self._input_sheets) + 1
+                title = self._inputs.sheet if n == 1 else f"{self._inputs.sheet} ({n})"
+                self._input_sheets.append(_sheet(self.book, self._inputs, self.formats, title))
+            self._input_rows += 1
+            row = (self._input_rows - 1) % MAX_SHEET_ROWS + 1
+            value = v.value.isoformat() if hasattr(v.value, "isoformat") else v.value
+            _write_row(
+                self._input_sheets[-1],
+                row,
+                (name, sha256, v.sheet, v.cell, v.item_id, v.field, v.raw, value),
+                self._inputs,
+                self.formats,
+            )
+
+    def finish(self, batch: BatchResult, command: str = "pmqa batch") -> None:
+        """Write the summary sheets and the charts, then move the file into place."""
+        when = output_timestamp()
+        self.book.set_properties(
+            {"title": "ผลการประเมิน " + self.rubric.title_th, "author": "pmqa", "created": when}
+        )
+        if not self._input_sheets:
+            self._input_sheets.append(
+                _sheet(self.book, self._inputs, self.formats, self._inputs.sheet)
+            )
+        for index, ws in enumerate(self._input_sheets):
+            _finish(
+                ws, self._inputs, min(MAX_SHEET_ROWS, self._input_rows - index * MAX_SHEET_ROWS)
+            )
+        for table in tables(batch, command, when, with_inputs=False):
+            ws = _sheet(self.book, table, self.formats, existing=self.sheets[table.sheet])
+            rows = 0
+            for rows, row in enumerate(table.rows, start=1):
+                _write_row(ws, rows, row, table, self.formats)
+            if table.sheet == "สถิติ":
+                _charts(self.book, self.sheets["กราฟ"], table, batch)
+            else:
+                _finish(ws, table, rows)
+        self.book.close()
+        write_bytes_atomic(self.path, self._draft.read_bytes())
+
+    def close(self) -> None:
+        """Remove the temporary files (the target is untouched unless finish() completed)."""
+        self._scratch.cleanup()
+
+    def __enter__(self) -> ResultsWorkbook:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 def write_results(batch: BatchResult, path: Path, command: str = "pmqa batch") -> None:
-    """Write results.xlsx (atomically)."""
-    when = output_timestamp()
-    number_format = _number_format(batch.rubric.scoring.decimals)
-    wb = Workbook(write_only=True)
-    # Every cell gets TH Sarabun New without styling each one: set the workbook's default font.
-    wb._fonts[0] = Font(name=FONT_NAME, size=FONT_SIZE, family=2)  # type: ignore[attr-defined]
-    all_tables = tables(batch, command, when)
-    stats = all_tables[3]
-    chart_sheet = None
-    for table in all_tables:
-        if table.sheet == "ข้อมูลนำเข้า":
-            _write_inputs(wb, table, number_format, batch.values_count)
-            continue
-        ws = _write_table(wb, table, number_format)
-        rows = 0
-        for row in table.rows:
-            ws.append(_cells(ws, row, table, number_format))
-            rows += 1
-        if table.sheet != "สถิติ":
-            _finish(ws, table, rows)
-        if table is stats:
-            stats_ws = ws
-            chart_sheet = wb.create_sheet("กราฟ")
-            _print_setup(chart_sheet)
-            chart_sheet.page_setup.orientation = "portrait"
-    assert chart_sheet is not None
-    _charts(chart_sheet, stats_ws, stats, batch)
-    save_atomic(wb, path, stamp=when)
+    """Write results.xlsx in one go from a finished batch (the audit trail from its values)."""
+    with ResultsWorkbook(path, batch.rubric) as workbook:
+        current: tuple[str, str] | None = None
+        chunk: list[ValueRead] = []
+        for file, sha, value in batch.iter_values():
+            if (file, sha) != current:
+                if current is not None:
+                    workbook.add_values(current[0], current[1], chunk)
+                current, chunk = (file, sha), []
+            chunk.append(value)
+        if current is not None:
+            workbook.add_values(current[0], current[1], chunk)
+        workbook.finish(batch, command)
 
 
-def _write_inputs(wb: Workbook, table: Table, number_format: str, total: int) -> None:
-    sheets = max(1, math.ceil(total / MAX_SHEET_ROWS))
-    names = [table.sheet] + [f"{table.sheet} ({n})" for n in range(2, sheets + 1)]
-    targets = [_write_table(wb, table, number_format, name) for name in names]
-    counts = [0] * len(targets)
-    for n, row in enumerate(table.rows):
-        index = min(n // MAX_SHEET_ROWS, len(targets) - 1)
-        targets[index].append(_cells(targets[index], row, table, number_format))
-        counts[index] += 1
-    for ws, rows in zip(targets, counts, strict=True):
-        _finish(ws, table, rows)
-
-
-def _charts(ws: Any, stats_ws: Any, stats: Table, batch: BatchResult) -> None:
+def _charts(book: Any, ws: Any, stats: Table, batch: BatchResult) -> None:
+    """Native Excel charts on the กราฟ sheet, drawn from the สถิติ sheet's tables."""
     rubric = batch.rubric
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 0)
+    sheet = stats.sheet
     n_stats = 3 + len(rubric.issues) + len(rubric.indicators)
-    band_header = n_stats + 3  # header row + stats rows + blank row, 1-based
+    band_header = n_stats + 2  # 0-based: header row, the statistics, a blank row
     n_bands = len(rubric.scoring.overall_bands)
     status_header = band_header + n_bands + 2
     n_status = len(rubric.scoring.pmqa_status_bands)
 
-    bands = BarChart()
-    bands.type = "col"
-    bands.title = "ระดับผลการประเมินตามประเภทหน่วยงาน"
-    bands.y_axis.title = "จำนวนหน่วยงาน"
-    data = Reference(
-        stats_ws, min_col=3, max_col=4, min_row=band_header, max_row=band_header + n_bands
-    )
-    bands.add_data(data, titles_from_data=True)
-    bands.set_categories(
-        Reference(stats_ws, min_col=1, min_row=band_header + 1, max_row=band_header + n_bands)
-    )
-    bands.width, bands.height = 22, 11
-    ws.add_chart(bands, "A1")
+    def column_chart(title: str) -> Any:
+        chart = book.add_chart({"type": "column"})
+        chart.set_title({"name": title})
+        chart.set_y_axis({"name": "จำนวนหน่วยงาน", "major_gridlines": {"visible": True}})
+        chart.set_size({"width": 760, "height": 360})
+        return chart
 
-    status = BarChart()
-    status.type = "col"
-    status.title = "สถานะ PMQA 4.0"
-    status.y_axis.title = "จำนวนหน่วยงาน"
-    status.add_data(
-        Reference(stats_ws, min_col=5, min_row=status_header, max_row=status_header + n_status),
-        titles_from_data=True,
-    )
-    status.set_categories(
-        Reference(stats_ws, min_col=1, min_row=status_header + 1, max_row=status_header + n_status)
-    )
-    status.width, status.height = 22, 11
-    ws.add_chart(status, "A24")
+    bands = column_chart("ระดับผลการประเมินตามประเภทหน่วยงาน")
+    for col, colour in ((2, "#4472C4"), (3, "#C0504D")):
+        bands.add_series(
+            {
+                "name": [sheet, band_header, col],
+                "categories": [sheet, band_header + 1, 0, band_header + n_bands, 0],
+                "values": [sheet, band_header + 1, col, band_header + n_bands, col],
+                "fill": {"color": colour},
+            }
+        )
+    ws.insert_chart("A1", bands)
 
-    means = BarChart()
-    means.type = "bar"
-    means.title = "คะแนนเฉลี่ยรายตัวชี้วัด"
-    means.x_axis.title = "ตัวชี้วัด"
-    first = 2 + 3 + len(rubric.issues)
+    status = column_chart("สถานะ PMQA 4.0")
+    status.add_series(
+        {
+            "name": [sheet, status_header, 4],
+            "categories": [sheet, status_header + 1, 0, status_header + n_status, 0],
+            "values": [sheet, status_header + 1, 4, status_header + n_status, 4],
+        }
+    )
+    status.set_legend({"none": True})
+    ws.insert_chart("A20", status)
+
+    first = 1 + 3 + len(rubric.issues)
     last = first + len(rubric.indicators) - 1
-    means.add_data(Reference(stats_ws, min_col=4, min_row=first, max_row=last))
-    means.set_categories(Reference(stats_ws, min_col=1, min_row=first, max_row=last))
-    means.legend = None
-    means.width, means.height = 22, 14
-    ws.add_chart(means, "A47")
+    means = book.add_chart({"type": "bar"})
+    means.set_title({"name": "คะแนนเฉลี่ยรายตัวชี้วัด"})
+    means.add_series(
+        {
+            "categories": [sheet, first, 0, last, 0],
+            "values": [sheet, first, 3, last, 3],
+            "data_labels": {"value": True, "num_format": "0.0"},
+        }
+    )
+    means.set_x_axis({"min": 0, "max": 500, "name": "คะแนน (0-500)"})
+    means.set_y_axis({"reverse": True})
+    means.set_legend({"none": True})
+    means.set_size({"width": 760, "height": 480})
+    ws.insert_chart("A39", means)
 
 
 # --- JSON and CSV ----------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from pmqa_cli.findings import Finding, Severity, count_by_severity, make_finding
 from pmqa_cli.layout import (
@@ -85,9 +85,11 @@ class OfficeInfo:
         }
 
 
-@dataclass(frozen=True)
-class ValueRead:
-    """One value read from a submission, with its provenance (for audit trails)."""
+class ValueRead(NamedTuple):
+    """One value read from a submission, with its provenance (for audit trails).
+
+    A NamedTuple: a batch moves hundreds of thousands of these between processes.
+    """
 
     sheet: str
     cell: str

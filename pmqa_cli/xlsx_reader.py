@@ -20,12 +20,13 @@ import posixpath
 import re
 import zipfile
 import zlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, NamedTuple, NoReturn
 from xml.etree.ElementTree import Element, ParseError
+from xml.parsers import expat
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import iterparse
@@ -94,12 +95,12 @@ class WorkbookReadError(Exception):
         self.params = params
 
 
-@dataclass(frozen=True)
-class Cell:
+class Cell(NamedTuple):
     """One cell as stored: its cached value and what kind of value it is.
 
     ``kind`` is ``n`` number, ``s`` text, ``b`` boolean, ``d`` date, ``e`` an error such as
-    ``#DIV/0!``, or ``f`` a formula with no cached value.
+    ``#DIV/0!``, or ``f`` a formula with no cached value. (A NamedTuple: a sheet holds
+    hundreds of these and they are made in the hot loop of the reader.)
     """
 
     row: int
@@ -156,6 +157,43 @@ _MACRO_CONTENT = "application/vnd.ms-excel.sheet.macroEnabled.main+xml"
 
 def _local(tag: str) -> str:
     return tag[tag.rfind("}") + 1 :]
+
+
+def _bare(name: str) -> str:
+    """An element name without its namespace prefix."""
+    return name[name.rfind(":") + 1 :] if ":" in name else name
+
+
+class _RowLimitError(Exception):
+    """Raised from a handler to stop reading a sheet at the row limit."""
+
+
+def _refuse_dtd(*_: object) -> NoReturn:
+    # xlsx parts never carry a DTD; refusing any DTD rules out entity expansion and XXE.
+    raise WorkbookReadError("file-unsafe-xml")
+
+
+def _expat_parser(
+    start: Callable[[str, dict[str, str]], None],
+    end: Callable[[str], None],
+    text: Callable[[str], None],
+) -> Any:
+    """An expat parser for the large parts (sheets, shared strings): no tree, no DTD.
+
+    The handlers receive element names as written: strip a namespace prefix ("x:c"), which
+    Strict OOXML and some writers use, with :func:`_bare`.
+    """
+    parser = expat.ParserCreate()
+    parser.buffer_text = True
+    parser.StartDoctypeDeclHandler = _refuse_dtd
+    parser.EntityDeclHandler = _refuse_dtd
+    parser.UnparsedEntityDeclHandler = _refuse_dtd
+    parser.ExternalEntityRefHandler = _refuse_dtd
+    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    parser.CharacterDataHandler = text
+    return parser
 
 
 def _ref_to_rc(ref: str) -> tuple[int, int] | None:
@@ -294,6 +332,24 @@ class Workbook:
             except ParseError as exc:
                 raise WorkbookReadError("file-corrupt", f"malformed XML in {name}: {exc}") from None
 
+    def _stream(self, name: str, parser: Any) -> None:
+        """Feed a part to an expat parser in blocks; errors become WorkbookReadError."""
+        stream = self._member(name)
+        if stream is None:
+            return
+        with stream:
+            try:
+                while block := stream.read(1 << 16):
+                    parser.Parse(block, False)
+                parser.Parse(b"", True)
+            except _RowLimitError:
+                return
+            except expat.ExpatError as exc:
+                raise WorkbookReadError(
+                    "file-corrupt",
+                    f"malformed XML in {name}: {expat.errors.messages.get(exc.code, exc)}",
+                ) from None
+
     def _rels(self, part: str) -> dict[str, tuple[str, str]]:
         """Relationship id -> (type, absolute part name) for a part."""
         directory, base = posixpath.split(part)
@@ -353,10 +409,35 @@ class Workbook:
         return False
 
     def _read_shared_strings(self, part: str) -> None:
-        for event, elem in self._parse(part):
-            if event == "end" and _local(elem.tag) == "si":
-                self._shared.append(_unescape(_si_text(elem)))
-                elem.clear()
+        parts: list[str] = []
+        buffer: list[str] = []
+        state = {"capture": False, "phonetic": False}
+
+        def start(name: str, attrs: dict[str, str]) -> None:
+            name = _bare(name)
+            if name == "si":
+                parts.clear()
+            elif name == "rPh":
+                state["phonetic"] = True  # phonetic guides (furigana) are not the text
+            elif name == "t" and not state["phonetic"]:
+                state["capture"] = True
+                buffer.clear()
+
+        def end(name: str) -> None:
+            name = _bare(name)
+            if name == "t" and state["capture"]:
+                parts.append("".join(buffer))
+                state["capture"] = False
+            elif name == "rPh":
+                state["phonetic"] = False
+            elif name == "si":
+                self._shared.append(_unescape("".join(parts)))
+
+        def text(data: str) -> None:
+            if state["capture"]:
+                buffer.append(data)
+
+        self._stream(part, _expat_parser(start, end, text))
 
     def _read_styles(self, part: str) -> None:
         custom: dict[int, tuple[bool, bool]] = {}
@@ -396,53 +477,88 @@ class Workbook:
         part, hidden = self._sheets[name]
         sheet = Sheet(name, hidden)
         limits = self.limits
-        row_number = 0
-        next_col = 1
-        for event, elem in self._parse(part):
-            tag = _local(elem.tag)
-            if event == "start":
-                if tag == "row":
-                    r = elem.get("r")
-                    row_number = int(r) if r and r.isdigit() else row_number + 1
-                    next_col = 1
-                    if row_number > limits.max_rows:
-                        sheet.over_limit = True
-                        break
-                continue
+        rows = sheet.rows
+        buffer: list[str] = []
+        inline: list[str] = []
+        # The cell being read: [row, col, type, style, value, formula, inline, capture, phonetic]
+        cur: list[Any] = [0, 0, "n", None, None, False, False, None, False]
+        position = {"row": 0, "col": 1}
+
+        def start(tag: str, attrs: dict[str, str]) -> None:
+            if ":" in tag:
+                tag = _bare(tag)
             if tag == "c":
-                ref = elem.get("r")
-                position = _ref_to_rc(ref) if ref else None
-                row, col = position if position else (row_number, next_col)
-                next_col = col + 1
+                ref = attrs.get("r")
+                rc = _ref_to_rc(ref) if ref else None
+                row, col = rc if rc else (position["row"], position["col"])
+                position["col"] = col + 1
+                cur[0:9] = [row, col, attrs.get("t", "n"), attrs.get("s"), None, False, False,
+                            None, False]  # fmt: skip
+            elif tag == "v":
+                cur[7] = "v"
+                buffer.clear()
+            elif tag == "f":
+                cur[5] = True
+            elif tag == "is":
+                cur[6] = True
+                inline.clear()
+            elif tag == "t" and cur[6] and not cur[8]:
+                cur[7] = "t"
+                buffer.clear()
+            elif tag == "rPh":
+                cur[8] = True
+            elif tag == "row":
+                r = attrs.get("r")
+                position["row"] = int(r) if r and r.isdigit() else position["row"] + 1
+                position["col"] = 1
+                if position["row"] > limits.max_rows:
+                    sheet.over_limit = True
+                    raise _RowLimitError
+
+        def end(tag: str) -> None:
+            if ":" in tag:
+                tag = _bare(tag)
+            if tag == "c":
+                row, col = cur[0], cur[1]
                 if col > limits.max_columns:
                     sheet.over_limit = True
-                else:
-                    cell = self._cell(elem, row, col)
-                    if cell is not None:
-                        sheet.rows.setdefault(row, {})[col] = cell
-                elem.clear()
-            elif tag == "row":
-                elem.clear()
+                    return
+                raw_inline = "".join(inline) if cur[6] else None
+                cell = self._make_cell(row, col, cur[2], cur[3], cur[4], cur[5], raw_inline)
+                if cell is not None:
+                    rows.setdefault(row, {})[col] = cell
+            elif tag == "v":
+                cur[4] = "".join(buffer)
+                cur[7] = None
+            elif tag == "t" and cur[7] == "t":
+                inline.append("".join(buffer))
+                cur[7] = None
+            elif tag == "rPh":
+                cur[8] = False
+
+        def text(data: str) -> None:
+            if cur[7] is not None:
+                buffer.append(data)
+
+        self._stream(part, _expat_parser(start, end, text))
         return sheet
 
-    def _cell(self, elem: Element, row: int, col: int) -> Cell | None:
-        kind = elem.get("t", "n")
-        formula = False
-        raw: str | None = None
-        inline: str | None = None
-        for child in elem:
-            tag = _local(child.tag)
-            if tag == "v":
-                raw = child.text
-            elif tag == "f":
-                formula = True
-            elif tag == "is":
-                inline = _si_text(child)
-        style = elem.get("s")
+    def _make_cell(
+        self,
+        row: int,
+        col: int,
+        kind: str,
+        style: str | None,
+        raw: str | None,
+        formula: bool,
+        inline: str | None,
+    ) -> Cell | None:
         percent = date = False
         if style and style.isdigit() and int(style) < len(self._formats):
             percent, date = self._formats[int(style)]
-        if formula and raw is None:
+        # <v/> and <v></v> read alike: a formula whose cached value is empty was never
+        # calculated, except a text formula, whose result may be the empty string.
+        if formula and (raw is None or (raw == "" and kind != "str")):
             return Cell(row, col, None, "f", formula=True)
         value: CellValue
         if kind == "s":
@@ -450,7 +566,6 @@ class Workbook:
                 value = self._shared[int(raw or "")]
             except (ValueError, IndexError):
                 return None
-            kind = "s"
         elif kind == "inlineStr":
             if inline is None:
                 return None
@@ -458,12 +573,12 @@ class Workbook:
         elif kind == "str":
             value, kind = _unescape(raw or ""), "s"
         elif kind == "b":
-            value, kind = (raw or "").strip() in ("1", "true"), "b"
+            value = (raw or "").strip() in ("1", "true")
         elif kind == "e":
-            value, kind = raw or "#ERROR", "e"
+            value = raw or "#ERROR"
         elif kind == "d":
             try:
-                value, kind = datetime.fromisoformat((raw or "").strip()), "d"
+                value = datetime.fromisoformat((raw or "").strip())
             except ValueError:
                 value, kind = raw or "", "s"
         else:
@@ -502,20 +617,6 @@ class Workbook:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-
-def _si_text(elem: Element) -> str:
-    """The text of a shared or inline string: plain <t>, or rich-text runs; never phonetics."""
-    parts: list[str] = []
-    for child in elem:
-        tag = _local(child.tag)
-        if tag == "t":
-            parts.append(child.text or "")
-        elif tag == "r":
-            for grandchild in child:
-                if _local(grandchild.tag) == "t":
-                    parts.append(grandchild.text or "")
-    return "".join(parts)
 
 
 def _unescape(text: str) -> str:

@@ -28,6 +28,7 @@ __all__ = [
     "FONT_NAME",
     "FONT_SIZE",
     "INPUT_FILL",
+    "MAX_CELL_TEXT",
     "body_font",
     "fit_row_height",
     "header_style",

@@ -1,0 +1,201 @@
+"""Time `pmqa batch` against the obvious baseline and the I/O floor.
+
+    python benchmarks/bench_batch.py --count 245 --runs 5
+    python benchmarks/bench_batch.py --count 10000 --runs 1 --only pmqa
+
+Submissions are generated once with `pmqa sample` and cached in benchmarks/.cache/. The three
+commands run as separate processes, interleaved over ``--runs`` rounds; each is timed (wall
+clock) and its peak memory is sampled over its whole process tree (workers included).
+
+- pmqa: `pmqa batch FOLDER -o results.xlsx` (validation, scoring, isolation, results.xlsx).
+- baseline: what an analyst would write first: pandas.read_excel(sheet_name=None,
+  engine="openpyxl") on every file. It only reads.
+- floor: python-calamine reading every sheet of every file, plus xlsxwriter in constant-memory
+  mode writing as many cells as pmqa's results.xlsx holds: the bare I/O the job cannot avoid.
+
+Needs `pip install ".[bench]"` (psutil, python-calamine, xlsxwriter).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+from pathlib import Path
+
+import psutil
+
+HERE = Path(__file__).resolve().parent
+CACHE = HERE / ".cache"
+
+BASELINE = """
+import sys, pathlib, pandas
+for path in sorted(pathlib.Path(sys.argv[1]).glob("*.xlsx")):
+    pandas.read_excel(path, sheet_name=None, engine="openpyxl")
+"""
+
+FLOOR = """
+import sys, pathlib
+from python_calamine import CalamineWorkbook
+import xlsxwriter
+for path in sorted(pathlib.Path(sys.argv[1]).glob("*.xlsx")):
+    book = CalamineWorkbook.from_path(str(path))
+    for name in book.sheet_names:
+        book.get_sheet_by_name(name).to_python()
+cells, columns = int(sys.argv[2]), 9
+out = xlsxwriter.Workbook(sys.argv[3], {"constant_memory": True})
+sheet = out.add_worksheet()
+row = 0
+for n in range(cells // columns):
+    sheet.write_row(n, 0, ["P001", "sha", "PMQA 4.0", "F5", "PM1-B1", "answer", "ผ่าน", 1.0, 2.0])
+out.close()
+"""
+
+
+def submissions(count: int, seed: int) -> Path:
+    """The cached folder of ``count`` sample submissions (generated on first use)."""
+    folder = CACHE / f"n{count}-s{seed}"
+    marker = folder / ".complete"
+    if not marker.exists():
+        shutil.rmtree(folder, ignore_errors=True)
+        print(f"generating {count} submissions in {folder} (once) ...", flush=True)
+        started = time.perf_counter()
+        subprocess.run(
+            ["pmqa", "sample", "--count", str(count), "--out", str(folder), "--seed", str(seed)],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        marker.write_text(f"{time.perf_counter() - started:.1f} s\n")
+    return folder
+
+
+def run(command: list[str]) -> tuple[float, float, int]:
+    """Run a command; returns (seconds, peak MB of its process tree, exit code)."""
+    started = time.perf_counter()
+    process = psutil.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    peak = 0
+    while process.poll() is None:
+        try:
+            tree = [process, *process.children(recursive=True)]
+            peak = max(peak, sum(p.memory_info().rss for p in tree if p.is_running()))
+        except psutil.Error:
+            pass
+        time.sleep(0.02)
+    return time.perf_counter() - started, peak / 1024 / 1024, process.returncode
+
+
+def results_cells(path: Path) -> int:
+    """How many cells pmqa's results.xlsx holds (counted from its sheet XML)."""
+    total = 0
+    with zipfile.ZipFile(path) as archive:
+        for name in archive.namelist():
+            if name.startswith("xl/worksheets/sheet"):
+                total += archive.read(name).count(b"<c ")
+    return total
+
+
+def machine() -> dict[str, str]:
+    """What the figures were measured on."""
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    versions = {}
+    for package in ("pmqa", "openpyxl", "pandas", "python-calamine", "xlsxwriter", "defusedxml"):
+        try:
+            from importlib.metadata import version
+
+            versions[package] = version(package)
+        except Exception:
+            versions[package] = "?"
+    return {
+        "cpu": cpu,
+        "cores": str(os.cpu_count()),
+        "memory": f"{psutil.virtual_memory().total / 1024**3:.0f} GB",
+        "python": platform.python_version(),
+        "os": platform.platform(),
+        "packages": ", ".join(f"{k} {v}" for k, v in versions.items()),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--count", type=int, default=245, help="number of submissions")
+    parser.add_argument("--runs", type=int, default=3, help="rounds of the interleaved commands")
+    parser.add_argument("--seed", type=int, default=2567, help="seed for pmqa sample")
+    parser.add_argument(
+        "--only", choices=["pmqa", "baseline", "floor"], action="append", help="run only these"
+    )
+    parser.add_argument("--json", type=Path, help="also write the figures as JSON here")
+    args = parser.parse_args()
+
+    folder = submissions(args.count, args.seed)
+    files = len(list(folder.glob("*.xlsx")))
+    chosen = args.only or ["pmqa", "baseline", "floor"]
+    work = Path(tempfile.mkdtemp(prefix="pmqa-bench-"))
+    results_path = work / "results.xlsx"
+    times: dict[str, list[float]] = {name: [] for name in chosen}
+    peaks: dict[str, list[float]] = {name: [] for name in chosen}
+    cells = 0
+    # pmqa runs once first (untimed) so the floor knows how many cells to write.
+    run(["pmqa", "batch", str(folder), "-o", str(results_path)])
+    cells = results_cells(results_path)
+    commands = {
+        "pmqa": ["pmqa", "batch", str(folder), "-o", str(results_path)],
+        "baseline": [sys.executable, "-c", BASELINE, str(folder)],
+        "floor": [sys.executable, "-c", FLOOR, str(folder), str(cells), str(work / "floor.xlsx")],
+    }
+    for round_ in range(args.runs):
+        for name in chosen:
+            seconds, peak, code = run(commands[name])
+            if name != "pmqa" and code != 0:
+                raise SystemExit(f"{name} failed with exit code {code}")
+            times[name].append(seconds)
+            peaks[name].append(peak)
+            print(f"round {round_ + 1}: {name:8s} {seconds:7.2f} s  {peak:7.1f} MB", flush=True)
+    shutil.rmtree(work, ignore_errors=True)
+
+    medians = {name: statistics.median(values) for name, values in times.items()}
+    report = {
+        "count": files,
+        "runs": args.runs,
+        "results_cells": cells,
+        "median_seconds": medians,
+        "per_file_ms": {name: 1000 * s / files for name, s in medians.items()},
+        "peak_mb": {name: max(values) for name, values in peaks.items()},
+        "machine": machine(),
+    }
+    if "pmqa" in medians and "baseline" in medians:
+        report["pmqa_over_baseline"] = medians["pmqa"] / medians["baseline"]
+    if "pmqa" in medians and "floor" in medians:
+        report["pmqa_over_floor"] = medians["pmqa"] / medians["floor"]
+    print()
+    print(f"{files} submissions, {args.runs} run(s), results.xlsx holds {cells:,} cells")
+    print("| command | median s | per file ms | peak MB |")
+    print("| --- | ---: | ---: | ---: |")
+    for name in chosen:
+        print(
+            f"| {name} | {medians[name]:.2f} | {report['per_file_ms'][name]:.1f} | "
+            f"{report['peak_mb'][name]:.0f} |"
+        )
+    for key in ("pmqa_over_baseline", "pmqa_over_floor"):
+        if key in report:
+            print(f"{key}: {report[key]:.2f}")
+    if args.json:
+        args.json.write_text(json.dumps(report, indent=2), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
