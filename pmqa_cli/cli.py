@@ -315,6 +315,9 @@ def sample_command(
     seed: Annotated[
         int, typer.Option("--seed", help="Random seed; the same seed gives the same files.")
     ] = 2567,
+    jobs: Annotated[
+        int, typer.Option("--jobs", "-j", help="Processes to use; 0 means one per core.", min=0)
+    ] = 0,
     rubric: RubricOption = None,
     registry: Annotated[
         Path | None,
@@ -332,7 +335,7 @@ def sample_command(
 
     loaded = _rubric(rubric)
     offices = load_registry(registry or sample_registry_path())
-    planted = generate_samples(loaded, offices, count, out, seed)
+    planted = generate_samples(loaded, offices, count, out, seed, jobs or os.cpu_count() or 1)
     render.samples(out, count, planted)
 
 

@@ -50,6 +50,7 @@ class Column:
     aliases: tuple[str, ...] = ()
     width: float = 12
     required: bool = False  # the reader cannot work without it
+    read: bool = True  # False: for people only (criterion text, thresholds); not read
 
     def names(self) -> set[str]:
         """Every header text that identifies this column, normalised."""
@@ -73,10 +74,10 @@ ID_COLUMN = Column("id", "รหัส", ("รหัสเกณฑ์", "รห
 
 PMQA_COLUMNS: tuple[Column, ...] = (
     ID_COLUMN,
-    Column("category", "หมวด", ("category",), 7),
-    Column("issue", "ประเด็น", ("issue",), 26),
-    Column("tier", "ระดับ", ("tier",), 11),
-    Column("criterion", "เกณฑ์การประเมิน", ("criterion",), 52),
+    Column("category", "หมวด", ("category",), 7, read=False),
+    Column("issue", "ประเด็น", ("issue",), 26, read=False),
+    Column("tier", "ระดับ", ("tier",), 11, read=False),
+    Column("criterion", "เกณฑ์การประเมิน", ("criterion",), 52, read=False),
     Column(
         "answer",
         "ผลการประเมินตนเอง\n(ผ่าน/ไม่ผ่าน)",
@@ -90,10 +91,10 @@ PMQA_COLUMNS: tuple[Column, ...] = (
 
 INDICATOR_COLUMNS: tuple[Column, ...] = (
     ID_COLUMN,
-    Column("dimension", "มิติ", ("dimension",), 7),
-    Column("indicator", "ตัวชี้วัด", ("indicator",), 44),
-    Column("unit", "หน่วย", ("unit",), 9),
-    *(Column(f"level{n}", f"ระดับ {n}", (f"level {n}",), 8) for n in range(1, 6)),
+    Column("dimension", "มิติ", ("dimension",), 7, read=False),
+    Column("indicator", "ตัวชี้วัด", ("indicator",), 44, read=False),
+    Column("unit", "หน่วย", ("unit",), 9, read=False),
+    *(Column(f"level{n}", f"ระดับ {n}", (f"level {n}",), 8, read=False) for n in range(1, 6)),
     Column(
         "value",
         "ผลการดำเนินงาน",

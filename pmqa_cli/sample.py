@@ -211,39 +211,60 @@ def _plant(
     raise AssertionError(f"unknown mistake {kind}")  # pragma: no cover
 
 
+def _write_one(
+    rubric: Rubric, office: Office, n: int, seed: int, out_dir: Path
+) -> PlantedMistake | None:
+    """Write the sample file of the n-th office; returns the mistake planted in it, if any."""
+    office_rng = random.Random(f"{seed}:{office.code}")
+    kinds = list(MISTAKES)
+    kind = kinds[(n // 3) % len(kinds)] if n % 3 == 1 else None
+    gap_after = None
+    if kind == "extra-blank-row":
+        gap_after = office_rng.choice([c.id for _, _, c in rubric.criteria()])
+    wb, layout = build_template(rubric, office, gap_after=gap_after)
+    sheets: dict[str, Worksheet] = {}
+    for ws in wb.worksheets:
+        if isinstance(ws, Worksheet):
+            sheets[ws.title] = ws
+    values = _fill(sheets, layout, rubric, office, office_rng)
+    _office_details(sheets["ข้อมูลหน่วยงาน"], layout, office, office_rng)
+    name = f"{office.code}.xlsx"
+    planted = None
+    if kind is not None:
+        item = gap_after or _plant(kind, sheets, layout, rubric, office, values, office_rng)
+        planted = PlantedMistake(name, kind, item, MISTAKES[kind])
+    save_atomic(wb, out_dir / name, stamp=datetime(2024, 9, 30, 16, 30))
+    return planted
+
+
 def generate_samples(
     rubric: Rubric,
     registry: Registry,
     count: int,
     out_dir: Path,
     seed: int = 2567,
+    jobs: int = 1,
 ) -> list[PlantedMistake]:
-    """Write ``count`` filled submissions into ``out_dir``; returns the mistakes planted."""
+    """Write ``count`` filled submissions into ``out_dir``; returns the mistakes planted.
+
+    Each file depends only on the seed and its office, so ``jobs`` processes give the same
+    files as one.
+    """
     if not 1 <= count <= _MAX_COUNT:
         raise UsageError(f"--count must be between 1 and {_MAX_COUNT:,}.")
     if out_dir.exists() and not out_dir.is_dir():
         raise UsageError(f"{out_dir} exists and is not a folder.")
     out_dir.mkdir(parents=True, exist_ok=True)
-    rng = random.Random(seed)
-    kinds = list(MISTAKES)
-    planted: list[PlantedMistake] = []
-    stamp = datetime(2024, 9, 30, 16, 30)
-    for n, office in enumerate(_offices(registry, count, rng)):
-        office_rng = random.Random(f"{seed}:{office.code}")
-        kind = kinds[(n // 3) % len(kinds)] if n % 3 == 1 else None
-        gap_after = None
-        if kind == "extra-blank-row":
-            gap_after = office_rng.choice([c.id for _, _, c in rubric.criteria()])
-        wb, layout = build_template(rubric, office, gap_after=gap_after)
-        sheets: dict[str, Worksheet] = {}
-        for ws in wb.worksheets:
-            if isinstance(ws, Worksheet):
-                sheets[ws.title] = ws
-        values = _fill(sheets, layout, rubric, office, office_rng)
-        _office_details(sheets["ข้อมูลหน่วยงาน"], layout, office, office_rng)
-        name = f"{office.code}.xlsx"
-        if kind is not None:
-            item = gap_after or _plant(kind, sheets, layout, rubric, office, values, office_rng)
-            planted.append(PlantedMistake(name, kind, item, MISTAKES[kind]))
-        save_atomic(wb, out_dir / name, stamp=stamp)
-    return planted
+    offices = _offices(registry, count, random.Random(seed))
+    if jobs <= 1 or count < 20:
+        found = [_write_one(rubric, office, n, seed, out_dir) for n, office in enumerate(offices)]
+    else:
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            futures = [
+                pool.submit(_write_one, rubric, office, n, seed, out_dir)
+                for n, office in enumerate(offices)
+            ]
+            found = [f.result() for f in futures]
+    return [p for p in found if p is not None]

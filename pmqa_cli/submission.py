@@ -9,7 +9,7 @@ file: an unreadable workbook is a report whose findings say why.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -41,7 +41,14 @@ from pmqa_cli.normalize import (
 from pmqa_cli.registry import Registry
 from pmqa_cli.rubric import Indicator, Method, OfficeType, Rubric
 from pmqa_cli.scoring import Answers, IndicatorAnswer, ScoreResult, score_answers
-from pmqa_cli.xlsx_reader import Cell, Limits, Sheet, WorkbookReadError, open_workbook
+from pmqa_cli.xlsx_reader import (
+    HEADER_SEARCH_ROWS,
+    Cell,
+    Limits,
+    Sheet,
+    WorkbookReadError,
+    open_workbook,
+)
 
 __all__ = [
     "OfficeInfo",
@@ -51,8 +58,6 @@ __all__ = [
     "read_submission",
     "score_workbook",
 ]
-
-HEADER_SEARCH_ROWS = 30
 
 
 @dataclass(frozen=True)
@@ -201,20 +206,36 @@ class WorkbookReport:
 # --- locating things ---------------------------------------------------------------------
 
 
+def _header_columns(cells: dict[int, Cell], columns: tuple[Column, ...]) -> dict[str, int] | None:
+    """Column key -> column index if this row is the header row (has every required column)."""
+    found: dict[str, int] = {}
+    for col, cell in cells.items():
+        key = header_key(cell.value)
+        for column in columns:
+            if column.key not in found and key in column.names():
+                found[column.key] = col
+                break
+    return found if all(c.key in found for c in columns if c.required) else None
+
+
+def _wanted(columns: tuple[Column, ...]) -> Callable[[dict[int, Cell]], set[int] | None]:
+    """For the reader: once the header row is seen, keep only the columns pmqa reads."""
+    read = {c.key for c in columns if c.read}
+
+    def check(cells: dict[int, Cell]) -> set[int] | None:
+        found = _header_columns(cells, columns)
+        return None if found is None else {col for key, col in found.items() if key in read}
+
+    return check
+
+
 def _find_header(sheet: Sheet, columns: tuple[Column, ...]) -> tuple[int, dict[str, int]] | None:
     """The header row and column index of each known column, searching the top rows."""
-    required = [c for c in columns if c.required]
     for row_number, cells in sheet.ordered_rows():
         if row_number > HEADER_SEARCH_ROWS:
             break
-        found: dict[str, int] = {}
-        for col, cell in cells.items():
-            key = header_key(cell.value)
-            for column in columns:
-                if column.key not in found and key in column.names():
-                    found[column.key] = col
-                    break
-        if all(c.key in found for c in required):
+        found = _header_columns(cells, columns)
+        if found is not None:
             return row_number, found
     return None
 
@@ -688,8 +709,8 @@ def read_submission(
             reader.read_office(book.sheet(SHEET_OFFICE))
             reader.apply_registry(registry)
             # Indicator applicability depends on the office type, so it is read after.
-            reader.read_pmqa(book.sheet(SHEET_PMQA))
-            reader.read_indicators(book.sheet(SHEET_INDICATORS))
+            reader.read_pmqa(book.sheet(SHEET_PMQA, _wanted(PMQA_COLUMNS)))
+            reader.read_indicators(book.sheet(SHEET_INDICATORS, _wanted(INDICATOR_COLUMNS)))
             reader.sub.readable = True
     except WorkbookReadError as exc:
         params = {"detail": exc.detail, "path": str(file), **exc.params}

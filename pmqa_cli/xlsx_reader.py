@@ -32,6 +32,7 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import iterparse
 
 __all__ = [
+    "HEADER_SEARCH_ROWS",
     "Cell",
     "Limits",
     "Sheet",
@@ -43,6 +44,8 @@ __all__ = [
 ]
 
 CellValue = str | float | bool | datetime | None
+#: How far down a sheet its header row may be.
+HEADER_SEARCH_ROWS = 30
 
 
 @dataclass(frozen=True)
@@ -470,8 +473,15 @@ class Workbook:
         """Sheet names in workbook order."""
         return list(self._sheets)
 
-    def sheet(self, name: str) -> Sheet | None:
-        """Parse one sheet by name; None when the workbook has no such sheet."""
+    def sheet(
+        self, name: str, header: Callable[[dict[int, Cell]], set[int] | None] | None = None
+    ) -> Sheet | None:
+        """Parse one sheet by name; None when the workbook has no such sheet.
+
+        ``header`` is shown each of the first rows as it is read; once it returns a set of
+        columns, only those columns are kept for the rows below (the rest of a template is
+        text for people, and skipping it makes reading a submission about a third faster).
+        """
         if name not in self._sheets:
             return None
         part, hidden = self._sheets[name]
@@ -483,6 +493,8 @@ class Workbook:
         # The cell being read: [row, col, type, style, value, formula, inline, capture, phonetic]
         cur: list[Any] = [0, 0, "n", None, None, False, False, None, False]
         position = {"row": 0, "col": 1}
+        keep: set[int] | None = None
+        watching = header is not None
 
         def start(tag: str, attrs: dict[str, str]) -> None:
             if ":" in tag:
@@ -492,8 +504,19 @@ class Workbook:
                 rc = _ref_to_rc(ref) if ref else None
                 row, col = rc if rc else (position["row"], position["col"])
                 position["col"] = col + 1
+                if keep is not None and col not in keep:
+                    col = 0  # not wanted: read past it
                 cur[0:9] = [row, col, attrs.get("t", "n"), attrs.get("s"), None, False, False,
                             None, False]  # fmt: skip
+            elif tag == "row":
+                r = attrs.get("r")
+                position["row"] = int(r) if r and r.isdigit() else position["row"] + 1
+                position["col"] = 1
+                if position["row"] > limits.max_rows:
+                    sheet.over_limit = True
+                    raise _RowLimitError
+            elif cur[1] == 0:
+                return  # inside a cell that is not wanted
             elif tag == "v":
                 cur[7] = "v"
                 buffer.clear()
@@ -507,19 +530,23 @@ class Workbook:
                 buffer.clear()
             elif tag == "rPh":
                 cur[8] = True
-            elif tag == "row":
-                r = attrs.get("r")
-                position["row"] = int(r) if r and r.isdigit() else position["row"] + 1
-                position["col"] = 1
-                if position["row"] > limits.max_rows:
-                    sheet.over_limit = True
-                    raise _RowLimitError
 
         def end(tag: str) -> None:
+            nonlocal keep, watching
             if ":" in tag:
                 tag = _bare(tag)
+            if tag == "row":
+                if watching and header is not None:
+                    if position["row"] > HEADER_SEARCH_ROWS:
+                        watching = False
+                    else:
+                        keep = header(rows.get(position["row"], {}))
+                        watching = keep is None
+                return
             if tag == "c":
                 row, col = cur[0], cur[1]
+                if col == 0:
+                    return
                 if col > limits.max_columns:
                     sheet.over_limit = True
                     return

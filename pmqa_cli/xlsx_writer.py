@@ -8,11 +8,9 @@ file, and with ``SOURCE_DATE_EPOCH`` set the same inputs give byte-identical fil
 from __future__ import annotations
 
 import io
-import os
 import re
-import tempfile
 import zipfile
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -21,8 +19,14 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from pmqa_cli.errors import OutputError
 from pmqa_cli.layout import FORMULA_START
+from pmqa_cli.outputs import (
+    FONT_NAME,
+    FONT_SIZE,
+    MAX_CELL_TEXT,
+    output_timestamp,
+    write_bytes_atomic,
+)
 
 __all__ = [
     "FONT_NAME",
@@ -41,15 +45,12 @@ __all__ = [
     "write_bytes_atomic",
 ]
 
-FONT_NAME = "TH Sarabun New"
-FONT_SIZE = 16
 INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
 HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
 GROUP_FILL = PatternFill("solid", fgColor="E2EFDA")
 _THIN = Side(style="thin", color="A6A6A6")
 # Characters openpyxl refuses to write (it raises IllegalCharacterError).
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-MAX_CELL_TEXT = 32_767
 _MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
 
 
@@ -137,14 +138,6 @@ def header_style() -> dict[str, Any]:
     }
 
 
-def output_timestamp() -> datetime:
-    """The time written into outputs: SOURCE_DATE_EPOCH when set (reproducible builds)."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.strip().isdigit():
-        return datetime.fromtimestamp(int(epoch), tz=timezone.utc).replace(tzinfo=None)
-    return datetime.now()
-
-
 def _repack(data: bytes, stamp: datetime) -> bytes:
     """Rewrite the zip with one fixed timestamp per member, so equal content is equal bytes."""
     source = zipfile.ZipFile(io.BytesIO(data))
@@ -181,35 +174,3 @@ def save_atomic(wb: Workbook, path: Path, *, stamp: datetime | None = None) -> N
     buffer = io.BytesIO()
     wb.save(buffer)
     write_bytes_atomic(path, _repack(buffer.getvalue(), when))
-
-
-def write_bytes_atomic(path: Path, data: bytes) -> None:
-    """Write bytes through a temporary file in the same folder, then rename into place."""
-    path = Path(path)
-    directory = path.parent if str(path.parent) else Path()
-    if not directory.is_dir():
-        raise OutputError(f"Cannot write {path}: the folder {directory} does not exist.")
-    if path.is_dir():
-        raise OutputError(f"Cannot write {path}: it is a folder.")
-    try:
-        handle, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
-    except OSError as exc:
-        raise OutputError(
-            f"Cannot write {path}: {exc.strerror or exc}. Choose a folder you can write to."
-        ) from None
-    try:
-        with os.fdopen(handle, "wb") as temp:
-            temp.write(data)
-            temp.flush()
-            os.fsync(temp.fileno())
-        Path(temp_name).replace(path)
-    except OSError as exc:
-        Path(temp_name).unlink(missing_ok=True)
-        reason = exc.strerror or str(exc)
-        raise OutputError(
-            f"Cannot write {path}: {reason}. Close it if it is open in Excel, or choose "
-            "another path with -o."
-        ) from None
-    except BaseException:
-        Path(temp_name).unlink(missing_ok=True)
-        raise

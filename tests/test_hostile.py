@@ -455,7 +455,7 @@ def test_an_interrupted_write_leaves_no_half_written_output(
     make_submission: SubmissionFactory,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from pmqa_cli import xlsx_writer
+    from pmqa_cli import outputs
 
     path = make_submission(shipped, complete(shipped))
     out = tmp_path / "out"
@@ -473,7 +473,7 @@ def test_an_interrupted_write_leaves_no_half_written_output(
         monkeypatch.setattr(type(handle), "write", interrupted)
         return handle
 
-    monkeypatch.setattr(xlsx_writer.os, "fdopen", fdopen)  # type: ignore[attr-defined]
+    monkeypatch.setattr(outputs.os, "fdopen", fdopen)  # type: ignore[attr-defined]
     result = runner.invoke(app, ["batch", str(path), "-o", str(target)])
     monkeypatch.undo()
     assert result.exit_code != 0

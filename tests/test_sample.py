@@ -79,3 +79,12 @@ def test_count_out_of_range_is_a_usage_error(tmp_path: Path) -> None:
     result = runner.invoke(app, ["sample", "--count", "2", "--out", str(afile)])
     assert result.exit_code == 2, result.output
     assert "not a folder" in result.output
+
+
+def test_parallel_generation_writes_the_same_files(tmp_path: Path, shipped: Rubric) -> None:
+    registry = load_registry(sample_registry_path())
+    one = generate_samples(shipped, registry, 21, tmp_path / "one", jobs=1)
+    two = generate_samples(shipped, registry, 21, tmp_path / "two", jobs=2)
+    assert one == two
+    for file in (tmp_path / "one").glob("*.xlsx"):
+        assert file.read_bytes() == (tmp_path / "two" / file.name).read_bytes()

@@ -1,0 +1,59 @@
+"""Output files: atomic writes, reproducible timestamps and the constants every writer shares.
+
+Kept free of openpyxl and xlsxwriter so that any writer can use it without importing the other.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from datetime import datetime, timezone
+from pathlib import Path
+
+from pmqa_cli.errors import OutputError
+
+__all__ = ["FONT_NAME", "FONT_SIZE", "MAX_CELL_TEXT", "output_timestamp", "write_bytes_atomic"]
+
+FONT_NAME = "TH Sarabun New"
+FONT_SIZE = 16
+MAX_CELL_TEXT = 32_767  # Excel's limit for one cell
+
+
+def output_timestamp() -> datetime:
+    """The time written into outputs: SOURCE_DATE_EPOCH when set (reproducible builds)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.strip().isdigit():
+        return datetime.fromtimestamp(int(epoch), tz=timezone.utc).replace(tzinfo=None)
+    return datetime.now()
+
+
+def write_bytes_atomic(path: Path, data: bytes) -> None:
+    """Write bytes through a temporary file in the same folder, then rename into place."""
+    path = Path(path)
+    directory = path.parent if str(path.parent) else Path()
+    if not directory.is_dir():
+        raise OutputError(f"Cannot write {path}: the folder {directory} does not exist.")
+    if path.is_dir():
+        raise OutputError(f"Cannot write {path}: it is a folder.")
+    try:
+        handle, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    except OSError as exc:
+        raise OutputError(
+            f"Cannot write {path}: {exc.strerror or exc}. Choose a folder you can write to."
+        ) from None
+    try:
+        with os.fdopen(handle, "wb") as temp:
+            temp.write(data)
+            temp.flush()
+            os.fsync(temp.fileno())
+        Path(temp_name).replace(path)
+    except OSError as exc:
+        Path(temp_name).unlink(missing_ok=True)
+        reason = exc.strerror or str(exc)
+        raise OutputError(
+            f"Cannot write {path}: {reason}. Close it if it is open in Excel, or choose "
+            "another path with -o."
+        ) from None
+    except BaseException:
+        Path(temp_name).unlink(missing_ok=True)
+        raise
