@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pmqa_cli.findings import Finding, Severity, count_by_severity, make_finding
+from pmqa_cli.findings import Finding, FindingCounts, Severity, make_finding
 from pmqa_cli.registry import Office, Registry
 from pmqa_cli.rounding import round_half_up
 from pmqa_cli.rubric import OfficeType, Rubric
@@ -56,7 +56,7 @@ class BatchOptions:
 
 
 @dataclass
-class FileResult:
+class FileResult(FindingCounts):
     """What a worker sends back for one file: scores already rounded as reported."""
 
     path: str
@@ -76,16 +76,6 @@ class FileResult:
     scored: bool = True  # False for a duplicate that was not chosen
     rank: int | None = None
     rank_in_type: int | None = None
-
-    @property
-    def errors(self) -> int:
-        """Number of error findings."""
-        return count_by_severity(self.findings)[0]
-
-    @property
-    def warnings(self) -> int:
-        """Number of warning findings."""
-        return count_by_severity(self.findings)[1]
 
     def to_dict(self) -> dict[str, Any]:
         """JSON form (docs/json-output.md)."""

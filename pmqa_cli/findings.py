@@ -16,6 +16,7 @@ __all__ = [
     "CATALOGUE",
     "Code",
     "Finding",
+    "FindingCounts",
     "Severity",
     "count_by_severity",
     "has_errors",
@@ -396,6 +397,27 @@ def make_finding(
         cell=cell,
         item_id=item_id,
     )
+
+
+class FindingCounts:
+    """For anything that carries a ``findings`` list: its error and warning counts."""
+
+    findings: list[Finding]
+
+    @property
+    def errors(self) -> int:
+        """Number of error findings."""
+        return count_by_severity(self.findings)[0]
+
+    @property
+    def warnings(self) -> int:
+        """Number of warning findings."""
+        return count_by_severity(self.findings)[1]
+
+    @property
+    def valid(self) -> bool:
+        """True when there is no error (warnings allowed)."""
+        return self.errors == 0
 
 
 def has_errors(findings: Iterable[Finding]) -> bool:

@@ -15,7 +15,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from pmqa_cli.findings import Finding, Severity, count_by_severity, make_finding
+from pmqa_cli.findings import Finding, FindingCounts, make_finding
 from pmqa_cli.layout import (
     INDICATOR_COLUMNS,
     OFFICE_COLUMNS,
@@ -143,28 +143,13 @@ class Submission:
 
 
 @dataclass
-class WorkbookReport:
+class WorkbookReport(FindingCounts):
     """A scored (or unreadable) submission: the thing `pmqa score --json` prints."""
 
     submission: Submission
     rubric: Rubric
     result: ScoreResult | None
     findings: list[Finding]
-
-    @property
-    def valid(self) -> bool:
-        """True when there is no error (warnings allowed)."""
-        return not any(f.severity is Severity.ERROR for f in self.findings)
-
-    @property
-    def errors(self) -> int:
-        """Number of error findings."""
-        return count_by_severity(self.findings)[0]
-
-    @property
-    def warnings(self) -> int:
-        """Number of warning findings."""
-        return count_by_severity(self.findings)[1]
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON object documented in docs/json-output.md."""
@@ -510,18 +495,7 @@ class _Reader:
             self.sub.locations[item_id] = (SHEET_PMQA, ref)
             met: bool | None = None
             if self.check_cell(SHEET_PMQA, cell, item_id) and cell is not None:
-                parsed = parse_yes_no(cell.value)
-                if parsed.problem:
-                    self.finding(
-                        parsed.problem,
-                        sheet=SHEET_PMQA,
-                        cell=ref,
-                        item_id=item_id,
-                        value=_display(cell),
-                    )
-                    self.bad_cells.add(item_id)
-                elif isinstance(parsed.value, bool):
-                    met = parsed.value
+                met = self.yes_no(SHEET_PMQA, cell, ref, item_id)
                 self.record(SHEET_PMQA, cell, item_id, "answer", met)
             self.sub.criteria[item_id] = met
             evidence = self.text(
@@ -572,18 +546,8 @@ class _Reader:
             if not applies and _display(cell).strip() in ("—", "-"):
                 pass
             elif indicator.method is Method.PASS_FAIL:
-                parsed_yes = parse_yes_no(cell.value)
-                if parsed_yes.problem:
-                    self.finding(
-                        "answer-invalid",
-                        sheet=SHEET_INDICATORS,
-                        cell=ref,
-                        item_id=item_id,
-                        value=_display(cell),
-                    )
-                    self.bad_cells.add(item_id)
-                elif isinstance(parsed_yes.value, bool):
-                    value = 1.0 if parsed_yes.value else 0.0
+                passed = self.yes_no(SHEET_INDICATORS, cell, ref, item_id)
+                value = None if passed is None else float(passed)
             else:
                 value, na = self.number(indicator, cell, ref)
             self.record(SHEET_INDICATORS, cell, item_id, "value", value)
@@ -610,6 +574,17 @@ class _Reader:
                 cell=_ref(cols["evidence"], cells),
                 item_id=item_id,
             )
+
+    def yes_no(self, sheet: str, cell: Cell, ref: str, item_id: str) -> bool | None:
+        """A met / not-met cell; an answer-invalid finding for anything unrecognised."""
+        parsed = parse_yes_no(cell.value)
+        if parsed.problem:
+            self.finding(
+                parsed.problem, sheet=sheet, cell=ref, item_id=item_id, value=_display(cell)
+            )
+            self.bad_cells.add(item_id)
+            return None
+        return parsed.value if isinstance(parsed.value, bool) else None
 
     def number(self, indicator: Indicator, cell: Cell, ref: str) -> tuple[float | None, bool]:
         percent_unit = indicator.unit == "percent"
