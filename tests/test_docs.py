@@ -86,3 +86,10 @@ def test_every_finding_code_is_documented_with_its_severity() -> None:
         assert heading in text, f"docs/findings.md does not document {code}"
         section = text.split(heading, 1)[1].split("### ", 1)[0]
         assert f"**{entry.severity.value}**" in section, code
+
+
+def test_readme_python_example_runs() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"```python\n(.*?)```", readme, re.S)
+    assert block is not None
+    exec(compile(block.group(1), "README.md", "exec"), {})
