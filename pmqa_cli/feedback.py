@@ -27,6 +27,7 @@ from pmqa_cli.xlsx_writer import (
     output_timestamp,
     put,
     save_atomic,
+    setup_page,
     thin_border,
 )
 
@@ -90,7 +91,8 @@ def _table(ws: Worksheet, row: int, headers: list[tuple[str, float]]) -> None:
     for col, (text, width) in enumerate(headers, start=1):
         put(ws, row, col, text, **header_style())
         ws.column_dimensions[chr(64 + col)].width = width
-    ws.freeze_panes = f"A{row + 1}"
+    fit_row_height(ws, row, {n: w for n, (_, w) in enumerate(headers, start=1)})
+    setup_page(ws, freeze=f"A{row + 1}", header_row=row)
 
 
 def _cells(ws: Worksheet, row: int, values: list[object], number_format: str) -> None:
@@ -115,7 +117,12 @@ def write_feedback(report: WorkbookReport, path: Path) -> None:
     summary.title = "สรุปผล"
     summary.column_dimensions["A"].width = 34
     summary.column_dimensions["B"].width = 70
-    put(summary, 1, 1, f"ผลการประเมิน {rubric.title_th}", font=body_font(bold=True, size=20))
+    # The long title wraps inside the table's width rather than running off to the right.
+    put(summary, 1, 1, f"ผลการประเมิน {rubric.title_th}", font=body_font(bold=True, size=20),
+        alignment=WRAP)  # fmt: skip
+    summary.merge_cells("A1:B1")
+    fit_row_height(summary, 1, {1: 104 * 0.8}, line_height=32)
+    setup_page(summary, landscape=False)
     lines: list[tuple[str, object]] = [
         ("หน่วยงาน", f"{office.code} {office.name}".strip()),
         ("ประเภท", office.type.abbrev_th if office.type else "-"),
@@ -138,6 +145,7 @@ def write_feedback(report: WorkbookReport, path: Path) -> None:
         cell = put(summary, row, 2, value, border=thin_border(), alignment=WRAP)
         if isinstance(value, float):
             cell.number_format = number_format
+        fit_row_height(summary, row, {1: 34, 2: 70})
     if result is not None:
         _issues_sheet(wb.create_sheet("PMQA 4.0"), rubric, result.issues, number_format)
         _indicators_sheet(wb.create_sheet("ตัวชี้วัด"), rubric, result.indicators, number_format)

@@ -19,6 +19,12 @@ FONT_SIZE = 16
 MAX_CELL_TEXT = 32_767  # Excel's limit for one cell
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def output_timestamp() -> datetime:
     """The time written into outputs: SOURCE_DATE_EPOCH when set (reproducible builds)."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
@@ -43,6 +49,9 @@ def write_bytes_atomic(path: Path, data: bytes) -> None:
         ) from None
     try:
         with os.fdopen(handle, "wb") as temp:
+            # mkstemp makes the file private (0600); give the output the permissions any new
+            # file of the user's gets, so results on a shared drive can be read by colleagues.
+            os.fchmod(temp.fileno(), 0o666 & ~_umask())
             temp.write(data)
             temp.flush()
             os.fsync(temp.fileno())

@@ -40,6 +40,7 @@ from pmqa_cli.xlsx_writer import (
     header_style,
     put,
     save_atomic,
+    setup_page,
     thin_border,
 )
 
@@ -108,20 +109,6 @@ def _letter(col: int) -> str:
 def _title(ws: Worksheet, text: str, subtitle: str) -> None:
     put(ws, 1, 1, text, font=body_font(bold=True, size=20))
     put(ws, 2, 1, subtitle, font=body_font(size=14, color="595959"))
-
-
-def _setup_page(ws: Worksheet, *, landscape: bool = True, freeze: str | None = None) -> None:
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = "landscape" if landscape else "portrait"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    if ws.sheet_properties.pageSetUpPr is not None:
-        ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_options.horizontalCentered = True
-    ws.page_margins.left = ws.page_margins.right = 0.4
-    if freeze:
-        ws.freeze_panes = freeze
-        ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
 
 
 def _protect(ws: Worksheet) -> None:
@@ -201,7 +188,7 @@ def _guide_sheet(ws: Worksheet, rubric: Rubric) -> None:
             fit_row_height(ws, row, {1: GUIDE_WIDTH * 0.8}, line_height=32)
         else:
             fit_row_height(ws, row, {1: GUIDE_WIDTH})
-    _setup_page(ws, landscape=False)
+    setup_page(ws, landscape=False)
     _protect(ws)
 
 
@@ -234,7 +221,7 @@ def _office_sheet(ws: Worksheet, office: Office | None, layout: TemplateLayout) 
         if item.key == "office_code":
             # Codes are text: "0101" must not become 101.
             ws.cell(row=row, column=3).number_format = "@"
-    _setup_page(ws, landscape=False, freeze=f"A{HEADER_ROW + 1}")
+    setup_page(ws, landscape=False, freeze=f"A{HEADER_ROW + 1}")
     _protect(ws)
 
 
@@ -294,7 +281,7 @@ def _pmqa_sheet(
                 row += 1
                 if criterion.id == gap_after:
                     row += 1
-    _setup_page(ws, freeze=f"B{HEADER_ROW + 1}")
+    setup_page(ws, freeze=f"B{HEADER_ROW + 1}")
     ws.auto_filter.ref = f"A{HEADER_ROW}:{_letter(last)}{row - 1}"
     _protect(ws)
 
@@ -380,7 +367,7 @@ def _indicator_sheet(
         row += 1
         if indicator.id == gap_after:
             row += 1
-    _setup_page(ws, freeze=f"B{HEADER_ROW + 1}")
+    setup_page(ws, freeze=f"B{HEADER_ROW + 1}")
     ws.auto_filter.ref = f"A{HEADER_ROW}:{_letter(len(INDICATOR_COLUMNS))}{row - 1}"
     _protect(ws)
 

@@ -40,6 +40,7 @@ __all__ = [
     "put",
     "safe_text",
     "save_atomic",
+    "setup_page",
     "text_lines",
     "thin_border",
     "write_bytes_atomic",
@@ -124,8 +125,8 @@ def fit_row_height(
         value = ws.cell(row=row, column=col).value
         if isinstance(value, str) and value:
             lines = max(lines, text_lines(value, width))
-    if lines > 1 or line_height != LINE_HEIGHT:
-        ws.row_dimensions[row].height = lines * line_height + 4
+    # Even one line: the 15 pt default row is too short for 16 pt Thai with its marks.
+    ws.row_dimensions[row].height = lines * line_height + 4
 
 
 def header_style() -> dict[str, Any]:
@@ -174,3 +175,20 @@ def save_atomic(wb: Workbook, path: Path, *, stamp: datetime | None = None) -> N
     buffer = io.BytesIO()
     wb.save(buffer)
     write_bytes_atomic(path, _repack(buffer.getvalue(), when))
+
+
+def setup_page(
+    ws: Worksheet, *, landscape: bool = True, freeze: str | None = None, header_row: int = 3
+) -> None:
+    """A4, one page wide; with ``freeze``, frozen panes and the header row on every page."""
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    if ws.sheet_properties.pageSetUpPr is not None:
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    if freeze:
+        ws.freeze_panes = freeze
+        ws.print_title_rows = f"{header_row}:{header_row}"

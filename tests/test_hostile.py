@@ -515,3 +515,13 @@ def test_libreoffice_saved_workbook_reads_the_same(
     assert again.findings == [] or {f.code for f in again.findings} == {"rubric-version-mismatch"}
     assert original.result is not None and again.result is not None
     assert again.result.to_dict() == original.result.to_dict()
+
+
+def test_outputs_get_the_usual_file_permissions(tmp_path: Path) -> None:
+    old = os.umask(0o022)
+    try:
+        out = tmp_path / "t.xlsx"
+        assert runner.invoke(app, ["template", "-o", str(out)]).exit_code == 0
+        assert out.stat().st_mode & 0o777 == 0o644
+    finally:
+        os.umask(old)
