@@ -118,6 +118,12 @@ def test_acceptance_every_problem_in_the_right_sheet(tmp_path: Path, folder: Pat
         "สรุปผล", "PMQA 4.0", "ตัวชี้วัด", "สถิติ", "กราฟ", "ปัญหาที่พบ", "ไม่ได้ส่ง", "ส่งซ้ำ",
         "เกี่ยวกับ", "ข้อมูลนำเข้า",
     ]  # fmt: skip
+    for name in ("สรุปผล", "ปัญหาที่พบ", "ข้อมูลนำเข้า"):
+        sheet = wb[name]
+        assert isinstance(sheet, Worksheet)
+        fonts = {c.font.name for row in sheet.iter_rows(max_row=5) for c in row if c.value}
+        assert fonts == {"TH Sarabun New"}, name
+        assert sheet.freeze_panes == "A2", name
     problems = {(p["ไฟล์"], p["รหัสปัญหา"]) for p in as_dicts(out, "ปัญหาที่พบ")}
     assert ("corrupt.xlsx", "file-corrupt") in problems
     assert ("old.xls", "file-legacy-xls") in problems
