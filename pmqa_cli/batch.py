@@ -469,14 +469,17 @@ def run_batch(
     progress: Callable[[int, int, str], None] | None = None,
     on_values: Callable[[str, str, Sequence[ValueRead]], None] | None = None,
     keep_values: bool = True,
+    discovered: tuple[list[Path], list[str]] | None = None,
 ) -> BatchResult:
     """Score every submission found under ``paths``. Never raises for a bad submission.
 
     ``on_values(file, sha256, values)`` receives each file's values as soon as it is scored,
     in file order (results.xlsx streams its audit trail from it). With ``keep_values`` they are
     also kept, in a temporary file, for :meth:`BatchResult.iter_values` (CSV output).
+    ``discovered`` is :func:`discover`'s answer for ``paths`` when the caller already has it,
+    so the folders are not walked twice.
     """
-    files, skipped = discover(paths)
+    files, skipped = discovered if discovered is not None else discover(paths)
     options = options or BatchOptions()
     results: list[FileResult] = []
     count = 0

@@ -20,6 +20,7 @@ from pmqa_cli import __version__
 from pmqa_cli.errors import PmqaError
 
 if TYPE_CHECKING:
+    from pmqa_cli.batch import BatchResult
     from pmqa_cli.registry import Registry
     from pmqa_cli.rubric import Rubric
     from pmqa_cli.xlsx_reader import Limits
@@ -184,10 +185,11 @@ def _registry(path: Path | None) -> Registry | None:
     return load_registry(path) if path is not None else None
 
 
-def _check_output(output: Path, inputs: list[Path]) -> None:
+def _check_output(output: Path, inputs: list[Path], *, xlsx: bool = True) -> None:
+    """Refuse an output that is one of the inputs (or, for a workbook, not .xlsx)."""
     from pmqa_cli.errors import UsageError
 
-    if output.suffix.lower() != ".xlsx":
+    if xlsx and output.suffix.lower() != ".xlsx":
         raise UsageError(f"The output {output} must end in .xlsx.")
     target = output.resolve()
     if any(target == p.resolve() for p in inputs if p.exists()):
@@ -388,15 +390,15 @@ def batch_command(
     for path in paths:
         if not path.exists():
             raise UsageError(f"{path} does not exist.")
-    files, _ = discover(paths)
+    files, skipped = discover(paths)
     if not files:
         raise UsageError(
             "No submissions found (.xlsx, .xlsm, .xls, .xlsb, .ods) under: "
             + ", ".join(str(p) for p in paths)
         )
     _check_output(output, files)
-    if json_path is not None and json_path.resolve() in {f.resolve() for f in files}:
-        raise UsageError(f"The output {json_path} is one of the inputs; choose another path.")
+    if json_path is not None:
+        _check_output(json_path, files, xlsx=False)
     loaded = _rubric(rubric)
     offices = _registry(registry)
     command = "pmqa " + " ".join(sys.argv[1:]) if sys.argv[1:] else "pmqa batch"
@@ -407,6 +409,7 @@ def batch_command(
             batch = run_batch(
                 paths, loaded, registry=offices, options=options, progress=tick,
                 on_values=workbook.add_values, keep_values=csv_dir is not None,
+                discovered=(files, skipped),
             )  # fmt: skip
         with batch:
             workbook.finish(batch, command)
@@ -424,7 +427,7 @@ def batch_command(
 
 
 def _write_feedback(
-    batch: Any, rubric: Rubric, offices: Registry | None, folder: Path
+    batch: BatchResult, rubric: Rubric, offices: Registry | None, folder: Path
 ) -> list[Path]:
     """Each scored office's feedback workbook, named by office code."""
     from pmqa_cli.feedback import write_feedback

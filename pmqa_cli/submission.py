@@ -47,6 +47,7 @@ from pmqa_cli.xlsx_reader import (
     Limits,
     Sheet,
     WorkbookReadError,
+    column_letter,
     open_workbook,
 )
 
@@ -425,7 +426,6 @@ class _Reader:
                 cells[key] = row.get(cols["value"])
                 rows_of[key] = row_number
         value_col = cols["value"]
-        from pmqa_cli.xlsx_reader import column_letter
 
         def where(key: str) -> str | None:
             return f"{column_letter(value_col)}{rows_of[key]}" if key in rows_of else None
@@ -659,8 +659,6 @@ class _Reader:
 
 
 def _ref(col: int, cells: dict[int, Cell]) -> str:
-    from pmqa_cli.xlsx_reader import column_letter
-
     row = next(iter(cells.values())).row
     return f"{column_letter(col)}{row}"
 

@@ -337,6 +337,7 @@ def test_clean_batch_exits_0(
         (["batch", "{empty}", "-o", "{out}"], "No submissions found"),
         (["batch", "{missing}", "-o", "{out}"], "does not exist"),
         (["batch", "{file}", "-o", "{file}"], "is one of the inputs"),
+        (["batch", "{file}", "-o", "{out}", "--json", "{file}"], "is one of the inputs"),
         (["batch", "{file}", "-o", "{out}", "--colour"], "No such option"),
         (["batch", "{file}", "-o", "{tmp}/r.csv"], "must end in .xlsx"),
     ],
