@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pmqa_cli.findings import Finding, FindingCounts, Severity, make_finding
+from pmqa_cli.findings import Finding, FindingCounts, has_errors, make_finding
 from pmqa_cli.registry import Office, Registry
 from pmqa_cli.rounding import round_half_up
 from pmqa_cli.rubric import OfficeType, Rubric
@@ -64,15 +64,17 @@ class FileResult(FindingCounts):
     mtime: float
     readable: bool
     office: OfficeInfo
-    issues: list[tuple[str, float, str]]  # id, score, status (Thai)
-    indicators: list[tuple[str, float | None, bool, bool, float]]  # id, value, applies, na, score
-    pmqa: float | None
-    results: float | None
-    overall: float | None
-    band_th: str
-    status_th: str
     findings: list[Finding]
-    values: list[ValueRead]
+    # The scores; an unreadable file keeps these defaults.
+    issues: list[tuple[str, float, str]] = field(default_factory=list)  # id, score, status
+    # id, value, applies, not applicable, score
+    indicators: list[tuple[str, float | None, bool, bool, float]] = field(default_factory=list)
+    pmqa: float | None = None
+    results: float | None = None
+    overall: float | None = None
+    band_th: str = ""
+    status_th: str = ""
+    values: list[ValueRead] = field(default_factory=list)
     scored: bool = True  # False for a duplicate that was not chosen
     rank: int | None = None
     rank_in_type: int | None = None
@@ -179,7 +181,7 @@ class BatchResult:
     @property
     def clean(self) -> bool:
         """True when no file has an error (exit code 0)."""
-        return not any(f.severity is Severity.ERROR for f in self.findings)
+        return not has_errors(self.findings)
 
     def close(self) -> None:
         """Delete the temporary file that holds the values read."""
@@ -358,38 +360,28 @@ def _mtime(path: str) -> float:
 
 def _slim(report: WorkbookReport, path: str) -> FileResult:
     sub, result = report.submission, report.result
-    rounded = result.rounded if result else (lambda v: v)
-    return FileResult(
-        path=path,
-        sha256=sub.sha256,
-        mtime=_mtime(path),
-        readable=sub.readable,
-        office=sub.office,
-        issues=[(i.id, rounded(i.score) or 0.0, i.status_th) for i in result.issues]
-        if result
-        else [],
-        indicators=[
-            (i.id, i.value, i.applies, i.not_applicable, rounded(i.score) or 0.0)
-            for i in result.indicators
-        ]
-        if result
-        else [],
-        pmqa=rounded(result.pmqa.score) if result else None,
-        results=rounded(result.results.score) if result else None,
-        overall=rounded(result.overall) if result else None,
-        band_th=result.band.label_th if result and result.band else "",
-        status_th=result.status.label_th if result and result.status else "",
-        findings=report.findings,
-        values=sub.values,
+    slim = FileResult(
+        path, sub.sha256, _mtime(path), sub.readable, sub.office, report.findings, values=sub.values
     )
+    if result is None:
+        return slim
+    decimals = result.rubric.scoring.decimals
+    slim.issues = [(i.id, round_half_up(i.score, decimals), i.status_th) for i in result.issues]
+    slim.indicators = [
+        (i.id, i.value, i.applies, i.not_applicable, round_half_up(i.score, decimals))
+        for i in result.indicators
+    ]
+    slim.pmqa = result.rounded(result.pmqa.score)
+    slim.results = result.rounded(result.results.score)
+    slim.overall = result.rounded(result.overall)
+    slim.band_th = result.band.label_th if result.band else ""
+    slim.status_th = result.status.label_th if result.status else ""
+    return slim
 
 
 def _failed(path: str, detail: str) -> FileResult:
     finding = make_finding("file-unreadable", file=path, detail=detail)
-    return FileResult(
-        path, "", _mtime(path), False, OfficeInfo(), [], [], None, None, None, "", "",
-        [finding], [],
-    )  # fmt: skip
+    return FileResult(path, "", _mtime(path), False, OfficeInfo(), [finding])
 
 
 def _context() -> Any:

@@ -457,7 +457,7 @@ def _unknown_tier(issue: Issue, tier_order: list[str]) -> bool:
     return any(t.id not in tier_order for t in issue.tiers)
 
 
-def check_rubric(data: Any, source: str = "<rubric>") -> tuple[Rubric | None, list[RubricProblem]]:
+def check_rubric(data: Any) -> tuple[Rubric | None, list[RubricProblem]]:
     """Validate parsed YAML. Returns the rubric (None when it has errors) and every problem.
 
     Warnings (a category or dimension with nothing in it) come back with a usable rubric.
@@ -496,7 +496,7 @@ def load_rubric(path: Path | str | None = None) -> tuple[Rubric, list[RubricProb
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         reason = getattr(exc, "problem", None) or str(exc)
         raise RubricError(str(file), [RubricProblem(where, f"not valid YAML: {reason}")]) from None
-    rubric, problems = check_rubric(data, str(file))
+    rubric, problems = check_rubric(data)
     if rubric is None:
         raise RubricError(str(file), problems)
     return rubric.model_copy(update={"sha256": hashlib.sha256(raw).hexdigest()}), problems
