@@ -20,6 +20,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from pmqa_cli.layout import (
     FORMAT_VERSION,
     INDICATOR_COLUMNS,
+    META_FIELDS,
     OFFICE_COLUMNS,
     OFFICE_FIELDS,
     PMQA_COLUMNS,
@@ -399,13 +400,14 @@ def _level_labels(indicator: Indicator) -> list[object]:
 
 
 def _meta_sheet(ws: Worksheet, rubric: Rubric) -> None:
-    values = {
-        "rubric_id": rubric.id,
-        "rubric_version": rubric.version,
-        "rubric_sha256": rubric.sha256,
-        "fiscal_year": str(rubric.fiscal_year),
-        "format_version": FORMAT_VERSION,
-    }
+    # The keys, in order, are layout.META_FIELDS: the one definition the reader documents.
+    values = dict(
+        zip(
+            META_FIELDS,
+            (rubric.id, rubric.version, rubric.sha256, str(rubric.fiscal_year), FORMAT_VERSION),
+            strict=True,
+        )
+    )
     put(ws, 1, 1, "key")
     put(ws, 1, 2, "value")
     for row, (key, value) in enumerate(values.items(), start=2):
