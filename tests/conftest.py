@@ -11,9 +11,9 @@ import pytest
 from openpyxl.worksheet.worksheet import Worksheet
 
 from pmqa_cli.registry import Office
-from pmqa_cli.rubric import OfficeType, Rubric, load_rubric
-from pmqa_cli.template import build_template
-from pmqa_cli.xlsx_writer import save_atomic
+from pmqa_cli.rubric.model import OfficeType, Rubric, load_rubric
+from pmqa_cli.workbook.template import build_template
+from pmqa_cli.workbook.writer import save_atomic
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 MINI_RUBRIC = FIXTURES / "mini-rubric.yaml"

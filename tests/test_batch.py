@@ -16,11 +16,11 @@ import pytest
 from openpyxl.worksheet.worksheet import Worksheet
 from typer.testing import CliRunner
 
-from pmqa_cli import batch as batch_module
-from pmqa_cli.batch import BatchOptions, competition_ranks, discover, run_batch
-from pmqa_cli.cli import app
+from pmqa_cli.assess import batch as batch_module
+from pmqa_cli.assess.batch import BatchOptions, competition_ranks, discover, run_batch
+from pmqa_cli.cli.app import app
 from pmqa_cli.registry import Office, Registry, sample_registry_path
-from pmqa_cli.rubric import OfficeType, Rubric
+from pmqa_cli.rubric.model import OfficeType, Rubric
 
 from .conftest import MINI_RUBRIC, Filled, Sheets, SubmissionFactory, complete, find_col, find_row
 

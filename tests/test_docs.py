@@ -12,9 +12,9 @@ import typer.main
 import yaml
 from typer.testing import CliRunner
 
-from pmqa_cli.cli import app
-from pmqa_cli.rubric import OfficeType, check_rubric
-from pmqa_cli.scoring import Answers, IndicatorAnswer, score_answers
+from pmqa_cli.assess.scoring import Answers, IndicatorAnswer, score_answers
+from pmqa_cli.cli.app import app
+from pmqa_cli.rubric.model import OfficeType, check_rubric
 
 ROOT = Path(__file__).resolve().parent.parent
 runner = CliRunner()
@@ -78,7 +78,7 @@ def test_rubric_format_worked_example_scores_as_documented() -> None:
 
 
 def test_every_finding_code_is_documented_with_its_severity() -> None:
-    from pmqa_cli.findings import CATALOGUE
+    from pmqa_cli.assess.findings import CATALOGUE
 
     text = (ROOT / "docs" / "findings.md").read_text(encoding="utf-8")
     for code, entry in CATALOGUE.items():

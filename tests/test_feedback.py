@@ -9,10 +9,10 @@ import pytest
 from openpyxl.worksheet.worksheet import Worksheet
 from typer.testing import CliRunner
 
-from pmqa_cli.cli import app
-from pmqa_cli.feedback import indicator_next_level, issue_next_step
-from pmqa_cli.rubric import OfficeType, Rubric
-from pmqa_cli.scoring import Answers, IndicatorAnswer, score_answers
+from pmqa_cli.assess.scoring import Answers, IndicatorAnswer, score_answers
+from pmqa_cli.cli.app import app
+from pmqa_cli.report.feedback import indicator_next_level, issue_next_step
+from pmqa_cli.rubric.model import OfficeType, Rubric
 
 from .conftest import SubmissionFactory, complete
 

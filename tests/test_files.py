@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from pmqa_cli.cli import app
-from pmqa_cli.rubric import Rubric
+from pmqa_cli.cli.app import app
+from pmqa_cli.rubric.model import Rubric
 
 from .conftest import SubmissionFactory, complete
 

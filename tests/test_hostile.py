@@ -28,8 +28,11 @@ from hypothesis import strategies as st
 from openpyxl.worksheet.worksheet import Worksheet
 from typer.testing import CliRunner
 
-from pmqa_cli.cli import app
-from pmqa_cli.layout import (
+from pmqa_cli.assess.submission import score_workbook
+from pmqa_cli.cli.app import app
+from pmqa_cli.registry import Office, Registry
+from pmqa_cli.rubric.model import OfficeType, Rubric
+from pmqa_cli.workbook.layout import (
     INDICATOR_COLUMNS,
     OFFICE_COLUMNS,
     OFFICE_FIELDS,
@@ -39,11 +42,8 @@ from pmqa_cli.layout import (
     SHEET_OFFICE,
     SHEET_PMQA,
 )
-from pmqa_cli.registry import Office, Registry
-from pmqa_cli.rubric import OfficeType, Rubric
-from pmqa_cli.submission import score_workbook
-from pmqa_cli.template import build_template
-from pmqa_cli.xlsx_writer import save_atomic
+from pmqa_cli.workbook.template import build_template
+from pmqa_cli.workbook.writer import save_atomic
 
 from .conftest import Filled, Sheets, SubmissionFactory, complete, find_col, find_row
 from .test_files import CASES as FILE_CASES
@@ -455,7 +455,7 @@ def test_an_interrupted_write_leaves_no_half_written_output(
     make_submission: SubmissionFactory,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from pmqa_cli import outputs
+    from pmqa_cli.report import outputs
 
     path = make_submission(shipped, complete(shipped))
     out = tmp_path / "out"
@@ -463,15 +463,28 @@ def test_an_interrupted_write_leaves_no_half_written_output(
     target = out / "r.xlsx"
     target.write_bytes(b"the previous results")
 
-    def interrupted(self: Any, data: bytes) -> int:
-        raise KeyboardInterrupt
+    real_fdopen = os.fdopen
 
-    real_write = os.fdopen
+    class Interrupted:
+        """The real temporary file, whose write is interrupted (Ctrl-C mid-write)."""
+
+        def __init__(self, handle: Any) -> None:
+            self.handle = handle
+
+        def __enter__(self) -> Interrupted:
+            return self
+
+        def __exit__(self, *exc: object) -> None:
+            self.handle.close()
+
+        def __getattr__(self, name: str) -> Any:
+            return getattr(self.handle, name)
+
+        def write(self, data: bytes) -> int:
+            raise KeyboardInterrupt
 
     def fdopen(fd: int, mode: str = "r", *args: Any, **kwargs: Any) -> Any:
-        handle = real_write(fd, mode, *args, **kwargs)
-        monkeypatch.setattr(type(handle), "write", interrupted)
-        return handle
+        return Interrupted(real_fdopen(fd, mode, *args, **kwargs))
 
     monkeypatch.setattr(outputs.os, "fdopen", fdopen)  # type: ignore[attr-defined]
     result = runner.invoke(app, ["batch", str(path), "-o", str(target)])

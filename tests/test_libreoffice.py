@@ -18,9 +18,9 @@ import pytest
 from openpyxl.worksheet.worksheet import Worksheet
 from typer.testing import CliRunner
 
-from pmqa_cli.cli import app
-from pmqa_cli.rubric import Rubric
-from pmqa_cli.submission import score_workbook
+from pmqa_cli.assess.submission import score_workbook
+from pmqa_cli.cli.app import app
+from pmqa_cli.rubric.model import Rubric
 
 from .conftest import SubmissionFactory, complete, find_col, find_row
 
@@ -144,7 +144,7 @@ def test_validation_and_protection_survive_a_round_trip(tmp_path: Path, profile:
 
 
 def _shipped() -> Rubric:
-    from pmqa_cli.rubric import load_rubric
+    from pmqa_cli.rubric.model import load_rubric
 
     return load_rubric()[0]
 

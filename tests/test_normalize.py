@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 import pytest
 
-from pmqa_cli.normalize import (
+from pmqa_cli.assess.normalize import (
     clean_text,
     code_text,
     parse_date,
@@ -15,7 +15,7 @@ from pmqa_cli.normalize import (
     parse_office_type,
     parse_yes_no,
 )
-from pmqa_cli.rubric import OfficeType
+from pmqa_cli.rubric.model import OfficeType
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from pmqa_cli.rounding import format_number, round_half_up
+from pmqa_cli.assess.rounding import format_number, round_half_up
 
 
 @pytest.mark.parametrize(

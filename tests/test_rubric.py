@@ -9,8 +9,8 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from pmqa_cli.cli import app
-from pmqa_cli.rubric import (
+from pmqa_cli.cli.app import app
+from pmqa_cli.rubric.model import (
     RubricError,
     check_rubric,
     default_rubric_path,

@@ -8,14 +8,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pmqa_cli.rubric import OfficeType, Rubric
-from pmqa_cli.scoring import (
+from pmqa_cli.assess.scoring import (
     Answers,
     IndicatorAnswer,
     band_for,
     indicator_score,
     score_answers,
 )
+from pmqa_cli.rubric.model import OfficeType, Rubric
 
 LEVELS = [100.0, 200.0, 300.0, 400.0, 500.0]
 

@@ -12,8 +12,8 @@ import pytest
 from openpyxl.worksheet.worksheet import Worksheet
 from typer.testing import CliRunner
 
-from pmqa_cli.cli import app
-from pmqa_cli.rubric import Rubric, default_rubric_path
+from pmqa_cli.cli.app import app
+from pmqa_cli.rubric.model import Rubric, default_rubric_path
 
 from .conftest import find_col, find_row
 

@@ -17,7 +17,9 @@ from openpyxl.styles import Alignment, Protection
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from pmqa_cli.layout import (
+from pmqa_cli.registry import Office
+from pmqa_cli.rubric.model import Indicator, Method, OfficeType, Rubric
+from pmqa_cli.workbook.layout import (
     FORMAT_VERSION,
     INDICATOR_COLUMNS,
     META_FIELDS,
@@ -31,9 +33,7 @@ from pmqa_cli.layout import (
     SHEET_PMQA,
     Column,
 )
-from pmqa_cli.registry import Office
-from pmqa_cli.rubric import Indicator, Method, OfficeType, Rubric
-from pmqa_cli.xlsx_writer import (
+from pmqa_cli.workbook.writer import (
     GROUP_FILL,
     INPUT_FILL,
     body_font,

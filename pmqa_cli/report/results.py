@@ -21,19 +21,19 @@ from pathlib import Path
 from typing import Any
 
 from pmqa_cli import __version__
-from pmqa_cli.batch import BatchResult, FileResult
+from pmqa_cli.assess.batch import BatchResult, FileResult
+from pmqa_cli.assess.submission import ValueRead
 from pmqa_cli.errors import OutputError
-from pmqa_cli.layout import FORMULA_START
-from pmqa_cli.outputs import (
+from pmqa_cli.report.outputs import (
     FONT_NAME,
     FONT_SIZE,
     MAX_CELL_TEXT,
     output_timestamp,
     write_bytes_atomic,
 )
-from pmqa_cli.rubric import Rubric
-from pmqa_cli.submission import ValueRead
+from pmqa_cli.rubric.model import Rubric
 from pmqa_cli.thai import thai_datetime
+from pmqa_cli.workbook.layout import FORMULA_START
 
 __all__ = ["ResultsWorkbook", "Table", "tables", "write_csv", "write_json", "write_results"]
 

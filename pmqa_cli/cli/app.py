@@ -1,6 +1,6 @@
 """The ``pmqa`` command: a thin layer that parses options, calls the core, renders and exits.
 
-Only this module and :mod:`pmqa_cli.render` import typer and rich. Heavy modules (pandas,
+Only this module and :mod:`pmqa_cli.cli.render` import typer and rich. Heavy modules (pandas,
 openpyxl, pydantic) are imported inside the commands that need them, so ``pmqa --help`` is quick.
 Exit codes: 0 clean, 1 data errors found or a file unreadable, 2 usage error.
 """
@@ -20,10 +20,10 @@ from pmqa_cli import __version__
 from pmqa_cli.errors import PmqaError
 
 if TYPE_CHECKING:
-    from pmqa_cli.batch import BatchResult
+    from pmqa_cli.assess.batch import BatchResult
     from pmqa_cli.registry import Registry
-    from pmqa_cli.rubric import Rubric
-    from pmqa_cli.xlsx_reader import Limits
+    from pmqa_cli.rubric.model import Rubric
+    from pmqa_cli.workbook.reader import Limits
 
 __all__ = ["app", "main"]
 
@@ -54,7 +54,7 @@ def _edge(func: F) -> F:
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from pmqa_cli import render
+        from pmqa_cli.cli import render
 
         try:
             return func(*args, **kwargs)
@@ -123,8 +123,8 @@ def rubric_check(
     ] = None,
 ) -> None:
     """Check a rubric file and summarise it; list every problem and exit 1 if it is broken."""
-    from pmqa_cli import render
-    from pmqa_cli.rubric import RubricError, load_rubric
+    from pmqa_cli.cli import render
+    from pmqa_cli.rubric.model import RubricError, load_rubric
 
     try:
         rubric, warnings = load_rubric(file)
@@ -143,8 +143,8 @@ def rubric_show(
     ] = None,
 ) -> None:
     """Show a rubric as a tree: issues, tiers and criteria; dimensions and indicators."""
-    from pmqa_cli import render
-    from pmqa_cli.rubric import load_rubric
+    from pmqa_cli.cli import render
+    from pmqa_cli.rubric.model import load_rubric
 
     rubric, _ = load_rubric(file)
     render.rubric_tree(rubric)
@@ -164,14 +164,14 @@ JsonFlag = Annotated[
 
 
 def _rubric(path: Path | None) -> Rubric:
-    from pmqa_cli.rubric import load_rubric
+    from pmqa_cli.rubric.model import load_rubric
 
     return load_rubric(path)[0]
 
 
 def _limits() -> Limits:
     from pmqa_cli.errors import UsageError
-    from pmqa_cli.xlsx_reader import Limits
+    from pmqa_cli.workbook.reader import Limits
 
     try:
         return Limits.from_env()
@@ -217,10 +217,10 @@ def template_command(
     ] = None,
 ) -> None:
     """Write the blank Excel template an office fills in."""
-    from pmqa_cli import render
+    from pmqa_cli.cli import render
     from pmqa_cli.errors import UsageError
     from pmqa_cli.registry import load_registry, sample_registry_path
-    from pmqa_cli.template import write_template
+    from pmqa_cli.workbook.template import write_template
 
     _check_output(output, [])
     loaded = _rubric(rubric)
@@ -243,8 +243,8 @@ def validate_command(
     as_json: JsonFlag = False,
 ) -> None:
     """Check submissions and list every problem; exit 0 with no errors, 1 with any."""
-    from pmqa_cli import render
-    from pmqa_cli.submission import score_workbook
+    from pmqa_cli.assess.submission import score_workbook
+    from pmqa_cli.cli import render
 
     loaded = _rubric(rubric)
     offices = _registry(registry)
@@ -286,15 +286,15 @@ def score_command(
     ] = None,
 ) -> None:
     """Score one submission: issues, indicators, parts, overall; then its findings."""
-    from pmqa_cli import render
-    from pmqa_cli.submission import score_workbook
+    from pmqa_cli.assess.submission import score_workbook
+    from pmqa_cli.cli import render
 
     if output is not None:
         _check_output(output, [file])
     loaded = _rubric(rubric)
     report = score_workbook(file, loaded, registry=_registry(registry), limits=_limits())
     if output is not None:
-        from pmqa_cli.feedback import write_feedback
+        from pmqa_cli.report.feedback import write_feedback
 
         write_feedback(report, output)
     if as_json:
@@ -331,9 +331,9 @@ def sample_command(
     ] = None,
 ) -> None:
     """Write realistic filled submissions (some with typical mistakes) for demos and tests."""
-    from pmqa_cli import render
+    from pmqa_cli.cli import render
     from pmqa_cli.registry import load_registry, sample_registry_path
-    from pmqa_cli.sample import generate_samples
+    from pmqa_cli.workbook.sample import generate_samples
 
     loaded = _rubric(rubric)
     offices = load_registry(registry or sample_registry_path())
@@ -382,10 +382,10 @@ def batch_command(
     ] = 60,
 ) -> None:
     """Score every submission in folders into one results workbook (plus JSON, CSV, feedback)."""
-    from pmqa_cli import render
-    from pmqa_cli.batch import BatchOptions, discover, run_batch
+    from pmqa_cli.assess.batch import BatchOptions, discover, run_batch
+    from pmqa_cli.cli import render
     from pmqa_cli.errors import UsageError
-    from pmqa_cli.results import ResultsWorkbook, write_csv, write_json
+    from pmqa_cli.report.results import ResultsWorkbook, write_csv, write_json
 
     for path in paths:
         if not path.exists():
@@ -430,8 +430,8 @@ def _write_feedback(
     batch: BatchResult, rubric: Rubric, offices: Registry | None, folder: Path
 ) -> list[Path]:
     """Each scored office's feedback workbook, named by office code."""
-    from pmqa_cli.feedback import write_feedback
-    from pmqa_cli.submission import score_workbook
+    from pmqa_cli.assess.submission import score_workbook
+    from pmqa_cli.report.feedback import write_feedback
 
     folder.mkdir(parents=True, exist_ok=True)
     written = []

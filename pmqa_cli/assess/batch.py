@@ -24,12 +24,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pmqa_cli.findings import Finding, FindingCounts, has_errors, make_finding
+from pmqa_cli.assess.findings import Finding, FindingCounts, has_errors, make_finding
+from pmqa_cli.assess.rounding import round_half_up
+from pmqa_cli.assess.submission import OfficeInfo, ValueRead, WorkbookReport, score_workbook
 from pmqa_cli.registry import Office, Registry
-from pmqa_cli.rounding import round_half_up
-from pmqa_cli.rubric import OfficeType, Rubric
-from pmqa_cli.submission import OfficeInfo, ValueRead, WorkbookReport, score_workbook
-from pmqa_cli.xlsx_reader import Limits
+from pmqa_cli.rubric.model import OfficeType, Rubric
+from pmqa_cli.workbook.reader import Limits
 
 __all__ = [
     "BatchOptions",

@@ -15,12 +15,12 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment
 from openpyxl.worksheet.worksheet import Worksheet
 
-from pmqa_cli.rubric import Criterion, Direction, Indicator, Method, Rubric
-from pmqa_cli.scoring import IndicatorResult, IssueResult
-from pmqa_cli.submission import WorkbookReport
-from pmqa_cli.template import unit_th
+from pmqa_cli.assess.scoring import IndicatorResult, IssueResult
+from pmqa_cli.assess.submission import WorkbookReport
+from pmqa_cli.rubric.model import Criterion, Direction, Indicator, Method, Rubric
 from pmqa_cli.thai import thai_datetime
-from pmqa_cli.xlsx_writer import (
+from pmqa_cli.workbook.template import unit_th
+from pmqa_cli.workbook.writer import (
     body_font,
     fit_row_height,
     header_style,

@@ -19,14 +19,14 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from pmqa_cli.layout import FORMULA_START
-from pmqa_cli.outputs import (
+from pmqa_cli.report.outputs import (
     FONT_NAME,
     FONT_SIZE,
     MAX_CELL_TEXT,
     output_timestamp,
     write_bytes_atomic,
 )
+from pmqa_cli.workbook.layout import FORMULA_START
 
 __all__ = [
     "FONT_NAME",

@@ -503,7 +503,7 @@ def load_rubric(path: Path | str | None = None) -> tuple[Rubric, list[RubricProb
 
 
 def _rubric_dirs() -> list[Path]:
-    here = Path(__file__).resolve().parent
+    here = Path(__file__).resolve().parent.parent
     # Installed wheel: pmqa_cli/rubrics. Source checkout or editable install: ../rubrics.
     return [d for d in (here / "rubrics", here.parent / "rubrics") if d.is_dir()]
 

@@ -14,14 +14,14 @@ from rich.markup import escape
 from rich.table import Table
 from rich.tree import Tree
 
-from pmqa_cli.findings import Finding, Severity
-from pmqa_cli.rounding import format_number
-from pmqa_cli.rubric import Method, OfficeType, Rubric, RubricError, RubricProblem
+from pmqa_cli.assess.findings import Finding, Severity
+from pmqa_cli.assess.rounding import format_number
+from pmqa_cli.rubric.model import Method, OfficeType, Rubric, RubricError, RubricProblem
 
 if TYPE_CHECKING:
-    from pmqa_cli.batch import BatchResult
-    from pmqa_cli.sample import PlantedMistake
-    from pmqa_cli.submission import WorkbookReport
+    from pmqa_cli.assess.batch import BatchResult
+    from pmqa_cli.assess.submission import WorkbookReport
+    from pmqa_cli.workbook.sample import PlantedMistake
 
 __all__ = [
     "batch_summary",

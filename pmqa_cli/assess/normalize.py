@@ -12,7 +12,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from pmqa_cli.rubric import OfficeType
+from pmqa_cli.rubric.model import OfficeType
 from pmqa_cli.thai import BE_OFFSET, MONTHS_TH, MONTHS_TH_SHORT
 
 __all__ = [

@@ -21,9 +21,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from pmqa_cli.findings import Finding, make_finding
-from pmqa_cli.rounding import round_half_up
-from pmqa_cli.rubric import Band, Direction, Indicator, Issue, Method, OfficeType, Rubric
+from pmqa_cli.assess.findings import Finding, make_finding
+from pmqa_cli.assess.rounding import round_half_up
+from pmqa_cli.rubric.model import Band, Direction, Indicator, Issue, Method, OfficeType, Rubric
 
 __all__ = [
     "Answers",

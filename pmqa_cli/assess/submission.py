@@ -15,8 +15,21 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from pmqa_cli.findings import Finding, FindingCounts, make_finding
-from pmqa_cli.layout import (
+from pmqa_cli.assess.findings import Finding, FindingCounts, make_finding
+from pmqa_cli.assess.normalize import (
+    clean_text,
+    code_text,
+    is_blank,
+    parse_date,
+    parse_flag,
+    parse_number,
+    parse_office_type,
+    parse_yes_no,
+)
+from pmqa_cli.assess.scoring import Answers, IndicatorAnswer, ScoreResult, score_answers
+from pmqa_cli.registry import Registry
+from pmqa_cli.rubric.model import Indicator, Method, OfficeType, Rubric
+from pmqa_cli.workbook.layout import (
     INDICATOR_COLUMNS,
     OFFICE_COLUMNS,
     OFFICE_FIELDS,
@@ -28,20 +41,7 @@ from pmqa_cli.layout import (
     Column,
     header_key,
 )
-from pmqa_cli.normalize import (
-    clean_text,
-    code_text,
-    is_blank,
-    parse_date,
-    parse_flag,
-    parse_number,
-    parse_office_type,
-    parse_yes_no,
-)
-from pmqa_cli.registry import Registry
-from pmqa_cli.rubric import Indicator, Method, OfficeType, Rubric
-from pmqa_cli.scoring import Answers, IndicatorAnswer, ScoreResult, score_answers
-from pmqa_cli.xlsx_reader import (
+from pmqa_cli.workbook.reader import (
     HEADER_SEARCH_ROWS,
     Cell,
     Limits,

@@ -1,0 +1,1 @@
+"""Outputs rendered from scored offices: the results workbook, feedback workbooks, atomic files."""
