@@ -8,10 +8,14 @@ check them by hand:
 * An interpolated indicator maps thresholds t1..t5 onto the level scores linearly, zero below
   t1 and the top score at or beyond t5; lower-is-better mirrors this. A steps indicator scores
   the level of steps completed; pass/fail scores the top or zero.
+* A target-ratio indicator scores its success rate against a target by the rubric's bands
+  (pmqa_cli/assess/aggregate.py).
 * A part is the weighted mean of its items that apply; an indicator that does not apply to the
   office's type, or that is marked N/A where the rubric allows it, drops out.
-* Overall is the weighted mean of the two parts. Bands and statuses are read off the rounded
-  scores so that what is shown and what is labelled always agree.
+* Overall is the weighted mean of the two parts, or, for a rubric whose aggregation is
+  ``category_mean``, the mean of the category scores (category 7 counted as one). Bands and
+  statuses are read off the rounded scores so that what is shown and what is labelled always
+  agree.
 """
 
 from __future__ import annotations
@@ -21,9 +25,21 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from pmqa_cli.assess import aggregate
+from pmqa_cli.assess.aggregate import CategoryScore, DimensionScore
 from pmqa_cli.assess.findings import Finding, make_finding
 from pmqa_cli.assess.rounding import round_half_up
-from pmqa_cli.rubric.model import Band, Direction, Indicator, Issue, Method, OfficeType, Rubric
+from pmqa_cli.rubric.model import (
+    DIMENSIONS,
+    Aggregation,
+    Band,
+    Direction,
+    Indicator,
+    Issue,
+    Method,
+    OfficeType,
+    Rubric,
+)
 
 __all__ = [
     "Answers",
@@ -39,6 +55,7 @@ __all__ = [
     "indicator_level",
     "indicator_score",
     "score_answers",
+    "target_key",
 ]
 
 #: Where an item's answer sits, for findings: item id -> (sheet, cell).
@@ -51,6 +68,7 @@ class IndicatorAnswer:
 
     value: float | None = None
     not_applicable: bool = False
+    target: float | None = None  # the office's own target (target_ratio, target: workbook)
 
 
 @dataclass(frozen=True)
@@ -111,6 +129,8 @@ class IndicatorResult:
     not_applicable: bool
     level: float  # 0-5, fractional between thresholds
     score: float
+    target: float | None = None  # target_ratio: the target the value was measured against
+    success: float | None = None  # target_ratio: per cent of the target achieved
 
 
 @dataclass(frozen=True)
@@ -136,6 +156,10 @@ class ScoreResult:
     band: Band | None
     status: Band | None
     findings: tuple[Finding, ...]
+    #: Every category with items ("1"-"6", and "7" when the rubric has indicators).
+    categories: tuple[CategoryScore, ...] = ()
+    #: Every dimension of category 7 that has indicators in the rubric.
+    dimensions: tuple[DimensionScore, ...] = ()
 
     def rounded(self, value: float | None) -> float | None:
         """A number rounded half-up to the rubric's decimals."""
@@ -173,9 +197,13 @@ class ScoreResult:
                     "not_applicable": ind.not_applicable,
                     "level": r(ind.level),
                     "score": r(ind.score),
+                    "target": ind.target,
+                    "success": r(ind.success),
                 }
                 for ind in self.indicators
             ],
+            "categories": [{"id": c.id, "score": r(_num(c.score))} for c in self.categories],
+            "dimensions": [{"id": d.id, "score": r(_num(d.score))} for d in self.dimensions],
             "parts": {
                 name: {"score": r(part.score), "weight": part.weight}
                 for name, part in (("pmqa", self.pmqa), ("results", self.results))
@@ -345,6 +373,18 @@ def _score_indicator(
         na = False
     counted = applies and not na
     score = level = 0.0
+    target = success = None
+    if indicator.method is Method.TARGET_RATIO:
+        target = _target(indicator, answer)
+        if counted and target is None:
+            # A target the office was to type is an answer like any other; it sits in its own
+            # cell, which the reader locates as "<id>:target".
+            target_sheet, target_cell = where(target_key(indicator.id))
+            findings.append(
+                make_finding(
+                    "answer-missing", item_id=indicator.id, sheet=target_sheet, cell=target_cell
+                )
+            )
     if counted:
         if value is None:
             finding("answer-missing")
@@ -352,6 +392,15 @@ def _score_indicator(
             problem = _check_value(indicator, value)
             if problem:
                 finding(problem[0], **problem[1])
+            elif indicator.method is Method.TARGET_RATIO:
+                if target is not None:
+                    rate = aggregate.success_rate(indicator.direction, value, target)
+                    exact = aggregate.ratio_score(
+                        rubric.ratio_bands(indicator), rate, rubric.scoring.max_score
+                    )
+                    success = float(rate)
+                    score = float(exact)
+                    level = float(aggregate.level_of_score(exact, rubric.scoring.level_scores))
             else:
                 level = indicator_level(indicator, value)
                 score = indicator_score(indicator, value, rubric.scoring.level_scores)
@@ -364,8 +413,30 @@ def _score_indicator(
         not_applicable=na,
         level=level,
         score=score,
+        target=target,
+        success=success,
     )
     return result, findings
+
+
+def target_key(indicator_id: str) -> str:
+    """The key under which a Location finds an indicator's target cell."""
+    return f"{indicator_id}:target"
+
+
+def _target(indicator: Indicator, answer: IndicatorAnswer) -> float | None:
+    """The target a target-ratio value is measured against: the rubric's, or the office's
+    (a missing or non-positive one is None: the reader has reported it)."""
+    if indicator.rubric_target is not None:
+        return float(indicator.rubric_target)
+    if answer.target is not None and answer.target > 0:
+        return answer.target
+    return None
+
+
+def _num(value: Any) -> float | None:
+    """The engine's number type for a Decimal from pmqa_cli.assess.aggregate."""
+    return None if value is None else float(value)
 
 
 def _part(items: list[tuple[float, float]], weight: float) -> PartResult:
@@ -399,6 +470,32 @@ def score_answers(rubric: Rubric, answers: Answers, where: Location | None = Non
     pmqa = _part([(i.weight, i.score) for i in issues], weights.pmqa)
     results = _part([(i.weight, i.score) for i in indicators if i.applies], weights.results)
     overall_part = _part([(p.weight, p.score) for p in (pmqa, results) if p.score is not None], 1.0)
+    overall = overall_part.score
+    categories = aggregate.category_scores(
+        sorted({i.category for i in issues}), [(i.category, i.weight, i.score) for i in issues]
+    )
+    present = {i.dimension for i in rubric.indicators}
+    dimensions = aggregate.dimension_scores(
+        [d for d in DIMENSIONS if d in present],
+        [(i.dimension, i.weight, i.score) for i in indicators if i.applies],
+    )
+    if rubric.scoring.aggregation is Aggregation.CATEGORY_MEAN:
+        # Categories 1-6 are each the mean of their issues; category 7 the mean of its
+        # dimensions; the overall the plain mean of the categories with a score.
+        category7 = aggregate.mean(d.score for d in dimensions)
+        scored = [c for c in categories if c.score is not None]
+        pmqa = PartResult(
+            _num(aggregate.mean(c.score for c in scored)),
+            float(len(scored)),
+            pmqa.items_weight,
+        )
+        results = PartResult(
+            _num(category7), 1.0 if category7 is not None else 0.0, results.items_weight
+        )
+        overall = _num(aggregate.mean([*(c.score for c in scored), category7]))
+    if rubric.indicators:
+        seventh = aggregate.as_decimal(results.score) if results.score is not None else None
+        categories.append(CategoryScore("7", seventh))
     decimals = rubric.scoring.decimals
 
     def shown(value: float | None) -> float | None:
@@ -411,8 +508,10 @@ def score_answers(rubric: Rubric, answers: Answers, where: Location | None = Non
         indicators=tuple(indicators),
         pmqa=pmqa,
         results=results,
-        overall=overall_part.score,
-        band=band_for(rubric.scoring.overall_bands, shown(overall_part.score)),
+        overall=overall,
+        band=band_for(rubric.scoring.overall_bands, shown(overall)),
         status=band_for(rubric.scoring.pmqa_status_bands, shown(pmqa.score)),
         findings=tuple(findings),
+        categories=tuple(categories),
+        dimensions=tuple(dimensions),
     )

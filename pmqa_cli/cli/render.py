@@ -16,7 +16,16 @@ from rich.tree import Tree
 
 from pmqa_cli.assess.findings import Finding, Severity
 from pmqa_cli.assess.rounding import format_number
-from pmqa_cli.rubric.model import Method, OfficeType, Rubric, RubricError, RubricProblem
+from pmqa_cli.rubric.model import (
+    Aggregation,
+    Indicator,
+    Method,
+    OfficeType,
+    RatioBand,
+    Rubric,
+    RubricError,
+    RubricProblem,
+)
 
 if TYPE_CHECKING:
     from pmqa_cli.assess.batch import BatchResult
@@ -103,15 +112,20 @@ def rubric_summary(rubric: Rubric, warnings: list[RubricProblem]) -> None:
         f"{', '.join(str(c) for c in categories)}; "
         f"{sum(1 for _ in rubric.criteria())} criteria",
     )
-    table.add_row(
-        "Indicators (category 7)",
-        f"{len(rubric.indicators)} indicators across dimensions {', '.join(dimensions)}; "
-        + ", ".join(f"{n} {m}" for m, n in sorted(methods.items())),
-    )
+    if rubric.indicators:
+        table.add_row(
+            "Indicators (category 7)",
+            f"{len(rubric.indicators)} indicators across dimensions {', '.join(dimensions)}; "
+            + ", ".join(f"{n} {m}" for m, n in sorted(methods.items())),
+        )
+    else:
+        table.add_row("Indicators (category 7)", "none: categories 1-6 only")
     table.add_row("Issue weights", f"total {sum(i.weight for i in rubric.issues):g}")
-    table.add_row("Indicator weights", _weights_line(rubric))
-    weights = rubric.scoring.part_weights
-    table.add_row("Parts", f"categories 1-6 {weights.pmqa:g}, category 7 {weights.results:g}")
+    if rubric.indicators:
+        table.add_row("Indicator weights", _weights_line(rubric))
+    table.add_row("Overall", aggregation_line(rubric))
+    if rubric.scoring.target_ratio_bands:
+        table.add_row("Target-ratio bands", bands_line(rubric.scoring.target_ratio_bands))
     table.add_row("Rounding", f"{rubric.scoring.decimals} decimals, half-up")
     table.add_row("SHA-256", rubric.sha256)
     console.print(table)
@@ -120,15 +134,56 @@ def rubric_summary(rubric: Rubric, warnings: list[RubricProblem]) -> None:
         console.print(_problem_lines(warnings))
 
 
+def aggregation_line(rubric: Rubric) -> str:
+    """How the overall score is made, in one line."""
+    if rubric.scoring.aggregation is Aggregation.CATEGORY_MEAN:
+        n = len(rubric.category_ids)
+        cats = ", ".join(rubric.category_ids)
+        seven = " (category 7 = mean of its dimensions)" if rubric.indicators else ""
+        return (
+            f"mean of {n} categories {cats}, each the mean of its items{seven}; "
+            f"equal weights 1 each"
+        )
+    weights = rubric.scoring.part_weights
+    if not rubric.indicators:
+        return "categories 1-6 (weighted mean of the issues); no category 7"
+    return f"weighted parts: categories 1-6 {weights.pmqa:g}, category 7 {weights.results:g}"
+
+
+def bands_line(bands: list[RatioBand]) -> str:
+    """Target-ratio bands in one line: "≤ 100 %: x 3; ≤ 101 %: 300; ...; above: 500"."""
+    parts = []
+    for band in bands:
+        edge = f"≤ {band.up_to:g} %" if band.up_to is not None else "above"
+        rule = f"x {band.multiply:g}" if band.multiply is not None else f"{band.score:g}"
+        parts.append(f"{edge}: {rule}")
+    return "; ".join(parts)
+
+
+def _indicator_how(rubric: Rubric, ind: Indicator) -> str:
+    if ind.method is Method.INTERPOLATE:
+        return f"thresholds {', '.join(f'{t:g}' for t in ind.thresholds or [])}"
+    if ind.method is Method.STEPS:
+        return "steps 1-5"
+    if ind.method is Method.TARGET_RATIO:
+        target = "each office's own" if ind.target_from_workbook else f"{ind.target:g}"
+        bands = "own bands" if ind.bands else "scoring bands"
+        return f"target ratio, target {target}, {bands}"
+    return "pass / fail"
+
+
 def rubric_tree(rubric: Rubric) -> None:
     """The rubric as a tree."""
     console = out_console()
     root = Tree(
         f"[bold]{escape(rubric.title_th)}[/]\n{escape(rubric.id)} v{escape(rubric.version)}"
     )
-    pmqa = root.add(f"[bold]PMQA 4.0 หมวด 1-6[/] (weight {rubric.scoring.part_weights.pmqa:g})")
+    mean = rubric.scoring.aggregation is Aggregation.CATEGORY_MEAN
+    root.add(f"[dim]Overall: {escape(aggregation_line(rubric))}[/]")
+    pmqa_weight = "" if mean else f" (weight {rubric.scoring.part_weights.pmqa:g})"
+    pmqa = root.add(f"[bold]PMQA 4.0 หมวด 1-6[/]{pmqa_weight}")
     for category in sorted({i.category for i in rubric.issues}):
-        cat_node = pmqa.add(f"หมวด {category}")
+        cat_node = pmqa.add(f"หมวด {category}" + (" [dim](mean of its items)[/]" if mean else ""))
         for issue in (i for i in rubric.issues if i.category == category):
             issue_node = cat_node.add(
                 f"[bold]{escape(issue.id)}[/] {escape(issue.title_th)} "
@@ -143,18 +198,23 @@ def rubric_tree(rubric: Rubric) -> None:
                 for c in tier.criteria:
                     mark = " [dim](evidence required)[/]" if c.evidence_required else ""
                     tier_node.add(f"{escape(c.id)} {escape(c.text_th)}{mark}")
-    results = root.add(
-        f"[bold]หมวด 7 ผลลัพธ์การดำเนินการ[/] (weight {rubric.scoring.part_weights.results:g})"
+    if not rubric.indicators:
+        console.print(root)
+        return
+    results_weight = (
+        " (weight 1: the mean of its dimensions)"
+        if mean
+        else f" (weight {rubric.scoring.part_weights.results:g})"
     )
+    results = root.add(f"[bold]หมวด 7 ผลลัพธ์การดำเนินการ[/]{results_weight}")
+    if rubric.scoring.target_ratio_bands:
+        results.add(
+            f"[dim]Target-ratio bands: {escape(bands_line(rubric.scoring.target_ratio_bands))}[/]"
+        )
     for dimension in sorted({i.dimension for i in rubric.indicators}):
         dim_node = results.add(f"มิติ {dimension}")
         for ind in (i for i in rubric.indicators if i.dimension == dimension):
-            if ind.method is Method.INTERPOLATE:
-                how = f"thresholds {', '.join(f'{t:g}' for t in ind.thresholds or [])}"
-            elif ind.method is Method.STEPS:
-                how = "steps 1-5"
-            else:
-                how = "pass / fail"
+            how = _indicator_how(rubric, ind)
             applies = "" if ind.applies_to == "both" else f", {ind.applies_to} only"
             na = ", N/A allowed" if ind.na_allowed else ""
             dim_node.add(

@@ -12,6 +12,7 @@ import hashlib
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from enum import Enum
 from itertools import pairwise
 from pathlib import Path
@@ -24,6 +25,8 @@ from pmqa_cli.errors import PmqaError
 
 __all__ = [
     "DEFAULT_RUBRIC_ID",
+    "WORKBOOK_TARGET",
+    "Aggregation",
     "Band",
     "Criterion",
     "Direction",
@@ -32,6 +35,7 @@ __all__ = [
     "Method",
     "OfficeType",
     "PartWeights",
+    "RatioBand",
     "Rubric",
     "RubricError",
     "RubricProblem",
@@ -75,6 +79,22 @@ class Method(str, Enum):
     INTERPOLATE = "interpolate"
     STEPS = "steps"
     PASS_FAIL = "pass_fail"
+    TARGET_RATIO = "target_ratio"
+
+
+class Aggregation(str, Enum):
+    """How item scores combine into the overall score (docs/scoring.md)."""
+
+    #: Categories 1-6 (weighted mean of all issues) and category 7 (weighted mean of all
+    #: indicators) combined by ``part_weights``: OBEC's FY 2567 scheme.
+    WEIGHTED_PARTS = "weighted_parts"
+    #: Each category is the weighted mean of its items, category 7 the mean of its dimensions,
+    #: and the overall the plain mean of the categories (category 7 counted as one): OPDC's scheme.
+    CATEGORY_MEAN = "category_mean"
+
+
+#: ``target: workbook`` on a target-ratio indicator: each office types its own target.
+WORKBOOK_TARGET = "workbook"
 
 
 class _Model(BaseModel):
@@ -119,6 +139,37 @@ class Issue(_Model):
     tiers: list[Tier] = Field(min_length=1)
 
 
+class RatioBand(_Model):
+    """One band of the target-ratio scale.
+
+    A success rate (result / target x 100) up to and including ``up_to`` per cent scores
+    ``score``, or ``multiply`` x the success rate. The last band has no ``up_to``: it takes
+    everything above the band before it.
+    """
+
+    up_to: Decimal | None = None
+    score: Decimal | None = Field(default=None, ge=0)
+    multiply: Decimal | None = Field(default=None, gt=0)
+
+    @model_validator(mode="after")
+    def _one_rule(self) -> RatioBand:
+        if (self.score is None) == (self.multiply is None):
+            raise ValueError("score: give a band either a score or a multiply factor, not both")
+        return self
+
+
+def _check_ratio_bands(bands: list[RatioBand], name: str) -> None:
+    if not bands:
+        raise ValueError(f"{name}: list at least one band")
+    if any(b.up_to is None for b in bands[:-1]):
+        raise ValueError(f"{name}: only the last band may leave out up_to")
+    if bands[-1].up_to is not None:
+        raise ValueError(f"{name}: the last band has no up_to (it takes everything above)")
+    edges = [b.up_to for b in bands[:-1] if b.up_to is not None]
+    if any(a >= b for a, b in pairwise(edges)):
+        raise ValueError(f"{name}: up_to must increase strictly")
+
+
 class Indicator(_Model):
     """A category 7 outcome indicator (ตัวชี้วัด)."""
 
@@ -138,6 +189,10 @@ class Indicator(_Model):
     na_allowed: bool = False
     evidence_required: bool = False
     source_th: str = ""
+    #: target_ratio only: the target, or "workbook" when each office types its own.
+    target: Decimal | Literal["workbook"] | None = None
+    #: target_ratio only: bands for this indicator instead of scoring.target_ratio_bands.
+    bands: list[RatioBand] | None = None
 
     @model_validator(mode="after")
     def _check_method(self) -> Indicator:
@@ -155,6 +210,21 @@ class Indicator(_Model):
                 )
         elif self.thresholds is not None:
             raise ValueError(f"thresholds: not used by the {self.method.value} method; remove them")
+        if self.method is Method.TARGET_RATIO:
+            if self.target is None:
+                raise ValueError(
+                    "target: a target_ratio indicator needs a target (a number, or 'workbook' "
+                    "when each office enters its own)"
+                )
+            if isinstance(self.target, Decimal) and self.target <= 0:
+                raise ValueError("target: must be above 0 (the result is divided by it)")
+            if self.bands is not None:
+                _check_ratio_bands(self.bands, "bands")
+        else:
+            if self.target is not None:
+                raise ValueError("target: only a target_ratio indicator has a target")
+            if self.bands is not None:
+                raise ValueError("bands: only a target_ratio indicator has bands")
         if self.method is not Method.STEPS and self.steps is not None:
             raise ValueError("steps: only a steps indicator lists steps")
         if self.method is Method.STEPS and self.steps is not None and len(self.steps) != 5:
@@ -175,6 +245,16 @@ class Indicator(_Model):
         return office_type is None or self.applies_to in ("both", office_type.value)
 
     @property
+    def target_from_workbook(self) -> bool:
+        """Whether each office enters this indicator's target in its workbook."""
+        return self.target == WORKBOOK_TARGET
+
+    @property
+    def rubric_target(self) -> Decimal | None:
+        """The target the rubric sets (None when there is none, or each office sets its own)."""
+        return self.target if isinstance(self.target, Decimal) else None
+
+    @property
     def value_range(self) -> tuple[float | None, float | None]:
         """The range a reported value must fall in (steps: 0-5, pass_fail: 0-1)."""
         if self.method is Method.STEPS:
@@ -193,7 +273,7 @@ class Band(_Model):
 
 
 class PartWeights(_Model):
-    """How the two parts combine into the overall score."""
+    """How the two parts combine into the overall score (weighted_parts aggregation)."""
 
     pmqa: float = Field(default=55, gt=0)
     results: float = Field(default=45, gt=0)
@@ -205,7 +285,9 @@ class Scoring(_Model):
     decimals: int = Field(default=4, ge=0, le=10)
     level_scores: list[float] = Field(default=[100, 200, 300, 400, 500], min_length=5, max_length=5)
     tiers: list[TierDefault] = Field(min_length=1)
+    aggregation: Aggregation = Aggregation.WEIGHTED_PARTS
     part_weights: PartWeights = PartWeights()
+    target_ratio_bands: list[RatioBand] | None = None
     below_first_tier_th: str = "ยังไม่ผ่านระดับพื้นฐาน"
     below_first_tier_en: str = "Below Basic"
     pmqa_status_bands: list[Band] = Field(min_length=1)
@@ -223,6 +305,16 @@ class Scoring(_Model):
                 raise ValueError(f"{name}: band edges (min) must increase strictly")
             if bands[0].min > 0:
                 raise ValueError(f"{name}: the first band must start at 0 or below")
+        if (
+            self.aggregation is Aggregation.CATEGORY_MEAN
+            and "part_weights" in self.model_fields_set
+        ):
+            raise ValueError(
+                "part_weights: not used with aggregation category_mean (the overall is the mean "
+                "of the categories); remove it"
+            )
+        if self.target_ratio_bands is not None:
+            _check_ratio_bands(self.target_ratio_bands, "target_ratio_bands")
         return self
 
     @property
@@ -243,7 +335,8 @@ class Rubric(_Model):
     source_note: str = ""
     scoring: Scoring
     issues: list[Issue] = Field(min_length=1)
-    indicators: list[Indicator] = Field(min_length=1)
+    #: Category 7; may be empty (a rubric of categories 1-6 only).
+    indicators: list[Indicator] = Field(default_factory=list)
     # Set by load_rubric from the file's bytes, so a submission can be matched to its rubric.
     sha256: str = ""
 
@@ -268,6 +361,21 @@ class Rubric(_Model):
             for tier in issue.tiers:
                 for criterion in tier.criteria:
                     yield issue, tier, criterion
+
+    def ratio_bands(self, indicator: Indicator) -> list[RatioBand]:
+        """The bands a target-ratio indicator is scored by (its own, or the scoring section's)."""
+        return indicator.bands or self.scoring.target_ratio_bands or []
+
+    @property
+    def has_workbook_targets(self) -> bool:
+        """Whether any indicator takes its target from the office's workbook."""
+        return any(i.target_from_workbook for i in self.indicators)
+
+    @property
+    def category_ids(self) -> list[str]:
+        """The categories present, in order: "1"-"6" that have issues, "7" if any indicator."""
+        ids = [str(c) for c in sorted({i.category for i in self.issues})]
+        return ids + (["7"] if self.indicators else [])
 
     def indicator(self, indicator_id: str) -> Indicator:
         """Look an indicator up by id."""
@@ -418,6 +526,25 @@ def _semantic_problems(rubric: Rubric) -> list[RubricProblem]:
                             f"threshold {outside[0]:g} lies outside {name} {edge:g}",
                         )
                     )
+        if ind.method is Method.TARGET_RATIO:
+            bands = rubric.ratio_bands(ind)
+            if not bands:
+                problems.append(
+                    RubricProblem(
+                        f"indicators[{i}].bands",
+                        "a target_ratio indicator needs bands: give scoring.target_ratio_bands "
+                        "or the indicator's own bands",
+                    )
+                )
+            over = [b.score for b in bands if b.score is not None and b.score > Decimal(str(top))]
+            if over:
+                problems.append(
+                    RubricProblem(
+                        f"indicators[{i}].bands",
+                        f"band score {over[0]:g} is above the top score {top:g} "
+                        "(scoring.level_scores)",
+                    )
+                )
     for i, issue in enumerate(rubric.issues):
         if not _unknown_tier(issue, tier_order) and rubric.issue_max(issue) > top:
             problems.append(
@@ -434,14 +561,14 @@ def _semantic_problems(rubric: Rubric) -> list[RubricProblem]:
                 RubricProblem("issues", f"category {category} has no issue", severity="warning")
             )
     present_dimensions = {ind.dimension for ind in rubric.indicators}
-    for dimension in DIMENSIONS:
+    for dimension in DIMENSIONS if rubric.indicators else ():
         if dimension not in present_dimensions:
             problems.append(
                 RubricProblem(
                     "indicators", f"dimension {dimension} has no indicator", severity="warning"
                 )
             )
-    for office_type in OfficeType:
+    for office_type in OfficeType if rubric.indicators else ():
         if not any(ind.applies(office_type) for ind in rubric.indicators):
             problems.append(
                 RubricProblem(
