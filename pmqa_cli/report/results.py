@@ -1,9 +1,9 @@
 """The consolidated results of a batch: results.xlsx, the same data as JSON and as CSV files.
 
 The workbook is written by xlsxwriter in constant-memory mode (rows stream to disk, so 10,000
-offices and their million-row audit trail do not sit in memory). Every table is built once as rows by
-the functions below and written to xlsx and CSV from the same rows, so the formats cannot
-disagree. Text that came from a submission never becomes a formula: cells are typed as text
+offices and their million-row audit trail do not sit in memory). Every table declares its
+columns once (:class:`Column`: header, width, kind, and how a record gives the cell) and is
+written to xlsx and CSV from the same rows, so the formats cannot disagree. Text that came from a submission never becomes a formula: cells are typed as text
 (xlsx) or prefixed with an apostrophe (CSV), as OWASP advises.
 """
 
@@ -14,16 +14,19 @@ import io
 import json
 import math
 import tempfile
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
+from enum import Enum
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from pmqa_cli import __version__
-from pmqa_cli.assess.batch import BatchResult, FileResult
+from pmqa_cli.assess.batch import BatchResult, Duplicate, FileResult, Stat
+from pmqa_cli.assess.findings import Finding, Severity
 from pmqa_cli.assess.submission import ValueRead
 from pmqa_cli.errors import OutputError
+from pmqa_cli.registry import Office
 from pmqa_cli.report.outputs import (
     FONT_NAME,
     FONT_SIZE,
@@ -35,205 +38,320 @@ from pmqa_cli.rubric.model import Rubric
 from pmqa_cli.thai import thai_datetime
 from pmqa_cli.workbook.layout import FORMULA_START
 
-__all__ = ["ResultsWorkbook", "Table", "tables", "write_csv", "write_json", "write_results"]
+__all__ = [
+    "Block",
+    "Column",
+    "Kind",
+    "Located",
+    "ResultsWorkbook",
+    "Table",
+    "severity_th",
+    "tables",
+    "write_csv",
+    "write_json",
+    "write_results",
+]
 
 MAX_SHEET_ROWS = 1_000_000  # Excel's limit is 1,048,576 rows; the audit trail splits before it
+
+R = TypeVar("R")
+
+SUMMARY_SHEET = "สรุปผล"
+ISSUES_SHEET = "PMQA 4.0"
+INDICATORS_SHEET = "ตัวชี้วัด"
+STATISTICS_SHEET = "สถิติ"
+CHARTS_SHEET = "กราฟ"
+FINDINGS_SHEET = "ปัญหาที่พบ"
+MISSING_SHEET = "ไม่ได้ส่ง"
+DUPLICATES_SHEET = "ส่งซ้ำ"
+ABOUT_SHEET = "เกี่ยวกับ"
+INPUTS_SHEET = "ข้อมูลนำเข้า"  # the audit trail, after all the others
+
+
+class Kind(Enum):
+    """How a column's cells are presented."""
+
+    TEXT = "text"  # left-aligned text or plain numbers
+    CENTER = "center"  # short values: ranks, codes, office types, counts
+    SCORE = "score"  # a score: the rubric's decimals and a red-to-green colour scale
+
+
+@dataclass(frozen=True)
+class Column(Generic[R]):
+    """One column of a table, declared once: its header, width, kind, and where its cells
+    come from (``value`` maps one record of the table to this column's cell)."""
+
+    header: str
+    width: float
+    kind: Kind = Kind.TEXT
+    value: Callable[[R], Any] = field(default=lambda _: None, repr=False)
+
+
+@dataclass(frozen=True)
+class Block:
+    """Where a block of rows sits in a table's sheet (0-based rows, the header row is 0), so
+    charts read its cells without re-deriving the layout."""
+
+    header: int  # the block's own header row (for a block under the table's header: 0)
+    first: int  # its first data row
+    count: int  # how many data rows
+
+    @property
+    def last(self) -> int:
+        """Its last data row."""
+        return self.first + self.count - 1
 
 
 @dataclass
 class Table:
-    """One sheet's worth of data: a name, headers, rows, and how to present it."""
+    """One sheet's worth of data: a name, its columns, its rows, and where its blocks sit."""
 
     sheet: str
     csv_name: str
-    headers: list[str]
-    rows: Sequence[Sequence[Any]] | Iterator[Sequence[Any]]
-    widths: Sequence[float]
-    score_columns: tuple[int, ...] = ()  # 1-based columns with scores (number format, colours)
-    text_columns: tuple[int, ...] = ()  # 1-based columns whose text may come from a submission
-    center_columns: tuple[int, ...] = ()  # short values (ranks, codes, types, counts)
+    columns: Sequence[Column[Any]]
+    rows: Iterable[Sequence[Any]]
+    blocks: dict[str, Block] = field(default_factory=dict)
+
+    @property
+    def headers(self) -> list[str]:
+        """The header row."""
+        return [c.header for c in self.columns]
+
+    @classmethod
+    def of(
+        cls, sheet: str, csv_name: str, columns: Sequence[Column[R]], records: Iterable[R]
+    ) -> Table:
+        """A table with one row per record, each cell from its column's ``value``."""
+        getters = [c.value for c in columns]
+        return cls(sheet, csv_name, columns, ([get(r) for get in getters] for r in records))
 
 
-def _office_cells(f: FileResult) -> list[Any]:
-    o = f.office
-    return [o.code, o.name, o.type.abbrev_th if o.type else ""]
+@dataclass(frozen=True)
+class Run:
+    """What every table is built from: the batch, and the command and time of the run."""
+
+    batch: BatchResult
+    command: str
+    when: datetime
 
 
-def _summary(batch: BatchResult) -> Table:
-    rows = []
+def _office_columns(kind: Kind = Kind.TEXT) -> list[Column[FileResult]]:
+    """Code, name and type of the office: the first columns of the per-office tables."""
+    return [
+        Column("รหัส", 10, kind, lambda f: f.office.code),
+        Column("ชื่อหน่วยงาน", 34, Kind.TEXT, lambda f: f.office.name),
+        Column("ประเภท", 8, kind, lambda f: f.office.type.abbrev_th if f.office.type else ""),
+    ]
+
+
+def _summary(run: Run) -> Table:
+    batch = run.batch
+    code, name, kind = _office_columns(Kind.CENTER)
+    columns: list[Column[FileResult]] = [
+        Column("อันดับ", 8, Kind.CENTER, lambda f: f.rank),
+        Column("อันดับในประเภท", 10, Kind.CENTER, lambda f: f.rank_in_type),
+        code,
+        name,
+        kind,
+        Column("จังหวัด", 16, Kind.TEXT, lambda f: f.office.province),
+        Column("ภาค", 24, Kind.TEXT, lambda f: f.office.region),
+        Column("คะแนนหมวด 1-6", 15, Kind.SCORE, lambda f: f.pmqa),
+        Column("สถานะ PMQA 4.0", 24, Kind.CENTER, lambda f: f.status_th),
+        Column("คะแนนหมวด 7", 15, Kind.SCORE, lambda f: f.results),
+        Column("คะแนนรวม", 13, Kind.SCORE, lambda f: f.overall),
+        Column("ระดับผลการประเมิน", 18, Kind.CENTER, lambda f: f.band_th),
+        Column("ข้อผิดพลาด", 10, Kind.CENTER, lambda f: f.errors),
+        Column("คำเตือน", 9, Kind.CENTER, lambda f: f.warnings),
+        Column("ไฟล์", 24, Kind.TEXT, lambda f: Path(f.path).name),
+    ]
     ordered = sorted(batch.scored, key=lambda f: (f.rank or 10**9, f.office.code, f.path))
-    for f in ordered:
-        o = f.office
-        rows.append(
-            [
-                f.rank, f.rank_in_type, *_office_cells(f), o.province, o.region,
-                f.pmqa, f.status_th, f.results, f.overall, f.band_th,
-                f.errors, f.warnings, Path(f.path).name,
-            ]
-        )  # fmt: skip
-    return Table(
-        "สรุปผล",
-        "summary",
-        [
-            "อันดับ", "อันดับในประเภท", "รหัส", "ชื่อหน่วยงาน", "ประเภท", "จังหวัด", "ภาค",
-            "คะแนนหมวด 1-6", "สถานะ PMQA 4.0", "คะแนนหมวด 7", "คะแนนรวม", "ระดับผลการประเมิน",
-            "ข้อผิดพลาด", "คำเตือน", "ไฟล์",
-        ],
-        rows,
-        [8, 10, 10, 34, 8, 16, 24, 15, 24, 15, 13, 18, 10, 9, 24],
-        score_columns=(8, 10, 11),
-        text_columns=(3, 4, 6, 7, 15),
-        center_columns=(1, 2, 3, 5, 9, 12, 13, 14),
-    )  # fmt: skip
+    return Table.of(SUMMARY_SHEET, "summary", columns, ordered)
 
 
-def _issues(batch: BatchResult) -> Table:
-    headers = ["รหัส", "ชื่อหน่วยงาน", "ประเภท"]
-    for issue in batch.rubric.issues:
-        headers += [f"{issue.id} คะแนน", f"{issue.id} สถานะ"]
-    rows = []
-    for f in _by_code(batch.scored):
-        row = _office_cells(f)
-        for _, score, status in f.issues:
-            row += [score, status]
-        rows.append(row)
-    count = len(batch.rubric.issues)
-    return Table(
-        "PMQA 4.0",
-        "pmqa",
-        headers,
-        rows,
-        [10, 34, 8] + [11, 18] * count,
-        score_columns=tuple(4 + 2 * n for n in range(count)),
-        text_columns=(1, 2),
-    )
-
-
-def _indicators(batch: BatchResult) -> Table:
-    headers = ["รหัส", "ชื่อหน่วยงาน", "ประเภท"]
-    for ind in batch.rubric.indicators:
-        headers += [f"{ind.id} ผล", f"{ind.id} คะแนน"]
-    rows = []
-    for f in _by_code(batch.scored):
-        row = _office_cells(f)
-        for _, value, applies, na, score in f.indicators:
-            shown_value: Any = "N/A" if na else value
-            row += [shown_value, score if applies else None]
-        rows.append(row)
-    count = len(batch.rubric.indicators)
-    return Table(
-        "ตัวชี้วัด",
-        "indicators",
-        headers,
-        rows,
-        [10, 34, 8] + [12, 12] * count,
-        score_columns=tuple(5 + 2 * n for n in range(count)),
-        text_columns=(1, 2),
-    )
-
-
-def _statistics(batch: BatchResult) -> Table:
-    rows: list[list[Any]] = [
-        [s.key, s.label, s.count, s.mean, s.median, s.minimum, s.maximum, s.stdev]
-        for s in batch.statistics()
+def _issue_columns(n: int, issue_id: str) -> list[Column[FileResult]]:
+    return [
+        Column(f"{issue_id} คะแนน", 11, Kind.SCORE, lambda f: f.issues[n][1]),
+        Column(f"{issue_id} สถานะ", 18, Kind.TEXT, lambda f: f.issues[n][2]),
     ]
-    for title, table in (
-        ("ระดับผลการประเมิน", batch.distribution()["band"]),
-        ("สถานะ PMQA 4.0", batch.distribution()["status"]),
+
+
+def _issues(run: Run) -> Table:
+    columns = _office_columns()
+    for n, issue in enumerate(run.batch.rubric.issues):
+        columns += _issue_columns(n, issue.id)
+    return Table.of(ISSUES_SHEET, "pmqa", columns, _by_code(run.batch.scored))
+
+
+def _indicator_columns(n: int, indicator_id: str) -> list[Column[FileResult]]:
+    def shown_value(f: FileResult) -> Any:
+        _, value, _, na, _ = f.indicators[n]
+        return "N/A" if na else value
+
+    def score(f: FileResult) -> Any:
+        _, _, applies, _, value = f.indicators[n]
+        return value if applies else None
+
+    return [
+        Column(f"{indicator_id} ผล", 12, Kind.TEXT, shown_value),
+        Column(f"{indicator_id} คะแนน", 12, Kind.SCORE, score),
+    ]
+
+
+def _indicators(run: Run) -> Table:
+    columns = _office_columns()
+    for n, indicator in enumerate(run.batch.rubric.indicators):
+        columns += _indicator_columns(n, indicator.id)
+    return Table.of(INDICATORS_SHEET, "indicators", columns, _by_code(run.batch.scored))
+
+
+DISTRIBUTION_COLUMNS = ("สพป.", "สพม.", "รวม")  # the counts of the band and status blocks
+DISTRIBUTION_FIRST_COLUMN = 2  # 0-based: they sit in columns C, D and E
+
+
+def _statistics(run: Run) -> Table:
+    batch = run.batch
+    """Descriptive statistics (parts, issues, indicators), then the band and status counts by
+    office type; each a block whose place the charts read from ``Table.blocks``."""
+    columns: list[Column[Stat]] = [
+        Column("รายการ", 20, Kind.TEXT, lambda s: s.key),
+        Column("ชื่อ", 50, Kind.TEXT, lambda s: s.label),
+        Column("จำนวน", 9, Kind.TEXT, lambda s: s.count),
+        Column("ค่าเฉลี่ย", 12, Kind.SCORE, lambda s: s.mean),
+        Column("มัธยฐาน", 12, Kind.SCORE, lambda s: s.median),
+        Column("ต่ำสุด", 12, Kind.SCORE, lambda s: s.minimum),
+        Column("สูงสุด", 12, Kind.SCORE, lambda s: s.maximum),
+        Column("ส่วนเบี่ยงเบนมาตรฐาน", 16, Kind.SCORE, lambda s: s.stdev),
+    ]
+    rows: list[list[Any]] = []
+    blocks: dict[str, Block] = {}
+    stats = batch.statistics()
+    issue_ids = {i.id for i in batch.rubric.issues}
+    indicator_ids = {i.id for i in batch.rubric.indicators}
+    for name, group in (
+        ("parts", [s for s in stats if s.key not in issue_ids | indicator_ids]),
+        ("issues", [s for s in stats if s.key in issue_ids]),
+        ("indicators", [s for s in stats if s.key in indicator_ids]),
     ):
+        blocks[name] = Block(0, len(rows) + 1, len(group))
+        rows += [[c.value(s) for c in columns] for s in group]
+    distribution = batch.distribution()
+    for name, title in (("band", "ระดับผลการประเมิน"), ("status", "สถานะ PMQA 4.0")):
+        counts = distribution[name]
         rows.append([])
-        rows.append([title, "", "สพป.", "สพม.", "รวม"])
-        for label, counts in table.items():
-            rows.append([label, "", counts["สพป."], counts["สพม."], counts["รวม"]])
-    return Table(
-        "สถิติ",
-        "statistics",
-        ["รายการ", "ชื่อ", "จำนวน", "ค่าเฉลี่ย", "มัธยฐาน", "ต่ำสุด", "สูงสุด", "ส่วนเบี่ยงเบนมาตรฐาน"],
-        rows,
-        [20, 50, 9, 12, 12, 12, 12, 16],
-        score_columns=(4, 5, 6, 7, 8),
+        rows.append([title, "", *DISTRIBUTION_COLUMNS])
+        blocks[name] = Block(len(rows), len(rows) + 1, len(counts))
+        rows += [[label, "", *(n[c] for c in DISTRIBUTION_COLUMNS)] for label, n in counts.items()]
+    return Table(STATISTICS_SHEET, "statistics", columns, rows, blocks)
+
+
+@dataclass(frozen=True, slots=True)
+class Located:
+    """A finding with the file and office it belongs to."""
+
+    path: str
+    office_code: str
+    finding: Finding
+
+
+def severity_th(finding: Finding) -> str:
+    """The Thai word for a finding's severity."""
+    return "ข้อผิดพลาด" if finding.severity is Severity.ERROR else "คำเตือน"
+
+
+FINDING_COLUMNS: list[Column[Located]] = [
+    Column("ไฟล์", 22, Kind.TEXT, lambda r: Path(r.finding.file or r.path).name),
+    Column("รหัสหน่วยงาน", 12, Kind.TEXT, lambda r: r.office_code),
+    Column("แผ่นงาน", 14, Kind.TEXT, lambda r: r.finding.sheet or ""),
+    Column("เซลล์", 8, Kind.TEXT, lambda r: r.finding.cell or ""),
+    Column("รายการ", 12, Kind.TEXT, lambda r: r.finding.item_id or ""),
+    Column("รหัสปัญหา", 22, Kind.TEXT, lambda r: r.finding.code),
+    Column("ความรุนแรง", 12, Kind.TEXT, lambda r: severity_th(r.finding)),
+    Column("คำอธิบายและวิธีแก้", 70, Kind.TEXT, lambda r: r.finding.message_th),
+    Column("Message", 60, Kind.TEXT, lambda r: r.finding.message_en),
+]
+
+
+def finding_rows(located: Iterable[Located]) -> Iterator[list[Any]]:
+    """The one place a finding becomes a row of the findings table (xlsx and CSV)."""
+    getters = [c.value for c in FINDING_COLUMNS]
+    for record in located:
+        yield [get(record) for get in getters]
+
+
+def _findings(run: Run) -> Table:
+    batch = run.batch
+    located = (
+        Located(f.path, f.office.code, finding) for f in batch.files for finding in f.findings
     )
+    return Table(FINDINGS_SHEET, "findings", FINDING_COLUMNS, finding_rows(located))
 
 
-def _findings(batch: BatchResult) -> Table:
-    rows = []
-    for f in batch.files:
-        for finding in f.findings:
-            rows.append(
-                [
-                    Path(finding.file or f.path).name, f.office.code, finding.sheet or "",
-                    finding.cell or "", finding.item_id or "", finding.code,
-                    "ข้อผิดพลาด" if finding.severity.value == "error" else "คำเตือน",
-                    finding.message_th, finding.message_en,
-                ]
-            )  # fmt: skip
-    return Table(
-        "ปัญหาที่พบ",
-        "findings",
-        ["ไฟล์", "รหัสหน่วยงาน", "แผ่นงาน", "เซลล์", "รายการ", "รหัสปัญหา", "ความรุนแรง",
-         "คำอธิบายและวิธีแก้", "Message"],
-        rows,
-        [22, 12, 14, 8, 12, 22, 12, 70, 60],
-        text_columns=(1, 2, 5, 8, 9),
-    )  # fmt: skip
-
-
-def _missing(batch: BatchResult) -> Table:
-    rows: list[list[Any]] = [
-        [o.code, o.name, o.type.abbrev_th if o.type else "", o.province, o.region]
-        for o in batch.missing
+def _missing(run: Run) -> Table:
+    batch = run.batch
+    columns: list[Column[Office]] = [
+        Column("รหัส", 10, Kind.TEXT, lambda o: o.code),
+        Column("ชื่อหน่วยงาน", 34, Kind.TEXT, lambda o: o.name),
+        Column("ประเภท", 8, Kind.TEXT, lambda o: o.type.abbrev_th if o.type else ""),
+        Column("จังหวัด", 16, Kind.TEXT, lambda o: o.province),
+        Column("ภาค", 16, Kind.TEXT, lambda o: o.region),
     ]
+    table = Table.of(MISSING_SHEET, "missing", columns, batch.missing)
     if batch.registry is None:
-        rows = [["(ไม่ได้ระบุทะเบียนหน่วยงาน: ใช้ --registry เพื่อตรวจหน่วยงานที่ไม่ได้ส่ง)"]]
-    return Table(
-        "ไม่ได้ส่ง",
-        "missing",
-        ["รหัส", "ชื่อหน่วยงาน", "ประเภท", "จังหวัด", "ภาค"],
-        rows,
-        [10, 34, 8, 16, 16],
-    )
-
-
-def _duplicates(batch: BatchResult) -> Table:
-    rows = [
-        [d.code, Path(d.path).name, datetime.fromtimestamp(d.mtime).isoformat(" ", "seconds"),
-         "ใช้คะแนนจากไฟล์นี้" if d.chosen else "ไม่ใช้", d.sha256, d.path]
-        for d in batch.duplicates
-    ]  # fmt: skip
-    return Table(
-        "ส่งซ้ำ",
-        "duplicates",
-        ["รหัส", "ไฟล์", "แก้ไขล่าสุด", "การใช้คะแนน", "SHA-256", "ที่อยู่ไฟล์"],
-        rows,
-        [10, 24, 20, 18, 66, 40],
-        text_columns=(1, 2, 6),
-    )
-
-
-def _inputs(batch: BatchResult) -> Iterator[list[Any]]:
-    for path, sha, v in batch.iter_values():
-        value = v.value.isoformat() if hasattr(v.value, "isoformat") else v.value
-        yield [Path(path).name, sha, v.sheet, v.cell, v.item_id, v.field, v.raw, value]
-
-
-def _inputs_table(batch: BatchResult) -> Table:
-    table = _inputs_table_header()
-    table.rows = _inputs(batch)
+        table.rows = [["(ไม่ได้ระบุทะเบียนหน่วยงาน: ใช้ --registry เพื่อตรวจหน่วยงานที่ไม่ได้ส่ง)"]]
     return table
 
 
-def _inputs_table_header() -> Table:
-    return Table(
-        "ข้อมูลนำเข้า",
-        "inputs",
-        ["ไฟล์", "SHA-256 ของไฟล์", "แผ่นงาน", "เซลล์", "รายการ", "ช่อง", "ค่าที่พิมพ์", "ค่าที่ใช้"],
-        [],
-        [22, 66, 16, 8, 14, 14, 30, 16],
-        text_columns=(1, 5, 7, 8),
-    )
+def _duplicates(run: Run) -> Table:
+    batch = run.batch
+    columns: list[Column[Duplicate]] = [
+        Column("รหัส", 10, Kind.TEXT, lambda d: d.code),
+        Column("ไฟล์", 24, Kind.TEXT, lambda d: Path(d.path).name),
+        Column(
+            "แก้ไขล่าสุด",
+            20,
+            Kind.TEXT,
+            lambda d: datetime.fromtimestamp(d.mtime).isoformat(" ", "seconds"),
+        ),
+        Column("การใช้คะแนน", 18, Kind.TEXT, lambda d: "ใช้คะแนนจากไฟล์นี้" if d.chosen else "ไม่ใช้"),
+        Column("SHA-256", 66, Kind.TEXT, lambda d: d.sha256),
+        Column("ที่อยู่ไฟล์", 40, Kind.TEXT, lambda d: d.path),
+    ]
+    return Table.of(DUPLICATES_SHEET, "duplicates", columns, batch.duplicates)
 
 
-def _about(batch: BatchResult, command: str, when: datetime) -> Table:
+@dataclass(frozen=True, slots=True)
+class InputRow:
+    """One value of the audit trail: the file it came from and the value read."""
+
+    file: str  # the file's name
+    sha256: str
+    value: ValueRead
+
+
+def _iso(value: Any) -> Any:
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+INPUT_COLUMNS: list[Column[InputRow]] = [
+    Column("ไฟล์", 22, Kind.TEXT, lambda r: r.file),
+    Column("SHA-256 ของไฟล์", 66, Kind.TEXT, lambda r: r.sha256),
+    Column("แผ่นงาน", 16, Kind.TEXT, lambda r: r.value.sheet),
+    Column("เซลล์", 8, Kind.TEXT, lambda r: r.value.cell),
+    Column("รายการ", 14, Kind.TEXT, lambda r: r.value.item_id),
+    Column("ช่อง", 14, Kind.TEXT, lambda r: r.value.field),
+    Column("ค่าที่พิมพ์", 30, Kind.TEXT, lambda r: r.value.raw),
+    Column("ค่าที่ใช้", 16, Kind.TEXT, lambda r: _iso(r.value.value)),
+]
+
+
+def _inputs(run: Run) -> Table:
+    batch = run.batch
+    rows = (InputRow(Path(path).name, sha, v) for path, sha, v in batch.iter_values())
+    return Table.of(INPUTS_SHEET, "inputs", INPUT_COLUMNS, rows)
+
+
+def _about(run: Run) -> Table:
+    batch, command, when = run.batch, run.command, run.when
     rubric = batch.rubric
     counts = batch.counts()
     rows: list[list[Any]] = [
@@ -256,25 +374,33 @@ def _about(batch: BatchResult, command: str, when: datetime) -> Table:
         ["ไฟล์อื่นที่ข้าม", counts["skipped"]],
     ]
     rows += [["ไฟล์ที่ข้าม", path] for path in batch.skipped]
-    return Table("เกี่ยวกับ", "about", ["รายการ", "ค่า"], rows, [30, 90], text_columns=(2,))
+    columns: list[Column[Any]] = [Column("รายการ", 30), Column("ค่า", 90)]
+    return Table(ABOUT_SHEET, "about", columns, rows)
+
+
+# The sheets of results.xlsx in order, each with the function that builds its table (the
+# charts sheet has none: it is drawn from the statistics); the audit trail (INPUTS_SHEET) follows.
+SHEETS: tuple[tuple[str, Callable[[Run], Table] | None], ...] = (
+    (SUMMARY_SHEET, _summary),
+    (ISSUES_SHEET, _issues),
+    (INDICATORS_SHEET, _indicators),
+    (STATISTICS_SHEET, _statistics),
+    (CHARTS_SHEET, None),
+    (FINDINGS_SHEET, _findings),
+    (MISSING_SHEET, _missing),
+    (DUPLICATES_SHEET, _duplicates),
+    (ABOUT_SHEET, _about),
+)
 
 
 def tables(
     batch: BatchResult, command: str, when: datetime, *, with_inputs: bool = True
 ) -> list[Table]:
     """Every table of the results, in sheet order; the bulky audit trail last."""
-    found = [
-        _summary(batch),
-        _issues(batch),
-        _indicators(batch),
-        _statistics(batch),
-        _findings(batch),
-        _missing(batch),
-        _duplicates(batch),
-        _about(batch, command, when),
-    ]
+    run = Run(batch, command, when)
+    found = [build(run) for _, build in SHEETS if build is not None]
     if with_inputs:
-        found.append(_inputs_table(batch))
+        found.append(_inputs(run))
     return found
 
 
@@ -305,19 +431,28 @@ class _Formats:
             {"bold": True, "bg_color": "#D9E1F2", "text_wrap": True, "align": "center",
              "valign": "vcenter", "border": 1, "border_color": "#A6A6A6"}
         )  # fmt: skip
-        self.score = book.add_format({"num_format": number})
-        self.center = book.add_format({"align": "center"})
-        self.score_center = book.add_format({"num_format": number, "align": "center"})
-        self.quoted = book.add_format({"quote_prefix": True})
-        self.quoted_center = book.add_format({"quote_prefix": True, "align": "center"})
+        score = book.add_format({"num_format": number})
+        center = book.add_format({"align": "center"})
+        quoted = book.add_format({"quote_prefix": True})
+        quoted_center = book.add_format({"quote_prefix": True, "align": "center"})
+        # Per kind of column: (text, text that starts like a formula, number) formats.
+        self.by_kind: dict[Kind, tuple[Any, Any, Any]] = {
+            Kind.TEXT: (None, quoted, None),
+            Kind.CENTER: (center, quoted_center, center),
+            Kind.SCORE: (None, quoted, score),
+        }
+
+    def of(self, table: Table) -> list[tuple[Any, Any, Any]]:
+        """The formats of each of a table's columns."""
+        return [self.by_kind[c.kind] for c in table.columns]
 
 
 def _sheet(
     book: Any, table: Table, formats: _Formats, name: str | None = None, existing: Any = None
 ) -> Any:
     ws = existing if existing is not None else book.add_worksheet(name or table.sheet)
-    for n, width in enumerate(table.widths):
-        ws.set_column(n, n, width)
+    for n, column in enumerate(table.columns):
+        ws.set_column(n, n, column.width)
     ws.set_default_row(22)  # 16 pt Thai with marks above and below needs taller rows
     ws.set_row(0, 45)  # two lines of wrapped headers
     ws.freeze_panes(1, 0)
@@ -325,41 +460,34 @@ def _sheet(
     ws.set_landscape()
     ws.fit_to_pages(1, 0)
     ws.repeat_rows(0)
-    for col, text in enumerate(table.headers):
-        ws.write_string(0, col, text, formats.header)
+    for col, column in enumerate(table.columns):
+        ws.write_string(0, col, column.header, formats.header)
     return ws
 
 
-def _write_row(ws: Any, r: int, row: Sequence[Any], table: Table, formats: _Formats) -> None:
+def _write_row(ws: Any, r: int, row: Sequence[Any], styles: list[tuple[Any, Any, Any]]) -> None:
+    """One row; ``styles`` from :meth:`_Formats.of` for the row's table."""
     for c, value in enumerate(row):
-        centered = (c + 1) in table.center_columns
+        text_format, quoted_format, number_format = styles[c]
         if isinstance(value, str):
             # xlsxwriter escapes control characters itself; only the length needs a cap.
             text = value[:MAX_CELL_TEXT]
             if text.startswith(FORMULA_START):
-                ws.write_string(r, c, text, formats.quoted_center if centered else formats.quoted)
-            elif centered:
-                ws.write_string(r, c, text, formats.center)
-            elif text:
-                ws.write_string(r, c, text)
+                ws.write_string(r, c, text, quoted_format)
+            elif text or text_format is not None:
+                ws.write_string(r, c, text, text_format)
         elif isinstance(value, bool):
             ws.write_boolean(r, c, value)
-        elif isinstance(value, (int, float)):
-            if not math.isfinite(value):
-                continue
-            if (c + 1) in table.score_columns:
-                ws.write_number(r, c, value, formats.score_center if centered else formats.score)
-            elif centered:
-                ws.write_number(r, c, value, formats.center)
-            else:
-                ws.write_number(r, c, value)
+        elif isinstance(value, (int, float)) and math.isfinite(value):
+            ws.write_number(r, c, value, number_format)
 
 
 def _finish(ws: Any, table: Table, rows: int) -> None:
     if rows:
-        ws.autofilter(0, 0, rows, len(table.headers) - 1)
-    for col in table.score_columns:
-        ws.conditional_format(1, col - 1, max(rows, 1), col - 1, _SCORE_SCALE)
+        ws.autofilter(0, 0, rows, len(table.columns) - 1)
+    for col, column in enumerate(table.columns):
+        if column.kind is Kind.SCORE:
+            ws.conditional_format(1, col, max(rows, 1), col, _SCORE_SCALE)
 
 
 class ResultsWorkbook:
@@ -370,9 +498,6 @@ class ResultsWorkbook:
     are written by :meth:`finish` once everything is known. The file is built in a temporary
     folder and renamed into place, so an interrupted run leaves nothing behind.
     """
-
-    MAIN_SHEETS = ("สรุปผล", "PMQA 4.0", "ตัวชี้วัด", "สถิติ", "กราฟ", "ปัญหาที่พบ", "ไม่ได้ส่ง",
-                   "ส่งซ้ำ", "เกี่ยวกับ")  # fmt: skip
 
     def __init__(self, path: Path, rubric: Rubric) -> None:
         import xlsxwriter
@@ -397,29 +522,26 @@ class ResultsWorkbook:
         self.formats = _Formats(self.book, rubric.scoring.decimals)
         # Sheets appear in the order they are added: the summary sheets first (written last),
         # then the audit trail, split into further sheets as it grows.
-        self.sheets = {name: self.book.add_worksheet(name) for name in self.MAIN_SHEETS}
-        self._inputs = _inputs_table_header()
+        self.sheets = {name: self.book.add_worksheet(name) for name, _ in SHEETS}
+        self._inputs = Table(INPUTS_SHEET, "inputs", INPUT_COLUMNS, [])
+        self._input_styles = self.formats.of(self._inputs)
         self._input_sheets: list[Any] = []
         self._input_rows = 0
 
     def add_values(self, file: str, sha256: str, values: Sequence[ValueRead]) -> None:
         """Append one file's values to the audit trail (ข้อมูลนำเข้า)."""
         name = Path(file).name
+        getters = [c.value for c in INPUT_COLUMNS]
         for v in values:
             if self._input_rows % MAX_SHEET_ROWS == 0:
                 n = len(self._input_sheets) + 1
-                title = self._inputs.sheet if n == 1 else f"{self._inputs.sheet} ({n})"
+                title = INPUTS_SHEET if n == 1 else f"{INPUTS_SHEET} ({n})"
                 self._input_sheets.append(_sheet(self.book, self._inputs, self.formats, title))
             self._input_rows += 1
             row = (self._input_rows - 1) % MAX_SHEET_ROWS + 1
-            value = v.value.isoformat() if hasattr(v.value, "isoformat") else v.value
-            _write_row(
-                self._input_sheets[-1],
-                row,
-                (name, sha256, v.sheet, v.cell, v.item_id, v.field, v.raw, value),
-                self._inputs,
-                self.formats,
-            )
+            record = InputRow(name, sha256, v)
+            cells = [get(record) for get in getters]
+            _write_row(self._input_sheets[-1], row, cells, self._input_styles)
 
     def finish(self, batch: BatchResult, command: str = "pmqa batch") -> None:
         """Write the summary sheets and the charts, then move the file into place."""
@@ -428,20 +550,19 @@ class ResultsWorkbook:
             {"title": "ผลการประเมิน " + self.rubric.title_th, "author": "pmqa", "created": when}
         )
         if not self._input_sheets:
-            self._input_sheets.append(
-                _sheet(self.book, self._inputs, self.formats, self._inputs.sheet)
-            )
+            self._input_sheets.append(_sheet(self.book, self._inputs, self.formats, INPUTS_SHEET))
         for index, ws in enumerate(self._input_sheets):
             _finish(
                 ws, self._inputs, min(MAX_SHEET_ROWS, self._input_rows - index * MAX_SHEET_ROWS)
             )
         for table in tables(batch, command, when, with_inputs=False):
             ws = _sheet(self.book, table, self.formats, existing=self.sheets[table.sheet])
+            styles = self.formats.of(table)
             rows = 0
             for rows, row in enumerate(table.rows, start=1):
-                _write_row(ws, rows, row, table, self.formats)
-            if table.sheet == "สถิติ":
-                _charts(self.book, self.sheets["กราฟ"], table, batch)
+                _write_row(ws, rows, row, styles)
+            if table.sheet == STATISTICS_SHEET:
+                _charts(self.book, self.sheets[CHARTS_SHEET], table)
             else:
                 _finish(ws, table, rows)
         self.book.close()
@@ -474,17 +595,12 @@ def write_results(batch: BatchResult, path: Path, command: str = "pmqa batch") -
         workbook.finish(batch, command)
 
 
-def _charts(book: Any, ws: Any, stats: Table, batch: BatchResult) -> None:
-    """Native Excel charts on the กราฟ sheet, drawn from the สถิติ sheet's tables."""
-    rubric = batch.rubric
+def _charts(book: Any, ws: Any, stats: Table) -> None:
+    """Native Excel charts on the กราฟ sheet, drawn from the blocks of the สถิติ sheet."""
     ws.set_paper(9)
     ws.fit_to_pages(1, 0)
     sheet = stats.sheet
-    n_stats = 3 + len(rubric.issues) + len(rubric.indicators)
-    band_header = n_stats + 2  # 0-based: header row, the statistics, a blank row
-    n_bands = len(rubric.scoring.overall_bands)
-    status_header = band_header + n_bands + 2
-    n_status = len(rubric.scoring.pmqa_status_bands)
+    by_type = {name: DISTRIBUTION_FIRST_COLUMN + n for n, name in enumerate(DISTRIBUTION_COLUMNS)}
 
     def column_chart(title: str) -> Any:
         chart = book.add_chart({"type": "column"})
@@ -493,37 +609,32 @@ def _charts(book: Any, ws: Any, stats: Table, batch: BatchResult) -> None:
         chart.set_size({"width": 760, "height": 360})
         return chart
 
+    def series(block: Block, col: int) -> dict[str, Any]:
+        return {
+            "name": [sheet, block.header, col],
+            "categories": [sheet, block.first, 0, block.last, 0],
+            "values": [sheet, block.first, col, block.last, col],
+        }
+
+    band = stats.blocks["band"]
     bands = column_chart("ระดับผลการประเมินตามประเภทหน่วยงาน")
-    for col, colour in ((2, "#4472C4"), (3, "#C0504D")):
-        bands.add_series(
-            {
-                "name": [sheet, band_header, col],
-                "categories": [sheet, band_header + 1, 0, band_header + n_bands, 0],
-                "values": [sheet, band_header + 1, col, band_header + n_bands, col],
-                "fill": {"color": colour},
-            }
-        )
+    for kind, colour in (("สพป.", "#4472C4"), ("สพม.", "#C0504D")):
+        bands.add_series({**series(band, by_type[kind]), "fill": {"color": colour}})
     ws.insert_chart("A1", bands)
 
     status = column_chart("สถานะ PMQA 4.0")
-    status.add_series(
-        {
-            "name": [sheet, status_header, 4],
-            "categories": [sheet, status_header + 1, 0, status_header + n_status, 0],
-            "values": [sheet, status_header + 1, 4, status_header + n_status, 4],
-        }
-    )
+    status.add_series(series(stats.blocks["status"], by_type["รวม"]))
     status.set_legend({"none": True})
     ws.insert_chart("A20", status)
 
-    first = 1 + 3 + len(rubric.issues)
-    last = first + len(rubric.indicators) - 1
+    indicators = stats.blocks["indicators"]
     means = book.add_chart({"type": "bar"})
     means.set_title({"name": "คะแนนเฉลี่ยรายตัวชี้วัด"})
+    mean_column = next(n for n, c in enumerate(stats.columns) if c.header == "ค่าเฉลี่ย")
     means.add_series(
         {
-            "categories": [sheet, first, 0, last, 0],
-            "values": [sheet, first, 3, last, 3],
+            "categories": [sheet, indicators.first, 0, indicators.last, 0],
+            "values": [sheet, indicators.first, mean_column, indicators.last, mean_column],
             "data_labels": {"value": True, "num_format": "0.0"},
         }
     )
