@@ -28,6 +28,7 @@ __all__ = [
     "dimension_scores",
     "level_of_score",
     "mean",
+    "ratio_needed",
     "ratio_score",
     "success_rate",
     "weighted_mean",
@@ -62,6 +63,29 @@ def ratio_score(bands: Sequence[RatioBand], success: Decimal, top: Any) -> Decim
         assert band.multiply is not None  # the model allows exactly one of score and multiply
         raw = success * band.multiply
     return min(max(raw, Decimal(0)), as_decimal(top))
+
+
+def ratio_needed(bands: Sequence[RatioBand], score: Any) -> tuple[Decimal, bool] | None:
+    """The least success rate that scores at least ``score``: (rate, strict), where strict means
+    the rate must be exceeded rather than reached; None when no band scores that much.
+
+    With OPDC's bands, 300 needs 100 % (reached), 400 more than 101 %, 100 at least 33.33... %.
+    """
+    wanted = as_decimal(score)
+    below: Decimal | None = None  # the upper edge of the band before (exclusive lower bound)
+    for band in bands:
+        if band.score is not None:
+            if band.score >= wanted:
+                return (below, True) if below is not None else (Decimal(0), False)
+        else:
+            assert band.multiply is not None
+            needed = wanted / band.multiply
+            if band.up_to is None or needed <= band.up_to:
+                if below is not None and needed <= below:
+                    return below, True
+                return needed, False
+        below = band.up_to
+    return None
 
 
 def level_of_score(score: Decimal, level_scores: Sequence[Any]) -> Decimal:

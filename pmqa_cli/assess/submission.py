@@ -26,11 +26,16 @@ from pmqa_cli.assess.normalize import (
     parse_office_type,
     parse_yes_no,
 )
-from pmqa_cli.assess.scoring import Answers, IndicatorAnswer, ScoreResult, score_answers
+from pmqa_cli.assess.scoring import (
+    Answers,
+    IndicatorAnswer,
+    ScoreResult,
+    score_answers,
+    target_key,
+)
 from pmqa_cli.registry import Registry
 from pmqa_cli.rubric.model import Indicator, Method, OfficeType, Rubric
 from pmqa_cli.workbook.layout import (
-    INDICATOR_COLUMNS,
     OFFICE_COLUMNS,
     OFFICE_FIELDS,
     PMQA_COLUMNS,
@@ -40,6 +45,7 @@ from pmqa_cli.workbook.layout import (
     SHEET_PMQA,
     Column,
     header_key,
+    indicator_columns,
 )
 from pmqa_cli.workbook.reader import (
     HEADER_SEARCH_ROWS,
@@ -181,10 +187,14 @@ class WorkbookReport(FindingCounts):
                 issues=scores["issues"],
                 indicators=scores["indicators"],
                 parts=scores["parts"],
+                categories=scores["categories"],
+                dimensions=scores["dimensions"],
                 overall=scores["overall"],
             )
         else:
-            data.update(issues=[], indicators=[], parts=None, overall=None)
+            data.update(
+                issues=[], indicators=[], parts=None, categories=[], dimensions=[], overall=None
+            )
         data["findings"] = [f.to_dict() for f in self.findings]
         return data
 
@@ -520,7 +530,8 @@ class _Reader:
         # A row for an indicator that does not apply to this office's type may be left out.
         office_type = self.sub.office.type
         required = {i.id for i in self.rubric.indicators if i.applies(office_type)}
-        located = self.item_rows(sheet, INDICATOR_COLUMNS, known, required)
+        columns = indicator_columns(self.rubric.has_workbook_targets)
+        located = self.item_rows(sheet, columns, known, required)
         if located is None:
             self.bad_cells.update(known)
             return
@@ -560,7 +571,10 @@ class _Reader:
             ticked = parse_flag(na_cell.value)
             na = na or ticked
             self.record(SHEET_INDICATORS, na_cell, item_id, "not_applicable", ticked)
-        self.sub.indicators[item_id] = IndicatorAnswer(value, na)
+        target = None
+        if indicator.target_from_workbook and applies and "target" in cols:
+            target = self.target(indicator, cols["target"], cells)
+        self.sub.indicators[item_id] = IndicatorAnswer(value, na, target)
         evidence = self.text(
             SHEET_INDICATORS, cells.get(cols.get("evidence", -1)), item_id, "evidence"
         )
@@ -574,6 +588,44 @@ class _Reader:
                 cell=_ref(cols["evidence"], cells),
                 item_id=item_id,
             )
+
+    def target(self, indicator: Indicator, col: int, cells: dict[int, Cell]) -> float | None:
+        """The office's own target of a target-ratio indicator: a number above 0."""
+        key = target_key(indicator.id)
+        cell = cells.get(col)
+        ref = cell.ref if cell else _ref(col, cells)
+        self.sub.locations[key] = (SHEET_INDICATORS, ref)
+        if cell is None or not self.check_cell(SHEET_INDICATORS, cell, key):
+            return None
+        parsed = parse_number(
+            cell.value, percent_cell=cell.percent, percent_unit=indicator.unit == "percent"
+        )
+        value = parsed.value if isinstance(parsed.value, float) else None
+        if parsed.problem or parsed.not_applicable:
+            self.finding(
+                "value-not-number",
+                sheet=SHEET_INDICATORS,
+                cell=ref,
+                item_id=indicator.id,
+                value=_display(cell),
+                unit=indicator.unit,
+            )
+        elif value is not None and value <= 0:
+            high = indicator.valid_max
+            self.finding(
+                "value-out-of-range",
+                sheet=SHEET_INDICATORS,
+                cell=ref,
+                item_id=indicator.id,
+                value=f"{value:g}",
+                low="> 0",
+                high="" if high is None else f"{high:g}",
+            )
+        else:
+            self.record(SHEET_INDICATORS, cell, indicator.id, "target", value)
+            return value
+        self.bad_cells.add(key)
+        return None
 
     def yes_no(self, sheet: str, cell: Cell, ref: str, item_id: str) -> bool | None:
         """A met / not-met cell; an answer-invalid finding for anything unrecognised."""
@@ -683,7 +735,9 @@ def read_submission(
             reader.apply_registry(registry)
             # Indicator applicability depends on the office type, so it is read after.
             reader.read_pmqa(book.sheet(SHEET_PMQA, _wanted(PMQA_COLUMNS)))
-            reader.read_indicators(book.sheet(SHEET_INDICATORS, _wanted(INDICATOR_COLUMNS)))
+            if rubric.indicators:  # a rubric of categories 1-6 only has no indicator sheet
+                columns = indicator_columns(rubric.has_workbook_targets)
+                reader.read_indicators(book.sheet(SHEET_INDICATORS, _wanted(columns)))
             reader.sub.readable = True
     except WorkbookReadError as exc:
         params = {"detail": exc.detail, "path": str(file), **exc.params}
@@ -719,11 +773,16 @@ def score_workbook(
         return sheet, cell
 
     result = score_answers(rubric, sub.answers(), where)
+
     # A cell already reported (not a number, a formula with no value, a missing row) is not
     # reported a second time as a missing answer.
-    engine_findings = [
-        f.at(file=file)
-        for f in result.findings
-        if not (f.code == "answer-missing" and f.item_id in sub.bad_items)
-    ]
+    def reported(f: Finding) -> bool:
+        if f.code != "answer-missing" or f.item_id is None:
+            return False
+        target = sub.locations.get(target_key(f.item_id))
+        if target is not None and f.cell == target[1]:
+            return target_key(f.item_id) in sub.bad_items
+        return f.item_id in sub.bad_items
+
+    engine_findings = [f.at(file=file) for f in result.findings if not reported(f)]
     return WorkbookReport(sub, rubric, result, sub.findings + engine_findings)

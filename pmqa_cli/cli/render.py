@@ -315,14 +315,23 @@ def score(report: WorkbookReport) -> None:
                     ind.id, ind.dimension, escape(title), value, format_number(ind.level, d),
                     format_number(ind.score, d),
                 )  # fmt: skip
-        console.print(indicators)
+        if result.indicators:
+            console.print(indicators)
         summary = Table(show_header=False, box=None)
         summary.add_column(style="bold")
         summary.add_column(justify="right")
         summary.add_column()
         summary.add_row("Categories 1-6", format_number(result.pmqa.score, d),
                         escape(result.status.label_th) if result.status else "")  # fmt: skip
-        summary.add_row("Category 7", format_number(result.results.score, d), "")
+        if rubric.scoring.aggregation is Aggregation.CATEGORY_MEAN:
+            for category in result.categories:
+                summary.add_row(
+                    f"  หมวด {category.id}",
+                    format_number(None if category.score is None else float(category.score), d),
+                    "",
+                )  # the overall is their mean
+        if rubric.indicators:
+            summary.add_row("Category 7", format_number(result.results.score, d), "")
         summary.add_row("Overall", format_number(result.overall, d),
                         escape(result.band.label_th) if result.band else "")  # fmt: skip
         console.print(summary)

@@ -26,6 +26,7 @@ __all__ = [
     "Column",
     "OfficeField",
     "header_key",
+    "indicator_columns",
 ]
 
 FORMAT_VERSION = "1"
@@ -106,6 +107,19 @@ INDICATOR_COLUMNS: tuple[Column, ...] = (
     Column("evidence", "หลักฐานอ้างอิง\n(ลิงก์หรือชื่อเอกสาร)", ("หลักฐาน", "evidence"), 30),
     Column("note", "หมายเหตุ", ("note",), 20),
 )
+
+
+#: The office's own target of a target-ratio indicator (only in rubrics that have one).
+TARGET_COLUMN = Column("target", "ค่าเป้าหมาย", ("เป้าหมาย", "target"), 11)
+
+
+def indicator_columns(with_target: bool) -> tuple[Column, ...]:
+    """The indicator sheet's columns; with a target column (after the unit) for a rubric with
+    target-ratio indicators."""
+    if not with_target:
+        return INDICATOR_COLUMNS
+    at = [c.key for c in INDICATOR_COLUMNS].index("unit") + 1
+    return (*INDICATOR_COLUMNS[:at], TARGET_COLUMN, *INDICATOR_COLUMNS[at:])
 
 
 @dataclass(frozen=True)

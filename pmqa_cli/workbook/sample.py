@@ -62,6 +62,32 @@ def _offices(registry: Registry, count: int, rng: random.Random) -> list[Office]
     return offices[:count]
 
 
+def _clamp(indicator: Indicator, value: float) -> float:
+    low, high = indicator.value_range
+    if low is not None:
+        value = max(low, value)
+    if high is not None:
+        value = min(high, value)
+    return round(value, 2)
+
+
+def _office_target(indicator: Indicator, rng: random.Random) -> float:
+    """A target an office would set for itself."""
+    if indicator.unit == "percent":
+        return float(rng.choice((80, 85, 90, 95)))
+    return float(rng.randint(5, 30))
+
+
+def _value_for_target(
+    indicator: Indicator, target: float, maturity: float, rng: random.Random
+) -> float:
+    """A result whose success rate against ``target`` grows with the office's maturity."""
+    success = min(115.0, max(40.0, rng.gauss(75 + 35 * maturity, 8)))
+    if indicator.direction is Direction.LOWER:
+        success = 200 - success
+    return _clamp(indicator, target * success / 100)
+
+
 def _value_at_level(indicator: Indicator, level: float, rng: random.Random) -> float:
     t = indicator.thresholds or []
     sign = 1 if indicator.direction is Direction.HIGHER else -1
@@ -72,12 +98,7 @@ def _value_at_level(indicator: Indicator, level: float, rng: random.Random) -> f
     else:
         i = int(level) - 1
         value = t[i] + (level - int(level)) * (t[i + 1] - t[i])
-    low, high = indicator.value_range
-    if low is not None:
-        value = max(low, value)
-    if high is not None:
-        value = min(high, value)
-    return round(value, 2)
+    return _clamp(indicator, value)
 
 
 def _fill(
@@ -89,7 +110,7 @@ def _fill(
 ) -> dict[str, object]:
     """Answer every item as an office of some maturity would; returns the indicator values."""
     maturity = rng.betavariate(4, 2)
-    pmqa, kpis = wb_sheets[SHEET_PMQA], wb_sheets[SHEET_INDICATORS]
+    pmqa, kpis = wb_sheets[SHEET_PMQA], wb_sheets.get(SHEET_INDICATORS)
     pc, ic = layout.pmqa_columns, layout.indicator_columns
     chance = {"basic": 0.55 + 0.45 * maturity, "advance": 0.15 + 0.75 * maturity}
     for issue in rubric.issues:
@@ -106,7 +127,7 @@ def _fill(
                     reference = rng.choice(
                         (
                             f"https://drive.obec.example/{office.code}/{criterion.id}",
-                            f"คำสั่ง{office.name} ที่ {rng.randint(1, 400)}/2567",
+                            f"คำสั่ง{office.name} ที่ {rng.randint(1, 400)}/{rubric.fiscal_year}",
                             f"รายงานผลการดำเนินงาน {criterion.id} (ไฟล์แนบ)",
                         )
                     )
@@ -114,6 +135,7 @@ def _fill(
             lower_complete = lower_complete and tier_complete
     values: dict[str, object] = {}
     for indicator in rubric.indicators:
+        assert kpis is not None  # a rubric with indicators has the indicator sheet
         if not indicator.applies(office.type):
             continue
         row = layout.indicator_rows[indicator.id]
@@ -126,10 +148,20 @@ def _fill(
             value = round(level)
         elif indicator.method is Method.PASS_FAIL:
             value = YES_NO[0] if rng.random() < 0.3 + 0.6 * maturity else YES_NO[1]
+        elif indicator.method is Method.TARGET_RATIO:
+            target = indicator.rubric_target
+            if target is None:
+                own = _office_target(indicator, rng)
+                kpis.cell(row=row, column=ic["target"]).value = own
+                value = _value_for_target(indicator, own, maturity, rng)
+            else:
+                value = _value_for_target(indicator, float(target), maturity, rng)
         else:
             value = _value_at_level(indicator, level, rng)
         kpis.cell(row=row, column=ic["value"]).value = value
-        kpis.cell(row=row, column=ic["evidence"]).value = f"แบบรายงาน {indicator.id} ปี 2567"
+        kpis.cell(
+            row=row, column=ic["evidence"]
+        ).value = f"แบบรายงาน {indicator.id} ปี {rubric.fiscal_year}"
         values[indicator.id] = value
     return values
 
@@ -157,9 +189,10 @@ def _plant(
     office: Office,
     values: dict[str, object],
     rng: random.Random,
-) -> str:
-    """Make one mistake of ``kind``; returns the item it touched."""
-    pmqa, kpis = sheets[SHEET_PMQA], sheets[SHEET_INDICATORS]
+) -> str | None:
+    """Make one mistake of ``kind``; returns the item it touched (None: the rubric has nothing
+    this kind of mistake can be made in, such as a number cell in a rubric of categories 1-6)."""
+    pmqa, kpis = sheets[SHEET_PMQA], sheets.get(SHEET_INDICATORS)
     ic, pc = layout.indicator_columns, layout.pmqa_columns
     numeric = [
         i
@@ -180,6 +213,11 @@ def _plant(
         pmqa.cell(row=row, column=pc["answer"]).value = None
         pmqa.cell(row=row, column=pc["evidence"]).value = None
         return criterion_id
+    if kind in ("text-in-number", "thai-digits", "percent-as-fraction") and (
+        kpis is None or not numeric
+    ):
+        return None
+    assert kpis is not None
     if kind == "text-in-number":
         indicator = rng.choice(numeric)
         value = kpis.cell(row=layout.indicator_rows[indicator.id], column=ic["value"])
@@ -196,6 +234,8 @@ def _plant(
             for i in numeric
             if i.unit == "percent" and min(i.thresholds or [0]) >= 10 and values[i.id] != 0
         ]
+        if not candidates:
+            return None
         indicator = rng.choice(candidates)
         value = kpis.cell(row=layout.indicator_rows[indicator.id], column=ic["value"])
         value.value = round(float(values[indicator.id]) / 100, 4)  # type: ignore[arg-type]
@@ -232,7 +272,8 @@ def _write_one(
     planted = None
     if kind is not None:
         item = gap_after or _plant(kind, sheets, layout, rubric, office, values, office_rng)
-        planted = PlantedMistake(name, kind, item, MISTAKES[kind])
+        if item is not None:
+            planted = PlantedMistake(name, kind, item, MISTAKES[kind])
     save_atomic(wb, out_dir / name, stamp=datetime(2024, 9, 30, 16, 30))
     return planted
 

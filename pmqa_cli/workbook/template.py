@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -17,11 +18,11 @@ from openpyxl.styles import Alignment, Protection
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from pmqa_cli.assess.aggregate import ratio_needed
 from pmqa_cli.registry import Office
-from pmqa_cli.rubric.model import Indicator, Method, OfficeType, Rubric
+from pmqa_cli.rubric.model import Aggregation, Indicator, Method, OfficeType, RatioBand, Rubric
 from pmqa_cli.workbook.layout import (
     FORMAT_VERSION,
-    INDICATOR_COLUMNS,
     META_FIELDS,
     OFFICE_COLUMNS,
     OFFICE_FIELDS,
@@ -32,6 +33,7 @@ from pmqa_cli.workbook.layout import (
     SHEET_OFFICE,
     SHEET_PMQA,
     Column,
+    indicator_columns,
 )
 from pmqa_cli.workbook.writer import (
     GROUP_FILL,
@@ -45,7 +47,15 @@ from pmqa_cli.workbook.writer import (
     thin_border,
 )
 
-__all__ = ["HEADER_ROW", "TemplateLayout", "build_template", "unit_th", "write_template"]
+__all__ = [
+    "HEADER_ROW",
+    "TemplateLayout",
+    "build_template",
+    "has_target_column",
+    "ratio_level_labels",
+    "unit_th",
+    "write_template",
+]
 
 HEADER_ROW = 3
 YES_NO = ("ผ่าน", "ไม่ผ่าน")
@@ -146,8 +156,6 @@ def _validation(ws: Worksheet, dv: DataValidation, prompt: str) -> DataValidatio
 def _guide_sheet(ws: Worksheet, rubric: Rubric) -> None:
     scoring = rubric.scoring
     tiers = ", ".join(f"{t.title_th} {t.points:g} คะแนน" for t in scoring.tiers)
-    weights = scoring.part_weights
-    total = weights.pmqa + weights.results
     lines: list[tuple[str, bool]] = [
         (rubric.title_th, True),
         (rubric.title_en, False),
@@ -158,20 +166,28 @@ def _guide_sheet(ws: Worksheet, rubric: Rubric) -> None:
          "และวันที่ส่งข้อมูลในช่องสีเหลือง", False),
         (f"2. แผ่นงาน '{SHEET_PMQA}': เลือก ผ่าน หรือ ไม่ผ่าน ให้ครบทุกเกณฑ์ และระบุหลักฐานอ้างอิง "
          "(ลิงก์หรือชื่อเอกสาร) ของเกณฑ์ที่ผ่าน", False),
-        (f"3. แผ่นงาน '{SHEET_INDICATORS}': กรอกผลการดำเนินงานเป็นตัวเลขตามหน่วยของตัวชี้วัด "
-         "(ร้อยละ กรอก 85 หรือ 85%), ตัวชี้วัดแบบขั้นตอนกรอกจำนวนขั้นตอนที่ทำสำเร็จ 0-5, "
-         "แบบผ่าน/ไม่ผ่านเลือกจากรายการ และเลือก 'ไม่เกี่ยวข้อง' เฉพาะตัวชี้วัดที่อนุญาต", False),
-        ("4. ห้ามเปลี่ยนชื่อแผ่นงาน หัวคอลัมน์ หรือรหัสรายการ บันทึกไฟล์เป็น .xlsx "
+    ]  # fmt: skip
+    if rubric.indicators:
+        target = (
+            " ตัวชี้วัดที่มีช่องค่าเป้าหมายสีเหลืองให้กรอกค่าเป้าหมายของหน่วยงานด้วย"
+            if rubric.has_workbook_targets
+            else ""
+        )
+        lines.append(
+            (f"3. แผ่นงาน '{SHEET_INDICATORS}': กรอกผลการดำเนินงานเป็นตัวเลขตามหน่วยของตัวชี้วัด "
+             "(ร้อยละ กรอก 85 หรือ 85%), ตัวชี้วัดแบบขั้นตอนกรอกจำนวนขั้นตอนที่ทำสำเร็จ 0-5, "
+             f"แบบผ่าน/ไม่ผ่านเลือกจากรายการ และเลือก 'ไม่เกี่ยวข้อง' เฉพาะตัวชี้วัดที่อนุญาต{target}", False)
+        )  # fmt: skip
+    lines += [
+        (f"{4 if rubric.indicators else 3}. ห้ามเปลี่ยนชื่อแผ่นงาน หัวคอลัมน์ หรือรหัสรายการ บันทึกไฟล์เป็น .xlsx "
          "และตรวจสอบด้วยคำสั่ง pmqa validate ก่อนส่ง", False),
         ("", False),
         ("วิธีคิดคะแนน", True),
         (f"• ประเด็น PMQA 4.0 (หมวด 1-6): {tiers} คะแนนของแต่ละระดับเฉลี่ยเท่ากันทุกเกณฑ์ "
          "และระดับที่สูงกว่าจะนับเมื่อผ่านเกณฑ์ระดับที่ต่ำกว่าครบทุกข้อ", False),
-        ("• ตัวชี้วัด (หมวด 7): ผลการดำเนินงานเทียบเกณฑ์ระดับ 1-5 = "
-         f"{', '.join(f'{s:g}' for s in scoring.level_scores)} คะแนน เทียบสัดส่วนเชิงเส้นระหว่างระดับ "
-         "ต่ำกว่าระดับ 1 ได้ 0 คะแนน", False),
-        (f"• คะแนนรวม = ({weights.pmqa:g} × คะแนนหมวด 1-6 + {weights.results:g} × คะแนนหมวด 7) "
-         f"/ {total:g} ปัดเศษ {scoring.decimals} ตำแหน่งแบบปัดครึ่งขึ้น", False),
+    ]  # fmt: skip
+    lines += [(line, False) for line in _scoring_lines(rubric)]
+    lines += [
         ("• ระดับผลการประเมิน: " + ", ".join(
             f"{b.label_th} ≥ {b.min:g}" for b in scoring.overall_bands), False),
         ("• สถานะ PMQA 4.0: " + ", ".join(
@@ -191,6 +207,74 @@ def _guide_sheet(ws: Worksheet, rubric: Rubric) -> None:
             fit_row_height(ws, row, {1: GUIDE_WIDTH})
     setup_page(ws, landscape=False)
     _protect(ws)
+
+
+def _scoring_lines(rubric: Rubric) -> list[str]:
+    """How category 7 and the overall are scored, for the guide sheet."""
+    scoring = rubric.scoring
+    lines = []
+    methods = {i.method for i in rubric.indicators}
+    if methods - {Method.TARGET_RATIO}:
+        lines.append(
+            "• ตัวชี้วัด (หมวด 7): ผลการดำเนินงานเทียบเกณฑ์ระดับ 1-5 = "
+            f"{', '.join(f'{s:g}' for s in scoring.level_scores)} คะแนน เทียบสัดส่วนเชิงเส้นระหว่างระดับ "
+            "ต่ำกว่าระดับ 1 ได้ 0 คะแนน"
+        )
+    if Method.TARGET_RATIO in methods:
+        lines.append(
+            "• ตัวชี้วัดที่เทียบค่าเป้าหมาย: ร้อยละความสำเร็จ = ผลการดำเนินงาน ÷ ค่าเป้าหมาย × 100 "
+            "(ยิ่งน้อยยิ่งดี: 200 − ผลการดำเนินงาน ÷ ค่าเป้าหมาย × 100) แล้วแปลงเป็นคะแนนตามช่วง: "
+            + _bands_th(scoring.target_ratio_bands or [])
+        )
+    rounding = f"ปัดเศษ {scoring.decimals} ตำแหน่งแบบปัดครึ่งขึ้น"
+    if scoring.aggregation is Aggregation.CATEGORY_MEAN:
+        seven = " หมวด 7 = ค่าเฉลี่ยของมิติ 7.1-7.6" if rubric.indicators else ""
+        lines.append(
+            f"• คะแนนแต่ละหมวด = ค่าเฉลี่ยของคะแนนประเด็นในหมวด{seven} "
+            f"คะแนนรวม = ค่าเฉลี่ยของคะแนนหมวด {', '.join(rubric.category_ids)} {rounding}"
+        )
+    elif rubric.indicators:
+        weights = scoring.part_weights
+        lines.append(
+            f"• คะแนนรวม = ({weights.pmqa:g} × คะแนนหมวด 1-6 + {weights.results:g} × คะแนนหมวด 7) "
+            f"/ {weights.pmqa + weights.results:g} {rounding}"
+        )
+    else:
+        lines.append(f"• คะแนนรวม = คะแนนหมวด 1-6 (ค่าเฉลี่ยถ่วงน้ำหนักของประเด็น) {rounding}")
+    return lines
+
+
+def _bands_th(bands: list[RatioBand]) -> str:
+    parts = []
+    for band in bands:
+        edge = f"ไม่เกินร้อยละ {band.up_to:g}" if band.up_to is not None else "สูงกว่านั้น"
+        rule = (
+            f"ร้อยละความสำเร็จ × {band.multiply:g}"
+            if band.multiply is not None
+            else f"{band.score:g} คะแนน"
+        )
+        parts.append(f"{edge} ได้ {rule}")
+    return "; ".join(parts)
+
+
+def has_target_column(rubric: Rubric) -> bool:
+    """Whether the rubric's indicator sheet has a target column (any target-ratio indicator)."""
+    return any(i.method is Method.TARGET_RATIO for i in rubric.indicators)
+
+
+def ratio_level_labels(rubric: Rubric, indicator: Indicator) -> list[str]:
+    """Levels 1-5 of a target-ratio indicator as the success rate each needs ("≥100%",
+    ">101%")."""
+    labels = []
+    for score in rubric.scoring.level_scores:
+        needed = ratio_needed(rubric.ratio_bands(indicator), score)
+        if needed is None:
+            labels.append("")
+            continue
+        rate, strict = needed
+        shown = f"{rate.quantize(Decimal('0.01')).normalize():f}"
+        labels.append(f"{'>' if strict else '≥'}{shown}%")
+    return labels
 
 
 def _office_sheet(ws: Worksheet, office: Office | None, layout: TemplateLayout) -> None:
@@ -295,7 +379,8 @@ def _indicator_sheet(
     gap_after: str | None,
 ) -> None:
     _title(ws, "หมวด 7 ผลลัพธ์การดำเนินการ", "Outcome indicators: enter each result in its unit")
-    cols = _columns(ws, INDICATOR_COLUMNS)
+    columns = indicator_columns(has_target_column(rubric))
+    cols = _columns(ws, columns)
     layout.indicator_columns = cols
     na_list = _validation(
         ws,
@@ -315,6 +400,13 @@ def _indicator_sheet(
         "กรอกจำนวนขั้นตอนที่ทำสำเร็จ 0-5 (จำนวนเต็ม)",
     )
     ranges: dict[tuple[float | None, float | None], DataValidation] = {}
+    targets = None
+    if "target" in cols:
+        targets = _validation(
+            ws,
+            DataValidation(type="decimal", operator="greaterThan", formula1="0", allow_blank=True),
+            "กรอกค่าเป้าหมายของหน่วยงาน (ตัวเลขมากกว่า 0)",
+        )
     row = HEADER_ROW + 1
     for indicator in rubric.indicators:
         values: dict[str, object] = {
@@ -323,12 +415,14 @@ def _indicator_sheet(
             "indicator": _indicator_text(indicator),
             "unit": unit_th(indicator.unit),
         }
-        for level, threshold in enumerate(_level_labels(indicator), start=1):
+        for level, threshold in enumerate(_level_labels(rubric, indicator), start=1):
             values[f"level{level}"] = threshold
         for key, value in values.items():
             align = WRAP if key == "indicator" else CENTER
             put(ws, row, cols[key], value, border=thin_border(), alignment=align)
         value_ref = f"{_letter(cols['value'])}{row}"
+        if targets is not None:
+            _target_cell(ws, row, cols["target"], indicator, office_type, targets)
         if not indicator.applies(office_type):
             for key in ("value", "na"):
                 put(ws, row, cols[key], "—", border=thin_border(), alignment=CENTER)
@@ -363,21 +457,46 @@ def _indicator_sheet(
                 put(ws, row, cols["na"], "—", border=thin_border(), alignment=CENTER)
         for key in ("evidence", "note"):
             _input(ws, row, cols[key])
-        fit_row_height(ws, row, _widths(INDICATOR_COLUMNS, ("indicator",)))
+        fit_row_height(ws, row, _widths(columns, ("indicator",)))
         layout.indicator_rows[indicator.id] = row
         row += 1
         if indicator.id == gap_after:
             row += 1
     setup_page(ws, freeze=f"B{HEADER_ROW + 1}")
-    ws.auto_filter.ref = f"A{HEADER_ROW}:{_letter(len(INDICATOR_COLUMNS))}{row - 1}"
+    ws.auto_filter.ref = f"A{HEADER_ROW}:{_letter(len(columns))}{row - 1}"
     _protect(ws)
+
+
+def _target_cell(
+    ws: Worksheet,
+    row: int,
+    col: int,
+    indicator: Indicator,
+    office_type: OfficeType | None,
+    targets: DataValidation,
+) -> None:
+    """The target: the rubric's (locked), an input for the office's own, or a dash."""
+    if indicator.target_from_workbook and indicator.applies(office_type):
+        _input(ws, row, col)
+        ws.cell(row=row, column=col).number_format = "0.00"
+        targets.add(f"{_letter(col)}{row}")
+    elif indicator.rubric_target is not None:
+        put(ws, row, col, float(indicator.rubric_target), border=thin_border(), alignment=CENTER)
+    else:
+        put(ws, row, col, "—", border=thin_border(), alignment=CENTER)
 
 
 def _indicator_text(indicator: Indicator) -> str:
     text = f"{indicator.title_th}\n{indicator.title_en}"
     notes = []
-    if indicator.direction.value == "lower" and indicator.method is Method.INTERPOLATE:
+    if indicator.direction.value == "lower" and indicator.method in (
+        Method.INTERPOLATE,
+        Method.TARGET_RATIO,
+    ):
         notes.append("ค่ายิ่งน้อยยิ่งดี / lower is better")
+    if indicator.method is Method.TARGET_RATIO:
+        whose = "ของหน่วยงาน (กรอกเอง)" if indicator.target_from_workbook else ""
+        notes.append(f"คะแนนเทียบค่าเป้าหมาย{whose}: ระดับ 1-5 = ร้อยละความสำเร็จที่ต้องได้")
     if indicator.applies_to != "both":
         notes.append("เฉพาะ สพป." if indicator.applies_to == "primary" else "เฉพาะ สพม.")
     if indicator.evidence_required:
@@ -391,7 +510,9 @@ def _indicator_text(indicator: Indicator) -> str:
     return text
 
 
-def _level_labels(indicator: Indicator) -> list[object]:
+def _level_labels(rubric: Rubric, indicator: Indicator) -> list[object]:
+    if indicator.method is Method.TARGET_RATIO:
+        return list(ratio_level_labels(rubric, indicator))
     if indicator.method is Method.INTERPOLATE:
         return list(indicator.thresholds or [])
     if indicator.method is Method.STEPS:
@@ -436,13 +557,14 @@ def build_template(
     _guide_sheet(guide, rubric)
     _office_sheet(wb.create_sheet(SHEET_OFFICE), office, layout)
     _pmqa_sheet(wb.create_sheet(SHEET_PMQA), rubric, layout, gap_after)
-    _indicator_sheet(
-        wb.create_sheet(SHEET_INDICATORS),
-        rubric,
-        office.type if office else None,
-        layout,
-        gap_after,
-    )
+    if rubric.indicators:  # a rubric of categories 1-6 only has no indicator sheet
+        _indicator_sheet(
+            wb.create_sheet(SHEET_INDICATORS),
+            rubric,
+            office.type if office else None,
+            layout,
+            gap_after,
+        )
     _meta_sheet(wb.create_sheet(SHEET_META), rubric)
     wb.active = 1
     return wb, layout
