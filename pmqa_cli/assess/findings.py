@@ -336,6 +336,62 @@ CATALOGUE: Mapping[str, Code] = dict(
             "Office '{value}' sent {count} files; the most recently modified ({chosen}) was "
             "scored. Confirm the right one and remove the others.",
         ),
+        # --- a previous result to compare with (batch --previous, pmqa compare) ---------------
+        _c(
+            "previous-unreadable",
+            "error",
+            "อ่านไฟล์ผลการประเมินครั้งก่อนไม่ได้ ({detail}) ใช้ไฟล์ JSON จาก pmqa หรือตาราง CSV/XLSX ที่มีหัวคอลัมน์ รหัส และ คะแนนรวม",
+            "The previous result cannot be read ({detail}); give a results JSON written by pmqa, "
+            "or a CSV/XLSX table with the columns รหัส (code) and คะแนนรวม (overall).",
+        ),
+        _c(
+            "previous-json-invalid",
+            "error",
+            "ค่า {path} ในไฟล์ JSON ไม่ถูกต้อง ({detail}) ใช้ไฟล์ JSON ที่ pmqa batch --json เขียนไว้โดยไม่แก้ไข (ค่านี้ไม่ถูกนำมาเทียบ)",
+            "The value at {path} in the JSON file is not valid ({detail}); use the JSON that "
+            "pmqa batch --json wrote, unedited (the value was left out of the comparison).",
+        ),
+        _c(
+            "previous-no-column",
+            "error",
+            "ไม่พบคอลัมน์{column_th}ในแถวหัวตาราง เพิ่มหัวคอลัมน์ {names} แล้วบันทึกใหม่",
+            "No {column} column in the header row; add a column headed {names} and save again.",
+        ),
+        _c(
+            "previous-not-number",
+            "error",
+            "แถว {row} คอลัมน์ {column} ({header}): '{value}' ไม่ใช่ตัวเลข แก้เป็นคะแนน 0-{top} หรือเว้นว่าง (ค่านี้ไม่ถูกนำมาเทียบ)",
+            "Row {row}, column {column} ({header}): '{value}' is not a number; enter a score "
+            "from 0 to {top} or leave it empty (it was left out of the comparison).",
+        ),
+        _c(
+            "previous-out-of-range",
+            "error",
+            "แถว {row} คอลัมน์ {column} ({header}): คะแนน {value} อยู่นอกช่วง 0-{top} แก้ให้ถูกต้อง (ค่านี้ไม่ถูกนำมาเทียบ)",
+            "Row {row}, column {column} ({header}): the score {value} is outside 0-{top}; "
+            "correct it (it was left out of the comparison).",
+        ),
+        _c(
+            "previous-code-missing",
+            "error",
+            "แถว {row} คอลัมน์ {column}: มีคะแนนแต่ไม่มีรหัสหน่วยงาน ใส่รหัสหน่วยงาน (แถวนี้ไม่ถูกนำมาเทียบ)",
+            "Row {row}, column {column}: scores without an office code; enter the code (the row "
+            "was left out of the comparison).",
+        ),
+        _c(
+            "previous-code-duplicate",
+            "error",
+            "แถว {row} คอลัมน์ {column}: รหัสหน่วยงาน '{value}' ซ้ำกับแถว {first} ลบแถวที่ซ้ำ (ระบบใช้แถว {first})",
+            "Row {row}, column {column}: the office code '{value}' repeats row {first}; remove "
+            "the duplicate (row {first} was used).",
+        ),
+        _c(
+            "previous-unknown-column",
+            "warning",
+            "คอลัมน์ {column} ('{header}') ไม่ตรงกับรายการใดในเกณฑ์ จึงไม่ถูกนำมาเทียบ ถ้าเป็นรหัสรายการเดิม ให้เพิ่มไว้ใน previous_ids ของรายการนั้นในเกณฑ์",
+            "Column {column} ('{header}') matches no item of the rubric and was not compared; "
+            "if it is an item's earlier id, add it to that item's previous_ids in the rubric.",
+        ),
     ]
 )
 

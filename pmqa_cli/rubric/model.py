@@ -137,6 +137,8 @@ class Issue(_Model):
     title_en: str = Field(min_length=1)
     weight: float = Field(gt=0)
     tiers: list[Tier] = Field(min_length=1)
+    # Ids this issue had in earlier rubrics, so a comparison with an earlier year finds it.
+    previous_ids: list[str] = Field(default_factory=list)
 
 
 class RatioBand(_Model):
@@ -193,6 +195,8 @@ class Indicator(_Model):
     target: Decimal | Literal["workbook"] | None = None
     #: target_ratio only: bands for this indicator instead of scoring.target_ratio_bands.
     bands: list[RatioBand] | None = None
+    # Ids this indicator had in earlier rubrics, so a comparison with an earlier year finds it.
+    previous_ids: list[str] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _check_method(self) -> Indicator:
@@ -377,6 +381,11 @@ class Rubric(_Model):
         ids = [str(c) for c in sorted({i.category for i in self.issues})]
         return ids + (["7"] if self.indicators else [])
 
+    def scored_items(self) -> Iterator[Issue | Indicator]:
+        """Every item that has a score of its own: the issues, then the indicators."""
+        yield from self.issues
+        yield from self.indicators
+
     def indicator(self, indicator_id: str) -> Indicator:
         """Look an indicator up by id."""
         for ind in self.indicators:
@@ -554,6 +563,7 @@ def _semantic_problems(rubric: Rubric) -> list[RubricProblem]:
                     f"{top:g} (scoring.level_scores)",
                 )
             )
+    problems += _previous_id_problems(rubric)
     present_categories = {issue.category for issue in rubric.issues}
     for category in CATEGORIES:
         if category not in present_categories:
@@ -577,6 +587,32 @@ def _semantic_problems(rubric: Rubric) -> list[RubricProblem]:
                     "score would be undefined",
                 )
             )
+    return problems
+
+
+def _previous_id_problems(rubric: Rubric) -> list[RubricProblem]:
+    """``previous_ids`` must each lead to one item: not another item's current id, not claimed
+    twice (a comparison with an earlier year would not know which item it was)."""
+    problems: list[RubricProblem] = []
+    current = {item.id for item in rubric.scored_items()}
+    claimed: dict[str, str] = {}
+    items: list[tuple[str, Issue | Indicator]] = [
+        *((f"issues[{i}]", x) for i, x in enumerate(rubric.issues)),
+        *((f"indicators[{i}]", x) for i, x in enumerate(rubric.indicators)),
+    ]
+    for path, item in items:
+        for j, old in enumerate(item.previous_ids):
+            where = f"{path}.previous_ids[{j}]"
+            if old != item.id and old in current:
+                problems.append(
+                    RubricProblem(where, f"'{old}' is the id of another item of this rubric")
+                )
+            elif old in claimed and claimed[old] != item.id:
+                problems.append(
+                    RubricProblem(where, f"'{old}' is already a previous id of {claimed[old]}")
+                )
+            else:
+                claimed[old] = item.id
     return problems
 
 

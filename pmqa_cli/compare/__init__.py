@@ -1,0 +1,1 @@
+"""Comparisons across years and rounds, breakdowns by office type, region and province."""

@@ -1,0 +1,163 @@
+"""One round's scores, whatever they came from: this batch, a pmqa results JSON or a plain table.
+
+A :class:`Snapshot` is what comparisons, breakdowns and the executive summary read. Scores are
+:class:`~decimal.Decimal` built from the reported (already rounded) numbers' text, so a change
+such as 361.875 - 350.1 is exactly 11.775 and is never rounded again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING, Any
+
+from pmqa_cli.assess.findings import Finding
+from pmqa_cli.rubric.model import OfficeType
+
+if TYPE_CHECKING:
+    from pmqa_cli.assess.batch import BatchResult
+
+__all__ = [
+    "OfficeScore",
+    "Snapshot",
+    "dec",
+    "number",
+    "quantize",
+    "ranks",
+    "snapshot_from_batch",
+]
+
+
+def dec(value: Any) -> Decimal | None:
+    """A reported number as a Decimal (from its shortest text, as people read it)."""
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, float):
+        return Decimal(repr(value)) if value == value and abs(value) != float("inf") else None
+    return None
+
+
+def quantize(value: Decimal | None, decimals: int) -> Decimal | None:
+    """Half-up rounding to ``decimals`` places: done once, for reporting."""
+    if value is None:
+        return None
+    return value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+
+
+def number(value: Decimal | None) -> float | None:
+    """A Decimal for JSON and spreadsheets: the float whose shortest text is the same digits."""
+    return None if value is None else float(value)
+
+
+@dataclass(frozen=True)
+class OfficeScore:
+    """One office's reported scores in one round."""
+
+    code: str
+    name: str = ""
+    type: OfficeType | None = None
+    province: str = ""
+    region: str = ""
+    overall: Decimal | None = None
+    pmqa: Decimal | None = None
+    results: Decimal | None = None
+    band_th: str = ""
+    status_th: str = ""
+    # Issue and indicator scores by id (items that did not apply are absent).
+    items: Mapping[str, Decimal] = field(default_factory=dict)
+    rank: int | None = None
+    rank_in_type: int | None = None
+    provisional: bool = False  # scored, but with errors still to fix
+
+    @property
+    def type_th(self) -> str:
+        """สพป. / สพม. (empty when unknown)."""
+        return self.type.abbrev_th if self.type else ""
+
+    def part(self, key: str) -> Decimal | None:
+        """overall, pmqa or results."""
+        value: Decimal | None = getattr(self, key)
+        return value
+
+
+@dataclass
+class Snapshot:
+    """Every office of one round, by code, with a label such as "2566" or "2567 รอบ 6 เดือน"."""
+
+    label: str
+    source: str
+    offices: dict[str, OfficeScore]
+    findings: list[Finding] = field(default_factory=list)
+    fiscal_year: int | None = None
+
+    def scored(self) -> list[OfficeScore]:
+        """Offices with an overall score, in code order."""
+        return [o for _, o in sorted(self.offices.items()) if o.overall is not None]
+
+    def item_ids(self) -> set[str]:
+        """Every item id any office has a score for."""
+        return {key for o in self.offices.values() for key in o.items}
+
+
+def ranks(scores: Sequence[Decimal | None]) -> list[int | None]:
+    """Standard competition ranking, highest first: 1, 2, 2, 4. None stays unranked."""
+    ordered = sorted((s for s in scores if s is not None), reverse=True)
+    first: dict[Decimal, int] = {}
+    for position, score in enumerate(ordered, start=1):
+        first.setdefault(score, position)
+    return [None if s is None else first[s] for s in scores]
+
+
+def with_ranks(offices: Iterable[OfficeScore]) -> dict[str, OfficeScore]:
+    """The offices with ranks computed from their overall scores (overall and within type)."""
+    from dataclasses import replace
+
+    listed = list(offices)
+    overall = dict(zip((o.code for o in listed), ranks([o.overall for o in listed]), strict=True))
+    in_type: dict[str, int | None] = {}
+    for office_type in OfficeType:
+        group = [o for o in listed if o.type is office_type]
+        in_type.update(zip((o.code for o in group), ranks([o.overall for o in group]), strict=True))
+    return {
+        o.code: replace(o, rank=overall[o.code], rank_in_type=in_type.get(o.code)) for o in listed
+    }
+
+
+def snapshot_from_batch(batch: BatchResult, label: str) -> Snapshot:
+    """The scored offices of a finished batch (ranks as the batch gave them)."""
+    offices: dict[str, OfficeScore] = {}
+    for f in batch.scored:
+        if not f.office.code:
+            continue
+        items: dict[str, Decimal] = {}
+        for issue_id, score, _ in f.issues:
+            value = dec(score)
+            if value is not None:
+                items[issue_id] = value
+        for ind_id, _, applies, _, ind_score in f.indicators:
+            value = dec(ind_score)
+            if applies and value is not None:
+                items[ind_id] = value
+        o = f.office
+        offices[o.code] = OfficeScore(
+            code=o.code,
+            name=o.name,
+            type=o.type,
+            province=o.province,
+            region=o.region,
+            overall=dec(f.overall),
+            pmqa=dec(f.pmqa),
+            results=dec(f.results),
+            band_th=f.band_th,
+            status_th=f.status_th,
+            items=items,
+            rank=f.rank,
+            rank_in_type=f.rank_in_type,
+            provisional=f.errors > 0,
+        )
+    return Snapshot(label, "", offices, fiscal_year=batch.rubric.fiscal_year)
