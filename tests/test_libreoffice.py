@@ -165,3 +165,70 @@ def test_a_submission_written_by_libreoffice_itself(
     assert report.result.to_dict() == score_workbook(original, shipped).result.to_dict()  # type: ignore[union-attr]
     # And an .ods sent as is gets a clear finding rather than a crash.
     assert [f.code for f in score_workbook(ods, shipped).findings] == ["file-not-workbook"]
+
+
+def _page_text(pdf: Path, page: int) -> str:
+    assert PDFTOTEXT is not None
+    out = subprocess.run(
+        [PDFTOTEXT, "-f", str(page), "-l", str(page), str(pdf), "-"],
+        capture_output=True,
+        check=True,
+    )
+    return comparable(out.stdout.decode("utf-8"))
+
+
+def test_executive_summary_prints_on_one_a4_page(tmp_path: Path, profile: Path) -> None:
+    import json
+
+    from pmqa_cli.registry import sample_registry_path
+
+    folder = tmp_path / "subs"
+    assert runner.invoke(app, ["sample", "-n", "16", "--out", str(folder)]).exit_code == 0
+    registry = str(sample_registry_path())
+    first = tmp_path / "six-months.json"
+    runner.invoke(
+        app,
+        ["batch", str(folder), "-o", str(tmp_path / "six.xlsx"), "--json", str(first),
+         "--registry", registry, "--round", "6 เดือน"],
+    )  # fmt: skip
+    # The earlier round as a plain table with every office 12.5 points lower.
+    data = json.loads(first.read_text(encoding="utf-8"))
+    lines = ["รหัส,คะแนนรวม"] + [
+        f"{o['office']['code']},{o['overall']['score'] - 12.5}"
+        for o in data["offices"]
+        if o["readable"] and o["scored"] and o["overall"]["score"] is not None
+    ]
+    earlier = tmp_path / "earlier.csv"
+    earlier.write_text("\n".join(lines), encoding="utf-8")
+    results = tmp_path / "results.xlsx"
+    runner.invoke(
+        app,
+        ["batch", str(folder), "-o", str(results), "--registry", registry, "--round", "12 เดือน",
+         "--previous", str(earlier), "--previous-label", "2567 รอบ 6 เดือน"],
+    )  # fmt: skip
+    # The first two pages only (the audit trail runs to many more).
+    two_pages = 'pdf:calc_pdf_Export:{"PageRange":{"type":"string","value":"1-2"}}'
+    (pdf,) = convert([results], two_pages, tmp_path / "pdf", profile)
+    page_one = _page_text(pdf, 1)
+    for expected in (
+        "สรุปผลการประเมิน PMQA 4.0",
+        "รอบ 12 เดือน",
+        "หน่วยงานที่ต้องประเมิน",
+        "10 อันดับแรก",
+        "พัฒนาขึ้นมากที่สุด",
+        "ประเด็น PMQA 4.0 ที่คะแนนเฉลี่ยต่ำสุด",
+        "ตัวชี้วัดที่คะแนนเฉลี่ยต่ำสุด",
+        "ข้อมูลเดียวกับแผ่นงานสถิติ",  # the last line of the sheet
+    ):
+        assert comparable(expected) in page_one, expected
+    # The summary ends on page one: page two is the next sheet (สรุปผล).
+    page_two = _page_text(pdf, 2)
+    assert comparable("ตัวชี้วัดที่คะแนนเฉลี่ยต่ำสุด") not in page_two
+    assert comparable("อันดับในประเภท") in page_two
+    assert shutil.which("pdfinfo") is not None
+    info = subprocess.run(
+        ["pdfinfo", "-f", "1", "-l", "1", str(pdf)], capture_output=True, text=True, check=True
+    ).stdout
+    size = re.search(r"Page\s+1 size:\s+([\d.]+) x ([\d.]+)", info)
+    assert size is not None
+    assert (round(float(size.group(1))), round(float(size.group(2)))) == (595, 842)  # A4 portrait

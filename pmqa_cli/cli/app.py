@@ -17,10 +17,12 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 import typer
 
 from pmqa_cli import __version__
+from pmqa_cli.assess.findings import has_errors
 from pmqa_cli.errors import PmqaError
 
 if TYPE_CHECKING:
     from pmqa_cli.assess.batch import BatchResult
+    from pmqa_cli.compare.snapshot import Snapshot
     from pmqa_cli.registry import Registry
     from pmqa_cli.rubric.model import Rubric
     from pmqa_cli.workbook.reader import Limits
@@ -380,14 +382,42 @@ def batch_command(
     timeout: Annotated[
         float, typer.Option("--timeout", help="Seconds one file may take to read.", min=1)
     ] = 60,
+    previous: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--previous",
+            help=(
+                "An earlier result to compare with: a results JSON written by pmqa, or a CSV/XLSX "
+                "table with office code and overall score (รหัส, คะแนนรวม). Repeat for several, "
+                "oldest first."
+            ),
+            dir_okay=False,
+        ),
+    ] = None,
+    previous_label: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--previous-label",
+            help=(
+                'The label of each --previous (e.g. 2566 or "2567 รอบ 6 เดือน"), in the same '
+                "order; default: from the file, else its name."
+            ),
+        ),
+    ] = None,
+    round_: Annotated[
+        str,
+        typer.Option("--round", help='This round, for titles and comparisons (e.g. "12 เดือน").'),
+    ] = "",
 ) -> None:
     """Score every submission in folders into one results workbook (plus JSON, CSV, feedback)."""
     from pmqa_cli.assess.batch import BatchOptions, discover, run_batch
     from pmqa_cli.cli import render
+    from pmqa_cli.compare.analysis import analyse
     from pmqa_cli.errors import UsageError
+    from pmqa_cli.report.outputs import output_timestamp
     from pmqa_cli.report.results import ResultsWorkbook, write_csv, write_json
 
-    for path in paths:
+    for path in [*paths, *(previous or [])]:
         if not path.exists():
             raise UsageError(f"{path} does not exist.")
     files, skipped = discover(paths)
@@ -396,15 +426,17 @@ def batch_command(
             "No submissions found (.xlsx, .xlsm, .xls, .xlsb, .ods) under: "
             + ", ".join(str(p) for p in paths)
         )
-    _check_output(output, files)
+    inputs = [*files, *(previous or [])]
+    _check_output(output, inputs)
     if json_path is not None:
-        _check_output(json_path, files, xlsx=False)
+        _check_output(json_path, inputs, xlsx=False)
     loaded = _rubric(rubric)
     offices = _registry(registry)
+    earlier = _previous_results(previous or [], previous_label or [], loaded)
     command = "pmqa " + " ".join(sys.argv[1:]) if sys.argv[1:] else "pmqa batch"
     options = BatchOptions(jobs=jobs, timeout_seconds=timeout, limits=_limits())
     # results.xlsx takes in each file's values while the rest are being scored.
-    with ResultsWorkbook(output, loaded) as workbook:
+    with ResultsWorkbook(output, loaded, compared=bool(earlier)) as workbook:
         with render.progress(len(files)) as tick:
             batch = run_batch(
                 paths, loaded, registry=offices, options=options, progress=tick,
@@ -412,17 +444,124 @@ def batch_command(
                 discovered=(files, skipped),
             )  # fmt: skip
         with batch:
-            workbook.finish(batch, command)
+            analysis = analyse(batch, earlier, when=output_timestamp(), round_=round_)
+            workbook.finish(batch, command, analysis)
             written = [output]
             if json_path is not None:
-                write_json(batch, json_path, command)
+                write_json(batch, json_path, command, analysis)
                 written.append(json_path)
             if csv_dir is not None:
-                written += write_csv(batch, csv_dir, command)
+                written += write_csv(batch, csv_dir, command, analysis)
             if feedback_dir is not None:
                 written += _write_feedback(batch, loaded, offices, feedback_dir)
             render.batch_summary(batch, written)
-    if not batch.clean:
+            if analysis.comparison is not None:
+                render.comparison(analysis.comparison)
+    if not batch.clean or (analysis.comparison and has_errors(analysis.comparison.findings)):
+        raise typer.Exit(1)
+
+
+def _previous_results(files: list[Path], labels: list[str], rubric: Rubric) -> list[Snapshot]:
+    """Earlier results to compare with, labelled; problems in them are their findings."""
+    from pmqa_cli.compare.previous import load_result
+    from pmqa_cli.errors import UsageError
+
+    if labels and len(labels) != len(files):
+        raise UsageError(
+            f"Give one --previous-label for each --previous ({len(files)} files, "
+            f"{len(labels)} labels), in the same order, or none."
+        )
+    return [
+        load_result(path, rubric, label=labels[n] if labels else None)
+        for n, path in enumerate(files)
+    ]
+
+
+@app.command("compare")
+@_edge
+def compare_command(
+    old: Annotated[
+        Path,
+        typer.Argument(
+            help="The earlier result: a pmqa results JSON, or a CSV/XLSX table.", dir_okay=False
+        ),
+    ],
+    new: Annotated[
+        Path,
+        typer.Argument(
+            help="The later result: a pmqa results JSON, or a CSV/XLSX table.", dir_okay=False
+        ),
+    ],
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="The comparison workbook to write (.xlsx).")
+    ],
+    rubric: Annotated[
+        Path | None,
+        typer.Option(
+            "--rubric",
+            "-r",
+            help="Rubric whose item ids (and previous_ids) match the items; default: shipped.",
+            dir_okay=False,
+        ),
+    ] = None,
+    registry: Annotated[
+        Path | None,
+        typer.Option(
+            "--registry",
+            help="Registry of offices, for types, provinces and regions a table leaves out.",
+            dir_okay=False,
+        ),
+    ] = None,
+    old_label: Annotated[
+        str | None, typer.Option("--old-label", help="Label of OLD (default: from the file).")
+    ] = None,
+    new_label: Annotated[
+        str | None, typer.Option("--new-label", help="Label of NEW (default: from the file).")
+    ] = None,
+    json_path: Annotated[
+        Path | None, typer.Option("--json", help="Also write the comparison as JSON here.")
+    ] = None,
+    csv_dir: Annotated[
+        Path | None,
+        typer.Option("--csv", help="Also write each comparison table as CSV into this folder."),
+    ] = None,
+) -> None:
+    """Compare two result files (JSON or tables) without re-scoring: per office, most improved
+    and declined, national means; exit 1 if either file has errors."""
+    from pmqa_cli.cli import render
+    from pmqa_cli.compare.comparison import compare, fill_details
+    from pmqa_cli.compare.previous import load_result
+    from pmqa_cli.errors import UsageError
+    from pmqa_cli.report.comparison_book import (
+        write_comparison,
+        write_comparison_csv,
+        write_comparison_json,
+    )
+
+    for path in (old, new):
+        if not path.exists():
+            raise UsageError(f"{path} does not exist.")
+    _check_output(output, [old, new])
+    if json_path is not None:
+        _check_output(json_path, [old, new], xlsx=False)
+    loaded = _rubric(rubric)
+    offices = _registry(registry)
+    earlier = load_result(old, loaded, label=old_label)
+    later = load_result(new, loaded, label=new_label)
+    later = fill_details(later, earlier, offices)
+    comparison = compare(later, [earlier], loaded, offices)
+    command = "pmqa " + " ".join(sys.argv[1:]) if sys.argv[1:] else "pmqa compare"
+    write_comparison(comparison, loaded, output, command)
+    written = [output]
+    if json_path is not None:
+        write_comparison_json(comparison, json_path, command)
+        written.append(json_path)
+    if csv_dir is not None:
+        written += write_comparison_csv(comparison, loaded, csv_dir, command)
+    render.comparison(comparison)
+    for path in written[:5]:
+        render.written(path, "comparison")
+    if has_errors(comparison.findings):
         raise typer.Exit(1)
 
 

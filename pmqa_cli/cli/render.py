@@ -30,10 +30,12 @@ from pmqa_cli.rubric.model import (
 if TYPE_CHECKING:
     from pmqa_cli.assess.batch import BatchResult
     from pmqa_cli.assess.submission import WorkbookReport
+    from pmqa_cli.compare.comparison import Comparison
     from pmqa_cli.workbook.sample import PlantedMistake
 
 __all__ = [
     "batch_summary",
+    "comparison",
     "err_console",
     "error",
     "findings_table",
@@ -425,3 +427,38 @@ def batch_summary(batch: BatchResult, written: Sequence[Path]) -> None:
         console.print(f"Wrote {escape(str(path))}")
     if len(written) > 5:
         console.print(f"... and {len(written) - 5} more files")
+
+
+def comparison(found: Comparison) -> None:
+    """What changed since each earlier result: offices, national means, most improved; then the
+    problems found in the files compared."""
+    console = out_console()
+    for r in found.rounds:
+        table = Table(
+            title=f"{escape(found.current.label)} compared with {escape(r.label)}",
+            show_header=False,
+            box=None,
+        )
+        table.add_column(style="bold")
+        table.add_column(justify="right")
+        table.add_row("Offices in both", str(len(r.both)))
+        table.add_row(f"Only in {escape(found.current.label)}", str(len(r.only_current)))
+        table.add_row(f"Only in {escape(r.label)}", str(len(r.only_previous)))
+        for m in r.means[:3]:
+            change = "" if m.change is None else f"{m.change:+}"
+            table.add_row(f"Change in mean {escape(m.label)}", change)
+        console.print(table)
+        if r.unmatched_items:
+            console.print(
+                f"[yellow]No earlier counterpart (compared only through overall and parts): "
+                f"{escape(', '.join(r.unmatched_items))}[/]"
+            )
+        improved = r.improved.get("รวม", [])[:3]
+        if improved:
+            listed = ", ".join(
+                f"{escape(o.office.name or o.code)} ({o.change():+})" for o in improved
+            )
+            console.print(f"Most improved: {listed}")
+    problems = found.findings
+    if problems:
+        console.print(findings_table(problems, show_file=True))

@@ -25,6 +25,7 @@ from pmqa_cli import __version__
 from pmqa_cli.assess.batch import BatchResult, Duplicate, FileResult, Stat
 from pmqa_cli.assess.findings import Finding, Severity
 from pmqa_cli.assess.submission import ValueRead
+from pmqa_cli.compare.analysis import Analysis, analyse
 from pmqa_cli.errors import OutputError
 from pmqa_cli.registry import Office
 from pmqa_cli.report.outputs import (
@@ -74,6 +75,8 @@ class Kind(Enum):
     TEXT = "text"  # left-aligned text or plain numbers
     CENTER = "center"  # short values: ranks, codes, office types, counts
     SCORE = "score"  # a score: the rubric's decimals and a red-to-green colour scale
+    CHANGE = "change"  # a change of score: signed, the rubric's decimals, no colour scale
+    PERCENT = "percent"  # a percentage of offices: two decimals
 
 
 @dataclass(frozen=True)
@@ -133,6 +136,7 @@ class Run:
     batch: BatchResult
     command: str
     when: datetime
+    analysis: Analysis | None = None
 
 
 def _office_columns(kind: Kind = Kind.TEXT) -> list[Column[FileResult]]:
@@ -280,9 +284,16 @@ def finding_rows(located: Iterable[Located]) -> Iterator[list[Any]]:
 
 def _findings(run: Run) -> Table:
     batch = run.batch
-    located = (
+    located = [
         Located(f.path, f.office.code, finding) for f in batch.files for finding in f.findings
-    )
+    ]
+    # Problems with the earlier results compared with (batch --previous) are listed too.
+    if run.analysis is not None and run.analysis.comparison is not None:
+        located += [
+            Located(r.previous.source, "", finding)
+            for r in run.analysis.comparison.rounds
+            for finding in r.previous.findings
+        ]
     return Table(FINDINGS_SHEET, "findings", FINDING_COLUMNS, finding_rows(located))
 
 
@@ -393,12 +404,41 @@ SHEETS: tuple[tuple[str, Callable[[Run], Table] | None], ...] = (
 )
 
 
+def sheet_names(compared: bool) -> list[str]:
+    """The sheets of results.xlsx in order (the audit trail follows): the executive summary
+    first, the breakdowns after the charts, and with a previous result the comparison sheets."""
+    from pmqa_cli.report.compare_tables import BREAKDOWN_SHEETS, COMPARISON_SHEETS
+    from pmqa_cli.report.executive import SHEET as EXECUTIVE_SHEET
+
+    names = [name for name, _ in SHEETS]
+    at = names.index(CHARTS_SHEET) + 1
+    names[at:at] = [*BREAKDOWN_SHEETS, *(COMPARISON_SHEETS if compared else ())]
+    return [EXECUTIVE_SHEET, *names]
+
+
 def tables(
-    batch: BatchResult, command: str, when: datetime, *, with_inputs: bool = True
+    batch: BatchResult,
+    command: str,
+    when: datetime,
+    *,
+    with_inputs: bool = True,
+    analysis: Analysis | None = None,
 ) -> list[Table]:
-    """Every table of the results, in sheet order; the bulky audit trail last."""
-    run = Run(batch, command, when)
+    """Every table of the results, in sheet order; the bulky audit trail last.
+
+    ``analysis`` adds the breakdowns and, when it compares with earlier results, the
+    comparison tables (the executive summary is a drawn sheet, not a table).
+    """
+    from pmqa_cli.report.compare_tables import breakdown_tables, comparison_tables
+
+    run = Run(batch, command, when, analysis)
     found = [build(run) for _, build in SHEETS if build is not None]
+    if analysis is not None:
+        extra = breakdown_tables(analysis.breakdowns)
+        if analysis.comparison is not None:
+            extra += comparison_tables(analysis.comparison)
+        at = next(n for n, t in enumerate(found) if t.sheet == STATISTICS_SHEET) + 1
+        found[at:at] = extra
     if with_inputs:
         found.append(_inputs(run))
     return found
@@ -432,6 +472,8 @@ class _Formats:
              "valign": "vcenter", "border": 1, "border_color": "#A6A6A6"}
         )  # fmt: skip
         score = book.add_format({"num_format": number})
+        change = book.add_format({"num_format": f"+{number};[Red]-{number};{number}"})
+        percent = book.add_format({"num_format": "0.00", "align": "center"})
         center = book.add_format({"align": "center"})
         quoted = book.add_format({"quote_prefix": True})
         quoted_center = book.add_format({"quote_prefix": True, "align": "center"})
@@ -440,6 +482,8 @@ class _Formats:
             Kind.TEXT: (None, quoted, None),
             Kind.CENTER: (center, quoted_center, center),
             Kind.SCORE: (None, quoted, score),
+            Kind.CHANGE: (None, quoted, change),
+            Kind.PERCENT: (center, quoted_center, percent),
         }
 
     def of(self, table: Table) -> list[tuple[Any, Any, Any]]:
@@ -499,7 +543,8 @@ class ResultsWorkbook:
     folder and renamed into place, so an interrupted run leaves nothing behind.
     """
 
-    def __init__(self, path: Path, rubric: Rubric) -> None:
+    def __init__(self, path: Path, rubric: Rubric, *, compared: bool = False) -> None:
+        """``compared``: the batch is compared with earlier results (adds those sheets)."""
         import xlsxwriter
 
         self.path = Path(path)
@@ -522,7 +567,7 @@ class ResultsWorkbook:
         self.formats = _Formats(self.book, rubric.scoring.decimals)
         # Sheets appear in the order they are added: the summary sheets first (written last),
         # then the audit trail, split into further sheets as it grows.
-        self.sheets = {name: self.book.add_worksheet(name) for name, _ in SHEETS}
+        self.sheets = {name: self.book.add_worksheet(name) for name in sheet_names(compared)}
         self._inputs = Table(INPUTS_SHEET, "inputs", INPUT_COLUMNS, [])
         self._input_styles = self.formats.of(self._inputs)
         self._input_sheets: list[Any] = []
@@ -543,9 +588,19 @@ class ResultsWorkbook:
             cells = [get(record) for get in getters]
             _write_row(self._input_sheets[-1], row, cells, self._input_styles)
 
-    def finish(self, batch: BatchResult, command: str = "pmqa batch") -> None:
-        """Write the summary sheets and the charts, then move the file into place."""
+    def finish(
+        self, batch: BatchResult, command: str = "pmqa batch", analysis: Analysis | None = None
+    ) -> None:
+        """Write the summary sheets and the charts, then move the file into place.
+
+        ``analysis`` (breakdowns, comparison, executive summary) is made here when not given.
+        """
+        from pmqa_cli.report.executive import SHEET as EXECUTIVE_SHEET
+        from pmqa_cli.report.executive import write_executive
+
         when = output_timestamp()
+        if analysis is None:
+            analysis = analyse(batch, when=when)
         self.book.set_properties(
             {"title": "ผลการประเมิน " + self.rubric.title_th, "author": "pmqa", "created": when}
         )
@@ -555,7 +610,12 @@ class ResultsWorkbook:
             _finish(
                 ws, self._inputs, min(MAX_SHEET_ROWS, self._input_rows - index * MAX_SHEET_ROWS)
             )
-        for table in tables(batch, command, when, with_inputs=False):
+        write_executive(
+            self.book, self.sheets[EXECUTIVE_SHEET], analysis.summary, self.rubric.scoring.decimals
+        )
+        for table in tables(batch, command, when, with_inputs=False, analysis=analysis):
+            if table.sheet not in self.sheets:
+                continue  # a comparison the workbook was not opened for (compared=False)
             ws = _sheet(self.book, table, self.formats, existing=self.sheets[table.sheet])
             styles = self.formats.of(table)
             rows = 0
@@ -579,9 +639,15 @@ class ResultsWorkbook:
         self.close()
 
 
-def write_results(batch: BatchResult, path: Path, command: str = "pmqa batch") -> None:
+def write_results(
+    batch: BatchResult,
+    path: Path,
+    command: str = "pmqa batch",
+    analysis: Analysis | None = None,
+) -> None:
     """Write results.xlsx in one go from a finished batch (the audit trail from its values)."""
-    with ResultsWorkbook(path, batch.rubric) as workbook:
+    compared = analysis is not None and analysis.comparison is not None
+    with ResultsWorkbook(path, batch.rubric, compared=compared) as workbook:
         current: tuple[str, str] | None = None
         chunk: list[ValueRead] = []
         for file, sha, value in batch.iter_values():
@@ -592,7 +658,7 @@ def write_results(batch: BatchResult, path: Path, command: str = "pmqa batch") -
             chunk.append(value)
         if current is not None:
             workbook.add_values(current[0], current[1], chunk)
-        workbook.finish(batch, command)
+        workbook.finish(batch, command, analysis)
 
 
 def _charts(book: Any, ws: Any, stats: Table) -> None:
@@ -648,9 +714,16 @@ def _charts(book: Any, ws: Any, stats: Table) -> None:
 # --- JSON and CSV ----------------------------------------------------------------------------
 
 
-def write_json(batch: BatchResult, path: Path, command: str = "pmqa batch") -> None:
+def write_json(
+    batch: BatchResult,
+    path: Path,
+    command: str = "pmqa batch",
+    analysis: Analysis | None = None,
+) -> None:
     """The same data as results.xlsx, as one JSON document (docs/json-output.md)."""
     when = output_timestamp()
+    if analysis is None:
+        analysis = analyse(batch, when=when)
     rubric = batch.rubric
     data = {
         "pmqa_version": __version__,
@@ -675,6 +748,7 @@ def write_json(batch: BatchResult, path: Path, command: str = "pmqa batch") -> N
             for d in batch.duplicates
         ],
         "skipped": batch.skipped,
+        **analysis.to_dict(),
     }  # fmt: skip
     buffer = io.StringIO()
     json.dump(data, buffer, ensure_ascii=False, indent=1, allow_nan=False)
@@ -688,17 +762,30 @@ def _csv_value(value: Any) -> Any:
     return "" if value is None else value
 
 
-def write_csv(batch: BatchResult, folder: Path, command: str = "pmqa batch") -> list[Path]:
+def write_table_csv(table: Table, folder: Path) -> Path:
+    """One table as ``folder/<csv_name>.csv`` (UTF-8 with BOM, so Excel opens Thai text)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(table.headers)
+    for row in table.rows:
+        writer.writerow([_csv_value(v) for v in row])
+    target = folder / f"{table.csv_name}.csv"
+    write_bytes_atomic(target, ("\ufeff" + buffer.getvalue()).encode("utf-8"))
+    return target
+
+
+def write_csv(
+    batch: BatchResult,
+    folder: Path,
+    command: str = "pmqa batch",
+    analysis: Analysis | None = None,
+) -> list[Path]:
     """One CSV per table (UTF-8 with BOM, so Excel opens the Thai text correctly)."""
     folder.mkdir(parents=True, exist_ok=True)
     written = []
-    for table in tables(batch, command, output_timestamp()):
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\r\n")
-        writer.writerow(table.headers)
-        for row in table.rows:
-            writer.writerow([_csv_value(v) for v in row])
-        target = folder / f"{table.csv_name}.csv"
-        write_bytes_atomic(target, ("\ufeff" + buffer.getvalue()).encode("utf-8"))
-        written.append(target)
+    when = output_timestamp()
+    if analysis is None:
+        analysis = analyse(batch, when=when)
+    for table in tables(batch, command, when, analysis=analysis):
+        written.append(write_table_csv(table, folder))
     return written

@@ -1,0 +1,275 @@
+"""The executive summary sheet (สรุปสำหรับผู้บริหาร): the first sheet of results.xlsx, one A4 page.
+
+Drawn with xlsxwriter from an :class:`~pmqa_cli.compare.summary.ExecutiveSummary`, the same
+object the JSON's ``executive`` holds. Rows are written top to bottom (the results workbook is
+written in xlsxwriter's constant-memory mode); the band chart is a native Excel chart over the
+percentages table on the sheet.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from pmqa_cli.compare.comparison import PARTS
+from pmqa_cli.compare.snapshot import number
+from pmqa_cli.compare.summary import ExecutiveSummary
+from pmqa_cli.rubric.model import OfficeType
+
+__all__ = ["SHEET", "write_executive"]
+
+SHEET = "สรุปสำหรับผู้บริหาร"
+_WIDTHS = (6, 36, 8, 12, 12, 12, 12, 12, 12)  # A..I
+_LAST = len(_WIDTHS) - 1
+_PART_TH = {"overall": "คะแนนรวม", "pmqa": "หมวด 1-6", "results": "หมวด 7"}
+_COLOURS = {"สพป.": "#4472C4", "สพม.": "#C0504D", "รวม": "#A5A5A5"}
+
+
+class _Styles:
+    def __init__(self, book: Any, decimals: int) -> None:
+        score = "0." + "0" * decimals if decimals else "0"
+        base = {"valign": "vcenter", "font_size": 14}
+
+        def fmt(**extra: Any) -> Any:
+            return book.add_format({**base, **extra})
+
+        self.title = fmt(bold=True, font_size=20, align="center")
+        self.subtitle = fmt(font_size=14, align="center", font_color="#404040")
+        self.section = fmt(bold=True, font_size=16, bottom=2, bottom_color="#1F4E79",
+                           font_color="#1F4E79")  # fmt: skip
+        self.header = fmt(bold=True, bg_color="#D9E1F2", align="center", border=1,
+                          border_color="#A6A6A6", text_wrap=True)  # fmt: skip
+        self.text = fmt(border=1, border_color="#D0D0D0")
+        self.center = fmt(border=1, border_color="#D0D0D0", align="center")
+        self.score = fmt(border=1, border_color="#D0D0D0", num_format=score, align="center")
+        self.change = fmt(border=1, border_color="#D0D0D0", align="center",
+                          num_format=f"+{score};[Red]-{score};{score}")  # fmt: skip
+        self.percent = fmt(border=1, border_color="#D0D0D0", num_format="0.00",
+                           align="center")  # fmt: skip
+        self.count_label = fmt(bold=True, bg_color="#F2F2F2", align="center", border=1,
+                               border_color="#A6A6A6", text_wrap=True)  # fmt: skip
+        self.count = fmt(bold=True, font_size=20, align="center", border=1,
+                         border_color="#A6A6A6", num_format="#,##0")  # fmt: skip
+        self.note = fmt(italic=True, font_size=12, font_color="#595959")
+
+
+class _Rows:
+    """Writes rows strictly top to bottom (constant-memory mode) and remembers where it is."""
+
+    def __init__(self, ws: Any) -> None:
+        self.ws = ws
+        self.row = 0
+
+    def merge(self, first: int, last: int, value: Any, style: Any) -> None:
+        if first == last:
+            self.cell(first, value, style)
+        else:
+            text = "" if value is None else value
+            self.ws.merge_range(self.row, first, self.row, last, text, style)
+
+    def cell(self, col: int, value: Any, style: Any) -> None:
+        if value is None:
+            self.ws.write_blank(self.row, col, None, style)
+        elif isinstance(value, str):
+            self.ws.write_string(self.row, col, value, style)
+        else:
+            self.ws.write_number(self.row, col, value, style)
+
+    def next(self, height: float | None = None) -> None:
+        if height is not None:
+            self.ws.set_row(self.row, height)
+        self.row += 1
+
+
+def _office_name(name: str, code: str) -> str:
+    return name or code
+
+
+def write_executive(book: Any, ws: Any, summary: ExecutiveSummary, decimals: int) -> None:
+    """Fill the executive summary sheet ``ws`` of the xlsxwriter workbook ``book``."""
+    s = _Styles(book, decimals)
+    for col, width in enumerate(_WIDTHS):
+        ws.set_column(col, col, width)
+    ws.set_paper(9)  # A4
+    ws.set_portrait()
+    ws.fit_to_pages(1, 1)
+    ws.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.6)
+    ws.center_horizontally()
+    ws.hide_gridlines(2)
+    ws.set_default_row(21)  # 14 pt Thai with marks above and below
+    r = _Rows(ws)
+
+    r.merge(0, _LAST, summary.title, s.title)
+    r.next(34)
+    subtitle = f"ประมวลผลเมื่อ {summary.run_date_th}"
+    if summary.previous_label:
+        subtitle += f"   เทียบกับผลการประเมิน {summary.previous_label}"
+    r.merge(0, _LAST, subtitle, s.subtitle)
+    r.next(24)
+    r.next(8)
+
+    # Offices expected, scored, provisional, missing.
+    counts = (
+        ("หน่วยงานที่ต้องประเมิน", summary.expected),
+        ("ประเมินแล้ว", summary.scored),
+        ("คะแนนเบื้องต้น (ยังมีข้อผิดพลาด)", summary.provisional),
+        ("ยังไม่ได้ส่ง", summary.missing),
+    )
+    spans = ((0, 1), (2, 4), (5, 6), (7, 8))
+    for (first, last), (label, _) in zip(spans, counts, strict=True):
+        r.merge(first, last, label, s.count_label)
+    r.next(24)
+    for (first, last), (_, value) in zip(spans, counts, strict=True):
+        r.merge(first, last, "-" if value is None else value, s.count)
+    r.next(32)
+    if summary.expected is None:
+        r.merge(0, _LAST, "ไม่ได้ระบุทะเบียนหน่วยงาน (--registry) จึงไม่ทราบจำนวนที่ต้องประเมินและที่ยังไม่ได้ส่ง",
+                s.note)  # fmt: skip
+        r.next()
+    r.next(8)
+
+    # Means, with the change from the previous result when there is one.
+    compared = summary.previous_label is not None
+    r.merge(0, _LAST, "คะแนนเฉลี่ย" + (f" และการเปลี่ยนแปลงจาก {summary.previous_label}"
+                                     if compared else ""), s.section)  # fmt: skip
+    r.next(26)
+    headers: list[tuple[int, int, str]] = [(0, 1, "กลุ่ม"), (2, 2, "จำนวน")]
+    col = 3
+    for key, _ in PARTS:
+        if compared:
+            headers += [(col, col, _PART_TH[key]), (col + 1, col + 1, "เปลี่ยนแปลง")]
+            col += 2
+        else:
+            headers.append((col, col + 1, _PART_TH[key]))
+            col += 2
+    for first, last, text in headers:
+        r.merge(first, last, text, s.header)
+    r.next(24)
+    for row in summary.means:
+        r.merge(0, 1, row.scope, s.text)
+        r.cell(2, row.count, s.center)
+        col = 3
+        for key, _ in PARTS:
+            if compared:
+                r.cell(col, number(row.means[key]), s.score)
+                r.cell(col + 1, number(row.changes.get(key)), s.change)
+            else:
+                r.merge(col, col + 1, number(row.means[key]), s.score)
+            col += 2
+        r.next()
+    r.next(8)
+
+    # Band distribution: percentages by type, with a native chart beside the table.
+    r.merge(0, _LAST, "ระดับผลการประเมิน (ร้อยละของหน่วยงานในแต่ละประเภท)", s.section)
+    r.next(26)
+    scopes = [t.abbrev_th for t in OfficeType if t.abbrev_th in summary.bands]
+    scopes += [k for k in summary.bands if k not in scopes]
+    r.merge(0, 1, "ระดับ", s.header)
+    for n, scope in enumerate(scopes):
+        r.cell(2 + n, scope, s.header)
+    header_row = r.row
+    r.next(24)
+    first_band = r.row
+    for label in summary.band_labels:
+        r.merge(0, 1, label, s.text)
+        for n, scope in enumerate(scopes):
+            _, percent = summary.bands[scope][label]
+            r.cell(2 + n, number(percent), s.percent)
+        r.next(26)
+    last_band = r.row - 1
+    r.merge(0, 1, "จำนวนหน่วยงาน", s.text)
+    for n, scope in enumerate(scopes):
+        r.cell(2 + n, sum(c for c, _ in summary.bands[scope].values()), s.center)
+    r.next(26)
+    if scopes:
+        chart = book.add_chart({"type": "column"})
+        for n, scope in enumerate(scopes):
+            chart.add_series(
+                {
+                    "name": [ws.name, header_row, 2 + n],
+                    "categories": [ws.name, first_band, 0, last_band, 0],
+                    "values": [ws.name, first_band, 2 + n, last_band, 2 + n],
+                    "fill": {"color": _COLOURS.get(scope, "#70AD47")},
+                    "gap": 80,
+                }
+            )
+        chart.set_title({"none": True})
+        chart.set_y_axis(
+            {"min": 0, "max": 100, "name": "ร้อยละ", "major_gridlines": {"visible": True},
+             "num_font": {"size": 9}}
+        )  # fmt: skip
+        chart.set_x_axis({"num_font": {"size": 9}})
+        chart.set_legend({"position": "bottom", "font": {"size": 9}})
+        first_col = 2 + len(scopes)
+        # The chart fills the columns right of the table: xlsxwriter's pixel width of a column
+        # is 7 per character unit plus 5.
+        width = sum(int(w * 7 + 5) for w in _WIDTHS[first_col:]) - 16
+        height = (24 + 26 * (len(summary.band_labels) + 1)) * 4 // 3 - 4
+        chart.set_size({"width": width, "height": height})
+        ws.insert_chart(header_row, first_col, chart, {"x_offset": 12, "y_offset": 2})
+    r.next(8)
+
+    # Top 10 and most improved.
+    wide = [(0, 0), (1, 4), (5, 6), (7, 8)]
+    _table(
+        r, s, "10 อันดับแรก (คะแนนรวม)",
+        [("อันดับ", s.center), ("หน่วยงาน", s.text), ("ประเภท", s.center),
+         ("คะแนนรวม", s.score)],
+        wide,
+        [[o.rank, _office_name(o.name, o.code), o.type_th, number(o.overall)]
+         for o in summary.top],
+    )  # fmt: skip
+    if summary.previous_label is not None:
+        _table(
+            r, s, f"พัฒนาขึ้นมากที่สุด 10 อันดับ (เทียบกับ {summary.previous_label})",
+            [("ลำดับ", s.center), ("หน่วยงาน", s.text), ("ประเภท", s.center),
+             (f"คะแนน {summary.previous_label}", s.score), ("คะแนนรวม", s.score),
+             ("เพิ่มขึ้น", s.change)],
+            [(0, 0), (1, 1), (2, 2), (3, 4), (5, 6), (7, 8)],
+            [[n, _office_name(o.office.name, o.code), o.office.type_th,
+              number(o.score("overall", True)), number(o.score("overall")), number(o.change())]
+             for n, o in enumerate(summary.improved, start=1)],
+            empty="ไม่มีหน่วยงานที่คะแนนรวมเพิ่มขึ้น",
+        )  # fmt: skip
+
+    # The weakest issues and indicators nationally.
+    for title, items in (
+        ("ประเด็น PMQA 4.0 ที่คะแนนเฉลี่ยต่ำสุด 3 อันดับ", summary.lowest_issues),
+        ("ตัวชี้วัดที่คะแนนเฉลี่ยต่ำสุด 3 อันดับ", summary.lowest_indicators),
+    ):
+        _table(
+            r, s, title,
+            [("ลำดับ", s.center), ("รายการ", s.text), ("รหัส", s.center),
+             ("คะแนนเฉลี่ย", s.score)],
+            wide,
+            [[n, i.title_th, i.id, number(i.mean)] for n, i in enumerate(items, start=1)],
+        )  # fmt: skip
+    r.merge(0, _LAST, "ข้อมูลเดียวกับแผ่นงานสถิติและรายละเอียดในแผ่นงานถัดไป และใน --json (executive)",
+            s.note)  # fmt: skip
+    r.next()
+    ws.print_area(0, 0, r.row - 1, _LAST)
+
+
+def _table(
+    r: _Rows,
+    s: _Styles,
+    title: str,
+    columns: Sequence[tuple[str, Any]],
+    spans: Sequence[tuple[int, int]],
+    rows: Sequence[Sequence[Any]],
+    empty: str = "ไม่มีข้อมูล",
+) -> None:
+    """A titled table: each column a header, a style and the sheet columns it spans."""
+    r.merge(0, _LAST, title, s.section)
+    r.next(26)
+    for (first, last), (header, _) in zip(spans, columns, strict=True):
+        r.merge(first, last, header, s.header)
+    r.next(24)
+    if not rows:
+        r.merge(0, _LAST, empty, s.note)
+        r.next()
+    for row in rows:
+        for (first, last), (_, style), value in zip(spans, columns, row, strict=True):
+            r.merge(first, last, value, style)
+        r.next()
+    r.next(8)
