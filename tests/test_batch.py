@@ -114,9 +114,11 @@ def test_acceptance_every_problem_in_the_right_sheet(tmp_path: Path, folder: Pat
     assert "Traceback" not in result.output
     wb = openpyxl.load_workbook(out)
     # The bulky audit trail (ข้อมูลนำเข้า) comes last, so it can run on to further sheets.
+    # The executive summary comes first; the breakdowns follow the charts (docs/comparisons.md).
     assert wb.sheetnames == [
-        "สรุปผล", "PMQA 4.0", "ตัวชี้วัด", "สถิติ", "กราฟ", "ปัญหาที่พบ", "ไม่ได้ส่ง", "ส่งซ้ำ",
-        "เกี่ยวกับ", "ข้อมูลนำเข้า",
+        "สรุปสำหรับผู้บริหาร", "สรุปผล", "PMQA 4.0", "ตัวชี้วัด", "สถิติ", "กราฟ", "สถิติตามกลุ่ม",
+        "การกระจายตามกลุ่ม", "อันดับสูงต่ำ", "ปัญหาที่พบ", "ไม่ได้ส่ง", "ส่งซ้ำ", "เกี่ยวกับ",
+        "ข้อมูลนำเข้า",
     ]  # fmt: skip
     for name in ("สรุปผล", "ปัญหาที่พบ", "ข้อมูลนำเข้า"):
         sheet = wb[name]

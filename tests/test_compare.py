@@ -463,3 +463,58 @@ def test_rubric_previous_ids_must_each_lead_to_one_item(edit: Any, message: str)
     rubric, problems = check_rubric(data)
     assert rubric is None
     assert any(message in p.message and "previous_ids" in p.path for p in problems)
+
+
+def test_an_earlier_result_in_the_submissions_folder_is_not_scored(
+    tmp_path: Path, three: list[Path]
+) -> None:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert isinstance(ws, Worksheet)
+    ws.append(["รหัส", "คะแนนรวม"])
+    ws.append(["P001", 410])
+    previous = tmp_path / "subs" / "fy2566.xlsx"
+    wb.save(previous)
+    result = run_batch(tmp_path, "--previous", str(previous))
+    assert result.exit_code == 0, result.output
+    data = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    assert [o["office"]["code"] for o in data["offices"]] == ["P001", "P002", "S001"]
+    assert data["skipped"] == [str(previous)]
+    (earlier,) = data["comparison"]["previous"]
+    assert {o["code"]: o["change"]["overall"] for o in earlier["offices"]}["P001"] == 15.0
+
+
+def test_the_executive_band_chart_draws_the_percentages_on_its_sheet(
+    tmp_path: Path, three: list[Path]
+) -> None:
+    import re
+    import zipfile
+
+    assert run_batch(tmp_path).exit_code == 0
+    book = tmp_path / "r.xlsx"
+    with zipfile.ZipFile(book) as z:
+        charts = [z.read(n).decode() for n in z.namelist() if "charts/chart" in n]
+    (chart,) = [c for c in charts if "สรุปสำหรับผู้บริหาร" in c]
+    refs = re.findall(
+        r"<c:f>'?สรุปสำหรับผู้บริหาร'?!\$([A-Z])\$(\d+)(?::\$([A-Z])\$(\d+))?</c:f>", chart
+    )
+    sheet = rows(book, "สรุปสำหรับผู้บริหาร")
+
+    def cells(ref: tuple[str, ...]) -> list[Any]:
+        c1, r1, _, r2 = ref
+        col = ord(c1) - ord("A")
+        return [sheet[r - 1][col] for r in range(int(r1), int(r2 or r1) + 1)]
+
+    # Per series (สพป., สพม., รวม): its name, the band labels, the percentages of that type.
+    assert [cells(refs[n])[0] for n in (0, 3, 6)] == ["สพป.", "สพม.", "รวม"]
+    assert cells(refs[1]) == ["ต้องปรับปรุง", "พอใช้", "ดี", "ดีมาก", "ดีเยี่ยม"]
+    assert cells(refs[2]) == [50, 0, 0, 50, 0]
+    assert cells(refs[5]) == [0, 0, 0, 0, 100]
+    assert cells(refs[8]) == [33.33, 0, 0, 33.33, 33.33]
+
+
+def test_every_previous_result_code_is_triggered_here() -> None:
+    from pmqa_cli.assess.findings import CATALOGUE
+
+    triggered = {code for _, code, _ in MALFORMED.values()} | {"previous-json-invalid"}
+    assert triggered == {code for code in CATALOGUE if code.startswith("previous-")}

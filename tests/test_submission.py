@@ -25,6 +25,8 @@ runner = CliRunner()
 
 #: Codes that only a batch can produce; tests/test_batch.py triggers them.
 BATCH_ONLY = {"office-duplicate"}
+#: Codes about an earlier result compared with, triggered in tests/test_compare.py.
+PREVIOUS_RESULT = {code for code in CATALOGUE if code.startswith("previous-")}
 #: Codes triggered by whole-file cases in tests/test_files.py.
 FILE_LEVEL = {
     "file-not-found",
@@ -321,7 +323,7 @@ def test_finding_is_triggered(
 
 
 def test_every_catalogue_code_has_a_test() -> None:
-    assert set(CATALOGUE) == set(CASES) | FILE_LEVEL | BATCH_ONLY
+    assert set(CATALOGUE) == set(CASES) | FILE_LEVEL | BATCH_ONLY | PREVIOUS_RESULT
 
 
 def test_findings_point_at_the_cell(shipped: Rubric, make_submission: SubmissionFactory) -> None:

@@ -421,6 +421,10 @@ def batch_command(
         if not path.exists():
             raise UsageError(f"{path} does not exist.")
     files, skipped = discover(paths)
+    # An earlier result kept in the submissions folder is compared with, never scored.
+    earlier_files = {p.resolve() for p in previous or []}
+    skipped += [str(f) for f in files if f.resolve() in earlier_files]
+    files = [f for f in files if f.resolve() not in earlier_files]
     if not files:
         raise UsageError(
             "No submissions found (.xlsx, .xlsm, .xls, .xlsb, .ods) under: "
