@@ -232,3 +232,50 @@ def test_executive_summary_prints_on_one_a4_page(tmp_path: Path, profile: Path) 
     size = re.search(r"Page\s+1 size:\s+([\d.]+) x ([\d.]+)", info)
     assert size is not None
     assert (round(float(size.group(1))), round(float(size.group(2)))) == (595, 842)  # A4 portrait
+
+
+OPDC = Path(__file__).resolve().parent.parent / "rubrics" / "opdc-pmqa4-24.yaml"
+
+
+def test_opdc_results_template_and_feedback_print_to_pdf(tmp_path: Path, profile: Path) -> None:
+    """The second rubric's outputs: every sheet prints, the 24 issues legibly across pages."""
+    folder = tmp_path / "subs"
+    made = runner.invoke(app, ["sample", "--rubric", str(OPDC), "-n", "6", "--out", str(folder)])
+    assert made.exit_code == 0, made.output
+    results, feedback = tmp_path / "results.xlsx", tmp_path / "feedback"
+    feedback.mkdir()
+    runner.invoke(
+        app,
+        ["batch", "--rubric", str(OPDC), str(folder), "-o", str(results),
+         "--feedback", str(feedback)],
+    )  # fmt: skip
+    template = tmp_path / "template.xlsx"
+    assert (
+        runner.invoke(app, ["template", "--rubric", str(OPDC), "-o", str(template)]).exit_code == 0
+    )
+    office = sorted(feedback.glob("*.xlsx"))[0]
+    pdfs = convert([results, template, office], "pdf", tmp_path / "pdf", profile)
+    text = pdf_text(pdfs[0])
+    for expected in (
+        "หมวด 7",  # the categories sheet and the summary
+        "6.4 คะแนน",  # the last of the 24 issues, on its own printed page
+        "7.6-K1 คะแนน",  # a target-ratio indicator
+        "คะแนนหมวด 7 (ค่าเฉลี่ยของมิติ)",  # สถิติ
+        "คะแนนเฉลี่ยรายตัวชี้วัด",  # a chart title
+        "opdc-pmqa4-24",  # เกี่ยวกับ
+    ):
+        assert comparable(expected) in text, expected
+    # 24 issues do not shrink onto one page: each printed page repeats whose row it is.
+    assert PDFTOTEXT is not None
+    raw = subprocess.run([PDFTOTEXT, str(pdfs[0]), "-"], capture_output=True, check=True)
+    pages = [comparable(page) for page in raw.stdout.decode("utf-8").split("\f")]
+    first, last = comparable("1.1 คะแนน"), comparable("6.4 คะแนน")
+    issue_pages = [p for p in pages if first in p or last in p]
+    assert len(issue_pages) == 2, "1.1 and 6.4 print on different pages"
+    assert all(comparable("ชื่อหน่วยงาน") in p for p in issue_pages)
+    template_text = pdf_text(pdfs[1])
+    for expected in ("ค่าเป้าหมาย", "≥100%", ">105%", "6.4-S2", "7.6-K1"):
+        assert comparable(expected) in template_text, expected
+    feedback_text = pdf_text(pdfs[2])
+    for expected in ("คะแนนหมวด 6", "ค่าที่ต้องทำได้", "ของเป้าหมาย"):
+        assert comparable(expected) in feedback_text, expected

@@ -4,6 +4,7 @@ rubric with no category 7."""
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -319,3 +320,73 @@ def test_samples_validate_and_score_under_the_opdc_rubric(tmp_path: Path) -> Non
     assert "หมวด 7" in scored.output and "Overall" in scored.output
     wrong = runner.invoke(app, ["validate", str(clean)])  # scored against FY 2567 instead
     assert wrong.exit_code == 1 and "rubric-mismatch" in wrong.output
+
+
+# --- results workbook and feedback -------------------------------------------------------
+
+
+def test_results_workbook_has_categories_and_adapts_without_category_7(tmp_path: Path) -> None:
+    out = tmp_path / "samples"
+    assert (
+        runner.invoke(
+            app, ["sample", "--rubric", str(OPDC_FILE), "--count", "5", "--out", str(out)]
+        ).exit_code
+        == 0
+    )
+    results, data = tmp_path / "results.xlsx", tmp_path / "results.json"
+    runner.invoke(app, ["batch", "--rubric", str(OPDC_FILE), str(out), "-o", str(results),
+                        "--json", str(data)])  # fmt: skip
+    wb = openpyxl.load_workbook(results)
+    assert wb.sheetnames[:5] == ["สรุปผล", "หมวด", "PMQA 4.0", "ตัวชี้วัด", "สถิติ"]
+    categories = wb["หมวด"]
+    header = [c.value for c in categories[1]]
+    assert header == ["รหัส", "ชื่อหน่วยงาน", "ประเภท", *(f"หมวด {n}" for n in range(1, 8)),
+                      "คะแนนรวม"]  # fmt: skip
+    for row in categories.iter_rows(min_row=2, values_only=True):
+        scores = [Decimal(str(v)) for v in row[3:10]]
+        # The overall is the mean of the seven (each shown rounded: within rounding of it).
+        assert abs(sum(scores, Decimal(0)) / 7 - Decimal(str(row[10]))) <= Decimal("0.01")
+    stats = [r[0] for r in wb["สถิติ"].iter_rows(values_only=True)]
+    assert "หมวด 7" in stats and "7.6-K1" in stats
+    offices = json.loads(data.read_text(encoding="utf-8"))["offices"]
+    assert [c["id"] for c in offices[0]["categories"]] == ["1", "2", "3", "4", "5", "6", "7"]
+    # A rubric of categories 1-6 only: no indicator sheet, no category 7 column anywhere.
+    rubric_file = tmp_path / "no7.yaml"
+    data_no7 = yaml.safe_load(OPDC_FILE.read_text(encoding="utf-8"))
+    del data_no7["indicators"], data_no7["scoring"]["target_ratio_bands"]
+    rubric_file.write_text(yaml.safe_dump(data_no7, allow_unicode=True), encoding="utf-8")
+    out7 = tmp_path / "samples7"
+    made = runner.invoke(
+        app, ["sample", "--rubric", str(rubric_file), "--count", "5", "--out", str(out7)]
+    )
+    assert made.exit_code == 0, made.output
+    results7 = tmp_path / "results7.xlsx"
+    runner.invoke(app, ["batch", "--rubric", str(rubric_file), str(out7), "-o", str(results7)])
+    wb7 = openpyxl.load_workbook(results7)
+    assert "ตัวชี้วัด" not in wb7.sheetnames
+    assert "คะแนนหมวด 7" not in [c.value for c in wb7["สรุปผล"][1]]
+    assert [c.value for c in wb7["หมวด"][1]][-2:] == ["หมวด 6", "คะแนนรวม"]
+    assert "results" not in [r[0] for r in wb7["สถิติ"].iter_rows(values_only=True)]
+
+
+def test_feedback_shows_categories_and_what_a_target_needs(
+    opdc: Rubric, make_submission: SubmissionFactory, tmp_path: Path
+) -> None:
+    from pmqa_cli.report.feedback import write_feedback
+
+    filled, edit = opdc_filled(opdc)
+    report = score_workbook(make_submission(opdc, filled, edit=edit), opdc)
+    path = tmp_path / "feedback.xlsx"
+    write_feedback(report, path)
+    wb = openpyxl.load_workbook(path)
+    summary = {r[0]: r[1] for r in wb["สรุปผล"].iter_rows(min_row=3, values_only=True)}
+    assert summary["  คะแนนหมวด 1"] == 500 and summary["คะแนนหมวด 7 (ตัวชี้วัด)"] == 337
+    rows = {r[0]: r for r in wb["ตัวชี้วัด"].iter_rows(min_row=2, values_only=True)}
+    # 7.2-K1 scored 297 (level 2.97): level 3 needs 100 % of 85; 7.6-K1 (400, lower is better,
+    # the office's target 10) needs more than 105 %: fewer than 9.5 days.
+    assert rows["7.2-K1"][-2:] == (3, "≥ 85 (ร้อยละ 100 ของเป้าหมาย)")
+    assert rows["7.6-K1"][-2:] == (5, "< 9.5 (ร้อยละ 105 ของเป้าหมาย)")
+    wb7 = no_category_7()
+    report7 = score_workbook(make_submission(opdc, filled, edit=edit), wb7)
+    write_feedback(report7, tmp_path / "f7.xlsx")
+    assert "ตัวชี้วัด" not in openpyxl.load_workbook(tmp_path / "f7.xlsx").sheetnames

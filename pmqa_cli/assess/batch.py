@@ -28,7 +28,7 @@ from pmqa_cli.assess.findings import Finding, FindingCounts, has_errors, make_fi
 from pmqa_cli.assess.rounding import round_half_up
 from pmqa_cli.assess.submission import OfficeInfo, ValueRead, WorkbookReport, score_workbook
 from pmqa_cli.registry import Office, Registry
-from pmqa_cli.rubric.model import OfficeType, Rubric
+from pmqa_cli.rubric.model import Aggregation, OfficeType, Rubric
 from pmqa_cli.workbook.reader import Limits
 
 __all__ = [
@@ -71,6 +71,7 @@ class FileResult(FindingCounts):
     indicators: list[tuple[str, float | None, bool, bool, float]] = field(default_factory=list)
     pmqa: float | None = None
     results: float | None = None
+    categories: list[tuple[str, float | None]] = field(default_factory=list)  # id, score
     overall: float | None = None
     band_th: str = ""
     status_th: str = ""
@@ -90,6 +91,7 @@ class FileResult(FindingCounts):
             "rank": self.rank,
             "rank_in_type": self.rank_in_type,
             "parts": {"pmqa": self.pmqa, "results": self.results},
+            "categories": [{"id": c, "score": s} for c, s in self.categories],
             "overall": {
                 "score": self.overall,
                 "band_th": self.band_th,
@@ -210,8 +212,17 @@ class BatchResult:
         columns: list[tuple[str, str, list[float]]] = [
             ("overall", "คะแนนรวม", [f.overall for f in scored if f.overall is not None]),
             ("pmqa", "หมวด 1-6 (PMQA 4.0)", [f.pmqa for f in scored if f.pmqa is not None]),
-            ("results", "หมวด 7 (ตัวชี้วัด)", [f.results for f in scored if f.results is not None]),
         ]
+        if self.rubric.indicators:
+            results = [f.results for f in scored if f.results is not None]
+            columns.append(("results", "หมวด 7 (ตัวชี้วัด)", results))
+        if self.rubric.scoring.aggregation is Aggregation.CATEGORY_MEAN:
+            # The overall is the mean of the categories: their statistics come next.
+            for n, category in enumerate(self.rubric.category_ids):
+                scores = [f.categories[n][1] for f in scored if len(f.categories) > n]
+                what = "มิติ" if category == "7" else "ประเด็น"
+                label = f"คะแนนหมวด {category} (ค่าเฉลี่ยของ{what})"
+                columns.append((f"หมวด {category}", label, [s for s in scores if s is not None]))
         for n, issue in enumerate(self.rubric.issues):
             values = [f.issues[n][1] for f in scored if len(f.issues) > n]
             columns.append((issue.id, issue.title_th, values))
@@ -370,6 +381,10 @@ def _slim(report: WorkbookReport, path: str) -> FileResult:
     slim.indicators = [
         (i.id, i.value, i.applies, i.not_applicable, round_half_up(i.score, decimals))
         for i in result.indicators
+    ]
+    slim.categories = [
+        (c.id, None if c.score is None else result.rounded(float(c.score)))
+        for c in result.categories
     ]
     slim.pmqa = result.rounded(result.pmqa.score)
     slim.results = result.rounded(result.results.score)

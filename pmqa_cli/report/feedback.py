@@ -9,15 +9,17 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment
 from openpyxl.worksheet.worksheet import Worksheet
 
+from pmqa_cli.assess.aggregate import as_decimal, ratio_needed
 from pmqa_cli.assess.scoring import IndicatorResult, IssueResult
 from pmqa_cli.assess.submission import WorkbookReport
-from pmqa_cli.rubric.model import Criterion, Direction, Indicator, Method, Rubric
+from pmqa_cli.rubric.model import Aggregation, Criterion, Direction, Indicator, Method, Rubric
 from pmqa_cli.thai import thai_datetime
 from pmqa_cli.workbook.template import unit_th
 from pmqa_cli.workbook.writer import (
@@ -70,8 +72,28 @@ def issue_next_step(rubric: Rubric, result: IssueResult) -> IssueNextStep:
     return IssueNextStep(None, "", ())
 
 
-def indicator_next_level(indicator: Indicator, result: IndicatorResult) -> IndicatorNextLevel:
-    """The value an indicator needs to reach its next whole level."""
+def _ratio_target_value(
+    rubric: Rubric, indicator: Indicator, result: IndicatorResult, level: int
+) -> str:
+    """The result a target-ratio indicator needs for a level, from its target and the bands."""
+    needed = ratio_needed(rubric.ratio_bands(indicator), rubric.scoring.level_scores[level - 1])
+    if needed is None or result.target is None:
+        return ""
+    rate, strict = needed
+    target = as_decimal(result.target)
+    if indicator.direction is Direction.HIGHER:
+        value, sign = rate * target / 100, ">" if strict else "≥"
+    else:
+        value, sign = (200 - rate) * target / 100, "<" if strict else "≤"
+    shown = f"{value.quantize(Decimal('0.01')).normalize():f}"
+    return f"{sign} {shown} (ร้อยละ {rate.quantize(Decimal('0.01')).normalize():f} ของเป้าหมาย)"
+
+
+def indicator_next_level(
+    indicator: Indicator, result: IndicatorResult, rubric: Rubric | None = None
+) -> IndicatorNextLevel:
+    """The value an indicator needs to reach its next whole level (a target-ratio indicator
+    needs ``rubric`` for its bands)."""
     if not result.applies:
         return IndicatorNextLevel(None, "")
     current = math.floor(result.level + 1e-9)
@@ -82,6 +104,9 @@ def indicator_next_level(indicator: Indicator, result: IndicatorResult) -> Indic
         return IndicatorNextLevel(level, f"{level} ขั้นตอน")
     if indicator.method is Method.PASS_FAIL:
         return IndicatorNextLevel(5, "ผ่าน")
+    if indicator.method is Method.TARGET_RATIO:
+        target = "" if rubric is None else _ratio_target_value(rubric, indicator, result, level)
+        return IndicatorNextLevel(level, target)
     threshold = (indicator.thresholds or [])[level - 1]
     sign = "≥" if indicator.direction is Direction.HIGHER else "≤"
     return IndicatorNextLevel(level, f"{sign} {threshold:g}")
@@ -137,8 +162,16 @@ def write_feedback(report: WorkbookReport, path: Path) -> None:
             ("ระดับผลการประเมิน", result.band.label_th if result.band else "-"),
             ("สถานะ PMQA 4.0", result.status.label_th if result.status else "-"),
             ("คะแนนหมวด 1-6 (PMQA 4.0)", result.rounded(result.pmqa.score)),
-            ("คะแนนหมวด 7 (ตัวชี้วัด)", result.rounded(result.results.score)),
         ]
+        if rubric.scoring.aggregation is Aggregation.CATEGORY_MEAN:
+            # The overall is the mean of these: each one is worth showing.
+            lines += [
+                (f"  คะแนนหมวด {c.id}", None if c.score is None else result.rounded(float(c.score)))
+                for c in result.categories
+                if c.id != "7"
+            ]
+        if rubric.indicators:
+            lines.append(("คะแนนหมวด 7 (ตัวชี้วัด)", result.rounded(result.results.score)))
     lines += [("ข้อผิดพลาด / คำเตือน", f"{report.errors} / {report.warnings}")]
     for row, (label, value) in enumerate(lines, start=3):
         put(summary, row, 1, label, font=body_font(bold=True), border=thin_border())
@@ -148,7 +181,8 @@ def write_feedback(report: WorkbookReport, path: Path) -> None:
         fit_row_height(summary, row, {1: 34, 2: 70})
     if result is not None:
         _issues_sheet(wb.create_sheet("PMQA 4.0"), rubric, result.issues, number_format)
-        _indicators_sheet(wb.create_sheet("ตัวชี้วัด"), rubric, result.indicators, number_format)
+        if rubric.indicators:  # a rubric of categories 1-6 only has no indicator sheet
+            _indicators_sheet(wb.create_sheet("ตัวชี้วัด"), rubric, result.indicators, number_format)
     _findings_sheet(wb.create_sheet("ปัญหาที่พบ"), report)
     save_atomic(wb, path)
 
@@ -189,7 +223,7 @@ def _indicators_sheet(
     )  # fmt: skip
     for row, result in enumerate(indicators, start=2):
         indicator = rubric.indicator(result.id)
-        nxt = indicator_next_level(indicator, result)
+        nxt = indicator_next_level(indicator, result, rubric)
         if not result.applies:
             score: object = "ไม่เกี่ยวข้อง" if result.not_applicable else "ไม่ประเมิน"
             level: object = "-"

@@ -35,7 +35,7 @@ from pmqa_cli.report.outputs import (
     output_timestamp,
     write_bytes_atomic,
 )
-from pmqa_cli.rubric.model import Rubric
+from pmqa_cli.rubric.model import Aggregation, Rubric
 from pmqa_cli.thai import thai_datetime
 from pmqa_cli.workbook.layout import FORMULA_START
 
@@ -53,11 +53,15 @@ __all__ = [
     "write_results",
 ]
 
+#: Tables wider than this (in column-width units) print across pages instead of shrinking.
+WIDEST_ONE_PAGE = 400
+WIDE_PRINT_SCALE = 55
 MAX_SHEET_ROWS = 1_000_000  # Excel's limit is 1,048,576 rows; the audit trail splits before it
 
 R = TypeVar("R")
 
 SUMMARY_SHEET = "สรุปผล"
+CATEGORIES_SHEET = "หมวด"  # category_mean rubrics only: each office's category scores
 ISSUES_SHEET = "PMQA 4.0"
 INDICATORS_SHEET = "ตัวชี้วัด"
 STATISTICS_SHEET = "สถิติ"
@@ -114,6 +118,9 @@ class Table:
     columns: Sequence[Column[Any]]
     rows: Iterable[Sequence[Any]]
     blocks: dict[str, Block] = field(default_factory=dict)
+    #: How many leading columns name the row (code, name, type): repeated on every printed page
+    #: of a table too wide for one (24 issues x score and status).
+    key_columns: int = 0
 
     @property
     def headers(self) -> list[str]:
@@ -151,6 +158,7 @@ def _office_columns(kind: Kind = Kind.TEXT) -> list[Column[FileResult]]:
 def _summary(run: Run) -> Table:
     batch = run.batch
     code, name, kind = _office_columns(Kind.CENTER)
+    category_7: Column[FileResult] = Column("คะแนนหมวด 7", 15, Kind.SCORE, lambda f: f.results)
     columns: list[Column[FileResult]] = [
         Column("อันดับ", 8, Kind.CENTER, lambda f: f.rank),
         Column("อันดับในประเภท", 10, Kind.CENTER, lambda f: f.rank_in_type),
@@ -161,7 +169,7 @@ def _summary(run: Run) -> Table:
         Column("ภาค", 24, Kind.TEXT, lambda f: f.office.region),
         Column("คะแนนหมวด 1-6", 15, Kind.SCORE, lambda f: f.pmqa),
         Column("สถานะ PMQA 4.0", 24, Kind.CENTER, lambda f: f.status_th),
-        Column("คะแนนหมวด 7", 15, Kind.SCORE, lambda f: f.results),
+        *([category_7] if batch.rubric.indicators else []),  # none in a rubric of 1-6 only
         Column("คะแนนรวม", 13, Kind.SCORE, lambda f: f.overall),
         Column("ระดับผลการประเมิน", 18, Kind.CENTER, lambda f: f.band_th),
         Column("ข้อผิดพลาด", 10, Kind.CENTER, lambda f: f.errors),
@@ -170,6 +178,23 @@ def _summary(run: Run) -> Table:
     ]
     ordered = sorted(batch.scored, key=lambda f: (f.rank or 10**9, f.office.code, f.path))
     return Table.of(SUMMARY_SHEET, "summary", columns, ordered)
+
+
+def _category_column(n: int, category: str) -> Column[FileResult]:
+    def score(f: FileResult) -> Any:
+        return f.categories[n][1] if len(f.categories) > n else None
+
+    return Column(f"หมวด {category}", 11, Kind.SCORE, score)
+
+
+def _categories(run: Run) -> Table:
+    """Each office's category scores, whose mean is its overall (category_mean rubrics)."""
+    columns = _office_columns()
+    columns += [_category_column(n, c) for n, c in enumerate(run.batch.rubric.category_ids)]
+    columns.append(Column("คะแนนรวม", 13, Kind.SCORE, lambda f: f.overall))
+    table = Table.of(CATEGORIES_SHEET, "categories", columns, _by_code(run.batch.scored))
+    table.key_columns = 3
+    return table
 
 
 def _issue_columns(n: int, issue_id: str) -> list[Column[FileResult]]:
@@ -183,7 +208,9 @@ def _issues(run: Run) -> Table:
     columns = _office_columns()
     for n, issue in enumerate(run.batch.rubric.issues):
         columns += _issue_columns(n, issue.id)
-    return Table.of(ISSUES_SHEET, "pmqa", columns, _by_code(run.batch.scored))
+    table = Table.of(ISSUES_SHEET, "pmqa", columns, _by_code(run.batch.scored))
+    table.key_columns = 3
+    return table
 
 
 def _indicator_columns(n: int, indicator_id: str) -> list[Column[FileResult]]:
@@ -205,7 +232,9 @@ def _indicators(run: Run) -> Table:
     columns = _office_columns()
     for n, indicator in enumerate(run.batch.rubric.indicators):
         columns += _indicator_columns(n, indicator.id)
-    return Table.of(INDICATORS_SHEET, "indicators", columns, _by_code(run.batch.scored))
+    table = Table.of(INDICATORS_SHEET, "indicators", columns, _by_code(run.batch.scored))
+    table.key_columns = 3
+    return table
 
 
 DISTRIBUTION_COLUMNS = ("สพป.", "สพม.", "รวม")  # the counts of the band and status blocks
@@ -404,13 +433,27 @@ SHEETS: tuple[tuple[str, Callable[[Run], Table] | None], ...] = (
 )
 
 
-def sheet_names(compared: bool) -> list[str]:
+def sheets_for(rubric: Rubric) -> tuple[tuple[str, Callable[[Run], Table] | None], ...]:
+    """The sheets for a rubric: no indicator sheet without category 7, and a categories sheet
+    after the summary when the overall is the mean of the categories."""
+    found: list[tuple[str, Callable[[Run], Table] | None]] = []
+    for name, build in SHEETS:
+        if name == INDICATORS_SHEET and not rubric.indicators:
+            continue
+        found.append((name, build))
+        if name == SUMMARY_SHEET and rubric.scoring.aggregation is Aggregation.CATEGORY_MEAN:
+            found.append((CATEGORIES_SHEET, _categories))
+    return tuple(found)
+
+
+def sheet_names(compared: bool, rubric: Rubric | None = None) -> list[str]:
     """The sheets of results.xlsx in order (the audit trail follows): the executive summary
-    first, the breakdowns after the charts, and with a previous result the comparison sheets."""
+    first, the breakdowns after the charts, and with a previous result the comparison sheets.
+    The rubric decides the indicator and categories sheets (:func:`sheets_for`)."""
     from pmqa_cli.report.compare_tables import BREAKDOWN_SHEETS, COMPARISON_SHEETS
     from pmqa_cli.report.executive import SHEET as EXECUTIVE_SHEET
 
-    names = [name for name, _ in SHEETS]
+    names = [name for name, _ in (SHEETS if rubric is None else sheets_for(rubric))]
     at = names.index(CHARTS_SHEET) + 1
     names[at:at] = [*BREAKDOWN_SHEETS, *(COMPARISON_SHEETS if compared else ())]
     return [EXECUTIVE_SHEET, *names]
@@ -432,7 +475,7 @@ def tables(
     from pmqa_cli.report.compare_tables import breakdown_tables, comparison_tables
 
     run = Run(batch, command, when, analysis)
-    found = [build(run) for _, build in SHEETS if build is not None]
+    found = [build(run) for _, build in sheets_for(batch.rubric) if build is not None]
     if analysis is not None:
         extra = breakdown_tables(analysis.breakdowns)
         if analysis.comparison is not None:
@@ -502,7 +545,13 @@ def _sheet(
     ws.freeze_panes(1, 0)
     ws.set_paper(9)  # A4
     ws.set_landscape()
-    ws.fit_to_pages(1, 0)
+    if table.key_columns and sum(c.width for c in table.columns) > WIDEST_ONE_PAGE:
+        # Shrunk onto one page 24 issues would be unreadable: print legibly across pages,
+        # each starting with the columns that say whose row it is.
+        ws.set_print_scale(WIDE_PRINT_SCALE)
+        ws.repeat_columns(0, table.key_columns - 1)
+    else:
+        ws.fit_to_pages(1, 0)
     ws.repeat_rows(0)
     for col, column in enumerate(table.columns):
         ws.write_string(0, col, column.header, formats.header)
@@ -567,7 +616,9 @@ class ResultsWorkbook:
         self.formats = _Formats(self.book, rubric.scoring.decimals)
         # Sheets appear in the order they are added: the summary sheets first (written last),
         # then the audit trail, split into further sheets as it grows.
-        self.sheets = {name: self.book.add_worksheet(name) for name in sheet_names(compared)}
+        self.sheets = {
+            name: self.book.add_worksheet(name) for name in sheet_names(compared, rubric)
+        }
         self._inputs = Table(INPUTS_SHEET, "inputs", INPUT_COLUMNS, [])
         self._input_styles = self.formats.of(self._inputs)
         self._input_sheets: list[Any] = []
@@ -693,9 +744,13 @@ def _charts(book: Any, ws: Any, stats: Table) -> None:
     status.set_legend({"none": True})
     ws.insert_chart("A20", status)
 
+    # Indicators' means; a rubric without category 7 shows its issues' instead.
     indicators = stats.blocks["indicators"]
+    title = "คะแนนเฉลี่ยรายตัวชี้วัด"
+    if not indicators.count:
+        indicators, title = stats.blocks["issues"], "คะแนนเฉลี่ยรายประเด็น"
     means = book.add_chart({"type": "bar"})
-    means.set_title({"name": "คะแนนเฉลี่ยรายตัวชี้วัด"})
+    means.set_title({"name": title})
     mean_column = next(n for n, c in enumerate(stats.columns) if c.header == "ค่าเฉลี่ย")
     means.add_series(
         {
