@@ -25,6 +25,8 @@ def _stable_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("COLUMNS", "120")
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.delenv("PMQA_DEBUG", raising=False)
+    # Terminal labels follow the locale; tests read the English ones unless they pick Thai.
+    monkeypatch.setenv("PMQA_LANG", "en")
 
 
 @pytest.fixture(scope="session")

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
+from typer.core import TyperArgument, TyperCommand
 
 from pmqa_cli import __version__
 from pmqa_cli.assess.findings import has_errors
@@ -29,6 +30,20 @@ if TYPE_CHECKING:
 
 __all__ = ["app", "main"]
 
+
+class _Command(TyperCommand):
+    """A command whose --help names arguments by their metavar (FILE.xlsx...) without typer's
+    internal type labels (<list[Path]>, {files}) or Python-style ranges (x>=0)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for param in self.params:
+            setattr(param, "_get_number_range_help_str", lambda: "")  # noqa: B010
+            if isinstance(param, TyperArgument):
+                setattr(param, "display_type_rich", lambda ctx: None)  # noqa: B010
+                setattr(param, "_usage_display_name", param.display_name_raw.__str__)  # noqa: B010
+
+
 app = typer.Typer(
     name="pmqa",
     help=(
@@ -42,6 +57,7 @@ app = typer.Typer(
 )
 rubric_app = typer.Typer(
     help="Check and show rubric files (what is assessed and how it is scored).",
+    short_help="Check and show rubric files.",
     no_args_is_help=True,
 )
 app.add_typer(rubric_app, name="rubric")
@@ -100,9 +116,23 @@ def _root(
         bool,
         typer.Option("--debug", help="Show full tracebacks for unexpected errors."),
     ] = False,
+    lang: Annotated[
+        str | None,
+        typer.Option(
+            "--lang",
+            metavar="th|en",
+            help="Language of the terminal's labels and messages: th (Thai) or en (English); "
+            "the default comes from PMQA_LANG or the locale.",
+        ),
+    ] = None,
 ) -> None:
     """Score the PMQA 4.0 and category-7 assessment of area offices from Excel workbooks."""
+    from pmqa_cli.cli.lang import LANGS, set_lang
+
     _state["debug"] = debug or bool(os.environ.get("PMQA_DEBUG"))
+    if lang is not None and lang.strip().lower() not in LANGS:
+        raise typer.BadParameter(f"use th or en, not {lang!r}", param_hint="--lang")
+    set_lang(lang.strip().lower() if lang else None)
 
 
 RubricOption = Annotated[
@@ -112,16 +142,21 @@ RubricOption = Annotated[
         "-r",
         help="Rubric YAML file; defaults to the shipped FY2567 rubric.",
         dir_okay=False,
+        metavar="FILE.yaml",
     ),
 ]
 
 
-@rubric_app.command("check")
+@rubric_app.command("check", cls=_Command, short_help="Check a rubric file and summarise it.")
 @_edge
 def rubric_check(
     file: Annotated[
         Path | None,
-        typer.Argument(help="Rubric YAML file; defaults to the shipped rubric.", dir_okay=False),
+        typer.Argument(
+            help="Rubric YAML file; defaults to the shipped rubric.",
+            dir_okay=False,
+            metavar="[FILE.yaml]",
+        ),
     ] = None,
 ) -> None:
     """Check a rubric file and summarise it; list every problem and exit 1 if it is broken."""
@@ -136,15 +171,21 @@ def rubric_check(
     render.rubric_summary(rubric, warnings)
 
 
-@rubric_app.command("show")
+@rubric_app.command(
+    "show", cls=_Command, short_help="Show a rubric: issues, tiers, criteria, indicators."
+)
 @_edge
 def rubric_show(
     file: Annotated[
         Path | None,
-        typer.Argument(help="Rubric YAML file; defaults to the shipped rubric.", dir_okay=False),
+        typer.Argument(
+            help="Rubric YAML file; defaults to the shipped rubric.",
+            dir_okay=False,
+            metavar="[FILE.yaml]",
+        ),
     ] = None,
 ) -> None:
-    """Show a rubric as a tree: issues, tiers and criteria; dimensions and indicators."""
+    """Show a rubric as an outline: issues, tiers and criteria; dimensions and indicators."""
     from pmqa_cli.cli import render
     from pmqa_cli.rubric.model import load_rubric
 
@@ -158,6 +199,7 @@ RegistryOption = Annotated[
         "--registry",
         help="Registry of offices (CSV or XLSX: code, name, type, province, region).",
         dir_okay=False,
+        metavar="FILE.csv",
     ),
 ]
 JsonFlag = Annotated[
@@ -198,16 +240,25 @@ def _check_output(output: Path, inputs: list[Path], *, xlsx: bool = True) -> Non
         raise UsageError(f"The output {output} is one of the inputs; choose another path.")
 
 
-@app.command("template")
+@app.command(
+    "template", cls=_Command, short_help="Write the blank Excel template an office fills in."
+)
 @_edge
 def template_command(
     output: Annotated[
-        Path, typer.Option("--output", "-o", help="Where to write the template (.xlsx).")
+        Path,
+        typer.Option(
+            "--output", "-o", help="Where to write the template (.xlsx).", metavar="FILE.xlsx"
+        ),
     ],
     rubric: RubricOption = None,
     office: Annotated[
         str | None,
-        typer.Option("--office", help="Pre-fill this office's details (its code in the registry)."),
+        typer.Option(
+            "--office",
+            help="Pre-fill this office's details (its code in the registry).",
+            metavar="CODE",
+        ),
     ] = None,
     registry: Annotated[
         Path | None,
@@ -215,6 +266,7 @@ def template_command(
             "--registry",
             help="Registry to look --office up in; defaults to the shipped sample registry.",
             dir_okay=False,
+            metavar="FILE.csv",
         ),
     ] = None,
 ) -> None:
@@ -236,10 +288,13 @@ def template_command(
     render.written(output, f"template for {loaded.id} v{loaded.version}")
 
 
-@app.command("validate")
+@app.command("validate", cls=_Command, short_help="Check submissions and list every problem.")
 @_edge
 def validate_command(
-    files: Annotated[list[Path], typer.Argument(help="Submission workbooks (.xlsx) to check.")],
+    files: Annotated[
+        list[Path],
+        typer.Argument(help="Submission workbooks (.xlsx) to check.", metavar="FILE.xlsx..."),
+    ],
     rubric: RubricOption = None,
     registry: RegistryOption = None,
     as_json: JsonFlag = False,
@@ -273,17 +328,24 @@ def validate_command(
         raise typer.Exit(1)
 
 
-@app.command("score")
+@app.command(
+    "score", cls=_Command, short_help="Score one submission; optionally write its feedback."
+)
 @_edge
 def score_command(
-    file: Annotated[Path, typer.Argument(help="The submission workbook (.xlsx) to score.")],
+    file: Annotated[
+        Path, typer.Argument(help="The submission workbook (.xlsx) to score.", metavar="FILE.xlsx")
+    ],
     rubric: RubricOption = None,
     registry: RegistryOption = None,
     as_json: JsonFlag = False,
     output: Annotated[
         Path | None,
         typer.Option(
-            "--output", "-o", help="Also write the office's feedback workbook (.xlsx) here."
+            "--output",
+            "-o",
+            help="Also write the office's feedback workbook (.xlsx) here.",
+            metavar="FEEDBACK.xlsx",
         ),
     ] = None,
 ) -> None:
@@ -309,18 +371,29 @@ def score_command(
         raise typer.Exit(1)
 
 
-@app.command("sample")
+@app.command(
+    "sample", cls=_Command, short_help="Write realistic filled submissions for demos and tests."
+)
 @_edge
 def sample_command(
-    out: Annotated[Path, typer.Option("--out", help="Folder to write the submissions into.")],
+    out: Annotated[
+        Path, typer.Option("--out", help="Folder to write the submissions into.", metavar="DIR")
+    ],
     count: Annotated[
-        int, typer.Option("--count", "-n", help="How many submissions to write.", min=1)
+        int,
+        typer.Option("--count", "-n", help="How many submissions to write.", min=1, metavar="N"),
     ] = 20,
     seed: Annotated[
-        int, typer.Option("--seed", help="Random seed; the same seed gives the same files.")
+        int,
+        typer.Option(
+            "--seed", help="Random seed; the same seed gives the same files.", metavar="SEED"
+        ),
     ] = 2567,
     jobs: Annotated[
-        int, typer.Option("--jobs", "-j", help="Processes to use; 0 means one per core.", min=0)
+        int,
+        typer.Option(
+            "--jobs", "-j", help="Processes to use; 0 means one per core.", min=0, metavar="N"
+        ),
     ] = 0,
     rubric: RubricOption = None,
     registry: Annotated[
@@ -329,6 +402,7 @@ def sample_command(
             "--registry",
             help="Offices to write submissions for; defaults to the shipped sample registry.",
             dir_okay=False,
+            metavar="FILE.csv",
         ),
     ] = None,
 ) -> None:
@@ -343,14 +417,22 @@ def sample_command(
     render.samples(out, count, planted)
 
 
-@app.command("batch")
+@app.command(
+    "batch", cls=_Command, short_help="Score folders of submissions into one results workbook."
+)
 @_edge
 def batch_command(
     paths: Annotated[
-        list[Path], typer.Argument(help="Folders (searched recursively) and files to score.")
+        list[Path],
+        typer.Argument(
+            help="Folders (searched recursively) and files to score.", metavar="PATH..."
+        ),
     ],
     output: Annotated[
-        Path, typer.Option("--output", "-o", help="The results workbook to write (.xlsx).")
+        Path,
+        typer.Option(
+            "--output", "-o", help="The results workbook to write (.xlsx).", metavar="FILE.xlsx"
+        ),
     ],
     rubric: RubricOption = None,
     registry: Annotated[
@@ -359,17 +441,26 @@ def batch_command(
             "--registry",
             help="Offices expected (CSV/XLSX): lists missing offices and flags unknown codes.",
             dir_okay=False,
+            metavar="FILE.csv",
         ),
     ] = None,
     jobs: Annotated[
-        int, typer.Option("--jobs", "-j", help="Worker processes; 0 means one per core.", min=0)
+        int,
+        typer.Option(
+            "--jobs", "-j", help="Worker processes; 0 means one per core.", min=0, metavar="N"
+        ),
     ] = 0,
     json_path: Annotated[
-        Path | None, typer.Option("--json", help="Also write the results as JSON to this file.")
+        Path | None,
+        typer.Option(
+            "--json", help="Also write the results as JSON to this file.", metavar="FILE.json"
+        ),
     ] = None,
     csv_dir: Annotated[
         Path | None,
-        typer.Option("--csv", help="Also write each results table as CSV into this folder."),
+        typer.Option(
+            "--csv", help="Also write each results table as CSV into this folder.", metavar="DIR"
+        ),
     ] = None,
     feedback_dir: Annotated[
         Path | None,
@@ -377,10 +468,14 @@ def batch_command(
             "--feedback",
             help="Also write each office's feedback workbook into this folder.",
             file_okay=False,
+            metavar="DIR",
         ),
     ] = None,
     timeout: Annotated[
-        float, typer.Option("--timeout", help="Seconds one file may take to read.", min=1)
+        float,
+        typer.Option(
+            "--timeout", help="Seconds one file may take to read.", min=1, metavar="SECONDS"
+        ),
     ] = 60,
     previous: Annotated[
         list[Path] | None,

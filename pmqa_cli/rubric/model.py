@@ -287,6 +287,7 @@ class Scoring(_Model):
     """The numbers every score is built from."""
 
     decimals: int = Field(default=4, ge=0, le=10)
+    value_decimals: int = Field(default=2, ge=0, le=10)
     level_scores: list[float] = Field(default=[100, 200, 300, 400, 500], min_length=5, max_length=5)
     tiers: list[TierDefault] = Field(min_length=1)
     aggregation: Aggregation = Aggregation.WEIGHTED_PARTS
