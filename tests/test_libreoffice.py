@@ -279,3 +279,42 @@ def test_opdc_results_template_and_feedback_print_to_pdf(tmp_path: Path, profile
     feedback_text = pdf_text(pdfs[2])
     for expected in ("คะแนนหมวด 6", "ค่าที่ต้องทำได้", "ของเป้าหมาย"):
         assert comparable(expected) in feedback_text, expected
+
+
+def page_texts(pdf: Path) -> list[str]:
+    """Each page's text (comparable form), from pdftotext's form-feed page breaks."""
+    assert PDFTOTEXT is not None
+    out = subprocess.run([PDFTOTEXT, "-layout", str(pdf), "-"], capture_output=True, check=True)
+    pages = out.stdout.decode("utf-8").split("\f")
+    return [comparable(p) for p in pages if p.strip()]
+
+
+def test_score_pdf_prints_the_feedback_naming_office_and_year_on_every_page(
+    tmp_path: Path, shipped: Rubric, make_submission: SubmissionFactory
+) -> None:
+    filled = complete(shipped)
+    filled.answers.update({"PM2-B2": "ไม่ผ่าน", "PM4-A1": "ไม่ผ่าน"})
+    submission = make_submission(shipped, filled, name="P001.xlsx")
+    feedback = tmp_path / "out" / "P001-feedback.xlsx"
+    feedback.parent.mkdir()
+    result = runner.invoke(app, ["score", str(submission), "-o", str(feedback), "--pdf"])
+    assert result.exit_code == 0, result.output
+    pdf = feedback.with_suffix(".pdf")
+    pages = page_texts(pdf)
+    assert 1 <= len(pages) <= 12
+    for n, page in enumerate(pages, start=1):
+        assert comparable(f"ปีงบประมาณ พ.ศ. {shipped.fiscal_year}") in page, n
+        assert "P001" in page, n
+        assert comparable(f"หน้า {n} จาก {len(pages)}") in page, n
+
+
+def test_template_prints_with_office_and_year_on_every_page(tmp_path: Path, profile: Path) -> None:
+    template = tmp_path / "P001.xlsx"
+    assert runner.invoke(app, ["template", "--office", "P001", "-o", str(template)]).exit_code == 0
+    (pdf,) = convert([template], "pdf", tmp_path / "pdf", profile)
+    pages = page_texts(pdf)
+    assert 4 <= len(pages) <= 20
+    for n, page in enumerate(pages, start=1):
+        assert comparable("ปีงบประมาณ พ.ศ. 2567") in page, n
+        assert comparable("สพป.เชียงใหม่ เขต 1") in page, n
+        assert comparable(f"หน้า {n} จาก {len(pages)}") in page, n

@@ -202,6 +202,14 @@ RegistryOption = Annotated[
         metavar="FILE.csv",
     ),
 ]
+PdfFlag = Annotated[
+    bool,
+    typer.Option(
+        "--pdf",
+        help="Also print each workbook written to PDF beside it, through LibreOffice "
+        "(which must be installed).",
+    ),
+]
 JsonFlag = Annotated[
     bool, typer.Option("--json", help="Print one JSON object (docs/json-output.md) instead.")
 ]
@@ -348,6 +356,7 @@ def score_command(
             metavar="FEEDBACK.xlsx",
         ),
     ] = None,
+    pdf: PdfFlag = False,
 ) -> None:
     """Score one submission: issues, indicators, parts, overall; then its findings."""
     from pmqa_cli.assess.submission import score_workbook
@@ -355,18 +364,26 @@ def score_command(
 
     if output is not None:
         _check_output(output, [file])
+    if pdf:
+        _need_pdf(output is not None, "-o FEEDBACK.xlsx")
     loaded = _rubric(rubric)
     report = score_workbook(file, loaded, registry=_registry(registry), limits=_limits())
     if output is not None:
         from pmqa_cli.report.feedback import write_feedback
 
         write_feedback(report, output)
+        if pdf:
+            from pmqa_cli.report.pdf import to_pdf
+
+            to_pdf([output])
     if as_json:
         render.json_out(report.to_dict())
     else:
         render.score(report)
         if output is not None:
             render.written(output, "feedback workbook")
+            if pdf:
+                render.written(output.with_suffix(".pdf"), "PDF")
     if not report.valid:
         raise typer.Exit(1)
 
@@ -503,6 +520,7 @@ def batch_command(
         str,
         typer.Option("--round", help='This round, for titles and comparisons (e.g. "12 เดือน").'),
     ] = "",
+    pdf: PdfFlag = False,
 ) -> None:
     """Score every submission in folders into one results workbook (plus JSON, CSV, feedback)."""
     from pmqa_cli.assess.batch import BatchOptions, discover, run_batch
@@ -527,6 +545,8 @@ def batch_command(
         )
     inputs = [*files, *(previous or [])]
     _check_output(output, inputs)
+    if pdf:
+        _need_pdf(True, "")
     if json_path is not None:
         _check_output(json_path, inputs, xlsx=False)
     loaded = _rubric(rubric)
@@ -553,6 +573,11 @@ def batch_command(
                 written += write_csv(batch, csv_dir, command, analysis)
             if feedback_dir is not None:
                 written += _write_feedback(batch, loaded, offices, feedback_dir)
+            if pdf:
+                from pmqa_cli.report.pdf import to_pdf
+
+                workbooks = [output] + [p for p in written if p.parent == feedback_dir]
+                written += to_pdf(workbooks)
             render.batch_summary(batch, written)
             if analysis.comparison is not None:
                 render.comparison(analysis.comparison)
@@ -662,6 +687,18 @@ def compare_command(
         render.written(path, "comparison")
     if has_errors(comparison.findings):
         raise typer.Exit(1)
+
+
+def _need_pdf(has_workbook: bool, what: str) -> None:
+    """--pdf prints workbooks: it needs one to print and LibreOffice to print it, checked
+    before any scoring so that a long batch does not fail at its end."""
+    from pmqa_cli.errors import UsageError
+    from pmqa_cli.report.pdf import INSTALL_HINT, LibreOfficeMissingError, find_soffice
+
+    if not has_workbook:
+        raise UsageError(f"--pdf prints the feedback workbook: add {what}.")
+    if find_soffice() is None:
+        raise LibreOfficeMissingError(INSTALL_HINT)
 
 
 def _write_feedback(

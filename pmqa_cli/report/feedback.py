@@ -19,6 +19,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from pmqa_cli.assess.aggregate import as_decimal, ratio_needed
 from pmqa_cli.assess.scoring import IndicatorResult, IssueResult
 from pmqa_cli.assess.submission import WorkbookReport
+from pmqa_cli.report.printing import page_marks
 from pmqa_cli.rubric.model import Aggregation, Criterion, Direction, Indicator, Method, Rubric
 from pmqa_cli.thai import thai_datetime
 from pmqa_cli.workbook.template import unit_th
@@ -26,6 +27,7 @@ from pmqa_cli.workbook.writer import (
     body_font,
     fit_row_height,
     header_style,
+    mark_pages,
     output_timestamp,
     put,
     save_atomic,
@@ -184,6 +186,13 @@ def write_feedback(report: WorkbookReport, path: Path) -> None:
         if rubric.indicators:  # a rubric of categories 1-6 only has no indicator sheet
             _indicators_sheet(wb.create_sheet("ตัวชี้วัด"), rubric, result.indicators, number_format)
     _findings_sheet(wb.create_sheet("ปัญหาที่พบ"), report)
+    office_name = f"{office.code} {office.name}".strip()
+    for ws in wb.worksheets:
+        marks = page_marks(
+            f"ผลการประเมิน: {ws.title}", rubric.fiscal_year, office=office_name,
+            when=output_timestamp(),
+        )  # fmt: skip
+        mark_pages(ws, marks)
     save_atomic(wb, path)
 
 

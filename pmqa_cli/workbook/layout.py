@@ -145,8 +145,8 @@ OFFICE_FIELDS: tuple[OfficeField, ...] = (
 
 OFFICE_COLUMNS: tuple[Column, ...] = (
     Column("key", "รหัสรายการ", ("field", "key"), 16, required=True),
-    Column("label", "รายการ", ("label",), 30),
-    Column("value", "ข้อมูล", ("value",), 50, required=True),
+    Column("label", "รายการ", ("label",), 48),
+    Column("value", "ข้อมูล", ("value",), 46, required=True),
 )
 
 #: Keys of the hidden sheet that ties a workbook to its rubric.

@@ -20,6 +20,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from pmqa_cli.assess.aggregate import ratio_needed
 from pmqa_cli.registry import Office
+from pmqa_cli.report.printing import page_marks
 from pmqa_cli.rubric.model import Aggregation, Indicator, Method, OfficeType, RatioBand, Rubric
 from pmqa_cli.workbook.layout import (
     FORMAT_VERSION,
@@ -41,6 +42,8 @@ from pmqa_cli.workbook.writer import (
     body_font,
     fit_row_height,
     header_style,
+    keep_together,
+    mark_pages,
     put,
     save_atomic,
     setup_page,
@@ -158,7 +161,6 @@ def _guide_sheet(ws: Worksheet, rubric: Rubric) -> None:
     tiers = ", ".join(f"{t.title_th} {t.points:g} คะแนน" for t in scoring.tiers)
     lines: list[tuple[str, bool]] = [
         (rubric.title_th, True),
-        (rubric.title_en, False),
         (f"ปีงบประมาณ พ.ศ. {rubric.fiscal_year}   ฉบับ {rubric.version}   รหัสเกณฑ์ {rubric.id}", False),
         ("", False),
         ("วิธีกรอกข้อมูล", True),
@@ -179,8 +181,16 @@ def _guide_sheet(ws: Worksheet, rubric: Rubric) -> None:
              f"แบบผ่าน/ไม่ผ่านเลือกจากรายการ และเลือก 'ไม่เกี่ยวข้อง' เฉพาะตัวชี้วัดที่อนุญาต{target}", False)
         )  # fmt: skip
     lines += [
-        (f"{4 if rubric.indicators else 3}. ห้ามเปลี่ยนชื่อแผ่นงาน หัวคอลัมน์ หรือรหัสรายการ บันทึกไฟล์เป็น .xlsx "
-         "และตรวจสอบด้วยคำสั่ง pmqa validate ก่อนส่ง", False),
+        (f"{4 if rubric.indicators else 3}. ห้ามเปลี่ยนชื่อแผ่นงาน หัวคอลัมน์ หรือรหัสรายการ "
+         "และบันทึกไฟล์เป็น .xlsx", False),
+        ("", False),
+        ("ตรวจสอบก่อนส่ง (ไม่ต้องติดตั้งโปรแกรมใด ๆ)", True),
+        ("• ช่องสีเหลืองตรวจค่าที่กรอกให้ทันที: Excel หรือ LibreOffice จะเตือนเมื่อกรอกค่าที่ไม่อยู่ในรายการ "
+         "ไม่ใช่ตัวเลข หรืออยู่นอกช่วงที่กำหนด", False),
+        ("• หาช่องที่ยังไม่ได้กรอก: กดปุ่มตัวกรองที่หัวคอลัมน์ผลการประเมินหรือผลการดำเนินงาน "
+         "แล้วเลือก (ว่าง)", False),
+        ("• ส่งไฟล์ให้ผู้รับผิดชอบการประเมิน ซึ่งจะตรวจไฟล์และส่งรายการปัญหาที่พบ พร้อมตำแหน่งเซลล์และวิธีแก้ "
+         "กลับมาให้แก้ไขก่อนคิดคะแนน", False),
         ("", False),
         ("วิธีคิดคะแนน", True),
         (f"• ประเด็น PMQA 4.0 (หมวด 1-6): {tiers} คะแนนของแต่ละระดับเฉลี่ยเท่ากันทุกเกณฑ์ "
@@ -195,8 +205,8 @@ def _guide_sheet(ws: Worksheet, rubric: Rubric) -> None:
     ]  # fmt: skip
     if rubric.contact_th:
         lines += [("", False), ("ติดต่อสอบถาม", True), (rubric.contact_th, False)]
-    if rubric.source_note:
-        lines += [("", False), ("หมายเหตุเกณฑ์", True), (rubric.source_note, False)]
+    # The rubric's source_note (draft content, for analysts) is shown by `pmqa rubric show` and
+    # on the results' about sheet, never to the offices that fill the template in.
     ws.column_dimensions["A"].width = GUIDE_WIDTH
     for row, (text, bold) in enumerate(lines, start=1):
         size = 20 if row == 1 else 16
@@ -278,8 +288,11 @@ def ratio_level_labels(rubric: Rubric, indicator: Indicator) -> list[str]:
 
 
 def _office_sheet(ws: Worksheet, office: Office | None, layout: TemplateLayout) -> None:
-    _title(ws, "ข้อมูลหน่วยงาน", "Office details: fill in the yellow cells")
+    _title(ws, "ข้อมูลหน่วยงาน", "กรอกข้อมูลในช่องสีเหลือง / Office details: fill in the yellow cells")
     _columns(ws, OFFICE_COLUMNS)
+    # Column A holds the keys the reader finds rows by: for pmqa, not for people. Hidden, it
+    # neither shows nor prints, and the labels get the room to print on one line.
+    ws.column_dimensions["A"].hidden = True
     type_list = _validation(
         ws,
         DataValidation(type="list", formula1='"สพป.,สพม."', allow_blank=True),
@@ -298,6 +311,7 @@ def _office_sheet(ws: Worksheet, office: Office | None, layout: TemplateLayout) 
         label = f"{item.label_th} / {item.label_en}" + (" *" if item.required else "")
         put(ws, row, 2, label, border=thin_border(), alignment=WRAP)
         _input(ws, row, 3, prefill.get(item.key))
+        fit_row_height(ws, row, _widths(OFFICE_COLUMNS, ("label", "value")))
         layout.office_rows[item.key] = row
         if item.key == "office_type":
             type_list.add(f"C{row}")
@@ -327,7 +341,9 @@ def _pmqa_sheet(
     )
     row = HEADER_ROW + 1
     last = len(PMQA_COLUMNS)
+    blocks: list[tuple[int, int]] = []
     for issue in rubric.issues:
+        block_start = row
         heading = (
             f"หมวด {issue.category}  {issue.id}  {issue.title_th}  "
             f"(น้ำหนัก {issue.weight:g})\n{issue.title_en}"
@@ -366,7 +382,9 @@ def _pmqa_sheet(
                 row += 1
                 if criterion.id == gap_after:
                     row += 1
+        blocks.append((block_start, row - 1))
     setup_page(ws, freeze=f"B{HEADER_ROW + 1}")
+    keep_together(ws, blocks, landscape=True, repeated=HEADER_ROW)
     ws.auto_filter.ref = f"A{HEADER_ROW}:{_letter(last)}{row - 1}"
     _protect(ws)
 
@@ -566,6 +584,15 @@ def build_template(
             gap_after,
         )
     _meta_sheet(wb.create_sheet(SHEET_META), rubric)
+    office_name = f"{office.code} {office.name}".strip() if office else ""
+    for ws in wb.worksheets[:-1]:
+        marks = page_marks(
+            f"แบบประเมินตนเอง: {ws.title}",
+            rubric.fiscal_year,
+            office=office_name,
+            note=f"เกณฑ์ {rubric.id} ฉบับ {rubric.version}",
+        )
+        mark_pages(ws, marks)
     wb.active = 1
     return wb, layout
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,8 @@ from typing import Any
 from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.workbook.workbook import Workbook
+from openpyxl.worksheet.header_footer import HeaderFooterItem
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from pmqa_cli.report.outputs import (
@@ -26,6 +29,7 @@ from pmqa_cli.report.outputs import (
     output_timestamp,
     write_bytes_atomic,
 )
+from pmqa_cli.report.printing import PageMarks
 from pmqa_cli.workbook.layout import FORMULA_START
 
 __all__ = [
@@ -36,6 +40,8 @@ __all__ = [
     "body_font",
     "fit_row_height",
     "header_style",
+    "keep_together",
+    "mark_pages",
     "output_timestamp",
     "put",
     "safe_text",
@@ -192,3 +198,73 @@ def setup_page(
     if freeze:
         ws.freeze_panes = freeze
         ws.print_title_rows = f"{header_row}:{header_row}"
+
+
+@dataclass
+class _Codes:
+    """What openpyxl reads a header or footer from: its text, in Excel's codes."""
+
+    text: str
+
+
+def mark_pages(ws: Worksheet, marks: PageMarks) -> None:
+    """Put the header and footer of :mod:`pmqa_cli.report.printing` on every printed page."""
+    for name, codes in (("oddHeader", marks.header_codes), ("oddFooter", marks.footer_codes)):
+        setattr(ws.HeaderFooter, name, HeaderFooterItem.from_tree(_Codes(codes)))
+    # The header and footer need room of their own above and below the table.
+    ws.page_margins.top = ws.page_margins.bottom = 0.75
+    ws.page_margins.header = ws.page_margins.footer = 0.3
+
+
+# A4 in points, less the margins of setup_page() and mark_pages(); the page's height in rows is
+# estimated from the rows' own heights (set by fit_row_height) and the scale that fitting the
+# columns to the page's width gives.
+_A4 = (595.0, 842.0)
+_PRINTABLE_SHORT = _A4[0] - 2 * 0.4 * 72
+_PRINTABLE_LONG = _A4[1] - 2 * 0.75 * 72
+_ROW_POINTS = 15.0
+
+
+def _page_rows_height(ws: Worksheet, landscape: bool) -> float:
+    from openpyxl.utils import get_column_letter
+
+    width = _A4[1] - 2 * 0.4 * 72 if landscape else _PRINTABLE_SHORT
+    height = _A4[0] - 2 * 0.75 * 72 if landscape else _PRINTABLE_LONG
+    columns = 0.0
+    for n in range(1, (ws.max_column or 1) + 1):
+        dim = ws.column_dimensions[get_column_letter(n)]
+        if not dim.hidden:
+            columns += ((dim.width or 8.43) * 7 + 5) * 0.75
+    scale = min(1.0, width / columns) if columns else 1.0
+    return height / scale
+
+
+def keep_together(
+    ws: Worksheet, blocks: list[tuple[int, int]], *, landscape: bool, repeated: int = 0
+) -> None:
+    """Start a new page before a block of rows (first, last) that would run over a page's end
+    but fits on a page of its own, so a table or an issue's criteria print in one piece.
+
+    ``repeated`` is the header row printed at the top of every page, if any.
+    """
+    page = _page_rows_height(ws, landscape) * 0.92  # a margin for the estimate's error
+
+    def height(row: int) -> float:
+        return ws.row_dimensions[row].height or _ROW_POINTS
+
+    title = height(repeated) if repeated else 0.0
+    used = 0.0
+    row = 1
+    for first, last in sorted(blocks):
+        while row < first:
+            used += height(row)
+            row += 1
+        size = sum(height(r) for r in range(first, last + 1))
+        if used + size > page and title + size <= page and first > 1:
+            ws.row_breaks.append(Break(id=first - 1))
+            used = title
+        for r in range(first, last + 1):
+            used += height(r)
+            if used > page:
+                used = title + height(r)
+        row = last + 1

@@ -1,0 +1,118 @@
+"""What an office can do next, and what each step is worth to its overall score.
+
+A next step is the smallest change that lifts one item: for an issue, meeting the criteria that
+still stand between it and its next tier; for an indicator, reaching the value of its next whole
+level. Its worth is not estimated: the office's answers are changed by exactly that step and
+scored again by the scoring engine, and the step's gain is the new overall score less the
+current one. Steps are sorted by gain, largest first.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+from typing import Any
+
+from pmqa_cli.assess.scoring import (
+    Answers,
+    IndicatorAnswer,
+    IndicatorResult,
+    IssueResult,
+    ScoreResult,
+    score_answers,
+)
+from pmqa_cli.rubric.model import Criterion, Indicator, Method, Rubric
+
+__all__ = ["NextStep", "next_steps"]
+
+
+@dataclass(frozen=True)
+class NextStep:
+    """One step an office can take, and the points it adds to the overall score."""
+
+    item_id: str
+    kind: str  # "issue" or "indicator"
+    title_th: str
+    goal_th: str  # the tier or level reached: "ระดับก้าวหน้า", "ระดับ 4"
+    todo_th: str  # what to do: the unmet criteria, or the value to reach
+    criteria: tuple[Criterion, ...]  # the unmet criteria (issues)
+    target: Any  # the value to reach (indicators), in the indicator's unit
+    gain: Any  # overall score after the step less the current overall, full precision
+    overall_after: Any
+
+
+def _issue_step(rubric: Rubric, result: IssueResult) -> tuple[str, tuple[Criterion, ...]] | None:
+    """The lowest incomplete tier blocks everything above it: its unmet criteria come next."""
+    issue = next(i for i in rubric.issues if i.id == result.id)
+    met = {c.id: c.met for c in result.criteria}
+    for tier in issue.tiers:
+        unmet = tuple(c for c in tier.criteria if not met.get(c.id))
+        if unmet:
+            return rubric.tier_default(tier.id).title_th, unmet
+    return None
+
+
+def _indicator_target(indicator: Indicator, result: IndicatorResult) -> tuple[int, Any] | None:
+    """The next whole level and the value that reaches it, or None at the top / not counted."""
+    if not result.applies:
+        return None
+    current = math.floor(float(result.level) + 1e-9)
+    if current >= 5:
+        return None
+    if indicator.method is Method.PASS_FAIL:
+        return 5, 1
+    level = current + 1
+    if indicator.method is Method.STEPS:
+        return level, level
+    thresholds = indicator.thresholds or []
+    return level, thresholds[level - 1]
+
+
+def _gain(rubric: Rubric, answers: Answers, base: ScoreResult) -> tuple[Any, Any]:
+    after = score_answers(rubric, answers)
+    if after.overall is None or base.overall is None:
+        return None, after.overall
+    return after.overall - base.overall, after.overall
+
+
+def next_steps(rubric: Rubric, answers: Answers, result: ScoreResult) -> list[NextStep]:
+    """Every item's next step with its gain to the overall score, largest gain first."""
+    from pmqa_cli.report.formats import show_indicator_value, unit_label
+
+    steps: list[NextStep] = []
+    titles = {i.id: i.title_th for i in rubric.issues}
+    for issue in result.issues:
+        found = _issue_step(rubric, issue)
+        if found is None:
+            continue
+        tier_th, unmet = found
+        changed = dict(answers.criteria)
+        changed.update({c.id: True for c in unmet})
+        gain, after = _gain(rubric, replace(answers, criteria=changed), result)
+        todo = "\n".join(f"{c.id} {c.text_th}" for c in unmet)
+        steps.append(
+            NextStep(issue.id, "issue", titles[issue.id], f"ระดับ{tier_th}", todo, unmet, None,
+                     gain, after)
+        )  # fmt: skip
+    for ind in result.indicators:
+        indicator = rubric.indicator(ind.id)
+        target = _indicator_target(indicator, ind)
+        if target is None:
+            continue
+        level, value = target
+        changed_values = dict(answers.indicators)
+        changed_values[ind.id] = IndicatorAnswer(value)
+        gain, after = _gain(rubric, replace(answers, indicators=changed_values), result)
+        shown = show_indicator_value(indicator, value, rubric)
+        if indicator.method is Method.PASS_FAIL:
+            todo = "ผลการดำเนินงาน: ผ่าน"
+        elif indicator.method is Method.STEPS:
+            todo = f"ทำสำเร็จ {shown} ขั้นตอน"
+        else:
+            sign = "ไม่น้อยกว่า" if indicator.direction.value == "higher" else "ไม่เกิน"
+            todo = f"ผลการดำเนินงาน{sign} {shown} {unit_label(indicator.unit)}"
+        steps.append(
+            NextStep(ind.id, "indicator", indicator.title_th, f"ระดับ {level}", todo, (), value,
+                     gain, after)
+        )  # fmt: skip
+    return sorted(steps, key=lambda s: (-(s.gain if s.gain is not None else -1), s.item_id))

@@ -1,0 +1,70 @@
+"""What every printed page of a pmqa workbook carries: a header and a footer.
+
+Header: the document's title on the left, the office in the middle where the page is about one
+office, the fiscal year (Buddhist era) on the right. Footer: pmqa and the run date (Buddhist
+era) on the left, "หน้า n จาก m" on the right. The codes are Excel's header/footer codes,
+which openpyxl, xlsxwriter, Excel and LibreOffice all understand, built here once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from pmqa_cli.report.outputs import FONT_NAME
+from pmqa_cli.thai import thai_date
+
+__all__ = ["PageMarks", "page_marks"]
+
+_FONT = f'&"{FONT_NAME},Regular"&12'
+PAGE_OF = "หน้า &P จาก &N"
+
+
+def _text(value: str) -> str:
+    """Literal text inside a header code: "&" is the code character, so it is doubled."""
+    return value.replace("&", "&&")
+
+
+@dataclass(frozen=True)
+class PageMarks:
+    """A sheet's header and footer: the text of each part, already in Excel's codes."""
+
+    header: dict[str, str]  # "L", "C", "R" -> text
+    footer: dict[str, str]
+
+    @staticmethod
+    def _codes(parts: dict[str, str]) -> str:
+        return "".join(f"&{side}{_FONT}{text}" for side, text in parts.items() if text)
+
+    @property
+    def header_codes(self) -> str:
+        """The header as one string of codes (xlsxwriter's set_header)."""
+        return self._codes(self.header)
+
+    @property
+    def footer_codes(self) -> str:
+        """The footer as one string of codes (xlsxwriter's set_footer)."""
+        return self._codes(self.footer)
+
+
+def page_marks(
+    title: str,
+    fiscal_year: int | str,
+    *,
+    office: str = "",
+    when: date | None = None,
+    note: str = "",
+) -> PageMarks:
+    """The header and footer of one sheet.
+
+    ``when`` is the run date, printed in the Buddhist era; ``note`` replaces it where a
+    document has no run date (the blank template names its rubric instead).
+    """
+    left = note or (f"pmqa ประมวลผลวันที่ {thai_date(when)}" if when else "pmqa")
+    # Titles are kept short (a few words): three parts share one line of a portrait page.
+    header = {
+        "L": _text(title),
+        "C": f"&B{_text(office)}&B" if office else "",
+        "R": _text(f"ปีงบประมาณ พ.ศ. {fiscal_year}"),
+    }
+    return PageMarks(header, {"L": _text(left), "R": PAGE_OF})
