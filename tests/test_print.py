@@ -26,11 +26,12 @@ def visible_sheets(path_or_book: object) -> list[Worksheet]:
 def assert_printable(ws: Worksheet, *, fiscal_year: int, office: str = "") -> None:
     """A4, fitted to one page wide, with pmqa's header and footer."""
     assert int(ws.page_setup.paperSize or 0) == 9, ws.title  # A4
-    assert ws.page_setup.fitToWidth == 1 and ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
-    header = " ".join(
-        p.text or "" for p in (ws.oddHeader.left, ws.oddHeader.center, ws.oddHeader.right)
-    )
-    footer = " ".join(p.text or "" for p in (ws.oddFooter.left, ws.oddFooter.right))
+    fit = ws.sheet_properties.pageSetUpPr
+    assert ws.page_setup.fitToWidth == 1 and fit is not None and fit.fitToPage, ws.title
+    head, foot = ws.oddHeader, ws.oddFooter
+    assert head is not None and foot is not None, ws.title
+    header = " ".join(p.text or "" for p in (head.left, head.center, head.right))
+    footer = " ".join(p.text or "" for p in (foot.left, foot.right))
     assert f"ปีงบประมาณ พ.ศ. {fiscal_year}" in header, (ws.title, header)
     assert office in header, (ws.title, header)
     assert PAGE_OF in footer, (ws.title, footer)
