@@ -17,7 +17,7 @@ from pmqa_cli.rubric.model import Rubric
         (Kind.PERCENT, 85.565, "85.57", "0.00"),
         (Kind.WHOLE, 4.0, "4", "#,##0"),
         (Kind.WHOLE, 1250, "1,250", "#,##0"),
-        (Kind.DAYS, 1234, "1,234", "#,##0"),
+        (Kind.DAYS, 1234, "1,234.00", "#,##0.00"),
         (Kind.DAYS, 9.425, "9.43", "#,##0.00"),
         (Kind.BAHT, 1234567.5, "1,234,567.50", "#,##0.00"),
         (Kind.LEVEL, 2.864, "2.86", "0.00"),

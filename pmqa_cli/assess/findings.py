@@ -89,7 +89,7 @@ CATALOGUE: Mapping[str, Code] = dict(
         _c(
             "file-corrupt",
             "error",
-            "ไฟล์เสียหายหรือไม่สมบูรณ์ ({detail}) เปิดไฟล์ต้นฉบับใน Excel แล้วบันทึกและส่งใหม่",
+            "ไฟล์เสียหายหรือไม่สมบูรณ์ เปิดไฟล์ต้นฉบับใน Excel แล้วบันทึกและส่งใหม่",
             "The file is damaged or incomplete ({detail}); open the original in Excel, save it "
             "again and resend it.",
         ),
@@ -103,7 +103,7 @@ CATALOGUE: Mapping[str, Code] = dict(
         _c(
             "file-zip-bomb",
             "error",
-            "ไฟล์บีบอัดผิดปกติ ({detail}) จึงไม่ถูกอ่านเพื่อความปลอดภัย บันทึกแบบฟอร์มใหม่จาก Excel",
+            "ไฟล์บีบอัดผิดปกติ จึงไม่ถูกอ่านเพื่อความปลอดภัย บันทึกแบบฟอร์มใหม่จาก Excel",
             "The file's compression is abnormal ({detail}), so it was not read for safety; save "
             "the template again from Excel.",
         ),
@@ -124,7 +124,7 @@ CATALOGUE: Mapping[str, Code] = dict(
         _c(
             "file-unreadable",
             "error",
-            "อ่านไฟล์ไม่สำเร็จ ({detail}) บันทึกแบบฟอร์มใหม่จาก Excel แล้วส่งอีกครั้ง",
+            "อ่านไฟล์ไม่สำเร็จ บันทึกแบบฟอร์มใหม่จาก Excel แล้วส่งอีกครั้ง",
             "The file could not be read ({detail}); save the template again from Excel and resend.",
         ),
         # --- sheets and layout --------------------------------------------------------------
@@ -208,7 +208,7 @@ CATALOGUE: Mapping[str, Code] = dict(
         _c(
             "value-not-number",
             "error",
-            "ค่า '{value}' ของตัวชี้วัด '{item}' ไม่ใช่ตัวเลข กรอกเป็นตัวเลขเท่านั้น (หน่วย: {unit})",
+            "ค่า '{value}' ของตัวชี้วัด '{item}' ไม่ใช่ตัวเลข กรอกเป็นตัวเลขเท่านั้น (หน่วย: {unit_th})",
             "The value '{value}' for indicator '{item}' is not a number; enter a number only "
             "(unit: {unit}).",
         ),

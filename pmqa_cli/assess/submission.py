@@ -34,6 +34,7 @@ from pmqa_cli.assess.scoring import (
     target_key,
 )
 from pmqa_cli.registry import Registry
+from pmqa_cli.report.formats import unit_label
 from pmqa_cli.rubric.model import Indicator, Method, OfficeType, Rubric
 from pmqa_cli.workbook.layout import (
     OFFICE_COLUMNS,
@@ -608,7 +609,8 @@ class _Reader:
                 cell=ref,
                 item_id=indicator.id,
                 value=_display(cell),
-                unit=indicator.unit,
+                unit=unit_label(indicator.unit, "en"),
+                unit_th=unit_label(indicator.unit),
             )
         elif value is not None and value <= 0:
             high = indicator.valid_max
@@ -648,7 +650,8 @@ class _Reader:
                 cell=ref,
                 item_id=indicator.id,
                 value=_display(cell),
-                unit=indicator.unit,
+                unit=unit_label(indicator.unit, "en"),
+                unit_th=unit_label(indicator.unit),
             )
             self.bad_cells.add(indicator.id)
             return None, False

@@ -15,6 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from enum import Enum
 
 from pmqa_cli.rubric.model import Indicator, Method, Rubric
+from pmqa_cli.workbook.layout import OFFICE_FIELDS
 
 __all__ = [
     "PASS_EN",
@@ -22,11 +23,14 @@ __all__ = [
     "Kind",
     "Unit",
     "excel_format",
+    "field_label",
     "indicator_kind",
+    "item_label",
     "show",
     "show_indicator_value",
     "unit_for",
     "unit_label",
+    "used_value",
 ]
 
 PASS_TH, FAIL_TH = "ผ่าน", "ไม่ผ่าน"
@@ -41,7 +45,7 @@ class Kind(str, Enum):
     DECIMAL = "decimal"  # another measured value (a score out of 100, a level): value decimals
     LEVEL = "level"  # a computed 0-5 level, fractional between thresholds: value decimals
     WHOLE = "whole"  # steps, counts, ranks: no decimals
-    DAYS = "days"  # separators; decimals only when the value has them
+    DAYS = "days"  # separators and the value decimals
     BAHT = "baht"  # separators and satang
     PASS_FAIL = "pass_fail"  # ผ่าน / ไม่ผ่าน
 
@@ -99,19 +103,12 @@ def _places(kind: Kind, rubric: Rubric, value: object = None) -> int:
     if kind is Kind.BAHT:
         return 2
     if kind is Kind.DAYS:
-        return 0 if value is None or _is_whole(value) else rubric.scoring.value_decimals
+        return rubric.scoring.value_decimals
     return 0
 
 
-def _is_whole(value: object) -> bool:
-    try:
-        return Decimal(str(value)) == Decimal(str(value)).to_integral_value()
-    except ArithmeticError:
-        return False
-
-
 def excel_format(kind: Kind, rubric: Rubric, value: object = None) -> str:
-    """The Excel number format for a number of this kind (``value`` refines days)."""
+    """The Excel number format for a number of this kind."""
     if kind is Kind.PASS_FAIL:
         return f'"{PASS_TH}";"{PASS_TH}";"{FAIL_TH}"'
     places = _places(kind, rubric, value)
@@ -144,3 +141,32 @@ def show_indicator_value(
 ) -> str:
     """An indicator's reported value as a person reads it (85.57, 4, ผ่าน, 1,250)."""
     return show(indicator_kind(indicator), value, rubric, lang)
+
+
+_OFFICE_LABELS = {f.key: f.label_th for f in OFFICE_FIELDS}
+_FIELD_LABELS = {
+    "answer": "ผลการประเมินตนเอง",
+    "value": "ผลการดำเนินงาน",
+    "not_applicable": "ไม่เกี่ยวข้อง (N/A)",
+    **_OFFICE_LABELS,
+}
+
+
+def item_label(item_id: str) -> str:
+    """An item as a person names it: criteria and indicators by their id, office details by
+    their Thai label (not the template's internal key)."""
+    return _OFFICE_LABELS.get(item_id, item_id)
+
+
+def field_label(name: str) -> str:
+    """What a value read from a workbook is, in Thai."""
+    return _FIELD_LABELS.get(name, name)
+
+
+def used_value(name: str, value: object) -> object:
+    """A value read from a workbook as the audit trail shows it: yes/no answers as words."""
+    if isinstance(value, bool):
+        if name == "answer":
+            return PASS_TH if value else FAIL_TH
+        return "ใช่" if value else "ไม่ใช่"
+    return value
