@@ -11,19 +11,20 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
+from decimal import Decimal
 from typing import Any
 
+from pmqa_cli.assess.rounding import round_half_up
 from pmqa_cli.assess.scoring import (
     Answers,
     IndicatorAnswer,
     IndicatorResult,
     IssueResult,
-    ScoreResult,
     score_answers,
 )
 from pmqa_cli.rubric.model import Criterion, Indicator, Method, Rubric
 
-__all__ = ["NextStep", "next_steps"]
+__all__ = ["NextStep", "answers_of", "next_steps"]
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,8 @@ def _indicator_target(indicator: Indicator, result: IndicatorResult) -> tuple[in
         return None
     if indicator.method is Method.PASS_FAIL:
         return 5, 1
+    if indicator.method not in (Method.STEPS, Method.INTERPOLATE):
+        return None  # target_ratio: the value needed depends on the office's own target
     level = current + 1
     if indicator.method is Method.STEPS:
         return level, level
@@ -68,16 +71,38 @@ def _indicator_target(indicator: Indicator, result: IndicatorResult) -> tuple[in
     return level, thresholds[level - 1]
 
 
-def _gain(rubric: Rubric, answers: Answers, base: ScoreResult) -> tuple[Any, Any]:
-    after = score_answers(rubric, answers)
-    if after.overall is None or base.overall is None:
-        return None, after.overall
-    return after.overall - base.overall, after.overall
+def _reported(rubric: Rubric, value: Any) -> Decimal | None:
+    """A score as reported: rounded once, half-up, held exactly (no binary float left)."""
+    if value is None:
+        return None
+    return Decimal(str(round_half_up(value, rubric.scoring.decimals)))
 
 
-def next_steps(rubric: Rubric, answers: Answers, result: ScoreResult) -> list[NextStep]:
-    """Every item's next step with its gain to the overall score, largest gain first."""
+def answers_of(office: Any) -> Answers:
+    """The answers of a scored office (its criteria met, its indicator values as read), so
+    that a step can be applied to them and scored again."""
+    criteria = {c.id: c.met for issue in office.issues for c in issue.criteria}
+    indicators = {
+        i.id: IndicatorAnswer(i.value, i.not_applicable, getattr(i, "target", None))
+        for i in office.indicators
+    }
+    return Answers(office.office.type, criteria, indicators)
+
+
+def next_steps(rubric: Rubric, answers: Answers) -> list[NextStep]:
+    """Every item's next step with its gain to the overall score, largest gain first.
+
+    The gain is the overall score as it would be reported after the step less the overall
+    score as reported now, both from the scoring engine and rounded once, half-up.
+    """
     from pmqa_cli.report.formats import show_indicator_value, unit_label
+
+    result = score_answers(rubric, answers)
+    now = _reported(rubric, result.overall)
+
+    def gain(changed: Answers) -> tuple[Any, Any]:
+        after = _reported(rubric, score_answers(rubric, changed).overall)
+        return (None if after is None or now is None else after - now), after
 
     steps: list[NextStep] = []
     titles = {i.id: i.title_th for i in rubric.issues}
@@ -86,13 +111,13 @@ def next_steps(rubric: Rubric, answers: Answers, result: ScoreResult) -> list[Ne
         if found is None:
             continue
         tier_th, unmet = found
-        changed = dict(answers.criteria)
-        changed.update({c.id: True for c in unmet})
-        gain, after = _gain(rubric, replace(answers, criteria=changed), result)
+        criteria = dict(answers.criteria)
+        criteria.update({c.id: True for c in unmet})
+        added, after = gain(replace(answers, criteria=criteria))
         todo = "\n".join(f"{c.id} {c.text_th}" for c in unmet)
         steps.append(
             NextStep(issue.id, "issue", titles[issue.id], f"ระดับ{tier_th}", todo, unmet, None,
-                     gain, after)
+                     added, after)
         )  # fmt: skip
     for ind in result.indicators:
         indicator = rubric.indicator(ind.id)
@@ -100,9 +125,10 @@ def next_steps(rubric: Rubric, answers: Answers, result: ScoreResult) -> list[Ne
         if target is None:
             continue
         level, value = target
-        changed_values = dict(answers.indicators)
-        changed_values[ind.id] = IndicatorAnswer(value)
-        gain, after = _gain(rubric, replace(answers, indicators=changed_values), result)
+        values = dict(answers.indicators)
+        old = values.get(ind.id, IndicatorAnswer())
+        values[ind.id] = replace(old, value=value, not_applicable=False)
+        added, after = gain(replace(answers, indicators=values))
         shown = show_indicator_value(indicator, value, rubric)
         if indicator.method is Method.PASS_FAIL:
             todo = "ผลการดำเนินงาน: ผ่าน"
@@ -113,6 +139,6 @@ def next_steps(rubric: Rubric, answers: Answers, result: ScoreResult) -> list[Ne
             todo = f"ผลการดำเนินงาน{sign} {shown} {unit_label(indicator.unit)}"
         steps.append(
             NextStep(ind.id, "indicator", indicator.title_th, f"ระดับ {level}", todo, (), value,
-                     gain, after)
+                     added, after)
         )  # fmt: skip
     return sorted(steps, key=lambda s: (-(s.gain if s.gain is not None else -1), s.item_id))

@@ -38,6 +38,7 @@ __all__ = [
     "INPUT_FILL",
     "MAX_CELL_TEXT",
     "body_font",
+    "fit_one_page",
     "fit_row_height",
     "header_style",
     "keep_together",
@@ -268,3 +269,12 @@ def keep_together(
             if used > page:
                 used = title + height(r)
         row = last + 1
+
+
+def fit_one_page(ws: Worksheet, *, landscape: bool, least_scale: float = 0.6) -> None:
+    """Print a table on one page when shrinking it to fit stays legible (to ``least_scale``),
+    so a table that nearly fits is not split with a few rows on a second page."""
+    page = _page_rows_height(ws, landscape)
+    total = sum(ws.row_dimensions[r].height or _ROW_POINTS for r in range(1, ws.max_row + 1))
+    if total * least_scale <= page * 0.92:
+        ws.page_setup.fitToHeight = 1

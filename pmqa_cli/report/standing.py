@@ -1,0 +1,91 @@
+"""Where an office stands among the others of a batch: its ranks and the means it is set beside.
+
+For each scored office: its rank overall and within its type (the batch's competition ranks),
+and for every part, issue and indicator the national mean and the mean of offices of its type,
+taken over the reported (rounded) scores as the statistics sheet takes them, exactly (Decimal),
+rounded once for showing. A single ``pmqa score`` has no batch, so no standing: its feedback
+says so instead of showing numbers that would need other offices.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+__all__ = ["Peer", "Standing", "peer_of", "standings"]
+
+
+@dataclass(frozen=True)
+class Peer:
+    """What the standing needs of one scored office."""
+
+    code: str
+    office_type: str  # the type's Thai abbreviation (สพป. / สพม.), "" when unknown
+    rank: int | None
+    rank_in_type: int | None
+    scores: Mapping[str, Any]  # "overall", "pmqa", "results", issue ids, indicator ids
+
+
+@dataclass(frozen=True)
+class Standing:
+    """One office among the others."""
+
+    rank: int | None
+    rank_in_type: int | None
+    offices: int  # offices ranked
+    offices_of_type: int
+    office_type: str
+    national: Mapping[str, Decimal | None]  # key -> mean over every office with a score
+    of_type: Mapping[str, Decimal | None]  # key -> mean over offices of this type
+
+
+def _means(peers: Iterable[Peer]) -> dict[str, Decimal | None]:
+    sums: dict[str, Decimal] = {}
+    counts: dict[str, int] = {}
+    for peer in peers:
+        for key, value in peer.scores.items():
+            if value is None:
+                counts.setdefault(key, 0)
+                continue
+            sums[key] = sums.get(key, Decimal(0)) + Decimal(str(value))
+            counts[key] = counts.get(key, 0) + 1
+    return {key: (sums[key] / n if n else None) for key, n in counts.items()}
+
+
+def standings(peers: Iterable[Peer]) -> dict[str, Standing]:
+    """Every office's standing, by office code."""
+    everyone = list(peers)
+    national = _means(everyone)
+    by_type: dict[str, list[Peer]] = {}
+    for peer in everyone:
+        by_type.setdefault(peer.office_type, []).append(peer)
+    type_means = {kind: _means(group) for kind, group in by_type.items()}
+    ranked = sum(1 for p in everyone if p.rank is not None)
+    out: dict[str, Standing] = {}
+    for peer in everyone:
+        group = by_type[peer.office_type]
+        out[peer.code] = Standing(
+            rank=peer.rank,
+            rank_in_type=peer.rank_in_type,
+            offices=ranked,
+            offices_of_type=sum(1 for p in group if p.rank_in_type is not None),
+            office_type=peer.office_type,
+            national=national,
+            of_type=type_means[peer.office_type],
+        )
+    return out
+
+
+def peer_of(office: Any) -> Peer:
+    """A scored office of a batch as a peer, keyed by its file (codes may repeat or be empty)."""
+    scores: dict[str, Any] = {
+        "overall": office.overall,
+        "pmqa": office.pmqa_score,
+        "results": office.results_score,
+    }
+    scores.update({i.id: i.score for i in office.issues})
+    scores.update({i.id: i.score if i.applies else None for i in office.indicators})
+    kind = office.office.type.abbrev_th if office.office.type else ""
+    return Peer(office.file, kind, office.rank, office.rank_in_type, scores)

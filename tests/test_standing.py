@@ -1,0 +1,31 @@
+"""Where an office stands: ranks and exact national and type means (hand-computed)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from pmqa_cli.report.standing import Peer, standings
+
+
+def test_means_are_exact_over_the_offices_that_have_a_score() -> None:
+    peers = [
+        Peer("a.xlsx", "สพป.", 1, 1, {"overall": 400.0, "PM1": 500.0, "KPI": 300.0}),
+        Peer("b.xlsx", "สพป.", 2, 2, {"overall": 350.1, "PM1": 400.0, "KPI": None}),
+        Peer("c.xlsx", "สพม.", 3, 1, {"overall": 300.2, "PM1": 100.0, "KPI": 200.0}),
+    ]
+    places = standings(peers)
+    a, c = places["a.xlsx"], places["c.xlsx"]
+    # National: (400 + 350.1 + 300.2) / 3 = 350.1 exactly; PM1 (500 + 400 + 100) / 3.
+    assert a.national["overall"] == Decimal("350.1")
+    assert a.national["PM1"] == Decimal(1000) / 3
+    # An indicator that does not count for an office is left out of the mean, not counted 0.
+    assert a.national["KPI"] == Decimal(250)
+    assert a.of_type["overall"] == Decimal("375.05") and a.of_type["KPI"] == Decimal(300)
+    assert c.of_type["PM1"] == Decimal(100)
+    assert (a.rank, a.offices, a.rank_in_type, a.offices_of_type) == (1, 3, 1, 2)
+    assert (c.rank_in_type, c.offices_of_type, c.office_type) == (1, 1, "สพม.")
+
+
+def test_no_office_with_a_score_gives_no_mean() -> None:
+    places = standings([Peer("a.xlsx", "", None, None, {"overall": None})])
+    assert places["a.xlsx"].national["overall"] is None
