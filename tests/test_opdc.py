@@ -317,7 +317,7 @@ def test_samples_validate_and_score_under_the_opdc_rubric(tmp_path: Path) -> Non
     clean = next(f for f in files if f.name not in made.output)
     scored = runner.invoke(app, ["score", "--rubric", str(OPDC_FILE), str(clean)])
     assert scored.exit_code == 0, scored.output
-    assert "หมวด 7" in scored.output and "Overall" in scored.output
+    assert "Category 7" in scored.output and "Overall" in scored.output
     wrong = runner.invoke(app, ["validate", str(clean)])  # scored against FY 2567 instead
     assert wrong.exit_code == 1 and "rubric-mismatch" in wrong.output
 

@@ -136,7 +136,7 @@ def rubric_summary(rubric: Rubric, warnings: list[RubricProblem]) -> None:
     console = out_console()
     categories = sorted({i.category for i in rubric.issues})
     dimensions = sorted({i.dimension for i in rubric.indicators})
-    methods = Counter(_method_label(i.method) for i in rubric.indicators)
+    methods = Counter(tr(_method_label(i.method), i.method.value) for i in rubric.indicators)
     console.print(
         ThaiText(
             Text("OK ", style="bold green")
