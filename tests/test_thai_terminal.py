@@ -165,7 +165,8 @@ def test_default_language_comes_from_the_locale(
     assert default_lang() == expected
 
 
-COMMANDS = [[], ["template"], ["validate"], ["score"], ["sample"], ["batch"], ["rubric"],
+COMMANDS = [[], ["template"], ["validate"], ["score"], ["sample"], ["batch"], ["compare"],
+            ["rubric"],
             ["rubric", "check"], ["rubric", "show"]]  # fmt: skip
 
 

@@ -504,6 +504,7 @@ def batch_command(
                 "oldest first."
             ),
             dir_okay=False,
+            metavar="FILE",
         ),
     ] = None,
     previous_label: Annotated[
@@ -514,11 +515,16 @@ def batch_command(
                 'The label of each --previous (e.g. 2566 or "2567 รอบ 6 เดือน"), in the same '
                 "order; default: from the file, else its name."
             ),
+            metavar="LABEL",
         ),
     ] = None,
     round_: Annotated[
         str,
-        typer.Option("--round", help='This round, for titles and comparisons (e.g. "12 เดือน").'),
+        typer.Option(
+            "--round",
+            help='This round, for titles and comparisons (e.g. "12 เดือน").',
+            metavar="ROUND",
+        ),
     ] = "",
     pdf: PdfFlag = False,
 ) -> None:
@@ -601,23 +607,32 @@ def _previous_results(files: list[Path], labels: list[str], rubric: Rubric) -> l
     ]
 
 
-@app.command("compare")
+@app.command(
+    "compare", cls=_Command, short_help="Compare two results: offices, means, most improved."
+)
 @_edge
 def compare_command(
     old: Annotated[
         Path,
         typer.Argument(
-            help="The earlier result: a pmqa results JSON, or a CSV/XLSX table.", dir_okay=False
+            help="The earlier result: a pmqa results JSON, or a CSV/XLSX table.",
+            dir_okay=False,
+            metavar="OLD",
         ),
     ],
     new: Annotated[
         Path,
         typer.Argument(
-            help="The later result: a pmqa results JSON, or a CSV/XLSX table.", dir_okay=False
+            help="The later result: a pmqa results JSON, or a CSV/XLSX table.",
+            dir_okay=False,
+            metavar="NEW",
         ),
     ],
     output: Annotated[
-        Path, typer.Option("--output", "-o", help="The comparison workbook to write (.xlsx).")
+        Path,
+        typer.Option(
+            "--output", "-o", help="The comparison workbook to write (.xlsx).", metavar="FILE.xlsx"
+        ),
     ],
     rubric: Annotated[
         Path | None,
@@ -626,6 +641,7 @@ def compare_command(
             "-r",
             help="Rubric whose item ids (and previous_ids) match the items; default: shipped.",
             dir_okay=False,
+            metavar="FILE.yaml",
         ),
     ] = None,
     registry: Annotated[
@@ -634,20 +650,28 @@ def compare_command(
             "--registry",
             help="Registry of offices, for types, provinces and regions a table leaves out.",
             dir_okay=False,
+            metavar="FILE.csv",
         ),
     ] = None,
     old_label: Annotated[
-        str | None, typer.Option("--old-label", help="Label of OLD (default: from the file).")
+        str | None,
+        typer.Option("--old-label", help="Label of OLD (default: from the file).", metavar="LABEL"),
     ] = None,
     new_label: Annotated[
-        str | None, typer.Option("--new-label", help="Label of NEW (default: from the file).")
+        str | None,
+        typer.Option("--new-label", help="Label of NEW (default: from the file).", metavar="LABEL"),
     ] = None,
     json_path: Annotated[
-        Path | None, typer.Option("--json", help="Also write the comparison as JSON here.")
+        Path | None,
+        typer.Option("--json", help="Also write the comparison as JSON here.", metavar="FILE.json"),
     ] = None,
     csv_dir: Annotated[
         Path | None,
-        typer.Option("--csv", help="Also write each comparison table as CSV into this folder."),
+        typer.Option(
+            "--csv",
+            help="Also write each comparison table as CSV into this folder.",
+            metavar="DIR",
+        ),
     ] = None,
 ) -> None:
     """Compare two result files (JSON or tables) without re-scoring: per office, most improved

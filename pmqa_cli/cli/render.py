@@ -157,7 +157,7 @@ def rubric_summary(rubric: Rubric, warnings: list[RubricProblem]) -> None:
                  (tr(f"{len(rubric.indicators)} ตัวชี้วัด ในมิติ {', '.join(dimensions)}; ",
                      f"{len(rubric.indicators)} indicators across dimensions "
                      f"{', '.join(dimensions)}; ")
-                  + ", ".join(f"{m} {n}" for m, n in sorted(methods.items())))
+                  + ", ".join(f"{n} {m}" for m, n in sorted(methods.items())))
                  if rubric.indicators
                  else tr("ไม่มี: หมวด 1-6 เท่านั้น", "none: categories 1-6 only")),
                 (tr("น้ำหนักประเด็น", "Issue weights"),
