@@ -28,6 +28,7 @@ from pmqa_cli.assess.submission import ValueRead
 from pmqa_cli.compare.analysis import Analysis, analyse
 from pmqa_cli.errors import OutputError
 from pmqa_cli.registry import Office
+from pmqa_cli.report import formats
 from pmqa_cli.report.outputs import (
     FONT_NAME,
     FONT_SIZE,
@@ -35,7 +36,8 @@ from pmqa_cli.report.outputs import (
     output_timestamp,
     write_bytes_atomic,
 )
-from pmqa_cli.rubric.model import Aggregation, Rubric
+from pmqa_cli.report.printing import page_marks
+from pmqa_cli.rubric.model import Aggregation, Indicator, Rubric
 from pmqa_cli.thai import thai_datetime
 from pmqa_cli.workbook.layout import FORMULA_START
 
@@ -56,6 +58,12 @@ __all__ = [
 #: Tables wider than this (in column-width units) print across pages instead of shrinking.
 WIDEST_ONE_PAGE = 400
 WIDE_PRINT_SCALE = 55
+AUDIT_PRINT_ROWS = 30  # the audit trail's rows in the default print: a sample, not 470 pages
+AUDIT_PRINT_NOTE = (
+    f"แผ่นงานข้อมูลนำเข้าพิมพ์เฉพาะ {AUDIT_PRINT_ROWS} แถวแรกเป็นตัวอย่าง หากต้องการพิมพ์ทั้งหมด "
+    "ให้ล้างพื้นที่พิมพ์ (Excel: เค้าโครงหน้ากระดาษ > พื้นที่พิมพ์ > ล้างพื้นที่พิมพ์; "
+    "LibreOffice: รูปแบบ > ช่วงพิมพ์ > ล้าง)"
+)
 MAX_SHEET_ROWS = 1_000_000  # Excel's limit is 1,048,576 rows; the audit trail splits before it
 
 R = TypeVar("R")
@@ -92,6 +100,17 @@ class Column(Generic[R]):
     width: float
     kind: Kind = Kind.TEXT
     value: Callable[[R], Any] = field(default=lambda _: None, repr=False)
+    #: The Excel number format of its numbers where the kind's own does not fit: whole counts
+    #: and ranks, an indicator's value in its unit (report/formats.py decides which).
+    number_format: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Whole:
+    """A count in a table whose column holds scores (the band and status counts of the
+    statistics sheet): shown as a whole number, not with the scores' decimals."""
+
+    value: int
 
 
 @dataclass(frozen=True)
@@ -121,6 +140,8 @@ class Table:
     #: How many leading columns name the row (code, name, type): repeated on every printed page
     #: of a table too wide for one (24 issues x score and status).
     key_columns: int = 0
+    #: Columns kept in view when scrolling right (the office's code and name), after the header
+    freeze_columns: int = 0
 
     @property
     def headers(self) -> list[str]:
@@ -146,6 +167,10 @@ class Run:
     analysis: Analysis | None = None
 
 
+WHOLE = "#,##0"  # counts and ranks
+NOT_APPLICABLE_TH = "ไม่เกี่ยวข้อง"
+
+
 def _office_columns(kind: Kind = Kind.TEXT) -> list[Column[FileResult]]:
     """Code, name and type of the office: the first columns of the per-office tables."""
     return [
@@ -160,8 +185,8 @@ def _summary(run: Run) -> Table:
     code, name, kind = _office_columns(Kind.CENTER)
     category_7: Column[FileResult] = Column("คะแนนหมวด 7", 15, Kind.SCORE, lambda f: f.results)
     columns: list[Column[FileResult]] = [
-        Column("อันดับ", 8, Kind.CENTER, lambda f: f.rank),
-        Column("อันดับในประเภท", 10, Kind.CENTER, lambda f: f.rank_in_type),
+        Column("อันดับ", 8, Kind.CENTER, lambda f: f.rank, WHOLE),
+        Column("อันดับในประเภท", 10, Kind.CENTER, lambda f: f.rank_in_type, WHOLE),
         code,
         name,
         kind,
@@ -172,12 +197,14 @@ def _summary(run: Run) -> Table:
         *([category_7] if batch.rubric.indicators else []),  # none in a rubric of 1-6 only
         Column("คะแนนรวม", 13, Kind.SCORE, lambda f: f.overall),
         Column("ระดับผลการประเมิน", 18, Kind.CENTER, lambda f: f.band_th),
-        Column("ข้อผิดพลาด", 10, Kind.CENTER, lambda f: f.errors),
-        Column("คำเตือน", 9, Kind.CENTER, lambda f: f.warnings),
+        Column("ข้อผิดพลาด", 10, Kind.CENTER, lambda f: f.errors, WHOLE),
+        Column("คำเตือน", 9, Kind.CENTER, lambda f: f.warnings, WHOLE),
         Column("ไฟล์", 24, Kind.TEXT, lambda f: Path(f.path).name),
     ]
     ordered = sorted(batch.scored, key=lambda f: (f.rank or 10**9, f.office.code, f.path))
-    return Table.of(SUMMARY_SHEET, "summary", columns, ordered)
+    table = Table.of(SUMMARY_SHEET, "summary", columns, ordered)
+    table.freeze_columns = 4  # rank, rank in type, code and name stay in view
+    return table
 
 
 def _category_column(n: int, category: str) -> Column[FileResult]:
@@ -194,6 +221,7 @@ def _categories(run: Run) -> Table:
     columns.append(Column("คะแนนรวม", 13, Kind.SCORE, lambda f: f.overall))
     table = Table.of(CATEGORIES_SHEET, "categories", columns, _by_code(run.batch.scored))
     table.key_columns = 3
+    table.freeze_columns = 2
     return table
 
 
@@ -210,20 +238,28 @@ def _issues(run: Run) -> Table:
         columns += _issue_columns(n, issue.id)
     table = Table.of(ISSUES_SHEET, "pmqa", columns, _by_code(run.batch.scored))
     table.key_columns = 3
+    table.freeze_columns = 2
     return table
 
 
-def _indicator_columns(n: int, indicator_id: str) -> list[Column[FileResult]]:
+def _indicator_columns(n: int, indicator: Indicator, rubric: Rubric) -> list[Column[FileResult]]:
+    indicator_id = indicator.id
+    kind = formats.indicator_kind(indicator)
+
     def shown_value(f: FileResult) -> Any:
         _, value, _, na, _ = f.indicators[n]
-        return "N/A" if na else value
+        return NOT_APPLICABLE_TH if na else value
 
     def score(f: FileResult) -> Any:
         _, _, applies, _, value = f.indicators[n]
         return value if applies else None
 
+    unit = formats.unit_label(indicator.unit)
+    header = (
+        f"{indicator_id} ผล" if kind is formats.Kind.PASS_FAIL else f"{indicator_id} ผล ({unit})"
+    )
     return [
-        Column(f"{indicator_id} ผล", 12, Kind.TEXT, shown_value),
+        Column(header, 12, Kind.TEXT, shown_value, formats.excel_format(kind, rubric)),
         Column(f"{indicator_id} คะแนน", 12, Kind.SCORE, score),
     ]
 
@@ -231,12 +267,15 @@ def _indicator_columns(n: int, indicator_id: str) -> list[Column[FileResult]]:
 def _indicators(run: Run) -> Table:
     columns = _office_columns()
     for n, indicator in enumerate(run.batch.rubric.indicators):
-        columns += _indicator_columns(n, indicator.id)
+        columns += _indicator_columns(n, indicator, run.batch.rubric)
     table = Table.of(INDICATORS_SHEET, "indicators", columns, _by_code(run.batch.scored))
     table.key_columns = 3
+    table.freeze_columns = 2
     return table
 
 
+#: The parts' rows of the statistics sheet, named as people name them (not by their JSON keys).
+PART_LABELS = {"overall": "คะแนนรวม", "pmqa": "หมวด 1-6", "results": "หมวด 7"}
 DISTRIBUTION_COLUMNS = ("สพป.", "สพม.", "รวม")  # the counts of the band and status blocks
 DISTRIBUTION_FIRST_COLUMN = 2  # 0-based: they sit in columns C, D and E
 
@@ -246,9 +285,9 @@ def _statistics(run: Run) -> Table:
     """Descriptive statistics (parts, issues, indicators), then the band and status counts by
     office type; each a block whose place the charts read from ``Table.blocks``."""
     columns: list[Column[Stat]] = [
-        Column("รายการ", 20, Kind.TEXT, lambda s: s.key),
+        Column("รายการ", 20, Kind.TEXT, lambda s: PART_LABELS.get(s.key, s.key)),
         Column("ชื่อ", 50, Kind.TEXT, lambda s: s.label),
-        Column("จำนวน", 9, Kind.TEXT, lambda s: s.count),
+        Column("จำนวน", 9, Kind.TEXT, lambda s: s.count, WHOLE),
         Column("ค่าเฉลี่ย", 12, Kind.SCORE, lambda s: s.mean),
         Column("มัธยฐาน", 12, Kind.SCORE, lambda s: s.median),
         Column("ต่ำสุด", 12, Kind.SCORE, lambda s: s.minimum),
@@ -273,7 +312,9 @@ def _statistics(run: Run) -> Table:
         rows.append([])
         rows.append([title, "", *DISTRIBUTION_COLUMNS])
         blocks[name] = Block(len(rows), len(rows) + 1, len(counts))
-        rows += [[label, "", *(n[c] for c in DISTRIBUTION_COLUMNS)] for label, n in counts.items()]
+        rows += [
+            [label, "", *(Whole(n[c]) for c in DISTRIBUTION_COLUMNS)] for label, n in counts.items()
+        ]
     return Table(STATISTICS_SHEET, "statistics", columns, rows, blocks)
 
 
@@ -300,7 +341,7 @@ FINDING_COLUMNS: list[Column[Located]] = [
     Column("รหัสปัญหา", 22, Kind.TEXT, lambda r: r.finding.code),
     Column("ความรุนแรง", 12, Kind.TEXT, lambda r: severity_th(r.finding)),
     Column("คำอธิบายและวิธีแก้", 70, Kind.TEXT, lambda r: r.finding.message_th),
-    Column("Message", 60, Kind.TEXT, lambda r: r.finding.message_en),
+    Column("คำอธิบายภาษาอังกฤษ (English)", 60, Kind.TEXT, lambda r: r.finding.message_en),
 ]
 
 
@@ -377,10 +418,12 @@ INPUT_COLUMNS: list[Column[InputRow]] = [
     Column("SHA-256 ของไฟล์", 66, Kind.TEXT, lambda r: r.sha256),
     Column("แผ่นงาน", 16, Kind.TEXT, lambda r: r.value.sheet),
     Column("เซลล์", 8, Kind.TEXT, lambda r: r.value.cell),
-    Column("รายการ", 14, Kind.TEXT, lambda r: r.value.item_id),
-    Column("ช่อง", 14, Kind.TEXT, lambda r: r.value.field),
+    Column("รายการ", 16, Kind.TEXT, lambda r: formats.item_label(r.value.item_id)),
+    Column("ช่อง", 18, Kind.TEXT, lambda r: formats.field_label(r.value.field)),
     Column("ค่าที่พิมพ์", 30, Kind.TEXT, lambda r: r.value.raw),
-    Column("ค่าที่ใช้", 16, Kind.TEXT, lambda r: _iso(r.value.value)),
+    Column(
+        "ค่าที่ใช้", 16, Kind.TEXT, lambda r: formats.used_value(r.value.field, _iso(r.value.value))
+    ),
 ]
 
 
@@ -414,7 +457,11 @@ def _about(run: Run) -> Table:
         ["ไฟล์อื่นที่ข้าม", counts["skipped"]],
     ]
     rows += [["ไฟล์ที่ข้าม", path] for path in batch.skipped]
-    columns: list[Column[Any]] = [Column("รายการ", 30), Column("ค่า", 90)]
+    if rubric.source_note:
+        # For analysts: where the rubric's content comes from (never shown to offices).
+        rows.append(["หมายเหตุเกณฑ์ (สำหรับผู้ประเมิน)", rubric.source_note])
+    rows.append(["การพิมพ์ข้อมูลนำเข้า", AUDIT_PRINT_NOTE])
+    columns: list[Column[Any]] = [Column("รายการ", 30), Column("ค่า", 100)]
     return Table(ABOUT_SHEET, "about", columns, rows)
 
 
@@ -529,9 +576,41 @@ class _Formats:
             Kind.PERCENT: (center, quoted_center, percent),
         }
 
+        self._book = book
+        self._numbers: dict[tuple[Kind, str], Any] = {}
+        self.whole = book.add_format({"num_format": WHOLE, "align": "center"})
+
     def of(self, table: Table) -> list[tuple[Any, Any, Any]]:
         """The formats of each of a table's columns."""
-        return [self.by_kind[c.kind] for c in table.columns]
+        return [self._column(c) for c in table.columns]
+
+    def _column(self, column: Column[Any]) -> tuple[Any, Any, Any]:
+        text, quoted, number = self.by_kind[column.kind]
+        if column.number_format is None:
+            return text, quoted, number
+        key = (column.kind, column.number_format)
+        if key not in self._numbers:
+            properties: dict[str, Any] = {"num_format": column.number_format}
+            if column.kind is Kind.CENTER:
+                properties["align"] = "center"
+            self._numbers[key] = self._book.add_format(properties)
+        return text, quoted, self._numbers[key]
+
+
+def _print_setup(
+    ws: Any, rubric: Rubric, sheet: str, when: datetime, *, landscape: bool = True
+) -> None:
+    """A4, one page wide, with pmqa's header and footer on every page."""
+    marks = page_marks(f"ผลการประเมิน PMQA 4.0: {sheet}", rubric.fiscal_year, when=when)
+    ws.set_paper(9)  # A4
+    if landscape:
+        ws.set_landscape()
+    else:
+        ws.set_portrait()
+    ws.center_horizontally()
+    ws.set_margins(left=0.4, right=0.4, top=0.75, bottom=0.75)
+    ws.set_header(marks.header_codes, {"margin": 0.3})
+    ws.set_footer(marks.footer_codes, {"margin": 0.3})
 
 
 def _sheet(
@@ -542,9 +621,7 @@ def _sheet(
         ws.set_column(n, n, column.width)
     ws.set_default_row(22)  # 16 pt Thai with marks above and below needs taller rows
     ws.set_row(0, 45)  # two lines of wrapped headers
-    ws.freeze_panes(1, 0)
-    ws.set_paper(9)  # A4
-    ws.set_landscape()
+    ws.freeze_panes(1, table.freeze_columns)
     if table.key_columns and sum(c.width for c in table.columns) > WIDEST_ONE_PAGE:
         # Shrunk onto one page 24 issues would be unreadable: print legibly across pages,
         # each starting with the columns that say whose row it is.
@@ -558,11 +635,15 @@ def _sheet(
     return ws
 
 
-def _write_row(ws: Any, r: int, row: Sequence[Any], styles: list[tuple[Any, Any, Any]]) -> None:
+def _write_row(
+    ws: Any, r: int, row: Sequence[Any], styles: list[tuple[Any, Any, Any]], whole: Any = None
+) -> None:
     """One row; ``styles`` from :meth:`_Formats.of` for the row's table."""
     for c, value in enumerate(row):
         text_format, quoted_format, number_format = styles[c]
-        if isinstance(value, str):
+        if isinstance(value, Whole):
+            ws.write_number(r, c, value.value, whole)
+        elif isinstance(value, str):
             # xlsxwriter escapes control characters itself; only the length needs a cap.
             text = value[:MAX_CELL_TEXT]
             if text.startswith(FORMULA_START):
@@ -639,6 +720,22 @@ class ResultsWorkbook:
             cells = [get(record) for get in getters]
             _write_row(self._input_sheets[-1], row, cells, self._input_styles)
 
+    def _audit_print(self, when: datetime) -> None:
+        """The audit trail is out of the default print: only its first rows print, as a sample
+        with the header saying so (docs/printing.md explains the choice); clearing the print
+        area prints it all."""
+        for index, ws in enumerate(self._input_sheets):
+            _print_setup(ws, self.rubric, ws.name, when)
+            rows = min(MAX_SHEET_ROWS, self._input_rows - index * MAX_SHEET_ROWS)
+            shown = min(rows, AUDIT_PRINT_ROWS)
+            ws.print_area(0, 0, max(shown, 1), len(INPUT_COLUMNS) - 1)
+            marks = page_marks(
+                f"ข้อมูลนำเข้า: พิมพ์ {shown:,} แถวแรกจาก {rows:,} แถว",
+                self.rubric.fiscal_year,
+                when=when,
+            )
+            ws.set_header(marks.header_codes, {"margin": 0.3})
+
     def finish(
         self, batch: BatchResult, command: str = "pmqa batch", analysis: Analysis | None = None
     ) -> None:
@@ -661,6 +758,10 @@ class ResultsWorkbook:
             _finish(
                 ws, self._inputs, min(MAX_SHEET_ROWS, self._input_rows - index * MAX_SHEET_ROWS)
             )
+        self._audit_print(when)
+        for name, sheet in self.sheets.items():
+            # Every sheet, tables or drawn (executive summary, charts), prints with the marks.
+            _print_setup(sheet, self.rubric, name, when, landscape=name != EXECUTIVE_SHEET)
         write_executive(
             self.book, self.sheets[EXECUTIVE_SHEET], analysis.summary, self.rubric.scoring.decimals
         )
@@ -671,8 +772,10 @@ class ResultsWorkbook:
             styles = self.formats.of(table)
             rows = 0
             for rows, row in enumerate(table.rows, start=1):
-                _write_row(ws, rows, row, styles)
+                _write_row(ws, rows, row, styles, self.formats.whole)
             if table.sheet == STATISTICS_SHEET:
+                # The band and status counts start a page of their own, so neither table splits.
+                ws.set_h_pagebreaks([table.blocks["band"].header])
                 _charts(self.book, self.sheets[CHARTS_SHEET], table)
             else:
                 _finish(ws, table, rows)
@@ -714,7 +817,6 @@ def write_results(
 
 def _charts(book: Any, ws: Any, stats: Table) -> None:
     """Native Excel charts on the กราฟ sheet, drawn from the blocks of the สถิติ sheet."""
-    ws.set_paper(9)
     ws.fit_to_pages(1, 0)
     sheet = stats.sheet
     by_type = {name: DISTRIBUTION_FIRST_COLUMN + n for n, name in enumerate(DISTRIBUTION_COLUMNS)}
@@ -811,6 +913,8 @@ def write_json(
 
 
 def _csv_value(value: Any) -> Any:
+    if isinstance(value, Whole):
+        return value.value
     if isinstance(value, str) and value.startswith(FORMULA_START):
         # OWASP: a leading apostrophe keeps a spreadsheet from reading the text as a formula.
         return "'" + value
