@@ -11,10 +11,11 @@ from typer.testing import CliRunner
 
 from pmqa_cli.assess.scoring import Answers, IndicatorAnswer, score_answers
 from pmqa_cli.cli.app import app
+from pmqa_cli.registry import Office
 from pmqa_cli.report.feedback import indicator_next_level, issue_next_step
 from pmqa_cli.rubric.model import OfficeType, Rubric
 
-from .conftest import SubmissionFactory, complete
+from .conftest import Filled, SubmissionFactory, complete
 
 runner = CliRunner()
 
@@ -62,7 +63,7 @@ def test_feedback_workbook(
     result = runner.invoke(app, ["score", str(path), "-o", str(out)])
     assert result.exit_code == 0, result.output
     wb = openpyxl.load_workbook(out)
-    assert wb.sheetnames == ["สรุปผล", "PMQA 4.0", "ตัวชี้วัด", "ปัญหาที่พบ"]
+    assert wb.sheetnames == ["สรุปผล", "ขั้นต่อไป", "PMQA 4.0", "ตัวชี้วัด", "กราฟ", "ปัญหาที่พบ"]
     issues = wb["PMQA 4.0"]
     assert isinstance(issues, Worksheet)
     rows = {r[0]: r for r in issues.iter_rows(min_row=2, values_only=True)}
@@ -99,3 +100,60 @@ def test_score_tables_render(shipped: Rubric, make_submission: SubmissionFactory
     assert result.exit_code == 1, result.output
     for text in ("PMQA 4.0", "KPI-7.6.2", "Overall", "value-not-number", "1 error(s)"):
         assert text in result.output
+
+
+def _rows(ws: Worksheet) -> list[list[object]]:
+    return [list(r) for r in ws.iter_rows(values_only=True)]
+
+
+def test_batch_feedback_shows_standing_means_gains_and_a_chart(
+    tmp_path: Path, shipped: Rubric, make_submission: SubmissionFactory
+) -> None:
+    strong = complete(shipped)
+    weak = complete(shipped, Filled(office=Office("P002", "สพป.ทดสอบ เขต 2", OfficeType.PRIMARY)))
+    weak.answers.update({"PM1-B1": "ไม่ผ่าน", "PM2-B2": "ไม่ผ่าน"})
+    make_submission(shipped, strong, name="A.xlsx")
+    make_submission(shipped, weak, name="B.xlsx")
+    folder = tmp_path / "fb"
+    result = runner.invoke(
+        app, ["batch", str(tmp_path), "-o", str(tmp_path / "r.xlsx"), "--feedback", str(folder)]
+    )
+    assert result.exit_code in (0, 1), result.output
+    book = openpyxl.load_workbook(folder / "P002.xlsx")
+    assert book.sheetnames[:2] == ["สรุปผล", "ขั้นต่อไป"] and "กราฟ" in book.sheetnames
+    summary = _rows(book["สรุปผล"])
+    labels = {r[0]: r for r in summary if r and r[0]}
+    assert labels["อันดับ (ทั้งประเทศ)"][1] == "2 จาก 2"
+    assert labels["อันดับในประเภท (สพป.)"][1] == "2 จาก 2"
+    overall = labels["คะแนนรวม (0-500)"]
+    assert isinstance(overall[2], float) and isinstance(overall[3], float)  # national, type mean
+    issues = _rows(book["PMQA 4.0"])
+    assert issues[0][4] == "เฉลี่ยทั้งประเทศ"
+    # Next steps: sorted by the points each adds to the overall score, largest first.
+    steps = [r for r in _rows(book["ขั้นต่อไป"])[1:] if r[0]]
+    gains = [r[5] for r in steps]
+    assert gains and gains == sorted(gains, reverse=True) and gains[0] > 0
+    assert all(abs(r[6] - r[5] - overall[1]) < 1e-6 for r in steps)  # after = now + gain
+    chart_sheet = book["กราฟ"]
+    assert len(chart_sheet._charts) == 1  # a native chart, drawn by Excel from the issue sheet
+
+
+def test_single_score_feedback_leaves_out_what_needs_other_offices(
+    tmp_path: Path, shipped: Rubric, make_submission: SubmissionFactory
+) -> None:
+    submission = make_submission(shipped, complete(shipped), name="A.xlsx")
+    out = tmp_path / "fb.xlsx"
+    assert runner.invoke(app, ["score", str(submission), "-o", str(out)]).exit_code in (0, 1)
+    book = openpyxl.load_workbook(out)
+    text = " ".join(str(v) for r in _rows(book["สรุปผล"]) for v in r if v)
+    assert "ไม่แสดงในไฟล์นี้" in text and "อันดับ (ทั้งประเทศ)" not in text
+    assert "เฉลี่ยทั้งประเทศ" not in [v for r in _rows(book["PMQA 4.0"]) for v in r]
+    # The indicator values carry their kind's format: percentages at the value decimals,
+    # steps whole, pass/fail as words.
+    kpi = book["ตัวชี้วัด"]
+    formats = {
+        kpi.cell(r, 1).value: kpi.cell(r, 5).number_format for r in range(2, kpi.max_row + 1)
+    }
+    assert formats["KPI-7.1.1"] == "0.00"
+    assert formats["KPI-7.3.1"] == "#,##0"
+    assert formats["KPI-7.6.1"] == '"ผ่าน";"ผ่าน";"ไม่ผ่าน"'

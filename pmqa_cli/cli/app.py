@@ -731,14 +731,16 @@ def _write_feedback(
     """Each scored office's feedback workbook, named by office code."""
     from pmqa_cli.assess.submission import score_workbook
     from pmqa_cli.report.feedback import write_feedback
+    from pmqa_cli.report.standing import peer_of, standings
 
     folder.mkdir(parents=True, exist_ok=True)
     written = []
+    places = standings(peer_of(result) for result in batch.scored)
     for result in batch.scored:
         report = score_workbook(result.path, rubric, registry=offices)
         code = "".join(c for c in result.office.code if c.isalnum() or c in "-_") or "unknown"
         target = folder / f"{code}.xlsx"
-        write_feedback(report, target)
+        write_feedback(report, target, places[result.path])
         written.append(target)
     return written
 

@@ -19,12 +19,15 @@ from openpyxl.worksheet.worksheet import Worksheet
 from pmqa_cli.assess.aggregate import as_decimal, ratio_needed
 from pmqa_cli.assess.scoring import IndicatorResult, IssueResult
 from pmqa_cli.assess.submission import WorkbookReport
+from pmqa_cli.report import formats
+from pmqa_cli.report.guidance import next_steps
 from pmqa_cli.report.printing import page_marks
+from pmqa_cli.report.standing import Standing
 from pmqa_cli.rubric.model import Aggregation, Criterion, Direction, Indicator, Method, Rubric
 from pmqa_cli.thai import thai_datetime
-from pmqa_cli.workbook.template import unit_th
 from pmqa_cli.workbook.writer import (
     body_font,
+    fit_one_page,
     fit_row_height,
     header_style,
     mark_pages,
@@ -131,19 +134,45 @@ def _cells(ws: Worksheet, row: int, values: list[object], number_format: str) ->
     fit_row_height(ws, row, widths)
 
 
-def write_feedback(report: WorkbookReport, path: Path) -> None:
-    """Write the feedback workbook for one scored submission."""
+NO_PEERS = (
+    "อันดับและค่าเฉลี่ยเทียบกับหน่วยงานอื่นไม่แสดงในไฟล์นี้ เพราะประเมินหน่วยงานนี้เพียงหน่วยงานเดียว "
+    "จะแสดงเมื่อประเมินพร้อมหน่วยงานอื่นทั้งหมด"
+)
+GAIN_NOTE = (
+    "แผ่นงาน 'ขั้นต่อไป': คะแนนรวมที่เพิ่มขึ้นของแต่ละขั้นคำนวณโดยประเมินคะแนนใหม่ทั้งหมดเมื่อทำขั้นนั้น"
+    "สำเร็จ (ขั้นอื่นคงเดิม) เรียงจากขั้นที่เพิ่มคะแนนรวมมากที่สุด"
+)
+
+
+def _mean(standing: Standing | None, key: str, of_type: bool = False) -> object:
+    """The national (or type) mean of an item, as a float for Excel; "-" when none."""
+    if standing is None:
+        return None
+    value = (standing.of_type if of_type else standing.national).get(key)
+    return "-" if value is None else float(value)
+
+
+def write_feedback(report: WorkbookReport, path: Path, standing: Standing | None = None) -> None:
+    """Write the feedback workbook for one scored submission.
+
+    ``standing`` (from a batch) adds the office's ranks and the national and type means beside
+    each part, issue and indicator; without it (a single ``pmqa score -o``) they are left out
+    and the summary says so.
+    """
     rubric = report.rubric
     result = report.result
     decimals = rubric.scoring.decimals
     number_format = "0." + "0" * decimals if decimals else "0"
     office = report.submission.office
+    type_th = office.type.abbrev_th if office.type else ""
     wb = Workbook()
     summary = wb.active
     assert summary is not None
     summary.title = "สรุปผล"
     summary.column_dimensions["A"].width = 34
-    summary.column_dimensions["B"].width = 70
+    summary.column_dimensions["B"].width = 40 if standing else 70
+    summary.column_dimensions["C"].width = 18
+    summary.column_dimensions["D"].width = 18
     # The long title wraps inside the table's width rather than running off to the right.
     put(summary, 1, 1, f"ผลการประเมิน {rubric.title_th}", font=body_font(bold=True, size=20),
         alignment=WRAP)  # fmt: skip
@@ -174,17 +203,51 @@ def write_feedback(report: WorkbookReport, path: Path) -> None:
             ]
         if rubric.indicators:
             lines.append(("คะแนนหมวด 7 (ตัวชี้วัด)", result.rounded(result.results.score)))
+    if result is not None and standing is not None:
+        lines += [
+            ("อันดับ (ทั้งประเทศ)", f"{standing.rank or '-'} จาก {standing.offices}"),
+            (f"อันดับในประเภท ({type_th or '-'})",
+             f"{standing.rank_in_type or '-'} จาก {standing.offices_of_type}"),
+        ]  # fmt: skip
     lines += [("ข้อผิดพลาด / คำเตือน", f"{report.errors} / {report.warnings}")]
-    for row, (label, value) in enumerate(lines, start=3):
+    keys = {"คะแนนรวม (0-500)": "overall", "คะแนนหมวด 1-6 (PMQA 4.0)": "pmqa",
+            "คะแนนหมวด 7 (ตัวชี้วัด)": "results"}  # fmt: skip
+    row = 3
+    if standing is not None:
+        for col, text in enumerate(("รายการ", "ของหน่วยงาน", "เฉลี่ยทั้งประเทศ",
+                                    f"เฉลี่ย {type_th}".strip()), start=1):  # fmt: skip
+            put(summary, row, col, text, **header_style())
+        fit_row_height(summary, row, {1: 34, 2: 40, 3: 18, 4: 18})
+        row += 1
+    for label, value in lines:
         put(summary, row, 1, label, font=body_font(bold=True), border=thin_border())
         cell = put(summary, row, 2, value, border=thin_border(), alignment=WRAP)
         if isinstance(value, float):
             cell.number_format = number_format
-        fit_row_height(summary, row, {1: 34, 2: 70})
+        if standing is not None:
+            key = keys.get(label)
+            for col, of_type in ((3, False), (4, True)):
+                mean = _mean(standing, key, of_type) if key else ""
+                shown = put(summary, row, col, mean, border=thin_border())
+                if isinstance(mean, float):
+                    shown.number_format = number_format
+        fit_row_height(summary, row, {1: 34, 2: 40 if standing else 70})
+        row += 1
     if result is not None:
-        _issues_sheet(wb.create_sheet("PMQA 4.0"), rubric, result.issues, number_format)
+        for note in ((NO_PEERS,) if standing is None else ()) + (GAIN_NOTE,):
+            row += 1
+            put(summary, row, 1, note, alignment=WRAP, font=body_font(size=14, color="595959"))
+            last = 4 if standing else 2
+            summary.merge_cells(start_row=row, start_column=1, end_row=row, end_column=last)
+            fit_row_height(summary, row, {1: 104})
+    if result is not None:
+        _steps_sheet(wb.create_sheet("ขั้นต่อไป"), report, number_format)
+        _issues_sheet(wb.create_sheet("PMQA 4.0"), rubric, result.issues, number_format, standing)
         if rubric.indicators:  # a rubric of categories 1-6 only has no indicator sheet
-            _indicators_sheet(wb.create_sheet("ตัวชี้วัด"), rubric, result.indicators, number_format)
+            _indicators_sheet(
+                wb.create_sheet("ตัวชี้วัด"), rubric, result.indicators, number_format, standing
+            )
+        _chart_sheet(wb, rubric, standing)
     _findings_sheet(wb.create_sheet("ปัญหาที่พบ"), report)
     office_name = f"{office.code} {office.name}".strip()
     for ws in wb.worksheets:
@@ -196,14 +259,67 @@ def write_feedback(report: WorkbookReport, path: Path) -> None:
     save_atomic(wb, path)
 
 
+def _steps_sheet(ws: Worksheet, report: WorkbookReport, number_format: str) -> None:
+    """Each next step and the points it adds to the overall score, largest first."""
+    _table(ws, 1, [("ลำดับ", 7), ("รหัส", 11), ("รายการ", 36), ("เป้าหมาย", 14),
+                   ("สิ่งที่ต้องทำ", 60), ("คะแนนรวมเพิ่มขึ้น", 13),
+                   ("คะแนนรวมหลังทำ", 13)])  # fmt: skip
+    steps = next_steps(report.rubric, report.submission.answers())
+    if not steps:
+        put(ws, 2, 1, "ผ่านครบทุกระดับแล้ว ไม่มีขั้นต่อไป", alignment=WRAP)
+        ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=7)
+        fit_row_height(ws, 2, {1: 100})
+    for row, step in enumerate(steps, start=2):
+        gain = None if step.gain is None else float(step.gain)
+        after = None if step.overall_after is None else float(step.overall_after)
+        values: list[object] = [row - 1, step.item_id, step.title_th, step.goal_th, step.todo_th,
+                                gain, after]  # fmt: skip
+        _cells(ws, row, values, number_format)
+        ws.cell(row=row, column=1).number_format = "0"
+    fit_one_page(ws, landscape=True)
+
+
+def _chart_sheet(wb: Workbook, rubric: Rubric, standing: Standing | None) -> None:
+    """A native bar chart of the issue scores, beside the national mean when there is one."""
+    from openpyxl.chart import BarChart, Reference
+
+    source = wb["PMQA 4.0"]
+    ws = wb.create_sheet("กราฟ")
+    count = len(rubric.issues)
+    chart = BarChart()
+    chart.type = "bar"
+    chart.title = "คะแนนรายประเด็นเทียบค่าเฉลี่ยทั้งประเทศ" if standing else "คะแนนรายประเด็น"
+    chart.y_axis.title = "คะแนน (0-500)"
+    chart.y_axis.scaling.min = 0
+    chart.y_axis.scaling.max = 500
+    chart.x_axis.scaling.orientation = "maxMin"  # the first issue at the top
+    chart.y_axis.majorUnit = 100
+    chart.y_axis.number_format = "0"
+    chart.x_axis.delete = False  # openpyxl hides axes in Excel unless told otherwise
+    chart.y_axis.delete = False
+    last_col = 5 if standing is not None else 4
+    data = Reference(source, min_col=4, max_col=last_col, min_row=1, max_row=count + 1)
+    chart.add_data(data, titles_from_data=True)
+    chart.set_categories(Reference(source, min_col=1, min_row=2, max_row=count + 1))
+    chart.width = 24
+    chart.height = max(10.0, 1.2 * count)
+    ws.add_chart(chart, "A1")
+    setup_page(ws)
+
+
 def _issues_sheet(
-    ws: Worksheet, rubric: Rubric, issues: tuple[IssueResult, ...], number_format: str
+    ws: Worksheet,
+    rubric: Rubric,
+    issues: tuple[IssueResult, ...],
+    number_format: str,
+    standing: Standing | None = None,
 ) -> None:
+    means = [("เฉลี่ยทั้งประเทศ", 12), (f"เฉลี่ย {standing.office_type}".strip(), 12)] if standing else []
     _table(
         ws,
         1,
-        [("รหัส", 10), ("หมวด", 8), ("ประเด็น", 40), ("คะแนน", 12), ("สถานะ", 18),
-         ("ระดับถัดไป", 14), ("เกณฑ์ที่ยังไม่ผ่าน (ต้องทำให้ผ่านเพื่อขึ้นระดับถัดไป)", 80)],
+        [("รหัส", 10), ("หมวด", 8), ("ประเด็น", 40), ("คะแนน", 12), *means, ("สถานะ", 18),
+         ("ระดับถัดไป", 14), ("เกณฑ์ที่ยังไม่ผ่าน (ต้องทำให้ผ่านเพื่อขึ้นระดับถัดไป)", 70)],
     )  # fmt: skip
     titles = {i.id: i.title_th for i in rubric.issues}
     for row, result in enumerate(issues, start=2):
@@ -214,24 +330,32 @@ def _issues_sheet(
             result.category,
             titles[result.id],
             float(result.score),
+            *([_mean(standing, result.id), _mean(standing, result.id, True)] if standing else []),
             result.status_th,
             step.tier_th or "-",
             todo,
         ]
         _cells(ws, row, values, number_format)
+    fit_one_page(ws, landscape=True)
 
 
 def _indicators_sheet(
-    ws: Worksheet, rubric: Rubric, indicators: tuple[IndicatorResult, ...], number_format: str
+    ws: Worksheet,
+    rubric: Rubric,
+    indicators: tuple[IndicatorResult, ...],
+    number_format: str,
+    standing: Standing | None = None,
 ) -> None:
+    means = [("เฉลี่ยทั้งประเทศ", 12), (f"เฉลี่ย {standing.office_type}".strip(), 12)] if standing else []
     _table(
         ws,
         1,
-        [("รหัส", 12), ("มิติ", 7), ("ตัวชี้วัด", 50), ("หน่วย", 10), ("ผลการดำเนินงาน", 14),
-         ("ระดับ", 9), ("คะแนน", 12), ("ระดับถัดไป", 11), ("ค่าที่ต้องทำได้", 16)],
+        [("รหัส", 12), ("มิติ", 7), ("ตัวชี้วัด", 46), ("หน่วย", 10), ("ผลการดำเนินงาน", 14),
+         ("ระดับ", 9), ("คะแนน", 12), *means, ("ระดับถัดไป", 11), ("ค่าที่ต้องทำได้", 16)],
     )  # fmt: skip
     for row, result in enumerate(indicators, start=2):
         indicator = rubric.indicator(result.id)
+        kind = formats.indicator_kind(indicator)
         nxt = indicator_next_level(indicator, result, rubric)
         if not result.applies:
             score: object = "ไม่เกี่ยวข้อง" if result.not_applicable else "ไม่ประเมิน"
@@ -242,14 +366,23 @@ def _indicators_sheet(
             result.id,
             result.dimension,
             indicator.title_th,
-            unit_th(indicator.unit),
-            result.value if result.value is not None else "-",
+            "" if kind is formats.Kind.PASS_FAIL else formats.unit_label(indicator.unit),
+            float(result.value) if result.value is not None else "-",
             level,
             score,
+            *([_mean(standing, result.id), _mean(standing, result.id, True)] if standing else []),
             nxt.level if nxt.level is not None else "-",
             nxt.target or "-",
         ]
         _cells(ws, row, values, number_format)
+        # The value in its unit's format (85.57, 4, ผ่าน, 1,250.00); the level at value decimals.
+        if result.value is not None:
+            ws.cell(row=row, column=5).number_format = formats.excel_format(kind, rubric)
+        if isinstance(level, float):
+            whole = kind in (formats.Kind.WHOLE, formats.Kind.PASS_FAIL)
+            level_kind = formats.Kind.WHOLE if whole else formats.Kind.LEVEL
+            ws.cell(row=row, column=6).number_format = formats.excel_format(level_kind, rubric)
+    fit_one_page(ws, landscape=True)
 
 
 def _findings_sheet(ws: Worksheet, report: WorkbookReport) -> None:
@@ -257,10 +390,12 @@ def _findings_sheet(ws: Worksheet, report: WorkbookReport) -> None:
         ws,
         1,
         [("ความรุนแรง", 12), ("รหัสปัญหา", 22), ("แผ่นงาน", 16), ("เซลล์", 9), ("รายการ", 12),
-         ("คำอธิบายและวิธีแก้", 80), ("Message", 60)],
+         ("คำอธิบายและวิธีแก้", 80), ("คำอธิบายภาษาอังกฤษ (English)", 60)],
     )  # fmt: skip
     if not report.findings:
-        put(ws, 2, 1, "ไม่พบปัญหา")
+        put(ws, 2, 1, "ไม่พบปัญหา", alignment=WRAP)
+        ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=7)
+        fit_row_height(ws, 2, {1: 100})
     for row, f in enumerate(report.findings, start=2):
         severity = "ข้อผิดพลาด" if f.severity.value == "error" else "คำเตือน"
         values: list[object] = [

@@ -79,13 +79,15 @@ def standings(peers: Iterable[Peer]) -> dict[str, Standing]:
 
 
 def peer_of(office: Any) -> Peer:
-    """A scored office of a batch as a peer, keyed by its file (codes may repeat or be empty)."""
+    """A scored file of a batch as a peer, keyed by its path (codes may repeat or be empty)."""
     scores: dict[str, Any] = {
         "overall": office.overall,
-        "pmqa": office.pmqa_score,
-        "results": office.results_score,
+        "pmqa": office.pmqa,
+        "results": office.results,
     }
-    scores.update({i.id: i.score for i in office.issues})
-    scores.update({i.id: i.score if i.applies else None for i in office.indicators})
+    scores.update({item: score for item, score, _ in office.issues})
+    scores.update(
+        {item: score if applies else None for item, _, applies, _, score in office.indicators}
+    )
     kind = office.office.type.abbrev_th if office.office.type else ""
-    return Peer(office.file, kind, office.rank, office.rank_in_type, scores)
+    return Peer(office.path, kind, office.rank, office.rank_in_type, scores)
