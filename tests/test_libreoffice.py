@@ -318,3 +318,44 @@ def test_template_prints_with_office_and_year_on_every_page(tmp_path: Path, prof
         assert comparable("ปีงบประมาณ พ.ศ. 2567") in page, n
         assert comparable("สพป.เชียงใหม่ เขต 1") in page, n
         assert comparable(f"หน้า {n} จาก {len(pages)}") in page, n
+
+
+def test_results_for_245_offices_print_in_at_most_30_pages_each_naming_the_year(
+    tmp_path: Path, profile: Path
+) -> None:
+    folder = tmp_path / "subs"
+    assert runner.invoke(app, ["sample", "-n", "245", "--out", str(folder)]).exit_code == 0
+    results = tmp_path / "results.xlsx"
+    runner.invoke(app, ["batch", str(folder), "-o", str(results)])
+    (pdf,) = convert([results], "pdf", tmp_path / "pdf", profile)
+    pages = page_texts(pdf)
+    # The audit trail (about 27,000 rows, 470 pages) is out of the default print.
+    assert 10 <= len(pages) <= 30, len(pages)
+    for n, page in enumerate(pages, start=1):
+        assert comparable("ปีงบประมาณ พ.ศ. 2567") in page, n
+        assert comparable(f"หน้า {n} จาก {len(pages)}") in page, n
+    assert comparable("ข้อมูลนำเข้า: พิมพ์ 30 แถวแรก") in pages[-1]
+
+
+def test_batch_feedback_pdf_names_the_office_and_year_on_every_page(
+    tmp_path: Path, profile: Path
+) -> None:
+    folder = tmp_path / "subs"
+    assert runner.invoke(app, ["sample", "-n", "3", "--out", str(folder)]).exit_code == 0
+    feedback = tmp_path / "feedback"
+    result = runner.invoke(
+        app,
+        ["batch", str(folder), "-o", str(tmp_path / "results.xlsx"), "--feedback",
+         str(feedback), "--pdf"],
+    )  # fmt: skip
+    assert result.exit_code in (0, 1), result.output
+    assert (tmp_path / "results.pdf").is_file()
+    pdfs = sorted(feedback.glob("*.pdf"))
+    assert len(pdfs) == 3
+    for pdf in pdfs:
+        pages = page_texts(pdf)
+        assert 3 <= len(pages) <= 12
+        for n, page in enumerate(pages, start=1):
+            assert pdf.stem in page, (pdf.name, n)  # the office code
+            assert comparable("ปีงบประมาณ พ.ศ. 2567") in page, (pdf.name, n)
+        assert comparable("ผลการประเมิน: ขั้นต่อไป") in "".join(pages)  # the next steps print
