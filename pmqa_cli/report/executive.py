@@ -39,7 +39,7 @@ class _Styles:
                            font_color="#1F4E79")  # fmt: skip
         self.header = fmt(bold=True, bg_color="#D9E1F2", align="center", border=1,
                           border_color="#A6A6A6", text_wrap=True)  # fmt: skip
-        self.text = fmt(border=1, border_color="#D0D0D0")
+        self.text = fmt(border=1, border_color="#D0D0D0", shrink=True)  # long titles fit
         self.center = fmt(border=1, border_color="#D0D0D0", align="center")
         self.score = fmt(border=1, border_color="#D0D0D0", num_format=score, align="center")
         self.change = fmt(border=1, border_color="#D0D0D0", align="center",
