@@ -28,6 +28,7 @@ from pmqa_cli.assess.submission import ValueRead
 from pmqa_cli.compare.analysis import Analysis, analyse
 from pmqa_cli.errors import OutputError
 from pmqa_cli.registry import Office
+from pmqa_cli.report.executive import BandPercentages
 from pmqa_cli.report.outputs import (
     FONT_NAME,
     FONT_SIZE,
@@ -661,7 +662,7 @@ class ResultsWorkbook:
             _finish(
                 ws, self._inputs, min(MAX_SHEET_ROWS, self._input_rows - index * MAX_SHEET_ROWS)
             )
-        write_executive(
+        percentages = write_executive(
             self.book, self.sheets[EXECUTIVE_SHEET], analysis.summary, self.rubric.scoring.decimals
         )
         for table in tables(batch, command, when, with_inputs=False, analysis=analysis):
@@ -673,7 +674,7 @@ class ResultsWorkbook:
             for rows, row in enumerate(table.rows, start=1):
                 _write_row(ws, rows, row, styles)
             if table.sheet == STATISTICS_SHEET:
-                _charts(self.book, self.sheets[CHARTS_SHEET], table)
+                _charts(self.book, self.sheets[CHARTS_SHEET], table, percentages)
             else:
                 _finish(ws, table, rows)
         self.book.close()
@@ -712,8 +713,10 @@ def write_results(
         workbook.finish(batch, command, analysis)
 
 
-def _charts(book: Any, ws: Any, stats: Table) -> None:
-    """Native Excel charts on the กราฟ sheet, drawn from the blocks of the สถิติ sheet."""
+def _charts(book: Any, ws: Any, stats: Table, percentages: BandPercentages) -> None:
+    """Native Excel charts on the กราฟ sheet, drawn from the blocks of the สถิติ sheet; the
+    bands by type as percentages of each type's offices (183 primary and 62 secondary offices
+    compare only so), from the executive summary's table."""
     ws.set_paper(9)
     ws.fit_to_pages(1, 0)
     sheet = stats.sheet
@@ -733,10 +736,21 @@ def _charts(book: Any, ws: Any, stats: Table) -> None:
             "values": [sheet, block.first, col, block.last, col],
         }
 
-    band = stats.blocks["band"]
-    bands = column_chart("ระดับผลการประเมินตามประเภทหน่วยงาน")
+    bands = column_chart("ระดับผลการประเมินตามประเภทหน่วยงาน (ร้อยละของหน่วยงานแต่ละประเภท)")
+    bands.set_y_axis({"name": "ร้อยละ", "min": 0, "max": 100, "major_gridlines": {"visible": True}})
+    p = percentages
     for kind, colour in (("สพป.", "#4472C4"), ("สพม.", "#C0504D")):
-        bands.add_series({**series(band, by_type[kind]), "fill": {"color": colour}})
+        if kind not in p.columns:
+            continue
+        col = p.columns[kind]
+        bands.add_series(
+            {
+                "name": [p.sheet, p.header, col],
+                "categories": [p.sheet, p.first, 0, p.last, 0],
+                "values": [p.sheet, p.first, col, p.last, col],
+                "fill": {"color": colour},
+            }
+        )
     ws.insert_chart("A1", bands)
 
     status = column_chart("สถานะ PMQA 4.0")
