@@ -110,7 +110,8 @@ RubricOption = Annotated[
     typer.Option(
         "--rubric",
         "-r",
-        help="Rubric YAML file; defaults to the shipped FY2567 rubric.",
+        help="Rubric YAML file, or the id of a shipped rubric (obec-esao-2567, opdc-pmqa4-24); "
+        "defaults to the shipped FY2567 rubric.",
         dir_okay=False,
     ),
 ]
@@ -121,15 +122,18 @@ RubricOption = Annotated[
 def rubric_check(
     file: Annotated[
         Path | None,
-        typer.Argument(help="Rubric YAML file; defaults to the shipped rubric.", dir_okay=False),
+        typer.Argument(
+            help="Rubric YAML file or a shipped rubric's id; defaults to the shipped rubric.",
+            dir_okay=False,
+        ),
     ] = None,
 ) -> None:
     """Check a rubric file and summarise it; list every problem and exit 1 if it is broken."""
     from pmqa_cli.cli import render
-    from pmqa_cli.rubric.model import RubricError, load_rubric
+    from pmqa_cli.rubric.model import RubricError, load_rubric, resolve_rubric
 
     try:
-        rubric, warnings = load_rubric(file)
+        rubric, warnings = load_rubric(resolve_rubric(file))
     except RubricError as exc:
         render.rubric_problems(exc)
         raise typer.Exit(1) from None
@@ -141,14 +145,17 @@ def rubric_check(
 def rubric_show(
     file: Annotated[
         Path | None,
-        typer.Argument(help="Rubric YAML file; defaults to the shipped rubric.", dir_okay=False),
+        typer.Argument(
+            help="Rubric YAML file or a shipped rubric's id; defaults to the shipped rubric.",
+            dir_okay=False,
+        ),
     ] = None,
 ) -> None:
     """Show a rubric as a tree: issues, tiers and criteria; dimensions and indicators."""
     from pmqa_cli.cli import render
-    from pmqa_cli.rubric.model import load_rubric
+    from pmqa_cli.rubric.model import load_rubric, resolve_rubric
 
-    rubric, _ = load_rubric(file)
+    rubric, _ = load_rubric(resolve_rubric(file))
     render.rubric_tree(rubric)
 
 
@@ -166,9 +173,9 @@ JsonFlag = Annotated[
 
 
 def _rubric(path: Path | None) -> Rubric:
-    from pmqa_cli.rubric.model import load_rubric
+    from pmqa_cli.rubric.model import load_rubric, resolve_rubric
 
-    return load_rubric(path)[0]
+    return load_rubric(resolve_rubric(path))[0]
 
 
 def _limits() -> Limits:

@@ -45,6 +45,7 @@ __all__ = [
     "check_rubric",
     "default_rubric_path",
     "load_rubric",
+    "resolve_rubric",
     "shipped_rubrics",
 ]
 
@@ -689,3 +690,16 @@ def default_rubric_path() -> Path:
         DEFAULT_RUBRIC_ID,
         [RubricProblem("", "the shipped rubric is missing from this installation; reinstall pmqa")],
     )
+
+
+def resolve_rubric(path: Path | None) -> Path | None:
+    """A rubric file, or the file of a shipped rubric named by its id (``opdc-pmqa4-24``), so
+    an installed pmqa's rubrics are usable without knowing where they were installed. A path
+    that exists always wins; anything else is returned as given (loading it says what is
+    wrong)."""
+    if path is None or path.exists() or path.parent != Path():
+        return path
+    for file in shipped_rubrics():
+        if path.name in (file.stem, file.name):
+            return file
+    return path
