@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ from pmqa_cli.workbook.reader import Limits
 from .conftest import Filled, Sheets, SubmissionFactory, complete, find_col, find_row
 
 runner = CliRunner()
+ONE = Decimal(1)
 
 #: Codes that only a batch can produce; tests/test_batch.py triggers them.
 BATCH_ONLY = {"office-duplicate"}
@@ -68,7 +70,7 @@ def test_round_trip_json_equals_the_engine(
 
     criteria = {c.id: c.id not in ("PM1-B2", "PM3-A1", "PM5-S1") for _, _, c in shipped.criteria()}
     values = {
-        i.id: IndicatorAnswer(v if isinstance(v, (int, float)) else 1.0)
+        i.id: IndicatorAnswer(Decimal(str(v)) if isinstance(v, (int, float, Decimal)) else ONE)
         for i in shipped.indicators
         if (v := filled.values.get(i.id)) is not None
     }
@@ -116,7 +118,7 @@ def test_every_value_read_has_its_provenance(
     assert (answer.sheet, answer.raw, answer.value) == ("PMQA 4.0", "ผ่าน", True)
     assert answer.cell.startswith("F")
     value = reads[("KPI-7.1.3", "value")]
-    assert value.sheet == "ตัวชี้วัด" and value.value == 0.6
+    assert value.sheet == "ตัวชี้วัด" and value.value == Decimal("0.6")
     assert reads[("office_code", "office_code")].value == "P001"
 
 
@@ -267,6 +269,7 @@ CASES: dict[
     "answer-missing": (lambda f: f.answers.update({"PM1-B1": None}), None, {}),
     "answer-invalid": (lambda f: f.answers.update({"PM1-B1": "บางส่วน"}), None, {}),
     "value-not-number": (lambda f: f.values.update({"KPI-7.2.1": "ดีมาก"}), None, {}),
+    "decimal-comma": (lambda f: f.values.update({"KPI-7.2.1": "85,5"}), None, {}),
     "value-out-of-range": (lambda f: f.values.update({"KPI-7.6.2": 400}), None, {}),
     "value-percent-over-100": (lambda f: f.values.update({"KPI-7.2.1": "105%"}), None, {}),
     "value-percent-fraction": (lambda f: f.values.update({"KPI-7.2.1": 0.86}), None, {}),

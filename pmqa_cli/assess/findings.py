@@ -213,6 +213,15 @@ CATALOGUE: Mapping[str, Code] = dict(
             "(unit: {unit}).",
         ),
         _c(
+            "decimal-comma",
+            "error",
+            "ค่า '{value}' ของตัวชี้วัด '{item}' ใช้จุลภาค (,) เป็นจุดทศนิยม ซึ่งอ่านได้สองแบบ "
+            "พิมพ์ใหม่โดยใช้จุด (.) เป็นจุดทศนิยม เช่น {suggested} (จุลภาคใช้คั่นหลักพันเท่านั้น เช่น 1,234.5)",
+            "The value '{value}' for indicator '{item}' uses a comma as the decimal mark, which "
+            "can be read two ways; type it with a decimal point, e.g. {suggested} (a comma only "
+            "separates thousands, as in 1,234.5).",
+        ),
+        _c(
             "value-out-of-range",
             "error",
             "ค่า {value} ของตัวชี้วัด '{item}' อยู่นอกช่วงที่ยอมรับ ({low} ถึง {high}) ตรวจสอบค่าและหน่วย",

@@ -12,6 +12,7 @@ import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -25,6 +26,7 @@ from pmqa_cli.assess.normalize import (
     parse_number,
     parse_office_type,
     parse_yes_no,
+    plain,
 )
 from pmqa_cli.assess.scoring import (
     Answers,
@@ -112,7 +114,11 @@ class ValueRead(NamedTuple):
 
     def to_dict(self) -> dict[str, Any]:
         """JSON form."""
-        value = self.value.isoformat() if isinstance(self.value, date) else self.value
+        value = self.value
+        if isinstance(value, date):
+            value = value.isoformat()
+        elif isinstance(value, Decimal):
+            value = float(value)
         return {
             "sheet": self.sheet,
             "cell": self.cell,
@@ -254,8 +260,8 @@ def _display(cell: Cell | None) -> str:
         return ""
     if isinstance(cell.value, datetime):
         return cell.value.isoformat(sep=" ")
-    if isinstance(cell.value, float):
-        return f"{cell.value:g}"
+    if isinstance(cell.value, Decimal):
+        return plain(cell.value)
     return str(cell.value)
 
 
@@ -549,7 +555,7 @@ class _Reader:
         cell = cells.get(cols["value"])
         ref = cell.ref if cell else _ref(cols["value"], cells)
         self.sub.locations[item_id] = (SHEET_INDICATORS, ref)
-        value: float | None = None
+        value: Decimal | None = None
         na = False
         applies = indicator.applies(self.sub.office.type)
         if cell is not None and self.check_cell(SHEET_INDICATORS, cell, item_id):
@@ -558,7 +564,7 @@ class _Reader:
                 pass
             elif indicator.method is Method.PASS_FAIL:
                 passed = self.yes_no(SHEET_INDICATORS, cell, ref, item_id)
-                value = None if passed is None else float(passed)
+                value = None if passed is None else Decimal(int(passed))
             else:
                 value, na = self.number(indicator, cell, ref)
             self.record(SHEET_INDICATORS, cell, item_id, "value", value)
@@ -638,7 +644,7 @@ class _Reader:
             return None
         return parsed.value if isinstance(parsed.value, bool) else None
 
-    def number(self, indicator: Indicator, cell: Cell, ref: str) -> tuple[float | None, bool]:
+    def number(self, indicator: Indicator, cell: Cell, ref: str) -> tuple[Decimal | None, bool]:
         percent_unit = indicator.unit == "percent"
         parsed = parse_number(cell.value, percent_cell=cell.percent, percent_unit=percent_unit)
         if parsed.problem:
@@ -649,10 +655,11 @@ class _Reader:
                 item_id=indicator.id,
                 value=_display(cell),
                 unit=indicator.unit,
+                suggested=parsed.suggestion,
             )
             self.bad_cells.add(indicator.id)
             return None, False
-        value = parsed.value if isinstance(parsed.value, float) else None
+        value = parsed.value if isinstance(parsed.value, Decimal) else None
         if (
             value is not None
             and percent_unit
@@ -667,8 +674,8 @@ class _Reader:
                 sheet=SHEET_INDICATORS,
                 cell=ref,
                 item_id=indicator.id,
-                value=f"{value:g}",
-                suggested=f"{value * 100:g}",
+                value=plain(value),
+                suggested=plain(value.scaleb(2)),
             )
         return value, parsed.not_applicable
 

@@ -15,6 +15,7 @@ from rich.table import Table
 from rich.tree import Tree
 
 from pmqa_cli.assess.findings import Finding, Severity
+from pmqa_cli.assess.normalize import plain
 from pmqa_cli.assess.rounding import format_number
 from pmqa_cli.rubric.model import (
     Aggregation,
@@ -308,7 +309,7 @@ def score(report: WorkbookReport) -> None:
             indicators.add_column(name, justify="right" if numeric else "left")
         for ind in result.indicators:
             title = rubric.indicator(ind.id).title_th
-            value = "" if ind.value is None else f"{ind.value:g}"
+            value = "" if ind.value is None else plain(ind.value)
             if not ind.applies:
                 shown = "N/A" if ind.not_applicable else "does not apply"
                 indicators.add_row(ind.id, ind.dimension, escape(title), value, "", shown)

@@ -17,6 +17,7 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
 from enum import Enum
 from pathlib import Path
 from typing import Any, Generic, TypeVar
@@ -24,6 +25,7 @@ from typing import Any, Generic, TypeVar
 from pmqa_cli import __version__
 from pmqa_cli.assess.batch import BatchResult, Duplicate, FileResult, Stat
 from pmqa_cli.assess.findings import Finding, Severity
+from pmqa_cli.assess.normalize import plain
 from pmqa_cli.assess.submission import ValueRead
 from pmqa_cli.compare.analysis import Analysis, analyse
 from pmqa_cli.errors import OutputError
@@ -563,6 +565,8 @@ def _write_row(ws: Any, r: int, row: Sequence[Any], styles: list[tuple[Any, Any,
     """One row; ``styles`` from :meth:`_Formats.of` for the row's table."""
     for c, value in enumerate(row):
         text_format, quoted_format, number_format = styles[c]
+        if isinstance(value, Decimal):
+            value = float(value)  # a value as read (scores arrive already rounded)
         if isinstance(value, str):
             # xlsxwriter escapes control characters itself; only the length needs a cap.
             text = value[:MAX_CELL_TEXT]
@@ -825,6 +829,8 @@ def write_json(
 
 
 def _csv_value(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return plain(value)
     if isinstance(value, str) and value.startswith(FORMULA_START):
         # OWASP: a leading apostrophe keeps a spreadsheet from reading the text as a formula.
         return "'" + value
