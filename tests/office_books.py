@@ -7,11 +7,16 @@ are percent-formatted numbers and which extra columns the office added.
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 from pmqa_cli.rubric.model import Method, OfficeType, Rubric
 from pmqa_cli.workbook.layout import (
@@ -74,7 +79,7 @@ def xlsxwriter_submission(path: Path, rubric: Rubric, book: OfficeBook) -> Path:
     kpi.write_row(0, 0, headers)
     for n, ind in enumerate(rubric.indicators, start=1):
         row: dict[str, Any] = {"id": ind.id, "indicator": ind.title_th, "evidence": f"doc-{ind.id}"}
-        if ind.applies(book.office_type):
+        if ind.id in book.values or ind.applies(book.office_type):
             row["value"] = book.values.get(ind.id, default_value(rubric, ind.id))
         for header, _, cells in book.extra_columns:
             row[f"extra:{header}"] = cells.get(ind.id, "")
@@ -100,3 +105,29 @@ def xlsxwriter_submission(path: Path, rubric: Rubric, book: OfficeBook) -> Path:
     meta.hide()
     workbook.close()
     return path
+
+
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+
+#: For tests that need LibreOffice: skipped without it, unless PMQA_REQUIRE_LIBREOFFICE is set
+#: (CI), where a missing LibreOffice fails instead (the pattern of tests/test_libreoffice.py).
+needs_libreoffice = pytest.mark.skipif(
+    SOFFICE is None and not os.environ.get("PMQA_REQUIRE_LIBREOFFICE"),
+    reason="LibreOffice (soffice) is not installed; .ci/run installs it",
+)
+
+
+def libreoffice_resave(path: Path, outdir: Path) -> Path:
+    """Open a workbook in LibreOffice (headless, fresh profile) and save it as .xlsx again, as
+    an office using LibreOffice Calc does."""
+    assert SOFFICE is not None, "PMQA_REQUIRE_LIBREOFFICE is set but soffice is missing"
+    outdir.mkdir(parents=True, exist_ok=True)
+    profile = outdir / "profile"
+    result = subprocess.run(
+        [SOFFICE, "--headless", "--norestore", f"-env:UserInstallation={profile.as_uri()}",
+         "--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", str(outdir), str(path)],
+        capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    target = outdir / f"{path.stem}.xlsx"
+    assert result.returncode == 0 and target.exists(), result.stdout + result.stderr
+    return target

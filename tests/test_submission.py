@@ -253,6 +253,20 @@ def _many_rows(sheets: Sheets) -> None:
         ws.cell(row=row, column=9).value = "x"
 
 
+def _header(text: str) -> Callable[[Sheets], None]:
+    def edit(sheets: Sheets) -> None:
+        ws = sheets["ตัวชี้วัด"]
+        header_row = next(r for r in range(1, 30) if ws.cell(row=r, column=1).value == "รหัส")
+        ws.cell(row=header_row, column=ws.max_column + 1).value = text
+
+    return edit
+
+
+def _value_for_other_type(sheets: Sheets) -> None:
+    ws = sheets["ตัวชี้วัด"]  # KPI-7.1.2 is for secondary offices; the office is primary
+    ws.cell(row=find_row(ws, "KPI-7.1.2"), column=find_col(ws, "ผลการดำเนินงาน")).value = 95
+
+
 CASES: dict[
     str, tuple[Callable[[Filled], None] | None, Callable[[Sheets], None] | None, dict[str, Any]]
 ] = {
@@ -270,6 +284,9 @@ CASES: dict[
     "answer-invalid": (lambda f: f.answers.update({"PM1-B1": "บางส่วน"}), None, {}),
     "value-not-number": (lambda f: f.values.update({"KPI-7.2.1": "ดีมาก"}), None, {}),
     "decimal-comma": (lambda f: f.values.update({"KPI-7.2.1": "85,5"}), None, {}),
+    "header-ambiguous": (None, _header("ผลการดำเนินงาน (ปีก่อน)"), {}),
+    "header-unknown": (None, _header("ผู้ตรวจสอบ"), {}),
+    "value-not-for-type": (None, _value_for_other_type, {}),
     "value-out-of-range": (lambda f: f.values.update({"KPI-7.6.2": 400}), None, {}),
     "value-percent-over-100": (lambda f: f.values.update({"KPI-7.2.1": "105%"}), None, {}),
     "value-percent-fraction": (lambda f: f.values.update({"KPI-7.2.1": 0.86}), None, {}),

@@ -103,7 +103,7 @@ class FileResult(FindingCounts):
                 {"id": i, "value": v, "applies": a, "not_applicable": na, "score": s}
                 for i, v, a, na, s in self.indicators
             ],
-            "stats": {"errors": self.errors, "warnings": self.warnings},
+            "stats": {"errors": self.errors, "warnings": self.warnings, "notes": self.notes},
         }
 
 

@@ -172,7 +172,7 @@ class WorkbookReport(FindingCounts):
             "sha256": sub.sha256,
             "readable": sub.readable,
             "valid": self.valid,
-            "stats": {"errors": self.errors, "warnings": self.warnings},
+            "stats": {"errors": self.errors, "warnings": self.warnings, "notes": self.notes},
             "office": sub.office.to_dict(),
             "rubric": {
                 "id": self.rubric.id,
@@ -208,37 +208,59 @@ class WorkbookReport(FindingCounts):
 # --- locating things ---------------------------------------------------------------------
 
 
-def _header_columns(cells: dict[int, Cell], columns: tuple[Column, ...]) -> dict[str, int] | None:
-    """Column key -> column index if this row is the header row (has every required column)."""
-    found: dict[str, int] = {}
-    for col, cell in cells.items():
-        key = header_key(cell.value)
-        for column in columns:
-            if column.key not in found and key in column.names():
-                found[column.key] = col
-                break
-    return found if all(c.key in found for c in columns if c.required) else None
+@dataclass(frozen=True)
+class _Header:
+    """What a header row says: the column of each known header, and what is not clear."""
+
+    row: int
+    columns: dict[str, int]  # column key -> the one column with that header
+    ambiguous: dict[str, list[int]]  # column key -> every column with that header (2 or more)
+    unknown: list[int]  # columns whose header is no known column's
+
+
+def _match_header(row: int, cells: dict[int, Cell], columns: tuple[Column, ...]) -> _Header | None:
+    """The header if this row is the header row (it names every required column)."""
+    matches: dict[str, list[int]] = {}
+    unknown: list[int] = []
+    for col in sorted(cells):
+        key = header_key(cells[col].value)
+        if not key:
+            continue
+        column = next((c for c in columns if key in c.names()), None)
+        if column is None:
+            unknown.append(col)
+        else:
+            matches.setdefault(column.key, []).append(col)
+    if not all(c.key in matches for c in columns if c.required):
+        return None
+    return _Header(
+        row,
+        {key: cols[0] for key, cols in matches.items() if len(cols) == 1},
+        {key: cols for key, cols in matches.items() if len(cols) > 1},
+        unknown,
+    )
 
 
 def _wanted(columns: tuple[Column, ...]) -> Callable[[dict[int, Cell]], set[int] | None]:
-    """For the reader: once the header row is seen, keep only the columns pmqa reads."""
+    """For the reader: once the header row is seen, keep only the columns pmqa reads (never an
+    ambiguous one)."""
     read = {c.key for c in columns if c.read}
 
     def check(cells: dict[int, Cell]) -> set[int] | None:
-        found = _header_columns(cells, columns)
-        return None if found is None else {col for key, col in found.items() if key in read}
+        found = _match_header(0, cells, columns)
+        return None if found is None else {c for k, c in found.columns.items() if k in read}
 
     return check
 
 
-def _find_header(sheet: Sheet, columns: tuple[Column, ...]) -> tuple[int, dict[str, int]] | None:
+def _find_header(sheet: Sheet, columns: tuple[Column, ...]) -> _Header | None:
     """The header row and column index of each known column, searching the top rows."""
     for row_number, cells in sheet.ordered_rows():
         if row_number > HEADER_SEARCH_ROWS:
             break
-        found = _header_columns(cells, columns)
+        found = _match_header(row_number, cells, columns)
         if found is not None:
-            return row_number, found
+            return found
     return None
 
 
@@ -308,7 +330,9 @@ class _Reader:
     def header(
         self, sheet: Sheet, columns: tuple[Column, ...]
     ) -> tuple[int, dict[str, int]] | None:
-        """The header row and column map; header-missing findings when it is not found."""
+        """The header row and the column of each known header. Findings: header-missing when
+        there is no header row, header-ambiguous for a header two or more columns share (none
+        of them is read; None when it is a required column), header-unknown for the others."""
         header = _find_header(sheet, columns)
         if header is None:
             best = _best_header_guess(sheet, columns)
@@ -319,13 +343,35 @@ class _Reader:
                         sheet=sheet.name,
                         header=column.header.splitlines()[0],
                     )
-        elif sheet.over_limit:
+            return None
+        for column in columns:
+            shared = header.ambiguous.get(column.key)
+            if shared:
+                self.finding(
+                    "header-ambiguous",
+                    sheet=sheet.name,
+                    cell=f"{column_letter(shared[0])}{header.row}",
+                    header=column.header.splitlines()[0],
+                    columns=", ".join(column_letter(c) for c in shared),
+                )
+        for col in header.unknown:
+            cell = sheet.cell(header.row, col)
+            self.finding(
+                "header-unknown",
+                sheet=sheet.name,
+                cell=f"{column_letter(col)}{header.row}",
+                column=column_letter(col),
+                header=_display(cell).splitlines()[0] if cell else "",
+            )
+        if sheet.over_limit:
             self.finding(
                 "sheet-too-large",
                 sheet=sheet.name,
                 limit=f"{self.limits.max_rows:,}/{self.limits.max_columns:,}",
             )
-        return header
+        if any(c.required and c.key in header.ambiguous for c in columns):
+            return None  # the ids or the answers cannot be told apart: nothing is read
+        return header.row, header.columns
 
     def item_rows(
         self,
@@ -558,11 +604,24 @@ class _Reader:
         value: Decimal | None = None
         na = False
         applies = indicator.applies(self.sub.office.type)
-        if cell is not None and self.check_cell(SHEET_INDICATORS, cell, item_id):
-            # "—" marks a value cell the template locked because the indicator does not apply.
-            if not applies and _display(cell).strip() in ("—", "-"):
-                pass
-            elif indicator.method is Method.PASS_FAIL:
+        if not applies:
+            # Not scored for this office's type. "—" marks the cell the template locked; a value
+            # typed anyway is a warning, as it may reveal a wrong office type (never an error).
+            if cell is not None and not is_blank(cell.value) and _display(cell).strip() != "—":
+                office = self.sub.office.type
+                self.finding(
+                    "value-not-for-type",
+                    sheet=SHEET_INDICATORS,
+                    cell=ref,
+                    item_id=item_id,
+                    applies_th="สพป." if indicator.applies_to == "primary" else "สพม.",
+                    applies_en=indicator.applies_to,
+                    office_th=office.abbrev_th if office else "",
+                    office_en=office.value if office else "",
+                )
+                self.record(SHEET_INDICATORS, cell, item_id, "value", None)
+        elif cell is not None and self.check_cell(SHEET_INDICATORS, cell, item_id):
+            if indicator.method is Method.PASS_FAIL:
                 passed = self.yes_no(SHEET_INDICATORS, cell, ref, item_id)
                 value = None if passed is None else Decimal(int(passed))
             else:

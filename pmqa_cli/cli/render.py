@@ -249,7 +249,7 @@ def findings_table(findings: Sequence[Finding], *, show_file: bool = False) -> T
     table.add_column("Code", no_wrap=True)
     table.add_column("Message", overflow="fold", ratio=5)
     for f in findings:
-        style = "red" if f.severity is Severity.ERROR else "yellow"
+        style = {Severity.ERROR: "red", Severity.WARNING: "yellow"}.get(f.severity, "cyan")
         row = [
             escape(f.sheet or ""),
             f.cell or "",

@@ -16,6 +16,7 @@ from openpyxl.styles import Alignment
 from openpyxl.worksheet.worksheet import Worksheet
 
 from pmqa_cli.assess.aggregate import exact, ratio_needed
+from pmqa_cli.assess.findings import SEVERITY_TH
 from pmqa_cli.assess.rounding import json_number, round_half_up
 from pmqa_cli.assess.scoring import IndicatorResult, IssueResult, ScoreResult
 from pmqa_cli.assess.submission import WorkbookReport
@@ -249,7 +250,7 @@ def _findings_sheet(ws: Worksheet, report: WorkbookReport) -> None:
     if not report.findings:
         put(ws, 2, 1, "ไม่พบปัญหา")
     for row, f in enumerate(report.findings, start=2):
-        severity = "ข้อผิดพลาด" if f.severity.value == "error" else "คำเตือน"
+        severity = SEVERITY_TH[f.severity]
         values: list[object] = [
             severity,
             f.code,

@@ -24,7 +24,7 @@ from typing import Any, Generic, TypeVar
 
 from pmqa_cli import __version__
 from pmqa_cli.assess.batch import BatchResult, Duplicate, FileResult, Stat
-from pmqa_cli.assess.findings import Finding, Severity
+from pmqa_cli.assess.findings import SEVERITY_TH, Finding
 from pmqa_cli.assess.normalize import plain
 from pmqa_cli.assess.submission import ValueRead
 from pmqa_cli.compare.analysis import Analysis, analyse
@@ -291,7 +291,7 @@ class Located:
 
 def severity_th(finding: Finding) -> str:
     """The Thai word for a finding's severity."""
-    return "ข้อผิดพลาด" if finding.severity is Severity.ERROR else "คำเตือน"
+    return SEVERITY_TH[finding.severity]
 
 
 FINDING_COLUMNS: list[Column[Located]] = [
