@@ -26,7 +26,7 @@ computed without any rounding. A score is rounded once, half-up, only when it is
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
@@ -34,7 +34,7 @@ from typing import Any
 
 from pmqa_cli.assess import aggregate
 from pmqa_cli.assess.aggregate import CategoryScore, DimensionScore
-from pmqa_cli.assess.findings import Finding, make_finding
+from pmqa_cli.assess.findings import Finding
 from pmqa_cli.assess.rounding import Number, as_decimal, json_number, reported, round_half_up
 from pmqa_cli.rubric.model import (
     DIMENSIONS,
@@ -62,6 +62,7 @@ __all__ = [
     "indicator_level",
     "indicator_score",
     "score_answers",
+    "score_validated",
     "target_key",
 ]
 
@@ -303,14 +304,7 @@ def indicator_score(
     return level_score(indicator_level(indicator, value), level_scores)
 
 
-def _no_location(_: str) -> tuple[str | None, str | None]:
-    return None, None
-
-
-def _score_issue(
-    rubric: Rubric, issue: Issue, met: Mapping[str, bool | None], where: Location
-) -> tuple[IssueResult, list[Finding]]:
-    findings: list[Finding] = []
+def _score_issue(rubric: Rubric, issue: Issue, met: Mapping[str, bool | None]) -> IssueResult:
     tiers: list[TierResult] = []
     criteria: list[CriterionResult] = []
     lower_complete = True
@@ -323,41 +317,18 @@ def _score_issue(
         points = rubric.tier_points(tier)
         share = Fraction(points) / len(tier.criteria)
         answers = [met.get(c.id) for c in tier.criteria]
-        for criterion, answer in zip(tier.criteria, answers, strict=True):
-            if answer is None:
-                sheet, cell = where(criterion.id)
-                findings.append(
-                    make_finding("answer-missing", item_id=criterion.id, sheet=sheet, cell=cell)
-                )
         earned = share * sum(1 for a in answers if a)
         complete = all(answers)
-        counted = lower_complete
-        if not counted and any(answers):
-            default = rubric.tier_default(tier.id)
-            first_met = next(c for c, a in zip(tier.criteria, answers, strict=True) if a)
-            sheet, cell = where(first_met.id)
-            findings.append(
-                make_finding(
-                    "tier-gated",
-                    item_id=issue.id,
-                    sheet=sheet,
-                    cell=cell,
-                    tier=default.title_th,
-                    tier_en=default.title_en,
-                )
-            )
+        counted = lower_complete  # a tier counts once every lower tier is complete
         for criterion, answer in zip(tier.criteria, answers, strict=True):
-            criteria.append(
-                CriterionResult(
-                    criterion.id, tier.id, answer, share if answer and counted else _ZERO
-                )
-            )
+            points_here = share if answer and counted else _ZERO
+            criteria.append(CriterionResult(criterion.id, tier.id, answer, points_here))
         tiers.append(TierResult(tier.id, points, earned if counted else _ZERO, complete, counted))
         if counted and complete:
             default = rubric.tier_default(tier.id)
             status = (tier.id, default.title_th, default.title_en)
         lower_complete = lower_complete and complete
-    result = IssueResult(
+    return IssueResult(
         id=issue.id,
         category=issue.category,
         weight=issue.weight,
@@ -369,26 +340,6 @@ def _score_issue(
         tiers=tuple(tiers),
         criteria=tuple(criteria),
     )
-    return result, findings
-
-
-def _check_value(indicator: Indicator, value: Decimal) -> tuple[str, dict[str, Any]] | None:
-    """The finding code (and its parameters) for a value the rubric does not accept."""
-    shown = f"{value:g}"
-    if not value.is_finite():
-        return "value-not-number", {"value": shown, "unit": indicator.unit}
-    if indicator.unit == "percent" and value > 100:
-        return "value-percent-over-100", {"value": shown}
-    if indicator.method is Method.STEPS and value != value.to_integral_value():
-        return "value-not-whole", {"value": shown}
-    low, high = indicator.value_range
-    if (low is not None and value < low) or (high is not None and value > high):
-        return "value-out-of-range", {
-            "value": shown,
-            "low": "" if low is None else f"{low:g}",
-            "high": "" if high is None else f"{high:g}",
-        }
-    return None
 
 
 def _score_indicator(
@@ -396,58 +347,31 @@ def _score_indicator(
     indicator: Indicator,
     answer: IndicatorAnswer | None,
     office_type: OfficeType | None,
-    where: Location,
-) -> tuple[IndicatorResult, list[Finding]]:
-    findings: list[Finding] = []
+    rejected: bool,
+) -> IndicatorResult:
     answer = answer or IndicatorAnswer()
-    sheet, cell = where(indicator.id)
-
-    def finding(code: str, **params: Any) -> None:
-        findings.append(make_finding(code, item_id=indicator.id, sheet=sheet, cell=cell, **params))
-
     applies = indicator.applies(office_type)
     value = answer.value
-    na = answer.not_applicable and value is None
-    if answer.not_applicable and value is not None and applies:
-        finding("value-and-na")
-    if na and applies and not indicator.na_allowed:
-        finding("value-na-not-allowed")
-        na = False
+    # N/A counts only with no value, and only where the rubric allows it.
+    na = answer.not_applicable and value is None and (indicator.na_allowed or not applies)
     counted = applies and not na
     score = level = _ZERO
     target: Decimal | None = None
     success: Fraction | None = None
     if indicator.method is Method.TARGET_RATIO:
         target = _target(indicator, answer)
-        if counted and target is None:
-            # A target the office was to type is an answer like any other; it sits in its own
-            # cell, which the reader locates as "<id>:target".
-            target_sheet, target_cell = where(target_key(indicator.id))
-            findings.append(
-                make_finding(
-                    "answer-missing", item_id=indicator.id, sheet=target_sheet, cell=target_cell
+    if counted and value is not None and not rejected:
+        if indicator.method is Method.TARGET_RATIO:
+            if target is not None:
+                success = aggregate.success_rate(indicator.direction, value, target)
+                score = aggregate.ratio_score(
+                    rubric.ratio_bands(indicator), success, rubric.scoring.max_score
                 )
-            )
-    if counted:
-        if value is None:
-            finding("answer-missing")
+                level = aggregate.level_of_score(score, rubric.scoring.level_scores)
         else:
-            problem = _check_value(indicator, value)
-            if problem:
-                finding(problem[0], **problem[1])
-            elif indicator.method is Method.TARGET_RATIO:
-                if target is not None:
-                    rate = aggregate.success_rate(indicator.direction, value, target)
-                    exact = aggregate.ratio_score(
-                        rubric.ratio_bands(indicator), rate, rubric.scoring.max_score
-                    )
-                    success = rate
-                    score = exact
-                    level = aggregate.level_of_score(exact, rubric.scoring.level_scores)
-            else:
-                level = indicator_level(indicator, value)
-                score = indicator_score(indicator, value, rubric.scoring.level_scores)
-    result = IndicatorResult(
+            level = indicator_level(indicator, value)
+            score = indicator_score(indicator, value, rubric.scoring.level_scores)
+    return IndicatorResult(
         id=indicator.id,
         dimension=indicator.dimension,
         weight=indicator.weight,
@@ -459,7 +383,6 @@ def _score_indicator(
         target=target,
         success=success,
     )
-    return result, findings
 
 
 def target_key(indicator_id: str) -> str:
@@ -487,25 +410,38 @@ def _part(items: list[tuple[Decimal, Fraction]], weight: Decimal) -> PartResult:
 
 
 def score_answers(rubric: Rubric, answers: Answers, where: Location | None = None) -> ScoreResult:
-    """Score an office's answers against a rubric.
+    """Validate and score an office's answers against a rubric.
 
     ``where`` maps an item id to its (sheet, cell) so findings can point at the cell; without it
-    findings carry the item id only. Missing answers score zero and come back as findings.
+    findings carry the item id only. Missing answers score zero and come back as findings
+    (from :func:`pmqa_cli.assess.validate.validate_answers`; the scoring itself is
+    :func:`score_validated`).
     """
-    locate = where or _no_location
-    findings: list[Finding] = []
-    issues = []
-    for issue in rubric.issues:
-        result, found = _score_issue(rubric, issue, answers.criteria, locate)
-        issues.append(result)
-        findings += found
-    indicators = []
-    for indicator in rubric.indicators:
-        ind_result, found = _score_indicator(
-            rubric, indicator, answers.indicators.get(indicator.id), answers.office_type, locate
+    from pmqa_cli.assess.validate import validate_answers  # validate builds on these types
+
+    validated = validate_answers(rubric, answers, where)
+    return score_validated(rubric, validated.answers, validated.rejected, validated.findings)
+
+
+def score_validated(
+    rubric: Rubric,
+    answers: Answers,
+    rejected: Collection[str] = (),
+    findings: Sequence[Finding] = (),
+) -> ScoreResult:
+    """Score validated answers: pure, exact arithmetic. ``rejected`` indicators (a value the
+    rubric does not accept) score zero; ``findings`` are carried into the result unchanged."""
+    issues = [_score_issue(rubric, issue, answers.criteria) for issue in rubric.issues]
+    indicators = [
+        _score_indicator(
+            rubric,
+            indicator,
+            answers.indicators.get(indicator.id),
+            answers.office_type,
+            indicator.id in rejected,
         )
-        indicators.append(ind_result)
-        findings += found
+        for indicator in rubric.indicators
+    ]
     weights = rubric.scoring.part_weights
     pmqa = _part([(i.weight, i.score) for i in issues], weights.pmqa)
     results = _part([(i.weight, i.score) for i in indicators if i.applies], weights.results)

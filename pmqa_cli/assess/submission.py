@@ -23,17 +23,22 @@ from pmqa_cli.assess.normalize import (
     is_blank,
     parse_date,
     parse_flag,
-    parse_number,
     parse_office_type,
-    parse_yes_no,
     plain,
 )
 from pmqa_cli.assess.scoring import (
     Answers,
     IndicatorAnswer,
     ScoreResult,
-    score_answers,
+    score_validated,
     target_key,
+)
+from pmqa_cli.assess.validate import (
+    read_answer,
+    read_number,
+    read_target,
+    validate_answers,
+    value_for_other_type,
 )
 from pmqa_cli.registry import Registry
 from pmqa_cli.rubric.model import Indicator, Method, OfficeType, Rubric
@@ -609,15 +614,8 @@ class _Reader:
             # typed anyway is a warning, as it may reveal a wrong office type (never an error).
             if cell is not None and not is_blank(cell.value) and _display(cell).strip() != "—":
                 office = self.sub.office.type
-                self.finding(
-                    "value-not-for-type",
-                    sheet=SHEET_INDICATORS,
-                    cell=ref,
-                    item_id=item_id,
-                    applies_th="สพป." if indicator.applies_to == "primary" else "สพม.",
-                    applies_en=indicator.applies_to,
-                    office_th=office.abbrev_th if office else "",
-                    office_en=office.value if office else "",
+                self.found(
+                    [value_for_other_type(indicator, office, sheet=SHEET_INDICATORS, cell=ref)]
                 )
                 self.record(SHEET_INDICATORS, cell, item_id, "value", None)
         elif cell is not None and self.check_cell(SHEET_INDICATORS, cell, item_id):
@@ -654,89 +652,59 @@ class _Reader:
                 item_id=item_id,
             )
 
-    def target(self, indicator: Indicator, col: int, cells: dict[int, Cell]) -> float | None:
-        """The office's own target of a target-ratio indicator: a number above 0."""
+    def target(self, indicator: Indicator, col: int, cells: dict[int, Cell]) -> Decimal | None:
+        """The office's own target of a target-ratio indicator (validate.read_target)."""
         key = target_key(indicator.id)
         cell = cells.get(col)
         ref = cell.ref if cell else _ref(col, cells)
         self.sub.locations[key] = (SHEET_INDICATORS, ref)
         if cell is None or not self.check_cell(SHEET_INDICATORS, cell, key):
             return None
-        parsed = parse_number(
-            cell.value, percent_cell=cell.percent, percent_unit=indicator.unit == "percent"
+        value, findings = read_target(
+            indicator,
+            cell.value,
+            _display(cell),
+            percent_cell=cell.percent,
+            sheet=SHEET_INDICATORS,
+            cell=ref,
         )
-        value = parsed.value if isinstance(parsed.value, float) else None
-        if parsed.problem or parsed.not_applicable:
-            self.finding(
-                "value-not-number",
-                sheet=SHEET_INDICATORS,
-                cell=ref,
-                item_id=indicator.id,
-                value=_display(cell),
-                unit=indicator.unit,
-            )
-        elif value is not None and value <= 0:
-            high = indicator.valid_max
-            self.finding(
-                "value-out-of-range",
-                sheet=SHEET_INDICATORS,
-                cell=ref,
-                item_id=indicator.id,
-                value=f"{value:g}",
-                low="> 0",
-                high="" if high is None else f"{high:g}",
-            )
-        else:
-            self.record(SHEET_INDICATORS, cell, indicator.id, "target", value)
-            return value
-        self.bad_cells.add(key)
-        return None
+        if findings:
+            self.found(findings)
+            self.bad_cells.add(key)
+            return None
+        self.record(SHEET_INDICATORS, cell, indicator.id, "target", value)
+        return value
+
+    def found(self, findings: list[Finding]) -> None:
+        """Findings from :mod:`pmqa_cli.assess.validate`, placed in this file."""
+        self.sub.findings.extend(f.at(file=self.file) for f in findings)
 
     def yes_no(self, sheet: str, cell: Cell, ref: str, item_id: str) -> bool | None:
-        """A met / not-met cell; an answer-invalid finding for anything unrecognised."""
-        parsed = parse_yes_no(cell.value)
-        if parsed.problem:
-            self.finding(
-                parsed.problem, sheet=sheet, cell=ref, item_id=item_id, value=_display(cell)
-            )
-            self.bad_cells.add(item_id)
-            return None
-        return parsed.value if isinstance(parsed.value, bool) else None
+        """A met / not-met cell (validate.read_answer); an item with a finding is not
+        reported again as missing."""
+        met, findings = read_answer(
+            cell.value, _display(cell), sheet=sheet, cell=ref, item_id=item_id
+        )
+        if findings:
+            self.found(findings)
+            if met is None:
+                self.bad_cells.add(item_id)
+        return met
 
     def number(self, indicator: Indicator, cell: Cell, ref: str) -> tuple[Decimal | None, bool]:
-        percent_unit = indicator.unit == "percent"
-        parsed = parse_number(cell.value, percent_cell=cell.percent, percent_unit=percent_unit)
-        if parsed.problem:
-            self.finding(
-                parsed.problem,
-                sheet=SHEET_INDICATORS,
-                cell=ref,
-                item_id=indicator.id,
-                value=_display(cell),
-                unit=indicator.unit,
-                suggested=parsed.suggestion,
-            )
+        """An indicator's result cell (validate.read_number)."""
+        value, na, findings = read_number(
+            indicator,
+            cell.value,
+            _display(cell),
+            percent_cell=cell.percent,
+            sheet=SHEET_INDICATORS,
+            cell=ref,
+        )
+        self.found(findings)
+        if value is None and findings:
             self.bad_cells.add(indicator.id)
-            return None, False
-        value = parsed.value if isinstance(parsed.value, Decimal) else None
-        if (
-            value is not None
-            and percent_unit
-            and not cell.percent
-            and 0 < value <= 1
-            and indicator.thresholds
-            and min(indicator.thresholds) >= 10
-        ):
-            # Every threshold is 10% or more, so 0.85 is a fraction typed for 85%.
-            self.finding(
-                "value-percent-fraction",
-                sheet=SHEET_INDICATORS,
-                cell=ref,
-                item_id=indicator.id,
-                value=plain(value),
-                suggested=plain(value.scaleb(2)),
-            )
-        return value, parsed.not_applicable
+        return value, na
 
     def apply_registry(self, registry: Registry | None) -> None:
         office = self.sub.office
@@ -838,17 +806,9 @@ def score_workbook(
         sheet, cell = sub.locations.get(item_id, (None, None))
         return sheet, cell
 
-    result = score_answers(rubric, sub.answers(), where)
-
     # A cell already reported (not a number, a formula with no value, a missing row) is not
     # reported a second time as a missing answer.
-    def reported(f: Finding) -> bool:
-        if f.code != "answer-missing" or f.item_id is None:
-            return False
-        target = sub.locations.get(target_key(f.item_id))
-        if target is not None and f.cell == target[1]:
-            return target_key(f.item_id) in sub.bad_items
-        return f.item_id in sub.bad_items
-
-    engine_findings = [f.at(file=file) for f in result.findings if not reported(f)]
-    return WorkbookReport(sub, rubric, result, sub.findings + engine_findings)
+    validated = validate_answers(rubric, sub.answers(), where, reported=sub.bad_items)
+    findings = [f.at(file=file) for f in validated.findings]
+    result = score_validated(rubric, validated.answers, validated.rejected, findings)
+    return WorkbookReport(sub, rubric, result, sub.findings + findings)
