@@ -330,7 +330,7 @@ def score(report: WorkbookReport) -> None:
             for category in result.categories:
                 summary.add_row(
                     f"  หมวด {category.id}",
-                    format_number(None if category.score is None else float(category.score), d),
+                    format_number(category.score, d),
                     "",
                 )  # the overall is their mean
         if rubric.indicators:
