@@ -293,3 +293,26 @@ def test_every_json_number_has_at_most_the_rubric_decimals(tmp_path: Path) -> No
         assert number is not None
         text = repr(float(number))
         assert len(text.split(".")[1]) <= 4 if "." in text else True, text
+
+
+def test_openpyxl_17_digit_numbers_read_as_the_digits_typed(tmp_path: Path) -> None:
+    import zipfile
+
+    import openpyxl
+
+    from pmqa_cli.workbook.reader import open_workbook
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet["A1"], sheet["A2"] = 84.15, 90.9
+    path = tmp_path / "openpyxl.xlsx"
+    book.save(path)
+    stored = zipfile.ZipFile(path).read("xl/worksheets/sheet1.xml").decode()
+    assert "84.15000000000001" in stored  # what openpyxl writes for 84.15
+    with open_workbook(path) as workbook:
+        cells = workbook.sheet(workbook.sheet_names[0])
+    assert cells is not None
+    values = [cells.cell(row, 1).value for row in (1, 2)]  # type: ignore[union-attr]
+    # The same doubles as 84.15 and 90.9, so exactly those (90.9 / 90 is exactly 101 %).
+    assert values == [Decimal("84.15"), Decimal("90.9")]

@@ -1,9 +1,9 @@
 """A small, strict, streaming reader for untrusted .xlsx files.
 
 Why not openpyxl or python-calamine here: a submission's score depends on three things per cell,
-its cached value (the exact decimal text the file stores: a number cell reads as a
-:class:`~decimal.Decimal`, never through a binary float), whether it holds a formula (a formula
-with no cached value is a finding) and whether its number format is a percentage or a date
+its cached value (a number cell reads as the :class:`~decimal.Decimal` of the shortest decimal
+text of the double it stores: the digits people typed and see), whether it holds a formula (a
+formula with no cached value is a finding) and whether its number format is a percentage or a date
 (0.85 in a percent cell means 85). openpyxl gives values *or* formulas per load, and calamine
 gives neither formulas nor formats. Reading the parts directly gives all three in one pass,
 bounds every size before anything is parsed, and does not depend on any one writer's quirks
@@ -17,6 +17,7 @@ Anything wrong raises :class:`WorkbookReadError` carrying a finding code.
 
 from __future__ import annotations
 
+import math
 import os
 import posixpath
 import re
@@ -25,7 +26,7 @@ import zlib
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any, NamedTuple, NoReturn
 from xml.etree.ElementTree import Element, ParseError
@@ -616,12 +617,16 @@ class Workbook:
             if raw is None or not raw.strip():
                 return None
             try:
-                number = Decimal(raw)
-            except InvalidOperation:
-                number = None
-            if number is None or not number.is_finite():
-                value, kind = raw, "s"  # "NaN", "inf": text, which is not a number
+                double = float(raw)  # the binary double the cell holds (Excel's number type)
+            except ValueError:
+                double = math.nan
+            if not math.isfinite(double):
+                value, kind = raw, "s"  # "NaN", "inf", "1e999": text, which is not a number
             else:
+                # Its shortest decimal: the digits Excel shows and the office typed. Excel and
+                # LibreOffice store exactly those ("84.15"); openpyxl stores 17 digits
+                # ("84.15000000000001"), the same double, read here as 84.15 too.
+                number = Decimal(repr(double))
                 value, kind = number, "n"
                 if date:
                     converted = self._serial_to_datetime(number)
