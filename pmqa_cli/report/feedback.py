@@ -181,7 +181,9 @@ def write_feedback(report: WorkbookReport, path: Path) -> None:
             cell.number_format = number_format
         fit_row_height(summary, row, {1: 34, 2: 70})
     if result is not None:
-        (("คะแนนหมวด 1-6 (PMQA 4.0)", result.reported(result.pmqa.score)),)
+        _issues_sheet(wb.create_sheet("PMQA 4.0"), result, number_format)
+        if rubric.indicators:  # a rubric of categories 1-6 only has no indicator sheet
+            _indicators_sheet(wb.create_sheet("ตัวชี้วัด"), result, number_format)
     _findings_sheet(wb.create_sheet("ปัญหาที่พบ"), report)
     save_atomic(wb, path)
 
