@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
@@ -44,7 +45,7 @@ def test_value_needed_for_the_next_level(
     mini: Rubric, indicator: str, value: float, level: int | None, target: str
 ) -> None:
     result = score_answers(
-        mini, Answers(OfficeType.PRIMARY, {}, {indicator: IndicatorAnswer(value)})
+        mini, Answers(OfficeType.PRIMARY, {}, {indicator: IndicatorAnswer(Decimal(repr(value)))})
     )
     ind = next(i for i in result.indicators if i.id == indicator)
     nxt = indicator_next_level(mini.indicator(indicator), ind)

@@ -267,7 +267,7 @@ def validate_command(
                     {
                         "file": str(r.submission.path),
                         "valid": r.valid,
-                        "stats": {"errors": r.errors, "warnings": r.warnings},
+                        "stats": {"errors": r.errors, "warnings": r.warnings, "notes": r.notes},
                         "findings": [f.to_dict() for f in r.findings],
                     }
                     for r in reports

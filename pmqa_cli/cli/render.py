@@ -15,6 +15,7 @@ from rich.table import Table
 from rich.tree import Tree
 
 from pmqa_cli.assess.findings import Finding, Severity
+from pmqa_cli.assess.normalize import plain
 from pmqa_cli.assess.rounding import format_number
 from pmqa_cli.rubric.model import (
     Aggregation,
@@ -248,7 +249,7 @@ def findings_table(findings: Sequence[Finding], *, show_file: bool = False) -> T
     table.add_column("Code", no_wrap=True)
     table.add_column("Message", overflow="fold", ratio=5)
     for f in findings:
-        style = "red" if f.severity is Severity.ERROR else "yellow"
+        style = {Severity.ERROR: "red", Severity.WARNING: "yellow"}.get(f.severity, "cyan")
         row = [
             escape(f.sheet or ""),
             f.cell or "",
@@ -308,7 +309,7 @@ def score(report: WorkbookReport) -> None:
             indicators.add_column(name, justify="right" if numeric else "left")
         for ind in result.indicators:
             title = rubric.indicator(ind.id).title_th
-            value = "" if ind.value is None else f"{ind.value:g}"
+            value = "" if ind.value is None else plain(ind.value)
             if not ind.applies:
                 shown = "N/A" if ind.not_applicable else "does not apply"
                 indicators.add_row(ind.id, ind.dimension, escape(title), value, "", shown)
@@ -329,7 +330,7 @@ def score(report: WorkbookReport) -> None:
             for category in result.categories:
                 summary.add_row(
                     f"  หมวด {category.id}",
-                    format_number(None if category.score is None else float(category.score), d),
+                    format_number(category.score, d),
                     "",
                 )  # the overall is their mean
         if rubric.indicators:

@@ -9,15 +9,16 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment
 from openpyxl.worksheet.worksheet import Worksheet
 
-from pmqa_cli.assess.aggregate import as_decimal, ratio_needed
-from pmqa_cli.assess.scoring import IndicatorResult, IssueResult
+from pmqa_cli.assess.aggregate import exact, ratio_needed
+from pmqa_cli.assess.findings import SEVERITY_TH
+from pmqa_cli.assess.rounding import json_number, round_half_up
+from pmqa_cli.assess.scoring import IndicatorResult, IssueResult, ScoreResult
 from pmqa_cli.assess.submission import WorkbookReport
 from pmqa_cli.rubric.model import Aggregation, Criterion, Direction, Indicator, Method, Rubric
 from pmqa_cli.thai import thai_datetime
@@ -80,13 +81,13 @@ def _ratio_target_value(
     if needed is None or result.target is None:
         return ""
     rate, strict = needed
-    target = as_decimal(result.target)
+    target = exact(result.target)
     if indicator.direction is Direction.HIGHER:
         value, sign = rate * target / 100, ">" if strict else "≥"
     else:
         value, sign = (200 - rate) * target / 100, "<" if strict else "≤"
-    shown = f"{value.quantize(Decimal('0.01')).normalize():f}"
-    return f"{sign} {shown} (ร้อยละ {rate.quantize(Decimal('0.01')).normalize():f} ของเป้าหมาย)"
+    shown = f"{round_half_up(value, 2).normalize():f}"
+    return f"{sign} {shown} (ร้อยละ {round_half_up(rate, 2).normalize():f} ของเป้าหมาย)"
 
 
 def indicator_next_level(
@@ -96,7 +97,7 @@ def indicator_next_level(
     needs ``rubric`` for its bands)."""
     if not result.applies:
         return IndicatorNextLevel(None, "")
-    current = math.floor(result.level + 1e-9)
+    current = math.floor(result.level)  # exact: a level of exactly 3 is level 3
     if current >= 5:
         return IndicatorNextLevel(None, "")
     level = current + 1
@@ -158,20 +159,20 @@ def write_feedback(report: WorkbookReport, path: Path) -> None:
     ]
     if result is not None:
         lines += [
-            ("คะแนนรวม (0-500)", result.rounded(result.overall)),
+            ("คะแนนรวม (0-500)", result.reported(result.overall)),
             ("ระดับผลการประเมิน", result.band.label_th if result.band else "-"),
             ("สถานะ PMQA 4.0", result.status.label_th if result.status else "-"),
-            ("คะแนนหมวด 1-6 (PMQA 4.0)", result.rounded(result.pmqa.score)),
+            ("คะแนนหมวด 1-6 (PMQA 4.0)", result.reported(result.pmqa.score)),
         ]
         if rubric.scoring.aggregation is Aggregation.CATEGORY_MEAN:
             # The overall is the mean of these: each one is worth showing.
             lines += [
-                (f"  คะแนนหมวด {c.id}", None if c.score is None else result.rounded(float(c.score)))
+                (f"  คะแนนหมวด {c.id}", result.reported(c.score))
                 for c in result.categories
                 if c.id != "7"
             ]
         if rubric.indicators:
-            lines.append(("คะแนนหมวด 7 (ตัวชี้วัด)", result.rounded(result.results.score)))
+            lines.append(("คะแนนหมวด 7 (ตัวชี้วัด)", result.reported(result.results.score)))
     lines += [("ข้อผิดพลาด / คำเตือน", f"{report.errors} / {report.warnings}")]
     for row, (label, value) in enumerate(lines, start=3):
         put(summary, row, 1, label, font=body_font(bold=True), border=thin_border())
@@ -180,16 +181,15 @@ def write_feedback(report: WorkbookReport, path: Path) -> None:
             cell.number_format = number_format
         fit_row_height(summary, row, {1: 34, 2: 70})
     if result is not None:
-        _issues_sheet(wb.create_sheet("PMQA 4.0"), rubric, result.issues, number_format)
+        _issues_sheet(wb.create_sheet("PMQA 4.0"), result, number_format)
         if rubric.indicators:  # a rubric of categories 1-6 only has no indicator sheet
-            _indicators_sheet(wb.create_sheet("ตัวชี้วัด"), rubric, result.indicators, number_format)
+            _indicators_sheet(wb.create_sheet("ตัวชี้วัด"), result, number_format)
     _findings_sheet(wb.create_sheet("ปัญหาที่พบ"), report)
     save_atomic(wb, path)
 
 
-def _issues_sheet(
-    ws: Worksheet, rubric: Rubric, issues: tuple[IssueResult, ...], number_format: str
-) -> None:
+def _issues_sheet(ws: Worksheet, scores: ScoreResult, number_format: str) -> None:
+    rubric = scores.rubric
     _table(
         ws,
         1,
@@ -197,14 +197,14 @@ def _issues_sheet(
          ("ระดับถัดไป", 14), ("เกณฑ์ที่ยังไม่ผ่าน (ต้องทำให้ผ่านเพื่อขึ้นระดับถัดไป)", 80)],
     )  # fmt: skip
     titles = {i.id: i.title_th for i in rubric.issues}
-    for row, result in enumerate(issues, start=2):
+    for row, result in enumerate(scores.issues, start=2):
         step = issue_next_step(rubric, result)
         todo = "\n".join(f"{c.id} {c.text_th}" for c in step.unmet) or "ผ่านครบทุกระดับแล้ว"
         values: list[object] = [
             result.id,
             result.category,
             titles[result.id],
-            float(result.score),
+            scores.reported(result.score),
             result.status_th,
             step.tier_th or "-",
             todo,
@@ -212,29 +212,28 @@ def _issues_sheet(
         _cells(ws, row, values, number_format)
 
 
-def _indicators_sheet(
-    ws: Worksheet, rubric: Rubric, indicators: tuple[IndicatorResult, ...], number_format: str
-) -> None:
+def _indicators_sheet(ws: Worksheet, scores: ScoreResult, number_format: str) -> None:
+    rubric = scores.rubric
     _table(
         ws,
         1,
         [("รหัส", 12), ("มิติ", 7), ("ตัวชี้วัด", 50), ("หน่วย", 10), ("ผลการดำเนินงาน", 14),
          ("ระดับ", 9), ("คะแนน", 12), ("ระดับถัดไป", 11), ("ค่าที่ต้องทำได้", 16)],
     )  # fmt: skip
-    for row, result in enumerate(indicators, start=2):
+    for row, result in enumerate(scores.indicators, start=2):
         indicator = rubric.indicator(result.id)
         nxt = indicator_next_level(indicator, result, rubric)
         if not result.applies:
             score: object = "ไม่เกี่ยวข้อง" if result.not_applicable else "ไม่ประเมิน"
             level: object = "-"
         else:
-            score, level = float(result.score), float(result.level)
+            score, level = scores.reported(result.score), scores.reported(result.level)
         values: list[object] = [
             result.id,
             result.dimension,
             indicator.title_th,
             unit_th(indicator.unit),
-            result.value if result.value is not None else "-",
+            json_number(result.value) if result.value is not None else "-",
             level,
             score,
             nxt.level if nxt.level is not None else "-",
@@ -253,7 +252,7 @@ def _findings_sheet(ws: Worksheet, report: WorkbookReport) -> None:
     if not report.findings:
         put(ws, 2, 1, "ไม่พบปัญหา")
     for row, f in enumerate(report.findings, start=2):
-        severity = "ข้อผิดพลาด" if f.severity.value == "error" else "คำเตือน"
+        severity = SEVERITY_TH[f.severity]
         values: list[object] = [
             severity,
             f.code,

@@ -17,13 +17,15 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
 from enum import Enum
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 from pmqa_cli import __version__
 from pmqa_cli.assess.batch import BatchResult, Duplicate, FileResult, Stat
-from pmqa_cli.assess.findings import Finding, Severity
+from pmqa_cli.assess.findings import SEVERITY_TH, Finding
+from pmqa_cli.assess.normalize import plain
 from pmqa_cli.assess.submission import ValueRead
 from pmqa_cli.compare.analysis import Analysis, analyse
 from pmqa_cli.errors import OutputError
@@ -289,7 +291,7 @@ class Located:
 
 def severity_th(finding: Finding) -> str:
     """The Thai word for a finding's severity."""
-    return "ข้อผิดพลาด" if finding.severity is Severity.ERROR else "คำเตือน"
+    return SEVERITY_TH[finding.severity]
 
 
 FINDING_COLUMNS: list[Column[Located]] = [
@@ -563,6 +565,8 @@ def _write_row(ws: Any, r: int, row: Sequence[Any], styles: list[tuple[Any, Any,
     """One row; ``styles`` from :meth:`_Formats.of` for the row's table."""
     for c, value in enumerate(row):
         text_format, quoted_format, number_format = styles[c]
+        if isinstance(value, Decimal):
+            value = float(value)  # a value as read (scores arrive already rounded)
         if isinstance(value, str):
             # xlsxwriter escapes control characters itself; only the length needs a cap.
             text = value[:MAX_CELL_TEXT]
@@ -825,6 +829,8 @@ def write_json(
 
 
 def _csv_value(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return plain(value)
     if isinstance(value, str) and value.startswith(FORMULA_START):
         # OWASP: a leading apostrophe keeps a spreadsheet from reading the text as a formula.
         return "'" + value
