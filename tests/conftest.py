@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -92,7 +93,7 @@ def complete(rubric: Rubric, filled: Filled | None = None) -> Filled:
         elif ind.method.value == "pass_fail":
             value = "ผ่าน"
         else:
-            value = (ind.thresholds or [0, 0, 0])[2]
+            value = (ind.thresholds or [Decimal(0)] * 3)[2]
         filled.values.setdefault(ind.id, value)
         filled.evidence.setdefault(ind.id, f"doc-{ind.id}")
     return filled

@@ -41,7 +41,10 @@ def mean() -> Rubric:
 
 
 def d(value: Any) -> Decimal:
-    """A reported number as the decimal people read (exact for Decimal and float alike)."""
+    """A reported number as the decimal people read (exact for Decimal and float alike; an
+    exact Fraction score as a 28-digit Decimal)."""
+    if isinstance(value, Fraction):
+        return Decimal(value.numerator) / Decimal(value.denominator)
     return Decimal(str(value))
 
 

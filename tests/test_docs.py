@@ -4,6 +4,7 @@ worked example in docs/rubric-format.md scores as the text says."""
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -65,7 +66,7 @@ def test_rubric_format_worked_example_scores_as_documented() -> None:
     answers = Answers(
         OfficeType.PRIMARY,
         {"PM1-B1": True, "PM1-B2": True, "PM1-B3": False, "PM1-A1": True},
-        {"KPI-1": IndicatorAnswer(0.7)},
+        {"KPI-1": IndicatorAnswer(Decimal("0.7"))},
     )
     result = score_answers(rubric, answers)
     assert result.issues[0].score == pytest.approx(200)

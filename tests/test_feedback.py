@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
@@ -45,7 +46,7 @@ def test_value_needed_for_the_next_level(
     mini: Rubric, indicator: str, value: float, level: int | None, target: str
 ) -> None:
     result = score_answers(
-        mini, Answers(OfficeType.PRIMARY, {}, {indicator: IndicatorAnswer(value)})
+        mini, Answers(OfficeType.PRIMARY, {}, {indicator: IndicatorAnswer(Decimal(repr(value)))})
     )
     ind = next(i for i in result.indicators if i.id == indicator)
     nxt = indicator_next_level(mini.indicator(indicator), ind)
@@ -131,11 +132,14 @@ def test_batch_feedback_shows_standing_means_gains_and_a_chart(
     assert issues[0][4] == "เฉลี่ยทั้งประเทศ"
     # Next steps: sorted by the points each adds to the overall score, largest first.
     steps = [r for r in _rows(book["ขั้นต่อไป"])[1:] if r[0]]
-    gains = [r[5] for r in steps]
+    gains = [float(str(r[5])) for r in steps]
     assert gains and gains == sorted(gains, reverse=True) and gains[0] > 0
-    assert all(abs(r[6] - r[5] - overall[1]) < 1e-6 for r in steps)  # after = now + gain
+    now = float(str(overall[1]))
+    after = [float(str(r[6])) for r in steps]
+    assert all(abs(a - g - now) < 1e-6 for a, g in zip(after, gains, strict=True))  # now + gain
     chart_sheet = book["กราฟ"]
-    assert len(chart_sheet._charts) == 1  # a native chart, drawn by Excel from the issue sheet
+    assert isinstance(chart_sheet, Worksheet)
+    assert len(chart_sheet._charts) == 1  # type: ignore[attr-defined]  # a native chart
 
 
 def test_single_score_feedback_leaves_out_what_needs_other_offices(

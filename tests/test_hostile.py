@@ -122,7 +122,7 @@ def by_xlsxwriter(path: Path, rubric: Rubric) -> Path:
     for n, ind in enumerate(rubric.indicators, start=1):
         if not ind.applies(OfficeType.PRIMARY):
             continue
-        value: Any = (ind.thresholds or [0, 0, 0])[2] if ind.thresholds else 3
+        value: Any = ind.thresholds[2] if ind.thresholds else 3
         if ind.method.value == "pass_fail":
             value = "ผ่าน"
         kpi.write(n, 0, ind.id)

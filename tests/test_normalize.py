@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 
 import pytest
 
@@ -39,14 +40,20 @@ from pmqa_cli.rubric.model import OfficeType
 def test_numbers(raw: object, expected: float) -> None:
     parsed = parse_number(raw)  # type: ignore[arg-type]
     assert parsed.problem is None
-    assert parsed.value == expected
+    assert isinstance(parsed.value, Decimal)
+    assert parsed.value == Decimal(repr(expected))
 
 
 def test_percent_formatted_cell_holding_a_fraction_means_a_percentage() -> None:
-    assert parse_number(0.85, percent_cell=True, percent_unit=True).value == pytest.approx(85)
+    assert parse_number(Decimal("0.85"), percent_cell=True, percent_unit=True).value == 85
+    # Exactly: 0.57 is 57 (0.57 * 100 in binary is 56.99999999999999), 0.0045 is 0.45.
+    assert parse_number(Decimal("0.57"), percent_cell=True, percent_unit=True).value == 57
+    assert (
+        str(parse_number(Decimal("0.0045"), percent_cell=True, percent_unit=True).value) == "0.45"
+    )
     # Only for a percentage indicator; a percent-looking cell elsewhere keeps its value.
-    assert parse_number(0.85, percent_cell=True, percent_unit=False).value == 0.85
-    assert parse_number(0.85, percent_cell=False, percent_unit=True).value == 0.85
+    assert parse_number(0.85, percent_cell=True, percent_unit=False).value == Decimal("0.85")
+    assert parse_number(0.85, percent_cell=False, percent_unit=True).value == Decimal("0.85")
 
 
 @pytest.mark.parametrize("raw", [None, "", "  ", "-", "–", "ไม่มี"])

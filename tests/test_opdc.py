@@ -232,7 +232,7 @@ def test_a_workbook_scores_as_computed_by_hand(
     assert report.findings == []
     result = report.result
     assert result is not None
-    scores = {i.id: Decimal(str(i.score)) for i in result.indicators}
+    scores = {i.id: i.score for i in result.indicators}  # exact Fractions
     assert scores == {"7.1-K1": 350, "7.1-K2": 400, "7.2-K1": 297, "7.3-K1": 300,
                       "7.4-K1": 350, "7.5-K1": 300, "7.6-K1": 400}  # fmt: skip
     assert {i.id: i.target for i in result.indicators if i.target is not None} == {
@@ -390,3 +390,18 @@ def test_feedback_shows_categories_and_what_a_target_needs(
     report7 = score_workbook(make_submission(opdc, filled, edit=edit), wb7)
     write_feedback(report7, tmp_path / "f7.xlsx")
     assert "ตัวชี้วัด" not in openpyxl.load_workbook(tmp_path / "f7.xlsx").sheetnames
+
+
+def test_a_shipped_rubric_is_named_by_its_id_from_anywhere(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # no rubrics/ folder here
+    checked = runner.invoke(app, ["rubric", "check", "opdc-pmqa4-24"])
+    assert checked.exit_code == 0, checked.output
+    assert "opdc-pmqa4-24 version 2566.1" in checked.output
+    made = runner.invoke(app, ["template", "--rubric", "opdc-pmqa4-24", "-o", "t.xlsx"])
+    assert made.exit_code == 0, made.output
+    assert openpyxl.load_workbook(tmp_path / "t.xlsx")["_pmqa"]["B2"].value == "opdc-pmqa4-24"
+    # A name that is neither a file nor a shipped rubric is still an error.
+    missing = runner.invoke(app, ["rubric", "check", "no-such-rubric"])
+    assert missing.exit_code == 1 and "cannot read the file" in missing.output

@@ -70,21 +70,21 @@ def test_charts_read_the_blocks_they_name(results: Path, shipped: Rubric) -> Non
     """Every range a chart draws from holds what the chart says: band labels, status labels,
     indicator ids and their means, so a new row in the statistics cannot shift a chart."""
     book = results / "r.xlsx"
-    stats = _sheet(book, STATISTICS_SHEET)
+    sheets = {name: _sheet(book, name) for name in (STATISTICS_SHEET, "สรุปสำหรับผู้บริหาร")}
     with zipfile.ZipFile(book) as z:
         every = [z.read(n).decode() for n in sorted(z.namelist()) if "charts/chart" in n]
-    # The executive summary draws its own band chart from its sheet (tests/test_compare.py).
-    charts = [c for c in every if "สรุปสำหรับผู้บริหาร" not in c]
-    assert len(charts) == 3 and len(every) == 4
+    # chart1 is the executive summary's (tests/test_compare.py); then the กราฟ sheet's three.
+    assert len(every) == 4
+    charts = every[1:]
 
-    def cells(ref: str) -> list[object]:
+    def cells(ref: str, expected_sheet: str = STATISTICS_SHEET) -> list[object]:
         m = re.fullmatch(r"'?(.+?)'?!\$([A-Z]+)\$(\d+)(?::\$([A-Z]+)\$(\d+))?", ref)
         assert m, ref
         sheet, c1, r1, c2, r2 = m.groups()
-        assert sheet == STATISTICS_SHEET
+        assert sheet == expected_sheet
         c2, r2 = c2 or c1, r2 or r1
         return [
-            stats.cell(r, column_index_from_string(c)).value
+            sheets[sheet].cell(r, column_index_from_string(c)).value
             for r in range(int(r1), int(r2) + 1)
             for c in {c1, c2}
         ]
@@ -92,9 +92,13 @@ def test_charts_read_the_blocks_they_name(results: Path, shipped: Rubric) -> Non
     refs = [re.findall(r"<c:f>(.*?)</c:f>", chart) for chart in charts]
     bands = [b.label_th for b in shipped.scoring.overall_bands]
     statuses = [b.label_th for b in shipped.scoring.pmqa_status_bands]
-    # Band chart: per series a name, the band labels, the counts.
-    assert cells(refs[0][0]) == ["สพป."] and cells(refs[0][1]) == bands
-    assert cells(refs[0][3]) == ["สพม."] and cells(refs[0][4]) == bands
+    # Band chart: percentages of each type's offices, from the executive summary's table: per
+    # series a name, the band labels, percentages that add up to about 100.
+    executive = "สรุปสำหรับผู้บริหาร"
+    assert cells(refs[0][0], executive) == ["สพป."] and cells(refs[0][1], executive) == bands
+    assert cells(refs[0][3], executive) == ["สพม."] and cells(refs[0][4], executive) == bands
+    for values in (cells(refs[0][2], executive), cells(refs[0][5], executive)):
+        assert abs(sum(v for v in values if isinstance(v, (int, float))) - 100) < 0.05
     assert cells(refs[1][0]) == ["รวม"] and cells(refs[1][1]) == statuses
     total = sum(v for v in cells(refs[1][2]) if isinstance(v, int))
     summary_rows = _sheet(book, "สรุปผล").max_row - 1

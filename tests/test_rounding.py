@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import math
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
 
 import pytest
 
-from pmqa_cli.assess.rounding import format_number, round_half_up
+from pmqa_cli.assess.rounding import format_number, reported, round_half_up
 
 
 @pytest.mark.parametrize(
@@ -23,14 +26,38 @@ from pmqa_cli.assess.rounding import format_number, round_half_up
 def test_round_half_up(
     value: float, decimals: int, expected: float, python_round: float | None
 ) -> None:
-    assert round_half_up(value, decimals) == expected
+    rounded = round_half_up(value, decimals)
+    assert isinstance(rounded, Decimal)
+    assert rounded == Decimal(repr(expected))
     if python_round is not None:
         assert round(value, decimals) == python_round
 
 
 def test_non_finite_pass_through() -> None:
-    assert math.isnan(round_half_up(math.nan, 2))
-    assert round_half_up(math.inf, 2) == math.inf
+    assert round_half_up(math.nan, 2).is_nan()
+    assert round_half_up(math.inf, 2) == Decimal("Infinity")
+
+
+@pytest.mark.parametrize(
+    ("exact", "decimals", "expected"),
+    [
+        (Fraction(33234535, 100000), 4, "332.3454"),  # an exact half at the fifth decimal
+        (Fraction(30001005, 100000), 4, "300.0101"),
+        (Decimal("1.315"), 2, "1.32"),
+        (Fraction(1, 3), 4, "0.3333"),
+        (Fraction(-5, 1000), 2, "-0.01"),
+        (Fraction(-1, 1000), 2, "0.00"),  # no negative zero
+        (Decimal("300"), 4, "300.0000"),
+    ],
+)
+def test_exact_values_round_half_up_exactly(exact: Any, decimals: int, expected: str) -> None:
+    assert str(round_half_up(exact, decimals)) == expected
+
+
+def test_reported_numbers_print_as_their_digits() -> None:
+    assert reported(Decimal("0.0045") * 100, 4) == 0.45
+    assert repr(reported(Fraction(44999999999999996, 10**17), 4)) == "0.45"
+    assert reported(None, 4) is None
 
 
 def test_format_number_pads_to_the_decimals() -> None:

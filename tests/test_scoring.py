@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from decimal import Decimal
 
 import pytest
 from hypothesis import given
@@ -17,7 +18,7 @@ from pmqa_cli.assess.scoring import (
 )
 from pmqa_cli.rubric.model import OfficeType, Rubric
 
-LEVELS = [100.0, 200.0, 300.0, 400.0, 500.0]
+LEVELS = [Decimal(n) for n in (100, 200, 300, 400, 500)]
 
 
 def all_met(rubric: Rubric) -> dict[str, bool | None]:
@@ -89,11 +90,11 @@ def test_full_marks(mini: Rubric) -> None:
         OfficeType.PRIMARY,
         all_met(mini),
         {
-            "K1": IndicatorAnswer(50),
-            "K2": IndicatorAnswer(1),
-            "K3": IndicatorAnswer(5),
-            "K4": IndicatorAnswer(1),
-            "K5": IndicatorAnswer(5),
+            "K1": IndicatorAnswer(Decimal("50")),
+            "K2": IndicatorAnswer(Decimal("1")),
+            "K3": IndicatorAnswer(Decimal("5")),
+            "K4": IndicatorAnswer(Decimal("1")),
+            "K5": IndicatorAnswer(Decimal("5")),
         },
     )
     result = score_answers(mini, answers)
@@ -140,12 +141,12 @@ def test_hand_computed_office(mini: Rubric) -> None:
         OfficeType.PRIMARY,
         met,
         {
-            "K1": IndicatorAnswer(15),  # 150
-            "K2": IndicatorAnswer(4.5),  # 150
-            "K3": IndicatorAnswer(3),  # 300, weight 2
-            "K4": IndicatorAnswer(1),  # 500
-            "K5": IndicatorAnswer(3),  # 300 (primary only)
-            "K6": IndicatorAnswer(95),  # secondary only: drops out
+            "K1": IndicatorAnswer(Decimal("15")),  # 150
+            "K2": IndicatorAnswer(Decimal("4.5")),  # 150
+            "K3": IndicatorAnswer(Decimal("3")),  # 300, weight 2
+            "K4": IndicatorAnswer(Decimal("1")),  # 500
+            "K5": IndicatorAnswer(Decimal("3")),  # 300 (primary only)
+            "K6": IndicatorAnswer(Decimal("95")),  # secondary only: drops out
         },
     )
     result = score_answers(mini, answers)
@@ -166,7 +167,7 @@ def test_hand_computed_office(mini: Rubric) -> None:
 
 def test_office_type_redistributes_weights(mini: Rubric) -> None:
     values = {"K1": 15, "K2": 4.5, "K3": 3, "K4": 1, "K5": 3, "K6": 80}
-    answers = {k: IndicatorAnswer(v) for k, v in values.items()}
+    answers = {k: IndicatorAnswer(Decimal(repr(v))) for k, v in values.items()}
     secondary = score_answers(mini, Answers(OfficeType.SECONDARY, all_met(mini), answers))
     # K5 drops out, K6 (80 -> 300) counts: (150 + 150 + 600 + 500 + 300) / 6
     assert secondary.results.score == pytest.approx(1700 / 6)
@@ -176,10 +177,10 @@ def test_office_type_redistributes_weights(mini: Rubric) -> None:
 
 def test_not_applicable_drops_out_where_allowed(mini: Rubric) -> None:
     answers = {
-        "K1": IndicatorAnswer(15),
-        "K2": IndicatorAnswer(4.5),
-        "K3": IndicatorAnswer(3),
-        "K4": IndicatorAnswer(1),
+        "K1": IndicatorAnswer(Decimal("15")),
+        "K2": IndicatorAnswer(Decimal("4.5")),
+        "K3": IndicatorAnswer(Decimal("3")),
+        "K4": IndicatorAnswer(Decimal("1")),
         "K6": IndicatorAnswer(not_applicable=True),
     }
     result = score_answers(mini, Answers(OfficeType.SECONDARY, all_met(mini), answers))
@@ -199,8 +200,12 @@ def test_not_applicable_refused_where_not_allowed(mini: Rubric) -> None:
 def test_missing_answers_score_zero_and_are_errors(mini: Rubric) -> None:
     met = all_met(mini)
     del met["C2"]
-    answers = {"K2": IndicatorAnswer(1), "K3": IndicatorAnswer(5), "K4": IndicatorAnswer(1)}
-    answers["K5"] = IndicatorAnswer(5)
+    answers = {
+        "K2": IndicatorAnswer(Decimal("1")),
+        "K3": IndicatorAnswer(Decimal("5")),
+        "K4": IndicatorAnswer(Decimal("1")),
+    }
+    answers["K5"] = IndicatorAnswer(Decimal("5"))
     locations = {"C2": ("PMQA 4.0", "F7"), "K1": ("ตัวชี้วัด", "J5")}
     result = score_answers(
         mini,
@@ -234,7 +239,7 @@ def test_missing_answers_score_zero_and_are_errors(mini: Rubric) -> None:
 def test_invalid_values_are_errors_and_score_zero(
     mini: Rubric, indicator: str, value: float, code: str
 ) -> None:
-    answers = {indicator: IndicatorAnswer(value)}
+    answers = {indicator: IndicatorAnswer(Decimal(repr(value)))}
     result = score_answers(mini, Answers(OfficeType.PRIMARY, all_met(mini), answers))
     found = [f for f in result.findings if f.item_id == indicator]
     assert [f.code for f in found] == [code]
@@ -242,7 +247,7 @@ def test_invalid_values_are_errors_and_score_zero(
 
 
 def test_value_and_na_both_given_uses_the_value(mini: Rubric) -> None:
-    answers = {"K6": IndicatorAnswer(80, not_applicable=True)}
+    answers = {"K6": IndicatorAnswer(Decimal("80"), not_applicable=True)}
     result = score_answers(mini, Answers(OfficeType.SECONDARY, all_met(mini), answers))
     k6 = next(i for i in result.indicators if i.id == "K6")
     assert k6.applies and k6.score == 300
@@ -258,7 +263,7 @@ def test_reported_numbers_round_half_up(mini: Rubric) -> None:
     # K1 = 11.25 scores 112.5 exactly; rounded to 0 decimals half-up gives 113 where Python's
     # round() (half-even) gives 112.
     zero = mini.model_copy(update={"scoring": mini.scoring.model_copy(update={"decimals": 0})})
-    answers = {"K1": IndicatorAnswer(11.25)}
+    answers = {"K1": IndicatorAnswer(Decimal("11.25"))}
     result = score_answers(zero, Answers(OfficeType.PRIMARY, all_met(zero), answers))
     k1 = result.to_dict()["indicators"][0]
     assert round(112.5) == 112

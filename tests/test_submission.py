@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ from pmqa_cli.workbook.reader import Limits
 from .conftest import Filled, Sheets, SubmissionFactory, complete, find_col, find_row
 
 runner = CliRunner()
+ONE = Decimal(1)
 
 #: Codes that only a batch can produce; tests/test_batch.py triggers them.
 BATCH_ONLY = {"office-duplicate"}
@@ -68,7 +70,7 @@ def test_round_trip_json_equals_the_engine(
 
     criteria = {c.id: c.id not in ("PM1-B2", "PM3-A1", "PM5-S1") for _, _, c in shipped.criteria()}
     values = {
-        i.id: IndicatorAnswer(v if isinstance(v, (int, float)) else 1.0)
+        i.id: IndicatorAnswer(Decimal(str(v)) if isinstance(v, (int, float, Decimal)) else ONE)
         for i in shipped.indicators
         if (v := filled.values.get(i.id)) is not None
     }
@@ -116,7 +118,7 @@ def test_every_value_read_has_its_provenance(
     assert (answer.sheet, answer.raw, answer.value) == ("PMQA 4.0", "ผ่าน", True)
     assert answer.cell.startswith("F")
     value = reads[("KPI-7.1.3", "value")]
-    assert value.sheet == "ตัวชี้วัด" and value.value == 0.6
+    assert value.sheet == "ตัวชี้วัด" and value.value == Decimal("0.6")
     assert reads[("office_code", "office_code")].value == "P001"
 
 
@@ -251,6 +253,20 @@ def _many_rows(sheets: Sheets) -> None:
         ws.cell(row=row, column=9).value = "x"
 
 
+def _header(text: str) -> Callable[[Sheets], None]:
+    def edit(sheets: Sheets) -> None:
+        ws = sheets["ตัวชี้วัด"]
+        header_row = next(r for r in range(1, 30) if ws.cell(row=r, column=1).value == "รหัส")
+        ws.cell(row=header_row, column=ws.max_column + 1).value = text
+
+    return edit
+
+
+def _value_for_other_type(sheets: Sheets) -> None:
+    ws = sheets["ตัวชี้วัด"]  # KPI-7.1.2 is for secondary offices; the office is primary
+    ws.cell(row=find_row(ws, "KPI-7.1.2"), column=find_col(ws, "ผลการดำเนินงาน")).value = 95
+
+
 CASES: dict[
     str, tuple[Callable[[Filled], None] | None, Callable[[Sheets], None] | None, dict[str, Any]]
 ] = {
@@ -267,6 +283,10 @@ CASES: dict[
     "answer-missing": (lambda f: f.answers.update({"PM1-B1": None}), None, {}),
     "answer-invalid": (lambda f: f.answers.update({"PM1-B1": "บางส่วน"}), None, {}),
     "value-not-number": (lambda f: f.values.update({"KPI-7.2.1": "ดีมาก"}), None, {}),
+    "decimal-comma": (lambda f: f.values.update({"KPI-7.2.1": "85,5"}), None, {}),
+    "header-ambiguous": (None, _header("ผลการดำเนินงาน (ปีก่อน)"), {}),
+    "header-unknown": (None, _header("ผู้ตรวจสอบ"), {}),
+    "value-not-for-type": (None, _value_for_other_type, {}),
     "value-out-of-range": (lambda f: f.values.update({"KPI-7.6.2": 400}), None, {}),
     "value-percent-over-100": (lambda f: f.values.update({"KPI-7.2.1": "105%"}), None, {}),
     "value-percent-fraction": (lambda f: f.values.update({"KPI-7.2.1": 0.86}), None, {}),

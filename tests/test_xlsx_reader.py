@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import zipfile
 from datetime import datetime
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -94,8 +95,8 @@ def test_numbers_percent_and_date_formats(book: Path) -> None:
         sheet = wb.sheet("ข้อมูล")
     assert sheet is not None
     a2, b2, c2, d2 = (sheet.cell(2, c) for c in range(1, 5))
-    assert a2 is not None and (a2.value, a2.kind, a2.percent) == (85.5, "n", False)
-    assert b2 is not None and (b2.value, b2.percent) == (0.85, True)
+    assert a2 is not None and (a2.value, a2.kind, a2.percent) == (Decimal("85.5"), "n", False)
+    assert b2 is not None and (b2.value, b2.percent) == (Decimal("0.85"), True)
     assert c2 is not None and c2.percent  # a custom 0.0% format
     assert d2 is not None and (d2.value, d2.kind) == (1000.0, "n")  # scientific is not a date
     a3, b3 = sheet.cell(3, 1), sheet.cell(3, 2)

@@ -1,6 +1,7 @@
 """Scoring rules a rubric can choose beyond the weighted parts: target ratios and category means.
 
-Pure computation in :class:`decimal.Decimal`, as analysts check it by hand (docs/scoring.md):
+Pure, exact computation in :class:`fractions.Fraction` (rubric numbers and values arrive as
+Decimals of their text), as analysts check it by hand (docs/scoring.md):
 
 * **target_ratio**: the success rate is result / target x 100 (mirrored for lower-is-better:
   200 - result / target x 100), and the rubric's bands turn it into a score: the first band
@@ -16,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 from pmqa_cli.rubric.model import Direction, RatioBand
@@ -23,9 +25,9 @@ from pmqa_cli.rubric.model import Direction, RatioBand
 __all__ = [
     "CategoryScore",
     "DimensionScore",
-    "as_decimal",
     "category_scores",
     "dimension_scores",
+    "exact",
     "level_of_score",
     "mean",
     "ratio_needed",
@@ -34,90 +36,89 @@ __all__ = [
     "weighted_mean",
 ]
 
-HUNDRED = Decimal(100)
+HUNDRED = Fraction(100)
 
 
-def as_decimal(value: Any) -> Decimal:
-    """A number as an exact Decimal: the shortest text of a float, as people read it."""
-    if isinstance(value, Decimal):
-        return value
-    if isinstance(value, int):
-        return Decimal(value)
-    return Decimal(repr(float(value)))
+def exact(value: Any) -> Fraction:
+    """A number as an exact Fraction: a float is taken at its shortest text, as people read it."""
+    if isinstance(value, (Fraction, Decimal, int)):
+        return Fraction(value)
+    return Fraction(repr(float(value)))
 
 
-def success_rate(direction: Direction, value: Any, target: Any) -> Decimal:
+def success_rate(direction: Direction, value: Any, target: Any) -> Fraction:
     """Per cent of the target achieved: result / target x 100, or 200 - that when lower is
     better (a result half the target is 150 % success). ``target`` must be positive."""
-    ratio = as_decimal(value) / as_decimal(target) * HUNDRED
+    ratio = exact(value) / exact(target) * HUNDRED
     return ratio if direction is Direction.HIGHER else 2 * HUNDRED - ratio
 
 
-def ratio_score(bands: Sequence[RatioBand], success: Decimal, top: Any) -> Decimal:
+def ratio_score(bands: Sequence[RatioBand], success: Fraction | Decimal, top: Any) -> Fraction:
     """The score of a success rate: the first band whose ``up_to`` it does not exceed (the last
     band takes the rest), kept within 0 and ``top``."""
     band = next(b for b in bands if b.up_to is None or success <= b.up_to)
     if band.score is not None:
-        raw = band.score
+        raw = Fraction(band.score)
     else:
         assert band.multiply is not None  # the model allows exactly one of score and multiply
-        raw = success * band.multiply
-    return min(max(raw, Decimal(0)), as_decimal(top))
+        raw = Fraction(success) * Fraction(band.multiply)
+    return min(max(raw, Fraction(0)), exact(top))
 
 
-def ratio_needed(bands: Sequence[RatioBand], score: Any) -> tuple[Decimal, bool] | None:
+def ratio_needed(bands: Sequence[RatioBand], score: Any) -> tuple[Fraction, bool] | None:
     """The least success rate that scores at least ``score``: (rate, strict), where strict means
     the rate must be exceeded rather than reached; None when no band scores that much.
 
     With OPDC's bands, 300 needs 100 % (reached), 400 more than 101 %, 100 at least 33.33... %.
     """
-    wanted = as_decimal(score)
-    below: Decimal | None = None  # the upper edge of the band before (exclusive lower bound)
+    wanted = exact(score)
+    below: Fraction | None = None  # the upper edge of the band before (exclusive lower bound)
     for band in bands:
         if band.score is not None:
             if band.score >= wanted:
-                return (below, True) if below is not None else (Decimal(0), False)
+                return (below, True) if below is not None else (Fraction(0), False)
         else:
             assert band.multiply is not None
-            needed = wanted / band.multiply
+            needed = wanted / Fraction(band.multiply)
             if band.up_to is None or needed <= band.up_to:
                 if below is not None and needed <= below:
                     return below, True
                 return needed, False
-        below = band.up_to
+        below = None if band.up_to is None else Fraction(band.up_to)
     return None
 
 
-def level_of_score(score: Decimal, level_scores: Sequence[Any]) -> Decimal:
+def level_of_score(score: Fraction | Decimal, level_scores: Sequence[Any]) -> Fraction:
     """The level 0-5 a score stands at on the rubric's level scores, linear between them (300 on
     100..500 is level 3, 250 is 2.5, 60 is 0.6)."""
-    levels = [as_decimal(s) for s in level_scores]
+    levels = [exact(s) for s in level_scores]
+    score = exact(score)
     if score <= 0:
-        return Decimal(0)
+        return Fraction(0)
     if score < levels[0]:
         return score / levels[0]
     for n in range(len(levels) - 1):
         low, high = levels[n], levels[n + 1]
         if score < high:
             return (n + 1) + (score - low) / (high - low)
-    return Decimal(len(levels))
+    return Fraction(len(levels))
 
 
-def weighted_mean(items: Iterable[tuple[Any, Any]]) -> Decimal | None:
+def weighted_mean(items: Iterable[tuple[Any, Any]]) -> Fraction | None:
     """sum(weight x score) / sum(weight); None when nothing is weighed."""
-    pairs = [(as_decimal(w), as_decimal(s)) for w, s in items]
-    total = sum((w for w, _ in pairs), Decimal(0))
+    pairs = [(exact(w), exact(s)) for w, s in items]
+    total = sum((w for w, _ in pairs), Fraction(0))
     if total == 0:
         return None
-    return sum((w * s for w, s in pairs), Decimal(0)) / total
+    return sum((w * s for w, s in pairs), Fraction(0)) / total
 
 
-def mean(values: Iterable[Decimal | None]) -> Decimal | None:
+def mean(values: Iterable[Fraction | None]) -> Fraction | None:
     """The plain mean of the values that are there; None when none is."""
     present = [v for v in values if v is not None]
     if not present:
         return None
-    return sum(present, Decimal(0)) / len(present)
+    return sum(present, Fraction(0)) / len(present)
 
 
 @dataclass(frozen=True)
@@ -125,7 +126,7 @@ class DimensionScore:
     """A category 7 dimension (7.1-7.6): the weighted mean of its indicators that count."""
 
     id: str
-    score: Decimal | None  # None when none of its indicators counts for this office
+    score: Fraction | None  # None when none of its indicators counts for this office
 
 
 @dataclass(frozen=True)
@@ -133,7 +134,7 @@ class CategoryScore:
     """A category: "1"-"6" (the weighted mean of its issues) or "7" (of its dimensions)."""
 
     id: str
-    score: Decimal | None
+    score: Fraction | None
 
 
 def dimension_scores(

@@ -21,11 +21,12 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
 from pmqa_cli.assess.findings import Finding, FindingCounts, has_errors, make_finding
-from pmqa_cli.assess.rounding import round_half_up
+from pmqa_cli.assess.rounding import json_number, reported
 from pmqa_cli.assess.submission import OfficeInfo, ValueRead, WorkbookReport, score_workbook
 from pmqa_cli.registry import Office, Registry
 from pmqa_cli.rubric.model import Aggregation, OfficeType, Rubric
@@ -102,7 +103,7 @@ class FileResult(FindingCounts):
                 {"id": i, "value": v, "applies": a, "not_applicable": na, "score": s}
                 for i, v, a, na, s in self.indicators
             ],
-            "stats": {"errors": self.errors, "warnings": self.warnings},
+            "stats": {"errors": self.errors, "warnings": self.warnings, "notes": self.notes},
         }
 
 
@@ -258,17 +259,20 @@ class BatchResult:
 def _describe(key: str, label: str, values: list[float], decimals: int) -> Stat:
     if not values:
         return Stat(key, label, 0, None, None, None, None, None)
+    # The reported scores are short decimals: as Fractions of their text, the mean and median
+    # are exact before their one rounding (the standard deviation, a square root, is not).
+    exact = [Fraction(repr(v)) for v in values]
 
-    def r(x: float) -> float:
-        return round_half_up(x, decimals)
+    def r(x: Fraction | float) -> float | None:
+        return reported(x, decimals)
 
-    stdev = r(statistics.stdev(values)) if len(values) > 1 else None
+    stdev = r(statistics.stdev(exact)) if len(exact) > 1 else None
     return Stat(
         key,
         label,
         len(values),
-        r(statistics.fmean(values)),
-        r(statistics.median(values)),
+        r(sum(exact, Fraction(0)) / len(exact)),
+        r(statistics.median(exact)),
         min(values),
         max(values),
         stdev,
@@ -376,19 +380,16 @@ def _slim(report: WorkbookReport, path: str) -> FileResult:
     )
     if result is None:
         return slim
-    decimals = result.rubric.scoring.decimals
-    slim.issues = [(i.id, round_half_up(i.score, decimals), i.status_th) for i in result.issues]
+    r = result.reported  # the one rounding, half-up to the rubric's decimals
+    slim.issues = [(i.id, r(i.score) or 0.0, i.status_th) for i in result.issues]
     slim.indicators = [
-        (i.id, i.value, i.applies, i.not_applicable, round_half_up(i.score, decimals))
+        (i.id, json_number(i.value), i.applies, i.not_applicable, r(i.score) or 0.0)
         for i in result.indicators
     ]
-    slim.categories = [
-        (c.id, None if c.score is None else result.rounded(float(c.score)))
-        for c in result.categories
-    ]
-    slim.pmqa = result.rounded(result.pmqa.score)
-    slim.results = result.rounded(result.results.score)
-    slim.overall = result.rounded(result.overall)
+    slim.categories = [(c.id, r(c.score)) for c in result.categories]
+    slim.pmqa = r(result.pmqa.score)
+    slim.results = r(result.results.score)
+    slim.overall = r(result.overall)
     slim.band_th = result.band.label_th if result.band else ""
     slim.status_th = result.status.label_th if result.status else ""
     return slim

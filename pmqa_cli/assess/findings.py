@@ -14,6 +14,7 @@ from typing import Any
 
 __all__ = [
     "CATALOGUE",
+    "SEVERITY_TH",
     "Code",
     "Finding",
     "FindingCounts",
@@ -25,10 +26,12 @@ __all__ = [
 
 
 class Severity(str, Enum):
-    """An error makes a submission's score unreliable; a warning is worth a look."""
+    """An error makes a submission's score unreliable; a warning is worth a look; a note only
+    says what pmqa did (an extra column it passed over) and changes nothing."""
 
     ERROR = "error"
     WARNING = "warning"
+    NOTE = "note"
 
 
 @dataclass(frozen=True)
@@ -143,6 +146,22 @@ CATALOGUE: Mapping[str, Code] = dict(
             "template's header.",
         ),
         _c(
+            "header-ambiguous",
+            "error",
+            "คอลัมน์ {columns} ในแผ่นงาน '{sheet}' มีหัวคอลัมน์ที่อ่านได้เป็น '{header}' เหมือนกัน "
+            "ระบบไม่อ่านค่าจากคอลัมน์เหล่านี้ เปลี่ยนชื่อหรือลบคอลัมน์ที่เพิ่มเข้ามาให้เหลือคอลัมน์ '{header}' เพียงคอลัมน์เดียว",
+            "Columns {columns} of sheet '{sheet}' all have headers that read as '{header}', so "
+            "none of them was read; rename or delete the added columns so that only one is "
+            "'{header}'.",
+        ),
+        _c(
+            "header-unknown",
+            "note",
+            "คอลัมน์ {column} ในแผ่นงาน '{sheet}' (หัวคอลัมน์ '{header}') ไม่อยู่ในแบบฟอร์ม ระบบไม่ได้อ่านคอลัมน์นี้",
+            "Column {column} of sheet '{sheet}' (header '{header}') is not in the template and "
+            "was not read.",
+        ),
+        _c(
             "sheet-too-large",
             "warning",
             "แผ่นงาน '{sheet}' มีข้อมูลเกิน {limit} แถวหรือคอลัมน์ ส่วนที่เกินไม่ถูกอ่าน ลบแถวที่ไม่ใช้ออก",
@@ -211,6 +230,24 @@ CATALOGUE: Mapping[str, Code] = dict(
             "ค่า '{value}' ของตัวชี้วัด '{item}' ไม่ใช่ตัวเลข กรอกเป็นตัวเลขเท่านั้น (หน่วย: {unit_th})",
             "The value '{value}' for indicator '{item}' is not a number; enter a number only "
             "(unit: {unit}).",
+        ),
+        _c(
+            "value-not-for-type",
+            "warning",
+            "ตัวชี้วัด '{item}' ใช้กับ {applies_th} เท่านั้น แต่หน่วยงานนี้เป็น {office_th} และกรอกค่าไว้ "
+            "ค่านี้ไม่นำมาคิดคะแนน ตรวจสอบประเภทหน่วยงานในแผ่นงานข้อมูลหน่วยงาน หรือลบค่านี้",
+            "Indicator '{item}' applies to {applies_en} offices only, but this {office_en} office "
+            "gave a value for it, which is not scored; check the office type on the office "
+            "sheet, or clear the value.",
+        ),
+        _c(
+            "decimal-comma",
+            "error",
+            "ค่า '{value}' ของตัวชี้วัด '{item}' ใช้จุลภาค (,) เป็นจุดทศนิยม ซึ่งอ่านได้สองแบบ "
+            "พิมพ์ใหม่โดยใช้จุด (.) เป็นจุดทศนิยม เช่น {suggested} (จุลภาคใช้คั่นหลักพันเท่านั้น เช่น 1,234.5)",
+            "The value '{value}' for indicator '{item}' uses a comma as the decimal mark, which "
+            "can be read two ways; type it with a decimal point, e.g. {suggested} (a comma only "
+            "separates thousands, as in 1,234.5).",
         ),
         _c(
             "value-out-of-range",
@@ -456,7 +493,7 @@ def make_finding(
 
 
 class FindingCounts:
-    """For anything that carries a ``findings`` list: its error and warning counts."""
+    """For anything that carries a ``findings`` list: its error, warning and note counts."""
 
     findings: list[Finding]
 
@@ -471,6 +508,11 @@ class FindingCounts:
         return count_by_severity(self.findings)[1]
 
     @property
+    def notes(self) -> int:
+        """Number of notes (they never affect validity or the exit code)."""
+        return sum(1 for f in self.findings if f.severity is Severity.NOTE)
+
+    @property
     def valid(self) -> bool:
         """True when there is no error (warnings allowed)."""
         return self.errors == 0
@@ -482,11 +524,15 @@ def has_errors(findings: Iterable[Finding]) -> bool:
 
 
 def count_by_severity(findings: Iterable[Finding]) -> tuple[int, int]:
-    """(errors, warnings)."""
+    """(errors, warnings); notes are not counted."""
     errors = warnings = 0
     for f in findings:
         if f.severity is Severity.ERROR:
             errors += 1
-        else:
+        elif f.severity is Severity.WARNING:
             warnings += 1
     return errors, warnings
+
+
+#: The Thai word for each severity, as the results and feedback workbooks show it.
+SEVERITY_TH = {Severity.ERROR: "ข้อผิดพลาด", Severity.WARNING: "คำเตือน", Severity.NOTE: "หมายเหตุ"}

@@ -1,16 +1,18 @@
 """What people really type, turned into values: numbers, yes/no answers, dates, office types.
 
-Every function here is pure and takes a cell's stored value (str, float, bool, datetime or None).
-The rules are documented value by value in docs/workbook-format.md, and tested the same way.
+Every function here is pure and takes a cell's stored value (str, Decimal, bool, datetime or
+None; a float, from library callers, is taken as its shortest repr). Numbers come back as exact
+:class:`~decimal.Decimal` values. The rules are documented value by value in
+docs/workbook-format.md, and tested the same way.
 """
 
 from __future__ import annotations
 
-import math
 import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
 
 from pmqa_cli.rubric.model import OfficeType
 from pmqa_cli.thai import BE_OFFSET, MONTHS_TH, MONTHS_TH_SHORT
@@ -25,9 +27,10 @@ __all__ = [
     "parse_number",
     "parse_office_type",
     "parse_yes_no",
+    "plain",
 ]
 
-CellValue = str | float | bool | datetime | None
+CellValue = str | Decimal | float | bool | datetime | None
 
 # Thai and full-width digits become ASCII digits. (Not NFKC: it decomposes Thai SARA AM.)
 _DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙０１２３４５６７８９", "01234567890123456789")
@@ -37,6 +40,15 @@ _INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SPACES = re.compile(r"\s+")
 _NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+# A comma is a thousands separator only in a well-formed grouping: 1 to 3 leading digits (not a
+# leading 0), then groups of exactly 3 digits, then an optional decimal point: 1,234 and
+# 12,345,678.5. Any other comma between digits is a decimal comma (7,5 0,48 85,50 1.234,5).
+_GROUPED = re.compile(r"[+-]?[1-9]\d{0,2}(,\d{3})+(\.\d*)?")
+_DECIMAL_COMMA = re.compile(r"[+-]?(\d{1,3}(\.\d{3})+|\d+),\d+")
+#: Numbers beyond these are not values a spreadsheet holds (Excel keeps 15-17 significant
+#: digits, up to about 1e308); they are not read as numbers, so exact arithmetic stays cheap.
+MAX_DIGITS = 30
+MAX_EXPONENT = 308
 
 #: Text that means "no answer" in a number, text or evidence cell.
 NO_ANSWER = {"", "-", "–", "—", "ไม่มี", "ไม่ระบุ"}
@@ -57,9 +69,10 @@ _THAI_MONTHS = {
 class Parsed:
     """A parsed value, or why it could not be parsed (``problem`` is a finding code)."""
 
-    value: float | bool | date | None = None
+    value: Decimal | bool | date | None = None
     problem: str | None = None
     not_applicable: bool = False
+    suggestion: str = ""  # for decimal-comma: the number as it should be typed
 
 
 def clean_text(value: str) -> str:
@@ -81,42 +94,75 @@ def code_text(value: CellValue) -> str:
     """An office code as text: 1001.0 typed into a number cell comes back as "1001"."""
     if value is None:
         return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
+    if isinstance(value, float):
+        value = Decimal(repr(value))
+    if isinstance(value, Decimal) and value.is_finite() and value.adjusted() < MAX_DIGITS:
+        return f"{value.normalize():f}" if value == value.to_integral_value() else f"{value:f}"
     if isinstance(value, datetime):
         return value.date().isoformat()
     return clean_text(str(value))
 
 
+def plain(number: Decimal) -> str:
+    """A Decimal as people write it: 0.57, 85.50 as stored, 1000 rather than 1E+3."""
+    if number.is_finite() and -MAX_DIGITS < number.adjusted() < MAX_DIGITS:
+        return f"{number:f}"
+    return str(number)
+
+
 def parse_number(
     value: CellValue, *, percent_cell: bool = False, percent_unit: bool = False
 ) -> Parsed:
-    """A number from a cell.
+    """A number from a cell, exactly: the Decimal of the text the cell stores or shows.
 
     "1,234.5", " ๘๕ ", "85%", "−3" and numbers stored as text are numbers. For a percentage
-    indicator, "85%" means 85 and so does 0.85 in a percent-formatted cell. "N/A" and
-    ไม่เกี่ยวข้อง mark the indicator not applicable; "-", ไม่มี and blank are no answer.
-    Booleans, dates, NaN and infinities are not numbers.
+    indicator, "85%" means 85 and so does 0.85 in a percent-formatted cell (scaled exactly:
+    0.57 is 57, 0.0045 is 0.45). "N/A" and ไม่เกี่ยวข้อง mark the indicator not applicable;
+    "-", ไม่มี and blank are no answer. A decimal comma ("7,5") is the problem
+    ``decimal-comma``, never a guess; booleans, dates, NaN and infinities are not numbers.
     """
     if value is None:
         return Parsed()
     if isinstance(value, (bool, datetime)):
         return Parsed(problem="value-not-number")
-    if isinstance(value, float):
-        if not math.isfinite(value):
+    if isinstance(value, (Decimal, float)):
+        number = Decimal(repr(value)) if isinstance(value, float) else value
+        if not _usable(number):
             return Parsed(problem="value-not-number")
-        return Parsed(value * 100 if percent_cell and percent_unit else value)
+        return Parsed(number.scaleb(2) if percent_cell and percent_unit else number)
     text = clean_text(value).replace("\u2212", "-")
     if text in NO_ANSWER:
         return Parsed()
     if text.casefold() in NOT_APPLICABLE:
         return Parsed(not_applicable=True)
     # "85%" means 85: percentages are entered as percentages, the sign is decoration.
-    text = text.replace(",", "").replace(" ", "").removesuffix("%")
+    text = text.replace(" ", "").removesuffix("%")
+    if "," in text:
+        if _GROUPED.fullmatch(text):
+            text = text.replace(",", "")
+        elif _DECIMAL_COMMA.fullmatch(text):
+            fixed = text.replace(".", "").replace(",", ".")
+            return Parsed(problem="decimal-comma", suggestion=fixed)
+        else:
+            return Parsed(problem="value-not-number")
     if not _NUMBER.fullmatch(text):
         return Parsed(problem="value-not-number")
-    number = float(text)  # "1e999" matches the pattern but overflows to infinity
-    return Parsed(number) if math.isfinite(number) else Parsed(problem="value-not-number")
+    try:
+        number = Decimal(text)
+    except InvalidOperation:  # pragma: no cover - the pattern admits only numbers
+        return Parsed(problem="value-not-number")
+    return Parsed(number) if _usable(number) else Parsed(problem="value-not-number")
+
+
+def _usable(number: Decimal) -> bool:
+    """Finite, at most MAX_DIGITS significant digits, and within 10^±MAX_EXPONENT."""
+    if not number.is_finite():
+        return False
+    digits = number.as_tuple().digits
+    return (
+        len(digits) <= MAX_DIGITS
+        and -MAX_EXPONENT - MAX_DIGITS <= number.adjusted() <= MAX_EXPONENT
+    )
 
 
 def parse_yes_no(value: CellValue) -> Parsed:
@@ -129,9 +175,9 @@ def parse_yes_no(value: CellValue) -> Parsed:
         return Parsed()
     if isinstance(value, bool):
         return Parsed(value)
-    if isinstance(value, float):
-        if value in (0.0, 1.0):
-            return Parsed(value == 1.0)
+    if isinstance(value, (Decimal, float)):
+        if value in (0, 1):
+            return Parsed(value == 1)
         return Parsed(problem="answer-invalid")
     if isinstance(value, datetime):
         return Parsed(problem="answer-invalid")
@@ -151,8 +197,8 @@ def parse_flag(value: CellValue) -> bool:
         return False
     if isinstance(value, bool):
         return value
-    if isinstance(value, float):
-        return value == 1.0
+    if isinstance(value, (Decimal, float)):
+        return value == 1
     if isinstance(value, datetime):
         return False
     return clean_text(value).casefold() in FLAG_TRUE
@@ -165,7 +211,7 @@ def parse_date(value: CellValue) -> Parsed:
         return Parsed()
     if isinstance(value, datetime):
         return Parsed(_era(value.date()))
-    if isinstance(value, (bool, float)):
+    if isinstance(value, (bool, Decimal, float)):
         return Parsed(problem="date-invalid")
     text = clean_text(value)
     if text in NO_ANSWER:

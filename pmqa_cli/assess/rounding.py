@@ -1,28 +1,71 @@
-"""Human numbers: half-up rounding (what analysts do by hand), not Python's banker's rounding."""
+"""Human numbers: exact decimals, rounded half-up once for reporting (what analysts do by hand).
+
+Scores are computed as :class:`decimal.Decimal` from the decimal text a workbook stores and the
+decimal text of the rubric, so no binary fraction ever enters a score. A score is rounded once,
+half-up, to the rubric's decimals, by :func:`round_half_up`; everything shown or written (JSON,
+CSV, workbooks, the terminal) is that one rounded number. Where a file format needs a binary
+number (a JSON number, an Excel cell), :func:`reported` converts the *rounded* decimal: a short
+decimal survives that trip exactly (``repr`` of the float gives back the same digits).
+"""
 
 from __future__ import annotations
 
 import math
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
+from fractions import Fraction
 
-__all__ = ["format_number", "round_half_up"]
+__all__ = ["Number", "as_decimal", "format_number", "json_number", "reported", "round_half_up"]
+
+#: What the rounding accepts: exact scores (Fraction), exact values (Decimal), whole numbers,
+#: and floats (taken at their shortest repr, the digits people see).
+Number = Fraction | Decimal | int | float
 
 
-def round_half_up(value: float, decimals: int) -> float:
-    """Round ``value`` to ``decimals`` places, halves away from zero.
-
-    The float's shortest repr is what people see and check by hand, so 2.675 rounds to 2.68
-    here, where ``round(2.675, 2)`` gives 2.67 (binary representation) and ``round(0.125, 2)``
-    gives 0.12 (half-even).
-    """
-    if not math.isfinite(value):
+def as_decimal(value: Decimal | int | float) -> Decimal:
+    """A number as a Decimal. A float is taken at its shortest repr (the digits people see)."""
+    if isinstance(value, Decimal):
         return value
-    quantum = Decimal(1).scaleb(-decimals)
-    rounded = float(Decimal(repr(value)).quantize(quantum, rounding=ROUND_HALF_UP))
-    return rounded + 0.0  # normalise -0.0 to 0.0
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    return Decimal(value)
 
 
-def format_number(value: float | None, decimals: int) -> str:
+def round_half_up(value: Number, decimals: int) -> Decimal:
+    """Round ``value`` to ``decimals`` places, halves away from zero, exactly.
+
+    An exact 2.675 rounds to 2.68 (``round(2.675, 2)`` gives 2.67: binary representation) and
+    0.125 to 0.13 (``round`` is half-even); an exact 332.34535 to 332.3454. The result is a
+    Decimal with exactly ``decimals`` places. Non-finite values pass through unchanged.
+    """
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            return Decimal(value)
+        value = Decimal(repr(value))
+    if isinstance(value, Decimal) and not value.is_finite():
+        return value
+    exact = Fraction(value)
+    units = math.floor(abs(exact) * 10**decimals + Fraction(1, 2))  # integer arithmetic
+    sign = 1 if exact < 0 and units else 0  # -0.00 becomes 0.00
+    return Decimal((sign, tuple(int(d) for d in str(units)), -decimals))
+
+
+def reported(value: Number | None, decimals: int) -> float | None:
+    """The reported number for a JSON number or a spreadsheet cell: rounded, then a float.
+
+    The float of a rounded short decimal prints back as the same digits (0.45, never
+    0.44999999999999996).
+    """
+    if value is None:
+        return None
+    return float(round_half_up(value, decimals))
+
+
+def json_number(value: Decimal | None) -> float | None:
+    """A Decimal that is already short (a rubric weight, a value as typed) as a JSON number."""
+    return None if value is None else float(value)
+
+
+def format_number(value: Number | None, decimals: int) -> str:
     """A rounded number with exactly ``decimals`` places, or an empty string for None."""
     if value is None:
         return ""

@@ -16,19 +16,26 @@ check them by hand:
   ``category_mean``, the mean of the category scores (category 7 counted as one). Bands and
   statuses are read off the rounded scores so that what is shown and what is labelled always
   agree.
+
+Arithmetic is exact: values arrive as :class:`~decimal.Decimal` (the decimal text a cell stores),
+rubric numbers are Decimals of their YAML text, and every score is a :class:`~fractions.Fraction`
+computed without any rounding. A score is rounded once, half-up, only when it is reported
+(:meth:`ScoreResult.rounded`, :func:`pmqa_cli.assess.rounding.round_half_up`).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 from pmqa_cli.assess import aggregate
 from pmqa_cli.assess.aggregate import CategoryScore, DimensionScore
-from pmqa_cli.assess.findings import Finding, make_finding
-from pmqa_cli.assess.rounding import round_half_up
+from pmqa_cli.assess.findings import Finding
+from pmqa_cli.assess.rounding import Number, as_decimal, json_number, reported, round_half_up
 from pmqa_cli.rubric.model import (
     DIMENSIONS,
     Aggregation,
@@ -55,6 +62,7 @@ __all__ = [
     "indicator_level",
     "indicator_score",
     "score_answers",
+    "score_validated",
     "target_key",
 ]
 
@@ -62,13 +70,24 @@ __all__ = [
 Location = Callable[[str], tuple[str | None, str | None]]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class IndicatorAnswer:
-    """What an office reported for one indicator."""
+    """What an office reported for one indicator: exact decimals (an int or float given here,
+    by a library caller, is taken as its decimal text)."""
 
-    value: float | None = None
-    not_applicable: bool = False
-    target: float | None = None  # the office's own target (target_ratio, target: workbook)
+    value: Decimal | None  # the decimal text the cell stores
+    not_applicable: bool
+    target: Decimal | None  # the office's own target (target_ratio, target: workbook)
+
+    def __init__(
+        self,
+        value: Decimal | int | float | None = None,
+        not_applicable: bool = False,
+        target: Decimal | int | float | None = None,
+    ) -> None:
+        object.__setattr__(self, "value", None if value is None else as_decimal(value))
+        object.__setattr__(self, "not_applicable", not_applicable)
+        object.__setattr__(self, "target", None if target is None else as_decimal(target))
 
 
 @dataclass(frozen=True)
@@ -87,7 +106,7 @@ class CriterionResult:
     id: str
     tier: str
     met: bool | None
-    points: float
+    points: Fraction
 
 
 @dataclass(frozen=True)
@@ -95,8 +114,8 @@ class TierResult:
     """One tier of an issue."""
 
     id: str
-    points: float
-    earned: float
+    points: Decimal
+    earned: Fraction
     complete: bool
     counted: bool
 
@@ -107,9 +126,9 @@ class IssueResult:
 
     id: str
     category: int
-    weight: float
-    score: float
-    max_score: float
+    weight: Decimal
+    score: Fraction
+    max_score: Decimal
     status_id: str | None  # the highest tier reached; None below the first tier
     status_th: str
     status_en: str
@@ -123,28 +142,28 @@ class IndicatorResult:
 
     id: str
     dimension: str
-    weight: float
-    value: float | None
+    weight: Decimal
+    value: Decimal | None
     applies: bool  # False when it does not apply to the office's type or is marked N/A
     not_applicable: bool
-    level: float  # 0-5, fractional between thresholds
-    score: float
-    target: float | None = None  # target_ratio: the target the value was measured against
-    success: float | None = None  # target_ratio: per cent of the target achieved
+    level: Fraction  # 0-5, fractional between thresholds
+    score: Fraction
+    target: Decimal | None = None  # target_ratio: the target the value was measured against
+    success: Fraction | None = None  # target_ratio: per cent of the target achieved
 
 
 @dataclass(frozen=True)
 class PartResult:
     """One part: categories 1-6 (pmqa) or category 7 (results)."""
 
-    score: float | None  # None when nothing in the part applies
-    weight: float  # the part's weight in the overall score
-    items_weight: float  # the sum of the weights of the items that counted
+    score: Fraction | None  # None when nothing in the part applies
+    weight: Decimal  # the part's weight in the overall score
+    items_weight: Decimal  # the sum of the weights of the items that counted
 
 
 @dataclass(frozen=True)
 class ScoreResult:
-    """Everything scored for one office, at full precision; ``to_dict`` rounds for display."""
+    """Everything scored for one office, exact; ``to_dict`` rounds half-up for reporting."""
 
     rubric: Rubric
     office_type: OfficeType | None
@@ -152,7 +171,7 @@ class ScoreResult:
     indicators: tuple[IndicatorResult, ...]
     pmqa: PartResult
     results: PartResult
-    overall: float | None
+    overall: Fraction | None
     band: Band | None
     status: Band | None
     findings: tuple[Finding, ...]
@@ -161,22 +180,27 @@ class ScoreResult:
     #: Every dimension of category 7 that has indicators in the rubric.
     dimensions: tuple[DimensionScore, ...] = ()
 
-    def rounded(self, value: float | None) -> float | None:
-        """A number rounded half-up to the rubric's decimals."""
+    def rounded(self, value: Fraction | Decimal | None) -> Decimal | None:
+        """A score rounded half-up to the rubric's decimals: the number that is reported."""
         return None if value is None else round_half_up(value, self.rubric.scoring.decimals)
+
+    def reported(self, value: Fraction | Decimal | None) -> float | None:
+        """The rounded score as a float, for JSON numbers and spreadsheet cells."""
+        return reported(value, self.rubric.scoring.decimals)
 
     def to_dict(self) -> dict[str, Any]:
         """The scores in the JSON form of docs/json-output.md (numbers rounded half-up)."""
-        r = self.rounded
+        r = self.reported
+        n = json_number
         return {
             "office_type": self.office_type.value if self.office_type else None,
             "issues": [
                 {
                     "id": i.id,
                     "category": i.category,
-                    "weight": i.weight,
+                    "weight": n(i.weight),
                     "score": r(i.score),
-                    "max_score": i.max_score,
+                    "max_score": n(i.max_score),
                     "status": i.status_id,
                     "status_th": i.status_th,
                     "status_en": i.status_en,
@@ -191,21 +215,21 @@ class ScoreResult:
                 {
                     "id": ind.id,
                     "dimension": ind.dimension,
-                    "weight": ind.weight,
-                    "value": ind.value,
+                    "weight": n(ind.weight),
+                    "value": n(ind.value),
                     "applies": ind.applies,
                     "not_applicable": ind.not_applicable,
                     "level": r(ind.level),
                     "score": r(ind.score),
-                    "target": ind.target,
+                    "target": n(ind.target),
                     "success": r(ind.success),
                 }
                 for ind in self.indicators
             ],
-            "categories": [{"id": c.id, "score": r(_num(c.score))} for c in self.categories],
-            "dimensions": [{"id": d.id, "score": r(_num(d.score))} for d in self.dimensions],
+            "categories": [{"id": c.id, "score": r(c.score)} for c in self.categories],
+            "dimensions": [{"id": d.id, "score": r(d.score)} for d in self.dimensions],
             "parts": {
-                name: {"score": r(part.score), "weight": part.weight}
+                name: {"score": r(part.score), "weight": n(part.weight)}
                 for name, part in (("pmqa", self.pmqa), ("results", self.results))
             },
             "overall": {
@@ -218,59 +242,69 @@ class ScoreResult:
         }
 
 
-def band_for(bands: list[Band], value: float | None) -> Band | None:
+def _exact(value: Number) -> Fraction:
+    """A number as an exact Fraction; a float is taken at its shortest repr."""
+    return Fraction(repr(value)) if isinstance(value, float) else Fraction(value)
+
+
+def band_for(bands: list[Band], value: Number | None) -> Band | None:
     """The band whose range holds ``value`` (the last band whose ``min`` it reaches)."""
     if value is None:
         return None
+    exact = _exact(value)
     chosen = None
     for band in bands:
-        if value >= band.min:
+        if exact >= band.min:
             chosen = band
     return chosen
 
 
-def indicator_level(indicator: Indicator, value: float) -> float:
+_ZERO = Fraction(0)
+_FIVE = Fraction(5)
+
+
+def indicator_level(indicator: Indicator, value: Number) -> Fraction:
     """The level 0-5 a value reaches: fractional between thresholds for interpolation."""
+    exact = _exact(value)
     if indicator.method is Method.STEPS:
-        return float(min(max(math.floor(value), 0), 5))
+        return min(max(Fraction(math.floor(exact)), _ZERO), _FIVE)
     if indicator.method is Method.PASS_FAIL:
-        return 5.0 if value >= 1 else 0.0
-    thresholds = indicator.thresholds or []
+        return _FIVE if exact >= 1 else _ZERO
+    thresholds = [Fraction(t) for t in indicator.thresholds or []]
     # Mirror a lower-is-better indicator so one walk up the thresholds serves both directions.
-    sign = 1.0 if indicator.direction is Direction.HIGHER else -1.0
-    v = sign * value
-    t = [sign * x for x in thresholds]
-    if v < t[0]:
-        return 0.0
-    if v >= t[-1]:
-        return 5.0
+    if indicator.direction is Direction.LOWER:
+        exact = -exact
+        thresholds = [-t for t in thresholds]
+    if exact < thresholds[0]:
+        return _ZERO
+    if exact >= thresholds[-1]:
+        return _FIVE
     for i in range(4):
-        if t[i] <= v < t[i + 1]:
-            return (i + 1) + (v - t[i]) / (t[i + 1] - t[i])
+        low, high = thresholds[i], thresholds[i + 1]
+        if low <= exact < high:
+            return (i + 1) + (exact - low) / (high - low)
     raise AssertionError("unreachable: thresholds are strictly monotonic")  # pragma: no cover
 
 
-def indicator_score(indicator: Indicator, value: float, level_scores: list[float]) -> float:
-    """The score of a value: level scores 100..500 with linear interpolation between them."""
-    level = indicator_level(indicator, value)
+def level_score(level: Fraction, level_scores: Sequence[Number]) -> Fraction:
+    """The score of a level 0-5: the level scores, linear between them; below 1 scores zero."""
     if level < 1:
-        return 0.0
-    whole = int(level)
+        return _ZERO
+    whole = math.floor(level)
     if whole >= 5:
-        return level_scores[4]
-    fraction = level - whole
-    low, high = level_scores[whole - 1], level_scores[whole]
-    return low + fraction * (high - low)
+        return _exact(level_scores[4])
+    low, high = _exact(level_scores[whole - 1]), _exact(level_scores[whole])
+    return low + (level - whole) * (high - low)
 
 
-def _no_location(_: str) -> tuple[str | None, str | None]:
-    return None, None
+def indicator_score(
+    indicator: Indicator, value: Number, level_scores: Sequence[Number]
+) -> Fraction:
+    """The score of a value: level scores 100..500 with linear interpolation between them."""
+    return level_score(indicator_level(indicator, value), level_scores)
 
 
-def _score_issue(
-    rubric: Rubric, issue: Issue, met: Mapping[str, bool | None], where: Location
-) -> tuple[IssueResult, list[Finding]]:
-    findings: list[Finding] = []
+def _score_issue(rubric: Rubric, issue: Issue, met: Mapping[str, bool | None]) -> IssueResult:
     tiers: list[TierResult] = []
     criteria: list[CriterionResult] = []
     lower_complete = True
@@ -281,45 +315,24 @@ def _score_issue(
     )
     for tier in issue.tiers:
         points = rubric.tier_points(tier)
-        share = points / len(tier.criteria)
+        share = Fraction(points) / len(tier.criteria)
         answers = [met.get(c.id) for c in tier.criteria]
-        for criterion, answer in zip(tier.criteria, answers, strict=True):
-            if answer is None:
-                sheet, cell = where(criterion.id)
-                findings.append(
-                    make_finding("answer-missing", item_id=criterion.id, sheet=sheet, cell=cell)
-                )
         earned = share * sum(1 for a in answers if a)
         complete = all(answers)
-        counted = lower_complete
-        if not counted and any(answers):
-            default = rubric.tier_default(tier.id)
-            first_met = next(c for c, a in zip(tier.criteria, answers, strict=True) if a)
-            sheet, cell = where(first_met.id)
-            findings.append(
-                make_finding(
-                    "tier-gated",
-                    item_id=issue.id,
-                    sheet=sheet,
-                    cell=cell,
-                    tier=default.title_th,
-                    tier_en=default.title_en,
-                )
-            )
+        counted = lower_complete  # a tier counts once every lower tier is complete
         for criterion, answer in zip(tier.criteria, answers, strict=True):
-            criteria.append(
-                CriterionResult(criterion.id, tier.id, answer, share if answer and counted else 0.0)
-            )
-        tiers.append(TierResult(tier.id, points, earned if counted else 0.0, complete, counted))
+            points_here = share if answer and counted else _ZERO
+            criteria.append(CriterionResult(criterion.id, tier.id, answer, points_here))
+        tiers.append(TierResult(tier.id, points, earned if counted else _ZERO, complete, counted))
         if counted and complete:
             default = rubric.tier_default(tier.id)
             status = (tier.id, default.title_th, default.title_en)
         lower_complete = lower_complete and complete
-    result = IssueResult(
+    return IssueResult(
         id=issue.id,
         category=issue.category,
         weight=issue.weight,
-        score=sum(t.earned for t in tiers),
+        score=sum((t.earned for t in tiers), _ZERO),
         max_score=rubric.issue_max(issue),
         status_id=status[0],
         status_th=status[1],
@@ -327,26 +340,6 @@ def _score_issue(
         tiers=tuple(tiers),
         criteria=tuple(criteria),
     )
-    return result, findings
-
-
-def _check_value(indicator: Indicator, value: float) -> tuple[str, dict[str, Any]] | None:
-    """The finding code (and its parameters) for a value the rubric does not accept."""
-    shown = f"{value:g}"
-    if not math.isfinite(value):
-        return "value-not-number", {"value": shown, "unit": indicator.unit}
-    if indicator.unit == "percent" and value > 100:
-        return "value-percent-over-100", {"value": shown}
-    if indicator.method is Method.STEPS and value != int(value):
-        return "value-not-whole", {"value": shown}
-    low, high = indicator.value_range
-    if (low is not None and value < low) or (high is not None and value > high):
-        return "value-out-of-range", {
-            "value": shown,
-            "low": "" if low is None else f"{low:g}",
-            "high": "" if high is None else f"{high:g}",
-        }
-    return None
 
 
 def _score_indicator(
@@ -354,57 +347,31 @@ def _score_indicator(
     indicator: Indicator,
     answer: IndicatorAnswer | None,
     office_type: OfficeType | None,
-    where: Location,
-) -> tuple[IndicatorResult, list[Finding]]:
-    findings: list[Finding] = []
+    rejected: bool,
+) -> IndicatorResult:
     answer = answer or IndicatorAnswer()
-    sheet, cell = where(indicator.id)
-
-    def finding(code: str, **params: Any) -> None:
-        findings.append(make_finding(code, item_id=indicator.id, sheet=sheet, cell=cell, **params))
-
     applies = indicator.applies(office_type)
     value = answer.value
-    na = answer.not_applicable and value is None
-    if answer.not_applicable and value is not None and applies:
-        finding("value-and-na")
-    if na and applies and not indicator.na_allowed:
-        finding("value-na-not-allowed")
-        na = False
+    # N/A counts only with no value, and only where the rubric allows it.
+    na = answer.not_applicable and value is None and (indicator.na_allowed or not applies)
     counted = applies and not na
-    score = level = 0.0
-    target = success = None
+    score = level = _ZERO
+    target: Decimal | None = None
+    success: Fraction | None = None
     if indicator.method is Method.TARGET_RATIO:
         target = _target(indicator, answer)
-        if counted and target is None:
-            # A target the office was to type is an answer like any other; it sits in its own
-            # cell, which the reader locates as "<id>:target".
-            target_sheet, target_cell = where(target_key(indicator.id))
-            findings.append(
-                make_finding(
-                    "answer-missing", item_id=indicator.id, sheet=target_sheet, cell=target_cell
+    if counted and value is not None and not rejected:
+        if indicator.method is Method.TARGET_RATIO:
+            if target is not None:
+                success = aggregate.success_rate(indicator.direction, value, target)
+                score = aggregate.ratio_score(
+                    rubric.ratio_bands(indicator), success, rubric.scoring.max_score
                 )
-            )
-    if counted:
-        if value is None:
-            finding("answer-missing")
+                level = aggregate.level_of_score(score, rubric.scoring.level_scores)
         else:
-            problem = _check_value(indicator, value)
-            if problem:
-                finding(problem[0], **problem[1])
-            elif indicator.method is Method.TARGET_RATIO:
-                if target is not None:
-                    rate = aggregate.success_rate(indicator.direction, value, target)
-                    exact = aggregate.ratio_score(
-                        rubric.ratio_bands(indicator), rate, rubric.scoring.max_score
-                    )
-                    success = float(rate)
-                    score = float(exact)
-                    level = float(aggregate.level_of_score(exact, rubric.scoring.level_scores))
-            else:
-                level = indicator_level(indicator, value)
-                score = indicator_score(indicator, value, rubric.scoring.level_scores)
-    result = IndicatorResult(
+            level = indicator_level(indicator, value)
+            score = indicator_score(indicator, value, rubric.scoring.level_scores)
+    return IndicatorResult(
         id=indicator.id,
         dimension=indicator.dimension,
         weight=indicator.weight,
@@ -416,7 +383,6 @@ def _score_indicator(
         target=target,
         success=success,
     )
-    return result, findings
 
 
 def target_key(indicator_id: str) -> str:
@@ -424,52 +390,64 @@ def target_key(indicator_id: str) -> str:
     return f"{indicator_id}:target"
 
 
-def _target(indicator: Indicator, answer: IndicatorAnswer) -> float | None:
+def _target(indicator: Indicator, answer: IndicatorAnswer) -> Decimal | None:
     """The target a target-ratio value is measured against: the rubric's, or the office's
     (a missing or non-positive one is None: the reader has reported it)."""
     if indicator.rubric_target is not None:
-        return float(indicator.rubric_target)
+        return indicator.rubric_target
     if answer.target is not None and answer.target > 0:
         return answer.target
     return None
 
 
-def _num(value: Any) -> float | None:
-    """The engine's number type for a Decimal from pmqa_cli.assess.aggregate."""
-    return None if value is None else float(value)
-
-
-def _part(items: list[tuple[float, float]], weight: float) -> PartResult:
-    total = sum(w for w, _ in items)
+def _part(items: list[tuple[Decimal, Fraction]], weight: Decimal) -> PartResult:
+    """The weighted mean of (weight, score) pairs, exactly."""
+    total = sum((w for w, _ in items), Decimal(0))
     if total == 0:
-        return PartResult(None, weight, 0.0)
-    return PartResult(sum(w * s for w, s in items) / total, weight, total)
+        return PartResult(None, weight, total)
+    weighted = sum((Fraction(w) * s for w, s in items), _ZERO)
+    return PartResult(weighted / Fraction(total), weight, total)
 
 
 def score_answers(rubric: Rubric, answers: Answers, where: Location | None = None) -> ScoreResult:
-    """Score an office's answers against a rubric.
+    """Validate and score an office's answers against a rubric.
 
     ``where`` maps an item id to its (sheet, cell) so findings can point at the cell; without it
-    findings carry the item id only. Missing answers score zero and come back as findings.
+    findings carry the item id only. Missing answers score zero and come back as findings
+    (from :func:`pmqa_cli.assess.validate.validate_answers`; the scoring itself is
+    :func:`score_validated`).
     """
-    locate = where or _no_location
-    findings: list[Finding] = []
-    issues = []
-    for issue in rubric.issues:
-        result, found = _score_issue(rubric, issue, answers.criteria, locate)
-        issues.append(result)
-        findings += found
-    indicators = []
-    for indicator in rubric.indicators:
-        ind_result, found = _score_indicator(
-            rubric, indicator, answers.indicators.get(indicator.id), answers.office_type, locate
+    from pmqa_cli.assess.validate import validate_answers  # validate builds on these types
+
+    validated = validate_answers(rubric, answers, where)
+    return score_validated(rubric, validated.answers, validated.rejected, validated.findings)
+
+
+def score_validated(
+    rubric: Rubric,
+    answers: Answers,
+    rejected: Collection[str] = (),
+    findings: Sequence[Finding] = (),
+) -> ScoreResult:
+    """Score validated answers: pure, exact arithmetic. ``rejected`` indicators (a value the
+    rubric does not accept) score zero; ``findings`` are carried into the result unchanged."""
+    issues = [_score_issue(rubric, issue, answers.criteria) for issue in rubric.issues]
+    indicators = [
+        _score_indicator(
+            rubric,
+            indicator,
+            answers.indicators.get(indicator.id),
+            answers.office_type,
+            indicator.id in rejected,
         )
-        indicators.append(ind_result)
-        findings += found
+        for indicator in rubric.indicators
+    ]
     weights = rubric.scoring.part_weights
     pmqa = _part([(i.weight, i.score) for i in issues], weights.pmqa)
     results = _part([(i.weight, i.score) for i in indicators if i.applies], weights.results)
-    overall_part = _part([(p.weight, p.score) for p in (pmqa, results) if p.score is not None], 1.0)
+    overall_part = _part(
+        [(p.weight, p.score) for p in (pmqa, results) if p.score is not None], Decimal(1)
+    )
     overall = overall_part.score
     categories = aggregate.category_scores(
         sorted({i.category for i in issues}), [(i.category, i.weight, i.score) for i in issues]
@@ -485,20 +463,18 @@ def score_answers(rubric: Rubric, answers: Answers, where: Location | None = Non
         category7 = aggregate.mean(d.score for d in dimensions)
         scored = [c for c in categories if c.score is not None]
         pmqa = PartResult(
-            _num(aggregate.mean(c.score for c in scored)),
-            float(len(scored)),
-            pmqa.items_weight,
+            aggregate.mean(c.score for c in scored), Decimal(len(scored)), pmqa.items_weight
         )
         results = PartResult(
-            _num(category7), 1.0 if category7 is not None else 0.0, results.items_weight
+            category7, Decimal(1 if category7 is not None else 0), results.items_weight
         )
-        overall = _num(aggregate.mean([*(c.score for c in scored), category7]))
+        overall = aggregate.mean([*(c.score for c in scored), category7])
     if rubric.indicators:
-        seventh = aggregate.as_decimal(results.score) if results.score is not None else None
-        categories.append(CategoryScore("7", seventh))
+        categories.append(CategoryScore("7", results.score))
     decimals = rubric.scoring.decimals
 
-    def shown(value: float | None) -> float | None:
+    def shown(value: Fraction | None) -> Decimal | None:
+        # Bands and statuses are read off the reported (rounded) score, never the exact one.
         return None if value is None else round_half_up(value, decimals)
 
     return ScoreResult(

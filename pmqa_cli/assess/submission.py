@@ -12,6 +12,7 @@ import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -22,19 +23,24 @@ from pmqa_cli.assess.normalize import (
     is_blank,
     parse_date,
     parse_flag,
-    parse_number,
     parse_office_type,
-    parse_yes_no,
+    plain,
 )
 from pmqa_cli.assess.scoring import (
     Answers,
     IndicatorAnswer,
     ScoreResult,
-    score_answers,
+    score_validated,
     target_key,
 )
+from pmqa_cli.assess.validate import (
+    read_answer,
+    read_number,
+    read_target,
+    validate_answers,
+    value_for_other_type,
+)
 from pmqa_cli.registry import Registry
-from pmqa_cli.report.formats import unit_label
 from pmqa_cli.rubric.model import Indicator, Method, OfficeType, Rubric
 from pmqa_cli.workbook.layout import (
     OFFICE_COLUMNS,
@@ -113,7 +119,11 @@ class ValueRead(NamedTuple):
 
     def to_dict(self) -> dict[str, Any]:
         """JSON form."""
-        value = self.value.isoformat() if isinstance(self.value, date) else self.value
+        value = self.value
+        if isinstance(value, date):
+            value = value.isoformat()
+        elif isinstance(value, Decimal):
+            value = float(value)
         return {
             "sheet": self.sheet,
             "cell": self.cell,
@@ -167,7 +177,7 @@ class WorkbookReport(FindingCounts):
             "sha256": sub.sha256,
             "readable": sub.readable,
             "valid": self.valid,
-            "stats": {"errors": self.errors, "warnings": self.warnings},
+            "stats": {"errors": self.errors, "warnings": self.warnings, "notes": self.notes},
             "office": sub.office.to_dict(),
             "rubric": {
                 "id": self.rubric.id,
@@ -203,37 +213,59 @@ class WorkbookReport(FindingCounts):
 # --- locating things ---------------------------------------------------------------------
 
 
-def _header_columns(cells: dict[int, Cell], columns: tuple[Column, ...]) -> dict[str, int] | None:
-    """Column key -> column index if this row is the header row (has every required column)."""
-    found: dict[str, int] = {}
-    for col, cell in cells.items():
-        key = header_key(cell.value)
-        for column in columns:
-            if column.key not in found and key in column.names():
-                found[column.key] = col
-                break
-    return found if all(c.key in found for c in columns if c.required) else None
+@dataclass(frozen=True)
+class _Header:
+    """What a header row says: the column of each known header, and what is not clear."""
+
+    row: int
+    columns: dict[str, int]  # column key -> the one column with that header
+    ambiguous: dict[str, list[int]]  # column key -> every column with that header (2 or more)
+    unknown: list[int]  # columns whose header is no known column's
+
+
+def _match_header(row: int, cells: dict[int, Cell], columns: tuple[Column, ...]) -> _Header | None:
+    """The header if this row is the header row (it names every required column)."""
+    matches: dict[str, list[int]] = {}
+    unknown: list[int] = []
+    for col in sorted(cells):
+        key = header_key(cells[col].value)
+        if not key:
+            continue
+        column = next((c for c in columns if key in c.names()), None)
+        if column is None:
+            unknown.append(col)
+        else:
+            matches.setdefault(column.key, []).append(col)
+    if not all(c.key in matches for c in columns if c.required):
+        return None
+    return _Header(
+        row,
+        {key: cols[0] for key, cols in matches.items() if len(cols) == 1},
+        {key: cols for key, cols in matches.items() if len(cols) > 1},
+        unknown,
+    )
 
 
 def _wanted(columns: tuple[Column, ...]) -> Callable[[dict[int, Cell]], set[int] | None]:
-    """For the reader: once the header row is seen, keep only the columns pmqa reads."""
+    """For the reader: once the header row is seen, keep only the columns pmqa reads (never an
+    ambiguous one)."""
     read = {c.key for c in columns if c.read}
 
     def check(cells: dict[int, Cell]) -> set[int] | None:
-        found = _header_columns(cells, columns)
-        return None if found is None else {col for key, col in found.items() if key in read}
+        found = _match_header(0, cells, columns)
+        return None if found is None else {c for k, c in found.columns.items() if k in read}
 
     return check
 
 
-def _find_header(sheet: Sheet, columns: tuple[Column, ...]) -> tuple[int, dict[str, int]] | None:
+def _find_header(sheet: Sheet, columns: tuple[Column, ...]) -> _Header | None:
     """The header row and column index of each known column, searching the top rows."""
     for row_number, cells in sheet.ordered_rows():
         if row_number > HEADER_SEARCH_ROWS:
             break
-        found = _header_columns(cells, columns)
+        found = _match_header(row_number, cells, columns)
         if found is not None:
-            return row_number, found
+            return found
     return None
 
 
@@ -255,8 +287,8 @@ def _display(cell: Cell | None) -> str:
         return ""
     if isinstance(cell.value, datetime):
         return cell.value.isoformat(sep=" ")
-    if isinstance(cell.value, float):
-        return f"{cell.value:g}"
+    if isinstance(cell.value, Decimal):
+        return plain(cell.value)
     return str(cell.value)
 
 
@@ -303,7 +335,9 @@ class _Reader:
     def header(
         self, sheet: Sheet, columns: tuple[Column, ...]
     ) -> tuple[int, dict[str, int]] | None:
-        """The header row and column map; header-missing findings when it is not found."""
+        """The header row and the column of each known header. Findings: header-missing when
+        there is no header row, header-ambiguous for a header two or more columns share (none
+        of them is read; None when it is a required column), header-unknown for the others."""
         header = _find_header(sheet, columns)
         if header is None:
             best = _best_header_guess(sheet, columns)
@@ -314,13 +348,35 @@ class _Reader:
                         sheet=sheet.name,
                         header=column.header.splitlines()[0],
                     )
-        elif sheet.over_limit:
+            return None
+        for column in columns:
+            shared = header.ambiguous.get(column.key)
+            if shared:
+                self.finding(
+                    "header-ambiguous",
+                    sheet=sheet.name,
+                    cell=f"{column_letter(shared[0])}{header.row}",
+                    header=column.header.splitlines()[0],
+                    columns=", ".join(column_letter(c) for c in shared),
+                )
+        for col in header.unknown:
+            cell = sheet.cell(header.row, col)
+            self.finding(
+                "header-unknown",
+                sheet=sheet.name,
+                cell=f"{column_letter(col)}{header.row}",
+                column=column_letter(col),
+                header=_display(cell).splitlines()[0] if cell else "",
+            )
+        if sheet.over_limit:
             self.finding(
                 "sheet-too-large",
                 sheet=sheet.name,
                 limit=f"{self.limits.max_rows:,}/{self.limits.max_columns:,}",
             )
-        return header
+        if any(c.required and c.key in header.ambiguous for c in columns):
+            return None  # the ids or the answers cannot be told apart: nothing is read
+        return header.row, header.columns
 
     def item_rows(
         self,
@@ -550,16 +606,22 @@ class _Reader:
         cell = cells.get(cols["value"])
         ref = cell.ref if cell else _ref(cols["value"], cells)
         self.sub.locations[item_id] = (SHEET_INDICATORS, ref)
-        value: float | None = None
+        value: Decimal | None = None
         na = False
         applies = indicator.applies(self.sub.office.type)
-        if cell is not None and self.check_cell(SHEET_INDICATORS, cell, item_id):
-            # "—" marks a value cell the template locked because the indicator does not apply.
-            if not applies and _display(cell).strip() in ("—", "-"):
-                pass
-            elif indicator.method is Method.PASS_FAIL:
+        if not applies:
+            # Not scored for this office's type. "—" marks the cell the template locked; a value
+            # typed anyway is a warning, as it may reveal a wrong office type (never an error).
+            if cell is not None and not is_blank(cell.value) and _display(cell).strip() != "—":
+                office = self.sub.office.type
+                self.found(
+                    [value_for_other_type(indicator, office, sheet=SHEET_INDICATORS, cell=ref)]
+                )
+                self.record(SHEET_INDICATORS, cell, item_id, "value", None)
+        elif cell is not None and self.check_cell(SHEET_INDICATORS, cell, item_id):
+            if indicator.method is Method.PASS_FAIL:
                 passed = self.yes_no(SHEET_INDICATORS, cell, ref, item_id)
-                value = None if passed is None else float(passed)
+                value = None if passed is None else Decimal(int(passed))
             else:
                 value, na = self.number(indicator, cell, ref)
             self.record(SHEET_INDICATORS, cell, item_id, "value", value)
@@ -590,90 +652,59 @@ class _Reader:
                 item_id=item_id,
             )
 
-    def target(self, indicator: Indicator, col: int, cells: dict[int, Cell]) -> float | None:
-        """The office's own target of a target-ratio indicator: a number above 0."""
+    def target(self, indicator: Indicator, col: int, cells: dict[int, Cell]) -> Decimal | None:
+        """The office's own target of a target-ratio indicator (validate.read_target)."""
         key = target_key(indicator.id)
         cell = cells.get(col)
         ref = cell.ref if cell else _ref(col, cells)
         self.sub.locations[key] = (SHEET_INDICATORS, ref)
         if cell is None or not self.check_cell(SHEET_INDICATORS, cell, key):
             return None
-        parsed = parse_number(
-            cell.value, percent_cell=cell.percent, percent_unit=indicator.unit == "percent"
+        value, findings = read_target(
+            indicator,
+            cell.value,
+            _display(cell),
+            percent_cell=cell.percent,
+            sheet=SHEET_INDICATORS,
+            cell=ref,
         )
-        value = parsed.value if isinstance(parsed.value, float) else None
-        if parsed.problem or parsed.not_applicable:
-            self.finding(
-                "value-not-number",
-                sheet=SHEET_INDICATORS,
-                cell=ref,
-                item_id=indicator.id,
-                value=_display(cell),
-                unit=unit_label(indicator.unit, "en"),
-                unit_th=unit_label(indicator.unit),
-            )
-        elif value is not None and value <= 0:
-            high = indicator.valid_max
-            self.finding(
-                "value-out-of-range",
-                sheet=SHEET_INDICATORS,
-                cell=ref,
-                item_id=indicator.id,
-                value=f"{value:g}",
-                low="> 0",
-                high="" if high is None else f"{high:g}",
-            )
-        else:
-            self.record(SHEET_INDICATORS, cell, indicator.id, "target", value)
-            return value
-        self.bad_cells.add(key)
-        return None
+        if findings:
+            self.found(findings)
+            self.bad_cells.add(key)
+            return None
+        self.record(SHEET_INDICATORS, cell, indicator.id, "target", value)
+        return value
+
+    def found(self, findings: list[Finding]) -> None:
+        """Findings from :mod:`pmqa_cli.assess.validate`, placed in this file."""
+        self.sub.findings.extend(f.at(file=self.file) for f in findings)
 
     def yes_no(self, sheet: str, cell: Cell, ref: str, item_id: str) -> bool | None:
-        """A met / not-met cell; an answer-invalid finding for anything unrecognised."""
-        parsed = parse_yes_no(cell.value)
-        if parsed.problem:
-            self.finding(
-                parsed.problem, sheet=sheet, cell=ref, item_id=item_id, value=_display(cell)
-            )
-            self.bad_cells.add(item_id)
-            return None
-        return parsed.value if isinstance(parsed.value, bool) else None
+        """A met / not-met cell (validate.read_answer); an item with a finding is not
+        reported again as missing."""
+        met, findings = read_answer(
+            cell.value, _display(cell), sheet=sheet, cell=ref, item_id=item_id
+        )
+        if findings:
+            self.found(findings)
+            if met is None:
+                self.bad_cells.add(item_id)
+        return met
 
-    def number(self, indicator: Indicator, cell: Cell, ref: str) -> tuple[float | None, bool]:
-        percent_unit = indicator.unit == "percent"
-        parsed = parse_number(cell.value, percent_cell=cell.percent, percent_unit=percent_unit)
-        if parsed.problem:
-            self.finding(
-                parsed.problem,
-                sheet=SHEET_INDICATORS,
-                cell=ref,
-                item_id=indicator.id,
-                value=_display(cell),
-                unit=unit_label(indicator.unit, "en"),
-                unit_th=unit_label(indicator.unit),
-            )
+    def number(self, indicator: Indicator, cell: Cell, ref: str) -> tuple[Decimal | None, bool]:
+        """An indicator's result cell (validate.read_number)."""
+        value, na, findings = read_number(
+            indicator,
+            cell.value,
+            _display(cell),
+            percent_cell=cell.percent,
+            sheet=SHEET_INDICATORS,
+            cell=ref,
+        )
+        self.found(findings)
+        if value is None and findings:
             self.bad_cells.add(indicator.id)
-            return None, False
-        value = parsed.value if isinstance(parsed.value, float) else None
-        if (
-            value is not None
-            and percent_unit
-            and not cell.percent
-            and 0 < value <= 1
-            and indicator.thresholds
-            and min(indicator.thresholds) >= 10
-        ):
-            # Every threshold is 10% or more, so 0.85 is a fraction typed for 85%.
-            self.finding(
-                "value-percent-fraction",
-                sheet=SHEET_INDICATORS,
-                cell=ref,
-                item_id=indicator.id,
-                value=f"{value:g}",
-                suggested=f"{value * 100:g}",
-            )
-        return value, parsed.not_applicable
+        return value, na
 
     def apply_registry(self, registry: Registry | None) -> None:
         office = self.sub.office
@@ -775,17 +806,9 @@ def score_workbook(
         sheet, cell = sub.locations.get(item_id, (None, None))
         return sheet, cell
 
-    result = score_answers(rubric, sub.answers(), where)
-
     # A cell already reported (not a number, a formula with no value, a missing row) is not
     # reported a second time as a missing answer.
-    def reported(f: Finding) -> bool:
-        if f.code != "answer-missing" or f.item_id is None:
-            return False
-        target = sub.locations.get(target_key(f.item_id))
-        if target is not None and f.cell == target[1]:
-            return target_key(f.item_id) in sub.bad_items
-        return f.item_id in sub.bad_items
-
-    engine_findings = [f.at(file=file) for f in result.findings if not reported(f)]
-    return WorkbookReport(sub, rubric, result, sub.findings + engine_findings)
+    validated = validate_answers(rubric, sub.answers(), where, reported=sub.bad_items)
+    findings = [f.at(file=file) for f in validated.findings]
+    result = score_validated(rubric, validated.answers, validated.rejected, findings)
+    return WorkbookReport(sub, rubric, result, sub.findings + findings)

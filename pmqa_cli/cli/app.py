@@ -140,7 +140,8 @@ RubricOption = Annotated[
     typer.Option(
         "--rubric",
         "-r",
-        help="Rubric YAML file; defaults to the shipped FY2567 rubric.",
+        help="Rubric YAML file, or the id of a shipped rubric (obec-esao-2567, opdc-pmqa4-24); "
+        "defaults to the shipped FY2567 rubric.",
         dir_okay=False,
         metavar="FILE.yaml",
     ),
@@ -153,7 +154,7 @@ def rubric_check(
     file: Annotated[
         Path | None,
         typer.Argument(
-            help="Rubric YAML file; defaults to the shipped rubric.",
+            help="Rubric YAML file or a shipped rubric's id; defaults to the shipped rubric.",
             dir_okay=False,
             metavar="[FILE.yaml]",
         ),
@@ -161,10 +162,10 @@ def rubric_check(
 ) -> None:
     """Check a rubric file and summarise it; list every problem and exit 1 if it is broken."""
     from pmqa_cli.cli import render
-    from pmqa_cli.rubric.model import RubricError, load_rubric
+    from pmqa_cli.rubric.model import RubricError, load_rubric, resolve_rubric
 
     try:
-        rubric, warnings = load_rubric(file)
+        rubric, warnings = load_rubric(resolve_rubric(file))
     except RubricError as exc:
         render.rubric_problems(exc)
         raise typer.Exit(1) from None
@@ -179,7 +180,7 @@ def rubric_show(
     file: Annotated[
         Path | None,
         typer.Argument(
-            help="Rubric YAML file; defaults to the shipped rubric.",
+            help="Rubric YAML file or a shipped rubric's id; defaults to the shipped rubric.",
             dir_okay=False,
             metavar="[FILE.yaml]",
         ),
@@ -187,9 +188,9 @@ def rubric_show(
 ) -> None:
     """Show a rubric as an outline: issues, tiers and criteria; dimensions and indicators."""
     from pmqa_cli.cli import render
-    from pmqa_cli.rubric.model import load_rubric
+    from pmqa_cli.rubric.model import load_rubric, resolve_rubric
 
-    rubric, _ = load_rubric(file)
+    rubric, _ = load_rubric(resolve_rubric(file))
     render.rubric_tree(rubric)
 
 
@@ -216,9 +217,9 @@ JsonFlag = Annotated[
 
 
 def _rubric(path: Path | None) -> Rubric:
-    from pmqa_cli.rubric.model import load_rubric
+    from pmqa_cli.rubric.model import load_rubric, resolve_rubric
 
-    return load_rubric(path)[0]
+    return load_rubric(resolve_rubric(path))[0]
 
 
 def _limits() -> Limits:
@@ -323,7 +324,7 @@ def validate_command(
                     {
                         "file": str(r.submission.path),
                         "valid": r.valid,
-                        "stats": {"errors": r.errors, "warnings": r.warnings},
+                        "stats": {"errors": r.errors, "warnings": r.warnings, "notes": r.notes},
                         "findings": [f.to_dict() for f in r.findings],
                     }
                     for r in reports

@@ -74,6 +74,8 @@ def error(message: str) -> None:
 def _severity(severity: str) -> Text:
     if severity == "error":
         return Text(tr("ข้อผิดพลาด", "error"), style="bold red")
+    if severity == "note":
+        return Text(tr("หมายเหตุ", "note"), style="bold cyan")
     return Text(tr("คำเตือน", "warning"), style="bold yellow")
 
 

@@ -9,6 +9,7 @@ percentages table on the sheet.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from pmqa_cli.compare.comparison import PARTS
@@ -16,13 +17,25 @@ from pmqa_cli.compare.snapshot import number
 from pmqa_cli.compare.summary import ExecutiveSummary
 from pmqa_cli.rubric.model import OfficeType
 
-__all__ = ["SHEET", "write_executive"]
+__all__ = ["SHEET", "BandPercentages", "write_executive"]
 
 SHEET = "สรุปสำหรับผู้บริหาร"
 _WIDTHS = (6, 36, 8, 12, 12, 12, 12, 12, 12)  # A..I
 _LAST = len(_WIDTHS) - 1
 _PART_TH = {"overall": "คะแนนรวม", "pmqa": "หมวด 1-6", "results": "หมวด 7"}
 _COLOURS = {"สพป.": "#4472C4", "สพม.": "#C0504D", "รวม": "#A5A5A5"}
+
+
+@dataclass(frozen=True)
+class BandPercentages:
+    """Where the sheet's table of band percentages sits (0-based rows and columns), so other
+    charts (the กราฟ sheet's) draw percentages from the same cells."""
+
+    sheet: str
+    header: int  # the row naming each office type
+    first: int  # the first band's row; band labels in column 0
+    last: int
+    columns: dict[str, int]  # office type (สพป., สพม., รวม) -> its column
 
 
 class _Styles:
@@ -39,7 +52,7 @@ class _Styles:
                            font_color="#1F4E79")  # fmt: skip
         self.header = fmt(bold=True, bg_color="#D9E1F2", align="center", border=1,
                           border_color="#A6A6A6", text_wrap=True)  # fmt: skip
-        self.text = fmt(border=1, border_color="#D0D0D0")
+        self.text = fmt(border=1, border_color="#D0D0D0", shrink=True)  # long titles fit
         self.center = fmt(border=1, border_color="#D0D0D0", align="center")
         self.score = fmt(border=1, border_color="#D0D0D0", num_format=score, align="center")
         self.change = fmt(border=1, border_color="#D0D0D0", align="center",
@@ -85,8 +98,11 @@ def _office_name(name: str, code: str) -> str:
     return name or code
 
 
-def write_executive(book: Any, ws: Any, summary: ExecutiveSummary, decimals: int) -> None:
-    """Fill the executive summary sheet ``ws`` of the xlsxwriter workbook ``book``."""
+def write_executive(
+    book: Any, ws: Any, summary: ExecutiveSummary, decimals: int
+) -> BandPercentages:
+    """Fill the executive summary sheet ``ws`` of the xlsxwriter workbook ``book``; returns
+    where its band percentages sit."""
     s = _Styles(book, decimals)
     for col, width in enumerate(_WIDTHS):
         ws.set_column(col, col, width)
@@ -248,6 +264,8 @@ def write_executive(book: Any, ws: Any, summary: ExecutiveSummary, decimals: int
             s.note)  # fmt: skip
     r.next()
     ws.print_area(0, 0, r.row - 1, _LAST)
+    columns = {scope: 2 + n for n, scope in enumerate(scopes)}
+    return BandPercentages(ws.name, header_row, first_band, last_band, columns)
 
 
 def _table(

@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment
 from openpyxl.worksheet.worksheet import Worksheet
 
-from pmqa_cli.assess.aggregate import as_decimal, ratio_needed
+from pmqa_cli.assess.aggregate import exact, ratio_needed
+from pmqa_cli.assess.findings import SEVERITY_TH
+from pmqa_cli.assess.rounding import round_half_up
 from pmqa_cli.assess.scoring import IndicatorResult, IssueResult
 from pmqa_cli.assess.submission import WorkbookReport
 from pmqa_cli.report import formats
@@ -85,13 +86,13 @@ def _ratio_target_value(
     if needed is None or result.target is None:
         return ""
     rate, strict = needed
-    target = as_decimal(result.target)
+    target = exact(result.target)
     if indicator.direction is Direction.HIGHER:
         value, sign = rate * target / 100, ">" if strict else "≥"
     else:
         value, sign = (200 - rate) * target / 100, "<" if strict else "≤"
-    shown = f"{value.quantize(Decimal('0.01')).normalize():f}"
-    return f"{sign} {shown} (ร้อยละ {rate.quantize(Decimal('0.01')).normalize():f} ของเป้าหมาย)"
+    shown = f"{round_half_up(value, 2).normalize():f}"
+    return f"{sign} {shown} (ร้อยละ {round_half_up(rate, 2).normalize():f} ของเป้าหมาย)"
 
 
 def indicator_next_level(
@@ -101,7 +102,7 @@ def indicator_next_level(
     needs ``rubric`` for its bands)."""
     if not result.applies:
         return IndicatorNextLevel(None, "")
-    current = math.floor(result.level + 1e-9)
+    current = math.floor(result.level)  # exact: a level of exactly 3 is level 3
     if current >= 5:
         return IndicatorNextLevel(None, "")
     level = current + 1
@@ -189,20 +190,20 @@ def write_feedback(report: WorkbookReport, path: Path, standing: Standing | None
     ]
     if result is not None:
         lines += [
-            ("คะแนนรวม (0-500)", result.rounded(result.overall)),
+            ("คะแนนรวม (0-500)", result.reported(result.overall)),
             ("ระดับผลการประเมิน", result.band.label_th if result.band else "-"),
             ("สถานะ PMQA 4.0", result.status.label_th if result.status else "-"),
-            ("คะแนนหมวด 1-6 (PMQA 4.0)", result.rounded(result.pmqa.score)),
+            ("คะแนนหมวด 1-6 (PMQA 4.0)", result.reported(result.pmqa.score)),
         ]
         if rubric.scoring.aggregation is Aggregation.CATEGORY_MEAN:
             # The overall is the mean of these: each one is worth showing.
             lines += [
-                (f"  คะแนนหมวด {c.id}", None if c.score is None else result.rounded(float(c.score)))
+                (f"  คะแนนหมวด {c.id}", result.reported(c.score))
                 for c in result.categories
                 if c.id != "7"
             ]
         if rubric.indicators:
-            lines.append(("คะแนนหมวด 7 (ตัวชี้วัด)", result.rounded(result.results.score)))
+            lines.append(("คะแนนหมวด 7 (ตัวชี้วัด)", result.reported(result.results.score)))
     if result is not None and standing is not None:
         lines += [
             ("อันดับ (ทั้งประเทศ)", f"{standing.rank or '-'} จาก {standing.offices}"),
@@ -397,7 +398,7 @@ def _findings_sheet(ws: Worksheet, report: WorkbookReport) -> None:
         ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=7)
         fit_row_height(ws, 2, {1: 100})
     for row, f in enumerate(report.findings, start=2):
-        severity = "ข้อผิดพลาด" if f.severity.value == "error" else "คำเตือน"
+        severity = SEVERITY_TH[f.severity]
         values: list[object] = [
             severity,
             f.code,

@@ -17,18 +17,21 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
 from enum import Enum
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 from pmqa_cli import __version__
 from pmqa_cli.assess.batch import BatchResult, Duplicate, FileResult, Stat
-from pmqa_cli.assess.findings import Finding, Severity
+from pmqa_cli.assess.findings import SEVERITY_TH, Finding
+from pmqa_cli.assess.normalize import plain
 from pmqa_cli.assess.submission import ValueRead
 from pmqa_cli.compare.analysis import Analysis, analyse
 from pmqa_cli.errors import OutputError
 from pmqa_cli.registry import Office
 from pmqa_cli.report import formats
+from pmqa_cli.report.executive import BandPercentages
 from pmqa_cli.report.outputs import (
     FONT_NAME,
     FONT_SIZE,
@@ -329,7 +332,7 @@ class Located:
 
 def severity_th(finding: Finding) -> str:
     """The Thai word for a finding's severity."""
-    return "ข้อผิดพลาด" if finding.severity is Severity.ERROR else "คำเตือน"
+    return SEVERITY_TH[finding.severity]
 
 
 FINDING_COLUMNS: list[Column[Located]] = [
@@ -641,6 +644,8 @@ def _write_row(
     """One row; ``styles`` from :meth:`_Formats.of` for the row's table."""
     for c, value in enumerate(row):
         text_format, quoted_format, number_format = styles[c]
+        if isinstance(value, Decimal):
+            value = float(value)  # a value as read (scores arrive already rounded)
         if isinstance(value, Whole):
             ws.write_number(r, c, value.value, whole)
         elif isinstance(value, str):
@@ -762,7 +767,7 @@ class ResultsWorkbook:
         for name, sheet in self.sheets.items():
             # Every sheet, tables or drawn (executive summary, charts), prints with the marks.
             _print_setup(sheet, self.rubric, name, when, landscape=name != EXECUTIVE_SHEET)
-        write_executive(
+        percentages = write_executive(
             self.book, self.sheets[EXECUTIVE_SHEET], analysis.summary, self.rubric.scoring.decimals
         )
         for table in tables(batch, command, when, with_inputs=False, analysis=analysis):
@@ -776,7 +781,7 @@ class ResultsWorkbook:
             if table.sheet == STATISTICS_SHEET:
                 # The band and status counts start a page of their own, so neither table splits.
                 ws.set_h_pagebreaks([table.blocks["band"].header])
-                _charts(self.book, self.sheets[CHARTS_SHEET], table)
+                _charts(self.book, self.sheets[CHARTS_SHEET], table, percentages)
             else:
                 _finish(ws, table, rows)
         self.book.close()
@@ -815,8 +820,10 @@ def write_results(
         workbook.finish(batch, command, analysis)
 
 
-def _charts(book: Any, ws: Any, stats: Table) -> None:
-    """Native Excel charts on the กราฟ sheet, drawn from the blocks of the สถิติ sheet."""
+def _charts(book: Any, ws: Any, stats: Table, percentages: BandPercentages) -> None:
+    """Native Excel charts on the กราฟ sheet, drawn from the blocks of the สถิติ sheet; the
+    bands by type as percentages of each type's offices (183 primary and 62 secondary offices
+    compare only so), from the executive summary's table."""
     ws.fit_to_pages(1, 0)
     sheet = stats.sheet
     by_type = {name: DISTRIBUTION_FIRST_COLUMN + n for n, name in enumerate(DISTRIBUTION_COLUMNS)}
@@ -835,10 +842,21 @@ def _charts(book: Any, ws: Any, stats: Table) -> None:
             "values": [sheet, block.first, col, block.last, col],
         }
 
-    band = stats.blocks["band"]
-    bands = column_chart("ระดับผลการประเมินตามประเภทหน่วยงาน")
+    bands = column_chart("ระดับผลการประเมินตามประเภทหน่วยงาน (ร้อยละของหน่วยงานแต่ละประเภท)")
+    bands.set_y_axis({"name": "ร้อยละ", "min": 0, "max": 100, "major_gridlines": {"visible": True}})
+    p = percentages
     for kind, colour in (("สพป.", "#4472C4"), ("สพม.", "#C0504D")):
-        bands.add_series({**series(band, by_type[kind]), "fill": {"color": colour}})
+        if kind not in p.columns:
+            continue
+        col = p.columns[kind]
+        bands.add_series(
+            {
+                "name": [p.sheet, p.header, col],
+                "categories": [p.sheet, p.first, 0, p.last, 0],
+                "values": [p.sheet, p.first, col, p.last, col],
+                "fill": {"color": colour},
+            }
+        )
     ws.insert_chart("A1", bands)
 
     status = column_chart("สถานะ PMQA 4.0")
@@ -915,6 +933,8 @@ def write_json(
 def _csv_value(value: Any) -> Any:
     if isinstance(value, Whole):
         return value.value
+    if isinstance(value, Decimal):
+        return plain(value)
     if isinstance(value, str) and value.startswith(FORMULA_START):
         # OWASP: a leading apostrophe keeps a spreadsheet from reading the text as a formula.
         return "'" + value

@@ -9,17 +9,25 @@ gathered into a :class:`RubricError` with the YAML path where it sits.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from enum import Enum
 from itertools import pairwise
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    model_validator,
+)
 
 from pmqa_cli.errors import PmqaError
 
@@ -45,6 +53,7 @@ __all__ = [
     "check_rubric",
     "default_rubric_path",
     "load_rubric",
+    "resolve_rubric",
     "shipped_rubrics",
 ]
 
@@ -97,6 +106,17 @@ class Aggregation(str, Enum):
 WORKBOOK_TARGET = "workbook"
 
 
+def _tidy(value: Decimal) -> Decimal:
+    """A rubric number as written, without trailing zeros: 1.0 -> 1, 0.80 -> 0.8, 100 -> 100."""
+    if value == value.to_integral_value():
+        return value.quantize(Decimal(1))
+    return value.normalize()
+
+
+#: A rubric number: an exact decimal from the YAML text (never a binary float).
+Exact = Annotated[Decimal, AfterValidator(_tidy)]
+
+
 class _Model(BaseModel):
     # Unknown keys are typos in a hand-edited file: refuse them rather than ignore them.
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -117,14 +137,14 @@ class TierDefault(_Model):
     id: str = Field(min_length=1)
     title_th: str = Field(min_length=1)
     title_en: str = Field(min_length=1)
-    points: float = Field(gt=0)
+    points: Exact = Field(gt=0)
 
 
 class Tier(_Model):
     """One tier of an issue (Basic, Advance or Significance) with its criteria."""
 
     id: str = Field(min_length=1)
-    points: float | None = Field(default=None, gt=0)
+    points: Exact | None = Field(default=None, gt=0)
     criteria: list[Criterion] = Field(min_length=1)
 
 
@@ -135,7 +155,7 @@ class Issue(_Model):
     category: int = Field(ge=1, le=6)
     title_th: str = Field(min_length=1)
     title_en: str = Field(min_length=1)
-    weight: float = Field(gt=0)
+    weight: Exact = Field(gt=0)
     tiers: list[Tier] = Field(min_length=1)
     # Ids this issue had in earlier rubrics, so a comparison with an earlier year finds it.
     previous_ids: list[str] = Field(default_factory=list)
@@ -182,12 +202,12 @@ class Indicator(_Model):
     unit: str = Field(min_length=1)
     direction: Direction = Direction.HIGHER
     method: Method = Method.INTERPOLATE
-    thresholds: list[float] | None = None
+    thresholds: list[Exact] | None = None
     steps: list[str] | None = None
-    weight: float = Field(gt=0)
+    weight: Exact = Field(gt=0)
     applies_to: Literal["primary", "secondary", "both"] = "both"
-    valid_min: float | None = None
-    valid_max: float | None = None
+    valid_min: Exact | None = None
+    valid_max: Exact | None = None
     na_allowed: bool = False
     evidence_required: bool = False
     source_th: str = ""
@@ -259,19 +279,19 @@ class Indicator(_Model):
         return self.target if isinstance(self.target, Decimal) else None
 
     @property
-    def value_range(self) -> tuple[float | None, float | None]:
+    def value_range(self) -> tuple[Decimal | None, Decimal | None]:
         """The range a reported value must fall in (steps: 0-5, pass_fail: 0-1)."""
         if self.method is Method.STEPS:
-            return (0.0, 5.0)
+            return (Decimal(0), Decimal(5))
         if self.method is Method.PASS_FAIL:
-            return (0.0, 1.0)
+            return (Decimal(0), Decimal(1))
         return (self.valid_min, self.valid_max)
 
 
 class Band(_Model):
     """A labelled range that starts at ``min`` and runs to the next band's ``min``."""
 
-    min: float
+    min: Exact
     label_th: str = Field(min_length=1)
     label_en: str = Field(min_length=1)
 
@@ -279,8 +299,8 @@ class Band(_Model):
 class PartWeights(_Model):
     """How the two parts combine into the overall score (weighted_parts aggregation)."""
 
-    pmqa: float = Field(default=55, gt=0)
-    results: float = Field(default=45, gt=0)
+    pmqa: Exact = Field(default=Decimal(55), gt=0)
+    results: Exact = Field(default=Decimal(45), gt=0)
 
 
 class Scoring(_Model):
@@ -288,7 +308,9 @@ class Scoring(_Model):
 
     decimals: int = Field(default=4, ge=0, le=10)
     value_decimals: int = Field(default=2, ge=0, le=10)
-    level_scores: list[float] = Field(default=[100, 200, 300, 400, 500], min_length=5, max_length=5)
+    level_scores: list[Exact] = Field(
+        default=[Decimal(n) for n in (100, 200, 300, 400, 500)], min_length=5, max_length=5
+    )
     tiers: list[TierDefault] = Field(min_length=1)
     aggregation: Aggregation = Aggregation.WEIGHTED_PARTS
     part_weights: PartWeights = PartWeights()
@@ -323,7 +345,7 @@ class Scoring(_Model):
         return self
 
     @property
-    def max_score(self) -> float:
+    def max_score(self) -> Decimal:
         """The top score of any item (level 5)."""
         return self.level_scores[-1]
 
@@ -352,13 +374,13 @@ class Rubric(_Model):
                 return tier
         raise KeyError(tier_id)
 
-    def tier_points(self, tier: Tier) -> float:
+    def tier_points(self, tier: Tier) -> Decimal:
         """Points of a tier: its own ``points`` or the scoring section's default."""
         return tier.points if tier.points is not None else self.tier_default(tier.id).points
 
-    def issue_max(self, issue: Issue) -> float:
+    def issue_max(self, issue: Issue) -> Decimal:
         """The most an issue can score (the sum of its tiers' points)."""
-        return sum(self.tier_points(t) for t in issue.tiers)
+        return sum((self.tier_points(t) for t in issue.tiers), Decimal(0))
 
     def criteria(self) -> Iterator[tuple[Issue, Tier, Criterion]]:
         """Every criterion, in rubric order, with its issue and tier."""
@@ -639,6 +661,30 @@ def check_rubric(data: Any) -> tuple[Rubric | None, list[RubricProblem]]:
     return rubric, problems
 
 
+_YAML_FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9][0-9_]*(\.[0-9_]*)?)([eE][-+][0-9]+)?")
+
+
+class _ExactLoader(yaml.SafeLoader):
+    """PyYAML's safe loader, except that a YAML float becomes the Decimal of its text.
+
+    ``0.1`` in a rubric is exactly one tenth: going through a binary float would make it
+    0.1000000000000000055511151231257827 before any score is computed.
+    """
+
+
+def _construct_decimal(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
+    text = str(loader.construct_scalar(node)).replace("_", "")
+    if _YAML_FLOAT.fullmatch(text):
+        try:
+            return Decimal(text)
+        except InvalidOperation:  # pragma: no cover - the pattern only admits numbers
+            pass
+    return loader.construct_yaml_float(node)  # .inf, .nan and 60-base numbers: as YAML says
+
+
+_ExactLoader.add_constructor("tag:yaml.org,2002:float", _construct_decimal)
+
+
 def load_rubric(path: Path | str | None = None) -> tuple[Rubric, list[RubricProblem]]:
     """Load and check a rubric file (the shipped default when ``path`` is None).
 
@@ -652,7 +698,7 @@ def load_rubric(path: Path | str | None = None) -> tuple[Rubric, list[RubricProb
             str(file), [RubricProblem("", f"cannot read the file: {exc.strerror}")]
         ) from exc
     try:
-        data = yaml.safe_load(raw.decode("utf-8-sig"))
+        data = yaml.load(raw.decode("utf-8-sig"), Loader=_ExactLoader)
     except UnicodeDecodeError:
         raise RubricError(str(file), [RubricProblem("", "the file is not UTF-8 text")]) from None
     except yaml.YAMLError as exc:
@@ -690,3 +736,16 @@ def default_rubric_path() -> Path:
         DEFAULT_RUBRIC_ID,
         [RubricProblem("", "the shipped rubric is missing from this installation; reinstall pmqa")],
     )
+
+
+def resolve_rubric(path: Path | None) -> Path | None:
+    """A rubric file, or the file of a shipped rubric named by its id (``opdc-pmqa4-24``), so
+    an installed pmqa's rubrics are usable without knowing where they were installed. A path
+    that exists always wins; anything else is returned as given (loading it says what is
+    wrong)."""
+    if path is None or path.exists() or path.parent != Path():
+        return path
+    for file in shipped_rubrics():
+        if path.name in (file.stem, file.name):
+            return file
+    return path

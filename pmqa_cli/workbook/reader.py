@@ -1,11 +1,13 @@
 """A small, strict, streaming reader for untrusted .xlsx files.
 
 Why not openpyxl or python-calamine here: a submission's score depends on three things per cell,
-its cached value, whether it holds a formula (a formula with no cached value is a finding) and
-whether its number format is a percentage or a date (0.85 in a percent cell means 85). openpyxl
-gives values *or* formulas per load, and calamine gives neither formulas nor formats. Reading
-the parts directly gives all three in one pass, bounds every size before anything is parsed, and
-does not depend on any one writer's quirks (Excel, LibreOffice, xlsxwriter, openpyxl).
+its cached value (a number cell reads as the :class:`~decimal.Decimal` of the shortest decimal
+text of the double it stores: the digits people typed and see), whether it holds a formula (a
+formula with no cached value is a finding) and whether its number format is a percentage or a date
+(0.85 in a percent cell means 85). openpyxl gives values *or* formulas per load, and calamine
+gives neither formulas nor formats. Reading the parts directly gives all three in one pass,
+bounds every size before anything is parsed, and does not depend on any one writer's quirks
+(Excel, LibreOffice, xlsxwriter, openpyxl).
 
 Safety: the file type is sniffed from its first bytes; zip members' declared sizes and ratios
 are checked before decompression; every XML part is parsed by defusedxml with DTDs forbidden
@@ -15,6 +17,7 @@ Anything wrong raises :class:`WorkbookReadError` carrying a finding code.
 
 from __future__ import annotations
 
+import math
 import os
 import posixpath
 import re
@@ -23,6 +26,7 @@ import zlib
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any, NamedTuple, NoReturn
 from xml.etree.ElementTree import Element, ParseError
@@ -43,7 +47,8 @@ __all__ = [
     "sniff",
 ]
 
-CellValue = str | float | bool | datetime | None
+#: A number cell's value is the Decimal of the text the file stores ("0.57" is exactly 0.57).
+CellValue = str | Decimal | bool | datetime | None
 #: How far down a sheet its header row may be.
 HEADER_SEARCH_ROWS = 30
 
@@ -612,10 +617,16 @@ class Workbook:
             if raw is None or not raw.strip():
                 return None
             try:
-                number = float(raw)
+                double = float(raw)  # the binary double the cell holds (Excel's number type)
             except ValueError:
-                value, kind = raw, "s"
+                double = math.nan
+            if not math.isfinite(double):
+                value, kind = raw, "s"  # "NaN", "inf", "1e999": text, which is not a number
             else:
+                # Its shortest decimal: the digits Excel shows and the office typed. Excel and
+                # LibreOffice store exactly those ("84.15"); openpyxl stores 17 digits
+                # ("84.15000000000001"), the same double, read here as 84.15 too.
+                number = Decimal(repr(double))
                 value, kind = number, "n"
                 if date:
                     converted = self._serial_to_datetime(number)
@@ -627,11 +638,11 @@ class Workbook:
             value = value[: self.limits.max_text_length]
         return Cell(row, col, value, kind, formula, percent, truncated)
 
-    def _serial_to_datetime(self, serial: float) -> datetime | None:
+    def _serial_to_datetime(self, serial: Decimal) -> datetime | None:
         if not 0 <= serial < 2_958_466:  # 9999-12-31
             return None
         epoch = datetime(1904, 1, 1) if self._date1904 else datetime(1899, 12, 30)
-        return epoch + timedelta(days=serial)
+        return epoch + timedelta(days=float(serial))
 
     def close(self) -> None:
         """Release the file."""

@@ -13,6 +13,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
 
 from openpyxl.worksheet.worksheet import Worksheet
@@ -63,11 +64,12 @@ def _offices(registry: Registry, count: int, rng: random.Random) -> list[Office]
 
 
 def _clamp(indicator: Indicator, value: float) -> float:
+    # Sample data is made up, so plain floats are fine here (what an office types is text).
     low, high = indicator.value_range
     if low is not None:
-        value = max(low, value)
+        value = max(float(low), value)
     if high is not None:
-        value = min(high, value)
+        value = min(float(high), value)
     return round(value, 2)
 
 
@@ -89,7 +91,8 @@ def _value_for_target(
 
 
 def _value_at_level(indicator: Indicator, level: float, rng: random.Random) -> float:
-    t = indicator.thresholds or []
+    # Sample data is made up, so plain floats are fine here (what an office types is text).
+    t = [float(x) for x in indicator.thresholds or []]
     sign = 1 if indicator.direction is Direction.HIGHER else -1
     if level < 1:
         value = t[0] - sign * abs(t[1] - t[0]) * rng.uniform(0.2, 2.0)
@@ -232,7 +235,7 @@ def _plant(
         candidates = [
             i
             for i in numeric
-            if i.unit == "percent" and min(i.thresholds or [0]) >= 10 and values[i.id] != 0
+            if i.unit == "percent" and min(i.thresholds or [Decimal(0)]) >= 10 and values[i.id] != 0
         ]
         if not candidates:
             return None

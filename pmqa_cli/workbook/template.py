@@ -19,6 +19,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from pmqa_cli.assess.aggregate import ratio_needed
+from pmqa_cli.assess.rounding import round_half_up
 from pmqa_cli.registry import Office
 from pmqa_cli.report.printing import page_marks
 from pmqa_cli.rubric.model import Aggregation, Indicator, Method, OfficeType, RatioBand, Rubric
@@ -282,7 +283,7 @@ def ratio_level_labels(rubric: Rubric, indicator: Indicator) -> list[str]:
             labels.append("")
             continue
         rate, strict = needed
-        shown = f"{rate.quantize(Decimal('0.01')).normalize():f}"
+        shown = f"{round_half_up(rate, 2).normalize():f}"
         labels.append(f"{'>' if strict else '≥'}{shown}%")
     return labels
 
@@ -417,7 +418,7 @@ def _indicator_sheet(
         ),
         "กรอกจำนวนขั้นตอนที่ทำสำเร็จ 0-5 (จำนวนเต็ม)",
     )
-    ranges: dict[tuple[float | None, float | None], DataValidation] = {}
+    ranges: dict[tuple[Decimal, Decimal], DataValidation] = {}
     targets = None
     if "target" in cols:
         targets = _validation(
@@ -532,7 +533,7 @@ def _level_labels(rubric: Rubric, indicator: Indicator) -> list[object]:
     if indicator.method is Method.TARGET_RATIO:
         return list(ratio_level_labels(rubric, indicator))
     if indicator.method is Method.INTERPOLATE:
-        return list(indicator.thresholds or [])
+        return [float(t) for t in indicator.thresholds or []]  # short decimals: exact as floats
     if indicator.method is Method.STEPS:
         return [f"{n} ขั้น" for n in range(1, 6)]
     return ["", "", "", "", "ผ่าน"]
