@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from enum import Enum
+from fractions import Fraction
 
 from pmqa_cli.rubric.model import Indicator, Method, Rubric
 from pmqa_cli.workbook.layout import OFFICE_FIELDS
@@ -118,6 +119,13 @@ def excel_format(kind: Kind, rubric: Rubric, value: object = None) -> str:
     return "0" + fraction
 
 
+def as_decimal(value: object) -> Decimal:
+    """A number held exactly as a Decimal (a Fraction to 28 significant digits)."""
+    if isinstance(value, Fraction):
+        return Decimal(value.numerator) / Decimal(value.denominator)
+    return Decimal(str(value))
+
+
 def show(kind: Kind, value: object, rubric: Rubric, lang: str = "th") -> str:
     """A number as text, exactly as :func:`excel_format` shows it (half-up rounding)."""
     if value is None or value == "":
@@ -130,7 +138,7 @@ def show(kind: Kind, value: object, rubric: Rubric, lang: str = "th") -> str:
     if isinstance(value, str):
         return value
     places = _places(kind, rubric, value)
-    exact = Decimal(str(value)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    exact = as_decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
     if kind in (Kind.DAYS, Kind.BAHT, Kind.WHOLE):
         return f"{exact:,.{places}f}"
     return f"{exact:.{places}f}"

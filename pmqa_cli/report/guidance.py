@@ -22,6 +22,7 @@ from pmqa_cli.assess.scoring import (
     IssueResult,
     score_answers,
 )
+from pmqa_cli.report.formats import as_decimal
 from pmqa_cli.rubric.model import Criterion, Indicator, Method, Rubric
 
 __all__ = ["NextStep", "answers_of", "next_steps"]
@@ -57,7 +58,7 @@ def _indicator_target(indicator: Indicator, result: IndicatorResult) -> tuple[in
     """The next whole level and the value that reaches it, or None at the top / not counted."""
     if not result.applies:
         return None
-    current = math.floor(float(result.level) + 1e-9)
+    current = math.floor(result.level)  # exact: a level of exactly 3 is level 3
     if current >= 5:
         return None
     if indicator.method is Method.PASS_FAIL:
@@ -75,7 +76,7 @@ def _reported(rubric: Rubric, value: Any) -> Decimal | None:
     """A score as reported: rounded once, half-up, held exactly (no binary float left)."""
     if value is None:
         return None
-    return Decimal(str(round_half_up(value, rubric.scoring.decimals)))
+    return as_decimal(round_half_up(value, rubric.scoring.decimals))
 
 
 def answers_of(office: Any) -> Answers:

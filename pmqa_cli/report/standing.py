@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from pmqa_cli.report.formats import as_decimal
+
 __all__ = ["Peer", "Standing", "peer_of", "standings"]
 
 
@@ -49,7 +51,7 @@ def _means(peers: Iterable[Peer]) -> dict[str, Decimal | None]:
             if value is None:
                 counts.setdefault(key, 0)
                 continue
-            sums[key] = sums.get(key, Decimal(0)) + Decimal(str(value))
+            sums[key] = sums.get(key, Decimal(0)) + as_decimal(value)
             counts[key] = counts.get(key, 0) + 1
     return {key: (sums[key] / n if n else None) for key, n in counts.items()}
 
