@@ -13,6 +13,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from pmqa_cli.registry import Office
 from pmqa_cli.rubric.model import OfficeType, Rubric, load_rubric
+from pmqa_cli.workbook.mark import Kind
 from pmqa_cli.workbook.template import build_template
 from pmqa_cli.workbook.writer import save_atomic
 
@@ -137,7 +138,7 @@ def make_submission(tmp_path: Path) -> SubmissionFactory:
         if edit is not None:
             edit(sheets)
         path = tmp_path / (name or f"submission-{next(counter)}.xlsx")
-        save_atomic(wb, path)
+        save_atomic(wb, path, kind=Kind.TEMPLATE)
         return path
 
     return make

@@ -42,6 +42,7 @@ from pmqa_cli.workbook.layout import (
     SHEET_OFFICE,
     SHEET_PMQA,
 )
+from pmqa_cli.workbook.mark import Kind
 from pmqa_cli.workbook.template import build_template
 from pmqa_cli.workbook.writer import save_atomic
 
@@ -329,7 +330,7 @@ cell_values = st.one_of(
 def blank(tmp_path_factory: pytest.TempPathFactory, shipped: Rubric) -> Path:
     path = tmp_path_factory.mktemp("fuzz") / "blank.xlsx"
     wb, _ = build_template(shipped, Office("P001", "สพป.ทดสอบ", OfficeType.PRIMARY))
-    save_atomic(wb, path)
+    save_atomic(wb, path, kind=Kind.TEMPLATE)
     return path
 
 

@@ -23,13 +23,14 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from pmqa_cli.assess.findings import Finding, FindingCounts, has_errors, make_finding
 from pmqa_cli.assess.rounding import json_number, reported
 from pmqa_cli.assess.submission import OfficeInfo, ValueRead, WorkbookReport, score_workbook
 from pmqa_cli.registry import Office, Registry
 from pmqa_cli.rubric.model import Aggregation, OfficeType, Rubric
+from pmqa_cli.workbook.mark import SPREADSHEET_SUFFIXES, read_mark
 from pmqa_cli.workbook.reader import Limits
 
 __all__ = [
@@ -37,13 +38,12 @@ __all__ = [
     "BatchResult",
     "Duplicate",
     "FileResult",
+    "Found",
     "Stat",
     "competition_ranks",
     "discover",
     "run_batch",
 ]
-
-SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
 
 
 @dataclass(frozen=True)
@@ -157,6 +157,7 @@ class BatchResult:
     duplicates: list[Duplicate]
     values_file: Path
     values_count: int = 0
+    outputs_skipped: list[str] = field(default_factory=list)  # pmqa's own workbooks passed over
 
     @property
     def scored(self) -> list[FileResult]:
@@ -179,6 +180,7 @@ class BatchResult:
             "duplicates": len(self.duplicates),
             "missing": len(self.missing),
             "skipped": len(self.skipped),
+            "pmqa_outputs_skipped": len(self.outputs_skipped),
         }
 
     @property
@@ -295,18 +297,39 @@ def _hidden(path: Path) -> bool:
     return path.name.startswith(".")
 
 
-def discover(paths: Iterable[Path]) -> tuple[list[Path], list[str]]:
+class Found(NamedTuple):
+    """What :func:`discover` found under the paths given."""
+
+    files: list[Path]  # the submissions, in order
+    skipped: list[str]  # files passed over that are not spreadsheets
+    outputs: list[str]  # pmqa's own results and feedback workbooks, passed over
+
+
+def _own_output(path: Path) -> bool:
+    if path.suffix.lower() not in {".xlsx", ".xlsm"}:
+        return False
+    mark = read_mark(path)
+    return mark is not None and mark.is_output
+
+
+def discover(paths: Iterable[Path]) -> Found:
     """Submissions under ``paths`` (folders recursively, sorted), and the files passed over.
 
     Spreadsheets (.xlsx, .xlsm, .xls, .xlsb, .ods) are taken, so an office that sent the wrong
     kind is told why; Excel lock files (~$...) and hidden files are skipped silently; anything
-    else is listed as passed over. A file named on the command line is always taken.
+    else is listed as passed over. pmqa's own results and feedback workbooks (they carry its
+    mark, workbook/mark.py) are never read as submissions, even when named on the command line,
+    and are listed apart. Any other file named on the command line is always taken.
     """
     found: list[Path] = []
     skipped: list[str] = []
+    outputs: list[str] = []
     for root in paths:
         if not root.is_dir():
-            found.append(root)
+            if _own_output(root):
+                outputs.append(str(root))
+            else:
+                found.append(root)
             continue
         for dirpath, dirnames, filenames in os.walk(root):
             dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
@@ -314,14 +337,16 @@ def discover(paths: Iterable[Path]) -> tuple[list[Path], list[str]]:
                 path = Path(dirpath) / name
                 if name.startswith("~$") or _hidden(path):
                     continue
-                if path.suffix.lower() in SPREADSHEET_SUFFIXES:
-                    found.append(path)
-                else:
+                if path.suffix.lower() not in SPREADSHEET_SUFFIXES:
                     skipped.append(str(path))
+                elif _own_output(path):
+                    outputs.append(str(path))
+                else:
+                    found.append(path)
     unique: dict[Path, Path] = {}
     for path in found:
         unique.setdefault(path.resolve() if path.exists() else path, path)
-    return list(unique.values()), skipped
+    return Found(list(unique.values()), skipped, outputs)
 
 
 # --- the workers ----------------------------------------------------------------------------
@@ -477,7 +502,7 @@ def run_batch(
     progress: Callable[[int, int, str], None] | None = None,
     on_values: Callable[[str, str, Sequence[ValueRead]], None] | None = None,
     keep_values: bool = True,
-    discovered: tuple[list[Path], list[str]] | None = None,
+    discovered: Found | None = None,
 ) -> BatchResult:
     """Score every submission found under ``paths``. Never raises for a bad submission.
 
@@ -487,7 +512,7 @@ def run_batch(
     ``discovered`` is :func:`discover`'s answer for ``paths`` when the caller already has it,
     so the folders are not walked twice.
     """
-    files, skipped = discovered if discovered is not None else discover(paths)
+    files, skipped, own_outputs = discovered if discovered is not None else discover(paths)
     options = options or BatchOptions()
     results: list[FileResult] = []
     count = 0
@@ -518,8 +543,9 @@ def run_batch(
     _rank(results)
     missing = _missing(results, registry)
     return BatchResult(
-        rubric, registry, results, skipped, missing, duplicates, Path(handle.name), count
-    )
+        rubric, registry, results, skipped, missing, duplicates, Path(handle.name), count,
+        outputs_skipped=own_outputs,
+    )  # fmt: skip
 
 
 def _mark_duplicates(results: list[FileResult]) -> list[Duplicate]:

@@ -194,15 +194,17 @@ def _registry(path: Path | None) -> Registry | None:
     return load_registry(path) if path is not None else None
 
 
-def _check_output(output: Path, inputs: list[Path], *, xlsx: bool = True) -> None:
-    """Refuse an output that is one of the inputs (or, for a workbook, not .xlsx)."""
-    from pmqa_cli.errors import UsageError
+ForceFlag = Annotated[
+    bool,
+    typer.Option(
+        "--force",
+        help="Replace an existing output file pmqa did not write (never an input).",
+    ),
+]
 
-    if xlsx and output.suffix.lower() != ".xlsx":
-        raise UsageError(f"The output {output} must end in .xlsx.")
-    target = output.resolve()
-    if any(target == p.resolve() for p in inputs if p.exists()):
-        raise UsageError(f"The output {output} is one of the inputs; choose another path.")
+
+def _inputs(*paths: Path | None) -> list[Path]:
+    return [p for p in paths if p is not None]
 
 
 @app.command("template")
@@ -224,14 +226,21 @@ def template_command(
             dir_okay=False,
         ),
     ] = None,
+    force: ForceFlag = False,
 ) -> None:
     """Write the blank Excel template an office fills in."""
     from pmqa_cli.cli import render
     from pmqa_cli.errors import UsageError
     from pmqa_cli.registry import load_registry, sample_registry_path
+    from pmqa_cli.report.guard import Form, Target, check_outputs
+    from pmqa_cli.workbook.mark import Kind
     from pmqa_cli.workbook.template import write_template
 
-    _check_output(output, [])
+    check_outputs(
+        [Target("-o", output, Form.WORKBOOK, Kind.TEMPLATE)],
+        inputs=_inputs(rubric, registry),
+        force=force,
+    )
     loaded = _rubric(rubric)
     entry = None
     if office is not None:
@@ -293,13 +302,21 @@ def score_command(
             "--output", "-o", help="Also write the office's feedback workbook (.xlsx) here."
         ),
     ] = None,
+    force: ForceFlag = False,
 ) -> None:
     """Score one submission: issues, indicators, parts, overall; then its findings."""
     from pmqa_cli.assess.submission import score_workbook
     from pmqa_cli.cli import render
 
     if output is not None:
-        _check_output(output, [file])
+        from pmqa_cli.report.guard import Form, Target, check_outputs
+        from pmqa_cli.workbook.mark import Kind
+
+        check_outputs(
+            [Target("-o", output, Form.WORKBOOK, Kind.FEEDBACK)],
+            inputs=_inputs(file, rubric, registry),
+            force=force,
+        )
     loaded = _rubric(rubric)
     report = score_workbook(file, loaded, registry=_registry(registry), limits=_limits())
     if output is not None:
@@ -415,6 +432,7 @@ def batch_command(
         str,
         typer.Option("--round", help='This round, for titles and comparisons (e.g. "12 เดือน").'),
     ] = "",
+    force: ForceFlag = False,
 ) -> None:
     """Score every submission in folders into one results workbook (plus JSON, CSV, feedback)."""
     from pmqa_cli.assess.batch import BatchOptions, discover, run_batch
@@ -427,20 +445,25 @@ def batch_command(
     for path in [*paths, *(previous or [])]:
         if not path.exists():
             raise UsageError(f"{path} does not exist.")
-    files, skipped = discover(paths)
+    found = discover(paths)
     # An earlier result kept in the submissions folder is compared with, never scored.
     earlier_files = {p.resolve() for p in previous or []}
-    skipped += [str(f) for f in files if f.resolve() in earlier_files]
-    files = [f for f in files if f.resolve() not in earlier_files]
-    if not files:
+    found = found._replace(
+        files=[f for f in found.files if f.resolve() not in earlier_files],
+        skipped=found.skipped + [str(f) for f in found.files if f.resolve() in earlier_files],
+    )
+    if not found.files:
         raise UsageError(
             "No submissions found (.xlsx, .xlsm, .xls, .xlsb, .ods) under: "
             + ", ".join(str(p) for p in paths)
+            + (
+                f" (passed over {len(found.outputs)} results/feedback workbooks pmqa wrote)"
+                if found.outputs
+                else ""
+            )
         )
-    inputs = [*files, *(previous or [])]
-    _check_output(output, inputs)
-    if json_path is not None:
-        _check_output(json_path, inputs, xlsx=False)
+    _check_batch_outputs(output, json_path, csv_dir, feedback_dir, paths, found.files,
+                         (rubric, registry, *(previous or [])), force)  # fmt: skip
     loaded = _rubric(rubric)
     offices = _registry(registry)
     earlier = _previous_results(previous or [], previous_label or [], loaded)
@@ -448,11 +471,11 @@ def batch_command(
     options = BatchOptions(jobs=jobs, timeout_seconds=timeout, limits=_limits())
     # results.xlsx takes in each file's values while the rest are being scored.
     with ResultsWorkbook(output, loaded, compared=bool(earlier)) as workbook:
-        with render.progress(len(files)) as tick:
+        with render.progress(len(found.files)) as tick:
             batch = run_batch(
                 paths, loaded, registry=offices, options=options, progress=tick,
                 on_values=workbook.add_values, keep_values=csv_dir is not None,
-                discovered=(files, skipped),
+                discovered=found,
             )  # fmt: skip
         with batch:
             analysis = analyse(batch, earlier, when=output_timestamp(), round_=round_)
@@ -536,6 +559,7 @@ def compare_command(
         Path | None,
         typer.Option("--csv", help="Also write each comparison table as CSV into this folder."),
     ] = None,
+    force: ForceFlag = False,
 ) -> None:
     """Compare two result files (JSON or tables) without re-scoring: per office, most improved
     and declined, national means; exit 1 if either file has errors."""
@@ -552,9 +576,15 @@ def compare_command(
     for path in (old, new):
         if not path.exists():
             raise UsageError(f"{path} does not exist.")
-    _check_output(output, [old, new])
+    from pmqa_cli.report.guard import Form, Target, check_outputs
+    from pmqa_cli.workbook.mark import Kind
+
+    targets = [Target("-o", output, Form.WORKBOOK, Kind.COMPARISON)]
     if json_path is not None:
-        _check_output(json_path, [old, new], xlsx=False)
+        targets.append(Target("--json", json_path, Form.JSON))
+    if csv_dir is not None:
+        targets.append(Target("--csv", csv_dir, Form.CSV_FOLDER))
+    check_outputs(targets, inputs=_inputs(old, new, rubric, registry), force=force)
     loaded = _rubric(rubric)
     offices = _registry(registry)
     earlier = load_result(old, loaded, label=old_label)
@@ -574,6 +604,35 @@ def compare_command(
         render.written(path, "comparison")
     if has_errors(comparison.findings):
         raise typer.Exit(1)
+
+
+def _check_batch_outputs(
+    output: Path,
+    json_path: Path | None,
+    csv_dir: Path | None,
+    feedback_dir: Path | None,
+    paths: list[Path],
+    files: list[Path],
+    other_inputs: tuple[Path | None, ...],
+    force: bool,
+) -> None:
+    """Every output of a batch, checked against its inputs before the first file is read."""
+    from pmqa_cli.report.guard import Form, Target, check_outputs
+    from pmqa_cli.workbook.mark import Kind
+
+    targets = [Target("-o", output, Form.WORKBOOK, Kind.RESULTS)]
+    if json_path is not None:
+        targets.append(Target("--json", json_path, Form.JSON))
+    if csv_dir is not None:
+        targets.append(Target("--csv", csv_dir, Form.CSV_FOLDER))
+    if feedback_dir is not None:
+        targets.append(Target("--feedback", feedback_dir, Form.FEEDBACK_FOLDER))
+    check_outputs(
+        targets,
+        inputs=[*files, *_inputs(*other_inputs)],
+        input_folders=[p for p in paths if p.is_dir()],
+        force=force,
+    )
 
 
 def _write_feedback(

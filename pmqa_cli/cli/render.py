@@ -414,10 +414,17 @@ def batch_summary(batch: BatchResult, written: Sequence[Path]) -> None:
         ("Duplicate files", counts["duplicates"], "yellow"),
         ("Missing offices", counts["missing"], "yellow"),
         ("Other files passed over", counts["skipped"], "dim"),
+        ("pmqa's own outputs passed over", counts["pmqa_outputs_skipped"], "dim"),
     ]
     for label, value, style in rows:
         table.add_row(label, f"[{style}]{value}[/]" if value else "0")
     console.print(table)
+    if batch.outputs_skipped:
+        console.print(
+            f"[dim]Not read as submissions ({len(batch.outputs_skipped)}): results and feedback "
+            "workbooks pmqa wrote itself, e.g. "
+            f"{escape(Path(batch.outputs_skipped[0]).name)}[/]"
+        )
     for duplicate in batch.duplicates:
         if duplicate.chosen:
             console.print(

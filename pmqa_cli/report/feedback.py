@@ -22,6 +22,7 @@ from pmqa_cli.assess.scoring import IndicatorResult, IssueResult, ScoreResult
 from pmqa_cli.assess.submission import WorkbookReport
 from pmqa_cli.rubric.model import Aggregation, Criterion, Direction, Indicator, Method, Rubric
 from pmqa_cli.thai import thai_datetime
+from pmqa_cli.workbook.mark import Kind
 from pmqa_cli.workbook.template import unit_th
 from pmqa_cli.workbook.writer import (
     body_font,
@@ -185,7 +186,7 @@ def write_feedback(report: WorkbookReport, path: Path) -> None:
         if rubric.indicators:  # a rubric of categories 1-6 only has no indicator sheet
             _indicators_sheet(wb.create_sheet("ตัวชี้วัด"), result, number_format)
     _findings_sheet(wb.create_sheet("ปัญหาที่พบ"), report)
-    save_atomic(wb, path)
+    save_atomic(wb, path, kind=Kind.FEEDBACK)
 
 
 def _issues_sheet(ws: Worksheet, scores: ScoreResult, number_format: str) -> None:

@@ -31,6 +31,7 @@ from pmqa_cli.compare.analysis import Analysis, analyse
 from pmqa_cli.errors import OutputError
 from pmqa_cli.registry import Office
 from pmqa_cli.report.executive import BandPercentages
+from pmqa_cli.report.guard import record_written
 from pmqa_cli.report.outputs import (
     FONT_NAME,
     FONT_SIZE,
@@ -41,6 +42,8 @@ from pmqa_cli.report.outputs import (
 from pmqa_cli.rubric.model import Aggregation, Rubric
 from pmqa_cli.thai import thai_datetime
 from pmqa_cli.workbook.layout import FORMULA_START
+from pmqa_cli.workbook.mark import CREATOR, KIND_PROPERTY, VERSION_PROPERTY
+from pmqa_cli.workbook.mark import Kind as MarkKind
 
 __all__ = [
     "Block",
@@ -415,8 +418,10 @@ def _about(run: Run) -> Table:
         ["ส่งซ้ำ (ไฟล์)", counts["duplicates"]],
         ["ไม่ได้ส่ง", counts["missing"]],
         ["ไฟล์อื่นที่ข้าม", counts["skipped"]],
+        ["ผลลัพธ์ของ pmqa ที่ข้าม (ไม่ใช่ไฟล์ที่หน่วยงานส่ง)", counts["pmqa_outputs_skipped"]],
     ]
     rows += [["ไฟล์ที่ข้าม", path] for path in batch.skipped]
+    rows += [["ผลลัพธ์ของ pmqa ที่ข้าม", path] for path in batch.outputs_skipped]
     columns: list[Column[Any]] = [Column("รายการ", 30), Column("ค่า", 90)]
     return Table(ABOUT_SHEET, "about", columns, rows)
 
@@ -658,8 +663,11 @@ class ResultsWorkbook:
         if analysis is None:
             analysis = analyse(batch, when=when)
         self.book.set_properties(
-            {"title": "ผลการประเมิน " + self.rubric.title_th, "author": "pmqa", "created": when}
+            {"title": "ผลการประเมิน " + self.rubric.title_th, "author": CREATOR, "created": when}
         )
+        # pmqa's mark: discovery never reads this workbook as a submission (workbook/mark.py).
+        self.book.set_custom_property(KIND_PROPERTY, MarkKind.RESULTS.value)
+        self.book.set_custom_property(VERSION_PROPERTY, __version__)
         if not self._input_sheets:
             self._input_sheets.append(_sheet(self.book, self._inputs, self.formats, INPUTS_SHEET))
         for index, ws in enumerate(self._input_sheets):
@@ -822,6 +830,7 @@ def write_json(
         ],
         "skipped": batch.skipped,
         **analysis.to_dict(),
+        "pmqa_outputs_skipped": batch.outputs_skipped,
     }  # fmt: skip
     buffer = io.StringIO()
     json.dump(data, buffer, ensure_ascii=False, indent=1, allow_nan=False)
@@ -863,4 +872,5 @@ def write_csv(
         analysis = analyse(batch, when=when)
     for table in tables(batch, command, when, analysis=analysis):
         written.append(write_table_csv(table, folder))
+    record_written(folder, written)  # so the next run may replace them (report/guard.py)
     return written
