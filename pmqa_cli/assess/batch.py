@@ -1,30 +1,34 @@
 """Batch scoring: a folder of submissions in, one consolidated result out.
 
 Files are scored in worker processes: in parallel across cores, and so that one file can never
-take the batch down. A worker has a memory cap (``RLIMIT_AS``) and a per-file time limit; a file
-that crashes or hangs its worker is retried alone and, if it fails again, reported unreadable
-while the rest are scored. Each worker returns a slim :class:`FileResult`; the values read (the
-audit trail, the bulk of the data) are streamed to a temporary file rather than held in memory,
-so a batch of 10,000 files stays small.
+take the batch down. A worker has a memory cap (``RLIMIT_AS``, where the OS offers one) and a
+per-file time limit kept by the parent (a deadline, then terminate: no SIGALRM, so it works on
+Windows too); a file that crashes, hangs or exhausts its worker is reported unreadable and the
+worker replaced while the rest are scored (pmqa_cli/portable.py says what is chosen where).
+Each worker returns a slim :class:`FileResult`; the values read (the audit trail, the bulk of
+the data) are streamed to a temporary file rather than held in memory, so a batch of 10,000
+files stays small.
 """
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import pickle
 import signal
 import statistics
 import tempfile
+import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from fractions import Fraction
+from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from pmqa_cli import portable
 from pmqa_cli.assess.findings import Finding, FindingCounts, has_errors, make_finding
 from pmqa_cli.assess.rounding import json_number, reported
 from pmqa_cli.assess.submission import OfficeInfo, ValueRead, WorkbookReport, score_workbook
@@ -350,45 +354,38 @@ def discover(paths: Iterable[Path]) -> Found:
 
 
 # --- the workers ----------------------------------------------------------------------------
+#
+# Each worker is a process of its own that reads one file at a time. The parent keeps the time
+# limit (a deadline per file, then terminate) rather than SIGALRM, which Windows lacks, and knows
+# exactly which file a worker was reading when it died, so no file needs a second try.
 
-_worker: dict[str, Any] = {}
-
-
-class _FileTimeoutError(Exception):
-    pass
-
-
-def _on_alarm(signum: int, frame: object) -> None:
-    raise _FileTimeoutError
+Scorer = Callable[..., WorkbookReport]
 
 
-def _init_worker(rubric: Rubric, registry: Registry | None, options: BatchOptions) -> None:
-    _worker.update(rubric=rubric, registry=registry, options=options)
+def _worker_main(
+    conn: Connection,
+    rubric: Rubric,
+    registry: Registry | None,
+    options: BatchOptions,
+    score: Scorer,
+) -> None:
+    """A worker: score each path the parent sends, answer with a :class:`FileResult`."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
-    signal.signal(signal.SIGALRM, _on_alarm)
-    if options.memory_mb > 0:
+    portable.limit_memory(options.memory_mb)
+    conn.send(None)  # ready: a file's time limit starts when it is sent, not while pmqa loads
+    while True:
         try:
-            import resource
-
-            limit = options.memory_mb * 1024 * 1024
-            resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-        except (ImportError, ValueError, OSError):  # pragma: no cover - platform dependent
-            pass
-
-
-def _score_in_worker(path: str) -> FileResult:
-    rubric: Rubric = _worker["rubric"]
-    options: BatchOptions = _worker["options"]
-    signal.setitimer(signal.ITIMER_REAL, options.timeout_seconds)
-    try:
-        report = score_workbook(path, rubric, registry=_worker["registry"], limits=options.limits)
-        return _slim(report, path)
-    except _FileTimeoutError:
-        return _failed(path, f"reading took longer than {options.timeout_seconds:g} s")
-    except MemoryError:
-        return _failed(path, f"reading needed more than {options.memory_mb} MB of memory")
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
+            path = conn.recv()
+        except (EOFError, OSError):
+            return
+        if path is None:
+            return
+        try:
+            report = score(path, rubric, registry=registry, limits=options.limits)
+            result = _slim(report, path)
+        except MemoryError:
+            result = _failed(path, f"reading needed more than {options.memory_mb} MB of memory")
+        conn.send(result)
 
 
 def _mtime(path: str) -> float:
@@ -425,10 +422,25 @@ def _failed(path: str, detail: str) -> FileResult:
     return FileResult(path, "", _mtime(path), False, OfficeInfo(), [finding])
 
 
-def _context() -> Any:
-    methods = multiprocessing.get_all_start_methods()
-    # fork starts workers in milliseconds with the rubric already loaded; spawn elsewhere.
-    return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+@dataclass
+class _Slot:
+    """One worker process, and the file it is reading (None when idle)."""
+
+    process: Any
+    conn: Connection
+    ready: bool = False  # started up and waiting for a file
+    index: int | None = None
+    deadline: float = 0.0
+
+    def stop(self) -> None:
+        with contextlib.suppress(OSError):
+            self.conn.close()
+        if self.process.is_alive():
+            self.process.terminate()
+        self.process.join(5)
+        if self.process.is_alive():  # pragma: no cover - ignored SIGTERM
+            self.process.kill()
+            self.process.join()
 
 
 def _score_all(
@@ -437,57 +449,78 @@ def _score_all(
     registry: Registry | None,
     options: BatchOptions,
     on_result: Callable[[FileResult], None],
+    score: Scorer = score_workbook,
 ) -> None:
     """Score every file in worker processes, delivering results in file order."""
-    jobs = options.jobs or os.cpu_count() or 1
-    jobs = max(1, min(jobs, len(files)))
-    pending = [str(f) for f in files]
-    start = 0
-    while start < len(pending):
-        done, crashed = _run_pool(pending[start:], jobs, rubric, registry, options, on_result)
-        start += done
-        if crashed:
-            # The pool died on one of the files in flight: score the first alone to tell a
-            # culprit from a bystander.
-            path = pending[start]
-            _, crashed_again = _run_pool([path], 1, rubric, registry, options, on_result)
-            if crashed_again:
-                on_result(_failed(path, "the reader crashed on this file"))
-            start += 1
+    context: Any = multiprocessing.get_context(portable.start_method())
+    paths = [str(f) for f in files]
+    jobs = max(1, min(options.jobs or os.cpu_count() or 1, len(paths)))
+    window = jobs * 4  # bounded look-ahead keeps memory flat however many files
+    ready: dict[int, FileResult] = {}
+    sent = delivered = 0
 
+    def start() -> _Slot:
+        parent, child = context.Pipe()
+        process = context.Process(
+            target=_worker_main, args=(child, rubric, registry, options, score), daemon=True
+        )
+        process.start()
+        child.close()
+        return _Slot(process, parent)
 
-def _run_pool(
-    paths: list[str],
-    jobs: int,
-    rubric: Rubric,
-    registry: Registry | None,
-    options: BatchOptions,
-    on_result: Callable[[FileResult], None],
-) -> tuple[int, bool]:
-    """Score ``paths`` in order; returns how many were delivered and whether the pool died."""
-    delivered = 0
-    with ProcessPoolExecutor(
-        max_workers=jobs,
-        mp_context=_context(),
-        initializer=_init_worker,
-        initargs=(rubric, registry, options),
-    ) as pool:
-        window = jobs * 4  # bounded look-ahead keeps memory flat however many files
-        futures: list[Future[FileResult]] = []
-        try:
-            for path in paths:
-                # A worker may die at any moment: submit() then raises BrokenProcessPool too.
-                futures.append(pool.submit(_score_in_worker, path))
-                if len(futures) - delivered >= window:
-                    on_result(futures[delivered].result())
-                    delivered += 1
-            while delivered < len(futures):
-                on_result(futures[delivered].result())
+    slots: list[_Slot] = []
+    failed_starts = 0
+    try:
+        slots = [start() for _ in range(jobs)]
+        while delivered < len(paths):
+            for slot in slots:
+                if slot.ready and slot.index is None and sent < min(len(paths), delivered + window):
+                    slot.conn.send(paths[sent])
+                    slot.index, slot.deadline = sent, time.monotonic() + options.timeout_seconds
+                    sent += 1
+            watched = [s for s in slots if s.index is not None or not s.ready]
+            deadlines = [s.deadline for s in watched if s.index is not None]
+            wait_for = max(0.0, min(deadlines) - time.monotonic()) if deadlines else None
+            wait([obj for s in watched for obj in (s.conn, s.process.sentinel)], wait_for)
+            for n, slot in enumerate(slots):
+                if not slot.ready:
+                    if slot.conn.poll():
+                        with contextlib.suppress(EOFError, OSError):
+                            slot.ready = slot.conn.recv() is None
+                    if not slot.ready and not slot.process.is_alive():
+                        failed_starts += 1
+                        if failed_starts > 3:
+                            raise RuntimeError("pmqa's worker processes fail to start")
+                        slot.stop()
+                        slots[n] = start()
+                    continue
+                index = slot.index
+                if index is None:
+                    continue
+                failure = None
+                if slot.conn.poll():
+                    try:
+                        ready[index] = slot.conn.recv()
+                        slot.index = None
+                        continue
+                    except (EOFError, OSError):
+                        failure = "the reader crashed on this file"
+                elif not slot.process.is_alive():
+                    failure = "the reader crashed on this file"
+                elif time.monotonic() >= slot.deadline:
+                    failure = f"reading took longer than {options.timeout_seconds:g} s"
+                if failure is not None:
+                    ready[index] = _failed(paths[index], failure)
+                    slot.stop()
+                    slots[n] = start()
+            while delivered in ready:
+                on_result(ready.pop(delivered))
                 delivered += 1
-        except BrokenProcessPool:
-            pool.shutdown(wait=False, cancel_futures=True)
-            return delivered, True
-    return delivered, False
+    finally:
+        for slot in slots:
+            with contextlib.suppress(OSError, ValueError):
+                slot.conn.send(None)
+            slot.stop()
 
 
 # --- the batch ------------------------------------------------------------------------------
@@ -503,6 +536,7 @@ def run_batch(
     on_values: Callable[[str, str, Sequence[ValueRead]], None] | None = None,
     keep_values: bool = True,
     discovered: Found | None = None,
+    score: Scorer = score_workbook,
 ) -> BatchResult:
     """Score every submission found under ``paths``. Never raises for a bad submission.
 
@@ -510,7 +544,8 @@ def run_batch(
     in file order (results.xlsx streams its audit trail from it). With ``keep_values`` they are
     also kept, in a temporary file, for :meth:`BatchResult.iter_values` (CSV output).
     ``discovered`` is :func:`discover`'s answer for ``paths`` when the caller already has it,
-    so the folders are not walked twice.
+    so the folders are not walked twice. ``score`` reads one file (a module-level function: it
+    is sent to the worker processes); tests pass one that misbehaves.
     """
     files, skipped, own_outputs = discovered if discovered is not None else discover(paths)
     options = options or BatchOptions()
@@ -534,7 +569,7 @@ def run_batch(
 
         try:
             if files:
-                _score_all(files, rubric, registry, options, on_result)
+                _score_all(files, rubric, registry, options, on_result, score)
         except BaseException:
             handle.close()
             Path(handle.name).unlink(missing_ok=True)

@@ -7,6 +7,7 @@ Exit codes: 0 clean, 1 data errors found or a file unreadable, 2 usage error.
 
 from __future__ import annotations
 
+import errno
 import functools
 import os
 import sys
@@ -49,6 +50,8 @@ app.add_typer(rubric_app, name="rubric")
 _state = {"debug": bool(os.environ.get("PMQA_DEBUG"))}
 
 F = TypeVar("F", bound=Callable[..., Any])
+# A full disk, a file-size or disk quota, a read-only file system: an output problem, not a bug.
+_DISK_ERRORS = {errno.ENOSPC, errno.EFBIG, errno.EDQUOT, errno.EROFS}
 
 
 def _edge(func: F) -> F:
@@ -73,6 +76,13 @@ def _edge(func: F) -> F:
         except Exception as exc:
             if _state["debug"]:
                 raise
+            if isinstance(exc, OSError) and exc.errno in _DISK_ERRORS:
+                render.error(
+                    f"Cannot write pmqa's outputs: {exc.strerror or exc}. Free some space (the "
+                    "output folder and the temporary folder both need room) or choose another "
+                    "folder; nothing half-written was left and the submissions are untouched."
+                )
+                raise typer.Exit(1) from None
             render.error(
                 f"pmqa stopped on an internal error ({type(exc).__name__}: {exc}). "
                 "Run the same command with --debug for the details, and report it."
@@ -103,6 +113,16 @@ def _root(
 ) -> None:
     """Score the PMQA 4.0 and category-7 assessment of area offices from Excel workbooks."""
     _state["debug"] = debug or bool(os.environ.get("PMQA_DEBUG"))
+    _portable_streams()
+
+
+def _portable_streams() -> None:
+    from pmqa_cli import portable
+
+    # A console that cannot show Thai (a Windows code page) gets "?" instead of a crash, and a
+    # file-size limit is an error pmqa reports instead of a signal that kills it.
+    portable.make_streams_safe()
+    portable.ignore_file_size_signal()
 
 
 RubricOption = Annotated[
@@ -655,6 +675,7 @@ def _write_feedback(
 
 def main() -> None:
     """Console-script entry point."""
+    _portable_streams()
     app(prog_name="pmqa")
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -17,6 +18,7 @@ from rich.tree import Tree
 from pmqa_cli.assess.findings import Finding, Severity
 from pmqa_cli.assess.normalize import plain
 from pmqa_cli.assess.rounding import format_number
+from pmqa_cli.portable import can_encode
 from pmqa_cli.rubric.model import (
     Aggregation,
     Indicator,
@@ -229,8 +231,9 @@ def rubric_tree(rubric: Rubric) -> None:
 
 
 def json_out(data: Any) -> None:
-    """Print JSON exactly as given (Thai text unescaped), for machines."""
-    print(json.dumps(data, ensure_ascii=False, indent=2))
+    """Print JSON exactly as given, for machines: Thai text unescaped where the output stream
+    can encode it, else as \\u escapes (still the same JSON, on a Windows code-page console)."""
+    print(json.dumps(data, ensure_ascii=not can_encode(sys.stdout), indent=2))
 
 
 def written(path: Path, what: str) -> None:
