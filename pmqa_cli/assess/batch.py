@@ -16,6 +16,7 @@ import contextlib
 import multiprocessing
 import os
 import pickle
+import re
 import signal
 import statistics
 import tempfile
@@ -23,6 +24,7 @@ import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from fractions import Fraction
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
@@ -38,6 +40,7 @@ from pmqa_cli.workbook.mark import SPREADSHEET_SUFFIXES, read_mark
 from pmqa_cli.workbook.reader import Limits
 
 __all__ = [
+    "PROVISIONAL",
     "BatchOptions",
     "BatchResult",
     "Duplicate",
@@ -81,7 +84,8 @@ class FileResult(FindingCounts):
     band_th: str = ""
     status_th: str = ""
     values: list[ValueRead] = field(default_factory=list)
-    scored: bool = True  # False for a duplicate that was not chosen
+    scored: bool = True  # False for a copy or a conflicting file that was not chosen
+    provisional: list[str] = field(default_factory=list)  # PROVISIONAL reasons, in that order
     rank: int | None = None
     rank_in_type: int | None = None
 
@@ -95,6 +99,8 @@ class FileResult(FindingCounts):
             "office": self.office.to_dict(),
             "rank": self.rank,
             "rank_in_type": self.rank_in_type,
+            "provisional": bool(self.provisional),
+            "provisional_reasons": list(self.provisional),
             "parts": {"pmqa": self.pmqa, "results": self.results},
             "categories": [{"id": c, "score": s} for c, s in self.categories],
             "overall": {
@@ -111,15 +117,25 @@ class FileResult(FindingCounts):
         }
 
 
+# Why an office's result is provisional: its rank stands (except for an office not in the
+# registry, which is listed but not ranked) but is not final until the reason is resolved.
+PROVISIONAL: dict[str, tuple[str, str]] = {
+    "errors": ("แบบฟอร์มมีข้อผิดพลาด", "the workbook has errors"),
+    "conflict": ("ส่งหลายไฟล์ที่ต่างกัน", "the office sent different files"),
+    "not-in-registry": ("ไม่อยู่ในทะเบียนหน่วยงาน (ไม่จัดอันดับ)", "not in the registry (not ranked)"),
+}
+
+
 @dataclass(frozen=True)
 class Duplicate:
     """One of several files claiming the same office."""
 
     code: str
     path: str
-    mtime: float
+    submitted_on: date | None  # the workbook's own submission date (never the file's time)
     sha256: str
     chosen: bool
+    copy_of: str | None = None  # a byte-identical copy of this file (counted once)
 
 
 @dataclass(frozen=True)
@@ -575,6 +591,7 @@ def run_batch(
             Path(handle.name).unlink(missing_ok=True)
             raise
     duplicates = _mark_duplicates(results)
+    _mark_provisional(results, registry)
     _rank(results)
     missing = _missing(results, registry)
     return BatchResult(
@@ -584,6 +601,9 @@ def run_batch(
 
 
 def _mark_duplicates(results: list[FileResult]) -> list[Duplicate]:
+    """Several files for one office: byte-identical copies count once; different files are a
+    conflict, resolved by the workbook's own submission date, then by file name (never by the
+    file system's times, which change when files are copied)."""
     by_code: dict[str, list[FileResult]] = defaultdict(list)
     for r in results:
         if r.readable and r.office.code:
@@ -592,24 +612,60 @@ def _mark_duplicates(results: list[FileResult]) -> list[Duplicate]:
     for code, group in sorted(by_code.items()):
         if len(group) < 2:
             continue
-        chosen = max(group, key=lambda r: (r.mtime, r.path))
-        for r in sorted(group, key=lambda r: r.path):
+        group.sort(key=lambda r: (Path(r.path).name, r.path))
+        originals: dict[str, FileResult] = {}
+        for r in group:
+            originals.setdefault(r.sha256, r)
+        distinct = list(originals.values())
+        chosen = max(distinct, key=lambda r: (r.office.submitted_on or date.min, Path(r.path).name))
+        for r in group:
+            original = originals[r.sha256]
             r.scored = r is chosen
-            duplicates.append(Duplicate(code, r.path, r.mtime, r.sha256, r is chosen))
-            r.findings.append(
-                make_finding(
-                    "office-duplicate",
-                    file=r.path,
-                    value=code,
-                    count=len(group),
-                    chosen=Path(chosen.path).name,
-                )
+            copy_of = None if r is original else original.path
+            duplicates.append(
+                Duplicate(code, r.path, r.office.submitted_on, r.sha256, r is chosen, copy_of)
             )
+            if copy_of is not None:
+                r.findings.append(
+                    make_finding("office-copy", file=r.path, value=code, same=Path(copy_of).name)
+                )
+            elif len(distinct) > 1:
+                r.findings.append(
+                    make_finding(
+                        "office-duplicate",
+                        file=r.path,
+                        value=code,
+                        count=len(distinct),
+                        chosen=Path(chosen.path).name,
+                    )
+                )
+        if len(distinct) > 1:
+            chosen.provisional.append("conflict")
     return duplicates
 
 
+def _mark_provisional(results: list[FileResult], registry: Registry | None) -> None:
+    """Give each scored office the reasons its result is not final (see PROVISIONAL)."""
+    for r in results:
+        if not (r.readable and r.scored):
+            continue
+        own = [f for f in r.findings if f.code not in {"office-duplicate", "office-code-unknown"}]
+        reasons = ["errors"] if has_errors(own) else []
+        reasons += [x for x in r.provisional if x not in reasons]
+        if registry is not None and r.office.code and r.office.code not in registry.offices:
+            reasons.append("not-in-registry")
+        r.provisional = [x for x in PROVISIONAL if x in reasons]
+
+
 def _rank(results: list[FileResult]) -> None:
-    scored = [r for r in results if r.readable and r.scored and r.overall is not None]
+    scored = [
+        r
+        for r in results
+        if r.readable
+        and r.scored
+        and r.overall is not None
+        and "not-in-registry" not in r.provisional
+    ]
     for r, rank in zip(scored, competition_ranks([r.overall for r in scored]), strict=True):
         r.rank = rank
     for office_type in OfficeType:
@@ -619,8 +675,29 @@ def _rank(results: list[FileResult]) -> None:
             r.rank_in_type = rank
 
 
+def _code_in_name(path: str, registry: Registry) -> str | None:
+    """The one registry code that the file's name carries as a word (P022.xlsx, สพป P022 v2)."""
+    words = {w.upper() for w in re.split(r"[^0-9A-Za-z]+", Path(path).stem) if w}
+    found = [code for code in words if code in registry.offices]
+    return found[0] if len(found) == 1 else None
+
+
 def _missing(results: list[FileResult], registry: Registry | None) -> list[Office]:
+    """Offices in the registry with no file. A file that could not be read, or has no office
+    code, counts for the office its name carries, so that office is reported once (as
+    unreadable or with its errors), not also as "did not send"."""
     if registry is None:
         return []
-    seen = {r.office.code for r in results if r.readable}
+    seen = {r.office.code for r in results if r.readable and r.office.code}
+    for r in results:
+        if not r.readable or not r.office.code:
+            code = _code_in_name(r.path, registry)
+            if code is not None:
+                seen.add(code)
+                if not r.readable:
+                    office = registry.offices[code]
+                    r.office = OfficeInfo(
+                        code=office.code, name=office.name, type=office.type,
+                        province=office.province, region=office.region,
+                    )  # fmt: skip
     return [o for o in registry if o.code not in seen]

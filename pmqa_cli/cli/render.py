@@ -428,12 +428,27 @@ def batch_summary(batch: BatchResult, written: Sequence[Path]) -> None:
             "workbooks pmqa wrote itself, e.g. "
             f"{escape(Path(batch.outputs_skipped[0]).name)}[/]"
         )
+    conflicts = {d.code for d in batch.duplicates if d.copy_of is None and not d.chosen}
     for duplicate in batch.duplicates:
-        if duplicate.chosen:
+        if duplicate.chosen and duplicate.code in conflicts:
             console.print(
-                f"[yellow]Office {escape(duplicate.code)} sent several files; scored the most "
-                f"recently modified: {escape(Path(duplicate.path).name)}[/]"
+                f"[yellow]Office {escape(duplicate.code)} sent different files; scored "
+                f"{escape(Path(duplicate.path).name)} (latest submission date in the workbook, "
+                "then file name). Its result is provisional until the others are removed.[/]"
             )
+    provisional = [f for f in batch.scored if f.provisional]
+    if provisional:
+        from pmqa_cli.assess.batch import PROVISIONAL
+
+        console.print(
+            f"[yellow]{len(provisional)} provisional result(s) (marked ผลเบื้องต้น in the summary):[/]"
+        )
+        for f in provisional[:10]:
+            reasons = ", ".join(PROVISIONAL[r][1] for r in f.provisional)
+            rank = f"rank {f.rank}" if f.rank is not None else "not ranked"
+            console.print(f"  {escape(f.office.code or Path(f.path).name)}: {rank}; {reasons}")
+        if len(provisional) > 10:
+            console.print(f"  ... and {len(provisional) - 10} more")
     for path in written[:5]:
         console.print(f"Wrote {escape(str(path))}")
     if len(written) > 5:
