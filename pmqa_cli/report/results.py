@@ -185,7 +185,7 @@ def _summary(run: Run) -> Table:
         Column("อันดับ", 8, Kind.CENTER, lambda f: f.rank),
         Column("อันดับในประเภท", 10, Kind.CENTER, lambda f: f.rank_in_type),
         Column(STATUS_HEADER, 13, Kind.CENTER, result_status_th),
-        Column("เหตุผล", 26, Kind.TEXT, provisional_reasons_th),
+        Column("เหตุผล", 38, Kind.TEXT, provisional_reasons_th),
         code,
         name,
         kind,
