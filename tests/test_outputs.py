@@ -254,3 +254,19 @@ def test_read_only_output_folder_is_a_usage_error(tmp_path: Path, subs: Path) ->
         assert list(locked.iterdir()) == []
     assert digests(subs) == before
     assert not (tmp_path / "r.xlsx").exists()
+
+
+def test_sample_never_replaces_workbooks_it_did_not_write(tmp_path: Path) -> None:
+    out = tmp_path / "samples"
+    args = ["sample", "-n", "2", "--seed", "1", "--jobs", "1", "--out", str(out)]
+    assert runner.invoke(app, args).exit_code == 0
+    assert runner.invoke(app, args).exit_code == 0  # its own samples: replaced
+    office_file = sorted(out.glob("*.xlsx"))[0]
+    wb = openpyxl.load_workbook(office_file)
+    wb.properties.lastModifiedBy = "สพป. เขต 1"  # an office's real workbook now
+    wb.save(office_file)
+    before = office_file.read_bytes()
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2, result.output
+    assert office_file.name in said(result)
+    assert office_file.read_bytes() == before

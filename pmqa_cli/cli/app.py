@@ -375,12 +375,17 @@ def sample_command(
             dir_okay=False,
         ),
     ] = None,
+    force: ForceFlag = False,
 ) -> None:
     """Write realistic filled submissions (some with typical mistakes) for demos and tests."""
     from pmqa_cli.cli import render
     from pmqa_cli.registry import load_registry, sample_registry_path
+    from pmqa_cli.report.guard import Form, Target, check_outputs
     from pmqa_cli.workbook.sample import generate_samples
 
+    check_outputs(
+        [Target("--out", out, Form.SAMPLE_FOLDER)], inputs=_inputs(rubric, registry), force=force
+    )
     loaded = _rubric(rubric)
     offices = load_registry(registry or sample_registry_path())
     planted = generate_samples(loaded, offices, count, out, seed, jobs or os.cpu_count() or 1)

@@ -55,6 +55,7 @@ class Form(Enum):
     JSON = "json"  # one JSON file
     CSV_FOLDER = "csv folder"  # a folder of CSV files
     FEEDBACK_FOLDER = "feedback folder"  # a folder of feedback workbooks named by office code
+    SAMPLE_FOLDER = "sample folder"  # a folder of sample submissions named by office code
 
 
 @dataclass(frozen=True)
@@ -68,7 +69,7 @@ class Target:
 
     @property
     def is_folder(self) -> bool:
-        return self.form in (Form.CSV_FOLDER, Form.FEEDBACK_FOLDER)
+        return self.form in (Form.CSV_FOLDER, Form.FEEDBACK_FOLDER, Form.SAMPLE_FOLDER)
 
 
 def _key(path: Path) -> Path:
@@ -115,9 +116,11 @@ def record_written(folder: Path, paths: Sequence[Path]) -> None:
 
 def pmqa_wrote(path: Path, form: Form, kind: Kind | None = None) -> bool:
     """Whether the existing file at ``path`` is one pmqa wrote, unchanged, of this form/kind."""
-    if form is Form.WORKBOOK or form is Form.FEEDBACK_FOLDER:
+    if form in (Form.WORKBOOK, Form.FEEDBACK_FOLDER, Form.SAMPLE_FOLDER):
         found = read_mark(path)
-        wanted = kind if form is Form.WORKBOOK else Kind.FEEDBACK
+        wanted = {Form.FEEDBACK_FOLDER: Kind.FEEDBACK, Form.SAMPLE_FOLDER: Kind.SAMPLE}.get(
+            form, kind
+        )
         return (
             found is not None
             and found.pristine
@@ -249,7 +252,7 @@ def _check_folder(
 
 
 def _folder_suffix(target: Target) -> str:
-    return ".xlsx" if target.form is Form.FEEDBACK_FOLDER else ".csv"
+    return ".csv" if target.form is Form.CSV_FOLDER else ".xlsx"
 
 
 def _clash(a: Target, a_key: Path, b: Target, b_key: Path) -> bool:
