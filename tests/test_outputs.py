@@ -270,3 +270,20 @@ def test_sample_never_replaces_workbooks_it_did_not_write(tmp_path: Path) -> Non
     assert result.exit_code == 2, result.output
     assert office_file.name in said(result)
     assert office_file.read_bytes() == before
+
+
+def test_compare_outputs_get_the_same_checks(tmp_path: Path) -> None:
+    old, new = tmp_path / "2566.json", tmp_path / "2567.json"
+    old.write_text("{}", encoding="utf-8")
+    new.write_text("{}", encoding="utf-8")
+    before = digests(tmp_path)
+    args = ["compare", str(old), str(new), "-o", str(tmp_path / "c.xlsx")]
+    result = runner.invoke(app, [*args, "--json", str(new)])
+    assert result.exit_code == 2, result.output
+    assert "one of the inputs" in said(result)
+    (tmp_path / "c.xlsx").write_bytes(b"a colleague's workbook")
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2, result.output
+    assert "--force" in said(result)
+    assert digests(tmp_path) == {**before, "c.xlsx": digests(tmp_path)["c.xlsx"]}
+    assert (tmp_path / "c.xlsx").read_bytes() == b"a colleague's workbook"
