@@ -113,7 +113,7 @@ def test_discovery_passes_over_pmqa_outputs_even_when_named(tmp_path: Path, subs
 @pytest.mark.parametrize(
     ("extra", "message"),
     [
-        (["--csv", "{existing}"], "is a file; --csv takes a folder"),
+        (["--csv", "{existing}"], "is a file, not a folder; --csv takes a folder"),
         (["--json", "{out}"], "--json and -o both name"),
         (["--json", "{subs}/r.xlsx"], "ends like a spreadsheet"),
         (["--registry", "{registry}", "--json", "{registry}"], "is one of the inputs"),

@@ -211,7 +211,7 @@ def _check_folder(
     path, option = target.path, target.option
     key = _key(path)
     if path.exists() and not path.is_dir():
-        raise UsageError(f"{path} ({option}) is a file; {option} takes a folder.")
+        raise UsageError(f"{path} ({option}) is a file, not a folder; {option} takes a folder.")
     if target.form is Form.FEEDBACK_FOLDER:
         holding = [root for root in folders if root == key]
         holding += [p for k, p in inputs.items() if k.parent == key]
