@@ -7,3 +7,10 @@ writing); the command-line interface in :mod:`pmqa_cli.cli.app` is a thin layer 
 __version__ = "0.1.0"
 
 __all__ = ["__version__"]
+
+# PMQA_SIMULATE_WINDOWS=1: this process (and every worker, which imports pmqa too) does without
+# what Windows lacks, so the tests prove the fallbacks (pmqa_cli/portable.py).
+from pmqa_cli import portable as _portable
+
+if _portable.simulating_windows():
+    _portable.simulate_windows()

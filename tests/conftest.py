@@ -11,13 +11,37 @@ from typing import Any
 import pytest
 from openpyxl.worksheet.worksheet import Worksheet
 
+from pmqa_cli import portable
 from pmqa_cli.registry import Office
 from pmqa_cli.rubric.model import OfficeType, Rubric, load_rubric
+from pmqa_cli.workbook.mark import Kind
 from pmqa_cli.workbook.template import build_template
 from pmqa_cli.workbook.writer import save_atomic
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 MINI_RUBRIC = FIXTURES / "mini-rubric.yaml"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--simulate-windows",
+        action="store_true",
+        help="Run as on Windows: no os.fork, SIGALRM, resource or os.fchmod in any process, "
+        "workers started with spawn (PMQA_SIMULATE_WINDOWS=1, pmqa_cli/portable.py).",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if config.getoption("--simulate-windows") or portable.simulating_windows():
+        portable.simulate_windows()
+
+
+def pytest_report_header(config: pytest.Config) -> str | None:
+    return (
+        "pmqa: simulating Windows (spawn, no fork/SIGALRM/resource/fchmod)"
+        if (portable.simulating_windows())
+        else None
+    )
 
 
 @pytest.fixture(autouse=True)
@@ -139,7 +163,7 @@ def make_submission(tmp_path: Path) -> SubmissionFactory:
         if edit is not None:
             edit(sheets)
         path = tmp_path / (name or f"submission-{next(counter)}.xlsx")
-        save_atomic(wb, path)
+        save_atomic(wb, path, kind=Kind.TEMPLATE)
         return path
 
     return make

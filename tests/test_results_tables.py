@@ -119,7 +119,11 @@ def test_score_columns_are_formatted_and_coloured(results: Path, shipped: Rubric
         assert (fmt == "0." + "0" * shipped.scoring.decimals) == (col in score_cols), headers[
             col - 1
         ]
-    ranges = {str(r.sqref) for r in ws.conditional_formatting}
+    ranges = {  # colour scales; the row shading of provisional results is tests/test_ranks.py's
+        str(cf.sqref)
+        for cf in ws.conditional_formatting
+        if any(rule.type == "colorScale" for rule in cf.rules)
+    }
     letters = {re.sub(r"\d", "", r.split(":")[0]) for r in ranges}
     assert letters == {openpyxl.utils.get_column_letter(c) for c in score_cols}
     assert ws.cell(2, headers.index("อันดับ") + 1).alignment.horizontal == "center"

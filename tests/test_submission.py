@@ -26,7 +26,7 @@ runner = CliRunner()
 ONE = Decimal(1)
 
 #: Codes that only a batch can produce; tests/test_batch.py triggers them.
-BATCH_ONLY = {"office-duplicate"}
+BATCH_ONLY = {"office-duplicate", "office-copy"}
 #: Codes about an earlier result compared with, triggered in tests/test_compare.py.
 PREVIOUS_RESULT = {code for code in CATALOGUE if code.startswith("previous-")}
 #: Codes triggered by whole-file cases in tests/test_files.py.

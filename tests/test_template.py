@@ -153,7 +153,7 @@ def test_output_must_be_xlsx(tmp_path: Path) -> None:
 
 def test_output_folder_missing(tmp_path: Path) -> None:
     result = runner.invoke(app, ["template", "-o", str(tmp_path / "no" / "t.xlsx")])
-    assert result.exit_code == 1, result.output
+    assert result.exit_code == 2, result.output
     assert "does not exist" in result.output
     assert "Traceback" not in result.output
 

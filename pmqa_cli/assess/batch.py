@@ -1,49 +1,56 @@
 """Batch scoring: a folder of submissions in, one consolidated result out.
 
 Files are scored in worker processes: in parallel across cores, and so that one file can never
-take the batch down. A worker has a memory cap (``RLIMIT_AS``) and a per-file time limit; a file
-that crashes or hangs its worker is retried alone and, if it fails again, reported unreadable
-while the rest are scored. Each worker returns a slim :class:`FileResult`; the values read (the
-audit trail, the bulk of the data) are streamed to a temporary file rather than held in memory,
-so a batch of 10,000 files stays small.
+take the batch down. A worker has a memory cap (``RLIMIT_AS``, where the OS offers one) and a
+per-file time limit kept by the parent (a deadline, then terminate: no SIGALRM, so it works on
+Windows too); a file that crashes, hangs or exhausts its worker is reported unreadable and the
+worker replaced while the rest are scored (pmqa_cli/portable.py says what is chosen where).
+Each worker returns a slim :class:`FileResult`; the values read (the audit trail, the bulk of
+the data) are streamed to a temporary file rather than held in memory, so a batch of 10,000
+files stays small.
 """
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import pickle
+import re
 import signal
 import statistics
 import tempfile
+import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
+from datetime import date
 from fractions import Fraction
+from multiprocessing.connection import Connection, wait
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
+from pmqa_cli import portable
 from pmqa_cli.assess.findings import Finding, FindingCounts, has_errors, make_finding
 from pmqa_cli.assess.rounding import json_number, reported
 from pmqa_cli.assess.submission import OfficeInfo, ValueRead, WorkbookReport, score_workbook
 from pmqa_cli.registry import Office, Registry
 from pmqa_cli.rubric.model import Aggregation, OfficeType, Rubric
+from pmqa_cli.workbook.mark import SPREADSHEET_SUFFIXES, read_mark
 from pmqa_cli.workbook.reader import Limits
 
 __all__ = [
+    "PROVISIONAL",
     "BatchOptions",
     "BatchResult",
     "Duplicate",
     "FileResult",
+    "Found",
     "Stat",
     "competition_ranks",
     "discover",
     "run_batch",
 ]
-
-SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
 
 
 @dataclass(frozen=True)
@@ -77,7 +84,8 @@ class FileResult(FindingCounts):
     band_th: str = ""
     status_th: str = ""
     values: list[ValueRead] = field(default_factory=list)
-    scored: bool = True  # False for a duplicate that was not chosen
+    scored: bool = True  # False for a copy or a conflicting file that was not chosen
+    provisional: list[str] = field(default_factory=list)  # PROVISIONAL reasons, in that order
     rank: int | None = None
     rank_in_type: int | None = None
 
@@ -91,6 +99,8 @@ class FileResult(FindingCounts):
             "office": self.office.to_dict(),
             "rank": self.rank,
             "rank_in_type": self.rank_in_type,
+            "provisional": bool(self.provisional),
+            "provisional_reasons": list(self.provisional),
             "parts": {"pmqa": self.pmqa, "results": self.results},
             "categories": [{"id": c, "score": s} for c, s in self.categories],
             "overall": {
@@ -107,15 +117,25 @@ class FileResult(FindingCounts):
         }
 
 
+# Why an office's result is provisional: its rank stands (except for an office not in the
+# registry, which is listed but not ranked) but is not final until the reason is resolved.
+PROVISIONAL: dict[str, tuple[str, str]] = {
+    "errors": ("แบบฟอร์มมีข้อผิดพลาด", "the workbook has errors"),
+    "conflict": ("ส่งหลายไฟล์ที่ต่างกัน", "the office sent different files"),
+    "not-in-registry": ("ไม่อยู่ในทะเบียนหน่วยงาน (ไม่จัดอันดับ)", "not in the registry (not ranked)"),
+}
+
+
 @dataclass(frozen=True)
 class Duplicate:
     """One of several files claiming the same office."""
 
     code: str
     path: str
-    mtime: float
+    submitted_on: date | None  # the workbook's own submission date (never the file's time)
     sha256: str
     chosen: bool
+    copy_of: str | None = None  # a byte-identical copy of this file (counted once)
 
 
 @dataclass(frozen=True)
@@ -157,6 +177,7 @@ class BatchResult:
     duplicates: list[Duplicate]
     values_file: Path
     values_count: int = 0
+    outputs_skipped: list[str] = field(default_factory=list)  # pmqa's own workbooks passed over
 
     @property
     def scored(self) -> list[FileResult]:
@@ -179,6 +200,7 @@ class BatchResult:
             "duplicates": len(self.duplicates),
             "missing": len(self.missing),
             "skipped": len(self.skipped),
+            "pmqa_outputs_skipped": len(self.outputs_skipped),
         }
 
     @property
@@ -295,18 +317,39 @@ def _hidden(path: Path) -> bool:
     return path.name.startswith(".")
 
 
-def discover(paths: Iterable[Path]) -> tuple[list[Path], list[str]]:
+class Found(NamedTuple):
+    """What :func:`discover` found under the paths given."""
+
+    files: list[Path]  # the submissions, in order
+    skipped: list[str]  # files passed over that are not spreadsheets
+    outputs: list[str]  # pmqa's own results and feedback workbooks, passed over
+
+
+def _own_output(path: Path) -> bool:
+    if path.suffix.lower() not in {".xlsx", ".xlsm"}:
+        return False
+    mark = read_mark(path)
+    return mark is not None and mark.is_output
+
+
+def discover(paths: Iterable[Path]) -> Found:
     """Submissions under ``paths`` (folders recursively, sorted), and the files passed over.
 
     Spreadsheets (.xlsx, .xlsm, .xls, .xlsb, .ods) are taken, so an office that sent the wrong
     kind is told why; Excel lock files (~$...) and hidden files are skipped silently; anything
-    else is listed as passed over. A file named on the command line is always taken.
+    else is listed as passed over. pmqa's own results and feedback workbooks (they carry its
+    mark, workbook/mark.py) are never read as submissions, even when named on the command line,
+    and are listed apart. Any other file named on the command line is always taken.
     """
     found: list[Path] = []
     skipped: list[str] = []
+    outputs: list[str] = []
     for root in paths:
         if not root.is_dir():
-            found.append(root)
+            if _own_output(root):
+                outputs.append(str(root))
+            else:
+                found.append(root)
             continue
         for dirpath, dirnames, filenames in os.walk(root):
             dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
@@ -314,56 +357,51 @@ def discover(paths: Iterable[Path]) -> tuple[list[Path], list[str]]:
                 path = Path(dirpath) / name
                 if name.startswith("~$") or _hidden(path):
                     continue
-                if path.suffix.lower() in SPREADSHEET_SUFFIXES:
-                    found.append(path)
-                else:
+                if path.suffix.lower() not in SPREADSHEET_SUFFIXES:
                     skipped.append(str(path))
+                elif _own_output(path):
+                    outputs.append(str(path))
+                else:
+                    found.append(path)
     unique: dict[Path, Path] = {}
     for path in found:
         unique.setdefault(path.resolve() if path.exists() else path, path)
-    return list(unique.values()), skipped
+    return Found(list(unique.values()), skipped, outputs)
 
 
 # --- the workers ----------------------------------------------------------------------------
+#
+# Each worker is a process of its own that reads one file at a time. The parent keeps the time
+# limit (a deadline per file, then terminate) rather than SIGALRM, which Windows lacks, and knows
+# exactly which file a worker was reading when it died, so no file needs a second try.
 
-_worker: dict[str, Any] = {}
-
-
-class _FileTimeoutError(Exception):
-    pass
-
-
-def _on_alarm(signum: int, frame: object) -> None:
-    raise _FileTimeoutError
+Scorer = Callable[..., WorkbookReport]
 
 
-def _init_worker(rubric: Rubric, registry: Registry | None, options: BatchOptions) -> None:
-    _worker.update(rubric=rubric, registry=registry, options=options)
+def _worker_main(
+    conn: Connection,
+    rubric: Rubric,
+    registry: Registry | None,
+    options: BatchOptions,
+    score: Scorer,
+) -> None:
+    """A worker: score each path the parent sends, answer with a :class:`FileResult`."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
-    signal.signal(signal.SIGALRM, _on_alarm)
-    if options.memory_mb > 0:
+    portable.limit_memory(options.memory_mb)
+    conn.send(None)  # ready: a file's time limit starts when it is sent, not while pmqa loads
+    while True:
         try:
-            import resource
-
-            limit = options.memory_mb * 1024 * 1024
-            resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-        except (ImportError, ValueError, OSError):  # pragma: no cover - platform dependent
-            pass
-
-
-def _score_in_worker(path: str) -> FileResult:
-    rubric: Rubric = _worker["rubric"]
-    options: BatchOptions = _worker["options"]
-    signal.setitimer(signal.ITIMER_REAL, options.timeout_seconds)
-    try:
-        report = score_workbook(path, rubric, registry=_worker["registry"], limits=options.limits)
-        return _slim(report, path)
-    except _FileTimeoutError:
-        return _failed(path, f"reading took longer than {options.timeout_seconds:g} s")
-    except MemoryError:
-        return _failed(path, f"reading needed more than {options.memory_mb} MB of memory")
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
+            path = conn.recv()
+        except (EOFError, OSError):
+            return
+        if path is None:
+            return
+        try:
+            report = score(path, rubric, registry=registry, limits=options.limits)
+            result = _slim(report, path)
+        except MemoryError:
+            result = _failed(path, f"reading needed more than {options.memory_mb} MB of memory")
+        conn.send(result)
 
 
 def _mtime(path: str) -> float:
@@ -400,10 +438,25 @@ def _failed(path: str, detail: str) -> FileResult:
     return FileResult(path, "", _mtime(path), False, OfficeInfo(), [finding])
 
 
-def _context() -> Any:
-    methods = multiprocessing.get_all_start_methods()
-    # fork starts workers in milliseconds with the rubric already loaded; spawn elsewhere.
-    return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+@dataclass
+class _Slot:
+    """One worker process, and the file it is reading (None when idle)."""
+
+    process: Any
+    conn: Connection
+    ready: bool = False  # started up and waiting for a file
+    index: int | None = None
+    deadline: float = 0.0
+
+    def stop(self) -> None:
+        with contextlib.suppress(OSError):
+            self.conn.close()
+        if self.process.is_alive():
+            self.process.terminate()
+        self.process.join(5)
+        if self.process.is_alive():  # pragma: no cover - ignored SIGTERM
+            self.process.kill()
+            self.process.join()
 
 
 def _score_all(
@@ -412,57 +465,78 @@ def _score_all(
     registry: Registry | None,
     options: BatchOptions,
     on_result: Callable[[FileResult], None],
+    score: Scorer = score_workbook,
 ) -> None:
     """Score every file in worker processes, delivering results in file order."""
-    jobs = options.jobs or os.cpu_count() or 1
-    jobs = max(1, min(jobs, len(files)))
-    pending = [str(f) for f in files]
-    start = 0
-    while start < len(pending):
-        done, crashed = _run_pool(pending[start:], jobs, rubric, registry, options, on_result)
-        start += done
-        if crashed:
-            # The pool died on one of the files in flight: score the first alone to tell a
-            # culprit from a bystander.
-            path = pending[start]
-            _, crashed_again = _run_pool([path], 1, rubric, registry, options, on_result)
-            if crashed_again:
-                on_result(_failed(path, "the reader crashed on this file"))
-            start += 1
+    context: Any = multiprocessing.get_context(portable.start_method())
+    paths = [str(f) for f in files]
+    jobs = max(1, min(options.jobs or os.cpu_count() or 1, len(paths)))
+    window = jobs * 4  # bounded look-ahead keeps memory flat however many files
+    ready: dict[int, FileResult] = {}
+    sent = delivered = 0
 
+    def start() -> _Slot:
+        parent, child = context.Pipe()
+        process = context.Process(
+            target=_worker_main, args=(child, rubric, registry, options, score), daemon=True
+        )
+        process.start()
+        child.close()
+        return _Slot(process, parent)
 
-def _run_pool(
-    paths: list[str],
-    jobs: int,
-    rubric: Rubric,
-    registry: Registry | None,
-    options: BatchOptions,
-    on_result: Callable[[FileResult], None],
-) -> tuple[int, bool]:
-    """Score ``paths`` in order; returns how many were delivered and whether the pool died."""
-    delivered = 0
-    with ProcessPoolExecutor(
-        max_workers=jobs,
-        mp_context=_context(),
-        initializer=_init_worker,
-        initargs=(rubric, registry, options),
-    ) as pool:
-        window = jobs * 4  # bounded look-ahead keeps memory flat however many files
-        futures: list[Future[FileResult]] = []
-        try:
-            for path in paths:
-                # A worker may die at any moment: submit() then raises BrokenProcessPool too.
-                futures.append(pool.submit(_score_in_worker, path))
-                if len(futures) - delivered >= window:
-                    on_result(futures[delivered].result())
-                    delivered += 1
-            while delivered < len(futures):
-                on_result(futures[delivered].result())
+    slots: list[_Slot] = []
+    failed_starts = 0
+    try:
+        slots = [start() for _ in range(jobs)]
+        while delivered < len(paths):
+            for slot in slots:
+                if slot.ready and slot.index is None and sent < min(len(paths), delivered + window):
+                    slot.conn.send(paths[sent])
+                    slot.index, slot.deadline = sent, time.monotonic() + options.timeout_seconds
+                    sent += 1
+            watched = [s for s in slots if s.index is not None or not s.ready]
+            deadlines = [s.deadline for s in watched if s.index is not None]
+            wait_for = max(0.0, min(deadlines) - time.monotonic()) if deadlines else None
+            wait([obj for s in watched for obj in (s.conn, s.process.sentinel)], wait_for)
+            for n, slot in enumerate(slots):
+                if not slot.ready:
+                    if slot.conn.poll():
+                        with contextlib.suppress(EOFError, OSError):
+                            slot.ready = slot.conn.recv() is None
+                    if not slot.ready and not slot.process.is_alive():
+                        failed_starts += 1
+                        if failed_starts > 3:
+                            raise RuntimeError("pmqa's worker processes fail to start")
+                        slot.stop()
+                        slots[n] = start()
+                    continue
+                index = slot.index
+                if index is None:
+                    continue
+                failure = None
+                if slot.conn.poll():
+                    try:
+                        ready[index] = slot.conn.recv()
+                        slot.index = None
+                        continue
+                    except (EOFError, OSError):
+                        failure = "the reader crashed on this file"
+                elif not slot.process.is_alive():
+                    failure = "the reader crashed on this file"
+                elif time.monotonic() >= slot.deadline:
+                    failure = f"reading took longer than {options.timeout_seconds:g} s"
+                if failure is not None:
+                    ready[index] = _failed(paths[index], failure)
+                    slot.stop()
+                    slots[n] = start()
+            while delivered in ready:
+                on_result(ready.pop(delivered))
                 delivered += 1
-        except BrokenProcessPool:
-            pool.shutdown(wait=False, cancel_futures=True)
-            return delivered, True
-    return delivered, False
+    finally:
+        for slot in slots:
+            with contextlib.suppress(OSError, ValueError):
+                slot.conn.send(None)
+            slot.stop()
 
 
 # --- the batch ------------------------------------------------------------------------------
@@ -477,7 +551,8 @@ def run_batch(
     progress: Callable[[int, int, str], None] | None = None,
     on_values: Callable[[str, str, Sequence[ValueRead]], None] | None = None,
     keep_values: bool = True,
-    discovered: tuple[list[Path], list[str]] | None = None,
+    discovered: Found | None = None,
+    score: Scorer = score_workbook,
 ) -> BatchResult:
     """Score every submission found under ``paths``. Never raises for a bad submission.
 
@@ -485,9 +560,10 @@ def run_batch(
     in file order (results.xlsx streams its audit trail from it). With ``keep_values`` they are
     also kept, in a temporary file, for :meth:`BatchResult.iter_values` (CSV output).
     ``discovered`` is :func:`discover`'s answer for ``paths`` when the caller already has it,
-    so the folders are not walked twice.
+    so the folders are not walked twice. ``score`` reads one file (a module-level function: it
+    is sent to the worker processes); tests pass one that misbehaves.
     """
-    files, skipped = discovered if discovered is not None else discover(paths)
+    files, skipped, own_outputs = discovered if discovered is not None else discover(paths)
     options = options or BatchOptions()
     results: list[FileResult] = []
     count = 0
@@ -509,20 +585,25 @@ def run_batch(
 
         try:
             if files:
-                _score_all(files, rubric, registry, options, on_result)
+                _score_all(files, rubric, registry, options, on_result, score)
         except BaseException:
             handle.close()
             Path(handle.name).unlink(missing_ok=True)
             raise
     duplicates = _mark_duplicates(results)
+    _mark_provisional(results, registry)
     _rank(results)
     missing = _missing(results, registry)
     return BatchResult(
-        rubric, registry, results, skipped, missing, duplicates, Path(handle.name), count
-    )
+        rubric, registry, results, skipped, missing, duplicates, Path(handle.name), count,
+        outputs_skipped=own_outputs,
+    )  # fmt: skip
 
 
 def _mark_duplicates(results: list[FileResult]) -> list[Duplicate]:
+    """Several files for one office: byte-identical copies count once; different files are a
+    conflict, resolved by the workbook's own submission date, then by file name (never by the
+    file system's times, which change when files are copied)."""
     by_code: dict[str, list[FileResult]] = defaultdict(list)
     for r in results:
         if r.readable and r.office.code:
@@ -531,24 +612,60 @@ def _mark_duplicates(results: list[FileResult]) -> list[Duplicate]:
     for code, group in sorted(by_code.items()):
         if len(group) < 2:
             continue
-        chosen = max(group, key=lambda r: (r.mtime, r.path))
-        for r in sorted(group, key=lambda r: r.path):
+        group.sort(key=lambda r: (Path(r.path).name, r.path))
+        originals: dict[str, FileResult] = {}
+        for r in group:
+            originals.setdefault(r.sha256, r)
+        distinct = list(originals.values())
+        chosen = max(distinct, key=lambda r: (r.office.submitted_on or date.min, Path(r.path).name))
+        for r in group:
+            original = originals[r.sha256]
             r.scored = r is chosen
-            duplicates.append(Duplicate(code, r.path, r.mtime, r.sha256, r is chosen))
-            r.findings.append(
-                make_finding(
-                    "office-duplicate",
-                    file=r.path,
-                    value=code,
-                    count=len(group),
-                    chosen=Path(chosen.path).name,
-                )
+            copy_of = None if r is original else original.path
+            duplicates.append(
+                Duplicate(code, r.path, r.office.submitted_on, r.sha256, r is chosen, copy_of)
             )
+            if copy_of is not None:
+                r.findings.append(
+                    make_finding("office-copy", file=r.path, value=code, same=Path(copy_of).name)
+                )
+            elif len(distinct) > 1:
+                r.findings.append(
+                    make_finding(
+                        "office-duplicate",
+                        file=r.path,
+                        value=code,
+                        count=len(distinct),
+                        chosen=Path(chosen.path).name,
+                    )
+                )
+        if len(distinct) > 1:
+            chosen.provisional.append("conflict")
     return duplicates
 
 
+def _mark_provisional(results: list[FileResult], registry: Registry | None) -> None:
+    """Give each scored office the reasons its result is not final (see PROVISIONAL)."""
+    for r in results:
+        if not (r.readable and r.scored):
+            continue
+        own = [f for f in r.findings if f.code not in {"office-duplicate", "office-code-unknown"}]
+        reasons = ["errors"] if has_errors(own) else []
+        reasons += [x for x in r.provisional if x not in reasons]
+        if registry is not None and r.office.code and r.office.code not in registry.offices:
+            reasons.append("not-in-registry")
+        r.provisional = [x for x in PROVISIONAL if x in reasons]
+
+
 def _rank(results: list[FileResult]) -> None:
-    scored = [r for r in results if r.readable and r.scored and r.overall is not None]
+    scored = [
+        r
+        for r in results
+        if r.readable
+        and r.scored
+        and r.overall is not None
+        and "not-in-registry" not in r.provisional
+    ]
     for r, rank in zip(scored, competition_ranks([r.overall for r in scored]), strict=True):
         r.rank = rank
     for office_type in OfficeType:
@@ -558,8 +675,29 @@ def _rank(results: list[FileResult]) -> None:
             r.rank_in_type = rank
 
 
+def _code_in_name(path: str, registry: Registry) -> str | None:
+    """The one registry code that the file's name carries as a word (P022.xlsx, สพป P022 v2)."""
+    words = {w.upper() for w in re.split(r"[^0-9A-Za-z]+", Path(path).stem) if w}
+    found = [code for code in words if code in registry.offices]
+    return found[0] if len(found) == 1 else None
+
+
 def _missing(results: list[FileResult], registry: Registry | None) -> list[Office]:
+    """Offices in the registry with no file. A file that could not be read, or has no office
+    code, counts for the office its name carries, so that office is reported once (as
+    unreadable or with its errors), not also as "did not send"."""
     if registry is None:
         return []
-    seen = {r.office.code for r in results if r.readable}
+    seen = {r.office.code for r in results if r.readable and r.office.code}
+    for r in results:
+        if not r.readable or not r.office.code:
+            code = _code_in_name(r.path, registry)
+            if code is not None:
+                seen.add(code)
+                if not r.readable:
+                    office = registry.offices[code]
+                    r.office = OfficeInfo(
+                        code=office.code, name=office.name, type=office.type,
+                        province=office.province, region=office.region,
+                    )  # fmt: skip
     return [o for o in registry if o.code not in seen]

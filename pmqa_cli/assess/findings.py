@@ -369,9 +369,20 @@ CATALOGUE: Mapping[str, Code] = dict(
         _c(
             "office-duplicate",
             "error",
-            "หน่วยงาน '{value}' ส่งมา {count} ไฟล์ ระบบใช้ไฟล์ที่แก้ไขล่าสุด ({chosen}) ยืนยันไฟล์ที่ถูกต้องและลบไฟล์อื่น",
-            "Office '{value}' sent {count} files; the most recently modified ({chosen}) was "
-            "scored. Confirm the right one and remove the others.",
+            "หน่วยงาน '{value}' ส่งมา {count} ไฟล์ที่ต่างกัน ระบบใช้ไฟล์ {chosen} ซึ่งมีวันที่ส่งในแบบฟอร์มล่าสุด "
+            "(ถ้าวันที่เท่ากันใช้ชื่อไฟล์) ผลของหน่วยงานนี้จึงเป็นผลเบื้องต้น ยืนยันไฟล์ฉบับสุดท้ายกับหน่วยงาน "
+            "แล้วย้ายไฟล์อื่นออกจากโฟลเดอร์ (หรือแก้วันที่ส่งให้ถูกต้อง) แล้วประมวลผลใหม่",
+            "Office '{value}' sent {count} different files; {chosen} was scored: the latest "
+            "submission date in the workbook, then the file name. The office's result is "
+            "provisional: confirm the final file with the office, move the others out of the "
+            "folder (or correct their submission dates) and run again.",
+        ),
+        _c(
+            "office-copy",
+            "warning",
+            "ไฟล์นี้เหมือนกับ {same} ทุกไบต์ (หน่วยงาน '{value}') นับเป็นการส่งครั้งเดียว ลบไฟล์ที่ซ้ำออกได้",
+            "This file is a byte-identical copy of {same} (office '{value}'); counted as one "
+            "submission. The copy can be removed.",
         ),
         # --- a previous result to compare with (batch --previous, pmqa compare) ---------------
         _c(

@@ -7,6 +7,7 @@ Exit codes: 0 clean, 1 data errors found or a file unreadable, 2 usage error.
 
 from __future__ import annotations
 
+import errno
 import functools
 import os
 import sys
@@ -65,6 +66,8 @@ app.add_typer(rubric_app, name="rubric")
 _state = {"debug": bool(os.environ.get("PMQA_DEBUG"))}
 
 F = TypeVar("F", bound=Callable[..., Any])
+# A full disk, a file-size or disk quota, a read-only file system: an output problem, not a bug.
+_DISK_ERRORS = {errno.ENOSPC, errno.EFBIG, errno.EDQUOT, errno.EROFS}
 
 
 def _edge(func: F) -> F:
@@ -89,6 +92,13 @@ def _edge(func: F) -> F:
         except Exception as exc:
             if _state["debug"]:
                 raise
+            if isinstance(exc, OSError) and exc.errno in _DISK_ERRORS:
+                render.error(
+                    f"Cannot write pmqa's outputs: {exc.strerror or exc}. Free some space (the "
+                    "output folder and the temporary folder both need room) or choose another "
+                    "folder; nothing half-written was left and the submissions are untouched."
+                )
+                raise typer.Exit(1) from None
             render.error(
                 f"pmqa stopped on an internal error ({type(exc).__name__}: {exc}). "
                 "Run the same command with --debug for the details, and report it."
@@ -133,6 +143,16 @@ def _root(
     if lang is not None and lang.strip().lower() not in LANGS:
         raise typer.BadParameter(f"use th or en, not {lang!r}", param_hint="--lang")
     set_lang(lang.strip().lower() if lang else None)
+    _portable_streams()
+
+
+def _portable_streams() -> None:
+    from pmqa_cli import portable
+
+    # A console that cannot show Thai (a Windows code page) gets "?" instead of a crash, and a
+    # file-size limit is an error pmqa reports instead of a signal that kills it.
+    portable.make_streams_safe()
+    portable.ignore_file_size_signal()
 
 
 RubricOption = Annotated[
@@ -238,15 +258,17 @@ def _registry(path: Path | None) -> Registry | None:
     return load_registry(path) if path is not None else None
 
 
-def _check_output(output: Path, inputs: list[Path], *, xlsx: bool = True) -> None:
-    """Refuse an output that is one of the inputs (or, for a workbook, not .xlsx)."""
-    from pmqa_cli.errors import UsageError
+ForceFlag = Annotated[
+    bool,
+    typer.Option(
+        "--force",
+        help="Replace an existing output file pmqa did not write (never an input).",
+    ),
+]
 
-    if xlsx and output.suffix.lower() != ".xlsx":
-        raise UsageError(f"The output {output} must end in .xlsx.")
-    target = output.resolve()
-    if any(target == p.resolve() for p in inputs if p.exists()):
-        raise UsageError(f"The output {output} is one of the inputs; choose another path.")
+
+def _inputs(*paths: Path | None) -> list[Path]:
+    return [p for p in paths if p is not None]
 
 
 @app.command(
@@ -278,14 +300,21 @@ def template_command(
             metavar="FILE.csv",
         ),
     ] = None,
+    force: ForceFlag = False,
 ) -> None:
     """Write the blank Excel template an office fills in."""
     from pmqa_cli.cli import render
     from pmqa_cli.errors import UsageError
     from pmqa_cli.registry import load_registry, sample_registry_path
+    from pmqa_cli.report.guard import Form, Target, check_outputs
+    from pmqa_cli.workbook.mark import Kind
     from pmqa_cli.workbook.template import write_template
 
-    _check_output(output, [])
+    check_outputs(
+        [Target("-o", output, Form.WORKBOOK, Kind.TEMPLATE)],
+        inputs=_inputs(rubric, registry),
+        force=force,
+    )
     loaded = _rubric(rubric)
     entry = None
     if office is not None:
@@ -358,13 +387,21 @@ def score_command(
         ),
     ] = None,
     pdf: PdfFlag = False,
+    force: ForceFlag = False,
 ) -> None:
     """Score one submission: issues, indicators, parts, overall; then its findings."""
     from pmqa_cli.assess.submission import score_workbook
     from pmqa_cli.cli import render
 
     if output is not None:
-        _check_output(output, [file])
+        from pmqa_cli.report.guard import Form, Target, check_outputs
+        from pmqa_cli.workbook.mark import Kind
+
+        check_outputs(
+            [Target("-o", output, Form.WORKBOOK, Kind.FEEDBACK)],
+            inputs=_inputs(file, rubric, registry),
+            force=force,
+        )
     if pdf:
         _need_pdf(output is not None, "-o FEEDBACK.xlsx")
     loaded = _rubric(rubric)
@@ -423,12 +460,17 @@ def sample_command(
             metavar="FILE.csv",
         ),
     ] = None,
+    force: ForceFlag = False,
 ) -> None:
     """Write realistic filled submissions (some with typical mistakes) for demos and tests."""
     from pmqa_cli.cli import render
     from pmqa_cli.registry import load_registry, sample_registry_path
+    from pmqa_cli.report.guard import Form, Target, check_outputs
     from pmqa_cli.workbook.sample import generate_samples
 
+    check_outputs(
+        [Target("--out", out, Form.SAMPLE_FOLDER)], inputs=_inputs(rubric, registry), force=force
+    )
     loaded = _rubric(rubric)
     offices = load_registry(registry or sample_registry_path())
     planted = generate_samples(loaded, offices, count, out, seed, jobs or os.cpu_count() or 1)
@@ -528,6 +570,7 @@ def batch_command(
         ),
     ] = "",
     pdf: PdfFlag = False,
+    force: ForceFlag = False,
 ) -> None:
     """Score every submission in folders into one results workbook (plus JSON, CSV, feedback)."""
     from pmqa_cli.assess.batch import BatchOptions, discover, run_batch
@@ -540,22 +583,27 @@ def batch_command(
     for path in [*paths, *(previous or [])]:
         if not path.exists():
             raise UsageError(f"{path} does not exist.")
-    files, skipped = discover(paths)
+    found = discover(paths)
     # An earlier result kept in the submissions folder is compared with, never scored.
     earlier_files = {p.resolve() for p in previous or []}
-    skipped += [str(f) for f in files if f.resolve() in earlier_files]
-    files = [f for f in files if f.resolve() not in earlier_files]
-    if not files:
+    found = found._replace(
+        files=[f for f in found.files if f.resolve() not in earlier_files],
+        skipped=found.skipped + [str(f) for f in found.files if f.resolve() in earlier_files],
+    )
+    if not found.files:
         raise UsageError(
             "No submissions found (.xlsx, .xlsm, .xls, .xlsb, .ods) under: "
             + ", ".join(str(p) for p in paths)
+            + (
+                f" (passed over {len(found.outputs)} results/feedback workbooks pmqa wrote)"
+                if found.outputs
+                else ""
+            )
         )
-    inputs = [*files, *(previous or [])]
-    _check_output(output, inputs)
+    _check_batch_outputs(output, json_path, csv_dir, feedback_dir, paths, found.files,
+                         (rubric, registry, *(previous or [])), force)  # fmt: skip
     if pdf:
         _need_pdf(True, "")
-    if json_path is not None:
-        _check_output(json_path, inputs, xlsx=False)
     loaded = _rubric(rubric)
     offices = _registry(registry)
     earlier = _previous_results(previous or [], previous_label or [], loaded)
@@ -563,11 +611,11 @@ def batch_command(
     options = BatchOptions(jobs=jobs, timeout_seconds=timeout, limits=_limits())
     # results.xlsx takes in each file's values while the rest are being scored.
     with ResultsWorkbook(output, loaded, compared=bool(earlier)) as workbook:
-        with render.progress(len(files)) as tick:
+        with render.progress(len(found.files)) as tick:
             batch = run_batch(
                 paths, loaded, registry=offices, options=options, progress=tick,
                 on_values=workbook.add_values, keep_values=csv_dir is not None,
-                discovered=(files, skipped),
+                discovered=found,
             )  # fmt: skip
         with batch:
             analysis = analyse(batch, earlier, when=output_timestamp(), round_=round_)
@@ -674,6 +722,7 @@ def compare_command(
             metavar="DIR",
         ),
     ] = None,
+    force: ForceFlag = False,
 ) -> None:
     """Compare two result files (JSON or tables) without re-scoring: per office, most improved
     and declined, national means; exit 1 if either file has errors."""
@@ -690,9 +739,15 @@ def compare_command(
     for path in (old, new):
         if not path.exists():
             raise UsageError(f"{path} does not exist.")
-    _check_output(output, [old, new])
+    from pmqa_cli.report.guard import Form, Target, check_outputs
+    from pmqa_cli.workbook.mark import Kind
+
+    targets = [Target("-o", output, Form.WORKBOOK, Kind.COMPARISON)]
     if json_path is not None:
-        _check_output(json_path, [old, new], xlsx=False)
+        targets.append(Target("--json", json_path, Form.JSON))
+    if csv_dir is not None:
+        targets.append(Target("--csv", csv_dir, Form.CSV_FOLDER))
+    check_outputs(targets, inputs=_inputs(old, new, rubric, registry), force=force)
     loaded = _rubric(rubric)
     offices = _registry(registry)
     earlier = load_result(old, loaded, label=old_label)
@@ -726,6 +781,35 @@ def _need_pdf(has_workbook: bool, what: str) -> None:
         raise LibreOfficeMissingError(INSTALL_HINT)
 
 
+def _check_batch_outputs(
+    output: Path,
+    json_path: Path | None,
+    csv_dir: Path | None,
+    feedback_dir: Path | None,
+    paths: list[Path],
+    files: list[Path],
+    other_inputs: tuple[Path | None, ...],
+    force: bool,
+) -> None:
+    """Every output of a batch, checked against its inputs before the first file is read."""
+    from pmqa_cli.report.guard import Form, Target, check_outputs
+    from pmqa_cli.workbook.mark import Kind
+
+    targets = [Target("-o", output, Form.WORKBOOK, Kind.RESULTS)]
+    if json_path is not None:
+        targets.append(Target("--json", json_path, Form.JSON))
+    if csv_dir is not None:
+        targets.append(Target("--csv", csv_dir, Form.CSV_FOLDER))
+    if feedback_dir is not None:
+        targets.append(Target("--feedback", feedback_dir, Form.FEEDBACK_FOLDER))
+    check_outputs(
+        targets,
+        inputs=[*files, *_inputs(*other_inputs)],
+        input_folders=[p for p in paths if p.is_dir()],
+        force=force,
+    )
+
+
 def _write_feedback(
     batch: BatchResult, rubric: Rubric, offices: Registry | None, folder: Path
 ) -> list[Path]:
@@ -748,6 +832,7 @@ def _write_feedback(
 
 def main() -> None:
     """Console-script entry point."""
+    _portable_streams()
     app(prog_name="pmqa")
 
 

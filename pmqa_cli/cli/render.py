@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -18,6 +19,7 @@ from rich.text import Text
 from pmqa_cli.assess.findings import Finding
 from pmqa_cli.cli.lang import current, tr
 from pmqa_cli.cli.thaitext import ThaiText
+from pmqa_cli.portable import can_encode
 from pmqa_cli.report.formats import Kind, indicator_kind, show, show_indicator_value, unit_label
 from pmqa_cli.rubric.model import (
     Aggregation,
@@ -333,8 +335,9 @@ def _indicator_how(rubric: Rubric, ind: Indicator) -> str:
 
 
 def json_out(data: Any) -> None:
-    """Print JSON exactly as given (Thai text unescaped), for machines."""
-    print(json.dumps(data, ensure_ascii=False, indent=2))
+    """Print JSON exactly as given, for machines: Thai text unescaped where the output stream
+    can encode it, else as \\u escapes (still the same JSON, on a Windows code-page console)."""
+    print(json.dumps(data, ensure_ascii=not can_encode(sys.stdout), indent=2))
 
 
 def written(path: Path, what: str) -> None:
@@ -568,18 +571,47 @@ def batch_summary(batch: BatchResult, written: Sequence[Path]) -> None:
         (tr("ไฟล์ส่งซ้ำ", "Duplicate files"), counts["duplicates"], "yellow"),
         (tr("หน่วยงานที่ไม่ได้ส่ง", "Missing offices"), counts["missing"], "yellow"),
         (tr("ไฟล์อื่นที่ข้าม", "Other files passed over"), counts["skipped"], "dim"),
+        (
+            tr("ผลลัพธ์ของ pmqa ที่ข้าม", "pmqa's own outputs passed over"),
+            counts["pmqa_outputs_skipped"],
+            "dim",
+        ),
     ]
     for label, value, style in rows:
         table.add_row(label, f"[{style}]{value}[/]" if value else "0")
     console.print(table)
+    if batch.outputs_skipped:
+        console.print(
+            f"[dim]Not read as submissions ({len(batch.outputs_skipped)}): results and feedback "
+            "workbooks pmqa wrote itself, e.g. "
+            f"{escape(Path(batch.outputs_skipped[0]).name)}[/]"
+        )
+    conflicts = {d.code for d in batch.duplicates if d.copy_of is None and not d.chosen}
     for duplicate in batch.duplicates:
-        if duplicate.chosen:
+        if duplicate.chosen and duplicate.code in conflicts:
             name = Path(duplicate.path).name
             console.print(
-                ThaiText(tr(f"หน่วยงาน {duplicate.code} ส่งหลายไฟล์ ใช้คะแนนจากไฟล์ที่แก้ไขล่าสุด: {name}",
-                            f"Office {duplicate.code} sent several files; scored the most "
-                            f"recently modified: {name}"), style="yellow")
+                ThaiText(tr(f"หน่วยงาน {duplicate.code} ส่งหลายไฟล์ที่ต่างกัน ใช้คะแนนจากไฟล์ {name} "
+                            "(วันที่ส่งในแบบฟอร์มล่าสุด แล้วตามชื่อไฟล์) ผลเป็นผลเบื้องต้นจนกว่าจะลบไฟล์อื่นออก",
+                            f"Office {duplicate.code} sent different files; scored {name} "
+                            "(latest submission date in the workbook, then file name). Its result "
+                            "is provisional until the others are removed."), style="yellow")
             )  # fmt: skip
+    provisional = [f for f in batch.scored if f.provisional]
+    if provisional:
+        from pmqa_cli.assess.batch import PROVISIONAL
+
+        console.print(
+            ThaiText(tr(f"ผลเบื้องต้น {len(provisional)} หน่วยงาน (ทำเครื่องหมายไว้ในสรุปผล):",
+                        f"{len(provisional)} provisional result(s), marked in the summary:"),
+                     style="yellow")
+        )  # fmt: skip
+        for f in provisional[:10]:
+            reasons = ", ".join(PROVISIONAL[r][1] for r in f.provisional)
+            rank = f"rank {f.rank}" if f.rank is not None else "not ranked"
+            console.print(f"  {escape(f.office.code or Path(f.path).name)}: {rank}; {reasons}")
+        if len(provisional) > 10:
+            console.print(f"  ... and {len(provisional) - 10} more")
     for path in written[:5]:
         console.print(ThaiText(tr("เขียนแล้ว ", "Wrote ") + str(path)))
     if len(written) > 5:

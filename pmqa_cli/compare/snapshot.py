@@ -72,7 +72,7 @@ class OfficeScore:
     items: Mapping[str, Decimal] = field(default_factory=dict)
     rank: int | None = None
     rank_in_type: int | None = None
-    provisional: bool = False  # scored, but with errors still to fix
+    provisional: bool = False  # not final: errors, a conflict, or not in the registry
 
     @property
     def type_th(self) -> str:
@@ -158,6 +158,6 @@ def snapshot_from_batch(batch: BatchResult, label: str) -> Snapshot:
             items=items,
             rank=f.rank,
             rank_in_type=f.rank_in_type,
-            provisional=f.errors > 0,
+            provisional=bool(f.provisional),  # batch.PROVISIONAL: errors, conflict, registry
         )
     return Snapshot(label, "", offices, fiscal_year=batch.rubric.fiscal_year)

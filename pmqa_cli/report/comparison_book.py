@@ -15,6 +15,7 @@ from typing import Any
 from pmqa_cli import __version__
 from pmqa_cli.compare.comparison import Comparison
 from pmqa_cli.report.compare_tables import comparison_tables
+from pmqa_cli.report.guard import record_written
 from pmqa_cli.report.outputs import FONT_NAME, FONT_SIZE, output_timestamp, write_bytes_atomic
 from pmqa_cli.report.results import (
     FINDING_COLUMNS,
@@ -31,6 +32,7 @@ from pmqa_cli.report.results import (
 )
 from pmqa_cli.rubric.model import Rubric
 from pmqa_cli.thai import thai_datetime
+from pmqa_cli.workbook.mark import CREATOR, KIND_PROPERTY, VERSION_PROPERTY, Kind
 
 __all__ = ["comparison_book_tables", "write_comparison", "write_comparison_csv",
            "write_comparison_json"]  # fmt: skip
@@ -89,7 +91,10 @@ def write_comparison(comparison: Comparison, rubric: Rubric, path: Path, command
         },
     )
     when = output_timestamp()
-    book.set_properties({"title": "เปรียบเทียบผลการประเมิน", "author": "pmqa", "created": when})
+    book.set_properties({"title": "เปรียบเทียบผลการประเมิน", "author": CREATOR, "created": when})
+    # pmqa's mark: never read as a submission, replaced only by pmqa (workbook/mark.py).
+    book.set_custom_property(KIND_PROPERTY, Kind.COMPARISON.value)
+    book.set_custom_property(VERSION_PROPERTY, __version__)
     formats = _Formats(book, rubric.scoring.decimals)
     for table in comparison_book_tables(comparison, rubric, command, when):
         ws = _sheet(book, table, formats)
@@ -123,4 +128,5 @@ def write_comparison_csv(
     written = []
     for table in comparison_book_tables(comparison, rubric, command, output_timestamp()):
         written.append(write_table_csv(table, folder))
+    record_written(folder, written)  # so the next run may replace them (report/guard.py)
     return written

@@ -26,6 +26,7 @@ from pmqa_cli.report.printing import page_marks
 from pmqa_cli.report.standing import Standing
 from pmqa_cli.rubric.model import Aggregation, Criterion, Direction, Indicator, Method, Rubric
 from pmqa_cli.thai import thai_datetime
+from pmqa_cli.workbook.mark import Kind
 from pmqa_cli.workbook.writer import (
     body_font,
     fit_one_page,
@@ -257,7 +258,7 @@ def write_feedback(report: WorkbookReport, path: Path, standing: Standing | None
             when=output_timestamp(),
         )  # fmt: skip
         mark_pages(ws, marks)
-    save_atomic(wb, path)
+    save_atomic(wb, path, kind=Kind.FEEDBACK)
 
 
 def _steps_sheet(ws: Worksheet, report: WorkbookReport, number_format: str) -> None:

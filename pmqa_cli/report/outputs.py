@@ -11,6 +11,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from pmqa_cli.errors import OutputError
+from pmqa_cli.portable import set_mode
 
 __all__ = ["FONT_NAME", "FONT_SIZE", "MAX_CELL_TEXT", "output_timestamp", "write_bytes_atomic"]
 
@@ -51,7 +52,7 @@ def write_bytes_atomic(path: Path, data: bytes) -> None:
         with os.fdopen(handle, "wb") as temp:
             # mkstemp makes the file private (0600); give the output the permissions any new
             # file of the user's gets, so results on a shared drive can be read by colleagues.
-            os.fchmod(temp.fileno(), 0o666 & ~_umask())
+            set_mode(temp.fileno(), temp_name, 0o666 & ~_umask())
             temp.write(data)
             temp.flush()
             os.fsync(temp.fileno())

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 from pmqa_cli import __version__
-from pmqa_cli.assess.batch import BatchResult, Duplicate, FileResult, Stat
+from pmqa_cli.assess.batch import PROVISIONAL, BatchResult, Duplicate, FileResult, Stat
 from pmqa_cli.assess.findings import SEVERITY_TH, Finding
 from pmqa_cli.assess.normalize import plain
 from pmqa_cli.assess.submission import ValueRead
@@ -32,6 +32,7 @@ from pmqa_cli.errors import OutputError
 from pmqa_cli.registry import Office
 from pmqa_cli.report import formats
 from pmqa_cli.report.executive import BandPercentages
+from pmqa_cli.report.guard import record_written
 from pmqa_cli.report.outputs import (
     FONT_NAME,
     FONT_SIZE,
@@ -41,8 +42,10 @@ from pmqa_cli.report.outputs import (
 )
 from pmqa_cli.report.printing import page_marks
 from pmqa_cli.rubric.model import Aggregation, Indicator, Rubric
-from pmqa_cli.thai import thai_datetime
+from pmqa_cli.thai import thai_date, thai_datetime
 from pmqa_cli.workbook.layout import FORMULA_START
+from pmqa_cli.workbook.mark import CREATOR, KIND_PROPERTY, VERSION_PROPERTY
+from pmqa_cli.workbook.mark import Kind as MarkKind
 
 __all__ = [
     "Block",
@@ -183,6 +186,22 @@ def _office_columns(kind: Kind = Kind.TEXT) -> list[Column[FileResult]]:
     ]
 
 
+PROVISIONAL_TH = "ผลเบื้องต้น"  # a provisional result (batch.PROVISIONAL says why)
+FINAL_TH = "ผลสมบูรณ์"
+STATUS_HEADER = "สถานะผล"
+_PROVISIONAL_FILL = {"bg_color": "#FCE4D6"}  # the summary row of a provisional result
+
+
+def result_status_th(f: FileResult) -> str:
+    """ผลเบื้องต้น (provisional) or ผลสมบูรณ์ (final)."""
+    return PROVISIONAL_TH if f.provisional else FINAL_TH
+
+
+def provisional_reasons_th(f: FileResult) -> str:
+    """Why a result is provisional, in Thai."""
+    return "; ".join(PROVISIONAL[reason][0] for reason in f.provisional)
+
+
 def _summary(run: Run) -> Table:
     batch = run.batch
     code, name, kind = _office_columns(Kind.CENTER)
@@ -190,6 +209,8 @@ def _summary(run: Run) -> Table:
     columns: list[Column[FileResult]] = [
         Column("อันดับ", 8, Kind.CENTER, lambda f: f.rank, WHOLE),
         Column("อันดับในประเภท", 10, Kind.CENTER, lambda f: f.rank_in_type, WHOLE),
+        Column(STATUS_HEADER, 13, Kind.CENTER, result_status_th),
+        Column("เหตุผล", 38, Kind.TEXT, provisional_reasons_th),
         code,
         name,
         kind,
@@ -385,18 +406,26 @@ def _missing(run: Run) -> Table:
     return table
 
 
+def _duplicate_use(d: Duplicate) -> str:
+    if d.chosen:
+        return "ใช้คะแนนจากไฟล์นี้"
+    if d.copy_of is not None:
+        return f"สำเนาของ {Path(d.copy_of).name} (นับครั้งเดียว)"
+    return "ไม่ใช้"
+
+
 def _duplicates(run: Run) -> Table:
     batch = run.batch
     columns: list[Column[Duplicate]] = [
         Column("รหัส", 10, Kind.TEXT, lambda d: d.code),
         Column("ไฟล์", 24, Kind.TEXT, lambda d: Path(d.path).name),
         Column(
-            "แก้ไขล่าสุด",
+            "วันที่ส่ง (ในแบบฟอร์ม)",
             20,
             Kind.TEXT,
-            lambda d: datetime.fromtimestamp(d.mtime).isoformat(" ", "seconds"),
+            lambda d: thai_date(d.submitted_on) if d.submitted_on else "(ไม่ได้ระบุ)",
         ),
-        Column("การใช้คะแนน", 18, Kind.TEXT, lambda d: "ใช้คะแนนจากไฟล์นี้" if d.chosen else "ไม่ใช้"),
+        Column("การใช้คะแนน", 26, Kind.TEXT, _duplicate_use),
         Column("SHA-256", 66, Kind.TEXT, lambda d: d.sha256),
         Column("ที่อยู่ไฟล์", 40, Kind.TEXT, lambda d: d.path),
     ]
@@ -458,8 +487,10 @@ def _about(run: Run) -> Table:
         ["ส่งซ้ำ (ไฟล์)", counts["duplicates"]],
         ["ไม่ได้ส่ง", counts["missing"]],
         ["ไฟล์อื่นที่ข้าม", counts["skipped"]],
+        ["ผลลัพธ์ของ pmqa ที่ข้าม (ไม่ใช่ไฟล์ที่หน่วยงานส่ง)", counts["pmqa_outputs_skipped"]],
     ]
     rows += [["ไฟล์ที่ข้าม", path] for path in batch.skipped]
+    rows += [["ผลลัพธ์ของ pmqa ที่ข้าม", path] for path in batch.outputs_skipped]
     if rubric.source_note:
         # For analysts: where the rubric's content comes from (never shown to offices).
         rows.append(["หมายเหตุเกณฑ์ (สำหรับผู้ประเมิน)", rubric.source_note])
@@ -669,6 +700,18 @@ def _finish(ws: Any, table: Table, rows: int) -> None:
             ws.conditional_format(1, col, max(rows, 1), col, _SCORE_SCALE)
 
 
+def _highlight_provisional(book: Any, ws: Any, table: Table, rows: int) -> None:
+    """Shade the summary rows of provisional results (the status column says ผลเบื้องต้น)."""
+    from xlsxwriter.utility import xl_col_to_name
+
+    letter = xl_col_to_name(table.headers.index(STATUS_HEADER))
+    ws.conditional_format(
+        1, 0, rows, len(table.columns) - 1,
+        {"type": "formula", "criteria": f'=${letter}2="{PROVISIONAL_TH}"',
+         "format": book.add_format(_PROVISIONAL_FILL)},
+    )  # fmt: skip
+
+
 class ResultsWorkbook:
     """results.xlsx, written while the batch runs.
 
@@ -755,8 +798,11 @@ class ResultsWorkbook:
         if analysis is None:
             analysis = analyse(batch, when=when)
         self.book.set_properties(
-            {"title": "ผลการประเมิน " + self.rubric.title_th, "author": "pmqa", "created": when}
+            {"title": "ผลการประเมิน " + self.rubric.title_th, "author": CREATOR, "created": when}
         )
+        # pmqa's mark: discovery never reads this workbook as a submission (workbook/mark.py).
+        self.book.set_custom_property(KIND_PROPERTY, MarkKind.RESULTS.value)
+        self.book.set_custom_property(VERSION_PROPERTY, __version__)
         if not self._input_sheets:
             self._input_sheets.append(_sheet(self.book, self._inputs, self.formats, INPUTS_SHEET))
         for index, ws in enumerate(self._input_sheets):
@@ -784,6 +830,8 @@ class ResultsWorkbook:
                 _charts(self.book, self.sheets[CHARTS_SHEET], table, percentages)
             else:
                 _finish(ws, table, rows)
+            if table.sheet == SUMMARY_SHEET and rows:
+                _highlight_provisional(self.book, ws, table, rows)
         self.book.close()
         write_bytes_atomic(self.path, self._draft.read_bytes())
 
@@ -918,12 +966,14 @@ def write_json(
             for o in batch.missing
         ],
         "duplicates": [
-            {"code": d.code, "file": d.path, "mtime": d.mtime, "sha256": d.sha256,
-             "chosen": d.chosen}
+            {"code": d.code, "file": d.path,
+             "submitted_on": d.submitted_on.isoformat() if d.submitted_on else None,
+             "sha256": d.sha256, "chosen": d.chosen, "copy_of": d.copy_of}
             for d in batch.duplicates
         ],
         "skipped": batch.skipped,
         **analysis.to_dict(),
+        "pmqa_outputs_skipped": batch.outputs_skipped,
     }  # fmt: skip
     buffer = io.StringIO()
     json.dump(data, buffer, ensure_ascii=False, indent=1, allow_nan=False)
@@ -967,4 +1017,5 @@ def write_csv(
         analysis = analyse(batch, when=when)
     for table in tables(batch, command, when, analysis=analysis):
         written.append(write_table_csv(table, folder))
+    record_written(folder, written)  # so the next run may replace them (report/guard.py)
     return written

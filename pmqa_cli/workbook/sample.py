@@ -22,6 +22,7 @@ from pmqa_cli.errors import UsageError
 from pmqa_cli.registry import Office, Registry
 from pmqa_cli.rubric.model import Direction, Indicator, Method, OfficeType, Rubric
 from pmqa_cli.workbook.layout import SHEET_INDICATORS, SHEET_PMQA
+from pmqa_cli.workbook.mark import Kind
 from pmqa_cli.workbook.template import NA_MARK, YES_NO, TemplateLayout, build_template
 from pmqa_cli.workbook.writer import save_atomic
 
@@ -277,7 +278,7 @@ def _write_one(
         item = gap_after or _plant(kind, sheets, layout, rubric, office, values, office_rng)
         if item is not None:
             planted = PlantedMistake(name, kind, item, MISTAKES[kind])
-    save_atomic(wb, out_dir / name, stamp=datetime(2024, 9, 30, 16, 30))
+    save_atomic(wb, out_dir / name, kind=Kind.SAMPLE, stamp=datetime(2024, 9, 30, 16, 30))
     return planted
 
 

@@ -37,6 +37,7 @@ from pmqa_cli.workbook.layout import (
     Column,
     indicator_columns,
 )
+from pmqa_cli.workbook.mark import Kind
 from pmqa_cli.workbook.writer import (
     GROUP_FILL,
     INPUT_FILL,
@@ -601,4 +602,4 @@ def build_template(
 def write_template(rubric: Rubric, path: Path, office: Office | None = None) -> None:
     """Write the template to ``path`` (atomically; the same rubric gives the same bytes)."""
     wb, _ = build_template(rubric, office)
-    save_atomic(wb, path, stamp=TEMPLATE_STAMP)
+    save_atomic(wb, path, kind=Kind.TEMPLATE, stamp=TEMPLATE_STAMP)

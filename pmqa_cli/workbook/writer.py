@@ -16,12 +16,14 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl.cell.cell import Cell
+from openpyxl.packaging.custom import StringProperty
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.header_footer import HeaderFooterItem
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
+from pmqa_cli import __version__
 from pmqa_cli.report.outputs import (
     FONT_NAME,
     FONT_SIZE,
@@ -31,6 +33,7 @@ from pmqa_cli.report.outputs import (
 )
 from pmqa_cli.report.printing import PageMarks
 from pmqa_cli.workbook.layout import FORMULA_START
+from pmqa_cli.workbook.mark import CREATOR, KIND_PROPERTY, VERSION_PROPERTY, Kind
 
 __all__ = [
     "FONT_NAME",
@@ -42,6 +45,7 @@ __all__ = [
     "fit_row_height",
     "header_style",
     "keep_together",
+    "mark",
     "mark_pages",
     "output_timestamp",
     "put",
@@ -167,16 +171,26 @@ def _repack(data: bytes, stamp: datetime) -> bytes:
     return out.getvalue()
 
 
-def save_atomic(wb: Workbook, path: Path, *, stamp: datetime | None = None) -> None:
-    """Save ``wb`` to ``path`` through a temporary file renamed into place.
+def mark(wb: Workbook, kind: Kind) -> None:
+    """Put pmqa's mark (kind and version, :mod:`pmqa_cli.workbook.mark`) on a workbook."""
+    wanted = {KIND_PROPERTY: kind.value, VERSION_PROPERTY: __version__}
+    custom: Any = wb.custom_doc_props  # type: ignore[attr-defined]  # not in the stubs
+    custom.props = [prop for prop in custom.props if prop.name not in wanted]
+    for name, value in wanted.items():
+        custom.append(StringProperty(name=name, value=value))
+    wb.properties.creator = CREATOR
+    wb.properties.lastModifiedBy = CREATOR
+
+
+def save_atomic(wb: Workbook, path: Path, *, kind: Kind, stamp: datetime | None = None) -> None:
+    """Save ``wb`` to ``path`` through a temporary file renamed into place, marked as ``kind``.
 
     ``stamp`` fixes the document dates and the zip timestamps (reproducible output); without
     it they come from :func:`output_timestamp`. Raises :class:`OutputError` when the target
     cannot be written, leaving any existing file untouched.
     """
     when = stamp or output_timestamp()
-    wb.properties.creator = "pmqa"
-    wb.properties.lastModifiedBy = "pmqa"
+    mark(wb, kind)
     wb.properties.created = when
     wb.properties.modified = when
     buffer = io.BytesIO()

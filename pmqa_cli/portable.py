@@ -1,0 +1,124 @@
+"""What the operating system offers, found by feature detection, never by platform name.
+
+pmqa runs where its users are: Windows laptops with Excel, as well as Linux and macOS. Every
+POSIX-only call goes through this module with a fallback:
+
+- worker processes start with ``fork`` where ``os.fork`` exists, else ``spawn`` (Windows);
+- a batch's per-file time limit is kept by the parent (a deadline, then terminate), never by
+  ``SIGALRM``, so it works everywhere;
+- a worker's memory cap uses ``resource.RLIMIT_AS`` where the ``resource`` module exists; Windows
+  has no such call, and there a worker runs without a cap (docs/security.md);
+- output permissions use ``os.fchmod`` where it exists, else ``os.chmod`` on the path;
+- a full file-size limit (``RLIMIT_FSIZE``) raises an error instead of killing pmqa (``SIGXFSZ``
+  is ignored where it exists);
+- the console may not encode Thai (a redirected Windows console uses the ANSI code page, cp1252
+  or cp874): text degrades to ``?`` rather than crash, and JSON is written as ASCII escapes.
+
+``PMQA_SIMULATE_WINDOWS=1`` removes what Windows lacks from every pmqa process (``os.fork``,
+``os.fchmod``, ``SIGALRM``, ``setitimer``, ``SIGXFSZ``, the ``resource`` module), so the tests
+can prove the fallbacks on Linux: ``pytest --simulate-windows`` (run by ./check).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import os
+import signal
+import sys
+from typing import Any, TextIO
+
+__all__ = [
+    "SIMULATE_ENV",
+    "can_encode",
+    "ignore_file_size_signal",
+    "limit_memory",
+    "make_streams_safe",
+    "set_mode",
+    "simulate_windows",
+    "simulating_windows",
+    "start_method",
+]
+
+SIMULATE_ENV = "PMQA_SIMULATE_WINDOWS"
+_REMOVED_OS = ("fork", "forkpty", "fchmod")
+_REMOVED_SIGNAL = ("SIGALRM", "setitimer", "getitimer", "alarm", "SIGXFSZ", "ITIMER_REAL")
+_THAI_PROBE = "ภาษาไทย"
+
+
+def simulating_windows() -> bool:
+    """Whether ``PMQA_SIMULATE_WINDOWS=1`` asks this process to behave as on Windows."""
+    return os.environ.get(SIMULATE_ENV, "").strip() == "1"
+
+
+def simulate_windows() -> None:
+    """Remove from this process what Windows does not have (for tests; see the module doc).
+
+    Child processes inherit the environment variable and do the same when they import pmqa.
+    """
+    os.environ[SIMULATE_ENV] = "1"
+    for name in _REMOVED_OS:
+        with contextlib.suppress(AttributeError):
+            delattr(os, name)
+    for name in _REMOVED_SIGNAL:
+        with contextlib.suppress(AttributeError):
+            delattr(signal, name)
+    sys.modules["resource"] = None  # type: ignore[assignment]  # import resource: ImportError
+
+
+def start_method() -> str:
+    """``fork`` where the OS has it (workers start in milliseconds), else ``spawn``."""
+    if hasattr(os, "fork") and "fork" in multiprocessing.get_all_start_methods():
+        return "fork"
+    return "spawn"
+
+
+def limit_memory(megabytes: int) -> bool:
+    """Cap this process's address space; False where the OS offers no such limit."""
+    if megabytes <= 0:
+        return False
+    try:
+        import resource
+    except ImportError:
+        return False
+    limit = megabytes * 1024 * 1024
+    try:
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    except (ValueError, OSError):  # pragma: no cover - a hard limit already lower
+        return False
+    return True
+
+
+def set_mode(fd: int, path: str, mode: int) -> None:
+    """Set a new file's permission bits (``fchmod`` where it exists, else by path)."""
+    if hasattr(os, "fchmod"):
+        os.fchmod(fd, mode)
+    else:
+        os.chmod(path, mode)  # noqa: PTH101 - Windows: only the read-only bit is used
+
+
+def ignore_file_size_signal() -> None:
+    """Let a write past ``RLIMIT_FSIZE`` fail with an error pmqa reports, not kill pmqa."""
+    if hasattr(signal, "SIGXFSZ"):
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+
+
+def can_encode(stream: Any, text: str = _THAI_PROBE) -> bool:
+    """Whether ``stream`` can write ``text`` (Thai by default) without an encoding error."""
+    encoding = getattr(stream, "encoding", None) or "utf-8"
+    try:
+        text.encode(encoding)
+    except (UnicodeEncodeError, LookupError):
+        return False
+    return True
+
+
+def make_streams_safe(*streams: TextIO) -> None:
+    """Make text streams that cannot encode Thai replace it with ``?`` instead of raising."""
+    for stream in streams or (sys.stdout, sys.stderr):
+        if stream is None or can_encode(stream):
+            continue
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            with contextlib.suppress(ValueError, OSError):
+                reconfigure(errors="replace")

@@ -1,0 +1,295 @@
+"""Outputs never touch inputs: every output path is checked before any work is done.
+
+Each command lists its outputs as :class:`Target` objects and calls :func:`check_outputs` with
+its inputs before it reads the first submission. A problem is a :class:`UsageError` (exit 2)
+whose message says what to do. The rules (docs/security.md):
+
+- an output is never an input (a submission, the rubric, the registry), whatever ``--force`` says;
+- a feedback folder never holds submissions (its workbooks are named by office code);
+- an output inside an input folder is allowed only when the next run will pass it over: pmqa's
+  marked workbooks (workbook/mark.py) and files that are not spreadsheets;
+- two outputs never share a path;
+- the folder must exist (a folder output may be created inside an existing one) and be writable;
+- an existing file is replaced only when pmqa wrote it (its mark, untouched since; for JSON its
+  header; for CSV the record pmqa keeps in the folder); anything else needs ``--force``.
+
+New output options (a PDF, a comparison workbook) add a :class:`Target` and get the same checks.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import Path
+
+from pmqa_cli import __version__
+from pmqa_cli.errors import UsageError
+from pmqa_cli.workbook.mark import SPREADSHEET_SUFFIXES, Kind, read_mark
+
+__all__ = [
+    "WRITTEN_RECORD",
+    "Form",
+    "Target",
+    "check_outputs",
+    "pmqa_wrote",
+    "record_written",
+]
+
+# Kept in a CSV folder: the files pmqa wrote there and their SHA-256 (a hidden file: discovery
+# and Excel's file dialogs pass it over).
+WRITTEN_RECORD = ".pmqa-written.json"
+_JSON_HEAD = b'{\n "pmqa_version":'  # how write_json's output starts
+_SHOWN = 5  # names listed in a message before "and N more"
+
+
+class Form(Enum):
+    """What an output is."""
+
+    WORKBOOK = "workbook"  # one .xlsx file with pmqa's mark of ``Target.kind``
+    JSON = "json"  # one JSON file
+    CSV_FOLDER = "csv folder"  # a folder of CSV files
+    FEEDBACK_FOLDER = "feedback folder"  # a folder of feedback workbooks named by office code
+    SAMPLE_FOLDER = "sample folder"  # a folder of sample submissions named by office code
+
+
+@dataclass(frozen=True)
+class Target:
+    """One output a command will write."""
+
+    option: str  # as the user typed it: "-o", "--json", "--csv", "--feedback"
+    path: Path
+    form: Form
+    kind: Kind | None = None  # for WORKBOOK: the mark it will carry
+
+    @property
+    def is_folder(self) -> bool:
+        return self.form in (Form.CSV_FOLDER, Form.FEEDBACK_FOLDER, Form.SAMPLE_FOLDER)
+
+
+def _key(path: Path) -> Path:
+    """A path as the file system sees it (symlinks and '..' resolved, case folded on Windows)."""
+    return Path(os.path.normcase(Path(path).resolve()))
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    return path == folder or folder in path.parents
+
+
+def _names(paths: Iterable[Path]) -> str:
+    listed = [p.name for p in paths]
+    shown = ", ".join(listed[:_SHOWN])
+    return shown + (f" and {len(listed) - _SHOWN} more" if len(listed) > _SHOWN else "")
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _recorded(folder: Path) -> dict[str, str]:
+    try:
+        data = json.loads((folder / WRITTEN_RECORD).read_text(encoding="utf-8"))
+        files = data.get("files", {}) if isinstance(data, dict) else {}
+        return {str(k): str(v) for k, v in files.items()} if isinstance(files, dict) else {}
+    except (OSError, ValueError):
+        return {}
+
+
+def record_written(folder: Path, paths: Sequence[Path]) -> None:
+    """Remember, in ``folder``, that pmqa wrote ``paths`` (so a later run may replace them)."""
+    from pmqa_cli.report.outputs import write_bytes_atomic
+
+    files = _recorded(folder)
+    files.update({p.name: _sha256(p) for p in paths})
+    data = {"pmqa_version": __version__, "files": dict(sorted(files.items()))}
+    write_bytes_atomic(folder / WRITTEN_RECORD, json.dumps(data, indent=1).encode("utf-8"))
+
+
+def pmqa_wrote(path: Path, form: Form, kind: Kind | None = None) -> bool:
+    """Whether the existing file at ``path`` is one pmqa wrote, unchanged, of this form/kind."""
+    if form in (Form.WORKBOOK, Form.FEEDBACK_FOLDER, Form.SAMPLE_FOLDER):
+        found = read_mark(path)
+        wanted = {Form.FEEDBACK_FOLDER: Kind.FEEDBACK, Form.SAMPLE_FOLDER: Kind.SAMPLE}.get(
+            form, kind
+        )
+        return (
+            found is not None
+            and found.pristine
+            and wanted is not None
+            and (found.kind == wanted.value)
+        )
+    if form is Form.JSON:
+        try:
+            with path.open("rb") as handle:
+                return handle.read(len(_JSON_HEAD)) == _JSON_HEAD
+        except OSError:
+            return False
+    recorded = _recorded(path.parent).get(path.name)
+    try:
+        return recorded is not None and recorded == _sha256(path)
+    except OSError:
+        return False
+
+
+def _probe(folder: Path) -> str | None:
+    """Why nothing can be written into ``folder`` (None when a file can be created there)."""
+    try:
+        handle, name = tempfile.mkstemp(prefix=".pmqa-probe-", dir=folder)
+    except OSError as exc:
+        return exc.strerror or str(exc)
+    os.close(handle)
+    with contextlib.suppress(OSError):  # a folder we may create in but not delete from
+        Path(name).unlink()
+    return None
+
+
+def _existing_ancestor(path: Path) -> Path:
+    current = path.absolute()
+    while not current.exists() and current.parent != current:
+        current = current.parent
+    return current
+
+
+def _check_file(target: Target, inputs: dict[Path, Path], folders: list[Path], force: bool) -> None:
+    path, option = target.path, target.option
+    key = _key(path)
+    if target.form is Form.WORKBOOK and path.suffix.lower() != ".xlsx":
+        raise UsageError(f"The output {path} must end in .xlsx.")
+    if key in inputs:
+        raise UsageError(
+            f"The output {path} ({option}) is one of the inputs; pmqa never writes over an "
+            "input. Choose another path."
+        )
+    if path.is_dir():
+        raise UsageError(f"The output {path} ({option}) is a folder; name a file instead.")
+    folder = path.parent if str(path.parent) else Path()
+    if not folder.is_dir():
+        raise UsageError(
+            f"Cannot write {path} ({option}): the folder {folder} does not exist. Create it "
+            "first, or choose another path."
+        )
+    if target.form is not Form.WORKBOOK and path.suffix.lower() in SPREADSHEET_SUFFIXES:
+        for root in folders:
+            if _inside(key, root):
+                raise UsageError(
+                    f"The output {path} ({option}) lies inside the input folder {root} and "
+                    "ends like a spreadsheet, so the next run would read it as a submission. "
+                    "Choose another name or folder."
+                )
+    reason = _probe(folder)
+    if reason is not None:
+        raise UsageError(
+            f"Cannot write {path} ({option}): the folder {folder} is not writable ({reason}). "
+            "Choose a folder you can write to."
+        )
+    if path.exists() and not force and not pmqa_wrote(path, target.form, target.kind):
+        raise UsageError(
+            f"{path} ({option}) already exists and is not a {_what(target)} pmqa wrote (or it "
+            "was changed since). pmqa replaces only its own files: choose another path, or add "
+            "--force to replace it."
+        )
+
+
+def _what(target: Target) -> str:
+    if target.form is Form.WORKBOOK and target.kind is not None:
+        return f"{target.kind.value} workbook"
+    return "JSON file" if target.form is Form.JSON else "file"
+
+
+def _check_folder(
+    target: Target, inputs: dict[Path, Path], folders: list[Path], force: bool
+) -> None:
+    path, option = target.path, target.option
+    key = _key(path)
+    if path.exists() and not path.is_dir():
+        raise UsageError(f"{path} ({option}) is a file, not a folder; {option} takes a folder.")
+    if target.form is Form.FEEDBACK_FOLDER:
+        holding = [root for root in folders if root == key]
+        holding += [p for k, p in inputs.items() if k.parent == key]
+        if holding:
+            raise UsageError(
+                f"The feedback folder {path} holds submissions ({_names(holding)}); feedback "
+                "workbooks are named by office code and could replace them. Choose a folder "
+                f"of its own, for example {path / 'feedback'}."
+            )
+    else:
+        clashing = [p for k, p in inputs.items() if k.parent == key and k.suffix == ".csv"]
+        if clashing:
+            raise UsageError(
+                f"The CSV folder {path} holds input files ({_names(clashing)}). Choose a "
+                "folder of its own."
+            )
+    where = path if path.is_dir() else _existing_ancestor(path)
+    reason = _probe(where)
+    if reason is not None:
+        raise UsageError(
+            f"Cannot write into {path} ({option}): {where} is not writable ({reason}). "
+            "Choose a folder you can write to."
+        )
+    if force or not path.is_dir():
+        return
+    suffix = _folder_suffix(target)
+    foreign = [
+        p
+        for p in sorted(path.iterdir())
+        if p.suffix.lower() == suffix and p.is_file() and not pmqa_wrote(p, target.form)
+    ]
+    if foreign:
+        raise UsageError(
+            f"The folder {path} ({option}) already holds {suffix} files pmqa did not write "
+            f"({_names(foreign)}), which a file pmqa writes could replace. Choose an empty or "
+            "new folder, or add --force to replace them."
+        )
+
+
+def _folder_suffix(target: Target) -> str:
+    return ".csv" if target.form is Form.CSV_FOLDER else ".xlsx"
+
+
+def _clash(a: Target, a_key: Path, b: Target, b_key: Path) -> bool:
+    """Two outputs that would write the same file."""
+    if a_key == b_key:
+        return True
+    for folder, folder_key, file, file_key in ((a, a_key, b, b_key), (b, b_key, a, a_key)):
+        if folder.is_folder and not file.is_folder and file_key.parent == folder_key:
+            return file_key.suffix.lower() == _folder_suffix(folder)
+    return False
+
+
+def check_outputs(
+    targets: Sequence[Target],
+    *,
+    inputs: Iterable[Path] = (),
+    input_folders: Iterable[Path] = (),
+    force: bool = False,
+) -> None:
+    """Refuse, with a usage error, any output that could harm an input or another file.
+
+    ``inputs`` are the files the command reads (submissions found, rubric, registry);
+    ``input_folders`` the folders it searches. Call this before any work is done.
+    """
+    keyed = {_key(p): p for p in inputs if Path(p).exists()}
+    folders = [_key(f) for f in input_folders if Path(f).is_dir()]
+    seen: dict[Path, Target] = {}
+    for target in targets:
+        key = _key(target.path)
+        for other_key, other in seen.items():
+            if _clash(target, key, other, other_key):
+                raise UsageError(
+                    f"{target.option} and {other.option} both name {target.path}; give each "
+                    "output a path of its own."
+                )
+        seen[key] = target
+        if target.is_folder:
+            _check_folder(target, keyed, folders, force)
+        else:
+            _check_file(target, keyed, folders, force)

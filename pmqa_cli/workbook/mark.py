@@ -1,0 +1,114 @@
+"""pmqa's mark on the workbooks it writes: a custom document property with the kind and version.
+
+Every workbook pmqa writes (results, feedback, templates, samples) carries two custom document
+properties, ``pmqa-kind`` and ``pmqa-version`` (Excel: File > Info > Properties > Advanced >
+Custom; LibreOffice: File > Properties > Custom Properties). Excel and LibreOffice keep them when
+a file is saved again, so a filled template still says it started as pmqa's template.
+
+The mark lets pmqa tell its own outputs from submissions: batch discovery passes over results,
+feedback and comparison workbooks (:data:`OUTPUT_KINDS`), and an existing file is replaced only
+when pmqa wrote it and nobody saved it since (:attr:`Mark.pristine`: last modified by pmqa).
+"""
+
+from __future__ import annotations
+
+import zipfile
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import Path
+
+from defusedxml import ElementTree
+
+__all__ = [
+    "CREATOR",
+    "KIND_PROPERTY",
+    "OUTPUT_KINDS",
+    "SPREADSHEET_SUFFIXES",
+    "VERSION_PROPERTY",
+    "Kind",
+    "Mark",
+    "read_mark",
+]
+
+KIND_PROPERTY = "pmqa-kind"
+VERSION_PROPERTY = "pmqa-version"
+CREATOR = "pmqa"  # docProps/core.xml creator and lastModifiedBy of every workbook pmqa writes
+_MAX_PART = 256 * 1024  # docProps parts are a few hundred bytes; a larger one is not pmqa's
+_CUSTOM_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/custom-properties}"
+_CP_NS = "{http://schemas.openxmlformats.org/package/2006/metadata/core-properties}"
+
+
+class Kind(str, Enum):
+    """What a pmqa workbook is."""
+
+    RESULTS = "results"  # pmqa batch -o
+    FEEDBACK = "feedback"  # pmqa score -o, pmqa batch --feedback
+    TEMPLATE = "template"  # pmqa template (offices fill it in and send it back)
+    SAMPLE = "sample"  # pmqa sample (filled submissions for demos and tests)
+    COMPARISON = "comparison"  # pmqa compare -o
+
+
+# What batch discovery takes as a submission (and what an output must not be named inside an
+# input folder unless pmqa marks it).
+SPREADSHEET_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"})
+# pmqa's own outputs: never read as submissions.
+OUTPUT_KINDS = frozenset({Kind.RESULTS, Kind.FEEDBACK, Kind.COMPARISON})
+
+
+@dataclass(frozen=True)
+class Mark:
+    """pmqa's mark found in a workbook."""
+
+    kind: str  # a Kind value, or whatever text a later pmqa wrote
+    version: str
+    last_modified_by: str
+
+    @property
+    def is_output(self) -> bool:
+        """A results or feedback workbook: pmqa's output, never a submission."""
+        return self.kind in {k.value for k in OUTPUT_KINDS}
+
+    @property
+    def pristine(self) -> bool:
+        """Written by pmqa and not saved since by anyone else (Excel stamps the user's name)."""
+        return self.last_modified_by == CREATOR
+
+
+def _part(archive: zipfile.ZipFile, name: str) -> bytes | None:
+    try:
+        info = archive.getinfo(name)
+    except KeyError:
+        return None
+    if info.file_size > _MAX_PART:
+        return None
+    return archive.read(info)
+
+
+def read_mark(path: Path) -> Mark | None:
+    """pmqa's mark in the workbook at ``path``; None when it has none or cannot be read."""
+    try:
+        with Path(path).open("rb") as handle:
+            if handle.read(4) != b"PK\x03\x04":
+                return None
+            handle.seek(0)
+            with zipfile.ZipFile(handle) as archive:
+                custom = _part(archive, "docProps/custom.xml")
+                core = _part(archive, "docProps/core.xml")
+    except (OSError, zipfile.BadZipFile, ValueError, RuntimeError, NotImplementedError):
+        return None
+    if custom is None:
+        return None
+    try:
+        props: dict[str, str] = {}
+        for prop in ElementTree.fromstring(custom).iter(f"{_CUSTOM_NS}property"):
+            props[prop.get("name", "")] = "".join(t for c in prop for t in c.itertext())
+        modified_by = ""
+        if core is not None:
+            found = ElementTree.fromstring(core).find(f"{_CP_NS}lastModifiedBy")
+            modified_by = (found.text or "") if found is not None else ""
+    except Exception:  # any malformed or hostile XML: not pmqa's mark
+        return None
+    kind = props.get(KIND_PROPERTY)
+    if not kind:
+        return None
+    return Mark(kind, props.get(VERSION_PROPERTY, ""), modified_by)

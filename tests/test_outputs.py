@@ -1,0 +1,289 @@
+"""Outputs never touch inputs: every output path is checked before the first file is scored."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import openpyxl
+import pytest
+from typer.testing import CliRunner
+
+from pmqa_cli.assess.batch import discover
+from pmqa_cli.cli.app import app
+from pmqa_cli.registry import Office
+from pmqa_cli.rubric.model import OfficeType, Rubric
+from pmqa_cli.workbook.mark import Kind, read_mark
+
+from .conftest import MINI_RUBRIC, Filled, SubmissionFactory, complete
+
+runner = CliRunner()
+
+
+def said(result: object) -> str:
+    """The command's output with rich's line wrapping undone."""
+    return " ".join(str(getattr(result, "output", "")).split())
+
+
+def digests(folder: Path) -> dict[str, str]:
+    """SHA-256 of every file under ``folder``."""
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+@pytest.fixture
+def subs(tmp_path: Path, shipped: Rubric, make_submission: SubmissionFactory) -> Path:
+    """Three offices' submissions in a folder with a Thai name and spaces."""
+    folder = tmp_path / "ผลการประเมิน 2567" / "สพป. ส่งแล้ว"
+    folder.mkdir(parents=True)
+    for n in (1, 2, 3):
+        office = Office(f"P00{n}", f"สพป.ทดสอบ เขต {n}", OfficeType.PRIMARY, "ทดสอบ")
+        path = make_submission(shipped, complete(shipped, Filled(office)), name=f"P00{n}.xlsx")
+        shutil.move(path, folder / f"สพป. เขต {n}.xlsx")
+    return folder
+
+
+def test_feedback_into_the_input_folder_is_refused_and_inputs_unchanged(
+    tmp_path: Path, subs: Path
+) -> None:
+    before = digests(subs)
+    out = tmp_path / "results.xlsx"
+    result = runner.invoke(app, ["batch", str(subs), "-o", str(out), "--feedback", str(subs)])
+    assert result.exit_code == 2, result.output
+    assert "holds submissions" in said(result)
+    assert "feedback" in said(result)
+    assert digests(subs) == before
+    assert not out.exists()  # refused before anything was scored or written
+
+
+def test_a_second_batch_over_the_first_batchs_outputs_scores_the_same_offices(
+    subs: Path,
+) -> None:
+    root = subs.parent
+    first_json, second_json = root / "first.json", root / "second.json"
+    args = ["batch", str(root), "-o", str(subs / "results.xlsx"), "--json", str(first_json),
+            "--csv", str(subs / "csv"), "--feedback", str(subs / "feedback")]  # fmt: skip
+    first = runner.invoke(app, args)
+    assert first.exit_code == 0, first.output
+    assert read_mark(subs / "results.xlsx") is not None
+    assert sorted(p.name for p in (subs / "feedback").iterdir()) == [
+        "P001.xlsx",
+        "P002.xlsx",
+        "P003.xlsx",
+    ]
+    # Same outputs again (pmqa replaces its own files without --force) and a second JSON.
+    args[args.index(str(first_json))] = str(second_json)
+    second = runner.invoke(app, args)
+    assert second.exit_code == 0, second.output
+    one = json.loads(first_json.read_text(encoding="utf-8"))
+    two = json.loads(second_json.read_text(encoding="utf-8"))
+    assert [o["office"]["code"] for o in two["offices"]] == [
+        o["office"]["code"] for o in one["offices"]
+    ]
+    assert [o["file"] for o in two["offices"]] == [o["file"] for o in one["offices"]]
+    assert two["counts"]["files"] == 3
+    skipped = sorted(Path(p).relative_to(subs).as_posix() for p in two["pmqa_outputs_skipped"])
+    assert skipped == ["feedback/P001.xlsx", "feedback/P002.xlsx", "feedback/P003.xlsx",
+                       "results.xlsx"]  # fmt: skip
+    assert "own outputs passed over" in second.output
+    # first.json and the CSV files are not spreadsheets: passed over, never scored.
+    assert str(first_json) in two["skipped"]
+
+
+def test_discovery_passes_over_pmqa_outputs_even_when_named(tmp_path: Path, subs: Path) -> None:
+    out = tmp_path / "r.xlsx"
+    assert runner.invoke(app, ["batch", str(subs), "-o", str(out)]).exit_code == 0
+    found = discover([subs, out])
+    assert len(found.files) == 3
+    assert found.outputs == [str(out)]
+    mark = read_mark(out)
+    assert mark is not None
+    assert (mark.kind, mark.pristine) == (Kind.RESULTS.value, True)
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--csv", "{existing}"], "is a file, not a folder; --csv takes a folder"),
+        (["--json", "{out}"], "--json and -o both name"),
+        (["--json", "{subs}/r.xlsx"], "ends like a spreadsheet"),
+        (["--registry", "{registry}", "--json", "{registry}"], "is one of the inputs"),
+        (["--rubric", "{rubric}", "--json", "{rubric}"], "is one of the inputs"),
+        (["--json", "{tmp}/no-folder/r.json"], "does not exist"),
+        (["--json", "{existing}"], "already exists"),
+        (["--feedback", "{existing}"], "is a file"),
+        (["--csv", "{tmp}/c", "--feedback", "{tmp}/c"], "both name"),
+    ],
+)
+def test_output_problems_are_usage_errors_before_any_scoring(
+    tmp_path: Path, subs: Path, extra: list[str], message: str
+) -> None:
+    existing = tmp_path / "notes.txt"
+    existing.write_text("an analyst's own notes", encoding="utf-8")
+    registry = tmp_path / "registry.csv"
+    registry.write_text("code,name,type\nP001,สพป.ทดสอบ เขต 1,สพป.\n", encoding="utf-8")
+    rubric = tmp_path / "rubric.yaml"
+    shutil.copy(MINI_RUBRIC, rubric)
+    values = {"existing": existing, "out": tmp_path / "r.xlsx", "subs": subs, "tmp": tmp_path,
+              "registry": registry, "rubric": rubric}  # fmt: skip
+    before = digests(tmp_path)
+    args = ["batch", str(subs), "-o", str(tmp_path / "r.xlsx"), *extra]
+    result = runner.invoke(app, [a.format(**values) for a in args])
+    assert result.exit_code == 2, result.output
+    assert message in said(result)
+    assert "internal error" not in result.output
+    assert digests(tmp_path) == before  # nothing scored, nothing written
+
+
+def test_existing_files_are_replaced_only_when_pmqa_wrote_them(tmp_path: Path, subs: Path) -> None:
+    out = tmp_path / "r.xlsx"
+    out.write_bytes(b"someone else's workbook")
+    result = runner.invoke(app, ["batch", str(subs), "-o", str(out)])
+    assert result.exit_code == 2, result.output
+    assert "--force" in said(result)
+    assert out.read_bytes() == b"someone else's workbook"
+    assert runner.invoke(app, ["batch", str(subs), "-o", str(out), "--force"]).exit_code == 0
+    assert read_mark(out) is not None
+    # pmqa's own, untouched: replaced without --force.
+    assert runner.invoke(app, ["batch", str(subs), "-o", str(out)]).exit_code == 0
+    # Opened and saved by an analyst (Excel stamps their name): no longer pmqa's to replace.
+    wb = openpyxl.load_workbook(out)
+    wb.properties.lastModifiedBy = "นักวิเคราะห์"
+    wb.save(out)
+    result = runner.invoke(app, ["batch", str(subs), "-o", str(out)])
+    assert result.exit_code == 2, result.output
+    assert "changed since" in said(result)
+
+
+def test_csv_folder_rerun_and_foreign_csv(tmp_path: Path, subs: Path) -> None:
+    csv_dir = tmp_path / "csv"
+    args = ["batch", str(subs), "-o", str(tmp_path / "r.xlsx"), "--csv", str(csv_dir)]
+    assert runner.invoke(app, args).exit_code == 0
+    assert (csv_dir / ".pmqa-written.json").exists()
+    assert runner.invoke(app, args).exit_code == 0  # its own CSV files: replaced
+    (csv_dir / "summary.csv").write_text("edited by hand\n", encoding="utf-8")
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2, result.output
+    assert "summary.csv" in said(result)
+    assert runner.invoke(app, [*args, "--force"]).exit_code == 0
+
+
+def test_feedback_folder_with_other_workbooks_needs_force(tmp_path: Path, subs: Path) -> None:
+    fb = tmp_path / "fb"
+    fb.mkdir()
+    (fb / "P001.xlsx").write_bytes(b"an office's letter")
+    args = ["batch", str(subs), "-o", str(tmp_path / "r.xlsx"), "--feedback", str(fb)]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2, result.output
+    assert "P001.xlsx" in said(result)
+    assert (fb / "P001.xlsx").read_bytes() == b"an office's letter"
+    assert runner.invoke(app, [*args, "--force"]).exit_code == 0
+    assert read_mark(fb / "P001.xlsx") is not None
+    assert runner.invoke(app, args).exit_code == 0  # now pmqa's own
+
+
+def test_score_and_template_never_write_over_a_submission(tmp_path: Path, subs: Path) -> None:
+    submission = next(subs.glob("*.xlsx"))
+    before = digests(subs)
+    result = runner.invoke(app, ["score", str(submission), "-o", str(submission), "--force"])
+    assert result.exit_code == 2, result.output
+    assert "one of the inputs" in said(result)
+    # A filled template carries the template mark but was saved by the office since.
+    filled = subs / "filled.xlsx"
+    shutil.copy(submission, filled)
+    wb = openpyxl.load_workbook(filled)
+    wb.properties.lastModifiedBy = "สพป. เขต 1"
+    wb.save(filled)
+    result = runner.invoke(app, ["template", "-o", str(filled)])
+    assert result.exit_code == 2, result.output
+    assert "--force" in said(result)
+    filled.unlink()
+    assert digests(subs) == before
+    blank = tmp_path / "แบบฟอร์ม ว่าง.xlsx"
+    assert runner.invoke(app, ["template", "-o", str(blank)]).exit_code == 0
+    assert runner.invoke(app, ["template", "-o", str(blank)]).exit_code == 0  # its own
+
+
+# --- unwritable targets and a full disk --------------------------------------------------
+
+
+@contextlib.contextmanager
+def read_only(folder: Path) -> Iterator[None]:
+    """Make ``folder`` unwritable, even for root (the immutable attribute)."""
+    if os.name == "posix" and os.geteuid() == 0:
+        if shutil.which("chattr") is None:
+            pytest.skip("needs chattr to make a folder read-only for root")
+        done = subprocess.run(["chattr", "+i", str(folder)], capture_output=True, check=False)
+        if done.returncode != 0:
+            pytest.skip("the file system does not support the immutable attribute")
+        try:
+            yield
+        finally:
+            subprocess.run(["chattr", "-i", str(folder)], check=True)
+    else:
+        folder.chmod(0o555)
+        try:
+            yield
+        finally:
+            folder.chmod(0o755)
+
+
+def test_read_only_output_folder_is_a_usage_error(tmp_path: Path, subs: Path) -> None:
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    before = digests(subs)
+    with read_only(locked):
+        elsewhere = str(tmp_path / "r.xlsx")
+        for extra in (
+            ["-o", str(locked / "r.xlsx")],
+            ["-o", elsewhere, "--feedback", str(locked / "fb")],
+            ["-o", elsewhere, "--json", str(locked / "r.json")],
+        ):
+            result = runner.invoke(app, ["batch", str(subs), *extra])
+            assert result.exit_code == 2, result.output
+            assert "not writable" in said(result)
+        assert list(locked.iterdir()) == []
+    assert digests(subs) == before
+    assert not (tmp_path / "r.xlsx").exists()
+
+
+def test_sample_never_replaces_workbooks_it_did_not_write(tmp_path: Path) -> None:
+    out = tmp_path / "samples"
+    args = ["sample", "-n", "2", "--seed", "1", "--jobs", "1", "--out", str(out)]
+    assert runner.invoke(app, args).exit_code == 0
+    assert runner.invoke(app, args).exit_code == 0  # its own samples: replaced
+    office_file = sorted(out.glob("*.xlsx"))[0]
+    wb = openpyxl.load_workbook(office_file)
+    wb.properties.lastModifiedBy = "สพป. เขต 1"  # an office's real workbook now
+    wb.save(office_file)
+    before = office_file.read_bytes()
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2, result.output
+    assert office_file.name in said(result)
+    assert office_file.read_bytes() == before
+
+
+def test_compare_outputs_get_the_same_checks(tmp_path: Path) -> None:
+    old, new = tmp_path / "2566.json", tmp_path / "2567.json"
+    old.write_text("{}", encoding="utf-8")
+    new.write_text("{}", encoding="utf-8")
+    before = digests(tmp_path)
+    args = ["compare", str(old), str(new), "-o", str(tmp_path / "c.xlsx")]
+    result = runner.invoke(app, [*args, "--json", str(new)])
+    assert result.exit_code == 2, result.output
+    assert "one of the inputs" in said(result)
+    (tmp_path / "c.xlsx").write_bytes(b"a colleague's workbook")
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2, result.output
+    assert "--force" in said(result)
+    assert digests(tmp_path) == {**before, "c.xlsx": digests(tmp_path)["c.xlsx"]}
+    assert (tmp_path / "c.xlsx").read_bytes() == b"a colleague's workbook"
