@@ -491,6 +491,8 @@ def make_finding(
     """Build a finding from the catalogue; ``params`` fill the message templates."""
     entry = CATALOGUE[code]
     fields = {"item": item_id or "", "sheet": sheet or "", **params}
+    if "unit" in fields:  # the Thai message names the unit in Thai where the caller gave it
+        fields.setdefault("unit_th", fields["unit"])
     return Finding(
         code=code,
         severity=entry.severity,

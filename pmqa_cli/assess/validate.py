@@ -166,7 +166,8 @@ def check_value(indicator: Indicator, value: Decimal) -> tuple[str, dict[str, An
     """The finding code (and its parameters) for a value the rubric does not accept."""
     shown = plain(value)
     if not value.is_finite():
-        return "value-not-number", {"value": shown, "unit": indicator.unit}
+        units = {"unit": unit_label(indicator.unit, "en"), "unit_th": unit_label(indicator.unit)}
+        return "value-not-number", {"value": shown, **units}
     if indicator.unit == "percent" and value > 100:
         return "value-percent-over-100", {"value": shown}
     if indicator.method is Method.STEPS and value != value.to_integral_value():
