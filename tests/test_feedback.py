@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 from pathlib import Path
 
@@ -161,3 +162,32 @@ def test_single_score_feedback_leaves_out_what_needs_other_offices(
     assert formats["KPI-7.1.1"] == "0.00"
     assert formats["KPI-7.3.1"] == "#,##0"
     assert formats["KPI-7.6.1"] == '"ผ่าน";"ผ่าน";"ไม่ผ่าน"'
+
+
+def test_batch_feedback_agrees_with_the_results_under_a_tightened_limit(
+    tmp_path: Path,
+    shipped: Rubric,
+    make_submission: SubmissionFactory,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The case: with a row limit the workers report sheet-too-large and score what they
+    # read; the feedback workbook must say the same, not re-read the file with default limits.
+    make_submission(shipped, complete(shipped), name="A.xlsx")
+    monkeypatch.setenv("PMQA_MAX_ROWS", "12")
+    folder, out = tmp_path / "fb", tmp_path / "out"
+    out.mkdir()
+    result = runner.invoke(
+        app,
+        ["batch", str(tmp_path / "A.xlsx"), "-o", str(out / "r.xlsx"), "--json",
+         str(out / "r.json"), "--feedback", str(folder)],
+    )  # fmt: skip
+    assert result.exit_code == 1, result.output
+    data = json.loads((out / "r.json").read_text(encoding="utf-8"))
+    office = data["offices"][0]
+    too_large = [f for f in data["findings"] if f["code"] == "sheet-too-large"]
+    assert too_large
+    book = openpyxl.load_workbook(folder / "P001.xlsx")
+    labels = {r[0]: r for r in _rows(book["สรุปผล"]) if r and r[0]}
+    assert float(str(labels["คะแนนรวม (0-500)"][1])) == office["overall"]["score"]
+    problems = [str(c) for r in _rows(book["ปัญหาที่พบ"]) for c in r if c]
+    assert any(too_large[0]["message_th"] in c for c in problems)

@@ -813,7 +813,10 @@ def _check_batch_outputs(
 def _write_feedback(
     batch: BatchResult, rubric: Rubric, offices: Registry | None, folder: Path
 ) -> list[Path]:
-    """Each scored office's feedback workbook, named by office code."""
+    """Each scored office's feedback workbook, named by office code.
+
+    The file is read again here, under the same reading limits as the batch's workers, so the
+    feedback carries the same scores and findings as results.xlsx and the JSON."""
     from pmqa_cli.assess.submission import score_workbook
     from pmqa_cli.report.feedback import write_feedback
     from pmqa_cli.report.standing import peer_of, standings
@@ -821,8 +824,9 @@ def _write_feedback(
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     places = standings(peer_of(result) for result in batch.scored)
+    limits = _limits()
     for result in batch.scored:
-        report = score_workbook(result.path, rubric, registry=offices)
+        report = score_workbook(result.path, rubric, registry=offices, limits=limits)
         code = "".join(c for c in result.office.code if c.isalnum() or c in "-_") or "unknown"
         target = folder / f"{code}.xlsx"
         write_feedback(report, target, places[result.path])
