@@ -56,6 +56,15 @@ def test_percent_formatted_cell_holding_a_fraction_means_a_percentage() -> None:
     assert parse_number(0.85, percent_cell=False, percent_unit=True).value == Decimal("0.85")
 
 
+def test_a_percent_cell_scaled_beyond_any_double_is_not_a_number() -> None:
+    # Found by the fuzzing: the largest doubles, scaled by 100, would print as infinity in JSON.
+    huge = 1.7976931348623155e308
+    assert parse_number(huge).value == Decimal(repr(huge))
+    assert parse_number(huge, percent_cell=True, percent_unit=True).problem == "value-not-number"
+    # openpyxl writes the largest doubles with 16 digits, a little past the largest double.
+    assert parse_number(Decimal("1.797693134862316E+308")).problem == "value-not-number"
+
+
 @pytest.mark.parametrize("raw", [None, "", "  ", "-", "–", "ไม่มี"])
 def test_no_answer(raw: str | None) -> None:
     parsed = parse_number(raw)

@@ -9,6 +9,7 @@ docs/workbook-format.md, and tested the same way.
 from __future__ import annotations
 
 import re
+import sys
 import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -127,9 +128,10 @@ def parse_number(
         return Parsed(problem="value-not-number")
     if isinstance(value, (Decimal, float)):
         number = Decimal(repr(value)) if isinstance(value, float) else value
-        if not _usable(number):
-            return Parsed(problem="value-not-number")
-        return Parsed(number.scaleb(2) if percent_cell and percent_unit else number)
+        if number.is_finite() and percent_cell and percent_unit:
+            number = number.scaleb(2)
+        # Checked after scaling: 1.7976931348623157e308 in a percent cell is beyond any double.
+        return Parsed(number) if _usable(number) else Parsed(problem="value-not-number")
     text = clean_text(value).replace("\u2212", "-")
     if text in NO_ANSWER:
         return Parsed()
@@ -155,14 +157,20 @@ def parse_number(
 
 
 def _usable(number: Decimal) -> bool:
-    """Finite, at most MAX_DIGITS significant digits, and within 10^±MAX_EXPONENT."""
+    """Finite, at most MAX_DIGITS significant digits, within 10^±MAX_EXPONENT, and no larger
+    than the largest double (1.797693134862316E+308, as openpyxl writes the largest double,
+    is past it): every output can then show the value as a number."""
     if not number.is_finite():
         return False
     digits = number.as_tuple().digits
     return (
         len(digits) <= MAX_DIGITS
         and -MAX_EXPONENT - MAX_DIGITS <= number.adjusted() <= MAX_EXPONENT
+        and abs(number) <= _LARGEST_DOUBLE
     )
+
+
+_LARGEST_DOUBLE = Decimal(repr(sys.float_info.max))
 
 
 def parse_yes_no(value: CellValue) -> Parsed:
