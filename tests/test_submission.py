@@ -29,6 +29,14 @@ ONE = Decimal(1)
 BATCH_ONLY = {"office-duplicate", "office-copy"}
 #: Codes about an earlier result compared with, triggered in tests/test_compare.py.
 PREVIOUS_RESULT = {code for code in CATALOGUE if code.startswith("previous-")}
+#: Codes about review, data and correction files, triggered in tests/test_verification.py.
+VERIFICATION = {
+    "verify-file-unreadable", "verify-header-missing", "verify-office-unknown",
+    "verify-item-unknown", "verify-item-not-indicator", "verify-verdict-invalid",
+    "verify-value-invalid", "verify-value-missing", "verify-reason-missing",
+    "verify-person-missing", "verify-row-conflict", "verify-not-applicable", "data-differs",
+    "review-incomplete",
+}  # fmt: skip
 #: Codes triggered by whole-file cases in tests/test_files.py.
 FILE_LEVEL = {
     "file-not-found",
@@ -92,11 +100,15 @@ def test_round_trip_json_equals_the_engine(
     ]
 
 
+# Keys the report adds to the engine's: evidence, and where each final value came from.
+_ADDED = {"evidence", "claim", "final", "source", "reviewed", "verdict", "comment", "reviewer"}
+
+
 def _without_evidence(value: Any) -> Any:
     if isinstance(value, list):
         return [_without_evidence(v) for v in value]
     if isinstance(value, dict):
-        return {k: _without_evidence(v) for k, v in value.items() if k != "evidence"}
+        return {k: _without_evidence(v) for k, v in value.items() if k not in _ADDED}
     return value
 
 
@@ -343,7 +355,7 @@ def test_finding_is_triggered(
 
 
 def test_every_catalogue_code_has_a_test() -> None:
-    assert set(CATALOGUE) == set(CASES) | FILE_LEVEL | BATCH_ONLY | PREVIOUS_RESULT
+    assert set(CATALOGUE) == set(CASES) | FILE_LEVEL | BATCH_ONLY | PREVIOUS_RESULT | VERIFICATION
 
 
 def test_findings_point_at_the_cell(shipped: Rubric, make_submission: SubmissionFactory) -> None:

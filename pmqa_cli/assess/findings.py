@@ -440,6 +440,107 @@ CATALOGUE: Mapping[str, Code] = dict(
             "Column {column} ('{header}') matches no item of the rubric and was not compared; "
             "if it is an item's earlier id, add it to that item's previous_ids in the rubric.",
         ),
+        # --- verification files: review, central data, corrections (docs/verification.md) ---
+        _c(
+            "verify-file-unreadable",
+            "error",
+            "อ่านไฟล์ตรวจสอบไม่ได้ ({detail}) ไม่มีข้อมูลจากไฟล์นี้ถูกนำไปใช้ บันทึกเป็น .xlsx หรือ .csv (UTF-8) แล้วลองใหม่",
+            "The verification file cannot be read ({detail}); nothing from it was applied. "
+            "Save it as .xlsx or UTF-8 .csv and try again.",
+        ),
+        _c(
+            "verify-header-missing",
+            "error",
+            "ไม่พบแถวหัวตารางที่มีคอลัมน์ {headers} ไม่มีข้อมูลจากไฟล์นี้ถูกนำไปใช้ เพิ่มหัวคอลัมน์ตาม docs/verification.md",
+            "No header row with the columns {headers} was found, so nothing from this file was "
+            "applied; add the headers described in docs/verification.md.",
+        ),
+        _c(
+            "verify-office-unknown",
+            "error",
+            "รหัสหน่วยงาน '{value}' ไม่มีในทะเบียนหรือในไฟล์ที่ประเมิน แถวนี้ไม่ถูกนำไปใช้ แก้รหัสให้ตรงกับทะเบียน",
+            "The office code '{value}' is not in the registry or among the offices scored, so "
+            "this row was not applied; correct the code.",
+        ),
+        _c(
+            "verify-item-unknown",
+            "error",
+            "รหัสรายการ '{item}' ไม่มีในเกณฑ์ แถวนี้ไม่ถูกนำไปใช้ ใช้รหัสเกณฑ์หรือรหัสตัวชี้วัดตามเกณฑ์",
+            "The item id '{item}' is not in the rubric, so this row was not applied; use a "
+            "criterion or indicator id from the rubric.",
+        ),
+        _c(
+            "verify-item-not-indicator",
+            "error",
+            "'{item}' เป็นเกณฑ์ ไม่ใช่ตัวชี้วัด ไฟล์ข้อมูลส่วนกลางรับเฉพาะค่าตัวชี้วัด แถวนี้ไม่ถูกนำไปใช้ ใช้ไฟล์แก้ไขข้อมูล (--corrections) แทน",
+            "'{item}' is a criterion, not an indicator; central data holds indicator values "
+            "only, so this row was not applied. Use a corrections file instead.",
+        ),
+        _c(
+            "verify-verdict-invalid",
+            "error",
+            "ผลการตรวจ '{value}' ของรายการ '{item}' ไม่ถูกต้อง แถวนี้ไม่ถูกนำไปใช้ เลือก ยืนยัน หรือ ไม่ยืนยัน จากรายการ",
+            "The verdict '{value}' for item '{item}' is not one of the choices, so this row was "
+            "not applied; choose ยืนยัน (confirmed) or ไม่ยืนยัน (not confirmed) from the list.",
+        ),
+        _c(
+            "verify-value-invalid",
+            "error",
+            "ค่า '{value}' ของรายการ '{item}' ใช้ไม่ได้: {why_th} แถวนี้ไม่ถูกนำไปใช้ แก้ค่าแล้วประมวลผลใหม่",
+            "The value '{value}' for item '{item}' cannot be used: {why_en} This row was not "
+            "applied; correct the value and run again.",
+        ),
+        _c(
+            "verify-value-missing",
+            "error",
+            "แถวของรายการ '{item}' ไม่มีค่า แถวนี้ไม่ถูกนำไปใช้ กรอกค่าหรือลบแถวนี้",
+            "The row for item '{item}' has no value, so it was not applied; fill in the value "
+            "or delete the row.",
+        ),
+        _c(
+            "verify-reason-missing",
+            "error",
+            "การแก้ไขรายการ '{item}' ไม่มีเหตุผล แถวนี้ไม่ถูกนำไปใช้ ทุกการแก้ไขต้องระบุเหตุผล",
+            "The correction of item '{item}' gives no reason, so it was not applied; every "
+            "correction needs a reason.",
+        ),
+        _c(
+            "verify-person-missing",
+            "warning",
+            "แถวของรายการ '{item}' ไม่ระบุชื่อผู้ตรวจหรือผู้แก้ไข (ใช้ค่าแล้ว) ระบุชื่อเพื่อให้ตรวจสอบย้อนหลังได้",
+            "The row for item '{item}' does not name who reviewed or corrected it (it was "
+            "applied); add the name so the audit trail is complete.",
+        ),
+        _c(
+            "verify-row-conflict",
+            "error",
+            "หน่วยงาน '{office}' รายการ '{item}' มีหลายแถวที่ไม่ตรงกัน ({rows}) ทุกแถวไม่ถูกนำไปใช้ เก็บไว้แถวเดียว",
+            "Office '{office}' item '{item}' has rows that disagree ({rows}); none of them was "
+            "applied. Keep one.",
+        ),
+        _c(
+            "verify-not-applicable",
+            "error",
+            "ตัวชี้วัด '{item}' ไม่ใช้กับหน่วยงานประเภท {office_type} แถวนี้ไม่ถูกนำไปใช้ ตรวจสอบรหัสหน่วยงานหรือรหัสตัวชี้วัด",
+            "Indicator '{item}' does not apply to {office_type} offices, so this row was not "
+            "applied; check the office code and the indicator id.",
+        ),
+        _c(
+            "data-differs",
+            "warning",
+            "ข้อมูลส่วนกลาง ({source}) ของตัวชี้วัด '{item}' คือ {value} ต่างจากที่หน่วยงานรายงาน {claimed} "
+            "ระบบใช้ค่าจากข้อมูลส่วนกลาง ตรวจสอบที่มาของค่าที่รายงาน",
+            "Central data ({source}) for indicator '{item}' is {value}, but the office "
+            "reported {claimed}; the central value was used. Check where the reported value "
+            "came from.",
+        ),
+        _c(
+            "review-incomplete",
+            "warning",
+            "คณะกรรมการยังไม่ได้ตรวจ {count} รายการของหน่วยงานนี้ รายการเหล่านี้ใช้ค่าที่หน่วยงานประเมินตนเอง",
+            "The committee has not reviewed {count} items of this office; they keep the "
+            "office's own answers.",
+        ),
     ]
 )
 

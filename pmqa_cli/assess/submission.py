@@ -42,6 +42,8 @@ from pmqa_cli.assess.validate import (
 )
 from pmqa_cli.registry import Registry
 from pmqa_cli.rubric.model import Indicator, Method, OfficeType, Rubric
+from pmqa_cli.verify.apply import VerifiedOffice, verification_dict, verify_office
+from pmqa_cli.verify.inputs import Verification
 from pmqa_cli.workbook.layout import (
     OFFICE_COLUMNS,
     OFFICE_FIELDS,
@@ -166,8 +168,10 @@ class WorkbookReport(FindingCounts):
 
     submission: Submission
     rubric: Rubric
-    result: ScoreResult | None
+    result: ScoreResult | None  # the official score: the verified answers'
     findings: list[Finding]
+    #: Self-assessed and verified scores, and how the verified answers were reached.
+    verified: VerifiedOffice | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON object documented in docs/json-output.md."""
@@ -189,11 +193,16 @@ class WorkbookReport(FindingCounts):
         }
         if self.result is not None:
             scores = self.result.to_dict()
+            traces = self.verified.items if self.verified else {}
             for item in scores["issues"]:
                 for criterion in item["criteria"]:
                     criterion["evidence"] = sub.evidence.get(criterion["id"], "")
+                    if criterion["id"] in traces:
+                        criterion.update(traces[criterion["id"]].to_dict())
             for item in scores["indicators"]:
                 item["evidence"] = sub.evidence.get(item["id"], "")
+                if item["id"] in traces:
+                    item.update(traces[item["id"]].to_dict())
             data.update(
                 issues=scores["issues"],
                 indicators=scores["indicators"],
@@ -202,6 +211,8 @@ class WorkbookReport(FindingCounts):
                 dimensions=scores["dimensions"],
                 overall=scores["overall"],
             )
+            if self.verified is not None:
+                data.update(verification_dict(self.verified))
         else:
             data.update(
                 issues=[], indicators=[], parts=None, categories=[], dimensions=[], overall=None
@@ -794,9 +805,15 @@ def score_workbook(
     *,
     registry: Registry | None = None,
     limits: Limits | None = None,
+    verification: Verification | None = None,
 ) -> WorkbookReport:
     """Read, validate and score one workbook. An unreadable file gives a report with no
-    scores and the findings that say why; a workbook with errors is scored as far as it can be."""
+    scores and the findings that say why; a workbook with errors is scored as far as it can be.
+
+    With ``verification`` (checked against the offices first) the committee's verdicts,
+    central data and corrections are laid over the office's answers: ``result`` is then the
+    verified score and ``verified`` holds both score sets (docs/verification.md).
+    """
     sub = read_submission(path, rubric, registry=registry, limits=limits)
     if not sub.readable:
         return WorkbookReport(sub, rubric, None, list(sub.findings))
@@ -811,4 +828,10 @@ def score_workbook(
     validated = validate_answers(rubric, sub.answers(), where, reported=sub.bad_items)
     findings = [f.at(file=file) for f in validated.findings]
     result = score_validated(rubric, validated.answers, validated.rejected, findings)
-    return WorkbookReport(sub, rubric, result, sub.findings + findings)
+    if verification is not None and not verification.checked:
+        # One office without a registry: rows for other offices are not about it.
+        types = {sub.office.code: sub.office.type} if sub.office.code else {}
+        verification.check_offices(types, rubric, report_unknown=False)
+    verified = verify_office(rubric, sub.answers(), result, sub.office.code, verification, where)
+    findings += [f.at(file=file) if f.file is None else f for f in verified.findings]
+    return WorkbookReport(sub, rubric, verified.verified, sub.findings + findings, verified)

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from pmqa_cli.compare.snapshot import Snapshot
     from pmqa_cli.registry import Registry
     from pmqa_cli.rubric.model import Rubric
+    from pmqa_cli.verify.inputs import Verification
     from pmqa_cli.workbook.reader import Limits
 
 __all__ = ["app", "main"]
@@ -265,6 +266,65 @@ ForceFlag = Annotated[
         help="Replace an existing output file pmqa did not write (never an input).",
     ),
 ]
+ReviewOption = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--review",
+        help="The committee's filled-in review workbook (from pmqa review-sheet); repeatable, "
+        "one per committee member. Verdicts override everything (docs/verification.md).",
+        dir_okay=False,
+    ),
+]
+DataOption = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--data",
+        help="Central indicator data (CSV/XLSX, wide or long) for many offices; repeatable. "
+        "Overrides corrections and the offices' own values.",
+        dir_okay=False,
+    ),
+]
+CorrectionsOption = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--corrections",
+        help="Corrections (CSV/XLSX: office, item, value, reason, by); repeatable. Override "
+        "the offices' own answers.",
+        dir_okay=False,
+    ),
+]
+
+
+def _verification(
+    rubric: Rubric,
+    reviews: list[Path] | None,
+    data: list[Path] | None,
+    corrections: list[Path] | None,
+    offices: Registry | None,
+    limits: Limits,
+) -> Verification | None:
+    """The review, data and correction files, read and checked; None when none was given."""
+    from pmqa_cli.errors import UsageError
+    from pmqa_cli.verify.inputs import load_verification
+
+    given = [*(reviews or []), *(data or []), *(corrections or [])]
+    if not given:
+        return None
+    for path in given:
+        if not path.is_file():
+            raise UsageError(f"{path} does not exist (or is not a file).")
+    verification = load_verification(
+        rubric, reviews=reviews or [], data=data or [], corrections=corrections or [],
+        limits=limits,
+    )  # fmt: skip
+    if offices is not None:
+        verification.check_offices({o.code: o.type for o in offices}, rubric)
+    return verification
+
+
+def _check_output(output: Path, inputs: list[Path], *, xlsx: bool = True) -> None:
+    """Refuse an output that is one of the inputs (or, for a workbook, not .xlsx)."""
+    from pmqa_cli.errors import UsageError
 
 
 def _inputs(*paths: Path | None) -> list[Path]:
@@ -388,8 +448,15 @@ def score_command(
     ] = None,
     pdf: PdfFlag = False,
     force: ForceFlag = False,
+    review: ReviewOption = None,
+    data: DataOption = None,
+    corrections: CorrectionsOption = None,
 ) -> None:
-    """Score one submission: issues, indicators, parts, overall; then its findings."""
+    """Score one submission: issues, indicators, parts, overall; then its findings.
+
+    With --review, --data or --corrections the scores shown are the verified ones, beside
+    what the office claimed (docs/verification.md).
+    """
     from pmqa_cli.assess.submission import score_workbook
     from pmqa_cli.cli import render
 
@@ -402,10 +469,18 @@ def score_command(
             inputs=_inputs(file, rubric, registry),
             force=force,
         )
+        _check_output(output, [file, *(review or []), *(data or []), *(corrections or [])])
     if pdf:
         _need_pdf(output is not None, "-o FEEDBACK.xlsx")
     loaded = _rubric(rubric)
-    report = score_workbook(file, loaded, registry=_registry(registry), limits=_limits())
+    offices = _registry(registry)
+    limits = _limits()
+    verification = _verification(loaded, review, data, corrections, offices, limits)
+    report = score_workbook(
+        file, loaded, registry=offices, limits=limits, verification=verification
+    )
+    if verification is not None:
+        report.findings[:0] = verification.findings
     if output is not None:
         from pmqa_cli.report.feedback import write_feedback
 

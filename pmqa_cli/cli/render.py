@@ -17,6 +17,7 @@ from rich.table import Table
 from rich.text import Text
 
 from pmqa_cli.assess.findings import Finding
+from pmqa_cli.assess.rounding import format_number
 from pmqa_cli.cli.lang import current, tr
 from pmqa_cli.cli.thaitext import ThaiText
 from pmqa_cli.portable import can_encode
@@ -394,6 +395,29 @@ def _heading(console: Console, text: str) -> None:
     console.print(ThaiText(text, one_line=True, style="bold"))
 
 
+def _verification(console: Console, report: WorkbookReport) -> None:
+    """The self-assessed overall, the difference and the changes, when verification applied."""
+    verified = report.verified
+    if verified is None or verified.self_result is verified.verified:
+        return
+    d = report.rubric.scoring.decimals
+    own = verified.self_result
+    console.print(
+        Text(f"Self-assessed overall {format_number(own.overall, d)}; "
+             f"verified - self {format_number(verified.difference(), d)}")
+    )  # fmt: skip
+    table = Table(title="การตรวจสอบ (verification)", header_style="bold", expand=True)
+    for name in ("Item", "Source", "Claimed/before", "Now", "Effect", "Why / who"):
+        table.add_column(name, justify="right" if name == "Effect" else "left")
+    for c in verified.changes:
+        why = " - ".join(x for x in (c.reason, c.person) if x)
+        table.add_row(
+            c.item, c.layer.value, escape(c.before_shown), escape(c.after_shown),
+            format_number(c.effect, d), escape(why),
+        )  # fmt: skip
+    console.print(table)
+
+
 def score(report: WorkbookReport) -> None:
     """One office's scores, then its findings."""
     console = out_console()
@@ -414,6 +438,7 @@ def score(report: WorkbookReport) -> None:
         )  # fmt: skip
     else:
         _score_tables(console, report)
+        _verification(console, report)
     if report.findings:
         console.print(findings_table(report.findings))
     colour = "green" if report.valid else "red"

@@ -217,6 +217,9 @@ class Indicator(_Model):
     bands: list[RatioBand] | None = None
     # Ids this indicator had in earlier rubrics, so a comparison with an earlier year finds it.
     previous_ids: list[str] = Field(default_factory=list)
+    # How far central data may differ from the office's value before it is a finding
+    # (docs/verification.md); None: any difference at the rubric's decimals.
+    tolerance: float | None = Field(default=None, ge=0)
 
     @model_validator(mode="after")
     def _check_method(self) -> Indicator:

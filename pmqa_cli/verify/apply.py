@@ -1,0 +1,421 @@
+"""Laying the verification layers over an office's own answers, and scoring both.
+
+Precedence, highest first: the committee's verdict > central data > a correction > the office's
+own answer (docs/verification.md). For each item the layers are applied from the bottom up, so
+every value that replaced another is one :class:`Change` in the audit trail, with both values.
+The scoring engine is pure: the office is scored twice, on its own answers (self-assessed) and
+on the verified answers (official).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from pmqa_cli.assess.findings import Finding, make_finding
+from pmqa_cli.assess.rounding import round_half_up
+from pmqa_cli.assess.scoring import Answers, IndicatorAnswer, Location, ScoreResult, score_answers
+from pmqa_cli.rubric.model import Indicator, Rubric
+from pmqa_cli.verify.inputs import (
+    LAYER_TH,
+    VERDICT_TH,
+    Entry,
+    Layer,
+    Origin,
+    Verdict,
+    Verification,
+    shown_value,
+)
+
+__all__ = ["Change", "ItemTrace", "VerifiedOffice", "apply_layers", "differs", "verify_office"]
+
+Value = bool | IndicatorAnswer | None
+
+
+def _shown(value: Value) -> str:
+    if isinstance(value, IndicatorAnswer):
+        return shown_value(answer=value)
+    return shown_value(met=value)
+
+
+@dataclass(frozen=True)
+class Change:
+    """One value that replaced another: both values, where the new one came from, and why."""
+
+    office: str
+    item: str
+    layer: Layer
+    before: Value
+    after: Value
+    origin: Origin
+    reason: str = ""
+    person: str = ""
+    source: str = ""  # central data: the source's name
+    effect: float | None = None  # on the office's overall score, this change alone
+
+    @property
+    def before_shown(self) -> str:
+        """The replaced value as people see it."""
+        return _shown(self.before)
+
+    @property
+    def after_shown(self) -> str:
+        """The new value as people see it."""
+        return _shown(self.after)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form (docs/json-output.md)."""
+        return {
+            "office": self.office,
+            "item": self.item,
+            "source": self.layer.value,
+            "before": self.before_shown,
+            "after": self.after_shown,
+            **self.origin.to_dict(),
+            "reason": self.reason,
+            "person": self.person,
+            "data_source": self.source,
+            "effect_on_overall": self.effect,
+        }
+
+
+@dataclass(frozen=True)
+class ItemTrace:
+    """One criterion or indicator: the claim, the final value and where it came from."""
+
+    item: str
+    indicator: bool
+    claim: Value
+    final: Value
+    source: Layer
+    reviewed: bool | None  # None when no review file was given
+    verdict: Verdict | None = None
+    comment: str = ""
+    reviewer: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form."""
+        return {
+            "claim": _json_value(self.claim),
+            "final": _json_value(self.final),
+            "source": self.source.value,
+            "reviewed": self.reviewed,
+            "verdict": self.verdict.value if self.verdict else None,
+            "comment": self.comment,
+            "reviewer": self.reviewer,
+        }
+
+    @property
+    def source_th(self) -> str:
+        """Where the final value came from, in Thai."""
+        return LAYER_TH[self.source]
+
+    @property
+    def verdict_th(self) -> str:
+        """The committee's verdict in Thai ('' when none)."""
+        return VERDICT_TH[self.verdict] if self.verdict else ""
+
+
+def _json_value(value: Value) -> Any:
+    if isinstance(value, IndicatorAnswer):
+        if value.value is None:
+            return "N/A" if value.not_applicable else None
+        number = Decimal(str(value.value))
+        return float(number) if number != number.to_integral_value() else int(number)
+    return value
+
+
+@dataclass
+class Applied:
+    """The verified answers of one office and how they were reached."""
+
+    answers: Answers
+    items: dict[str, ItemTrace]
+    changes: list[Change]
+    findings: list[Finding]
+    unreviewed: int = 0
+
+
+def differs(
+    indicator: Indicator, data: IndicatorAnswer, claim: IndicatorAnswer, decimals: int
+) -> bool:
+    """Whether central data and the office's value differ beyond the indicator's tolerance
+    (default: exact at the rubric's decimals). A claim with no value never differs; N/A against
+    a number does."""
+    if claim.value is None and not claim.not_applicable:
+        return False
+    if data.value is None or claim.value is None:
+        return (data.value is None) != (claim.value is None)
+    if indicator.tolerance is None:
+        a = round_half_up(float(data.value), decimals)
+        b = round_half_up(float(claim.value), decimals)
+        return a != b
+    gap = abs(Decimal(str(data.value)) - Decimal(str(claim.value)))
+    return gap > Decimal(str(indicator.tolerance))
+
+
+def apply_layers(
+    rubric: Rubric,
+    answers: Answers,
+    office: str,
+    entries: Mapping[tuple[Layer, str], Entry],
+    *,
+    reviewed: bool,
+    where: Location | None = None,
+) -> Applied:
+    """The verified answers: each item's value from the highest layer that gives one."""
+    locate = where or (lambda _: (None, None))
+    criteria: dict[str, bool | None] = {}
+    indicators: dict[str, IndicatorAnswer] = {}
+    items: dict[str, ItemTrace] = {}
+    changes: list[Change] = []
+    findings: list[Finding] = []
+    unreviewed = 0
+
+    def step(item: str, current: Value, new: Value, entry: Entry) -> Value:
+        if _shown(new) != _shown(current):
+            changes.append(
+                Change(
+                    office,
+                    item,
+                    entry.layer,
+                    current,
+                    new,
+                    entry.origin,
+                    entry.reason,
+                    entry.person,
+                    entry.source,
+                )
+            )
+        return new
+
+    for _, _, criterion in rubric.criteria():
+        cid = criterion.id
+        claim = answers.criteria.get(cid)
+        current: bool | None = claim
+        source = Layer.SELF
+        correction = entries.get((Layer.CORRECTION, cid))
+        if correction is not None:
+            current = step(cid, current, correction.met, correction)  # type: ignore[assignment]
+            source = Layer.CORRECTION
+        review = entries.get((Layer.REVIEW, cid))
+        verdict = review.verdict if review else None
+        if review is not None and verdict is not None:
+            if verdict is Verdict.CONFIRMED:
+                final: bool | None = claim
+            else:
+                final = False if claim is None else not claim
+            current = step(cid, current, final, review)  # type: ignore[assignment]
+            source = Layer.REVIEW
+        is_reviewed = None if not reviewed else verdict is not None
+        if is_reviewed is False:
+            unreviewed += 1
+        criteria[cid] = current
+        items[cid] = ItemTrace(
+            cid,
+            False,
+            claim,
+            current,
+            source,
+            is_reviewed,
+            verdict,
+            review.comment if review else "",
+            review.person if review else "",
+        )
+
+    decimals = rubric.scoring.decimals
+    for indicator in rubric.indicators:
+        iid = indicator.id
+        own = answers.indicators.get(iid)
+        claim_answer = own if own is not None else IndicatorAnswer()
+        value = claim_answer
+        source = Layer.SELF
+        correction = entries.get((Layer.CORRECTION, iid))
+        if correction is not None and correction.answer is not None:
+            value = step(iid, value, correction.answer, correction)  # type: ignore[assignment]
+            source = Layer.CORRECTION
+        data = entries.get((Layer.DATA, iid))
+        if data is not None and data.answer is not None:
+            if differs(indicator, data.answer, claim_answer, decimals):
+                sheet, cell = locate(iid)
+                claimed = _shown(claim_answer)
+                if sheet and cell:
+                    claimed += f" ({sheet}!{cell})"
+                o = data.origin
+                findings.append(
+                    make_finding(
+                        "data-differs",
+                        file=o.file,
+                        sheet=o.sheet or None,
+                        cell=o.cell,
+                        item_id=iid,
+                        source=data.source,
+                        value=_shown(data.answer),
+                        claimed=claimed,
+                    )
+                )
+            value = step(iid, value, data.answer, data)  # type: ignore[assignment]
+            source = Layer.DATA
+        review = entries.get((Layer.REVIEW, iid))
+        verdict = review.verdict if review else None
+        if review is not None and review.answer is not None:
+            value = step(iid, value, review.answer, review)  # type: ignore[assignment]
+            source = Layer.REVIEW
+        elif review is not None and verdict is Verdict.CONFIRMED:
+            value = step(iid, value, claim_answer, review)  # type: ignore[assignment]
+            source = Layer.REVIEW
+        elif review is not None and verdict is Verdict.REJECTED and source is Layer.SELF:
+            # The claim is rejected and nothing below the verdict gives a value: no value.
+            value = step(iid, value, IndicatorAnswer(), review)  # type: ignore[assignment]
+            source = Layer.REVIEW
+        applies = indicator.applies(answers.office_type)
+        is_reviewed = None
+        if reviewed and applies:
+            is_reviewed = review is not None and (verdict is not None or review.answer is not None)
+            if not is_reviewed:
+                unreviewed += 1
+        if own is not None or value is not claim_answer:
+            indicators[iid] = value
+        items[iid] = ItemTrace(
+            iid,
+            True,
+            claim_answer,
+            value,
+            source,
+            is_reviewed,
+            verdict,
+            review.comment if review else "",
+            review.person if review else "",
+        )
+    verified = Answers(answers.office_type, criteria, indicators)
+    return Applied(verified, items, changes, findings, unreviewed)
+
+
+@dataclass
+class VerifiedOffice:
+    """An office scored twice: on its own answers and on the verified ones (official)."""
+
+    self_result: ScoreResult
+    verified: ScoreResult
+    items: dict[str, ItemTrace] = field(default_factory=dict)
+    changes: list[Change] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    unreviewed: int = 0
+
+    def difference(self) -> float | None:
+        """Verified overall minus self-assessed overall, at the rubric's decimals."""
+        a, b = (
+            self.verified.rounded(self.verified.overall),
+            self.self_result.rounded(self.self_result.overall),
+        )
+        if a is None or b is None:
+            return None
+        return round_half_up(a - b, self.verified.rubric.scoring.decimals)
+
+
+def _with(answers: Answers, item: str, value: Value) -> Answers:
+    if isinstance(value, IndicatorAnswer):
+        return replace(answers, indicators={**answers.indicators, item: value})
+    return replace(answers, criteria={**answers.criteria, item: value})
+
+
+def verify_office(
+    rubric: Rubric,
+    answers: Answers,
+    self_result: ScoreResult,
+    office: str,
+    verification: Verification | None,
+    where: Location | None = None,
+) -> VerifiedOffice:
+    """Apply the layers to one office and score the verified answers.
+
+    Without verification (or with nothing for this office) the verified result is the
+    self-assessed one. Each change carries its effect on the overall score: the overall with
+    that item at its new value minus with it at the value it replaced, everything else as the
+    office answered.
+    """
+    if verification is None or not verification.active:
+        items = {
+            cid: ItemTrace(
+                cid, False, answers.criteria.get(cid), answers.criteria.get(cid), Layer.SELF, None
+            )
+            for _, _, c in rubric.criteria()
+            if (cid := c.id)
+        }
+        for ind in rubric.indicators:
+            own = answers.indicators.get(ind.id) or IndicatorAnswer()
+            items[ind.id] = ItemTrace(ind.id, True, own, own, Layer.SELF, None)
+        return VerifiedOffice(self_result, self_result, items)
+    applied = apply_layers(
+        rubric,
+        answers,
+        office,
+        verification.for_office(office),
+        reviewed=verification.reviewed,
+        where=where,
+    )
+    verified = score_answers(rubric, applied.answers, where) if applied.changes else self_result
+    changes = []
+    score = _overall_score(rubric)
+    for change in applied.changes:
+        after = score(_with(answers, change.item, change.after))
+        before = score(_with(answers, change.item, change.before))
+        effect = None if after is None or before is None else after - before
+        changes.append(
+            replace(
+                change,
+                effect=None if effect is None else round_half_up(effect, rubric.scoring.decimals),
+            )
+        )
+    findings = list(applied.findings)
+    if verification.reviewed and applied.unreviewed:
+        findings.append(make_finding("review-incomplete", count=applied.unreviewed))
+    return VerifiedOffice(
+        self_result, verified, applied.items, changes, findings, applied.unreviewed
+    )
+
+
+def _overall_score(rubric: Rubric) -> Callable[[Answers], float | None]:
+    def score(answers: Answers) -> float | None:
+        result = score_answers(rubric, answers)
+        return result.rounded(result.overall)
+
+    return score
+
+
+def source_name(origin: Origin) -> str:
+    """A short name for where a row came from: file name, sheet and row."""
+    sheet = f" {origin.sheet}" if origin.sheet else ""
+    return f"{Path(origin.file).name}{sheet} แถว {origin.row}"
+
+
+def score_set(result: ScoreResult) -> dict[str, Any]:
+    """One set of scores (self-assessed or verified) in JSON form, rounded as reported."""
+    r = result.rounded
+    return {
+        "overall": r(result.overall),
+        "band_th": result.band.label_th if result.band else None,
+        "status_th": result.status.label_th if result.status else None,
+        "parts": {"pmqa": r(result.pmqa.score), "results": r(result.results.score)},
+        "issues": [
+            {"id": i.id, "score": r(i.score), "status_th": i.status_th} for i in result.issues
+        ],
+        "indicators": [
+            {"id": i.id, "score": r(i.score) if i.applies else None} for i in result.indicators
+        ],
+    }
+
+
+def verification_dict(office: VerifiedOffice) -> dict[str, Any]:
+    """The JSON keys every scored office carries: both score sets, the difference, the
+    changes and the number of items the committee did not review."""
+    return {
+        "self_assessed": score_set(office.self_result),
+        "verified": score_set(office.verified),
+        "difference": office.difference(),
+        "unreviewed": office.unreviewed,
+        "changes": [c.to_dict() for c in office.changes],
+    }

@@ -1,0 +1,365 @@
+"""Verification layers: review verdicts, central data and corrections over an office's answers.
+
+The hand-computed case (mini rubric, office P001, primary):
+
+Claims: C1-C8 met, C9 not met; K1 35, K2 3, K3 4 steps, K4 pass, K5 2.5 (K6 is secondary-only).
+Self-assessed: I1 = 500, I2 = 400, pmqa = 1400/3 = 466.6667; indicators 350, 300, 400 (x2), 500,
+250, results = 2200/6 = 366.6667; overall = (55 x 1400/3 + 45 x 2200/6) / 100 = 421.6667.
+
+Layers: the committee rejects C4 (so I1's advance tier is incomplete and significance is gated:
+I1 = 300 + 50 = 350) and sets K1 to 25 (250); central data gives K2 = 4 for P001 (200; the
+office said 3: a finding) and K2 = 2 for P002; a correction sets K5 to 3.5 (350).
+Verified: pmqa = 1100/3 = 366.6667, results = 2100/6 = 350, overall = 107750/300 = 359.1667,
+difference -62.5. Effects of each change alone: C4 -55, K1 -7.5, K2 -7.5, K5 +7.5.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+
+from pmqa_cli.assess.scoring import Answers, IndicatorAnswer, score_answers
+from pmqa_cli.rubric.model import OfficeType, Rubric
+from pmqa_cli.verify.apply import verify_office
+from pmqa_cli.verify.inputs import Layer, Verdict, load_verification
+
+CLAIMS = Answers(
+    OfficeType.PRIMARY,
+    {f"C{n}": True for n in range(1, 9)} | {"C9": False},
+    {
+        "K1": IndicatorAnswer(35.0),
+        "K2": IndicatorAnswer(3.0),
+        "K3": IndicatorAnswer(4.0),
+        "K4": IndicatorAnswer(1.0),
+        "K5": IndicatorAnswer(2.5),
+    },
+)
+TYPES = {"P001": OfficeType.PRIMARY, "P002": OfficeType.PRIMARY, "S001": OfficeType.SECONDARY}
+
+
+def write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def layers(tmp_path: Path) -> dict[str, list[Path]]:
+    review = write(
+        tmp_path / "review.csv",
+        "รหัสหน่วยงาน,รหัสรายการ,ผลการตรวจ,ค่าที่ตรวจสอบแล้ว,ความเห็นกรรมการ,ผู้ตรวจ\n"
+        "P001,C1,ยืนยัน,,,นางสาวก\n"
+        "P001,C4,ไม่ยืนยัน,,ไม่พบหลักฐานการทบทวนแผน,นางสาวก\n"
+        "P001,K1,ไม่ยืนยัน,25,คำนวณจากฐานข้อมูลใหม่,นายข\n",
+    )
+    data = write(
+        tmp_path / "ระบบติดตาม.csv",
+        "office_code,KPI-unknown-col,K2\nP001,,4\nP002,,2\n",
+    )
+    corrections = write(
+        tmp_path / "corrections.csv",
+        "office,item,value,reason,by\nP001,K5,3.5,พิมพ์ผิด (ต้นฉบับ 3.5),นายค\n",
+    )
+    return {"reviews": [review], "data": [data], "corrections": [corrections]}
+
+
+def test_hand_computed_case_all_four_layers(mini: Rubric, layers: dict[str, list[Path]]) -> None:
+    verification = load_verification(mini, **layers)
+    assert verification.findings == []
+    verification.check_offices(TYPES, mini)
+    assert verification.findings == []
+    self_result = score_answers(mini, CLAIMS)
+    assert self_result.rounded(self_result.overall) == 421.6667
+    office = verify_office(mini, CLAIMS, self_result, "P001", verification)
+    v = office.verified
+    assert [i.score for i in v.issues] == [350, 400]
+    assert v.rounded(v.pmqa.score) == 366.6667
+    assert [v.rounded(i.score) for i in v.indicators] == [250, 200, 400, 500, 350, 0]
+    assert v.rounded(v.results.score) == 350
+    assert v.rounded(v.overall) == 359.1667
+    assert office.difference() == -62.5
+    assert v.band is not None and v.band.label_en == "Good"
+    changes = {c.item: c for c in office.changes}
+    assert {k: (c.layer, c.before_shown, c.after_shown, c.effect) for k, c in changes.items()} == {
+        "C4": (Layer.REVIEW, "ผ่าน", "ไม่ผ่าน", -55.0),
+        "K1": (Layer.REVIEW, "35", "25", -7.5),
+        "K2": (Layer.DATA, "3", "4", -7.5),
+        "K5": (Layer.CORRECTION, "2.5", "3.5", 7.5),
+    }
+    assert changes["K2"].source == "ระบบติดตาม"
+    assert changes["K5"].reason.startswith("พิมพ์ผิด") and changes["K5"].person == "นายค"
+    assert changes["C4"].origin.row == 3 and changes["C4"].origin.cell == "C3"
+    assert changes["K1"].origin.cell == "D4" and len(changes["K1"].origin.sha256) == 64
+    items = office.items
+    assert items["C1"].source is Layer.REVIEW and items["C1"].verdict is Verdict.CONFIRMED
+    assert items["C2"].source is Layer.SELF and items["C2"].reviewed is False
+    assert items["C4"].comment == "ไม่พบหลักฐานการทบทวนแผน"
+    assert items["K6"].reviewed is None  # does not apply to a primary office
+    # 9 criteria + 5 indicators that apply, 3 reviewed
+    assert office.unreviewed == 11
+    codes = [f.code for f in office.findings]
+    assert codes == ["data-differs", "review-incomplete"]
+    differs = office.findings[0]
+    assert "4" in differs.message_en and "3" in differs.message_en
+    assert differs.cell == "C2" and differs.item_id == "K2"
+
+
+def test_without_layers_verified_is_self(mini: Rubric) -> None:
+    self_result = score_answers(mini, CLAIMS)
+    office = verify_office(mini, CLAIMS, self_result, "P001", None)
+    assert office.verified is self_result and office.changes == [] and office.difference() == 0
+    assert all(t.source is Layer.SELF and t.reviewed is None for t in office.items.values())
+
+
+def test_precedence_review_over_data_over_correction(mini: Rubric, tmp_path: Path) -> None:
+    correction = write(tmp_path / "c.csv", "office,item,value,reason,by\nP001,K1,30,x,a\n")
+    data = write(tmp_path / "d.csv", "office,item,value\nP001,K1,40\n")
+    review = write(tmp_path / "r.csv", "office,item,verdict,verified value,reviewer\n"
+                   "P001,K1,ไม่ยืนยัน,45,b\n")  # fmt: skip
+    verification = load_verification(mini, reviews=[review], data=[data], corrections=[correction])
+    verification.check_offices(TYPES, mini)
+    result = verify_office(mini, CLAIMS, score_answers(mini, CLAIMS), "P001", verification)
+    chain = [(c.layer, c.before_shown, c.after_shown) for c in result.changes]
+    assert chain == [
+        (Layer.CORRECTION, "35", "30"),
+        (Layer.DATA, "30", "40"),
+        (Layer.REVIEW, "40", "45"),
+    ]
+    assert result.items["K1"].final == IndicatorAnswer(45.0)
+    assert result.items["K1"].source is Layer.REVIEW
+
+
+def test_rejection_without_value_falls_back_to_data_or_removes_the_claim(
+    mini: Rubric, tmp_path: Path
+) -> None:
+    data = write(tmp_path / "d.csv", "office,item,value\nP001,K1,20\n")
+    review = write(tmp_path / "r.csv", "office,item,verdict,reviewer\n"
+                   "P001,K1,ไม่ยืนยัน,b\nP001,K2,ไม่ยืนยัน,b\nP001,C9,ไม่ยืนยัน,b\n"
+                   "P001,K3,ยืนยัน,b\n")  # fmt: skip
+    verification = load_verification(mini, reviews=[review], data=[data])
+    verification.check_offices(TYPES, mini)
+    result = verify_office(mini, CLAIMS, score_answers(mini, CLAIMS), "P001", verification)
+    assert result.items["K1"].final == IndicatorAnswer(20.0)  # central data stands
+    assert result.items["K1"].source is Layer.DATA
+    assert result.items["K2"].final == IndicatorAnswer()  # no value: scores zero
+    assert result.verified.indicators[1].score == 0
+    assert result.items["C9"].final is True  # "not met" rejected: met
+    assert result.items["K3"].final == IndicatorAnswer(4.0)
+    assert result.items["K3"].source is Layer.REVIEW
+
+
+def test_confirmed_claim_beats_central_data(mini: Rubric, tmp_path: Path) -> None:
+    data = write(tmp_path / "d.csv", "office,item,value\nP001,K1,20\n")
+    review = write(tmp_path / "r.csv", "office,item,verdict,reviewer\nP001,K1,ยืนยัน,b\n")
+    verification = load_verification(mini, reviews=[review], data=[data])
+    verification.check_offices(TYPES, mini)
+    result = verify_office(mini, CLAIMS, score_answers(mini, CLAIMS), "P001", verification)
+    assert result.items["K1"].final == IndicatorAnswer(35.0)
+    assert [c.layer for c in result.changes] == [Layer.DATA, Layer.REVIEW]
+    assert [f.code for f in result.findings][0] == "data-differs"
+
+
+def _codes(verification: object) -> list[tuple[str, str | None, str | None]]:
+    return [(f.code, f.cell, f.item_id) for f in verification.findings]  # type: ignore[attr-defined]
+
+
+def test_bad_rows_are_reported_with_their_cell_and_not_applied(
+    mini: Rubric, tmp_path: Path
+) -> None:
+    review = write(
+        tmp_path / "r.csv",
+        "รหัสหน่วยงาน,รหัสรายการ,ผลการตรวจ,ค่าที่ตรวจสอบแล้ว,ความเห็นกรรมการ,ผู้ตรวจ\n"
+        "P001,C1,ok,,,ก\n"  # bad verdict
+        "P001,K1,ไม่ยืนยัน,มาก,,ก\n"  # not a number
+        "P001,X9,ยืนยัน,,,ก\n"  # unknown item
+        "ZZZ,C2,ยืนยัน,,,ก\n"  # unknown office
+        "P001,K6,ยืนยัน,,,ก\n"  # secondary-only indicator for a primary office
+        "P001,C3,ยืนยัน,,,ก\n"  # conflicting duplicate ...
+        "P001,C3,ไม่ยืนยัน,,,ข\n"  # ... of this row
+        "P001,C5,ยืนยัน,,ดี,ก\n"  # an agreeing duplicate ...
+        "P001,C5,ยืนยัน,,,ข\n"  # ... is fine
+        "P001,K2,,150%,,ก\n"  # a value the rubric does not accept (over 100%? K2 is days)
+        "P001,C6,ไม่ยืนยัน,,,\n",  # no reviewer: applied, with a warning
+    )
+    corrections = write(
+        tmp_path / "c.csv",
+        "office,item,value,reason,by\nP001,K5,3.5,,ค\nP001,C2,บางส่วน,เหตุผล,ค\nP001,K3,,x,ค\n",
+    )
+    data = write(tmp_path / "d.csv", "office,item,value\nP001,C1,1\n")
+    verification = load_verification(mini, reviews=[review], corrections=[corrections], data=[data])
+    verification.check_offices(TYPES, mini)
+    found = _codes(verification)
+    assert ("verify-verdict-invalid", "C2", "C1") in found
+    assert ("verify-value-invalid", "D3", "K1") in found
+    assert ("verify-item-unknown", "B4", "X9") in found
+    assert ("verify-office-unknown", "C5", "C2") in found
+    assert ("verify-not-applicable", "C6", "K6") in found
+    assert ("verify-row-conflict", "C7", "C3") in found
+    assert ("verify-row-conflict", "C8", "C3") in found
+    assert ("verify-person-missing", "F12", "C6") in found
+    assert ("verify-reason-missing", "D2", "K5") in found
+    assert ("verify-value-invalid", "C3", "C2") in found
+    assert ("verify-value-missing", "C4", "K3") in found
+    assert ("verify-item-not-indicator", "B2", "C1") in found
+    assert not any(f[0] == "verify-value-invalid" and f[2] == "K2" for f in found)  # 150 days ok
+    applied = {(e.layer, e.item) for e in verification.entries}
+    assert applied == {(Layer.REVIEW, "C5"), (Layer.REVIEW, "K2"), (Layer.REVIEW, "C6")}
+    assert all(f.file and f.file.endswith(".csv") for f in verification.findings)
+
+
+def test_out_of_range_value_is_refused(mini: Rubric, tmp_path: Path) -> None:
+    data = write(tmp_path / "d.csv", "office,item,value\nP001,K1,120\nP001,K3,2.5\n")
+    verification = load_verification(mini, data=[data])
+    assert [(f.code, f.cell) for f in verification.findings] == [
+        ("verify-value-invalid", "C2"),
+        ("verify-value-invalid", "C3"),
+    ]
+    assert "100" in verification.findings[0].message_en
+    assert verification.entries == []
+
+
+def test_file_without_headers_and_unreadable_file(mini: Rubric, tmp_path: Path) -> None:
+    junk = write(tmp_path / "junk.csv", "a,b,c\n1,2,3\n")
+    missing = tmp_path / "nope.xlsx"
+    verification = load_verification(mini, corrections=[junk], data=[missing])
+    assert [f.code for f in verification.findings] == [
+        "verify-file-unreadable",
+        "verify-header-missing",
+    ]
+
+
+def test_wide_xlsx_data_with_percent_cells_and_source_column(mini: Rubric, tmp_path: Path) -> None:
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "ITA"
+    ws.append(["ข้อมูลจากระบบ ITAS"])
+    ws.append(["รหัสหน่วยงาน", "ชื่อ", "K1", "K2", "แหล่งข้อมูล"])
+    ws.append(["P001", "สพป.ทดสอบ", 0.25, 4, "ITAS 2567"])
+    ws["C3"].number_format = "0.00%"
+    ws.append(["P002", "สพป.สอง", "ไม่มี", "2", ""])
+    path = tmp_path / "central.xlsx"
+    wb.save(path)
+    verification = load_verification(mini, data=[path])
+    assert verification.findings == []
+    got = {(e.office, e.item): (e.answer, e.source, e.origin.sheet, e.origin.cell)
+           for e in verification.entries}  # fmt: skip
+    assert got == {
+        ("P001", "K1"): (IndicatorAnswer(25.0), "ITAS 2567", "ITA", "C3"),
+        ("P001", "K2"): (IndicatorAnswer(4.0), "ITAS 2567", "ITA", "D3"),
+        ("P002", "K2"): (IndicatorAnswer(2.0), "central", "ITA", "D4"),
+    }
+
+
+def test_tolerance_per_indicator(mini: Rubric, tmp_path: Path) -> None:
+    from pmqa_cli.verify.apply import differs
+
+    k1 = mini.indicator("K1")
+    assert differs(k1, IndicatorAnswer(35.00004), IndicatorAnswer(35.0), 4) is False
+    assert differs(k1, IndicatorAnswer(35.0001), IndicatorAnswer(35.0), 4) is True
+    loose = k1.model_copy(update={"tolerance": 0.5})
+    assert differs(loose, IndicatorAnswer(35.5), IndicatorAnswer(35.0), 4) is False
+    assert differs(loose, IndicatorAnswer(35.51), IndicatorAnswer(35.0), 4) is True
+    assert differs(k1, IndicatorAnswer(35.0), IndicatorAnswer(), 4) is False  # nothing claimed
+    assert differs(k1, IndicatorAnswer(35.0), IndicatorAnswer(None, True), 4) is True
+
+
+# --- through the CLI ------------------------------------------------------------------------
+
+import json  # noqa: E402
+
+from typer.testing import CliRunner  # noqa: E402
+
+from pmqa_cli.cli.app import app  # noqa: E402
+from tests.conftest import MINI_RUBRIC, Filled, SubmissionFactory  # noqa: E402
+
+runner = CliRunner()
+
+
+def hand_case_submission(mini: Rubric, make_submission: SubmissionFactory, **kw: object) -> Path:
+    filled = Filled(
+        answers={f"C{n}": "ผ่าน" for n in range(1, 9)} | {"C9": "ไม่ผ่าน"},
+        values={"K1": 35, "K2": 3, "K3": 4, "K4": "ผ่าน", "K5": 2.5},
+        evidence={f"C{n}": f"เอกสาร {n}" for n in range(1, 10)},
+    )
+    for key, value in kw.items():
+        setattr(filled, key, value)
+    return make_submission(mini, filled, name=f"{filled.office.code}.xlsx")
+
+
+def layer_options(layers: dict[str, list[Path]]) -> list[str]:
+    return [
+        "--review", str(layers["reviews"][0]), "--data", str(layers["data"][0]),
+        "--corrections", str(layers["corrections"][0]),
+    ]  # fmt: skip
+
+
+def test_score_json_carries_claims_final_values_sources_and_both_score_sets(
+    mini: Rubric, make_submission: SubmissionFactory, layers: dict[str, list[Path]]
+) -> None:
+    path = hand_case_submission(mini, make_submission)
+    args = ["score", str(path), "--rubric", str(MINI_RUBRIC), "--json"]
+    result = runner.invoke(app, [*args, *layer_options(layers)])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["overall"]["score"] == 359.1667  # the official score is the verified one
+    assert data["self_assessed"]["overall"] == 421.6667
+    assert data["verified"]["overall"] == 359.1667
+    assert data["difference"] == -62.5
+    assert data["self_assessed"]["parts"] == {"pmqa": 466.6667, "results": 366.6667}
+    assert data["verified"]["parts"] == {"pmqa": 366.6667, "results": 350.0}
+    assert [i["score"] for i in data["self_assessed"]["issues"]] == [500, 400]
+    assert [i["score"] for i in data["verified"]["issues"]] == [350, 400]
+    c4 = data["issues"][0]["criteria"][3]
+    assert (c4["id"], c4["claim"], c4["final"], c4["source"]) == ("C4", True, False, "review")
+    assert c4["verdict"] == "rejected" and c4["comment"] == "ไม่พบหลักฐานการทบทวนแผน"
+    c2 = data["issues"][0]["criteria"][1]
+    assert (c2["claim"], c2["final"], c2["source"], c2["reviewed"]) == (True, True, "self", False)
+    by_id = {i["id"]: i for i in data["indicators"]}
+    assert [(by_id[k]["claim"], by_id[k]["final"], by_id[k]["source"], by_id[k]["score"])
+            for k in ("K1", "K2", "K3", "K5")] == [
+        (35, 25, "review", 250), (3, 4, "data", 200), (4, 4, "self", 400),
+        (2.5, 3.5, "correction", 350),
+    ]  # fmt: skip
+    effects = {c["item"]: (c["source"], c["before"], c["after"], c["effect_on_overall"])
+               for c in data["changes"]}  # fmt: skip
+    assert effects == {
+        "C4": ("review", "ผ่าน", "ไม่ผ่าน", -55.0),
+        "K1": ("review", "35", "25", -7.5),
+        "K2": ("data", "3", "4", -7.5),
+        "K5": ("correction", "2.5", "3.5", 7.5),
+    }
+    k2 = next(c for c in data["changes"] if c["item"] == "K2")
+    assert k2["file"].endswith("ระบบติดตาม.csv") and k2["row"] == 2 and k2["cell"] == "C2"
+    codes = [f["code"] for f in data["findings"]]
+    assert "data-differs" in codes and "review-incomplete" in codes
+
+
+def test_score_without_layers_is_unchanged_and_verified_equals_self(
+    mini: Rubric, make_submission: SubmissionFactory
+) -> None:
+    path = hand_case_submission(mini, make_submission)
+    result = runner.invoke(app, ["score", str(path), "--rubric", str(MINI_RUBRIC), "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["overall"]["score"] == 421.6667
+    assert data["self_assessed"] == data["verified"]
+    assert data["difference"] == 0 and data["changes"] == []
+    assert all(c["source"] == "self" and c["reviewed"] is None
+               for i in data["issues"] for c in i["criteria"])  # fmt: skip
+
+
+def test_score_with_a_bad_verification_row_exits_1_and_shows_the_change_table(
+    mini: Rubric, make_submission: SubmissionFactory, tmp_path: Path
+) -> None:
+    path = hand_case_submission(mini, make_submission)
+    corrections = write(tmp_path / "c.csv", "office,item,value,reason,by\n"
+                        "P001,K5,3.5,พิมพ์ผิด,นายค\nP001,K1,abc,x,ค\n")  # fmt: skip
+    args = ["score", str(path), "--rubric", str(MINI_RUBRIC), "--corrections", str(corrections)]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 1, result.output
+    assert "verify-value-invalid" in result.output
+    assert "Self-assessed overall" in result.output and "correction" in result.output
+    missing = runner.invoke(app, [*args[:4], "--data", str(tmp_path / "none.csv")])
+    assert missing.exit_code == 2 and "does not exist" in missing.output
