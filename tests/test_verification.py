@@ -65,7 +65,9 @@ def layers(tmp_path: Path) -> dict[str, list[Path]]:
 
 
 def test_hand_computed_case_all_four_layers(mini: Rubric, layers: dict[str, list[Path]]) -> None:
-    verification = load_verification(mini, **layers)
+    verification = load_verification(
+        mini, reviews=layers["reviews"], data=layers["data"], corrections=layers["corrections"]
+    )
     assert verification.findings == []
     verification.check_offices(TYPES, mini)
     assert verification.findings == []
@@ -157,7 +159,7 @@ def test_confirmed_claim_beats_central_data(mini: Rubric, tmp_path: Path) -> Non
     result = verify_office(mini, CLAIMS, score_answers(mini, CLAIMS), "P001", verification)
     assert result.items["K1"].final == IndicatorAnswer(35.0)
     assert [c.layer for c in result.changes] == [Layer.DATA, Layer.REVIEW]
-    assert [f.code for f in result.findings][0] == "data-differs"
+    assert result.findings[0].code == "data-differs"
 
 
 def _codes(verification: object) -> list[tuple[str, str | None, str | None]]:

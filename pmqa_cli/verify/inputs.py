@@ -10,7 +10,7 @@ nothing from that row is applied. docs/verification.md documents the formats.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from enum import Enum
@@ -175,7 +175,7 @@ class Verification:
 
     def check_offices(
         self,
-        types: dict[str, OfficeType | None],
+        types: Mapping[str, OfficeType | None],
         rubric: Rubric,
         *,
         report_unknown: bool = True,
