@@ -72,14 +72,14 @@ def test_hand_computed_case_all_four_layers(mini: Rubric, layers: dict[str, list
     verification.check_offices(TYPES, mini)
     assert verification.findings == []
     self_result = score_answers(mini, CLAIMS)
-    assert self_result.rounded(self_result.overall) == 421.6667
+    assert self_result.reported(self_result.overall) == 421.6667
     office = verify_office(mini, CLAIMS, self_result, "P001", verification)
     v = office.verified
     assert [i.score for i in v.issues] == [350, 400]
-    assert v.rounded(v.pmqa.score) == 366.6667
-    assert [v.rounded(i.score) for i in v.indicators] == [250, 200, 400, 500, 350, 0]
-    assert v.rounded(v.results.score) == 350
-    assert v.rounded(v.overall) == 359.1667
+    assert v.reported(v.pmqa.score) == 366.6667
+    assert [v.reported(i.score) for i in v.indicators] == [250, 200, 400, 500, 350, 0]
+    assert v.reported(v.results.score) == 350
+    assert v.reported(v.overall) == 359.1667
     assert office.difference() == -62.5
     assert v.band is not None and v.band.label_en == "Good"
     changes = {c.item: c for c in office.changes}

@@ -150,8 +150,8 @@ def differs(
     if data.value is None or claim.value is None:
         return (data.value is None) != (claim.value is None)
     if indicator.tolerance is None:
-        a = round_half_up(float(data.value), decimals)
-        b = round_half_up(float(claim.value), decimals)
+        a = round_half_up(Decimal(str(data.value)), decimals)
+        b = round_half_up(Decimal(str(claim.value)), decimals)
         return a != b
     gap = abs(Decimal(str(data.value)) - Decimal(str(claim.value)))
     return gap > Decimal(str(indicator.tolerance))
@@ -313,7 +313,7 @@ class VerifiedOffice:
         )
         if a is None or b is None:
             return None
-        return round_half_up(a - b, self.verified.rubric.scoring.decimals)
+        return float(round_half_up(a - b, self.verified.rubric.scoring.decimals))
 
 
 def _with(answers: Answers, item: str, value: Value) -> Answers:
@@ -367,7 +367,9 @@ def verify_office(
         changes.append(
             replace(
                 change,
-                effect=None if effect is None else round_half_up(effect, rubric.scoring.decimals),
+                effect=None
+                if effect is None
+                else float(round_half_up(effect, rubric.scoring.decimals)),
             )
         )
     findings = list(applied.findings)
@@ -378,8 +380,8 @@ def verify_office(
     )
 
 
-def _overall_score(rubric: Rubric) -> Callable[[Answers], float | None]:
-    def score(answers: Answers) -> float | None:
+def _overall_score(rubric: Rubric) -> Callable[[Answers], Decimal | None]:
+    def score(answers: Answers) -> Decimal | None:
         result = score_answers(rubric, answers)
         return result.rounded(result.overall)
 
@@ -394,7 +396,7 @@ def source_name(origin: Origin) -> str:
 
 def score_set(result: ScoreResult) -> dict[str, Any]:
     """One set of scores (self-assessed or verified) in JSON form, rounded as reported."""
-    r = result.rounded
+    r = result.reported
     return {
         "overall": r(result.overall),
         "band_th": result.band.label_th if result.band else None,

@@ -389,9 +389,9 @@ class _FileReader:
                 f"it must be a number (unit: {indicator.unit}).",
             )
             return None
-        number = float(parsed.value) if isinstance(parsed.value, (int, float)) else None
-        if number is None:  # pragma: no cover - parse_number gives numbers only
-            return None
+        if not isinstance(parsed.value, (int, float, Decimal)):  # pragma: no cover
+            return None  # parse_number gives numbers only
+        number = Decimal(str(parsed.value))
         problem = value_problem(indicator, number)
         if problem is not None:
             self.bad_value(indicator, cell, sheet, row, ref, problem[0], problem[1])
@@ -683,11 +683,11 @@ class _FileReader:
         )
 
 
-def value_problem(indicator: Indicator, value: Any) -> tuple[str, str] | None:
+def value_problem(indicator: Indicator, value: Decimal) -> tuple[str, str] | None:
     """Why the rubric does not accept a value for an indicator (Thai, English), or None."""
     from pmqa_cli.assess.validate import check_value
 
-    problem = check_value(indicator, Decimal(str(value)))
+    problem = check_value(indicator, value)
     if problem is None:
         return None
     finding = make_finding(problem[0], item_id=indicator.id, **problem[1])
