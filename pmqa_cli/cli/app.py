@@ -270,9 +270,11 @@ ReviewOption = Annotated[
     list[Path] | None,
     typer.Option(
         "--review",
-        help="The committee's filled-in review workbook (from pmqa review-sheet); repeatable, "
-        "one per committee member. Verdicts override everything (docs/verification.md).",
+        help="The committee's verdicts (CSV/XLSX: office, item, verdict, verified value, "
+        "comment, reviewer); repeatable, one per committee member. Verdicts override "
+        "everything (docs/verification.md).",
         dir_okay=False,
+        metavar="FILE",
     ),
 ]
 DataOption = Annotated[
@@ -282,6 +284,7 @@ DataOption = Annotated[
         help="Central indicator data (CSV/XLSX, wide or long) for many offices; repeatable. "
         "Overrides corrections and the offices' own values.",
         dir_okay=False,
+        metavar="FILE",
     ),
 ]
 CorrectionsOption = Annotated[
@@ -291,6 +294,7 @@ CorrectionsOption = Annotated[
         help="Corrections (CSV/XLSX: office, item, value, reason, by); repeatable. Override "
         "the offices' own answers.",
         dir_okay=False,
+        metavar="FILE",
     ),
 ]
 
