@@ -326,11 +326,6 @@ def _verification(
     return verification
 
 
-def _check_output(output: Path, inputs: list[Path], *, xlsx: bool = True) -> None:
-    """Refuse an output that is one of the inputs (or, for a workbook, not .xlsx)."""
-    from pmqa_cli.errors import UsageError
-
-
 def _inputs(*paths: Path | None) -> list[Path]:
     return [p for p in paths if p is not None]
 
@@ -470,10 +465,10 @@ def score_command(
 
         check_outputs(
             [Target("-o", output, Form.WORKBOOK, Kind.FEEDBACK)],
-            inputs=_inputs(file, rubric, registry),
+            inputs=_inputs(file, rubric, registry, *(review or []), *(data or []),
+                           *(corrections or [])),
             force=force,
-        )
-        _check_output(output, [file, *(review or []), *(data or []), *(corrections or [])])
+        )  # fmt: skip
     if pdf:
         _need_pdf(output is not None, "-o FEEDBACK.xlsx")
     loaded = _rubric(rubric)
