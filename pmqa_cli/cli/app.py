@@ -843,6 +843,87 @@ def compare_command(
         raise typer.Exit(1)
 
 
+@app.command(
+    "review-sheet",
+    cls=_Command,
+    short_help="Write the committee's review workbook: every claim, with verdict cells.",
+)
+@_edge
+def review_sheet_command(
+    paths: Annotated[
+        list[Path],
+        typer.Argument(
+            help="Folders (searched recursively) and submission files.", metavar="PATH..."
+        ),
+    ],
+    output: Annotated[
+        Path,
+        typer.Option(
+            "--output",
+            "-o",
+            help="The committee's workbook to write (.xlsx).",
+            metavar="FILE.xlsx",
+        ),
+    ],
+    rubric: RubricOption = None,
+    registry: RegistryOption = None,
+    force: ForceFlag = False,
+) -> None:
+    """Write the committee's review workbook: every office's claims, with verdict cells.
+
+    Fill it in Excel or LibreOffice, then apply it with pmqa batch --review (or score
+    --review). Of two files for one office the one batch would score is used (the later
+    submission date, then the file name). Exits 1 when a submission could not be read (it has
+    no rows in the workbook).
+    """
+    from datetime import date
+
+    from pmqa_cli.assess.batch import discover
+    from pmqa_cli.assess.submission import Submission, read_submission
+    from pmqa_cli.cli import render
+    from pmqa_cli.errors import UsageError
+    from pmqa_cli.report.guard import Form, Target, check_outputs
+    from pmqa_cli.verify.review_sheet import write_review_sheet
+    from pmqa_cli.workbook.mark import Kind
+
+    for path in paths:
+        if not path.exists():
+            raise UsageError(f"{path} does not exist.")
+    files = discover(paths).files
+    if not files:
+        raise UsageError("No submissions found under: " + ", ".join(str(p) for p in paths))
+    check_outputs(
+        [Target("-o", output, Form.WORKBOOK, Kind.REVIEW)],
+        inputs=[*files, *_inputs(rubric, registry)],
+        input_folders=[p for p in paths if p.is_dir()],
+        force=force,
+    )
+    loaded = _rubric(rubric)
+    offices = _registry(registry)
+    limits = _limits()
+    chosen: dict[str, Submission] = {}
+    left_out: list[str] = []
+
+    def order(sub: Submission) -> tuple[date, str]:
+        return (sub.office.submitted_on or date.min, sub.path.name)
+
+    for file in files:
+        sub = read_submission(file, loaded, registry=offices, limits=limits)
+        if not sub.readable or not sub.office.code:
+            why = "cannot be read" if not sub.readable else "has no office code"
+            left_out.append(f"{file} {why}")
+            continue
+        code = sub.office.code
+        if code not in chosen or order(sub) > order(chosen[code]):
+            chosen[code] = sub
+    rows = write_review_sheet(loaded, list(chosen.values()), output)
+    render.written(output, f"review workbook: {len(chosen)} offices, {rows} rows to review")
+    for line in left_out:
+        render.error(f"Left out: {line}; run pmqa validate on it.")
+    if left_out:
+        raise typer.Exit(1)
+
+
 def _need_pdf(has_workbook: bool, what: str) -> None:
     """--pdf prints workbooks: it needs one to print and LibreOffice to print it, checked
     before any scoring so that a long batch does not fail at its end."""

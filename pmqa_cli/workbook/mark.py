@@ -6,8 +6,9 @@ Custom; LibreOffice: File > Properties > Custom Properties). Excel and LibreOffi
 a file is saved again, so a filled template still says it started as pmqa's template.
 
 The mark lets pmqa tell its own outputs from submissions: batch discovery passes over results,
-feedback and comparison workbooks (:data:`OUTPUT_KINDS`), and an existing file is replaced only
-when pmqa wrote it and nobody saved it since (:attr:`Mark.pristine`: last modified by pmqa).
+feedback, comparison and committee review workbooks (:data:`OUTPUT_KINDS`), and an existing file
+is replaced only when pmqa wrote it and nobody saved it since (:attr:`Mark.pristine`: last
+modified by pmqa).
 """
 
 from __future__ import annotations
@@ -46,13 +47,16 @@ class Kind(str, Enum):
     TEMPLATE = "template"  # pmqa template (offices fill it in and send it back)
     SAMPLE = "sample"  # pmqa sample (filled submissions for demos and tests)
     COMPARISON = "comparison"  # pmqa compare -o
+    REVIEW = "review"  # pmqa review-sheet -o (the committee fills it in; read with --review)
 
 
 # What batch discovery takes as a submission (and what an output must not be named inside an
 # input folder unless pmqa marks it).
 SPREADSHEET_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"})
 # pmqa's own outputs: never read as submissions.
-OUTPUT_KINDS = frozenset({Kind.RESULTS, Kind.FEEDBACK, Kind.COMPARISON})
+# A review workbook keeps its mark when the committee saves it, so a filled copy left in the
+# submissions folder is passed over too (it is read only through --review).
+OUTPUT_KINDS = frozenset({Kind.RESULTS, Kind.FEEDBACK, Kind.COMPARISON, Kind.REVIEW})
 
 
 @dataclass(frozen=True)
