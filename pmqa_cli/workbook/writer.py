@@ -10,8 +10,10 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from copy import copy
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -66,13 +68,16 @@ _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
 
 
+@lru_cache
 def body_font(*, bold: bool = False, size: int = FONT_SIZE, color: str | None = None) -> Font:
-    """The document font (TH Sarabun New, 16 pt by default)."""
+    """The document font (TH Sarabun New, 16 pt by default); one shared object per style
+    (openpyxl's style objects cannot be changed in place)."""
     return Font(name=FONT_NAME, size=size, bold=bold, color=color)
 
 
+@lru_cache
 def thin_border() -> Border:
-    """A light grid line around a cell."""
+    """A light grid line around a cell (one shared object)."""
     return Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 
 
@@ -88,6 +93,9 @@ def put(ws: Worksheet, row: int, col: int, value: Any, **style: Any) -> Cell:
     """
     cell = ws.cell(row=row, column=col)
     assert isinstance(cell, Cell), "pmqa never writes into a merged cell's hidden part"
+    if "font" not in style:
+        style["font"] = body_font()
+    _style(cell, style)
     if isinstance(value, str):
         cell.value = safe_text(value)
         # openpyxl stores any str starting with "=" as a formula; force the string type.
@@ -97,11 +105,34 @@ def put(ws: Worksheet, row: int, col: int, value: Any, **style: Any) -> Cell:
             cell.quotePrefix = True
     else:
         cell.value = value
-    if "font" not in style:
-        cell.font = body_font()
+    return cell
+
+
+def _style(cell: Cell, style: dict[str, Any]) -> None:
+    """Apply cell attributes, reusing what an equal set of style objects gave before.
+
+    openpyxl files each font, border and alignment assigned into the workbook's style tables
+    by hashing and comparing the objects, which was most of the time of writing a feedback
+    workbook. The same style objects (``body_font()`` and ``thin_border()`` are shared) give
+    the same style entry, so it is looked up once per workbook and copied after that.
+    """
+    workbook: Any = cell.parent.parent
+    cache: dict[tuple[tuple[str, int], ...], tuple[Any, tuple[Any, ...]]] | None = getattr(
+        workbook, "_pmqa_styles", None
+    )
+    if cache is None:
+        cache = {}
+        workbook._pmqa_styles = cache
+    # Keyed by the objects' identities; the entry keeps the objects alive so that no other
+    # object can take over an identity while the workbook is being written.
+    key = tuple((name, id(setting)) for name, setting in style.items())
+    hit = cache.get(key)
+    if hit is not None:
+        cell._style = copy(hit[0])  # type: ignore[attr-defined]
+        return
     for name, setting in style.items():
         setattr(cell, name, setting)
-    return cell
+    cache[key] = (copy(cell._style), tuple(style.values()))  # type: ignore[attr-defined]
 
 
 _COMBINING = re.compile("[\u0e31\u0e34-\u0e3a\u0e47-\u0e4e\u0300-\u036f]")
