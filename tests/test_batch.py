@@ -273,12 +273,16 @@ def test_json_and_workbook_carry_the_same_numbers(
     data = json.loads(js.read_text(encoding="utf-8"))
     workbook = {r["รหัส"]: r for r in as_dicts(out, "สรุปผล")}
     assert len(data["offices"]) == len(workbook) == 4
+    ranks = {r["file"]: r for r in data["ranking"]}
     for office in data["offices"]:
         row = workbook[office["office"]["code"]]
         assert office["overall"]["score"] == row["คะแนนรวม"]
-        assert office["parts"]["pmqa"] == row["คะแนนหมวด 1-6"]
-        assert office["parts"]["results"] == row["คะแนนหมวด 7"]
-        assert office["rank"] == row["อันดับ"]
+        assert office["parts"]["pmqa"]["score"] == row["คะแนนหมวด 1-6"]
+        assert office["parts"]["results"]["score"] == row["คะแนนหมวด 7"]
+        assert ranks[office["file"]]["rank"] == row["อันดับ"]
+        assert ranks[office["file"]]["overall"] == row["คะแนนรวม"]
+    # The ranking lists the best first.
+    assert [r["rank"] for r in data["ranking"]] == sorted(r["อันดับ"] for r in workbook.values())
     issues = {r["รหัส"]: r for r in as_dicts(out, "PMQA 4.0")}
     for office in data["offices"]:
         for issue in office["issues"]:

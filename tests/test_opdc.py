@@ -372,12 +372,13 @@ def test_results_workbook_has_categories_and_adapts_without_category_7(tmp_path:
 def test_feedback_shows_categories_and_what_a_target_needs(
     opdc: Rubric, make_submission: SubmissionFactory, tmp_path: Path
 ) -> None:
+    from pmqa_cli.assess.scored import scored_office
     from pmqa_cli.report.feedback import write_feedback
 
     filled, edit = opdc_filled(opdc)
     report = score_workbook(make_submission(opdc, filled, edit=edit), opdc)
     path = tmp_path / "feedback.xlsx"
-    write_feedback(report, path)
+    write_feedback(scored_office(report, steps=True), opdc, path)
     wb = openpyxl.load_workbook(path)
     summary = {r[0]: r[1] for r in wb["สรุปผล"].iter_rows(min_row=3, values_only=True)}
     assert summary["  คะแนนหมวด 1"] == 500 and summary["คะแนนหมวด 7 (ตัวชี้วัด)"] == 337
@@ -388,7 +389,7 @@ def test_feedback_shows_categories_and_what_a_target_needs(
     assert rows["7.6-K1"][-2:] == (5, "< 9.5 (ร้อยละ 105 ของเป้าหมาย)")
     wb7 = no_category_7()
     report7 = score_workbook(make_submission(opdc, filled, edit=edit), wb7)
-    write_feedback(report7, tmp_path / "f7.xlsx")
+    write_feedback(scored_office(report7, steps=True), wb7, tmp_path / "f7.xlsx")
     assert "ตัวชี้วัด" not in openpyxl.load_workbook(tmp_path / "f7.xlsx").sheetnames
 
 

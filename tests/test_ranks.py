@@ -141,7 +141,7 @@ def test_provisional_results_in_summary_json_and_csv(
                                  "--csv", str(csv_dir), "--registry", str(registry)])  # fmt: skip
     assert result.exit_code == 1, result.output
     assert "provisional" in result.output
-    data = {o["office"]["code"]: o for o in json.loads(js.read_text(encoding="utf-8"))["offices"]}
+    data = {o["code"]: o for o in json.loads(js.read_text(encoding="utf-8"))["ranking"]}
     assert (data["P001"]["provisional"], data["P001"]["provisional_reasons"]) == (False, [])
     assert data["P002"]["provisional_reasons"] == ["errors"]
     assert data["X999"]["provisional_reasons"] == ["not-in-registry"]

@@ -13,11 +13,11 @@ def test_means_are_exact_over_the_offices_that_have_a_score() -> None:
         Peer("b.xlsx", "สพป.", 2, 2, {"overall": 350.1, "PM1": 400.0, "KPI": None}),
         Peer("c.xlsx", "สพม.", 3, 1, {"overall": 300.2, "PM1": 100.0, "KPI": 200.0}),
     ]
-    places = standings(peers)
+    places = standings(peers, 4)
     a, c = places["a.xlsx"], places["c.xlsx"]
     # National: (400 + 350.1 + 300.2) / 3 = 350.1 exactly; PM1 (500 + 400 + 100) / 3.
     assert a.national["overall"] == Decimal("350.1")
-    assert a.national["PM1"] == Decimal(1000) / 3
+    assert a.national["PM1"] == Decimal("333.3333")  # 1000/3, rounded once as reported
     # An indicator that does not count for an office is left out of the mean, not counted 0.
     assert a.national["KPI"] == Decimal(250)
     assert a.of_type["overall"] == Decimal("375.05") and a.of_type["KPI"] == Decimal(300)
@@ -27,5 +27,14 @@ def test_means_are_exact_over_the_offices_that_have_a_score() -> None:
 
 
 def test_no_office_with_a_score_gives_no_mean() -> None:
-    places = standings([Peer("a.xlsx", "", None, None, {"overall": None})])
+    places = standings([Peer("a.xlsx", "", None, None, {"overall": None})], 4)
     assert places["a.xlsx"].national["overall"] is None
+
+
+def test_an_exact_half_mean_rounds_up_once() -> None:
+    # (400 + 350.1) / 2 = 375.05 exactly, a half at one decimal: 375.1.
+    peers = [
+        Peer("a.xlsx", "สพป.", 1, 1, {"overall": Decimal("400.0")}),
+        Peer("b.xlsx", "สพป.", 2, 2, {"overall": Decimal("350.1")}),
+    ]
+    assert standings(peers, 1)["a.xlsx"].national["overall"] == Decimal("375.1")

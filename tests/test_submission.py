@@ -85,7 +85,7 @@ def test_round_trip_json_equals_the_engine(
     values["KPI-7.5.2"] = IndicatorAnswer(not_applicable=True)
     expected = score_answers(shipped, Answers(OfficeType.PRIMARY, criteria, values)).to_dict()
     for key in ("issues", "parts", "overall"):
-        assert _without_evidence(data[key]) == expected[key], key
+        assert _without_evidence(data[key]) == _without_evidence(expected[key]), key
     assert [i["score"] for i in data["indicators"]] == [i["score"] for i in expected["indicators"]]
     assert data["office"]["code"] == "P001"
     assert data["office"]["type"] == "primary"

@@ -5,9 +5,10 @@ take the batch down. A worker has a memory cap (``RLIMIT_AS``, where the OS offe
 per-file time limit kept by the parent (a deadline, then terminate: no SIGALRM, so it works on
 Windows too); a file that crashes, hangs or exhausts its worker is reported unreadable and the
 worker replaced while the rest are scored (pmqa_cli/portable.py says what is chosen where).
-Each worker returns a slim :class:`FileResult`; the values read (the audit trail, the bulk of
-the data) are streamed to a temporary file rather than held in memory, so a batch of 10,000
-files stays small.
+Each worker returns the office's :class:`~pmqa_cli.assess.scored.ScoredOffice` (the one object
+every output renders, rounded once); the values read (the audit trail, the bulk of the data)
+are streamed to a temporary file rather than held in memory, so a batch of 10,000 files stays
+small.
 """
 
 from __future__ import annotations
@@ -25,14 +26,16 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from fractions import Fraction
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from pmqa_cli import portable
-from pmqa_cli.assess.findings import Finding, FindingCounts, has_errors, make_finding
-from pmqa_cli.assess.rounding import json_number, reported
+from pmqa_cli.assess.findings import Finding, has_errors, make_finding
+from pmqa_cli.assess.rounding import json_number, round_half_up
+from pmqa_cli.assess.scored import RubricUsed, ScoredOffice, scored_office
 from pmqa_cli.assess.submission import OfficeInfo, ValueRead, WorkbookReport, score_workbook
 from pmqa_cli.registry import Office, Registry
 from pmqa_cli.rubric.model import Aggregation, OfficeType, Rubric
@@ -44,7 +47,6 @@ __all__ = [
     "BatchOptions",
     "BatchResult",
     "Duplicate",
-    "FileResult",
     "Found",
     "Stat",
     "competition_ranks",
@@ -61,60 +63,7 @@ class BatchOptions:
     timeout_seconds: float = 60.0  # per file
     memory_mb: int = 1024  # per worker process
     limits: Limits = field(default_factory=Limits)
-
-
-@dataclass
-class FileResult(FindingCounts):
-    """What a worker sends back for one file: scores already rounded as reported."""
-
-    path: str
-    sha256: str
-    mtime: float
-    readable: bool
-    office: OfficeInfo
-    findings: list[Finding]
-    # The scores; an unreadable file keeps these defaults.
-    issues: list[tuple[str, float, str]] = field(default_factory=list)  # id, score, status
-    # id, value, applies, not applicable, score
-    indicators: list[tuple[str, float | None, bool, bool, float]] = field(default_factory=list)
-    pmqa: float | None = None
-    results: float | None = None
-    categories: list[tuple[str, float | None]] = field(default_factory=list)  # id, score
-    overall: float | None = None
-    band_th: str = ""
-    status_th: str = ""
-    values: list[ValueRead] = field(default_factory=list)
-    scored: bool = True  # False for a copy or a conflicting file that was not chosen
-    provisional: list[str] = field(default_factory=list)  # PROVISIONAL reasons, in that order
-    rank: int | None = None
-    rank_in_type: int | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON form (docs/json-output.md)."""
-        return {
-            "file": self.path,
-            "sha256": self.sha256,
-            "readable": self.readable,
-            "scored": self.scored,
-            "office": self.office.to_dict(),
-            "rank": self.rank,
-            "rank_in_type": self.rank_in_type,
-            "provisional": bool(self.provisional),
-            "provisional_reasons": list(self.provisional),
-            "parts": {"pmqa": self.pmqa, "results": self.results},
-            "categories": [{"id": c, "score": s} for c, s in self.categories],
-            "overall": {
-                "score": self.overall,
-                "band_th": self.band_th,
-                "status_th": self.status_th,
-            },
-            "issues": [{"id": i, "score": s, "status_th": st} for i, s, st in self.issues],
-            "indicators": [
-                {"id": i, "value": v, "applies": a, "not_applicable": na, "score": s}
-                for i, v, a, na, s in self.indicators
-            ],
-            "stats": {"errors": self.errors, "warnings": self.warnings, "notes": self.notes},
-        }
+    steps: bool = False  # also work out each office's next steps (for feedback workbooks)
 
 
 # Why an office's result is provisional: its rank stands (except for an office not in the
@@ -145,11 +94,11 @@ class Stat:
     key: str
     label: str
     count: int
-    mean: float | None
-    median: float | None
-    minimum: float | None
-    maximum: float | None
-    stdev: float | None  # sample standard deviation (n - 1), as Excel's STDEV.S
+    mean: Decimal | None
+    median: Decimal | None
+    minimum: Decimal | None
+    maximum: Decimal | None
+    stdev: Decimal | None  # sample standard deviation (n - 1), as Excel's STDEV.S
 
     def to_dict(self) -> dict[str, Any]:
         """JSON form."""
@@ -157,11 +106,11 @@ class Stat:
             "key": self.key,
             "label": self.label,
             "count": self.count,
-            "mean": self.mean,
-            "median": self.median,
-            "min": self.minimum,
-            "max": self.maximum,
-            "stdev": self.stdev,
+            "mean": json_number(self.mean),
+            "median": json_number(self.median),
+            "min": json_number(self.minimum),
+            "max": json_number(self.maximum),
+            "stdev": json_number(self.stdev),
         }
 
 
@@ -171,7 +120,7 @@ class BatchResult:
 
     rubric: Rubric
     registry: Registry | None
-    files: list[FileResult]
+    files: list[ScoredOffice]
     skipped: list[str]
     missing: list[Office]
     duplicates: list[Duplicate]
@@ -180,7 +129,7 @@ class BatchResult:
     outputs_skipped: list[str] = field(default_factory=list)  # pmqa's own workbooks passed over
 
     @property
-    def scored(self) -> list[FileResult]:
+    def scored(self) -> list[ScoredOffice]:
         """The files whose scores count: readable, and chosen among duplicates."""
         return [f for f in self.files if f.readable and f.scored]
 
@@ -231,31 +180,31 @@ class BatchResult:
 
     def statistics(self) -> list[Stat]:
         """Per part, issue and indicator: count, mean, median, min, max, standard deviation."""
-        scored = self.scored
-        columns: list[tuple[str, str, list[float]]] = [
-            ("overall", "คะแนนรวม", [f.overall for f in scored if f.overall is not None]),
-            ("pmqa", "หมวด 1-6 (PMQA 4.0)", [f.pmqa for f in scored if f.pmqa is not None]),
+        sets = [f.scores for f in self.scored if f.scores is not None]
+        columns: list[tuple[str, str, Sequence[Decimal | None]]] = [
+            ("overall", "คะแนนรวม", [s.overall for s in sets]),
+            ("pmqa", "หมวด 1-6 (PMQA 4.0)", [s.pmqa.score for s in sets]),
         ]
         if self.rubric.indicators:
-            results = [f.results for f in scored if f.results is not None]
-            columns.append(("results", "หมวด 7 (ตัวชี้วัด)", results))
+            columns.append(("results", "หมวด 7 (ตัวชี้วัด)", [s.results.score for s in sets]))
         if self.rubric.scoring.aggregation is Aggregation.CATEGORY_MEAN:
             # The overall is the mean of the categories: their statistics come next.
             for n, category in enumerate(self.rubric.category_ids):
-                scores = [f.categories[n][1] for f in scored if len(f.categories) > n]
+                scores = [s.categories[n].score for s in sets if len(s.categories) > n]
                 what = "มิติ" if category == "7" else "ประเด็น"
                 label = f"คะแนนหมวด {category} (ค่าเฉลี่ยของ{what})"
-                columns.append((f"หมวด {category}", label, [s for s in scores if s is not None]))
+                columns.append((f"หมวด {category}", label, scores))
         for n, issue in enumerate(self.rubric.issues):
-            values = [f.issues[n][1] for f in scored if len(f.issues) > n]
+            values = [s.issues[n].score for s in sets if len(s.issues) > n]
             columns.append((issue.id, issue.title_th, values))
         for n, ind in enumerate(self.rubric.indicators):
-            values = [
-                f.indicators[n][4] for f in scored if len(f.indicators) > n and f.indicators[n][2]
-            ]
-            columns.append((ind.id, ind.title_th, values))
+            counted = [s.indicators[n].counted_score for s in sets if len(s.indicators) > n]
+            columns.append((ind.id, ind.title_th, counted))
         decimals = self.rubric.scoring.decimals
-        return [_describe(key, label, values, decimals) for key, label, values in columns]
+        return [
+            _describe(key, label, [v for v in values if v is not None], decimals)
+            for key, label, values in columns
+        ]
 
     def distribution(self) -> dict[str, dict[str, dict[str, int]]]:
         """Counts of overall bands and PMQA 4.0 statuses by office type (สพป., สพม., รวม)."""
@@ -278,15 +227,15 @@ class BatchResult:
         return out
 
 
-def _describe(key: str, label: str, values: list[float], decimals: int) -> Stat:
+def _describe(key: str, label: str, values: list[Decimal], decimals: int) -> Stat:
     if not values:
         return Stat(key, label, 0, None, None, None, None, None)
-    # The reported scores are short decimals: as Fractions of their text, the mean and median
-    # are exact before their one rounding (the standard deviation, a square root, is not).
-    exact = [Fraction(repr(v)) for v in values]
+    # The reported scores are short decimals: as Fractions, the mean and median are exact
+    # before their one rounding (the standard deviation, a square root, is not).
+    exact = [Fraction(v) for v in values]
 
-    def r(x: Fraction | float) -> float | None:
-        return reported(x, decimals)
+    def r(x: Fraction | float) -> Decimal:
+        return round_half_up(x, decimals)
 
     stdev = r(statistics.stdev(exact)) if len(exact) > 1 else None
     return Stat(
@@ -301,10 +250,10 @@ def _describe(key: str, label: str, values: list[float], decimals: int) -> Stat:
     )
 
 
-def competition_ranks(scores: Sequence[float | None]) -> list[int | None]:
+def competition_ranks(scores: Sequence[Decimal | float | None]) -> list[int | None]:
     """Standard competition ranking, highest first: 1, 2, 2, 4. None stays unranked."""
     ordered = sorted((s for s in scores if s is not None), reverse=True)
-    first: dict[float, int] = {}
+    first: dict[Decimal | float, int] = {}
     for position, score in enumerate(ordered, start=1):
         first.setdefault(score, position)
     return [None if s is None else first[s] for s in scores]
@@ -385,7 +334,7 @@ def _worker_main(
     options: BatchOptions,
     score: Scorer,
 ) -> None:
-    """A worker: score each path the parent sends, answer with a :class:`FileResult`."""
+    """A worker: score each path the parent sends, answer with a :class:`ScoredOffice`."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
     portable.limit_memory(options.memory_mb)
     conn.send(None)  # ready: a file's time limit starts when it is sent, not while pmqa loads
@@ -398,9 +347,10 @@ def _worker_main(
             return
         try:
             report = score(path, rubric, registry=registry, limits=options.limits)
-            result = _slim(report, path)
+            result = scored_office(report, steps=options.steps, mtime=_mtime(path))
         except MemoryError:
-            result = _failed(path, f"reading needed more than {options.memory_mb} MB of memory")
+            detail = f"reading needed more than {options.memory_mb} MB of memory"
+            result = _failed(path, rubric, detail)
         conn.send(result)
 
 
@@ -411,31 +361,10 @@ def _mtime(path: str) -> float:
         return 0.0
 
 
-def _slim(report: WorkbookReport, path: str) -> FileResult:
-    sub, result = report.submission, report.result
-    slim = FileResult(
-        path, sub.sha256, _mtime(path), sub.readable, sub.office, report.findings, values=sub.values
-    )
-    if result is None:
-        return slim
-    r = result.reported  # the one rounding, half-up to the rubric's decimals
-    slim.issues = [(i.id, r(i.score) or 0.0, i.status_th) for i in result.issues]
-    slim.indicators = [
-        (i.id, json_number(i.value), i.applies, i.not_applicable, r(i.score) or 0.0)
-        for i in result.indicators
-    ]
-    slim.categories = [(c.id, r(c.score)) for c in result.categories]
-    slim.pmqa = r(result.pmqa.score)
-    slim.results = r(result.results.score)
-    slim.overall = r(result.overall)
-    slim.band_th = result.band.label_th if result.band else ""
-    slim.status_th = result.status.label_th if result.status else ""
-    return slim
-
-
-def _failed(path: str, detail: str) -> FileResult:
+def _failed(path: str, rubric: Rubric, detail: str) -> ScoredOffice:
     finding = make_finding("file-unreadable", file=path, detail=detail)
-    return FileResult(path, "", _mtime(path), False, OfficeInfo(), [finding])
+    used = RubricUsed(rubric.id, rubric.version, rubric.sha256, rubric.scoring.decimals)
+    return ScoredOffice(path, "", False, OfficeInfo(), used, [finding], mtime=_mtime(path))
 
 
 @dataclass
@@ -464,7 +393,7 @@ def _score_all(
     rubric: Rubric,
     registry: Registry | None,
     options: BatchOptions,
-    on_result: Callable[[FileResult], None],
+    on_result: Callable[[ScoredOffice], None],
     score: Scorer = score_workbook,
 ) -> None:
     """Score every file in worker processes, delivering results in file order."""
@@ -472,7 +401,7 @@ def _score_all(
     paths = [str(f) for f in files]
     jobs = max(1, min(options.jobs or os.cpu_count() or 1, len(paths)))
     window = jobs * 4  # bounded look-ahead keeps memory flat however many files
-    ready: dict[int, FileResult] = {}
+    ready: dict[int, ScoredOffice] = {}
     sent = delivered = 0
 
     def start() -> _Slot:
@@ -526,7 +455,7 @@ def _score_all(
                 elif time.monotonic() >= slot.deadline:
                     failure = f"reading took longer than {options.timeout_seconds:g} s"
                 if failure is not None:
-                    ready[index] = _failed(paths[index], failure)
+                    ready[index] = _failed(paths[index], rubric, failure)
                     slot.stop()
                     slots[n] = start()
             while delivered in ready:
@@ -565,13 +494,13 @@ def run_batch(
     """
     files, skipped, own_outputs = discovered if discovered is not None else discover(paths)
     options = options or BatchOptions()
-    results: list[FileResult] = []
+    results: list[ScoredOffice] = []
     count = 0
     with tempfile.NamedTemporaryFile(
         prefix="pmqa-values-", suffix=".pickle", delete=False
     ) as handle:
 
-        def on_result(result: FileResult) -> None:
+        def on_result(result: ScoredOffice) -> None:
             nonlocal count
             if keep_values:
                 pickle.dump((result.path, result.sha256, result.values), handle)
@@ -600,11 +529,11 @@ def run_batch(
     )  # fmt: skip
 
 
-def _mark_duplicates(results: list[FileResult]) -> list[Duplicate]:
+def _mark_duplicates(results: list[ScoredOffice]) -> list[Duplicate]:
     """Several files for one office: byte-identical copies count once; different files are a
     conflict, resolved by the workbook's own submission date, then by file name (never by the
     file system's times, which change when files are copied)."""
-    by_code: dict[str, list[FileResult]] = defaultdict(list)
+    by_code: dict[str, list[ScoredOffice]] = defaultdict(list)
     for r in results:
         if r.readable and r.office.code:
             by_code[r.office.code].append(r)
@@ -613,7 +542,7 @@ def _mark_duplicates(results: list[FileResult]) -> list[Duplicate]:
         if len(group) < 2:
             continue
         group.sort(key=lambda r: (Path(r.path).name, r.path))
-        originals: dict[str, FileResult] = {}
+        originals: dict[str, ScoredOffice] = {}
         for r in group:
             originals.setdefault(r.sha256, r)
         distinct = list(originals.values())
@@ -644,7 +573,7 @@ def _mark_duplicates(results: list[FileResult]) -> list[Duplicate]:
     return duplicates
 
 
-def _mark_provisional(results: list[FileResult], registry: Registry | None) -> None:
+def _mark_provisional(results: list[ScoredOffice], registry: Registry | None) -> None:
     """Give each scored office the reasons its result is not final (see PROVISIONAL)."""
     for r in results:
         if not (r.readable and r.scored):
@@ -657,7 +586,7 @@ def _mark_provisional(results: list[FileResult], registry: Registry | None) -> N
         r.provisional = [x for x in PROVISIONAL if x in reasons]
 
 
-def _rank(results: list[FileResult]) -> None:
+def _rank(results: list[ScoredOffice]) -> None:
     scored = [
         r
         for r in results
@@ -682,7 +611,7 @@ def _code_in_name(path: str, registry: Registry) -> str | None:
     return found[0] if len(found) == 1 else None
 
 
-def _missing(results: list[FileResult], registry: Registry | None) -> list[Office]:
+def _missing(results: list[ScoredOffice], registry: Registry | None) -> list[Office]:
     """Offices in the registry with no file. A file that could not be read, or has no office
     code, counts for the office its name carries, so that office is reported once (as
     unreadable or with its errors), not also as "did not send"."""

@@ -35,7 +35,7 @@ from typing import Any
 from pmqa_cli.assess import aggregate
 from pmqa_cli.assess.aggregate import CategoryScore, DimensionScore
 from pmqa_cli.assess.findings import Finding
-from pmqa_cli.assess.rounding import Number, as_decimal, json_number, reported, round_half_up
+from pmqa_cli.assess.rounding import Number, as_decimal, reported, round_half_up
 from pmqa_cli.rubric.model import (
     DIMENSIONS,
     Aggregation,
@@ -189,57 +189,12 @@ class ScoreResult:
         return reported(value, self.rubric.scoring.decimals)
 
     def to_dict(self) -> dict[str, Any]:
-        """The scores in the JSON form of docs/json-output.md (numbers rounded half-up)."""
-        r = self.reported
-        n = json_number
-        return {
-            "office_type": self.office_type.value if self.office_type else None,
-            "issues": [
-                {
-                    "id": i.id,
-                    "category": i.category,
-                    "weight": n(i.weight),
-                    "score": r(i.score),
-                    "max_score": n(i.max_score),
-                    "status": i.status_id,
-                    "status_th": i.status_th,
-                    "status_en": i.status_en,
-                    "criteria": [
-                        {"id": c.id, "tier": c.tier, "met": c.met, "points": r(c.points)}
-                        for c in i.criteria
-                    ],
-                }
-                for i in self.issues
-            ],
-            "indicators": [
-                {
-                    "id": ind.id,
-                    "dimension": ind.dimension,
-                    "weight": n(ind.weight),
-                    "value": n(ind.value),
-                    "applies": ind.applies,
-                    "not_applicable": ind.not_applicable,
-                    "level": r(ind.level),
-                    "score": r(ind.score),
-                    "target": n(ind.target),
-                    "success": r(ind.success),
-                }
-                for ind in self.indicators
-            ],
-            "categories": [{"id": c.id, "score": r(c.score)} for c in self.categories],
-            "dimensions": [{"id": d.id, "score": r(d.score)} for d in self.dimensions],
-            "parts": {
-                name: {"score": r(part.score), "weight": n(part.weight)}
-                for name, part in (("pmqa", self.pmqa), ("results", self.results))
-            },
-            "overall": {
-                "score": r(self.overall),
-                "band_th": self.band.label_th if self.band else None,
-                "band_en": self.band.label_en if self.band else None,
-                "status_th": self.status.label_th if self.status else None,
-                "status_en": self.status.label_en if self.status else None,
-            },
-        }
+        """The scores in the JSON form of docs/json-output.md, rounded once as reported
+        (through :func:`pmqa_cli.assess.scored.scores_of`, the one place scores are rounded)."""
+        from pmqa_cli.assess.scored import scores_of
+
+        office_type = self.office_type.value if self.office_type else None
+        return {"office_type": office_type, **scores_of(self).to_dict()}
 
 
 def _exact(value: Number) -> Fraction:

@@ -42,7 +42,7 @@ from pmqa_cli.assess.validate import (
 )
 from pmqa_cli.registry import Registry
 from pmqa_cli.rubric.model import Indicator, Method, OfficeType, Rubric
-from pmqa_cli.verify.apply import VerifiedOffice, verification_dict, verify_office
+from pmqa_cli.verify.apply import VerifiedOffice, verify_office
 from pmqa_cli.verify.inputs import Verification
 from pmqa_cli.workbook.layout import (
     OFFICE_COLUMNS,
@@ -174,51 +174,10 @@ class WorkbookReport(FindingCounts):
     verified: VerifiedOffice | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON object documented in docs/json-output.md."""
-        sub = self.submission
-        data: dict[str, Any] = {
-            "file": str(sub.path),
-            "sha256": sub.sha256,
-            "readable": sub.readable,
-            "valid": self.valid,
-            "stats": {"errors": self.errors, "warnings": self.warnings, "notes": self.notes},
-            "office": sub.office.to_dict(),
-            "rubric": {
-                "id": self.rubric.id,
-                "version": self.rubric.version,
-                "sha256": self.rubric.sha256,
-                "workbook_rubric_id": sub.rubric_id,
-                "workbook_rubric_version": sub.rubric_version,
-            },
-        }
-        if self.result is not None:
-            scores = self.result.to_dict()
-            traces = self.verified.items if self.verified else {}
-            for item in scores["issues"]:
-                for criterion in item["criteria"]:
-                    criterion["evidence"] = sub.evidence.get(criterion["id"], "")
-                    if criterion["id"] in traces:
-                        criterion.update(traces[criterion["id"]].to_dict())
-            for item in scores["indicators"]:
-                item["evidence"] = sub.evidence.get(item["id"], "")
-                if item["id"] in traces:
-                    item.update(traces[item["id"]].to_dict())
-            data.update(
-                issues=scores["issues"],
-                indicators=scores["indicators"],
-                parts=scores["parts"],
-                categories=scores["categories"],
-                dimensions=scores["dimensions"],
-                overall=scores["overall"],
-            )
-            if self.verified is not None:
-                data.update(verification_dict(self.verified))
-        else:
-            data.update(
-                issues=[], indicators=[], parts=None, categories=[], dimensions=[], overall=None
-            )
-        data["findings"] = [f.to_dict() for f in self.findings]
-        return data
+        """The JSON object documented in docs/json-output.md: that of its scored office."""
+        from pmqa_cli.assess.scored import scored_office
+
+        return scored_office(self).to_dict()
 
 
 # --- locating things ---------------------------------------------------------------------

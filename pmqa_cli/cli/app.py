@@ -397,27 +397,17 @@ def validate_command(
     as_json: JsonFlag = False,
 ) -> None:
     """Check submissions and list every problem; exit 0 with no errors, 1 with any."""
-    from pmqa_cli.assess.submission import score_workbook
+    from pmqa_cli.assess.scored import score_office
     from pmqa_cli.cli import render
 
     loaded = _rubric(rubric)
     offices = _registry(registry)
     limits = _limits()
-    reports = [score_workbook(f, loaded, registry=offices, limits=limits) for f in files]
+    reports = [score_office(f, loaded, registry=offices, limits=limits) for f in files]
     if as_json:
+        # Each file is the same office object as `pmqa score --json` gives for it.
         render.json_out(
-            {
-                "valid": all(r.valid for r in reports),
-                "files": [
-                    {
-                        "file": str(r.submission.path),
-                        "valid": r.valid,
-                        "stats": {"errors": r.errors, "warnings": r.warnings, "notes": r.notes},
-                        "findings": [f.to_dict() for f in r.findings],
-                    }
-                    for r in reports
-                ],
-            }
+            {"valid": all(r.valid for r in reports), "files": [r.to_dict() for r in reports]}
         )
     else:
         render.validation(reports)
@@ -456,7 +446,7 @@ def score_command(
     With --review, --data or --corrections the scores shown are the verified ones, beside
     what the office claimed (docs/verification.md).
     """
-    from pmqa_cli.assess.submission import score_workbook
+    from pmqa_cli.assess.scored import score_office
     from pmqa_cli.cli import render
 
     if output is not None:
@@ -475,15 +465,16 @@ def score_command(
     offices = _registry(registry)
     limits = _limits()
     verification = _verification(loaded, review, data, corrections, offices, limits)
-    report = score_workbook(
-        file, loaded, registry=offices, limits=limits, verification=verification
-    )
+    report = score_office(
+        file, loaded, registry=offices, limits=limits, verification=verification,
+        steps=output is not None,
+    )  # fmt: skip
     if verification is not None:
         report.findings[:0] = verification.findings
     if output is not None:
         from pmqa_cli.report.feedback import write_feedback
 
-        write_feedback(report, output)
+        write_feedback(report, loaded, output)
         if pdf:
             from pmqa_cli.report.pdf import to_pdf
 
@@ -491,7 +482,7 @@ def score_command(
     if as_json:
         render.json_out(report.to_dict())
     else:
-        render.score(report)
+        render.score(report, loaded)
         if output is not None:
             render.written(output, "feedback workbook")
             if pdf:
@@ -682,7 +673,9 @@ def batch_command(
     offices = _registry(registry)
     earlier = _previous_results(previous or [], previous_label or [], loaded)
     command = "pmqa " + " ".join(sys.argv[1:]) if sys.argv[1:] else "pmqa batch"
-    options = BatchOptions(jobs=jobs, timeout_seconds=timeout, limits=_limits())
+    options = BatchOptions(
+        jobs=jobs, timeout_seconds=timeout, limits=_limits(), steps=feedback_dir is not None
+    )
     # results.xlsx takes in each file's values while the rest are being scored.
     with ResultsWorkbook(output, loaded, compared=bool(earlier)) as workbook:
         with render.progress(len(found.files)) as tick:
@@ -701,7 +694,7 @@ def batch_command(
             if csv_dir is not None:
                 written += write_csv(batch, csv_dir, command, analysis)
             if feedback_dir is not None:
-                written += _write_feedback(batch, loaded, offices, feedback_dir)
+                written += _write_feedback(batch, loaded, feedback_dir)
             if pdf:
                 from pmqa_cli.report.pdf import to_pdf
 
@@ -965,28 +958,32 @@ def _check_batch_outputs(
     )
 
 
-def _write_feedback(
-    batch: BatchResult, rubric: Rubric, offices: Registry | None, folder: Path
-) -> list[Path]:
-    """Each scored office's feedback workbook, named by office code.
-
-    The file is read again here, under the same reading limits as the batch's workers, so the
-    feedback carries the same scores and findings as results.xlsx and the JSON."""
-    from pmqa_cli.assess.submission import score_workbook
+def _write_feedback(batch: BatchResult, rubric: Rubric, folder: Path) -> list[Path]:
+    """Each scored office's feedback workbook, named by office code (then by file name, when
+    two offices share one), written from the batch's own scored offices: no file is read
+    again, so the feedback carries exactly the scores and findings of results.xlsx and the
+    JSON."""
     from pmqa_cli.report.feedback import write_feedback
     from pmqa_cli.report.standing import peer_of, standings
 
     folder.mkdir(parents=True, exist_ok=True)
-    written = []
-    places = standings(peer_of(result) for result in batch.scored)
-    limits = _limits()
-    for result in batch.scored:
-        report = score_workbook(result.path, rubric, registry=offices, limits=limits)
-        code = "".join(c for c in result.office.code if c.isalnum() or c in "-_") or "unknown"
-        target = folder / f"{code}.xlsx"
-        write_feedback(report, target, places[result.path])
+    written: list[Path] = []
+    places = standings((peer_of(office) for office in batch.scored), rubric.scoring.decimals)
+    used: set[str] = set()
+    for office in batch.scored:
+        name = _safe_name(office.office.code) or "unknown"
+        if name.lower() in used:
+            name = f"{name}-{_safe_name(Path(office.path).stem)}"
+        used.add(name.lower())
+        target = folder / f"{name}.xlsx"
+        write_feedback(office, rubric, target, places[office.path])
         written.append(target)
     return written
+
+
+def _safe_name(text: str) -> str:
+    """Letters, digits, - and _ of a text, for a file name."""
+    return "".join(c for c in text if c.isalnum() or c in "-_")
 
 
 def main() -> None:

@@ -35,7 +35,7 @@ from pmqa_cli.rubric.model import (
 
 if TYPE_CHECKING:
     from pmqa_cli.assess.batch import BatchResult
-    from pmqa_cli.assess.submission import WorkbookReport
+    from pmqa_cli.assess.scored import ScoredOffice, Scores
     from pmqa_cli.compare.comparison import Comparison
     from pmqa_cli.workbook.sample import PlantedMistake
 
@@ -371,7 +371,7 @@ def findings_table(findings: Sequence[Finding], *, show_file: bool = False) -> G
     return Group(*blocks)
 
 
-def validation(reports: Sequence[WorkbookReport]) -> None:
+def validation(reports: Sequence[ScoredOffice]) -> None:
     """Findings of several submissions, then a one-line summary."""
     console = out_console()
     findings = [f for r in reports for f in r.findings]
@@ -395,21 +395,20 @@ def _heading(console: Console, text: str) -> None:
     console.print(ThaiText(text, one_line=True, style="bold"))
 
 
-def _verification(console: Console, report: WorkbookReport) -> None:
+def _verification(console: Console, office: ScoredOffice) -> None:
     """The self-assessed overall, the difference and the changes, when verification applied."""
-    verified = report.verified
-    if verified is None or verified.self_result is verified.verified:
+    own = office.self_assessed
+    if own is None or own is office.scores:
         return
-    d = report.rubric.scoring.decimals
-    own = verified.self_result
+    d = office.rubric.decimals
     console.print(
         Text(f"Self-assessed overall {format_number(own.overall, d)}; "
-             f"verified - self {format_number(verified.difference(), d)}")
+             f"verified - self {format_number(office.difference, d)}")
     )  # fmt: skip
     table = Table(title="การตรวจสอบ (verification)", header_style="bold", expand=True)
     for name in ("Item", "Source", "Claimed/before", "Now", "Effect", "Why / who"):
         table.add_column(name, justify="right" if name == "Effect" else "left")
-    for c in verified.changes:
+    for c in office.changes:
         why = " - ".join(x for x in (c.reason, c.person) if x)
         table.add_row(
             c.item, c.layer.value, escape(c.before_shown), escape(c.after_shown),
@@ -418,39 +417,36 @@ def _verification(console: Console, report: WorkbookReport) -> None:
     console.print(table)
 
 
-def score(report: WorkbookReport) -> None:
+def score(scored: ScoredOffice, rubric: Rubric) -> None:
     """One office's scores, then its findings."""
     console = out_console()
-    sub, rubric, result = report.submission, report.rubric, report.result
-    office = sub.office
+    office = scored.office
     kind = office.type.abbrev_th if office.type else tr("ประเภทไม่ทราบ", "type unknown")
     console.print(
         ThaiText(
             Text(f"{office.code or '?'} {office.name}", style="bold")
-            + Text(f" ({kind}) - {sub.path.name} - {tr('เกณฑ์', 'rubric')} {rubric.id} "
+            + Text(f" ({kind}) - {scored.name} - {tr('เกณฑ์', 'rubric')} {rubric.id} "
                    f"{tr('ฉบับ', 'v')}{'' if current() == 'en' else ' '}{rubric.version}")
         )
     )  # fmt: skip
-    if result is None:
+    if scored.scores is None:
         console.print(
             ThaiText(tr("อ่านไฟล์ไม่ได้ จึงไม่ได้ประเมินคะแนน",
                         "The workbook could not be read, so it was not scored."), style="red")
         )  # fmt: skip
     else:
-        _score_tables(console, report)
-        _verification(console, report)
-    if report.findings:
-        console.print(findings_table(report.findings))
-    colour = "green" if report.valid else "red"
+        _score_tables(console, scored.scores, rubric)
+        _verification(console, scored)
+    if scored.findings:
+        console.print(findings_table(scored.findings))
+    colour = "green" if scored.valid else "red"
     console.print(
-        Text(tr(f"ข้อผิดพลาด {report.errors} รายการ คำเตือน {report.warnings} รายการ",
-                f"{report.errors} error(s), {report.warnings} warning(s)"), style=colour)
+        Text(tr(f"ข้อผิดพลาด {scored.errors} รายการ คำเตือน {scored.warnings} รายการ",
+                f"{scored.errors} error(s), {scored.warnings} warning(s)"), style=colour)
     )  # fmt: skip
 
 
-def _score_tables(console: Console, report: WorkbookReport) -> None:
-    rubric, result = report.rubric, report.result
-    assert result is not None
+def _score_tables(console: Console, result: Scores, rubric: Rubric) -> None:
     score_kind = Kind.SCORE
     _heading(console, tr("PMQA 4.0 (หมวด 1-6)", "PMQA 4.0 (categories 1-6)"))
     issues = Table(header_style="bold", expand=True)

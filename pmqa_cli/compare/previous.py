@@ -122,11 +122,23 @@ def _from_json(reader: _Reader, data: bytes) -> Snapshot:
         return Snapshot("", "", {})
     offices: list[OfficeScore] = []
     seen: dict[str, str] = {}
+    # An office object is the same as `pmqa score --json` gives, and its place in the batch
+    # (scored, rank, rank in type) is in the batch's "ranking", by file; files written before
+    # that list existed carry the place in the office object itself.
+    ranking = document.get("ranking")
+    places = {
+        r["file"]: r
+        for r in (ranking if isinstance(ranking, list) else [])
+        if isinstance(r, dict) and isinstance(r.get("file"), str)
+    }
     for n, entry in enumerate(document["offices"]):
         where = f"offices[{n}]"
         if not isinstance(entry, dict):
             reader.add("previous-json-invalid", cell=where, path=where, detail="not an object")
             continue
+        place = places.get(entry.get("file")) if isinstance(entry.get("file"), str) else None
+        if place is not None:
+            entry = {**entry, **{k: place.get(k) for k in ("scored", "rank", "rank_in_type")}}
         if entry.get("readable") is False or entry.get("scored") is False:
             continue
         office = _mapping(entry.get("office"))
@@ -181,8 +193,8 @@ def _from_json(reader: _Reader, data: bytes) -> Snapshot:
                 province=_text(office.get("province")),
                 region=_text(office.get("region")),
                 overall=score(overall.get("score"), f"{where}.overall.score"),
-                pmqa=score(parts.get("pmqa"), f"{where}.parts.pmqa"),
-                results=score(parts.get("results"), f"{where}.parts.results"),
+                pmqa=score(_part(parts.get("pmqa")), f"{where}.parts.pmqa"),
+                results=score(_part(parts.get("results")), f"{where}.parts.results"),
                 band_th=_text(overall.get("band_th")),
                 status_th=_text(overall.get("status_th")),
                 items=items,
@@ -203,6 +215,11 @@ def _from_json(reader: _Reader, data: bytes) -> Snapshot:
         by_code,
         fiscal_year=year if isinstance(year, int) else None,
     )
+
+
+def _part(value: Any) -> Any:
+    """A part's score: {"score": ..., "weight": ...}, or a bare number (older files)."""
+    return value.get("score") if isinstance(value, dict) else value
 
 
 def _mapping(value: Any) -> dict[str, Any]:

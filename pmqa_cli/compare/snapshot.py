@@ -132,17 +132,11 @@ def snapshot_from_batch(batch: BatchResult, label: str) -> Snapshot:
     """The scored offices of a finished batch (ranks as the batch gave them)."""
     offices: dict[str, OfficeScore] = {}
     for f in batch.scored:
-        if not f.office.code:
+        if not f.office.code or f.scores is None:
             continue
-        items: dict[str, Decimal] = {}
-        for issue_id, score, _ in f.issues:
-            value = dec(score)
-            if value is not None:
-                items[issue_id] = value
-        for ind_id, _, applies, _, ind_score in f.indicators:
-            value = dec(ind_score)
-            if applies and value is not None:
-                items[ind_id] = value
+        own = f.scores
+        items: dict[str, Decimal] = {i.id: i.score for i in own.issues}
+        items.update({i.id: i.score for i in own.indicators if i.applies})
         o = f.office
         offices[o.code] = OfficeScore(
             code=o.code,
@@ -150,9 +144,9 @@ def snapshot_from_batch(batch: BatchResult, label: str) -> Snapshot:
             type=o.type,
             province=o.province,
             region=o.region,
-            overall=dec(f.overall),
-            pmqa=dec(f.pmqa),
-            results=dec(f.results),
+            overall=own.overall,
+            pmqa=own.pmqa.score,
+            results=own.results.score,
             band_th=f.band_th,
             status_th=f.status_th,
             items=items,

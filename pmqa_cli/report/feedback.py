@@ -7,8 +7,9 @@ stand between each issue and its next tier, and the value each indicator needs f
 
 from __future__ import annotations
 
-import math
+from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -16,12 +17,11 @@ from openpyxl.styles import Alignment
 from openpyxl.worksheet.worksheet import Worksheet
 
 from pmqa_cli.assess.aggregate import exact, ratio_needed
-from pmqa_cli.assess.findings import SEVERITY_TH
-from pmqa_cli.assess.rounding import round_half_up
-from pmqa_cli.assess.scoring import IndicatorResult, IssueResult
-from pmqa_cli.assess.submission import WorkbookReport
+from pmqa_cli.assess.findings import SEVERITY_TH, Finding
+from pmqa_cli.assess.rounding import json_number, round_half_up
+from pmqa_cli.assess.scored import IndicatorScore, IssueScore, ScoredOffice
 from pmqa_cli.report import formats
-from pmqa_cli.report.guidance import next_steps
+from pmqa_cli.report.guidance import NextStep
 from pmqa_cli.report.printing import page_marks
 from pmqa_cli.report.standing import Standing
 from pmqa_cli.rubric.model import Aggregation, Criterion, Direction, Indicator, Method, Rubric
@@ -68,7 +68,7 @@ class IndicatorNextLevel:
     target: str  # e.g. "≥ 85", "≤ 0.6", "4 ขั้นตอน", "ผ่าน"
 
 
-def issue_next_step(rubric: Rubric, result: IssueResult) -> IssueNextStep:
+def issue_next_step(rubric: Rubric, result: IssueScore) -> IssueNextStep:
     """The lowest incomplete tier blocks everything above it: its unmet criteria come next."""
     issue = next(i for i in rubric.issues if i.id == result.id)
     met = {c.id: c.met for c in result.criteria}
@@ -80,7 +80,7 @@ def issue_next_step(rubric: Rubric, result: IssueResult) -> IssueNextStep:
 
 
 def _ratio_target_value(
-    rubric: Rubric, indicator: Indicator, result: IndicatorResult, level: int
+    rubric: Rubric, indicator: Indicator, result: IndicatorScore, level: int
 ) -> str:
     """The result a target-ratio indicator needs for a level, from its target and the bands."""
     needed = ratio_needed(rubric.ratio_bands(indicator), rubric.scoring.level_scores[level - 1])
@@ -97,13 +97,13 @@ def _ratio_target_value(
 
 
 def indicator_next_level(
-    indicator: Indicator, result: IndicatorResult, rubric: Rubric | None = None
+    indicator: Indicator, result: IndicatorScore, rubric: Rubric | None = None
 ) -> IndicatorNextLevel:
     """The value an indicator needs to reach its next whole level (a target-ratio indicator
     needs ``rubric`` for its bands)."""
     if not result.applies:
         return IndicatorNextLevel(None, "")
-    current = math.floor(result.level)  # exact: a level of exactly 3 is level 3
+    current = result.whole_level  # from the exact level: 2.99999 is level 2, 3 is level 3
     if current >= 5:
         return IndicatorNextLevel(None, "")
     level = current + 1
@@ -154,18 +154,28 @@ def _mean(standing: Standing | None, key: str, of_type: bool = False) -> object:
     return "-" if value is None else float(value)
 
 
-def write_feedback(report: WorkbookReport, path: Path, standing: Standing | None = None) -> None:
-    """Write the feedback workbook for one scored submission.
+def _n(value: Decimal | None) -> float | None:
+    """A reported (already rounded) number as a spreadsheet cell."""
+    return json_number(value)
 
-    ``standing`` (from a batch) adds the office's ranks and the national and type means beside
-    each part, issue and indicator; without it (a single ``pmqa score -o``) they are left out
-    and the summary says so.
+
+def write_feedback(
+    scored: ScoredOffice, rubric: Rubric, path: Path, standing: Standing | None = None
+) -> None:
+    """Write the feedback workbook of one scored office.
+
+    Every number is the scored office's own, already rounded once: the same digits as
+    results.xlsx, the JSON and the terminal. ``scored`` must carry its next steps
+    (``scored_office(..., steps=True)``). ``standing`` (from a batch) adds the office's ranks
+    and the national and type means beside each part, issue and indicator; without it (a
+    single ``pmqa score -o``) they are left out and the summary says so.
     """
-    rubric = report.rubric
-    result = report.result
+    if scored.readable and scored.steps is None:
+        raise ValueError("write_feedback needs the office's next steps: score it with steps=True")
+    result = scored.scores
     decimals = rubric.scoring.decimals
     number_format = "0." + "0" * decimals if decimals else "0"
-    office = report.submission.office
+    office = scored.office
     type_th = office.type.abbrev_th if office.type else ""
     wb = Workbook()
     summary = wb.active
@@ -185,33 +195,31 @@ def write_feedback(report: WorkbookReport, path: Path, standing: Standing | None
         ("หน่วยงาน", f"{office.code} {office.name}".strip()),
         ("ประเภท", office.type.abbrev_th if office.type else "-"),
         ("จังหวัด", office.province),
-        ("ไฟล์ที่ประเมิน", report.submission.path.name),
+        ("ไฟล์ที่ประเมิน", scored.name),
         ("เกณฑ์", f"{rubric.id} ฉบับ {rubric.version}"),
         ("วันที่ประมวลผล", thai_datetime(output_timestamp())),
     ]
     if result is not None:
         lines += [
-            ("คะแนนรวม (0-500)", result.reported(result.overall)),
+            ("คะแนนรวม (0-500)", _n(result.overall)),
             ("ระดับผลการประเมิน", result.band.label_th if result.band else "-"),
             ("สถานะ PMQA 4.0", result.status.label_th if result.status else "-"),
-            ("คะแนนหมวด 1-6 (PMQA 4.0)", result.reported(result.pmqa.score)),
+            ("คะแนนหมวด 1-6 (PMQA 4.0)", _n(result.pmqa.score)),
         ]
         if rubric.scoring.aggregation is Aggregation.CATEGORY_MEAN:
             # The overall is the mean of these: each one is worth showing.
             lines += [
-                (f"  คะแนนหมวด {c.id}", result.reported(c.score))
-                for c in result.categories
-                if c.id != "7"
+                (f"  คะแนนหมวด {c.id}", _n(c.score)) for c in result.categories if c.id != "7"
             ]
         if rubric.indicators:
-            lines.append(("คะแนนหมวด 7 (ตัวชี้วัด)", result.reported(result.results.score)))
+            lines.append(("คะแนนหมวด 7 (ตัวชี้วัด)", _n(result.results.score)))
     if result is not None and standing is not None:
         lines += [
             ("อันดับ (ทั้งประเทศ)", f"{standing.rank or '-'} จาก {standing.offices}"),
             (f"อันดับในประเภท ({type_th or '-'})",
              f"{standing.rank_in_type or '-'} จาก {standing.offices_of_type}"),
         ]  # fmt: skip
-    lines += [("ข้อผิดพลาด / คำเตือน", f"{report.errors} / {report.warnings}")]
+    lines += [("ข้อผิดพลาด / คำเตือน", f"{scored.errors} / {scored.warnings}")]
     keys = {"คะแนนรวม (0-500)": "overall", "คะแนนหมวด 1-6 (PMQA 4.0)": "pmqa",
             "คะแนนหมวด 7 (ตัวชี้วัด)": "results"}  # fmt: skip
     row = 3
@@ -243,14 +251,14 @@ def write_feedback(report: WorkbookReport, path: Path, standing: Standing | None
             summary.merge_cells(start_row=row, start_column=1, end_row=row, end_column=last)
             fit_row_height(summary, row, {1: 104})
     if result is not None:
-        _steps_sheet(wb.create_sheet("ขั้นต่อไป"), report, number_format)
+        _steps_sheet(wb.create_sheet("ขั้นต่อไป"), scored.steps or (), number_format)
         _issues_sheet(wb.create_sheet("PMQA 4.0"), rubric, result.issues, number_format, standing)
         if rubric.indicators:  # a rubric of categories 1-6 only has no indicator sheet
             _indicators_sheet(
                 wb.create_sheet("ตัวชี้วัด"), rubric, result.indicators, number_format, standing
             )
         _chart_sheet(wb, rubric, standing)
-    _findings_sheet(wb.create_sheet("ปัญหาที่พบ"), report)
+    _findings_sheet(wb.create_sheet("ปัญหาที่พบ"), scored.findings)
     office_name = f"{office.code} {office.name}".strip()
     for ws in wb.worksheets:
         marks = page_marks(
@@ -261,12 +269,11 @@ def write_feedback(report: WorkbookReport, path: Path, standing: Standing | None
     save_atomic(wb, path, kind=Kind.FEEDBACK)
 
 
-def _steps_sheet(ws: Worksheet, report: WorkbookReport, number_format: str) -> None:
+def _steps_sheet(ws: Worksheet, steps: Sequence[NextStep], number_format: str) -> None:
     """Each next step and the points it adds to the overall score, largest first."""
     _table(ws, 1, [("ลำดับ", 7), ("รหัส", 11), ("รายการ", 36), ("เป้าหมาย", 14),
                    ("สิ่งที่ต้องทำ", 60), ("คะแนนรวมเพิ่มขึ้น", 13),
                    ("คะแนนรวมหลังทำ", 13)])  # fmt: skip
-    steps = next_steps(report.rubric, report.submission.answers())
     if not steps:
         put(ws, 2, 1, "ผ่านครบทุกระดับแล้ว ไม่มีขั้นต่อไป", alignment=WRAP)
         ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=7)
@@ -312,7 +319,7 @@ def _chart_sheet(wb: Workbook, rubric: Rubric, standing: Standing | None) -> Non
 def _issues_sheet(
     ws: Worksheet,
     rubric: Rubric,
-    issues: tuple[IssueResult, ...],
+    issues: tuple[IssueScore, ...],
     number_format: str,
     standing: Standing | None = None,
 ) -> None:
@@ -344,7 +351,7 @@ def _issues_sheet(
 def _indicators_sheet(
     ws: Worksheet,
     rubric: Rubric,
-    indicators: tuple[IndicatorResult, ...],
+    indicators: tuple[IndicatorScore, ...],
     number_format: str,
     standing: Standing | None = None,
 ) -> None:
@@ -387,18 +394,18 @@ def _indicators_sheet(
     fit_one_page(ws, landscape=True)
 
 
-def _findings_sheet(ws: Worksheet, report: WorkbookReport) -> None:
+def _findings_sheet(ws: Worksheet, findings: Sequence[Finding]) -> None:
     _table(
         ws,
         1,
         [("ความรุนแรง", 12), ("รหัสปัญหา", 22), ("แผ่นงาน", 16), ("เซลล์", 9), ("รายการ", 12),
          ("คำอธิบายและวิธีแก้", 80), ("คำอธิบายภาษาอังกฤษ (English)", 60)],
     )  # fmt: skip
-    if not report.findings:
+    if not findings:
         put(ws, 2, 1, "ไม่พบปัญหา", alignment=WRAP)
         ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=7)
         fit_row_height(ws, 2, {1: 100})
-    for row, f in enumerate(report.findings, start=2):
+    for row, f in enumerate(findings, start=2):
         severity = SEVERITY_TH[f.severity]
         values: list[object] = [
             severity,

@@ -23,9 +23,11 @@ from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 from pmqa_cli import __version__
-from pmqa_cli.assess.batch import PROVISIONAL, BatchResult, Duplicate, FileResult, Stat
+from pmqa_cli.assess.batch import PROVISIONAL, BatchResult, Duplicate, Stat
 from pmqa_cli.assess.findings import SEVERITY_TH, Finding
 from pmqa_cli.assess.normalize import plain
+from pmqa_cli.assess.rounding import json_number
+from pmqa_cli.assess.scored import ScoredOffice, Scores
 from pmqa_cli.assess.submission import ValueRead
 from pmqa_cli.compare.analysis import Analysis, analyse
 from pmqa_cli.errors import OutputError
@@ -177,7 +179,7 @@ WHOLE = "#,##0"  # counts and ranks
 NOT_APPLICABLE_TH = "ไม่เกี่ยวข้อง"
 
 
-def _office_columns(kind: Kind = Kind.TEXT) -> list[Column[FileResult]]:
+def _office_columns(kind: Kind = Kind.TEXT) -> list[Column[ScoredOffice]]:
     """Code, name and type of the office: the first columns of the per-office tables."""
     return [
         Column("รหัส", 10, kind, lambda f: f.office.code),
@@ -192,12 +194,18 @@ STATUS_HEADER = "สถานะผล"
 _PROVISIONAL_FILL = {"bg_color": "#FCE4D6"}  # the summary row of a provisional result
 
 
-def result_status_th(f: FileResult) -> str:
+def _scores(f: ScoredOffice) -> Scores:
+    """The official scores of an office the batch scored (every table's rows have them)."""
+    assert f.scores is not None, f"{f.path} has no scores"
+    return f.scores
+
+
+def result_status_th(f: ScoredOffice) -> str:
     """ผลเบื้องต้น (provisional) or ผลสมบูรณ์ (final)."""
     return PROVISIONAL_TH if f.provisional else FINAL_TH
 
 
-def provisional_reasons_th(f: FileResult) -> str:
+def provisional_reasons_th(f: ScoredOffice) -> str:
     """Why a result is provisional, in Thai."""
     return "; ".join(PROVISIONAL[reason][0] for reason in f.provisional)
 
@@ -205,8 +213,10 @@ def provisional_reasons_th(f: FileResult) -> str:
 def _summary(run: Run) -> Table:
     batch = run.batch
     code, name, kind = _office_columns(Kind.CENTER)
-    category_7: Column[FileResult] = Column("คะแนนหมวด 7", 15, Kind.SCORE, lambda f: f.results)
-    columns: list[Column[FileResult]] = [
+    category_7: Column[ScoredOffice] = Column(
+        "คะแนนหมวด 7", 15, Kind.SCORE, lambda f: _scores(f).results.score
+    )
+    columns: list[Column[ScoredOffice]] = [
         Column("อันดับ", 8, Kind.CENTER, lambda f: f.rank, WHOLE),
         Column("อันดับในประเภท", 10, Kind.CENTER, lambda f: f.rank_in_type, WHOLE),
         Column(STATUS_HEADER, 13, Kind.CENTER, result_status_th),
@@ -216,7 +226,7 @@ def _summary(run: Run) -> Table:
         kind,
         Column("จังหวัด", 16, Kind.TEXT, lambda f: f.office.province),
         Column("ภาค", 24, Kind.TEXT, lambda f: f.office.region),
-        Column("คะแนนหมวด 1-6", 15, Kind.SCORE, lambda f: f.pmqa),
+        Column("คะแนนหมวด 1-6", 15, Kind.SCORE, lambda f: _scores(f).pmqa.score),
         Column("สถานะ PMQA 4.0", 24, Kind.CENTER, lambda f: f.status_th),
         *([category_7] if batch.rubric.indicators else []),  # none in a rubric of 1-6 only
         Column("คะแนนรวม", 13, Kind.SCORE, lambda f: f.overall),
@@ -231,9 +241,10 @@ def _summary(run: Run) -> Table:
     return table
 
 
-def _category_column(n: int, category: str) -> Column[FileResult]:
-    def score(f: FileResult) -> Any:
-        return f.categories[n][1] if len(f.categories) > n else None
+def _category_column(n: int, category: str) -> Column[ScoredOffice]:
+    def score(f: ScoredOffice) -> Any:
+        categories = _scores(f).categories
+        return categories[n].score if len(categories) > n else None
 
     return Column(f"หมวด {category}", 11, Kind.SCORE, score)
 
@@ -249,10 +260,10 @@ def _categories(run: Run) -> Table:
     return table
 
 
-def _issue_columns(n: int, issue_id: str) -> list[Column[FileResult]]:
+def _issue_columns(n: int, issue_id: str) -> list[Column[ScoredOffice]]:
     return [
-        Column(f"{issue_id} คะแนน", 11, Kind.SCORE, lambda f: f.issues[n][1]),
-        Column(f"{issue_id} สถานะ", 18, Kind.TEXT, lambda f: f.issues[n][2]),
+        Column(f"{issue_id} คะแนน", 11, Kind.SCORE, lambda f: _scores(f).issues[n].score),
+        Column(f"{issue_id} สถานะ", 18, Kind.TEXT, lambda f: _scores(f).issues[n].status_th),
     ]
 
 
@@ -266,17 +277,16 @@ def _issues(run: Run) -> Table:
     return table
 
 
-def _indicator_columns(n: int, indicator: Indicator, rubric: Rubric) -> list[Column[FileResult]]:
+def _indicator_columns(n: int, indicator: Indicator, rubric: Rubric) -> list[Column[ScoredOffice]]:
     indicator_id = indicator.id
     kind = formats.indicator_kind(indicator)
 
-    def shown_value(f: FileResult) -> Any:
-        _, value, _, na, _ = f.indicators[n]
-        return NOT_APPLICABLE_TH if na else value
+    def shown_value(f: ScoredOffice) -> Any:
+        scored = _scores(f).indicators[n]
+        return NOT_APPLICABLE_TH if scored.not_applicable else scored.value
 
-    def score(f: FileResult) -> Any:
-        _, _, applies, _, value = f.indicators[n]
-        return value if applies else None
+    def score(f: ScoredOffice) -> Any:
+        return _scores(f).indicators[n].counted_score
 
     unit = formats.unit_label(indicator.unit)
     header = (
@@ -568,7 +578,7 @@ def tables(
     return found
 
 
-def _by_code(files: Sequence[FileResult]) -> list[FileResult]:
+def _by_code(files: Sequence[ScoredOffice]) -> list[ScoredOffice]:
     return sorted(files, key=lambda f: (f.office.code, f.path))
 
 
@@ -893,9 +903,9 @@ def _charts(book: Any, ws: Any, stats: Table, percentages: BandPercentages) -> N
     bands = column_chart("ระดับผลการประเมินตามประเภทหน่วยงาน (ร้อยละของหน่วยงานแต่ละประเภท)")
     bands.set_y_axis({"name": "ร้อยละ", "min": 0, "max": 100, "major_gridlines": {"visible": True}})
     p = percentages
-    for kind, colour in (("สพป.", "#4472C4"), ("สพม.", "#C0504D")):
-        if kind not in p.columns:
-            continue
+    kinds = [(k, colour) for k, colour in (("สพป.", "#4472C4"), ("สพม.", "#C0504D"))
+             if k in p.columns]  # fmt: skip
+    for kind, colour in kinds:
         col = p.columns[kind]
         bands.add_series(
             {
@@ -905,7 +915,8 @@ def _charts(book: Any, ws: Any, stats: Table, percentages: BandPercentages) -> N
                 "fill": {"color": colour},
             }
         )
-    ws.insert_chart("A1", bands)
+    if kinds:  # no office of a known type: no bars to draw (an empty chart breaks the file)
+        ws.insert_chart("A1", bands)
 
     status = column_chart("สถานะ PMQA 4.0")
     status.add_series(series(stats.blocks["status"], by_type["รวม"]))
@@ -957,6 +968,7 @@ def write_json(
         "valid": batch.clean,
         "counts": batch.counts(),
         "offices": [f.to_dict() for f in batch.files],
+        "ranking": ranking(batch),
         "statistics": [s.to_dict() for s in batch.statistics()],
         "distribution": batch.distribution(),
         "findings": [f.to_dict() for f in batch.findings],
@@ -978,6 +990,28 @@ def write_json(
     buffer = io.StringIO()
     json.dump(data, buffer, ensure_ascii=False, indent=1, allow_nan=False)
     write_bytes_atomic(path, buffer.getvalue().encode("utf-8"))
+
+
+def ranking(batch: BatchResult) -> list[dict[str, Any]]:
+    """Each file's place in the batch, best first (then unranked, then not scored): the
+    office objects themselves are exactly those of `pmqa score --json`."""
+    files = sorted(
+        batch.files,
+        key=lambda f: (not (f.readable and f.scored), f.rank or 10**9, f.office.code, f.path),
+    )
+    return [
+        {
+            "file": f.path,
+            "code": f.office.code,
+            "scored": f.readable and f.scored,
+            "rank": f.rank,
+            "rank_in_type": f.rank_in_type,
+            "overall": json_number(f.overall),
+            "provisional": bool(f.provisional),
+            "provisional_reasons": list(f.provisional),
+        }
+        for f in files
+    ]
 
 
 def _csv_value(value: Any) -> Any:

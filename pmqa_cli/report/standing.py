@@ -12,8 +12,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
+from pmqa_cli.assess.rounding import round_half_up
+from pmqa_cli.assess.scored import ScoredOffice
 from pmqa_cli.report.formats import as_decimal
 
 __all__ = ["Peer", "Standing", "peer_of", "standings"]
@@ -43,27 +46,29 @@ class Standing:
     of_type: Mapping[str, Decimal | None]  # key -> mean over offices of this type
 
 
-def _means(peers: Iterable[Peer]) -> dict[str, Decimal | None]:
-    sums: dict[str, Decimal] = {}
+def _means(peers: Iterable[Peer], decimals: int) -> dict[str, Decimal | None]:
+    """Each key's mean over the peers with a score, exact, then rounded once as reported."""
+    sums: dict[str, Fraction] = {}
     counts: dict[str, int] = {}
     for peer in peers:
         for key, value in peer.scores.items():
+            counts.setdefault(key, 0)
             if value is None:
-                counts.setdefault(key, 0)
                 continue
-            sums[key] = sums.get(key, Decimal(0)) + as_decimal(value)
-            counts[key] = counts.get(key, 0) + 1
-    return {key: (sums[key] / n if n else None) for key, n in counts.items()}
+            sums[key] = sums.get(key, Fraction(0)) + Fraction(as_decimal(value))
+            counts[key] += 1
+    return {key: (round_half_up(sums[key] / n, decimals) if n else None)
+            for key, n in counts.items()}  # fmt: skip
 
 
-def standings(peers: Iterable[Peer]) -> dict[str, Standing]:
+def standings(peers: Iterable[Peer], decimals: int) -> dict[str, Standing]:
     """Every office's standing, by office code."""
     everyone = list(peers)
-    national = _means(everyone)
+    national = _means(everyone, decimals)
     by_type: dict[str, list[Peer]] = {}
     for peer in everyone:
         by_type.setdefault(peer.office_type, []).append(peer)
-    type_means = {kind: _means(group) for kind, group in by_type.items()}
+    type_means = {kind: _means(group, decimals) for kind, group in by_type.items()}
     ranked = sum(1 for p in everyone if p.rank is not None)
     out: dict[str, Standing] = {}
     for peer in everyone:
@@ -80,16 +85,13 @@ def standings(peers: Iterable[Peer]) -> dict[str, Standing]:
     return out
 
 
-def peer_of(office: Any) -> Peer:
-    """A scored file of a batch as a peer, keyed by its path (codes may repeat or be empty)."""
-    scores: dict[str, Any] = {
-        "overall": office.overall,
-        "pmqa": office.pmqa,
-        "results": office.results,
-    }
-    scores.update({item: score for item, score, _ in office.issues})
-    scores.update(
-        {item: score if applies else None for item, _, applies, _, score in office.indicators}
-    )
+def peer_of(office: ScoredOffice) -> Peer:
+    """A scored office of a batch as a peer, keyed by its path (codes may repeat or be empty)."""
+    scores: dict[str, Any] = {}
+    if office.scores is not None:
+        own = office.scores
+        scores = {"overall": own.overall, "pmqa": own.pmqa.score, "results": own.results.score}
+        scores.update({i.id: i.score for i in own.issues})
+        scores.update({i.id: i.counted_score for i in own.indicators})
     kind = office.office.type.abbrev_th if office.office.type else ""
     return Peer(office.path, kind, office.rank, office.rank_in_type, scores)
