@@ -115,8 +115,10 @@ def by_xlsxwriter(path: Path, rubric: Rubric) -> Path:
         info.write_row(n, 0, [f.key, f.label_th, values.get(f.key, "")])
     pmqa = book.add_worksheet(SHEET_PMQA)
     pmqa.write_row(0, 0, [c.header for c in PMQA_COLUMNS])
+    keys = [c.key for c in PMQA_COLUMNS]
     for n, (_, _, c) in enumerate(rubric.criteria(), start=1):
-        pmqa.write_row(n, 0, [c.id, "", "", "", c.text_th, "ผ่าน", f"doc-{c.id}", ""])
+        pmqa.write_row(n, 0, [c.id, "", "", "", c.text_th, "ผ่าน"])
+        pmqa.write(n, keys.index("evidence"), f"doc-{c.id}")
     kpi = book.add_worksheet(SHEET_INDICATORS)
     kpi.write_row(0, 0, [c.header for c in INDICATOR_COLUMNS])
     value_col = [c.key for c in INDICATOR_COLUMNS].index("value")
@@ -128,7 +130,7 @@ def by_xlsxwriter(path: Path, rubric: Rubric) -> Path:
             value = "ผ่าน"
         kpi.write(n, 0, ind.id)
         kpi.write(n, value_col, value)
-        kpi.write(n, value_col + 2, f"doc-{ind.id}")
+        kpi.write(n, [c.key for c in INDICATOR_COLUMNS].index("evidence"), f"doc-{ind.id}")
     meta = book.add_worksheet(SHEET_META)
     for n, (key, val) in enumerate(
         [

@@ -7,24 +7,35 @@ that in CI a missing LibreOffice fails instead of skipping.
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import shutil
 import subprocess
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
 from openpyxl.worksheet.worksheet import Worksheet
 from typer.testing import CliRunner
 
+from pmqa_cli.assess.rounding import round_half_up
 from pmqa_cli.assess.submission import score_workbook
 from pmqa_cli.cli.app import app
-from pmqa_cli.rubric.model import Rubric
+from pmqa_cli.registry import Office
+from pmqa_cli.rubric.model import OfficeType, Rubric, load_rubric
+from pmqa_cli.workbook.mark import Kind
+from pmqa_cli.workbook.template import build_template
+from pmqa_cli.workbook.writer import save_atomic
 
-from .conftest import SubmissionFactory, complete, find_col, find_row
+from .conftest import Filled, SubmissionFactory, complete, find_col, find_row
 
 runner = CliRunner()
+ROOT = Path(__file__).resolve().parent.parent
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 PDFTOTEXT = shutil.which("pdftotext")
 
@@ -37,14 +48,16 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-def convert(files: list[Path], target: str, outdir: Path, profile: Path) -> list[Path]:
+def convert(
+    files: list[Path], target: str, outdir: Path, profile: Path, timeout: int = 300
+) -> list[Path]:
     """Convert files with LibreOffice headless (one call; a fresh profile); fail loudly."""
     assert SOFFICE is not None
     outdir.mkdir(parents=True, exist_ok=True)
     result = subprocess.run(
         [SOFFICE, "--headless", "--norestore", f"-env:UserInstallation={profile.as_uri()}",
          "--convert-to", target, "--outdir", str(outdir), *map(str, files)],
-        capture_output=True, text=True, timeout=300, check=False,
+        capture_output=True, text=True, timeout=timeout, check=False,
     )  # fmt: skip
     extension = target.split(":")[0]
     outputs = [outdir / f"{f.stem}.{extension}" for f in files]
@@ -359,3 +372,463 @@ def test_batch_feedback_pdf_names_the_office_and_year_on_every_page(
             assert pdf.stem in page, (pdf.name, n)  # the office code
             assert comparable("ปีงบประมาณ พ.ศ. 2567") in page, (pdf.name, n)
         assert comparable("ผลการประเมิน: ขั้นต่อไป") in "".join(pages)  # the next steps print
+
+
+# --- the template's own checks and provisional score, recalculated by LibreOffice ------------
+
+#: LibreOffice keeps an xlsx's cached values unless told to recalculate on load (0 = always).
+RECALC_XCU = """<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry"
+ xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode"
+ oor:op="fuse"><value>0</value></prop></item>
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="ODFRecalcMode"
+ oor:op="fuse"><value>0</value></prop></item>
+</oor:items>
+"""
+SCORE = "คะแนนเบื้องต้น"
+#: pmqa's findings about an answer cell's own value: the live checks must flag exactly these.
+VALUE_CODES = {
+    "answer-missing", "answer-invalid", "value-not-number", "value-out-of-range",
+    "value-percent-over-100", "value-percent-fraction", "value-not-whole",
+    "value-na-not-allowed", "value-and-na", "cell-error", "formula-no-value", "decimal-comma",
+}  # fmt: skip
+
+
+def _recalc_profile(root: Path) -> Path:
+    """A LibreOffice profile that recalculates every formula on load."""
+    profile = root / "profile"
+    (profile / "user").mkdir(parents=True)
+    (profile / "user" / "registrymodifications.xcu").write_text(RECALC_XCU, encoding="utf-8")
+    return profile
+
+
+@dataclass(frozen=True)
+class Pair:
+    """A workbook as pmqa wrote it and as LibreOffice recalculated and saved it."""
+
+    original: Path
+    recalculated: Path
+    rubric: Rubric
+
+
+def _tricky(rubric: Rubric, folder: Path, name: str, office: Office, **cells: Any) -> Path:
+    """A filled template with the given answers (item id -> cell value; None blanks it)."""
+    wb, layout = build_template(rubric, office)
+    pmqa, kpi = wb["PMQA 4.0"], wb["ตัวชี้วัด"]
+    assert isinstance(pmqa, Worksheet) and isinstance(kpi, Worksheet)
+    filled = complete(rubric, Filled(office))
+    for item, value in filled.answers.items():
+        pmqa.cell(row=layout.pmqa_rows[item], column=layout.pmqa_columns["answer"]).value = value
+    for item, value in filled.values.items():
+        kpi.cell(
+            row=layout.indicator_rows[item], column=layout.indicator_columns["value"]
+        ).value = value
+    for key, value in cells.items():
+        item, _, field_ = key.partition("__")
+        if item in layout.pmqa_rows:
+            cell = pmqa.cell(row=layout.pmqa_rows[item], column=layout.pmqa_columns["answer"])
+        else:
+            column = layout.indicator_columns["na" if field_ == "na" else "value"]
+            cell = kpi.cell(row=layout.indicator_rows[item], column=column)
+        if isinstance(value, tuple):  # (number, number format)
+            cell.value, cell.number_format = value
+        else:
+            cell.value = value
+    path = folder / f"{name}.xlsx"
+    save_atomic(wb, path, kind=Kind.SAMPLE)
+    return path
+
+
+def _tricky_workbooks(shipped: Rubric, mini: Rubric, folder: Path) -> list[tuple[Path, Rubric]]:
+    primary = Office("P001", "สพป.ทดสอบ เขต 1", OfficeType.PRIMARY, "ทดสอบ")
+    secondary = Office("S001", "สพม.ทดสอบ", OfficeType.SECONDARY, "ทดสอบ")
+    return [
+        # Valid but written the many ways people write: pmqa and the sheet must agree.
+        (
+            _tricky(
+                shipped,
+                folder,
+                "tricky-valid",
+                primary,
+                **{
+                    "PM1-B1": "ใช่",
+                    "PM1-B2": "✓",
+                    "PM1-B3": 1,
+                    "PM1-A1": True,
+                    "PM1-A2": "yes",
+                    "PM1-S1": "ไม่ผ่าน",
+                    "PM2-B1": "0",
+                    "PM3-A1": "ผ่าน ",
+                    "KPI-7.2.1": "87.5%",
+                    "KPI-7.1.1": "๘๗.๕",
+                    "KPI-7.1.3": "0.73",
+                    "KPI-7.4.1": (0.8725, "0.00%"),
+                    "KPI-7.4.2": 4.75,
+                    "KPI-7.6.2": " 1 0 ",
+                    "KPI-7.5.2": "N/A",
+                    "KPI-7.3.1": 5,
+                    "KPI-7.6.1": "ไม่ผ่าน",
+                    "KPI-7.5.1": 100,
+                },
+            ),
+            shipped,
+        ),
+        # A higher tier met over an incomplete lower one (a warning; no points).
+        (
+            _tricky(
+                shipped,
+                folder,
+                "tricky-gated",
+                secondary,
+                **{
+                    "PM4-B2": "ไม่ผ่าน",
+                    "PM5-B1": "ไม่ผ่าน",
+                    "PM5-S1": "ไม่ผ่าน",
+                    "KPI-7.5.2": None,
+                    "KPI-7.5.2__na": "ไม่เกี่ยวข้อง",
+                    "KPI-7.1.2": 97.99,
+                    "KPI-7.6.2": 15.0001,
+                },
+            ),
+            shipped,
+        ),
+        # Every kind of mistake in one file: the checks must flag exactly these cells.
+        (
+            _tricky(
+                shipped,
+                folder,
+                "tricky-mistakes",
+                primary,
+                **{
+                    "PM1-B1": None,
+                    "PM1-B2": "บางส่วน",
+                    "PM2-A1": 2,
+                    "PM3-B1": "-",
+                    "KPI-7.6.2": "1,000",
+                    "KPI-7.4.1": "87,25",
+                    "KPI-7.2.1": "105%",
+                    "KPI-7.3.1": 2.5,
+                    "KPI-7.1.4": "N/A",
+                    "KPI-7.5.2__na": "ไม่เกี่ยวข้อง",
+                    "KPI-7.1.3": "ดีมาก",
+                    "KPI-7.1.1": 0.86,
+                    "KPI-7.5.1": None,
+                    "KPI-7.6.1": "บางที",
+                    "KPI-7.4.2": "=1/0",
+                },
+            ),
+            shipped,
+        ),
+        (
+            _tricky(
+                mini,
+                folder,
+                "mini-secondary",
+                secondary,
+                K6=None,
+                K6__na="x",
+                K1=15,
+                K2=4.5,
+                K3=4,
+                K4="ผ่าน",
+                C4="ไม่ผ่าน",
+            ),
+            mini,
+        ),
+        (
+            _tricky(
+                mini,
+                folder,
+                "mini-primary",
+                primary,
+                K1=9.99,
+                K2=1,
+                K3=0,
+                K4=0,
+                K5=2.5,
+                C3="ไม่ผ่าน",
+                C9="ผ่าน",
+            ),
+            mini,
+        ),
+    ]
+
+
+def _sample_count() -> int:
+    """Samples per rubric: 245 (every area office); PMQA_RECALC_SAMPLES for a quicker run."""
+    return int(os.environ.get("PMQA_RECALC_SAMPLES", "245"))
+
+
+@pytest.fixture(scope="module")
+def recalculated(
+    tmp_path_factory: pytest.TempPathFactory, shipped: Rubric, mini: Rubric
+) -> list[Pair]:
+    """`pmqa sample --count 245` and some tricky workbooks, recalculated by LibreOffice in one
+    headless call with a profile that recalculates on load, then saved as xlsx."""
+    root = tmp_path_factory.mktemp("recalc")
+    profile = _recalc_profile(root)
+    samples = root / "in"
+    # 245 (every area office) in CI; PMQA_RECALC_SAMPLES makes a quicker local run.
+    count = str(_sample_count())
+    result = runner.invoke(app, ["sample", "--count", count, "--out", str(samples)])
+    assert result.exit_code == 0, result.output
+    files = [(p, shipped) for p in sorted(samples.glob("*.xlsx"))]
+    assert len(files) == int(count)
+    # OPDC's rubric: category means, target ratios, offices' own targets.
+    opdc = load_rubric(ROOT / "rubrics" / "opdc-pmqa4-24.yaml")[0]
+    opdc_samples = root / "opdc"
+    result = runner.invoke(
+        app,
+        [
+            "sample",
+            "--count",
+            count,
+            "--out",
+            str(opdc_samples),
+            "--rubric",
+            str(ROOT / "rubrics" / "opdc-pmqa4-24.yaml"),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    for path in sorted(opdc_samples.glob("*.xlsx")):
+        # One LibreOffice call: output names must not collide with the OBEC samples'.
+        renamed = samples / f"opdc-{path.name}"
+        path.rename(renamed)
+        files.append((renamed, opdc))
+    assert len(files) == 2 * int(count)
+    files += _tricky_workbooks(shipped, mini, samples)
+    out = convert(
+        [p for p, _ in files], "xlsx:Calc MS Excel 2007 XML", root / "out", profile, timeout=3000
+    )
+    return [Pair(p, o, r) for (p, r), o in zip(files, out, strict=True)]
+
+
+def _score_sheet(path: Path) -> dict[str, list[Any]]:
+    """Column A key/id -> that row's cached values, as LibreOffice calculated them."""
+    wb = openpyxl.load_workbook(path, data_only=True)
+    ws = wb[SCORE]
+    assert isinstance(ws, Worksheet)
+    rows: dict[str, list[Any]] = {}
+    for row in ws.iter_rows(values_only=True):
+        if isinstance(row[0], str) and row[0] not in rows:
+            rows[row[0]] = list(row)
+    return rows
+
+
+def _half_at(value: Fraction, decimals: int) -> bool:
+    """Whether ``value`` is exactly half-way between two numbers shown to ``decimals``."""
+    scaled = value * int(10**decimals)
+    return scaled - math.floor(scaled) == Fraction(1, 2)
+
+
+def _agree(sheet_value: Any, ours: Fraction | None, decimals: int) -> str:
+    """ "same", "half" (pmqa's exact value is a half at the last decimal and the sheet's
+    binary value, a hair off it, rounds the other way) or "different"."""
+    if ours is None or sheet_value in (None, ""):
+        return "same" if ours is None and sheet_value in (None, "") else "different"
+    if round_half_up(float(sheet_value), decimals) == round_half_up(ours, decimals):
+        return "same"
+    if _half_at(ours, decimals) and abs(ours - Fraction(float(sheet_value))) < Fraction(1, 10**9):
+        return "half"
+    return "different"
+
+
+def _comparisons(result: Any, rows: dict[str, list[Any]]) -> list[tuple[str, Any, Any]]:
+    """(what, the sheet's value, pmqa's value) for every number the sheet computes."""
+    pairs = [
+        ("overall", rows["pmqa_overall"][2], result.overall),
+        ("categories 1-6", rows["pmqa_part_pmqa"][2], result.pmqa.score),
+        ("category 7", rows["pmqa_part_results"][2], result.results.score),
+    ]
+    pairs += [(i.id, rows[i.id][5], i.score) for i in result.issues]
+    pairs += [(i.id, rows[i.id][17], i.score) for i in result.indicators]
+    pairs += [(f"{i.id} level", rows[i.id][16], i.level) for i in result.indicators]
+    return pairs
+
+
+def _labels(result: Any, rows: dict[str, list[Any]]) -> list[tuple[str, Any, Any]]:
+    pairs = [
+        ("band", rows["pmqa_band"][2], result.band.label_th if result.band else None),
+        ("status", rows["pmqa_status"][2], result.status.label_th if result.status else None),
+    ]
+    pairs += [(i.id, rows[i.id][1], i.status_th) for i in result.issues]
+    pairs += [(f"{i.id} counts", rows[i.id][15] == 1, i.applies) for i in result.indicators]
+    return pairs
+
+
+def test_provisional_scores_equal_pmqas(recalculated: list[Pair]) -> None:
+    compared = halves = 0
+    problems: list[str] = []
+    for pair in recalculated:
+        report = score_workbook(pair.original, pair.rubric)
+        if not report.valid:
+            continue
+        assert report.result is not None
+        rows = _score_sheet(pair.recalculated)
+        compared += 1
+        for label, sheet_value, ours in _comparisons(report.result, rows):
+            verdict = _agree(sheet_value, ours, pair.rubric.scoring.decimals)
+            halves += verdict == "half"
+            if verdict == "different":
+                problems.append(f"{pair.original.name} {label}: sheet {sheet_value} pmqa {ours}")
+        for label, sheet_value, ours in _labels(report.result, rows):
+            if sheet_value != ours:
+                problems.append(f"{pair.original.name} {label}: {sheet_value!r} vs {ours!r}")
+        assert rows["pmqa_answered"][2] == rows["pmqa_required"][2], pair.original.name
+    assert not problems, problems[:20]
+    # The samples with valid answers (of 245 OBEC and 245 OPDC) plus the valid tricky ones.
+    assert compared >= _sample_count(), compared
+    # docs/template.md records how many exact halves round differently in binary.
+    print(f"compared {compared} workbooks; {halves} exact halves rounded differently")
+
+
+def _flagged(path: Path) -> set[tuple[str, str]]:
+    """The answer cells the recalculated live checks flag (check column starts with ✗)."""
+    wb = openpyxl.load_workbook(path, data_only=True)
+    flagged = set()
+    for name, target in (("PMQA 4.0", "ผลการประเมินตนเอง"), ("ตัวชี้วัด", "ผลการดำเนินงาน")):
+        if name not in wb.sheetnames:
+            continue
+        ws = wb[name]
+        assert isinstance(ws, Worksheet)
+        check, answer = find_col(ws, "ตรวจสอบ"), find_col(ws, target)
+        for row in range(4, ws.max_row + 1):
+            value = ws.cell(row=row, column=check).value
+            if isinstance(value, str) and value.startswith("✗"):
+                col = answer
+                if "ค่าเป้าหมาย" in value:  # the office's own target is flagged at its cell
+                    col = find_col(ws, "ค่าเป้าหมาย")
+                flagged.add((name, f"{openpyxl.utils.get_column_letter(col)}{row}"))
+    return flagged
+
+
+def test_live_checks_flag_exactly_what_pmqa_reports(recalculated: list[Pair]) -> None:
+    with_mistakes = 0
+    for pair in recalculated:
+        # The recalculated file is what the office sees and what it sends.
+        report = score_workbook(pair.recalculated, pair.rubric)
+        expected = {
+            (f.sheet, f.cell)
+            for f in report.findings
+            if f.code in VALUE_CODES and f.sheet and f.cell
+        }
+        flagged = _flagged(pair.recalculated)
+        assert flagged == expected, (pair.original.name, flagged ^ expected)
+        with_mistakes += bool(expected)
+    # Every third sample carries a mistake; about half of those are ones pmqa must report.
+    assert with_mistakes >= _sample_count() // 4, with_mistakes
+
+
+def test_tricky_mistakes_are_each_flagged(recalculated: list[Pair]) -> None:
+    (pair,) = [p for p in recalculated if p.original.stem == "tricky-mistakes"]
+    report = score_workbook(pair.recalculated, pair.rubric)
+    codes = {f.code for f in report.findings if f.code in VALUE_CODES}
+    assert codes >= {
+        "answer-missing", "answer-invalid", "value-not-number", "value-out-of-range",
+        "value-percent-over-100", "value-percent-fraction", "value-not-whole",
+        "value-na-not-allowed", "value-and-na", "cell-error", "decimal-comma",
+    }, codes  # fmt: skip
+    rows = _score_sheet(pair.recalculated)
+    assert rows["pmqa_answered"][2] < rows["pmqa_required"][2]
+    wb = openpyxl.load_workbook(pair.recalculated, data_only=True)
+    ws = wb["PMQA 4.0"]
+    assert isinstance(ws, Worksheet)
+    count = ws.cell(row=1, column=find_col(ws, "ผลการประเมินตนเอง")).value
+    assert isinstance(count, str) and re.fullmatch(r"ตอบแล้ว \d+ จาก 49 ข้อ", count), count
+    assert count != "ตอบแล้ว 49 จาก 49 ข้อ"
+
+
+def test_recalculated_workbooks_read_as_the_originals(recalculated: list[Pair]) -> None:
+    # Formula cells pmqa wrote are never answers, and a correct cached score raises no note.
+    for pair in recalculated[::7]:
+        first = score_workbook(pair.original, pair.rubric)
+        second = score_workbook(pair.recalculated, pair.rubric)
+        assert second.submission.criteria == first.submission.criteria
+        assert second.submission.provisional, "LibreOffice cached the headline values"
+        assert not [f for f in second.findings if f.code == "provisional-differs"]
+        if first.valid:
+            assert second.result is not None and first.result is not None
+            assert second.result.to_dict() == first.result.to_dict()
+            assert [f.code for f in second.findings] == [f.code for f in first.findings]
+
+
+def test_template_with_score_sheet_prints(tmp_path: Path, profile: Path) -> None:
+    template = tmp_path / "template.xlsx"
+    assert runner.invoke(app, ["template", "-o", str(template)]).exit_code == 0
+    (pdf,) = convert([template], "pdf", tmp_path / "pdf", profile)
+    text = pdf_text(pdf)
+    for expected in ("คะแนนเบื้องต้น", "pmqa_overall", "คะแนนทางการคือคะแนนที่", "ตรวจสอบ"):
+        assert comparable(expected) in text, expected
+
+
+def test_blank_templates_recalculate_without_errors(
+    tmp_path: Path, shipped: Rubric, mini: Rubric
+) -> None:
+    from pmqa_cli.workbook.template import write_template
+
+    profile = _recalc_profile(tmp_path)
+    mean = load_rubric(Path(__file__).parent / "fixtures" / "mean-rubric.yaml")[0]
+    opdc = load_rubric(ROOT / "rubrics" / "opdc-pmqa4-24.yaml")[0]
+    blanks = []
+    for rubric in (shipped, mini, mean, opdc):
+        blanks.append(tmp_path / f"{rubric.id}.xlsx")
+        write_template(rubric, blanks[-1])
+    for path in convert(blanks, "xlsx:Calc MS Excel 2007 XML", tmp_path / "out", profile):
+        wb = openpyxl.load_workbook(path, data_only=True)
+        errors = [
+            (ws.title, c.coordinate, c.value)
+            for ws in wb.worksheets
+            for row in ws.iter_rows()
+            for c in row
+            if isinstance(c.value, str) and c.value.startswith("#")
+        ]
+        assert errors == [], (path.name, errors[:5])
+        rows = _score_sheet(path)
+        assert rows["pmqa_overall"][2] == 0 and rows["pmqa_answered"][2] == 0
+        assert rows["pmqa_required"][2] > 0
+
+
+#: Numbers as people type them as text, and the ways they go wrong: the template's formulas
+#: must read each one as normalize.parse_number does (docs/workbook-format.md).
+SPELLINGS = [
+    "85", " 85 ", "85%", "87.5%", "8 5", "๘๗.๕", "８５", "-3", "+3", "\u22123", "1e3", ".5",
+    "1,234", "1,234.5", "1,234.", "12,345,678.5", "-1,234", "+1,234", "๑,๒๓๔", "1,000,000",
+    "7,5", "0,48", "85,50", "0,480", "1.234,5", "1234,567", "12,34", "1,23", "1,2345",
+    "1,2,3", "12,34,567", "1,234,5", ",5", "5,", "1,,234", "0,123", "-0,5", "1.2.3",
+    "abc", "ประมาณ 84.82", "N/A", "ไม่เกี่ยวข้อง", "-", "ไม่มี", "",
+]  # fmt: skip
+
+
+def test_the_formulas_read_numbers_as_pmqa_does(tmp_path: Path) -> None:
+    from pmqa_cli.assess.normalize import parse_number
+    from pmqa_cli.workbook.provisional import _number
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert isinstance(ws, Worksheet)
+    for row, text in enumerate(SPELLINGS, start=1):
+        ws.cell(row=row, column=1).value = text
+        ws.cell(row=row, column=1).data_type = "s"  # as typed: text, never a number
+        ws.cell(row=row, column=2).value = "=" + _number(f"$A{row}", f"$A{row}", percent=False)
+    path = tmp_path / "spellings.xlsx"
+    wb.save(path)
+    (out,) = convert(
+        [path], "xlsx:Calc MS Excel 2007 XML", tmp_path / "out", _recalc_profile(tmp_path)
+    )
+    read = openpyxl.load_workbook(out, data_only=True).active
+    assert isinstance(read, Worksheet)
+    differ = []
+    for row, text in enumerate(SPELLINGS, start=1):
+        parsed = parse_number(text)
+        expected: object = parsed.value  # a Decimal, or None for no answer
+        if parsed.problem:
+            expected = "?"
+        elif parsed.not_applicable:
+            expected = "N/A"
+        got = read.cell(row=row, column=2).value
+        if isinstance(got, (int, float)) and not isinstance(got, bool):
+            got = Decimal(repr(float(got)))
+        if got != expected:
+            differ.append((text, got, expected))
+    assert differ == []

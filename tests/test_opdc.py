@@ -173,7 +173,7 @@ def test_fy2567_template_has_no_target_column(shipped: Rubric) -> None:
 
 def test_a_rubric_without_category_7_has_no_indicator_sheet() -> None:
     wb, _ = build_template(no_category_7())
-    assert wb.sheetnames == ["คำชี้แจง", "ข้อมูลหน่วยงาน", "PMQA 4.0", "_pmqa"]
+    assert wb.sheetnames == ["คำชี้แจง", "ข้อมูลหน่วยงาน", "PMQA 4.0", "คะแนนเบื้องต้น", "_pmqa"]
 
 
 def test_committed_opdc_template_matches_what_pmqa_writes(tmp_path: Path) -> None:

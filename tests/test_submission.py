@@ -279,6 +279,12 @@ def _value_for_other_type(sheets: Sheets) -> None:
     ws.cell(row=find_row(ws, "KPI-7.1.2"), column=find_col(ws, "ผลการดำเนินงาน")).value = 95
 
 
+def _edited_score(sheets: Sheets) -> None:
+    # The office typed over the template's overall-score formula (the sheet has no password).
+    ws = sheets["คะแนนเบื้องต้น"]
+    ws.cell(row=find_row(ws, "pmqa_overall"), column=3).value = 499.5
+
+
 CASES: dict[
     str, tuple[Callable[[Filled], None] | None, Callable[[Sheets], None] | None, dict[str, Any]]
 ] = {
@@ -328,6 +334,7 @@ CASES: dict[
     "date-invalid": (lambda f: f.office_cells.update({"submitted_on": "เมื่อวาน"}), None, {}),
     "evidence-missing": (lambda f: f.evidence.update({"PM1-B1": None}), None, {}),
     "tier-gated": (lambda f: f.answers.update({"PM1-B1": "ไม่ผ่าน"}), None, {}),
+    "provisional-differs": (None, _edited_score, {}),
 }
 
 

@@ -19,7 +19,7 @@ from .conftest import find_col, find_row
 
 runner = CliRunner()
 ROOT = Path(__file__).resolve().parent.parent
-SHEETS = ["คำชี้แจง", "ข้อมูลหน่วยงาน", "PMQA 4.0", "ตัวชี้วัด", "_pmqa"]
+SHEETS = ["คำชี้แจง", "ข้อมูลหน่วยงาน", "PMQA 4.0", "ตัวชี้วัด", "คะแนนเบื้องต้น", "_pmqa"]
 
 
 @pytest.fixture(scope="module")

@@ -365,6 +365,16 @@ CATALOGUE: Mapping[str, Code] = dict(
             "Issue '{item}': the {tier_en} tier is met but a lower tier is incomplete, so its "
             "points do not count yet; complete the lower tier first.",
         ),
+        # --- the template's own provisional score ---------------------------------------------
+        _c(
+            "provisional-differs",
+            "note",
+            "คะแนนเบื้องต้นที่คำนวณในไฟล์ ({found}) ไม่ตรงกับคะแนนที่ pmqa คำนวณ ({expected}) "
+            "ไฟล์อาจถูกแก้ไขสูตรหรือยังไม่ได้คำนวณใหม่ คะแนนที่ใช้คือคะแนนที่ pmqa คำนวณ",
+            "The provisional score calculated in the file ({found}) differs from pmqa's "
+            "({expected}): the workbook was edited or not recalculated. pmqa's score is the "
+            "one used.",
+        ),
         # --- a batch ------------------------------------------------------------------------
         _c(
             "office-duplicate",

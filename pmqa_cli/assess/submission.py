@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -25,6 +26,11 @@ from pmqa_cli.assess.normalize import (
     parse_flag,
     parse_office_type,
     plain,
+)
+from pmqa_cli.assess.provisional_check import (
+    ProvisionalValue,
+    compare_provisional,
+    read_provisional,
 )
 from pmqa_cli.assess.scoring import (
     Answers,
@@ -52,6 +58,7 @@ from pmqa_cli.workbook.layout import (
     SHEET_META,
     SHEET_OFFICE,
     SHEET_PMQA,
+    SHEET_SCORE,
     Column,
     header_key,
     indicator_columns,
@@ -156,6 +163,8 @@ class Submission:
     findings: list[Finding] = field(default_factory=list)
     #: Items whose cell already has a finding (not a number, no row...): not reported twice.
     bad_items: set[str] = field(default_factory=set)
+    #: The headline values the template's own formulas cached (compared, never used).
+    provisional: list[ProvisionalValue] = field(default_factory=list)
 
     def answers(self) -> Answers:
         """The answers in the scoring engine's terms."""
@@ -742,12 +751,18 @@ def read_submission(
             if rubric.indicators:  # a rubric of categories 1-6 only has no indicator sheet
                 columns = indicator_columns(rubric.has_workbook_targets)
                 reader.read_indicators(book.sheet(SHEET_INDICATORS, _wanted(columns)))
+            reader.sub.provisional = read_provisional(book.sheet(SHEET_SCORE, _key_and_value))
             reader.sub.readable = True
     except WorkbookReadError as exc:
         params = {"detail": exc.detail, "path": str(file), **exc.params}
         reader.finding(exc.code, **params)
         reader.sub.readable = False
     return reader.sub
+
+
+def _key_and_value(_: dict[int, Cell]) -> set[int]:
+    """Of the provisional score sheet only its keys and values are read (columns A and C)."""
+    return {1, 3}
 
 
 def _sha256(path: Path) -> str:
@@ -793,4 +808,21 @@ def score_workbook(
         verification.check_offices(types, rubric, report_unknown=False)
     verified = verify_office(rubric, sub.answers(), result, sub.office.code, verification, where)
     findings += [f.at(file=file) if f.file is None else f for f in verified.findings]
+    # The template's cached provisional score is compared with the office's own (unverified)
+    # score: the one its formulas compute from the same answers.
+    findings += _provisional_note(sub, result)
     return WorkbookReport(sub, rubric, verified.verified, sub.findings + findings, verified)
+
+
+def _provisional_note(sub: Submission, result: ScoreResult) -> list[Finding]:
+    """A note when the template's cached provisional score is not pmqa's (same rubric only:
+    another rubric's template scores differently and already has its own finding)."""
+    rubric = result.rubric
+    if sub.rubric_id != rubric.id or sub.rubric_version != rubric.version:
+        return []
+    expected: dict[str, Fraction | Decimal | None] = {
+        "pmqa_overall": result.overall,
+        "pmqa_part_pmqa": result.pmqa.score,
+        "pmqa_part_results": result.results.score,
+    }
+    return compare_provisional(sub.provisional, expected, rubric.scoring.decimals, str(sub.path))

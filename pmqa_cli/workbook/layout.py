@@ -23,6 +23,7 @@ __all__ = [
     "SHEET_META",
     "SHEET_OFFICE",
     "SHEET_PMQA",
+    "SHEET_SCORE",
     "Column",
     "OfficeField",
     "header_key",
@@ -39,6 +40,7 @@ SHEET_GUIDE = "คำชี้แจง"
 SHEET_OFFICE = "ข้อมูลหน่วยงาน"
 SHEET_PMQA = "PMQA 4.0"
 SHEET_INDICATORS = "ตัวชี้วัด"
+SHEET_SCORE = "คะแนนเบื้องต้น"
 SHEET_META = "_pmqa"
 
 
@@ -72,6 +74,8 @@ def header_key(text: object) -> str:
 
 
 ID_COLUMN = Column("id", "รหัส", ("รหัสเกณฑ์", "รหัสตัวชี้วัด", "item id"), 11, required=True)
+#: The template's live check of the answer in the same row: a formula pmqa wrote, never read.
+CHECK_COLUMN = Column("check", "ตรวจสอบ\n(อัตโนมัติ)", ("check",), 16, read=False)
 
 PMQA_COLUMNS: tuple[Column, ...] = (
     ID_COLUMN,
@@ -86,6 +90,7 @@ PMQA_COLUMNS: tuple[Column, ...] = (
         16,
         required=True,
     ),
+    CHECK_COLUMN,
     Column("evidence", "หลักฐานอ้างอิง\n(ลิงก์หรือชื่อเอกสาร)", ("หลักฐาน", "evidence"), 30),
     Column("note", "หมายเหตุ", ("note",), 20),
 )
@@ -104,6 +109,7 @@ INDICATOR_COLUMNS: tuple[Column, ...] = (
         required=True,
     ),
     Column("na", "ไม่เกี่ยวข้อง\n(N/A)", ("n/a", "na", "not applicable"), 12),
+    CHECK_COLUMN,
     Column("evidence", "หลักฐานอ้างอิง\n(ลิงก์หรือชื่อเอกสาร)", ("หลักฐาน", "evidence"), 30),
     Column("note", "หมายเหตุ", ("note",), 20),
 )

@@ -38,6 +38,7 @@ from pmqa_cli.workbook.layout import (
     indicator_columns,
 )
 from pmqa_cli.workbook.mark import Kind
+from pmqa_cli.workbook.provisional import add_provisional, guide_lines
 from pmqa_cli.workbook.writer import (
     GROUP_FILL,
     INPUT_FILL,
@@ -150,7 +151,8 @@ def _input(ws: Worksheet, row: int, col: int, value: object = None) -> None:
 
 def _validation(ws: Worksheet, dv: DataValidation, prompt: str) -> DataValidation:
     dv.error = prompt
-    dv.errorTitle = "ข้อมูลไม่ถูกต้อง"
+    dv.errorTitle = "ข้อมูลไม่ถูกต้อง / Invalid entry"
+    dv.promptTitle = "วิธีกรอก / How to fill in"
     dv.prompt = prompt
     dv.showErrorMessage = True
     dv.showInputMessage = True
@@ -205,6 +207,7 @@ def _guide_sheet(ws: Worksheet, rubric: Rubric) -> None:
         ("• สถานะ PMQA 4.0: " + ", ".join(
             f"{b.label_th} ≥ {b.min:g}" for b in scoring.pmqa_status_bands), False),
     ]  # fmt: skip
+    lines += guide_lines()
     if rubric.contact_th:
         lines += [("", False), ("ติดต่อสอบถาม", True), (rubric.contact_th, False)]
     # The rubric's source_note (draft content, for analysts) is shown by `pmqa rubric show` and
@@ -298,7 +301,7 @@ def _office_sheet(ws: Worksheet, office: Office | None, layout: TemplateLayout) 
     type_list = _validation(
         ws,
         DataValidation(type="list", formula1='"สพป.,สพม."', allow_blank=True),
-        "เลือก สพป. หรือ สพม.",
+        "เลือก สพป. หรือ สพม. / Choose สพป. (primary) or สพม. (secondary)",
     )
     prefill: dict[str, object] = {}
     if office is not None:
@@ -339,7 +342,7 @@ def _pmqa_sheet(
     answers = _validation(
         ws,
         DataValidation(type="list", formula1=f'"{",".join(YES_NO)}"', allow_blank=True),
-        "เลือก ผ่าน หรือ ไม่ผ่าน",
+        "เลือก ผ่าน หรือ ไม่ผ่าน / Choose ผ่าน (met) or ไม่ผ่าน (not met)",
     )
     row = HEADER_ROW + 1
     last = len(PMQA_COLUMNS)
@@ -405,19 +408,20 @@ def _indicator_sheet(
     na_list = _validation(
         ws,
         DataValidation(type="list", formula1=f'"{NA_MARK}"', allow_blank=True),
-        "เลือก 'ไม่เกี่ยวข้อง' เฉพาะเมื่อไม่มีผลการดำเนินงานในปีนี้",
+        "เลือก 'ไม่เกี่ยวข้อง' เฉพาะเมื่อไม่มีผลการดำเนินงานในปีนี้ / "
+        "Choose ไม่เกี่ยวข้อง (N/A) only when there is no result this year",
     )
     pass_list = _validation(
         ws,
         DataValidation(type="list", formula1=f'"{",".join(YES_NO)}"', allow_blank=True),
-        "เลือก ผ่าน หรือ ไม่ผ่าน",
+        "เลือก ผ่าน หรือ ไม่ผ่าน / Choose ผ่าน (met) or ไม่ผ่าน (not met)",
     )
     steps = _validation(
         ws,
         DataValidation(
             type="whole", operator="between", formula1="0", formula2="5", allow_blank=True
         ),
-        "กรอกจำนวนขั้นตอนที่ทำสำเร็จ 0-5 (จำนวนเต็ม)",
+        "กรอกจำนวนขั้นตอนที่ทำสำเร็จ 0-5 (จำนวนเต็ม) / Enter the steps completed, a whole number 0-5",
     )
     ranges: dict[tuple[Decimal, Decimal], DataValidation] = {}
     targets = None
@@ -467,7 +471,8 @@ def _indicator_sheet(
                                 formula2=f"{high:g}",
                                 allow_blank=True,
                             ),
-                            f"กรอกตัวเลข {low:g} ถึง {high:g}",
+                            f"กรอกตัวเลข {low:g} ถึง {high:g} / Enter a number from {low:g} "
+                            f"to {high:g}",
                         )
                     ranges[bounds].add(value_ref)
             if indicator.na_allowed:
@@ -585,6 +590,16 @@ def build_template(
             layout,
             gap_after,
         )
+    add_provisional(
+        wb,
+        rubric,
+        layout.pmqa_rows,
+        layout.indicator_rows,
+        layout.pmqa_columns,
+        layout.indicator_columns,
+        layout.office_rows,
+        layout.office_value_column,
+    )
     _meta_sheet(wb.create_sheet(SHEET_META), rubric)
     office_name = f"{office.code} {office.name}".strip() if office else ""
     for ws in wb.worksheets[:-1]:

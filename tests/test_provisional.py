@@ -1,0 +1,262 @@
+"""The template checks and scores itself: the score sheet, live checks, defined names, portable
+formulas, and pmqa reading around them. (LibreOffice's recalculation of all of this is proven
+against pmqa in tests/test_libreoffice.py.)"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from decimal import Decimal
+from pathlib import Path
+
+import openpyxl
+import pytest
+from openpyxl.worksheet.worksheet import Worksheet
+
+from pmqa_cli.assess.submission import score_workbook
+from pmqa_cli.rubric.model import Rubric
+from pmqa_cli.workbook.provisional import FUNCTIONS, HEADLINE_NAMES
+from pmqa_cli.workbook.template import build_template
+
+from .conftest import Sheets, SubmissionFactory, complete, find_col, find_row
+
+SCORE = "คะแนนเบื้องต้น"
+#: Functions Excel 2010 lacks (or LibreOffice 7.x): never in a generated formula.
+MODERN = {"LET", "IFS", "XLOOKUP", "XMATCH", "FILTER", "SORT", "UNIQUE", "SEQUENCE", "SWITCH",
+          "MAXIFS", "MINIFS", "CONCAT", "TEXTJOIN", "LAMBDA", "IFNA", "FORMULATEXT"}  # fmt: skip
+
+
+def sheet(wb: openpyxl.Workbook, name: str) -> Worksheet:
+    ws = wb[name]
+    assert isinstance(ws, Worksheet)
+    return ws
+
+
+@pytest.fixture(scope="module")
+def template(shipped: Rubric) -> openpyxl.Workbook:
+    return build_template(shipped)[0]
+
+
+def formulas(wb: openpyxl.Workbook) -> list[str]:
+    found = []
+    for ws in wb.worksheets:
+        assert isinstance(ws, Worksheet)
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.data_type == "f":
+                    found.append(str(cell.value))
+        for rules in ws.conditional_formatting:
+            for rule in rules.rules:
+                found += list(rule.formula or [])
+    return found
+
+
+def test_only_functions_excel_2010_and_libreoffice_share(template: openpyxl.Workbook) -> None:
+    every = formulas(template)
+    assert len(every) > 300
+    used = {name for f in every for name in re.findall(r"([A-Z][A-Z0-9.]*)\(", f)}
+    assert used <= FUNCTIONS, used - FUNCTIONS
+    assert not used & MODERN
+    assert not any("_xlfn" in f or "_xlws" in f for f in every)
+    # Excel's limits: 8,192 characters and 64 nesting levels per formula.
+    assert max(len(f) for f in every) < 8192
+    assert max(f.count("(") for f in every) < 200
+
+
+def test_score_sheet_is_visible_locked_and_says_whose_score_is_official(
+    template: openpyxl.Workbook,
+) -> None:
+    ws = sheet(template, SCORE)
+    assert ws.sheet_state == "visible"
+    assert ws.protection.sheet and not ws.protection.password
+    assert all(c.protection.locked for row in ws.iter_rows() for c in row)
+    notice = str(ws["A2"].value)
+    assert "คะแนนทางการคือคะแนนที่ สพฐ. คำนวณ" in notice
+    assert "official score is the one OBEC computes" in notice
+    # Nothing hidden: every formula cell shows its formula.
+    assert not any(c.protection.hidden for row in ws.iter_rows() for c in row)
+    assert template.sheetnames.index(SCORE) == template.sheetnames.index("ตัวชี้วัด") + 1
+
+
+def test_defined_names_point_at_the_labelled_headline_cells(template: openpyxl.Workbook) -> None:
+    ws = sheet(template, SCORE)
+    for name in ("pmqa_overall", "pmqa_part_pmqa", "pmqa_part_results", "pmqa_completeness"):
+        assert name in HEADLINE_NAMES
+    for name in HEADLINE_NAMES:
+        defined = template.defined_names[name]
+        ((title, ref),) = list(defined.destinations)
+        assert title == SCORE
+        cell = ws[ref.replace("$", "")]
+        assert ws.cell(row=cell.row, column=1).value == name  # the key beside it
+        assert isinstance(ws.cell(row=cell.row, column=2).value, str)  # a label
+        assert cell.data_type == "f"
+
+
+def test_rubric_numbers_are_cells_the_formulas_use(
+    template: openpyxl.Workbook, shipped: Rubric
+) -> None:
+    ws = sheet(template, SCORE)
+    row = find_row(ws, "KPI-7.1.3")
+    thresholds = [ws.cell(row=row, column=c).value for c in range(5, 10)]
+    assert thresholds == [Decimal(t) for t in ("1", "0.8", "0.6", "0.4", "0.2")]
+    assert ws.cell(row=row, column=10).value == 10  # weight
+    level = str(ws.cell(row=row, column=17).value)
+    assert "$E" in level and "$I" in level and "0.8" not in level
+    levels = find_row(ws, "level_scores")
+    assert [ws.cell(row=levels, column=c).value for c in range(4, 9)] == [100, 200, 300, 400, 500]
+    issue = find_row(ws, "PM1")
+    assert ws.cell(row=issue, column=4).value == 1  # category
+    assert ws.cell(row=issue, column=5).value == 15  # weight
+    crit = find_row(ws, "PM1-B1")
+    assert ws.cell(row=crit, column=4).value == 300  # the tier's points
+
+
+def test_every_answer_has_a_check_and_turns_red(template: openpyxl.Workbook) -> None:
+    for name, target, ids in (
+        ("PMQA 4.0", "ผลการประเมินตนเอง", ("PM1-B1", "PM8-S1")),
+        ("ตัวชี้วัด", "ผลการดำเนินงาน", ("KPI-7.1.1", "KPI-7.6.2")),
+    ):
+        ws = sheet(template, name)
+        check_col = find_col(ws, "ตรวจสอบ")
+        answer = find_col(ws, target)
+        for item in ids:
+            row = find_row(ws, item)
+            formula = str(ws.cell(row=row, column=check_col).value)
+            # Looked up by the row's own id: a sorted sheet still checks the right item.
+            assert f"MATCH($A{row}," in formula and SCORE in formula
+            assert ws.cell(row=row, column=check_col).protection.locked
+        ranges = {str(r.sqref): r.rules for r in ws.conditional_formatting}
+        letter = openpyxl.utils.get_column_letter(answer)
+        red = [k for k in ranges if k.startswith(letter)]
+        assert red, ranges
+        (rule,) = ranges[red[0]]
+        assert rule.dxf.fill is not None and "✗" in rule.formula[0]
+        assert "ตอบแล้ว" in str(ws.cell(row=1, column=answer).value)
+
+
+def test_validation_messages_in_thai_and_english(template: openpyxl.Workbook) -> None:
+    for name in ("PMQA 4.0", "ตัวชี้วัด", "ข้อมูลหน่วยงาน"):
+        for dv in sheet(template, name).data_validations.dataValidation:
+            assert dv.showErrorMessage and dv.showInputMessage
+            assert re.search("[\u0e00-\u0e7f]", dv.prompt or "") and re.search(
+                "[A-Za-z]{4}", dv.prompt or ""
+            ), dv.prompt
+            assert "Invalid" in (dv.errorTitle or "")
+            assert len(dv.prompt or "") <= 255  # Excel's limit for an input message
+            # Excel "repairs" a file whose message titles are longer than 32 characters.
+            assert len(dv.errorTitle or "") <= 32 and len(dv.promptTitle or "") <= 32
+
+
+def test_instructions_explain_colours_and_provisional_score(template: openpyxl.Workbook) -> None:
+    text = "\n".join(str(c.value) for c in sheet(template, "คำชี้แจง")["A"] if c.value)
+    assert "สีแดง" in text and "สีเหลือง" in text and "ตอบแล้ว" in text
+    assert "คะแนนเบื้องต้น" in text and "คะแนนทางการคือคะแนนที่ สพฐ." in text
+
+
+def test_mini_rubric_template_has_its_own_rows(mini: Rubric) -> None:
+    wb = build_template(mini)[0]
+    ws = sheet(wb, SCORE)
+    ids = {ws.cell(row=r, column=1).value for r in range(1, ws.max_row + 1)}
+    assert {"C1", "C9", "I1", "I2", "K1", "K6"} <= ids
+    assert ws.cell(row=find_row(ws, "K6"), column=11).value == "สพม."
+
+
+# --- pmqa reads around the formulas ------------------------------------------------------
+
+
+def test_check_cells_with_cached_text_are_never_answers(
+    shipped: Rubric, make_submission: SubmissionFactory
+) -> None:
+    def cached_checks(sheets: Sheets) -> None:
+        # As if a spreadsheet had calculated them: the check column holds text.
+        for name in ("PMQA 4.0", "ตัวชี้วัด"):
+            ws = sheets[name]
+            col = find_col(ws, "ตรวจสอบ")
+            for row in range(4, ws.max_row + 1):
+                if ws.cell(row=row, column=col).data_type == "f":
+                    ws.cell(row=row, column=col).value = "✗ ยังไม่ตอบ / missing"
+
+    filled = complete(shipped)
+    plain = score_workbook(make_submission(shipped, filled, name="a.xlsx"), shipped)
+    checked = score_workbook(
+        make_submission(shipped, filled, name="b.xlsx", edit=cached_checks), shipped
+    )
+    assert checked.findings == plain.findings == []
+    assert checked.submission.criteria == plain.submission.criteria
+    assert checked.result is not None and plain.result is not None
+    assert checked.result.to_dict() == plain.result.to_dict()
+
+
+def _overwrite(key: str, value: float) -> Callable[[Sheets], None]:
+    def edit(sheets: Sheets) -> None:
+        ws = sheets[SCORE]
+        ws.cell(row=find_row(ws, key), column=3).value = value
+
+    return edit
+
+
+@pytest.mark.parametrize(
+    ("delta", "noted"), [(0, False), (0.00004, False), (-0.00004, False), (0.0002, True)]
+)
+def test_cached_provisional_score_compared_to_the_last_decimal(
+    shipped: Rubric,
+    make_submission: SubmissionFactory,
+    tmp_path: Path,
+    delta: float,
+    noted: bool,
+) -> None:
+    filled = complete(shipped)
+    expected = score_workbook(make_submission(shipped, filled, name="x.xlsx"), shipped).result
+    assert expected is not None and expected.overall is not None
+    edit = _overwrite("pmqa_overall", float(expected.overall) + delta)
+    report = score_workbook(
+        make_submission(shipped, filled, name="y.xlsx", edit=edit),
+        shipped,
+    )
+    notes = [f for f in report.findings if f.code == "provisional-differs"]
+    assert bool(notes) is noted
+    assert report.valid  # a note, never an error
+    if noted:
+        (note,) = notes
+        assert note.sheet == SCORE and note.cell is not None and note.cell.startswith("C")
+        assert note.severity == "note" and report.warnings == 0 and report.notes == 1
+        assert f"{float(expected.overall) + delta:.4f}" in note.message_en
+        assert report.result is not None and report.result.overall == expected.overall
+
+
+def test_uncalculated_or_other_rubric_templates_get_no_note(
+    shipped: Rubric, make_submission: SubmissionFactory
+) -> None:
+    # openpyxl writes formulas with no cached value: nothing to compare.
+    report = score_workbook(make_submission(shipped, complete(shipped)), shipped)
+    assert report.submission.provisional == []
+    assert report.findings == []
+
+
+def test_an_empty_results_part_cached_as_empty_agrees(
+    shipped: Rubric, make_submission: SubmissionFactory
+) -> None:
+    filled = complete(shipped)
+    edit = _overwrite("pmqa_part_results", 123.0)
+    report = score_workbook(
+        make_submission(shipped, filled, edit=edit),
+        shipped,
+    )
+    (note,) = [f for f in report.findings if f.code == "provisional-differs"]
+    assert "123.0000" in note.message_th
+
+
+def test_reordered_sample_rows_keep_their_own_checks(shipped: Rubric, tmp_path: Path) -> None:
+    from pmqa_cli.registry import load_registry, sample_registry_path
+    from pmqa_cli.workbook.sample import generate_samples
+
+    planted = generate_samples(shipped, load_registry(sample_registry_path()), 30, tmp_path)
+    reordered = [p for p in planted if p.kind == "reordered-rows"]
+    assert reordered
+    wb = openpyxl.load_workbook(tmp_path / reordered[0].file)
+    ws = sheet(wb, "PMQA 4.0")
+    col = find_col(ws, "ตรวจสอบ")
+    for row in range(4, ws.max_row + 1):
+        cell = ws.cell(row=row, column=col)
+        if cell.data_type == "f":
+            assert f"MATCH($A{row}," in str(cell.value)
