@@ -111,7 +111,8 @@ CENTER = Alignment(wrap_text=True, vertical="top", horizontal="center")
 
 # Score-sheet columns (fixed, so the answer sheets can look a check up by item id).
 KEY, CHECK, LABEL = 1, 2, 3
-_WIDTHS = {1: 20, 2: 24, 3: 34, **dict.fromkeys(range(4, 21), 9.5)}
+# Numbers are shown with up to 4 decimals at 14 pt: "500.0000" needs a width of about 12.
+_WIDTHS = {1: 22, 2: 24, 3: 34, **dict.fromkeys(range(4, 21), 12)}
 LAST_COL = 18
 
 _THAI = "๐๑๒๓๔๕๖๗๘๙"
@@ -355,6 +356,8 @@ class _ScoreSheet:
                         f"{_s(CHECK_OK)}))))",
                     )  # fmt: skip
                     self.item_rows[criterion.id] = r
+                    # One line tall enough for 16 pt Thai (column B holds a formula).
+                    fit_row_height(self.ws, r, {LABEL: _WIDTHS[LABEL]})
                     self.row += 1
                 spans[(issue.id, tier.id)] = (first, self.row - 1)
         self.key_rows["criteria"] = next(iter(spans.values()))[0]
