@@ -8,6 +8,9 @@ commands run as separate processes, interleaved over ``--runs`` rounds; each is 
 clock) and its peak memory is sampled over its whole process tree (workers included).
 
 - pmqa: `pmqa batch FOLDER -o results.xlsx` (validation, scoring, isolation, results.xlsx).
+- pmqa-all: the same with `--feedback DIR --csv DIR --json FILE` (every output of a batch).
+- pmqa-before: `pmqa batch` of another checkout of pmqa (``--before SRC``), run side by side
+  to measure what a change costs (the exact arithmetic was measured this way).
 - baseline: what an analyst would write first: pandas.read_excel(sheet_name=None,
   engine="openpyxl") on every file. It only reads.
 - floor: python-calamine reading every sheet of every file, plus xlsxwriter in constant-memory
@@ -135,15 +138,21 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=245, help="number of submissions")
     parser.add_argument("--runs", type=int, default=3, help="rounds of the interleaved commands")
     parser.add_argument("--seed", type=int, default=2567, help="seed for pmqa sample")
+    names = ["pmqa", "pmqa-all", "pmqa-before", "baseline", "floor"]
+    parser.add_argument("--only", choices=names, action="append", help="run only these")
     parser.add_argument(
-        "--only", choices=["pmqa", "baseline", "floor"], action="append", help="run only these"
+        "--before", type=Path, help="another pmqa source folder, timed as pmqa-before"
     )
     parser.add_argument("--json", type=Path, help="also write the figures as JSON here")
     args = parser.parse_args()
 
     folder = submissions(args.count, args.seed)
     files = len(list(folder.glob("*.xlsx")))
-    chosen = args.only or ["pmqa", "baseline", "floor"]
+    chosen = args.only or ["pmqa", "pmqa-all", "baseline", "floor"]
+    if args.before is not None and "pmqa-before" not in chosen:
+        chosen.insert(1, "pmqa-before")
+    if "pmqa-before" in chosen and args.before is None:
+        parser.error("pmqa-before needs --before SRC")
     work = Path(tempfile.mkdtemp(prefix="pmqa-bench-"))
     results_path = work / "results.xlsx"
     times: dict[str, list[float]] = {name: [] for name in chosen}
@@ -152,15 +161,23 @@ def main() -> None:
     # pmqa runs once first (untimed) so the floor knows how many cells to write.
     run(["pmqa", "batch", str(folder), "-o", str(results_path)])
     cells = results_cells(results_path)
+    before = [sys.executable, "-c", f"import sys; sys.path.insert(0, {str(args.before)!r}); "
+              "from pmqa_cli.cli.app import main; sys.argv[0] = 'pmqa'; main()"]  # fmt: skip
     commands = {
         "pmqa": ["pmqa", "batch", str(folder), "-o", str(results_path)],
+        "pmqa-all": [
+            *("pmqa", "batch", str(folder), "-o", str(results_path)),
+            *("--feedback", str(work / "feedback"), "--csv", str(work / "csv")),
+            *("--json", str(work / "results.json")),
+        ],
+        "pmqa-before": [*before, "batch", str(folder), "-o", str(results_path)],
         "baseline": [sys.executable, "-c", BASELINE, str(folder)],
         "floor": [sys.executable, "-c", FLOOR, str(folder), str(cells), str(work / "floor.xlsx")],
     }
     for round_ in range(args.runs):
         for name in chosen:
             seconds, peak, code = run(commands[name])
-            if name != "pmqa" and code != 0:
+            if not name.startswith("pmqa") and code != 0:
                 raise SystemExit(f"{name} failed with exit code {code}")
             times[name].append(seconds)
             peaks[name].append(peak)
@@ -181,6 +198,10 @@ def main() -> None:
         report["pmqa_over_baseline"] = medians["pmqa"] / medians["baseline"]
     if "pmqa" in medians and "floor" in medians:
         report["pmqa_over_floor"] = medians["pmqa"] / medians["floor"]
+    if "pmqa" in medians and "pmqa-all" in medians:
+        report["all_outputs_over_pmqa"] = medians["pmqa-all"] / medians["pmqa"]
+    if "pmqa" in medians and "pmqa-before" in medians:
+        report["pmqa_over_before"] = medians["pmqa"] / medians["pmqa-before"]
     print()
     print(f"{files} submissions, {args.runs} run(s), results.xlsx holds {cells:,} cells")
     print("| command | median s | per file ms | peak MB |")
@@ -190,7 +211,8 @@ def main() -> None:
             f"| {name} | {medians[name]:.2f} | {report['per_file_ms'][name]:.1f} | "
             f"{report['peak_mb'][name]:.0f} |"
         )
-    for key in ("pmqa_over_baseline", "pmqa_over_floor"):
+    for key in ("pmqa_over_baseline", "pmqa_over_floor", "all_outputs_over_pmqa",
+                "pmqa_over_before"):  # fmt: skip
         if key in report:
             print(f"{key}: {report[key]:.2f}")
     if args.json:

@@ -25,7 +25,7 @@ from pmqa_cli.assess.scoring import (
 from pmqa_cli.report.formats import as_decimal
 from pmqa_cli.rubric.model import Criterion, Indicator, Method, Rubric
 
-__all__ = ["NextStep", "answers_of", "next_steps"]
+__all__ = ["NextStep", "next_steps"]
 
 
 @dataclass(frozen=True)
@@ -77,17 +77,6 @@ def _reported(rubric: Rubric, value: Any) -> Decimal | None:
     if value is None:
         return None
     return as_decimal(round_half_up(value, rubric.scoring.decimals))
-
-
-def answers_of(office: Any) -> Answers:
-    """The answers of a scored office (its criteria met, its indicator values as read), so
-    that a step can be applied to them and scored again."""
-    criteria = {c.id: c.met for issue in office.issues for c in issue.criteria}
-    indicators = {
-        i.id: IndicatorAnswer(i.value, i.not_applicable, getattr(i, "target", None))
-        for i in office.indicators
-    }
-    return Answers(office.office.type, criteria, indicators)
 
 
 def next_steps(rubric: Rubric, answers: Answers) -> list[NextStep]:

@@ -305,16 +305,6 @@ class VerifiedOffice:
     findings: list[Finding] = field(default_factory=list)
     unreviewed: int = 0
 
-    def difference(self) -> float | None:
-        """Verified overall minus self-assessed overall, at the rubric's decimals."""
-        a, b = (
-            self.verified.rounded(self.verified.overall),
-            self.self_result.rounded(self.self_result.overall),
-        )
-        if a is None or b is None:
-            return None
-        return float(round_half_up(a - b, self.verified.rubric.scoring.decimals))
-
 
 def _with(answers: Answers, item: str, value: Value) -> Answers:
     if isinstance(value, IndicatorAnswer):
@@ -392,32 +382,3 @@ def source_name(origin: Origin) -> str:
     """A short name for where a row came from: file name, sheet and row."""
     sheet = f" {origin.sheet}" if origin.sheet else ""
     return f"{Path(origin.file).name}{sheet} แถว {origin.row}"
-
-
-def score_set(result: ScoreResult) -> dict[str, Any]:
-    """One set of scores (self-assessed or verified) in JSON form, rounded as reported."""
-    r = result.reported
-    return {
-        "overall": r(result.overall),
-        "band_th": result.band.label_th if result.band else None,
-        "status_th": result.status.label_th if result.status else None,
-        "parts": {"pmqa": r(result.pmqa.score), "results": r(result.results.score)},
-        "issues": [
-            {"id": i.id, "score": r(i.score), "status_th": i.status_th} for i in result.issues
-        ],
-        "indicators": [
-            {"id": i.id, "score": r(i.score) if i.applies else None} for i in result.indicators
-        ],
-    }
-
-
-def verification_dict(office: VerifiedOffice) -> dict[str, Any]:
-    """The JSON keys every scored office carries: both score sets, the difference, the
-    changes and the number of items the committee did not review."""
-    return {
-        "self_assessed": score_set(office.self_result),
-        "verified": score_set(office.verified),
-        "difference": office.difference(),
-        "unreviewed": office.unreviewed,
-        "changes": [c.to_dict() for c in office.changes],
-    }
