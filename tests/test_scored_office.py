@@ -305,3 +305,21 @@ def test_two_offices_without_a_code_get_two_feedback_workbooks(
                                  "--feedback", str(out)])  # fmt: skip
     assert result.exit_code == 1, result.output  # no office code is an error
     assert sorted(p.name for p in out.glob("*.xlsx")) == ["unknown-second.xlsx", "unknown.xlsx"]
+
+
+def test_feedback_written_in_parallel_is_the_same_as_in_one_process(
+    tmp_path: Path, shipped: Rubric, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pmqa_cli.assess.batch import BatchOptions, run_batch
+    from pmqa_cli.report.feedback import write_feedbacks
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    folder = tmp_path / "subs"
+    result = runner.invoke(app, ["sample", "-n", "10", "--out", str(folder), "--seed", "3"])
+    assert result.exit_code == 0, result.output
+    with run_batch([folder], shipped, options=BatchOptions(steps=True)) as batch:
+        one = write_feedbacks(batch.scored, shipped, tmp_path / "one", jobs=1)
+        two = write_feedbacks(batch.scored, shipped, tmp_path / "two", jobs=2)
+    assert [p.name for p in one] == [p.name for p in two] and len(one) == 10
+    for a, b in zip(one, two, strict=True):
+        assert a.read_bytes() == b.read_bytes(), a.name

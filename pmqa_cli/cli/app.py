@@ -23,7 +23,6 @@ from pmqa_cli.assess.findings import has_errors
 from pmqa_cli.errors import PmqaError
 
 if TYPE_CHECKING:
-    from pmqa_cli.assess.batch import BatchResult
     from pmqa_cli.compare.snapshot import Snapshot
     from pmqa_cli.registry import Registry
     from pmqa_cli.rubric.model import Rubric
@@ -694,7 +693,11 @@ def batch_command(
             if csv_dir is not None:
                 written += write_csv(batch, csv_dir, command, analysis)
             if feedback_dir is not None:
-                written += _write_feedback(batch, loaded, feedback_dir)
+                from pmqa_cli.report.feedback import write_feedbacks
+
+                written += write_feedbacks(
+                    batch.scored, loaded, feedback_dir, jobs or os.cpu_count() or 1
+                )
             if pdf:
                 from pmqa_cli.report.pdf import to_pdf
 
@@ -956,34 +959,6 @@ def _check_batch_outputs(
         input_folders=[p for p in paths if p.is_dir()],
         force=force,
     )
-
-
-def _write_feedback(batch: BatchResult, rubric: Rubric, folder: Path) -> list[Path]:
-    """Each scored office's feedback workbook, named by office code (then by file name, when
-    two offices share one), written from the batch's own scored offices: no file is read
-    again, so the feedback carries exactly the scores and findings of results.xlsx and the
-    JSON."""
-    from pmqa_cli.report.feedback import write_feedback
-    from pmqa_cli.report.standing import peer_of, standings
-
-    folder.mkdir(parents=True, exist_ok=True)
-    written: list[Path] = []
-    places = standings((peer_of(office) for office in batch.scored), rubric.scoring.decimals)
-    used: set[str] = set()
-    for office in batch.scored:
-        name = _safe_name(office.office.code) or "unknown"
-        if name.lower() in used:
-            name = f"{name}-{_safe_name(Path(office.path).stem)}"
-        used.add(name.lower())
-        target = folder / f"{name}.xlsx"
-        write_feedback(office, rubric, target, places[office.path])
-        written.append(target)
-    return written
-
-
-def _safe_name(text: str) -> str:
-    """Letters, digits, - and _ of a text, for a file name."""
-    return "".join(c for c in text if c.isalnum() or c in "-_")
 
 
 def main() -> None:

@@ -43,9 +43,11 @@ from pmqa_cli.workbook.writer import (
 __all__ = [
     "IndicatorNextLevel",
     "IssueNextStep",
+    "feedback_names",
     "indicator_next_level",
     "issue_next_step",
     "write_feedback",
+    "write_feedbacks",
 ]
 
 WRAP = Alignment(wrap_text=True, vertical="top")
@@ -417,3 +419,73 @@ def _findings_sheet(ws: Worksheet, findings: Sequence[Finding]) -> None:
             f.message_en,
         ]
         _cells(ws, row, values, "General")
+
+
+# --- a batch's feedback workbooks ----------------------------------------------------------
+
+
+def _safe_name(text: str) -> str:
+    """Letters, digits, - and _ of a text, for a file name."""
+    return "".join(c for c in text if c.isalnum() or c in "-_")
+
+
+def feedback_names(offices: Sequence[ScoredOffice]) -> list[str]:
+    """Each office's feedback file name: its code, then its file's name when two offices share
+    one (or have none: "unknown"), so no office's feedback replaces another's."""
+    names: list[str] = []
+    used: set[str] = set()
+    for office in offices:
+        name = _safe_name(office.office.code) or "unknown"
+        if name.lower() in used:
+            name = f"{name}-{_safe_name(Path(office.path).stem)}"
+        used.add(name.lower())
+        names.append(f"{name}.xlsx")
+    return names
+
+
+_RUBRIC: Rubric | None = None  # a feedback worker's rubric, sent once when it starts
+
+
+def _start_worker(rubric: Rubric) -> None:
+    global _RUBRIC
+    _RUBRIC = rubric
+
+
+def _write_in_worker(office: ScoredOffice, path: Path, standing: Standing | None) -> None:
+    assert _RUBRIC is not None
+    write_feedback(office, _RUBRIC, path, standing)
+
+
+def write_feedbacks(
+    offices: Sequence[ScoredOffice], rubric: Rubric, folder: Path, jobs: int = 1
+) -> list[Path]:
+    """The feedback workbook of every office of a batch (with their ranks and the national and
+    type means), named by :func:`feedback_names`, written by ``jobs`` processes at once.
+
+    Each workbook is written from the office's own scored object: no submission is read
+    again. A write that fails (a full disk) stops the run with its error, as in one process.
+    """
+    from pmqa_cli.report.standing import peer_of, standings
+
+    folder.mkdir(parents=True, exist_ok=True)
+    places = standings((peer_of(office) for office in offices), rubric.scoring.decimals)
+    targets = [folder / name for name in feedback_names(offices)]
+    work = [
+        (office, target, places[office.path])
+        for office, target in zip(offices, targets, strict=True)
+    ]
+    if jobs <= 1 or len(work) < 8:  # a few workbooks: starting processes costs more
+        for office, target, standing in work:
+            write_feedback(office, rubric, target, standing)
+        return targets
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from pmqa_cli import portable
+
+    context = multiprocessing.get_context(portable.start_method())
+    with ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker,
+                             initargs=(rubric,)) as pool:  # fmt: skip
+        for future in [pool.submit(_write_in_worker, *task) for task in work]:
+            future.result()  # re-raises a worker's error here
+    return targets
