@@ -207,9 +207,9 @@ def test_executive_summary_prints_on_one_a4_page(tmp_path: Path, profile: Path) 
     # The earlier round as a plain table with every office 12.5 points lower.
     data = json.loads(first.read_text(encoding="utf-8"))
     lines = ["รหัส,คะแนนรวม"] + [
-        f"{o['office']['code']},{o['overall']['score'] - 12.5}"
-        for o in data["offices"]
-        if o["readable"] and o["scored"] and o["overall"]["score"] is not None
+        f"{r['code']},{r['overall'] - 12.5}"
+        for r in data["ranking"]
+        if r["scored"] and r["overall"] is not None
     ]
     earlier = tmp_path / "earlier.csv"
     earlier.write_text("\n".join(lines), encoding="utf-8")
