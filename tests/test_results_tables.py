@@ -18,6 +18,7 @@ from typer.testing import CliRunner
 from pmqa_cli.assess.batch import run_batch
 from pmqa_cli.cli.app import app
 from pmqa_cli.report.results import (
+    CHANGES_SHEET,
     CHARTS_SHEET,
     INPUTS_SHEET,
     SHEETS,
@@ -48,12 +49,17 @@ def results(samples: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_every_row_fits_its_declared_columns(samples: Path, shipped: Rubric) -> None:
+    from pmqa_cli.verify.inputs import load_verification
+
     with run_batch([samples], shipped) as batch:
-        found = tables(batch, "pmqa batch", datetime(2024, 1, 1))
-        assert [t.sheet for t in found] == [name for name, build in SHEETS if build is not None] + [
-            INPUTS_SHEET
-        ]
-        for table in found:
+        plain = tables(batch, "pmqa batch", datetime(2024, 1, 1))
+        # With verification files (here: none with rows) the changes sheet joins them.
+        batch.verification = load_verification(shipped)
+        verified = tables(batch, "pmqa batch", datetime(2024, 1, 1))
+        built = [name for name, build in SHEETS if build is not None]
+        assert [t.sheet for t in verified] == [*built, INPUTS_SHEET]
+        assert [t.sheet for t in plain] == [n for n in built if n != CHANGES_SHEET] + [INPUTS_SHEET]
+        for table in [*plain, *verified]:
             widths = [c.width for c in table.columns]
             assert all(w > 0 for w in widths), table.sheet
             for row in table.rows:

@@ -222,6 +222,29 @@ def apply(tmp_path: Path, offices: list[Path], review: Path) -> dict[str, dict[s
     return out
 
 
+def apply_batch(tmp_path: Path, offices: list[Path], review: Path) -> dict[str, Any]:
+    """The whole batch with the filled-in review and the other layers (pmqa batch --json)."""
+    layers = layer_files(tmp_path / "layers")
+    out, js = tmp_path / "results.xlsx", tmp_path / "results.json"
+    args = ["batch", *map(str, offices), "-o", str(out), "--json", str(js), "-j", "1",
+            "--rubric", str(MINI_RUBRIC), "--review", str(review), *layers]  # fmt: skip
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    loaded: dict[str, Any] = json.loads(js.read_text(encoding="utf-8"))
+    return loaded
+
+
+def _batch_comparable(data: dict[str, Any]) -> list[Any]:
+    out = []
+    for office in data["offices"]:
+        changes = [{k: v for k, v in c.items() if k not in ("file", "sha256")}
+                   for c in office["changes"]]  # fmt: skip
+        keys = ("overall", "self_assessed", "verified", "issues", "indicators", "unreviewed")
+        out.append([*(office[k] for k in keys), changes])
+    ranking = [{k: v for k, v in r.items() if k != "file"} for r in data["ranking"]]
+    return [out, ranking, data["claims"]]
+
+
 def _comparable(offices: dict[str, dict[str, Any]]) -> dict[str, Any]:
     """What the verdicts decide, without the file names and hashes of the copies applied."""
     out: dict[str, Any] = {}
@@ -284,6 +307,12 @@ def test_filled_through_libreoffice_gives_the_same_result(
     by_openpyxl = fill_with_openpyxl(review, tmp_path / "filled.xlsx")
     direct = apply(tmp_path, offices, by_openpyxl)
     assert _comparable(through_lo) == _comparable(direct)
+    assert through_lo["P001"]["verified"]["overall"] == 359.1667
+    # The same through the batch: scores, items, changes, ranks and claim statistics.
+    lo_batch = apply_batch(tmp_path / "lo-batch", offices, filled)
+    direct_batch = apply_batch(tmp_path / "direct-batch", offices, by_openpyxl)
+    assert _batch_comparable(lo_batch) == _batch_comparable(direct_batch)
+    assert [o["overall"]["score"] for o in lo_batch["offices"]] == [359.1667, 425]
     entries = load_verification_of(wb, tmp_path)
     assert {(e.office, e.item, e.layer) for e in entries.entries} == {
         ("P001", "C1", Layer.REVIEW),

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 from openpyxl import Workbook
@@ -367,3 +368,187 @@ def test_score_with_a_bad_verification_row_exits_1_and_shows_the_change_table(
     assert "Self-assessed overall" in result.output and "correction" in result.output
     missing = runner.invoke(app, [*args[:4], "--data", str(tmp_path / "none.csv")])
     assert missing.exit_code == 2 and "does not exist" in missing.output
+
+
+def _sheet_rows(path: Path, name: str) -> list[dict[str, object]]:
+    import openpyxl
+
+    wb = openpyxl.load_workbook(path, read_only=True)
+    rows = list(wb[name].iter_rows(values_only=True))
+    header = [str(h) for h in rows[0]]
+    return [dict(zip(header, r, strict=False)) for r in rows[1:]]
+
+
+def _items(office: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Every criterion and indicator of an office's JSON, by id."""
+    items = {c["id"]: c for issue in office["issues"] for c in issue["criteria"]}
+    return items | {i["id"]: i for i in office["indicators"]}
+
+
+@pytest.fixture
+def two_offices(mini: Rubric, make_submission: SubmissionFactory) -> list[Path]:
+    from pmqa_cli.registry import Office
+    from tests.conftest import complete
+
+    first = hand_case_submission(mini, make_submission)
+    other = complete(mini, Filled(Office("P002", "สพป.สอง", OfficeType.PRIMARY, "ทดสอบ")))
+    return [first, make_submission(mini, other, name="P002.xlsx")]
+
+
+def test_batch_hand_computed_case_number_by_number(
+    tmp_path: Path, two_offices: list[Path], layers: dict[str, list[Path]]
+) -> None:
+    out, js = tmp_path / "results.xlsx", tmp_path / "results.json"
+    args = ["batch", *map(str, two_offices), "-o", str(out), "--json", str(js), "-j", "1",
+            "--rubric", str(MINI_RUBRIC), "--feedback", str(tmp_path / "fb"),
+            "--csv", str(tmp_path / "csv")]  # fmt: skip
+    result = runner.invoke(app, [*args, *layer_options(layers)])
+    assert result.exit_code == 0, result.output
+    said = " ".join(result.output.split())
+    assert "Verified with 3 file(s): 5 value(s) replaced in 2 office(s)" in said
+    summary = {r["รหัส"]: r for r in _sheet_rows(out, "สรุปผล")}
+    p1, p2 = summary["P001"], summary["P002"]
+    assert (p1["คะแนนรวม"], p1["คะแนนรวมที่ประเมินตนเอง"]) == (359.1667, 421.6667)
+    assert p1["ผลต่าง (ตรวจสอบ - ตนเอง)"] == -62.5
+    # P002 claimed K2 = 3 (300); the central data says 2 (350): it under-claimed by 7.5.
+    assert (p2["คะแนนรวม"], p2["คะแนนรวมที่ประเมินตนเอง"], p2["ผลต่าง (ตรวจสอบ - ตนเอง)"]) == (
+        432.5, 425, 7.5)  # fmt: skip
+    # Ranks use the verified scores: P001 claimed more than P002 but is second.
+    assert (p1["อันดับ"], p2["อันดับ"]) == (2, 1)
+    assert (p1["คะแนนหมวด 1-6"], p1["คะแนนหมวด 7"]) == (366.6667, 350)
+    changes = [(c["รหัส"], c["รายการ"], c["ที่มาของค่าใหม่"], c["ค่าเดิม"], c["ค่าใหม่"],
+                c["ผลต่อคะแนนรวม"]) for c in _sheet_rows(out, "การตรวจสอบ")]  # fmt: skip
+    assert changes == [
+        ("P001", "C4", "คณะกรรมการ", "ผ่าน", "ไม่ผ่าน", -55),
+        ("P001", "K1", "คณะกรรมการ", "35", "25", -7.5),
+        ("P001", "K2", "ข้อมูลส่วนกลาง", "3", "4", -7.5),
+        ("P001", "K5", "การแก้ไขข้อมูล", "2.5", "3.5", 7.5),
+        ("P002", "K2", "ข้อมูลส่วนกลาง", "3", "2", 7.5),
+    ]
+    change = _sheet_rows(out, "การตรวจสอบ")[3]
+    assert change["เหตุผล"] == "พิมพ์ผิด (ต้นฉบับ 3.5)" and change["ผู้ตรวจ/ผู้แก้ไข"] == "นายค"
+    assert change["ไฟล์"] == "corrections.csv" and change["แถว"] == 2 and change["เซลล์"] == "C2"
+    assert len(str(change["SHA-256 ของไฟล์"])) == 64
+    k1 = _sheet_rows(out, "การตรวจสอบ")[1]
+    assert k1["เหตุผล"] == "คำนวณจากฐานข้อมูลใหม่" and k1["ผู้ตรวจ/ผู้แก้ไข"] == "นายข"
+    # The same table as CSV.
+    csv_rows = (tmp_path / "csv" / "changes.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert len(csv_rows) == 6
+    assert csv_rows[1].startswith("P001,สพป.ทดสอบ เขต 1,C4,คณะกรรมการ,ผ่าน,ไม่ผ่าน,-55.0,ไม่พบหลักฐาน")
+    data = json.loads(js.read_text(encoding="utf-8"))
+    by_key = {c["key"]: c for c in data["claims"]}
+    # Overall: mean of -62.5 and +7.5 = -27.5; claims not confirmed: C4 and K1.
+    assert by_key["overall"] == {"key": "overall", "label": "คะแนนรวม", "rejected": 2,
+                                 "lower": 1, "higher": 1, "mean_difference": -27.5}  # fmt: skip
+    assert (by_key["I1"]["rejected"], by_key["I1"]["lower"], by_key["I1"]["mean_difference"]) == (
+        1, 1, -75)  # fmt: skip
+    assert (by_key["K1"]["rejected"], by_key["K1"]["mean_difference"]) == (1, -50)
+    assert (by_key["K2"]["lower"], by_key["K2"]["higher"], by_key["K2"]["mean_difference"]) == (
+        1, 1, 0)  # fmt: skip
+    office = next(o for o in data["offices"] if o["office"]["code"] == "P001")
+    place = next(r for r in data["ranking"] if r["code"] == "P001")
+    assert office["overall"]["score"] == 359.1667 and place["rank"] == 2
+    assert office["self_assessed"]["overall"] == 421.6667
+    assert office["self_assessed"]["parts"] == {"pmqa": 466.6667, "results": 366.6667}
+    assert office["verified"]["parts"] == {"pmqa": 366.6667, "results": 350.0}
+    assert [i["score"] for i in office["verified"]["issues"]] == [350, 400]
+    assert office["verified"]["overall"] == 359.1667 and office["difference"] == -62.5
+    assert office["unreviewed"] == 11
+    items = _items(office)
+    assert [(items[k]["claim"], items[k]["final"], items[k]["source"])
+            for k in ("C4", "C2", "K1", "K2", "K3", "K5")] == [
+        (True, False, "review"), (True, True, "self"), (35, 25, "review"), (3, 4, "data"),
+        (4, 4, "self"), (2.5, 3.5, "correction"),
+    ]  # fmt: skip
+    effects = {c["item"]: (c["source"], c["effect_on_overall"]) for c in office["changes"]}
+    assert effects == {"C4": ("review", -55), "K1": ("review", -7.5), "K2": ("data", -7.5),
+                       "K5": ("correction", 7.5)}  # fmt: skip
+    files = data["verification"]["files"]
+    assert [(f["layer"], f["rows"]) for f in files] == [("review", 3), ("data", 2),
+                                                         ("correction", 1)]  # fmt: skip
+    codes = {f["code"] for f in data["findings"]}
+    assert {"data-differs", "review-incomplete"} <= codes
+    # The statistics sheet lists the same claim statistics in a section of its own:
+    # not confirmed, offices lower, offices higher, mean difference.
+    i1 = next(r for r in _sheet_rows(out, "สถิติ") if r["รายการ"] == "ตรวจสอบ I1")
+    assert (i1["จำนวน"], i1["ค่าเฉลี่ย"], i1["มัธยฐาน"], i1["ต่ำสุด"]) == (1, 1, 0, -75)
+    about = {r["รายการ"]: r["ค่า"] for r in _sheet_rows(out, "เกี่ยวกับ")}
+    assert "ใช้ 1 แถว" in str(about["ไฟล์ตรวจสอบ (การแก้ไขข้อมูล)"])
+    # The office's feedback shows both scores and the committee's comments.
+    fb = _sheet_rows(tmp_path / "fb" / "P001.xlsx", "ผลการตรวจสอบ")
+    c4 = next(r for r in fb if r["รหัส"] == "C4")
+    assert c4["ความเห็นกรรมการ / เหตุผล"] == "ไม่พบหลักฐานการทบทวนแผน"
+    assert c4["ผลการตรวจ"] == "ไม่ยืนยัน" and c4["ผลต่อคะแนนรวม"] == -55
+    k5 = next(r for r in fb if r["รหัส"] == "K5")
+    assert (k5["ที่รายงาน"], k5["ค่าที่ใช้"], k5["ผู้ตรวจ"]) == ("2.5", "3.5", "นายค")
+    import openpyxl
+
+    summary_fb = openpyxl.load_workbook(tmp_path / "fb" / "P001.xlsx")["สรุปผล"]
+    labels = {summary_fb.cell(row=r, column=1).value: summary_fb.cell(row=r, column=2).value
+              for r in range(1, summary_fb.max_row + 1)}  # fmt: skip
+    assert labels["คะแนนรวม (0-500)"] == 359.1667
+    assert labels["คะแนนรวมที่ประเมินตนเอง"] == 421.6667
+    assert labels["ผลต่างจากที่ประเมินตนเอง"] == -62.5
+
+
+def test_batch_without_layers_keeps_every_output(tmp_path: Path, two_offices: list[Path]) -> None:
+    out, js = tmp_path / "results.xlsx", tmp_path / "results.json"
+    args = ["batch", *map(str, two_offices), "-o", str(out), "--json", str(js),
+            "--rubric", str(MINI_RUBRIC), "-j", "1", "--csv", str(tmp_path / "csv"),
+            "--feedback", str(tmp_path / "fb")]  # fmt: skip
+    assert runner.invoke(app, args).exit_code == 0
+    import openpyxl
+
+    assert "การตรวจสอบ" not in openpyxl.load_workbook(out, read_only=True).sheetnames
+    summary = {r["รหัส"]: r for r in _sheet_rows(out, "สรุปผล")}
+    assert summary["P001"]["คะแนนรวม"] == 421.6667
+    assert "คะแนนรวมที่ประเมินตนเอง" not in summary["P001"]
+    assert not any(str(r["รายการ"]).startswith("ตรวจสอบ") for r in _sheet_rows(out, "สถิติ"))
+    assert not (tmp_path / "csv" / "changes.csv").exists()
+    feedback = openpyxl.load_workbook(tmp_path / "fb" / "P001.xlsx")
+    assert "ผลการตรวจสอบ" not in feedback.sheetnames
+    labels = [feedback["สรุปผล"].cell(row=r, column=1).value
+              for r in range(1, feedback["สรุปผล"].max_row + 1)]  # fmt: skip
+    assert "คะแนนรวมที่ประเมินตนเอง" not in labels
+    data = json.loads(js.read_text(encoding="utf-8"))
+    assert data["verification"] == {"files": []}
+    for office in data["offices"]:
+        assert office["self_assessed"] == office["verified"] and office["changes"] == []
+        assert office["verified"]["overall"] == office["overall"]["score"]
+        assert office["difference"] == 0 and office["unreviewed"] == 0
+        items = _items(office).values()
+        assert all(i["source"] == "self" and i["claim"] == i["final"] for i in items)
+    assert all(c["rejected"] == 0 and c["mean_difference"] in (0, None) for c in data["claims"])
+
+
+def test_batch_never_scores_a_verification_file_in_the_submissions_folder(
+    tmp_path: Path, two_offices: list[Path], layers: dict[str, list[Path]]
+) -> None:
+    from openpyxl import Workbook as Book
+
+    folder = two_offices[0].parent
+    data = folder / "ita.xlsx"  # central data kept beside the submissions, as an XLSX
+    book = Book()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["office_code", "K2", "K6"])
+    sheet.append(["P002", 2, None])
+    sheet.append(["P999", 3, None])  # no such office in the batch (no registry)
+    sheet.append(["P001", None, 5])  # K6 is for secondary offices only
+    book.save(data)
+    out, js = tmp_path / "out" / "results.xlsx", tmp_path / "out" / "results.json"
+    out.parent.mkdir()
+    args = ["batch", str(folder), "-o", str(out), "--json", str(js), "-j", "1",
+            "--rubric", str(MINI_RUBRIC), "--data", str(data)]  # fmt: skip
+    result = runner.invoke(app, args)
+    assert result.exit_code == 1, result.output  # the two bad rows are errors
+    loaded = json.loads(js.read_text(encoding="utf-8"))
+    assert sorted(o["office"]["code"] for o in loaded["offices"]) == ["P001", "P002"]
+    # Each bad row is reported once, with its cell, and nothing from it is applied.
+    bad = [(f["code"], f["cell"]) for f in loaded["findings"] if f["code"].startswith("verify-")]
+    assert sorted(bad) == [("verify-not-applicable", "C4"), ("verify-office-unknown", "B3")]
+    p1 = next(o for o in loaded["offices"] if o["office"]["code"] == "P001")
+    assert p1["changes"] == [] and p1["difference"] == 0
+    assert str(data) in loaded["skipped"]
+    p2 = next(o for o in loaded["offices"] if o["office"]["code"] == "P002")
+    assert p2["difference"] == 7.5 and p2["overall"]["score"] == 432.5

@@ -24,7 +24,7 @@ import tempfile
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
@@ -35,10 +35,11 @@ from typing import Any, NamedTuple
 from pmqa_cli import portable
 from pmqa_cli.assess.findings import Finding, has_errors, make_finding
 from pmqa_cli.assess.rounding import json_number, round_half_up
-from pmqa_cli.assess.scored import RubricUsed, ScoredOffice, scored_office
+from pmqa_cli.assess.scored import RubricUsed, ScoredOffice, Scores, scored_office
 from pmqa_cli.assess.submission import OfficeInfo, ValueRead, WorkbookReport, score_workbook
 from pmqa_cli.registry import Office, Registry
 from pmqa_cli.rubric.model import Aggregation, OfficeType, Rubric
+from pmqa_cli.verify.inputs import Verdict, Verification
 from pmqa_cli.workbook.mark import SPREADSHEET_SUFFIXES, read_mark
 from pmqa_cli.workbook.reader import Limits
 
@@ -46,6 +47,7 @@ __all__ = [
     "PROVISIONAL",
     "BatchOptions",
     "BatchResult",
+    "ClaimStat",
     "Duplicate",
     "Found",
     "Stat",
@@ -127,6 +129,7 @@ class BatchResult:
     values_file: Path
     values_count: int = 0
     outputs_skipped: list[str] = field(default_factory=list)  # pmqa's own workbooks passed over
+    verification: Verification | None = None  # the review, data and correction files applied
 
     @property
     def scored(self) -> list[ScoredOffice]:
@@ -135,8 +138,9 @@ class BatchResult:
 
     @property
     def findings(self) -> list[Finding]:
-        """Every finding of every file."""
-        return [finding for f in self.files for finding in f.findings]
+        """Every finding of every file, then those of the verification files."""
+        found = [finding for f in self.files for finding in f.findings]
+        return found + (self.verification.findings if self.verification else [])
 
     def counts(self) -> dict[str, int]:
         """The closing summary's numbers."""
@@ -206,6 +210,41 @@ class BatchResult:
             for key, label, values in columns
         ]
 
+    def claim_statistics(self) -> list[ClaimStat]:
+        """Per overall, issue and indicator: claims the committee did not confirm, offices whose
+        verified score is below (over-claimed) or above (under-claimed) the self-assessed one,
+        and the mean difference (exact, rounded once)."""
+        pairs = [(f.self_assessed, f.scores) for f in self.scored
+                 if f.self_assessed is not None and f.scores is not None]  # fmt: skip
+        rejected = rejected_claims(verified for _, verified in pairs)
+        decimals = self.rubric.scoring.decimals
+        out: list[ClaimStat] = []
+
+        def stat(key: str, label: str, both: list[tuple[Decimal, Decimal]], count: int) -> None:
+            diffs = [Fraction(verified) - Fraction(own) for own, verified in both]
+            mean = round_half_up(sum(diffs, Fraction(0)) / len(diffs), decimals) if diffs else None
+            lower, higher = sum(1 for d in diffs if d < 0), sum(1 for d in diffs if d > 0)
+            out.append(ClaimStat(key, label, count, lower, higher, mean))
+
+        overall = [(own.overall, verified.overall) for own, verified in pairs
+                   if own.overall is not None and verified.overall is not None]  # fmt: skip
+        stat("overall", "คะแนนรวม", overall, sum(rejected.values()))
+        for n, issue in enumerate(self.rubric.issues):
+            ids = {c.id for t in issue.tiers for c in t.criteria}
+            both = [(own.issues[n].score, verified.issues[n].score) for own, verified in pairs
+                    if len(own.issues) > n and len(verified.issues) > n]  # fmt: skip
+            stat(issue.id, issue.title_th, both, sum(rejected.get(i, 0) for i in ids))
+        for n, ind in enumerate(self.rubric.indicators):
+            both = []
+            for own, verified in pairs:
+                if len(own.indicators) <= n or len(verified.indicators) <= n:
+                    continue
+                a, b = own.indicators[n].counted_score, verified.indicators[n].counted_score
+                if a is not None and b is not None:
+                    both.append((a, b))
+            stat(ind.id, ind.title_th, both, rejected.get(ind.id, 0))
+        return out
+
     def distribution(self) -> dict[str, dict[str, dict[str, int]]]:
         """Counts of overall bands and PMQA 4.0 statuses by office type (สพป., สพม., รวม)."""
         out: dict[str, dict[str, dict[str, int]]] = {}
@@ -225,6 +264,36 @@ class BatchResult:
                 table[label]["รวม"] += 1
             out[name] = table
         return out
+
+
+@dataclass(frozen=True)
+class ClaimStat:
+    """How far offices over- or under-claim the overall, one issue or one indicator."""
+
+    key: str
+    label: str
+    rejected: int  # claims (criteria or indicator values) the committee did not confirm
+    lower: int  # offices whose verified score is below their self-assessed one: over-claimed
+    higher: int  # offices whose verified score is above it: under-claimed
+    mean_difference: Decimal | None  # mean of verified - self-assessed, over the offices
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form."""
+        return {"key": self.key, "label": self.label, "rejected": self.rejected,
+                "lower": self.lower, "higher": self.higher,
+                "mean_difference": json_number(self.mean_difference)}  # fmt: skip
+
+
+def rejected_claims(score_sets: Iterable[Scores]) -> dict[str, int]:
+    """Item id -> how many offices' claims the committee did not confirm."""
+    counts: dict[str, int] = defaultdict(int)
+    for scores in score_sets:
+        traces = [c.trace for i in scores.issues for c in i.criteria]
+        traces += [i.trace for i in scores.indicators]
+        for trace in traces:
+            if trace is not None and trace.verdict is Verdict.REJECTED:
+                counts[trace.item] += 1
+    return counts
 
 
 def _describe(key: str, label: str, values: list[Decimal], decimals: int) -> Stat:
@@ -325,6 +394,26 @@ def discover(paths: Iterable[Path]) -> Found:
 # exactly which file a worker was reading when it died, so no file needs a second try.
 
 Scorer = Callable[..., WorkbookReport]
+
+
+@dataclass(frozen=True)
+class _Verifying:
+    """A scorer that lays the verification files over each office's answers (in the worker).
+
+    Checked against a registry, the files' rows are used as they are. Unchecked (no registry:
+    the offices are known only once scored), each office gets its own copy, so that checking
+    its rows against its code and type (score_workbook does it) drops no row for another
+    office; the parent checks every row against all the offices scored at the end, once.
+    """
+
+    score: Scorer
+    verification: Verification
+
+    def __call__(self, path: str, rubric: Rubric, **kw: Any) -> WorkbookReport:
+        verification = self.verification
+        if not verification.checked:
+            verification = replace(verification, entries=list(verification.entries), findings=[])
+        return self.score(path, rubric, verification=verification, **kw)
 
 
 def _worker_main(
@@ -482,6 +571,7 @@ def run_batch(
     keep_values: bool = True,
     discovered: Found | None = None,
     score: Scorer = score_workbook,
+    verification: Verification | None = None,
 ) -> BatchResult:
     """Score every submission found under ``paths``. Never raises for a bad submission.
 
@@ -490,8 +580,12 @@ def run_batch(
     also kept, in a temporary file, for :meth:`BatchResult.iter_values` (CSV output).
     ``discovered`` is :func:`discover`'s answer for ``paths`` when the caller already has it,
     so the folders are not walked twice. ``score`` reads one file (a module-level function: it
-    is sent to the worker processes); tests pass one that misbehaves.
+    is sent to the worker processes); tests pass one that misbehaves. ``verification`` (the
+    review, data and correction files) is laid over each office's answers: the verified scores
+    are the official ones (ranks, bands), the self-assessed ones are kept beside them.
     """
+    if verification is not None:
+        score = _Verifying(score, verification)
     files, skipped, own_outputs = discovered if discovered is not None else discover(paths)
     options = options or BatchOptions()
     results: list[ScoredOffice] = []
@@ -520,12 +614,18 @@ def run_batch(
             Path(handle.name).unlink(missing_ok=True)
             raise
     duplicates = _mark_duplicates(results)
+    if verification is not None and not verification.checked:
+        # Without a registry the offices scored are the known ones: rows for any other office
+        # code, or for an indicator that does not apply to the office's type, are findings.
+        types = {f.office.code: f.office.type for f in results
+                 if f.readable and f.scored and f.office.code}  # fmt: skip
+        verification.check_offices(types, rubric)
     _mark_provisional(results, registry)
     _rank(results)
     missing = _missing(results, registry)
     return BatchResult(
         rubric, registry, results, skipped, missing, duplicates, Path(handle.name), count,
-        outputs_skipped=own_outputs,
+        outputs_skipped=own_outputs, verification=verification,
     )  # fmt: skip
 
 

@@ -180,6 +180,7 @@ class Scores:
             "band_th": self.band.label_th if self.band else None,
             "status_th": self.status.label_th if self.status else None,
             "parts": {"pmqa": n(self.pmqa.score), "results": n(self.results.score)},
+            "categories": [{"id": c.id, "score": n(c.score)} for c in self.categories],
             "issues": [{"id": i.id, "score": n(i.score), "status_th": i.status_th}
                        for i in self.issues],
             "indicators": [{"id": i.id, "score": n(i.counted_score)} for i in self.indicators],
@@ -250,6 +251,9 @@ class ScoredOffice(FindingCounts):
     self_assessed: Scores | None = None
     changes: list[Change] = field(default_factory=list)
     unreviewed: int = 0
+    #: Verification files were given (--review, --data, --corrections), even if none of their
+    #: rows is about this office: its outputs then show the self-assessed scores beside.
+    verification_applied: bool = False
     values: list[ValueRead] = field(default_factory=list)
     steps: tuple[NextStep, ...] | None = None
     mtime: float = 0.0
@@ -417,6 +421,7 @@ def scored_office(
     office.self_assessed = office.scores if own is report.result else scores_of(own)
     if verified is not None:
         office.changes, office.unreviewed = list(verified.changes), verified.unreviewed
+        office.verification_applied = verified.applied
     if steps:
         from pmqa_cli.report.guidance import next_steps
 

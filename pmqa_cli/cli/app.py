@@ -635,8 +635,16 @@ def batch_command(
     ] = "",
     pdf: PdfFlag = False,
     force: ForceFlag = False,
+    review: ReviewOption = None,
+    data: DataOption = None,
+    corrections: CorrectionsOption = None,
 ) -> None:
-    """Score every submission in folders into one results workbook (plus JSON, CSV, feedback)."""
+    """Score every submission in folders into one results workbook (plus JSON, CSV, feedback).
+
+    With --review, --data or --corrections the official scores (ranks, bands) are the
+    verified ones; the self-assessed ones and every change are kept beside them
+    (docs/verification.md).
+    """
     from pmqa_cli.assess.batch import BatchOptions, discover, run_batch
     from pmqa_cli.cli import render
     from pmqa_cli.compare.analysis import analyse
@@ -648,11 +656,13 @@ def batch_command(
         if not path.exists():
             raise UsageError(f"{path} does not exist.")
     found = discover(paths)
-    # An earlier result kept in the submissions folder is compared with, never scored.
-    earlier_files = {p.resolve() for p in previous or []}
+    # An earlier result, or a verification file, kept in the submissions folder is an input of
+    # another kind, never scored as an office.
+    verifying = [*(review or []), *(data or []), *(corrections or [])]
+    other_files = {p.resolve() for p in [*(previous or []), *verifying]}
     found = found._replace(
-        files=[f for f in found.files if f.resolve() not in earlier_files],
-        skipped=found.skipped + [str(f) for f in found.files if f.resolve() in earlier_files],
+        files=[f for f in found.files if f.resolve() not in other_files],
+        skipped=found.skipped + [str(f) for f in found.files if f.resolve() in other_files],
     )
     if not found.files:
         raise UsageError(
@@ -665,7 +675,7 @@ def batch_command(
             )
         )
     _check_batch_outputs(output, json_path, csv_dir, feedback_dir, paths, found.files,
-                         (rubric, registry, *(previous or [])), force)  # fmt: skip
+                         (rubric, registry, *(previous or []), *verifying), force)  # fmt: skip
     if pdf:
         _need_pdf(True, "")
     loaded = _rubric(rubric)
@@ -675,13 +685,16 @@ def batch_command(
     options = BatchOptions(
         jobs=jobs, timeout_seconds=timeout, limits=_limits(), steps=feedback_dir is not None
     )
+    verification = _verification(loaded, review, data, corrections, offices, options.limits)
     # results.xlsx takes in each file's values while the rest are being scored.
-    with ResultsWorkbook(output, loaded, compared=bool(earlier)) as workbook:
+    with ResultsWorkbook(
+        output, loaded, compared=bool(earlier), verified=verification is not None
+    ) as workbook:
         with render.progress(len(found.files)) as tick:
             batch = run_batch(
                 paths, loaded, registry=offices, options=options, progress=tick,
                 on_values=workbook.add_values, keep_values=csv_dir is not None,
-                discovered=found,
+                discovered=found, verification=verification,
             )  # fmt: skip
         with batch:
             analysis = analyse(batch, earlier, when=output_timestamp(), round_=round_)

@@ -618,6 +618,17 @@ def batch_summary(batch: BatchResult, written: Sequence[Path]) -> None:
                             "(latest submission date in the workbook, then file name). Its result "
                             "is provisional until the others are removed."), style="yellow")
             )  # fmt: skip
+    if batch.verification is not None:
+        changed = [f for f in batch.scored if f.changes]
+        count = sum(len(f.changes) for f in changed)
+        files = len(batch.verification.files)
+        console.print(
+            ThaiText(tr(f"ตรวจสอบด้วย {files} ไฟล์: แทนค่า {count} รายการ ใน {len(changed)} หน่วยงาน "
+                        "คะแนนทางการและอันดับใช้ผลที่ตรวจสอบแล้ว (แผ่นงาน การตรวจสอบ)",
+                        f"Verified with {files} file(s): {count} value(s) replaced in "
+                        f"{len(changed)} office(s); the official scores and ranks are the "
+                        "verified ones (sheet การตรวจสอบ)."))
+        )  # fmt: skip
     provisional = [f for f in batch.scored if f.provisional]
     if provisional:
         from pmqa_cli.assess.batch import PROVISIONAL

@@ -18,7 +18,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from pmqa_cli.assess.aggregate import exact, ratio_needed
 from pmqa_cli.assess.findings import SEVERITY_TH, Finding
-from pmqa_cli.assess.rounding import json_number, round_half_up
+from pmqa_cli.assess.rounding import format_number, json_number, round_half_up
 from pmqa_cli.assess.scored import IndicatorScore, IssueScore, ScoredOffice
 from pmqa_cli.report import formats
 from pmqa_cli.report.guidance import NextStep
@@ -26,6 +26,8 @@ from pmqa_cli.report.printing import page_marks
 from pmqa_cli.report.standing import Standing
 from pmqa_cli.rubric.model import Aggregation, Criterion, Direction, Indicator, Method, Rubric
 from pmqa_cli.thai import thai_datetime
+from pmqa_cli.verify.apply import ItemTrace
+from pmqa_cli.verify.inputs import Layer, shown_value
 from pmqa_cli.workbook.mark import Kind
 from pmqa_cli.workbook.writer import (
     body_font,
@@ -215,6 +217,17 @@ def write_feedback(
             ]
         if rubric.indicators:
             lines.append(("คะแนนหมวด 7 (ตัวชี้วัด)", _n(result.results.score)))
+        own = scored.self_assessed
+        if scored.verification_applied and own is not None:
+            # The scores above are the verified (official) ones; what the office claimed:
+            lines += [
+                ("คะแนนรวมที่ประเมินตนเอง", _n(own.overall)),
+                ("ผลต่างจากที่ประเมินตนเอง", _n(scored.difference)),
+            ]
+            if rubric.indicators:
+                pmqa, results = (format_number(p.score, decimals) or "-"
+                                 for p in (own.pmqa, own.results))  # fmt: skip
+                lines.append(("หมวด 1-6 / 7 (ประเมินตนเอง)", f"{pmqa} / {results}"))
     if result is not None and standing is not None:
         lines += [
             ("อันดับ (ทั้งประเทศ)", f"{standing.rank or '-'} จาก {standing.offices}"),
@@ -260,6 +273,8 @@ def write_feedback(
                 wb.create_sheet("ตัวชี้วัด"), rubric, result.indicators, number_format, standing
             )
         _chart_sheet(wb, rubric, standing)
+    if scored.verification_applied and _verification_rows(scored):
+        _verification_sheet(wb.create_sheet("ผลการตรวจสอบ"), scored, number_format)
     _findings_sheet(wb.create_sheet("ปัญหาที่พบ"), scored.findings)
     office_name = f"{office.code} {office.name}".strip()
     for ws in wb.worksheets:
@@ -419,6 +434,55 @@ def _findings_sheet(ws: Worksheet, findings: Sequence[Finding]) -> None:
             f.message_en,
         ]
         _cells(ws, row, values, "General")
+
+
+def _verification_rows(scored: ScoredOffice) -> list[list[object]]:
+    """Items the verification touched: a verdict, a comment, or a value from another source;
+    the comment column falls back to a change's reason, the reviewer to its author."""
+    if scored.scores is None:
+        return []
+    traces: list[ItemTrace] = [c.trace for i in scored.scores.issues for c in i.criteria
+                               if c.trace is not None]  # fmt: skip
+    traces += [i.trace for i in scored.scores.indicators if i.trace is not None]
+    changes = {c.item: c for c in scored.changes}
+    rows: list[list[object]] = []
+    for trace in traces:
+        if trace.source is Layer.SELF and not trace.verdict and not trace.comment:
+            continue
+        change = changes.get(trace.item)
+        effect = change.effect if change is not None else None
+        rows.append(
+            [
+                trace.item, _value_text(trace.claim), _value_text(trace.final),
+                trace.source_th + (f" ({change.source})" if change and change.source else ""),
+                trace.verdict_th or "-",
+                trace.comment or (change.reason if change and change.reason else "-"),
+                trace.reviewer or (change.person if change and change.person else "-"),
+                "-" if effect is None else float(effect),
+            ]
+        )  # fmt: skip
+    return rows
+
+
+def _value_text(value: object) -> str:
+    from pmqa_cli.assess.scoring import IndicatorAnswer
+
+    if isinstance(value, IndicatorAnswer):
+        return shown_value(answer=value)
+    return shown_value(met=value if isinstance(value, bool) else None)
+
+
+def _verification_sheet(ws: Worksheet, scored: ScoredOffice, number_format: str) -> None:
+    """What the committee, central data and corrections changed, with the comments."""
+    _table(
+        ws,
+        1,
+        [("รหัส", 12), ("ที่รายงาน", 14), ("ค่าที่ใช้", 14), ("ที่มา", 20), ("ผลการตรวจ", 12),
+         ("ความเห็นกรรมการ / เหตุผล", 50), ("ผู้ตรวจ", 18), ("ผลต่อคะแนนรวม", 14)],
+    )  # fmt: skip
+    for row, values in enumerate(_verification_rows(scored), start=2):
+        _cells(ws, row, values, number_format)
+    fit_one_page(ws, landscape=True)
 
 
 # --- a batch's feedback workbooks ----------------------------------------------------------

@@ -45,6 +45,8 @@ from pmqa_cli.report.outputs import (
 from pmqa_cli.report.printing import page_marks
 from pmqa_cli.rubric.model import Aggregation, Indicator, Rubric
 from pmqa_cli.thai import thai_date, thai_datetime
+from pmqa_cli.verify.apply import Change
+from pmqa_cli.verify.inputs import LAYER_TH
 from pmqa_cli.workbook.layout import FORMULA_START
 from pmqa_cli.workbook.mark import CREATOR, KIND_PROPERTY, VERSION_PROPERTY
 from pmqa_cli.workbook.mark import Kind as MarkKind
@@ -83,6 +85,7 @@ INDICATORS_SHEET = "ตัวชี้วัด"
 STATISTICS_SHEET = "สถิติ"
 CHARTS_SHEET = "กราฟ"
 FINDINGS_SHEET = "ปัญหาที่พบ"
+CHANGES_SHEET = "การตรวจสอบ"  # with --review/--data/--corrections: every value replaced
 MISSING_SHEET = "ไม่ได้ส่ง"
 DUPLICATES_SHEET = "ส่งซ้ำ"
 ABOUT_SHEET = "เกี่ยวกับ"
@@ -231,6 +234,7 @@ def _summary(run: Run) -> Table:
         *([category_7] if batch.rubric.indicators else []),  # none in a rubric of 1-6 only
         Column("คะแนนรวม", 13, Kind.SCORE, lambda f: f.overall),
         Column("ระดับผลการประเมิน", 18, Kind.CENTER, lambda f: f.band_th),
+        *(_verification_columns() if batch.verification is not None else []),
         Column("ข้อผิดพลาด", 10, Kind.CENTER, lambda f: f.errors, WHOLE),
         Column("คำเตือน", 9, Kind.CENTER, lambda f: f.warnings, WHOLE),
         Column("ไฟล์", 24, Kind.TEXT, lambda f: Path(f.path).name),
@@ -239,6 +243,15 @@ def _summary(run: Run) -> Table:
     table = Table.of(SUMMARY_SHEET, "summary", columns, ordered)
     table.freeze_columns = 4  # rank, rank in type, code and name stay in view
     return table
+
+
+def _verification_columns() -> list[Column[ScoredOffice]]:
+    """Beside the official (verified) overall: what the office claimed, and the difference."""
+    return [
+        Column("คะแนนรวมที่ประเมินตนเอง", 15, Kind.SCORE,
+               lambda f: f.self_assessed.overall if f.self_assessed else None),
+        Column("ผลต่าง (ตรวจสอบ - ตนเอง)", 13, Kind.CHANGE, lambda f: f.difference),
+    ]  # fmt: skip
 
 
 def _category_column(n: int, category: str) -> Column[ScoredOffice]:
@@ -349,6 +362,18 @@ def _statistics(run: Run) -> Table:
         rows += [
             [label, "", *(Whole(n[c]) for c in DISTRIBUTION_COLUMNS)] for label, n in counts.items()
         ]
+    if batch.verification is not None:
+        # How far offices over- or under-claim, against the verified scores.
+        rows.append([])
+        # ไม่ยืนยัน counts claims; ลดลง and เพิ่มขึ้น count offices (verified below / above
+        # their own); ผลต่างเฉลี่ย is the mean of verified minus self-assessed.
+        rows.append(["การรายงานสูงหรือต่ำกว่าผลการตรวจสอบ (ไม่ยืนยัน: จำนวนรายการ; "
+                     "ลดลง/เพิ่มขึ้น: จำนวนหน่วยงาน)", "",
+                     "ไม่ยืนยัน", "ลดลง", "เพิ่มขึ้น", "ผลต่างเฉลี่ย"])  # fmt: skip
+        claims = batch.claim_statistics()
+        blocks["claims"] = Block(len(rows), len(rows) + 1, len(claims))
+        rows += [[f"ตรวจสอบ {PART_LABELS.get(c.key, c.key)}", c.label, Whole(c.rejected),
+                  Whole(c.lower), Whole(c.higher), c.mean_difference] for c in claims]  # fmt: skip
     return Table(STATISTICS_SHEET, "statistics", columns, rows, blocks)
 
 
@@ -398,7 +423,46 @@ def _findings(run: Run) -> Table:
             for r in run.analysis.comparison.rounds
             for finding in r.previous.findings
         ]
+    # Problems with the verification files (--review, --data, --corrections) belong to no office.
+    if batch.verification is not None:
+        located += [Located(f.file or "", "", f) for f in batch.verification.findings]
     return Table(FINDINGS_SHEET, "findings", FINDING_COLUMNS, finding_rows(located))
+
+
+@dataclass(frozen=True, slots=True)
+class OfficeChange:
+    """One change of the audit trail with the office it belongs to."""
+
+    office: ScoredOffice
+    change: Change
+
+
+CHANGE_COLUMNS: list[Column[OfficeChange]] = [
+    Column("รหัส", 10, Kind.CENTER, lambda r: r.office.office.code),
+    Column("ชื่อหน่วยงาน", 24, Kind.TEXT, lambda r: r.office.office.name),
+    Column("รายการ", 12, Kind.CENTER, lambda r: r.change.item),
+    Column("ที่มาของค่าใหม่", 15, Kind.TEXT, lambda r: LAYER_TH[r.change.layer]),
+    Column("ค่าเดิม", 12, Kind.CENTER, lambda r: r.change.before_shown),
+    Column("ค่าใหม่", 12, Kind.CENTER, lambda r: r.change.after_shown),
+    Column("ผลต่อคะแนนรวม", 14, Kind.CHANGE, lambda r: r.change.effect),
+    Column("เหตุผล", 34, Kind.TEXT, lambda r: r.change.reason),
+    Column("ผู้ตรวจ/ผู้แก้ไข", 18, Kind.TEXT, lambda r: r.change.person),
+    Column("แหล่งข้อมูล", 14, Kind.TEXT, lambda r: r.change.source),
+    Column("ไฟล์", 18, Kind.TEXT, lambda r: Path(r.change.origin.file).name),
+    Column("แผ่นงาน", 10, Kind.TEXT, lambda r: r.change.origin.sheet),
+    Column("แถว", 7, Kind.CENTER, lambda r: r.change.origin.row, WHOLE),
+    Column("เซลล์", 8, Kind.CENTER, lambda r: r.change.origin.cell),
+    Column("SHA-256 ของไฟล์", 20, Kind.TEXT, lambda r: r.change.origin.sha256),
+]
+
+
+def _changes(run: Run) -> Table:
+    """Every value that replaced another (review, central data, corrections), by office."""
+    records = [OfficeChange(f, c) for f in _by_code(run.batch.scored) for c in f.changes]
+    table = Table.of(CHANGES_SHEET, "changes", CHANGE_COLUMNS, records)
+    if not records:
+        table.rows = [["(ไม่มีค่าใดถูกแทนที่: ทุกค่าที่ตรวจสอบตรงกับที่หน่วยงานรายงาน)"]]
+    return table
 
 
 def _missing(run: Run) -> Table:
@@ -501,6 +565,9 @@ def _about(run: Run) -> Table:
     ]
     rows += [["ไฟล์ที่ข้าม", path] for path in batch.skipped]
     rows += [["ผลลัพธ์ของ pmqa ที่ข้าม", path] for path in batch.outputs_skipped]
+    for given in batch.verification.files if batch.verification else []:
+        rows.append([f"ไฟล์ตรวจสอบ ({LAYER_TH[given.layer]})",
+                     f"{given.path} (ใช้ {given.rows} แถว; SHA-256 {given.sha256})"])  # fmt: skip
     if rubric.source_note:
         # For analysts: where the rubric's content comes from (never shown to offices).
         rows.append(["หมายเหตุเกณฑ์ (สำหรับผู้ประเมิน)", rubric.source_note])
@@ -518,18 +585,24 @@ SHEETS: tuple[tuple[str, Callable[[Run], Table] | None], ...] = (
     (STATISTICS_SHEET, _statistics),
     (CHARTS_SHEET, None),
     (FINDINGS_SHEET, _findings),
+    (CHANGES_SHEET, _changes),
     (MISSING_SHEET, _missing),
     (DUPLICATES_SHEET, _duplicates),
     (ABOUT_SHEET, _about),
 )
 
 
-def sheets_for(rubric: Rubric) -> tuple[tuple[str, Callable[[Run], Table] | None], ...]:
+def sheets_for(
+    rubric: Rubric, verified: bool = False
+) -> tuple[tuple[str, Callable[[Run], Table] | None], ...]:
     """The sheets for a rubric: no indicator sheet without category 7, and a categories sheet
-    after the summary when the overall is the mean of the categories."""
+    after the summary when the overall is the mean of the categories; the changes sheet only
+    when verification files were given (``verified``)."""
     found: list[tuple[str, Callable[[Run], Table] | None]] = []
     for name, build in SHEETS:
         if name == INDICATORS_SHEET and not rubric.indicators:
+            continue
+        if name == CHANGES_SHEET and not verified:
             continue
         found.append((name, build))
         if name == SUMMARY_SHEET and rubric.scoring.aggregation is Aggregation.CATEGORY_MEAN:
@@ -537,14 +610,18 @@ def sheets_for(rubric: Rubric) -> tuple[tuple[str, Callable[[Run], Table] | None
     return tuple(found)
 
 
-def sheet_names(compared: bool, rubric: Rubric | None = None) -> list[str]:
+def sheet_names(compared: bool, rubric: Rubric | None = None, verified: bool = False) -> list[str]:
     """The sheets of results.xlsx in order (the audit trail follows): the executive summary
     first, the breakdowns after the charts, and with a previous result the comparison sheets.
-    The rubric decides the indicator and categories sheets (:func:`sheets_for`)."""
+    The rubric decides the indicator and categories sheets, ``verified`` the changes sheet
+    (:func:`sheets_for`)."""
     from pmqa_cli.report.compare_tables import BREAKDOWN_SHEETS, COMPARISON_SHEETS
     from pmqa_cli.report.executive import SHEET as EXECUTIVE_SHEET
 
-    names = [name for name, _ in (SHEETS if rubric is None else sheets_for(rubric))]
+    if rubric is None:
+        names = [name for name, _ in SHEETS if verified or name != CHANGES_SHEET]
+    else:
+        names = [name for name, _ in sheets_for(rubric, verified)]
     at = names.index(CHARTS_SHEET) + 1
     names[at:at] = [*BREAKDOWN_SHEETS, *(COMPARISON_SHEETS if compared else ())]
     return [EXECUTIVE_SHEET, *names]
@@ -566,7 +643,8 @@ def tables(
     from pmqa_cli.report.compare_tables import breakdown_tables, comparison_tables
 
     run = Run(batch, command, when, analysis)
-    found = [build(run) for _, build in sheets_for(batch.rubric) if build is not None]
+    verified = batch.verification is not None
+    found = [build(run) for _, build in sheets_for(batch.rubric, verified) if build is not None]
     if analysis is not None:
         extra = breakdown_tables(analysis.breakdowns)
         if analysis.comparison is not None:
@@ -731,8 +809,11 @@ class ResultsWorkbook:
     folder and renamed into place, so an interrupted run leaves nothing behind.
     """
 
-    def __init__(self, path: Path, rubric: Rubric, *, compared: bool = False) -> None:
-        """``compared``: the batch is compared with earlier results (adds those sheets)."""
+    def __init__(
+        self, path: Path, rubric: Rubric, *, compared: bool = False, verified: bool = False
+    ) -> None:
+        """``compared``: the batch is compared with earlier results (adds those sheets);
+        ``verified``: verification files are applied (adds the changes sheet)."""
         import xlsxwriter
 
         self.path = Path(path)
@@ -756,7 +837,7 @@ class ResultsWorkbook:
         # Sheets appear in the order they are added: the summary sheets first (written last),
         # then the audit trail, split into further sheets as it grows.
         self.sheets = {
-            name: self.book.add_worksheet(name) for name in sheet_names(compared, rubric)
+            name: self.book.add_worksheet(name) for name in sheet_names(compared, rubric, verified)
         }
         self._inputs = Table(INPUTS_SHEET, "inputs", INPUT_COLUMNS, [])
         self._input_styles = self.formats.of(self._inputs)
@@ -864,7 +945,8 @@ def write_results(
 ) -> None:
     """Write results.xlsx in one go from a finished batch (the audit trail from its values)."""
     compared = analysis is not None and analysis.comparison is not None
-    with ResultsWorkbook(path, batch.rubric, compared=compared) as workbook:
+    verified = batch.verification is not None
+    with ResultsWorkbook(path, batch.rubric, compared=compared, verified=verified) as workbook:
         current: tuple[str, str] | None = None
         chunk: list[ValueRead] = []
         for file, sha, value in batch.iter_values():
@@ -970,6 +1052,11 @@ def write_json(
         "offices": [f.to_dict() for f in batch.files],
         "ranking": ranking(batch),
         "statistics": [s.to_dict() for s in batch.statistics()],
+        "claims": [c.to_dict() for c in batch.claim_statistics()],
+        "verification": {
+            "files": [f.to_dict() for f in batch.verification.files]
+            if batch.verification else [],
+        },
         "distribution": batch.distribution(),
         "findings": [f.to_dict() for f in batch.findings],
         "missing": [

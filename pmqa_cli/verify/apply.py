@@ -30,7 +30,15 @@ from pmqa_cli.verify.inputs import (
     shown_value,
 )
 
-__all__ = ["Change", "ItemTrace", "VerifiedOffice", "apply_layers", "differs", "verify_office"]
+__all__ = [
+    "Change",
+    "ItemTrace",
+    "VerifiedOffice",
+    "apply_layers",
+    "differs",
+    "self_traces",
+    "verify_office",
+]
 
 Value = bool | IndicatorAnswer | None
 
@@ -176,6 +184,9 @@ def apply_layers(
     unreviewed = 0
 
     def step(item: str, current: Value, new: Value, entry: Entry) -> Value:
+        if isinstance(new, IndicatorAnswer) and isinstance(current, IndicatorAnswer):
+            # A replaced value keeps the office's own target (target_ratio indicators).
+            new = replace(new, target=current.target)
         if _shown(new) != _shown(current):
             changes.append(
                 Change(
@@ -185,7 +196,7 @@ def apply_layers(
                     current,
                     new,
                     entry.origin,
-                    entry.reason,
+                    entry.reason or entry.comment,  # a verdict's reason is its comment
                     entry.person,
                     entry.source,
                 )
@@ -304,6 +315,21 @@ class VerifiedOffice:
     changes: list[Change] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     unreviewed: int = 0
+    #: Verification files were given (even if none of their rows is about this office); False
+    #: means the verified scores are the self-assessed ones by definition.
+    applied: bool = False
+
+
+def self_traces(rubric: Rubric, answers: Answers) -> dict[str, ItemTrace]:
+    """Every item's trace when nothing was verified: the claim is the final value."""
+    items: dict[str, ItemTrace] = {}
+    for _, _, criterion in rubric.criteria():
+        met = answers.criteria.get(criterion.id)
+        items[criterion.id] = ItemTrace(criterion.id, False, met, met, Layer.SELF, None)
+    for ind in rubric.indicators:
+        own = answers.indicators.get(ind.id) or IndicatorAnswer()
+        items[ind.id] = ItemTrace(ind.id, True, own, own, Layer.SELF, None)
+    return items
 
 
 def _with(answers: Answers, item: str, value: Value) -> Answers:
@@ -328,17 +354,7 @@ def verify_office(
     office answered.
     """
     if verification is None or not verification.active:
-        items = {
-            cid: ItemTrace(
-                cid, False, answers.criteria.get(cid), answers.criteria.get(cid), Layer.SELF, None
-            )
-            for _, _, c in rubric.criteria()
-            if (cid := c.id)
-        }
-        for ind in rubric.indicators:
-            own = answers.indicators.get(ind.id) or IndicatorAnswer()
-            items[ind.id] = ItemTrace(ind.id, True, own, own, Layer.SELF, None)
-        return VerifiedOffice(self_result, self_result, items)
+        return VerifiedOffice(self_result, self_result, self_traces(rubric, answers))
     applied = apply_layers(
         rubric,
         answers,
@@ -366,7 +382,7 @@ def verify_office(
     if verification.reviewed and applied.unreviewed:
         findings.append(make_finding("review-incomplete", count=applied.unreviewed))
     return VerifiedOffice(
-        self_result, verified, applied.items, changes, findings, applied.unreviewed
+        self_result, verified, applied.items, changes, findings, applied.unreviewed, applied=True
     )
 
 
