@@ -348,6 +348,7 @@ def test_results_workbook_has_categories_and_adapts_without_category_7(tmp_path:
         assert abs(sum(scores, Decimal(0)) / 7 - Decimal(str(row[10]))) <= Decimal("0.01")
     stats = [r[0] for r in wb["สถิติ"].iter_rows(values_only=True)]
     assert "หมวด 7" in stats and "7.6-K1" in stats
+    assert stats.count("หมวด 7") == 1  # category 7 is the results row, listed once
     offices = json.loads(data.read_text(encoding="utf-8"))["offices"]
     assert [c["id"] for c in offices[0]["categories"]] == ["1", "2", "3", "4", "5", "6", "7"]
     # A rubric of categories 1-6 only: no indicator sheet, no category 7 column anywhere.

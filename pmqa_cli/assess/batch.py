@@ -192,8 +192,11 @@ class BatchResult:
         if self.rubric.indicators:
             columns.append(("results", "หมวด 7 (ตัวชี้วัด)", [s.results.score for s in sets]))
         if self.rubric.scoring.aggregation is Aggregation.CATEGORY_MEAN:
-            # The overall is the mean of the categories: their statistics come next.
+            # The overall is the mean of the categories: their statistics come next (category
+            # 7's are the "results" row above).
             for n, category in enumerate(self.rubric.category_ids):
+                if category == "7":
+                    continue
                 scores = [s.categories[n].score for s in sets if len(s.categories) > n]
                 what = "มิติ" if category == "7" else "ประเด็น"
                 label = f"คะแนนหมวด {category} (ค่าเฉลี่ยของ{what})"
