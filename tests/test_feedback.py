@@ -103,6 +103,10 @@ def test_score_tables_render(shipped: Rubric, make_submission: SubmissionFactory
     assert result.exit_code == 1, result.output
     for text in ("PMQA 4.0", "KPI-7.6.2", "Overall", "value-not-number", "1 error(s)"):
         assert text in result.output
+    # A score from a workbook with errors is provisional, as a batch marks it.
+    assert "Provisional: the workbook has errors" in " ".join(result.output.split())
+    clean = runner.invoke(app, ["score", str(make_submission(shipped, complete(shipped)))])
+    assert clean.exit_code == 0 and "Provisional" not in clean.output
 
 
 def _rows(ws: Worksheet) -> list[list[object]]:

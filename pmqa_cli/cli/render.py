@@ -437,6 +437,14 @@ def score(scored: ScoredOffice, rubric: Rubric) -> None:
     else:
         _score_tables(console, scored.scores, rubric)
         _verification(console, scored)
+        if scored.errors:
+            # As a batch marks it: a score from a workbook with errors is not final.
+            console.print(
+                ThaiText(tr("ผลเบื้องต้น: แบบฟอร์มมีข้อผิดพลาด คะแนนนี้ยังไม่ใช่ผลสมบูรณ์จนกว่าจะแก้ไข"
+                            "ตามรายการด้านล่าง",
+                            "Provisional: the workbook has errors, so this score is not final "
+                            "until they are fixed (listed below)."), style="yellow")
+            )  # fmt: skip
     if scored.findings:
         console.print(findings_table(scored.findings))
     colour = "green" if scored.valid else "red"
