@@ -69,8 +69,8 @@ def xlsxwriter_submission(path: Path, rubric: Rubric, book: OfficeBook) -> Path:
     pmqa.write_row(0, 0, [c.header for c in PMQA_COLUMNS])
     for n, (_, _, c) in enumerate(rubric.criteria(), start=1):
         answer = book.answers.get(c.id, "ผ่าน")
-        cells = {"id": c.id, "criterion": c.text_th, "answer": answer, "evidence": f"doc-{c.id}"}
-        pmqa.write_row(n, 0, [cells.get(column.key, "") for column in PMQA_COLUMNS])
+        by_key = {"id": c.id, "criterion": c.text_th, "answer": answer, "evidence": f"doc-{c.id}"}
+        pmqa.write_row(n, 0, [by_key.get(column.key, "") for column in PMQA_COLUMNS])
     kpi = workbook.add_worksheet(SHEET_INDICATORS)
     headers: list[str] = [c.header for c in INDICATOR_COLUMNS]
     keys: list[str] = [c.key for c in INDICATOR_COLUMNS]
