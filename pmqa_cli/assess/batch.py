@@ -190,7 +190,9 @@ class BatchResult:
             ("pmqa", "หมวด 1-6 (PMQA 4.0)", [s.pmqa.score for s in sets]),
         ]
         if self.rubric.indicators:
-            columns.append(("results", "หมวด 7 (ตัวชี้วัด)", [s.results.score for s in sets]))
+            mean = self.rubric.scoring.aggregation is Aggregation.CATEGORY_MEAN
+            label = "คะแนนหมวด 7 (ค่าเฉลี่ยของมิติ)" if mean else "หมวด 7 (ตัวชี้วัด)"
+            columns.append(("results", label, [s.results.score for s in sets]))
         if self.rubric.scoring.aggregation is Aggregation.CATEGORY_MEAN:
             # The overall is the mean of the categories: their statistics come next (category
             # 7's are the "results" row above).
