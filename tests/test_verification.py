@@ -552,3 +552,26 @@ def test_batch_never_scores_a_verification_file_in_the_submissions_folder(
     assert str(data) in loaded["skipped"]
     p2 = next(o for o in loaded["offices"] if o["office"]["code"] == "P002")
     assert p2["difference"] == 7.5 and p2["overall"]["score"] == 432.5
+
+
+def test_feedback_gives_an_item_its_net_effect_over_every_layer(
+    tmp_path: Path, two_offices: list[Path]
+) -> None:
+    """Central data moved K1 (35 -> 20), the committee confirmed the claim (20 -> 35): the
+    office's feedback shows one row for K1, from 35 to 35, with a net effect of 0, and the
+    effects of its rows add up to the office's difference."""
+    data = write(tmp_path / "d.csv", "office,item,value,source\nP001,K1,20,ระบบ\n")
+    review = write(tmp_path / "r.csv", "office,item,verdict,reviewer\nP001,K1,ยืนยัน,b\n")
+    target = tmp_path / "fb.xlsx"
+    result = runner.invoke(app, ["score", str(two_offices[0]), "--rubric", str(MINI_RUBRIC),
+                                 "--data", str(data), "--review", str(review), "-o", str(target),
+                                 "--json"])  # fmt: skip
+    office = json.loads(result.stdout)
+    assert [(c["item"], c["source"]) for c in office["changes"]] == [
+        ("K1", "data"), ("K1", "review")]  # fmt: skip
+    rows = _sheet_rows(target, "ผลการตรวจสอบ")
+    k1 = [r for r in rows if r["รหัส"] == "K1"]
+    assert len(k1) == 1
+    assert (k1[0]["ที่รายงาน"], k1[0]["ค่าที่ใช้"], k1[0]["ผลต่อคะแนนรวม"]) == ("35", "35", 0)
+    effects = [r["ผลต่อคะแนนรวม"] for r in rows if isinstance(r["ผลต่อคะแนนรวม"], (int, float))]
+    assert sum(effects) == office["difference"] == 0

@@ -539,9 +539,11 @@ CATALOGUE: Mapping[str, Code] = dict(
             "data-differs",
             "warning",
             "ข้อมูลส่วนกลาง ({source}) ของตัวชี้วัด '{item}' คือ {value} ต่างจากที่หน่วยงานรายงาน {claimed} "
-            "ระบบใช้ค่าจากข้อมูลส่วนกลาง ตรวจสอบที่มาของค่าที่รายงาน",
+            "ใช้ค่าจากข้อมูลส่วนกลาง เว้นแต่คณะกรรมการตัดสินเป็นอย่างอื่น (ดูแผ่นงานการตรวจสอบ) "
+            "ตรวจสอบที่มาของค่าที่รายงาน",
             "Central data ({source}) for indicator '{item}' is {value}, but the office "
-            "reported {claimed}; the central value was used. Check where the reported value "
+            "reported {claimed}; the central value is used unless the committee's verdict "
+            "decided otherwise (see the verification sheet). Check where the reported value "
             "came from.",
         ),
         _c(

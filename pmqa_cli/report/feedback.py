@@ -18,7 +18,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from pmqa_cli.assess.aggregate import exact, ratio_needed
 from pmqa_cli.assess.findings import SEVERITY_TH, Finding
-from pmqa_cli.assess.rounding import format_number, json_number, round_half_up
+from pmqa_cli.assess.rounding import as_decimal, format_number, json_number, round_half_up
 from pmqa_cli.assess.scored import IndicatorScore, IssueScore, ScoredOffice
 from pmqa_cli.report import formats
 from pmqa_cli.report.guidance import NextStep
@@ -26,7 +26,7 @@ from pmqa_cli.report.printing import page_marks
 from pmqa_cli.report.standing import Standing
 from pmqa_cli.rubric.model import Aggregation, Criterion, Direction, Indicator, Method, Rubric
 from pmqa_cli.thai import thai_datetime
-from pmqa_cli.verify.apply import ItemTrace
+from pmqa_cli.verify.apply import Change, ItemTrace
 from pmqa_cli.verify.inputs import Layer, shown_value
 from pmqa_cli.workbook.mark import Kind
 from pmqa_cli.workbook.writer import (
@@ -444,21 +444,28 @@ def _verification_rows(scored: ScoredOffice) -> list[list[object]]:
     traces: list[ItemTrace] = [c.trace for i in scored.scores.issues for c in i.criteria
                                if c.trace is not None]  # fmt: skip
     traces += [i.trace for i in scored.scores.indicators if i.trace is not None]
-    changes = {c.item: c for c in scored.changes}
+    by_item: dict[str, list[Change]] = {}
+    for change in scored.changes:
+        by_item.setdefault(change.item, []).append(change)
     rows: list[list[object]] = []
     for trace in traces:
         if trace.source is Layer.SELF and not trace.verdict and not trace.comment:
             continue
-        change = changes.get(trace.item)
-        effect = change.effect if change is not None else None
+        # One row per item, from the claim to the value used: when several layers replaced it
+        # (central data, then the committee), the effect is their sum, the item's net effect.
+        chain = by_item.get(trace.item, [])
+        effects = [as_decimal(c.effect) for c in chain if c.effect is not None]
+        sources = [c.source for c in chain if c.source]
+        reasons = [c.reason for c in chain if c.reason]
+        people = [c.person for c in chain if c.person]
         rows.append(
             [
                 trace.item, _value_text(trace.claim), _value_text(trace.final),
-                trace.source_th + (f" ({change.source})" if change and change.source else ""),
+                trace.source_th + (f" ({', '.join(sources)})" if sources else ""),
                 trace.verdict_th or "-",
-                trace.comment or (change.reason if change and change.reason else "-"),
-                trace.reviewer or (change.person if change and change.person else "-"),
-                "-" if effect is None else float(effect),
+                trace.comment or ("; ".join(reasons) or "-"),
+                trace.reviewer or (", ".join(dict.fromkeys(people)) or "-"),
+                float(sum(effects, Decimal(0))) if effects else "-",
             ]
         )  # fmt: skip
     return rows
