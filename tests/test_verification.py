@@ -575,3 +575,16 @@ def test_feedback_gives_an_item_its_net_effect_over_every_layer(
     assert (k1[0]["ที่รายงาน"], k1[0]["ค่าที่ใช้"], k1[0]["ผลต่อคะแนนรวม"]) == ("35", "35", 0)
     effects = [r["ผลต่อคะแนนรวม"] for r in rows if isinstance(r["ผลต่อคะแนนรวม"], (int, float))]
     assert sum(effects) == office["difference"] == 0
+
+
+def test_batch_says_which_verification_rows_were_not_applied(
+    tmp_path: Path, two_offices: list[Path]
+) -> None:
+    review = write(tmp_path / "committee.csv", "office,item,verdict\nP001,C1,ok\nP009,C1,ยืนยัน\n")
+    result = runner.invoke(app, ["batch", *map(str, two_offices), "-o", str(tmp_path / "r.xlsx"),
+                                 "--rubric", str(MINI_RUBRIC), "-j", "1",
+                                 "--review", str(review)])  # fmt: skip
+    assert result.exit_code == 1, result.output
+    said = " ".join(result.output.split())
+    assert "rows with errors were not applied" in said
+    assert "committee.csv" in said and "verify-verdict-invalid" in said

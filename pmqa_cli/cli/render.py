@@ -637,6 +637,19 @@ def batch_summary(batch: BatchResult, written: Sequence[Path]) -> None:
                         f"{len(changed)} office(s); the official scores and ranks are the "
                         "verified ones (sheet การตรวจสอบ)."))
         )  # fmt: skip
+        problems = batch.verification.findings
+        if problems:
+            # Bad rows were not applied: say which, with their file and cell, here too.
+            errors = sum(1 for f in problems if f.severity.value == "error")
+            console.print(
+                ThaiText(tr(f"ไฟล์ตรวจสอบมีปัญหา {len(problems)} รายการ (ข้อผิดพลาด {errors}) "
+                            "แถวที่มีข้อผิดพลาดไม่ถูกนำไปใช้:",
+                            f"The verification files have {len(problems)} problem(s) ({errors} "
+                            "error(s)); rows with errors were not applied:"), style="red")
+            )  # fmt: skip
+            console.print(findings_table(problems[:20], show_file=True))
+            if len(problems) > 20:
+                console.print(f"  ... {len(problems) - 20} more in the ปัญหาที่พบ sheet")
     provisional = [f for f in batch.scored if f.provisional]
     if provisional:
         from pmqa_cli.assess.batch import PROVISIONAL
