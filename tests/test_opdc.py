@@ -407,3 +407,10 @@ def test_a_shipped_rubric_is_named_by_its_id_from_anywhere(
     # A name that is neither a file nor a shipped rubric is still an error.
     missing = runner.invoke(app, ["rubric", "check", "no-such-rubric"])
     assert missing.exit_code == 1 and "cannot read the file" in missing.output
+    # On a command that uses a rubric, a missing one is a usage error (exit 2) naming the
+    # shipped ids; so is a missing registry.
+    used = runner.invoke(app, ["template", "--rubric", "no-such-rubric", "-o", "u.xlsx"])
+    assert used.exit_code == 2 and "opdc-pmqa4-24" in used.output
+    registry = runner.invoke(app, ["template", "--registry", "none.csv", "--office", "P001",
+                                   "-o", "v.xlsx"])  # fmt: skip
+    assert registry.exit_code == 2 and "none.csv: no such file" in registry.output

@@ -237,9 +237,15 @@ JsonFlag = Annotated[
 
 
 def _rubric(path: Path | None) -> Rubric:
-    from pmqa_cli.rubric.model import load_rubric, resolve_rubric
+    from pmqa_cli.errors import UsageError
+    from pmqa_cli.rubric.model import load_rubric, resolve_rubric, shipped_rubrics
 
-    return load_rubric(resolve_rubric(path))[0]
+    file = resolve_rubric(path)
+    if file is not None and not file.exists():
+        ids = ", ".join(f.stem for f in shipped_rubrics())
+        raise UsageError(f"--rubric {path}: no such file, and no shipped rubric has that id "
+                         f"(shipped: {ids}).")  # fmt: skip
+    return load_rubric(file)[0]
 
 
 def _limits() -> Limits:
@@ -253,8 +259,11 @@ def _limits() -> Limits:
 
 
 def _registry(path: Path | None) -> Registry | None:
+    from pmqa_cli.errors import UsageError
     from pmqa_cli.registry import load_registry
 
+    if path is not None and not path.exists():
+        raise UsageError(f"--registry {path}: no such file.")
     return load_registry(path) if path is not None else None
 
 
@@ -376,7 +385,7 @@ def template_command(
     loaded = _rubric(rubric)
     entry = None
     if office is not None:
-        offices = load_registry(registry or sample_registry_path())
+        offices = _registry(registry) or load_registry(sample_registry_path())
         entry = offices.get(office.strip())
         if entry is None:
             raise UsageError(f"The office code {office} is not in the registry {offices.source}.")
@@ -536,7 +545,7 @@ def sample_command(
         [Target("--out", out, Form.SAMPLE_FOLDER)], inputs=_inputs(rubric, registry), force=force
     )
     loaded = _rubric(rubric)
-    offices = load_registry(registry or sample_registry_path())
+    offices = _registry(registry) or load_registry(sample_registry_path())
     planted = generate_samples(loaded, offices, count, out, seed, jobs or os.cpu_count() or 1)
     render.samples(out, count, planted)
 

@@ -446,7 +446,9 @@ def score(scored: ScoredOffice, rubric: Rubric) -> None:
                             "until they are fixed (listed below)."), style="yellow")
             )  # fmt: skip
     if scored.findings:
-        console.print(findings_table(scored.findings))
+        # Problems in a --review/--data/--corrections file name that file.
+        others = any(f.file not in (None, scored.file) for f in scored.findings)
+        console.print(findings_table(scored.findings, show_file=others))
     colour = "green" if scored.valid else "red"
     console.print(
         Text(tr(f"ข้อผิดพลาด {scored.errors} รายการ คำเตือน {scored.warnings} รายการ",
