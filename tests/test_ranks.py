@@ -147,6 +147,14 @@ def test_provisional_results_in_summary_json_and_csv(
     assert data["X999"]["provisional_reasons"] == ["not-in-registry"]
     assert data["X999"]["rank"] is None  # listed, not ranked
     assert sorted(o["rank"] for o in data.values() if o["rank"] is not None) == [1, 2]
+    # The executive summary's top ten marks the provisional result, with a note saying why.
+    top = {o["code"]: o for o in json.loads(js.read_text(encoding="utf-8"))["executive"]["top"]}
+    assert (top["P001"]["provisional"], top["P002"]["provisional"]) == (False, True)
+    executive = [c.value for row in openpyxl.load_workbook(out)["สรุปสำหรับผู้บริหาร"].iter_rows()
+                 for c in row if isinstance(c.value, str)]  # fmt: skip
+    assert any(text.endswith(" *") and "P002" in text for text in executive)
+    assert not any(text.endswith(" *") and "P001" in text for text in executive)
+    assert any(text.startswith("* ผลเบื้องต้น") for text in executive)
     wb = openpyxl.load_workbook(out)
     ws = wb["สรุปผล"]
     assert isinstance(ws, Worksheet)

@@ -109,6 +109,7 @@ class ExecutiveSummary:
                     "name": o.name,
                     "type": o.type_th,
                     "overall": number(o.overall),
+                    "provisional": o.provisional,
                 }
                 for o in self.top
             ],

@@ -94,6 +94,11 @@ class _Rows:
         self.row += 1
 
 
+#: Under the top ten when one of them is provisional (batch.PROVISIONAL: errors in its
+#: workbook, several different files, or not in the registry).
+PROVISIONAL_NOTE = "* ผลเบื้องต้น ยังไม่ใช่ผลสมบูรณ์ (แบบฟอร์มมีข้อผิดพลาดหรือส่งหลายไฟล์) ดูเหตุผลในแผ่นงานสรุปผล"
+
+
 def _office_name(name: str, code: str) -> str:
     return name or code
 
@@ -232,8 +237,9 @@ def write_executive(
         [("อันดับ", s.center), ("หน่วยงาน", s.text), ("ประเภท", s.center),
          ("คะแนนรวม", s.score)],
         wide,
-        [[o.rank, _office_name(o.name, o.code), o.type_th, number(o.overall)]
-         for o in summary.top],
+        [[o.rank, _office_name(o.name, o.code) + (" *" if o.provisional else ""), o.type_th,
+          number(o.overall)] for o in summary.top],
+        note=PROVISIONAL_NOTE if any(o.provisional for o in summary.top) else None,
     )  # fmt: skip
     if summary.previous_label is not None:
         _table(
@@ -276,8 +282,10 @@ def _table(
     spans: Sequence[tuple[int, int]],
     rows: Sequence[Sequence[Any]],
     empty: str = "ไม่มีข้อมูล",
+    note: str | None = None,
 ) -> None:
-    """A titled table: each column a header, a style and the sheet columns it spans."""
+    """A titled table: each column a header, a style and the sheet columns it spans; a note
+    under it when given."""
     r.merge(0, _LAST, title, s.section)
     r.next(26)
     for (first, last), (header, _) in zip(spans, columns, strict=True):
@@ -289,5 +297,8 @@ def _table(
     for row in rows:
         for (first, last), (_, style), value in zip(spans, columns, row, strict=True):
             r.merge(first, last, value, style)
+        r.next()
+    if note is not None:
+        r.merge(0, _LAST, note, s.note)
         r.next()
     r.next(8)
