@@ -401,3 +401,21 @@ def test_review_sheet_leaves_out_unreadable_files(tmp_path: Path, offices: list[
                                  "--rubric", str(MINI_RUBRIC)])  # fmt: skip
     assert result.exit_code == 1
     assert "broken.xlsx" in result.output and out.exists()
+
+
+def test_a_value_pmqa_could_not_read_is_shown_as_typed(
+    tmp_path: Path, mini: Rubric, make_submission: SubmissionFactory
+) -> None:
+    from pmqa_cli.registry import Office
+
+    filled = complete(mini, Filled(Office("S002", "สพม.สอง", OfficeType.SECONDARY, "ทดสอบ")))
+    filled.values["K2"] = "ประมาณ 4"  # not a number: the committee still sees what was typed
+    out = tmp_path / "review.xlsx"
+    result = runner.invoke(app, ["review-sheet", str(make_submission(mini, filled)), "-o",
+                                 str(out), "--rubric", str(MINI_RUBRIC)])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    ws = openpyxl.load_workbook(out)[REVIEW_SHEET]
+    claims = {ws.cell(row=r, column=2 + 1).value: ws.cell(row=r, column=column("claim")).value
+              for r in range(4, ws.max_row + 1)}  # fmt: skip
+    assert claims["K2"] == "อ่านไม่ได้: ประมาณ 4"
+    assert claims["K1"] != "อ่านไม่ได้"  # a value that was read shows as usual

@@ -146,18 +146,23 @@ def _claims(rubric: Rubric, sub: Submission) -> list[dict[str, object]]:
                 "indicator": False,
             }
         )
+    # What the office typed, for a value pmqa could not read ("ประมาณ 84.82"): the committee
+    # sees it and can give the verified value.
+    typed = {v.item_id: v.raw for v in sub.values if v.field == "value" and v.value is None}
     for ind in rubric.indicators:
         if not ind.applies(office.type):
             continue
         answer = sub.indicators.get(ind.id)
-        if answer is None:
-            claim = shown_value(met=None)
-        elif answer.value is not None and ind.unit == "pass/fail":
+        if answer is not None and answer.value is not None and ind.unit == "pass/fail":
             claim = shown_value(met=answer.value >= 1)
-        else:
+        elif answer is not None and (answer.value is not None or answer.not_applicable):
             claim = shown_value(answer=answer)
             if answer.value is not None:
                 claim += f" {unit_th(ind.unit)}"
+        elif typed.get(ind.id, "").strip():
+            claim = f"อ่านไม่ได้: {typed[ind.id].strip()}"
+        else:
+            claim = shown_value(met=None)
         rows.append(
             {
                 "item": ind.id,
