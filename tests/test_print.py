@@ -51,7 +51,8 @@ def test_every_template_sheet_prints_with_header_footer_and_office(shipped: Rubr
     assert office is not None
     wb, _ = build_template(shipped, office)
     sheets = visible_sheets(wb)
-    assert [ws.title for ws in sheets] == ["คำชี้แจง", "ข้อมูลหน่วยงาน", "PMQA 4.0", "ตัวชี้วัด"]
+    assert [ws.title for ws in sheets] == [
+        "คำชี้แจง", "ข้อมูลหน่วยงาน", "PMQA 4.0", "ตัวชี้วัด", "คะแนนเบื้องต้น"]  # fmt: skip
     for ws in sheets:
         assert_printable(ws, fiscal_year=shipped.fiscal_year, office=f"{office.code} {office.name}")
     for name in ("ข้อมูลหน่วยงาน", "PMQA 4.0", "ตัวชี้วัด"):
