@@ -119,6 +119,12 @@ _THAI = "๐๑๒๓๔๕๖๗๘๙"
 _FULL = "０１２３４５６７８９"
 
 
+def _key_font() -> Font:
+    """Column A's keys (defined names, codes): small and grey, so that the longest,
+    pmqa_completeness, fits on one line."""
+    return body_font(size=12, color="808080")
+
+
 def _q(sheet: str) -> str:
     """A sheet name quoted for a formula reference."""
     return "'" + sheet.replace("'", "''") + "'"
@@ -209,7 +215,7 @@ class _ScoreSheet:
 
     def keyed(self, key: str, label: str) -> int:
         row = self.row
-        put(self.ws, row, KEY, key, font=body_font(color="808080"), border=thin_border())
+        put(self.ws, row, KEY, key, font=_key_font(), border=thin_border())
         self.text(row, CHECK, label)
         self.key_rows[key] = row
         fit_row_height(self.ws, row, {CHECK: _WIDTHS[CHECK]})
@@ -292,7 +298,7 @@ class _ScoreSheet:
         self.header({1: "รหัส", 2: "ระดับ / Tier", 3: "Tier", 4: "คะแนน"})
         for tier in scoring.tiers:
             row = self.row
-            put(self.ws, row, KEY, tier.id, font=body_font(color="808080"), border=thin_border())
+            put(self.ws, row, KEY, tier.id, font=_key_font(), border=thin_border())
             self.text(row, CHECK, tier.title_th)
             self.text(row, LABEL, tier.title_en)
             self.text(row, 4, tier.points, alignment=CENTER)
@@ -306,11 +312,11 @@ class _ScoreSheet:
             ("overall_bands", scoring.overall_bands, "ระดับผลการประเมิน (คะแนนรวม) / Bands"),
             ("status_bands", scoring.pmqa_status_bands, "สถานะ PMQA 4.0 (หมวด 1-6) / Status"),
         ):
-            self.header({1: "รหัส", 2: title, 3: "", 4: "ตั้งแต่"})
+            self.header({1: "รหัส", 2: title, 3: "English", 4: "ตั้งแต่"})
             first = self.row
             for band in bands:
                 row = self.row
-                put(self.ws, row, KEY, name, font=body_font(color="808080"), border=thin_border())
+                put(self.ws, row, KEY, name, font=_key_font(), border=thin_border())
                 self.text(row, CHECK, band.label_th)
                 self.text(row, LABEL, band.label_en)
                 self.text(row, 4, band.min, alignment=CENTER)
@@ -410,11 +416,11 @@ class _ScoreSheet:
         k = self.key_rows
         i0, i1 = k["issues"], k["issues:last"]
         self.section("คะแนนรายหมวดและรายมิติ / Categories and dimensions")
-        self.header({1: "รหัส", 2: "", 3: "หมวด / มิติ", 4: "คะแนน"})
+        self.header({1: "รหัส", 2: "", 3: "หมวด / มิติ", 4: "คะแนน", 5: "เลขหมวด / มิติ"})
         first = self.row
         for category in sorted({i.category for i in self.rubric.issues}):
             r = self.row
-            put(self.ws, r, KEY, f"category_{category}", font=body_font(color="808080"),
+            put(self.ws, r, KEY, f"category_{category}", font=_key_font(),
                 border=thin_border())  # fmt: skip
             self.text(r, LABEL, f"หมวด {category}")
             self.text(r, 5, category, alignment=CENTER)
@@ -422,6 +428,7 @@ class _ScoreSheet:
             self.formula(
                 r, 4, f"SUMPRODUCT({inside}*$F${i0}:$F${i1})/SUMPRODUCT({inside})", self.fmt
             )
+            fit_row_height(self.ws, r, {LABEL: _WIDTHS[LABEL]})
             self.row += 1
         k["categories"], k["categories:last"] = first, self.row - 1
         if not self.rubric.indicators:
@@ -431,7 +438,7 @@ class _ScoreSheet:
         n0, n1 = k["indicators"], k["indicators:last"]
         for dimension in [d for d in DIMENSIONS if d in present]:
             r = self.row
-            put(self.ws, r, KEY, f"dimension_{dimension}", font=body_font(color="808080"),
+            put(self.ws, r, KEY, f"dimension_{dimension}", font=_key_font(),
                 border=thin_border())  # fmt: skip
             self.text(r, LABEL, f"มิติ {dimension}")
             self.text(r, 5, dimension, alignment=CENTER)
@@ -442,6 +449,7 @@ class _ScoreSheet:
                 f"SUMPRODUCT({inside}*$R${n0}:$R${n1})/SUMPRODUCT({inside}))",
                 self.fmt,
             )  # fmt: skip
+            fit_row_height(self.ws, r, {LABEL: _WIDTHS[LABEL]})
             self.row += 1
         k["dimensions"], k["dimensions:last"] = first, self.row - 1
 
@@ -604,7 +612,9 @@ class _ScoreSheet:
                 f"+({q}-INT({q}))*(INDEX({levels},INT({q})+1)-INDEX({levels},INT({q})))))",
                 self.fmt,
             )  # fmt: skip
-        fit_row_height(ws, r, {LABEL: _WIDTHS[LABEL]})
+        # Generous: LibreOffice breaks the bracketed method line ("[เทียบเกณฑ์ 1-5, ค่าน้อยดี
+        # ช่วง 0-365]") at its spaces, earlier than a character count says.
+        fit_row_height(ws, r, {LABEL: _WIDTHS[LABEL] * 0.75})
         self.item_rows[ind.id] = r
         self.row += 1
 
@@ -634,14 +644,15 @@ class _ScoreSheet:
         ratio = f"{value}/{target}*100"
         if ind.direction is Direction.LOWER:
             ratio = f"(200-{ratio})"
-        # Rounded to 10 places before it meets a band edge: 89.25/85*100 is 105 exactly for
-        # pmqa (Decimal) but 105.00000000000001 in binary.
+        # Rounded to 10 places where it meets a band edge: 89.25/85*100 is 105 exactly for
+        # pmqa (Decimal) but 105.00000000000001 in binary. Multiplied unrounded: 93.8333... x 3
+        # must stay 281.5 (the rounded rate would give 281.4999999999).
         rate = f"ROUND({ratio},10)"
         top = f"$H${self.key_rows['level_scores']}"
         result = "0"
         for band in reversed(self.rubric.ratio_bands(ind)):
             rule = (
-                f"{rate}*{_g(float(band.multiply))}"
+                f"{ratio}*{_g(float(band.multiply))}"
                 if band.multiply is not None
                 else _g(float(band.score or 0))
             )
