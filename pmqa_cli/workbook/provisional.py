@@ -405,7 +405,8 @@ class _ScoreSheet:
             # The status: the highest tier complete with every tier below it.
             self.formula(r, CHECK, self.status_chain(0, complete, issue))
             self.formula(r, 6, "SUM(" + ",".join(earned) + ")", self.fmt)
-            fit_row_height(self.ws, r, {LABEL: _WIDTHS[LABEL]})
+            # Generous, as for indicators: long Thai titles (OPDC's) wrap sooner than counted.
+            fit_row_height(self.ws, r, {LABEL: _WIDTHS[LABEL] * 0.75})
             self.item_rows[issue.id] = r
             self.row += 1
         self.key_rows["issues"] = first
