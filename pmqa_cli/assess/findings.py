@@ -171,9 +171,11 @@ CATALOGUE: Mapping[str, Code] = dict(
         _c(
             "rubric-mismatch",
             "error",
-            "แบบฟอร์มนี้สร้างจากเกณฑ์ '{found}' ไม่ใช่ '{expected}' ขอแบบฟอร์มปีปัจจุบันแล้วกรอกใหม่",
+            "แบบฟอร์มนี้สร้างจากเกณฑ์ '{found}' ไม่ใช่ '{expected}' ขอแบบฟอร์มปีปัจจุบันแล้วกรอกใหม่ "
+            "(ผู้ประมวลผล: หากตั้งใจประเมินตามเกณฑ์ '{found}' ให้ระบุ --rubric {found})",
             "This workbook was made from rubric '{found}', not '{expected}'; get the current "
-            "template and fill it in again.",
+            "template and fill it in again (analysts: to score it with that rubric, run pmqa "
+            "with --rubric {found}).",
         ),
         _c(
             "rubric-version-mismatch",
