@@ -43,9 +43,15 @@ def round_half_up(value: Number, decimals: int) -> Decimal:
         value = Decimal(repr(value))
     if isinstance(value, Decimal) and not value.is_finite():
         return value
-    exact = Fraction(value)
-    units = math.floor(abs(exact) * 10**decimals + Fraction(1, 2))  # integer arithmetic
-    sign = 1 if exact < 0 and units else 0  # -0.00 becomes 0.00
+    if isinstance(value, Decimal):
+        numerator, denominator = value.as_integer_ratio()
+    elif isinstance(value, int):
+        numerator, denominator = value, 1
+    else:
+        numerator, denominator = value.numerator, value.denominator
+    # floor(|x| * 10^d + 1/2) in integers: exact, and without building Fractions.
+    units = (2 * abs(numerator) * 10**decimals + denominator) // (2 * denominator)
+    sign = 1 if numerator < 0 and units else 0  # -0.00 becomes 0.00
     return Decimal((sign, tuple(int(d) for d in str(units)), -decimals))
 
 

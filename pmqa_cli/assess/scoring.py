@@ -30,6 +30,7 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
+from functools import lru_cache
 from typing import Any
 
 from pmqa_cli.assess import aggregate
@@ -197,8 +198,11 @@ class ScoreResult:
         return {"office_type": office_type, **scores_of(self).to_dict()}
 
 
+@lru_cache(maxsize=8192)
 def _exact(value: Number) -> Fraction:
-    """A number as an exact Fraction; a float is taken at its shortest repr."""
+    """A number as an exact Fraction; a float is taken at its shortest repr. Cached: the
+    rubric's numbers (thresholds, weights, points) recur for every office, and building a
+    Fraction is most of the exact engine's cost."""
     return Fraction(repr(value)) if isinstance(value, float) else Fraction(value)
 
 
@@ -270,7 +274,7 @@ def _score_issue(rubric: Rubric, issue: Issue, met: Mapping[str, bool | None]) -
     )
     for tier in issue.tiers:
         points = rubric.tier_points(tier)
-        share = Fraction(points) / len(tier.criteria)
+        share = _exact(points) / len(tier.criteria)
         answers = [met.get(c.id) for c in tier.criteria]
         earned = share * sum(1 for a in answers if a)
         complete = all(answers)
