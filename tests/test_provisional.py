@@ -15,6 +15,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from pmqa_cli.assess.submission import score_workbook
 from pmqa_cli.rubric.model import Rubric
+from pmqa_cli.workbook.layout import SHEET_SCORE
 from pmqa_cli.workbook.provisional import FUNCTIONS, HEADLINE_NAMES
 from pmqa_cli.workbook.template import build_template
 
@@ -260,3 +261,15 @@ def test_reordered_sample_rows_keep_their_own_checks(shipped: Rubric, tmp_path: 
         cell = ws.cell(row=row, column=col)
         if cell.data_type == "f":
             assert f"MATCH($A{row}," in str(cell.value)
+
+
+@pytest.mark.parametrize("template", ["obec-esao-2567.xlsx", "opdc-pmqa4-24.xlsx"])
+def test_the_headline_cells_are_in_the_rows_pmqa_reads(template: str) -> None:
+    """pmqa reads only the score sheet's first SUMMARY_ROWS rows: the keys must be there."""
+    from pmqa_cli.assess.provisional_check import PROVISIONAL_KEYS, SUMMARY_ROWS
+
+    path = Path(__file__).parent.parent / "templates" / template
+    ws = openpyxl.load_workbook(path)[SHEET_SCORE]
+    rows = {c.value: c.row for c in ws["A"] if c.value in PROVISIONAL_KEYS}
+    assert set(rows) == set(PROVISIONAL_KEYS)
+    assert max(rows.values()) <= SUMMARY_ROWS

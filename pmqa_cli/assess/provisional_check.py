@@ -21,7 +21,13 @@ from pmqa_cli.assess.rounding import round_half_up
 from pmqa_cli.workbook.layout import SHEET_SCORE
 from pmqa_cli.workbook.reader import Cell, Sheet
 
-__all__ = ["PROVISIONAL_KEYS", "ProvisionalValue", "compare_provisional", "read_provisional"]
+__all__ = [
+    "PROVISIONAL_KEYS",
+    "SUMMARY_ROWS",
+    "ProvisionalValue",
+    "compare_provisional",
+    "read_provisional",
+]
 
 #: Keys in column A of the score sheet whose column-C value pmqa compares, with their labels.
 PROVISIONAL_KEYS = {
@@ -53,6 +59,12 @@ def _cached(cell: Cell | None) -> Decimal | Literal[False] | None:
     if isinstance(cell.value, str) and not cell.value.strip():
         return None
     return False
+
+
+#: The headline cells sit in the score sheet's summary block at its top (rows 6-10 of the
+#: templates pmqa writes; a test keeps them there): only these rows are read, the rest of the
+#: sheet (two thirds of a submission's XML, formulas pmqa never uses) is not parsed at all.
+SUMMARY_ROWS = 40
 
 
 def read_provisional(sheet: Sheet | None) -> list[ProvisionalValue]:

@@ -28,6 +28,7 @@ from pmqa_cli.assess.normalize import (
     plain,
 )
 from pmqa_cli.assess.provisional_check import (
+    SUMMARY_ROWS,
     ProvisionalValue,
     compare_provisional,
     read_provisional,
@@ -751,7 +752,8 @@ def read_submission(
             if rubric.indicators:  # a rubric of categories 1-6 only has no indicator sheet
                 columns = indicator_columns(rubric.has_workbook_targets)
                 reader.read_indicators(book.sheet(SHEET_INDICATORS, _wanted(columns)))
-            reader.sub.provisional = read_provisional(book.sheet(SHEET_SCORE, _key_and_value))
+            score_sheet = book.sheet(SHEET_SCORE, _key_and_value, last_row=SUMMARY_ROWS)
+            reader.sub.provisional = read_provisional(score_sheet)
             reader.sub.readable = True
     except WorkbookReadError as exc:
         params = {"detail": exc.detail, "path": str(file), **exc.params}

@@ -173,7 +173,8 @@ def _bare(name: str) -> str:
 
 
 class _RowLimitError(Exception):
-    """Raised from a handler to stop reading a sheet at the row limit."""
+    """Raised from a handler to stop reading a sheet: at the row limit, or past the last row
+    the caller wants."""
 
 
 def _refuse_dtd(*_: object) -> NoReturn:
@@ -479,13 +480,18 @@ class Workbook:
         return list(self._sheets)
 
     def sheet(
-        self, name: str, header: Callable[[dict[int, Cell]], set[int] | None] | None = None
+        self,
+        name: str,
+        header: Callable[[dict[int, Cell]], set[int] | None] | None = None,
+        *,
+        last_row: int | None = None,
     ) -> Sheet | None:
         """Parse one sheet by name; None when the workbook has no such sheet.
 
         ``header`` is shown each of the first rows as it is read; once it returns a set of
         columns, only those columns are kept for the rows below (the rest of a template is
         text for people, and skipping it makes reading a submission about a third faster).
+        With ``last_row`` the rows below it are not read at all.
         """
         if name not in self._sheets:
             return None
@@ -517,6 +523,8 @@ class Workbook:
                 r = attrs.get("r")
                 position["row"] = int(r) if r and r.isdigit() else position["row"] + 1
                 position["col"] = 1
+                if last_row is not None and position["row"] > last_row:
+                    raise _RowLimitError  # the rest is not wanted
                 if position["row"] > limits.max_rows:
                     sheet.over_limit = True
                     raise _RowLimitError
