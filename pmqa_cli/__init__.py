@@ -9,8 +9,8 @@ __version__ = "0.1.0"
 __all__ = ["__version__"]
 
 # PMQA_SIMULATE_WINDOWS=1: this process (and every worker, which imports pmqa too) does without
-# what Windows lacks, so the tests prove the fallbacks (pmqa_cli/portable.py).
-from pmqa_cli import portable as _portable
+# what Windows lacks, so the tests prove the fallbacks (pmqa_cli/core/portable.py).
+from pmqa_cli.core import portable as _portable
 
 if _portable.simulating_windows():
     _portable.simulate_windows()

@@ -11,12 +11,12 @@ from typing import Any
 import pytest
 from openpyxl.worksheet.worksheet import Worksheet
 
-from pmqa_cli import portable
-from pmqa_cli.registry import Office
+from pmqa_cli.core import portable
+from pmqa_cli.io.mark import Kind
+from pmqa_cli.io.registry import Office
+from pmqa_cli.report.template import build_template
+from pmqa_cli.report.writer import save_atomic
 from pmqa_cli.rubric.model import OfficeType, Rubric, load_rubric
-from pmqa_cli.workbook.mark import Kind
-from pmqa_cli.workbook.template import build_template
-from pmqa_cli.workbook.writer import save_atomic
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 MINI_RUBRIC = FIXTURES / "mini-rubric.yaml"
@@ -27,7 +27,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--simulate-windows",
         action="store_true",
         help="Run as on Windows: no os.fork, SIGALRM, resource or os.fchmod in any process, "
-        "workers started with spawn (PMQA_SIMULATE_WINDOWS=1, pmqa_cli/portable.py).",
+        "workers started with spawn (PMQA_SIMULATE_WINDOWS=1, pmqa_cli/core/portable.py).",
     )
 
 

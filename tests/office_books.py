@@ -18,8 +18,7 @@ from typing import Any
 
 import pytest
 
-from pmqa_cli.rubric.model import Method, OfficeType, Rubric
-from pmqa_cli.workbook.layout import (
+from pmqa_cli.io.layout import (
     INDICATOR_COLUMNS,
     OFFICE_COLUMNS,
     OFFICE_FIELDS,
@@ -29,6 +28,7 @@ from pmqa_cli.workbook.layout import (
     SHEET_OFFICE,
     SHEET_PMQA,
 )
+from pmqa_cli.rubric.model import Method, OfficeType, Rubric
 
 
 @dataclass

@@ -14,7 +14,8 @@ import pytest
 import yaml
 
 from pmqa_cli.assess.aggregate import level_of_score, ratio_score, success_rate
-from pmqa_cli.assess.scoring import Answers, IndicatorAnswer, ScoreResult, score_answers
+from pmqa_cli.assess.answers import Answers, IndicatorAnswer
+from pmqa_cli.assess.scoring import ScoreResult, score_answers
 from pmqa_cli.rubric.model import (
     Direction,
     OfficeType,

@@ -19,7 +19,7 @@ from typer.testing import CliRunner
 from pmqa_cli.assess import batch as batch_module
 from pmqa_cli.assess.batch import BatchOptions, competition_ranks, discover, run_batch
 from pmqa_cli.cli.app import app
-from pmqa_cli.registry import Office, Registry, sample_registry_path
+from pmqa_cli.io.registry import Office, Registry, sample_registry_path
 from pmqa_cli.rubric.model import OfficeType, Rubric
 
 from .conftest import MINI_RUBRIC, Filled, Sheets, SubmissionFactory, complete, find_col, find_row
@@ -87,7 +87,7 @@ def folder(tmp_path: Path, shipped: Rubric) -> Path:
 
 def registry_for(folder: Path, extra: Office) -> Path:
     """A registry with the offices in the folder plus one that did not submit."""
-    from pmqa_cli.registry import load_registry
+    from pmqa_cli.io.registry import load_registry
 
     everyone = load_registry(sample_registry_path())
     codes = [p.stem for p in folder.glob("*.xlsx") if p.stem in everyone.offices]

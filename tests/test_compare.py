@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 
 from pmqa_cli.cli.app import app
 from pmqa_cli.compare.previous import load_result
-from pmqa_cli.registry import Office
+from pmqa_cli.io.registry import Office
 from pmqa_cli.rubric.model import OfficeType, Rubric, check_rubric
 
 from .conftest import MINI_RUBRIC, Filled, SubmissionFactory, complete
@@ -516,7 +516,7 @@ def test_the_executive_band_chart_draws_the_percentages_on_its_sheet(
 
 
 def test_every_previous_result_code_is_triggered_here() -> None:
-    from pmqa_cli.assess.findings import CATALOGUE
+    from pmqa_cli.core.findings import CATALOGUE
 
     triggered = {code for _, code, _ in MALFORMED.values()} | {"previous-json-invalid"}
     assert triggered == {code for code in CATALOGUE if code.startswith("previous-")}

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from pmqa_cli.assess.normalize import parse_number
 from pmqa_cli.assess.submission import score_workbook
+from pmqa_cli.io.values import parse_number
 from pmqa_cli.rubric.model import Rubric, load_rubric
 
 from .conftest import MINI_RUBRIC

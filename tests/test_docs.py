@@ -13,7 +13,8 @@ import typer.main
 import yaml
 from typer.testing import CliRunner
 
-from pmqa_cli.assess.scoring import Answers, IndicatorAnswer, score_answers
+from pmqa_cli.assess.answers import Answers, IndicatorAnswer
+from pmqa_cli.assess.scoring import score_answers
 from pmqa_cli.cli.app import app
 from pmqa_cli.rubric.model import OfficeType, check_rubric
 
@@ -79,7 +80,7 @@ def test_rubric_format_worked_example_scores_as_documented() -> None:
 
 
 def test_every_finding_code_is_documented_with_its_severity() -> None:
-    from pmqa_cli.assess.findings import CATALOGUE
+    from pmqa_cli.core.findings import CATALOGUE
 
     text = (ROOT / "docs" / "findings.md").read_text(encoding="utf-8")
     for code, entry in CATALOGUE.items():

@@ -19,7 +19,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from pmqa_cli.assess.scoring import Answers, IndicatorAnswer, ScoreResult, score_answers
+from pmqa_cli.assess.answers import Answers, IndicatorAnswer
+from pmqa_cli.assess.scoring import ScoreResult, score_answers
 from pmqa_cli.assess.submission import score_workbook
 from pmqa_cli.cli.app import app
 from pmqa_cli.rubric.model import OfficeType, Rubric, check_rubric, load_rubric
@@ -300,7 +301,7 @@ def test_openpyxl_17_digit_numbers_read_as_the_digits_typed(tmp_path: Path) -> N
 
     import openpyxl
 
-    from pmqa_cli.workbook.reader import open_workbook
+    from pmqa_cli.io.xlsx import open_workbook
 
     book = openpyxl.Workbook()
     sheet = book.active

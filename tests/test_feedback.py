@@ -11,10 +11,11 @@ import pytest
 from openpyxl.worksheet.worksheet import Worksheet
 from typer.testing import CliRunner
 
+from pmqa_cli.assess.answers import Answers, IndicatorAnswer
 from pmqa_cli.assess.scored import scores_of
-from pmqa_cli.assess.scoring import Answers, IndicatorAnswer, score_answers
+from pmqa_cli.assess.scoring import score_answers
 from pmqa_cli.cli.app import app
-from pmqa_cli.registry import Office
+from pmqa_cli.io.registry import Office
 from pmqa_cli.report.feedback import indicator_next_level, issue_next_step
 from pmqa_cli.rubric.model import OfficeType, Rubric
 

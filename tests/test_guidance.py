@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from pmqa_cli.assess.scoring import Answers, IndicatorAnswer
-from pmqa_cli.report.guidance import next_steps
+from pmqa_cli.assess.answers import Answers, IndicatorAnswer
+from pmqa_cli.assess.guidance import next_steps
 from pmqa_cli.rubric.model import OfficeType, Rubric
 
 

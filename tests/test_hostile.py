@@ -30,9 +30,7 @@ from typer.testing import CliRunner
 
 from pmqa_cli.assess.submission import score_workbook
 from pmqa_cli.cli.app import app
-from pmqa_cli.registry import Office, Registry
-from pmqa_cli.rubric.model import OfficeType, Rubric
-from pmqa_cli.workbook.layout import (
+from pmqa_cli.io.layout import (
     INDICATOR_COLUMNS,
     OFFICE_COLUMNS,
     OFFICE_FIELDS,
@@ -42,9 +40,11 @@ from pmqa_cli.workbook.layout import (
     SHEET_OFFICE,
     SHEET_PMQA,
 )
-from pmqa_cli.workbook.mark import Kind
-from pmqa_cli.workbook.template import build_template
-from pmqa_cli.workbook.writer import save_atomic
+from pmqa_cli.io.mark import Kind
+from pmqa_cli.io.registry import Office, Registry
+from pmqa_cli.report.template import build_template
+from pmqa_cli.report.writer import save_atomic
+from pmqa_cli.rubric.model import OfficeType, Rubric
 
 from .conftest import Filled, Sheets, SubmissionFactory, complete, find_col, find_row
 from .test_files import CASES as FILE_CASES

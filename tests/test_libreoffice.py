@@ -24,14 +24,14 @@ import pytest
 from openpyxl.worksheet.worksheet import Worksheet
 from typer.testing import CliRunner
 
-from pmqa_cli.assess.rounding import round_half_up
 from pmqa_cli.assess.submission import score_workbook
 from pmqa_cli.cli.app import app
-from pmqa_cli.registry import Office
+from pmqa_cli.core.numbers import round_half_up
+from pmqa_cli.io.mark import Kind
+from pmqa_cli.io.registry import Office
+from pmqa_cli.report.template import build_template
+from pmqa_cli.report.writer import save_atomic
 from pmqa_cli.rubric.model import OfficeType, Rubric, load_rubric
-from pmqa_cli.workbook.mark import Kind
-from pmqa_cli.workbook.template import build_template
-from pmqa_cli.workbook.writer import save_atomic
 
 from .conftest import Filled, SubmissionFactory, complete, find_col, find_row
 
@@ -238,7 +238,7 @@ def _page_text(pdf: Path, page: int) -> str:
 def test_executive_summary_prints_on_one_a4_page(tmp_path: Path, profile: Path) -> None:
     import json
 
-    from pmqa_cli.registry import sample_registry_path
+    from pmqa_cli.io.registry import sample_registry_path
 
     folder = tmp_path / "subs"
     assert runner.invoke(app, ["sample", "-n", "16", "--out", str(folder)]).exit_code == 0
@@ -819,7 +819,7 @@ def test_template_with_score_sheet_prints(tmp_path: Path, profile: Path) -> None
 def test_blank_templates_recalculate_without_errors(
     tmp_path: Path, shipped: Rubric, mini: Rubric
 ) -> None:
-    from pmqa_cli.workbook.template import write_template
+    from pmqa_cli.report.template import write_template
 
     profile = _recalc_profile(tmp_path)
     mean = load_rubric(Path(__file__).parent / "fixtures" / "mean-rubric.yaml")[0]
@@ -855,8 +855,8 @@ SPELLINGS = [
 
 
 def test_the_formulas_read_numbers_as_pmqa_does(tmp_path: Path) -> None:
-    from pmqa_cli.assess.normalize import parse_number
-    from pmqa_cli.workbook.provisional import _number
+    from pmqa_cli.io.values import parse_number
+    from pmqa_cli.report.provisional import _number
 
     wb = openpyxl.Workbook()
     ws = wb.active

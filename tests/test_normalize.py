@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from pmqa_cli.assess.normalize import (
+from pmqa_cli.io.values import (
     clean_text,
     code_text,
     parse_date,

@@ -17,7 +17,8 @@ from typer.testing import CliRunner
 
 from pmqa_cli.assess.submission import score_workbook
 from pmqa_cli.cli.app import app
-from pmqa_cli.registry import Office
+from pmqa_cli.io.registry import Office
+from pmqa_cli.report.template import build_template
 from pmqa_cli.rubric.model import (
     DEFAULT_RUBRIC_ID,
     Aggregation,
@@ -28,7 +29,6 @@ from pmqa_cli.rubric.model import (
     load_rubric,
     shipped_rubrics,
 )
-from pmqa_cli.workbook.template import build_template
 
 from .conftest import Filled, SubmissionFactory, find_col, find_row
 

@@ -17,9 +17,9 @@ from typer.testing import CliRunner
 
 from pmqa_cli.assess.batch import discover
 from pmqa_cli.cli.app import app
-from pmqa_cli.registry import Office
+from pmqa_cli.io.mark import Kind, read_mark
+from pmqa_cli.io.registry import Office
 from pmqa_cli.rubric.model import OfficeType, Rubric
-from pmqa_cli.workbook.mark import Kind, read_mark
 
 from .conftest import MINI_RUBRIC, Filled, SubmissionFactory, complete
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from pmqa_cli.registry import Office
+from pmqa_cli.io.registry import Office
 from pmqa_cli.rubric.model import OfficeType, Rubric
 
 from .conftest import Filled, SubmissionFactory, complete
@@ -34,7 +34,7 @@ def test_simulated_windows_removes_what_windows_lacks_in_every_process() -> None
     code = (
         "import os, signal, multiprocessing\n"
         "import pmqa_cli\n"
-        "from pmqa_cli import portable\n"
+        "from pmqa_cli.core import portable\n"
         "from pmqa_cli.report.outputs import write_bytes_atomic\n"
         "from pathlib import Path\n"
         "import tempfile\n"
@@ -58,7 +58,7 @@ def test_simulated_windows_removes_what_windows_lacks_in_every_process() -> None
     assert done.stdout.strip() == b"simulated"
     # Without the variable, this Linux machine keeps its features.
     plain = {k: v for k, v in os.environ.items() if k != "PMQA_SIMULATE_WINDOWS"}
-    check = "import os, pmqa_cli; from pmqa_cli import portable; print(portable.start_method())"
+    check = "import os, pmqa_cli; from pmqa_cli.core import portable; print(portable.start_method())"
     done = subprocess.run(
         [sys.executable, "-c", check], capture_output=True, env=plain, check=False
     )

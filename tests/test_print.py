@@ -10,10 +10,10 @@ import openpyxl
 import pytest
 from openpyxl.worksheet.worksheet import Worksheet
 
-from pmqa_cli.registry import load_registry, sample_registry_path
+from pmqa_cli.io.registry import load_registry, sample_registry_path
 from pmqa_cli.report.printing import PAGE_OF, page_marks
+from pmqa_cli.report.template import build_template
 from pmqa_cli.rubric.model import Rubric
-from pmqa_cli.workbook.template import build_template
 
 
 def visible_sheets(path_or_book: object) -> list[Worksheet]:

@@ -14,10 +14,10 @@ import pytest
 from openpyxl.worksheet.worksheet import Worksheet
 
 from pmqa_cli.assess.submission import score_workbook
+from pmqa_cli.io.layout import SHEET_SCORE
+from pmqa_cli.report.provisional import FUNCTIONS, HEADLINE_NAMES
+from pmqa_cli.report.template import build_template
 from pmqa_cli.rubric.model import Rubric
-from pmqa_cli.workbook.layout import SHEET_SCORE
-from pmqa_cli.workbook.provisional import FUNCTIONS, HEADLINE_NAMES
-from pmqa_cli.workbook.template import build_template
 
 from .conftest import Sheets, SubmissionFactory, complete, find_col, find_row
 
@@ -248,8 +248,8 @@ def test_an_empty_results_part_cached_as_empty_agrees(
 
 
 def test_reordered_sample_rows_keep_their_own_checks(shipped: Rubric, tmp_path: Path) -> None:
-    from pmqa_cli.registry import load_registry, sample_registry_path
-    from pmqa_cli.workbook.sample import generate_samples
+    from pmqa_cli.io.registry import load_registry, sample_registry_path
+    from pmqa_cli.report.sample import generate_samples
 
     planted = generate_samples(shipped, load_registry(sample_registry_path()), 30, tmp_path)
     reordered = [p for p in planted if p.kind == "reordered-rows"]

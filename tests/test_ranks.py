@@ -19,7 +19,7 @@ from typer.testing import CliRunner
 
 from pmqa_cli.assess.batch import run_batch
 from pmqa_cli.cli.app import app
-from pmqa_cli.registry import Office, Registry
+from pmqa_cli.io.registry import Office, Registry
 from pmqa_cli.rubric.model import OfficeType, Rubric
 
 from .conftest import Filled, SubmissionFactory, complete

@@ -14,11 +14,12 @@ from openpyxl.worksheet.worksheet import Worksheet
 from typer.testing import CliRunner
 
 from pmqa_cli.assess.batch import discover
+from pmqa_cli.assess.trace import Layer
 from pmqa_cli.cli.app import app
+from pmqa_cli.io.mark import read_mark
+from pmqa_cli.report.review_sheet import REVIEW_COLUMNS, REVIEW_SHEET
 from pmqa_cli.rubric.model import OfficeType, Rubric
-from pmqa_cli.verify.inputs import Layer, Verification, load_verification
-from pmqa_cli.verify.review_sheet import REVIEW_COLUMNS, REVIEW_SHEET
-from pmqa_cli.workbook.mark import read_mark
+from pmqa_cli.verify.inputs import Verification, load_verification
 
 from .conftest import MINI_RUBRIC, Filled, SubmissionFactory, complete
 from .test_libreoffice import PDFTOTEXT, SOFFICE, convert, pdf_text
@@ -42,7 +43,7 @@ needs_libreoffice = pytest.mark.skipif(
 
 @pytest.fixture
 def offices(mini: Rubric, make_submission: SubmissionFactory) -> list[Path]:
-    from pmqa_cli.registry import Office
+    from pmqa_cli.io.registry import Office
 
     first = hand_case_submission(mini, make_submission)
     other = complete(mini, Filled(Office("S001", "สพม.หนึ่ง", OfficeType.SECONDARY, "ทดสอบ")))
@@ -406,7 +407,7 @@ def test_review_sheet_leaves_out_unreadable_files(tmp_path: Path, offices: list[
 def test_a_value_pmqa_could_not_read_is_shown_as_typed(
     tmp_path: Path, mini: Rubric, make_submission: SubmissionFactory
 ) -> None:
-    from pmqa_cli.registry import Office
+    from pmqa_cli.io.registry import Office
 
     filled = complete(mini, Filled(Office("S002", "สพม.สอง", OfficeType.SECONDARY, "ทดสอบ")))
     filled.values["K2"] = "ประมาณ 4"  # not a number: the committee still sees what was typed

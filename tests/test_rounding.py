@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from pmqa_cli.assess.rounding import format_number, reported, round_half_up
+from pmqa_cli.core.numbers import format_number, reported, round_half_up
 
 
 @pytest.mark.parametrize(

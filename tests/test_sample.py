@@ -8,9 +8,9 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from pmqa_cli.cli.app import app
-from pmqa_cli.registry import Registry, load_registry, sample_registry_path
+from pmqa_cli.io.registry import Registry, load_registry, sample_registry_path
+from pmqa_cli.report.sample import MISTAKES, generate_samples
 from pmqa_cli.rubric.model import Rubric
-from pmqa_cli.workbook.sample import MISTAKES, generate_samples
 
 runner = CliRunner()
 

@@ -26,7 +26,7 @@ from typer.testing import CliRunner
 from pmqa_cli.assess.scored import scored_office
 from pmqa_cli.assess.submission import score_workbook
 from pmqa_cli.cli.app import app
-from pmqa_cli.registry import Office
+from pmqa_cli.io.registry import Office
 from pmqa_cli.report.feedback import write_feedback
 from pmqa_cli.rubric.model import OfficeType, Rubric
 

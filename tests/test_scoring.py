@@ -9,13 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pmqa_cli.assess.scoring import (
-    Answers,
-    IndicatorAnswer,
-    band_for,
-    indicator_score,
-    score_answers,
-)
+from pmqa_cli.assess.answers import Answers, IndicatorAnswer
+from pmqa_cli.assess.scoring import band_for, indicator_score, score_answers
 from pmqa_cli.rubric.model import OfficeType, Rubric
 
 LEVELS = [Decimal(n) for n in (100, 200, 300, 400, 500)]

@@ -12,13 +12,14 @@ import pytest
 from openpyxl.styles import numbers
 from typer.testing import CliRunner
 
-from pmqa_cli.assess.findings import CATALOGUE
-from pmqa_cli.assess.scoring import Answers, IndicatorAnswer, score_answers
+from pmqa_cli.assess.answers import Answers, IndicatorAnswer
+from pmqa_cli.assess.scoring import score_answers
 from pmqa_cli.assess.submission import score_workbook
 from pmqa_cli.cli.app import app
-from pmqa_cli.registry import Office, Registry
+from pmqa_cli.core.findings import CATALOGUE
+from pmqa_cli.io.registry import Office, Registry
+from pmqa_cli.io.xlsx import Limits
 from pmqa_cli.rubric.model import OfficeType, Rubric
-from pmqa_cli.workbook.reader import Limits
 
 from .conftest import Filled, Sheets, SubmissionFactory, complete, find_col, find_row
 

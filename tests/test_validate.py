@@ -6,7 +6,8 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
-from pmqa_cli.assess.scoring import Answers, IndicatorAnswer, score_answers, score_validated
+from pmqa_cli.assess.answers import Answers, IndicatorAnswer
+from pmqa_cli.assess.scoring import score_answers, score_validated
 from pmqa_cli.assess.submission import read_submission, score_workbook
 from pmqa_cli.assess.validate import validate_answers
 from pmqa_cli.rubric.model import OfficeType, Rubric

@@ -22,10 +22,12 @@ from typing import Any
 import pytest
 from openpyxl import Workbook
 
-from pmqa_cli.assess.scoring import Answers, IndicatorAnswer, score_answers
+from pmqa_cli.assess.answers import Answers, IndicatorAnswer
+from pmqa_cli.assess.scoring import score_answers
+from pmqa_cli.assess.trace import Layer, Verdict
 from pmqa_cli.rubric.model import OfficeType, Rubric
 from pmqa_cli.verify.apply import verify_office
-from pmqa_cli.verify.inputs import Layer, Verdict, load_verification
+from pmqa_cli.verify.inputs import load_verification
 
 CLAIMS = Answers(
     OfficeType.PRIMARY,
@@ -387,7 +389,7 @@ def _items(office: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 @pytest.fixture
 def two_offices(mini: Rubric, make_submission: SubmissionFactory) -> list[Path]:
-    from pmqa_cli.registry import Office
+    from pmqa_cli.io.registry import Office
     from tests.conftest import complete
 
     first = hand_case_submission(mini, make_submission)

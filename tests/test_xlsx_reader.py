@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from pmqa_cli.workbook.reader import Limits, WorkbookReadError, column_letter, open_workbook, sniff
+from pmqa_cli.io.xlsx import Limits, WorkbookReadError, column_letter, open_workbook, sniff
 
 NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
 R_NS = 'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'

@@ -1,2 +1,2 @@
-"""From cells to scores: normalising what people type, findings, reading a submission, scoring
-it, and scoring many in a batch."""
+"""From an office's workbook to its scores: read the answers, validate them, score them exactly
+and build the one scored-office object every output renders; gather a batch of them."""

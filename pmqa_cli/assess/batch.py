@@ -4,7 +4,7 @@ Files are scored in worker processes: in parallel across cores, and so that one 
 take the batch down. A worker has a memory cap (``RLIMIT_AS``, where the OS offers one) and a
 per-file time limit kept by the parent (a deadline, then terminate: no SIGALRM, so it works on
 Windows too); a file that crashes, hangs or exhausts its worker is reported unreadable and the
-worker replaced while the rest are scored (pmqa_cli/portable.py says what is chosen where).
+worker replaced while the rest are scored (pmqa_cli/core/portable.py says what is chosen where).
 Each worker returns the office's :class:`~pmqa_cli.assess.scored.ScoredOffice` (the one object
 every output renders, rounded once); the values read (the audit trail, the bulk of the data)
 are streamed to a temporary file rather than held in memory, so a batch of 10,000 files stays
@@ -32,16 +32,17 @@ from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from pmqa_cli import portable
-from pmqa_cli.assess.findings import Finding, has_errors, make_finding
-from pmqa_cli.assess.rounding import json_number, round_half_up
 from pmqa_cli.assess.scored import RubricUsed, ScoredOffice, Scores, scored_office
 from pmqa_cli.assess.submission import OfficeInfo, ValueRead, WorkbookReport, score_workbook
-from pmqa_cli.registry import Office, Registry
+from pmqa_cli.assess.trace import Verdict
+from pmqa_cli.core import portable
+from pmqa_cli.core.findings import Finding, has_errors, make_finding
+from pmqa_cli.core.numbers import json_number, round_half_up
+from pmqa_cli.io.mark import SPREADSHEET_SUFFIXES, read_mark
+from pmqa_cli.io.registry import Office, Registry
+from pmqa_cli.io.xlsx import Limits
 from pmqa_cli.rubric.model import Aggregation, OfficeType, Rubric
-from pmqa_cli.verify.inputs import Verdict, Verification
-from pmqa_cli.workbook.mark import SPREADSHEET_SUFFIXES, read_mark
-from pmqa_cli.workbook.reader import Limits
+from pmqa_cli.verify.inputs import Verification
 
 __all__ = [
     "PROVISIONAL",

@@ -1,6 +1,6 @@
 """Reading around the template's own provisional score (sheet คะแนนเบื้องต้น).
 
-The template computes a provisional score with formulas (pmqa_cli/workbook/provisional.py).
+The template computes a provisional score with formulas (pmqa_cli/report/provisional.py).
 pmqa never takes those cells as answers and never uses their values: it only compares the
 values a spreadsheet cached for the headline scores with its own, and when they differ beyond
 the last decimal shown, says so in a ``provisional-differs`` note (never an error).
@@ -15,11 +15,11 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Literal
 
-from pmqa_cli.assess.findings import Finding, make_finding
-from pmqa_cli.assess.normalize import code_text, plain
-from pmqa_cli.assess.rounding import round_half_up
-from pmqa_cli.workbook.layout import SHEET_SCORE
-from pmqa_cli.workbook.reader import Cell, Sheet
+from pmqa_cli.core.findings import Finding, make_finding
+from pmqa_cli.core.numbers import round_half_up
+from pmqa_cli.io.layout import SHEET_SCORE
+from pmqa_cli.io.values import code_text, plain
+from pmqa_cli.io.xlsx import Cell, Sheet
 
 __all__ = [
     "PROVISIONAL_KEYS",

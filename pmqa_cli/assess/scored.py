@@ -9,7 +9,7 @@ the same digits. In a batch the object is built in the worker process and sent t
 which writes the feedback workbooks from it without reading any file again.
 
 Numbers are Decimals with the rubric's decimals (scores) or as the workbook or rubric gave them
-(values, weights, targets); :func:`~pmqa_cli.assess.rounding.json_number` turns them into JSON
+(values, weights, targets); :func:`~pmqa_cli.core.numbers.json_number` turns them into JSON
 numbers and spreadsheet cells (a short decimal survives that trip exactly).
 """
 
@@ -22,17 +22,18 @@ from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pmqa_cli.assess.findings import Finding, FindingCounts
-from pmqa_cli.assess.rounding import json_number, round_half_up
-from pmqa_cli.assess.scoring import Answers, IndicatorAnswer, ScoreResult
+from pmqa_cli.assess.answers import Answers, IndicatorAnswer
+from pmqa_cli.assess.scoring import ScoreResult
 from pmqa_cli.assess.submission import OfficeInfo, ValueRead, WorkbookReport, score_workbook
-from pmqa_cli.registry import Registry
+from pmqa_cli.assess.trace import Change, ItemTrace
+from pmqa_cli.core.findings import Finding, FindingCounts
+from pmqa_cli.core.numbers import json_number, round_half_up
+from pmqa_cli.io.registry import Registry
+from pmqa_cli.io.xlsx import Limits
 from pmqa_cli.rubric.model import Band, Rubric
-from pmqa_cli.verify.apply import Change, ItemTrace
-from pmqa_cli.workbook.reader import Limits
 
 if TYPE_CHECKING:
-    from pmqa_cli.report.guidance import NextStep
+    from pmqa_cli.assess.guidance import NextStep
     from pmqa_cli.verify.inputs import Verification
 
 __all__ = [
@@ -423,7 +424,7 @@ def scored_office(
         office.changes, office.unreviewed = list(verified.changes), verified.unreviewed
         office.verification_applied = verified.applied
     if steps:
-        from pmqa_cli.report.guidance import next_steps
+        from pmqa_cli.assess.guidance import next_steps
 
         answers = answers_scored(scores_of(report.result), sub.office)
         office.steps = tuple(next_steps(rubric, answers))

@@ -20,14 +20,14 @@ check them by hand:
 Arithmetic is exact: values arrive as :class:`~decimal.Decimal` (the decimal text a cell stores),
 rubric numbers are Decimals of their YAML text, and every score is a :class:`~fractions.Fraction`
 computed without any rounding. A score is rounded once, half-up, only when it is reported
-(:meth:`ScoreResult.rounded`, :func:`pmqa_cli.assess.rounding.round_half_up`).
+(:meth:`ScoreResult.rounded`, :func:`pmqa_cli.core.numbers.round_half_up`).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Collection, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 from functools import lru_cache
@@ -35,8 +35,9 @@ from typing import Any
 
 from pmqa_cli.assess import aggregate
 from pmqa_cli.assess.aggregate import CategoryScore, DimensionScore
-from pmqa_cli.assess.findings import Finding
-from pmqa_cli.assess.rounding import Number, as_decimal, reported, round_half_up
+from pmqa_cli.assess.answers import Answers, IndicatorAnswer, Location
+from pmqa_cli.core.findings import Finding
+from pmqa_cli.core.numbers import Number, reported, round_half_up
 from pmqa_cli.rubric.model import (
     DIMENSIONS,
     Aggregation,
@@ -50,12 +51,9 @@ from pmqa_cli.rubric.model import (
 )
 
 __all__ = [
-    "Answers",
     "CriterionResult",
-    "IndicatorAnswer",
     "IndicatorResult",
     "IssueResult",
-    "Location",
     "PartResult",
     "ScoreResult",
     "TierResult",
@@ -64,40 +62,7 @@ __all__ = [
     "indicator_score",
     "score_answers",
     "score_validated",
-    "target_key",
 ]
-
-#: Where an item's answer sits, for findings: item id -> (sheet, cell).
-Location = Callable[[str], tuple[str | None, str | None]]
-
-
-@dataclass(frozen=True, init=False)
-class IndicatorAnswer:
-    """What an office reported for one indicator: exact decimals (an int or float given here,
-    by a library caller, is taken as its decimal text)."""
-
-    value: Decimal | None  # the decimal text the cell stores
-    not_applicable: bool
-    target: Decimal | None  # the office's own target (target_ratio, target: workbook)
-
-    def __init__(
-        self,
-        value: Decimal | int | float | None = None,
-        not_applicable: bool = False,
-        target: Decimal | int | float | None = None,
-    ) -> None:
-        object.__setattr__(self, "value", None if value is None else as_decimal(value))
-        object.__setattr__(self, "not_applicable", not_applicable)
-        object.__setattr__(self, "target", None if target is None else as_decimal(target))
-
-
-@dataclass(frozen=True)
-class Answers:
-    """An office's answers: criterion id -> met (None = unanswered), indicator id -> answer."""
-
-    office_type: OfficeType | None
-    criteria: Mapping[str, bool | None] = field(default_factory=dict)
-    indicators: Mapping[str, IndicatorAnswer] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -342,11 +307,6 @@ def _score_indicator(
         target=target,
         success=success,
     )
-
-
-def target_key(indicator_id: str) -> str:
-    """The key under which a Location finds an indicator's target cell."""
-    return f"{indicator_id}:target"
 
 
 def _target(indicator: Indicator, answer: IndicatorAnswer) -> Decimal | None:

@@ -17,29 +17,14 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from pmqa_cli.assess.findings import Finding, FindingCounts, make_finding
-from pmqa_cli.assess.normalize import (
-    clean_text,
-    code_text,
-    is_blank,
-    parse_date,
-    parse_flag,
-    parse_office_type,
-    plain,
-)
+from pmqa_cli.assess.answers import Answers, IndicatorAnswer, target_key
 from pmqa_cli.assess.provisional_check import (
     SUMMARY_ROWS,
     ProvisionalValue,
     compare_provisional,
     read_provisional,
 )
-from pmqa_cli.assess.scoring import (
-    Answers,
-    IndicatorAnswer,
-    ScoreResult,
-    score_validated,
-    target_key,
-)
+from pmqa_cli.assess.scoring import ScoreResult, score_validated
 from pmqa_cli.assess.validate import (
     read_answer,
     read_number,
@@ -47,11 +32,8 @@ from pmqa_cli.assess.validate import (
     validate_answers,
     value_for_other_type,
 )
-from pmqa_cli.registry import Registry
-from pmqa_cli.rubric.model import Indicator, Method, OfficeType, Rubric
-from pmqa_cli.verify.apply import VerifiedOffice, verify_office
-from pmqa_cli.verify.inputs import Verification
-from pmqa_cli.workbook.layout import (
+from pmqa_cli.core.findings import Finding, FindingCounts, make_finding
+from pmqa_cli.io.layout import (
     OFFICE_COLUMNS,
     OFFICE_FIELDS,
     PMQA_COLUMNS,
@@ -64,7 +46,17 @@ from pmqa_cli.workbook.layout import (
     header_key,
     indicator_columns,
 )
-from pmqa_cli.workbook.reader import (
+from pmqa_cli.io.registry import Registry
+from pmqa_cli.io.values import (
+    clean_text,
+    code_text,
+    is_blank,
+    parse_date,
+    parse_flag,
+    parse_office_type,
+    plain,
+)
+from pmqa_cli.io.xlsx import (
     HEADER_SEARCH_ROWS,
     Cell,
     Limits,
@@ -73,6 +65,9 @@ from pmqa_cli.workbook.reader import (
     column_letter,
     open_workbook,
 )
+from pmqa_cli.rubric.model import Indicator, Method, OfficeType, Rubric
+from pmqa_cli.verify.apply import VerifiedOffice, verify_office
+from pmqa_cli.verify.inputs import Verification
 
 __all__ = [
     "OfficeInfo",

@@ -16,11 +16,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from pmqa_cli.assess.findings import Finding, make_finding
-from pmqa_cli.assess.normalize import CellValue, parse_number, parse_yes_no, plain
-from pmqa_cli.assess.scoring import Answers, IndicatorAnswer, Location, target_key
-from pmqa_cli.report.formats import unit_label
+from pmqa_cli.assess.answers import Answers, IndicatorAnswer, Location, target_key
+from pmqa_cli.core.findings import Finding, make_finding
+from pmqa_cli.io.values import CellValue, parse_number, parse_yes_no, plain
 from pmqa_cli.rubric.model import Indicator, Method, OfficeType, Rubric
+from pmqa_cli.rubric.units import unit_label
 
 __all__ = [
     "Location",

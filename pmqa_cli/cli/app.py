@@ -19,15 +19,15 @@ import typer
 from typer.core import TyperArgument, TyperCommand
 
 from pmqa_cli import __version__
-from pmqa_cli.assess.findings import has_errors
-from pmqa_cli.errors import PmqaError
+from pmqa_cli.core.errors import PmqaError
+from pmqa_cli.core.findings import has_errors
 
 if TYPE_CHECKING:
     from pmqa_cli.compare.snapshot import Snapshot
-    from pmqa_cli.registry import Registry
+    from pmqa_cli.io.registry import Registry
+    from pmqa_cli.io.xlsx import Limits
     from pmqa_cli.rubric.model import Rubric
     from pmqa_cli.verify.inputs import Verification
-    from pmqa_cli.workbook.reader import Limits
 
 __all__ = ["app", "main"]
 
@@ -147,7 +147,7 @@ def _root(
 
 
 def _portable_streams() -> None:
-    from pmqa_cli import portable
+    from pmqa_cli.core import portable
 
     # A console that cannot show Thai (a Windows code page) gets "?" instead of a crash, and a
     # file-size limit is an error pmqa reports instead of a signal that kills it.
@@ -237,7 +237,7 @@ JsonFlag = Annotated[
 
 
 def _rubric(path: Path | None) -> Rubric:
-    from pmqa_cli.errors import UsageError
+    from pmqa_cli.core.errors import UsageError
     from pmqa_cli.rubric.model import load_rubric, resolve_rubric, shipped_rubrics
 
     file = resolve_rubric(path)
@@ -249,8 +249,8 @@ def _rubric(path: Path | None) -> Rubric:
 
 
 def _limits() -> Limits:
-    from pmqa_cli.errors import UsageError
-    from pmqa_cli.workbook.reader import Limits
+    from pmqa_cli.core.errors import UsageError
+    from pmqa_cli.io.xlsx import Limits
 
     try:
         return Limits.from_env()
@@ -259,8 +259,8 @@ def _limits() -> Limits:
 
 
 def _registry(path: Path | None) -> Registry | None:
-    from pmqa_cli.errors import UsageError
-    from pmqa_cli.registry import load_registry
+    from pmqa_cli.core.errors import UsageError
+    from pmqa_cli.io.registry import load_registry
 
     if path is not None and not path.exists():
         raise UsageError(f"--registry {path}: no such file.")
@@ -316,7 +316,7 @@ def _verification(
     limits: Limits,
 ) -> Verification | None:
     """The review, data and correction files, read and checked; None when none was given."""
-    from pmqa_cli.errors import UsageError
+    from pmqa_cli.core.errors import UsageError
     from pmqa_cli.verify.inputs import load_verification
 
     given = [*(reviews or []), *(data or []), *(corrections or [])]
@@ -371,11 +371,11 @@ def template_command(
 ) -> None:
     """Write the blank Excel template an office fills in."""
     from pmqa_cli.cli import render
-    from pmqa_cli.errors import UsageError
-    from pmqa_cli.registry import load_registry, sample_registry_path
+    from pmqa_cli.core.errors import UsageError
+    from pmqa_cli.io.mark import Kind
+    from pmqa_cli.io.registry import load_registry, sample_registry_path
     from pmqa_cli.report.guard import Form, Target, check_outputs
-    from pmqa_cli.workbook.mark import Kind
-    from pmqa_cli.workbook.template import write_template
+    from pmqa_cli.report.template import write_template
 
     check_outputs(
         [Target("-o", output, Form.WORKBOOK, Kind.TEMPLATE)],
@@ -458,8 +458,8 @@ def score_command(
     from pmqa_cli.cli import render
 
     if output is not None:
+        from pmqa_cli.io.mark import Kind
         from pmqa_cli.report.guard import Form, Target, check_outputs
-        from pmqa_cli.workbook.mark import Kind
 
         check_outputs(
             [Target("-o", output, Form.WORKBOOK, Kind.FEEDBACK)],
@@ -537,9 +537,9 @@ def sample_command(
 ) -> None:
     """Write realistic filled submissions (some with typical mistakes) for demos and tests."""
     from pmqa_cli.cli import render
-    from pmqa_cli.registry import load_registry, sample_registry_path
+    from pmqa_cli.io.registry import load_registry, sample_registry_path
     from pmqa_cli.report.guard import Form, Target, check_outputs
-    from pmqa_cli.workbook.sample import generate_samples
+    from pmqa_cli.report.sample import generate_samples
 
     check_outputs(
         [Target("--out", out, Form.SAMPLE_FOLDER)], inputs=_inputs(rubric, registry), force=force
@@ -657,7 +657,7 @@ def batch_command(
     from pmqa_cli.assess.batch import BatchOptions, discover, run_batch
     from pmqa_cli.cli import render
     from pmqa_cli.compare.analysis import analyse
-    from pmqa_cli.errors import UsageError
+    from pmqa_cli.core.errors import UsageError
     from pmqa_cli.report.outputs import output_timestamp
     from pmqa_cli.report.results import ResultsWorkbook, write_csv, write_json
 
@@ -735,7 +735,7 @@ def batch_command(
 def _previous_results(files: list[Path], labels: list[str], rubric: Rubric) -> list[Snapshot]:
     """Earlier results to compare with, labelled; problems in them are their findings."""
     from pmqa_cli.compare.previous import load_result
-    from pmqa_cli.errors import UsageError
+    from pmqa_cli.core.errors import UsageError
 
     if labels and len(labels) != len(files):
         raise UsageError(
@@ -821,7 +821,7 @@ def compare_command(
     from pmqa_cli.cli import render
     from pmqa_cli.compare.comparison import compare, fill_details
     from pmqa_cli.compare.previous import load_result
-    from pmqa_cli.errors import UsageError
+    from pmqa_cli.core.errors import UsageError
     from pmqa_cli.report.comparison_book import (
         write_comparison,
         write_comparison_csv,
@@ -831,8 +831,8 @@ def compare_command(
     for path in (old, new):
         if not path.exists():
             raise UsageError(f"{path} does not exist.")
+    from pmqa_cli.io.mark import Kind
     from pmqa_cli.report.guard import Form, Target, check_outputs
-    from pmqa_cli.workbook.mark import Kind
 
     targets = [Target("-o", output, Form.WORKBOOK, Kind.COMPARISON)]
     if json_path is not None:
@@ -899,10 +899,10 @@ def review_sheet_command(
     from pmqa_cli.assess.batch import discover
     from pmqa_cli.assess.submission import Submission, read_submission
     from pmqa_cli.cli import render
-    from pmqa_cli.errors import UsageError
+    from pmqa_cli.core.errors import UsageError
+    from pmqa_cli.io.mark import Kind
     from pmqa_cli.report.guard import Form, Target, check_outputs
-    from pmqa_cli.verify.review_sheet import write_review_sheet
-    from pmqa_cli.workbook.mark import Kind
+    from pmqa_cli.report.review_sheet import write_review_sheet
 
     for path in paths:
         if not path.exists():
@@ -945,7 +945,7 @@ def review_sheet_command(
 def _need_pdf(has_workbook: bool, what: str) -> None:
     """--pdf prints workbooks: it needs one to print and LibreOffice to print it, checked
     before any scoring so that a long batch does not fail at its end."""
-    from pmqa_cli.errors import UsageError
+    from pmqa_cli.core.errors import UsageError
     from pmqa_cli.report.pdf import INSTALL_HINT, LibreOfficeMissingError, find_soffice
 
     if not has_workbook:
@@ -965,8 +965,8 @@ def _check_batch_outputs(
     force: bool,
 ) -> None:
     """Every output of a batch, checked against its inputs before the first file is read."""
+    from pmqa_cli.io.mark import Kind
     from pmqa_cli.report.guard import Form, Target, check_outputs
-    from pmqa_cli.workbook.mark import Kind
 
     targets = [Target("-o", output, Form.WORKBOOK, Kind.RESULTS)]
     if json_path is not None:

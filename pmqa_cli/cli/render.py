@@ -16,12 +16,12 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from pmqa_cli.assess.findings import Finding
-from pmqa_cli.assess.rounding import format_number
 from pmqa_cli.cli.lang import current, tr
 from pmqa_cli.cli.thaitext import ThaiText
-from pmqa_cli.portable import can_encode
-from pmqa_cli.report.formats import Kind, indicator_kind, show, show_indicator_value, unit_label
+from pmqa_cli.core.findings import Finding
+from pmqa_cli.core.numbers import format_number
+from pmqa_cli.core.portable import can_encode
+from pmqa_cli.report.formats import show, show_indicator_value
 from pmqa_cli.rubric.model import (
     Aggregation,
     Indicator,
@@ -32,12 +32,13 @@ from pmqa_cli.rubric.model import (
     RubricError,
     RubricProblem,
 )
+from pmqa_cli.rubric.units import Kind, indicator_kind, unit_label
 
 if TYPE_CHECKING:
     from pmqa_cli.assess.batch import BatchResult
     from pmqa_cli.assess.scored import ScoredOffice, Scores
     from pmqa_cli.compare.comparison import Comparison
-    from pmqa_cli.workbook.sample import PlantedMistake
+    from pmqa_cli.report.sample import PlantedMistake
 
 __all__ = [
     "batch_summary",

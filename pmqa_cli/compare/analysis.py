@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from pmqa_cli.assess.normalize import clean_text
 from pmqa_cli.compare.breakdowns import Breakdowns, breakdowns
 from pmqa_cli.compare.comparison import Comparison, compare
 from pmqa_cli.compare.snapshot import Snapshot, snapshot_from_batch
 from pmqa_cli.compare.summary import ExecutiveSummary, executive_summary
+from pmqa_cli.io.values import clean_text
 
 if TYPE_CHECKING:
     from pmqa_cli.assess.batch import BatchResult

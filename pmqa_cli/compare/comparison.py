@@ -17,7 +17,7 @@ from decimal import Decimal
 from typing import Any
 
 from pmqa_cli.compare.snapshot import OfficeScore, Snapshot, number, quantize, with_ranks
-from pmqa_cli.registry import Registry
+from pmqa_cli.io.registry import Registry
 from pmqa_cli.rubric.model import OfficeType, Rubric
 
 __all__ = [

@@ -21,12 +21,12 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from pmqa_cli.assess.findings import Finding, make_finding
-from pmqa_cli.assess.normalize import clean_text, code_text, parse_number, parse_office_type
 from pmqa_cli.compare.snapshot import OfficeScore, Snapshot, dec, with_ranks
+from pmqa_cli.core.findings import Finding, make_finding
+from pmqa_cli.io.layout import header_key
+from pmqa_cli.io.values import clean_text, code_text, parse_number, parse_office_type
+from pmqa_cli.io.xlsx import WorkbookReadError, column_letter, open_workbook
 from pmqa_cli.rubric.model import OfficeType, Rubric
-from pmqa_cli.workbook.layout import header_key
-from pmqa_cli.workbook.reader import WorkbookReadError, column_letter, open_workbook
 
 __all__ = ["TABLE_COLUMNS", "load_result"]
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
-from pmqa_cli.assess.findings import Finding
+from pmqa_cli.core.findings import Finding
 from pmqa_cli.rubric.model import OfficeType
 
 if TYPE_CHECKING:

@@ -11,8 +11,8 @@ from typing import Any
 from pmqa_cli.compare.breakdowns import ALL, Breakdowns
 from pmqa_cli.compare.comparison import PARTS, Comparison, OfficeChange, mean
 from pmqa_cli.compare.snapshot import OfficeScore, Snapshot, number, quantize
+from pmqa_cli.core.thai import thai_date
 from pmqa_cli.rubric.model import OfficeType, Rubric
-from pmqa_cli.thai import thai_date
 
 __all__ = ["LOWEST", "ExecutiveSummary", "ItemMean", "MeanRow", "executive_summary"]
 

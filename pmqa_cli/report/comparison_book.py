@@ -14,6 +14,8 @@ from typing import Any
 
 from pmqa_cli import __version__
 from pmqa_cli.compare.comparison import Comparison
+from pmqa_cli.core.thai import thai_datetime
+from pmqa_cli.io.mark import CREATOR, KIND_PROPERTY, VERSION_PROPERTY, Kind
 from pmqa_cli.report.compare_tables import comparison_tables
 from pmqa_cli.report.guard import record_written
 from pmqa_cli.report.outputs import FONT_NAME, FONT_SIZE, output_timestamp, write_bytes_atomic
@@ -31,8 +33,6 @@ from pmqa_cli.report.results import (
     write_table_csv,
 )
 from pmqa_cli.rubric.model import Rubric
-from pmqa_cli.thai import thai_datetime
-from pmqa_cli.workbook.mark import CREATOR, KIND_PROPERTY, VERSION_PROPERTY, Kind
 
 __all__ = ["comparison_book_tables", "write_comparison", "write_comparison_csv",
            "write_comparison_json"]  # fmt: skip

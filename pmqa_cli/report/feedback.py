@@ -17,19 +17,17 @@ from openpyxl.styles import Alignment
 from openpyxl.worksheet.worksheet import Worksheet
 
 from pmqa_cli.assess.aggregate import exact, ratio_needed
-from pmqa_cli.assess.findings import SEVERITY_TH, Finding
-from pmqa_cli.assess.rounding import as_decimal, format_number, json_number, round_half_up
+from pmqa_cli.assess.guidance import NextStep
 from pmqa_cli.assess.scored import IndicatorScore, IssueScore, ScoredOffice
+from pmqa_cli.assess.trace import Change, ItemTrace, Layer, shown_value
+from pmqa_cli.core.findings import SEVERITY_TH, Finding
+from pmqa_cli.core.numbers import as_decimal, format_number, json_number, round_half_up
+from pmqa_cli.core.thai import thai_datetime
+from pmqa_cli.io.mark import Kind
 from pmqa_cli.report import formats
-from pmqa_cli.report.guidance import NextStep
 from pmqa_cli.report.printing import page_marks
 from pmqa_cli.report.standing import Standing
-from pmqa_cli.rubric.model import Aggregation, Criterion, Direction, Indicator, Method, Rubric
-from pmqa_cli.thai import thai_datetime
-from pmqa_cli.verify.apply import Change, ItemTrace
-from pmqa_cli.verify.inputs import Layer, shown_value
-from pmqa_cli.workbook.mark import Kind
-from pmqa_cli.workbook.writer import (
+from pmqa_cli.report.writer import (
     body_font,
     fit_one_page,
     fit_row_height,
@@ -41,6 +39,8 @@ from pmqa_cli.workbook.writer import (
     setup_page,
     thin_border,
 )
+from pmqa_cli.rubric import units
+from pmqa_cli.rubric.model import Aggregation, Criterion, Direction, Indicator, Method, Rubric
 
 __all__ = [
     "IndicatorNextLevel",
@@ -381,7 +381,7 @@ def _indicators_sheet(
     )  # fmt: skip
     for row, result in enumerate(indicators, start=2):
         indicator = rubric.indicator(result.id)
-        kind = formats.indicator_kind(indicator)
+        kind = units.indicator_kind(indicator)
         nxt = indicator_next_level(indicator, result, rubric)
         if not result.applies:
             score: object = "ไม่เกี่ยวข้อง" if result.not_applicable else "ไม่ประเมิน"
@@ -392,7 +392,7 @@ def _indicators_sheet(
             result.id,
             result.dimension,
             indicator.title_th,
-            "" if kind is formats.Kind.PASS_FAIL else formats.unit_label(indicator.unit),
+            "" if kind is units.Kind.PASS_FAIL else units.unit_label(indicator.unit),
             float(result.value) if result.value is not None else "-",
             level,
             score,
@@ -405,8 +405,8 @@ def _indicators_sheet(
         if result.value is not None:
             ws.cell(row=row, column=5).number_format = formats.excel_format(kind, rubric)
         if isinstance(level, float):
-            whole = kind in (formats.Kind.WHOLE, formats.Kind.PASS_FAIL)
-            level_kind = formats.Kind.WHOLE if whole else formats.Kind.LEVEL
+            whole = kind in (units.Kind.WHOLE, units.Kind.PASS_FAIL)
+            level_kind = units.Kind.WHOLE if whole else units.Kind.LEVEL
             ws.cell(row=row, column=6).number_format = formats.excel_format(level_kind, rubric)
     fit_one_page(ws, landscape=True)
 
@@ -472,7 +472,7 @@ def _verification_rows(scored: ScoredOffice) -> list[list[object]]:
 
 
 def _value_text(value: object) -> str:
-    from pmqa_cli.assess.scoring import IndicatorAnswer
+    from pmqa_cli.assess.answers import IndicatorAnswer
 
     if isinstance(value, IndicatorAnswer):
         return shown_value(answer=value)
@@ -552,7 +552,7 @@ def write_feedbacks(
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    from pmqa_cli import portable
+    from pmqa_cli.core import portable
 
     context = multiprocessing.get_context(portable.start_method())
     with ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker,

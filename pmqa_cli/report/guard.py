@@ -29,8 +29,8 @@ from enum import Enum
 from pathlib import Path
 
 from pmqa_cli import __version__
-from pmqa_cli.errors import UsageError
-from pmqa_cli.workbook.mark import SPREADSHEET_SUFFIXES, Kind, read_mark
+from pmqa_cli.core.errors import UsageError
+from pmqa_cli.io.mark import SPREADSHEET_SUFFIXES, Kind, read_mark
 
 __all__ = [
     "WRITTEN_RECORD",

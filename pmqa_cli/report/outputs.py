@@ -10,8 +10,8 @@ import tempfile
 from datetime import datetime, timezone
 from pathlib import Path
 
-from pmqa_cli.errors import OutputError
-from pmqa_cli.portable import set_mode
+from pmqa_cli.core.errors import OutputError
+from pmqa_cli.core.portable import set_mode
 
 __all__ = ["FONT_NAME", "FONT_SIZE", "MAX_CELL_TEXT", "output_timestamp", "write_bytes_atomic"]
 

@@ -16,7 +16,7 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from pmqa_cli.errors import PmqaError
+from pmqa_cli.core.errors import PmqaError
 from pmqa_cli.report.outputs import write_bytes_atomic
 
 __all__ = ["LibreOfficeMissingError", "find_soffice", "to_pdf"]

@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from pmqa_cli.core.thai import thai_date
 from pmqa_cli.report.outputs import FONT_NAME
-from pmqa_cli.thai import thai_date
 
 __all__ = ["PageMarks", "page_marks"]
 

@@ -24,14 +24,19 @@ from typing import Any, Generic, TypeVar
 
 from pmqa_cli import __version__
 from pmqa_cli.assess.batch import PROVISIONAL, BatchResult, Duplicate, Stat
-from pmqa_cli.assess.findings import SEVERITY_TH, Finding
-from pmqa_cli.assess.normalize import plain
-from pmqa_cli.assess.rounding import json_number
 from pmqa_cli.assess.scored import ScoredOffice, Scores
 from pmqa_cli.assess.submission import ValueRead
+from pmqa_cli.assess.trace import LAYER_TH, Change
 from pmqa_cli.compare.analysis import Analysis, analyse
-from pmqa_cli.errors import OutputError
-from pmqa_cli.registry import Office
+from pmqa_cli.core.errors import OutputError
+from pmqa_cli.core.findings import SEVERITY_TH, Finding
+from pmqa_cli.core.numbers import json_number
+from pmqa_cli.core.thai import thai_date, thai_datetime
+from pmqa_cli.io.layout import FORMULA_START
+from pmqa_cli.io.mark import CREATOR, KIND_PROPERTY, VERSION_PROPERTY
+from pmqa_cli.io.mark import Kind as MarkKind
+from pmqa_cli.io.registry import Office
+from pmqa_cli.io.values import plain
 from pmqa_cli.report import formats
 from pmqa_cli.report.executive import BandPercentages
 from pmqa_cli.report.guard import record_written
@@ -43,13 +48,8 @@ from pmqa_cli.report.outputs import (
     write_bytes_atomic,
 )
 from pmqa_cli.report.printing import page_marks
+from pmqa_cli.rubric import units
 from pmqa_cli.rubric.model import Aggregation, Indicator, Rubric
-from pmqa_cli.thai import thai_date, thai_datetime
-from pmqa_cli.verify.apply import Change
-from pmqa_cli.verify.inputs import LAYER_TH
-from pmqa_cli.workbook.layout import FORMULA_START
-from pmqa_cli.workbook.mark import CREATOR, KIND_PROPERTY, VERSION_PROPERTY
-from pmqa_cli.workbook.mark import Kind as MarkKind
 
 __all__ = [
     "Block",
@@ -292,7 +292,7 @@ def _issues(run: Run) -> Table:
 
 def _indicator_columns(n: int, indicator: Indicator, rubric: Rubric) -> list[Column[ScoredOffice]]:
     indicator_id = indicator.id
-    kind = formats.indicator_kind(indicator)
+    kind = units.indicator_kind(indicator)
 
     def shown_value(f: ScoredOffice) -> Any:
         scored = _scores(f).indicators[n]
@@ -301,9 +301,9 @@ def _indicator_columns(n: int, indicator: Indicator, rubric: Rubric) -> list[Col
     def score(f: ScoredOffice) -> Any:
         return _scores(f).indicators[n].counted_score
 
-    unit = formats.unit_label(indicator.unit)
+    unit = units.unit_label(indicator.unit)
     header = (
-        f"{indicator_id} ผล" if kind is formats.Kind.PASS_FAIL else f"{indicator_id} ผล ({unit})"
+        f"{indicator_id} ผล" if kind is units.Kind.PASS_FAIL else f"{indicator_id} ผล ({unit})"
     )
     return [
         Column(header, 12, Kind.TEXT, shown_value, formats.excel_format(kind, rubric)),

@@ -29,7 +29,7 @@ from pydantic import (
     model_validator,
 )
 
-from pmqa_cli.errors import PmqaError
+from pmqa_cli.core.errors import PmqaError
 
 __all__ = [
     "DEFAULT_RUBRIC_ID",

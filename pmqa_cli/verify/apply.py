@@ -13,127 +13,22 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
-from pmqa_cli.assess.findings import Finding, make_finding
-from pmqa_cli.assess.rounding import round_half_up
-from pmqa_cli.assess.scoring import Answers, IndicatorAnswer, Location, ScoreResult, score_answers
+from pmqa_cli.assess.answers import Answers, IndicatorAnswer, Location
+from pmqa_cli.assess.scoring import ScoreResult, score_answers
+from pmqa_cli.assess.trace import Change, ItemTrace, Layer, Origin, Value, Verdict, _shown
+from pmqa_cli.core.findings import Finding, make_finding
+from pmqa_cli.core.numbers import round_half_up
 from pmqa_cli.rubric.model import Indicator, Rubric
-from pmqa_cli.verify.inputs import (
-    LAYER_TH,
-    VERDICT_TH,
-    Entry,
-    Layer,
-    Origin,
-    Verdict,
-    Verification,
-    shown_value,
-)
+from pmqa_cli.verify.inputs import Entry, Verification
 
 __all__ = [
-    "Change",
-    "ItemTrace",
     "VerifiedOffice",
     "apply_layers",
     "differs",
     "self_traces",
     "verify_office",
 ]
-
-Value = bool | IndicatorAnswer | None
-
-
-def _shown(value: Value) -> str:
-    if isinstance(value, IndicatorAnswer):
-        return shown_value(answer=value)
-    return shown_value(met=value)
-
-
-@dataclass(frozen=True)
-class Change:
-    """One value that replaced another: both values, where the new one came from, and why."""
-
-    office: str
-    item: str
-    layer: Layer
-    before: Value
-    after: Value
-    origin: Origin
-    reason: str = ""
-    person: str = ""
-    source: str = ""  # central data: the source's name
-    effect: float | None = None  # on the office's overall score, this change alone
-
-    @property
-    def before_shown(self) -> str:
-        """The replaced value as people see it."""
-        return _shown(self.before)
-
-    @property
-    def after_shown(self) -> str:
-        """The new value as people see it."""
-        return _shown(self.after)
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON form (docs/json-output.md)."""
-        return {
-            "office": self.office,
-            "item": self.item,
-            "source": self.layer.value,
-            "before": self.before_shown,
-            "after": self.after_shown,
-            **self.origin.to_dict(),
-            "reason": self.reason,
-            "person": self.person,
-            "data_source": self.source,
-            "effect_on_overall": self.effect,
-        }
-
-
-@dataclass(frozen=True)
-class ItemTrace:
-    """One criterion or indicator: the claim, the final value and where it came from."""
-
-    item: str
-    indicator: bool
-    claim: Value
-    final: Value
-    source: Layer
-    reviewed: bool | None  # None when no review file was given
-    verdict: Verdict | None = None
-    comment: str = ""
-    reviewer: str = ""
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON form."""
-        return {
-            "claim": _json_value(self.claim),
-            "final": _json_value(self.final),
-            "source": self.source.value,
-            "reviewed": self.reviewed,
-            "verdict": self.verdict.value if self.verdict else None,
-            "comment": self.comment,
-            "reviewer": self.reviewer,
-        }
-
-    @property
-    def source_th(self) -> str:
-        """Where the final value came from, in Thai."""
-        return LAYER_TH[self.source]
-
-    @property
-    def verdict_th(self) -> str:
-        """The committee's verdict in Thai ('' when none)."""
-        return VERDICT_TH[self.verdict] if self.verdict else ""
-
-
-def _json_value(value: Value) -> Any:
-    if isinstance(value, IndicatorAnswer):
-        if value.value is None:
-            return "N/A" if value.not_applicable else None
-        number = Decimal(str(value.value))
-        return float(number) if number != number.to_integral_value() else int(number)
-    return value
 
 
 @dataclass

@@ -13,56 +13,25 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
-from enum import Enum
 from pathlib import Path
 from typing import Any
 
-from pmqa_cli.assess.findings import Finding, make_finding
-from pmqa_cli.assess.normalize import clean_text, code_text, is_blank, parse_number, parse_yes_no
-from pmqa_cli.assess.scoring import IndicatorAnswer
+from pmqa_cli.assess.answers import IndicatorAnswer
+from pmqa_cli.assess.trace import Layer, Origin, Verdict
+from pmqa_cli.core.findings import Finding, make_finding
+from pmqa_cli.io.layout import header_key
+from pmqa_cli.io.tables import RawSheet, TableFile, TableReadError, cell_ref, read_table_file
+from pmqa_cli.io.values import clean_text, code_text, is_blank, parse_number, parse_yes_no
+from pmqa_cli.io.xlsx import Cell, Limits
 from pmqa_cli.rubric.model import Indicator, Method, OfficeType, Rubric
-from pmqa_cli.verify.tables import RawSheet, TableFile, TableReadError, cell_ref, read_table_file
-from pmqa_cli.workbook.layout import header_key
-from pmqa_cli.workbook.reader import Cell, Limits
 
 __all__ = [
-    "LAYER_TH",
-    "VERDICT_TH",
     "Entry",
-    "Layer",
-    "Origin",
-    "Verdict",
     "Verification",
     "load_verification",
-    "shown_value",
 ]
 
 
-class Layer(str, Enum):
-    """Where an item's final value came from, lowest precedence first."""
-
-    SELF = "self"
-    CORRECTION = "correction"
-    DATA = "data"
-    REVIEW = "review"
-
-
-LAYER_TH = {
-    Layer.SELF: "หน่วยงานประเมินตนเอง",
-    Layer.CORRECTION: "การแก้ไขข้อมูล",
-    Layer.DATA: "ข้อมูลส่วนกลาง",
-    Layer.REVIEW: "คณะกรรมการ",
-}
-
-
-class Verdict(str, Enum):
-    """The committee's verdict on a claim."""
-
-    CONFIRMED = "confirmed"
-    REJECTED = "rejected"
-
-
-VERDICT_TH = {Verdict.CONFIRMED: "ยืนยัน", Verdict.REJECTED: "ไม่ยืนยัน"}
 _VERDICTS = {
     "ยืนยัน": Verdict.CONFIRMED,
     "confirmed": Verdict.CONFIRMED,
@@ -72,27 +41,6 @@ _VERDICTS = {
     "reject": Verdict.REJECTED,
     "not confirmed": Verdict.REJECTED,
 }
-
-
-@dataclass(frozen=True)
-class Origin:
-    """Where a row came from: the file, its SHA-256, the sheet, the row and the value's cell."""
-
-    file: str
-    sha256: str
-    sheet: str
-    row: int
-    cell: str
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON form."""
-        return {
-            "file": self.file,
-            "sha256": self.sha256,
-            "sheet": self.sheet,
-            "row": self.row,
-            "cell": self.cell,
-        }
 
 
 @dataclass(frozen=True)
@@ -122,17 +70,6 @@ class Entry:
         value = None if answer is None or answer.value is None else Decimal(str(answer.value))
         na = answer.not_applicable if answer else None
         return (self.verdict, self.met, value, na)
-
-
-def shown_value(met: bool | None = None, answer: IndicatorAnswer | None = None) -> str:
-    """How a value is shown to people: ผ่าน / ไม่ผ่าน, a number, N/A or (ไม่มีค่า)."""
-    if answer is not None:
-        if answer.value is not None:
-            return f"{Decimal(str(answer.value)).normalize():f}"
-        return "N/A" if answer.not_applicable else "(ไม่มีค่า)"
-    if met is None:
-        return "(ไม่ได้ตอบ)"
-    return "ผ่าน" if met else "ไม่ผ่าน"
 
 
 @dataclass(frozen=True)

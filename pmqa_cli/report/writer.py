@@ -26,6 +26,8 @@ from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from pmqa_cli import __version__
+from pmqa_cli.io.layout import FORMULA_START
+from pmqa_cli.io.mark import CREATOR, KIND_PROPERTY, VERSION_PROPERTY, Kind
 from pmqa_cli.report.outputs import (
     FONT_NAME,
     FONT_SIZE,
@@ -34,8 +36,6 @@ from pmqa_cli.report.outputs import (
     write_bytes_atomic,
 )
 from pmqa_cli.report.printing import PageMarks
-from pmqa_cli.workbook.layout import FORMULA_START
-from pmqa_cli.workbook.mark import CREATOR, KIND_PROPERTY, VERSION_PROPERTY, Kind
 
 __all__ = [
     "FONT_NAME",
@@ -203,7 +203,7 @@ def _repack(data: bytes, stamp: datetime) -> bytes:
 
 
 def mark(wb: Workbook, kind: Kind) -> None:
-    """Put pmqa's mark (kind and version, :mod:`pmqa_cli.workbook.mark`) on a workbook."""
+    """Put pmqa's mark (kind and version, :mod:`pmqa_cli.io.mark`) on a workbook."""
     wanted = {KIND_PROPERTY: kind.value, VERSION_PROPERTY: __version__}
     custom: Any = wb.custom_doc_props  # type: ignore[attr-defined]  # not in the stubs
     custom.props = [prop for prop in custom.props if prop.name not in wanted]

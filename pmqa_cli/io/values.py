@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
+from pmqa_cli.core.thai import BE_OFFSET, MONTHS_TH, MONTHS_TH_SHORT
 from pmqa_cli.rubric.model import OfficeType
-from pmqa_cli.thai import BE_OFFSET, MONTHS_TH, MONTHS_TH_SHORT
 
 __all__ = [
     "Parsed",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pmqa_cli.assess.normalize import clean_text
+from pmqa_cli.io.values import clean_text
 
 __all__ = [
     "FORMAT_VERSION",

@@ -19,11 +19,8 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from pmqa_cli.assess.aggregate import ratio_needed
-from pmqa_cli.assess.rounding import round_half_up
-from pmqa_cli.registry import Office
-from pmqa_cli.report.printing import page_marks
-from pmqa_cli.rubric.model import Aggregation, Indicator, Method, OfficeType, RatioBand, Rubric
-from pmqa_cli.workbook.layout import (
+from pmqa_cli.core.numbers import round_half_up
+from pmqa_cli.io.layout import (
     FORMAT_VERSION,
     META_FIELDS,
     OFFICE_COLUMNS,
@@ -37,9 +34,11 @@ from pmqa_cli.workbook.layout import (
     Column,
     indicator_columns,
 )
-from pmqa_cli.workbook.mark import Kind
-from pmqa_cli.workbook.provisional import add_provisional, guide_lines
-from pmqa_cli.workbook.writer import (
+from pmqa_cli.io.mark import Kind
+from pmqa_cli.io.registry import Office
+from pmqa_cli.report.printing import page_marks
+from pmqa_cli.report.provisional import add_provisional, guide_lines
+from pmqa_cli.report.writer import (
     GROUP_FILL,
     INPUT_FILL,
     body_font,
@@ -52,6 +51,7 @@ from pmqa_cli.workbook.writer import (
     setup_page,
     thin_border,
 )
+from pmqa_cli.rubric.model import Aggregation, Indicator, Method, OfficeType, RatioBand, Rubric
 
 __all__ = [
     "HEADER_ROW",

@@ -27,12 +27,11 @@ from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from pmqa_cli.assess.submission import Submission
-from pmqa_cli.rubric.model import Rubric
-from pmqa_cli.thai import thai_datetime
-from pmqa_cli.verify.inputs import VERDICT_TH, shown_value
-from pmqa_cli.workbook.mark import Kind
-from pmqa_cli.workbook.template import GUIDE_WIDTH, unit_th
-from pmqa_cli.workbook.writer import (
+from pmqa_cli.assess.trace import VERDICT_TH, shown_value
+from pmqa_cli.core.thai import thai_datetime
+from pmqa_cli.io.mark import Kind
+from pmqa_cli.report.template import GUIDE_WIDTH, unit_th
+from pmqa_cli.report.writer import (
     INPUT_FILL,
     body_font,
     fit_row_height,
@@ -43,6 +42,7 @@ from pmqa_cli.workbook.writer import (
     setup_page,
     thin_border,
 )
+from pmqa_cli.rubric.model import Rubric
 
 __all__ = ["REVIEW_COLUMNS", "REVIEW_SHEET", "ReviewColumn", "write_review_sheet"]
 

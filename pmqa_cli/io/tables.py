@@ -15,8 +15,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pmqa_cli.workbook.layout import header_key
-from pmqa_cli.workbook.reader import (
+from pmqa_cli.io.layout import header_key
+from pmqa_cli.io.xlsx import (
     HEADER_SEARCH_ROWS,
     Cell,
     Limits,

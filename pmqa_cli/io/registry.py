@@ -12,10 +12,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from pmqa_cli.assess.normalize import clean_text, code_text, parse_office_type
-from pmqa_cli.errors import PmqaError
+from pmqa_cli.core.errors import PmqaError
+from pmqa_cli.io.layout import header_key
+from pmqa_cli.io.values import clean_text, code_text, parse_office_type
 from pmqa_cli.rubric.model import OfficeType
-from pmqa_cli.workbook.layout import header_key
 
 __all__ = ["Office", "Registry", "load_registry", "sample_registry_path"]
 
@@ -59,7 +59,7 @@ class Registry:
 
 def sample_registry_path() -> Path:
     """The shipped sample registry (synthetic codes; real province names)."""
-    return Path(__file__).resolve().parent / "data" / "offices-sample.csv"
+    return Path(__file__).resolve().parent.parent / "data" / "offices-sample.csv"
 
 
 def _rows_from_csv(data: bytes) -> list[list[str]]:
@@ -79,7 +79,7 @@ def _rows_from_csv(data: bytes) -> list[list[str]]:
 
 
 def _rows_from_xlsx(path: Path) -> list[list[str]]:
-    from pmqa_cli.workbook.reader import WorkbookReadError, open_workbook
+    from pmqa_cli.io.xlsx import WorkbookReadError, open_workbook
 
     try:
         with open_workbook(path) as book:

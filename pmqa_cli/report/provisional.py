@@ -31,7 +31,23 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from pmqa_cli.assess.normalize import FLAG_TRUE, NO, NO_ANSWER, NOT_APPLICABLE, YES, plain
+from pmqa_cli.io.layout import (
+    OFFICE_FIELDS,
+    SHEET_INDICATORS,
+    SHEET_OFFICE,
+    SHEET_PMQA,
+    SHEET_SCORE,
+)
+from pmqa_cli.io.values import FLAG_TRUE, NO, NO_ANSWER, NOT_APPLICABLE, YES, plain
+from pmqa_cli.report.writer import (
+    GROUP_FILL,
+    body_font,
+    fit_row_height,
+    header_style,
+    put,
+    setup_page,
+    thin_border,
+)
 from pmqa_cli.rubric.model import (
     DIMENSIONS,
     Aggregation,
@@ -40,22 +56,6 @@ from pmqa_cli.rubric.model import (
     Issue,
     Method,
     Rubric,
-)
-from pmqa_cli.workbook.layout import (
-    OFFICE_FIELDS,
-    SHEET_INDICATORS,
-    SHEET_OFFICE,
-    SHEET_PMQA,
-    SHEET_SCORE,
-)
-from pmqa_cli.workbook.writer import (
-    GROUP_FILL,
-    body_font,
-    fit_row_height,
-    header_style,
-    put,
-    setup_page,
-    thin_border,
 )
 
 __all__ = [

@@ -14,14 +14,9 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
-from pmqa_cli.assess.rounding import round_half_up
-from pmqa_cli.assess.scoring import (
-    Answers,
-    IndicatorAnswer,
-    IndicatorResult,
-    IssueResult,
-    score_answers,
-)
+from pmqa_cli.assess.answers import Answers, IndicatorAnswer
+from pmqa_cli.assess.scoring import IndicatorResult, IssueResult, score_answers
+from pmqa_cli.core.numbers import round_half_up
 from pmqa_cli.report.formats import as_decimal
 from pmqa_cli.rubric.model import Criterion, Indicator, Method, Rubric
 
@@ -85,7 +80,8 @@ def next_steps(rubric: Rubric, answers: Answers) -> list[NextStep]:
     The gain is the overall score as it would be reported after the step less the overall
     score as reported now, both from the scoring engine and rounded once, half-up.
     """
-    from pmqa_cli.report.formats import show_indicator_value, unit_label
+    from pmqa_cli.report.formats import show_indicator_value
+    from pmqa_cli.rubric.units import unit_label
 
     result = score_answers(rubric, answers)
     now = _reported(rubric, result.overall)

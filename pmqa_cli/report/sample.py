@@ -18,13 +18,13 @@ from pathlib import Path
 
 from openpyxl.worksheet.worksheet import Worksheet
 
-from pmqa_cli.errors import UsageError
-from pmqa_cli.registry import Office, Registry
+from pmqa_cli.core.errors import UsageError
+from pmqa_cli.io.layout import SHEET_INDICATORS, SHEET_PMQA
+from pmqa_cli.io.mark import Kind
+from pmqa_cli.io.registry import Office, Registry
+from pmqa_cli.report.template import NA_MARK, YES_NO, TemplateLayout, build_template
+from pmqa_cli.report.writer import save_atomic
 from pmqa_cli.rubric.model import Direction, Indicator, Method, OfficeType, Rubric
-from pmqa_cli.workbook.layout import SHEET_INDICATORS, SHEET_PMQA
-from pmqa_cli.workbook.mark import Kind
-from pmqa_cli.workbook.template import NA_MARK, YES_NO, TemplateLayout, build_template
-from pmqa_cli.workbook.writer import save_atomic
 
 __all__ = ["MISTAKES", "PlantedMistake", "generate_samples"]
 

@@ -1,1 +1,0 @@
-"""Workbooks on disk: the safe xlsx reader, the submission layout, templates, samples, writing."""
