@@ -48,8 +48,13 @@ def run(work: Path, python: str, src: Path, name: str, *args: str) -> dict[str, 
     done = subprocess.run(
         [python, "-m", "pmqa_cli", *args], cwd=work, env=env, capture_output=True, text=True
     )
-    return {"name": name, "args": list(args), "rc": done.returncode,
-            "stdout": done.stdout, "stderr": done.stderr}  # fmt: skip
+    return {
+        "name": name,
+        "args": list(args),
+        "rc": done.returncode,
+        "stdout": done.stdout,
+        "stderr": done.stderr,
+    }
 
 
 def make_inputs(inputs: Path, python: str, src: Path) -> None:
@@ -61,20 +66,37 @@ def make_inputs(inputs: Path, python: str, src: Path) -> None:
         ("sample-previous", "sample", "--count", "245", "--seed", "2566", "--out", "prev"),
         ("sample-opdc", "sample", "--rubric", "opdc-pmqa4-24", "--count", "40", "--out", "opdc"),
         ("review", "review-sheet", "obec", "--registry", REGISTRY, "-o", "review.xlsx"),
-        ("previous", "batch", "prev", "--registry", REGISTRY, "-o", "prev-results.xlsx",
-         "--json", "prev-results.json"),
-    ]  # fmt: skip
+        (
+            "previous",
+            "batch",
+            "prev",
+            "--registry",
+            REGISTRY,
+            "-o",
+            "prev-results.xlsx",
+            "--json",
+            "prev-results.json",
+        ),
+    ]
     for name, *args in steps:
         out = run(inputs, python, src, name, *args)
         if out["rc"] not in (0, 1):
             raise SystemExit(f"{name}: {out['stderr']}")
     _fill_review(inputs / "review.xlsx")
     rows = [("office_code", "indicator_id", "value", "source")]
-    rows += [(f"P{n:03d}", "KPI-7.4.1", f"{80 + n % 17}.{n % 10}5", "ITAS 2567") for n in range(1, 246, 3)]
+    rows += [
+        (f"P{n:03d}", "KPI-7.4.1", f"{80 + n % 17}.{n % 10}5", "ITAS 2567")
+        for n in range(1, 246, 3)
+    ]
     _write_csv(inputs / "data.csv", rows)
     corrections = [("office", "item", "value", "reason", "by")]
-    corrections += [(f"P{n:03d}", "KPI-7.1.3", f"{70 + n % 23}.{n % 7}", "typo", "analyst") for n in range(2, 246, 5)]
-    corrections += [(f"P{n:03d}", "PM2-A1", "ผ่าน", "evidence by mail", "analyst") for n in range(4, 246, 11)]
+    corrections += [
+        (f"P{n:03d}", "KPI-7.1.3", f"{70 + n % 23}.{n % 7}", "typo", "analyst")
+        for n in range(2, 246, 5)
+    ]
+    corrections += [
+        (f"P{n:03d}", "PM2-A1", "ผ่าน", "evidence by mail", "analyst") for n in range(4, 246, 11)
+    ]
     _write_csv(inputs / "corrections.csv", corrections)
 
 
@@ -94,7 +116,7 @@ def _fill_review(path: Path) -> None:
         names = {str(c.value).splitlines()[0]: c.column for c in row if c.value}
         if "ผลการตรวจ" in names or any(n.startswith("ผลการตรวจ") for n in names):
             header_row = row[0].row
-            columns = {n: c for n, c in names.items()}
+            columns = dict(names)
             break
     verdict = next(c for n, c in columns.items() if n.startswith("ผลการตรวจ"))
     value = next((c for n, c in columns.items() if n.startswith("ค่าที่ตรวจสอบ")), None)
@@ -117,36 +139,148 @@ def commands() -> list[tuple[str, ...]]:
     verify = ("--review", "review.xlsx", "--data", "data.csv", "--corrections", "corrections.csv")
     return [
         ("sample", "sample", "--count", "245", "--out", "out/sample"),
-        ("sample-opdc", "sample", "--rubric", "opdc-pmqa4-24", "--count", "40", "--out", "out/sample-opdc"),
+        (
+            "sample-opdc",
+            "sample",
+            "--rubric",
+            "opdc-pmqa4-24",
+            "--count",
+            "40",
+            "--out",
+            "out/sample-opdc",
+        ),
         ("template", "template", "-o", "out/template.xlsx"),
         ("template-office", "template", "--office", "S010", "-o", "out/template-S010.xlsx"),
         ("template-opdc", "template", "--rubric", "opdc-pmqa4-24", "-o", "out/template-opdc.xlsx"),
         ("validate", "validate", "obec/P001.xlsx", "obec/P022.xlsx", "obec/P184.xlsx"),
-        ("validate-json", "validate", "--json", "obec/P001.xlsx", "obec/P022.xlsx", "obec/S062.xlsx"),
+        (
+            "validate-json",
+            "validate",
+            "--json",
+            "obec/P001.xlsx",
+            "obec/P022.xlsx",
+            "obec/S062.xlsx",
+        ),
         ("score", "score", "obec/P022.xlsx", "--registry", REGISTRY),
         ("score-json", "score", "--json", "obec/P022.xlsx", "--registry", REGISTRY),
         ("score-feedback", "score", "obec/S010.xlsx", "-o", "out/score-S010.xlsx"),
-        ("score-verified", "score", "obec/P004.xlsx", "--registry", REGISTRY, *verify,
-         "-o", "out/score-P004-verified.xlsx"),
-        ("batch", "batch", "obec", "--registry", REGISTRY, "-o", "out/batch/results.xlsx",
-         "--json", "out/batch/results.json", "--csv", "out/batch/csv", "--feedback", "out/batch/feedback"),
-        ("batch-jobs1", "batch", "obec", "--registry", REGISTRY, "--jobs", "1", "-o", "out/batch1/results.xlsx",
-         "--json", "out/batch1/results.json"),
-        ("batch-verified", "batch", "obec", "--registry", REGISTRY, *verify, "-o", "out/verified/results.xlsx",
-         "--json", "out/verified/results.json", "--csv", "out/verified/csv", "--feedback", "out/verified/feedback"),
-        ("batch-previous", "batch", "obec", "--registry", REGISTRY, "--round", "12 เดือน",
-         "--previous", "prev-results.json", "--previous-label", "2566",
-         "-o", "out/previous/results.xlsx", "--json", "out/previous/results.json", "--csv", "out/previous/csv"),
-        ("batch-noregistry", "batch", "obec", "-o", "out/noregistry/results.xlsx", "--json", "out/noregistry/results.json"),
-        ("batch-opdc", "batch", "opdc", "--rubric", "opdc-pmqa4-24", "--registry", REGISTRY,
-         "-o", "out/opdc/results.xlsx", "--json", "out/opdc/results.json", "--csv", "out/opdc/csv",
-         "--feedback", "out/opdc/feedback"),
-        ("compare", "compare", "prev-results.json", "out/batch/results.json", "--registry", REGISTRY,
-         "-o", "out/compare/comparison.xlsx", "--json", "out/compare/comparison.json", "--csv", "out/compare/csv"),
+        (
+            "score-verified",
+            "score",
+            "obec/P004.xlsx",
+            "--registry",
+            REGISTRY,
+            *verify,
+            "-o",
+            "out/score-P004-verified.xlsx",
+        ),
+        (
+            "batch",
+            "batch",
+            "obec",
+            "--registry",
+            REGISTRY,
+            "-o",
+            "out/batch/results.xlsx",
+            "--json",
+            "out/batch/results.json",
+            "--csv",
+            "out/batch/csv",
+            "--feedback",
+            "out/batch/feedback",
+        ),
+        (
+            "batch-jobs1",
+            "batch",
+            "obec",
+            "--registry",
+            REGISTRY,
+            "--jobs",
+            "1",
+            "-o",
+            "out/batch1/results.xlsx",
+            "--json",
+            "out/batch1/results.json",
+        ),
+        (
+            "batch-verified",
+            "batch",
+            "obec",
+            "--registry",
+            REGISTRY,
+            *verify,
+            "-o",
+            "out/verified/results.xlsx",
+            "--json",
+            "out/verified/results.json",
+            "--csv",
+            "out/verified/csv",
+            "--feedback",
+            "out/verified/feedback",
+        ),
+        (
+            "batch-previous",
+            "batch",
+            "obec",
+            "--registry",
+            REGISTRY,
+            "--round",
+            "12 เดือน",
+            "--previous",
+            "prev-results.json",
+            "--previous-label",
+            "2566",
+            "-o",
+            "out/previous/results.xlsx",
+            "--json",
+            "out/previous/results.json",
+            "--csv",
+            "out/previous/csv",
+        ),
+        (
+            "batch-noregistry",
+            "batch",
+            "obec",
+            "-o",
+            "out/noregistry/results.xlsx",
+            "--json",
+            "out/noregistry/results.json",
+        ),
+        (
+            "batch-opdc",
+            "batch",
+            "opdc",
+            "--rubric",
+            "opdc-pmqa4-24",
+            "--registry",
+            REGISTRY,
+            "-o",
+            "out/opdc/results.xlsx",
+            "--json",
+            "out/opdc/results.json",
+            "--csv",
+            "out/opdc/csv",
+            "--feedback",
+            "out/opdc/feedback",
+        ),
+        (
+            "compare",
+            "compare",
+            "prev-results.json",
+            "out/batch/results.json",
+            "--registry",
+            REGISTRY,
+            "-o",
+            "out/compare/comparison.xlsx",
+            "--json",
+            "out/compare/comparison.json",
+            "--csv",
+            "out/compare/csv",
+        ),
         ("review-sheet", "review-sheet", "obec", "--registry", REGISTRY, "-o", "out/review.xlsx"),
         ("rubric-check", "rubric", "check"),
         ("rubric-show", "rubric", "show", "opdc-pmqa4-24"),
-    ]  # fmt: skip
+    ]
 
 
 def record(target: Path, inputs: Path | None, python: str, src: Path) -> None:
@@ -156,8 +290,15 @@ def record(target: Path, inputs: Path | None, python: str, src: Path) -> None:
         make_inputs(work, python, src)
     else:
         shutil.copytree(inputs, work, ignore=shutil.ignore_patterns("out"))
-    for folder in ("out/batch", "out/batch1", "out/verified", "out/previous", "out/noregistry",
-                   "out/opdc", "out/compare"):  # fmt: skip
+    for folder in (
+        "out/batch",
+        "out/batch1",
+        "out/verified",
+        "out/previous",
+        "out/noregistry",
+        "out/opdc",
+        "out/compare",
+    ):
         (work / folder).mkdir(parents=True, exist_ok=True)
     runs = [run(work, python, src, name, *args) for name, *args in commands()]
     files = {
@@ -186,8 +327,9 @@ def compare(before: Path, after: Path) -> int:
                 problems += 1
                 print(f"== {old['name']}: {key} differs")
                 if key != "rc":
-                    diff = difflib.unified_diff(old[key].splitlines(), new[key].splitlines(),
-                                                lineterm="", n=1)  # fmt: skip
+                    diff = difflib.unified_diff(
+                        old[key].splitlines(), new[key].splitlines(), lineterm="", n=1
+                    )
                     print("\n".join(list(diff)[:40]))
                 else:
                     print(old[key], "->", new[key])
@@ -205,14 +347,29 @@ def compare(before: Path, after: Path) -> int:
                 if pa.get(part) != pb.get(part):
                     x = (pa.get(part) or b"").decode("utf-8", "replace")
                     y = (pb.get(part) or b"").decode("utf-8", "replace")
-                    at = next((i for i, (c, d) in enumerate(zip(x, y)) if c != d), min(len(x), len(y)))
-                    print(f"  {part}: at {at}: {x[max(0, at - 120):at + 120]!r}\n"
-                          f"  {' ' * len(part)}  now {y[max(0, at - 120):at + 120]!r}")  # fmt: skip
+                    at = next(
+                        (i for i, (c, d) in enumerate(zip(x, y, strict=False)) if c != d),
+                        min(len(x), len(y)),
+                    )
+                    print(
+                        f"  {part}: at {at}: {x[max(0, at - 120) : at + 120]!r}\n"
+                        f"  {' ' * len(part)}  now {y[max(0, at - 120) : at + 120]!r}"
+                    )
         else:
             x = (before / "inputs" / name).read_text(encoding="utf-8", errors="replace")
             y = (after / "inputs" / name).read_text(encoding="utf-8", errors="replace")
-            print("\n".join(list(difflib.unified_diff(x.splitlines(), y.splitlines(), lineterm="", n=1))[:30]))
-    print(f"{problems} differences" if problems else "identical: every file, exit code and terminal output")
+            print(
+                "\n".join(
+                    list(difflib.unified_diff(x.splitlines(), y.splitlines(), lineterm="", n=1))[
+                        :30
+                    ]
+                )
+            )
+    print(
+        f"{problems} differences"
+        if problems
+        else "identical: every file, exit code and terminal output"
+    )
     return 1 if problems else 0
 
 

@@ -58,7 +58,9 @@ def test_simulated_windows_removes_what_windows_lacks_in_every_process() -> None
     assert done.stdout.strip() == b"simulated"
     # Without the variable, this Linux machine keeps its features.
     plain = {k: v for k, v in os.environ.items() if k != "PMQA_SIMULATE_WINDOWS"}
-    check = "import os, pmqa_cli; from pmqa_cli.core import portable; print(portable.start_method())"
+    check = (
+        "import os, pmqa_cli; from pmqa_cli.core import portable; print(portable.start_method())"
+    )
     done = subprocess.run(
         [sys.executable, "-c", check], capture_output=True, env=plain, check=False
     )
