@@ -406,7 +406,7 @@ def _no_memory_cap() -> bool:
 
 
 def sabotaged_score(path: Any, *args: Any, **kwargs: Any) -> Any:
-    """score_workbook, except that bad.xlsx misbehaves as PMQA_TEST_SABOTAGE says.
+    """score_office, except that bad.xlsx misbehaves as PMQA_TEST_SABOTAGE says.
 
     A module-level function: workers started with spawn (Windows) import it by name, and they
     inherit the environment, so the sabotage reaches every worker however it was started.
@@ -419,7 +419,7 @@ def sabotaged_score(path: Any, *args: Any, **kwargs: Any) -> Any:
             time.sleep(60)
         if how == "memory":
             _ = bytearray(4 * 1024**3)
-    return batch_module.score_workbook(path, *args, **kwargs)  # type: ignore[attr-defined]
+    return batch_module.score_office(path, *args, **kwargs)  # type: ignore[attr-defined]
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
-from pmqa_cli.assess.submission import WorkbookReport, score_workbook
+from pmqa_cli.assess.office import ScoredOffice, score_office
 from pmqa_cli.rubric.model import OfficeType, Rubric
 
 from .office_books import OfficeBook, libreoffice_resave, needs_libreoffice, xlsxwriter_submission
@@ -21,11 +21,11 @@ def last_year_column(rubric: Rubric) -> tuple[str, int, dict[str, object]]:
     return ("ผลการดำเนินงาน\n(ปีที่แล้ว)", VALUE_POSITION, last_year)
 
 
-def codes(report: WorkbookReport) -> list[str]:
+def codes(report: ScoredOffice) -> list[str]:
     return sorted(f.code for f in report.findings)
 
 
-def check_ambiguous(report: WorkbookReport) -> None:
+def check_ambiguous(report: ScoredOffice) -> None:
     ambiguous = [f for f in report.findings if f.code == "header-ambiguous"]
     assert len(ambiguous) == 1
     finding = ambiguous[0]
@@ -34,8 +34,8 @@ def check_ambiguous(report: WorkbookReport) -> None:
     assert finding.cell == "J1"
     assert "J, K" in finding.message_en and "J, K" in finding.message_th
     # Nothing was read from either column: no value scored, and no flood of missing answers.
-    assert report.result is not None
-    assert all(i.value is None and i.score == 0 for i in report.result.indicators)
+    assert report.scores is not None
+    assert all(i.value is None and i.score == 0 for i in report.scores.indicators)
     assert codes(report) == ["header-ambiguous"]
     assert not report.valid
 
@@ -43,14 +43,14 @@ def check_ambiguous(report: WorkbookReport) -> None:
 def test_two_columns_matching_the_value_header_are_an_error(tmp_path: Path, mini: Rubric) -> None:
     book = OfficeBook(extra_columns=[last_year_column(mini)])
     path = xlsxwriter_submission(tmp_path / "office.xlsx", mini, book)
-    check_ambiguous(score_workbook(path, mini))
+    check_ambiguous(score_office(path, mini))
 
 
 @needs_libreoffice
 def test_the_ambiguous_workbook_saved_by_libreoffice(tmp_path: Path, mini: Rubric) -> None:
     book = OfficeBook(extra_columns=[last_year_column(mini)])
     original = xlsxwriter_submission(tmp_path / "office.xlsx", mini, book)
-    check_ambiguous(score_workbook(libreoffice_resave(original, tmp_path / "lo"), mini))
+    check_ambiguous(score_office(libreoffice_resave(original, tmp_path / "lo"), mini))
 
 
 def test_columns_with_unknown_headers_are_a_note(tmp_path: Path, mini: Rubric) -> None:
@@ -60,16 +60,16 @@ def test_columns_with_unknown_headers_are_a_note(tmp_path: Path, mini: Rubric) -
     ]
     plain = xlsxwriter_submission(tmp_path / "plain.xlsx", mini, OfficeBook())
     path = xlsxwriter_submission(tmp_path / "office.xlsx", mini, OfficeBook(extra_columns=extra))
-    report = score_workbook(path, mini)
+    report = score_office(path, mini)
     notes = [f for f in report.findings if f.code == "header-unknown"]
     assert sorted((f.cell, f.severity.value) for f in notes) == [("C1", "note"), ("O1", "note")]
     assert "ผู้ตรวจสอบ" in notes[0].message_th + notes[1].message_th
     assert "Comments, 2567" in notes[0].message_en + notes[1].message_en
     # A note changes nothing: valid, no warnings, the same scores as without the columns.
     assert report.valid and report.errors == 0 and report.warnings == 0
-    baseline = score_workbook(plain, mini)
-    assert report.result is not None and baseline.result is not None
-    assert report.result.overall == baseline.result.overall
+    baseline = score_office(plain, mini)
+    assert report.scores is not None and baseline.scores is not None
+    assert report.scores.overall == baseline.scores.overall
     assert report.to_dict()["stats"] == {"errors": 0, "warnings": 0, "notes": 2}
 
 
@@ -80,21 +80,21 @@ def test_a_value_for_an_indicator_of_the_other_office_type_is_a_warning(
     for typed in (85, "ดีมาก"):
         book = OfficeBook(office_type=OfficeType.PRIMARY, values={"K6": typed})
         path = xlsxwriter_submission(tmp_path / f"office-{typed}.xlsx", mini, book)
-        report = score_workbook(path, mini)
+        report = score_office(path, mini)
         assert codes(report) == ["value-not-for-type"], report.findings
         finding = report.findings[0]
         assert finding.severity.value == "warning" and finding.item_id == "K6"
         assert "สพม." in finding.message_th and "secondary" in finding.message_en
         assert report.valid  # a warning: it may reveal a wrong office type, it is not an error
-        assert report.result is not None
-        k6 = next(i for i in report.result.indicators if i.id == "K6")
+        assert report.scores is not None
+        k6 = next(i for i in report.scores.indicators if i.id == "K6")
         assert not k6.applies and k6.score == 0
 
 
 def test_the_same_value_for_an_office_of_that_type_counts(tmp_path: Path, mini: Rubric) -> None:
     book = OfficeBook(office_type=OfficeType.SECONDARY, values={"K6": 85})
-    report = score_workbook(xlsxwriter_submission(tmp_path / "s.xlsx", mini, book), mini)
-    assert report.findings == []
-    assert report.result is not None
-    k6 = next(i for i in report.result.indicators if i.id == "K6")
+    report = score_office(xlsxwriter_submission(tmp_path / "s.xlsx", mini, book), mini)
+    assert report.findings == ()
+    assert report.scores is not None
+    k6 = next(i for i in report.scores.indicators if i.id == "K6")
     assert k6.applies and k6.value == Decimal(85) and k6.score == 350

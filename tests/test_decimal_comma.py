@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from pmqa_cli.assess.submission import score_workbook
+from pmqa_cli.assess.office import score_office
 from pmqa_cli.io.values import parse_number
 from pmqa_cli.rubric.model import Rubric, load_rubric
 
@@ -80,8 +80,8 @@ def office_book() -> OfficeBook:
 
 
 def check_report(path: Path, rubric: Rubric) -> None:
-    report = score_workbook(path, rubric)
-    assert report.result is not None
+    report = score_office(path, rubric)
+    assert report.scores is not None
     commas = [f for f in report.findings if f.code == "decimal-comma"]
     assert sorted((f.item_id, f.sheet) for f in commas) == [
         ("K1", "ตัวชี้วัด"),
@@ -93,7 +93,7 @@ def check_report(path: Path, rubric: Rubric) -> None:
     assert "85.5" in k1.message_en and "85,5" in k1.message_en
     assert "85.5" in k1.message_th and "จุดทศนิยม" in k1.message_th
     # Nothing is guessed: neither 855 nor 85.5 is scored, and no second finding for the cell.
-    scores = {i.id: i for i in report.result.indicators}
+    scores = {i.id: i for i in report.scores.indicators}
     assert scores["K1"].value is None and scores["K1"].score == 0
     assert scores["K5"].value is None and scores["K5"].score == 0
     assert [f.code for f in report.findings if f.item_id in ("K1", "K5")] == ["decimal-comma"] * 2

@@ -20,8 +20,9 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from pmqa_cli.assess.answers import Answers, IndicatorAnswer
-from pmqa_cli.assess.scoring import ScoreResult, score_answers
-from pmqa_cli.assess.submission import score_workbook
+from pmqa_cli.assess.office import score_office
+from pmqa_cli.assess.scores import Scores
+from pmqa_cli.assess.scoring import score_answers
 from pmqa_cli.cli.app import app
 from pmqa_cli.rubric.model import OfficeType, Rubric, check_rubric, load_rubric
 
@@ -166,9 +167,8 @@ def test_engine_agrees_with_an_exact_reference(
     pmqa_part = (2 * i1 + i2) / Fraction(3)
     overall = (55 * pmqa_part + 45 * results_part) / Fraction(100)
 
-    def shown(x: Fraction | Decimal | None) -> str | None:
-        rounded = result.rounded(x)
-        return None if rounded is None else str(rounded)
+    def shown(x: Decimal | None) -> str | None:
+        return None if x is None else str(x)
 
     for ind, expected in zip(result.indicators, scores, strict=True):
         assert shown(ind.score) == ref_round(expected, decimals)
@@ -197,7 +197,7 @@ def one_indicator(thresholds: list[str], decimals: int) -> Rubric:
                       decimals)  # fmt: skip
 
 
-def score_of(rubric: Rubric, value: str) -> ScoreResult:
+def score_of(rubric: Rubric, value: str) -> Scores:
     return score_answers(
         rubric, Answers(OfficeType.PRIMARY, {}, {"K1": IndicatorAnswer(Decimal(value))})
     )
@@ -207,21 +207,23 @@ def test_an_exact_half_at_the_fifth_decimal_rounds_up() -> None:
     rubric = one_indicator(["10", "20", "30", "40", "50"], 4)
     # 33.234535 lies 0.3234535 of the way from 30 to 40: an exact 332.34535.
     result = score_of(rubric, "33.234535")
-    assert result.indicators[0].score == Fraction(33234535, 100000)
-    assert str(result.rounded(result.indicators[0].score)) == "332.3454"
+    assert result.indicators[0].exact == Fraction(33234535, 100000)
+    assert str(result.indicators[0].score) == "332.3454"
     assert result.to_dict()["indicators"][0]["score"] == 332.3454
 
 
 def test_many_decimals_interpolate_exactly() -> None:
     rubric = one_indicator(["10", "20", "30", "40", "50"], 4)
     result = score_of(rubric, "30.001005")  # an exact 300.01005
-    assert str(result.rounded(result.indicators[0].score)) == "300.0101"
+    assert result.indicators[0].exact == Fraction(30001005, 100000)
+    assert str(result.indicators[0].score) == "300.0101"
 
 
 def test_levels_under_a_two_decimal_rubric() -> None:
     rubric = one_indicator(["10", "20", "30", "40", "50"], 2)
     result = score_of(rubric, "13.15")  # level exactly 1.315
-    assert result.indicators[0].level == Fraction(1315, 1000)
+    assert result.indicators[0].exact_level == Fraction(1315, 1000)
+    assert str(result.indicators[0].level) == "1.32"
     assert result.to_dict()["indicators"][0]["level"] == 1.32
     assert result.to_dict()["indicators"][0]["score"] == 131.5
 
@@ -260,11 +262,11 @@ def test_a_cell_showing_57_percent_reaches_a_threshold_of_57(tmp_path: Path) -> 
     rubric, _ = load_rubric(rubric_path)
     book = OfficeBook(values={"K1": 0.57}, percent={"K1"})
     path = xlsxwriter_submission(tmp_path / "office.xlsx", rubric, book)
-    report = score_workbook(path, rubric)
-    assert report.result is not None
-    k1 = report.result.indicators[0]
+    report = score_office(path, rubric)
+    assert report.scores is not None
+    k1 = report.scores.indicators[0]
     assert k1.value == Decimal("57") and k1.score == 100  # 0.57 * 100 in binary is 56.99...
-    assert report.findings == []
+    assert report.findings == ()
 
 
 def test_a_percent_cell_holding_0_0045_is_0_45_in_the_json(tmp_path: Path) -> None:

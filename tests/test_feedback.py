@@ -12,7 +12,6 @@ from openpyxl.worksheet.worksheet import Worksheet
 from typer.testing import CliRunner
 
 from pmqa_cli.assess.answers import Answers, IndicatorAnswer
-from pmqa_cli.assess.scored import scores_of
 from pmqa_cli.assess.scoring import score_answers
 from pmqa_cli.cli.app import app
 from pmqa_cli.io.registry import Office
@@ -27,11 +26,11 @@ runner = CliRunner()
 def test_next_step_is_the_lowest_incomplete_tier(mini: Rubric) -> None:
     met = {f"C{i}": True for i in range(1, 10)} | {"C2": False, "C5": False}
     result = score_answers(mini, Answers(OfficeType.PRIMARY, met))
-    step = issue_next_step(mini, scores_of(result).issues[0])
+    step = issue_next_step(mini, result.issues[0])
     assert step.tier_id == "basic"
     assert [c.id for c in step.unmet] == ["C2"]
     done = score_answers(mini, Answers(OfficeType.PRIMARY, {f"C{i}": True for i in range(1, 10)}))
-    assert issue_next_step(mini, scores_of(done).issues[0]).tier_id is None
+    assert issue_next_step(mini, done.issues[0]).tier_id is None
 
 
 @pytest.mark.parametrize(
@@ -51,7 +50,7 @@ def test_value_needed_for_the_next_level(
     result = score_answers(
         mini, Answers(OfficeType.PRIMARY, {}, {indicator: IndicatorAnswer(Decimal(repr(value)))})
     )
-    ind = next(i for i in scores_of(result).indicators if i.id == indicator)
+    ind = next(i for i in result.indicators if i.id == indicator)
     nxt = indicator_next_level(mini.indicator(indicator), ind)
     assert (nxt.level, nxt.target) == (level, target)
 

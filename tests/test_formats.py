@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from pmqa_cli.report.formats import excel_format, show
 from pmqa_cli.rubric.model import Rubric
-from pmqa_cli.rubric.units import Kind, indicator_kind, unit_label
+from pmqa_cli.rubric.units import Kind, excel_format, indicator_kind, show, unit_label
 
 
 @pytest.mark.parametrize(

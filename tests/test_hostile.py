@@ -28,7 +28,7 @@ from hypothesis import strategies as st
 from openpyxl.worksheet.worksheet import Worksheet
 from typer.testing import CliRunner
 
-from pmqa_cli.assess.submission import score_workbook
+from pmqa_cli.assess.office import score_office
 from pmqa_cli.cli.app import app
 from pmqa_cli.io.layout import (
     INDICATOR_COLUMNS,
@@ -260,7 +260,7 @@ def test_catalogue(
     if case.raw:
         path = case.raw(path)
     before = (hashlib.sha256(path.read_bytes()).hexdigest(), path.stat().st_mtime_ns)
-    report = score_workbook(path, shipped, **(case.kwargs or {}))
+    report = score_office(path, shipped, **(case.kwargs or {}))
     codes = {f.code for f in report.findings}
     assert codes == case.expected, [(f.code, f.cell, f.item_id) for f in report.findings]
     for finding in report.findings:
@@ -354,17 +354,17 @@ def test_fuzz_arbitrary_values_in_every_input_cell(
         cell.value = rng.choice(values)
     path = tmp_path / f"fuzz-{seed}.xlsx"
     wb.save(path)
-    report = score_workbook(path, shipped)
-    assert report.result is not None
+    report = score_office(path, shipped)
+    assert report.scores is not None
     for finding in report.findings:
         assert finding.code
         if finding.code not in ("rubric-unknown", "sheet-missing", "header-missing"):
             assert finding.cell or finding.code in ("item-missing", "tier-gated"), finding
-    for issue in report.result.issues:
+    for issue in report.scores.issues:
         assert 0 <= issue.score <= issue.max_score
-    for ind in report.result.indicators:
+    for ind in report.scores.indicators:
         assert 0 <= ind.score <= 500
-    assert report.result.overall is not None and 0 <= report.result.overall <= 500
+    assert report.scores.overall is not None and 0 <= report.scores.overall <= 500
     json.dumps(report.to_dict(), allow_nan=False)
 
 
@@ -400,9 +400,9 @@ def test_shuffling_rows_never_changes_the_score(
                             ws.cell(row=r, column=c).value = value
         path = tmp_path / f"s-{seed}-{shuffle}.xlsx"
         wb.save(path)
-        report = score_workbook(path, shipped)
-        assert report.result is not None
-        scores.append(report.result.to_dict())
+        report = score_office(path, shipped)
+        assert report.scores is not None
+        scores.append(report.scores.to_dict())
     assert scores[0] == scores[1]
 
 
@@ -528,10 +528,10 @@ def test_libreoffice_saved_workbook_reads_the_same(
         check=True, capture_output=True, timeout=180,
     )  # fmt: skip
     resaved = out / path.name
-    original, again = score_workbook(path, shipped), score_workbook(resaved, shipped)
-    assert again.findings == [] or {f.code for f in again.findings} == {"rubric-version-mismatch"}
-    assert original.result is not None and again.result is not None
-    assert again.result.to_dict() == original.result.to_dict()
+    original, again = score_office(path, shipped), score_office(resaved, shipped)
+    assert again.findings == () or {f.code for f in again.findings} == {"rubric-version-mismatch"}
+    assert original.scores is not None and again.scores is not None
+    assert again.scores.to_dict() == original.scores.to_dict()
 
 
 def test_outputs_get_the_usual_file_permissions(tmp_path: Path) -> None:

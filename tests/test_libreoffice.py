@@ -24,7 +24,8 @@ import pytest
 from openpyxl.worksheet.worksheet import Worksheet
 from typer.testing import CliRunner
 
-from pmqa_cli.assess.submission import score_workbook
+from pmqa_cli.assess.office import score_office
+from pmqa_cli.assess.submission import read_submission
 from pmqa_cli.cli.app import app
 from pmqa_cli.core.numbers import round_half_up
 from pmqa_cli.io.mark import Kind
@@ -170,9 +171,9 @@ def test_resaved_submission_scores_exactly_as_the_original(
     filled.values.update({"KPI-7.1.3": 0.73, "KPI-7.2.1": "87.5%", "KPI-7.6.2": "๑๑"})
     original = make_submission(shipped, filled, name="original.xlsx")
     (resaved,) = convert([original], "xlsx:Calc MS Excel 2007 XML", tmp_path / "lo", profile)
-    first, second = score_workbook(original, shipped), score_workbook(resaved, shipped)
-    assert first.result is not None and second.result is not None
-    assert second.result.to_dict() == first.result.to_dict()
+    first, second = score_office(original, shipped), score_office(resaved, shipped)
+    assert first.scores is not None and second.scores is not None
+    assert second.scores.to_dict() == first.scores.to_dict()
     assert [f.code for f in second.findings] == [f.code for f in first.findings]
     # LibreOffice writes shared strings, its own styles, and cached values: different XML.
     import zipfile
@@ -198,7 +199,7 @@ def test_validation_and_protection_survive_a_round_trip(tmp_path: Path, profile:
     kinds = {dv.type for dv in kpi.data_validations.dataValidation}
     assert {"list", "whole", "decimal"} <= kinds
     assert wb["_pmqa"].sheet_state == "hidden"
-    assert score_workbook(resaved, _shipped()).findings[0].code != "rubric-unknown"
+    assert score_office(resaved, _shipped()).findings[0].code != "rubric-unknown"
 
 
 def _shipped() -> Rubric:
@@ -217,12 +218,12 @@ def test_a_submission_written_by_libreoffice_itself(
     original = make_submission(shipped, filled, name="filled.xlsx")
     (ods,) = convert([original], "ods", tmp_path / "ods", profile)
     (xlsx,) = convert([ods], "xlsx:Calc MS Excel 2007 XML", tmp_path / "xlsx", profile)
-    report = score_workbook(xlsx, shipped)
-    assert report.findings == []
-    assert report.result is not None
-    assert report.result.to_dict() == score_workbook(original, shipped).result.to_dict()  # type: ignore[union-attr]
+    report = score_office(xlsx, shipped)
+    assert report.findings == ()
+    assert report.scores is not None
+    assert report.scores.to_dict() == score_office(original, shipped).scores.to_dict()  # type: ignore[union-attr]
     # And an .ods sent as is gets a clear finding rather than a crash.
-    assert [f.code for f in score_workbook(ods, shipped).findings] == ["file-not-workbook"]
+    assert [f.code for f in score_office(ods, shipped).findings] == ["file-not-workbook"]
 
 
 def _page_text(pdf: Path, page: int) -> str:
@@ -715,18 +716,18 @@ def test_provisional_scores_equal_pmqas(recalculated: list[Pair]) -> None:
     compared = halves = 0
     problems: list[str] = []
     for pair in recalculated:
-        report = score_workbook(pair.original, pair.rubric)
+        report = score_office(pair.original, pair.rubric)
         if not report.valid:
             continue
-        assert report.result is not None
+        assert report.scores is not None
         rows = _score_sheet(pair.recalculated)
         compared += 1
-        for label, sheet_value, ours in _comparisons(report.result, rows):
+        for label, sheet_value, ours in _comparisons(report.scores, rows):
             verdict = _agree(sheet_value, ours, pair.rubric.scoring.decimals)
             halves += verdict == "half"
             if verdict == "different":
                 problems.append(f"{pair.original.name} {label}: sheet {sheet_value} pmqa {ours}")
-        for label, sheet_value, ours in _labels(report.result, rows):
+        for label, sheet_value, ours in _labels(report.scores, rows):
             if sheet_value != ours:
                 problems.append(f"{pair.original.name} {label}: {sheet_value!r} vs {ours!r}")
         assert rows["pmqa_answered"][2] == rows["pmqa_required"][2], pair.original.name
@@ -761,7 +762,7 @@ def test_live_checks_flag_exactly_what_pmqa_reports(recalculated: list[Pair]) ->
     with_mistakes = 0
     for pair in recalculated:
         # The recalculated file is what the office sees and what it sends.
-        report = score_workbook(pair.recalculated, pair.rubric)
+        report = score_office(pair.recalculated, pair.rubric)
         expected = {
             (f.sheet, f.cell)
             for f in report.findings
@@ -776,7 +777,7 @@ def test_live_checks_flag_exactly_what_pmqa_reports(recalculated: list[Pair]) ->
 
 def test_tricky_mistakes_are_each_flagged(recalculated: list[Pair]) -> None:
     (pair,) = [p for p in recalculated if p.original.stem == "tricky-mistakes"]
-    report = score_workbook(pair.recalculated, pair.rubric)
+    report = score_office(pair.recalculated, pair.rubric)
     codes = {f.code for f in report.findings if f.code in VALUE_CODES}
     assert codes >= {
         "answer-missing", "answer-invalid", "value-not-number", "value-out-of-range",
@@ -796,14 +797,15 @@ def test_tricky_mistakes_are_each_flagged(recalculated: list[Pair]) -> None:
 def test_recalculated_workbooks_read_as_the_originals(recalculated: list[Pair]) -> None:
     # Formula cells pmqa wrote are never answers, and a correct cached score raises no note.
     for pair in recalculated[::7]:
-        first = score_workbook(pair.original, pair.rubric)
-        second = score_workbook(pair.recalculated, pair.rubric)
-        assert second.submission.criteria == first.submission.criteria
-        assert second.submission.provisional, "LibreOffice cached the headline values"
+        first = score_office(pair.original, pair.rubric)
+        second = score_office(pair.recalculated, pair.rubric)
+        own = read_submission(pair.recalculated, pair.rubric)
+        assert own.criteria == read_submission(pair.original, pair.rubric).criteria
+        assert own.provisional, "LibreOffice cached the headline values"
         assert not [f for f in second.findings if f.code == "provisional-differs"]
         if first.valid:
-            assert second.result is not None and first.result is not None
-            assert second.result.to_dict() == first.result.to_dict()
+            assert second.scores is not None and first.scores is not None
+            assert second.scores.to_dict() == first.scores.to_dict()
             assert [f.code for f in second.findings] == [f.code for f in first.findings]
 
 

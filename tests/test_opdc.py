@@ -15,7 +15,7 @@ import yaml
 from openpyxl.worksheet.worksheet import Worksheet
 from typer.testing import CliRunner
 
-from pmqa_cli.assess.submission import score_workbook
+from pmqa_cli.assess.office import score_office
 from pmqa_cli.cli.app import app
 from pmqa_cli.io.registry import Office
 from pmqa_cli.report.template import build_template
@@ -228,9 +228,9 @@ def test_a_workbook_scores_as_computed_by_hand(
     opdc: Rubric, make_submission: SubmissionFactory
 ) -> None:
     filled, edit = opdc_filled(opdc)
-    report = score_workbook(make_submission(opdc, filled, edit=edit), opdc)
-    assert report.findings == []
-    result = report.result
+    report = score_office(make_submission(opdc, filled, edit=edit), opdc)
+    assert report.findings == ()
+    result = report.scores
     assert result is not None
     scores = {i.id: i.score for i in result.indicators}  # exact Fractions
     assert scores == {"7.1-K1": 350, "7.1-K2": 400, "7.2-K1": 297, "7.3-K1": 300,
@@ -243,7 +243,7 @@ def test_a_workbook_scores_as_computed_by_hand(
     assert data["overall"]["score"] == 476.71
     assert data["overall"]["band_th"] == "ระดับก้าวหน้า"
     assert data["categories"][-1] == {"id": "7", "score": 337.0}
-    targets = [v for v in report.submission.values if v.field == "target"]
+    targets = [v for v in report.values if v.field == "target"]
     assert [(v.item_id, v.value) for v in targets] == [("7.5-K1", 90.0), ("7.6-K1", 10.0)]
 
 
@@ -256,14 +256,14 @@ def test_a_bad_office_target_is_reported_at_its_cell_once(
 ) -> None:
     filled, edit = opdc_filled(opdc, **{"7.5-K1": typed})
     path = make_submission(opdc, filled, edit=edit)
-    report = score_workbook(path, opdc)
+    report = score_office(path, opdc)
     ws = openpyxl.load_workbook(path)["ตัวชี้วัด"]
     assert isinstance(ws, Worksheet)
     cell = f"{ws.cell(row=find_row(ws, '7.5-K1'), column=find_col(ws, 'ค่าเป้าหมาย')).coordinate}"
     found = [(f.code, f.cell, f.item_id) for f in report.findings]
     assert found == [(code, cell, "7.5-K1")]
-    assert report.result is not None
-    assert report.result.indicators[5].score == 0
+    assert report.scores is not None
+    assert report.scores.indicators[5].score == 0
 
 
 def test_an_office_of_a_type_the_indicator_skips_needs_no_target(
@@ -275,9 +275,9 @@ def test_an_office_of_a_type_the_indicator_skips_needs_no_target(
     assert rubric is not None
     filled, _ = opdc_filled(rubric)
     del filled.values["7.5-K1"]
-    report = score_workbook(make_submission(rubric, filled, edit=lambda s: None), rubric)
+    report = score_office(make_submission(rubric, filled, edit=lambda s: None), rubric)
     assert [f.item_id for f in report.findings] == ["7.6-K1"]  # its target only
-    assert report.result is not None and not report.result.indicators[5].applies
+    assert report.scores is not None and not report.scores.indicators[5].applies
 
 
 def test_a_workbook_of_a_rubric_without_category_7(tmp_path: Path) -> None:
@@ -291,9 +291,9 @@ def test_a_workbook_of_a_rubric_without_category_7(tmp_path: Path) -> None:
         pmqa.cell(row=find_row(pmqa, criterion.id), column=answer).value = "ผ่าน" if met else "ไม่ผ่าน"
     path = tmp_path / "s.xlsx"
     wb.save(path)
-    report = score_workbook(path, rubric)
+    report = score_office(path, rubric)
     assert {f.code for f in report.findings} == {"evidence-missing"}  # met, no evidence named
-    result = report.result
+    result = report.scores
     assert result is not None
     # Category 1 all met (500); categories 2-6 nothing met (0): overall 500 / 6.
     assert [c.score for c in result.categories] == [500, 0, 0, 0, 0, 0]
@@ -373,13 +373,12 @@ def test_results_workbook_has_categories_and_adapts_without_category_7(tmp_path:
 def test_feedback_shows_categories_and_what_a_target_needs(
     opdc: Rubric, make_submission: SubmissionFactory, tmp_path: Path
 ) -> None:
-    from pmqa_cli.assess.scored import scored_office
     from pmqa_cli.report.feedback import write_feedback
 
     filled, edit = opdc_filled(opdc)
-    report = score_workbook(make_submission(opdc, filled, edit=edit), opdc)
+    report = score_office(make_submission(opdc, filled, edit=edit), opdc, steps=True)
     path = tmp_path / "feedback.xlsx"
-    write_feedback(scored_office(report, steps=True), opdc, path)
+    write_feedback(report, opdc, path)
     wb = openpyxl.load_workbook(path)
     summary = {r[0]: r[1] for r in wb["สรุปผล"].iter_rows(min_row=3, values_only=True)}
     assert summary["  คะแนนหมวด 1"] == 500 and summary["คะแนนหมวด 7 (ตัวชี้วัด)"] == 337
@@ -389,8 +388,8 @@ def test_feedback_shows_categories_and_what_a_target_needs(
     assert rows["7.2-K1"][-2:] == (3, "≥ 85 (ร้อยละ 100 ของเป้าหมาย)")
     assert rows["7.6-K1"][-2:] == (5, "< 9.5 (ร้อยละ 105 ของเป้าหมาย)")
     wb7 = no_category_7()
-    report7 = score_workbook(make_submission(opdc, filled, edit=edit), wb7)
-    write_feedback(scored_office(report7, steps=True), wb7, tmp_path / "f7.xlsx")
+    report7 = score_office(make_submission(opdc, filled, edit=edit), wb7, steps=True)
+    write_feedback(report7, wb7, tmp_path / "f7.xlsx")
     assert "ตัวชี้วัด" not in openpyxl.load_workbook(tmp_path / "f7.xlsx").sheetnames
 
 

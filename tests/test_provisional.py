@@ -13,7 +13,8 @@ import openpyxl
 import pytest
 from openpyxl.worksheet.worksheet import Worksheet
 
-from pmqa_cli.assess.submission import score_workbook
+from pmqa_cli.assess.office import score_office
+from pmqa_cli.assess.submission import read_submission
 from pmqa_cli.io.layout import SHEET_SCORE
 from pmqa_cli.report.provisional import FUNCTIONS, HEADLINE_NAMES
 from pmqa_cli.report.template import build_template
@@ -178,14 +179,16 @@ def test_check_cells_with_cached_text_are_never_answers(
                     ws.cell(row=row, column=col).value = "✗ ยังไม่ตอบ / missing"
 
     filled = complete(shipped)
-    plain = score_workbook(make_submission(shipped, filled, name="a.xlsx"), shipped)
-    checked = score_workbook(
-        make_submission(shipped, filled, name="b.xlsx", edit=cached_checks), shipped
+    plain_path = make_submission(shipped, filled, name="a.xlsx")
+    checked_path = make_submission(shipped, filled, name="b.xlsx", edit=cached_checks)
+    plain, checked = score_office(plain_path, shipped), score_office(checked_path, shipped)
+    assert checked.findings == plain.findings == ()
+    assert (
+        read_submission(checked_path, shipped).criteria
+        == read_submission(plain_path, shipped).criteria
     )
-    assert checked.findings == plain.findings == []
-    assert checked.submission.criteria == plain.submission.criteria
-    assert checked.result is not None and plain.result is not None
-    assert checked.result.to_dict() == plain.result.to_dict()
+    assert checked.scores is not None and plain.scores is not None
+    assert checked.scores.to_dict() == plain.scores.to_dict()
 
 
 def _overwrite(key: str, value: float) -> Callable[[Sheets], None]:
@@ -207,10 +210,10 @@ def test_cached_provisional_score_compared_to_the_last_decimal(
     noted: bool,
 ) -> None:
     filled = complete(shipped)
-    expected = score_workbook(make_submission(shipped, filled, name="x.xlsx"), shipped).result
+    expected = score_office(make_submission(shipped, filled, name="x.xlsx"), shipped).scores
     assert expected is not None and expected.overall is not None
     edit = _overwrite("pmqa_overall", float(expected.overall) + delta)
-    report = score_workbook(
+    report = score_office(
         make_submission(shipped, filled, name="y.xlsx", edit=edit),
         shipped,
     )
@@ -222,16 +225,16 @@ def test_cached_provisional_score_compared_to_the_last_decimal(
         assert note.sheet == SCORE and note.cell is not None and note.cell.startswith("C")
         assert note.severity == "note" and report.warnings == 0 and report.notes == 1
         assert f"{float(expected.overall) + delta:.4f}" in note.message_en
-        assert report.result is not None and report.result.overall == expected.overall
+        assert report.scores is not None and report.scores.overall == expected.overall
 
 
 def test_uncalculated_or_other_rubric_templates_get_no_note(
     shipped: Rubric, make_submission: SubmissionFactory
 ) -> None:
     # openpyxl writes formulas with no cached value: nothing to compare.
-    report = score_workbook(make_submission(shipped, complete(shipped)), shipped)
-    assert report.submission.provisional == []
-    assert report.findings == []
+    path = make_submission(shipped, complete(shipped))
+    assert read_submission(path, shipped).provisional == []
+    assert score_office(path, shipped).findings == ()
 
 
 def test_an_empty_results_part_cached_as_empty_agrees(
@@ -239,7 +242,7 @@ def test_an_empty_results_part_cached_as_empty_agrees(
 ) -> None:
     filled = complete(shipped)
     edit = _overwrite("pmqa_part_results", 123.0)
-    report = score_workbook(
+    report = score_office(
         make_submission(shipped, filled, edit=edit),
         shipped,
     )

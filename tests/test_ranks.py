@@ -81,7 +81,7 @@ def test_conflicting_files_are_chosen_by_the_workbooks_date_never_file_time(
         files = by_name(result)
         chosen, other = files["a-final.xlsx"], files["z-draft.xlsx"]
         assert (chosen.scored, other.scored) == (True, False)
-        assert chosen.provisional == ["conflict"]
+        assert chosen.provisional == ("conflict",)
         assert chosen.rank == 1  # still ranked, but flagged
         for f in (chosen, other):
             finding = next(x for x in f.findings if x.code == "office-duplicate")
@@ -113,7 +113,7 @@ def test_byte_identical_copies_count_once_and_are_not_a_conflict(
     with run_batch([folder], shipped, registry=registry_of("P001")) as result:
         assert len(result.scored) == 1
         scored = result.scored[0]
-        assert scored.provisional == []
+        assert scored.provisional == ()
         assert scored.errors == 0  # a copy is a note, not an error
         # The first name in order is counted, the other is its copy.
         copy = by_name(result)["P001.xlsx"]

@@ -49,12 +49,13 @@ def results(samples: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_every_row_fits_its_declared_columns(samples: Path, shipped: Rubric) -> None:
+    from pmqa_cli.verify.apply import Layers
     from pmqa_cli.verify.inputs import load_verification
 
     with run_batch([samples], shipped) as batch:
         plain = tables(batch, "pmqa batch", datetime(2024, 1, 1))
         # With verification files (here: none with rows) the changes sheet joins them.
-        batch.verification = load_verification(shipped)
+        batch.verification = Layers(load_verification(shipped))
         verified = tables(batch, "pmqa batch", datetime(2024, 1, 1))
         built = [name for name, build in SHEETS if build is not None]
         assert [t.sheet for t in verified] == [*built, INPUTS_SHEET]

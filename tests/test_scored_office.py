@@ -23,8 +23,7 @@ import pytest
 from openpyxl.worksheet.worksheet import Worksheet
 from typer.testing import CliRunner
 
-from pmqa_cli.assess.scored import scored_office
-from pmqa_cli.assess.submission import score_workbook
+from pmqa_cli.assess.office import score_office
 from pmqa_cli.cli.app import app
 from pmqa_cli.io.registry import Office
 from pmqa_cli.report.feedback import write_feedback
@@ -267,10 +266,10 @@ def test_scores_are_rounded_once_and_every_output_shows_that_number(
 ) -> None:
     """An exact score of 411.39999999... is reported as 411.4 everywhere, stored as 411.4."""
     path = make_submission(shipped, complete(shipped))
-    report = score_workbook(path, shipped)
-    assert report.result is not None
-    engine = dataclasses.replace(report.result, overall=Fraction(4113999999999999, 10**13))
-    office = scored_office(dataclasses.replace(report, result=engine, verified=None), steps=True)
+    report = score_office(path, shipped, steps=True)
+    assert report.scores is not None
+    engine = dataclasses.replace(report.scores, exact_overall=Fraction(4113999999999999, 10**13))
+    office = dataclasses.replace(report, scores=engine, self_assessed=engine)
     assert office.overall == Decimal("411.4000")
     assert json.dumps(office.to_dict()["overall"]["score"]) == "411.4"
     target = tmp_path / "feedback.xlsx"
@@ -286,7 +285,7 @@ def test_scores_are_rounded_once_and_every_output_shows_that_number(
 def test_feedback_needs_the_next_steps(
     tmp_path: Path, shipped: Rubric, make_submission: SubmissionFactory
 ) -> None:
-    office = scored_office(score_workbook(make_submission(shipped, complete(shipped)), shipped))
+    office = score_office(make_submission(shipped, complete(shipped)), shipped)
     with pytest.raises(ValueError, match="steps=True"):
         write_feedback(office, shipped, tmp_path / "f.xlsx")
     assert not (tmp_path / "f.xlsx").exists()

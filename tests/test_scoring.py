@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from decimal import Decimal
+from fractions import Fraction
 
 import pytest
 from hypothesis import given
@@ -11,6 +12,7 @@ from hypothesis import strategies as st
 
 from pmqa_cli.assess.answers import Answers, IndicatorAnswer
 from pmqa_cli.assess.scoring import band_for, indicator_score, score_answers
+from pmqa_cli.assess.validate import validate_answers
 from pmqa_cli.rubric.model import OfficeType, Rubric
 
 LEVELS = [Decimal(n) for n in (100, 200, 300, 400, 500)]
@@ -20,8 +22,10 @@ def all_met(rubric: Rubric) -> dict[str, bool | None]:
     return {c.id: True for _, _, c in rubric.criteria()}
 
 
-def codes(result: object) -> list[str]:
-    return [f.code for f in result.findings]  # type: ignore[attr-defined]
+def codes(rubric: Rubric, answers: Answers) -> list[str]:
+    """The codes of what validation says about the answers (score_answers scores them as
+    validated: missing answers and refused values score zero)."""
+    return [f.code for f in validate_answers(rubric, answers).findings]
 
 
 # --- interpolation -------------------------------------------------------------------------
@@ -100,7 +104,7 @@ def test_full_marks(mini: Rubric) -> None:
     assert result.overall == 500
     assert result.band is not None and result.band.label_en == "Excellent"
     assert result.status is not None and result.status.label_en == "Significance"
-    assert result.findings == ()
+    assert codes(mini, answers) == []
 
 
 def test_basic_points_are_shared_equally_and_partial_basic_counts(mini: Rubric) -> None:
@@ -118,6 +122,7 @@ def test_tier_gating(mini: Rubric) -> None:
     # I2: Basic not met, Advance met but gated: 0, below Basic.
     met = all_met(mini) | {"C5": False, "C7": False}
     result = score_answers(mini, Answers(OfficeType.PRIMARY, met))
+    findings = validate_answers(mini, Answers(OfficeType.PRIMARY, met)).findings
     one, two = result.issues
     assert one.score == pytest.approx(350)
     assert one.status_en == "Basic"
@@ -125,7 +130,7 @@ def test_tier_gating(mini: Rubric) -> None:
     assert [c.points for c in one.criteria] == pytest.approx([100, 100, 100, 50, 0, 0])
     assert two.score == 0
     assert two.status_id is None
-    gated = [f for f in result.findings if f.code == "tier-gated"]
+    gated = [f for f in findings if f.code == "tier-gated"]
     assert [f.item_id for f in gated] == ["I1", "I2", "I2"]
     assert all(f.severity.value == "warning" for f in gated)
 
@@ -146,11 +151,11 @@ def test_hand_computed_office(mini: Rubric) -> None:
     )
     result = score_answers(mini, answers)
     # pmqa: (2 x 350 + 1 x 0) / 3
-    assert result.pmqa.score == pytest.approx(700 / 3)
+    assert result.pmqa.exact == Fraction(700, 3)
     # results: (150 + 150 + 2 x 300 + 500 + 300) / 6
-    assert result.results.score == pytest.approx(1700 / 6)
+    assert result.results.exact == Fraction(1700, 6)
     # overall: (55 x 233.33.. + 45 x 283.33..) / 100 = 255.8333..
-    assert result.overall == pytest.approx((55 * 700 / 3 + 45 * 1700 / 6) / 100)
+    assert result.exact_overall == (55 * Fraction(700, 3) + 45 * Fraction(1700, 6)) / 100
     data = result.to_dict()
     assert data["overall"]["score"] == 255.8333
     assert data["parts"]["pmqa"]["score"] == 233.3333
@@ -165,9 +170,11 @@ def test_office_type_redistributes_weights(mini: Rubric) -> None:
     answers = {k: IndicatorAnswer(Decimal(repr(v))) for k, v in values.items()}
     secondary = score_answers(mini, Answers(OfficeType.SECONDARY, all_met(mini), answers))
     # K5 drops out, K6 (80 -> 300) counts: (150 + 150 + 600 + 500 + 300) / 6
-    assert secondary.results.score == pytest.approx(1700 / 6)
+    assert secondary.results.exact == Fraction(1700, 6)
     assert secondary.results.items_weight == 6
-    assert "answer-missing" not in codes(secondary)
+    assert "answer-missing" not in codes(
+        mini, Answers(OfficeType.SECONDARY, all_met(mini), answers)
+    )
 
 
 def test_not_applicable_drops_out_where_allowed(mini: Rubric) -> None:
@@ -181,7 +188,7 @@ def test_not_applicable_drops_out_where_allowed(mini: Rubric) -> None:
     result = score_answers(mini, Answers(OfficeType.SECONDARY, all_met(mini), answers))
     # (150 + 150 + 600 + 500) / 5 with K6's weight redistributed
     assert result.results.score == pytest.approx(280)
-    assert result.findings == ()
+    assert codes(mini, Answers(OfficeType.SECONDARY, all_met(mini), answers)) == []
 
 
 def test_not_applicable_refused_where_not_allowed(mini: Rubric) -> None:
@@ -189,7 +196,9 @@ def test_not_applicable_refused_where_not_allowed(mini: Rubric) -> None:
     result = score_answers(mini, Answers(OfficeType.PRIMARY, all_met(mini), answers))
     k1 = result.indicators[0]
     assert k1.applies and k1.score == 0
-    assert "value-na-not-allowed" in codes(result)
+    assert "value-na-not-allowed" in codes(
+        mini, Answers(OfficeType.PRIMARY, all_met(mini), answers)
+    )
 
 
 def test_missing_answers_score_zero_and_are_errors(mini: Rubric) -> None:
@@ -207,7 +216,12 @@ def test_missing_answers_score_zero_and_are_errors(mini: Rubric) -> None:
         Answers(OfficeType.PRIMARY, met, answers),
         where=lambda item: locations.get(item, (None, None)),
     )
-    missing = [f for f in result.findings if f.code == "answer-missing"]
+    where = validate_answers(
+        mini,
+        Answers(OfficeType.PRIMARY, met, answers),
+        lambda item: locations.get(item, (None, None)),
+    )
+    missing = [f for f in where.findings if f.code == "answer-missing"]
     assert [(f.item_id, f.sheet, f.cell) for f in missing] == [
         ("C2", "PMQA 4.0", "F7"),
         ("K1", "ตัวชี้วัด", "J5"),
@@ -216,7 +230,7 @@ def test_missing_answers_score_zero_and_are_errors(mini: Rubric) -> None:
     # C2 unanswered: I1 gets 200 of Basic and nothing above it.
     assert result.issues[0].score == pytest.approx(200)
     # K1 keeps its weight with a zero score: (0 + 500 + 1000 + 500 + 500) / 6
-    assert result.results.score == pytest.approx(2500 / 6)
+    assert result.results.exact == Fraction(2500, 6)
 
 
 @pytest.mark.parametrize(
@@ -236,7 +250,8 @@ def test_invalid_values_are_errors_and_score_zero(
 ) -> None:
     answers = {indicator: IndicatorAnswer(Decimal(repr(value)))}
     result = score_answers(mini, Answers(OfficeType.PRIMARY, all_met(mini), answers))
-    found = [f for f in result.findings if f.item_id == indicator]
+    checked = validate_answers(mini, Answers(OfficeType.PRIMARY, all_met(mini), answers))
+    found = [f for f in checked.findings if f.item_id == indicator]
     assert [f.code for f in found] == [code]
     assert next(i for i in result.indicators if i.id == indicator).score == 0
 
@@ -246,7 +261,7 @@ def test_value_and_na_both_given_uses_the_value(mini: Rubric) -> None:
     result = score_answers(mini, Answers(OfficeType.SECONDARY, all_met(mini), answers))
     k6 = next(i for i in result.indicators if i.id == "K6")
     assert k6.applies and k6.score == 300
-    assert "value-and-na" in codes(result)
+    assert "value-and-na" in codes(mini, Answers(OfficeType.SECONDARY, all_met(mini), answers))
 
 
 def test_unknown_office_type_is_assessed_on_everything(mini: Rubric) -> None:
@@ -321,4 +336,6 @@ def test_every_score_stays_in_range(
     for part in (result.pmqa, result.results):
         assert part.score is None or 0 <= part.score <= 500
     assert result.overall is not None and 0 <= result.overall <= 500
-    assert all(f.code and f.item_id for f in result.findings)
+    assert all(
+        f.code and f.item_id for f in validate_answers(mini, Answers(office, met, numbers)).findings
+    )

@@ -13,8 +13,8 @@ from openpyxl.styles import numbers
 from typer.testing import CliRunner
 
 from pmqa_cli.assess.answers import Answers, IndicatorAnswer
+from pmqa_cli.assess.office import score_office
 from pmqa_cli.assess.scoring import score_answers
-from pmqa_cli.assess.submission import score_workbook
 from pmqa_cli.cli.app import app
 from pmqa_cli.core.findings import CATALOGUE
 from pmqa_cli.io.registry import Office, Registry
@@ -56,7 +56,7 @@ FILE_LEVEL = {
 
 
 def codes(path: Path, rubric: Rubric, **kwargs: Any) -> list[tuple[str, str | None, str | None]]:
-    report = score_workbook(path, rubric, **kwargs)
+    report = score_office(path, rubric, **kwargs)
     return [(f.code, f.cell, f.item_id) for f in report.findings]
 
 
@@ -116,17 +116,17 @@ def _without_evidence(value: Any) -> Any:
 def test_clean_submission_scores_with_no_findings(
     shipped: Rubric, make_submission: SubmissionFactory
 ) -> None:
-    report = score_workbook(make_submission(shipped, complete(shipped)), shipped)
-    assert report.findings == []
-    assert report.result is not None
-    assert report.result.to_dict()["parts"]["pmqa"]["score"] == 500
+    report = score_office(make_submission(shipped, complete(shipped)), shipped)
+    assert report.findings == ()
+    assert report.scores is not None
+    assert report.scores.to_dict()["parts"]["pmqa"]["score"] == 500
 
 
 def test_every_value_read_has_its_provenance(
     shipped: Rubric, make_submission: SubmissionFactory
 ) -> None:
-    report = score_workbook(make_submission(shipped, complete(shipped)), shipped)
-    reads = {(v.item_id, v.field): v for v in report.submission.values}
+    report = score_office(make_submission(shipped, complete(shipped)), shipped)
+    reads = {(v.item_id, v.field): v for v in report.values}
     answer = reads[("PM1-B1", "answer")]
     assert (answer.sheet, answer.raw, answer.value) == ("PMQA 4.0", "ผ่าน", True)
     assert answer.cell.startswith("F")
@@ -172,11 +172,11 @@ def test_layout_changes_read_the_same(
 ) -> None:
     filled = complete(shipped)
     filled.answers["PM2-A1"] = "ไม่ผ่าน"
-    baseline = score_workbook(make_submission(shipped, filled), shipped)
-    changed = score_workbook(make_submission(shipped, filled, edit=edit), shipped)
-    assert changed.findings == [] or all(f.code != "item-missing" for f in changed.findings)
-    assert changed.result is not None and baseline.result is not None
-    assert changed.result.to_dict() == baseline.result.to_dict()
+    baseline = score_office(make_submission(shipped, filled), shipped)
+    changed = score_office(make_submission(shipped, filled, edit=edit), shipped)
+    assert changed.findings == () or all(f.code != "item-missing" for f in changed.findings)
+    assert changed.scores is not None and baseline.scores is not None
+    assert changed.scores.to_dict() == baseline.scores.to_dict()
 
 
 def test_percent_formatted_cell(shipped: Rubric, make_submission: SubmissionFactory) -> None:
@@ -186,19 +186,21 @@ def test_percent_formatted_cell(shipped: Rubric, make_submission: SubmissionFact
         cell.value = 0.86
         cell.number_format = numbers.FORMAT_PERCENTAGE_00
 
-    report = score_workbook(make_submission(shipped, complete(shipped), edit=percent_cell), shipped)
-    assert report.findings == []
-    assert report.submission.indicators["KPI-7.2.1"].value == pytest.approx(86)
+    report = score_office(make_submission(shipped, complete(shipped), edit=percent_cell), shipped)
+    assert report.findings == ()
+    assert report.scores is not None
+    assert report.scores.indicators[0].id == "KPI-7.1.1"
+    assert next(i for i in report.scores.indicators if i.id == "KPI-7.2.1").value == 86
 
 
 def test_secondary_office_leaves_primary_indicator_blank(
     shipped: Rubric, make_submission: SubmissionFactory
 ) -> None:
     office = Office("S001", "สพม.ทดสอบ", OfficeType.SECONDARY, "ทดสอบ")
-    report = score_workbook(make_submission(shipped, complete(shipped, Filled(office))), shipped)
-    assert report.findings == []
-    assert report.result is not None
-    applies = {i.id: i.applies for i in report.result.indicators}
+    report = score_office(make_submission(shipped, complete(shipped, Filled(office))), shipped)
+    assert report.findings == ()
+    assert report.scores is not None
+    applies = {i.id: i.applies for i in report.scores.indicators}
     assert applies["KPI-7.1.1"] is False and applies["KPI-7.1.2"] is True
 
 
@@ -289,7 +291,7 @@ def _edited_score(sheets: Sheets) -> None:
 CASES: dict[
     str, tuple[Callable[[Filled], None] | None, Callable[[Sheets], None] | None, dict[str, Any]]
 ] = {
-    # code: (change the answers, edit the sheets, extra keyword arguments to score_workbook)
+    # code: (change the answers, edit the sheets, extra keyword arguments to score_office)
     "sheet-missing": (None, _delete_sheet("PMQA 4.0"), {}),
     "header-missing": (None, _rename_header, {}),
     "sheet-too-large": (None, _many_rows, {"limits": Limits(max_rows=150)}),
@@ -348,7 +350,7 @@ def test_finding_is_triggered(
     if change is not None:
         change(filled)
     path = make_submission(shipped, filled, edit=edit)
-    report = score_workbook(path, shipped, **kwargs)
+    report = score_office(path, shipped, **kwargs)
     found = [f for f in report.findings if f.code == code]
     assert found, [f.code for f in report.findings]
     finding = found[0]
@@ -359,7 +361,7 @@ def test_finding_is_triggered(
     if code not in ("rubric-unknown", "sheet-missing", "header-missing", "sheet-too-large"):
         assert finding.sheet is not None
     # A workbook with errors is still scored as far as it can be.
-    assert report.result is not None
+    assert report.scores is not None
 
 
 def test_every_catalogue_code_has_a_test() -> None:

@@ -24,10 +24,11 @@ from openpyxl import Workbook
 
 from pmqa_cli.assess.answers import Answers, IndicatorAnswer
 from pmqa_cli.assess.scoring import score_answers
-from pmqa_cli.assess.trace import Layer, Verdict
+from pmqa_cli.assess.submission import OfficeInfo
+from pmqa_cli.assess.trace import Layer, Verdict, self_traces
 from pmqa_cli.rubric.model import OfficeType, Rubric
-from pmqa_cli.verify.apply import verify_office
-from pmqa_cli.verify.inputs import load_verification
+from pmqa_cli.verify.apply import Layers, verify_office
+from pmqa_cli.verify.inputs import Verification, load_verification
 
 CLAIMS = Answers(
     OfficeType.PRIMARY,
@@ -76,23 +77,23 @@ def test_hand_computed_case_all_four_layers(mini: Rubric, layers: dict[str, list
     verification.check_offices(TYPES, mini)
     assert verification.findings == []
     self_result = score_answers(mini, CLAIMS)
-    assert self_result.reported(self_result.overall) == 421.6667
-    office = verify_office(mini, CLAIMS, self_result, "P001", verification)
-    v = office.verified
+    assert self_result.overall == Decimal("421.6667")
+    office = verify_office(mini, CLAIMS, "P001", verification)
+    v = score_answers(mini, office.answers)
     assert [i.score for i in v.issues] == [350, 400]
-    assert v.reported(v.pmqa.score) == 366.6667
-    assert [v.reported(i.score) for i in v.indicators] == [250, 200, 400, 500, 350, 0]
-    assert v.reported(v.results.score) == 350
-    assert v.reported(v.overall) == 359.1667
-    now, claimed = v.rounded(v.overall), self_result.rounded(self_result.overall)
+    assert v.pmqa.score == Decimal("366.6667")
+    assert [i.score for i in v.indicators] == [250, 200, 400, 500, 350, 0]
+    assert v.results.score == 350
+    assert v.overall == Decimal("359.1667")
+    now, claimed = v.overall, self_result.overall
     assert now is not None and claimed is not None and now - claimed == Decimal("-62.5")
     assert v.band is not None and v.band.label_en == "Good"
     changes = {c.item: c for c in office.changes}
     assert {k: (c.layer, c.before_shown, c.after_shown, c.effect) for k, c in changes.items()} == {
-        "C4": (Layer.REVIEW, "ผ่าน", "ไม่ผ่าน", -55.0),
-        "K1": (Layer.REVIEW, "35", "25", -7.5),
-        "K2": (Layer.DATA, "3", "4", -7.5),
-        "K5": (Layer.CORRECTION, "2.5", "3.5", 7.5),
+        "C4": (Layer.REVIEW, "ผ่าน", "ไม่ผ่าน", Decimal("-55")),
+        "K1": (Layer.REVIEW, "35", "25", Decimal("-7.5")),
+        "K2": (Layer.DATA, "3", "4", Decimal("-7.5")),
+        "K5": (Layer.CORRECTION, "2.5", "3.5", Decimal("7.5")),
     }
     assert changes["K2"].source == "ระบบติดตาม"
     assert changes["K5"].reason.startswith("พิมพ์ผิด") and changes["K5"].person == "นายค"
@@ -113,10 +114,11 @@ def test_hand_computed_case_all_four_layers(mini: Rubric, layers: dict[str, list
 
 
 def test_without_layers_verified_is_self(mini: Rubric) -> None:
-    self_result = score_answers(mini, CLAIMS)
-    office = verify_office(mini, CLAIMS, self_result, "P001", None)
-    assert office.verified is self_result and office.changes == []
-    assert all(t.source is Layer.SELF and t.reviewed is None for t in office.items.values())
+    office = OfficeInfo(code="P001", type=OfficeType.PRIMARY)
+    assert Layers(Verification()).verify(mini, CLAIMS, office, lambda _: (None, None)) is None
+    traces = self_traces(mini, CLAIMS)
+    assert all(t.source is Layer.SELF and t.reviewed is None for t in traces.values())
+    assert all(t.claim == t.final for t in traces.values())
 
 
 def test_precedence_review_over_data_over_correction(mini: Rubric, tmp_path: Path) -> None:
@@ -126,7 +128,7 @@ def test_precedence_review_over_data_over_correction(mini: Rubric, tmp_path: Pat
                    "P001,K1,ไม่ยืนยัน,45,b\n")  # fmt: skip
     verification = load_verification(mini, reviews=[review], data=[data], corrections=[correction])
     verification.check_offices(TYPES, mini)
-    result = verify_office(mini, CLAIMS, score_answers(mini, CLAIMS), "P001", verification)
+    result = verify_office(mini, CLAIMS, "P001", verification)
     chain = [(c.layer, c.before_shown, c.after_shown) for c in result.changes]
     assert chain == [
         (Layer.CORRECTION, "35", "30"),
@@ -146,11 +148,11 @@ def test_rejection_without_value_falls_back_to_data_or_removes_the_claim(
                    "P001,K3,ยืนยัน,b\n")  # fmt: skip
     verification = load_verification(mini, reviews=[review], data=[data])
     verification.check_offices(TYPES, mini)
-    result = verify_office(mini, CLAIMS, score_answers(mini, CLAIMS), "P001", verification)
+    result = verify_office(mini, CLAIMS, "P001", verification)
     assert result.items["K1"].final == IndicatorAnswer(20.0)  # central data stands
     assert result.items["K1"].source is Layer.DATA
     assert result.items["K2"].final == IndicatorAnswer()  # no value: scores zero
-    assert result.verified.indicators[1].score == 0
+    assert score_answers(mini, result.answers).indicators[1].score == 0
     assert result.items["C9"].final is True  # "not met" rejected: met
     assert result.items["K3"].final == IndicatorAnswer(4.0)
     assert result.items["K3"].source is Layer.REVIEW
@@ -161,7 +163,7 @@ def test_confirmed_claim_beats_central_data(mini: Rubric, tmp_path: Path) -> Non
     review = write(tmp_path / "r.csv", "office,item,verdict,reviewer\nP001,K1,ยืนยัน,b\n")
     verification = load_verification(mini, reviews=[review], data=[data])
     verification.check_offices(TYPES, mini)
-    result = verify_office(mini, CLAIMS, score_answers(mini, CLAIMS), "P001", verification)
+    result = verify_office(mini, CLAIMS, "P001", verification)
     assert result.items["K1"].final == IndicatorAnswer(35.0)
     assert [c.layer for c in result.changes] == [Layer.DATA, Layer.REVIEW]
     assert result.findings[0].code == "data-differs"
@@ -436,7 +438,9 @@ def test_batch_hand_computed_case_number_by_number(
     # The same table as CSV.
     csv_rows = (tmp_path / "csv" / "changes.csv").read_text(encoding="utf-8-sig").splitlines()
     assert len(csv_rows) == 6
-    assert csv_rows[1].startswith("P001,สพป.ทดสอบ เขต 1,C4,คณะกรรมการ,ผ่าน,ไม่ผ่าน,-55.0,ไม่พบหลักฐาน")
+    assert csv_rows[1].startswith(
+        "P001,สพป.ทดสอบ เขต 1,C4,คณะกรรมการ,ผ่าน,ไม่ผ่าน,-55.0000,ไม่พบหลักฐาน"
+    )
     data = json.loads(js.read_text(encoding="utf-8"))
     by_key = {c["key"]: c for c in data["claims"]}
     # Overall: mean of -62.5 and +7.5 = -27.5; claims not confirmed: C4 and K1.

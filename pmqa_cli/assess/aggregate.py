@@ -15,19 +15,17 @@ Decimals of their text), as analysts check it by hand (docs/scoring.md):
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any
+from typing import Any, NamedTuple
 
+from pmqa_cli.core.numbers import exact
 from pmqa_cli.rubric.model import Direction, RatioBand
 
 __all__ = [
-    "CategoryScore",
-    "DimensionScore",
+    "Group",
     "category_scores",
     "dimension_scores",
-    "exact",
     "level_of_score",
     "mean",
     "ratio_needed",
@@ -37,13 +35,6 @@ __all__ = [
 ]
 
 HUNDRED = Fraction(100)
-
-
-def exact(value: Any) -> Fraction:
-    """A number as an exact Fraction: a float is taken at its shortest text, as people read it."""
-    if isinstance(value, (Fraction, Decimal, int)):
-        return Fraction(value)
-    return Fraction(repr(float(value)))
 
 
 def success_rate(direction: Direction, value: Any, target: Any) -> Fraction:
@@ -121,39 +112,28 @@ def mean(values: Iterable[Fraction | None]) -> Fraction | None:
     return sum(present, Fraction(0)) / len(present)
 
 
-@dataclass(frozen=True)
-class DimensionScore:
-    """A category 7 dimension (7.1-7.6): the weighted mean of its indicators that count."""
+class Group(NamedTuple):
+    """A category ("1"-"7") or a dimension of category 7, and its exact score."""
 
     id: str
-    score: Fraction | None  # None when none of its indicators counts for this office
-
-
-@dataclass(frozen=True)
-class CategoryScore:
-    """A category: "1"-"6" (the weighted mean of its issues) or "7" (of its dimensions)."""
-
-    id: str
-    score: Fraction | None
+    score: Fraction | None  # None when nothing in it counts for this office
 
 
 def dimension_scores(
     dimensions: Sequence[str], indicators: Iterable[tuple[str, Any, Any]]
-) -> list[DimensionScore]:
+) -> list[Group]:
     """Each dimension's score from (dimension, weight, score) of the indicators that count."""
     counted = list(indicators)
     return [
-        DimensionScore(d, weighted_mean((w, s) for dim, w, s in counted if dim == d))
-        for d in dimensions
+        Group(d, weighted_mean((w, s) for dim, w, s in counted if dim == d)) for d in dimensions
     ]
 
 
 def category_scores(
     categories: Sequence[int], issues: Iterable[tuple[int, Any, Any]]
-) -> list[CategoryScore]:
+) -> list[Group]:
     """Each category's score from (category, weight, score) of its issues."""
     scored = list(issues)
     return [
-        CategoryScore(str(c), weighted_mean((w, s) for cat, w, s in scored if cat == c))
-        for c in categories
+        Group(str(c), weighted_mean((w, s) for cat, w, s in scored if cat == c)) for c in categories
     ]

@@ -32,8 +32,9 @@ from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from pmqa_cli.assess.scored import RubricUsed, ScoredOffice, Scores, scored_office
-from pmqa_cli.assess.submission import OfficeInfo, ValueRead, WorkbookReport, score_workbook
+from pmqa_cli.assess.office import ScoredOffice, Verifier, rubric_used, score_office
+from pmqa_cli.assess.scores import Scores
+from pmqa_cli.assess.submission import OfficeInfo, ValueRead
 from pmqa_cli.assess.trace import Verdict
 from pmqa_cli.core import portable
 from pmqa_cli.core.findings import Finding, has_errors, make_finding
@@ -42,7 +43,6 @@ from pmqa_cli.io.mark import SPREADSHEET_SUFFIXES, read_mark
 from pmqa_cli.io.registry import Office, Registry
 from pmqa_cli.io.xlsx import Limits
 from pmqa_cli.rubric.model import Aggregation, OfficeType, Rubric
-from pmqa_cli.verify.inputs import Verification
 
 __all__ = [
     "PROVISIONAL",
@@ -130,7 +130,7 @@ class BatchResult:
     values_file: Path
     values_count: int = 0
     outputs_skipped: list[str] = field(default_factory=list)  # pmqa's own workbooks passed over
-    verification: Verification | None = None  # the review, data and correction files applied
+    verification: Verifier | None = None  # the review, data and correction files applied
 
     @property
     def scored(self) -> list[ScoredOffice]:
@@ -141,7 +141,7 @@ class BatchResult:
     def findings(self) -> list[Finding]:
         """Every finding of every file, then those of the verification files."""
         found = [finding for f in self.files for finding in f.findings]
-        return found + (self.verification.findings if self.verification else [])
+        return found + (list(self.verification.findings) if self.verification else [])
 
     def counts(self) -> dict[str, int]:
         """The closing summary's numbers."""
@@ -399,27 +399,10 @@ def discover(paths: Iterable[Path]) -> Found:
 # limit (a deadline per file, then terminate) rather than SIGALRM, which Windows lacks, and knows
 # exactly which file a worker was reading when it died, so no file needs a second try.
 
-Scorer = Callable[..., WorkbookReport]
-
-
-@dataclass(frozen=True)
-class _Verifying:
-    """A scorer that lays the verification files over each office's answers (in the worker).
-
-    Checked against a registry, the files' rows are used as they are. Unchecked (no registry:
-    the offices are known only once scored), each office gets its own copy, so that checking
-    its rows against its code and type (score_workbook does it) drops no row for another
-    office; the parent checks every row against all the offices scored at the end, once.
-    """
-
-    score: Scorer
-    verification: Verification
-
-    def __call__(self, path: str, rubric: Rubric, **kw: Any) -> WorkbookReport:
-        verification = self.verification
-        if not verification.checked:
-            verification = replace(verification, entries=list(verification.entries), findings=[])
-        return self.score(path, rubric, verification=verification, **kw)
+#: Reads, validates, scores and verifies one file (a module-level function: it is sent to the
+#: worker processes). :func:`~pmqa_cli.assess.office.score_office`; tests pass one that
+#: misbehaves.
+Scorer = Callable[..., ScoredOffice]
 
 
 def _worker_main(
@@ -428,6 +411,7 @@ def _worker_main(
     registry: Registry | None,
     options: BatchOptions,
     score: Scorer,
+    verifier: Verifier | None,
 ) -> None:
     """A worker: score each path the parent sends, answer with a :class:`ScoredOffice`."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
@@ -441,8 +425,8 @@ def _worker_main(
         if path is None:
             return
         try:
-            report = score(path, rubric, registry=registry, limits=options.limits)
-            result = scored_office(report, steps=options.steps, mtime=_mtime(path))
+            result = score(path, rubric, registry=registry, limits=options.limits,
+                           verifier=verifier, steps=options.steps)  # fmt: skip
         except MemoryError:
             detail = f"reading needed more than {options.memory_mb} MB of memory"
             result = _failed(path, rubric, detail)
@@ -458,8 +442,8 @@ def _mtime(path: str) -> float:
 
 def _failed(path: str, rubric: Rubric, detail: str) -> ScoredOffice:
     finding = make_finding("file-unreadable", file=path, detail=detail)
-    used = RubricUsed(rubric.id, rubric.version, rubric.sha256, rubric.scoring.decimals)
-    return ScoredOffice(path, "", False, OfficeInfo(), used, [finding], mtime=_mtime(path))
+    return ScoredOffice(path, "", False, OfficeInfo(), rubric_used(rubric), (finding,),
+                        mtime=_mtime(path))  # fmt: skip
 
 
 @dataclass
@@ -489,7 +473,8 @@ def _score_all(
     registry: Registry | None,
     options: BatchOptions,
     on_result: Callable[[ScoredOffice], None],
-    score: Scorer = score_workbook,
+    score: Scorer = score_office,
+    verifier: Verifier | None = None,
 ) -> None:
     """Score every file in worker processes, delivering results in file order."""
     context: Any = multiprocessing.get_context(portable.start_method())
@@ -502,7 +487,9 @@ def _score_all(
     def start() -> _Slot:
         parent, child = context.Pipe()
         process = context.Process(
-            target=_worker_main, args=(child, rubric, registry, options, score), daemon=True
+            target=_worker_main,
+            args=(child, rubric, registry, options, score, verifier),
+            daemon=True,
         )
         process.start()
         child.close()
@@ -576,8 +563,8 @@ def run_batch(
     on_values: Callable[[str, str, Sequence[ValueRead]], None] | None = None,
     keep_values: bool = True,
     discovered: Found | None = None,
-    score: Scorer = score_workbook,
-    verification: Verification | None = None,
+    score: Scorer = score_office,
+    verifier: Verifier | None = None,
 ) -> BatchResult:
     """Score every submission found under ``paths``. Never raises for a bad submission.
 
@@ -585,13 +572,10 @@ def run_batch(
     in file order (results.xlsx streams its audit trail from it). With ``keep_values`` they are
     also kept, in a temporary file, for :meth:`BatchResult.iter_values` (CSV output).
     ``discovered`` is :func:`discover`'s answer for ``paths`` when the caller already has it,
-    so the folders are not walked twice. ``score`` reads one file (a module-level function: it
-    is sent to the worker processes); tests pass one that misbehaves. ``verification`` (the
-    review, data and correction files) is laid over each office's answers: the verified scores
-    are the official ones (ranks, bands), the self-assessed ones are kept beside them.
+    so the folders are not walked twice. ``score`` reads one file (see :data:`Scorer`).
+    ``verifier`` (the review, data and correction files) is laid over each office's answers: the
+    verified scores are the official ones (ranks, bands), the self-assessed ones are kept beside.
     """
-    if verification is not None:
-        score = _Verifying(score, verification)
     files, skipped, own_outputs = discovered if discovered is not None else discover(paths)
     options = options or BatchOptions()
     results: list[ScoredOffice] = []
@@ -607,68 +591,99 @@ def run_batch(
             count += len(result.values)
             if on_values is not None:
                 on_values(result.path, result.sha256, result.values)
-            result.values = []
-            results.append(result)
+            results.append(replace(result, values=()))
             if progress is not None:
                 progress(len(results), len(files), result.path)
 
         try:
             if files:
-                _score_all(files, rubric, registry, options, on_result, score)
+                _score_all(files, rubric, registry, options, on_result, score, verifier)
         except BaseException:
             handle.close()
             Path(handle.name).unlink(missing_ok=True)
             raise
-    duplicates = _mark_duplicates(results)
-    if verification is not None and not verification.checked:
+    places = [_Place(r) for r in results]
+    duplicates = _mark_duplicates(places)
+    if verifier is not None:
         # Without a registry the offices scored are the known ones: rows for any other office
         # code, or for an indicator that does not apply to the office's type, are findings.
-        types = {f.office.code: f.office.type for f in results
-                 if f.readable and f.scored and f.office.code}  # fmt: skip
-        verification.check_offices(types, rubric)
-    _mark_provisional(results, registry)
-    _rank(results)
-    missing = _missing(results, registry)
+        types = {p.office.office.code: p.office.office.type for p in places
+                 if p.office.readable and p.scored and p.office.office.code}  # fmt: skip
+        verifier.check_offices(types, rubric)
+    _mark_provisional(places, registry)
+    _rank(places)
+    missing = _missing(places, registry)
     return BatchResult(
-        rubric, registry, results, skipped, missing, duplicates, Path(handle.name), count,
-        outputs_skipped=own_outputs, verification=verification,
+        rubric, registry, [p.placed() for p in places], skipped, missing, duplicates,
+        Path(handle.name), count, outputs_skipped=own_outputs, verification=verifier,
     )  # fmt: skip
 
 
-def _mark_duplicates(results: list[ScoredOffice]) -> list[Duplicate]:
+@dataclass
+class _Place:
+    """An office's place in the batch while the batch gathers: the findings the batch adds
+    (copies, conflicts), whether it is the one scored, why it is provisional, its ranks."""
+
+    office: ScoredOffice
+    findings: list[Finding] = field(default_factory=list)
+    scored: bool = True
+    provisional: list[str] = field(default_factory=list)
+    rank: int | None = None
+    rank_in_type: int | None = None
+    info: OfficeInfo | None = None  # the registry's details for a file that cannot be read
+
+    @property
+    def path(self) -> str:
+        return self.office.path
+
+    def placed(self) -> ScoredOffice:
+        """The office as the batch gives it: built once, from the worker's office and its place."""
+        return replace(
+            self.office,
+            office=self.info or self.office.office,
+            findings=(*self.office.findings, *self.findings),
+            scored=self.scored,
+            provisional=tuple(self.provisional),
+            rank=self.rank,
+            rank_in_type=self.rank_in_type,
+        )
+
+
+def _mark_duplicates(places: list[_Place]) -> list[Duplicate]:
     """Several files for one office: byte-identical copies count once; different files are a
     conflict, resolved by the workbook's own submission date, then by file name (never by the
     file system's times, which change when files are copied)."""
-    by_code: dict[str, list[ScoredOffice]] = defaultdict(list)
-    for r in results:
-        if r.readable and r.office.code:
-            by_code[r.office.code].append(r)
+    by_code: dict[str, list[_Place]] = defaultdict(list)
+    for p in places:
+        if p.office.readable and p.office.office.code:
+            by_code[p.office.office.code].append(p)
     duplicates: list[Duplicate] = []
     for code, group in sorted(by_code.items()):
         if len(group) < 2:
             continue
-        group.sort(key=lambda r: (Path(r.path).name, r.path))
-        originals: dict[str, ScoredOffice] = {}
-        for r in group:
-            originals.setdefault(r.sha256, r)
+        group.sort(key=lambda p: (Path(p.path).name, p.path))
+        originals: dict[str, _Place] = {}
+        for p in group:
+            originals.setdefault(p.office.sha256, p)
         distinct = list(originals.values())
-        chosen = max(distinct, key=lambda r: (r.office.submitted_on or date.min, Path(r.path).name))
-        for r in group:
-            original = originals[r.sha256]
-            r.scored = r is chosen
-            copy_of = None if r is original else original.path
+        chosen = max(distinct, key=lambda p: _choice_key(p.office))
+        for p in group:
+            original = originals[p.office.sha256]
+            p.scored = p is chosen
+            copy_of = None if p is original else original.path
+            submitted = p.office.office.submitted_on
             duplicates.append(
-                Duplicate(code, r.path, r.office.submitted_on, r.sha256, r is chosen, copy_of)
+                Duplicate(code, p.path, submitted, p.office.sha256, p is chosen, copy_of)
             )
             if copy_of is not None:
-                r.findings.append(
-                    make_finding("office-copy", file=r.path, value=code, same=Path(copy_of).name)
+                p.findings.append(
+                    make_finding("office-copy", file=p.path, value=code, same=Path(copy_of).name)
                 )
             elif len(distinct) > 1:
-                r.findings.append(
+                p.findings.append(
                     make_finding(
                         "office-duplicate",
-                        file=r.path,
+                        file=p.path,
                         value=code,
                         count=len(distinct),
                         chosen=Path(chosen.path).name,
@@ -679,35 +694,43 @@ def _mark_duplicates(results: list[ScoredOffice]) -> list[Duplicate]:
     return duplicates
 
 
-def _mark_provisional(results: list[ScoredOffice], registry: Registry | None) -> None:
+def _choice_key(office: ScoredOffice) -> tuple[date, str]:
+    """Of two different files for one office the one with the later submission date (the
+    workbook's own), then the later file name, is the one scored."""
+    return (office.office.submitted_on or date.min, Path(office.path).name)
+
+
+def _mark_provisional(places: list[_Place], registry: Registry | None) -> None:
     """Give each scored office the reasons its result is not final (see PROVISIONAL)."""
-    for r in results:
-        if not (r.readable and r.scored):
+    for p in places:
+        r = p.office
+        if not (r.readable and p.scored):
             continue
-        own = [f for f in r.findings if f.code not in {"office-duplicate", "office-code-unknown"}]
+        own = [f for f in (*r.findings, *p.findings)
+               if f.code not in {"office-duplicate", "office-code-unknown"}]  # fmt: skip
         reasons = ["errors"] if has_errors(own) else []
-        reasons += [x for x in r.provisional if x not in reasons]
+        reasons += [x for x in p.provisional if x not in reasons]
         if registry is not None and r.office.code and r.office.code not in registry.offices:
             reasons.append("not-in-registry")
-        r.provisional = [x for x in PROVISIONAL if x in reasons]
+        p.provisional = [x for x in PROVISIONAL if x in reasons]
 
 
-def _rank(results: list[ScoredOffice]) -> None:
+def _rank(places: list[_Place]) -> None:
     scored = [
-        r
-        for r in results
-        if r.readable
-        and r.scored
-        and r.overall is not None
-        and "not-in-registry" not in r.provisional
+        p
+        for p in places
+        if p.office.readable
+        and p.scored
+        and p.office.overall is not None
+        and "not-in-registry" not in p.provisional
     ]
-    for r, rank in zip(scored, competition_ranks([r.overall for r in scored]), strict=True):
-        r.rank = rank
+    for p, rank in zip(scored, competition_ranks([p.office.overall for p in scored]), strict=True):
+        p.rank = rank
     for office_type in OfficeType:
-        group = [r for r in scored if r.office.type is office_type]
-        ranks = competition_ranks([r.overall for r in group])
-        for r, rank in zip(group, ranks, strict=True):
-            r.rank_in_type = rank
+        group = [p for p in scored if p.office.office.type is office_type]
+        ranks = competition_ranks([p.office.overall for p in group])
+        for p, rank in zip(group, ranks, strict=True):
+            p.rank_in_type = rank
 
 
 def _code_in_name(path: str, registry: Registry) -> str | None:
@@ -717,21 +740,22 @@ def _code_in_name(path: str, registry: Registry) -> str | None:
     return found[0] if len(found) == 1 else None
 
 
-def _missing(results: list[ScoredOffice], registry: Registry | None) -> list[Office]:
+def _missing(places: list[_Place], registry: Registry | None) -> list[Office]:
     """Offices in the registry with no file. A file that could not be read, or has no office
     code, counts for the office its name carries, so that office is reported once (as
     unreadable or with its errors), not also as "did not send"."""
     if registry is None:
         return []
-    seen = {r.office.code for r in results if r.readable and r.office.code}
-    for r in results:
+    seen = {p.office.office.code for p in places if p.office.readable and p.office.office.code}
+    for p in places:
+        r = p.office
         if not r.readable or not r.office.code:
             code = _code_in_name(r.path, registry)
             if code is not None:
                 seen.add(code)
                 if not r.readable:
                     office = registry.offices[code]
-                    r.office = OfficeInfo(
+                    p.info = OfficeInfo(
                         code=office.code, name=office.name, type=office.type,
                         province=office.province, region=office.region,
                     )  # fmt: skip

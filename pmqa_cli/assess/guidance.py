@@ -9,16 +9,14 @@ current one. Steps are sorted by gain, largest first.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, replace
-from decimal import Decimal
 from typing import Any
 
 from pmqa_cli.assess.answers import Answers, IndicatorAnswer
-from pmqa_cli.assess.scoring import IndicatorResult, IssueResult, score_answers
-from pmqa_cli.core.numbers import round_half_up
-from pmqa_cli.report.formats import as_decimal
+from pmqa_cli.assess.scores import IndicatorScore, IssueScore
+from pmqa_cli.assess.scoring import score_answers
 from pmqa_cli.rubric.model import Criterion, Indicator, Method, Rubric
+from pmqa_cli.rubric.units import show_indicator_value, unit_label
 
 __all__ = ["NextStep", "next_steps"]
 
@@ -38,7 +36,7 @@ class NextStep:
     overall_after: Any
 
 
-def _issue_step(rubric: Rubric, result: IssueResult) -> tuple[str, tuple[Criterion, ...]] | None:
+def _issue_step(rubric: Rubric, result: IssueScore) -> tuple[str, tuple[Criterion, ...]] | None:
     """The lowest incomplete tier blocks everything above it: its unmet criteria come next."""
     issue = next(i for i in rubric.issues if i.id == result.id)
     met = {c.id: c.met for c in result.criteria}
@@ -49,11 +47,11 @@ def _issue_step(rubric: Rubric, result: IssueResult) -> tuple[str, tuple[Criteri
     return None
 
 
-def _indicator_target(indicator: Indicator, result: IndicatorResult) -> tuple[int, Any] | None:
+def _indicator_target(indicator: Indicator, result: IndicatorScore) -> tuple[int, Any] | None:
     """The next whole level and the value that reaches it, or None at the top / not counted."""
     if not result.applies:
         return None
-    current = math.floor(result.level)  # exact: a level of exactly 3 is level 3
+    current = result.whole_level  # exact: a level of exactly 3 is level 3
     if current >= 5:
         return None
     if indicator.method is Method.PASS_FAIL:
@@ -67,27 +65,18 @@ def _indicator_target(indicator: Indicator, result: IndicatorResult) -> tuple[in
     return level, thresholds[level - 1]
 
 
-def _reported(rubric: Rubric, value: Any) -> Decimal | None:
-    """A score as reported: rounded once, half-up, held exactly (no binary float left)."""
-    if value is None:
-        return None
-    return as_decimal(round_half_up(value, rubric.scoring.decimals))
-
-
 def next_steps(rubric: Rubric, answers: Answers) -> list[NextStep]:
     """Every item's next step with its gain to the overall score, largest gain first.
 
     The gain is the overall score as it would be reported after the step less the overall
     score as reported now, both from the scoring engine and rounded once, half-up.
     """
-    from pmqa_cli.report.formats import show_indicator_value
-    from pmqa_cli.rubric.units import unit_label
 
     result = score_answers(rubric, answers)
-    now = _reported(rubric, result.overall)
+    now = result.overall
 
     def gain(changed: Answers) -> tuple[Any, Any]:
-        after = _reported(rubric, score_answers(rubric, changed).overall)
+        after = score_answers(rubric, changed).overall
         return (None if after is None or now is None else after - now), after
 
     steps: list[NextStep] = []

@@ -27,17 +27,22 @@ from __future__ import annotations
 
 import math
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
-from functools import lru_cache
-from typing import Any
 
 from pmqa_cli.assess import aggregate
-from pmqa_cli.assess.aggregate import CategoryScore, DimensionScore
 from pmqa_cli.assess.answers import Answers, IndicatorAnswer, Location
-from pmqa_cli.core.findings import Finding
-from pmqa_cli.core.numbers import Number, reported, round_half_up
+from pmqa_cli.assess.scores import (
+    CriterionScore,
+    GroupScore,
+    IndicatorScore,
+    IssueScore,
+    PartScore,
+    Scores,
+    TierScore,
+)
+from pmqa_cli.assess.validate import validate_answers
+from pmqa_cli.core.numbers import Number, exact, round_half_up
 from pmqa_cli.rubric.model import (
     DIMENSIONS,
     Aggregation,
@@ -51,12 +56,6 @@ from pmqa_cli.rubric.model import (
 )
 
 __all__ = [
-    "CriterionResult",
-    "IndicatorResult",
-    "IssueResult",
-    "PartResult",
-    "ScoreResult",
-    "TierResult",
     "band_for",
     "indicator_level",
     "indicator_score",
@@ -65,120 +64,14 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
-class CriterionResult:
-    """One criterion: whether it was met and the points it earned (0 when its tier is gated)."""
-
-    id: str
-    tier: str
-    met: bool | None
-    points: Fraction
-
-
-@dataclass(frozen=True)
-class TierResult:
-    """One tier of an issue."""
-
-    id: str
-    points: Decimal
-    earned: Fraction
-    complete: bool
-    counted: bool
-
-
-@dataclass(frozen=True)
-class IssueResult:
-    """One PMQA 4.0 issue."""
-
-    id: str
-    category: int
-    weight: Decimal
-    score: Fraction
-    max_score: Decimal
-    status_id: str | None  # the highest tier reached; None below the first tier
-    status_th: str
-    status_en: str
-    tiers: tuple[TierResult, ...]
-    criteria: tuple[CriterionResult, ...]
-
-
-@dataclass(frozen=True)
-class IndicatorResult:
-    """One category-7 indicator."""
-
-    id: str
-    dimension: str
-    weight: Decimal
-    value: Decimal | None
-    applies: bool  # False when it does not apply to the office's type or is marked N/A
-    not_applicable: bool
-    level: Fraction  # 0-5, fractional between thresholds
-    score: Fraction
-    target: Decimal | None = None  # target_ratio: the target the value was measured against
-    success: Fraction | None = None  # target_ratio: per cent of the target achieved
-
-
-@dataclass(frozen=True)
-class PartResult:
-    """One part: categories 1-6 (pmqa) or category 7 (results)."""
-
-    score: Fraction | None  # None when nothing in the part applies
-    weight: Decimal  # the part's weight in the overall score
-    items_weight: Decimal  # the sum of the weights of the items that counted
-
-
-@dataclass(frozen=True)
-class ScoreResult:
-    """Everything scored for one office, exact; ``to_dict`` rounds half-up for reporting."""
-
-    rubric: Rubric
-    office_type: OfficeType | None
-    issues: tuple[IssueResult, ...]
-    indicators: tuple[IndicatorResult, ...]
-    pmqa: PartResult
-    results: PartResult
-    overall: Fraction | None
-    band: Band | None
-    status: Band | None
-    findings: tuple[Finding, ...]
-    #: Every category with items ("1"-"6", and "7" when the rubric has indicators).
-    categories: tuple[CategoryScore, ...] = ()
-    #: Every dimension of category 7 that has indicators in the rubric.
-    dimensions: tuple[DimensionScore, ...] = ()
-
-    def rounded(self, value: Fraction | Decimal | None) -> Decimal | None:
-        """A score rounded half-up to the rubric's decimals: the number that is reported."""
-        return None if value is None else round_half_up(value, self.rubric.scoring.decimals)
-
-    def reported(self, value: Fraction | Decimal | None) -> float | None:
-        """The rounded score as a float, for JSON numbers and spreadsheet cells."""
-        return reported(value, self.rubric.scoring.decimals)
-
-    def to_dict(self) -> dict[str, Any]:
-        """The scores in the JSON form of docs/json-output.md, rounded once as reported
-        (through :func:`pmqa_cli.assess.scored.scores_of`, the one place scores are rounded)."""
-        from pmqa_cli.assess.scored import scores_of
-
-        office_type = self.office_type.value if self.office_type else None
-        return {"office_type": office_type, **scores_of(self).to_dict()}
-
-
-@lru_cache(maxsize=8192)
-def _exact(value: Number) -> Fraction:
-    """A number as an exact Fraction; a float is taken at its shortest repr. Cached: the
-    rubric's numbers (thresholds, weights, points) recur for every office, and building a
-    Fraction is most of the exact engine's cost."""
-    return Fraction(repr(value)) if isinstance(value, float) else Fraction(value)
-
-
 def band_for(bands: list[Band], value: Number | None) -> Band | None:
     """The band whose range holds ``value`` (the last band whose ``min`` it reaches)."""
     if value is None:
         return None
-    exact = _exact(value)
+    number = exact(value)
     chosen = None
     for band in bands:
-        if exact >= band.min:
+        if number >= band.min:
             chosen = band
     return chosen
 
@@ -189,24 +82,24 @@ _FIVE = Fraction(5)
 
 def indicator_level(indicator: Indicator, value: Number) -> Fraction:
     """The level 0-5 a value reaches: fractional between thresholds for interpolation."""
-    exact = _exact(value)
+    number = exact(value)
     if indicator.method is Method.STEPS:
-        return min(max(Fraction(math.floor(exact)), _ZERO), _FIVE)
+        return min(max(Fraction(math.floor(number)), _ZERO), _FIVE)
     if indicator.method is Method.PASS_FAIL:
-        return _FIVE if exact >= 1 else _ZERO
-    thresholds = [Fraction(t) for t in indicator.thresholds or []]
+        return _FIVE if number >= 1 else _ZERO
+    thresholds = [exact(t) for t in indicator.thresholds or []]
     # Mirror a lower-is-better indicator so one walk up the thresholds serves both directions.
     if indicator.direction is Direction.LOWER:
-        exact = -exact
+        number = -number
         thresholds = [-t for t in thresholds]
-    if exact < thresholds[0]:
+    if number < thresholds[0]:
         return _ZERO
-    if exact >= thresholds[-1]:
+    if number >= thresholds[-1]:
         return _FIVE
     for i in range(4):
         low, high = thresholds[i], thresholds[i + 1]
-        if low <= exact < high:
-            return (i + 1) + (exact - low) / (high - low)
+        if low <= number < high:
+            return (i + 1) + (number - low) / (high - low)
     raise AssertionError("unreachable: thresholds are strictly monotonic")  # pragma: no cover
 
 
@@ -216,8 +109,8 @@ def level_score(level: Fraction, level_scores: Sequence[Number]) -> Fraction:
         return _ZERO
     whole = math.floor(level)
     if whole >= 5:
-        return _exact(level_scores[4])
-    low, high = _exact(level_scores[whole - 1]), _exact(level_scores[whole])
+        return exact(level_scores[4])
+    low, high = exact(level_scores[whole - 1]), exact(level_scores[whole])
     return low + (level - whole) * (high - low)
 
 
@@ -228,9 +121,10 @@ def indicator_score(
     return level_score(indicator_level(indicator, value), level_scores)
 
 
-def _score_issue(rubric: Rubric, issue: Issue, met: Mapping[str, bool | None]) -> IssueResult:
-    tiers: list[TierResult] = []
-    criteria: list[CriterionResult] = []
+def _score_issue(rubric: Rubric, issue: Issue, met: Mapping[str, bool | None]) -> IssueScore:
+    decimals = rubric.scoring.decimals
+    tiers: list[TierScore] = []
+    criteria: list[CriterionScore] = []
     lower_complete = True
     status: tuple[str | None, str, str] = (
         None,
@@ -239,30 +133,31 @@ def _score_issue(rubric: Rubric, issue: Issue, met: Mapping[str, bool | None]) -
     )
     for tier in issue.tiers:
         points = rubric.tier_points(tier)
-        share = _exact(points) / len(tier.criteria)
+        share = exact(points) / len(tier.criteria)
         answers = [met.get(c.id) for c in tier.criteria]
         earned = share * sum(1 for a in answers if a)
         complete = all(answers)
         counted = lower_complete  # a tier counts once every lower tier is complete
         for criterion, answer in zip(tier.criteria, answers, strict=True):
             points_here = share if answer and counted else _ZERO
-            criteria.append(CriterionResult(criterion.id, tier.id, answer, points_here))
-        tiers.append(TierResult(tier.id, points, earned if counted else _ZERO, complete, counted))
+            criteria.append(CriterionScore(criterion.id, tier.id, answer, points_here, decimals))
+        tiers.append(TierScore(tier.id, points, earned if counted else _ZERO, complete, counted))
         if counted and complete:
             default = rubric.tier_default(tier.id)
             status = (tier.id, default.title_th, default.title_en)
         lower_complete = lower_complete and complete
-    return IssueResult(
+    return IssueScore(
         id=issue.id,
         category=issue.category,
         weight=issue.weight,
-        score=sum((t.earned for t in tiers), _ZERO),
+        exact=sum((t.earned for t in tiers), _ZERO),
         max_score=rubric.issue_max(issue),
         status_id=status[0],
         status_th=status[1],
         status_en=status[2],
         tiers=tuple(tiers),
         criteria=tuple(criteria),
+        decimals=decimals,
     )
 
 
@@ -272,7 +167,7 @@ def _score_indicator(
     answer: IndicatorAnswer | None,
     office_type: OfficeType | None,
     rejected: bool,
-) -> IndicatorResult:
+) -> IndicatorScore:
     answer = answer or IndicatorAnswer()
     applies = indicator.applies(office_type)
     value = answer.value
@@ -295,17 +190,18 @@ def _score_indicator(
         else:
             level = indicator_level(indicator, value)
             score = indicator_score(indicator, value, rubric.scoring.level_scores)
-    return IndicatorResult(
+    return IndicatorScore(
         id=indicator.id,
         dimension=indicator.dimension,
         weight=indicator.weight,
         value=value,
         applies=counted,
         not_applicable=na,
-        level=level,
-        score=score,
+        exact_level=level,
+        exact=score,
+        decimals=rubric.scoring.decimals,
         target=target,
-        success=success,
+        exact_success=success,
     )
 
 
@@ -319,37 +215,28 @@ def _target(indicator: Indicator, answer: IndicatorAnswer) -> Decimal | None:
     return None
 
 
-def _part(items: list[tuple[Decimal, Fraction]], weight: Decimal) -> PartResult:
+def _part(items: list[tuple[Decimal, Fraction]], weight: Decimal, decimals: int) -> PartScore:
     """The weighted mean of (weight, score) pairs, exactly."""
     total = sum((w for w, _ in items), Decimal(0))
     if total == 0:
-        return PartResult(None, weight, total)
-    weighted = sum((Fraction(w) * s for w, s in items), _ZERO)
-    return PartResult(weighted / Fraction(total), weight, total)
+        return PartScore(None, weight, total, decimals)
+    weighted = sum((exact(w) * s for w, s in items), _ZERO)
+    return PartScore(weighted / exact(total), weight, total, decimals)
 
 
-def score_answers(rubric: Rubric, answers: Answers, where: Location | None = None) -> ScoreResult:
-    """Validate and score an office's answers against a rubric.
-
-    ``where`` maps an item id to its (sheet, cell) so findings can point at the cell; without it
-    findings carry the item id only. Missing answers score zero and come back as findings
-    (from :func:`pmqa_cli.assess.validate.validate_answers`; the scoring itself is
-    :func:`score_validated`).
-    """
-    from pmqa_cli.assess.validate import validate_answers  # validate builds on these types
-
+def score_answers(rubric: Rubric, answers: Answers, where: Location | None = None) -> Scores:
+    """Validate and score an office's answers against a rubric: validation
+    (:func:`pmqa_cli.assess.validate.validate_answers`, whose findings say what is missing or
+    refused, with the cell from ``where``) then :func:`score_validated`. Missing answers and
+    refused values score zero."""
     validated = validate_answers(rubric, answers, where)
-    return score_validated(rubric, validated.answers, validated.rejected, validated.findings)
+    return score_validated(rubric, validated.answers, validated.rejected)
 
 
-def score_validated(
-    rubric: Rubric,
-    answers: Answers,
-    rejected: Collection[str] = (),
-    findings: Sequence[Finding] = (),
-) -> ScoreResult:
+def score_validated(rubric: Rubric, answers: Answers, rejected: Collection[str] = ()) -> Scores:
     """Score validated answers: pure, exact arithmetic. ``rejected`` indicators (a value the
-    rubric does not accept) score zero; ``findings`` are carried into the result unchanged."""
+    rubric does not accept) score zero."""
+    decimals = rubric.scoring.decimals
     issues = [_score_issue(rubric, issue, answers.criteria) for issue in rubric.issues]
     indicators = [
         _score_indicator(
@@ -362,51 +249,47 @@ def score_validated(
         for indicator in rubric.indicators
     ]
     weights = rubric.scoring.part_weights
-    pmqa = _part([(i.weight, i.score) for i in issues], weights.pmqa)
-    results = _part([(i.weight, i.score) for i in indicators if i.applies], weights.results)
-    overall_part = _part(
-        [(p.weight, p.score) for p in (pmqa, results) if p.score is not None], Decimal(1)
-    )
-    overall = overall_part.score
+    pmqa = _part([(i.weight, i.exact) for i in issues], weights.pmqa, decimals)
+    results = _part([(i.weight, i.exact) for i in indicators if i.applies], weights.results,
+                    decimals)  # fmt: skip
+    overall = _part(
+        [(p.weight, p.exact) for p in (pmqa, results) if p.exact is not None], Decimal(1), decimals
+    ).exact
     categories = aggregate.category_scores(
-        sorted({i.category for i in issues}), [(i.category, i.weight, i.score) for i in issues]
+        sorted({i.category for i in issues}), [(i.category, i.weight, i.exact) for i in issues]
     )
     present = {i.dimension for i in rubric.indicators}
     dimensions = aggregate.dimension_scores(
         [d for d in DIMENSIONS if d in present],
-        [(i.dimension, i.weight, i.score) for i in indicators if i.applies],
+        [(i.dimension, i.weight, i.exact) for i in indicators if i.applies],
     )
     if rubric.scoring.aggregation is Aggregation.CATEGORY_MEAN:
         # Categories 1-6 are each the mean of their issues; category 7 the mean of its
         # dimensions; the overall the plain mean of the categories with a score.
-        category7 = aggregate.mean(d.score for d in dimensions)
-        scored = [c for c in categories if c.score is not None]
-        pmqa = PartResult(
-            aggregate.mean(c.score for c in scored), Decimal(len(scored)), pmqa.items_weight
+        category7 = aggregate.mean(score for _, score in dimensions)
+        scored = [score for _, score in categories if score is not None]
+        pmqa = PartScore(aggregate.mean(scored), Decimal(len(scored)), pmqa.items_weight, decimals)
+        results = PartScore(
+            category7, Decimal(1 if category7 is not None else 0), results.items_weight, decimals
         )
-        results = PartResult(
-            category7, Decimal(1 if category7 is not None else 0), results.items_weight
-        )
-        overall = aggregate.mean([*(c.score for c in scored), category7])
+        overall = aggregate.mean([*scored, category7])
     if rubric.indicators:
-        categories.append(CategoryScore("7", results.score))
-    decimals = rubric.scoring.decimals
+        categories.append(aggregate.Group("7", results.exact))
 
     def shown(value: Fraction | None) -> Decimal | None:
         # Bands and statuses are read off the reported (rounded) score, never the exact one.
         return None if value is None else round_half_up(value, decimals)
 
-    return ScoreResult(
-        rubric=rubric,
+    return Scores(
         office_type=answers.office_type,
         issues=tuple(issues),
         indicators=tuple(indicators),
+        categories=tuple(GroupScore(*group, decimals) for group in categories),
+        dimensions=tuple(GroupScore(*group, decimals) for group in dimensions),
         pmqa=pmqa,
         results=results,
-        overall=overall,
+        exact_overall=overall,
         band=band_for(rubric.scoring.overall_bands, shown(overall)),
-        status=band_for(rubric.scoring.pmqa_status_bands, shown(pmqa.score)),
-        findings=tuple(findings),
-        categories=tuple(categories),
-        dimensions=tuple(dimensions),
+        status=band_for(rubric.scoring.pmqa_status_bands, shown(pmqa.exact)),
+        decimals=decimals,
     )

@@ -1,19 +1,17 @@
-"""Reading, validating and scoring one office's submission workbook.
+"""Reading one office's submission workbook.
 
 :func:`read_submission` finds the sheets by name, columns by header text and rows by item id,
 normalises what people type, and returns the office's answers with the cell each value came
-from and every finding. :func:`score_workbook` adds the scores. Nothing here raises for a bad
-file: an unreadable workbook is a report whose findings say why.
+from and every finding about the cells. :mod:`.office` validates and scores them. Nothing here
+raises for a bad file: an unreadable workbook is a submission whose findings say why.
 """
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from fractions import Fraction
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -21,18 +19,16 @@ from pmqa_cli.assess.answers import Answers, IndicatorAnswer, target_key
 from pmqa_cli.assess.provisional_check import (
     SUMMARY_ROWS,
     ProvisionalValue,
-    compare_provisional,
     read_provisional,
 )
-from pmqa_cli.assess.scoring import ScoreResult, score_validated
 from pmqa_cli.assess.validate import (
     read_answer,
     read_number,
     read_target,
-    validate_answers,
     value_for_other_type,
 )
-from pmqa_cli.core.findings import Finding, FindingCounts, make_finding
+from pmqa_cli.core.findings import Finding, make_finding
+from pmqa_cli.core.hashing import sha256_file
 from pmqa_cli.io.layout import (
     OFFICE_COLUMNS,
     OFFICE_FIELDS,
@@ -66,16 +62,12 @@ from pmqa_cli.io.xlsx import (
     open_workbook,
 )
 from pmqa_cli.rubric.model import Indicator, Method, OfficeType, Rubric
-from pmqa_cli.verify.apply import VerifiedOffice, verify_office
-from pmqa_cli.verify.inputs import Verification
 
 __all__ = [
     "OfficeInfo",
     "Submission",
     "ValueRead",
-    "WorkbookReport",
     "read_submission",
-    "score_workbook",
 ]
 
 
@@ -166,23 +158,10 @@ class Submission:
         """The answers in the scoring engine's terms."""
         return Answers(self.office.type, dict(self.criteria), dict(self.indicators))
 
-
-@dataclass
-class WorkbookReport(FindingCounts):
-    """A scored (or unreadable) submission: the thing `pmqa score --json` prints."""
-
-    submission: Submission
-    rubric: Rubric
-    result: ScoreResult | None  # the official score: the verified answers'
-    findings: list[Finding]
-    #: Self-assessed and verified scores, and how the verified answers were reached.
-    verified: VerifiedOffice | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON object documented in docs/json-output.md: that of its scored office."""
-        from pmqa_cli.assess.scored import scored_office
-
-        return scored_office(self).to_dict()
+    def where(self, item_id: str) -> tuple[str | None, str | None]:
+        """The sheet and cell an item's answer was read from (a Location for findings)."""
+        sheet, cell = self.locations.get(item_id, (None, None))
+        return sheet, cell
 
 
 # --- locating things ---------------------------------------------------------------------
@@ -736,7 +715,7 @@ def read_submission(
     reader = _Reader(file, rubric, limits or Limits())
     try:
         with open_workbook(file, reader.limits) as book:
-            reader.sub.sha256 = _sha256(file)
+            reader.sub.sha256 = sha256_file(file)
             if file.suffix.lower() == ".xlsm" or book.macro:
                 reader.finding("file-macro")
             reader.read_meta(book.sheet(SHEET_META))
@@ -760,66 +739,3 @@ def read_submission(
 def _key_and_value(_: dict[int, Cell]) -> set[int]:
     """Of the provisional score sheet only its keys and values are read (columns A and C)."""
     return {1, 3}
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def score_workbook(
-    path: Path | str,
-    rubric: Rubric,
-    *,
-    registry: Registry | None = None,
-    limits: Limits | None = None,
-    verification: Verification | None = None,
-) -> WorkbookReport:
-    """Read, validate and score one workbook. An unreadable file gives a report with no
-    scores and the findings that say why; a workbook with errors is scored as far as it can be.
-
-    With ``verification`` (checked against the offices first) the committee's verdicts,
-    central data and corrections are laid over the office's answers: ``result`` is then the
-    verified score and ``verified`` holds both score sets (docs/verification.md).
-    """
-    sub = read_submission(path, rubric, registry=registry, limits=limits)
-    if not sub.readable:
-        return WorkbookReport(sub, rubric, None, list(sub.findings))
-    file = str(sub.path)
-
-    def where(item_id: str) -> tuple[str | None, str | None]:
-        sheet, cell = sub.locations.get(item_id, (None, None))
-        return sheet, cell
-
-    # A cell already reported (not a number, a formula with no value, a missing row) is not
-    # reported a second time as a missing answer.
-    validated = validate_answers(rubric, sub.answers(), where, reported=sub.bad_items)
-    findings = [f.at(file=file) for f in validated.findings]
-    result = score_validated(rubric, validated.answers, validated.rejected, findings)
-    if verification is not None and not verification.checked:
-        # One office without a registry: rows for other offices are not about it.
-        types = {sub.office.code: sub.office.type} if sub.office.code else {}
-        verification.check_offices(types, rubric, report_unknown=False)
-    verified = verify_office(rubric, sub.answers(), result, sub.office.code, verification, where)
-    findings += [f.at(file=file) if f.file is None else f for f in verified.findings]
-    # The template's cached provisional score is compared with the office's own (unverified)
-    # score: the one its formulas compute from the same answers.
-    findings += _provisional_note(sub, result)
-    return WorkbookReport(sub, rubric, verified.verified, sub.findings + findings, verified)
-
-
-def _provisional_note(sub: Submission, result: ScoreResult) -> list[Finding]:
-    """A note when the template's cached provisional score is not pmqa's (same rubric only:
-    another rubric's template scores differently and already has its own finding)."""
-    rubric = result.rubric
-    if sub.rubric_id != rubric.id or sub.rubric_version != rubric.version:
-        return []
-    expected: dict[str, Fraction | Decimal | None] = {
-        "pmqa_overall": result.overall,
-        "pmqa_part_pmqa": result.pmqa.score,
-        "pmqa_part_results": result.results.score,
-    }
-    return compare_provisional(sub.provisional, expected, rubric.scoring.decimals, str(sub.path))

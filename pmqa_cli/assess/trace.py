@@ -13,7 +13,9 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any
 
-from pmqa_cli.assess.answers import IndicatorAnswer
+from pmqa_cli.assess.answers import Answers, IndicatorAnswer
+from pmqa_cli.core.numbers import json_number
+from pmqa_cli.rubric.model import Rubric
 
 __all__ = [
     "LAYER_TH",
@@ -23,6 +25,7 @@ __all__ = [
     "Layer",
     "Origin",
     "Verdict",
+    "self_traces",
     "shown_value",
 ]
 
@@ -108,7 +111,7 @@ class Change:
     reason: str = ""
     person: str = ""
     source: str = ""  # central data: the source's name
-    effect: float | None = None  # on the office's overall score, this change alone
+    effect: Decimal | None = None  # on the office's overall score, this change alone, rounded
 
     @property
     def before_shown(self) -> str:
@@ -132,7 +135,7 @@ class Change:
             "reason": self.reason,
             "person": self.person,
             "data_source": self.source,
-            "effect_on_overall": self.effect,
+            "effect_on_overall": json_number(self.effect),
         }
 
 
@@ -180,3 +183,34 @@ def _json_value(value: Value) -> Any:
         number = Decimal(str(value.value))
         return float(number) if number != number.to_integral_value() else int(number)
     return value
+
+
+def self_traces(rubric: Rubric, answers: Answers) -> dict[str, ItemTrace]:
+    """Every item's trace when nothing was verified: the claim is the final value."""
+    items: dict[str, ItemTrace] = {}
+    for _, _, criterion in rubric.criteria():
+        met = answers.criteria.get(criterion.id)
+        items[criterion.id] = ItemTrace(criterion.id, False, met, met, Layer.SELF, None)
+    for ind in rubric.indicators:
+        own = answers.indicators.get(ind.id) or IndicatorAnswer()
+        items[ind.id] = ItemTrace(ind.id, True, own, own, Layer.SELF, None)
+    return items
+
+
+@dataclass(frozen=True)
+class InputFile:
+    """A verification file that was read."""
+
+    layer: Layer
+    path: str
+    sha256: str
+    rows: int  # rows applied
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form."""
+        return {
+            "layer": self.layer.value,
+            "file": self.path,
+            "sha256": self.sha256,
+            "rows": self.rows,
+        }

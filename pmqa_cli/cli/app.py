@@ -405,7 +405,7 @@ def validate_command(
     as_json: JsonFlag = False,
 ) -> None:
     """Check submissions and list every problem; exit 0 with no errors, 1 with any."""
-    from pmqa_cli.assess.scored import score_office
+    from pmqa_cli.assess.office import score_office
     from pmqa_cli.cli import render
 
     loaded = _rubric(rubric)
@@ -454,8 +454,9 @@ def score_command(
     With --review, --data or --corrections the scores shown are the verified ones, beside
     what the office claimed (docs/verification.md).
     """
-    from pmqa_cli.assess.scored import score_office
+    from pmqa_cli.assess.office import score_office
     from pmqa_cli.cli import render
+    from pmqa_cli.verify.apply import Layers
 
     if output is not None:
         from pmqa_cli.io.mark import Kind
@@ -474,11 +475,9 @@ def score_command(
     limits = _limits()
     verification = _verification(loaded, review, data, corrections, offices, limits)
     report = score_office(
-        file, loaded, registry=offices, limits=limits, verification=verification,
-        steps=output is not None,
+        file, loaded, registry=offices, limits=limits, steps=output is not None,
+        verifier=None if verification is None else Layers(verification, alone=True),
     )  # fmt: skip
-    if verification is not None:
-        report.findings[:0] = verification.findings
     if output is not None:
         from pmqa_cli.report.feedback import write_feedback
 
@@ -660,6 +659,7 @@ def batch_command(
     from pmqa_cli.core.errors import UsageError
     from pmqa_cli.report.outputs import output_timestamp
     from pmqa_cli.report.results import ResultsWorkbook, write_csv, write_json
+    from pmqa_cli.verify.apply import Layers
 
     for path in [*paths, *(previous or [])]:
         if not path.exists():
@@ -703,7 +703,8 @@ def batch_command(
             batch = run_batch(
                 paths, loaded, registry=offices, options=options, progress=tick,
                 on_values=workbook.add_values, keep_values=csv_dir is not None,
-                discovered=found, verification=verification,
+                discovered=found,
+                verifier=None if verification is None else Layers(verification),
             )  # fmt: skip
         with batch:
             analysis = analyse(batch, earlier, when=output_timestamp(), round_=round_)

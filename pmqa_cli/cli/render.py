@@ -21,7 +21,6 @@ from pmqa_cli.cli.thaitext import ThaiText
 from pmqa_cli.core.findings import Finding
 from pmqa_cli.core.numbers import format_number
 from pmqa_cli.core.portable import can_encode
-from pmqa_cli.report.formats import show, show_indicator_value
 from pmqa_cli.rubric.model import (
     Aggregation,
     Indicator,
@@ -32,11 +31,12 @@ from pmqa_cli.rubric.model import (
     RubricError,
     RubricProblem,
 )
-from pmqa_cli.rubric.units import Kind, indicator_kind, unit_label
+from pmqa_cli.rubric.units import Kind, indicator_kind, show, show_indicator_value, unit_label
 
 if TYPE_CHECKING:
     from pmqa_cli.assess.batch import BatchResult
-    from pmqa_cli.assess.scored import ScoredOffice, Scores
+    from pmqa_cli.assess.office import ScoredOffice
+    from pmqa_cli.assess.scores import Scores
     from pmqa_cli.compare.comparison import Comparison
     from pmqa_cli.report.sample import PlantedMistake
 

@@ -7,7 +7,7 @@ single source of those codes; docs/findings.md documents each one (a test keeps 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, replace
 from enum import Enum
 from typing import Any
@@ -623,7 +623,7 @@ def make_finding(
 class FindingCounts:
     """For anything that carries a ``findings`` list: its error, warning and note counts."""
 
-    findings: list[Finding]
+    findings: Sequence[Finding]
 
     @property
     def errors(self) -> int:

@@ -13,8 +13,17 @@ from __future__ import annotations
 import math
 from decimal import Decimal
 from fractions import Fraction
+from functools import lru_cache
 
-__all__ = ["Number", "as_decimal", "format_number", "json_number", "reported", "round_half_up"]
+__all__ = [
+    "Number",
+    "as_decimal",
+    "exact",
+    "format_number",
+    "json_number",
+    "reported",
+    "round_half_up",
+]
 
 #: What the rounding accepts: exact scores (Fraction), exact values (Decimal), whole numbers,
 #: and floats (taken at their shortest repr, the digits people see).
@@ -28,6 +37,20 @@ def as_decimal(value: Decimal | int | float) -> Decimal:
     if isinstance(value, float):
         return Decimal(repr(value))
     return Decimal(value)
+
+
+def exact(value: Number) -> Fraction:
+    """A number as an exact Fraction; a float is taken at its shortest repr (the digits people
+    see). The one conversion the engine uses: rubric numbers (thresholds, weights, points)
+    recur for every office, so their Fractions are cached."""
+    if isinstance(value, Fraction):
+        return value
+    return _fraction(value)
+
+
+@lru_cache(maxsize=8192)
+def _fraction(value: Decimal | int | float) -> Fraction:
+    return Fraction(repr(value)) if isinstance(value, float) else Fraction(value)
 
 
 def round_half_up(value: Number, decimals: int) -> Decimal:

@@ -9,12 +9,12 @@ is opened. XLSX files go through pmqa's own safe reader (docs/security.md).
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pmqa_cli.core.hashing import sha256_bytes
 from pmqa_cli.io.layout import header_key
 from pmqa_cli.io.xlsx import (
     HEADER_SEARCH_ROWS,
@@ -122,7 +122,7 @@ def read_table_file(path: Path, limits: Limits | None = None) -> TableFile:
         data = path.read_bytes()
     except OSError as exc:
         raise TableReadError("verify-file-unreadable", exc.strerror or str(exc)) from None
-    sha = hashlib.sha256(data).hexdigest()
+    sha = sha256_bytes(data)
     if data[:4] != b"PK\x03\x04":
         return TableFile(path, sha, [_csv_sheet(data)])
     sheets: list[RawSheet] = []

@@ -16,15 +16,15 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment
 from openpyxl.worksheet.worksheet import Worksheet
 
-from pmqa_cli.assess.aggregate import exact, ratio_needed
+from pmqa_cli.assess.aggregate import ratio_needed
 from pmqa_cli.assess.guidance import NextStep
-from pmqa_cli.assess.scored import IndicatorScore, IssueScore, ScoredOffice
+from pmqa_cli.assess.office import ScoredOffice
+from pmqa_cli.assess.scores import IndicatorScore, IssueScore
 from pmqa_cli.assess.trace import Change, ItemTrace, Layer, shown_value
 from pmqa_cli.core.findings import SEVERITY_TH, Finding
-from pmqa_cli.core.numbers import as_decimal, format_number, json_number, round_half_up
+from pmqa_cli.core.numbers import as_decimal, exact, format_number, json_number, round_half_up
 from pmqa_cli.core.thai import thai_datetime
 from pmqa_cli.io.mark import Kind
-from pmqa_cli.report import formats
 from pmqa_cli.report.printing import page_marks
 from pmqa_cli.report.standing import Standing
 from pmqa_cli.report.writer import (
@@ -403,11 +403,11 @@ def _indicators_sheet(
         _cells(ws, row, values, number_format)
         # The value in its unit's format (85.57, 4, ผ่าน, 1,250.00); the level at value decimals.
         if result.value is not None:
-            ws.cell(row=row, column=5).number_format = formats.excel_format(kind, rubric)
+            ws.cell(row=row, column=5).number_format = units.excel_format(kind, rubric)
         if isinstance(level, float):
             whole = kind in (units.Kind.WHOLE, units.Kind.PASS_FAIL)
             level_kind = units.Kind.WHOLE if whole else units.Kind.LEVEL
-            ws.cell(row=row, column=6).number_format = formats.excel_format(level_kind, rubric)
+            ws.cell(row=row, column=6).number_format = units.excel_format(level_kind, rubric)
     fit_one_page(ws, landscape=True)
 
 

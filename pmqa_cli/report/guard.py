@@ -19,7 +19,6 @@ New output options (a PDF, a comparison workbook) add a :class:`Target` and get 
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 import tempfile
@@ -30,6 +29,7 @@ from pathlib import Path
 
 from pmqa_cli import __version__
 from pmqa_cli.core.errors import UsageError
+from pmqa_cli.core.hashing import sha256_file
 from pmqa_cli.io.mark import SPREADSHEET_SUFFIXES, Kind, read_mark
 
 __all__ = [
@@ -87,14 +87,6 @@ def _names(paths: Iterable[Path]) -> str:
     return shown + (f" and {len(listed) - _SHOWN} more" if len(listed) > _SHOWN else "")
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def _recorded(folder: Path) -> dict[str, str]:
     try:
         data = json.loads((folder / WRITTEN_RECORD).read_text(encoding="utf-8"))
@@ -109,7 +101,7 @@ def record_written(folder: Path, paths: Sequence[Path]) -> None:
     from pmqa_cli.report.outputs import write_bytes_atomic
 
     files = _recorded(folder)
-    files.update({p.name: _sha256(p) for p in paths})
+    files.update({p.name: sha256_file(p) for p in paths})
     data = {"pmqa_version": __version__, "files": dict(sorted(files.items()))}
     write_bytes_atomic(folder / WRITTEN_RECORD, json.dumps(data, indent=1).encode("utf-8"))
 
@@ -135,7 +127,7 @@ def pmqa_wrote(path: Path, form: Form, kind: Kind | None = None) -> bool:
             return False
     recorded = _recorded(path.parent).get(path.name)
     try:
-        return recorded is not None and recorded == _sha256(path)
+        return recorded is not None and recorded == sha256_file(path)
     except OSError:
         return False
 

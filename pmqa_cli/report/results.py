@@ -24,7 +24,8 @@ from typing import Any, Generic, TypeVar
 
 from pmqa_cli import __version__
 from pmqa_cli.assess.batch import PROVISIONAL, BatchResult, Duplicate, Stat
-from pmqa_cli.assess.scored import ScoredOffice, Scores
+from pmqa_cli.assess.office import ScoredOffice
+from pmqa_cli.assess.scores import Scores
 from pmqa_cli.assess.submission import ValueRead
 from pmqa_cli.assess.trace import LAYER_TH, Change
 from pmqa_cli.compare.analysis import Analysis, analyse
@@ -302,11 +303,9 @@ def _indicator_columns(n: int, indicator: Indicator, rubric: Rubric) -> list[Col
         return _scores(f).indicators[n].counted_score
 
     unit = units.unit_label(indicator.unit)
-    header = (
-        f"{indicator_id} ผล" if kind is units.Kind.PASS_FAIL else f"{indicator_id} ผล ({unit})"
-    )
+    header = f"{indicator_id} ผล" if kind is units.Kind.PASS_FAIL else f"{indicator_id} ผล ({unit})"
     return [
-        Column(header, 12, Kind.TEXT, shown_value, formats.excel_format(kind, rubric)),
+        Column(header, 12, Kind.TEXT, shown_value, units.excel_format(kind, rubric)),
         Column(f"{indicator_id} คะแนน", 12, Kind.SCORE, score),
     ]
 

@@ -15,9 +15,8 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from pmqa_cli.assess.scored import ScoredOffice
-from pmqa_cli.core.numbers import round_half_up
-from pmqa_cli.report.formats import as_decimal
+from pmqa_cli.assess.office import ScoredOffice
+from pmqa_cli.core.numbers import as_decimal, round_half_up
 
 __all__ = ["Peer", "Standing", "peer_of", "standings"]
 

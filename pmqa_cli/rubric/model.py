@@ -8,7 +8,6 @@ gathered into a :class:`RubricError` with the YAML path where it sits.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
@@ -30,6 +29,7 @@ from pydantic import (
 )
 
 from pmqa_cli.core.errors import PmqaError
+from pmqa_cli.core.hashing import sha256_bytes
 
 __all__ = [
     "DEFAULT_RUBRIC_ID",
@@ -712,7 +712,7 @@ def load_rubric(path: Path | str | None = None) -> tuple[Rubric, list[RubricProb
     rubric, problems = check_rubric(data)
     if rubric is None:
         raise RubricError(str(file), problems)
-    return rubric.model_copy(update={"sha256": hashlib.sha256(raw).hexdigest()}), problems
+    return rubric.model_copy(update={"sha256": sha256_bytes(raw)}), problems
 
 
 def _rubric_dirs() -> list[Path]:

@@ -3,32 +3,37 @@
 Precedence, highest first: the committee's verdict > central data > a correction > the office's
 own answer (docs/verification.md). For each item the layers are applied from the bottom up, so
 every value that replaced another is one :class:`Change` in the audit trail, with both values.
-The scoring engine is pure: the office is scored twice, on its own answers (self-assessed) and
-on the verified answers (official).
+:class:`Layers` is the verifier an office is built with (:mod:`pmqa_cli.assess.office`): the
+office is scored on its own answers (self-assessed) and on the verified ones (official).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
 
 from pmqa_cli.assess.answers import Answers, IndicatorAnswer, Location
-from pmqa_cli.assess.scoring import ScoreResult, score_answers
-from pmqa_cli.assess.trace import Change, ItemTrace, Layer, Origin, Value, Verdict, _shown
+from pmqa_cli.assess.office import Verified
+from pmqa_cli.assess.scoring import score_answers
+from pmqa_cli.assess.submission import OfficeInfo
+from pmqa_cli.assess.trace import (
+    Change,
+    InputFile,
+    ItemTrace,
+    Layer,
+    Origin,
+    Value,
+    Verdict,
+    _shown,
+)
 from pmqa_cli.core.findings import Finding, make_finding
 from pmqa_cli.core.numbers import round_half_up
-from pmqa_cli.rubric.model import Indicator, Rubric
+from pmqa_cli.rubric.model import Indicator, OfficeType, Rubric
 from pmqa_cli.verify.inputs import Entry, Verification
 
-__all__ = [
-    "VerifiedOffice",
-    "apply_layers",
-    "differs",
-    "self_traces",
-    "verify_office",
-]
+__all__ = ["Layers", "apply_layers", "differs", "source_name", "verify_office"]
 
 
 @dataclass
@@ -200,33 +205,6 @@ def apply_layers(
     return Applied(verified, items, changes, findings, unreviewed)
 
 
-@dataclass
-class VerifiedOffice:
-    """An office scored twice: on its own answers and on the verified ones (official)."""
-
-    self_result: ScoreResult
-    verified: ScoreResult
-    items: dict[str, ItemTrace] = field(default_factory=dict)
-    changes: list[Change] = field(default_factory=list)
-    findings: list[Finding] = field(default_factory=list)
-    unreviewed: int = 0
-    #: Verification files were given (even if none of their rows is about this office); False
-    #: means the verified scores are the self-assessed ones by definition.
-    applied: bool = False
-
-
-def self_traces(rubric: Rubric, answers: Answers) -> dict[str, ItemTrace]:
-    """Every item's trace when nothing was verified: the claim is the final value."""
-    items: dict[str, ItemTrace] = {}
-    for _, _, criterion in rubric.criteria():
-        met = answers.criteria.get(criterion.id)
-        items[criterion.id] = ItemTrace(criterion.id, False, met, met, Layer.SELF, None)
-    for ind in rubric.indicators:
-        own = answers.indicators.get(ind.id) or IndicatorAnswer()
-        items[ind.id] = ItemTrace(ind.id, True, own, own, Layer.SELF, None)
-    return items
-
-
 def _with(answers: Answers, item: str, value: Value) -> Answers:
     if isinstance(value, IndicatorAnswer):
         return replace(answers, indicators={**answers.indicators, item: value})
@@ -236,20 +214,13 @@ def _with(answers: Answers, item: str, value: Value) -> Answers:
 def verify_office(
     rubric: Rubric,
     answers: Answers,
-    self_result: ScoreResult,
     office: str,
-    verification: Verification | None,
+    verification: Verification,
     where: Location | None = None,
-) -> VerifiedOffice:
-    """Apply the layers to one office and score the verified answers.
-
-    Without verification (or with nothing for this office) the verified result is the
-    self-assessed one. Each change carries its effect on the overall score: the overall with
-    that item at its new value minus with it at the value it replaced, everything else as the
-    office answered.
-    """
-    if verification is None or not verification.active:
-        return VerifiedOffice(self_result, self_result, self_traces(rubric, answers))
+) -> Verified:
+    """Apply the layers to one office's answers: the verified answers, every item's trace and
+    every change with its effect on the overall score (the overall with that item at its new
+    value minus with it at the value it replaced, everything else as the office answered)."""
     applied = apply_layers(
         rubric,
         answers,
@@ -258,35 +229,79 @@ def verify_office(
         reviewed=verification.reviewed,
         where=where,
     )
-    verified = score_answers(rubric, applied.answers, where) if applied.changes else self_result
     changes = []
-    score = _overall_score(rubric)
     for change in applied.changes:
-        after = score(_with(answers, change.item, change.after))
-        before = score(_with(answers, change.item, change.before))
+        after = _overall(rubric, _with(answers, change.item, change.after))
+        before = _overall(rubric, _with(answers, change.item, change.before))
         effect = None if after is None or before is None else after - before
-        changes.append(
-            replace(
-                change,
-                effect=None
-                if effect is None
-                else float(round_half_up(effect, rubric.scoring.decimals)),
-            )
-        )
+        changes.append(replace(change, effect=effect))
     findings = list(applied.findings)
     if verification.reviewed and applied.unreviewed:
         findings.append(make_finding("review-incomplete", count=applied.unreviewed))
-    return VerifiedOffice(
-        self_result, verified, applied.items, changes, findings, applied.unreviewed, applied=True
+    return Verified(
+        applied.answers, applied.items, tuple(changes), tuple(findings), applied.unreviewed
     )
 
 
-def _overall_score(rubric: Rubric) -> Callable[[Answers], Decimal | None]:
-    def score(answers: Answers) -> Decimal | None:
-        result = score_answers(rubric, answers)
-        return result.rounded(result.overall)
+def _overall(rubric: Rubric, answers: Answers) -> Decimal | None:
+    return score_answers(rubric, answers).overall
 
-    return score
+
+@dataclass(frozen=True)
+class Layers:
+    """The verification files as the :class:`~pmqa_cli.assess.office.Verifier` an office is
+    built with: each office's answers get the layers meant for it.
+
+    Checked against a registry (:meth:`Verification.check_offices`), the files' rows are used
+    as they are. Unchecked (no registry: the offices are known only once read), each office
+    checks a copy of the rows against its own code and type, so that no row for another office
+    is dropped from the shared files; the batch checks every row against all the offices it
+    scored at the end, once. ``alone`` (one office scored by itself, ``pmqa score``): the
+    findings about the files lead the office's own.
+    """
+
+    verification: Verification
+    alone: bool = False
+
+    def verify(
+        self, rubric: Rubric, answers: Answers, office: OfficeInfo, where: Location
+    ) -> Verified | None:
+        """The verified answers of one office; None when no verification file was given."""
+        verification = self.verification
+        if not verification.active:
+            return None
+        if not verification.checked:
+            # Only this office is known: rows for other offices are not about it.
+            findings = list(verification.findings) if self.alone else []
+            verification = replace(
+                verification, entries=list(verification.entries), findings=findings
+            )
+            types = {office.code: office.type} if office.code else {}
+            verification.check_offices(types, rubric, report_unknown=False)
+        verified = verify_office(rubric, answers, office.code, verification, where)
+        if self.alone:
+            verified = replace(verified, lead=tuple(verification.findings))
+        return verified
+
+    @property
+    def files(self) -> Sequence[InputFile]:
+        """The verification files that were read."""
+        return self.verification.files
+
+    @property
+    def findings(self) -> Sequence[Finding]:
+        """Every problem found in the verification files' rows."""
+        return self.verification.findings
+
+    def check_offices(self, types: Mapping[str, OfficeType | None], rubric: Rubric) -> None:
+        """Check every row against the offices scored (a batch without a registry), once."""
+        if not self.verification.checked:
+            self.verification.check_offices(types, rubric)
+
+    def file_findings(self) -> tuple[Finding, ...]:
+        """Findings about the files themselves: they lead a lone office's list, even when its
+        workbook cannot be read (a batch lists them once)."""
+        return tuple(self.verification.findings) if self.alone else ()
 
 
 def source_name(origin: Origin) -> str:

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from pmqa_cli.assess.answers import IndicatorAnswer
-from pmqa_cli.assess.trace import Layer, Origin, Verdict
+from pmqa_cli.assess.trace import InputFile, Layer, Origin, Verdict
 from pmqa_cli.core.findings import Finding, make_finding
 from pmqa_cli.io.layout import header_key
 from pmqa_cli.io.tables import RawSheet, TableFile, TableReadError, cell_ref, read_table_file
@@ -70,25 +70,6 @@ class Entry:
         value = None if answer is None or answer.value is None else Decimal(str(answer.value))
         na = answer.not_applicable if answer else None
         return (self.verdict, self.met, value, na)
-
-
-@dataclass(frozen=True)
-class InputFile:
-    """A verification file that was read."""
-
-    layer: Layer
-    path: str
-    sha256: str
-    rows: int  # rows applied
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON form."""
-        return {
-            "layer": self.layer.value,
-            "file": self.path,
-            "sha256": self.sha256,
-            "rows": self.rows,
-        }
 
 
 @dataclass
