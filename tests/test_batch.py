@@ -17,8 +17,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 from typer.testing import CliRunner
 
 from pmqa_cli.assess import batch as batch_module
-from pmqa_cli.assess.batch import BatchOptions, competition_ranks, discover, run_batch
+from pmqa_cli.assess.batch import BatchOptions, discover, run_batch
 from pmqa_cli.cli.app import app
+from pmqa_cli.core.numbers import competition_ranks
 from pmqa_cli.io.registry import Office, Registry, sample_registry_path
 from pmqa_cli.rubric.model import OfficeType, Rubric
 

@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 
 from pmqa_cli.assess.batch import run_batch
 from pmqa_cli.cli.app import app
-from pmqa_cli.report.results import (
+from pmqa_cli.report.result_tables import (
     CHANGES_SHEET,
     CHARTS_SHEET,
     INPUTS_SHEET,

@@ -38,7 +38,7 @@ from pmqa_cli.assess.submission import OfficeInfo, ValueRead
 from pmqa_cli.assess.trace import Verdict
 from pmqa_cli.core import portable
 from pmqa_cli.core.findings import Finding, has_errors, make_finding
-from pmqa_cli.core.numbers import json_number, round_half_up
+from pmqa_cli.core.numbers import competition_ranks, json_number, round_half_up
 from pmqa_cli.io.mark import SPREADSHEET_SUFFIXES, read_mark
 from pmqa_cli.io.registry import Office, Registry
 from pmqa_cli.io.xlsx import Limits
@@ -52,7 +52,6 @@ __all__ = [
     "Duplicate",
     "Found",
     "Stat",
-    "competition_ranks",
     "discover",
     "run_batch",
 ]
@@ -323,15 +322,6 @@ def _describe(key: str, label: str, values: list[Decimal], decimals: int) -> Sta
         max(values),
         stdev,
     )
-
-
-def competition_ranks(scores: Sequence[Decimal | float | None]) -> list[int | None]:
-    """Standard competition ranking, highest first: 1, 2, 2, 4. None stays unranked."""
-    ordered = sorted((s for s in scores if s is not None), reverse=True)
-    first: dict[Decimal | float, int] = {}
-    for position, score in enumerate(ordered, start=1):
-        first.setdefault(score, position)
-    return [None if s is None else first[s] for s in scores]
 
 
 # --- finding the files ---------------------------------------------------------------------

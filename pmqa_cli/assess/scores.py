@@ -21,7 +21,7 @@ from fractions import Fraction
 from typing import Any
 
 from pmqa_cli.assess.trace import ItemTrace
-from pmqa_cli.core.numbers import json_number, round_half_up
+from pmqa_cli.core.numbers import json_number, round_half_up, rounded
 from pmqa_cli.rubric.model import Band, OfficeType
 
 __all__ = [
@@ -33,10 +33,6 @@ __all__ = [
     "Scores",
     "TierScore",
 ]
-
-
-def _rounded(value: Fraction | None, decimals: int) -> Decimal | None:
-    return None if value is None else round_half_up(value, decimals)
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,7 +122,7 @@ class IndicatorScore:
     @property
     def success(self) -> Decimal | None:
         """Per cent of the target achieved (target_ratio), as reported."""
-        return _rounded(self.exact_success, self.decimals)
+        return rounded(self.exact_success, self.decimals)
 
     @property
     def counted_score(self) -> Decimal | None:
@@ -145,7 +141,7 @@ class GroupScore:
     @property
     def score(self) -> Decimal | None:
         """The group's score, as reported."""
-        return _rounded(self.exact, self.decimals)
+        return rounded(self.exact, self.decimals)
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,7 +156,7 @@ class PartScore:
     @property
     def score(self) -> Decimal | None:
         """The part's score, as reported."""
-        return _rounded(self.exact, self.decimals)
+        return rounded(self.exact, self.decimals)
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,7 +178,7 @@ class Scores:
     @property
     def overall(self) -> Decimal | None:
         """The overall score, as reported."""
-        return _rounded(self.exact_overall, self.decimals)
+        return rounded(self.exact_overall, self.decimals)
 
     def issue(self, item: str) -> IssueScore | None:
         """The issue with this id, if the rubric has it."""

@@ -6,16 +6,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from pmqa_cli.assess.batch import BatchResult
 from pmqa_cli.compare.breakdowns import Breakdowns, breakdowns
 from pmqa_cli.compare.comparison import Comparison, compare
 from pmqa_cli.compare.snapshot import Snapshot, snapshot_from_batch
 from pmqa_cli.compare.summary import ExecutiveSummary, executive_summary
 from pmqa_cli.io.values import clean_text
-
-if TYPE_CHECKING:
-    from pmqa_cli.assess.batch import BatchResult
 
 __all__ = ["Analysis", "analyse", "round_label", "round_text"]
 

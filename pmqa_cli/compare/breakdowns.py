@@ -13,7 +13,8 @@ from decimal import Decimal
 from typing import Any
 
 from pmqa_cli.compare.comparison import PARTS, mean
-from pmqa_cli.compare.snapshot import OfficeScore, Snapshot, number, quantize
+from pmqa_cli.compare.snapshot import OfficeScore, Snapshot, number
+from pmqa_cli.core.numbers import rounded
 from pmqa_cli.rubric.model import OfficeType, Rubric
 
 __all__ = [
@@ -71,8 +72,8 @@ def describe(values: Sequence[Decimal], decimals: int) -> Describe:
     median = ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
     return Describe(
         len(ordered),
-        quantize(mean(ordered), decimals),
-        quantize(median, decimals),
+        rounded(mean(ordered), decimals),
+        rounded(median, decimals),
         ordered[0],
         ordered[-1],
     )
@@ -82,7 +83,7 @@ def percent(count: int, total: int) -> Decimal | None:
     """count / total as a percentage, half-up to two places."""
     if total == 0:
         return None
-    return quantize(Decimal(count) * 100 / total, PERCENT_DECIMALS)
+    return rounded(Decimal(count) * 100 / total, PERCENT_DECIMALS)
 
 
 @dataclass(frozen=True)

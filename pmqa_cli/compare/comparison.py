@@ -16,7 +16,8 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
-from pmqa_cli.compare.snapshot import OfficeScore, Snapshot, number, quantize, with_ranks
+from pmqa_cli.compare.snapshot import OfficeScore, Snapshot, number, with_ranks
+from pmqa_cli.core.numbers import rounded
 from pmqa_cli.io.registry import Registry
 from pmqa_cli.rubric.model import OfficeType, Rubric
 
@@ -320,8 +321,8 @@ def _means(
     exact_now, exact_then = mean(now), mean(then)
     change = None if exact_now is None or exact_then is None else exact_now - exact_then
     return MeanChange(
-        key, label, kind, quantize(exact_now, decimals), quantize(exact_then, decimals),
-        quantize(change, decimals), len(now), len(then), previous_ids, matched,
+        key, label, kind, rounded(exact_now, decimals), rounded(exact_then, decimals),
+        rounded(change, decimals), len(now), len(then), previous_ids, matched,
     )  # fmt: skip
 
 

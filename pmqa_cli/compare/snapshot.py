@@ -7,24 +7,21 @@ such as 361.875 - 350.1 is exactly 11.775 and is never rounded again.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+from typing import Any
 
+from pmqa_cli.assess.batch import BatchResult
 from pmqa_cli.core.findings import Finding
+from pmqa_cli.core.numbers import competition_ranks
 from pmqa_cli.rubric.model import OfficeType
-
-if TYPE_CHECKING:
-    from pmqa_cli.assess.batch import BatchResult
 
 __all__ = [
     "OfficeScore",
     "Snapshot",
     "dec",
     "number",
-    "quantize",
-    "ranks",
     "snapshot_from_batch",
 ]
 
@@ -40,13 +37,6 @@ def dec(value: Any) -> Decimal | None:
     if isinstance(value, float):
         return Decimal(repr(value)) if value == value and abs(value) != float("inf") else None
     return None
-
-
-def quantize(value: Decimal | None, decimals: int) -> Decimal | None:
-    """Half-up rounding to ``decimals`` places: done once, for reporting."""
-    if value is None:
-        return None
-    return value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
 
 
 def number(value: Decimal | None) -> float | None:
@@ -104,25 +94,18 @@ class Snapshot:
         return {key for o in self.offices.values() for key in o.items}
 
 
-def ranks(scores: Sequence[Decimal | None]) -> list[int | None]:
-    """Standard competition ranking, highest first: 1, 2, 2, 4. None stays unranked."""
-    ordered = sorted((s for s in scores if s is not None), reverse=True)
-    first: dict[Decimal, int] = {}
-    for position, score in enumerate(ordered, start=1):
-        first.setdefault(score, position)
-    return [None if s is None else first[s] for s in scores]
-
-
 def with_ranks(offices: Iterable[OfficeScore]) -> dict[str, OfficeScore]:
     """The offices with ranks computed from their overall scores (overall and within type)."""
-    from dataclasses import replace
-
     listed = list(offices)
-    overall = dict(zip((o.code for o in listed), ranks([o.overall for o in listed]), strict=True))
+    overall = dict(
+        zip((o.code for o in listed), competition_ranks([o.overall for o in listed]), strict=True)
+    )
     in_type: dict[str, int | None] = {}
     for office_type in OfficeType:
         group = [o for o in listed if o.type is office_type]
-        in_type.update(zip((o.code for o in group), ranks([o.overall for o in group]), strict=True))
+        in_type.update(
+            zip((o.code for o in group), competition_ranks([o.overall for o in group]), strict=True)
+        )
     return {
         o.code: replace(o, rank=overall[o.code], rank_in_type=in_type.get(o.code)) for o in listed
     }

@@ -10,7 +10,8 @@ from typing import Any
 
 from pmqa_cli.compare.breakdowns import ALL, Breakdowns
 from pmqa_cli.compare.comparison import PARTS, Comparison, OfficeChange, mean
-from pmqa_cli.compare.snapshot import OfficeScore, Snapshot, number, quantize
+from pmqa_cli.compare.snapshot import OfficeScore, Snapshot, number
+from pmqa_cli.core.numbers import round_half_up
 from pmqa_cli.core.thai import thai_date
 from pmqa_cli.rubric.model import OfficeType, Rubric
 
@@ -139,9 +140,8 @@ def _lowest(snapshot: Snapshot, items: list[tuple[str, str]], decimals: int) -> 
         values = [v for o in offices if (v := o.items.get(item_id)) is not None]
         exact = mean(values)
         if exact is not None:
-            rounded = quantize(exact, decimals)
-            assert rounded is not None
-            found.append(ItemMean(item_id, title, rounded, len(values)))
+            shown = round_half_up(exact, decimals)
+            found.append(ItemMean(item_id, title, shown, len(values)))
     # Stable: equal means keep the rubric's order.
     return sorted(found, key=lambda i: i.mean)[:LOWEST]
 

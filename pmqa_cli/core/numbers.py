@@ -11,6 +11,7 @@ decimal survives that trip exactly (``repr`` of the float gives back the same di
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from decimal import Decimal
 from fractions import Fraction
 from functools import lru_cache
@@ -18,11 +19,13 @@ from functools import lru_cache
 __all__ = [
     "Number",
     "as_decimal",
+    "competition_ranks",
     "exact",
     "format_number",
     "json_number",
     "reported",
     "round_half_up",
+    "rounded",
 ]
 
 #: What the rounding accepts: exact scores (Fraction), exact values (Decimal), whole numbers,
@@ -78,6 +81,11 @@ def round_half_up(value: Number, decimals: int) -> Decimal:
     return Decimal((sign, tuple(int(d) for d in str(units)), -decimals))
 
 
+def rounded(value: Number | None, decimals: int) -> Decimal | None:
+    """:func:`round_half_up` of a value that may be missing (None stays None)."""
+    return None if value is None else round_half_up(value, decimals)
+
+
 def reported(value: Number | None, decimals: int) -> float | None:
     """The reported number for a JSON number or a spreadsheet cell: rounded, then a float.
 
@@ -99,3 +107,12 @@ def format_number(value: Number | None, decimals: int) -> str:
     if value is None:
         return ""
     return f"{round_half_up(value, decimals):.{decimals}f}"
+
+
+def competition_ranks(scores: Sequence[Decimal | float | None]) -> list[int | None]:
+    """Standard competition ranking, highest first: 1, 2, 2, 4. None stays unranked."""
+    ordered = sorted((s for s in scores if s is not None), reverse=True)
+    first: dict[Decimal | float, int] = {}
+    for position, score in enumerate(ordered, start=1):
+        first.setdefault(score, position)
+    return [None if s is None else first[s] for s in scores]

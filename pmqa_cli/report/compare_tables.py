@@ -13,7 +13,7 @@ from typing import Any
 from pmqa_cli.compare.breakdowns import DIMENSIONS, Breakdowns, Group
 from pmqa_cli.compare.comparison import PARTS, Comparison, MeanChange, OfficeChange
 from pmqa_cli.compare.snapshot import OfficeScore, number
-from pmqa_cli.report.results import Column, Kind, Table
+from pmqa_cli.report.tables import Column, Kind, Table
 
 __all__ = [
     "BREAKDOWN_SHEETS",

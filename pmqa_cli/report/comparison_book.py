@@ -19,17 +19,17 @@ from pmqa_cli.io.mark import CREATOR, KIND_PROPERTY, VERSION_PROPERTY, Kind
 from pmqa_cli.report.compare_tables import comparison_tables
 from pmqa_cli.report.guard import record_written
 from pmqa_cli.report.outputs import FONT_NAME, FONT_SIZE, output_timestamp, write_bytes_atomic
-from pmqa_cli.report.results import (
+from pmqa_cli.report.tables import (
     FINDING_COLUMNS,
     FINDINGS_SHEET,
     Column,
+    Formats,
     Located,
     Table,
-    _finish,
-    _Formats,
-    _sheet,
-    _write_row,
     finding_rows,
+    finish_sheet,
+    table_sheet,
+    write_row,
     write_table_csv,
 )
 from pmqa_cli.rubric.model import Rubric
@@ -95,14 +95,14 @@ def write_comparison(comparison: Comparison, rubric: Rubric, path: Path, command
     # pmqa's mark: never read as a submission, replaced only by pmqa (workbook/mark.py).
     book.set_custom_property(KIND_PROPERTY, Kind.COMPARISON.value)
     book.set_custom_property(VERSION_PROPERTY, __version__)
-    formats = _Formats(book, rubric.scoring.decimals)
+    formats = Formats(book, rubric.scoring.decimals)
     for table in comparison_book_tables(comparison, rubric, command, when):
-        ws = _sheet(book, table, formats)
+        ws = table_sheet(book, table, formats)
         styles = formats.of(table)
         rows = 0
         for rows, row in enumerate(table.rows, start=1):
-            _write_row(ws, rows, row, styles)
-        _finish(ws, table, rows)
+            write_row(ws, rows, row, styles)
+        finish_sheet(ws, table, rows)
     book.close()
     write_bytes_atomic(path, buffer.getvalue())
 

@@ -7,7 +7,9 @@ stand between each issue and its next tier, and the value each indicator needs f
 
 from __future__ import annotations
 
+import multiprocessing
 from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -17,16 +19,18 @@ from openpyxl.styles import Alignment
 from openpyxl.worksheet.worksheet import Worksheet
 
 from pmqa_cli.assess.aggregate import ratio_needed
+from pmqa_cli.assess.answers import IndicatorAnswer
 from pmqa_cli.assess.guidance import NextStep
 from pmqa_cli.assess.office import ScoredOffice
 from pmqa_cli.assess.scores import IndicatorScore, IssueScore
 from pmqa_cli.assess.trace import Change, ItemTrace, Layer, shown_value
-from pmqa_cli.core.findings import SEVERITY_TH, Finding
+from pmqa_cli.core import portable
 from pmqa_cli.core.numbers import as_decimal, exact, format_number, json_number, round_half_up
 from pmqa_cli.core.thai import thai_datetime
 from pmqa_cli.io.mark import Kind
 from pmqa_cli.report.printing import page_marks
-from pmqa_cli.report.standing import Standing
+from pmqa_cli.report.standing import Standing, peer_of, standings
+from pmqa_cli.report.tables import OFFICE_FINDING_COLUMNS, Located, finding_rows
 from pmqa_cli.report.writer import (
     body_font,
     fit_one_page,
@@ -275,7 +279,7 @@ def write_feedback(
         _chart_sheet(wb, rubric, standing)
     if scored.verification_applied and _verification_rows(scored):
         _verification_sheet(wb.create_sheet("ผลการตรวจสอบ"), scored, number_format)
-    _findings_sheet(wb.create_sheet("ปัญหาที่พบ"), scored.findings)
+    _findings_sheet(wb.create_sheet("ปัญหาที่พบ"), scored)
     office_name = f"{office.code} {office.name}".strip()
     for ws in wb.worksheets:
         marks = page_marks(
@@ -411,28 +415,15 @@ def _indicators_sheet(
     fit_one_page(ws, landscape=True)
 
 
-def _findings_sheet(ws: Worksheet, findings: Sequence[Finding]) -> None:
-    _table(
-        ws,
-        1,
-        [("ความรุนแรง", 12), ("รหัสปัญหา", 22), ("แผ่นงาน", 16), ("เซลล์", 9), ("รายการ", 12),
-         ("คำอธิบายและวิธีแก้", 80), ("คำอธิบายภาษาอังกฤษ (English)", 60)],
-    )  # fmt: skip
-    if not findings:
+def _findings_sheet(ws: Worksheet, office: ScoredOffice) -> None:
+    columns = OFFICE_FINDING_COLUMNS
+    _table(ws, 1, [(c.header, c.width) for c in columns])
+    if not office.findings:
         put(ws, 2, 1, "ไม่พบปัญหา", alignment=WRAP)
-        ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=7)
+        ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=len(columns))
         fit_row_height(ws, 2, {1: 100})
-    for row, f in enumerate(findings, start=2):
-        severity = SEVERITY_TH[f.severity]
-        values: list[object] = [
-            severity,
-            f.code,
-            f.sheet or "",
-            f.cell or "",
-            f.item_id or "",
-            f.message_th,
-            f.message_en,
-        ]
+    located = (Located(office.path, office.office.code, f) for f in office.findings)
+    for row, values in enumerate(finding_rows(located, columns), start=2):
         _cells(ws, row, values, "General")
 
 
@@ -472,8 +463,6 @@ def _verification_rows(scored: ScoredOffice) -> list[list[object]]:
 
 
 def _value_text(value: object) -> str:
-    from pmqa_cli.assess.answers import IndicatorAnswer
-
     if isinstance(value, IndicatorAnswer):
         return shown_value(answer=value)
     return shown_value(met=value if isinstance(value, bool) else None)
@@ -536,8 +525,6 @@ def write_feedbacks(
     Each workbook is written from the office's own scored object: no submission is read
     again. A write that fails (a full disk) stops the run with its error, as in one process.
     """
-    from pmqa_cli.report.standing import peer_of, standings
-
     folder.mkdir(parents=True, exist_ok=True)
     places = standings((peer_of(office) for office in offices), rubric.scoring.decimals)
     targets = [folder / name for name in feedback_names(offices)]
@@ -549,11 +536,6 @@ def write_feedbacks(
         for office, target, standing in work:
             write_feedback(office, rubric, target, standing)
         return targets
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    from pmqa_cli.core import portable
-
     context = multiprocessing.get_context(portable.start_method())
     with ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker,
                              initargs=(rubric,)) as pool:  # fmt: skip

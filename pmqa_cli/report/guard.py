@@ -31,6 +31,7 @@ from pmqa_cli import __version__
 from pmqa_cli.core.errors import UsageError
 from pmqa_cli.core.hashing import sha256_file
 from pmqa_cli.io.mark import SPREADSHEET_SUFFIXES, Kind, read_mark
+from pmqa_cli.report.outputs import write_bytes_atomic
 
 __all__ = [
     "WRITTEN_RECORD",
@@ -98,8 +99,6 @@ def _recorded(folder: Path) -> dict[str, str]:
 
 def record_written(folder: Path, paths: Sequence[Path]) -> None:
     """Remember, in ``folder``, that pmqa wrote ``paths`` (so a later run may replace them)."""
-    from pmqa_cli.report.outputs import write_bytes_atomic
-
     files = _recorded(folder)
     files.update({p.name: sha256_file(p) for p in paths})
     data = {"pmqa_version": __version__, "files": dict(sorted(files.items()))}

@@ -1,0 +1,316 @@
+"""Tables that declare their columns once, and the one way each is written: xlsx and CSV.
+
+A :class:`Table` is one sheet's worth of rows; each :class:`Column` says its header, width, kind
+and how a record gives its cell, so results.xlsx, comparison.xlsx and their CSV files are
+written from the same rows and cannot disagree. Text from a submission never becomes a formula:
+cells are typed as text (xlsx) or prefixed with an apostrophe (CSV), as OWASP advises. Findings
+become rows in one place (:func:`finding_rows`), for every workbook that lists them.
+
+The xlsx side is xlsxwriter: in constant-memory mode rows stream to disk as they are written,
+and it is about three times faster than openpyxl for the audit trail's hundreds of thousands of
+cells (benchmarks/RESULTS.md). write_string() always stores text, never a formula.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import Enum
+from pathlib import Path
+from typing import Any, Generic, TypeVar
+
+from pmqa_cli.core.findings import SEVERITY_TH, Finding
+from pmqa_cli.io.layout import FORMULA_START
+from pmqa_cli.io.values import plain
+from pmqa_cli.report.outputs import MAX_CELL_TEXT, write_bytes_atomic
+
+__all__ = [
+    "FINDINGS_SHEET",
+    "FINDING_COLUMNS",
+    "OFFICE_FINDING_COLUMNS",
+    "WHOLE",
+    "Block",
+    "Column",
+    "Formats",
+    "Kind",
+    "Located",
+    "Table",
+    "Whole",
+    "finding_rows",
+    "finish_sheet",
+    "severity_th",
+    "table_sheet",
+    "write_row",
+    "write_table_csv",
+]
+
+R = TypeVar("R")
+
+#: Tables wider than this (in column-width units) print across pages instead of shrinking.
+WIDEST_ONE_PAGE = 400
+WIDE_PRINT_SCALE = 55
+WHOLE = "#,##0"  # counts and ranks
+FINDINGS_SHEET = "ปัญหาที่พบ"
+
+
+class Kind(Enum):
+    """How a column's cells are presented."""
+
+    TEXT = "text"  # left-aligned text or plain numbers
+    CENTER = "center"  # short values: ranks, codes, office types, counts
+    SCORE = "score"  # a score: the rubric's decimals and a red-to-green colour scale
+    CHANGE = "change"  # a change of score: signed, the rubric's decimals, no colour scale
+    PERCENT = "percent"  # a percentage of offices: two decimals
+
+
+@dataclass(frozen=True)
+class Column(Generic[R]):
+    """One column of a table, declared once: its header, width, kind, and where its cells
+    come from (``value`` maps one record of the table to this column's cell)."""
+
+    header: str
+    width: float
+    kind: Kind = Kind.TEXT
+    value: Callable[[R], Any] = field(default=lambda _: None, repr=False)
+    #: The Excel number format of its numbers where the kind's own does not fit: whole counts
+    #: and ranks, an indicator's value in its unit (report/formats.py decides which).
+    number_format: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Whole:
+    """A count in a table whose column holds scores (the band and status counts of the
+    statistics sheet): shown as a whole number, not with the scores' decimals."""
+
+    value: int
+
+
+@dataclass(frozen=True)
+class Block:
+    """Where a block of rows sits in a table's sheet (0-based rows, the header row is 0), so
+    charts read its cells without re-deriving the layout."""
+
+    header: int  # the block's own header row (for a block under the table's header: 0)
+    first: int  # its first data row
+    count: int  # how many data rows
+
+    @property
+    def last(self) -> int:
+        """Its last data row."""
+        return self.first + self.count - 1
+
+
+@dataclass
+class Table:
+    """One sheet's worth of data: a name, its columns, its rows, and where its blocks sit."""
+
+    sheet: str
+    csv_name: str
+    columns: Sequence[Column[Any]]
+    rows: Iterable[Sequence[Any]]
+    blocks: dict[str, Block] = field(default_factory=dict)
+    #: How many leading columns name the row (code, name, type): repeated on every printed page
+    #: of a table too wide for one (24 issues x score and status).
+    key_columns: int = 0
+    #: Columns kept in view when scrolling right (the office's code and name), after the header
+    freeze_columns: int = 0
+
+    @property
+    def headers(self) -> list[str]:
+        """The header row."""
+        return [c.header for c in self.columns]
+
+    @classmethod
+    def of(
+        cls, sheet: str, csv_name: str, columns: Sequence[Column[R]], records: Iterable[R]
+    ) -> Table:
+        """A table with one row per record, each cell from its column's ``value``."""
+        getters = [c.value for c in columns]
+        return cls(sheet, csv_name, columns, ([get(r) for get in getters] for r in records))
+
+
+@dataclass(frozen=True, slots=True)
+class Located:
+    """A finding with the file and office it belongs to."""
+
+    path: str
+    office_code: str
+    finding: Finding
+
+
+def severity_th(finding: Finding) -> str:
+    """The Thai word for a finding's severity."""
+    return SEVERITY_TH[finding.severity]
+
+
+#: What a findings table can show of a finding: header and cell, declared once.
+_FINDING_FIELDS: dict[str, tuple[str, Callable[[Located], Any]]] = {
+    "file": ("ไฟล์", lambda r: Path(r.finding.file or r.path).name),
+    "office": ("รหัสหน่วยงาน", lambda r: r.office_code),
+    "sheet": ("แผ่นงาน", lambda r: r.finding.sheet or ""),
+    "cell": ("เซลล์", lambda r: r.finding.cell or ""),
+    "item": ("รายการ", lambda r: r.finding.item_id or ""),
+    "code": ("รหัสปัญหา", lambda r: r.finding.code),
+    "severity": ("ความรุนแรง", lambda r: severity_th(r.finding)),
+    "message_th": ("คำอธิบายและวิธีแก้", lambda r: r.finding.message_th),
+    "message_en": ("คำอธิบายภาษาอังกฤษ (English)", lambda r: r.finding.message_en),
+}
+
+
+def _finding_columns(*fields: tuple[str, float]) -> list[Column[Located]]:
+    return [Column(_FINDING_FIELDS[key][0], width, Kind.TEXT, _FINDING_FIELDS[key][1])
+            for key, width in fields]  # fmt: skip
+
+
+#: Every finding of a run (results, comparison): the file and office first.
+FINDING_COLUMNS = _finding_columns(
+    ("file", 22), ("office", 12), ("sheet", 14), ("cell", 8), ("item", 12), ("code", 22),
+    ("severity", 12), ("message_th", 70), ("message_en", 60),
+)  # fmt: skip
+#: One office's findings (its feedback workbook): the severity first, no file or office.
+OFFICE_FINDING_COLUMNS = _finding_columns(
+    ("severity", 12), ("code", 22), ("sheet", 16), ("cell", 9), ("item", 12),
+    ("message_th", 80), ("message_en", 60),
+)  # fmt: skip
+
+
+def finding_rows(
+    located: Iterable[Located], columns: Sequence[Column[Located]] = FINDING_COLUMNS
+) -> Iterator[list[Any]]:
+    """The one place a finding becomes a row of a findings table (every workbook, and CSV)."""
+    getters = [c.value for c in columns]
+    for record in located:
+        yield [get(record) for get in getters]
+
+
+_SCORE_SCALE = {
+    "type": "3_color_scale",
+    "min_type": "num", "min_value": 0, "min_color": "#F8696B",
+    "mid_type": "num", "mid_value": 300, "mid_color": "#FFEB84",
+    "max_type": "num", "max_value": 500, "max_color": "#63BE7B",
+}  # fmt: skip
+
+
+class Formats:
+    """The few cell formats results.xlsx uses, created once per workbook."""
+
+    def __init__(self, book: Any, decimals: int) -> None:
+        number = "0." + "0" * decimals if decimals else "0"
+        self.header = book.add_format(
+            {"bold": True, "bg_color": "#D9E1F2", "text_wrap": True, "align": "center",
+             "valign": "vcenter", "border": 1, "border_color": "#A6A6A6"}
+        )  # fmt: skip
+        score = book.add_format({"num_format": number})
+        change = book.add_format({"num_format": f"+{number};[Red]-{number};{number}"})
+        percent = book.add_format({"num_format": "0.00", "align": "center"})
+        center = book.add_format({"align": "center"})
+        quoted = book.add_format({"quote_prefix": True})
+        quoted_center = book.add_format({"quote_prefix": True, "align": "center"})
+        # Per kind of column: (text, text that starts like a formula, number) formats.
+        self.by_kind: dict[Kind, tuple[Any, Any, Any]] = {
+            Kind.TEXT: (None, quoted, None),
+            Kind.CENTER: (center, quoted_center, center),
+            Kind.SCORE: (None, quoted, score),
+            Kind.CHANGE: (None, quoted, change),
+            Kind.PERCENT: (center, quoted_center, percent),
+        }
+
+        self._book = book
+        self._numbers: dict[tuple[Kind, str], Any] = {}
+        self.whole = book.add_format({"num_format": WHOLE, "align": "center"})
+
+    def of(self, table: Table) -> list[tuple[Any, Any, Any]]:
+        """The formats of each of a table's columns."""
+        return [self._column(c) for c in table.columns]
+
+    def _column(self, column: Column[Any]) -> tuple[Any, Any, Any]:
+        text, quoted, number = self.by_kind[column.kind]
+        if column.number_format is None:
+            return text, quoted, number
+        key = (column.kind, column.number_format)
+        if key not in self._numbers:
+            properties: dict[str, Any] = {"num_format": column.number_format}
+            if column.kind is Kind.CENTER:
+                properties["align"] = "center"
+            self._numbers[key] = self._book.add_format(properties)
+        return text, quoted, self._numbers[key]
+
+
+def table_sheet(
+    book: Any, table: Table, formats: Formats, name: str | None = None, existing: Any = None
+) -> Any:
+    ws = existing if existing is not None else book.add_worksheet(name or table.sheet)
+    for n, column in enumerate(table.columns):
+        ws.set_column(n, n, column.width)
+    ws.set_default_row(22)  # 16 pt Thai with marks above and below needs taller rows
+    ws.set_row(0, 45)  # two lines of wrapped headers
+    ws.freeze_panes(1, table.freeze_columns)
+    if table.key_columns and sum(c.width for c in table.columns) > WIDEST_ONE_PAGE:
+        # Shrunk onto one page 24 issues would be unreadable: print legibly across pages,
+        # each starting with the columns that say whose row it is.
+        ws.set_print_scale(WIDE_PRINT_SCALE)
+        ws.repeat_columns(0, table.key_columns - 1)
+    else:
+        ws.fit_to_pages(1, 0)
+    ws.repeat_rows(0)
+    for col, column in enumerate(table.columns):
+        ws.write_string(0, col, column.header, formats.header)
+    return ws
+
+
+def write_row(
+    ws: Any, r: int, row: Sequence[Any], styles: list[tuple[Any, Any, Any]], whole: Any = None
+) -> None:
+    """One row; ``styles`` from :meth:`Formats.of` for the row's table."""
+    for c, value in enumerate(row):
+        text_format, quoted_format, number_format = styles[c]
+        if isinstance(value, Decimal):
+            value = float(value)  # a value as read (scores arrive already rounded)
+        if isinstance(value, Whole):
+            ws.write_number(r, c, value.value, whole)
+        elif isinstance(value, str):
+            # xlsxwriter escapes control characters itself; only the length needs a cap.
+            text = value[:MAX_CELL_TEXT]
+            if text.startswith(FORMULA_START):
+                ws.write_string(r, c, text, quoted_format)
+            elif text or text_format is not None:
+                ws.write_string(r, c, text, text_format)
+        elif isinstance(value, bool):
+            ws.write_boolean(r, c, value)
+        elif isinstance(value, (int, float)) and math.isfinite(value):
+            ws.write_number(r, c, value, number_format)
+
+
+def finish_sheet(ws: Any, table: Table, rows: int) -> None:
+    if rows:
+        ws.autofilter(0, 0, rows, len(table.columns) - 1)
+    for col, column in enumerate(table.columns):
+        if column.kind is Kind.SCORE:
+            ws.conditional_format(1, col, max(rows, 1), col, _SCORE_SCALE)
+
+
+def _csv_value(value: Any) -> Any:
+    if isinstance(value, Whole):
+        return value.value
+    if isinstance(value, Decimal):
+        return plain(value)
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        # OWASP: a leading apostrophe keeps a spreadsheet from reading the text as a formula.
+        return "'" + value
+    return "" if value is None else value
+
+
+def write_table_csv(table: Table, folder: Path) -> Path:
+    """One table as ``folder/<csv_name>.csv`` (UTF-8 with BOM, so Excel opens Thai text)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(table.headers)
+    for row in table.rows:
+        writer.writerow([_csv_value(v) for v in row])
+    target = folder / f"{table.csv_name}.csv"
+    write_bytes_atomic(target, ("\ufeff" + buffer.getvalue()).encode("utf-8"))
+    return target
