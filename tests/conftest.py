@@ -16,7 +16,8 @@ from pmqa_cli.io.mark import Kind
 from pmqa_cli.io.registry import Office
 from pmqa_cli.report.template import build_template
 from pmqa_cli.report.writer import save_atomic
-from pmqa_cli.rubric.model import OfficeType, Rubric, load_rubric
+from pmqa_cli.rubric.load import load_rubric
+from pmqa_cli.rubric.model import OfficeType, Rubric
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 MINI_RUBRIC = FIXTURES / "mini-rubric.yaml"

@@ -18,14 +18,9 @@ from pmqa_cli.assess.answers import Answers, IndicatorAnswer
 from pmqa_cli.assess.scores import Scores
 from pmqa_cli.assess.scoring import score_answers
 from pmqa_cli.assess.validate import validate_answers
-from pmqa_cli.rubric.model import (
-    Direction,
-    OfficeType,
-    RatioBand,
-    Rubric,
-    check_rubric,
-    load_rubric,
-)
+from pmqa_cli.rubric.check import check_rubric
+from pmqa_cli.rubric.load import load_rubric
+from pmqa_cli.rubric.model import Direction, OfficeType, RatioBand, Rubric
 
 from .conftest import FIXTURES
 

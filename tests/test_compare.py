@@ -18,7 +18,8 @@ from typer.testing import CliRunner
 from pmqa_cli.cli.app import app
 from pmqa_cli.compare.previous import load_result
 from pmqa_cli.io.registry import Office
-from pmqa_cli.rubric.model import OfficeType, Rubric, check_rubric
+from pmqa_cli.rubric.check import check_rubric
+from pmqa_cli.rubric.model import OfficeType, Rubric
 
 from .conftest import MINI_RUBRIC, Filled, SubmissionFactory, complete
 

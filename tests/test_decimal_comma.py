@@ -14,7 +14,8 @@ import pytest
 
 from pmqa_cli.assess.office import score_office
 from pmqa_cli.io.values import parse_number
-from pmqa_cli.rubric.model import Rubric, load_rubric
+from pmqa_cli.rubric.load import load_rubric
+from pmqa_cli.rubric.model import Rubric
 
 from .conftest import MINI_RUBRIC
 from .office_books import OfficeBook, libreoffice_resave, needs_libreoffice, xlsxwriter_submission

@@ -16,7 +16,8 @@ from typer.testing import CliRunner
 from pmqa_cli.assess.answers import Answers, IndicatorAnswer
 from pmqa_cli.assess.scoring import score_answers
 from pmqa_cli.cli.app import app
-from pmqa_cli.rubric.model import OfficeType, check_rubric
+from pmqa_cli.rubric.check import check_rubric
+from pmqa_cli.rubric.model import OfficeType
 
 ROOT = Path(__file__).resolve().parent.parent
 runner = CliRunner()

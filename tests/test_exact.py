@@ -24,7 +24,9 @@ from pmqa_cli.assess.office import score_office
 from pmqa_cli.assess.scores import Scores
 from pmqa_cli.assess.scoring import score_answers
 from pmqa_cli.cli.app import app
-from pmqa_cli.rubric.model import OfficeType, Rubric, check_rubric, load_rubric
+from pmqa_cli.rubric.check import check_rubric
+from pmqa_cli.rubric.load import load_rubric
+from pmqa_cli.rubric.model import OfficeType, Rubric
 
 from .conftest import MINI_RUBRIC
 from .office_books import OfficeBook, xlsxwriter_submission

@@ -32,7 +32,8 @@ from pmqa_cli.io.mark import Kind
 from pmqa_cli.io.registry import Office
 from pmqa_cli.report.template import build_template
 from pmqa_cli.report.writer import save_atomic
-from pmqa_cli.rubric.model import OfficeType, Rubric, load_rubric
+from pmqa_cli.rubric.load import load_rubric
+from pmqa_cli.rubric.model import OfficeType, Rubric
 
 from .conftest import Filled, SubmissionFactory, complete, find_col, find_row
 
@@ -203,7 +204,7 @@ def test_validation_and_protection_survive_a_round_trip(tmp_path: Path, profile:
 
 
 def _shipped() -> Rubric:
-    from pmqa_cli.rubric.model import load_rubric
+    from pmqa_cli.rubric.load import load_rubric
 
     return load_rubric()[0]
 

@@ -19,16 +19,14 @@ from pmqa_cli.assess.office import score_office
 from pmqa_cli.cli.app import app
 from pmqa_cli.io.registry import Office
 from pmqa_cli.report.template import build_template
-from pmqa_cli.rubric.model import (
+from pmqa_cli.rubric.check import check_rubric
+from pmqa_cli.rubric.load import (
     DEFAULT_RUBRIC_ID,
-    Aggregation,
-    OfficeType,
-    Rubric,
-    check_rubric,
     default_rubric_path,
     load_rubric,
     shipped_rubrics,
 )
+from pmqa_cli.rubric.model import Aggregation, OfficeType, Rubric
 
 from .conftest import Filled, SubmissionFactory, find_col, find_row
 

@@ -105,7 +105,7 @@ def test_the_workbook_protects_claims_and_opens_verdict_cells(
 
 
 def load_verification_of(wb: openpyxl.Workbook, tmp_path: Path) -> Verification:
-    from pmqa_cli.rubric.model import load_rubric
+    from pmqa_cli.rubric.load import load_rubric
 
     path = tmp_path / "saved.xlsx"
     wb.save(path)

@@ -10,12 +10,9 @@ import yaml
 from typer.testing import CliRunner
 
 from pmqa_cli.cli.app import app
-from pmqa_cli.rubric.model import (
-    RubricError,
-    check_rubric,
-    default_rubric_path,
-    load_rubric,
-)
+from pmqa_cli.rubric.check import check_rubric
+from pmqa_cli.rubric.load import default_rubric_path, load_rubric
+from pmqa_cli.rubric.model import RubricError
 
 from .conftest import MINI_RUBRIC
 

@@ -13,7 +13,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 from typer.testing import CliRunner
 
 from pmqa_cli.cli.app import app
-from pmqa_cli.rubric.model import Rubric, default_rubric_path
+from pmqa_cli.rubric.load import default_rubric_path
+from pmqa_cli.rubric.model import Rubric
 
 from .conftest import find_col, find_row
 

@@ -182,7 +182,8 @@ def rubric_check(
 ) -> None:
     """Check a rubric file and summarise it; list every problem and exit 1 if it is broken."""
     from pmqa_cli.cli import render
-    from pmqa_cli.rubric.model import RubricError, load_rubric, resolve_rubric
+    from pmqa_cli.rubric.load import load_rubric, resolve_rubric
+    from pmqa_cli.rubric.model import RubricError
 
     try:
         rubric, warnings = load_rubric(resolve_rubric(file))
@@ -208,7 +209,7 @@ def rubric_show(
 ) -> None:
     """Show a rubric as an outline: issues, tiers and criteria; dimensions and indicators."""
     from pmqa_cli.cli import render
-    from pmqa_cli.rubric.model import load_rubric, resolve_rubric
+    from pmqa_cli.rubric.load import load_rubric, resolve_rubric
 
     rubric, _ = load_rubric(resolve_rubric(file))
     render.rubric_tree(rubric)
@@ -238,7 +239,7 @@ JsonFlag = Annotated[
 
 def _rubric(path: Path | None) -> Rubric:
     from pmqa_cli.core.errors import UsageError
-    from pmqa_cli.rubric.model import load_rubric, resolve_rubric, shipped_rubrics
+    from pmqa_cli.rubric.load import load_rubric, resolve_rubric, shipped_rubrics
 
     file = resolve_rubric(path)
     if file is not None and not file.exists():

@@ -1,0 +1,115 @@
+"""Rubric files on disk: read exactly (a YAML number is the Decimal of its text), checked, and
+found by id among the rubrics that ship with pmqa."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from pmqa_cli.core.hashing import sha256_bytes
+from pmqa_cli.rubric.check import check_rubric
+from pmqa_cli.rubric.model import Rubric, RubricError, RubricProblem
+
+__all__ = [
+    "DEFAULT_RUBRIC_ID",
+    "default_rubric_path",
+    "load_rubric",
+    "resolve_rubric",
+    "shipped_rubrics",
+]
+
+DEFAULT_RUBRIC_ID = "obec-esao-2567"
+
+
+_YAML_FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9][0-9_]*(\.[0-9_]*)?)([eE][-+][0-9]+)?")
+
+
+class _ExactLoader(yaml.SafeLoader):
+    """PyYAML's safe loader, except that a YAML float becomes the Decimal of its text.
+
+    ``0.1`` in a rubric is exactly one tenth: going through a binary float would make it
+    0.1000000000000000055511151231257827 before any score is computed.
+    """
+
+
+def _construct_decimal(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
+    text = str(loader.construct_scalar(node)).replace("_", "")
+    if _YAML_FLOAT.fullmatch(text):
+        try:
+            return Decimal(text)
+        except InvalidOperation:  # pragma: no cover - the pattern only admits numbers
+            pass
+    return loader.construct_yaml_float(node)  # .inf, .nan and 60-base numbers: as YAML says
+
+
+_ExactLoader.add_constructor("tag:yaml.org,2002:float", _construct_decimal)
+
+
+def load_rubric(path: Path | str | None = None) -> tuple[Rubric, list[RubricProblem]]:
+    """Load and check a rubric file (the shipped default when ``path`` is None).
+
+    Returns the rubric and its warnings; raises :class:`RubricError` listing every error.
+    """
+    file = Path(path) if path is not None else default_rubric_path()
+    try:
+        raw = file.read_bytes()
+    except OSError as exc:
+        raise RubricError(
+            str(file), [RubricProblem("", f"cannot read the file: {exc.strerror}")]
+        ) from exc
+    try:
+        data = yaml.load(raw.decode("utf-8-sig"), Loader=_ExactLoader)
+    except UnicodeDecodeError:
+        raise RubricError(str(file), [RubricProblem("", "the file is not UTF-8 text")]) from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        reason = getattr(exc, "problem", None) or str(exc)
+        raise RubricError(str(file), [RubricProblem(where, f"not valid YAML: {reason}")]) from None
+    rubric, problems = check_rubric(data)
+    if rubric is None:
+        raise RubricError(str(file), problems)
+    return rubric.model_copy(update={"sha256": sha256_bytes(raw)}), problems
+
+
+def _rubric_dirs() -> list[Path]:
+    here = Path(__file__).resolve().parent.parent
+    # Installed wheel: pmqa_cli/rubrics. Source checkout or editable install: ../rubrics.
+    return [d for d in (here / "rubrics", here.parent / "rubrics") if d.is_dir()]
+
+
+def shipped_rubrics() -> list[Path]:
+    """The rubric files that ship with pmqa."""
+    for directory in _rubric_dirs():
+        files = sorted(directory.glob("*.yaml"))
+        if files:
+            return files
+    return []
+
+
+def default_rubric_path() -> Path:
+    """The shipped rubric used when no ``--rubric`` is given."""
+    for file in shipped_rubrics():
+        if file.stem == DEFAULT_RUBRIC_ID:
+            return file
+    raise RubricError(
+        DEFAULT_RUBRIC_ID,
+        [RubricProblem("", "the shipped rubric is missing from this installation; reinstall pmqa")],
+    )
+
+
+def resolve_rubric(path: Path | None) -> Path | None:
+    """A rubric file, or the file of a shipped rubric named by its id (``opdc-pmqa4-24``), so
+    an installed pmqa's rubrics are usable without knowing where they were installed. A path
+    that exists always wins; anything else is returned as given (loading it says what is
+    wrong)."""
+    if path is None or path.exists() or path.parent != Path():
+        return path
+    for file in shipped_rubrics():
+        if path.name in (file.stem, file.name):
+            return file
+    return path
