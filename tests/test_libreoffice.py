@@ -25,7 +25,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from typer.testing import CliRunner
 
 from pmqa_cli.assess.office import score_office
-from pmqa_cli.assess.submission import read_submission
+from pmqa_cli.assess.reading import read_submission
 from pmqa_cli.cli.app import app
 from pmqa_cli.core.numbers import round_half_up
 from pmqa_cli.io.mark import Kind

@@ -14,7 +14,7 @@ import pytest
 from openpyxl.worksheet.worksheet import Worksheet
 
 from pmqa_cli.assess.office import score_office
-from pmqa_cli.assess.submission import read_submission
+from pmqa_cli.assess.reading import read_submission
 from pmqa_cli.io.layout import SHEET_SCORE
 from pmqa_cli.report.provisional import FUNCTIONS, HEADLINE_NAMES
 from pmqa_cli.report.template import build_template

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from pmqa_cli.assess.answers import Answers, IndicatorAnswer
 from pmqa_cli.assess.office import score_office
+from pmqa_cli.assess.reading import read_submission
 from pmqa_cli.assess.scoring import score_answers, score_validated
-from pmqa_cli.assess.submission import read_submission
 from pmqa_cli.assess.validate import validate_answers
 from pmqa_cli.rubric.model import OfficeType, Rubric
 

@@ -24,9 +24,10 @@ from typing import Any, Protocol
 from pmqa_cli.assess.answers import Answers, IndicatorAnswer, Location
 from pmqa_cli.assess.guidance import NextStep, next_steps
 from pmqa_cli.assess.provisional_check import compare_provisional
+from pmqa_cli.assess.reading import read_submission
 from pmqa_cli.assess.scores import Scores
 from pmqa_cli.assess.scoring import score_answers, score_validated
-from pmqa_cli.assess.submission import OfficeInfo, Submission, ValueRead, read_submission
+from pmqa_cli.assess.submission import OfficeInfo, Submission, ValueRead
 from pmqa_cli.assess.trace import Change, InputFile, ItemTrace, self_traces
 from pmqa_cli.assess.validate import validate_answers
 from pmqa_cli.core.findings import Finding, FindingCounts

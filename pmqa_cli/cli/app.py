@@ -899,7 +899,8 @@ def review_sheet_command(
     from datetime import date
 
     from pmqa_cli.assess.batch import discover
-    from pmqa_cli.assess.submission import Submission, read_submission
+    from pmqa_cli.assess.reading import read_submission
+    from pmqa_cli.assess.submission import Submission
     from pmqa_cli.cli import render
     from pmqa_cli.core.errors import UsageError
     from pmqa_cli.io.mark import Kind
