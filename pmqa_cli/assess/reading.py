@@ -27,10 +27,12 @@ from pmqa_cli.assess.sheets import (
 )
 from pmqa_cli.assess.submission import OfficeInfo, Submission
 from pmqa_cli.assess.validate import (
+    read_answer,
     read_number,
     read_target,
     value_for_other_type,
 )
+from pmqa_cli.core.findings import Finding
 from pmqa_cli.core.hashing import sha256_file
 from pmqa_cli.io.layout import (
     OFFICE_COLUMNS,
@@ -213,7 +215,28 @@ class _OfficeSheets(SheetReader):
         )
 
 
-class _PmqaSheet(SheetReader):
+class _AnswerCells(SheetReader):
+    """What the criteria and indicator sheets share: findings from validation placed in this
+    file, and met / not-met cells."""
+
+    def found(self, findings: list[Finding]) -> None:
+        """Findings from :mod:`pmqa_cli.assess.validate`, placed in this file."""
+        self.sub.findings.extend(f.at(file=self.file) for f in findings)
+
+    def yes_no(self, sheet: str, cell: Cell, ref: str, item_id: str) -> bool | None:
+        """A met / not-met cell (validate.read_answer); an item with a finding is not
+        reported again as missing."""
+        met, findings = read_answer(
+            cell.value, display(cell), sheet=sheet, cell=ref, item_id=item_id
+        )
+        if findings:
+            self.found(findings)
+            if met is None:
+                self.bad_cells.add(item_id)
+        return met
+
+
+class _PmqaSheet(_AnswerCells):
     """The criteria of categories 1-6: met or not, and their evidence."""
 
     def read_pmqa(self, sheet: Sheet | None) -> None:
@@ -251,7 +274,7 @@ class _PmqaSheet(SheetReader):
                 )
 
 
-class _IndicatorSheet(SheetReader):
+class _IndicatorSheet(_AnswerCells):
     """The category 7 indicators: values, N/A, the office's own targets, evidence."""
 
     def read_indicators(self, sheet: Sheet | None) -> None:

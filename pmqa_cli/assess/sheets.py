@@ -15,8 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from pmqa_cli.assess.submission import Submission, ValueRead
-from pmqa_cli.assess.validate import read_answer
-from pmqa_cli.core.findings import Finding, make_finding
+from pmqa_cli.core.findings import make_finding
 from pmqa_cli.io.layout import (
     Column,
     header_key,
@@ -260,22 +259,6 @@ class SheetReader:
         value = clean_text(display(cell))
         self.record(sheet, cell, item_id, name, value)
         return value
-
-    def found(self, findings: list[Finding]) -> None:
-        """Findings from :mod:`pmqa_cli.assess.validate`, placed in this file."""
-        self.sub.findings.extend(f.at(file=self.file) for f in findings)
-
-    def yes_no(self, sheet: str, cell: Cell, ref: str, item_id: str) -> bool | None:
-        """A met / not-met cell (validate.read_answer); an item with a finding is not
-        reported again as missing."""
-        met, findings = read_answer(
-            cell.value, display(cell), sheet=sheet, cell=ref, item_id=item_id
-        )
-        if findings:
-            self.found(findings)
-            if met is None:
-                self.bad_cells.add(item_id)
-        return met
 
 
 def cell_ref(col: int, cells: dict[int, Cell]) -> str:

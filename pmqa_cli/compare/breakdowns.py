@@ -160,7 +160,7 @@ class Breakdowns:
 
 
 def _frame(offices: list[OfficeScore]) -> Any:
-    import pandas as pd
+    import pandas as pd  # heavy: imported only when a batch is summarised (docs/architecture.md)
 
     return pd.DataFrame(
         {
@@ -177,7 +177,7 @@ def _frame(offices: list[OfficeScore]) -> Any:
 
 def _shares(frame: Any, dimension: str, column: str, labels: list[str]) -> dict[str, Any]:
     """group -> label -> Share, from one cross-tabulation."""
-    import pandas as pd
+    import pandas as pd  # heavy: imported only when a batch is summarised
 
     table = pd.crosstab(frame[dimension], frame[column]).reindex(columns=labels, fill_value=0)
     totals = frame.groupby(dimension).size()

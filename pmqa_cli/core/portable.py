@@ -78,7 +78,7 @@ def limit_memory(megabytes: int) -> bool:
     if megabytes <= 0:
         return False
     try:
-        import resource
+        import resource  # POSIX only: feature detection, absent on Windows
     except ImportError:
         return False
     limit = megabytes * 1024 * 1024

@@ -12,6 +12,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import xlsxwriter
+
 from pmqa_cli import __version__
 from pmqa_cli.compare.comparison import Comparison
 from pmqa_cli.core.thai import thai_datetime
@@ -78,8 +80,6 @@ def comparison_book_tables(
 
 def write_comparison(comparison: Comparison, rubric: Rubric, path: Path, command: str) -> None:
     """Write comparison.xlsx (built in memory: two results are small)."""
-    import xlsxwriter
-
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(
         buffer,

@@ -15,6 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from openpyxl import Workbook
+from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Alignment
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -311,8 +312,6 @@ def _steps_sheet(ws: Worksheet, steps: Sequence[NextStep], number_format: str) -
 
 def _chart_sheet(wb: Workbook, rubric: Rubric, standing: Standing | None) -> None:
     """A native bar chart of the issue scores, beside the national mean when there is one."""
-    from openpyxl.chart import BarChart, Reference
-
     source = wb["PMQA 4.0"]
     ws = wb.create_sheet("กราฟ")
     count = len(rubric.issues)

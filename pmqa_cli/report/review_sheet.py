@@ -30,6 +30,7 @@ from pmqa_cli.assess.submission import Submission
 from pmqa_cli.assess.trace import VERDICT_TH, shown_value
 from pmqa_cli.core.thai import thai_datetime
 from pmqa_cli.io.mark import Kind
+from pmqa_cli.io.xlsx import column_letter
 from pmqa_cli.report.template import GUIDE_WIDTH, unit_th
 from pmqa_cli.report.writer import (
     INPUT_FILL,
@@ -86,12 +87,6 @@ _WRAPPED = {
     for c in REVIEW_COLUMNS
     if c.key in ("name", "text", "evidence", "claim")
 }
-
-
-def _letter(col: int) -> str:
-    from openpyxl.utils import get_column_letter
-
-    return get_column_letter(col)
 
 
 def _guide(ws: Worksheet, rubric: Rubric, offices: int) -> None:
@@ -192,7 +187,7 @@ def write_review_sheet(rubric: Rubric, submissions: Sequence[Submission], path: 
         font=body_font(size=14, color="595959"))  # fmt: skip
     for col, column in enumerate(REVIEW_COLUMNS, start=1):
         put(ws, HEADER_ROW, col, column.header, **header_style())
-        ws.column_dimensions[_letter(col)].width = column.width
+        ws.column_dimensions[column_letter(col)].width = column.width
     fit_row_height(ws, HEADER_ROW, {n: c.width for n, c in enumerate(REVIEW_COLUMNS, start=1)})
     verdicts = DataValidation(
         type="list", formula1=f'"{",".join(VERDICT_TH.values())}"', allow_blank=True
@@ -222,8 +217,10 @@ def write_review_sheet(rubric: Rubric, submissions: Sequence[Submission], path: 
         if row > HEADER_ROW:
             ws.row_breaks.append(Break(id=row))
     last = max(row, HEADER_ROW + 1)
-    verdicts.add(f"{_letter(_COL['verdict'])}{HEADER_ROW + 1}:{_letter(_COL['verdict'])}{last}")
-    ws.auto_filter.ref = f"A{HEADER_ROW}:{_letter(len(REVIEW_COLUMNS))}{last}"
+    verdicts.add(
+        f"{column_letter(_COL['verdict'])}{HEADER_ROW + 1}:{column_letter(_COL['verdict'])}{last}"
+    )
+    ws.auto_filter.ref = f"A{HEADER_ROW}:{column_letter(len(REVIEW_COLUMNS))}{last}"
     setup_page(ws, landscape=True, freeze=f"A{HEADER_ROW + 1}", header_row=HEADER_ROW)
     ws.oddHeader.center.text = f"แบบตรวจสอบ {rubric.id} ฉบับ {rubric.version}"
     ws.oddFooter.left.text = "&A"

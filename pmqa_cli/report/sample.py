@@ -11,6 +11,7 @@ planted so a test, or a trainer, can check that pmqa reports exactly those.
 from __future__ import annotations
 
 import random
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -307,8 +308,6 @@ def generate_samples(
     if jobs <= 1 or count < 20:
         found = [_write_one(rubric, office, n, seed, out_dir) for n, office in enumerate(offices)]
     else:
-        from concurrent.futures import ProcessPoolExecutor
-
         with ProcessPoolExecutor(max_workers=jobs) as pool:
             futures = [
                 pool.submit(_write_one, rubric, office, n, seed, out_dir)

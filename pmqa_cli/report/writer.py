@@ -20,6 +20,7 @@ from typing import Any
 from openpyxl.cell.cell import Cell
 from openpyxl.packaging.custom import StringProperty
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.header_footer import HeaderFooterItem
 from openpyxl.worksheet.pagebreak import Break
@@ -272,8 +273,6 @@ _ROW_POINTS = 15.0
 
 
 def _page_rows_height(ws: Worksheet, landscape: bool) -> float:
-    from openpyxl.utils import get_column_letter
-
     width = _A4[1] - 2 * 0.4 * 72 if landscape else _PRINTABLE_SHORT
     height = _A4[0] - 2 * 0.75 * 72 if landscape else _PRINTABLE_LONG
     columns = 0.0
