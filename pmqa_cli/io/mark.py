@@ -20,6 +20,8 @@ from pathlib import Path
 
 from defusedxml import ElementTree
 
+from pmqa_cli import __version__
+
 __all__ = [
     "CREATOR",
     "KIND_PROPERTY",
@@ -28,6 +30,7 @@ __all__ = [
     "VERSION_PROPERTY",
     "Kind",
     "Mark",
+    "mark_properties",
     "read_mark",
 ]
 
@@ -48,6 +51,12 @@ class Kind(str, Enum):
     SAMPLE = "sample"  # pmqa sample (filled submissions for demos and tests)
     COMPARISON = "comparison"  # pmqa compare -o
     REVIEW = "review"  # pmqa review-sheet -o (the committee fills it in; read with --review)
+
+
+def mark_properties(kind: Kind) -> dict[str, str]:
+    """The custom document properties that mark a workbook as pmqa's ``kind``: what every
+    writer (openpyxl's and xlsxwriter's) puts on the workbooks it writes."""
+    return {KIND_PROPERTY: kind.value, VERSION_PROPERTY: __version__}
 
 
 # What batch discovery takes as a submission (and what an output must not be named inside an

@@ -12,15 +12,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-import xlsxwriter
-
 from pmqa_cli import __version__
 from pmqa_cli.compare.comparison import Comparison
 from pmqa_cli.core.thai import thai_datetime
-from pmqa_cli.io.mark import CREATOR, KIND_PROPERTY, VERSION_PROPERTY, Kind
+from pmqa_cli.io.mark import Kind
 from pmqa_cli.report.compare_tables import comparison_tables
 from pmqa_cli.report.guard import record_written
-from pmqa_cli.report.outputs import FONT_NAME, FONT_SIZE, output_timestamp, write_bytes_atomic
+from pmqa_cli.report.outputs import output_timestamp, write_bytes_atomic
 from pmqa_cli.report.tables import (
     FINDING_COLUMNS,
     FINDINGS_SHEET,
@@ -30,9 +28,11 @@ from pmqa_cli.report.tables import (
     Table,
     finding_rows,
     finish_sheet,
+    mark_book,
     table_sheet,
     write_row,
     write_table_csv,
+    xlsx_book,
 )
 from pmqa_cli.rubric.model import Rubric
 
@@ -81,20 +81,9 @@ def comparison_book_tables(
 def write_comparison(comparison: Comparison, rubric: Rubric, path: Path, command: str) -> None:
     """Write comparison.xlsx (built in memory: two results are small)."""
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(
-        buffer,
-        {
-            "in_memory": True,
-            "strings_to_formulas": False,
-            "strings_to_urls": False,
-            "default_format_properties": {"font_name": FONT_NAME, "font_size": FONT_SIZE},
-        },
-    )
+    book = xlsx_book(buffer, in_memory=True)
     when = output_timestamp()
-    book.set_properties({"title": "เปรียบเทียบผลการประเมิน", "author": CREATOR, "created": when})
-    # pmqa's mark: never read as a submission, replaced only by pmqa (workbook/mark.py).
-    book.set_custom_property(KIND_PROPERTY, Kind.COMPARISON.value)
-    book.set_custom_property(VERSION_PROPERTY, __version__)
+    mark_book(book, Kind.COMPARISON, "เปรียบเทียบผลการประเมิน", when)
     formats = Formats(book, rubric.scoring.decimals)
     for table in comparison_book_tables(comparison, rubric, command, when):
         ws = table_sheet(book, table, formats)

@@ -17,7 +17,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name
 
 from pmqa_cli import __version__
@@ -26,14 +25,11 @@ from pmqa_cli.assess.submission import ValueRead
 from pmqa_cli.compare.analysis import Analysis, analyse
 from pmqa_cli.core.errors import OutputError
 from pmqa_cli.core.numbers import json_number
-from pmqa_cli.io.mark import CREATOR, KIND_PROPERTY, VERSION_PROPERTY
 from pmqa_cli.io.mark import Kind as MarkKind
 from pmqa_cli.report.executive import SHEET as EXECUTIVE_SHEET
 from pmqa_cli.report.executive import BandPercentages, write_executive
 from pmqa_cli.report.guard import record_written
 from pmqa_cli.report.outputs import (
-    FONT_NAME,
-    FONT_SIZE,
     output_timestamp,
     write_bytes_atomic,
 )
@@ -58,9 +54,11 @@ from pmqa_cli.report.tables import (
     Formats,
     Table,
     finish_sheet,
+    mark_book,
     table_sheet,
     write_row,
     write_table_csv,
+    xlsx_book,
 )
 from pmqa_cli.rubric.model import Rubric
 
@@ -130,16 +128,7 @@ class ResultsWorkbook:
         self.rubric = rubric
         self._scratch = tempfile.TemporaryDirectory(prefix="pmqa-results-")
         self._draft = Path(self._scratch.name) / "results.xlsx"
-        self.book = xlsxwriter.Workbook(
-            str(self._draft),
-            {
-                "constant_memory": True,
-                "tmpdir": self._scratch.name,
-                "strings_to_formulas": False,
-                "strings_to_urls": False,
-                "default_format_properties": {"font_name": FONT_NAME, "font_size": FONT_SIZE},
-            },
-        )
+        self.book = xlsx_book(str(self._draft), constant_memory=True, tmpdir=self._scratch.name)
         self.formats = Formats(self.book, rubric.scoring.decimals)
         # Sheets appear in the order they are added: the summary sheets first (written last),
         # then the audit trail, split into further sheets as it grows.
@@ -192,12 +181,7 @@ class ResultsWorkbook:
         when = output_timestamp()
         if analysis is None:
             analysis = analyse(batch, when=when)
-        self.book.set_properties(
-            {"title": "ผลการประเมิน " + self.rubric.title_th, "author": CREATOR, "created": when}
-        )
-        # pmqa's mark: discovery never reads this workbook as a submission (workbook/mark.py).
-        self.book.set_custom_property(KIND_PROPERTY, MarkKind.RESULTS.value)
-        self.book.set_custom_property(VERSION_PROPERTY, __version__)
+        mark_book(self.book, MarkKind.RESULTS, "ผลการประเมิน " + self.rubric.title_th, when)
         if not self._input_sheets:
             self._input_sheets.append(
                 table_sheet(self.book, self._inputs, self.formats, INPUTS_SHEET)

@@ -18,15 +18,20 @@ import io
 import math
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
 from enum import Enum
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
+import xlsxwriter
+
 from pmqa_cli.core.findings import SEVERITY_TH, Finding
 from pmqa_cli.io.layout import FORMULA_START
+from pmqa_cli.io.mark import CREATOR, mark_properties
+from pmqa_cli.io.mark import Kind as MarkKind
 from pmqa_cli.io.values import plain
-from pmqa_cli.report.outputs import MAX_CELL_TEXT, write_bytes_atomic
+from pmqa_cli.report.outputs import FONT_NAME, FONT_SIZE, MAX_CELL_TEXT, write_bytes_atomic
 
 __all__ = [
     "FINDINGS_SHEET",
@@ -42,10 +47,12 @@ __all__ = [
     "Whole",
     "finding_rows",
     "finish_sheet",
+    "mark_book",
     "severity_th",
     "table_sheet",
     "write_row",
     "write_table_csv",
+    "xlsx_book",
 ]
 
 R = TypeVar("R")
@@ -302,6 +309,29 @@ def _csv_value(value: Any) -> Any:
         # OWASP: a leading apostrophe keeps a spreadsheet from reading the text as a formula.
         return "'" + value
     return "" if value is None else value
+
+
+def xlsx_book(target: str | io.BytesIO, **options: Any) -> Any:
+    """An xlsxwriter workbook as pmqa writes them: text never read as a formula or a link, TH
+    Sarabun New throughout; ``options`` add xlsxwriter's own (constant memory, in memory)."""
+    return xlsxwriter.Workbook(
+        target,
+        {
+            **options,
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+            "default_format_properties": {"font_name": FONT_NAME, "font_size": FONT_SIZE},
+        },
+    )
+
+
+def mark_book(book: Any, kind: MarkKind, title: str, when: datetime) -> None:
+    """The document properties of an xlsxwriter workbook: its title, pmqa as its author, the
+    time of the run, and pmqa's mark (io/mark.py: never read as a submission, replaced only
+    by pmqa)."""
+    book.set_properties({"title": title, "author": CREATOR, "created": when})
+    for name, value in mark_properties(kind).items():
+        book.set_custom_property(name, value)
 
 
 def write_table_csv(table: Table, folder: Path) -> Path:

@@ -26,9 +26,8 @@ from openpyxl.worksheet.header_footer import HeaderFooterItem
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
-from pmqa_cli import __version__
 from pmqa_cli.io.layout import FORMULA_START
-from pmqa_cli.io.mark import CREATOR, KIND_PROPERTY, VERSION_PROPERTY, Kind
+from pmqa_cli.io.mark import CREATOR, Kind, mark_properties
 from pmqa_cli.report.outputs import (
     FONT_NAME,
     FONT_SIZE,
@@ -205,7 +204,7 @@ def _repack(data: bytes, stamp: datetime) -> bytes:
 
 def mark(wb: Workbook, kind: Kind) -> None:
     """Put pmqa's mark (kind and version, :mod:`pmqa_cli.io.mark`) on a workbook."""
-    wanted = {KIND_PROPERTY: kind.value, VERSION_PROPERTY: __version__}
+    wanted = mark_properties(kind)
     custom: Any = wb.custom_doc_props  # type: ignore[attr-defined]  # not in the stubs
     custom.props = [prop for prop in custom.props if prop.name not in wanted]
     for name, value in wanted.items():
