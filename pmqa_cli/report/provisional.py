@@ -20,7 +20,6 @@ hold it. The official score stays pmqa's; the sheet says so.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -64,7 +63,6 @@ __all__ = [
     "CHECK_OK",
     "FUNCTIONS",
     "HEADLINE_NAMES",
-    "ProvisionalLayout",
     "add_provisional",
     "guide_lines",
 ]
@@ -156,14 +154,6 @@ def _number_format(decimals: int) -> str:
     return "0" if decimals == 0 else "0." + "0" * decimals
 
 
-@dataclass
-class ProvisionalLayout:
-    """Where the score sheet put things: item id -> row, key -> row."""
-
-    item_rows: dict[str, int]
-    key_rows: dict[str, int]
-
-
 class _ScoreSheet:
     """Writes the คะแนนเบื้องต้น sheet row by row."""
 
@@ -178,7 +168,6 @@ class _ScoreSheet:
         self.rubric = rubric
         self.row = 1
         self.key_rows: dict[str, int] = {}
-        self.item_rows: dict[str, int] = {}
         self.pmqa_cols = pmqa_cols
         self.kpi_cols = kpi_cols
         self.fmt = _number_format(rubric.scoring.decimals)
@@ -361,7 +350,6 @@ class _ScoreSheet:
                         f'IF($G{r}="",{_s(CHECK_BAD + " ยังไม่ตอบ / missing")},'
                         f"{_s(CHECK_OK)}))))",
                     )  # fmt: skip
-                    self.item_rows[criterion.id] = r
                     # One line tall enough for 16 pt Thai (column B holds a formula).
                     fit_row_height(self.ws, r, {LABEL: _WIDTHS[LABEL]})
                     self.row += 1
@@ -407,7 +395,6 @@ class _ScoreSheet:
             self.formula(r, 6, "SUM(" + ",".join(earned) + ")", self.fmt)
             # Generous, as for indicators: long Thai titles (OPDC's) wrap sooner than counted.
             fit_row_height(self.ws, r, {LABEL: _WIDTHS[LABEL] * 0.75})
-            self.item_rows[issue.id] = r
             self.row += 1
         self.key_rows["issues"] = first
         self.key_rows["issues:last"] = self.row - 1
@@ -616,7 +603,6 @@ class _ScoreSheet:
         # Generous: LibreOffice breaks the bracketed method line ("[เทียบเกณฑ์ 1-5, ค่าน้อยดี
         # ช่วง 0-365]") at its spaces, earlier than a character count says.
         fit_row_height(ws, r, {LABEL: _WIDTHS[LABEL] * 0.75})
-        self.item_rows[ind.id] = r
         self.row += 1
 
     def method_text(self, ind: Indicator, span: str) -> str:
@@ -878,7 +864,7 @@ def add_provisional(
     kpi_cols: dict[str, int],
     office_rows: dict[str, int],
     office_value_column: int,
-) -> ProvisionalLayout:
+) -> None:
     """Add the score sheet (after the indicator sheet), the check columns, the red answer
     cells, the completeness counts and the defined names to a template being built."""
     # After the indicator sheet (a rubric of categories 1-6 only has none: after PMQA 4.0).
@@ -916,7 +902,6 @@ def add_provisional(
     for name in HEADLINE_NAMES:
         ref = f"{sheet}!${_L(LABEL)}${k[name]}"
         wb.defined_names[name] = DefinedName(name, attr_text=ref)
-    return ProvisionalLayout(score.item_rows, k)
 
 
 def guide_lines() -> list[tuple[str, bool]]:
