@@ -19,13 +19,7 @@ hold it. The official score stays pmqa's; the sheet says so.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from decimal import Decimal
-from typing import Any
-
-from openpyxl.formatting.rule import FormulaRule, Rule
 from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
@@ -37,7 +31,22 @@ from pmqa_cli.io.layout import (
     SHEET_PMQA,
     SHEET_SCORE,
 )
-from pmqa_cli.io.values import FLAG_TRUE, NO, NO_ANSWER, NOT_APPLICABLE, YES, plain
+from pmqa_cli.io.values import FLAG_TRUE
+from pmqa_cli.report.formulas import (
+    CHECK_BAD,
+    CHECK_NONE,
+    CHECK_OK,
+    any_equal,
+    interpolate,
+    letter,
+    literal,
+    number_format,
+    quoted,
+    read_number,
+    read_yes_no,
+    rubric_number,
+)
+from pmqa_cli.report.live_checks import check_column, red_while_empty
 from pmqa_cli.report.writer import (
     GROUP_FILL,
     body_font,
@@ -58,29 +67,11 @@ from pmqa_cli.rubric.model import (
 )
 
 __all__ = [
-    "CHECK_BAD",
-    "CHECK_NONE",
-    "CHECK_OK",
-    "FUNCTIONS",
     "HEADLINE_NAMES",
     "add_provisional",
     "guide_lines",
 ]
 
-#: Every spreadsheet function a generated formula may use: all in Excel 2010 and LibreOffice.
-FUNCTIONS = frozenset(
-    {
-        "AND", "CELL", "COUNT", "COUNTIF", "FIND", "IF", "IFERROR", "INDEX", "INT", "ISBLANK",
-        "ISERROR", "ISLOGICAL", "ISNUMBER", "LEFT", "LEN", "LOOKUP", "MATCH", "MAX", "MID", "MIN",
-        "NOT", "OR",
-        "ROUND", "ROWS", "SEARCH", "SUBSTITUTE", "SUM", "SUMPRODUCT", "TRIM", "VALUE",
-    }
-)  # fmt: skip
-
-#: How a check cell starts: usable answer, a problem pmqa reports as an error, not assessed.
-CHECK_OK = "✓"
-CHECK_BAD = "✗"
-CHECK_NONE = "—"
 #: The check's words for the office's own target (target: workbook); the cell it flags.
 TARGET_MISSING = "ยังไม่กรอกค่าเป้าหมาย / target missing"
 TARGET_NOT_NUMBER = "ค่าเป้าหมายไม่ใช่ตัวเลข / target not a number"
@@ -100,9 +91,6 @@ HEADLINE_NAMES = (
     "pmqa_required",
 )
 
-BAD_FILL = PatternFill("solid", fgColor="FFC7CE")
-BAD_FONT = Font(color="9C0006", bold=True)
-OK_FONT = Font(color="006100")
 NOTE_FILL = PatternFill("solid", fgColor="FCE4D6")
 WRAP = Alignment(wrap_text=True, vertical="top")
 CENTER = Alignment(wrap_text=True, vertical="top", horizontal="center")
@@ -113,45 +101,11 @@ KEY, CHECK, LABEL = 1, 2, 3
 _WIDTHS = {1: 22, 2: 24, 3: 34, **dict.fromkeys(range(4, 21), 12)}
 LAST_COL = 18
 
-_THAI = "๐๑๒๓๔๕๖๗๘๙"
-_FULL = "０１２３４５６７８９"
-
 
 def _key_font() -> Font:
     """Column A's keys (defined names, codes): small and grey, so that the longest,
     pmqa_completeness, fits on one line."""
     return body_font(size=12, color="808080")
-
-
-def _q(sheet: str) -> str:
-    """A sheet name quoted for a formula reference."""
-    return "'" + sheet.replace("'", "''") + "'"
-
-
-def _s(text: str) -> str:
-    """A string literal for a formula (only pmqa's own fixed tokens are ever put in one)."""
-    return '"' + text.replace('"', '""') + '"'
-
-
-def _L(col: int) -> str:  # noqa: N802 - a column letter
-    return get_column_letter(col)
-
-
-def _any_equal(expr: str, tokens: Iterable[str]) -> str:
-    """OR(expr="a", expr="b", ...): spreadsheet text comparison ignores case."""
-    return "OR(" + ",".join(f"{expr}={_s(t)}" for t in sorted(tokens)) + ")"
-
-
-def _digits(expr: str) -> str:
-    """Thai and full-width digits turned into 0-9, as pmqa reads them."""
-    for digits in (_THAI, _FULL):
-        for n, ch in enumerate(digits):
-            expr = f"SUBSTITUTE({expr},{_s(ch)},{_s(str(n))})"
-    return expr
-
-
-def _number_format(decimals: int) -> str:
-    return "0" if decimals == 0 else "0." + "0" * decimals
 
 
 class _ScoreSheet:
@@ -170,7 +124,7 @@ class _ScoreSheet:
         self.key_rows: dict[str, int] = {}
         self.pmqa_cols = pmqa_cols
         self.kpi_cols = kpi_cols
-        self.fmt = _number_format(rubric.scoring.decimals)
+        self.fmt = number_format(rubric.scoring.decimals)
 
     # --- small writers ---------------------------------------------------------------------
 
@@ -217,14 +171,14 @@ class _ScoreSheet:
 
     def ref(self, key: str, col: int = LABEL, absolute: bool = True) -> str:
         d = "$" if absolute else ""
-        return f"{d}{_L(col)}{d}{self.key_rows[key]}"
+        return f"{d}{letter(col)}{d}{self.key_rows[key]}"
 
     # --- the sheet -------------------------------------------------------------------------
 
     def write(self) -> None:
         ws = self.ws
         for col, width in _WIDTHS.items():
-            ws.column_dimensions[_L(col)].width = width
+            ws.column_dimensions[letter(col)].width = width
         put(ws, 1, 1, "คะแนนเบื้องต้น (คำนวณในไฟล์นี้) / Provisional score",
             font=body_font(bold=True, size=20))  # fmt: skip
         notice = (
@@ -321,9 +275,11 @@ class _ScoreSheet:
         self.section("PMQA 4.0 หมวด 1-6: คำตอบรายเกณฑ์ / Criteria")
         self.header({1: "รหัส", 2: "ตรวจสอบ", 3: "ประเด็น / ระดับ", 4: "คะแนนระดับ",
                      5: "แถวที่", 6: "คำตอบที่กรอก", 7: "ผ่าน (1/0)"})  # fmt: skip
-        sheet = _q(SHEET_PMQA)
+        sheet = quoted(SHEET_PMQA)
         id_col = f"{sheet}!$A:$A"
-        answer_col = f"{sheet}!${_L(self.pmqa_cols['answer'])}:${_L(self.pmqa_cols['answer'])}"
+        answer_col = (
+            f"{sheet}!${letter(self.pmqa_cols['answer'])}:${letter(self.pmqa_cols['answer'])}"
+        )
         spans: dict[tuple[str, str], tuple[int, int]] = {}
         for issue in self.rubric.issues:
             for tier in issue.tiers:
@@ -341,14 +297,14 @@ class _ScoreSheet:
                         f'IF($E{r}="","",IF(ISBLANK({cell}),"",IF(ISERROR({cell}),"#ERROR",'
                         f"{cell})))",
                     )  # fmt: skip
-                    self.formula(r, 7, _yes_no(f"$F{r}"))
+                    self.formula(r, 7, read_yes_no(f"$F{r}"))
                     self.formula(
                         r, CHECK,
-                        f'IF($E{r}="",{_s(CHECK_BAD + " ไม่พบแถว / row missing")},'
-                        f'IF($F{r}="#ERROR",{_s(CHECK_BAD + " ค่าผิดพลาด / error value")},'
-                        f'IF($G{r}="?",{_s(CHECK_BAD + " ไม่ใช่ตัวเลือก / not a choice")},'
-                        f'IF($G{r}="",{_s(CHECK_BAD + " ยังไม่ตอบ / missing")},'
-                        f"{_s(CHECK_OK)}))))",
+                        f'IF($E{r}="",{literal(CHECK_BAD + " ไม่พบแถว / row missing")},'
+                        f'IF($F{r}="#ERROR",{literal(CHECK_BAD + " ค่าผิดพลาด / error value")},'
+                        f'IF($G{r}="?",{literal(CHECK_BAD + " ไม่ใช่ตัวเลือก / not a choice")},'
+                        f'IF($G{r}="",{literal(CHECK_BAD + " ยังไม่ตอบ / missing")},'
+                        f"{literal(CHECK_OK)}))))",
                     )  # fmt: skip
                     # One line tall enough for 16 pt Thai (column B holds a formula).
                     fit_row_height(self.ws, r, {LABEL: _WIDTHS[LABEL]})
@@ -378,7 +334,7 @@ class _ScoreSheet:
             earned: list[str] = []
             for n, tier in enumerate(issue.tiers):
                 lo, hi = spans[(issue.id, tier.id)]
-                met_col, pts_col = _L(7 + 2 * n), _L(8 + 2 * n)
+                met_col, pts_col = letter(7 + 2 * n), letter(8 + 2 * n)
                 self.formula(r, 7 + 2 * n, f"COUNTIF($G${lo}:$G${hi},1)")
                 # A tier counts only when every lower tier is complete (docs/scoring.md).
                 gate = "AND(" + ",".join(complete) + ")" if complete else "TRUE"
@@ -462,7 +418,11 @@ class _ScoreSheet:
         ws = self.ws
         put(ws, r, KEY, ind.id, border=thin_border())
         low, high = ind.value_range
-        span = f"{_g(low)}-{_g(high)}" if low is not None and high is not None else ""
+        span = (
+            f"{rubric_number(low)}-{rubric_number(high)}"
+            if low is not None and high is not None
+            else ""
+        )
         self.text(r, LABEL, f"{ind.title_th}\n[{self.method_text(ind, span)}]")
         self.text(r, 4, ind.dimension, alignment=CENTER)
         for n, threshold in enumerate(ind.thresholds or []):
@@ -473,9 +433,9 @@ class _ScoreSheet:
         self.text(r, 10, ind.weight, alignment=CENTER)
         applies_text = {"both": "ทั้งหมด", "primary": "สพป.", "secondary": "สพม."}
         self.text(r, 11, applies_text[ind.applies_to], alignment=CENTER)
-        sheet = _q(SHEET_INDICATORS)
-        value_col = _L(self.kpi_cols["value"])
-        na_col = _L(self.kpi_cols["na"])
+        sheet = quoted(SHEET_INDICATORS)
+        value_col = letter(self.kpi_cols["value"])
+        na_col = letter(self.kpi_cols["na"])
         self.formula(r, 12, f'IFERROR(MATCH($A{r},{sheet}!$A:$A,0),"")')
         cell = f"INDEX({sheet}!${value_col}:${value_col},$L{r})"
         na_cell = f"INDEX({sheet}!${na_col}:${na_col},$L{r})"
@@ -487,24 +447,24 @@ class _ScoreSheet:
             r, 14,
             f'IF($L{r}="",0,IF(ISERROR({na_cell}),0,IF(ISLOGICAL({na_cell}),IF({na_cell},1,0),'
             f"IF(ISNUMBER({na_cell}),IF({na_cell}=1,1,0),"
-            f"IF({_any_equal(f'TRIM({na_cell})', FLAG_TRUE)},1,0)))))",
+            f"IF({any_equal(f'TRIM({na_cell})', FLAG_TRUE)},1,0)))))",
         )  # fmt: skip
         raw = f"$M{r}"
         percent = ind.unit == "percent"
         if ind.method is Method.PASS_FAIL:
-            self.formula(r, 15, _yes_no(raw))
+            self.formula(r, 15, read_yes_no(raw))
         else:
-            self.formula(r, 15, _number(raw, cell, percent))
+            self.formula(r, 15, read_number(raw, cell, percent))
         own_target = ind.method is Method.TARGET_RATIO and ind.rubric_target is None
         if own_target and "target" in self.kpi_cols:
-            col = _L(self.kpi_cols["target"])
+            col = letter(self.kpi_cols["target"])
             target_cell = f"INDEX({sheet}!${col}:${col},$L{r})"
             self.formula(
                 r, 19,
                 f'IF($L{r}="","",IF(ISBLANK({target_cell}),"",IF(ISERROR({target_cell}),'
                 f'"#ERROR",{target_cell})))',
             )  # fmt: skip
-            self.formula(r, 20, _number(f"$S{r}", target_cell, percent))
+            self.formula(r, 20, read_number(f"$S{r}", target_cell, percent))
         value = f"$O{r}"
         has_value = f"ISNUMBER({value})"
         na_marked = f'AND(OR($N{r}=1,{value}="N/A"),NOT({has_value}),{value}<>"?")'
@@ -519,9 +479,9 @@ class _ScoreSheet:
         if ind.method is Method.STEPS:
             problems.append((f"{value}<>INT({value})", " ต้องเป็นจำนวนเต็ม / whole number"))
         if low is not None:
-            problems.append((f"{value}<{_g(low)}", f" นอกช่วง {span} / out of range"))
+            problems.append((f"{value}<{rubric_number(low)}", f" นอกช่วง {span} / out of range"))
         if high is not None:
-            problems.append((f"{value}>{_g(high)}", f" นอกช่วง {span} / out of range"))
+            problems.append((f"{value}>{rubric_number(high)}", f" นอกช่วง {span} / out of range"))
         invalid = "OR(" + ",".join(c for c, _ in problems) + ")" if problems else "FALSE"
         # IF, not AND: AND evaluates every argument, and INT("") is an error.
         valid = f"IF({has_value},NOT({invalid}),FALSE)"
@@ -534,39 +494,41 @@ class _ScoreSheet:
         ):
             fraction = f'AND({has_value},{value}>0,{value}<=1,LEFT(CELL("format",{cell}),1)<>"P")'
         bad = CHECK_BAD
-        check = f"{_s(CHECK_OK)}"
+        check = f"{literal(CHECK_OK)}"
         if own_target:
             # The office's own target (docs/scoring.md): flagged at its own cell.
             t = f"$T{r}"
             check = (
-                f'IF({t}="",{_s(bad + " " + TARGET_MISSING)},IF(NOT(ISNUMBER({t})),'
-                f"{_s(bad + ' ' + TARGET_NOT_NUMBER)},"
-                f"IF({t}<=0,{_s(bad + ' ' + TARGET_NOT_POSITIVE)},{check})))"
+                f'IF({t}="",{literal(bad + " " + TARGET_MISSING)},IF(NOT(ISNUMBER({t})),'
+                f"{literal(bad + ' ' + TARGET_NOT_NUMBER)},"
+                f"IF({t}<=0,{literal(bad + ' ' + TARGET_NOT_POSITIVE)},{check})))"
             )
-        check = f"IF({fraction},{_s(bad + ' เป็นสัดส่วน? กรอกเป็นร้อยละ / a fraction?')},{check})"
+        check = f"IF({fraction},{literal(bad + ' เป็นสัดส่วน? กรอกเป็นร้อยละ / a fraction?')},{check})"
         for condition, message in reversed(problems):
-            check = f"IF({condition},{_s(bad + message)},{check})"
+            check = f"IF({condition},{literal(bad + message)},{check})"
         if ind.method is Method.PASS_FAIL:
-            not_read = _s(bad + " ไม่ใช่ตัวเลือก / not a choice")
+            not_read = literal(bad + " ไม่ใช่ตัวเลือก / not a choice")
         else:
             # A comma that is not a thousands separator: pmqa's decimal-comma.
             not_read = (
-                f'IF(ISNUMBER(FIND(",",{raw})),{_s(bad + " " + DECIMAL_COMMA)},'
-                f"{_s(bad + ' ไม่ใช่ตัวเลข / not a number')})"
+                f'IF(ISNUMBER(FIND(",",{raw})),{literal(bad + " " + DECIMAL_COMMA)},'
+                f"{literal(bad + ' ไม่ใช่ตัวเลข / not a number')})"
             )
         check = (
-            f'IF($L{r}="",{_s(bad + " ไม่พบแถว / row missing")},'
-            f'IF({raw}="#ERROR",{_s(bad + " ค่าผิดพลาด / error value")},'
+            f'IF($L{r}="",{literal(bad + " ไม่พบแถว / row missing")},'
+            f'IF({raw}="#ERROR",{literal(bad + " ค่าผิดพลาด / error value")},'
             f'IF({value}="?",{not_read},'
-            f"IF(AND($N{r}=1,{has_value}),{_s(bad + ' มีทั้งค่าและไม่เกี่ยวข้อง / value and N/A')},"
+            f"IF(AND($N{r}=1,{has_value}),{literal(bad + ' มีทั้งค่าและไม่เกี่ยวข้อง / value and N/A')},"
             + (
-                f"IF({na_marked},{_s(CHECK_OK + ' ไม่เกี่ยวข้อง (ไม่นับ) / N/A')},"
+                f"IF({na_marked},{literal(CHECK_OK + ' ไม่เกี่ยวข้อง (ไม่นับ) / N/A')},"
                 if ind.na_allowed
-                else f"IF({na_marked},{_s(bad + ' ระบุไม่เกี่ยวข้องไม่ได้ / N/A not allowed')},"
+                else f"IF({na_marked},{literal(bad + ' ระบุไม่เกี่ยวข้องไม่ได้ / N/A not allowed')},"
             )
-            + f"IF(NOT({has_value}),{_s(bad + ' ยังไม่ตอบ / missing')},{check}))))))"
+            + f"IF(NOT({has_value}),{literal(bad + ' ยังไม่ตอบ / missing')},{check}))))))"
         )
-        self.formula(r, CHECK, f"IF(NOT({applies}),{_s(CHECK_NONE + ' ไม่ใช้กับหน่วยงานนี้')},{check})")
+        self.formula(
+            r, CHECK, f"IF(NOT({applies}),{literal(CHECK_NONE + ' ไม่ใช้กับหน่วยงานนี้')},{check})"
+        )
         counted = f"IF({applies},IF({na_marked},{0 if ind.na_allowed else 1},1),0)"
         self.formula(r, 16, counted)
         levels = f"$D${self.key_rows['level_scores']}:$H${self.key_rows['level_scores']}"
@@ -588,7 +550,7 @@ class _ScoreSheet:
             )  # fmt: skip
         else:
             if ind.method is Method.INTERPOLATE:
-                level = _interpolate(value, r, ind.direction)
+                level = interpolate(value, r, ind.direction)
             elif ind.method is Method.STEPS:
                 level = f"MIN(MAX(INT({value}),0),5)"
             else:
@@ -614,11 +576,11 @@ class _ScoreSheet:
         text = f"{direction} ช่วง {span}" if span else direction
         if ind.method is Method.TARGET_RATIO:
             bands = "; ".join(
-                ("≤" + _g(float(b.up_to)) + "%: " if b.up_to is not None else "อื่น ๆ: ")
+                ("≤" + rubric_number(float(b.up_to)) + "%: " if b.up_to is not None else "อื่น ๆ: ")
                 + (
-                    f"×{_g(float(b.multiply))}"
+                    f"×{rubric_number(float(b.multiply))}"
                     if b.multiply is not None
-                    else _g(float(b.score or 0))
+                    else rubric_number(float(b.score or 0))
                 )
                 for b in self.rubric.ratio_bands(ind)
             )
@@ -639,14 +601,14 @@ class _ScoreSheet:
         result = "0"
         for band in reversed(self.rubric.ratio_bands(ind)):
             rule = (
-                f"{ratio}*{_g(float(band.multiply))}"
+                f"{ratio}*{rubric_number(float(band.multiply))}"
                 if band.multiply is not None
-                else _g(float(band.score or 0))
+                else rubric_number(float(band.score or 0))
             )
             result = (
                 rule
                 if band.up_to is None
-                else (f"IF({rate}<={_g(float(band.up_to))},{rule},{result})")
+                else (f"IF({rate}<={rubric_number(float(band.up_to))},{rule},{result})")
             )
         return f"IF(ISNUMBER({target}),IF({target}>0,MIN(MAX({result},0),{top}),0),0)"
 
@@ -654,7 +616,7 @@ class _ScoreSheet:
 
     def fill_summary(self) -> None:
         k = self.key_rows
-        office = _q(SHEET_OFFICE)
+        office = quoted(SHEET_OFFICE)
         type_cell = f'INDEX({office}!$C:$C,MATCH("office_type",{office}!$A:$A,0))'
         t = f"TRIM({type_cell})"
         primary = f'OR(LEFT({t},3)="สพป",ISNUMBER(SEARCH("ประถม",{t})),{t}="primary",{t}="p")'
@@ -737,122 +699,12 @@ class _ScoreSheet:
 
     def completeness_formula(self, first: int, last: int) -> str:
         """ "ตอบแล้ว x จาก y ข้อ" over one block of check cells of this sheet."""
-        sheet = _q(SHEET_SCORE)
+        sheet = quoted(SHEET_SCORE)
         rng = f"{sheet}!$B${first}:$B${last}"
         return (
             f'"ตอบแล้ว "&SUMPRODUCT(--(LEFT({rng},1)="{CHECK_OK}"))&" จาก "'
             f'&SUMPRODUCT(--(LEFT({rng},1)<>"{CHECK_NONE}"))&" ข้อ"'
         )
-
-
-def _g(value: Decimal | float | None) -> str:
-    """A rubric number as a formula literal or a label: 85, 0.5, 1000 (never 1E+3)."""
-    if value is None:
-        return ""
-    number = value if isinstance(value, Decimal) else Decimal(repr(value))
-    return plain(number.normalize())
-
-
-#: Positions after a thousands separator where the next one must be (``,ddd,ddd``): enough
-#: for 30 digits, the most pmqa reads as a number.
-_GROUP_STEPS = "{" + ",".join(str(4 * n) for n in range(1, 10)) + "}"
-
-
-def _grouped(w: str) -> str:
-    """TRUE when text ``w`` (that has a comma) has commas only as thousands separators, as
-    normalize.py's rule: an optional sign, 1-3 leading digits not starting with 0, groups of
-    exactly three digits, then an optional decimal point (1,234 and 12,345,678.5; not 7,5,
-    0,480, 1234,567 or 1.234,5)."""
-    first = f'FIND(",",{w})'
-    dot = f'IFERROR(FIND(".",{w}),LEN({w})+1)'
-    sign = f'OR(LEFT({w},1)="-",LEFT({w},1)="+")'
-    commas = f'(LEN({w})-LEN(SUBSTITUTE({w},",","")))'
-    lead = f"({first}-1-{sign})"
-    return (
-        f'AND(ISERROR(FIND(",",{w},{dot})),{lead}>=1,{lead}<=3,'
-        f'ISERROR(FIND(MID({w},1+{sign},1),"0๐０")),'
-        f"{dot}-{first}-1=4*{commas}-1,"
-        f'SUMPRODUCT(--(MID({w},{first}+{_GROUP_STEPS},1)=","))={commas}-1)'
-    )
-
-
-def _number(raw: str, cell: str, percent: bool) -> str:
-    """The number pmqa reads from a cell (raw: its value, cell: the reference, for its format):
-    a number, "" no answer, "N/A", or "?" not a number (a comma that is not a thousands
-    separator included: pmqa's decimal-comma)."""
-    scale = f'*IF(LEFT(CELL("format",{cell}),1)="P",100,1)' if percent else ""
-    text = f"TRIM({raw})"
-    w = f'SUBSTITUTE(SUBSTITUTE(SUBSTITUTE({text}," ",""),"%",""),"\u2212","-")'
-    number = _digits(f'SUBSTITUTE({w},",","")')
-    usable = f'IF(ISNUMBER(FIND(",",{w})),{_grouped(w)},TRUE)'
-    return (
-        f'IF({raw}="#ERROR","?",IF(ISLOGICAL({raw}),"?",IF(ISNUMBER({raw}),{raw}{scale},'
-        f'IF({_any_equal(text, NO_ANSWER)},"",IF({_any_equal(text, NOT_APPLICABLE)},"N/A",'
-        f'IFERROR(VALUE(IF({usable},{number},"x")),"?"))))))'
-    )
-
-
-def _yes_no(raw: str) -> str:
-    """1 met, 0 not met, "" no answer, "?" not one of the choices: pmqa's reading."""
-    text = f"TRIM({raw})"
-    return (
-        f'IF({raw}="#ERROR","?",IF(ISLOGICAL({raw}),IF({raw},1,0),IF(ISNUMBER({raw}),'
-        f'IF({raw}=1,1,IF({raw}=0,0,"?")),IF({_any_equal(text, YES)},1,'
-        f'IF({_any_equal(text, NO)},0,IF({_any_equal(text, NO_ANSWER)},"","?"))))))'
-    )
-
-
-def _interpolate(value: str, r: int, direction: Direction) -> str:
-    """The level 0-5 between thresholds in columns E-I, linear, mirrored for lower-is-better."""
-    t = [f"$E{r}", f"$F{r}", f"$G{r}", f"$H{r}", f"$I{r}"]
-    before, beyond = ("<", ">=") if direction is Direction.HIGHER else (">", "<=")
-    inner = f"4+({value}-{t[3]})/({t[4]}-{t[3]})"
-    for i in (2, 1, 0):
-        inner = (
-            f"IF({value}{before}{t[i + 1]},{i + 1}+({value}-{t[i]})/({t[i + 1]}-{t[i]}),{inner})"
-        )
-    return f"IF({value}{before}{t[0]},0,IF({value}{beyond}{t[4]},5,{inner}))"
-
-
-def _rule(formula: str, **style: Any) -> Rule:
-    """A conditional-formatting rule that applies ``style`` while ``formula`` is true."""
-    rule: Rule = FormulaRule(formula=[formula], **style)  # type: ignore[no-untyped-call]
-    return rule
-
-
-def _check_column(ws: Worksheet, cols: dict[str, int], rows: dict[str, int], target: str) -> None:
-    """Each item row's check (looked up by id from the score sheet) and the red answer cell
-    (or, for a problem with the office's own target, the red target cell)."""
-    sheet = _q(SHEET_SCORE)
-    col = cols["check"]
-    for row in rows.values():
-        cell = ws.cell(row=row, column=col)
-        cell.value = f'=IFERROR(INDEX({sheet}!$B:$B,MATCH($A{row},{sheet}!$A:$A,0)),"")'
-        cell.font = body_font(size=14)
-        cell.border = thin_border()
-        cell.alignment = WRAP
-    if not rows:
-        return
-    first, last = min(rows.values()), max(rows.values())
-    check = f"${_L(col)}{first}"
-    failed = f'LEFT({check},1)="{CHECK_BAD}"'
-    about_target = f'ISNUMBER(SEARCH("ค่าเป้าหมาย",{check}))'
-    answer = _L(cols[target])
-    ws.conditional_formatting.add(
-        f"{answer}{first}:{answer}{last}",
-        _rule(f"AND({failed},NOT({about_target}))", fill=BAD_FILL, font=BAD_FONT),
-    )
-    if "target" in cols:
-        own = _L(cols["target"])
-        ws.conditional_formatting.add(
-            f"{own}{first}:{own}{last}",
-            _rule(f"AND({failed},{about_target})", fill=BAD_FILL, font=BAD_FONT),
-        )
-    ws.conditional_formatting.add(f"{_L(col)}{first}:{_L(col)}{last}", _rule(failed, font=BAD_FONT))
-    ws.conditional_formatting.add(
-        f"{_L(col)}{first}:{_L(col)}{last}",
-        _rule(f'LEFT({check},1)="{CHECK_OK}"', font=OK_FONT),
-    )
 
 
 def add_provisional(
@@ -882,7 +734,7 @@ def add_provisional(
     for name, cols, rows, target, block in inputs:
         ws_input = wb[name]
         assert isinstance(ws_input, Worksheet)
-        _check_column(ws_input, cols, rows, target)
+        check_column(ws_input, cols, rows, target)
         cell = ws_input.cell(row=1, column=cols[target])
         cell.value = "=" + score.completeness_formula(k[block], k[f"{block}:last"])
         cell.font = body_font(bold=True, size=16, color="1F4E79")
@@ -891,16 +743,10 @@ def add_provisional(
     assert isinstance(office, Worksheet)
     # Required office details: red while empty.
     required = [office_rows[f.key] for f in OFFICE_FIELDS if f.required and f.key in office_rows]
-    if required:
-        letter = _L(office_value_column)
-        for row in required:
-            office.conditional_formatting.add(
-                f"{letter}{row}",
-                _rule(f"LEN(TRIM({letter}{row}))=0", fill=BAD_FILL),
-            )
-    sheet = _q(SHEET_SCORE)
+    red_while_empty(office, office_value_column, required)
+    sheet = quoted(SHEET_SCORE)
     for name in HEADLINE_NAMES:
-        ref = f"{sheet}!${_L(LABEL)}${k[name]}"
+        ref = f"{sheet}!${letter(LABEL)}${k[name]}"
         wb.defined_names[name] = DefinedName(name, attr_text=ref)
 
 
