@@ -22,7 +22,9 @@ __all__ = [
     "CHECK_NONE",
     "CHECK_OK",
     "FUNCTIONS",
+    "answered_count",
     "any_equal",
+    "found_value",
     "interpolate",
     "letter",
     "literal",
@@ -30,6 +32,8 @@ __all__ = [
     "quoted",
     "read_number",
     "read_yes_no",
+    "required_count",
+    "row_problems",
     "rubric_number",
 ]
 
@@ -96,6 +100,13 @@ def _digits(expr: str) -> str:
 # --- reading an answer ---------------------------------------------------------------------
 
 
+def found_value(found: str, cell: str) -> str:
+    """The value of an answer sheet's ``cell`` in the row MATCH ``found`` (a cell holding the
+    row number or ""): "" when the row is missing or the cell blank, "#ERROR" for an error
+    value, else the value."""
+    return f'IF({found}="","",IF(ISBLANK({cell}),"",IF(ISERROR({cell}),"#ERROR",{cell})))'
+
+
 #: Positions after a thousands separator where the next one must be (``,ddd,ddd``): enough
 #: for 30 digits, the most pmqa reads as a number.
 _GROUP_STEPS = "{" + ",".join(str(4 * n) for n in range(1, 10)) + "}"
@@ -158,3 +169,25 @@ def interpolate(value: str, r: int, direction: Direction) -> str:
             f"IF({value}{before}{t[i + 1]},{i + 1}+({value}-{t[i]})/({t[i + 1]}-{t[i]}),{inner})"
         )
     return f"IF({value}{before}{t[0]},0,IF({value}{beyond}{t[4]},5,{inner}))"
+
+
+# --- checks --------------------------------------------------------------------------------
+
+
+def row_problems(found: str, raw: str, then: str) -> str:
+    """A check's first two questions, the same for every item: is its row on the answer sheet
+    (``found`` not ""), and does its cell (``raw``) hold no error value; ``then`` otherwise."""
+    return (
+        f'IF({found}="",{literal(CHECK_BAD + " ไม่พบแถว / row missing")},'
+        f'IF({raw}="#ERROR",{literal(CHECK_BAD + " ค่าผิดพลาด / error value")},{then}))'
+    )
+
+
+def answered_count(checks: str) -> str:
+    """How many of the check cells ``checks`` (a range) say the answer is usable."""
+    return f'SUMPRODUCT(--(LEFT({checks},1)="{CHECK_OK}"))'
+
+
+def required_count(checks: str) -> str:
+    """How many of the check cells ``checks`` (a range) are items the office must answer."""
+    return f'SUMPRODUCT(--(LEFT({checks},1)<>"{CHECK_NONE}"))'

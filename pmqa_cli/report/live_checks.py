@@ -15,10 +15,17 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
 from pmqa_cli.io.layout import SHEET_SCORE
-from pmqa_cli.report.formulas import CHECK_BAD, CHECK_OK, letter, quoted
+from pmqa_cli.report.formulas import (
+    CHECK_BAD,
+    CHECK_OK,
+    answered_count,
+    letter,
+    quoted,
+    required_count,
+)
 from pmqa_cli.report.writer import body_font, thin_border
 
-__all__ = ["check_column", "red_while_empty"]
+__all__ = ["answer_count", "check_column", "red_while_empty"]
 
 BAD_FILL = PatternFill("solid", fgColor="FFC7CE")
 BAD_FONT = Font(color="9C0006", bold=True)
@@ -63,6 +70,16 @@ def check_column(ws: Worksheet, cols: dict[str, int], rows: dict[str, int], targ
     checks = f"{letter(col)}{first}:{letter(col)}{last}"
     ws.conditional_formatting.add(checks, _rule(failed, font=BAD_FONT))
     ws.conditional_formatting.add(checks, _rule(f'LEFT({check},1)="{CHECK_OK}"', font=OK_FONT))
+
+
+def answer_count(ws: Worksheet, col: int, first: int, last: int) -> None:
+    """ "ตอบแล้ว x จาก y ข้อ" at the top of an answer sheet (row 1, column ``col``), over the
+    score sheet's check cells in rows ``first`` to ``last``."""
+    checks = f"{quoted(SHEET_SCORE)}!$B${first}:$B${last}"
+    cell = ws.cell(row=1, column=col)
+    cell.value = f'="ตอบแล้ว "&{answered_count(checks)}&" จาก "&{required_count(checks)}&" ข้อ"'
+    cell.font = body_font(bold=True, size=16, color="1F4E79")
+    cell.alignment = Alignment(horizontal="left", vertical="center")
 
 
 def red_while_empty(ws: Worksheet, col: int, rows: list[int]) -> None:
