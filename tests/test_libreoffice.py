@@ -859,7 +859,7 @@ SPELLINGS = [
 
 def test_the_formulas_read_numbers_as_pmqa_does(tmp_path: Path) -> None:
     from pmqa_cli.io.values import parse_number
-    from pmqa_cli.report.provisional import _number
+    from pmqa_cli.report.formulas import read_number as _number
 
     wb = openpyxl.Workbook()
     ws = wb.active

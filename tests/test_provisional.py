@@ -16,7 +16,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 from pmqa_cli.assess.office import score_office
 from pmqa_cli.assess.reading import read_submission
 from pmqa_cli.io.layout import SHEET_SCORE
-from pmqa_cli.report.provisional import FUNCTIONS, HEADLINE_NAMES
+from pmqa_cli.report.formulas import FUNCTIONS
+from pmqa_cli.report.provisional import HEADLINE_NAMES
 from pmqa_cli.report.template import build_template
 from pmqa_cli.rubric.model import Rubric
 

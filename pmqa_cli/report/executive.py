@@ -109,6 +109,22 @@ def write_executive(
     """Fill the executive summary sheet ``ws`` of the xlsxwriter workbook ``book``; returns
     where its band percentages sit."""
     s = _Styles(book, decimals)
+    _page(ws)
+    r = _Rows(ws)
+    _heading(r, s, summary)
+    _counts(r, s, summary)
+    _means(r, s, summary)
+    bands = _bands(book, r, s, summary)
+    _rankings(r, s, summary)
+    r.merge(0, _LAST, "ข้อมูลเดียวกับแผ่นงานสถิติและรายละเอียดในแผ่นงานถัดไป และใน --json (executive)",
+            s.note)  # fmt: skip
+    r.next()
+    ws.print_area(0, 0, r.row - 1, _LAST)
+    return bands
+
+
+def _page(ws: Any) -> None:
+    """Column widths and one A4 portrait page."""
     for col, width in enumerate(_WIDTHS):
         ws.set_column(col, col, width)
     ws.set_paper(9)  # A4
@@ -118,8 +134,16 @@ def write_executive(
     ws.center_horizontally()
     ws.hide_gridlines(2)
     ws.set_default_row(21)  # 14 pt Thai with marks above and below
-    r = _Rows(ws)
 
+
+def _section(r: _Rows, s: _Styles, title: str) -> None:
+    """A section's title across the page."""
+    r.merge(0, _LAST, title, s.section)
+    r.next(26)
+
+
+def _heading(r: _Rows, s: _Styles, summary: ExecutiveSummary) -> None:
+    """The title, and when the results were made and what they are compared with."""
     r.merge(0, _LAST, summary.title, s.title)
     r.next(34)
     subtitle = f"ประมวลผลเมื่อ {summary.run_date_th}"
@@ -129,7 +153,9 @@ def write_executive(
     r.next(24)
     r.next(8)
 
-    # Offices expected, scored, provisional, missing.
+
+def _counts(r: _Rows, s: _Styles, summary: ExecutiveSummary) -> None:
+    """Offices expected, scored, provisional, missing."""
     counts = (
         ("หน่วยงานที่ต้องประเมิน", summary.expected),
         ("ประเมินแล้ว", summary.scored),
@@ -149,20 +175,20 @@ def write_executive(
         r.next()
     r.next(8)
 
-    # Means, with the change from the previous result when there is one.
+
+def _means(r: _Rows, s: _Styles, summary: ExecutiveSummary) -> None:
+    """Means, with the change from the previous result when there is one."""
     compared = summary.previous_label is not None
-    r.merge(0, _LAST, "คะแนนเฉลี่ย" + (f" และการเปลี่ยนแปลงจาก {summary.previous_label}"
-                                     if compared else ""), s.section)  # fmt: skip
-    r.next(26)
+    _section(r, s, "คะแนนเฉลี่ย" + (f" และการเปลี่ยนแปลงจาก {summary.previous_label}"
+                                   if compared else ""))  # fmt: skip
     headers: list[tuple[int, int, str]] = [(0, 1, "กลุ่ม"), (2, 2, "จำนวน")]
     col = 3
     for key, _ in PARTS:
         if compared:
             headers += [(col, col, _PART_TH[key]), (col + 1, col + 1, "เปลี่ยนแปลง")]
-            col += 2
         else:
             headers.append((col, col + 1, _PART_TH[key]))
-            col += 2
+        col += 2
     for first, last, text in headers:
         r.merge(first, last, text, s.header)
     r.next(24)
@@ -180,9 +206,10 @@ def write_executive(
         r.next()
     r.next(8)
 
-    # Band distribution: percentages by type, with a native chart beside the table.
-    r.merge(0, _LAST, "ระดับผลการประเมิน (ร้อยละของหน่วยงานในแต่ละประเภท)", s.section)
-    r.next(26)
+
+def _bands(book: Any, r: _Rows, s: _Styles, summary: ExecutiveSummary) -> BandPercentages:
+    """Band distribution: percentages by type, with a native chart beside the table."""
+    _section(r, s, "ระดับผลการประเมิน (ร้อยละของหน่วยงานในแต่ละประเภท)")
     scopes = [t.abbrev_th for t in OfficeType if t.abbrev_th in summary.bands]
     scopes += [k for k in summary.bands if k not in scopes]
     r.merge(0, 1, "ระดับ", s.header)
@@ -202,35 +229,45 @@ def write_executive(
     for n, scope in enumerate(scopes):
         r.cell(2 + n, sum(c for c, _ in summary.bands[scope].values()), s.center)
     r.next(26)
+    columns = {scope: 2 + n for n, scope in enumerate(scopes)}
+    table = BandPercentages(r.ws.name, header_row, first_band, last_band, columns)
     if scopes:
-        chart = book.add_chart({"type": "column"})
-        for n, scope in enumerate(scopes):
-            chart.add_series(
-                {
-                    "name": [ws.name, header_row, 2 + n],
-                    "categories": [ws.name, first_band, 0, last_band, 0],
-                    "values": [ws.name, first_band, 2 + n, last_band, 2 + n],
-                    "fill": {"color": _COLOURS.get(scope, "#70AD47")},
-                    "gap": 80,
-                }
-            )
-        chart.set_title({"none": True})
-        chart.set_y_axis(
-            {"min": 0, "max": 100, "name": "ร้อยละ", "major_gridlines": {"visible": True},
-             "num_font": {"size": 9}}
-        )  # fmt: skip
-        chart.set_x_axis({"num_font": {"size": 9}})
-        chart.set_legend({"position": "bottom", "font": {"size": 9}})
-        first_col = 2 + len(scopes)
-        # The chart fills the columns right of the table: xlsxwriter's pixel width of a column
-        # is 7 per character unit plus 5.
-        width = sum(int(w * 7 + 5) for w in _WIDTHS[first_col:]) - 16
-        height = (24 + 26 * (len(summary.band_labels) + 1)) * 4 // 3 - 4
-        chart.set_size({"width": width, "height": height})
-        ws.insert_chart(header_row, first_col, chart, {"x_offset": 12, "y_offset": 2})
+        _band_chart(book, r.ws, table, len(summary.band_labels))
     r.next(8)
+    return table
 
-    # Top 10 and most improved.
+
+def _band_chart(book: Any, ws: Any, table: BandPercentages, bands: int) -> None:
+    """A column chart of the band percentages, right of their table."""
+    chart = book.add_chart({"type": "column"})
+    for scope, col in table.columns.items():
+        chart.add_series(
+            {
+                "name": [ws.name, table.header, col],
+                "categories": [ws.name, table.first, 0, table.last, 0],
+                "values": [ws.name, table.first, col, table.last, col],
+                "fill": {"color": _COLOURS.get(scope, "#70AD47")},
+                "gap": 80,
+            }
+        )
+    chart.set_title({"none": True})
+    chart.set_y_axis(
+        {"min": 0, "max": 100, "name": "ร้อยละ", "major_gridlines": {"visible": True},
+         "num_font": {"size": 9}}
+    )  # fmt: skip
+    chart.set_x_axis({"num_font": {"size": 9}})
+    chart.set_legend({"position": "bottom", "font": {"size": 9}})
+    first_col = 2 + len(table.columns)
+    # The chart fills the columns right of the table: xlsxwriter's pixel width of a column
+    # is 7 per character unit plus 5.
+    width = sum(int(w * 7 + 5) for w in _WIDTHS[first_col:]) - 16
+    height = (24 + 26 * (bands + 1)) * 4 // 3 - 4
+    chart.set_size({"width": width, "height": height})
+    ws.insert_chart(table.header, first_col, chart, {"x_offset": 12, "y_offset": 2})
+
+
+def _rankings(r: _Rows, s: _Styles, summary: ExecutiveSummary) -> None:
+    """The top ten, the most improved, and the weakest issues and indicators nationally."""
     wide = [(0, 0), (1, 4), (5, 6), (7, 8)]
     _table(
         r, s, "10 อันดับแรก (คะแนนรวม)",
@@ -253,8 +290,6 @@ def write_executive(
              for n, o in enumerate(summary.improved, start=1)],
             empty="ไม่มีหน่วยงานที่คะแนนรวมเพิ่มขึ้น",
         )  # fmt: skip
-
-    # The weakest issues and indicators nationally.
     for title, items in (
         ("ประเด็น PMQA 4.0 ที่คะแนนเฉลี่ยต่ำสุด 3 อันดับ", summary.lowest_issues),
         ("ตัวชี้วัดที่คะแนนเฉลี่ยต่ำสุด 3 อันดับ", summary.lowest_indicators),
@@ -266,12 +301,6 @@ def write_executive(
             wide,
             [[n, i.title_th, i.id, number(i.mean)] for n, i in enumerate(items, start=1)],
         )  # fmt: skip
-    r.merge(0, _LAST, "ข้อมูลเดียวกับแผ่นงานสถิติและรายละเอียดในแผ่นงานถัดไป และใน --json (executive)",
-            s.note)  # fmt: skip
-    r.next()
-    ws.print_area(0, 0, r.row - 1, _LAST)
-    columns = {scope: 2 + n for n, scope in enumerate(scopes)}
-    return BandPercentages(ws.name, header_row, first_band, last_band, columns)
 
 
 def _table(
@@ -286,8 +315,7 @@ def _table(
 ) -> None:
     """A titled table: each column a header, a style and the sheet columns it spans; a note
     under it when given."""
-    r.merge(0, _LAST, title, s.section)
-    r.next(26)
+    _section(r, s, title)
     for (first, last), (header, _) in zip(spans, columns, strict=True):
         r.merge(first, last, header, s.header)
     r.next(24)

@@ -1,0 +1,92 @@
+"""The live checks on the sheets an office fills in.
+
+Beside each answer a ตรวจสอบ (check) column shows that item's check, looked up by id from the
+score sheet; conditional formatting colours the answer (or the office's own target) red while
+the check fails; each answer sheet counts its usable answers at the top ("ตอบแล้ว 38 จาก 41
+ข้อ"); the required office details stay red while empty.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from openpyxl.formatting.rule import FormulaRule, Rule
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.worksheet.worksheet import Worksheet
+
+from pmqa_cli.io.layout import SHEET_SCORE
+from pmqa_cli.report.formulas import (
+    CHECK_BAD,
+    CHECK_OK,
+    answered_count,
+    letter,
+    quoted,
+    required_count,
+)
+from pmqa_cli.report.writer import body_font, thin_border
+
+__all__ = ["answer_count", "check_column", "red_while_empty"]
+
+BAD_FILL = PatternFill("solid", fgColor="FFC7CE")
+BAD_FONT = Font(color="9C0006", bold=True)
+OK_FONT = Font(color="006100")
+WRAP = Alignment(wrap_text=True, vertical="top")
+
+
+def _rule(formula: str, **style: Any) -> Rule:
+    """A conditional-formatting rule that applies ``style`` while ``formula`` is true."""
+    rule: Rule = FormulaRule(formula=[formula], **style)  # type: ignore[no-untyped-call]
+    return rule
+
+
+def check_column(ws: Worksheet, cols: dict[str, int], rows: dict[str, int], target: str) -> None:
+    """Each item row's check (looked up by id from the score sheet) and the red answer cell
+    (or, for a problem with the office's own target, the red target cell)."""
+    sheet = quoted(SHEET_SCORE)
+    col = cols["check"]
+    for row in rows.values():
+        cell = ws.cell(row=row, column=col)
+        cell.value = f'=IFERROR(INDEX({sheet}!$B:$B,MATCH($A{row},{sheet}!$A:$A,0)),"")'
+        cell.font = body_font(size=14)
+        cell.border = thin_border()
+        cell.alignment = WRAP
+    if not rows:
+        return
+    first, last = min(rows.values()), max(rows.values())
+    check = f"${letter(col)}{first}"
+    failed = f'LEFT({check},1)="{CHECK_BAD}"'
+    about_target = f'ISNUMBER(SEARCH("ค่าเป้าหมาย",{check}))'
+    answer = letter(cols[target])
+    ws.conditional_formatting.add(
+        f"{answer}{first}:{answer}{last}",
+        _rule(f"AND({failed},NOT({about_target}))", fill=BAD_FILL, font=BAD_FONT),
+    )
+    if "target" in cols:
+        own = letter(cols["target"])
+        ws.conditional_formatting.add(
+            f"{own}{first}:{own}{last}",
+            _rule(f"AND({failed},{about_target})", fill=BAD_FILL, font=BAD_FONT),
+        )
+    checks = f"{letter(col)}{first}:{letter(col)}{last}"
+    ws.conditional_formatting.add(checks, _rule(failed, font=BAD_FONT))
+    ws.conditional_formatting.add(checks, _rule(f'LEFT({check},1)="{CHECK_OK}"', font=OK_FONT))
+
+
+def answer_count(ws: Worksheet, col: int, first: int, last: int) -> None:
+    """ "ตอบแล้ว x จาก y ข้อ" at the top of an answer sheet (row 1, column ``col``), over the
+    score sheet's check cells in rows ``first`` to ``last``."""
+    checks = f"{quoted(SHEET_SCORE)}!$B${first}:$B${last}"
+    cell = ws.cell(row=1, column=col)
+    cell.value = f'="ตอบแล้ว "&{answered_count(checks)}&" จาก "&{required_count(checks)}&" ข้อ"'
+    cell.font = body_font(bold=True, size=16, color="1F4E79")
+    cell.alignment = Alignment(horizontal="left", vertical="center")
+
+
+def red_while_empty(ws: Worksheet, col: int, rows: list[int]) -> None:
+    """The cells of column ``col`` in ``rows`` (required office details) red while empty."""
+    column = letter(col)
+    for row in rows:
+        ws.conditional_formatting.add(
+            f"{column}{row}",
+            _rule(f"LEN(TRIM({column}{row}))=0", fill=BAD_FILL),
+        )

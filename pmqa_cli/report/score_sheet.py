@@ -1,0 +1,174 @@
+"""The provisional score sheet's frame: its fixed columns and the writer every block uses.
+
+The sheet (คะแนนเบื้องต้น) is written top to bottom in blocks, each a run of rows under a section
+title and a header. :class:`ScoreSheet` keeps the row cursor and the row of every key (a block's
+first and last rows, a headline cell, a rubric number), so that formulas can refer to them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from typing import TypeVar
+
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.worksheet.worksheet import Worksheet
+
+from pmqa_cli.report.formulas import letter, number_format
+from pmqa_cli.report.writer import (
+    GROUP_FILL,
+    body_font,
+    fit_row_height,
+    header_style,
+    put,
+    thin_border,
+)
+from pmqa_cli.rubric.model import Rubric
+
+__all__ = [
+    "CENTER",
+    "CHECK",
+    "HEADLINES",
+    "HEADLINE_NAMES",
+    "KEY",
+    "LABEL",
+    "LAST_COL",
+    "NOTE_FILL",
+    "WIDTHS",
+    "WRAP",
+    "ScoreSheet",
+]
+
+# Score-sheet columns (fixed, so the answer sheets can look a check up by item id).
+KEY, CHECK, LABEL = 1, 2, 3
+# Numbers are shown with up to 4 decimals at 14 pt: "500.0000" needs a width of about 12.
+WIDTHS = {1: 22, 2: 24, 3: 34, **dict.fromkeys(range(4, 21), 12)}
+LAST_COL = 18
+
+NOTE_FILL = PatternFill("solid", fgColor="FCE4D6")
+WRAP = Alignment(wrap_text=True, vertical="top")
+CENTER = Alignment(wrap_text=True, vertical="top", horizontal="center")
+
+#: The headline cells, in the summary's order: the key in column A (and the workbook-level
+#: name of its column-C cell) -> its label.
+HEADLINES = {
+    "pmqa_overall": "คะแนนรวม / Overall score",
+    "pmqa_band": "ระดับผลการประเมิน / Band",
+    "pmqa_part_pmqa": "คะแนนหมวด 1-6 (PMQA 4.0) / Categories 1-6",
+    "pmqa_status": "สถานะ PMQA 4.0 / PMQA 4.0 status",
+    "pmqa_part_results": "คะแนนหมวด 7 (ตัวชี้วัด) / Category 7",
+    "pmqa_completeness": "ความครบถ้วนของคำตอบ / Completeness",
+    "pmqa_answered": "ตอบแล้ว (ข้อ) / Answered items",
+    "pmqa_required": "ต้องตอบ (ข้อ) / Items to answer",
+}
+#: Defined name -> the key in column A of the score sheet whose column-C cell it names.
+HEADLINE_NAMES = tuple(HEADLINES)
+
+T = TypeVar("T")
+
+
+def _key_font() -> Font:
+    """Column A's keys (defined names, codes): small and grey, so that the longest,
+    pmqa_completeness, fits on one line."""
+    return body_font(size=12, color="808080")
+
+
+class ScoreSheet:
+    """The คะแนนเบื้องต้น sheet being written: the row cursor, where each key is, the cell
+    writers."""
+
+    def __init__(
+        self,
+        ws: Worksheet,
+        rubric: Rubric,
+        pmqa_cols: dict[str, int],
+        kpi_cols: dict[str, int],
+    ) -> None:
+        self.ws = ws
+        self.rubric = rubric
+        self.row = 1
+        self.key_rows: dict[str, int] = {}
+        self.pmqa_cols = pmqa_cols
+        self.kpi_cols = kpi_cols
+        self.fmt = number_format(rubric.scoring.decimals)
+
+    # --- cells -----------------------------------------------------------------------------
+
+    def text(self, row: int, col: int, value: object, **style: object) -> None:
+        style.setdefault("border", thin_border())
+        style.setdefault("alignment", WRAP)
+        put(self.ws, row, col, value, **style)
+
+    def formula(self, row: int, col: int, formula: str, number_format: str | None = None) -> None:
+        cell = self.ws.cell(row=row, column=col)
+        cell.value = "=" + formula
+        cell.font = body_font()
+        cell.border = thin_border()
+        cell.alignment = CENTER
+        if number_format:
+            cell.number_format = number_format
+
+    def key(self, row: int, key: str) -> None:
+        """A key in column A (a defined name, a code), small and grey."""
+        put(self.ws, row, KEY, key, font=_key_font(), border=thin_border())
+
+    def item(self, row: int, item_id: str) -> None:
+        """An item's id in column A, which the answer sheets' checks look up."""
+        put(self.ws, row, KEY, item_id, border=thin_border())
+
+    def ref(self, key: str, col: int = LABEL, absolute: bool = True) -> str:
+        d = "$" if absolute else ""
+        return f"{d}{letter(col)}{d}{self.key_rows[key]}"
+
+    # --- rows ------------------------------------------------------------------------------
+
+    def section(self, title: str) -> None:
+        self.row += 1
+        for col in range(1, LAST_COL + 1):
+            put(self.ws, self.row, col, None, fill=GROUP_FILL)
+        put(self.ws, self.row, 1, title, font=body_font(bold=True), fill=GROUP_FILL)
+        self.row += 1
+
+    def header(self, labels: dict[int, str]) -> None:
+        for col, label in labels.items():
+            put(self.ws, self.row, col, label, **header_style())
+        # Headers are bold and centred: allow them more lines than body text.
+        fit_row_height(self.ws, self.row, {c: WIDTHS[c] * 0.7 for c in labels})
+        self.row += 1
+
+    def keyed(self, key: str, label: str) -> int:
+        """A row of its own for ``key``, labelled; returns the row."""
+        row = self.row
+        self.key(row, key)
+        self.text(row, CHECK, label)
+        self.key_rows[key] = row
+        self.fit(row, CHECK)
+        self.row += 1
+        return row
+
+    def fit(self, row: int, *cols: int, generous: bool = False) -> None:
+        """A row tall enough for the text in columns ``cols`` (B and C by default);
+        ``generous`` for long Thai titles, which wrap sooner than their characters count."""
+        scale = 0.75 if generous else 1
+        fit_row_height(self.ws, row, {c: WIDTHS[c] * scale for c in cols or (CHECK, LABEL)})
+
+    @contextmanager
+    def block(
+        self, name: str, title: str | None = None, labels: dict[int, str] | None = None
+    ) -> Iterator[None]:
+        """A block of rows under a section ``title`` and a header of ``labels`` (each when
+        given); the keys ``name`` and ``name:last`` are its first and last rows."""
+        if title is not None:
+            self.section(title)
+        if labels is not None:
+            self.header(labels)
+        first = self.row
+        yield
+        self.key_rows[name] = first
+        self.key_rows[f"{name}:last"] = self.row - 1
+
+    def rows(self, items: Iterable[T]) -> Iterator[tuple[int, T]]:
+        """Each item with the row it is written on, one row after another."""
+        for item in items:
+            yield self.row, item
+            self.row += 1

@@ -1,0 +1,167 @@
+"""The top of the provisional score sheet: the headline cells and the rubric's numbers.
+
+The summary block holds one row per headline (overall score, band, parts, status,
+completeness); its formulas are filled in last (:func:`headline_formulas`), once every block
+they add up has its rows. The constants block shows the rubric's numbers as labelled cells, so
+that no formula holds a number or a word from the rubric.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from openpyxl.styles import Alignment
+
+from pmqa_cli.io.layout import SHEET_OFFICE
+from pmqa_cli.report.formulas import answered_count, quoted, required_count
+from pmqa_cli.report.score_sheet import (
+    CENTER,
+    CHECK,
+    HEADLINE_NAMES,
+    HEADLINES,
+    LABEL,
+    NOTE_FILL,
+    ScoreSheet,
+)
+from pmqa_cli.report.writer import body_font
+from pmqa_cli.rubric.model import Aggregation
+
+__all__ = ["constants_block", "headline_formulas", "summary_block"]
+
+
+def summary_block(sheet: ScoreSheet) -> None:
+    """The office type used and the headline rows, their formulas left for later."""
+    sheet.section("สรุปคะแนนเบื้องต้น / Summary")
+    sheet.keyed("office_type", "ประเภทหน่วยงานที่ใช้คำนวณ / Office type used")
+    for key, label in HEADLINES.items():
+        sheet.keyed(key, label)
+
+
+def constants_block(sheet: ScoreSheet) -> None:
+    """Level scores, part weights or aggregation, decimals, tiers and bands."""
+    scoring = sheet.rubric.scoring
+    sheet.section("ค่าจากเกณฑ์ที่ใช้คำนวณ / Numbers from the rubric")
+    row = sheet.keyed("level_scores", "คะแนนระดับ 1-5 / Level scores")
+    sheet.text(row, LABEL, "ระดับ 1, 2, 3, 4, 5")
+    for n, score in enumerate(scoring.level_scores):
+        sheet.text(row, 4 + n, score, alignment=CENTER)
+    if scoring.aggregation is Aggregation.CATEGORY_MEAN:
+        row = sheet.keyed("aggregation", "วิธีรวมคะแนน / Aggregation")
+        sheet.text(row, LABEL, "คะแนนรวม = ค่าเฉลี่ยของหมวด 1-7 (หมวด 7 = ค่าเฉลี่ยของมิติ)")
+    else:
+        weights = scoring.part_weights
+        row = sheet.keyed("part_weights", "น้ำหนักหมวด 1-6 และหมวด 7 / Part weights")
+        sheet.text(row, LABEL, "หมวด 1-6, หมวด 7")
+        sheet.text(row, 4, weights.pmqa, alignment=CENTER)
+        sheet.text(row, 5, weights.results, alignment=CENTER)
+    row = sheet.keyed("decimals", "ทศนิยม (ปัดครึ่งขึ้น) / Decimals")
+    sheet.text(row, 4, scoring.decimals, alignment=CENTER)
+    sheet.header({1: "รหัส", 2: "ระดับ / Tier", 3: "Tier", 4: "คะแนน"})
+    for row, tier in sheet.rows(scoring.tiers):
+        _labelled(sheet, row, tier.id, tier.title_th, tier.title_en, tier.points)
+        sheet.key_rows[f"tier:{tier.id}"] = row
+    row = sheet.keyed("below_first_tier", scoring.below_first_tier_th)
+    sheet.text(row, LABEL, scoring.below_first_tier_en)
+    sheet.fit(row)
+    for name, bands, title in (
+        ("overall_bands", scoring.overall_bands, "ระดับผลการประเมิน (คะแนนรวม) / Bands"),
+        ("status_bands", scoring.pmqa_status_bands, "สถานะ PMQA 4.0 (หมวด 1-6) / Status"),
+    ):
+        with sheet.block(name, labels={1: "รหัส", 2: title, 3: "English", 4: "ตั้งแต่"}):
+            for row, band in sheet.rows(bands):
+                _labelled(sheet, row, name, band.label_th, band.label_en, band.min)
+
+
+def _labelled(
+    sheet: ScoreSheet, row: int, key: str, label_th: str, label_en: str, value: Decimal
+) -> None:
+    """A row of the rubric's: its key, Thai and English labels and its number (column D)."""
+    sheet.key(row, key)
+    sheet.text(row, CHECK, label_th)
+    sheet.text(row, LABEL, label_en)
+    sheet.text(row, 4, value, alignment=CENTER)
+    sheet.fit(row)
+
+
+# --- the headline cells --------------------------------------------------------------------
+
+
+def headline_formulas(sheet: ScoreSheet) -> None:
+    """The summary's formulas, over the blocks below it."""
+    k = sheet.key_rows
+    sheet.formula(k["office_type"], LABEL, _office_type())
+    pmqa, results, overall = _parts(sheet)
+    sheet.formula(k["pmqa_part_pmqa"], LABEL, pmqa, sheet.fmt)
+    sheet.formula(k["pmqa_part_results"], LABEL, results, sheet.fmt)
+    sheet.formula(k["pmqa_overall"], LABEL, overall, sheet.fmt)
+    decimals = f"$D${k['decimals']}"
+    for key, band, value in (
+        ("pmqa_band", "overall_bands", sheet.ref("pmqa_overall")),
+        ("pmqa_status", "status_bands", sheet.ref("pmqa_part_pmqa")),
+    ):
+        b0, b1 = k[band], k[f"{band}:last"]
+        sheet.formula(
+            k[key],
+            LABEL,
+            f"LOOKUP(ROUND({value},{decimals}),$D${b0}:$D${b1},$B${b0}:$B${b1})",
+        )
+    _completeness(sheet)
+    for key in HEADLINE_NAMES:
+        cell = sheet.ws.cell(row=k[key], column=LABEL)
+        cell.font = body_font(bold=True)
+        cell.fill = NOTE_FILL
+
+
+def _office_type() -> str:
+    """สพป., สพม. or ไม่ระบุ, from the office sheet's office type as pmqa reads it."""
+    office = quoted(SHEET_OFFICE)
+    type_cell = f'INDEX({office}!$C:$C,MATCH("office_type",{office}!$A:$A,0))'
+    t = f"TRIM({type_cell})"
+    primary = f'OR(LEFT({t},3)="สพป",ISNUMBER(SEARCH("ประถม",{t})),{t}="primary",{t}="p")'
+    secondary = f'OR(LEFT({t},3)="สพม",ISNUMBER(SEARCH("มัธยม",{t})),{t}="secondary",{t}="s")'
+    return f'IFERROR(IF({primary},"สพป.",IF({secondary},"สพม.","ไม่ระบุ")),"ไม่ระบุ")'
+
+
+def _parts(sheet: ScoreSheet) -> tuple[str, str, str]:
+    """The formulas of categories 1-6, category 7 and the overall score, by the rubric's
+    aggregation."""
+    k = sheet.key_rows
+    has_kpis = bool(sheet.rubric.indicators)
+    p, res = sheet.ref("pmqa_part_pmqa"), sheet.ref("pmqa_part_results")
+    results = '""'
+    if sheet.rubric.scoring.aggregation is Aggregation.CATEGORY_MEAN:
+        a0, a1 = k["categories"], k["categories:last"]
+        pmqa = f"SUM($D${a0}:$D${a1})/ROWS($D${a0}:$D${a1})"
+        if has_kpis:
+            d0, d1 = k["dimensions"], k["dimensions:last"]
+            results = f'IF(COUNT($D${d0}:$D${d1})=0,"",SUM($D${d0}:$D${d1})/COUNT($D${d0}:$D${d1}))'
+        overall = f'IF({res}="",{p},(SUM($D${a0}:$D${a1})+{res})/(ROWS($D${a0}:$D${a1})+1))'
+        return pmqa, results, overall
+    i0, i1 = k["issues"], k["issues:last"]
+    n0, n1 = k["indicators"], k["indicators:last"]
+    pmqa = f"SUMPRODUCT($E${i0}:$E${i1},$F${i0}:$F${i1})/SUM($E${i0}:$E${i1})"
+    if has_kpis:
+        results_weight = f"SUMPRODUCT($J${n0}:$J${n1},$P${n0}:$P${n1})"
+        results = (
+            f'IF({results_weight}=0,"",SUMPRODUCT($J${n0}:$J${n1},$P${n0}:$P${n1},'
+            f"$R${n0}:$R${n1})/{results_weight})"
+        )
+    weights = k["part_weights"]
+    wp, wr = f"$D${weights}", f"$E${weights}"
+    overall = f'IF({res}="",{p},({wp}*{p}+{wr}*{res})/({wp}+{wr}))'
+    return pmqa, results, overall
+
+
+def _completeness(sheet: ScoreSheet) -> None:
+    """Items answered and to answer (over the criteria's and indicators' checks), their
+    ratio and "ตอบแล้ว x จาก y ข้อ"."""
+    k = sheet.key_rows
+    blocks = ["criteria", "indicators"] if sheet.rubric.indicators else ["criteria"]
+    checks = [f"$B${k[b]}:$B${k[f'{b}:last']}" for b in blocks]
+    sheet.formula(k["pmqa_answered"], LABEL, "+".join(answered_count(c) for c in checks))
+    sheet.formula(k["pmqa_required"], LABEL, "+".join(required_count(c) for c in checks))
+    a, q = sheet.ref("pmqa_answered"), sheet.ref("pmqa_required")
+    row = k["pmqa_completeness"]
+    sheet.formula(row, LABEL, f"IF({q}=0,1,{a}/{q})", "0.0%")
+    sheet.formula(row, 4, f'"ตอบแล้ว "&{a}&" จาก "&{q}&" ข้อ"')
+    sheet.ws.cell(row=row, column=4).alignment = Alignment(horizontal="left")
