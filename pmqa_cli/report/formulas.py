@@ -12,8 +12,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from decimal import Decimal
 
-from openpyxl.utils import get_column_letter
-
 from pmqa_cli.io.values import NO, NO_ANSWER, NOT_APPLICABLE, YES, plain
 from pmqa_cli.rubric.model import Direction
 
@@ -26,7 +24,6 @@ __all__ = [
     "any_equal",
     "found_value",
     "interpolate",
-    "letter",
     "literal",
     "number_format",
     "quoted",
@@ -64,11 +61,6 @@ def quoted(sheet: str) -> str:
 def literal(text: str) -> str:
     """A string literal for a formula (only pmqa's own fixed tokens are ever put in one)."""
     return '"' + text.replace('"', '""') + '"'
-
-
-def letter(col: int) -> str:
-    """A column's letter."""
-    return get_column_letter(col)
 
 
 def number_format(decimals: int) -> str:

@@ -15,11 +15,11 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
 from pmqa_cli.io.layout import SHEET_SCORE
+from pmqa_cli.io.xlsx import column_letter
 from pmqa_cli.report.formulas import (
     CHECK_BAD,
     CHECK_OK,
     answered_count,
-    letter,
     quoted,
     required_count,
 )
@@ -53,21 +53,21 @@ def check_column(ws: Worksheet, cols: dict[str, int], rows: dict[str, int], targ
     if not rows:
         return
     first, last = min(rows.values()), max(rows.values())
-    check = f"${letter(col)}{first}"
+    check = f"${column_letter(col)}{first}"
     failed = f'LEFT({check},1)="{CHECK_BAD}"'
     about_target = f'ISNUMBER(SEARCH("ค่าเป้าหมาย",{check}))'
-    answer = letter(cols[target])
+    answer = column_letter(cols[target])
     ws.conditional_formatting.add(
         f"{answer}{first}:{answer}{last}",
         _rule(f"AND({failed},NOT({about_target}))", fill=BAD_FILL, font=BAD_FONT),
     )
     if "target" in cols:
-        own = letter(cols["target"])
+        own = column_letter(cols["target"])
         ws.conditional_formatting.add(
             f"{own}{first}:{own}{last}",
             _rule(f"AND({failed},{about_target})", fill=BAD_FILL, font=BAD_FONT),
         )
-    checks = f"{letter(col)}{first}:{letter(col)}{last}"
+    checks = f"{column_letter(col)}{first}:{column_letter(col)}{last}"
     ws.conditional_formatting.add(checks, _rule(failed, font=BAD_FONT))
     ws.conditional_formatting.add(checks, _rule(f'LEFT({check},1)="{CHECK_OK}"', font=OK_FONT))
 
@@ -84,7 +84,7 @@ def answer_count(ws: Worksheet, col: int, first: int, last: int) -> None:
 
 def red_while_empty(ws: Worksheet, col: int, rows: list[int]) -> None:
     """The cells of column ``col`` in ``rows`` (required office details) red while empty."""
-    column = letter(col)
+    column = column_letter(col)
     for row in rows:
         ws.conditional_formatting.add(
             f"{column}{row}",

@@ -34,7 +34,8 @@ from pmqa_cli.io.layout import (
     SHEET_PMQA,
     SHEET_SCORE,
 )
-from pmqa_cli.report.formulas import CHECK_BAD, CHECK_OK, letter, quoted
+from pmqa_cli.io.xlsx import column_letter
+from pmqa_cli.report.formulas import CHECK_BAD, CHECK_OK, quoted
 from pmqa_cli.report.live_checks import answer_count, check_column, red_while_empty
 from pmqa_cli.report.score_criteria import categories_block, criteria_block, issues_block
 from pmqa_cli.report.score_indicators import indicators_block
@@ -96,7 +97,7 @@ def add_provisional(
     red_while_empty(office, office_value_column, required)
     sheet = quoted(SHEET_SCORE)
     for name in HEADLINE_NAMES:
-        ref = f"{sheet}!${letter(LABEL)}${k[name]}"
+        ref = f"{sheet}!${column_letter(LABEL)}${k[name]}"
         wb.defined_names[name] = DefinedName(name, attr_text=ref)
 
 
@@ -105,7 +106,7 @@ def _score_sheet(
 ) -> dict[str, int]:
     """Write the คะแนนเบื้องต้น sheet; returns the row of each of its keys."""
     for col, width in WIDTHS.items():
-        ws.column_dimensions[letter(col)].width = width
+        ws.column_dimensions[column_letter(col)].width = width
     put(ws, 1, 1, "คะแนนเบื้องต้น (คำนวณในไฟล์นี้) / Provisional score",
         font=body_font(bold=True, size=20))  # fmt: skip
     put(ws, 2, 1, _NOTICE, font=body_font(bold=True, color="9C0006"), alignment=WRAP)

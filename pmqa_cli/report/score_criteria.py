@@ -9,11 +9,11 @@ of the highest complete tier; each category's (and dimension's) row is the mean 
 from __future__ import annotations
 
 from pmqa_cli.io.layout import SHEET_PMQA
+from pmqa_cli.io.xlsx import column_letter
 from pmqa_cli.report.formulas import (
     CHECK_BAD,
     CHECK_OK,
     found_value,
-    letter,
     literal,
     quoted,
     read_yes_no,
@@ -35,7 +35,7 @@ def criteria_block(sheet: ScoreSheet) -> Spans:
     labels = {1: "รหัส", 2: "ตรวจสอบ", 3: "ประเด็น / ระดับ", 4: "คะแนนระดับ", 5: "แถวที่",
               6: "คำตอบที่กรอก", 7: "ผ่าน (1/0)"}  # fmt: skip
     answers = quoted(SHEET_PMQA)
-    answer = letter(sheet.pmqa_cols["answer"])
+    answer = column_letter(sheet.pmqa_cols["answer"])
     id_col, answer_col = f"{answers}!$A:$A", f"{answers}!${answer}:${answer}"
     spans: Spans = {}
     with sheet.block("criteria", "PMQA 4.0 หมวด 1-6: คำตอบรายเกณฑ์ / Criteria", labels):
@@ -85,7 +85,7 @@ def issues_block(sheet: ScoreSheet, spans: Spans) -> None:
             earned: list[str] = []
             for n, tier in enumerate(issue.tiers):
                 lo, hi = spans[(issue.id, tier.id)]
-                met_col, pts_col = letter(7 + 2 * n), letter(8 + 2 * n)
+                met_col, pts_col = column_letter(7 + 2 * n), column_letter(8 + 2 * n)
                 sheet.formula(r, 7 + 2 * n, f"COUNTIF($G${lo}:$G${hi},1)")
                 # A tier counts only when every lower tier is complete (docs/scoring.md).
                 gate = "AND(" + ",".join(complete) + ")" if complete else "TRUE"

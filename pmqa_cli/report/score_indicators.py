@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from pmqa_cli.io.layout import SHEET_INDICATORS
 from pmqa_cli.io.values import FLAG_TRUE
+from pmqa_cli.io.xlsx import column_letter
 from pmqa_cli.report.formulas import (
     CHECK_BAD,
     CHECK_NONE,
@@ -21,7 +22,6 @@ from pmqa_cli.report.formulas import (
     any_equal,
     found_value,
     interpolate,
-    letter,
     literal,
     quoted,
     read_number,
@@ -111,8 +111,8 @@ def _read(sheet: ScoreSheet, r: int, ind: Indicator) -> str:
     """Columns L-O and S-T: the indicator's row, value, N/A mark and own target as pmqa reads
     them; returns the reference of the value's cell on the indicator sheet."""
     answers = quoted(SHEET_INDICATORS)
-    value_col = letter(sheet.kpi_cols["value"])
-    na_col = letter(sheet.kpi_cols["na"])
+    value_col = column_letter(sheet.kpi_cols["value"])
+    na_col = column_letter(sheet.kpi_cols["na"])
     sheet.formula(r, 12, f'IFERROR(MATCH($A{r},{answers}!$A:$A,0),"")')
     cell = f"INDEX({answers}!${value_col}:${value_col},$L{r})"
     na_cell = f"INDEX({answers}!${na_col}:${na_col},$L{r})"
@@ -130,7 +130,7 @@ def _read(sheet: ScoreSheet, r: int, ind: Indicator) -> str:
     else:
         sheet.formula(r, 15, read_number(raw, cell, percent))
     if _own_target(ind) and "target" in sheet.kpi_cols:
-        col = letter(sheet.kpi_cols["target"])
+        col = column_letter(sheet.kpi_cols["target"])
         target_cell = f"INDEX({answers}!${col}:${col},$L{r})"
         sheet.formula(r, 19, found_value(f"$L{r}", target_cell))
         sheet.formula(r, 20, read_number(f"$S{r}", target_cell, percent))

@@ -14,7 +14,8 @@ from typing import TypeVar
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
-from pmqa_cli.report.formulas import letter, number_format
+from pmqa_cli.io.xlsx import column_letter
+from pmqa_cli.report.formulas import number_format
 from pmqa_cli.report.writer import (
     GROUP_FILL,
     body_font,
@@ -118,7 +119,7 @@ class ScoreSheet:
 
     def ref(self, key: str, col: int = LABEL, absolute: bool = True) -> str:
         d = "$" if absolute else ""
-        return f"{d}{letter(col)}{d}{self.key_rows[key]}"
+        return f"{d}{column_letter(col)}{d}{self.key_rows[key]}"
 
     # --- rows ------------------------------------------------------------------------------
 

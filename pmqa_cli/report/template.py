@@ -34,6 +34,7 @@ from pmqa_cli.io.layout import (
 )
 from pmqa_cli.io.mark import Kind
 from pmqa_cli.io.registry import Office
+from pmqa_cli.io.xlsx import column_letter
 from pmqa_cli.report.printing import page_marks
 from pmqa_cli.report.provisional import add_provisional
 from pmqa_cli.report.template_guide import GUIDE_WIDTH, guide_sheet
@@ -46,7 +47,6 @@ from pmqa_cli.report.template_sheet import (
     YES_NO,
     header_row,
     input_cell,
-    letter,
     protect,
     text_widths,
     title,
@@ -180,7 +180,7 @@ def _pmqa_sheet(
                     put(ws, row, cols[key], value, border=thin_border(), alignment=align)
                 for key in ("answer", "evidence", "note"):
                     input_cell(ws, row, cols[key])
-                answers.add(f"{letter(cols['answer'])}{row}")
+                answers.add(f"{column_letter(cols['answer'])}{row}")
                 fit_row_height(ws, row, text_widths(PMQA_COLUMNS, ("issue", "tier", "criterion")))
                 layout.pmqa_rows[criterion.id] = row
                 row += 1
@@ -189,7 +189,7 @@ def _pmqa_sheet(
         blocks.append((block_start, row - 1))
     setup_page(ws, freeze=f"B{HEADER_ROW + 1}")
     keep_together(ws, blocks, landscape=True, repeated=HEADER_ROW)
-    ws.auto_filter.ref = f"A{HEADER_ROW}:{letter(last)}{row - 1}"
+    ws.auto_filter.ref = f"A{HEADER_ROW}:{column_letter(last)}{row - 1}"
     protect(ws)
 
 

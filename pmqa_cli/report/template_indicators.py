@@ -11,6 +11,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from pmqa_cli.assess.aggregate import ratio_needed
 from pmqa_cli.core.numbers import round_half_up
 from pmqa_cli.io.layout import indicator_columns
+from pmqa_cli.io.xlsx import column_letter
 from pmqa_cli.report.template_sheet import (
     CENTER,
     HEADER_ROW,
@@ -19,7 +20,6 @@ from pmqa_cli.report.template_sheet import (
     YES_NO,
     header_row,
     input_cell,
-    letter,
     protect,
     text_widths,
     title,
@@ -84,7 +84,7 @@ def indicator_sheet(
         if indicator.id == gap_after:
             row += 1
     setup_page(ws, freeze=f"B{HEADER_ROW + 1}")
-    ws.auto_filter.ref = f"A{HEADER_ROW}:{letter(len(columns))}{row - 1}"
+    ws.auto_filter.ref = f"A{HEADER_ROW}:{column_letter(len(columns))}{row - 1}"
     protect(ws)
     return cols, rows
 
@@ -174,7 +174,7 @@ def _indicator_row(
         _value_cell(ws, row, cols["value"], indicator, checks)
         if indicator.na_allowed:
             input_cell(ws, row, cols["na"])
-            checks.na.add(f"{letter(cols['na'])}{row}")
+            checks.na.add(f"{column_letter(cols['na'])}{row}")
         else:
             put(ws, row, cols["na"], "—", border=thin_border(), alignment=CENTER)
     for key in ("evidence", "note"):
@@ -186,7 +186,7 @@ def _value_cell(
 ) -> None:
     """The office's value: steps 0-5, a choice, or a number (in its range when it has one)."""
     input_cell(ws, row, col)
-    ref = f"{letter(col)}{row}"
+    ref = f"{column_letter(col)}{row}"
     if indicator.method is Method.STEPS:
         checks.steps.add(ref)
     elif indicator.method is Method.PASS_FAIL:
@@ -210,7 +210,7 @@ def _target_cell(
     if indicator.target_from_workbook and indicator.applies(office_type):
         input_cell(ws, row, col)
         ws.cell(row=row, column=col).number_format = "0.00"
-        targets.add(f"{letter(col)}{row}")
+        targets.add(f"{column_letter(col)}{row}")
     elif indicator.rubric_target is not None:
         put(ws, row, col, float(indicator.rubric_target), border=thin_border(), alignment=CENTER)
     else:

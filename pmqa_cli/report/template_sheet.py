@@ -8,11 +8,11 @@ password.
 from __future__ import annotations
 
 from openpyxl.styles import Alignment, Protection
-from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from pmqa_cli.io.layout import Column
+from pmqa_cli.io.xlsx import column_letter
 from pmqa_cli.report.writer import (
     INPUT_FILL,
     body_font,
@@ -30,7 +30,6 @@ __all__ = [
     "YES_NO",
     "header_row",
     "input_cell",
-    "letter",
     "protect",
     "text_widths",
     "title",
@@ -45,17 +44,12 @@ CENTER = Alignment(wrap_text=True, vertical="top", horizontal="center")
 UNLOCKED = Protection(locked=False)
 
 
-def letter(col: int) -> str:
-    """A column's letter."""
-    return get_column_letter(col)
-
-
 def header_row(ws: Worksheet, columns: tuple[Column, ...]) -> dict[str, int]:
     """The header row of ``columns`` and their widths; returns column key -> index."""
     index = {}
     for col, column in enumerate(columns, start=1):
         put(ws, HEADER_ROW, col, column.header, **header_style())
-        ws.column_dimensions[letter(col)].width = column.width
+        ws.column_dimensions[column_letter(col)].width = column.width
         index[column.key] = col
     fit_row_height(ws, HEADER_ROW, {n: c.width for n, c in enumerate(columns, start=1)})
     return index
