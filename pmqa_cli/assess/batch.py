@@ -34,7 +34,7 @@ from typing import Any, NamedTuple
 
 from pmqa_cli.assess.office import ScoredOffice, Verifier, rubric_used, score_office
 from pmqa_cli.assess.scores import Scores
-from pmqa_cli.assess.submission import OfficeInfo, ValueRead
+from pmqa_cli.assess.submission import OfficeInfo, ValueRead, choose
 from pmqa_cli.assess.trace import Verdict
 from pmqa_cli.core import portable
 from pmqa_cli.core.findings import Finding, has_errors, make_finding
@@ -656,7 +656,7 @@ def _mark_duplicates(places: list[_Place]) -> list[Duplicate]:
         for p in group:
             originals.setdefault(p.office.sha256, p)
         distinct = list(originals.values())
-        chosen = max(distinct, key=lambda p: _choice_key(p.office))
+        chosen = choose(distinct, lambda p: p.office.office.submitted_on, lambda p: p.path)
         for p in group:
             original = originals[p.office.sha256]
             p.scored = p is chosen
@@ -682,12 +682,6 @@ def _mark_duplicates(places: list[_Place]) -> list[Duplicate]:
         if len(distinct) > 1:
             chosen.provisional.append("conflict")
     return duplicates
-
-
-def _choice_key(office: ScoredOffice) -> tuple[date, str]:
-    """Of two different files for one office the one with the later submission date (the
-    workbook's own), then the later file name, is the one scored."""
-    return (office.office.submitted_on or date.min, Path(office.path).name)
 
 
 def _mark_provisional(places: list[_Place], registry: Registry | None) -> None:

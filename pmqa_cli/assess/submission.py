@@ -6,11 +6,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from pmqa_cli.assess.answers import Answers, IndicatorAnswer
 from pmqa_cli.assess.provisional_check import (
@@ -113,3 +114,16 @@ class Submission:
         """The sheet and cell an item's answer was read from (a Location for findings)."""
         sheet, cell = self.locations.get(item_id, (None, None))
         return sheet, cell
+
+
+T = TypeVar("T")
+
+
+def choose(
+    candidates: Sequence[T], submitted: Callable[[T], date | None], path: Callable[[T], str | Path]
+) -> T:
+    """The one rule for two different files of one office (batch, review-sheet): the later
+    submission date (the workbook's own, never the file system's), then the later file name;
+    of equal dates and names, the first by folder path."""
+    ordered = sorted(candidates, key=lambda c: (Path(path(c)).name, str(path(c))))
+    return max(ordered, key=lambda c: (submitted(c) or date.min, Path(path(c)).name))

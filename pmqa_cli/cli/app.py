@@ -896,11 +896,9 @@ def review_sheet_command(
     submission date, then the file name). Exits 1 when a submission could not be read (it has
     no rows in the workbook).
     """
-    from datetime import date
-
     from pmqa_cli.assess.batch import discover
     from pmqa_cli.assess.reading import read_submission
-    from pmqa_cli.assess.submission import Submission
+    from pmqa_cli.assess.submission import Submission, choose
     from pmqa_cli.cli import render
     from pmqa_cli.core.errors import UsageError
     from pmqa_cli.io.mark import Kind
@@ -922,21 +920,19 @@ def review_sheet_command(
     loaded = _rubric(rubric)
     offices = _registry(registry)
     limits = _limits()
-    chosen: dict[str, Submission] = {}
+    found: dict[str, list[Submission]] = {}
     left_out: list[str] = []
-
-    def order(sub: Submission) -> tuple[date, str]:
-        return (sub.office.submitted_on or date.min, sub.path.name)
-
     for file in files:
         sub = read_submission(file, loaded, registry=offices, limits=limits)
         if not sub.readable or not sub.office.code:
             why = "cannot be read" if not sub.readable else "has no office code"
             left_out.append(f"{file} {why}")
             continue
-        code = sub.office.code
-        if code not in chosen or order(sub) > order(chosen[code]):
-            chosen[code] = sub
+        found.setdefault(sub.office.code, []).append(sub)
+    chosen = {
+        code: choose(subs, lambda s: s.office.submitted_on, lambda s: s.path)
+        for code, subs in found.items()
+    }
     rows = write_review_sheet(loaded, list(chosen.values()), output)
     render.written(output, f"review workbook: {len(chosen)} offices, {rows} rows to review")
     for line in left_out:
