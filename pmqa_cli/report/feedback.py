@@ -29,6 +29,7 @@ from pmqa_cli.core import portable
 from pmqa_cli.core.numbers import as_decimal, exact, format_number, json_number, round_half_up
 from pmqa_cli.core.thai import thai_datetime
 from pmqa_cli.io.mark import Kind
+from pmqa_cli.report.names import NamedFile, unique_names
 from pmqa_cli.report.printing import page_marks
 from pmqa_cli.report.standing import Standing, peer_of, standings
 from pmqa_cli.report.tables import OFFICE_FINDING_COLUMNS, Located, finding_rows
@@ -483,23 +484,10 @@ def _verification_sheet(ws: Worksheet, scored: ScoredOffice, number_format: str)
 # --- a batch's feedback workbooks ----------------------------------------------------------
 
 
-def _safe_name(text: str) -> str:
-    """Letters, digits, - and _ of a text, for a file name."""
-    return "".join(c for c in text if c.isalnum() or c in "-_")
-
-
 def feedback_names(offices: Sequence[ScoredOffice]) -> list[str]:
-    """Each office's feedback file name: its code, then its file's name when two offices share
-    one (or have none: "unknown"), so no office's feedback replaces another's."""
-    names: list[str] = []
-    used: set[str] = set()
-    for office in offices:
-        name = _safe_name(office.office.code) or "unknown"
-        if name.lower() in used:
-            name = f"{name}-{_safe_name(Path(office.path).stem)}"
-        used.add(name.lower())
-        names.append(f"{name}.xlsx")
-    return names
+    """Each office's feedback file name: its code made safe for any system, unique and stable
+    (report/names.py), so no office's feedback replaces another's."""
+    return unique_names([NamedFile(o.office.code, o.path) for o in offices], ".xlsx")
 
 
 _RUBRIC: Rubric | None = None  # a feedback worker's rubric, sent once when it starts
