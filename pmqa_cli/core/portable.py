@@ -122,3 +122,75 @@ def make_streams_safe(*streams: TextIO) -> None:
         if reconfigure is not None:
             with contextlib.suppress(ValueError, OSError):
                 reconfigure(errors="replace")
+
+
+def process_alive(pid: int) -> bool:
+    """Whether a process of this machine is still running (a stale lock's owner is not).
+
+    POSIX asks with signal 0; where ``os.kill`` would send a real signal instead (Windows sends
+    CTRL_C_EVENT for 0), the Win32 API is asked, found by feature detection.
+    """
+    if pid <= 0:
+        return False
+    if hasattr(os, "getpgid"):  # POSIX: signal 0 tests for the process without touching it
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:
+            return True  # another user's process: alive
+        except OSError:  # pragma: no cover - any other answer: treat the lock as held
+            return True
+        return True
+    return _win32_process_alive(pid)  # pragma: no cover - exercised on Windows only
+
+
+def _win32_process_alive(pid: int) -> bool:  # pragma: no cover - Windows only
+    import ctypes  # only where there is no POSIX process API
+
+    kernel32 = getattr(ctypes, "windll", None)
+    if kernel32 is None:
+        return True  # cannot tell: the lock is treated as held
+    query, still_active = 0x1000, 259  # PROCESS_QUERY_LIMITED_INFORMATION, STILL_ACTIVE
+    handle = kernel32.kernel32.OpenProcess(query, False, pid)
+    if not handle:
+        return False
+    try:
+        code = ctypes.c_ulong()
+        if not kernel32.kernel32.GetExitCodeProcess(handle, ctypes.byref(code)):
+            return True
+        return code.value == still_active
+    finally:
+        kernel32.kernel32.CloseHandle(handle)
+
+
+#: The signals that ask pmqa to stop, where the OS has them: ``kill`` and ``timeout`` send
+#: SIGTERM, a closed terminal SIGHUP; Ctrl+C is SIGINT (KeyboardInterrupt) everywhere.
+STOP_SIGNALS = tuple(
+    getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)
+)
+
+
+class Stopped(KeyboardInterrupt):
+    """pmqa was asked to stop by a signal: unwinds like Ctrl+C, so every ``finally`` and
+    ``with`` runs (workers stopped, staged outputs and temporary files removed)."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+    @property
+    def name(self) -> str:
+        return signal.Signals(self.signum).name
+
+
+def _raise_stopped(signum: int, frame: object) -> None:
+    raise Stopped(signum)
+
+
+def stop_on_signals() -> None:
+    """Turn SIGTERM and SIGHUP into :class:`Stopped` in this (main) thread, so that pmqa stops
+    the way Ctrl+C stops it instead of vanishing with its workers and temporary files."""
+    for signum in STOP_SIGNALS:
+        with contextlib.suppress(ValueError, OSError):  # not the main thread: leave as it is
+            signal.signal(signum, _raise_stopped)

@@ -1,0 +1,224 @@
+"""One run, one set of outputs: staged beside their targets, committed together or not at all.
+
+A run's outputs (results workbook, JSON, CSV folder, feedback folder, PDFs) are written into a
+private staging folder next to each target (same disk, so moving them into place is a rename),
+and moved into place only when every one of them was written. A full disk, Ctrl+C, SIGTERM or an
+error part-way leaves the previous outputs as they were and removes what was staged.
+
+A lock beside each target (``.NAME.pmqa-lock``) holds off a second run aimed at the same outputs
+while one is running; it names the run that holds it. A lock whose run has ended (its process is
+gone, on this machine) is stale and is taken over; one from another machine is reported with how
+to remove it. Temporary files of the run live in the staging folder too (owner-only), never in
+the shared system temporary folder.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+import socket
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from types import TracebackType
+
+from pmqa_cli.core.errors import OutputError, UsageError
+from pmqa_cli.core.portable import process_alive
+
+__all__ = ["LOCK_SUFFIX", "STAGING_PREFIX", "OutputSet", "lock_path"]
+
+LOCK_SUFFIX = ".pmqa-lock"
+STAGING_PREFIX = ".pmqa-staging-"
+
+
+def lock_path(target: Path) -> Path:
+    """The lock file of an output: hidden, beside it (discovery and Excel pass it over)."""
+    return target.parent / f".{target.name}{LOCK_SUFFIX}"
+
+
+@dataclass
+class _Lock:
+    path: Path
+
+    @staticmethod
+    def _holder(path: Path) -> dict[str, object]:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        return data if isinstance(data, dict) else {}
+
+    @classmethod
+    def take(cls, target: Path, command: str) -> _Lock:
+        path = lock_path(target)
+        record = json.dumps(
+            {
+                "pid": os.getpid(),
+                "host": socket.gethostname(),
+                "started": datetime.now().isoformat(timespec="seconds"),
+                "command": command,
+            },
+            ensure_ascii=False,
+        )
+        for _ in range(2):
+            try:
+                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+            except FileExistsError:
+                if cls._stale(path):
+                    with contextlib.suppress(FileNotFoundError):
+                        path.unlink()
+                    continue
+                raise UsageError(cls._held_message(target, path)) from None
+            except OSError as exc:
+                raise OutputError(
+                    f"Cannot write next to {target}: {exc.strerror or exc}. Choose a folder you "
+                    "can write to."
+                ) from None
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write(record)
+            return cls(path)
+        raise UsageError(cls._held_message(target, path))  # pragma: no cover - a race lost twice
+
+    @classmethod
+    def _stale(cls, path: Path) -> bool:
+        holder = cls._holder(path)
+        pid = holder.get("pid")
+        if holder.get("host") != socket.gethostname() or not isinstance(pid, int):
+            return False  # another machine's run (a shared drive), or unreadable: not ours to end
+        return pid != os.getpid() and not process_alive(pid)
+
+    @classmethod
+    def _held_message(cls, target: Path, path: Path) -> str:
+        holder = cls._holder(path)
+        who = (
+            f"pmqa run {holder.get('pid', '?')} on {holder.get('host', '?')}, started "
+            f"{holder.get('started', '?')} ({holder.get('command', '?')})"
+            if holder
+            else "another pmqa run"
+        )
+        return (
+            f"{target} is being written by another {who}. Wait for it to finish, or choose "
+            f"other outputs. If no such run is going on, delete {path} and run again."
+        )
+
+    def release(self) -> None:
+        with contextlib.suppress(OSError):
+            self.path.unlink()
+
+
+@dataclass
+class OutputSet:
+    """The outputs of one run. Use as a context manager::
+
+        with OutputSet([results, feedback_folder], command="pmqa batch ...") as outputs:
+            write_results(outputs.stage(results))
+            write_feedback(outputs.stage(feedback_folder))
+            outputs.commit()
+
+    ``stage(target)`` is where to write ``target`` (a file, or a folder whose files are moved into
+    the target folder); nothing reaches the targets until :meth:`commit`. Leaving the block
+    without committing (an error, Ctrl+C, SIGTERM) removes everything staged and every lock.
+    """
+
+    targets: Sequence[Path]
+    command: str = "pmqa"
+    _locks: list[_Lock] = field(default_factory=list, init=False)
+    _staging: dict[Path, Path] = field(default_factory=dict, init=False)
+    _staged: dict[Path, Path] = field(default_factory=dict, init=False)
+    committed: list[Path] = field(default_factory=list, init=False)
+
+    def __enter__(self) -> OutputSet:
+        try:
+            for target in sorted({Path(t).absolute() for t in self.targets}):
+                self._locks.append(_Lock.take(target, self.command))
+        except BaseException:
+            self._release()
+            raise
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        self._release()
+
+    def _folder(self, parent: Path) -> Path:
+        """The staging folder beside outputs in ``parent`` (created owner-only on first use)."""
+        if parent not in self._staging:
+            name = f"{STAGING_PREFIX}{os.getpid()}-{os.urandom(4).hex()}"
+            folder = parent / name
+            try:
+                folder.mkdir(mode=0o700)
+            except OSError as exc:
+                raise OutputError(
+                    f"Cannot write in {parent}: {exc.strerror or exc}. Choose a folder you can "
+                    "write to."
+                ) from None
+            self._staging[parent] = folder
+        return self._staging[parent]
+
+    def stage(self, target: Path) -> Path:
+        """Where to write ``target`` for now (its folder is created for a folder target's files
+        by the writer, as it would be for the target itself)."""
+        target = Path(target).absolute()
+        if target not in self._staged:
+            self._staged[target] = self._folder(target.parent) / "new" / target.name
+            self._staged[target].parent.mkdir(exist_ok=True)
+        return self._staged[target]
+
+    @property
+    def scratch(self) -> Path:
+        """A private folder for the run's temporary files, removed with the staging folder."""
+        targets = [Path(t).absolute() for t in self.targets]
+        folder = self._folder(targets[0].parent if targets else Path.cwd()) / "scratch"
+        folder.mkdir(mode=0o700, exist_ok=True)
+        return folder
+
+    def _moves(self) -> Iterator[tuple[Path, Path]]:
+        """(staged file, its final place), for every file written."""
+        for target, staged in self._staged.items():
+            if staged.is_dir():
+                for file in sorted(p for p in staged.rglob("*") if not p.is_dir()):
+                    yield file, target / file.relative_to(staged)
+            elif staged.exists():
+                yield staged, target
+
+    def commit(self) -> list[Path]:
+        """Move every staged file into place; if one move fails, put back what was moved."""
+        done: list[tuple[Path, Path, Path | None]] = []  # (staged, final, backup of the old)
+        try:
+            for staged, final in self._moves():
+                backup = None
+                final.parent.mkdir(parents=True, exist_ok=True)
+                if final.exists():
+                    backup = staged.with_name(f"{staged.name}.previous")
+                    final.replace(backup)
+                staged.replace(final)
+                done.append((staged, final, backup))
+        except BaseException as exc:
+            for staged, final, backup in reversed(done):
+                with contextlib.suppress(OSError):
+                    final.replace(staged)
+                    if backup is not None:
+                        backup.replace(final)
+            if isinstance(exc, OSError):
+                raise OutputError(
+                    f"Cannot put the outputs in place: {exc.strerror or exc}. The previous "
+                    "outputs are as they were."
+                ) from None
+            raise
+        self.committed = [final for _, final, _ in done]
+        return self.committed
+
+    def _release(self) -> None:
+        for folder in self._staging.values():
+            shutil.rmtree(folder, ignore_errors=True)
+        self._staging.clear()
+        for lock in reversed(self._locks):
+            lock.release()
+        self._locks.clear()
