@@ -99,6 +99,7 @@ class RubricUsed:
     decimals: int
     workbook_id: str | None = None
     workbook_version: str | None = None
+    file: str = ""  # the rubric file that was read
 
 
 def rubric_used(rubric: Rubric, submission: Submission | None = None) -> RubricUsed:
@@ -110,6 +111,7 @@ def rubric_used(rubric: Rubric, submission: Submission | None = None) -> RubricU
         rubric.scoring.decimals,
         submission.rubric_id if submission else None,
         submission.rubric_version if submission else None,
+        rubric.path,
     )
 
 
@@ -200,6 +202,7 @@ class ScoredOffice(FindingCounts):
                 "id": self.rubric.id,
                 "version": self.rubric.version,
                 "sha256": self.rubric.sha256,
+                "file": self.rubric.file,
                 "workbook_rubric_id": self.rubric.workbook_id,
                 "workbook_rubric_version": self.rubric.workbook_version,
             },

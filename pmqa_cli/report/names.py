@@ -10,10 +10,11 @@ same office, whatever other offices are in the batch. The rules (docs/security.m
 - the name with its extension fits in 255 bytes of UTF-8 (the limit of Linux file systems; it is
   also within Windows' 255 characters), cut between characters, never between a Thai letter and
   its marks;
-- a code that had to be changed or cut short gets a short fingerprint of itself (so ``P.002``,
-  ``P/002`` and ``P_002`` stay three files, whichever of them are in the batch); so do names that
-  would still meet ignoring case (as Windows compares them), and two files carrying one code get a
-  fingerprint of their file too. A code that is already a good name is the name: ``P001.xlsx``.
+- a code that is already a good name is the name (``P001.xlsx``); a code that had to be changed
+  gets a short fingerprint of itself (so ``P.002``, ``P/002`` and ``P_002`` stay three files,
+  whichever of them are in the batch); an office without a usable code, or two files carrying
+  one code, add the file's own name (``unknown-second.xlsx``); a name still shared ignoring case
+  (as Windows compares names), or too long, gets a fingerprint of its code and file.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import PurePath
 
 from pmqa_cli.core.hashing import sha256_bytes
 
@@ -73,22 +75,28 @@ class NamedFile:
 
 def unique_names(files: Sequence[NamedFile], suffix: str, fallback: str = "unknown") -> list[str]:
     """A file name for each of ``files`` (in order), safe, unique ignoring case, and stable: an
-    office's name depends on its own code (and file), never on the other offices of the run."""
-    budget = MAX_NAME_BYTES - len(suffix.encode("utf-8"))
-    stems = [safe_stem(f.code) or fallback for f in files]
-    clash = Counter(s.casefold() for s in stems)
+    office's name depends on its own code and file, never on the other offices of the run."""
     codes = Counter(f.code for f in files)
-    names: list[str] = []
-    for file, stem in zip(files, stems, strict=True):
+    first: list[tuple[str, str]] = []  # (stem, mark) before any clash is looked at
+    for file in files:
         typed = unicodedata.normalize("NFC", file.code.strip())
-        cut = _cut(stem, budget)
-        mark = ""
-        if stem != typed or cut != stem or clash[stem.casefold()] > 1:
-            # The code was changed to be a name (P.002, P/002 and P_002 would otherwise meet),
-            # cut short, or meets another code's name: a fingerprint of the code itself, and of
-            # the file too when two files carry the same code.
-            parts = (file.code, file.source) if codes[file.code] > 1 else (file.code,)
-            mark = "-" + _fingerprint(*parts)
-            cut = _cut(stem, budget - len(mark))
-        names.append(f"{cut}{mark}{suffix}")
+        stem = safe_stem(file.code)
+        if not stem or codes[file.code] > 1:
+            # No usable code, or two files carry one: the file's own name tells them apart.
+            mark = "-" + (safe_stem(PurePath(file.source).stem) or _fingerprint(file.source))
+        elif stem != typed:
+            # The code was changed to be a name: P.002, P/002 and P_002 must not meet.
+            mark = "-" + _fingerprint(file.code)
+        else:
+            mark = ""
+        first.append((stem or fallback, mark))
+    clash = Counter(f"{stem}{mark}".casefold() for stem, mark in first)
+    budget = MAX_NAME_BYTES - len(suffix.encode("utf-8"))
+    names: list[str] = []
+    for file, (stem, mark) in zip(files, first, strict=True):
+        if clash[f"{stem}{mark}".casefold()] > 1 or len(f"{stem}{mark}".encode()) > budget:
+            # Still the same name as another's (ignoring case), or too long to be a name: a
+            # fingerprint of the code and its file, which no other office shares.
+            mark = "-" + _fingerprint(file.code, file.source)
+        names.append(f"{_cut(stem, budget - len(mark.encode('utf-8')))}{mark}{suffix}")
     return names

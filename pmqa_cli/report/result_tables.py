@@ -408,6 +408,7 @@ def _about(run: Run) -> Table:
         ["เกณฑ์ (rubric id)", rubric.id],
         ["ฉบับ (version)", rubric.version],
         ["SHA-256 ของเกณฑ์", rubric.sha256],
+        ["ไฟล์เกณฑ์ (rubric file)", rubric.path],
         ["ชื่อเกณฑ์", rubric.title_th],
         ["ปีงบประมาณ", rubric.fiscal_year],
         ["โปรแกรม", f"pmqa {__version__}"],

@@ -312,7 +312,12 @@ def write_json(
         "pmqa_version": __version__,
         "generated": when.isoformat(timespec="seconds"),
         "command": command,
-        "rubric": {"id": rubric.id, "version": rubric.version, "sha256": rubric.sha256},
+        "rubric": {
+            "id": rubric.id,
+            "version": rubric.version,
+            "sha256": rubric.sha256,
+            "file": rubric.path,
+        },
         "registry": batch.registry.source if batch.registry else None,
         "valid": batch.clean,
         "counts": batch.counts(),

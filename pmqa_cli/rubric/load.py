@@ -73,7 +73,8 @@ def load_rubric(path: Path | str | None = None) -> tuple[Rubric, list[RubricProb
     rubric, problems = check_rubric(data)
     if rubric is None:
         raise RubricError(str(file), problems)
-    return rubric.model_copy(update={"sha256": sha256_bytes(raw)}), problems
+    update = {"sha256": sha256_bytes(raw), "path": str(file.resolve())}
+    return rubric.model_copy(update=update), problems
 
 
 def _rubric_dirs() -> list[Path]:
@@ -91,8 +92,20 @@ def shipped_rubrics() -> list[Path]:
     return []
 
 
+def _local(name: str) -> Path | None:
+    """``rubrics/NAME.yaml`` in the current folder: the copy an analyst edits (README: edit
+    the rubric, run pmqa rubric check) is used before the installed one, and every command names
+    the file it read."""
+    file = Path("rubrics") / f"{name}.yaml"
+    return file if file.is_file() else None
+
+
 def default_rubric_path() -> Path:
-    """The shipped rubric used when no ``--rubric`` is given."""
+    """The rubric used when no ``--rubric`` is given: ``rubrics/obec-esao-2567.yaml`` in the
+    current folder when there is one, else the one installed with pmqa."""
+    local = _local(DEFAULT_RUBRIC_ID)
+    if local is not None:
+        return local
     for file in shipped_rubrics():
         if file.stem == DEFAULT_RUBRIC_ID:
             return file
@@ -103,12 +116,16 @@ def default_rubric_path() -> Path:
 
 
 def resolve_rubric(path: Path | None) -> Path | None:
-    """A rubric file, or the file of a shipped rubric named by its id (``opdc-pmqa4-24``), so
+    """A rubric file, or the file of a rubric named by its id (``opdc-pmqa4-24``): the copy in
+    ``rubrics/`` of the current folder when there is one, else the one installed with pmqa, so
     an installed pmqa's rubrics are usable without knowing where they were installed. A path
     that exists always wins; anything else is returned as given (loading it says what is
     wrong)."""
     if path is None or path.exists() or path.parent != Path():
         return path
+    local = _local(path.name.removesuffix(".yaml"))
+    if local is not None:
+        return local
     for file in shipped_rubrics():
         if path.name in (file.stem, file.name):
             return file

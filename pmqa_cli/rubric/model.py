@@ -357,6 +357,8 @@ class Rubric(_Model):
     indicators: list[Indicator] = Field(default_factory=list)
     # Set by load_rubric from the file's bytes, so a submission can be matched to its rubric.
     sha256: str = ""
+    # Set by load_rubric: the file it was read from, named in every output that used it.
+    path: str = ""
 
     def tier_default(self, tier_id: str) -> TierDefault:
         """The scoring section's definition of a tier."""
