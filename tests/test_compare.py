@@ -418,6 +418,13 @@ def test_compare_two_result_files_without_rescoring(tmp_path: Path, three: list[
     ]  # fmt: skip
     items = as_dicts(out, "เทียบรายการ")
     assert [(r["รหัส"], r["รายการ"], r["เปลี่ยนแปลง"]) for r in items] == [("P001", "I1", 50)]
+    # Printed as every pmqa workbook is: A4, with the title and the fiscal year on every page.
+    for ws in openpyxl.load_workbook(out).worksheets:
+        assert ws.page_setup.paperSize == 9, ws.title
+        header = ws.oddHeader.left.text or ""
+        assert header.startswith("เปรียบเทียบผลการประเมิน: " + ws.title), ws.title
+        assert "ปีงบประมาณ พ.ศ." in (ws.oddHeader.right.text or "")
+        assert "หน้า &P จาก &N" in (ws.oddFooter.right.text or "")
 
 
 def test_compare_refuses_to_overwrite_an_input_and_reports_bad_files(

@@ -19,6 +19,7 @@ from pmqa_cli.io.mark import Kind
 from pmqa_cli.report.compare_tables import comparison_tables
 from pmqa_cli.report.guard import record_written
 from pmqa_cli.report.outputs import output_timestamp, write_bytes_atomic
+from pmqa_cli.report.printing import page_marks, print_setup
 from pmqa_cli.report.tables import (
     FINDING_COLUMNS,
     FINDINGS_SHEET,
@@ -87,6 +88,8 @@ def write_comparison(comparison: Comparison, rubric: Rubric, path: Path, command
     formats = Formats(book, rubric.scoring.decimals)
     for table in comparison_book_tables(comparison, rubric, command, when):
         ws = table_sheet(book, table, formats)
+        title = f"เปรียบเทียบผลการประเมิน: {table.sheet}"
+        print_setup(ws, page_marks(title, rubric.fiscal_year, when=when))
         styles = formats.of(table)
         rows = 0
         for rows, row in enumerate(table.rows, start=1):

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from pmqa_cli.core.thai import thai_date
 from pmqa_cli.report.outputs import FONT_NAME
 
-__all__ = ["PageMarks", "page_marks"]
+__all__ = ["PageMarks", "page_marks", "print_setup"]
 
 _FONT = f'&"{FONT_NAME},Regular"&12'
 PAGE_OF = "หน้า &P จาก &N"
@@ -68,3 +69,17 @@ def page_marks(
         "R": _text(f"ปีงบประมาณ พ.ศ. {fiscal_year}"),
     }
     return PageMarks(header, {"L": _text(left), "R": PAGE_OF})
+
+
+def print_setup(ws: Any, marks: PageMarks, *, landscape: bool = True) -> None:
+    """An xlsxwriter sheet printed as every pmqa sheet is: A4, centred, pmqa's header and footer
+    on every page (the sheet's own scale or fit-to-width is left as it is)."""
+    ws.set_paper(9)  # A4
+    if landscape:
+        ws.set_landscape()
+    else:
+        ws.set_portrait()
+    ws.center_horizontally()
+    ws.set_margins(left=0.4, right=0.4, top=0.75, bottom=0.75)
+    ws.set_header(marks.header_codes, {"margin": 0.3})
+    ws.set_footer(marks.footer_codes, {"margin": 0.3})
