@@ -1,0 +1,446 @@
+"""Province maps of Thailand: each province coloured by the band of its offices' mean score, or by
+the mean change since the previous result; region outlines; a table of region means beside it.
+
+matplotlib draws (Agg, no pyplot, no window); it is heavy, so it is imported only inside the
+drawing functions. The numbers come from compare/geography.py, exact; a mean becomes a float only
+to pick a colour on the change map. Bands are chosen from the Decimal mean with the rubric's own
+rule (assess.scoring.band_for). The same input gives the same PNG and SVG bytes.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+from pmqa_cli.assess.scoring import band_for
+from pmqa_cli.compare.geography import (
+    BOUNDARIES_SOURCE_TH,
+    MAP_PARTS,
+    UNKNOWN_REGION,
+    Geography,
+)
+from pmqa_cli.core.numbers import format_number
+from pmqa_cli.rubric.model import Band, Rubric
+
+if TYPE_CHECKING:  # pragma: no cover - types only; matplotlib is imported when drawing
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+__all__ = [
+    "MAP_SIZE_CM",
+    "MapStyle",
+    "band_colours",
+    "map_png",
+    "map_style",
+    "map_svg",
+    "thai_font",
+]
+
+#: The map's size on paper: a region of an A4 page (width, height in centimetres).
+MAP_SIZE_CM = (16.0, 20.0)
+NO_OFFICE = "#D9D9D9"  # provinces without an office (or without that score)
+_BORDER = "#8C8C8C"
+_REGION = "#1A1A1A"
+_HIGHLIGHT = "#7030A0"
+_TEXT = "#262626"
+# The workbooks' score colour scale (report/tables.py: red 0, yellow 300, green 500): the bands
+# take colours along it, lowest band red, highest green, so a map reads like the tables.
+_SCALE = ("#F8696B", "#FFEB84", "#63BE7B")
+# Thai fonts, best first: what users have on Windows, then the Linux Thai fonts (TLWG, Noto).
+_THAI_FONTS = (
+    "TH Sarabun New", "TH SarabunPSK", "Sarabun", "Laksaman", "Garuda", "Loma", "Noto Sans Thai",
+    "Noto Sans Thai UI", "Waree", "Umpush", "Kinnari", "Norasi", "Tlwg Typo",
+)  # fmt: skip
+_SMALL_FACE = {"TH Sarabun New", "TH SarabunPSK", "Sarabun", "Laksaman"}  # small x-height
+_TITLES = {
+    "overall": "คะแนนรวมเฉลี่ยรายจังหวัด",
+    "pmqa": "คะแนนเฉลี่ยหมวด 1-6 (PMQA 4.0) รายจังหวัด",
+    "results": "คะแนนเฉลี่ยหมวด 7 (ตัวชี้วัด) รายจังหวัด",
+    "change": "การเปลี่ยนแปลงของคะแนนรวมเฉลี่ยจากผลครั้งก่อน รายจังหวัด",
+}
+
+
+@lru_cache(maxsize=1)
+def thai_font() -> str | None:
+    """The installed Thai font the maps use (TH Sarabun New first), or None when there is none:
+    Thai text would then show as boxes; install fonts-tlwg-laksaman or TH Sarabun New."""
+    from matplotlib import font_manager  # heavy: imported only when a map is drawn
+
+    installed = {font.name for font in font_manager.fontManager.ttflist}
+    return next((name for name in _THAI_FONTS if name in installed), None)
+
+
+def band_colours(bands: Sequence[Band]) -> list[str]:
+    """One colour per band, evenly along the workbooks' red-yellow-green score scale."""
+    if len(bands) == 1:
+        return [_SCALE[-1]]
+    colours = []
+    for index in range(len(bands)):
+        position = index / (len(bands) - 1) * 2  # 0..2 across the three anchor colours
+        low = min(int(position), 1)
+        colours.append(_mix(_SCALE[low], _SCALE[low + 1], position - low))
+    return colours
+
+
+def _mix(a: str, b: str, t: float) -> str:
+    channels = (
+        round(int(a[i : i + 2], 16) * (1 - t) + int(b[i : i + 2], 16) * t) for i in (1, 3, 5)
+    )
+    return "#" + "".join(f"{c:02X}" for c in channels)
+
+
+@dataclass(frozen=True)
+class MapStyle:
+    """What one map shows: the part, its title and the colour of each province."""
+
+    part: str
+    title: str
+    subtitle: str
+    fills: dict[str, str]  # province code -> colour
+    legend: list[tuple[str, str, str]]  # colour, Thai label, detail (range, provinces)
+    values: dict[str, Decimal | None]  # region name (and the country) -> mean shown in the table
+    limit: Decimal | None = None  # the change map's colour scale runs -limit .. +limit
+
+
+def _band_ranges(bands: Sequence[Band]) -> list[str]:
+    """Each band's range in words: ต่ำกว่า 250, 250 ถึงต่ำกว่า 300, ..., 450 ขึ้นไป."""
+
+    def edge(value: Decimal) -> str:
+        return format(value.normalize(), "f")
+
+    ranges = []
+    for index, band in enumerate(bands):
+        if index + 1 < len(bands):
+            upper = edge(bands[index + 1].min)
+            ranges.append(f"ต่ำกว่า {upper}" if index == 0 else f"{edge(band.min)} ถึงต่ำกว่า {upper}")
+        else:
+            ranges.append(f"{edge(band.min)} ขึ้นไป")
+    return ranges
+
+
+def _bands(rubric: Rubric, part: str) -> list[Band]:
+    """The bands a part is coloured by: PMQA 4.0 statuses for categories 1-6, else the overall
+    bands (category 7 is on the same 0-500 scale as the overall score)."""
+    scoring = rubric.scoring
+    return list(scoring.pmqa_status_bands if part == "pmqa" else scoring.overall_bands)
+
+
+def _nice_limit(largest: Decimal) -> Decimal:
+    """The change scale's end: the largest |change| rounded up to 1, 2, 2.5 or 5 x 10^n."""
+    if largest <= 0:
+        return Decimal(1)
+    power = Decimal(10) ** (largest.adjusted())
+    for step in (1, 2, Decimal("2.5"), 5, 10):
+        if largest <= power * step:
+            return power * step
+    return power * 10  # pragma: no cover - the loop always returns
+
+
+def _change_colour(value: Decimal, limit: Decimal) -> str:
+    """A colour on a red (fell) - white - blue (rose) scale; the float is only for the colour."""
+    t = max(-1.0, min(1.0, float(value / limit)))
+    return _mix("#FFFFFF", "#2166AC" if t > 0 else "#B2182B", abs(t))
+
+
+def map_style(geo: Geography, rubric: Rubric, part: str, subtitle: str = "") -> MapStyle:
+    """The colours, legend and region values of one map (no drawing: testable on its own)."""
+    if part not in MAP_PARTS:
+        raise ValueError(f"part must be one of {', '.join(MAP_PARTS)}, not {part!r}")
+    if part == "change" and not geo.has_change:
+        raise ValueError("the change map needs the previous result (geography(previous=...))")
+    values = {r.name_th: r.mean(part) for r in geo.regions} | {
+        geo.national.name_th: geo.national.mean(part)
+    }
+    means = {pcode: area.mean(part) for pcode, area in geo.provinces.items()}
+    fills = {p.pcode: NO_OFFICE for p in geo.boundaries.provinces}
+    if part == "change":
+        shown = [abs(v) for v in means.values() if v is not None]
+        limit = _nice_limit(max(shown, default=Decimal(0)))
+        for pcode, value in means.items():
+            if value is not None:
+                fills[pcode] = _change_colour(value, limit)
+        missing = sum(1 for colour in fills.values() if colour == NO_OFFICE)
+        legend = [(NO_OFFICE, "ไม่มีผลเทียบได้", f"ไม่มีหน่วยงานที่มีผลทั้งสองครั้ง · {missing} จังหวัด")]
+        return MapStyle(part, _TITLES[part], subtitle, fills, legend, values, limit)
+    bands = _bands(rubric, part)
+    colours = dict(zip((b.label_th for b in bands), band_colours(bands), strict=True))
+    counts = dict.fromkeys(colours, 0)
+    for pcode, value in means.items():
+        band = band_for(bands, value)
+        if band is not None:
+            fills[pcode] = colours[band.label_th]
+            counts[band.label_th] += 1
+    legend = [
+        (colours[b.label_th], b.label_th, f"{words} · {counts[b.label_th]} จังหวัด")
+        for b, words in zip(bands, _band_ranges(bands), strict=True)
+    ][::-1]  # highest band first, as a reader scans a legend
+    missing = sum(1 for colour in fills.values() if colour == NO_OFFICE)
+    legend.append((NO_OFFICE, "ไม่มีหน่วยงาน", f"{missing} จังหวัด"))
+    return MapStyle(part, _TITLES[part], subtitle, fills, legend, values)
+
+
+def _province_paths(ax: Axes, geo: Geography, style: MapStyle, highlight: str | None) -> None:
+    from matplotlib.patches import PathPatch  # heavy: imported only when a map is drawn
+    from matplotlib.path import Path as MplPath
+
+    for province in geo.boundaries.provinces:
+        vertices: list[tuple[float, float]] = []
+        codes: list[Any] = []  # Path codes (numpy uint8)
+        for ring in province.rings:
+            vertices += ring
+            codes += [MplPath.MOVETO] + [MplPath.LINETO] * (len(ring) - 2) + [MplPath.CLOSEPOLY]
+        patch = PathPatch(
+            MplPath(vertices, codes),
+            facecolor=style.fills[province.pcode],
+            edgecolor=_BORDER,
+            linewidth=0.35,
+            gid=f"province-{province.pcode}",
+        )
+        ax.add_patch(patch)
+    if highlight:
+        chosen = geo.boundaries.get(highlight)
+        for ring in chosen.rings:
+            xs, ys = zip(*ring, strict=True)
+            ax.plot(xs, ys, color=_HIGHLIGHT, linewidth=2.2, zorder=4,  # over region outlines
+                    gid=f"highlight-{highlight}")  # fmt: skip
+
+
+def _region_outlines(ax: Axes, geo: Geography) -> None:
+    from matplotlib.collections import LineCollection  # heavy: imported only when drawing
+
+    outlines = LineCollection(
+        geo.region_outlines(),
+        colors=_REGION,
+        linewidths=1.3,
+        capstyle="round",
+        joinstyle="round",
+        gid="region-outlines",
+    )
+    ax.add_collection(outlines)
+
+
+def _setup_map_axes(fig: Figure) -> Axes:
+    ax = fig.add_axes((0.01, 0.05, 0.60, 0.86))
+    ax.set_xlim(97.2, 105.8)
+    ax.set_ylim(5.4, 20.6)
+    ax.set_aspect(1 / math.cos(math.radians(13)))  # degrees of longitude are shorter than latitude
+    ax.set_axis_off()
+    return ax
+
+
+@dataclass(frozen=True)
+class _Text:
+    """Font family and sizes (points) for one map."""
+
+    family: str
+    title: float
+    body: float
+    small: float
+
+    @staticmethod
+    def choose() -> _Text:
+        family = thai_font()
+        if family is None:
+            warnings.warn(
+                "No Thai font is installed, so Thai text on the maps shows as boxes; install "
+                "TH Sarabun New or fonts-tlwg-laksaman.",
+                RuntimeWarning,
+                stacklevel=3,
+            )
+            return _Text("DejaVu Sans", 11, 7.5, 6.5)
+        scale = 1.0 if family in _SMALL_FACE else 0.8
+        return _Text(family, 16 * scale, 11 * scale, 9 * scale)
+
+
+def _line_height(fig: Figure, points: float) -> float:
+    """A line of text this size, as a fraction of the figure's height."""
+    return points * 1.55 / 72 / float(fig.get_size_inches()[1])
+
+
+def _legend(fig: Figure, style: MapStyle, text: _Text, highlight: str | None, top: float) -> float:
+    """The legend in the right-hand column; returns where it ends (figure fraction)."""
+    from matplotlib.patches import Rectangle  # heavy: imported only when a map is drawn
+
+    step = _line_height(fig, text.body)
+    x = 0.625
+    heading = "ค่าเฉลี่ยของจังหวัด" if style.part != "change" else "เปลี่ยนแปลง (คะแนน)"
+    fig.text(x, top, heading, family=text.family, size=text.body, weight="bold", color=_TEXT,
+             va="top")  # fmt: skip
+    y = top - step * 1.3
+    if style.limit is not None:
+        y = _colour_bar(fig, style.limit, text, x, y)
+    for colour, label, detail in style.legend:  # two lines: the label, then range and count
+        box = Rectangle((x, y - step * 1.45), 0.035, step * 1.3, transform=fig.transFigure,
+                        facecolor=colour, edgecolor=_BORDER, linewidth=0.5)  # fmt: skip
+        fig.add_artist(box)
+        fig.text(x + 0.045, y - step * 0.45, label, family=text.family, size=text.small,
+                 color=_TEXT, va="center", wrap=True)  # fmt: skip
+        fig.text(x + 0.045, y - step * 1.2, detail, family=text.family, size=text.small * 0.9,
+                 color="#595959", va="center", wrap=True)  # fmt: skip
+        y -= step * 1.75
+    lines = [(_REGION, 1.3, "เส้นแบ่งภาค (ตามทะเบียนหน่วยงาน)")]
+    if highlight:
+        lines.append((_HIGHLIGHT, 2.2, "จังหวัดของหน่วยงาน"))
+    for colour, width, label in lines:
+        fig.add_artist(_sample_line(fig, x, y - step * 0.45, colour, width))
+        fig.text(x + 0.045, y - step * 0.45, label, family=text.family, size=text.small,
+                 color=_TEXT, va="center")  # fmt: skip
+        y -= step
+    return y
+
+
+def _sample_line(fig: Figure, x: float, y: float, colour: str, width: float) -> Any:
+    from matplotlib.lines import Line2D  # heavy: imported only when a map is drawn
+
+    return Line2D([x, x + 0.035], [y, y], transform=fig.transFigure, color=colour,
+                  linewidth=width)  # fmt: skip
+
+
+def _colour_bar(fig: Figure, limit: Decimal, text: _Text, x: float, y: float) -> float:
+    """The change map's scale: red (fell) through white to blue (rose), -limit .. +limit."""
+    from matplotlib.colors import LinearSegmentedColormap, Normalize  # heavy: drawing only
+
+    height = _line_height(fig, text.body) * 0.8
+    ax = fig.add_axes((x, y - height, 0.33, height))
+    scale = LinearSegmentedColormap.from_list("pmqa-change", ["#B2182B", "#FFFFFF", "#2166AC"])
+    end = float(limit)
+    ax.imshow([[i / 100 for i in range(101)]], cmap=scale, norm=Normalize(0, 1), aspect="auto",
+              extent=(-end, end, 0, 1))  # fmt: skip
+    ticks = [-limit, -limit / 2, Decimal(0), limit / 2, limit]
+    ax.set_xticks([float(t) for t in ticks])
+    ax.set_xticklabels([_signed(t) for t in ticks], family=text.family, size=text.small)
+    ax.set_yticks([])
+    ax.tick_params(length=2, pad=1, colors=_TEXT)
+    return y - height - _line_height(fig, text.small) * 2.2
+
+
+def _signed(value: Decimal, decimals: int | None = None) -> str:
+    shown = format(value.normalize(), "f") if decimals is None else format_number(value, decimals)
+    return f"+{shown}" if value > 0 else shown
+
+
+def _region_table(fig: Figure, geo: Geography, style: MapStyle, text: _Text) -> None:
+    """The region means in the sea east of the peninsula: region, offices, mean."""
+    step = _line_height(fig, text.body)
+    # The count is of the offices behind the mean (on the change map: those in both rounds).
+    rows = [(a.name_th, a.scores[style.part].count, a.mean(style.part))
+            for a in (*geo.regions, geo.national)]  # fmt: skip
+    columns = (0.42, 0.80, 0.985)  # region (left), offices (right), mean (right)
+    heading = "ค่าเฉลี่ยรายภาค" if style.part != "change" else "การเปลี่ยนแปลงเฉลี่ยรายภาค"
+    y = 0.06 + step * (len(rows) + 2.3)
+    fig.text(columns[0], y, heading, family=text.family, size=text.body, weight="bold",
+             color=_TEXT, va="top")  # fmt: skip
+    y -= step * 1.2
+    for label, x, align in zip(("ภาค", "หน่วยงาน", "ค่าเฉลี่ย"), columns, ("left", "right", "right"),
+                               strict=True):  # fmt: skip
+        fig.text(x, y, label, family=text.family, size=text.small, color="#595959", va="top",
+                 ha=align)  # fmt: skip
+    y -= step * 1.05
+    fig.add_artist(_rule(columns[0], columns[2], y + step * 0.1))
+    for index, (name, count, value) in enumerate(rows):
+        national = index == len(rows) - 1
+        if national:
+            fig.add_artist(_rule(columns[0], columns[2], y + step * 0.1))
+        shown = "-" if value is None else (
+            _signed(value, geo.decimals) if style.part == "change"
+            else format_number(value, geo.decimals)
+        )  # fmt: skip
+        weight = "bold" if national else "normal"
+        cells = (name if name != UNKNOWN_REGION else "ไม่ระบุภาค", str(count), shown)
+        for cell, x, align in zip(cells, columns, ("left", "right", "right"), strict=True):
+            fig.text(x, y, cell, family=text.family, size=text.small, color=_TEXT, va="top",
+                     ha=align, weight=weight)  # fmt: skip
+        y -= step
+
+
+def _rule(left: float, right: float, y: float) -> Any:
+    from matplotlib.lines import Line2D  # heavy: imported only when a map is drawn
+
+    return Line2D([left, right], [y, y], color="#A6A6A6", linewidth=0.6)
+
+
+def _figure(
+    geo: Geography,
+    rubric: Rubric,
+    part: str,
+    title: str | None,
+    subtitle: str,
+    highlight: str | None,
+    size_cm: tuple[float, float],
+) -> Figure:
+    from matplotlib.figure import Figure  # heavy: imported only when a map is drawn
+
+    style = map_style(geo, rubric, part, subtitle)
+    text = _Text.choose()
+    fig = Figure(figsize=(size_cm[0] / 2.54, size_cm[1] / 2.54), facecolor="white")
+    ax = _setup_map_axes(fig)
+    _province_paths(ax, geo, style, highlight)
+    _region_outlines(ax, geo)
+    fig.text(0.5, 0.985, title or style.title, family=text.family, size=text.title,
+             weight="bold", color=_TEXT, ha="center", va="top")  # fmt: skip
+    if subtitle:
+        below = 0.985 - _line_height(fig, text.title) * 1.05
+        fig.text(0.5, below, subtitle, family=text.family, size=text.body, color="#595959",
+                 ha="center", va="top")  # fmt: skip
+    _legend(fig, style, text, highlight, 0.88)
+    _region_table(fig, geo, style, text)
+    note = BOUNDARIES_SOURCE_TH
+    if text.family == "DejaVu Sans":
+        note += " (no Thai font installed: Thai text cannot be shown)"
+    fig.text(0.01, 0.012, note, family=text.family, size=text.small * 0.9, color="#7F7F7F")
+    return fig
+
+
+def _save(fig: Figure, fmt: str, dpi: int) -> bytes:
+    from matplotlib import rc_context  # heavy: imported only when a map is drawn
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    FigureCanvasAgg(fig)
+    buffer = io.BytesIO()
+    # Same input, same bytes: no date, a fixed hash salt for the SVG's ids, glyphs as paths (the
+    # SVG then shows Thai on any computer, with or without the font).
+    metadata: dict[str, str | None] = {"Software": "pmqa"} if fmt == "png" else {"Date": None}
+    with rc_context({"svg.hashsalt": "pmqa", "svg.fonttype": "path"}):
+        fig.savefig(buffer, format=fmt, dpi=dpi, metadata=metadata)
+    return buffer.getvalue()
+
+
+def map_png(
+    geo: Geography,
+    rubric: Rubric,
+    part: str = "overall",
+    *,
+    title: str | None = None,
+    subtitle: str = "",
+    highlight: str | None = None,
+    dpi: int = 180,
+    size_cm: tuple[float, float] = MAP_SIZE_CM,
+) -> bytes:
+    """A map as PNG bytes (16 x 20 cm at 180 dpi by default: 1134 x 1417 pixels).
+
+    ``part`` is one of MAP_PARTS: overall, pmqa, results (coloured by the rubric's bands) or
+    change (needs ``geography(..., previous=...)``). ``subtitle`` is shown under the title (the
+    round, e.g. "ปีงบประมาณ 2567"); ``highlight`` a province code (TH50) outlined, for an office's
+    own feedback."""
+    return _save(_figure(geo, rubric, part, title, subtitle, highlight, size_cm), "png", dpi)
+
+
+def map_svg(
+    geo: Geography,
+    rubric: Rubric,
+    part: str = "overall",
+    *,
+    title: str | None = None,
+    subtitle: str = "",
+    highlight: str | None = None,
+    size_cm: tuple[float, float] = MAP_SIZE_CM,
+) -> str:
+    """The same map as SVG text; each province is a group with id province-TH.. and its fill."""
+    figure = _figure(geo, rubric, part, title, subtitle, highlight, size_cm)
+    return _save(figure, "svg", 72).decode("utf-8")
