@@ -132,11 +132,12 @@ def _bands(rubric: Rubric, part: str) -> list[Band]:
 
 
 def _nice_limit(largest: Decimal) -> Decimal:
-    """The change scale's end: the largest |change| rounded up to 1, 2, 2.5 or 5 x 10^n."""
+    """The change scale's end: the largest |change| rounded up to a round number (1, 1.5, 2, 2.5,
+    3, 4, 5, 6 or 8 x 10^n), so the ticks at the half-way points are round too."""
     if largest <= 0:
         return Decimal(1)
     power = Decimal(10) ** (largest.adjusted())
-    for step in (1, 2, Decimal("2.5"), 5, 10):
+    for step in (1, Decimal("1.5"), 2, Decimal("2.5"), 3, 4, 5, 6, 8, 10):
         if largest <= power * step:
             return power * step
     return power * 10  # pragma: no cover - the loop always returns
@@ -397,7 +398,7 @@ def _figure(
     return fig
 
 
-def _save(fig: Figure, fmt: str, dpi: int) -> bytes:
+def _save(fig: Figure, fmt: str, dpi: int, quiet: bool = False) -> bytes:
     from matplotlib import rc_context  # heavy: imported only when a map is drawn
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
@@ -405,8 +406,12 @@ def _save(fig: Figure, fmt: str, dpi: int) -> bytes:
     buffer = io.BytesIO()
     # Same input, same bytes: no date, a fixed hash salt for the SVG's ids, glyphs as paths (the
     # SVG then shows Thai on any computer, with or without the font).
-    metadata: dict[str, str | None] = {"Software": "pmqa"} if fmt == "png" else {"Date": None}
-    with rc_context({"svg.hashsalt": "pmqa", "svg.fonttype": "path"}):
+    metadata: dict[str, str | None] = (
+        {"Software": "pmqa"} if fmt == "png" else {"Date": None, "Creator": "pmqa"}
+    )
+    with rc_context({"svg.hashsalt": "pmqa", "svg.fonttype": "path"}), warnings.catch_warnings():
+        if quiet:  # without a Thai font every Thai letter would warn: _Text.choose said it once
+            warnings.filterwarnings("ignore", "Glyph .* missing from font", UserWarning)
         fig.savefig(buffer, format=fmt, dpi=dpi, metadata=metadata)
     return buffer.getvalue()
 
@@ -422,13 +427,14 @@ def map_png(
     dpi: int = 180,
     size_cm: tuple[float, float] = MAP_SIZE_CM,
 ) -> bytes:
-    """A map as PNG bytes (16 x 20 cm at 180 dpi by default: 1134 x 1417 pixels).
+    """A map as PNG bytes (16 x 20 cm at 180 dpi by default: 1133 x 1417 pixels).
 
     ``part`` is one of MAP_PARTS: overall, pmqa, results (coloured by the rubric's bands) or
     change (needs ``geography(..., previous=...)``). ``subtitle`` is shown under the title (the
     round, e.g. "ปีงบประมาณ 2567"); ``highlight`` a province code (TH50) outlined, for an office's
     own feedback."""
-    return _save(_figure(geo, rubric, part, title, subtitle, highlight, size_cm), "png", dpi)
+    figure = _figure(geo, rubric, part, title, subtitle, highlight, size_cm)
+    return _save(figure, "png", dpi, quiet=thai_font() is None)
 
 
 def map_svg(
@@ -443,4 +449,4 @@ def map_svg(
 ) -> str:
     """The same map as SVG text; each province is a group with id province-TH.. and its fill."""
     figure = _figure(geo, rubric, part, title, subtitle, highlight, size_cm)
-    return _save(figure, "svg", 72).decode("utf-8")
+    return _save(figure, "svg", 72, quiet=thai_font() is None).decode("utf-8")

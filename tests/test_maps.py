@@ -1,0 +1,165 @@
+"""The province maps as pictures: valid PNG of the page size, reproducible SVG, band colours,
+grey provinces without an office, region outlines, the change map and the Thai font."""
+
+from __future__ import annotations
+
+import re
+import struct
+from decimal import Decimal
+
+import pytest
+
+from pmqa_cli.compare.geography import Geography, geography
+from pmqa_cli.compare.snapshot import OfficeScore, Snapshot
+from pmqa_cli.io.registry import load_registry, sample_registry_path
+from pmqa_cli.report import maps
+from pmqa_cli.report.maps import NO_OFFICE, band_colours, map_png, map_style, map_svg, thai_font
+from pmqa_cli.rubric.model import Rubric
+
+NORTH = "ภาคเหนือ"
+
+
+def _office(code: str, name: str, overall: str, region: str = NORTH) -> OfficeScore:
+    score = Decimal(overall)
+    return OfficeScore(code, name, None, "", region, score, score, score)
+
+
+@pytest.fixture(scope="module")
+def small() -> Geography:
+    """Offices in three provinces only; Bangkok (TH10) has none."""
+    return geography(
+        [
+            _office("1", "สพป.เชียงใหม่ เขต 1", "460"),
+            _office("2", "สพป.เชียงใหม่ เขต 2", "440"),  # mean 450: the top band's edge
+            _office("3", "สพป.ลำพูน เขต 1", "260"),
+            _office("4", "สพป.ชลบุรี เขต 1", "320", region="ภาคตะวันออก"),
+        ],
+        4,
+        previous=Snapshot(
+            "2566", "", {"1": _office("1", "x", "400"), "3": _office("3", "x", "300")}
+        ),
+    )
+
+
+def _fill(svg: str, pcode: str) -> str:
+    """The fill colour of a province's group in the SVG."""
+    group = re.search(rf'<g id="province-{pcode}">(.*?)</g>', svg, re.S)
+    assert group, pcode
+    fill = re.search(r"fill: (#[0-9a-f]{6})", group.group(1))
+    assert fill, pcode
+    return fill.group(1).upper()
+
+
+def _png_size(data: bytes) -> tuple[int, int]:
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    assert data[12:16] == b"IHDR"
+    width, height = struct.unpack(">II", data[16:24])
+    return width, height
+
+
+def test_a_png_of_the_page_size(small: Geography, shipped: Rubric) -> None:
+    data = map_png(small, shipped, subtitle="ปีงบประมาณ 2567")
+    width, height = _png_size(data)
+    assert abs(width - 16 / 2.54 * 180) <= 1 and abs(height - 20 / 2.54 * 180) <= 1
+    assert data.endswith(b"IEND\xaeB`\x82")
+    assert map_png(small, shipped, subtitle="ปีงบประมาณ 2567") == data  # reproducible
+    smaller = map_png(small, shipped, dpi=100, size_cm=(8, 10))
+    assert _png_size(smaller) == (314, 393)
+
+
+def test_the_svg_is_the_same_for_the_same_input(small: Geography, shipped: Rubric) -> None:
+    first = map_svg(small, shipped)
+    assert first == map_svg(small, shipped)
+    assert first.startswith("<?xml") and first.rstrip().endswith("</svg>")
+    assert "<dc:date>" not in first
+
+
+def test_provinces_are_coloured_by_the_band_of_their_mean(
+    small: Geography, shipped: Rubric
+) -> None:
+    svg = map_svg(small, shipped)
+    bands = shipped.scoring.overall_bands  # ต้องปรับปรุง, พอใช้, ดี, ดีมาก, ดีเยี่ยม
+    colours = band_colours(bands)
+    assert _fill(svg, "TH50") == colours[4]  # เชียงใหม่: mean 450 is ดีเยี่ยม (edge included)
+    assert _fill(svg, "TH51") == colours[1]  # ลำพูน 260: พอใช้
+    assert _fill(svg, "TH20") == colours[2]  # ชลบุรี 320: ดี
+    assert _fill(svg, "TH10") == NO_OFFICE  # กรุงเทพมหานคร: no office, light grey
+    assert _fill(svg, "TH96") == NO_OFFICE
+    assert len(set(colours)) == len(bands)
+
+
+def test_region_outlines_are_drawn_over_the_provinces(small: Geography, shipped: Rubric) -> None:
+    svg = map_svg(small, shipped)
+    outlines = re.search(r'<g id="region-outlines">(.*?)</g>', svg, re.S)
+    assert outlines
+    assert outlines.group(1).count("<path") == len(small.region_outlines()) > 0
+    assert svg.index('id="province-TH96"') < svg.index('id="region-outlines"')
+
+
+def test_the_legend_counts_provinces_per_band(small: Geography, shipped: Rubric) -> None:
+    style = map_style(small, shipped, "overall")
+    labels = [(label, detail) for _, label, detail in style.legend]
+    assert labels[0] == ("ดีเยี่ยม", "450 ขึ้นไป · 1 จังหวัด")
+    assert ("ต้องปรับปรุง", "ต่ำกว่า 250 · 0 จังหวัด") in labels
+    assert labels[-1] == ("ไม่มีหน่วยงาน", "74 จังหวัด")
+    assert style.values["ภาคเหนือ"] == Decimal("386.6667")  # (460 + 440 + 260) / 3
+    # Categories 1-6 are coloured by the PMQA 4.0 statuses.
+    pmqa = map_style(small, shipped, "pmqa")
+    status = [b.label_th for b in shipped.scoring.pmqa_status_bands]
+    assert [label for _, label, _ in pmqa.legend][:-1] == status[::-1]
+
+
+def test_the_change_map_uses_a_diverging_scale(small: Geography, shipped: Rubric) -> None:
+    style = map_style(small, shipped, "change")
+    assert style.limit == Decimal(60)  # the largest change: เชียงใหม่ 460 - 400
+    rose, fell = style.fills["TH50"], style.fills["TH51"]  # +60, and ลำพูน 260 - 300 = -40
+    assert rose == "#2166AC"  # the end of the scale
+    red, _, blue = (int(rose[i : i + 2], 16) for i in (1, 3, 5))
+    assert blue > red  # rose: blue
+    red, _, blue = (int(fell[i : i + 2], 16) for i in (1, 3, 5))
+    assert red > blue  # fell: red
+    assert style.fills["TH20"] == NO_OFFICE  # ชลบุรี has no previous result
+    svg = map_svg(small, shipped, "change")
+    assert _fill(svg, "TH50") == rose
+    unchanged = geography([_office("1", "สพป.ตาก เขต 1", "300")], 2)
+    with pytest.raises(ValueError, match="previous"):
+        map_style(unchanged, shipped, "change")
+    with pytest.raises(ValueError, match="part"):
+        map_style(small, shipped, "ranks")
+
+
+def test_an_office_province_can_be_highlighted(small: Geography, shipped: Rubric) -> None:
+    svg = map_svg(small, shipped, highlight="TH51")
+    assert 'id="highlight-TH51"' in svg
+    assert 'id="highlight-' not in map_svg(small, shipped)
+
+
+def test_thai_text_is_drawn_with_a_thai_font(small: Geography, shipped: Rubric) -> None:
+    font = thai_font()
+    if font is None:
+        pytest.skip("no Thai font installed here")
+    from matplotlib import font_manager
+
+    path = font_manager.findfont(font, fallback_to_default=False)
+    assert path and "DejaVu" not in path
+
+
+def test_without_a_thai_font_it_says_so(
+    small: Geography, shipped: Rubric, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(maps, "thai_font", lambda: None)
+    with pytest.warns(RuntimeWarning, match="Thai font"):
+        data = map_png(small, shipped, dpi=40)
+    assert _png_size(data)[0] > 0
+
+
+def test_the_shipped_registry_draws_with_every_province_coloured(shipped: Rubric) -> None:
+    registry = load_registry(sample_registry_path())
+    offices = [
+        OfficeScore(o.code, o.name, o.type, o.province, o.region, Decimal(350)) for o in registry
+    ]
+    geo = geography(offices, 4)
+    assert not geo.findings
+    style = map_style(geo, shipped, "overall")
+    assert NO_OFFICE not in style.fills.values()
+    assert set(style.values) == {*{o.region for o in registry}, "ทั้งประเทศ"}
