@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from decimal import Decimal
 from fractions import Fraction
+from itertools import pairwise
 
 import pytest
 
@@ -15,6 +16,7 @@ from pmqa_cli.compare.geography import (
     Geography,
     boundaries_path,
     geography,
+    join_segments,
     load_boundaries,
     match_provinces,
 )
@@ -227,3 +229,29 @@ def test_to_dict_gives_means_as_numbers() -> None:
     assert data["provinces"]["TH63"]["scores"]["overall"] == {"count": 1, "mean": 300.5}
     assert data["national"]["offices"] == 1
     assert data["unmatched"] == []
+
+
+def test_outline_segments_join_into_lines_that_use_each_segment_once() -> None:
+    registry = load_registry(sample_registry_path())
+    offices = [
+        OfficeScore(o.code, o.name, o.type, o.province, o.region, Decimal(300)) for o in registry
+    ]
+    geo = geography(offices, 4)
+    segments = geo.region_outlines()
+    lines = geo.region_lines()
+    assert len(lines) < len(segments) / 5
+    rebuilt = [tuple(sorted(pair)) for line in lines for pair in pairwise(line)]
+    assert sorted(rebuilt) == sorted(segments)
+    square = [((0.0, 0.0), (0.0, 1.0)), ((0.0, 1.0), (1.0, 1.0)), ((1.0, 0.0), (1.0, 1.0)),
+              ((0.0, 0.0), (1.0, 0.0))]  # fmt: skip
+    (loop,) = join_segments(square)
+    assert loop[0] == loop[-1] and len(loop) == 5
+
+
+def test_regions_are_listed_with_numbers_in_order() -> None:
+    offices = [
+        _office(str(n), "สพป.ตาก เขต 1", "300", region=f"เขตตรวจราชการที่ {n}") for n in (10, 2, 1)
+    ]
+    offices.append(_office("x", "สพป.ตาก เขต 2", "300"))
+    names = [r.name_th for r in geography(offices, 2).regions]
+    assert names == ["เขตตรวจราชการที่ 1", "เขตตรวจราชการที่ 2", "เขตตรวจราชการที่ 10", UNKNOWN_REGION]

@@ -92,7 +92,7 @@ def test_region_outlines_are_drawn_over_the_provinces(small: Geography, shipped:
     svg = map_svg(small, shipped)
     outlines = re.search(r'<g id="region-outlines">(.*?)</g>', svg, re.S)
     assert outlines
-    assert outlines.group(1).count("<path") == len(small.region_outlines()) > 0
+    assert outlines.group(1).count("<path") == len(small.region_lines()) > 0
     assert svg.index('id="province-TH96"') < svg.index('id="region-outlines"')
 
 
@@ -163,3 +163,28 @@ def test_the_shipped_registry_draws_with_every_province_coloured(shipped: Rubric
     style = map_style(geo, shipped, "overall")
     assert NO_OFFICE not in style.fills.values()
     assert set(style.values) == {*{o.region for o in registry}, "ทั้งประเทศ"}
+
+
+def test_many_regions_fit_beside_the_map(shipped: Rubric) -> None:
+    offices = [
+        _office(str(n), f"สพป.{name} เขต 1", "300", region=f"เขตตรวจราชการกระทรวงศึกษาธิการที่ {n}")
+        for n, name in enumerate(["ตาก", "น่าน", "ยะลา", "ตรัง", "เลย", "แพร่", "สตูล"] * 4, 1)
+    ]
+    geo = geography(offices, 2)
+    style = map_style(geo, shipped, "overall")
+    assert len(style.values) == 29  # 28 regions and the country, all in the data
+    figure = maps._figure(geo, shipped, "overall", None, "", None, maps.MAP_SIZE_CM)
+    texts = [t for t in figure.texts if t.get_text()]
+    more = [t.get_text() for t in texts if "และอีก" in t.get_text()]
+    assert len(more) == 1 and more[0].endswith("ภาค")  # the first regions, then how many more
+    table = [t for t in texts if t.get_text().startswith("เขตตรวจ")]
+    assert table and max(t.get_position()[1] for t in table) < 0.42  # below Trat, in the sea
+    assert min(float(t.get_fontsize()) for t in table) >= 6
+
+
+def test_long_region_names_are_cut_in_the_middle_at_a_letter() -> None:
+    name = "เขตตรวจราชการกระทรวงศึกษาธิการที่ 12"
+    short = maps._shorten(name, 24)
+    assert short.startswith("เขตตรวจราชการ") and short.endswith("ที่ 12") and "…" in short
+    assert short[short.index("…") + 1] not in maps._THAI_MARKS
+    assert maps._shorten("ภาคเหนือ", 24) == "ภาคเหนือ"

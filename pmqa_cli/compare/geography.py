@@ -43,6 +43,7 @@ __all__ = [
     "Stat",
     "boundaries_path",
     "geography",
+    "join_segments",
     "load_boundaries",
     "match_provinces",
     "normalise_name",
@@ -254,6 +255,10 @@ class Geography:
             if any(regions) and (len(regions) == 1 or len(set(regions)) > 1)
         )
 
+    def region_lines(self) -> list[tuple[Point, ...]]:
+        """:meth:`region_outlines` joined into lines (fewer, smoother strokes to draw)."""
+        return join_segments(self.region_outlines())
+
     def to_dict(self) -> dict[str, Any]:
         """JSON form: provinces by code, regions, the country."""
         return {
@@ -262,6 +267,41 @@ class Geography:
             "national": self.national.to_dict(),
             "unmatched": [f.to_dict() for f in self.findings],
         }
+
+
+def join_segments(segments: Iterable[Segment]) -> list[tuple[Point, ...]]:
+    """Segments joined end to end into lines: a line runs until it meets a point where it does
+    not simply continue (an end, or where three or more segments meet); closed loops come back to
+    their start. Deterministic: segments are taken in sorted order."""
+    remaining = sorted(set(segments))
+    at: dict[Point, list[Segment]] = {}
+    for segment in remaining:
+        for end in segment:
+            at.setdefault(end, []).append(segment)
+    used: set[Segment] = set()
+
+    def walk(start: Point, first: Segment) -> tuple[Point, ...]:
+        line = [start]
+        point, segment = start, first
+        while True:
+            used.add(segment)
+            point = segment[1] if segment[0] == point else segment[0]
+            line.append(point)
+            onward = [s for s in at[point] if s not in used]
+            if len(at[point]) != 2 or not onward:
+                return tuple(line)
+            segment = onward[0]
+
+    lines = []
+    # Lines with ends first (points where the number of segments is not 2), then loops.
+    for point in sorted(p for p, touching in at.items() if len(touching) != 2):
+        for segment in at[point]:
+            if segment not in used:
+                lines.append(walk(point, segment))
+    for segment in remaining:
+        if segment not in used:
+            lines.append(walk(segment[0], segment))
+    return lines
 
 
 def _values(offices: Sequence[OfficeScore], changes: Mapping[str, Decimal]) -> dict[str, list[Any]]:
@@ -331,6 +371,12 @@ def _office_provinces(
     return placed, findings
 
 
+def _region_order(name: str) -> tuple[bool, list[tuple[int, str]]]:
+    """Regions by name with numbers in numeric order (เขต 2 before เขต 10); unknown last."""
+    parts = re.split(r"(\d+)", name)
+    return name == UNKNOWN_REGION, [(int(p), "") if p.isdigit() else (-1, p) for p in parts]
+
+
 def geography(
     current: Snapshot | Iterable[OfficeScore],
     decimals: int,
@@ -361,7 +407,7 @@ def geography(
         pcode: _area(pcode, found.get(pcode).name_th, group, changes, decimals)
         for pcode, group in sorted(by_province.items())
     }
-    region_names = sorted(by_region, key=lambda name: (name == UNKNOWN_REGION, name))
+    region_names = sorted(by_region, key=_region_order)
     return Geography(
         boundaries=found,
         decimals=decimals,

@@ -216,7 +216,7 @@ def _region_outlines(ax: Axes, geo: Geography) -> None:
     from matplotlib.collections import LineCollection  # heavy: imported only when drawing
 
     outlines = LineCollection(
-        geo.region_outlines(),
+        geo.region_lines(),
         colors=_REGION,
         linewidths=1.3,
         capstyle="round",
@@ -326,37 +326,77 @@ def _signed(value: Decimal, decimals: int | None = None) -> str:
     return f"+{shown}" if value > 0 else shown
 
 
+_TABLE_ROOM = 0.34  # figure height free in the sea east of the peninsula, from y = 0.06
+_LONGEST_NAME = 24  # characters of a region's name before it is cut with "…"
+
+
+_THAI_MARKS = frozenset("\u0e31\u0e34\u0e35\u0e36\u0e37\u0e38\u0e39\u0e3a" + "".join(
+    chr(c) for c in range(0x0E47, 0x0E4F)))  # fmt: skip
+
+
+def _shorten(name: str, longest: int) -> str:
+    """A long name cut in the middle ("เขตตรวจราชการ…ที่ 12"), keeping its start and its end
+    (where a number that tells regions apart usually is), never between a letter and its mark."""
+    if len(name) <= longest:
+        return name
+    head, tail = longest * 3 // 5, longest * 2 // 5
+    while head > 1 and name[head] in _THAI_MARKS:
+        head -= 1
+    start = len(name) - tail
+    while start < len(name) - 1 and name[start] in _THAI_MARKS:
+        start += 1
+    return f"{name[:head]}…{name[start:]}"
+
+
+def _table_cells(geo: Geography, style: MapStyle) -> list[tuple[str, str, str]]:
+    """region, offices, mean: one row per region, the country last."""
+
+    def shown(value: Decimal | None) -> str:
+        if value is None:
+            return "-"
+        if style.part == "change":
+            return _signed(value, geo.decimals)
+        return format_number(value, geo.decimals)
+
+    rows = []
+    for area in (*geo.regions, geo.national):
+        name = "ไม่ระบุภาค" if area.name_th == UNKNOWN_REGION else area.name_th
+        name = _shorten(name, _LONGEST_NAME)
+        # The count is of the offices behind the mean (on the change map: those in both rounds).
+        rows.append((name, str(area.scores[style.part].count), shown(area.mean(style.part))))
+    return rows
+
+
 def _region_table(fig: Figure, geo: Geography, style: MapStyle, text: _Text) -> None:
-    """The region means in the sea east of the peninsula: region, offices, mean."""
-    step = _line_height(fig, text.body)
-    # The count is of the offices behind the mean (on the change map: those in both rounds).
-    rows = [(a.name_th, a.scores[style.part].count, a.mean(style.part))
-            for a in (*geo.regions, geo.national)]  # fmt: skip
+    """The region means in the sea east of the peninsula: region, offices, mean. A registry with
+    many regions gets smaller type, and beyond that the first regions and a line saying how many
+    more (the workbook's tables list them all)."""
+    *rows, national = _table_cells(geo, style)
+    base = _line_height(fig, text.body)
+    scale = max(0.7, min(1.0, _TABLE_ROOM / (base * (len(rows) + 3.3))))
+    step = base * scale
+    fits = int(_TABLE_ROOM / step - 3.3)
+    if len(rows) > fits:
+        rows = [*rows[: fits - 1], (f"… และอีก {len(rows) - fits + 1} ภาค", "", "")]
+    small, body = text.small * scale, text.body * scale
     columns = (0.42, 0.80, 0.985)  # region (left), offices (right), mean (right)
+    aligns = ("left", "right", "right")
     heading = "ค่าเฉลี่ยรายภาค" if style.part != "change" else "การเปลี่ยนแปลงเฉลี่ยรายภาค"
-    y = 0.06 + step * (len(rows) + 2.3)
-    fig.text(columns[0], y, heading, family=text.family, size=text.body, weight="bold",
+    y = 0.06 + step * (len(rows) + 3.3)
+    fig.text(columns[0], y, heading, family=text.family, size=body, weight="bold",
              color=_TEXT, va="top")  # fmt: skip
     y -= step * 1.2
-    for label, x, align in zip(("ภาค", "หน่วยงาน", "ค่าเฉลี่ย"), columns, ("left", "right", "right"),
-                               strict=True):  # fmt: skip
-        fig.text(x, y, label, family=text.family, size=text.small, color="#595959", va="top",
+    for label, x, align in zip(("ภาค", "หน่วยงาน", "ค่าเฉลี่ย"), columns, aligns, strict=True):
+        fig.text(x, y, label, family=text.family, size=small, color="#595959", va="top",
                  ha=align)  # fmt: skip
     y -= step * 1.05
-    fig.add_artist(_rule(columns[0], columns[2], y + step * 0.1))
-    for index, (name, count, value) in enumerate(rows):
-        national = index == len(rows) - 1
-        if national:
+    for index, cells in enumerate([*rows, national]):
+        last = index == len(rows)
+        if index == 0 or last:
             fig.add_artist(_rule(columns[0], columns[2], y + step * 0.1))
-        shown = "-" if value is None else (
-            _signed(value, geo.decimals) if style.part == "change"
-            else format_number(value, geo.decimals)
-        )  # fmt: skip
-        weight = "bold" if national else "normal"
-        cells = (name if name != UNKNOWN_REGION else "ไม่ระบุภาค", str(count), shown)
-        for cell, x, align in zip(cells, columns, ("left", "right", "right"), strict=True):
-            fig.text(x, y, cell, family=text.family, size=text.small, color=_TEXT, va="top",
-                     ha=align, weight=weight)  # fmt: skip
+        for cell, x, align in zip(cells, columns, aligns, strict=True):
+            fig.text(x, y, cell, family=text.family, size=small, color=_TEXT, va="top",
+                     ha=align, weight="bold" if last else "normal")  # fmt: skip
         y -= step
 
 
