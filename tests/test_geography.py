@@ -202,6 +202,19 @@ def _outline(geo: Geography) -> set[tuple[tuple[float, float], tuple[float, floa
     return set(geo.region_outlines())
 
 
+def test_a_province_takes_the_region_of_its_own_offices_before_a_shared_one() -> None:
+    offices = [
+        _office("1", "สพม.อุทัยธานี ชัยนาท", "300", region="ภาคเหนือ"),
+        _office("2", "สพป.ชัยนาท", "300", region="ภาคกลาง"),
+    ]
+    # One vote each, but the primary office serves ชัยนาท alone, so its region wins.
+    assert geography(offices, 2).province_region == {"TH18": "ภาคกลาง", "TH61": "ภาคเหนือ"}
+    # Also when its name sorts after the other (a plain tie would go to the first name).
+    offices[1] = _office("2", "สพป.ชัยนาท", "300", region="ภาคไกล")
+    assert sorted(["ภาคไกล", "ภาคเหนือ"])[0] == "ภาคเหนือ"
+    assert geography(offices, 2).province_region["TH18"] == "ภาคไกล"
+
+
 def test_region_outlines_follow_region_borders_not_province_borders() -> None:
     registry = load_registry(sample_registry_path())
     offices = [
@@ -209,6 +222,11 @@ def test_region_outlines_follow_region_borders_not_province_borders() -> None:
     ]
     geo = geography(offices, 4)
     assert len(set(geo.province_region.values())) == 6
+    # ชัยนาท: its primary office says central, the secondary office it shares with อุทัยธานี
+    # (northern) says north; the office of that province alone decides.
+    assert geo.province_region["TH18"] == "ภาคกลาง"
+    assert geo.province_region["TH61"] == "ภาคเหนือ"
+    assert geo.province_region["TH25"] == "ภาคตะวันออก"  # ปราจีนบุรี, shared with นครนายก
     edges = _outline(geo)
     found = geo.boundaries
     lampang, lamphun = found.get("TH52"), found.get("TH51")  # both northern, neighbours

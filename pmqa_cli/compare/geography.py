@@ -371,6 +371,14 @@ def _office_provinces(
     return placed, findings
 
 
+def _vote(votes: Counter[tuple[str, int]]) -> str:
+    """The region most offices of a province give (weighted), ties to the first name."""
+    totals: Counter[str] = Counter()
+    for (region, weight), count in votes.items():
+        totals[region] += weight * count
+    return min(totals, key=lambda name: (-totals[name], name))
+
+
 def _region_order(name: str) -> tuple[bool, list[tuple[int, str]]]:
     """Regions by name with numbers in numeric order (เขต 2 before เขต 10); unknown last."""
     parts = re.split(r"(\d+)", name)
@@ -394,7 +402,9 @@ def geography(
     changes = _changes(offices, previous)
     placed, findings = _office_provinces(offices, found)
     by_province: dict[str, list[OfficeScore]] = {}
-    regions_of: dict[str, Counter[str]] = {}
+    # Votes for each province's region: offices of that province alone weigh more than an office
+    # of several provinces (สพม.อุทัยธานี ชัยนาท is northern; ชัยนาท is central).
+    regions_of: dict[str, Counter[tuple[str, int]]] = {}
     by_region: dict[str, list[OfficeScore]] = {}
     for office in offices:
         region = office.region.strip() or UNKNOWN_REGION
@@ -402,7 +412,9 @@ def geography(
         for pcode in placed.get(office.code, ()):
             by_province.setdefault(pcode, []).append(office)
             if office.region.strip():
-                regions_of.setdefault(pcode, Counter())[office.region.strip()] += 1
+                alone = len(placed[office.code]) == 1
+                votes = regions_of.setdefault(pcode, Counter())
+                votes[office.region.strip(), 1000 if alone else 1] += 1
     provinces = {
         pcode: _area(pcode, found.get(pcode).name_th, group, changes, decimals)
         for pcode, group in sorted(by_province.items())
@@ -414,10 +426,7 @@ def geography(
         provinces=provinces,
         regions=[_area(n, n, by_region[n], changes, decimals) for n in region_names],
         national=_area(NATIONAL, NATIONAL, offices, changes, decimals),
-        province_region={
-            pcode: min(counts, key=lambda name: (-counts[name], name))
-            for pcode, counts in sorted(regions_of.items())
-        },
+        province_region={pcode: _vote(votes) for pcode, votes in sorted(regions_of.items())},
         office_provinces=placed,
         findings=findings,
         has_change=changes is not None,
