@@ -132,6 +132,13 @@ def test_an_office_province_can_be_highlighted(small: Geography, shipped: Rubric
     svg = map_svg(small, shipped, highlight="TH51")
     assert 'id="highlight-TH51"' in svg
     assert 'id="highlight-' not in map_svg(small, shipped)
+    # An office of two provinces: both outlined, both named in the legend.
+    figure = maps._figure(small, shipped, "overall", None, "", ("TH52", "TH51"), maps.MAP_SIZE_CM)
+    assert "จังหวัดของหน่วยงาน: ลำปาง ลำพูน" in [t.get_text() for t in figure.texts]
+    drawn = {line.get_gid() for ax in figure.axes for line in ax.lines}
+    assert drawn == {"highlight-TH52", "highlight-TH51"}
+    with pytest.raises(KeyError):
+        map_png(small, shipped, highlight="TH99")
 
 
 def test_thai_text_is_drawn_with_a_thai_font(small: Geography, shipped: Rubric) -> None:

@@ -186,7 +186,7 @@ def map_style(geo: Geography, rubric: Rubric, part: str, subtitle: str = "") -> 
     return MapStyle(part, _TITLES[part], subtitle, fills, legend, values)
 
 
-def _province_paths(ax: Axes, geo: Geography, style: MapStyle, highlight: str | None) -> None:
+def _province_paths(ax: Axes, geo: Geography, style: MapStyle, highlight: tuple[str, ...]) -> None:
     from matplotlib.patches import PathPatch  # heavy: imported only when a map is drawn
     from matplotlib.path import Path as MplPath
 
@@ -204,12 +204,11 @@ def _province_paths(ax: Axes, geo: Geography, style: MapStyle, highlight: str | 
             gid=f"province-{province.pcode}",
         )
         ax.add_patch(patch)
-    if highlight:
-        chosen = geo.boundaries.get(highlight)
-        for ring in chosen.rings:
+    for pcode in highlight:
+        for ring in geo.boundaries.get(pcode).rings:
             xs, ys = zip(*ring, strict=True)
             ax.plot(xs, ys, color=_HIGHLIGHT, linewidth=2.2, zorder=4,  # over region outlines
-                    gid=f"highlight-{highlight}")  # fmt: skip
+                    gid=f"highlight-{pcode}")  # fmt: skip
 
 
 def _region_outlines(ax: Axes, geo: Geography) -> None:
@@ -231,6 +230,7 @@ def _setup_map_axes(fig: Figure) -> Axes:
     ax.set_xlim(97.2, 105.8)
     ax.set_ylim(5.4, 20.6)
     ax.set_aspect(1 / math.cos(math.radians(13)))  # degrees of longitude are shorter than latitude
+    ax.set_anchor("SW")  # against the left and the bottom: the region table sits in the sea
     ax.set_axis_off()
     return ax
 
@@ -264,7 +264,7 @@ def _line_height(fig: Figure, points: float) -> float:
     return points * 1.55 / 72 / float(fig.get_size_inches()[1])
 
 
-def _legend(fig: Figure, style: MapStyle, text: _Text, highlight: str | None, top: float) -> float:
+def _legend(fig: Figure, style: MapStyle, text: _Text, highlight: str, top: float) -> float:
     """The legend in the right-hand column; returns where it ends (figure fraction)."""
     from matplotlib.patches import Rectangle  # heavy: imported only when a map is drawn
 
@@ -287,11 +287,11 @@ def _legend(fig: Figure, style: MapStyle, text: _Text, highlight: str | None, to
         y -= step * 1.75
     lines = [(_REGION, 1.3, "เส้นแบ่งภาค (ตามทะเบียนหน่วยงาน)")]
     if highlight:
-        lines.append((_HIGHLIGHT, 2.2, "จังหวัดของหน่วยงาน"))
+        lines.append((_HIGHLIGHT, 2.2, f"จังหวัดของหน่วยงาน: {highlight}"))
     for colour, width, label in lines:
         fig.add_artist(_sample_line(fig, x, y - step * 0.45, colour, width))
         fig.text(x + 0.045, y - step * 0.45, label, family=text.family, size=text.small,
-                 color=_TEXT, va="center")  # fmt: skip
+                 color=_TEXT, va="center", wrap=True)  # fmt: skip
         y -= step
     return y
 
@@ -412,16 +412,18 @@ def _figure(
     part: str,
     title: str | None,
     subtitle: str,
-    highlight: str | None,
+    highlight: str | Sequence[str] | None,
     size_cm: tuple[float, float],
 ) -> Figure:
     from matplotlib.figure import Figure  # heavy: imported only when a map is drawn
 
     style = map_style(geo, rubric, part, subtitle)
+    chosen = (highlight,) if isinstance(highlight, str) else tuple(highlight or ())
+    names = " ".join(geo.boundaries.get(pcode).name_th for pcode in chosen)  # KeyError: unknown
     text = _Text.choose()
     fig = Figure(figsize=(size_cm[0] / 2.54, size_cm[1] / 2.54), facecolor="white")
     ax = _setup_map_axes(fig)
-    _province_paths(ax, geo, style, highlight)
+    _province_paths(ax, geo, style, chosen)
     _region_outlines(ax, geo)
     fig.text(0.5, 0.985, title or style.title, family=text.family, size=text.title,
              weight="bold", color=_TEXT, ha="center", va="top")  # fmt: skip
@@ -429,7 +431,7 @@ def _figure(
         below = 0.985 - _line_height(fig, text.title) * 1.05
         fig.text(0.5, below, subtitle, family=text.family, size=text.body, color="#595959",
                  ha="center", va="top")  # fmt: skip
-    _legend(fig, style, text, highlight, 0.88)
+    _legend(fig, style, text, names, 0.88)
     _region_table(fig, geo, style, text)
     note = BOUNDARIES_SOURCE_TH
     if text.family == "DejaVu Sans":
@@ -463,7 +465,7 @@ def map_png(
     *,
     title: str | None = None,
     subtitle: str = "",
-    highlight: str | None = None,
+    highlight: str | Sequence[str] | None = None,
     dpi: int = 180,
     size_cm: tuple[float, float] = MAP_SIZE_CM,
 ) -> bytes:
@@ -471,8 +473,9 @@ def map_png(
 
     ``part`` is one of MAP_PARTS: overall, pmqa, results (coloured by the rubric's bands) or
     change (needs ``geography(..., previous=...)``). ``subtitle`` is shown under the title (the
-    round, e.g. "ปีงบประมาณ 2567"); ``highlight`` a province code (TH50) outlined, for an office's
-    own feedback."""
+    round, e.g. "ปีงบประมาณ 2567"); ``highlight`` one or more province codes outlined and named
+    in the legend, for an office's own feedback: ``geo.office_provinces[office.code]``.
+    ``size_cm`` scales the map; the layout is made for its 4:5 shape (portrait)."""
     figure = _figure(geo, rubric, part, title, subtitle, highlight, size_cm)
     return _save(figure, "png", dpi, quiet=thai_font() is None)
 
@@ -484,7 +487,7 @@ def map_svg(
     *,
     title: str | None = None,
     subtitle: str = "",
-    highlight: str | None = None,
+    highlight: str | Sequence[str] | None = None,
     size_cm: tuple[float, float] = MAP_SIZE_CM,
 ) -> str:
     """The same map as SVG text; each province is a group with id province-TH.. and its fill."""
