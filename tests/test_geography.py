@@ -273,3 +273,14 @@ def test_regions_are_listed_with_numbers_in_order() -> None:
     offices.append(_office("x", "สพป.ตาก เขต 2", "300"))
     names = [r.name_th for r in geography(offices, 2).regions]
     assert names == ["เขตตรวจราชการที่ 1", "เขตตรวจราชการที่ 2", "เขตตรวจราชการที่ 10", UNKNOWN_REGION]
+
+
+def test_without_regions_the_outline_is_the_coast_and_the_border() -> None:
+    geo = geography([_office("1", "สพป.ตาก เขต 1", "300")], 2)  # no registry: no region
+    assert geo.province_region == {}
+    edges = set(geo.region_outlines())
+    found = geo.boundaries
+    inner = set(found.segments(found.get("TH52"))) & set(found.segments(found.get("TH51")))
+    assert edges and not inner & edges
+    assert set(found.segments(found.get("TH83"))) <= edges  # ภูเก็ต's coast
+    assert [r.key for r in geo.regions] == [UNKNOWN_REGION]

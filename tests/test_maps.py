@@ -195,3 +195,18 @@ def test_long_region_names_are_cut_in_the_middle_at_a_letter() -> None:
     assert short.startswith("เขตตรวจราชการ") and short.endswith("ที่ 12") and "…" in short
     assert short[short.index("…") + 1] not in maps._THAI_MARKS
     assert maps._shorten("ภาคเหนือ", 24) == "ภาคเหนือ"
+
+
+def test_the_region_line_is_explained_only_when_there_are_regions(shipped: Rubric) -> None:
+    def legend(geo: Geography) -> list[str]:
+        figure = maps._figure(geo, shipped, "overall", None, "", None, maps.MAP_SIZE_CM)
+        return [t.get_text() for t in figure.texts]
+
+    with_regions = geography([_office("1", "สพป.ตาก เขต 1", "300")], 2)
+    without = geography([_office("1", "สพป.ตาก เขต 1", "300", region="")], 2)
+    assert "เส้นแบ่งภาค (ตามทะเบียนหน่วยงาน)" in legend(with_regions)
+    assert "เส้นแบ่งภาค (ตามทะเบียนหน่วยงาน)" not in legend(without)
+    assert "ไม่ระบุภาค" not in legend(without)  # the table is the country alone
+    assert "ทั้งประเทศ" in legend(without)
+    mixed = geography([_office("1", "สพป.ตาก เขต 1", "3"), _office("2", "สพป.น่าน", "3", "")], 2)
+    assert "ไม่ระบุภาค" in legend(mixed)

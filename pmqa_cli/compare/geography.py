@@ -241,9 +241,10 @@ class Geography:
     has_change: bool = False
 
     def region_outlines(self) -> list[Segment]:
-        """The edges that bound a region: edges between provinces of different regions, and
-        edges a province of a region shares with no other province (coast, border). Drawn
-        thick over thin province borders, they show the regions without merging polygons."""
+        """The edges that bound a region: edges between provinces of different regions (a
+        province without one counts as its own), and edges no two provinces share (the coast
+        and the country's border, drawn even when no office gives a region). Drawn thick over
+        thin province borders, they show the regions without merging polygons."""
         sides: dict[Segment, list[str | None]] = {}
         for province in self.boundaries.provinces:
             region = self.province_region.get(province.pcode)
@@ -252,7 +253,7 @@ class Geography:
         return sorted(
             segment
             for segment, regions in sides.items()
-            if any(regions) and (len(regions) == 1 or len(set(regions)) > 1)
+            if len(regions) == 1 or len(set(regions)) > 1
         )
 
     def region_lines(self) -> list[tuple[Point, ...]]:

@@ -264,8 +264,11 @@ def _line_height(fig: Figure, points: float) -> float:
     return points * 1.55 / 72 / float(fig.get_size_inches()[1])
 
 
-def _legend(fig: Figure, style: MapStyle, text: _Text, highlight: str, top: float) -> float:
-    """The legend in the right-hand column; returns where it ends (figure fraction)."""
+def _legend(
+    fig: Figure, style: MapStyle, text: _Text, highlight: str, regions: bool, top: float
+) -> float:
+    """The legend in the right-hand column; returns where it ends (figure fraction). Region
+    lines are explained only when the registry gives regions (else they are only the coast)."""
     from matplotlib.patches import Rectangle  # heavy: imported only when a map is drawn
 
     step = _line_height(fig, text.body)
@@ -285,7 +288,7 @@ def _legend(fig: Figure, style: MapStyle, text: _Text, highlight: str, top: floa
         fig.text(x + 0.045, y - step * 1.2, detail, family=text.family, size=text.small * 0.9,
                  color="#595959", va="center", wrap=True)  # fmt: skip
         y -= step * 1.75
-    lines = [(_REGION, 1.3, "เส้นแบ่งภาค (ตามทะเบียนหน่วยงาน)")]
+    lines = [(_REGION, 1.3, "เส้นแบ่งภาค (ตามทะเบียนหน่วยงาน)")] if regions else []
     if highlight:
         lines.append((_HIGHLIGHT, 2.2, f"จังหวัดของหน่วยงาน: {highlight}"))
     for colour, width, label in lines:
@@ -359,7 +362,9 @@ def _table_cells(geo: Geography, style: MapStyle) -> list[tuple[str, str, str]]:
         return format_number(value, geo.decimals)
 
     rows = []
-    for area in (*geo.regions, geo.national):
+    # Without any region in the registry, the table is the country alone.
+    regions = [] if [r.key for r in geo.regions] == [UNKNOWN_REGION] else geo.regions
+    for area in (*regions, geo.national):
         name = "ไม่ระบุภาค" if area.name_th == UNKNOWN_REGION else area.name_th
         name = _shorten(name, _LONGEST_NAME)
         # The count is of the offices behind the mean (on the change map: those in both rounds).
@@ -431,7 +436,7 @@ def _figure(
         below = 0.985 - _line_height(fig, text.title) * 1.05
         fig.text(0.5, below, subtitle, family=text.family, size=text.body, color="#595959",
                  ha="center", va="top")  # fmt: skip
-    _legend(fig, style, text, names, 0.88)
+    _legend(fig, style, text, names, bool(geo.province_region), 0.88)
     _region_table(fig, geo, style, text)
     note = BOUNDARIES_SOURCE_TH
     if text.family == "DejaVu Sans":
