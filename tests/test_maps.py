@@ -210,3 +210,15 @@ def test_the_region_line_is_explained_only_when_there_are_regions(shipped: Rubri
     assert "ทั้งประเทศ" in legend(without)
     mixed = geography([_office("1", "สพป.ตาก เขต 1", "3"), _office("2", "สพป.น่าน", "3", "")], 2)
     assert "ไม่ระบุภาค" in legend(mixed)
+
+
+def test_matplotlib_is_imported_only_when_a_map_is_drawn() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, pmqa_cli.report.maps, pmqa_cli.compare.geography; "
+        "print('matplotlib' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"
