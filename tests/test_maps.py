@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import struct
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -222,3 +223,44 @@ def test_matplotlib_is_imported_only_when_a_map_is_drawn() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "False"
+
+
+def test_an_english_map_has_no_thai_but_the_registry_s_region_names(
+    small: Geography, shipped: Rubric
+) -> None:
+    figure = maps._figure(small, shipped, "overall", None, "FY 2024", ("TH50",), maps.MAP_SIZE_CM,
+                          "en")  # fmt: skip
+    texts = [t.get_text() for t in figure.texts if t.get_text()]
+    thai = [t for t in texts if any("\u0e00" <= c <= "\u0e7f" for c in t)]
+    assert sorted(thai) == sorted(r.name_th for r in small.regions)  # data, as registered
+    assert "Mean overall score by province" in texts
+    assert "Excellent" in texts and "450 and above · 1 province" in texts
+    assert "The office's province: Chiang Mai" in texts
+    assert "Whole country" in texts
+    style = map_style(small, shipped, "change", lang="en")
+    assert style.legend[0][1] == "Nothing to compare"
+    with pytest.raises(ValueError, match="lang"):
+        map_style(small, shipped, "overall", lang="fr")
+
+
+def test_a_long_title_is_shrunk_to_fit_the_picture(small: Geography, shipped: Rubric) -> None:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    long_title = "คะแนนรวมเฉลี่ยรายจังหวัดของสำนักงานเขตพื้นที่การศึกษาทั่วประเทศ ปีงบประมาณ พ.ศ. 2567"
+    figure = maps._figure(small, shipped, "overall", long_title, "", None, maps.MAP_SIZE_CM)
+    canvas: Any = FigureCanvasAgg(figure)
+    renderer = canvas.get_renderer()
+    for text in figure.texts:
+        box = text.get_window_extent(renderer)
+        assert box.x0 >= 0 and box.x1 <= figure.bbox.width, text.get_text()
+    title = next(t for t in figure.texts if t.get_text().replace("\n", " ") == long_title)
+    assert "\n" in title.get_text()  # on two lines
+    assert float(title.get_fontsize()) < 16
+
+
+def test_both_languages_have_every_word() -> None:
+    from pmqa_cli.report.map_words import MAP_WORDS
+
+    assert set(MAP_WORDS) == {"th", "en"}
+    assert set(MAP_WORDS["th"]) == set(MAP_WORDS["en"])
+    assert not any("\u0e00" <= c <= "\u0e7f" for text in MAP_WORDS["en"].values() for c in text)

@@ -12,20 +12,16 @@ from __future__ import annotations
 import io
 import math
 import warnings
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from pmqa_cli.assess.scoring import band_for
-from pmqa_cli.compare.geography import (
-    BOUNDARIES_SOURCE_TH,
-    MAP_PARTS,
-    UNKNOWN_REGION,
-    Geography,
-)
+from pmqa_cli.compare.geography import MAP_PARTS, UNKNOWN_REGION, Geography
 from pmqa_cli.core.numbers import format_number
+from pmqa_cli.report.map_words import MAP_WORDS
 from pmqa_cli.rubric.model import Band, Rubric
 
 if TYPE_CHECKING:  # pragma: no cover - types only; matplotlib is imported when drawing
@@ -34,6 +30,7 @@ if TYPE_CHECKING:  # pragma: no cover - types only; matplotlib is imported when 
 
 __all__ = [
     "MAP_SIZE_CM",
+    "NO_OFFICE",
     "MapStyle",
     "band_colours",
     "map_png",
@@ -58,12 +55,6 @@ _THAI_FONTS = (
     "Noto Sans Thai UI", "Waree", "Umpush", "Kinnari", "Norasi", "Tlwg Typo",
 )  # fmt: skip
 _SMALL_FACE = {"TH Sarabun New", "TH SarabunPSK", "Sarabun", "Laksaman"}  # small x-height
-_TITLES = {
-    "overall": "คะแนนรวมเฉลี่ยรายจังหวัด",
-    "pmqa": "คะแนนเฉลี่ยหมวด 1-6 (PMQA 4.0) รายจังหวัด",
-    "results": "คะแนนเฉลี่ยหมวด 7 (ตัวชี้วัด) รายจังหวัด",
-    "change": "การเปลี่ยนแปลงของคะแนนรวมเฉลี่ยจากผลครั้งก่อน รายจังหวัด",
-}
 
 
 @lru_cache(maxsize=1)
@@ -106,9 +97,10 @@ class MapStyle:
     legend: list[tuple[str, str, str]]  # colour, Thai label, detail (range, provinces)
     values: dict[str, Decimal | None]  # region name (and the country) -> mean shown in the table
     limit: Decimal | None = None  # the change map's colour scale runs -limit .. +limit
+    words: Mapping[str, str] = field(default_factory=lambda: MAP_WORDS["th"])
 
 
-def _band_ranges(bands: Sequence[Band]) -> list[str]:
+def _band_ranges(bands: Sequence[Band], words: Mapping[str, str]) -> list[str]:
     """Each band's range in words: ต่ำกว่า 250, 250 ถึงต่ำกว่า 300, ..., 450 ขึ้นไป."""
 
     def edge(value: Decimal) -> str:
@@ -118,9 +110,10 @@ def _band_ranges(bands: Sequence[Band]) -> list[str]:
     for index, band in enumerate(bands):
         if index + 1 < len(bands):
             upper = edge(bands[index + 1].min)
-            ranges.append(f"ต่ำกว่า {upper}" if index == 0 else f"{edge(band.min)} ถึงต่ำกว่า {upper}")
+            key = "below" if index == 0 else "between"
+            ranges.append(words[key].format(lower=edge(band.min), upper=upper))
         else:
-            ranges.append(f"{edge(band.min)} ขึ้นไป")
+            ranges.append(words["above"].format(lower=edge(band.min)))
     return ranges
 
 
@@ -129,6 +122,11 @@ def _bands(rubric: Rubric, part: str) -> list[Band]:
     bands (category 7 is on the same 0-500 scale as the overall score)."""
     scoring = rubric.scoring
     return list(scoring.pmqa_status_bands if part == "pmqa" else scoring.overall_bands)
+
+
+def _count(words: Mapping[str, str], count: int) -> str:
+    """n provinces (one province)."""
+    return words["province" if count == 1 else "provinces"].format(count=count)
 
 
 def _nice_limit(largest: Decimal) -> Decimal:
@@ -149,8 +147,13 @@ def _change_colour(value: Decimal, limit: Decimal) -> str:
     return _mix("#FFFFFF", "#2166AC" if t > 0 else "#B2182B", abs(t))
 
 
-def map_style(geo: Geography, rubric: Rubric, part: str, subtitle: str = "") -> MapStyle:
+def map_style(
+    geo: Geography, rubric: Rubric, part: str, subtitle: str = "", lang: str = "th"
+) -> MapStyle:
     """The colours, legend and region values of one map (no drawing: testable on its own)."""
+    if lang not in MAP_WORDS:
+        raise ValueError(f"lang must be th or en, not {lang!r}")
+    words = MAP_WORDS[lang]
     if part not in MAP_PARTS:
         raise ValueError(f"part must be one of {', '.join(MAP_PARTS)}, not {part!r}")
     if part == "change" and not geo.has_change:
@@ -167,23 +170,27 @@ def map_style(geo: Geography, rubric: Rubric, part: str, subtitle: str = "") -> 
             if value is not None:
                 fills[pcode] = _change_colour(value, limit)
         missing = sum(1 for colour in fills.values() if colour == NO_OFFICE)
-        legend = [(NO_OFFICE, "ไม่มีผลเทียบได้", f"ไม่มีหน่วยงานที่มีผลทั้งสองครั้ง · {missing} จังหวัด")]
-        return MapStyle(part, _TITLES[part], subtitle, fills, legend, values, limit)
+        detail = f"{words['no change detail']} · {_count(words, missing)}"
+        legend = [(NO_OFFICE, words["no change"], detail)]
+        return MapStyle(part, words[part], subtitle, fills, legend, values, limit, words)
     bands = _bands(rubric, part)
-    colours = dict(zip((b.label_th for b in bands), band_colours(bands), strict=True))
-    counts = dict.fromkeys(colours, 0)
+    colours = band_colours(bands)
+    counts = [0] * len(bands)
     for pcode, value in means.items():
         band = band_for(bands, value)
         if band is not None:
-            fills[pcode] = colours[band.label_th]
-            counts[band.label_th] += 1
+            index = next(i for i, b in enumerate(bands) if b is band)
+            fills[pcode] = colours[index]
+            counts[index] += 1
     legend = [
-        (colours[b.label_th], b.label_th, f"{words} · {counts[b.label_th]} จังหวัด")
-        for b, words in zip(bands, _band_ranges(bands), strict=True)
-    ][::-1]  # highest band first, as a reader scans a legend
+        (colour, b.label_th if lang == "th" else b.label_en,
+         f"{words_} · {_count(words, count)}")
+        for b, colour, count, words_ in zip(bands, colours, counts, _band_ranges(bands, words),
+                                            strict=True)
+    ][::-1]  # highest band first, as a reader scans a legend  # fmt: skip
     missing = sum(1 for colour in fills.values() if colour == NO_OFFICE)
-    legend.append((NO_OFFICE, "ไม่มีหน่วยงาน", f"{missing} จังหวัด"))
-    return MapStyle(part, _TITLES[part], subtitle, fills, legend, values)
+    legend.append((NO_OFFICE, words["no office"], _count(words, missing)))
+    return MapStyle(part, words[part], subtitle, fills, legend, values, None, words)
 
 
 def _province_paths(ax: Axes, geo: Geography, style: MapStyle, highlight: tuple[str, ...]) -> None:
@@ -273,7 +280,7 @@ def _legend(
 
     step = _line_height(fig, text.body)
     x = 0.625
-    heading = "ค่าเฉลี่ยของจังหวัด" if style.part != "change" else "เปลี่ยนแปลง (คะแนน)"
+    heading = style.words["legend change" if style.part == "change" else "legend"]
     fig.text(x, top, heading, family=text.family, size=text.body, weight="bold", color=_TEXT,
              va="top")  # fmt: skip
     y = top - step * 1.3
@@ -284,17 +291,17 @@ def _legend(
                         facecolor=colour, edgecolor=_BORDER, linewidth=0.5)  # fmt: skip
         fig.add_artist(box)
         fig.text(x + 0.045, y - step * 0.45, label, family=text.family, size=text.small,
-                 color=_TEXT, va="center", wrap=True)  # fmt: skip
+                 color=_TEXT, va="center")  # fmt: skip
         fig.text(x + 0.045, y - step * 1.2, detail, family=text.family, size=text.small * 0.9,
-                 color="#595959", va="center", wrap=True)  # fmt: skip
+                 color="#595959", va="center")  # fmt: skip
         y -= step * 1.75
-    lines = [(_REGION, 1.3, "เส้นแบ่งภาค (ตามทะเบียนหน่วยงาน)")] if regions else []
+    lines = [(_REGION, 1.3, style.words["region line"])] if regions else []
     if highlight:
-        lines.append((_HIGHLIGHT, 2.2, f"จังหวัดของหน่วยงาน: {highlight}"))
+        lines.append((_HIGHLIGHT, 2.2, style.words["highlight"].format(names=highlight)))
     for colour, width, label in lines:
         fig.add_artist(_sample_line(fig, x, y - step * 0.45, colour, width))
         fig.text(x + 0.045, y - step * 0.45, label, family=text.family, size=text.small,
-                 color=_TEXT, va="center", wrap=True)  # fmt: skip
+                 color=_TEXT, va="center")  # fmt: skip
         y -= step
     return y
 
@@ -365,8 +372,12 @@ def _table_cells(geo: Geography, style: MapStyle) -> list[tuple[str, str, str]]:
     # Without any region in the registry, the table is the country alone.
     regions = [] if [r.key for r in geo.regions] == [UNKNOWN_REGION] else geo.regions
     for area in (*regions, geo.national):
-        name = "ไม่ระบุภาค" if area.name_th == UNKNOWN_REGION else area.name_th
-        name = _shorten(name, _LONGEST_NAME)
+        if area is geo.national:
+            name = style.words["national"]
+        elif area.key == UNKNOWN_REGION:
+            name = style.words["unknown region"]
+        else:
+            name = _shorten(area.name_th, _LONGEST_NAME)
         # The count is of the offices behind the mean (on the change map: those in both rounds).
         rows.append((name, str(area.scores[style.part].count), shown(area.mean(style.part))))
     return rows
@@ -382,16 +393,17 @@ def _region_table(fig: Figure, geo: Geography, style: MapStyle, text: _Text) -> 
     step = base * scale
     fits = int(_TABLE_ROOM / step - 3.3)
     if len(rows) > fits:
-        rows = [*rows[: fits - 1], (f"… และอีก {len(rows) - fits + 1} ภาค", "", "")]
+        rows = [*rows[: fits - 1], (style.words["more"].format(count=len(rows) - fits + 1), "", "")]
     small, body = text.small * scale, text.body * scale
     columns = (0.42, 0.80, 0.985)  # region (left), offices (right), mean (right)
     aligns = ("left", "right", "right")
-    heading = "ค่าเฉลี่ยรายภาค" if style.part != "change" else "การเปลี่ยนแปลงเฉลี่ยรายภาค"
+    heading = style.words["table change" if style.part == "change" else "table"]
     y = 0.06 + step * (len(rows) + 3.3)
     fig.text(columns[0], y, heading, family=text.family, size=body, weight="bold",
              color=_TEXT, va="top")  # fmt: skip
     y -= step * 1.2
-    for label, x, align in zip(("ภาค", "หน่วยงาน", "ค่าเฉลี่ย"), columns, aligns, strict=True):
+    labels = (style.words["region"], style.words["offices"], style.words["mean"])
+    for label, x, align in zip(labels, columns, aligns, strict=True):
         fig.text(x, y, label, family=text.family, size=small, color="#595959", va="top",
                  ha=align)  # fmt: skip
     y -= step * 1.05
@@ -419,47 +431,87 @@ def _figure(
     subtitle: str,
     highlight: str | Sequence[str] | None,
     size_cm: tuple[float, float],
+    lang: str = "th",
 ) -> Figure:
     from matplotlib.figure import Figure  # heavy: imported only when a map is drawn
 
-    style = map_style(geo, rubric, part, subtitle)
+    style = map_style(geo, rubric, part, subtitle, lang)
     chosen = (highlight,) if isinstance(highlight, str) else tuple(highlight or ())
-    names = " ".join(geo.boundaries.get(pcode).name_th for pcode in chosen)  # KeyError: unknown
+    provinces = [geo.boundaries.get(pcode) for pcode in chosen]  # KeyError: an unknown code
+    names = (
+        ", ".join(p.name_en for p in provinces)
+        if lang == "en"
+        else " ".join(p.name_th for p in provinces)
+    )
     text = _Text.choose()
     fig = Figure(figsize=(size_cm[0] / 2.54, size_cm[1] / 2.54), facecolor="white")
     ax = _setup_map_axes(fig)
     _province_paths(ax, geo, style, chosen)
     _region_outlines(ax, geo)
-    fig.text(0.5, 0.985, title or style.title, family=text.family, size=text.title,
-             weight="bold", color=_TEXT, ha="center", va="top")  # fmt: skip
-    if subtitle:
-        below = 0.985 - _line_height(fig, text.title) * 1.05
-        fig.text(0.5, below, subtitle, family=text.family, size=text.body, color="#595959",
-                 ha="center", va="top")  # fmt: skip
+    _titles(fig, title or style.title, subtitle, text)
     _legend(fig, style, text, names, bool(geo.province_region), 0.88)
     _region_table(fig, geo, style, text)
-    note = BOUNDARIES_SOURCE_TH
+    note = style.words["source"]
     if text.family == "DejaVu Sans":
         note += " (no Thai font installed: Thai text cannot be shown)"
     fig.text(0.01, 0.012, note, family=text.family, size=text.small * 0.9, color="#7F7F7F")
+    _fit_texts(fig)
     return fig
 
 
-def _save(fig: Figure, fmt: str, dpi: int, quiet: bool = False) -> bytes:
-    from matplotlib import rc_context  # heavy: imported only when a map is drawn
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
+def _titles(fig: Figure, title: str, subtitle: str, text: _Text) -> None:
+    """The title (on two lines, a little smaller, when one line is too wide) and the subtitle."""
+    item = fig.text(0.5, 0.985, title, family=text.family, size=text.title, weight="bold",
+                    color=_TEXT, ha="center", va="top", linespacing=1.15)  # fmt: skip
+    if _too_wide(fig, item) > 1 and " " in title.strip():
+        words = title.split()
+        half = len(title) / 2
+        cut = min(range(1, len(words)), key=lambda n: abs(len(" ".join(words[:n])) - half))
+        item.set_text(" ".join(words[:cut]) + "\n" + " ".join(words[cut:]))
+        item.set_fontsize(text.title * 0.85)
+    if subtitle:
+        lines = item.get_text().count("\n") + 1
+        below = 0.985 - _line_height(fig, float(item.get_fontsize())) * (lines * 0.8 + 0.25)
+        fig.text(0.5, below, subtitle, family=text.family, size=text.body, color="#595959",
+                 ha="center", va="top")  # fmt: skip
 
-    FigureCanvasAgg(fig)
-    buffer = io.BytesIO()
-    # Same input, same bytes: no date, a fixed hash salt for the SVG's ids, glyphs as paths (the
-    # SVG then shows Thai on any computer, with or without the font).
+
+def _too_wide(fig: Figure, item: Any, margin: float = 0.006) -> float:
+    """How many times wider than its room a text is (above 1: it runs past the edge)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg  # heavy: drawing only
+
+    canvas: Any = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
+    x = item.get_position()[0]
+    room = {"center": 1 - 2 * margin, "left": 1 - margin - x, "right": x - margin}
+    allowed = room[item.get_horizontalalignment()] * fig.bbox.width
+    drawn: float = item.get_window_extent(canvas.get_renderer()).width
+    return drawn / allowed if allowed > 0 else 1.0
+
+
+def _fit_texts(fig: Figure) -> None:
+    """Shrink any text that would run past the picture's left or right edge (a long title, a
+    long band label from a user's rubric) until it fits, down to half its size."""
+    for item in fig.texts:
+        ratio = _too_wide(fig, item) if item.get_text() else 0
+        if ratio > 1:
+            size = float(item.get_fontsize())
+            item.set_fontsize(max(size / ratio * 0.98, size / 2))
+
+
+def _render(fmt: str, dpi: int, *args: Any) -> bytes:
+    """Draw (``_figure(*args)``) and save: same input, same bytes (no date, a fixed hash salt for
+    the SVG's ids, glyphs as paths so the SVG shows Thai on any computer, with or without the
+    font)."""
+    from matplotlib import rc_context  # heavy: imported only when a map is drawn
+
     metadata: dict[str, str | None] = (
         {"Software": "pmqa"} if fmt == "png" else {"Date": None, "Creator": "pmqa"}
     )
+    buffer = io.BytesIO()
     with rc_context({"svg.hashsalt": "pmqa", "svg.fonttype": "path"}), warnings.catch_warnings():
-        if quiet:  # without a Thai font every Thai letter would warn: _Text.choose said it once
+        if thai_font() is None:  # every Thai letter would warn: _Text.choose said it once
             warnings.filterwarnings("ignore", "Glyph .* missing from font", UserWarning)
-        fig.savefig(buffer, format=fmt, dpi=dpi, metadata=metadata)
+        _figure(*args).savefig(buffer, format=fmt, dpi=dpi, metadata=metadata)
     return buffer.getvalue()
 
 
@@ -473,6 +525,7 @@ def map_png(
     highlight: str | Sequence[str] | None = None,
     dpi: int = 180,
     size_cm: tuple[float, float] = MAP_SIZE_CM,
+    lang: str = "th",
 ) -> bytes:
     """A map as PNG bytes (16 x 20 cm at 180 dpi by default: 1133 x 1417 pixels).
 
@@ -480,9 +533,9 @@ def map_png(
     change (needs ``geography(..., previous=...)``). ``subtitle`` is shown under the title (the
     round, e.g. "ปีงบประมาณ 2567"); ``highlight`` one or more province codes outlined and named
     in the legend, for an office's own feedback: ``geo.office_provinces[office.code]``.
-    ``size_cm`` scales the map; the layout is made for its 4:5 shape (portrait)."""
-    figure = _figure(geo, rubric, part, title, subtitle, highlight, size_cm)
-    return _save(figure, "png", dpi, quiet=thai_font() is None)
+    ``size_cm`` scales the map; the layout is made for its 4:5 shape (portrait). ``lang`` th or
+    en: every word of the map in that language (region names stay as the registry has them)."""
+    return _render("png", dpi, geo, rubric, part, title, subtitle, highlight, size_cm, lang)
 
 
 def map_svg(
@@ -494,7 +547,8 @@ def map_svg(
     subtitle: str = "",
     highlight: str | Sequence[str] | None = None,
     size_cm: tuple[float, float] = MAP_SIZE_CM,
+    lang: str = "th",
 ) -> str:
     """The same map as SVG text; each province is a group with id province-TH.. and its fill."""
-    figure = _figure(geo, rubric, part, title, subtitle, highlight, size_cm)
-    return _save(figure, "svg", 72, quiet=thai_font() is None).decode("utf-8")
+    drawn = _render("svg", 72, geo, rubric, part, title, subtitle, highlight, size_cm, lang)
+    return drawn.decode("utf-8")
