@@ -3,6 +3,7 @@ grey provinces without an office, region outlines, the change map and the Thai f
 
 from __future__ import annotations
 
+import io
 import re
 import struct
 from decimal import Decimal
@@ -63,6 +64,13 @@ def test_a_png_of_the_page_size(small: Geography, shipped: Rubric) -> None:
     width, height = _png_size(data)
     assert abs(width - 16 / 2.54 * 180) <= 1 and abs(height - 20 / 2.54 * 180) <= 1
     assert data.endswith(b"IEND\xaeB`\x82")
+    from PIL import Image  # Pillow comes with matplotlib
+
+    with Image.open(io.BytesIO(data)) as image:
+        image.load()  # decodes every row: a whole, valid PNG
+        assert image.size == (width, height)
+        assert round(image.info["dpi"][0]) == 180  # Excel and LibreOffice place it at 16 x 20 cm
+        assert image.getpixel((width // 2, height - 2))[:3] == (255, 255, 255)  # white page
     assert map_png(small, shipped, subtitle="ปีงบประมาณ 2567") == data  # reproducible
     smaller = map_png(small, shipped, dpi=100, size_cm=(8, 10))
     assert _png_size(smaller) == (314, 393)
