@@ -272,3 +272,19 @@ def test_both_languages_have_every_word() -> None:
     assert set(MAP_WORDS) == {"th", "en"}
     assert set(MAP_WORDS["th"]) == set(MAP_WORDS["en"])
     assert not any("\u0e00" <= c <= "\u0e7f" for text in MAP_WORDS["en"].values() for c in text)
+
+
+def test_a_rubric_with_many_bands_keeps_its_legend_above_the_table(
+    small: Geography, shipped: Rubric
+) -> None:
+    from pmqa_cli.rubric.model import Band
+
+    bands = [Band(min=Decimal(n * 50), label_th=f"ระดับ {n}", label_en=f"L{n}") for n in range(10)]
+    many = shipped.model_copy(
+        update={"scoring": shipped.scoring.model_copy(update={"overall_bands": bands})}
+    )
+    figure = maps._figure(small, many, "overall", None, "", None, maps.MAP_SIZE_CM)
+    texts = {t.get_text(): t.get_position()[1] for t in figure.texts}
+    lowest_legend = min(y for text, y in texts.items() if text.startswith("ระดับ"))
+    assert "ระดับ 9 · 450 ขึ้นไป · 1 จังหวัด" in texts  # one line an entry (เชียงใหม่)
+    assert lowest_legend > texts["ค่าเฉลี่ยรายภาค"]

@@ -266,6 +266,9 @@ class _Text:
         return _Text(family, 16 * scale, 11 * scale, 9 * scale)
 
 
+_TWO_LINE_ENTRIES = 7  # legend entries (bands and "no office") that fit on two lines each
+
+
 def _line_height(fig: Figure, points: float) -> float:
     """A line of text this size, as a fraction of the figure's height."""
     return points * 1.55 / 72 / float(fig.get_size_inches()[1])
@@ -286,15 +289,20 @@ def _legend(
     y = top - step * 1.3
     if style.limit is not None:
         y = _colour_bar(fig, style.limit, text, x, y)
-    for colour, label, detail in style.legend:  # two lines: the label, then range and count
-        box = Rectangle((x, y - step * 1.45), 0.035, step * 1.3, transform=fig.transFigure,
+    # Two lines an entry (the label, then range and count); one line when a rubric has so many
+    # bands that two would run into the region table.
+    two = len(style.legend) <= _TWO_LINE_ENTRIES
+    for colour, label, detail in style.legend:
+        top_, height = (1.45, 1.3) if two else (0.75, 0.6)
+        box = Rectangle((x, y - step * top_), 0.035, step * height, transform=fig.transFigure,
                         facecolor=colour, edgecolor=_BORDER, linewidth=0.5)  # fmt: skip
         fig.add_artist(box)
-        fig.text(x + 0.045, y - step * 0.45, label, family=text.family, size=text.small,
-                 color=_TEXT, va="center")  # fmt: skip
-        fig.text(x + 0.045, y - step * 1.2, detail, family=text.family, size=text.small * 0.9,
-                 color="#595959", va="center")  # fmt: skip
-        y -= step * 1.75
+        fig.text(x + 0.045, y - step * 0.45, label if two else f"{label} · {detail}",
+                 family=text.family, size=text.small, color=_TEXT, va="center")  # fmt: skip
+        if two:
+            fig.text(x + 0.045, y - step * 1.2, detail, family=text.family,
+                     size=text.small * 0.9, color="#595959", va="center")  # fmt: skip
+        y -= step * (1.75 if two else 1.0)
     lines = [(_REGION, 1.3, style.words["region line"])] if regions else []
     if highlight:
         lines.append((_HIGHLIGHT, 2.2, style.words["highlight"].format(names=highlight)))
