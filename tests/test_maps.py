@@ -288,3 +288,15 @@ def test_a_rubric_with_many_bands_keeps_its_legend_above_the_table(
     lowest_legend = min(y for text, y in texts.items() if text.startswith("ระดับ"))
     assert "ระดับ 9 · 450 ขึ้นไป · 1 จังหวัด" in texts  # one line an entry (เชียงใหม่)
     assert lowest_legend > texts["ค่าเฉลี่ยรายภาค"]
+
+
+def test_no_office_at_all_draws_a_grey_map(shipped: Rubric) -> None:
+    empty = geography([], 4, previous={})
+    style = map_style(empty, shipped, "overall")
+    assert set(style.fills.values()) == {NO_OFFICE}
+    assert style.legend[-1][2] == "77 จังหวัด"
+    assert map_style(empty, shipped, "change").limit == Decimal(1)
+    figure = maps._figure(empty, shipped, "change", None, "", None, maps.MAP_SIZE_CM)
+    texts = [t.get_text() for t in figure.texts]
+    assert "ทั้งประเทศ" in texts and "-" in texts  # the country's row, without a mean
+    assert _png_size(map_png(empty, shipped, dpi=30))[0] > 0
