@@ -364,8 +364,14 @@ def test_finding_is_triggered(
     assert report.scores is not None
 
 
+#: Codes about the province maps, triggered in tests/test_geography.py.
+MAPS = {"map-province-unknown"}
+
+
 def test_every_catalogue_code_has_a_test() -> None:
-    assert set(CATALOGUE) == set(CASES) | FILE_LEVEL | BATCH_ONLY | PREVIOUS_RESULT | VERIFICATION
+    assert set(CATALOGUE) == (
+        set(CASES) | FILE_LEVEL | BATCH_ONLY | PREVIOUS_RESULT | VERIFICATION | MAPS
+    )
 
 
 def test_findings_point_at_the_cell(shipped: Rubric, make_submission: SubmissionFactory) -> None:

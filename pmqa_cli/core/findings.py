@@ -555,6 +555,17 @@ CATALOGUE: Mapping[str, Code] = dict(
             "The committee has not reviewed {count} items of this office; they keep the "
             "office's own answers.",
         ),
+        # --- maps ----------------------------------------------------------------------------
+        _c(
+            "map-province-unknown",
+            "warning",
+            "ไม่พบจังหวัดของหน่วยงาน '{office}' ({name}) จาก '{province}' หน่วยงานนี้ไม่ถูกนับในแผนที่รายจังหวัด "
+            "กรอกชื่อจังหวัดภาษาไทยตามที่ใช้ทางราชการ (เช่น เชียงใหม่ หรือ ลำปาง ลำพูน) ในคอลัมน์จังหวัดของทะเบียนหน่วยงาน",
+            "No province was found for office '{office}' ({name}) from '{province}'; it is left "
+            "out of the province map. Write the province's official Thai name (for example "
+            "เชียงใหม่, or ลำปาง ลำพูน for an office of two provinces) in the registry's province "
+            "column.",
+        ),
     ]
 )
 
