@@ -303,7 +303,8 @@ def test_two_offices_without_a_code_get_two_feedback_workbooks(
     result = runner.invoke(app, ["batch", str(folder), "-o", str(tmp_path / "r.xlsx"),
                                  "--feedback", str(out)])  # fmt: skip
     assert result.exit_code == 1, result.output  # no office code is an error
-    assert sorted(p.name for p in out.glob("*.xlsx")) == ["unknown-first.xlsx", "unknown-second.xlsx"]
+    names = sorted(p.name for p in out.glob("*.xlsx"))
+    assert names == ["unknown-first.xlsx", "unknown-second.xlsx"]
 
 
 def test_feedback_written_in_parallel_is_the_same_as_in_one_process(
