@@ -421,6 +421,7 @@ def test_compare_two_result_files_without_rescoring(tmp_path: Path, three: list[
     # Printed as every pmqa workbook is: A4, with the title and the fiscal year on every page.
     for ws in openpyxl.load_workbook(out).worksheets:
         assert ws.page_setup.paperSize == 9, ws.title
+        assert ws.oddHeader is not None and ws.oddFooter is not None
         header = ws.oddHeader.left.text or ""
         assert header.startswith("เปรียบเทียบผลการประเมิน: " + ws.title), ws.title
         assert "ปีงบประมาณ พ.ศ." in (ws.oddHeader.right.text or "")
