@@ -498,7 +498,7 @@ def test_an_interrupted_write_leaves_no_half_written_output(
     assert [p.name for p in out.iterdir()] == ["r.xlsx"], "no temporary file left behind"
     again = runner.invoke(app, ["batch", str(path), "-o", str(target), "--force"])
     assert again.exit_code == 0, again.output
-    assert openpyxl.load_workbook(target).sheetnames[:2] == ["สรุปสำหรับผู้บริหาร", "สรุปผล"]
+    assert openpyxl.load_workbook(target).sheetnames[:2] == ["สรุปสำหรับผู้บริหาร", "แผนที่"]
 
 
 def test_limits_are_settings(

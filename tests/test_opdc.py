@@ -335,7 +335,7 @@ def test_results_workbook_has_categories_and_adapts_without_category_7(tmp_path:
     runner.invoke(app, ["batch", "--rubric", str(OPDC_FILE), str(out), "-o", str(results),
                         "--json", str(data)])  # fmt: skip
     wb = openpyxl.load_workbook(results)
-    assert wb.sheetnames[1:6] == ["สรุปผล", "หมวด", "PMQA 4.0", "ตัวชี้วัด", "สถิติ"]
+    assert wb.sheetnames[2:7] == ["สรุปผล", "หมวด", "PMQA 4.0", "ตัวชี้วัด", "สถิติ"]
     categories = wb["หมวด"]
     header = [c.value for c in categories[1]]
     assert header == ["รหัส", "ชื่อหน่วยงาน", "ประเภท", *(f"หมวด {n}" for n in range(1, 8)),

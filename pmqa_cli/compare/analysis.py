@@ -11,6 +11,7 @@ from typing import Any
 from pmqa_cli.assess.batch import BatchResult
 from pmqa_cli.compare.breakdowns import Breakdowns, breakdowns
 from pmqa_cli.compare.comparison import Comparison, compare
+from pmqa_cli.compare.geography import Geography, geography
 from pmqa_cli.compare.snapshot import Snapshot, snapshot_from_batch
 from pmqa_cli.compare.summary import ExecutiveSummary, executive_summary
 from pmqa_cli.io.values import clean_text
@@ -35,6 +36,7 @@ class Analysis:
     breakdowns: Breakdowns
     comparison: Comparison | None
     summary: ExecutiveSummary
+    geography: Geography  # the round on the map: provinces and regions
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON keys this adds to a results document (docs/json-output.md)."""
@@ -44,6 +46,7 @@ class Analysis:
             "round": self.round or None,
             "executive": self.summary.to_dict(),
             "breakdowns": self.breakdowns.to_dict(),
+            "geography": self.geography.to_dict(),
         }
         if self.comparison is not None:
             data["comparison"] = self.comparison.to_dict()
@@ -80,4 +83,7 @@ def analyse(
         expected=len(registry) if registry is not None else None,
         missing=len(batch.missing) if registry is not None else None,
     )
-    return Analysis(snapshot, shown, groups, comparison, summary)
+    places = geography(
+        snapshot, rubric.scoring.decimals, previous=previous[-1] if previous else None
+    )
+    return Analysis(snapshot, shown, groups, comparison, summary, places)

@@ -116,7 +116,7 @@ def write_executive(
     _means(r, s, summary)
     bands = _bands(book, r, s, summary)
     _rankings(r, s, summary)
-    r.merge(0, _LAST, "ข้อมูลเดียวกับแผ่นงานสถิติและรายละเอียดในแผ่นงานถัดไป และใน --json (executive)",
+    r.merge(0, _LAST, "แผนที่รายจังหวัดอยู่ในแผ่นงานถัดไป ตัวเลขชุดเดียวกับแผ่นงานสถิติและตารางรายหน่วยงาน",
             s.note)  # fmt: skip
     r.next()
     ws.print_area(0, 0, r.row - 1, _LAST)

@@ -71,15 +71,17 @@ def page_marks(
     return PageMarks(header, {"L": _text(left), "R": PAGE_OF})
 
 
-def print_setup(ws: Any, marks: PageMarks, *, landscape: bool = True) -> None:
+def print_setup(ws: Any, marks: PageMarks, *, landscape: bool = True, center: bool = True) -> None:
     """An xlsxwriter sheet printed as every pmqa sheet is: A4, centred, pmqa's header and footer
-    on every page (the sheet's own scale or fit-to-width is left as it is)."""
+    on every page (the sheet's own scale or fit-to-width is left as it is). ``center`` False
+    for a sheet of pictures: LibreOffice shifts pictures off the page when it centres."""
     ws.set_paper(9)  # A4
     if landscape:
         ws.set_landscape()
     else:
         ws.set_portrait()
-    ws.center_horizontally()
+    if center:
+        ws.center_horizontally()
     ws.set_margins(left=0.4, right=0.4, top=0.75, bottom=0.75)
     ws.set_header(marks.header_codes, {"margin": 0.3})
     ws.set_footer(marks.footer_codes, {"margin": 0.3})

@@ -30,6 +30,7 @@ from pmqa_cli.report.compare_tables import (
     comparison_tables,
 )
 from pmqa_cli.report.executive import SHEET as EXECUTIVE_SHEET
+from pmqa_cli.report.map_sheet import MAP_SHEET
 from pmqa_cli.report.tables import (
     FINDING_COLUMNS,
     FINDINGS_SHEET,
@@ -474,16 +475,16 @@ def sheets_for(
 
 def sheet_names(compared: bool, rubric: Rubric | None = None, verified: bool = False) -> list[str]:
     """The sheets of results.xlsx in order (the audit trail follows): the executive summary
-    first, the breakdowns after the charts, and with a previous result the comparison sheets.
-    The rubric decides the indicator and categories sheets, ``verified`` the changes sheet
-    (:func:`sheets_for`)."""
+    and its maps first, the breakdowns after the charts, and with a previous result the
+    comparison sheets. The rubric decides the indicator and categories sheets, ``verified`` the
+    changes sheet (:func:`sheets_for`)."""
     if rubric is None:
         names = [name for name, _ in SHEETS if verified or name != CHANGES_SHEET]
     else:
         names = [name for name, _ in sheets_for(rubric, verified)]
     at = names.index(CHARTS_SHEET) + 1
     names[at:at] = [*BREAKDOWN_SHEETS, *(COMPARISON_SHEETS if compared else ())]
-    return [EXECUTIVE_SHEET, *names]
+    return [EXECUTIVE_SHEET, MAP_SHEET, *names]
 
 
 def tables(

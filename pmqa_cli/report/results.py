@@ -29,11 +29,12 @@ from pmqa_cli.io.mark import Kind as MarkKind
 from pmqa_cli.report.executive import SHEET as EXECUTIVE_SHEET
 from pmqa_cli.report.executive import BandPercentages, write_executive
 from pmqa_cli.report.guard import record_written
+from pmqa_cli.report.map_sheet import MAP_SHEET, start_drawing, write_map_sheet
 from pmqa_cli.report.outputs import (
     output_timestamp,
     write_bytes_atomic,
 )
-from pmqa_cli.report.printing import page_marks
+from pmqa_cli.report.printing import page_marks, print_setup
 from pmqa_cli.report.result_tables import (
     AUDIT_PRINT_ROWS,
     CHARTS_SHEET,
@@ -83,15 +84,7 @@ def _print_setup(
 ) -> None:
     """A4, one page wide, with pmqa's header and footer on every page."""
     marks = page_marks(f"ผลการประเมิน PMQA 4.0: {sheet}", rubric.fiscal_year, when=when)
-    ws.set_paper(9)  # A4
-    if landscape:
-        ws.set_landscape()
-    else:
-        ws.set_portrait()
-    ws.center_horizontally()
-    ws.set_margins(left=0.4, right=0.4, top=0.75, bottom=0.75)
-    ws.set_header(marks.header_codes, {"margin": 0.3})
-    ws.set_footer(marks.footer_codes, {"margin": 0.3})
+    print_setup(ws, marks, landscape=landscape, center=sheet != MAP_SHEET)
 
 
 _PROVISIONAL_FILL = {"bg_color": "#FCE4D6"}  # the summary row of a provisional result
@@ -191,12 +184,15 @@ class ResultsWorkbook:
                 ws, self._inputs, min(MAX_SHEET_ROWS, self._input_rows - index * MAX_SHEET_ROWS)
             )
         self._audit_print(when)
+        # The maps are drawn in a process of their own while the tables are written.
+        drawing = start_drawing(
+            analysis.geography, self.rubric, f"ปีงบประมาณ พ.ศ. {analysis.snapshot.label}"
+        )
         for name, sheet in self.sheets.items():
             # Every sheet, tables or drawn (executive summary, charts), prints with the marks.
-            _print_setup(sheet, self.rubric, name, when, landscape=name != EXECUTIVE_SHEET)
-        percentages = write_executive(
-            self.book, self.sheets[EXECUTIVE_SHEET], analysis.summary, self.rubric.scoring.decimals
-        )
+            portrait = name in (EXECUTIVE_SHEET, MAP_SHEET)
+            _print_setup(sheet, self.rubric, name, when, landscape=not portrait)
+        statistics: Table | None = None
         for table in tables(batch, command, when, with_inputs=False, analysis=analysis):
             if table.sheet not in self.sheets:
                 continue  # a comparison the workbook was not opened for (compared=False)
@@ -208,11 +204,18 @@ class ResultsWorkbook:
             if table.sheet == STATISTICS_SHEET:
                 # The band and status counts start a page of their own, so neither table splits.
                 ws.set_h_pagebreaks([table.blocks["band"].header])
-                _charts(self.book, self.sheets[CHARTS_SHEET], table, percentages)
+                statistics = table
             else:
                 finish_sheet(ws, table, rows)
             if table.sheet == SUMMARY_SHEET and rows:
                 _highlight_provisional(self.book, ws, table, rows)
+        maps = drawing()
+        percentages = write_executive(
+            self.book, self.sheets[EXECUTIVE_SHEET], analysis.summary, self.rubric.scoring.decimals
+        )
+        if statistics is not None:
+            _charts(self.book, self.sheets[CHARTS_SHEET], statistics, percentages)
+        write_map_sheet(self.sheets[MAP_SHEET], maps)
         self.book.close()
         write_bytes_atomic(self.path, self._draft.read_bytes())
 
