@@ -37,6 +37,7 @@ __all__ = [
     "TableFile",
     "TableReadError",
     "cell_ref",
+    "parse_table",
     "read_table_file",
 ]
 
@@ -242,6 +243,12 @@ def read_table_file(
         raise TableReadError(exc.code, exc.detail, **exc.params) from None
     except OSError as exc:
         raise TableReadError("", exc.strerror or str(exc)) from None
+    return parse_table(path, data, kind, limits)
+
+
+def parse_table(path: Path, data: bytes, kind: InputKind, limits: Limits) -> TableFile:
+    """A file's bytes, already read whole (:func:`~.files.read_input`), as tables: a zip is
+    opened as a workbook, anything else is CSV text."""
     sha = sha256_bytes(data)
     if data[:4] != b"PK\x03\x04":
         return TableFile(path, sha, [_csv_sheet(path, data, kind, limits)])
