@@ -48,6 +48,7 @@ def codes(findings: object) -> list[str]:
 # --- strict field counts, duplicates, encodings and dialects -----------------------------------
 
 
+@pytest.mark.hostile
 def test_a_row_with_an_extra_field_is_a_finding_never_read_by_position(
     mini: Rubric, tmp_path: Path
 ) -> None:
@@ -161,6 +162,7 @@ def test_the_limits_table_fits_ten_times_todays_review_workbook() -> None:
         limits_for(InputKind.REVIEW, {"PMQA_MAX_REVIEW_ROWS": "many"})
 
 
+@pytest.mark.hostile
 @pytest.mark.parametrize("form", ["csv", "openpyxl", "xlsxwriter"])
 def test_a_review_file_over_its_row_limit_is_refused_whole_naming_the_limit(
     mini: Rubric, tmp_path: Path, form: str, monkeypatch: pytest.MonkeyPatch
@@ -183,6 +185,7 @@ def test_a_review_file_over_its_row_limit_is_refused_whole_naming_the_limit(
     assert load_verification(mini, reviews=[review]).findings == []
 
 
+@pytest.mark.hostile
 def test_a_file_over_its_size_limit_is_refused_before_it_is_read(
     mini: Rubric, tmp_path: Path
 ) -> None:
@@ -258,6 +261,7 @@ def fifo(tmp_path: Path) -> Path:
     return path
 
 
+@pytest.mark.hostile
 @pytest.mark.parametrize("special", ["fifo", "/dev/zero"])
 def test_special_files_are_refused_within_a_second(mini: Rubric, fifo: Path, special: str) -> None:
     path = fifo if special == "fifo" else Path("/dev/zero")
@@ -276,6 +280,7 @@ def test_special_files_are_refused_within_a_second(mini: Rubric, fifo: Path, spe
     assert time.monotonic() - start < 1.0
 
 
+@pytest.mark.hostile
 def test_a_fifo_as_registry_previous_or_submission_does_not_block_the_cli(
     mini: Rubric, make_submission: SubmissionFactory, fifo: Path, tmp_path: Path
 ) -> None:
@@ -296,6 +301,7 @@ def test_a_fifo_as_registry_previous_or_submission_does_not_block_the_cli(
         assert "regular file" in said or "file-not-regular" in said, (name, said)
 
 
+@pytest.mark.hostile
 @pytest.mark.parametrize("depth", [100, 200_000])
 def test_deeply_nested_previous_json_is_a_finding(mini: Rubric, tmp_path: Path, depth: int) -> None:
     previous = tmp_path / "deep.json"
