@@ -130,15 +130,19 @@ def _xlsx_rows(path: Path, rows: list[list[object]], writer: str) -> Path:
 
 
 @pytest.mark.parametrize("writer", ["openpyxl", "xlsxwriter"])
-def test_a_corrections_workbook_past_row_5000_is_read_whole(
-    mini: Rubric, tmp_path: Path, writer: str
+@pytest.mark.parametrize("layer", ["corrections", "data"])
+def test_a_workbook_past_row_5000_is_read_whole(
+    mini: Rubric, tmp_path: Path, writer: str, layer: str
 ) -> None:
-    # 6,000 rows: on main an XLSX corrections file stopped at row 5,000 (a submission's limit).
+    # 6,000 rows: on main an XLSX corrections or data file stopped at row 5,000 (a
+    # submission's limit), without a word.
     rows: list[list[object]] = [["office", "item", "value", "reason", "by"]]
     rows += [[f"X{n:04d}", "K5", 3, "ตรวจแล้ว", "นายค"] for n in range(6_000)]
     rows.append(["P001", "K5", 4.5, "แถวสุดท้าย", "นายค"])
+    if layer == "data":
+        rows = [row[:3] for row in rows]
     book = _xlsx_rows(tmp_path / f"c-{writer}.xlsx", rows, writer)
-    verification = load_verification(mini, corrections=[book])
+    verification = load_verification(mini, **{layer: [book]})  # type: ignore[arg-type]
     assert verification.findings == []
     last = [e for e in verification.entries if e.office == "P001"]
     assert [(e.origin.row, str(e.answer.value)) for e in last] == [(6_002, "4.5")]  # type: ignore[union-attr]

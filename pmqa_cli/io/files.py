@@ -42,8 +42,6 @@ def _special(mode: int) -> str:
         return "a device"
     if stat.S_ISSOCK(mode):
         return "a socket"
-    if stat.S_ISDIR(mode):
-        return "a folder"
     return "not a regular file"
 
 
@@ -76,7 +74,8 @@ def check_input(path: Path, kind: InputKind, limits: Limits) -> int:
     """The file's size, after checking by ``stat`` that it is a regular file within its kind's
     size limit; raises :class:`InputRefusedError` (or FileNotFoundError / OSError)."""
     info = path.stat()
-    if not stat.S_ISREG(info.st_mode):
+    # A folder is left to open(), whose "Is a directory" each caller already reports.
+    if not stat.S_ISREG(info.st_mode) and not stat.S_ISDIR(info.st_mode):
         what = _special(info.st_mode)
         raise InputRefusedError("file-not-regular", what, path=str(path), what=what)
     if info.st_size > limits.max_file_bytes:
