@@ -83,13 +83,14 @@ class Limits:
 
 
 #: Every input kind's limits. A review workbook from ``pmqa review-sheet`` has one row per item
-#: per office (about 60): 14,703 rows for 245 offices, about 150,000 for 2,450.
+#: per office (about 60): 14,703 rows for 245 offices, about 150,000 for 2,450; so has the audit
+#: trail sheet of a results.xlsx read back as previous results (every visible sheet is read).
 KIND_LIMITS: Mapping[InputKind, Limits] = {
     InputKind.SUBMISSION: Limits(),
     InputKind.REVIEW: Limits(200 * _MB, 2_000 * _MB, 200.0, 400_000, 200),
     InputKind.DATA: Limits(200 * _MB, 2_000 * _MB, 200.0, 400_000, 1_000),
     InputKind.CORRECTIONS: Limits(200 * _MB, 2_000 * _MB, 200.0, 400_000, 200),
-    InputKind.PREVIOUS: Limits(200 * _MB, 2_000 * _MB, 200.0, 100_000, 1_000),
+    InputKind.PREVIOUS: Limits(200 * _MB, 2_000 * _MB, 200.0, 400_000, 1_000),
     InputKind.REGISTRY: Limits(20 * _MB, 200 * _MB, 200.0, 100_000, 200),
     InputKind.RUBRIC: Limits(5 * _MB, 5 * _MB, 200.0, 100_000, 200),
 }
