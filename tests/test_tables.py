@@ -23,7 +23,7 @@ from typer.testing import CliRunner
 
 from pmqa_cli.cli.app import app
 from pmqa_cli.compare.previous import load_result
-from pmqa_cli.core.errors import PmqaError
+from pmqa_cli.core.errors import PmqaError, UsageError
 from pmqa_cli.core.findings import make_finding
 from pmqa_cli.io.limits import KIND_LIMITS, InputKind, Limits, limits_for, variable_for
 from pmqa_cli.io.registry import Office, load_registry
@@ -162,8 +162,19 @@ def test_the_limits_table_fits_ten_times_todays_review_workbook() -> None:
     assert limits_for(InputKind.PREVIOUS, {"PMQA_MAX_PREVIOUS_FILE_MB": "1"}).max_file_bytes == (
         1024 * 1024
     )
-    with pytest.raises(ValueError, match="PMQA_MAX_REVIEW_ROWS"):
+    with pytest.raises(UsageError, match="PMQA_MAX_REVIEW_ROWS='many' is not a number"):
         limits_for(InputKind.REVIEW, {"PMQA_MAX_REVIEW_ROWS": "many"})
+
+
+def test_a_bad_limit_setting_is_a_usage_error_through_the_cli(
+    mini: Rubric, make_submission: SubmissionFactory, tmp_path: Path
+) -> None:
+    path = make_submission(mini, complete(mini), name="P001.xlsx")
+    review = write(tmp_path / "r.csv", "office,item,verdict,by\nP001,C1,ยืนยัน,ก\n")
+    args = ["score", str(path), "--rubric", str(MINI_RUBRIC), "--review", str(review)]
+    result = runner.invoke(app, args, env={"PMQA_MAX_REVIEW_ROWS": "-3"})
+    assert result.exit_code == 2, result.output
+    assert "PMQA_MAX_REVIEW_ROWS must be positive" in " ".join(result.output.split())
 
 
 @pytest.mark.hostile

@@ -15,9 +15,23 @@ from dataclasses import dataclass, replace
 from enum import Enum
 from typing import Any
 
-__all__ = ["KIND_LIMITS", "InputKind", "Limits", "limits_for", "variable_for"]
+from pmqa_cli.core.errors import UsageError
+
+__all__ = [
+    "KIND_LIMITS",
+    "InputKind",
+    "LimitSettingError",
+    "Limits",
+    "limits_for",
+    "variable_for",
+]
 
 _MB = 1024 * 1024
+
+
+class LimitSettingError(UsageError, ValueError):
+    """A limit's environment variable is not a positive number: a usage error (exit 2) that is
+    also the ValueError :meth:`Limits.from_env` has always raised."""
 
 
 class InputKind(str, Enum):
@@ -79,7 +93,7 @@ class Limits:
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Limits:
         """A submission's defaults, overridden by PMQA_MAX_FILE_MB, PMQA_MAX_UNCOMPRESSED_MB,
         PMQA_MAX_RATIO, PMQA_MAX_ROWS, PMQA_MAX_COLUMNS and PMQA_MAX_TEXT."""
-        return _override(cls(), "PMQA_MAX_", environ)
+        return _override(cls(), "PMQA_MAX_", environ, "")
 
 
 #: Every input kind's limits. A review workbook from ``pmqa review-sheet`` has one row per item
@@ -108,6 +122,9 @@ _SETTINGS = {
 }
 
 
+_SEE = " (see docs/security.md for the reading limits)"
+
+
 def _prefix(kind: InputKind) -> str:
     if kind is InputKind.SUBMISSION:
         return "PMQA_MAX_"
@@ -120,7 +137,9 @@ def variable_for(kind: InputKind, setting: str) -> str:
     return _prefix(kind) + _SETTINGS[setting][0]
 
 
-def _override(base: Limits, prefix: str, environ: Mapping[str, str] | None) -> Limits:
+def _override(
+    base: Limits, prefix: str, environ: Mapping[str, str] | None, see: str = _SEE
+) -> Limits:
     env = os.environ if environ is None else environ
     values: dict[str, Any] = {}
     for name, (suffix, unit) in _SETTINGS.items():
@@ -131,9 +150,9 @@ def _override(base: Limits, prefix: str, environ: Mapping[str, str] | None) -> L
         try:
             number = float(raw)
         except ValueError:
-            raise ValueError(f"{variable}={raw!r} is not a number") from None
+            raise LimitSettingError(f"{variable}={raw!r} is not a number{see}") from None
         if number <= 0:
-            raise ValueError(f"{variable} must be positive")
+            raise LimitSettingError(f"{variable} must be positive{see}")
         values[name] = number * unit if name == "max_compression_ratio" else int(number * unit)
     return replace(base, **values)
 
