@@ -38,6 +38,11 @@ VERIFICATION = {
     "verify-person-missing", "verify-row-conflict", "verify-not-applicable", "data-differs",
     "review-incomplete",
 }  # fmt: skip
+#: Codes about reading any input whole or refusing it, triggered in tests/test_tables.py.
+TABLES = {
+    "file-not-regular", "input-over-limit", "table-row-fields", "table-row-duplicate",
+    "verify-office-absent",
+}  # fmt: skip
 #: Codes triggered by whole-file cases in tests/test_files.py.
 FILE_LEVEL = {
     "file-not-found",
@@ -370,7 +375,7 @@ MAPS = {"map-province-unknown"}
 
 def test_every_catalogue_code_has_a_test() -> None:
     assert set(CATALOGUE) == (
-        set(CASES) | FILE_LEVEL | BATCH_ONLY | PREVIOUS_RESULT | VERIFICATION | MAPS
+        set(CASES) | FILE_LEVEL | BATCH_ONLY | PREVIOUS_RESULT | VERIFICATION | TABLES | MAPS
     )
 
 

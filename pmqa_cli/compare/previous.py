@@ -7,14 +7,15 @@ name and type, a label (ปีงบประมาณ, รอบ, label) and it
 rubric (or one of its ``previous_ids``). Headers may be Thai or English.
 
 Nothing here raises for a bad file: every problem becomes a finding with its row and column
-(or JSON path), the bad value is left out, and the rest is used.
+(or JSON path), the bad value is left out, and the rest is used. The file itself is read whole
+or refused (:mod:`pmqa_cli.io.limits`: its size, a table's rows, a JSON document's nesting);
+tables are read by the one table reader (:mod:`pmqa_cli.io.tables`).
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import json
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -23,9 +24,12 @@ from typing import Any
 
 from pmqa_cli.compare.snapshot import OfficeScore, Snapshot, dec, with_ranks
 from pmqa_cli.core.findings import Finding, make_finding
+from pmqa_cli.io.cells import Cell, column_letter
+from pmqa_cli.io.files import InputRefusedError, over_limit, read_input
 from pmqa_cli.io.layout import header_key
+from pmqa_cli.io.limits import InputKind, Limits, limits_for
+from pmqa_cli.io.tables import RawSheet, TableReadError, parse_table
 from pmqa_cli.io.values import clean_text, code_text, parse_number, parse_office_type
-from pmqa_cli.io.xlsx import WorkbookReadError, column_letter, open_workbook
 from pmqa_cli.rubric.model import OfficeType, Rubric
 
 __all__ = ["TABLE_COLUMNS", "load_result"]
@@ -49,6 +53,8 @@ _IGNORED = (
     "อันดับ", "อันดับในประเภท", "rank", "rank in type", "สถานะ pmqa 4.0", "ระดับผลการประเมิน",
     "band", "status", "ข้อผิดพลาด", "คำเตือน", "ไฟล์", "file", "errors", "warnings", "ลำดับ",
     "ลำดับที่", "no", "no.", "หมายเหตุ", "note",
+    # the rest of pmqa's own summary table (results.xlsx สรุปผล, batch --csv summary)
+    "สถานะผล", "เหตุผล", "คะแนนรวมที่ประเมินตนเอง", "ผลต่าง (ตรวจสอบ - ตนเอง)",
 )  # fmt: skip
 _SCORE_KEYS = ("overall", "pmqa", "results")
 _NAMES_TH = {"code": "รหัสหน่วยงาน", "overall": "คะแนนรวม"}
@@ -79,24 +85,28 @@ def load_result(
     rubric: Rubric,
     *,
     label: str | None = None,
+    limits: Limits | None = None,
 ) -> Snapshot:
-    """One round's scores from ``path``; problems come back as the snapshot's findings."""
+    """One round's scores from ``path``, read whole within the previous results' limits
+    (:mod:`pmqa_cli.io.limits`) or refused; problems come back as the snapshot's findings."""
     reader = _Reader(Path(path), rubric, [])
+    limits = limits or limits_for(InputKind.PREVIOUS)
     try:
-        data = Path(path).read_bytes()
+        data = read_input(Path(path), InputKind.PREVIOUS, limits)
+    except InputRefusedError as exc:
+        reader.findings.append(make_finding(exc.code, file=str(path), **exc.params))
+        return Snapshot(label or Path(path).stem, str(path), {}, reader.findings)
     except OSError as exc:
         reader.add("previous-unreadable", detail=exc.strerror or str(exc))
         return Snapshot(label or Path(path).stem, str(path), {}, reader.findings)
     head = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
-    if data[:4] == b"PK\x03\x04":
-        snapshot = _from_xlsx(reader)
-    elif head in (b"{", b"["):
-        snapshot = _from_json(reader, data)
+    if head in (b"{", b"[") and data[:4] != b"PK\x03\x04":
+        snapshot = _from_json(reader, data, limits)
     elif data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         reader.add("previous-unreadable", detail="a legacy .xls or password-protected workbook")
         snapshot = Snapshot("", str(path), {})
     else:
-        snapshot = _from_csv(reader, data)
+        snapshot = _from_table(reader, data, limits)
     snapshot.source = str(path)
     snapshot.findings = reader.findings
     snapshot.label = clean_text(label) if label and label.strip() else snapshot.label
@@ -105,14 +115,35 @@ def load_result(
     return snapshot
 
 
+def _depth(document: Any) -> int:
+    """How deeply a parsed JSON document nests (without recursion)."""
+    deepest = 0
+    stack: list[tuple[Any, int]] = [(document, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, (dict, list)):
+            deepest = max(deepest, depth)
+            children = value.values() if isinstance(value, dict) else value
+            stack.extend((child, depth + 1) for child in children)
+    return deepest
+
+
 # --- JSON written by pmqa batch --json ------------------------------------------------------
 
 
-def _from_json(reader: _Reader, data: bytes) -> Snapshot:
+def _from_json(reader: _Reader, data: bytes, limits: Limits) -> Snapshot:
     try:
         document = json.loads(data.decode("utf-8-sig"))
+        depth = _depth(document)
     except (UnicodeDecodeError, ValueError) as exc:
         reader.add("previous-unreadable", detail=f"not valid JSON: {exc}")
+        return Snapshot("", "", {})
+    except RecursionError:  # nested deeper than the parser itself can go
+        depth = sys.getrecursionlimit()
+    if depth > limits.max_depth:
+        found, limit = f"{depth:,}", f"{limits.max_depth:,}"
+        refusal = over_limit(reader.path, InputKind.PREVIOUS, "max_depth", found, limit)
+        reader.findings.append(make_finding(refusal.code, file=str(reader.path), **refusal.params))
         return Snapshot("", "", {})
     if not isinstance(document, dict) or not isinstance(document.get("offices"), list):
         reader.add(
@@ -245,58 +276,32 @@ def _office_type(value: Any) -> OfficeType | None:
 _Row = tuple[int, dict[int, tuple[Any, bool]]]
 
 
-def _from_csv(reader: _Reader, data: bytes) -> Snapshot:
-    for encoding in ("utf-8-sig", "cp874"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:  # pragma: no cover - cp874 decodes nearly anything
-        reader.add("previous-unreadable", detail="not UTF-8 or Thai Windows (cp874) text")
-        return Snapshot("", "", {})
-    if "\x00" in text:
-        reader.add("previous-unreadable", detail="a binary file, not a CSV table")
-        return Snapshot("", "", {})
+def _from_table(reader: _Reader, data: bytes, limits: Limits) -> Snapshot:
+    """A CSV or XLSX table, by the one table reader."""
     try:
-        dialect: Any = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    rows: list[_Row] = []
-    for number, record in enumerate(csv.reader(io.StringIO(text), dialect), start=1):
-        cells = {c: (v, False) for c, v in enumerate(record, start=1) if v.strip()}
-        if cells:
-            rows.append((number, cells))
-    return _from_rows(reader, rows, None)
-
-
-def _from_xlsx(reader: _Reader) -> Snapshot:
-    try:
-        with open_workbook(reader.path) as book:
-            sheets = [book.sheet(name) for name in book.sheet_names]
-    except WorkbookReadError as exc:
-        reader.add("previous-unreadable", detail=exc.detail or exc.code)
+        table = parse_table(reader.path, data, InputKind.PREVIOUS, limits)
+    except TableReadError as exc:
+        reader.findings.append(exc.finding("previous-unreadable", str(reader.path)))
         return Snapshot("", "", {})
-    tables: list[tuple[str, list[_Row]]] = []
-    for sheet in sheets:
-        if sheet is None or sheet.hidden:
-            continue
-        rows: list[_Row] = [
-            (n, {c: (cell.value, cell.kind == "f") for c, cell in cells.items()})
-            for n, cells in sheet.ordered_rows()
-        ]
-        tables.append((sheet.name, rows))
-    if not tables:
+    if not table.sheets:
         reader.add("previous-unreadable", detail="the workbook has no sheets")
         return Snapshot("", "", {})
     # The first sheet with both a code and an overall column (a pmqa results.xlsx has them on
     # สรุปผล), else the first sheet, whose missing columns are then reported.
-    for name, rows in tables:
-        header = _find_header(rows, reader)
+    for sheet in table.sheets:
+        header = _find_header(_rows(sheet), reader)
         if header is not None and {"code", "overall"} <= set(header[1].values()):
-            return _from_rows(reader, rows, name)
-    name, rows = tables[0]
-    return _from_rows(reader, rows, name)
+            return _from_rows(reader, sheet)
+    return _from_rows(reader, table.sheets[0])
+
+
+def _rows(
+    sheet: RawSheet, cells_by_row: list[tuple[int, dict[int, Cell]]] | None = None
+) -> list[_Row]:
+    return [
+        (n, {c: (cell.value, cell.kind == "f") for c, cell in cells.items()})
+        for n, cells in (cells_by_row if cells_by_row is not None else sheet.ordered_rows())
+    ]
 
 
 def _column_keys(reader: _Reader) -> dict[str, str]:
@@ -322,9 +327,12 @@ def _find_header(rows: list[_Row], reader: _Reader) -> tuple[int, dict[int, str]
     return None
 
 
-def _from_rows(reader: _Reader, rows: list[_Row], sheet: str | None) -> Snapshot:
+def _from_rows(reader: _Reader, table: RawSheet) -> Snapshot:
     def where(col: int, row: int) -> str:
         return f"{column_letter(col)}{row}"
+
+    sheet = table.name or None
+    rows = _rows(table)
 
     if not rows:
         reader.add("previous-unreadable", sheet=sheet, detail="the table is empty")
@@ -360,7 +368,9 @@ def _from_rows(reader: _Reader, rows: list[_Row], sheet: str | None) -> Snapshot
     labels: dict[str, str] = {}
     top = Decimal(str(reader.rubric.scoring.max_score))
 
-    for row_number, cells in rows[index + 1 :]:
+    body = table.body(header_row, str(reader.path))
+    reader.findings += body.findings
+    for row_number, cells in _rows(table, body.rows):
 
         def text(key: str, cells: dict[int, tuple[Any, bool]] = cells) -> str:
             col = by_key.get(key)

@@ -555,6 +555,45 @@ CATALOGUE: Mapping[str, Code] = dict(
             "The committee has not reviewed {count} items of this office; they keep the "
             "office's own answers.",
         ),
+        # --- every input: read whole or refused (pmqa_cli/io/limits.py, docs/security.md) -----
+        _c(
+            "file-not-regular",
+            "error",
+            "{path} ไม่ใช่ไฟล์ปกติ ({what}) จึงไม่ถูกเปิดอ่าน ระบุไฟล์ที่บันทึกไว้บนดิสก์",
+            "{path} is not a regular file ({what}), so it was not opened; give a file saved "
+            "on disk.",
+        ),
+        _c(
+            "input-over-limit",
+            "error",
+            "{path}: {what_th} {found} เกินขีดจำกัด {limit} ของ{kind_th} ไม่มีข้อมูลจากไฟล์นี้ถูกนำไปใช้ "
+            "หากไฟล์ถูกต้อง ให้เพิ่มขีดจำกัดโดยตั้งตัวแปร {variable} เป็นค่าที่มากขึ้นแล้วประมวลผลใหม่",
+            "{path}: the {what_en} {found} is over the {limit} limit for a {kind_en}, so "
+            "nothing from it was used. If the file is right, raise the limit by setting "
+            "{variable} to a larger number, and run again.",
+        ),
+        _c(
+            "table-row-fields",
+            "error",
+            "แถว {row} มี {count} ช่อง แต่แถวหัวตาราง (แถว {header_row}) มี {expected} ช่อง "
+            "แถวนี้ไม่ถูกนำไปใช้ ค่าที่มีจุลภาค (เช่น 1,000.5) ต้องอยู่ในเครื่องหมายคำพูด หรือบันทึกจาก Excel ใหม่",
+            "Row {row} has {count} fields but the header row (row {header_row}) has "
+            "{expected}, so the row was not used; a value with a comma (such as 1,000.5) must "
+            "be in quotes. Save the file from Excel again.",
+        ),
+        _c(
+            "table-row-duplicate",
+            "note",
+            "แถว {row} ซ้ำกับแถว {first} ทุกช่อง นับเป็นแถวเดียว",
+            "Row {row} repeats row {first} exactly; it was counted once.",
+        ),
+        _c(
+            "verify-office-absent",
+            "note",
+            "หน่วยงาน '{office}' อยู่ในทะเบียนแต่ไม่ได้ส่งแบบประเมิน {count} แถวของไฟล์นี้สำหรับหน่วยงานนี้จึงไม่ถูกนำไปใช้",
+            "Office '{office}' is registered but sent no workbook, so the {count} row(s) of "
+            "this file for it were not applied.",
+        ),
         # --- maps ----------------------------------------------------------------------------
         _c(
             "map-province-unknown",

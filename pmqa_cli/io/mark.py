@@ -13,6 +13,7 @@ modified by pmqa).
 
 from __future__ import annotations
 
+import stat
 import zipfile
 from dataclasses import dataclass
 from enum import Enum
@@ -98,8 +99,11 @@ def _part(archive: zipfile.ZipFile, name: str) -> bytes | None:
 
 
 def read_mark(path: Path) -> Mark | None:
-    """pmqa's mark in the workbook at ``path``; None when it has none or cannot be read."""
+    """pmqa's mark in the workbook at ``path``; None when it has none or cannot be read.
+    Anything but a regular file (a FIFO would block the open) is not opened: None."""
     try:
+        if not stat.S_ISREG(Path(path).stat().st_mode):
+            return None
         with Path(path).open("rb") as handle:
             if handle.read(4) != b"PK\x03\x04":
                 return None

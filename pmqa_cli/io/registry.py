@@ -1,19 +1,20 @@
 """The registry of offices expected to submit: code, name, type, province, region.
 
 A CSV (UTF-8, with or without BOM; Windows Thai cp874 also accepted) or an XLSX whose first
-sheet has a header row. Codes are kept as text, never as numbers ("0101" stays "0101").
+sheet has a header row, read by the one table reader (:mod:`.tables`): whole, or refused.
+Codes are kept as text, never as numbers ("0101" stays "0101").
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from pmqa_cli.core.errors import PmqaError
 from pmqa_cli.io.layout import header_key
+from pmqa_cli.io.limits import InputKind, Limits
+from pmqa_cli.io.tables import TableReadError, read_table_file
 from pmqa_cli.io.values import clean_text, code_text, parse_office_type
 from pmqa_cli.rubric.model import OfficeType
 
@@ -62,53 +63,40 @@ def sample_registry_path() -> Path:
     return Path(__file__).resolve().parent.parent / "data" / "offices-sample.csv"
 
 
-def _rows_from_csv(data: bytes) -> list[list[str]]:
-    for encoding in ("utf-8-sig", "cp874"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:  # pragma: no cover - cp874 decodes nearly anything
-        raise PmqaError("the registry is not UTF-8 or Thai Windows (cp874) text")
+def _rows(file: Path, limits: Limits | None) -> tuple[list[tuple[int, list[str]]], list[str]]:
+    """The registry's first sheet as (row number, texts), header first, and the problems of
+    rows that cannot be read (a row with more or fewer fields than the header)."""
     try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    return [row for row in csv.reader(io.StringIO(text), dialect) if any(c.strip() for c in row)]
-
-
-def _rows_from_xlsx(path: Path) -> list[list[str]]:
-    from pmqa_cli.io.xlsx import WorkbookReadError, open_workbook
-
-    try:
-        with open_workbook(path) as book:
-            names = book.sheet_names
-            sheet = book.sheet(names[0]) if names else None
-    except WorkbookReadError as exc:
-        raise PmqaError(f"The registry {path} cannot be read ({exc.code}).") from None
-    if sheet is None:
-        return []
+        table = read_table_file(file, InputKind.REGISTRY, limits)
+    except TableReadError as exc:
+        finding = exc.finding("verify-file-unreadable", str(file))
+        why = exc.detail if not exc.code else finding.message_en
+        raise PmqaError(f"The registry {file} cannot be read: {why}") from None
+    sheet = table.sheets[0] if table.sheets else None
+    first = next(sheet.ordered_rows(), None) if sheet is not None else None
+    if sheet is None or first is None:
+        return [], []
+    body = sheet.body(first[0], str(file), duplicates=False)
+    problems = [f.message_en for f in body.findings]
     rows = []
-    for _, cells in sheet.ordered_rows():
+    for number, cells in [first, *body.rows]:
         width = max(cells)
-        rows.append([code_text(cells[c].value) if c in cells else "" for c in range(1, width + 1)])
-    return rows
+        rows.append(
+            (number, [code_text(cells[c].value) if c in cells else "" for c in range(1, width + 1)])
+        )
+    return rows, problems
 
 
-def load_registry(path: Path | str) -> Registry:
-    """Load a registry file; raises :class:`PmqaError` saying what to fix."""
+def load_registry(path: Path | str, limits: Limits | None = None) -> Registry:
+    """Load a registry file, whole or not at all (its limits: :mod:`.limits`); raises
+    :class:`PmqaError` saying what to fix."""
     file = Path(path)
-    try:
-        data = file.read_bytes()
-    except OSError as exc:
-        raise PmqaError(f"Cannot read the registry {file}: {exc.strerror or exc}.") from None
-    rows = _rows_from_xlsx(file) if data[:4] == b"PK\x03\x04" else _rows_from_csv(data)
+    rows, problems = _rows(file, limits)
     if not rows:
         raise PmqaError(
             f"The registry {file} is empty; it needs a header row and one office a row."
         )
-    header = [header_key(h) for h in rows[0]]
+    header = [header_key(h) for h in rows[0][1]]
     where: dict[str, int] = {}
     for key, names in _COLUMNS.items():
         for index, name in enumerate(header):
@@ -122,8 +110,7 @@ def load_registry(path: Path | str) -> Registry:
             "code, name, type (and optionally province, region), in Thai or English."
         )
     offices: dict[str, Office] = {}
-    problems: list[str] = []
-    for line, row in enumerate(rows[1:], start=2):
+    for line, row in rows[1:]:
 
         def field(key: str, row: list[str] = row) -> str:
             index = where.get(key)

@@ -1,9 +1,17 @@
-"""Tables of rows from a CSV or XLSX file, every value with the sheet, row and cell it came from.
+"""The one table reader: every CSV or XLSX input (registry, previous results, review, central
+data, corrections) is read here, whole or refused.
 
-Review, central-data and correction files are all such tables: a header row (found among the
-top rows, by header text in Thai or English) and one record a row. CSV cells are named as a
-spreadsheet would show them (B7), so a finding points at the same place whichever way the file
-is opened. XLSX files go through pmqa's own safe reader (docs/security.md).
+A table is a header row (found among the top rows, by header text in Thai or English) and one
+record a row. CSV text is UTF-8 (with or without BOM) or Thai Windows (cp874); its dialect
+(comma, semicolon, tab) is sniffed. CSV cells are named as a spreadsheet would show them (B7),
+so a finding points at the same place whichever way the file is opened. XLSX files go through
+pmqa's own safe reader (docs/security.md).
+
+Nothing is cut: a file over its kind's limits (:mod:`.limits`: size, rows, columns) is refused
+whole with ``input-over-limit``; anything but a regular file is refused by ``stat`` before it is
+opened. A CSV row with more or fewer fields than its header is a finding (``table-row-fields``)
+and is never read by position; a row repeating an earlier one cell for cell is noted once
+(``table-row-duplicate``) and counted once.
 """
 
 from __future__ import annotations
@@ -13,36 +21,65 @@ import io
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+from pmqa_cli.core.findings import Finding, make_finding
 from pmqa_cli.core.hashing import sha256_bytes
+from pmqa_cli.io.cells import Cell, column_letter
+from pmqa_cli.io.files import InputRefusedError, over_limit, read_input
 from pmqa_cli.io.layout import header_key
-from pmqa_cli.io.xlsx import (
-    HEADER_SEARCH_ROWS,
-    Cell,
-    Limits,
-    WorkbookReadError,
-    column_letter,
-    open_workbook,
-)
+from pmqa_cli.io.limits import InputKind, Limits, limits_for
+from pmqa_cli.io.xlsx import HEADER_SEARCH_ROWS, WorkbookReadError, open_workbook
 
-__all__ = ["RawSheet", "TableFile", "TableReadError", "cell_ref", "read_table_file"]
+__all__ = [
+    "Body",
+    "RawSheet",
+    "TableFile",
+    "TableReadError",
+    "cell_ref",
+    "parse_table",
+    "read_table_file",
+]
 
 
 class TableReadError(Exception):
-    """The file cannot be read at all; ``code`` is a finding code, ``detail`` says why."""
+    """The file cannot be read at all, or is refused whole.
 
-    def __init__(self, code: str, detail: str = "") -> None:
+    ``code`` is a finding code (``input-over-limit``, ``file-not-regular``), or empty when the
+    file is simply unreadable: each caller then reports it with its own code (a review file's
+    ``verify-file-unreadable``, a previous result's ``previous-unreadable``). ``detail`` says
+    why in English; ``params`` are the finding's parameters.
+    """
+
+    def __init__(self, code: str, detail: str = "", **params: Any) -> None:
         super().__init__(detail or code)
         self.code = code
         self.detail = detail
+        self.params = params
+
+    def finding(self, own_code: str, file: str) -> Finding:
+        """The finding for this refusal; ``own_code`` when the file is simply unreadable."""
+        if self.code:
+            return make_finding(self.code, file=file, **{"path": file, **self.params})
+        return make_finding(own_code, file=file, detail=self.detail)
+
+
+@dataclass(frozen=True)
+class Body:
+    """The rows below a header row that can be used, and findings about the others."""
+
+    rows: list[tuple[int, dict[int, Cell]]]
+    findings: list[Finding]
 
 
 @dataclass
 class RawSheet:
-    """One sheet (a CSV file is one sheet with no name): its cells by row and column."""
+    """One sheet (a CSV file is one sheet with no name): its cells by row and column, and for
+    CSV the number of fields each row has."""
 
     name: str
     rows: dict[int, dict[int, Cell]] = field(default_factory=dict)
+    widths: dict[int, int] = field(default_factory=dict)
 
     def ordered_rows(self) -> Iterator[tuple[int, dict[int, Cell]]]:
         """Rows in sheet order."""
@@ -74,6 +111,45 @@ class RawSheet:
                 return number, found, texts
         return None
 
+    def body(self, header_row: int, file: str, *, duplicates: bool = True) -> Body:
+        """The rows below ``header_row``. A CSV row whose field count differs from the
+        header's is left out with ``table-row-fields``; with ``duplicates`` a row that repeats
+        an earlier one exactly is left out with the note ``table-row-duplicate``."""
+        expected = self.widths.get(header_row)
+        sheet = self.name or None
+        rows: list[tuple[int, dict[int, Cell]]] = []
+        findings: list[Finding] = []
+        seen: dict[tuple[tuple[int, object], ...], int] = {}
+        for number, cells in self.ordered_rows():
+            if number <= header_row:
+                continue
+            width = self.widths.get(number)
+            where: dict[str, Any] = {
+                "file": file,
+                "sheet": sheet,
+                "cell": f"A{number}",
+                "row": number,
+            }
+            if expected is not None and width is not None and width != expected:
+                findings.append(
+                    make_finding(
+                        "table-row-fields",
+                        **where,
+                        count=width,
+                        expected=expected,
+                        header_row=header_row,
+                    )
+                )
+                continue
+            if duplicates:
+                key = tuple((col, cell.value) for col, cell in sorted(cells.items()))
+                if key in seen:
+                    findings.append(make_finding("table-row-duplicate", **where, first=seen[key]))
+                    continue
+                seen[key] = number
+            rows.append((number, cells))
+        return Body(rows, findings)
+
 
 @dataclass
 class TableFile:
@@ -87,13 +163,16 @@ class TableFile:
 def _csv_text(data: bytes) -> str:
     for encoding in ("utf-8-sig", "cp874"):
         try:
-            return data.decode(encoding)
+            text = data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise TableReadError("verify-file-unreadable", "not UTF-8 or Thai Windows (cp874) text")
+        if "\x00" in text:
+            break
+        return text
+    raise TableReadError("", "not a CSV table in UTF-8 or Thai Windows (cp874) text")
 
 
-def _csv_sheet(data: bytes) -> RawSheet:
+def _csv_sheet(path: Path, data: bytes, kind: InputKind, limits: Limits) -> RawSheet:
     text = _csv_text(data)
     try:
         dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(
@@ -102,40 +181,78 @@ def _csv_sheet(data: bytes) -> RawSheet:
     except csv.Error:
         dialect = csv.excel
     sheet = RawSheet("")
-    for number, row in enumerate(csv.reader(io.StringIO(text), dialect), start=1):
-        cells = {
-            col: Cell(number, col, value, "s")
-            for col, value in enumerate(row, start=1)
-            if value.strip()
-        }
-        if cells:
-            sheet.rows[number] = cells
+    try:
+        for number, row in enumerate(csv.reader(io.StringIO(text), dialect), start=1):
+            if number > limits.max_rows:
+                raise _refused(path, kind, "max_rows", "> " + f"{limits.max_rows:,}", limits)
+            if len(row) > limits.max_columns:
+                raise _refused(path, kind, "max_columns", f"{len(row):,}", limits)
+            if row:
+                sheet.widths[number] = len(row)
+            cells = {
+                col: Cell(number, col, value, "s")
+                for col, value in enumerate(row, start=1)
+                if value.strip()
+            }
+            if cells:
+                sheet.rows[number] = cells
+    except csv.Error as exc:
+        raise TableReadError("", f"not a CSV table: {exc}") from None
     return sheet
 
 
-def read_table_file(path: Path, limits: Limits | None = None) -> TableFile:
-    """Read a CSV or XLSX file (recognised by its content, not its name) into sheets.
+def _refused(path: Path, kind: InputKind, setting: str, found: str, limits: Limits) -> Exception:
+    limit = f"{getattr(limits, setting):,}"
+    refusal = over_limit(path, kind, setting, found, limit)
+    return TableReadError(refusal.code, refusal.detail, **refusal.params)
 
-    Hidden sheets are skipped. Raises :class:`TableReadError` for a file that cannot be read.
-    """
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise TableReadError("verify-file-unreadable", exc.strerror or str(exc)) from None
-    sha = sha256_bytes(data)
-    if data[:4] != b"PK\x03\x04":
-        return TableFile(path, sha, [_csv_sheet(data)])
+
+def _xlsx_sheets(path: Path, kind: InputKind, limits: Limits) -> list[RawSheet]:
     sheets: list[RawSheet] = []
     try:
-        with open_workbook(path, limits) as book:
+        with open_workbook(path, limits, kind) as book:
             for name in book.sheet_names:
                 sheet = book.sheet(name)
                 if sheet is None or sheet.hidden:
                     continue
+                if sheet.over_limit:
+                    setting = "max_" + sheet.over_limit
+                    found = f"> {getattr(limits, setting):,}"
+                    raise _refused(path, kind, setting, found, limits)
                 sheets.append(RawSheet(name, sheet.rows))
     except WorkbookReadError as exc:
-        raise TableReadError("verify-file-unreadable", exc.detail or exc.code) from None
-    return TableFile(path, sha, sheets)
+        if exc.code == "file-not-regular":
+            raise TableReadError(exc.code, exc.detail, **exc.params) from None
+        raise TableReadError("", exc.detail or exc.code) from None
+    return sheets
+
+
+def read_table_file(
+    path: Path, kind: InputKind = InputKind.REVIEW, limits: Limits | None = None
+) -> TableFile:
+    """Read a CSV or XLSX file (recognised by its content, not its name) whole into sheets,
+    within ``limits`` (by default the kind's, :func:`~.limits.limits_for`).
+
+    Hidden sheets are skipped. Raises :class:`TableReadError` for a file that cannot be read
+    or is refused.
+    """
+    limits = limits or limits_for(kind)
+    try:
+        data = read_input(path, kind, limits)
+    except InputRefusedError as exc:
+        raise TableReadError(exc.code, exc.detail, **exc.params) from None
+    except OSError as exc:
+        raise TableReadError("", exc.strerror or str(exc)) from None
+    return parse_table(path, data, kind, limits)
+
+
+def parse_table(path: Path, data: bytes, kind: InputKind, limits: Limits) -> TableFile:
+    """A file's bytes, already read whole (:func:`~.files.read_input`), as tables: a zip is
+    opened as a workbook, anything else is CSV text."""
+    sha = sha256_bytes(data)
+    if data[:4] != b"PK\x03\x04":
+        return TableFile(path, sha, [_csv_sheet(path, data, kind, limits)])
+    return TableFile(path, sha, _xlsx_sheets(path, kind, limits))
 
 
 def cell_ref(cells: dict[int, Cell], col: int, row: int) -> str:

@@ -17,12 +17,14 @@ from decimal import Decimal, InvalidOperation
 
 from pmqa_cli.core.thai import BE_OFFSET, MONTHS_TH, MONTHS_TH_SHORT
 from pmqa_cli.rubric.model import OfficeType
+from pmqa_cli.rubric.units import unit_label
 
 __all__ = [
     "Parsed",
     "clean_text",
     "code_text",
     "is_blank",
+    "number_problem",
     "parse_date",
     "parse_flag",
     "parse_number",
@@ -154,6 +156,20 @@ def parse_number(
     except InvalidOperation:  # pragma: no cover - the pattern admits only numbers
         return Parsed(problem="value-not-number")
     return Parsed(number) if _usable(number) else Parsed(problem="value-not-number")
+
+
+def number_problem(parsed: Parsed, shown: str, unit: str) -> tuple[str, dict[str, str]]:
+    """The finding code and parameters for a number :func:`parse_number` could not take, the
+    same for every input kind (a submission's cell, a verified value, central data, a
+    correction): ``decimal-comma`` with the number as it should be typed, else
+    ``value-not-number`` with the unit."""
+    code = "decimal-comma" if parsed.problem == "decimal-comma" else "value-not-number"
+    return code, {
+        "value": shown,
+        "unit": unit_label(unit, "en"),
+        "unit_th": unit_label(unit),
+        "suggested": parsed.suggestion,
+    }
 
 
 def _usable(number: Decimal) -> bool:

@@ -18,26 +18,37 @@ Anything wrong raises :class:`WorkbookReadError` carrying a finding code.
 from __future__ import annotations
 
 import math
-import os
 import posixpath
-import re
 import zipfile
 import zlib
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
-from typing import IO, Any, NamedTuple, NoReturn
+from typing import IO, Any, NoReturn
 from xml.etree.ElementTree import Element, ParseError
 from xml.parsers import expat
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import iterparse
 
+from pmqa_cli.io.cells import (
+    Cell,
+    CellValue,
+    column_letter,
+    format_flags,
+    ref_to_rc,
+    unescape,
+)
+from pmqa_cli.io.files import InputRefusedError, check_input, megabytes, sniff
+from pmqa_cli.io.limits import InputKind, Limits
+
 __all__ = [
     "HEADER_SEARCH_ROWS",
     "Cell",
+    "CellValue",
+    "InputKind",
     "Limits",
     "Sheet",
     "Workbook",
@@ -47,50 +58,8 @@ __all__ = [
     "sniff",
 ]
 
-#: A number cell's value is the Decimal of the text the file stores ("0.57" is exactly 0.57).
-CellValue = str | Decimal | bool | datetime | None
 #: How far down a sheet its header row may be.
 HEADER_SEARCH_ROWS = 30
-
-
-@dataclass(frozen=True)
-class Limits:
-    """Bounds on what a submission may make pmqa read (documented in docs/security.md)."""
-
-    max_file_bytes: int = 50 * 1024 * 1024
-    max_uncompressed_bytes: int = 200 * 1024 * 1024
-    max_compression_ratio: float = 200.0
-    max_rows: int = 5_000
-    max_columns: int = 200
-    max_text_length: int = 32_767  # Excel's own limit for one cell
-
-    @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None) -> Limits:
-        """Defaults, overridden by PMQA_MAX_FILE_MB, PMQA_MAX_UNCOMPRESSED_MB,
-        PMQA_MAX_RATIO, PMQA_MAX_ROWS, PMQA_MAX_COLUMNS and PMQA_MAX_TEXT."""
-        env = os.environ if environ is None else environ
-        mb = 1024 * 1024
-        settings = {
-            "max_file_bytes": ("PMQA_MAX_FILE_MB", mb),
-            "max_uncompressed_bytes": ("PMQA_MAX_UNCOMPRESSED_MB", mb),
-            "max_compression_ratio": ("PMQA_MAX_RATIO", 1),
-            "max_rows": ("PMQA_MAX_ROWS", 1),
-            "max_columns": ("PMQA_MAX_COLUMNS", 1),
-            "max_text_length": ("PMQA_MAX_TEXT", 1),
-        }
-        values: dict[str, Any] = {}
-        for name, (variable, unit) in settings.items():
-            raw = env.get(variable, "").strip()
-            if not raw:
-                continue
-            try:
-                number = float(raw)
-            except ValueError:
-                raise ValueError(f"{variable}={raw!r} is not a number") from None
-            if number <= 0:
-                raise ValueError(f"{variable} must be positive")
-            values[name] = number * unit if name == "max_compression_ratio" else int(number * unit)
-        return cls(**values)
 
 
 class WorkbookReadError(Exception):
@@ -103,28 +72,6 @@ class WorkbookReadError(Exception):
         self.params = params
 
 
-class Cell(NamedTuple):
-    """One cell as stored: its cached value and what kind of value it is.
-
-    ``kind`` is ``n`` number, ``s`` text, ``b`` boolean, ``d`` date, ``e`` an error such as
-    ``#DIV/0!``, or ``f`` a formula with no cached value. (A NamedTuple: a sheet holds
-    hundreds of these and they are made in the hot loop of the reader.)
-    """
-
-    row: int
-    col: int
-    value: CellValue
-    kind: str
-    formula: bool = False
-    percent: bool = False
-    truncated_from: int = 0  # original text length when longer than the limit
-
-    @property
-    def ref(self) -> str:
-        """The A1 reference."""
-        return f"{column_letter(self.col)}{self.row}"
-
-
 @dataclass
 class Sheet:
     """One worksheet's non-empty cells, by row then column."""
@@ -132,7 +79,7 @@ class Sheet:
     name: str
     hidden: bool
     rows: dict[int, dict[int, Cell]] = field(default_factory=dict)
-    over_limit: bool = False
+    over_limit: str = ""  # "rows" or "columns": the sheet was not read whole
 
     def cell(self, row: int, col: int) -> Cell | None:
         """The cell at (row, col), or None when it is empty."""
@@ -144,18 +91,6 @@ class Sheet:
             yield number, self.rows[number]
 
 
-def column_letter(col: int) -> str:
-    """1 -> A, 27 -> AA."""
-    letters = ""
-    while col > 0:
-        col, rem = divmod(col - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
-
-
-_REF = re.compile(r"([A-Z]{1,3})(\d+)$")
-_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
-_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
 _DATE_FORMAT_IDS = {14, 15, 16, 17, 18, 19, 20, 21, 22, 45, 46, 47}
 _DATE_FORMAT_IDS |= set(range(27, 37)) | set(range(50, 59)) | set(range(71, 82))
@@ -205,57 +140,14 @@ def _expat_parser(
     return parser
 
 
-def _ref_to_rc(ref: str) -> tuple[int, int] | None:
-    match = _REF.match(ref.replace("$", "").upper())
-    if not match:
-        return None
-    col = 0
-    for ch in match.group(1):
-        col = col * 26 + ord(ch) - 64
-    return int(match.group(2)), col
-
-
-def sniff(head: bytes, size: int) -> str | None:
-    """What a file's first bytes say it is: None for a zip, else a finding code."""
-    if size == 0:
-        return "file-empty"
-    if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):  # a zip (PK 05 06: an empty one)
-        return None
-    if head.startswith(_OLE):
-        return "file-ole"  # resolved by the caller: encrypted xlsx or legacy .xls
-    text = head[:4096]
-    for encoding in ("utf-8-sig", "utf-16", "cp874"):
-        try:
-            decoded = text.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        return "file-not-workbook"
-    stripped = decoded.lstrip().lower()
-    if stripped.startswith(("<", "{")):
-        return "file-not-workbook"  # HTML or XML saved as .xlsx, or JSON
-    lines = [line for line in decoded.splitlines() if line.strip()]
-    if lines and any(sep in lines[0] for sep in (",", ";", "\t")):
-        return "file-csv"
-    return "file-not-workbook"
-
-
-def _format_flags(code: str) -> tuple[bool, bool]:
-    """(is percent, is date) for a custom number-format code."""
-    plain = re.sub(r'"[^"]*"|\\.|\[[^\]]*\]', "", code)
-    # Only the first section (positive numbers) decides.
-    first = re.sub(r"e[+-]", "", plain.split(";")[0].lower())  # scientific, not era years
-    percent = "%" in first
-    date = bool(re.search(r"[dmyhseb]", first.replace("general", ""))) and not percent
-    return percent, date
-
-
 class Workbook:
     """An opened workbook: sheet names known, sheets parsed on demand."""
 
-    def __init__(self, path: Path, limits: Limits | None = None) -> None:
+    def __init__(
+        self, path: Path, limits: Limits | None = None, kind: InputKind = InputKind.SUBMISSION
+    ) -> None:
         self.path = path
+        self.kind = kind
         self.limits = limits or Limits()
         self.macro = False
         self._zip: zipfile.ZipFile | None = None
@@ -269,17 +161,21 @@ class Workbook:
 
     def _open(self) -> None:
         try:
-            size = self.path.stat().st_size
+            size = check_input(self.path, self.kind, self.limits)
             with self.path.open("rb") as handle:
                 head = handle.read(8192)
+        except InputRefusedError as exc:
+            if exc.code == "input-over-limit" and self.kind is InputKind.SUBMISSION:
+                size = self.path.stat().st_size  # the submissions' own finding, as before
+                limit = megabytes(self.limits.max_file_bytes)
+                raise WorkbookReadError(
+                    "file-too-large", size=megabytes(size), limit=limit
+                ) from None
+            raise WorkbookReadError(exc.code, exc.detail, **exc.params) from None
         except FileNotFoundError:
             raise WorkbookReadError("file-not-found", path=str(self.path)) from None
         except OSError as exc:
             raise WorkbookReadError("file-unreadable", exc.strerror or str(exc)) from None
-        if size > self.limits.max_file_bytes:
-            raise WorkbookReadError(
-                "file-too-large", size=_mb(size), limit=_mb(self.limits.max_file_bytes)
-            )
         kind = sniff(head, size)
         if kind == "file-ole":
             raise WorkbookReadError(self._ole_kind())
@@ -313,13 +209,13 @@ class Workbook:
                 if ratio > self.limits.max_compression_ratio:
                     raise WorkbookReadError(
                         "file-zip-bomb",
-                        f"{info.filename} expands {ratio:.0f} times to {_mb(info.file_size)}",
+                        f"{info.filename} expands {ratio:.0f} times to {megabytes(info.file_size)}",
                     )
         if total > self.limits.max_uncompressed_bytes:
             raise WorkbookReadError(
                 "file-zip-bomb",
-                f"{_mb(total)} uncompressed, over the {_mb(self.limits.max_uncompressed_bytes)} "
-                "limit",
+                f"{megabytes(total)} uncompressed, over the "
+                f"{megabytes(self.limits.max_uncompressed_bytes)} limit",
             )
 
     def _member(self, name: str) -> IO[bytes] | None:
@@ -440,7 +336,7 @@ class Workbook:
             elif name == "rPh":
                 state["phonetic"] = False
             elif name == "si":
-                self._shared.append(_unescape("".join(parts)))
+                self._shared.append(unescape("".join(parts)))
 
         def text(data: str) -> None:
             if state["capture"]:
@@ -457,7 +353,7 @@ class Workbook:
                 in_cell_xfs = event == "start"
             elif event == "end" and tag == "numFmt":
                 try:
-                    custom[int(elem.get("numFmtId", "-1"))] = _format_flags(
+                    custom[int(elem.get("numFmtId", "-1"))] = format_flags(
                         elem.get("formatCode", "")
                     )
                 except ValueError:
@@ -512,7 +408,7 @@ class Workbook:
                 tag = _bare(tag)
             if tag == "c":
                 ref = attrs.get("r")
-                rc = _ref_to_rc(ref) if ref else None
+                rc = ref_to_rc(ref) if ref else None
                 row, col = rc if rc else (position["row"], position["col"])
                 position["col"] = col + 1
                 if keep is not None and col not in keep:
@@ -526,7 +422,7 @@ class Workbook:
                 if last_row is not None and position["row"] > last_row:
                     raise _RowLimitError  # the rest is not wanted
                 if position["row"] > limits.max_rows:
-                    sheet.over_limit = True
+                    sheet.over_limit = "rows"
                     raise _RowLimitError
             elif cur[1] == 0:
                 return  # inside a cell that is not wanted
@@ -561,7 +457,7 @@ class Workbook:
                 if col == 0:
                     return
                 if col > limits.max_columns:
-                    sheet.over_limit = True
+                    sheet.over_limit = "columns"
                     return
                 raw_inline = "".join(inline) if cur[6] else None
                 cell = self._make_cell(row, col, cur[2], cur[3], cur[4], cur[5], raw_inline)
@@ -609,9 +505,9 @@ class Workbook:
         elif kind == "inlineStr":
             if inline is None:
                 return None
-            value, kind = _unescape(inline), "s"
+            value, kind = unescape(inline), "s"
         elif kind == "str":
-            value, kind = _unescape(raw or ""), "s"
+            value, kind = unescape(raw or ""), "s"
         elif kind == "b":
             value = (raw or "").strip() in ("1", "true")
         elif kind == "e":
@@ -665,17 +561,9 @@ class Workbook:
         self.close()
 
 
-def _unescape(text: str) -> str:
-    """OOXML writes some characters as _xHHHH_ (e.g. _x000D_ for a carriage return)."""
-    if "_x" not in text:
-        return text
-    return _ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text)
-
-
-def _mb(size: int) -> str:
-    return f"{size / (1024 * 1024):.1f} MB"
-
-
-def open_workbook(path: Path | str, limits: Limits | None = None) -> Workbook:
-    """Open a workbook for reading; raises :class:`WorkbookReadError` (with a finding code)."""
-    return Workbook(Path(path), limits)
+def open_workbook(
+    path: Path | str, limits: Limits | None = None, kind: InputKind = InputKind.SUBMISSION
+) -> Workbook:
+    """Open a workbook for reading; raises :class:`WorkbookReadError` (with a finding code).
+    Anything but a regular file is refused by ``stat`` before it is opened."""
+    return Workbook(Path(path), limits, kind)

@@ -294,9 +294,13 @@ class Layers:
         return self.verification.findings
 
     def check_offices(self, types: Mapping[str, OfficeType | None], rubric: Rubric) -> None:
-        """Check every row against the offices scored (a batch without a registry), once."""
+        """Check every row against the offices scored (a batch without a registry), once;
+        rows already checked against the registry that are for a registered office that sent
+        nothing get a note (:meth:`Verification.note_absent`)."""
         if not self.verification.checked:
             self.verification.check_offices(types, rubric)
+        else:
+            self.verification.note_absent(types)
 
     def file_findings(self) -> tuple[Finding, ...]:
         """Findings about the files themselves: they lead a lone office's list, even when its

@@ -1,228 +1,68 @@
 """Review, central-data and correction files: read, checked row by row, turned into entries.
 
-Each file is a table (see :mod:`.tables`). A row that is wrong in any way (an unknown office or
-item, a verdict that is not one of the choices, a non-number where a number is needed, a
-correction without a reason, two rows for one office and item that disagree, an indicator that
-does not apply to the office's type) becomes a finding with the file, sheet, row and cell, and
-nothing from that row is applied. docs/verification.md documents the formats.
+Each file is read whole by the one table reader (:mod:`pmqa_cli.io.tables`), within its kind's
+limits (:mod:`pmqa_cli.io.limits`), or refused with a finding. A row that is wrong in any way
+(an unknown office or item, a verdict that is not one of the choices, a value the one value
+parser (:mod:`pmqa_cli.io.values`) cannot take, a correction without a reason, a CSV row with
+more or fewer fields than its header, two rows for one office and item that disagree, an
+indicator that does not apply to the office's type) becomes a finding with the file, sheet, row
+and cell, and nothing from that row is applied. docs/verification.md documents the formats.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from pmqa_cli.assess.answers import IndicatorAnswer
 from pmqa_cli.assess.trace import InputFile, Layer, Origin, Verdict
+from pmqa_cli.assess.validate import check_value
 from pmqa_cli.core.findings import Finding, make_finding
+from pmqa_cli.io.cells import Cell
 from pmqa_cli.io.layout import header_key
+from pmqa_cli.io.limits import InputKind, Limits, limits_for
 from pmqa_cli.io.tables import RawSheet, TableFile, TableReadError, cell_ref, read_table_file
-from pmqa_cli.io.values import clean_text, code_text, is_blank, parse_number, parse_yes_no
-from pmqa_cli.io.xlsx import Cell, Limits
-from pmqa_cli.rubric.model import Indicator, Method, OfficeType, Rubric
+from pmqa_cli.io.values import (
+    clean_text,
+    code_text,
+    is_blank,
+    number_problem,
+    parse_number,
+    parse_yes_no,
+)
+from pmqa_cli.rubric.model import Indicator, Method, Rubric
+from pmqa_cli.verify.columns import (
+    CORRECTION_COLUMNS,
+    LONG_DATA_COLUMNS,
+    REQUIRED,
+    REVIEW_COLUMNS,
+    VERDICTS,
+)
+from pmqa_cli.verify.entries import Entry, Verification, drop_conflicts
 
 __all__ = [
+    "KINDS",
     "Entry",
     "Verification",
     "load_verification",
 ]
 
-
-_VERDICTS = {
-    "ยืนยัน": Verdict.CONFIRMED,
-    "confirmed": Verdict.CONFIRMED,
-    "confirm": Verdict.CONFIRMED,
-    "ไม่ยืนยัน": Verdict.REJECTED,
-    "rejected": Verdict.REJECTED,
-    "reject": Verdict.REJECTED,
-    "not confirmed": Verdict.REJECTED,
-}
-
-
-@dataclass(frozen=True)
-class Entry:
-    """One usable row: a value (or verdict) for one office's item from one layer.
-
-    ``met`` is set for a criterion, ``answer`` for an indicator; a review row may carry only a
-    verdict (``met`` and ``answer`` None) and a comment.
-    """
-
-    layer: Layer
-    office: str
-    item: str
-    indicator: bool
-    origin: Origin
-    met: bool | None = None
-    answer: IndicatorAnswer | None = None
-    verdict: Verdict | None = None
-    reason: str = ""
-    person: str = ""
-    comment: str = ""
-    source: str = ""
-
-    def decision(self) -> tuple[Any, ...]:
-        """What the row decides (two rows that decide the same thing do not conflict)."""
-        answer = self.answer
-        value = None if answer is None or answer.value is None else Decimal(str(answer.value))
-        na = answer.not_applicable if answer else None
-        return (self.verdict, self.met, value, na)
-
-
-@dataclass
-class Verification:
-    """Every usable entry from the review, data and correction files, and every finding."""
-
-    entries: list[Entry] = field(default_factory=list)
-    findings: list[Finding] = field(default_factory=list)
-    files: list[InputFile] = field(default_factory=list)
-    reviewed: bool = False  # a review file was given: items without a verdict are unreviewed
-    checked: bool = False  # office codes and types checked (check_offices)
-
-    @property
-    def active(self) -> bool:
-        """Whether anything was given at all (without it, verified = self-assessed)."""
-        return bool(self.files)
-
-    def for_office(self, code: str) -> dict[tuple[Layer, str], Entry]:
-        """(layer, item id) -> entry for one office."""
-        return {(e.layer, e.item): e for e in self.entries if e.office == code}
-
-    def check_offices(
-        self,
-        types: Mapping[str, OfficeType | None],
-        rubric: Rubric,
-        *,
-        report_unknown: bool = True,
-    ) -> None:
-        """Drop rows for offices not in ``types`` (the registry, or the offices scored) and
-        rows for indicators that do not apply to the office's type, with a finding for each.
-
-        ``report_unknown`` False drops rows for other offices silently (scoring one office
-        without a registry: the other rows are simply not about it).
-        """
-        kept: list[Entry] = []
-        for entry in self.entries:
-            if entry.office not in types:
-                if report_unknown:
-                    self._bad(entry, "verify-office-unknown", value=entry.office)
-                continue
-            office_type = types[entry.office]
-            if entry.indicator and not rubric.indicator(entry.item).applies(office_type):
-                assert office_type is not None
-                self._bad(entry, "verify-not-applicable", office_type=office_type.abbrev_th)
-                continue
-            kept.append(entry)
-        self.entries = kept
-        self.checked = True
-        self._count_rows()
-
-    def _bad(self, entry: Entry, code: str, **params: Any) -> None:
-        o = entry.origin
-        self.findings.append(
-            make_finding(
-                code,
-                file=o.file,
-                sheet=o.sheet or None,
-                cell=o.cell,
-                item_id=entry.item,
-                row=o.row,
-                **params,
-            )
-        )
-
-    def _count_rows(self) -> None:
-        counts: dict[str, int] = defaultdict(int)
-        for entry in self.entries:
-            counts[entry.origin.file] += 1
-        self.files = [replace(f, rows=counts.get(f.path, 0)) for f in self.files]
-
-
-# --- column names -------------------------------------------------------------------------
-
-
-def _names(*names: str) -> set[str]:
-    return {header_key(n) for n in names}
-
-
-OFFICE = _names("รหัสหน่วยงาน", "รหัส สพท.", "รหัส", "office", "office code", "office_code", "code")
-ITEM = _names(
-    "รหัสรายการ",
-    "รหัสตัวชี้วัด",
-    "รหัสเกณฑ์",
-    "item",
-    "item id",
-    "item_id",
-    "indicator",
-    "indicator id",
-    "indicator_id",
-    "criterion",
-    "criterion id",
-)
-VALUE = _names(
-    "ค่า",
-    "value",
-    "ค่าที่ถูกต้อง",
-    "ค่าที่แก้ไข",
-    "corrected value",
-    "corrected_value",
-    "new value",
-    "new_value",
-    "ผลการดำเนินงาน",
-)
-SOURCE = _names("source", "แหล่งข้อมูล", "ที่มา")
-NOTE = _names("note", "หมายเหตุ")
-REASON = _names("reason", "เหตุผล", "เหตุผลการแก้ไข")
-PERSON = _names(
-    "by",
-    "person",
-    "who",
-    "corrected by",
-    "corrected_by",
-    "ผู้แก้ไข",
-    "ผู้บันทึก",
-    "reviewer",
-    "ผู้ตรวจ",
-    "ชื่อผู้ตรวจ",
-    "กรรมการผู้ตรวจ",
-)
-VERDICT = _names("ผลการตรวจ", "ผลการพิจารณา", "verdict", "คณะกรรมการ")
-VERIFIED = _names("ค่าที่ตรวจสอบแล้ว", "ค่าที่กรรมการยืนยัน", "verified value", "verified_value")
-COMMENT = _names("ความเห็นกรรมการ", "ความเห็น", "ข้อสังเกต", "comment", "comments")
-
-REVIEW_COLUMNS = {
-    "office": OFFICE,
-    "item": ITEM,
-    "verdict": VERDICT,
-    "verified": VERIFIED,
-    "comment": COMMENT,
-    "person": PERSON,
-}
-CORRECTION_COLUMNS = {
-    "office": OFFICE,
-    "item": ITEM,
-    "value": VALUE,
-    "reason": REASON,
-    "person": PERSON,
-}
-LONG_DATA_COLUMNS = {"office": OFFICE, "item": ITEM, "value": VALUE, "source": SOURCE, "note": NOTE}
-
-_REQUIRED = {
-    Layer.REVIEW: (("office", "รหัสหน่วยงาน"), ("item", "รหัสรายการ"), ("verdict", "ผลการตรวจ")),
-    Layer.CORRECTION: (
-        ("office", "รหัสหน่วยงาน"),
-        ("item", "รหัสรายการ"),
-        ("value", "ค่า"),
-        ("reason", "เหตุผล"),
-    ),
-    Layer.DATA: (("office", "รหัสหน่วยงาน"),),
+#: Each layer's input kind, whose limits apply to its files.
+KINDS = {
+    Layer.REVIEW: InputKind.REVIEW,
+    Layer.DATA: InputKind.DATA,
+    Layer.CORRECTION: InputKind.CORRECTIONS,
 }
 
 
 # --- reading rows -------------------------------------------------------------------------
+
+
+def _shown(cell: Cell | None) -> str:
+    return "" if cell is None or cell.value is None else str(cell.value)
 
 
 def _text(cell: Cell | None) -> str:
@@ -263,19 +103,14 @@ class _FileReader:
     def value(
         self, indicator: Indicator, cell: Cell | None, sheet: RawSheet, row: int, ref: str
     ) -> IndicatorAnswer | None:
-        """An indicator value (or N/A where allowed); None and a finding when it is bad."""
+        """An indicator value (or N/A where allowed); None and a finding when it is bad. The
+        advice is the one value parser's, as for a submission's cell."""
+        shown = _shown(cell)
         if indicator.method is Method.PASS_FAIL:
             parsed = parse_yes_no(cell.value if cell else None)
             if parsed.problem or not isinstance(parsed.value, bool):
-                self.bad_value(
-                    indicator,
-                    cell,
-                    sheet,
-                    row,
-                    ref,
-                    "ต้องเป็น ผ่าน หรือ ไม่ผ่าน",
-                    "it must be ผ่าน (met) or ไม่ผ่าน (not met).",
-                )
+                why = advice("answer-invalid", indicator.id, value=shown)
+                self.bad_value(indicator, cell, sheet, row, ref, *why)
                 return None
             return IndicatorAnswer(float(parsed.value))
         raw: Any = cell.value if cell is not None else None
@@ -296,25 +131,16 @@ class _FileReader:
                 "this indicator cannot be N/A; it needs a number.",
             )
             return None
-        if parsed.problem or parsed.value is None or isinstance(parsed.value, bool):
-            self.bad_value(
-                indicator,
-                cell,
-                sheet,
-                row,
-                ref,
-                f"ต้องเป็นตัวเลข (หน่วย: {indicator.unit})",
-                f"it must be a number (unit: {indicator.unit}).",
-            )
+        if parsed.problem or not isinstance(parsed.value, Decimal):
+            code, params = number_problem(parsed, shown, indicator.unit)
+            self.bad_value(indicator, cell, sheet, row, ref, *advice(code, indicator.id, **params))
             return None
-        if not isinstance(parsed.value, (int, float, Decimal)):  # pragma: no cover
-            return None  # parse_number gives numbers only
-        number = Decimal(str(parsed.value))
-        problem = value_problem(indicator, number)
+        problem = check_value(indicator, parsed.value)
         if problem is not None:
-            self.bad_value(indicator, cell, sheet, row, ref, problem[0], problem[1])
+            why = advice(problem[0], indicator.id, **problem[1])
+            self.bad_value(indicator, cell, sheet, row, ref, *why)
             return None
-        return IndicatorAnswer(number)
+        return IndicatorAnswer(parsed.value)
 
     def bad_value(
         self,
@@ -326,14 +152,13 @@ class _FileReader:
         why_th: str,
         why_en: str,
     ) -> None:
-        shown = "" if cell is None or cell.value is None else str(cell.value)
         self.finding(
             "verify-value-invalid",
             sheet,
             row,
             ref,
             item_id=indicator.id,
-            value=shown,
+            value=_shown(cell),
             why_th=why_th,
             why_en=why_en,
         )
@@ -360,20 +185,26 @@ class _FileReader:
                     used = True
                     self.read_wide(sheet, row0, cols["office"], wide, cols.get("source"))
                 continue
-            missing = [th for key, th in _REQUIRED[self.layer] if key not in cols]
+            missing = [th for key, th in REQUIRED[self.layer] if key not in cols]
             if missing:
                 continue
             used = True
-            for number, cells in sheet.ordered_rows():
-                if number > row0:
-                    self.read_row(sheet, number, cells, cols)
+            for number, cells in self.body(sheet, row0):
+                self.read_row(sheet, number, cells, cols)
         if not used:
-            needed = ", ".join(th for _, th in _REQUIRED[self.layer])
+            needed = ", ".join(th for _, th in REQUIRED[self.layer])
             if self.layer is Layer.DATA:
                 needed = "รหัสหน่วยงาน + รหัสรายการ + ค่า หรือ รหัสหน่วยงาน + รหัสตัวชี้วัดเป็นหัวคอลัมน์"
             self.findings.append(
                 make_finding("verify-header-missing", file=self.file, headers=needed)
             )
+
+    def body(self, sheet: RawSheet, header_row: int) -> list[tuple[int, dict[int, Cell]]]:
+        """The rows below the header that can be read (the table reader's findings about the
+        others: a CSV row with more or fewer fields than the header, a repeated row)."""
+        body = sheet.body(header_row, self.file)
+        self.findings += body.findings
+        return body.rows
 
     def wide_columns(self, texts: list[str]) -> dict[int, Indicator]:
         found: dict[int, Indicator] = {}
@@ -395,9 +226,7 @@ class _FileReader:
         source_col: int | None,
     ) -> None:
         source = self.source_name()
-        for number, cells in sheet.ordered_rows():
-            if number <= row0:
-                continue
+        for number, cells in self.body(sheet, row0):
             office = self.office_code(cells, office_col)
             if not office:
                 if any(c in cells for c in columns):
@@ -479,15 +308,16 @@ class _FileReader:
         else:
             parsed = parse_yes_no(value_cell.value)
             if parsed.problem or not isinstance(parsed.value, bool):
+                why_th, why_en = advice("answer-invalid", item, value=_shown(value_cell))
                 self.finding(
                     "verify-value-invalid",
                     sheet,
                     number,
                     ref("value"),
                     item_id=item,
-                    value=str(value_cell.value),
-                    why_th="ต้องเป็น ผ่าน หรือ ไม่ผ่าน",
-                    why_en="it must be ผ่าน (met) or ไม่ผ่าน (not met).",
+                    value=_shown(value_cell),
+                    why_th=why_th,
+                    why_en=why_en,
                 )
                 return
             met = parsed.value
@@ -550,7 +380,7 @@ class _FileReader:
         verdict_ref = cell_ref(cells, cols["verdict"], number)
         if verdict_cell is not None and not is_blank(verdict_cell.value):
             text = clean_text(str(verdict_cell.value)).casefold()
-            verdict = _VERDICTS.get(text)
+            verdict = VERDICTS.get(text)
             if verdict is None:
                 self.finding(
                     "verify-verdict-invalid",
@@ -601,50 +431,11 @@ class _FileReader:
         )
 
 
-def value_problem(indicator: Indicator, value: Decimal) -> tuple[str, str] | None:
-    """Why the rubric does not accept a value for an indicator (Thai, English), or None."""
-    from pmqa_cli.assess.validate import check_value
-
-    problem = check_value(indicator, value)
-    if problem is None:
-        return None
-    finding = make_finding(problem[0], item_id=indicator.id, **problem[1])
+def advice(code: str, item: str, **params: Any) -> tuple[str, str]:
+    """What a value finding of a submission (``code``) says, Thai and English: the same advice
+    for a value in a verification file."""
+    finding = make_finding(code, item_id=item, **params)
     return finding.message_th, finding.message_en
-
-
-def _drop_conflicts(entries: list[Entry], findings: list[Finding]) -> list[Entry]:
-    """Rows for one layer, office and item that disagree are all dropped, with a finding;
-    rows that agree count once (the first), their comments joined."""
-    groups: dict[tuple[Layer, str, str], list[Entry]] = defaultdict(list)
-    for entry in entries:
-        groups[(entry.layer, entry.office, entry.item)].append(entry)
-    kept: list[Entry] = []
-    for group in groups.values():
-        first = group[0]
-        if all(e.decision() == first.decision() for e in group):
-            comments = [e.comment for e in group if e.comment]
-            joined = " / ".join(dict.fromkeys(comments))
-            kept.append(replace(first, comment=joined) if joined != first.comment else first)
-            continue
-        where = ", ".join(
-            f"{Path(e.origin.file).name} {e.origin.sheet} แถว {e.origin.row}".replace("  ", " ")
-            for e in group
-        )
-        for e in group:
-            o = e.origin
-            findings.append(
-                make_finding(
-                    "verify-row-conflict",
-                    file=o.file,
-                    sheet=o.sheet or None,
-                    cell=o.cell,
-                    item_id=e.item,
-                    row=o.row,
-                    office=e.office,
-                    rows=where,
-                )
-            )
-    return kept
 
 
 def load_verification(
@@ -653,10 +444,15 @@ def load_verification(
     reviews: Sequence[Path] = (),
     data: Sequence[Path] = (),
     corrections: Sequence[Path] = (),
-    limits: Limits | None = None,
+    limits: Mapping[InputKind, Limits] | Limits | None = None,
 ) -> Verification:
-    """Read every verification file. Office codes are checked later, against the offices
-    scored (:meth:`Verification.check_offices`)."""
+    """Read every verification file, each whole within its kind's limits or refused with a
+    finding. ``limits`` maps an input kind to its limits; kinds not in it (and every kind when
+    ``limits`` is a single :class:`Limits`, a submission's, as older callers pass) get
+    :func:`~pmqa_cli.io.limits.limits_for` (the table's defaults and the environment's
+    overrides). Office codes are checked later, against the offices scored
+    (:meth:`Verification.check_offices`)."""
+    given = limits if isinstance(limits, Mapping) else {}
     result = Verification(reviewed=bool(reviews))
     entries: list[Entry] = []
     for layer, paths in (
@@ -664,11 +460,13 @@ def load_verification(
         (Layer.DATA, data),
         (Layer.CORRECTION, corrections),
     ):
+        kind = KINDS[layer]
+        kind_limits = given.get(kind) or limits_for(kind)
         for path in paths:
             try:
-                table = read_table_file(Path(path), limits)
+                table = read_table_file(Path(path), kind, kind_limits)
             except TableReadError as exc:
-                result.findings.append(make_finding(exc.code, file=str(path), detail=exc.detail))
+                result.findings.append(exc.finding("verify-file-unreadable", str(path)))
                 result.files.append(InputFile(layer, str(path), "", 0))
                 continue
             reader = _FileReader(layer, table, rubric)
@@ -676,14 +474,6 @@ def load_verification(
             entries += reader.entries
             result.findings += reader.findings
             result.files.append(InputFile(layer, str(path), table.sha256, 0))
-    result.entries = _drop_conflicts(entries, result.findings)
+    result.entries = drop_conflicts(entries, result.findings)
     result._count_rows()
     return result
-
-
-def entries_by_item(entries: Iterable[Entry]) -> dict[str, dict[Layer, Entry]]:
-    """item id -> layer -> entry."""
-    out: dict[str, dict[Layer, Entry]] = defaultdict(dict)
-    for e in entries:
-        out[e.item][e.layer] = e
-    return out

@@ -1,0 +1,163 @@
+"""How much pmqa reads of each kind of input: one table, in one place (docs/security.md).
+
+Every input is read whole or refused: a file over any limit is refused with the finding
+``input-over-limit`` (or, for a submission, ``file-too-large`` / ``sheet-too-large``) that names
+the file, the limit and the environment variable that raises it; nothing is ever cut silently.
+The defaults fit the national scale with room to spare: a committee review workbook for 2,450
+offices (ten times today's 245, about 150,000 rows) is read whole.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from enum import Enum
+from typing import Any
+
+from pmqa_cli.core.errors import UsageError
+
+__all__ = [
+    "KIND_LIMITS",
+    "InputKind",
+    "LimitSettingError",
+    "Limits",
+    "limits_for",
+    "variable_for",
+]
+
+_MB = 1024 * 1024
+
+
+class LimitSettingError(UsageError, ValueError):
+    """A limit's environment variable is not a positive number: a usage error (exit 2) that is
+    also the ValueError :meth:`Limits.from_env` has always raised."""
+
+
+class InputKind(str, Enum):
+    """What a file is to pmqa; each kind has its own limits."""
+
+    SUBMISSION = "submission"
+    REVIEW = "review"
+    DATA = "data"
+    CORRECTIONS = "corrections"
+    PREVIOUS = "previous"
+    REGISTRY = "registry"
+    RUBRIC = "rubric"
+
+    @property
+    def th(self) -> str:
+        """The kind in Thai, as findings name it."""
+        return _KIND_TH[self]
+
+    @property
+    def en(self) -> str:
+        """The kind in English, as findings name it."""
+        return _KIND_EN[self]
+
+
+_KIND_TH = {
+    InputKind.SUBMISSION: "แบบประเมินของหน่วยงาน",
+    InputKind.REVIEW: "ไฟล์ผลการตรวจของคณะกรรมการ (--review)",
+    InputKind.DATA: "ไฟล์ข้อมูลส่วนกลาง (--data)",
+    InputKind.CORRECTIONS: "ไฟล์แก้ไขข้อมูล (--corrections)",
+    InputKind.PREVIOUS: "ไฟล์ผลการประเมินครั้งก่อน (--previous)",
+    InputKind.REGISTRY: "ทะเบียนหน่วยงาน (--registry)",
+    InputKind.RUBRIC: "ไฟล์เกณฑ์ (--rubric)",
+}
+_KIND_EN = {
+    InputKind.SUBMISSION: "submission",
+    InputKind.REVIEW: "review file (--review)",
+    InputKind.DATA: "central-data file (--data)",
+    InputKind.CORRECTIONS: "corrections file (--corrections)",
+    InputKind.PREVIOUS: "previous results (--previous)",
+    InputKind.REGISTRY: "registry (--registry)",
+    InputKind.RUBRIC: "rubric (--rubric)",
+}
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Bounds on what one file may make pmqa read. The defaults are a submission's; the
+    other kinds' are in :data:`KIND_LIMITS`."""
+
+    max_file_bytes: int = 50 * _MB
+    max_uncompressed_bytes: int = 200 * _MB
+    max_compression_ratio: float = 200.0
+    max_rows: int = 5_000
+    max_columns: int = 200
+    max_text_length: int = 32_767  # Excel's own limit for one cell
+    max_depth: int = 64  # nesting of a JSON document
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Limits:
+        """A submission's defaults, overridden by PMQA_MAX_FILE_MB, PMQA_MAX_UNCOMPRESSED_MB,
+        PMQA_MAX_RATIO, PMQA_MAX_ROWS, PMQA_MAX_COLUMNS and PMQA_MAX_TEXT."""
+        return _override(cls(), "PMQA_MAX_", environ, "")
+
+
+#: Every input kind's limits. A review workbook from ``pmqa review-sheet`` has one row per item
+#: per office (about 60): 14,703 rows for 245 offices, about 150,000 for 2,450; so has the audit
+#: trail sheet of a results.xlsx read back as previous results (every visible sheet is read).
+KIND_LIMITS: Mapping[InputKind, Limits] = {
+    InputKind.SUBMISSION: Limits(),
+    InputKind.REVIEW: Limits(200 * _MB, 2_000 * _MB, 200.0, 400_000, 200),
+    InputKind.DATA: Limits(200 * _MB, 2_000 * _MB, 200.0, 400_000, 1_000),
+    InputKind.CORRECTIONS: Limits(200 * _MB, 2_000 * _MB, 200.0, 400_000, 200),
+    InputKind.PREVIOUS: Limits(200 * _MB, 2_000 * _MB, 200.0, 400_000, 1_000),
+    InputKind.REGISTRY: Limits(20 * _MB, 200 * _MB, 200.0, 100_000, 200),
+    InputKind.RUBRIC: Limits(5 * _MB, 5 * _MB, 200.0, 100_000, 200),
+}
+
+# Setting -> (variable suffix, unit). A submission's variables keep their names (PMQA_MAX_ROWS);
+# another kind's carry the kind: PMQA_MAX_REVIEW_ROWS, PMQA_MAX_PREVIOUS_FILE_MB.
+_SETTINGS = {
+    "max_file_bytes": ("FILE_MB", _MB),
+    "max_uncompressed_bytes": ("UNCOMPRESSED_MB", _MB),
+    "max_compression_ratio": ("RATIO", 1),
+    "max_rows": ("ROWS", 1),
+    "max_columns": ("COLUMNS", 1),
+    "max_text_length": ("TEXT", 1),
+    "max_depth": ("DEPTH", 1),
+}
+
+
+_SEE = " (see docs/security.md for the reading limits)"
+
+
+def _prefix(kind: InputKind) -> str:
+    if kind is InputKind.SUBMISSION:
+        return "PMQA_MAX_"
+    return f"PMQA_MAX_{kind.name}_"
+
+
+def variable_for(kind: InputKind, setting: str) -> str:
+    """The environment variable that raises one limit: ``variable_for(REVIEW, "max_rows")`` is
+    PMQA_MAX_REVIEW_ROWS."""
+    return _prefix(kind) + _SETTINGS[setting][0]
+
+
+def _override(
+    base: Limits, prefix: str, environ: Mapping[str, str] | None, see: str = _SEE
+) -> Limits:
+    env = os.environ if environ is None else environ
+    values: dict[str, Any] = {}
+    for name, (suffix, unit) in _SETTINGS.items():
+        variable = prefix + suffix
+        raw = env.get(variable, "").strip()
+        if not raw:
+            continue
+        try:
+            number = float(raw)
+        except ValueError:
+            raise LimitSettingError(f"{variable}={raw!r} is not a number{see}") from None
+        if number <= 0:
+            raise LimitSettingError(f"{variable} must be positive{see}")
+        values[name] = number * unit if name == "max_compression_ratio" else int(number * unit)
+    return replace(base, **values)
+
+
+def limits_for(kind: InputKind, environ: Mapping[str, str] | None = None) -> Limits:
+    """One kind's limits: the table's defaults, overridden by the kind's environment variables
+    (docs/security.md). Raises ValueError for a variable that is not a positive number."""
+    return _override(KIND_LIMITS[kind], _prefix(kind), environ)
