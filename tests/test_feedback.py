@@ -146,6 +146,18 @@ def test_batch_feedback_shows_standing_means_gains_and_a_chart(
     chart_sheet = book["กราฟ"]
     assert isinstance(chart_sheet, Worksheet)
     assert len(chart_sheet._charts) == 1  # type: ignore[attr-defined]  # a native chart
+    # Where it stands: the national distribution of the overall score, its own band marked.
+    standing = book["ตำแหน่ง"]
+    assert isinstance(standing, Worksheet)
+    rows = [[str(v) if v is not None else "" for v in r] for r in _rows(standing)]
+    assert rows[0][0].startswith("คะแนนรวมของหน่วยงาน") and "อันดับ 2 จาก 2" in rows[0][0]
+    table = [r for r in rows if "-" in r[0] and r[1].isdigit()]
+    assert len(table) == 20 and table[0][0] == "0-25" and table[-1][0] == "475-500"
+    assert sum(int(r[1]) + int(r[2]) for r in table) == 2  # every office counted once
+    (own,) = [r for r in table if r[2] == "1"]
+    low, high = (int(x) for x in own[0].split("-"))
+    assert low <= now < high or now == high == 500
+    assert len(standing._charts) == 1  # type: ignore[attr-defined]
 
 
 def test_single_score_feedback_leaves_out_what_needs_other_offices(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from pmqa_cli.report.standing import Peer, standings
+from pmqa_cli.report.standing import Peer, distribution, standings
 
 
 def test_means_are_exact_over_the_offices_that_have_a_score() -> None:
@@ -38,3 +38,16 @@ def test_an_exact_half_mean_rounds_up_once() -> None:
         Peer("b.xlsx", "สพป.", 2, 2, {"overall": Decimal("350.1")}),
     ]
     assert standings(peers, 1)["a.xlsx"].national["overall"] == Decimal("375.1")
+
+
+def test_the_distribution_puts_each_score_in_its_band_exactly() -> None:
+    peers = [
+        Peer(f"{n}.xlsx", "", 1, 1, {"overall": Decimal(v) if v is not None else None})
+        for n, v in enumerate(["0", "24.9999", "25", "499.9999", "500", None, "250.0000"])
+    ]
+    spread = distribution(peers, Decimal(500), 20)
+    assert len(spread) == 20 and sum(spread) == 6  # the office without a score is left out
+    assert spread[0] == 2  # 0 and 24.9999
+    assert spread[1] == 1  # 25 starts the second band
+    assert spread[10] == 1  # 250
+    assert spread[19] == 2  # 499.9999 and the top score itself

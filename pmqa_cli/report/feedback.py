@@ -8,7 +8,7 @@ stand between each issue and its next tier, and the value each indicator needs f
 from __future__ import annotations
 
 import multiprocessing
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from decimal import Decimal
@@ -240,6 +240,9 @@ def write_feedback(
             (f"อันดับในประเภท ({type_th or '-'})",
              f"{standing.rank_in_type or '-'} จาก {standing.offices_of_type}"),
         ]  # fmt: skip
+        if standing.change is not None:
+            lines.append((f"คะแนนรวมเปลี่ยนจาก {standing.previous_label or 'ครั้งก่อน'}",
+                          _signed(standing.change, decimals)))  # fmt: skip
     lines += [("ข้อผิดพลาด / คำเตือน", f"{scored.errors} / {scored.warnings}")]
     keys = {"คะแนนรวม (0-500)": "overall", "คะแนนหมวด 1-6 (PMQA 4.0)": "pmqa",
             "คะแนนหมวด 7 (ตัวชี้วัด)": "results"}  # fmt: skip
@@ -279,6 +282,8 @@ def write_feedback(
                 wb.create_sheet("ตัวชี้วัด"), rubric, result.indicators, number_format, standing
             )
         _chart_sheet(wb, rubric, standing)
+        if standing is not None and result.overall is not None and any(standing.distribution):
+            _standing_sheet(wb.create_sheet("ตำแหน่ง"), standing, result.overall, decimals)
     if scored.verification_applied and _verification_rows(scored):
         _verification_sheet(wb.create_sheet("ผลการตรวจสอบ"), scored, number_format)
     _findings_sheet(wb.create_sheet("ปัญหาที่พบ"), scored)
@@ -334,6 +339,59 @@ def _chart_sheet(wb: Workbook, rubric: Rubric, standing: Standing | None) -> Non
     chart.width = 24
     chart.height = max(10.0, 1.2 * count)
     ws.add_chart(chart, "A1")
+    setup_page(ws)
+
+
+def _signed(value: Decimal, decimals: int) -> str:
+    shown = format_number(value, decimals)
+    return shown if value <= 0 else f"+{shown}"
+
+
+def _standing_sheet(ws: Worksheet, standing: Standing, overall: Decimal, decimals: int) -> None:
+    """Where the office stands among every office of the batch: the national distribution of
+    the overall score, its own band of it marked, with its rank and the means beside."""
+    width = standing.bin_width
+    own = min(int(overall / width), len(standing.distribution) - 1) if width else 0
+    mean_type = standing.of_type.get("overall")
+    mean_all = standing.national.get("overall")
+    lines = [
+        f"คะแนนรวมของหน่วยงาน {format_number(overall, decimals)} อันดับ {standing.rank or '-'} "
+        f"จาก {standing.offices} หน่วยงาน",
+        f"ค่าเฉลี่ยทั้งประเทศ {format_number(mean_all, decimals) or '-'} · ค่าเฉลี่ย "
+        f"{standing.office_type or 'ประเภทเดียวกัน'} {format_number(mean_type, decimals) or '-'}",
+    ]
+    if standing.change is not None:
+        lines.append(f"เปลี่ยนแปลงจาก {standing.previous_label or 'ครั้งก่อน'} "
+                     f"{_signed(standing.change, decimals)} คะแนน")  # fmt: skip
+    for row, text in enumerate(lines, start=1):
+        put(ws, row, 1, text, font=body_font(bold=row == 1))
+    first = len(lines) + 2
+    _table(ws, first, [("ช่วงคะแนนรวม", 16), ("หน่วยงานอื่น", 16), ("หน่วยงานนี้", 16)])
+    for n, count in enumerate(standing.distribution):
+        low, high = width * n, width * (n + 1)
+        row = first + 1 + n
+        put(ws, row, 1, f"{low:.0f}-{high:.0f}", border=thin_border())
+        put(ws, row, 2, count - (n == own), border=thin_border())
+        put(ws, row, 3, int(n == own), border=thin_border())
+    last = first + len(standing.distribution)
+    chart = BarChart()
+    chart.type = "col"
+    chart.grouping = "stacked"
+    chart.overlap = 100
+    chart.gapWidth = 20
+    chart.title = "การกระจายคะแนนรวมของทุกหน่วยงาน"
+    chart.y_axis.title = "จำนวนหน่วยงาน"
+    chart.x_axis.title = "คะแนนรวม"
+    chart.x_axis.delete = False
+    chart.y_axis.delete = False
+    chart.add_data(Reference(ws, min_col=2, max_col=3, min_row=first, max_row=last),
+                   titles_from_data=True)  # fmt: skip
+    chart.set_categories(Reference(ws, min_col=1, min_row=first + 1, max_row=last))
+    others, this = chart.series
+    others.graphicalProperties.solidFill = "A6A6A6"
+    this.graphicalProperties.solidFill = "7030A0"
+    chart.width, chart.height = 17, 10
+    ws.add_chart(chart, f"E{first}")
     setup_page(ws)
 
 
@@ -504,16 +562,29 @@ def _write_in_worker(office: ScoredOffice, path: Path, standing: Standing | None
 
 
 def write_feedbacks(
-    offices: Sequence[ScoredOffice], rubric: Rubric, folder: Path, jobs: int = 1
+    offices: Sequence[ScoredOffice],
+    rubric: Rubric,
+    folder: Path,
+    jobs: int = 1,
+    *,
+    changes: Mapping[str, Decimal] | None = None,
+    previous_label: str = "",
 ) -> list[Path]:
     """The feedback workbook of every office of a batch (with their ranks and the national and
     type means), named by :func:`feedback_names`, written by ``jobs`` processes at once.
+    ``changes``: each office's change of overall score since ``previous_label``, by file path.
 
     Each workbook is written from the office's own scored object: no submission is read
     again. A write that fails (a full disk) stops the run with its error, as in one process.
     """
     folder.mkdir(parents=True, exist_ok=True)
-    places = standings((peer_of(office) for office in offices), rubric.scoring.decimals)
+    places = standings(
+        (peer_of(office) for office in offices),
+        rubric.scoring.decimals,
+        top=rubric.scoring.max_score,
+        changes=changes,
+        previous_label=previous_label,
+    )
     targets = [folder / name for name in feedback_names(offices)]
     work = [
         (office, target, places[office.path])

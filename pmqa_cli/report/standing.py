@@ -18,7 +18,7 @@ from typing import Any
 from pmqa_cli.assess.office import ScoredOffice
 from pmqa_cli.core.numbers import as_decimal, round_half_up
 
-__all__ = ["Peer", "Standing", "peer_of", "standings"]
+__all__ = ["Peer", "Standing", "distribution", "peer_of", "standings"]
 
 
 @dataclass(frozen=True)
@@ -43,6 +43,12 @@ class Standing:
     office_type: str
     national: Mapping[str, Decimal | None]  # key -> mean over every office with a score
     of_type: Mapping[str, Decimal | None]  # key -> mean over offices of this type
+    #: The national distribution of the overall score: offices per band of ``bin_width``
+    #: points from 0 (the last bin holds the top score too); the feedback draws it.
+    distribution: tuple[int, ...] = ()
+    bin_width: Decimal = Decimal(25)
+    change: Decimal | None = None  # the overall score's change since the previous result
+    previous_label: str = ""  # that result's label (e.g. 2566)
 
 
 def _means(peers: Iterable[Peer], decimals: int) -> dict[str, Decimal | None]:
@@ -60,9 +66,33 @@ def _means(peers: Iterable[Peer], decimals: int) -> dict[str, Decimal | None]:
             for key, n in counts.items()}  # fmt: skip
 
 
-def standings(peers: Iterable[Peer], decimals: int) -> dict[str, Standing]:
-    """Every office's standing, by office code."""
+def distribution(peers: Iterable[Peer], top: Decimal, bins: int) -> tuple[int, ...]:
+    """How many offices' overall scores fall in each of ``bins`` equal bands from 0 to ``top``
+    (a score of exactly ``top`` counts in the last band), decided exactly on Decimals."""
+    counts = [0] * bins
+    for peer in peers:
+        score = peer.scores.get("overall")
+        if score is None:
+            continue
+        at = int(Fraction(as_decimal(score)) * bins / Fraction(top))
+        counts[max(0, min(at, bins - 1))] += 1
+    return tuple(counts)
+
+
+def standings(
+    peers: Iterable[Peer],
+    decimals: int,
+    *,
+    top: Decimal = Decimal(500),
+    changes: Mapping[str, Decimal] | None = None,
+    previous_label: str = "",
+    bins: int = 20,
+) -> dict[str, Standing]:
+    """Every office's standing, by the peer's code (a batch keys peers by path). ``top`` is the
+    highest overall score (the rubric's), ``changes`` each office's change since
+    ``previous_label``, by code."""
     everyone = list(peers)
+    spread = distribution(everyone, top, bins)
     national = _means(everyone, decimals)
     by_type: dict[str, list[Peer]] = {}
     for peer in everyone:
@@ -80,6 +110,10 @@ def standings(peers: Iterable[Peer], decimals: int) -> dict[str, Standing]:
             office_type=peer.office_type,
             national=national,
             of_type=type_means[peer.office_type],
+            distribution=spread,
+            bin_width=top / bins,
+            change=(changes or {}).get(peer.code),
+            previous_label=previous_label,
         )
     return out
 
