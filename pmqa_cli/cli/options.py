@@ -31,7 +31,9 @@ __all__ = [
     "RubricOption",
     "TimeoutOption",
     "command_line",
+    "csv_folder_option",
     "jobs_option",
+    "json_file_option",
     "output_option",
     "registry_option",
     "rubric_option",
@@ -79,6 +81,16 @@ def jobs_option(text: str = "Worker processes; 0 means one per core.") -> Any:
 def output_option(text: str, metavar: str = "FILE.xlsx") -> Any:
     """``--output/-o``: the file a command writes."""
     return typer.Option("--output", "-o", help=text, metavar=metavar)
+
+
+def json_file_option(text: str) -> Any:
+    """``--json FILE.json``: also write what the command writes as JSON."""
+    return typer.Option("--json", help=text, metavar="FILE.json")
+
+
+def csv_folder_option(text: str) -> Any:
+    """``--csv DIR``: also write each table as CSV into a folder."""
+    return typer.Option("--csv", help=text, metavar="DIR")
 
 
 def _verification_option(name: str, text: str) -> Any:

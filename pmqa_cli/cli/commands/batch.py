@@ -20,6 +20,8 @@ from pmqa_cli.cli.options import (
     RubricOption,
     TimeoutOption,
     command_line,
+    csv_folder_option,
+    json_file_option,
     output_option,
     registry_option,
 )
@@ -35,16 +37,10 @@ ExpectedOption = Annotated[
     registry_option("Offices expected (CSV/XLSX): lists missing offices and flags unknown codes."),
 ]
 JsonOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--json", help="Also write the results as JSON to this file.", metavar="FILE.json"
-    ),
+    Path | None, json_file_option("Also write the results as JSON to this file.")
 ]
 CsvOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--csv", help="Also write each results table as CSV into this folder.", metavar="DIR"
-    ),
+    Path | None, csv_folder_option("Also write each results table as CSV into this folder.")
 ]
 FeedbackOption = Annotated[
     Path | None,

@@ -11,6 +11,8 @@ from pmqa_cli.cli.edge import edge
 from pmqa_cli.cli.options import (
     ForceFlag,
     command_line,
+    csv_folder_option,
+    json_file_option,
     output_option,
     registry_option,
     rubric_option,
@@ -19,49 +21,49 @@ from pmqa_cli.cli.options import (
 __all__ = ["compare_command"]
 
 
-def _result(help_text: str, metavar: str) -> object:
-    return typer.Argument(help=help_text, dir_okay=False, metavar=metavar)
+def _result(text: str, metavar: str) -> object:
+    return typer.Argument(help=text, dir_okay=False, metavar=metavar)
+
+
+OldArgument = Annotated[
+    Path, _result("The earlier result: a pmqa results JSON, or a CSV/XLSX table.", "OLD")
+]
+NewArgument = Annotated[
+    Path, _result("The later result: a pmqa results JSON, or a CSV/XLSX table.", "NEW")
+]
+ItemsRubricOption = Annotated[
+    Path | None,
+    rubric_option("Rubric whose item ids (and previous_ids) match the items; default: shipped."),
+]
+DetailsRegistryOption = Annotated[
+    Path | None,
+    registry_option("Registry of offices, for types, provinces and regions a table leaves out."),
+]
+OldLabelOption = Annotated[
+    str | None,
+    typer.Option("--old-label", help="Label of OLD (default: from the file).", metavar="LABEL"),
+]
+NewLabelOption = Annotated[
+    str | None,
+    typer.Option("--new-label", help="Label of NEW (default: from the file).", metavar="LABEL"),
+]
+JsonOption = Annotated[Path | None, json_file_option("Also write the comparison as JSON here.")]
+CsvOption = Annotated[
+    Path | None, csv_folder_option("Also write each comparison table as CSV into this folder.")
+]
 
 
 @edge
 def compare_command(
-    old: Annotated[
-        Path, _result("The earlier result: a pmqa results JSON, or a CSV/XLSX table.", "OLD")
-    ],
-    new: Annotated[
-        Path, _result("The later result: a pmqa results JSON, or a CSV/XLSX table.", "NEW")
-    ],
+    old: OldArgument,
+    new: NewArgument,
     output: Annotated[Path, output_option("The comparison workbook to write (.xlsx).")],
-    rubric: Annotated[
-        Path | None,
-        rubric_option(
-            "Rubric whose item ids (and previous_ids) match the items; default: shipped."
-        ),
-    ] = None,
-    registry: Annotated[
-        Path | None,
-        registry_option(
-            "Registry of offices, for types, provinces and regions a table leaves out."
-        ),
-    ] = None,
-    old_label: Annotated[
-        str | None,
-        typer.Option("--old-label", help="Label of OLD (default: from the file).", metavar="LABEL"),
-    ] = None,
-    new_label: Annotated[
-        str | None,
-        typer.Option("--new-label", help="Label of NEW (default: from the file).", metavar="LABEL"),
-    ] = None,
-    json_path: Annotated[
-        Path | None,
-        typer.Option("--json", help="Also write the comparison as JSON here.", metavar="FILE.json"),
-    ] = None,
-    csv_dir: Annotated[
-        Path | None,
-        typer.Option(
-            "--csv", help="Also write each comparison table as CSV into this folder.", metavar="DIR"
-        ),
-    ] = None,
+    rubric: ItemsRubricOption = None,
+    registry: DetailsRegistryOption = None,
+    old_label: OldLabelOption = None,
+    new_label: NewLabelOption = None,
+    json_path: JsonOption = None,
+    csv_dir: CsvOption = None,
     force: ForceFlag = False,
 ) -> None:
     """Compare two result files (JSON or tables) without re-scoring: per office, most improved

@@ -27,18 +27,22 @@ if TYPE_CHECKING:
 __all__ = ["score_command"]
 
 
+SubmissionArgument = Annotated[
+    Path, typer.Argument(help="The submission workbook (.xlsx) to score.", metavar="FILE.xlsx")
+]
+FeedbackOption = Annotated[
+    Path | None,
+    output_option("Also write the office's feedback workbook (.xlsx) here.", "FEEDBACK.xlsx"),
+]
+
+
 @edge
 def score_command(
-    file: Annotated[
-        Path, typer.Argument(help="The submission workbook (.xlsx) to score.", metavar="FILE.xlsx")
-    ],
+    file: SubmissionArgument,
     rubric: RubricOption = None,
     registry: RegistryOption = None,
     as_json: JsonFlag = False,
-    output: Annotated[
-        Path | None,
-        output_option("Also write the office's feedback workbook (.xlsx) here.", "FEEDBACK.xlsx"),
-    ] = None,
+    output: FeedbackOption = None,
     pdf: PdfFlag = False,
     force: ForceFlag = False,
     review: ReviewOption = None,
