@@ -8,14 +8,21 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rich.markup import escape
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeRemainingColumn,
+)
 from rich.table import Table
 
+from pmqa_cli.assess.batch import PROVISIONAL, BatchResult
 from pmqa_cli.cli.lang import tr
 from pmqa_cli.cli.render import err_console, findings_table, heading, out_console
 from pmqa_cli.cli.thaitext import ThaiText
 
 if TYPE_CHECKING:
-    from pmqa_cli.assess.batch import BatchResult
     from pmqa_cli.compare.comparison import Comparison
 
 __all__ = ["batch_summary", "comparison", "progress"]
@@ -24,14 +31,6 @@ __all__ = ["batch_summary", "comparison", "progress"]
 @contextmanager
 def progress(total: int) -> Iterator[Callable[[int, int, str], None]]:
     """A progress bar on stderr for a terminal (count, rate, time left); plain lines otherwise."""
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TextColumn,
-        TimeRemainingColumn,
-    )
-
     console = err_console()
     if console.is_terminal:
         bar = Progress(
@@ -129,8 +128,6 @@ def batch_summary(batch: BatchResult, written: Sequence[Path]) -> None:
                 console.print(f"  ... {len(problems) - 20} more in the ปัญหาที่พบ sheet")
     provisional = [f for f in batch.scored if f.provisional]
     if provisional:
-        from pmqa_cli.assess.batch import PROVISIONAL
-
         console.print(
             ThaiText(tr(f"ผลเบื้องต้น {len(provisional)} หน่วยงาน (ทำเครื่องหมายไว้ในสรุปผล):",
                         f"{len(provisional)} provisional result(s), marked in the summary:"),

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from pmqa_cli.core.errors import UsageError
-from pmqa_cli.io.registry import Registry, load_registry
+from pmqa_cli.io.registry import Registry, load_registry, sample_registry_path
 from pmqa_cli.io.xlsx import Limits
 from pmqa_cli.report.pdf import INSTALL_HINT, LibreOfficeMissingError, find_soffice
 from pmqa_cli.rubric.load import load_rubric, resolve_rubric, shipped_rubrics
@@ -26,6 +26,7 @@ __all__ = [
     "must_exist",
     "need_pdf",
     "reading_limits",
+    "registry_or_sample",
 ]
 
 
@@ -64,6 +65,11 @@ def load_registry_option(path: Path | None) -> Registry | None:
     if path is not None and not path.exists():
         raise UsageError(f"--registry {path}: no such file.")
     return load_registry(path) if path is not None else None
+
+
+def registry_or_sample(path: Path | None) -> Registry:
+    """The registry --registry names, or the shipped sample registry when it was not given."""
+    return load_registry_option(path) or load_registry(sample_registry_path())
 
 
 def load_verification_option(

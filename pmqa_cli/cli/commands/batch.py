@@ -85,11 +85,10 @@ def batch_command(
     verified ones; the self-assessed ones and every change are kept beside them
     (docs/verification.md).
     """
-    # Heavy (pydantic, rich): imported when the command runs, so --help stays quick.
-    from pmqa_cli.assess.batch import BatchOptions
-    from pmqa_cli.cli import render_batch
-    from pmqa_cli.io.mark import Kind
-    from pmqa_cli.report import given, run
+    from pmqa_cli.assess.batch import BatchOptions  # heavy: pydantic
+    from pmqa_cli.cli import render_batch  # heavy: rich, pydantic
+    from pmqa_cli.io.mark import Kind  # heavy: xml parsing
+    from pmqa_cli.report import given, run  # heavy: pydantic
 
     verifying = [*(review or []), *(data or []), *(corrections or [])]
     found = run.find_submissions(paths, previous=previous or [], verifying=verifying)

@@ -17,6 +17,7 @@ from pmqa_cli.cli.options import (
     registry_option,
     rubric_option,
 )
+from pmqa_cli.core.findings import has_errors
 
 __all__ = ["compare_command"]
 
@@ -68,11 +69,9 @@ def compare_command(
 ) -> None:
     """Compare two result files (JSON or tables) without re-scoring: per office, most improved
     and declined, national means; exit 1 if either file has errors."""
-    # Heavy (pydantic, rich): imported when the command runs, so --help stays quick.
-    from pmqa_cli.cli import render, render_batch
-    from pmqa_cli.core.findings import has_errors
-    from pmqa_cli.io.mark import Kind
-    from pmqa_cli.report import given, run
+    from pmqa_cli.cli import render, render_batch  # heavy: rich, pydantic
+    from pmqa_cli.io.mark import Kind  # heavy: xml parsing
+    from pmqa_cli.report import given, run  # heavy: pydantic
 
     given.must_exist(old, new)
     outputs = run.Outputs(output, json=json_path, csv=csv_dir)

@@ -33,11 +33,10 @@ def review_sheet_command(
     submission date, then the file name). Exits 1 when a submission could not be read (it has
     no rows in the workbook).
     """
-    # Heavy (pydantic, openpyxl, rich): imported when the command runs, so --help stays quick.
-    from pmqa_cli.cli import render
-    from pmqa_cli.io.mark import Kind
-    from pmqa_cli.report import given, run
-    from pmqa_cli.report.review_sheet import write_review_sheet
+    from pmqa_cli.cli import render  # heavy: rich, pydantic
+    from pmqa_cli.io.mark import Kind  # heavy: xml parsing
+    from pmqa_cli.report import given, run  # heavy: pydantic
+    from pmqa_cli.report.review_sheet import write_review_sheet  # heavy: openpyxl
 
     files = run.find_submissions(paths).files
     run.check_outputs_of(

@@ -13,10 +13,9 @@ __all__ = ["rubric_check", "rubric_show"]
 @edge
 def rubric_check(file: RubricArgument = None) -> None:
     """Check a rubric file and summarise it; list every problem and exit 1 if it is broken."""
-    # Heavy (pydantic, yaml, rich): imported when the command runs, so --help stays quick.
-    from pmqa_cli.cli import render_rubric
-    from pmqa_cli.rubric.load import load_rubric, resolve_rubric
-    from pmqa_cli.rubric.model import RubricError
+    from pmqa_cli.cli import render_rubric  # heavy: rich, pydantic
+    from pmqa_cli.rubric.load import load_rubric, resolve_rubric  # heavy: pydantic
+    from pmqa_cli.rubric.model import RubricError  # heavy: pydantic
 
     try:
         rubric, warnings = load_rubric(resolve_rubric(file))
@@ -29,9 +28,8 @@ def rubric_check(file: RubricArgument = None) -> None:
 @edge
 def rubric_show(file: RubricArgument = None) -> None:
     """Show a rubric as an outline: issues, tiers and criteria; dimensions and indicators."""
-    # Heavy (pydantic, yaml, rich): imported when the command runs, so --help stays quick.
-    from pmqa_cli.cli import render_rubric
-    from pmqa_cli.rubric.load import load_rubric, resolve_rubric
+    from pmqa_cli.cli import render_rubric  # heavy: rich, pydantic
+    from pmqa_cli.rubric.load import load_rubric, resolve_rubric  # heavy: pydantic
 
     rubric, _ = load_rubric(resolve_rubric(file))
     render_rubric.rubric_tree(rubric)

@@ -40,19 +40,17 @@ def sample_command(
     force: ForceFlag = False,
 ) -> None:
     """Write realistic filled submissions (some with typical mistakes) for demos and tests."""
-    # Heavy (pydantic, openpyxl, rich): imported when the command runs, so --help stays quick.
-    from pmqa_cli.cli import render
-    from pmqa_cli.io.registry import load_registry, sample_registry_path
-    from pmqa_cli.report.given import given_paths, load_registry_option, load_rubric_option
-    from pmqa_cli.report.guard import Form, Target, check_outputs
-    from pmqa_cli.report.sample import generate_samples
+    from pmqa_cli.cli import render  # heavy: rich, pydantic
+    from pmqa_cli.report import given  # heavy: pydantic
+    from pmqa_cli.report.guard import Form, Target, check_outputs  # heavy: xml parsing
+    from pmqa_cli.report.sample import generate_samples  # heavy: openpyxl
 
     check_outputs(
         [Target("--out", out, Form.SAMPLE_FOLDER)],
-        inputs=given_paths(rubric, registry),
+        inputs=given.given_paths(rubric, registry),
         force=force,
     )
-    loaded = load_rubric_option(rubric)
-    offices = load_registry_option(registry) or load_registry(sample_registry_path())
+    loaded = given.load_rubric_option(rubric)
+    offices = given.registry_or_sample(registry)
     planted = generate_samples(loaded, offices, count, out, seed, jobs or os.cpu_count() or 1)
     render.samples(out, count, planted)

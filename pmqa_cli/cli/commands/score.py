@@ -54,13 +54,12 @@ def score_command(
     With --review, --data or --corrections the scores shown are the verified ones, beside
     what the office claimed (docs/verification.md).
     """
-    # Heavy (pydantic, rich): imported when the command runs, so --help stays quick.
-    from pmqa_cli.assess.office import score_office
-    from pmqa_cli.cli import render
-    from pmqa_cli.io.mark import Kind
-    from pmqa_cli.report import given
-    from pmqa_cli.report.guard import Form, Target, check_outputs
-    from pmqa_cli.verify.apply import Layers
+    from pmqa_cli.assess.office import score_office  # heavy: pydantic
+    from pmqa_cli.cli import render  # heavy: rich, pydantic
+    from pmqa_cli.io.mark import Kind  # heavy: xml parsing
+    from pmqa_cli.report import given  # heavy: pydantic
+    from pmqa_cli.report.guard import Form, Target, check_outputs  # heavy: xml parsing
+    from pmqa_cli.verify.apply import Layers  # heavy: pydantic
 
     if output is not None:
         check_outputs(
@@ -97,9 +96,8 @@ def score_command(
 
 def _write_feedback(report: ScoredOffice, rubric: Rubric, output: Path, pdf: bool) -> None:
     """The office's feedback workbook, and its PDF with --pdf."""
-    # openpyxl, heavy: imported only when a feedback workbook is asked for.
-    from pmqa_cli.report.feedback import write_feedback
-    from pmqa_cli.report.pdf import to_pdf
+    from pmqa_cli.report.feedback import write_feedback  # heavy: openpyxl
+    from pmqa_cli.report.pdf import to_pdf  # heavy: subprocess, only with --pdf
 
     write_feedback(report, rubric, output)
     if pdf:

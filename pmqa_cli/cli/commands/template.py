@@ -9,6 +9,7 @@ import typer
 
 from pmqa_cli.cli.edge import edge
 from pmqa_cli.cli.options import ForceFlag, RubricOption, output_option, registry_option
+from pmqa_cli.core.errors import UsageError
 
 __all__ = ["template_command"]
 
@@ -34,24 +35,21 @@ def template_command(
     force: ForceFlag = False,
 ) -> None:
     """Write the blank Excel template an office fills in."""
-    # Heavy (pydantic, openpyxl, rich): imported when the command runs, so --help stays quick.
-    from pmqa_cli.cli import render
-    from pmqa_cli.core.errors import UsageError
-    from pmqa_cli.io.mark import Kind
-    from pmqa_cli.io.registry import load_registry, sample_registry_path
-    from pmqa_cli.report.given import given_paths, load_registry_option, load_rubric_option
-    from pmqa_cli.report.guard import Form, Target, check_outputs
-    from pmqa_cli.report.template import write_template
+    from pmqa_cli.cli import render  # heavy: rich, pydantic
+    from pmqa_cli.io.mark import Kind  # heavy: xml parsing
+    from pmqa_cli.report import given  # heavy: pydantic
+    from pmqa_cli.report.guard import Form, Target, check_outputs  # heavy: xml parsing
+    from pmqa_cli.report.template import write_template  # heavy: openpyxl
 
     check_outputs(
         [Target("-o", output, Form.WORKBOOK, Kind.TEMPLATE)],
-        inputs=given_paths(rubric, registry),
+        inputs=given.given_paths(rubric, registry),
         force=force,
     )
-    loaded = load_rubric_option(rubric)
+    loaded = given.load_rubric_option(rubric)
     entry = None
     if office is not None:
-        offices = load_registry_option(registry) or load_registry(sample_registry_path())
+        offices = given.registry_or_sample(registry)
         entry = offices.get(office.strip())
         if entry is None:
             raise UsageError(f"The office code {office} is not in the registry {offices.source}.")

@@ -24,14 +24,13 @@ def validate_command(
     as_json: JsonFlag = False,
 ) -> None:
     """Check submissions and list every problem; exit 0 with no errors, 1 with any."""
-    # Heavy (pydantic, rich): imported when the command runs, so --help stays quick.
-    from pmqa_cli.assess.office import score_office
-    from pmqa_cli.cli import render
-    from pmqa_cli.report.given import load_registry_option, load_rubric_option, reading_limits
+    from pmqa_cli.assess.office import score_office  # heavy: pydantic
+    from pmqa_cli.cli import render  # heavy: rich, pydantic
+    from pmqa_cli.report import given  # heavy: pydantic
 
-    loaded = load_rubric_option(rubric)
-    offices = load_registry_option(registry)
-    limits = reading_limits()
+    loaded = given.load_rubric_option(rubric)
+    offices = given.load_registry_option(registry)
+    limits = given.reading_limits()
     reports = [score_office(f, loaded, registry=offices, limits=limits) for f in files]
     if as_json:
         # Each file is the same office object as `pmqa score --json` gives for it.
