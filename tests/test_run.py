@@ -277,3 +277,16 @@ def test_pdf_needs_a_workbook_then_libreoffice(monkeypatch: pytest.MonkeyPatch) 
 
 def test_given_paths_drops_options_not_given(tmp_path: Path) -> None:
     assert given.given_paths(None, tmp_path, None) == [tmp_path]
+
+
+def test_an_office_is_found_in_the_registry_or_the_sample(tmp_path: Path) -> None:
+    registry = tmp_path / "offices.csv"
+    registry.write_text(
+        "code,name,type,province,region\nP900,สพป.ทดลอง เขต 1,primary,ทดลอง,กลาง\n",
+        encoding="utf-8",
+    )
+    assert given.find_office(" P900 ", registry).name == "สพป.ทดลอง เขต 1"
+    assert given.find_office("S010", None).code == "S010"  # the shipped sample registry
+    assert len(given.registry_or_sample(None).offices) > 100
+    with pytest.raises(UsageError, match=r"office code P901 is not in the registry .*offices"):
+        given.find_office("P901", registry)

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from pmqa_cli.core.errors import UsageError
-from pmqa_cli.io.registry import Registry, load_registry, sample_registry_path
+from pmqa_cli.io.registry import Office, Registry, load_registry, sample_registry_path
 from pmqa_cli.io.xlsx import Limits
 from pmqa_cli.report.pdf import INSTALL_HINT, LibreOfficeMissingError, find_soffice
 from pmqa_cli.rubric.load import load_rubric, resolve_rubric, shipped_rubrics
@@ -19,6 +19,7 @@ from pmqa_cli.rubric.model import Rubric
 from pmqa_cli.verify.inputs import Verification, load_verification
 
 __all__ = [
+    "find_office",
     "given_paths",
     "load_registry_option",
     "load_rubric_option",
@@ -70,6 +71,15 @@ def load_registry_option(path: Path | None) -> Registry | None:
 def registry_or_sample(path: Path | None) -> Registry:
     """The registry --registry names, or the shipped sample registry when it was not given."""
     return load_registry_option(path) or load_registry(sample_registry_path())
+
+
+def find_office(code: str, path: Path | None) -> Office:
+    """The office with this code in the registry --registry names (default: the sample)."""
+    offices = registry_or_sample(path)
+    entry = offices.get(code.strip())
+    if entry is None:
+        raise UsageError(f"The office code {code} is not in the registry {offices.source}.")
+    return entry
 
 
 def load_verification_option(

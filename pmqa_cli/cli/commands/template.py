@@ -9,7 +9,6 @@ import typer
 
 from pmqa_cli.cli.edge import edge
 from pmqa_cli.cli.options import ForceFlag, RubricOption, output_option, registry_option
-from pmqa_cli.core.errors import UsageError
 
 __all__ = ["template_command"]
 
@@ -47,11 +46,6 @@ def template_command(
         force=force,
     )
     loaded = given.load_rubric_option(rubric)
-    entry = None
-    if office is not None:
-        offices = given.registry_or_sample(registry)
-        entry = offices.get(office.strip())
-        if entry is None:
-            raise UsageError(f"The office code {office} is not in the registry {offices.source}.")
+    entry = None if office is None else given.find_office(office, registry)
     write_template(loaded, output, entry)
     render.written(output, f"template for {loaded.id} v{loaded.version}")
