@@ -1,0 +1,56 @@
+"""``pmqa sample``: realistic filled submissions, some with typical mistakes."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from pmqa_cli.cli.edge import edge
+from pmqa_cli.cli.options import ForceFlag, RubricOption, jobs_option, registry_option
+
+__all__ = ["sample_command"]
+
+
+@edge
+def sample_command(
+    out: Annotated[
+        Path, typer.Option("--out", help="Folder to write the submissions into.", metavar="DIR")
+    ],
+    count: Annotated[
+        int,
+        typer.Option("--count", "-n", help="How many submissions to write.", min=1, metavar="N"),
+    ] = 20,
+    seed: Annotated[
+        int,
+        typer.Option(
+            "--seed", help="Random seed; the same seed gives the same files.", metavar="SEED"
+        ),
+    ] = 2567,
+    jobs: Annotated[int, jobs_option("Processes to use; 0 means one per core.")] = 0,
+    rubric: RubricOption = None,
+    registry: Annotated[
+        Path | None,
+        registry_option(
+            "Offices to write submissions for; defaults to the shipped sample registry."
+        ),
+    ] = None,
+    force: ForceFlag = False,
+) -> None:
+    """Write realistic filled submissions (some with typical mistakes) for demos and tests."""
+    from pmqa_cli.cli import render  # heavy: rich, pydantic
+    from pmqa_cli.report import given  # heavy: pydantic
+    from pmqa_cli.report.guard import Form, Target, check_outputs  # heavy: xml parsing
+    from pmqa_cli.report.sample import generate_samples  # heavy: openpyxl
+
+    check_outputs(
+        [Target("--out", out, Form.SAMPLE_FOLDER)],
+        inputs=given.given_paths(rubric, registry),
+        force=force,
+    )
+    loaded = given.load_rubric_option(rubric)
+    offices = given.registry_or_sample(registry)
+    planted = generate_samples(loaded, offices, count, out, seed, jobs or os.cpu_count() or 1)
+    render.samples(out, count, planted)

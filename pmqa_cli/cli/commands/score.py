@@ -1,0 +1,104 @@
+"""``pmqa score``: one submission scored, optionally with its feedback workbook."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from pmqa_cli.cli.edge import edge
+from pmqa_cli.cli.options import (
+    CorrectionsOption,
+    DataOption,
+    ForceFlag,
+    JsonFlag,
+    PdfFlag,
+    RegistryOption,
+    ReviewOption,
+    RubricOption,
+    output_option,
+)
+
+if TYPE_CHECKING:
+    from pmqa_cli.assess.office import ScoredOffice
+    from pmqa_cli.rubric.model import Rubric
+
+__all__ = ["score_command"]
+
+
+SubmissionArgument = Annotated[
+    Path, typer.Argument(help="The submission workbook (.xlsx) to score.", metavar="FILE.xlsx")
+]
+FeedbackOption = Annotated[
+    Path | None,
+    output_option("Also write the office's feedback workbook (.xlsx) here.", "FEEDBACK.xlsx"),
+]
+
+
+@edge
+def score_command(
+    file: SubmissionArgument,
+    rubric: RubricOption = None,
+    registry: RegistryOption = None,
+    as_json: JsonFlag = False,
+    output: FeedbackOption = None,
+    pdf: PdfFlag = False,
+    force: ForceFlag = False,
+    review: ReviewOption = None,
+    data: DataOption = None,
+    corrections: CorrectionsOption = None,
+) -> None:
+    """Score one submission: issues, indicators, parts, overall; then its findings.
+
+    With --review, --data or --corrections the scores shown are the verified ones, beside
+    what the office claimed (docs/verification.md).
+    """
+    from pmqa_cli.assess.office import score_office  # heavy: pydantic
+    from pmqa_cli.cli import render  # heavy: rich, pydantic
+    from pmqa_cli.io.mark import Kind  # heavy: xml parsing
+    from pmqa_cli.report import given  # heavy: pydantic
+    from pmqa_cli.report.guard import Form, Target, check_outputs  # heavy: xml parsing
+    from pmqa_cli.verify.apply import Layers  # heavy: pydantic
+
+    if output is not None:
+        check_outputs(
+            [Target("-o", output, Form.WORKBOOK, Kind.FEEDBACK)],
+            inputs=given.given_paths(file, rubric, registry, *(review or []), *(data or []),
+                                     *(corrections or [])),
+            force=force,
+        )  # fmt: skip
+    if pdf:
+        given.need_pdf(output is not None, "-o FEEDBACK.xlsx")
+    loaded = given.load_rubric_option(rubric)
+    offices = given.load_registry_option(registry)
+    limits = given.reading_limits()
+    verification = given.load_verification_option(
+        loaded, review, data, corrections, offices, limits
+    )
+    report = score_office(
+        file, loaded, registry=offices, limits=limits, steps=output is not None,
+        verifier=None if verification is None else Layers(verification, alone=True),
+    )  # fmt: skip
+    if output is not None:
+        _write_feedback(report, loaded, output, pdf)
+    if as_json:
+        render.json_out(report.to_dict())
+    else:
+        render.score(report, loaded)
+        if output is not None:
+            render.written(output, "feedback workbook")
+            if pdf:
+                render.written(output.with_suffix(".pdf"), "PDF")
+    if not report.valid:
+        raise typer.Exit(1)
+
+
+def _write_feedback(report: ScoredOffice, rubric: Rubric, output: Path, pdf: bool) -> None:
+    """The office's feedback workbook, and its PDF with --pdf."""
+    from pmqa_cli.report.feedback import write_feedback  # heavy: openpyxl
+    from pmqa_cli.report.pdf import to_pdf  # heavy: subprocess, only with --pdf
+
+    write_feedback(report, rubric, output)
+    if pdf:
+        to_pdf([output])

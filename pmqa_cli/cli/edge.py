@@ -1,0 +1,70 @@
+"""The edge of every command: what stops a run becomes a message and an exit code.
+
+A :class:`~pmqa_cli.core.errors.PmqaError` exits with its own code (1, or 2 for usage); a full
+disk is an output problem; anything else is an internal error, with a traceback only under
+``--debug`` (or PMQA_DEBUG).
+"""
+
+from __future__ import annotations
+
+import errno
+import functools
+import os
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import typer
+
+from pmqa_cli.core.errors import PmqaError
+
+__all__ = ["edge", "set_debug"]
+
+_state = {"debug": bool(os.environ.get("PMQA_DEBUG"))}
+
+F = TypeVar("F", bound=Callable[..., Any])
+# A full disk, a file-size or disk quota, a read-only file system: an output problem, not a bug.
+_DISK_ERRORS = {errno.ENOSPC, errno.EFBIG, errno.EDQUOT, errno.EROFS}
+
+
+def set_debug(debug: bool) -> None:
+    """Show full tracebacks for unexpected errors (--debug, or PMQA_DEBUG in the environment)."""
+    _state["debug"] = debug or bool(os.environ.get("PMQA_DEBUG"))
+
+
+def edge(func: F) -> F:
+    """Turn what stops a run into a message and an exit code; a traceback only with --debug."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        # rich and the rubric model, heavy: imported when a command runs, not for --help.
+        from pmqa_cli.cli import render
+
+        try:
+            return func(*args, **kwargs)
+        except (typer.Exit, typer.Abort):
+            raise
+        except PmqaError as exc:
+            if _state["debug"]:
+                raise
+            render.error(str(exc))
+            raise typer.Exit(exc.exit_code) from None
+        except KeyboardInterrupt:
+            render.error("Interrupted; no output was left half-written.")
+            raise typer.Exit(130) from None
+        except Exception as exc:
+            if _state["debug"]:
+                raise
+            if isinstance(exc, OSError) and exc.errno in _DISK_ERRORS:
+                render.error(
+                    f"Cannot write pmqa's outputs: {exc.strerror or exc}. Free some space (the "
+                    "output folder and the temporary folder both need room) or choose another "
+                    "folder; nothing half-written was left and the submissions are untouched."
+                )
+                raise typer.Exit(1) from None
+            render.error(
+                f"pmqa stopped on an internal error ({type(exc).__name__}: {exc}). "
+                "Run the same command with --debug for the details, and report it."
+            )
+            raise typer.Exit(1) from None
+
+    return wrapper  # type: ignore[return-value]

@@ -1,0 +1,115 @@
+"""What a command is given, loaded and checked before any work: the rubric, the registry, the
+reading limits, the verification files, and LibreOffice for --pdf.
+
+Every problem here is a usage error (exit 2) whose message names the option to fix. Shared by
+every command, so it stays light: the batch's own work is in :mod:`pmqa_cli.report.run`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from pmqa_cli.core.errors import UsageError
+from pmqa_cli.io.registry import Office, Registry, load_registry, sample_registry_path
+from pmqa_cli.io.xlsx import Limits
+from pmqa_cli.report.pdf import INSTALL_HINT, LibreOfficeMissingError, find_soffice
+from pmqa_cli.rubric.load import load_rubric, resolve_rubric, shipped_rubrics
+from pmqa_cli.rubric.model import Rubric
+from pmqa_cli.verify.inputs import Verification, load_verification
+
+__all__ = [
+    "find_office",
+    "given_paths",
+    "load_registry_option",
+    "load_rubric_option",
+    "load_verification_option",
+    "must_exist",
+    "need_pdf",
+    "reading_limits",
+    "registry_or_sample",
+]
+
+
+def given_paths(*paths: Path | None) -> list[Path]:
+    """The paths of the options that were given (an option not given is None)."""
+    return [p for p in paths if p is not None]
+
+
+def must_exist(*paths: Path) -> None:
+    """A usage error naming the first of ``paths`` that does not exist."""
+    for path in paths:
+        if not path.exists():
+            raise UsageError(f"{path} does not exist.")
+
+
+def load_rubric_option(path: Path | None) -> Rubric:
+    """The rubric --rubric names (a file or a shipped rubric's id), or the shipped default."""
+    file = resolve_rubric(path)
+    if file is not None and not file.exists():
+        ids = ", ".join(f.stem for f in shipped_rubrics())
+        raise UsageError(f"--rubric {path}: no such file, and no shipped rubric has that id "
+                         f"(shipped: {ids}).")  # fmt: skip
+    return load_rubric(file)[0]
+
+
+def reading_limits() -> Limits:
+    """The limits on what one workbook may hold, from the environment (docs/security.md)."""
+    try:
+        return Limits.from_env()
+    except ValueError as exc:
+        raise UsageError(f"{exc} (see docs/security.md for the reading limits).") from None
+
+
+def load_registry_option(path: Path | None) -> Registry | None:
+    """The registry --registry names; None when it was not given."""
+    if path is not None and not path.exists():
+        raise UsageError(f"--registry {path}: no such file.")
+    return load_registry(path) if path is not None else None
+
+
+def registry_or_sample(path: Path | None) -> Registry:
+    """The registry --registry names, or the shipped sample registry when it was not given."""
+    return load_registry_option(path) or load_registry(sample_registry_path())
+
+
+def find_office(code: str, path: Path | None) -> Office:
+    """The office with this code in the registry --registry names (default: the sample)."""
+    offices = registry_or_sample(path)
+    entry = offices.get(code.strip())
+    if entry is None:
+        raise UsageError(f"The office code {code} is not in the registry {offices.source}.")
+    return entry
+
+
+def load_verification_option(
+    rubric: Rubric,
+    reviews: Sequence[Path] | None,
+    data: Sequence[Path] | None,
+    corrections: Sequence[Path] | None,
+    offices: Registry | None,
+    limits: Limits,
+) -> Verification | None:
+    """The review, data and correction files, read and checked; None when none was given."""
+    given = [*(reviews or []), *(data or []), *(corrections or [])]
+    if not given:
+        return None
+    for path in given:
+        if not path.is_file():
+            raise UsageError(f"{path} does not exist (or is not a file).")
+    verification = load_verification(
+        rubric, reviews=list(reviews or []), data=list(data or []),
+        corrections=list(corrections or []), limits=limits,
+    )  # fmt: skip
+    if offices is not None:
+        verification.check_offices({o.code: o.type for o in offices}, rubric)
+    return verification
+
+
+def need_pdf(has_workbook: bool, what: str) -> None:
+    """--pdf prints workbooks: it needs one to print and LibreOffice to print it, checked
+    before any scoring so that a long batch does not fail at its end."""
+    if not has_workbook:
+        raise UsageError(f"--pdf prints the feedback workbook: add {what}.")
+    if find_soffice() is None:
+        raise LibreOfficeMissingError(INSTALL_HINT)

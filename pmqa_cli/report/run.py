@@ -1,0 +1,278 @@
+"""A run of pmqa over many files, as the commands do it: find the submissions, check every
+output before the first file is read, score, and write results, JSON, CSV, feedback, PDF and
+comparisons. No typer or rich here: the command layer renders what these return.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager, nullcontext
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pmqa_cli.assess.batch import BatchOptions, BatchResult, Found, discover, run_batch
+from pmqa_cli.assess.reading import read_submission
+from pmqa_cli.assess.submission import Submission, choose
+from pmqa_cli.compare.analysis import Analysis, analyse
+from pmqa_cli.compare.comparison import Comparison, compare, fill_details
+from pmqa_cli.compare.previous import load_result
+from pmqa_cli.compare.snapshot import Snapshot
+from pmqa_cli.core.errors import UsageError
+from pmqa_cli.core.findings import has_errors
+from pmqa_cli.io.mark import Kind
+from pmqa_cli.io.registry import Registry
+from pmqa_cli.io.xlsx import Limits
+from pmqa_cli.report.comparison_book import (
+    write_comparison,
+    write_comparison_csv,
+    write_comparison_json,
+)
+from pmqa_cli.report.given import given_paths, must_exist
+from pmqa_cli.report.guard import Form, Target, check_outputs
+from pmqa_cli.report.outputs import output_timestamp
+from pmqa_cli.report.pdf import to_pdf
+from pmqa_cli.report.results import ResultsWorkbook, write_csv, write_json
+from pmqa_cli.rubric.model import Rubric
+from pmqa_cli.verify.apply import Layers
+from pmqa_cli.verify.inputs import Verification
+
+__all__ = [
+    "BatchWritten",
+    "Outputs",
+    "ReviewChoice",
+    "check_outputs_of",
+    "choose_for_review",
+    "compare_results",
+    "find_submissions",
+    "load_previous",
+    "write_batch",
+    "write_comparison_files",
+]
+
+#: Called with (files done, files in all, the file just scored) as a batch goes.
+Tick = Callable[[int, int, str], None]
+#: Given the number of files, a context that reports progress through the Tick it yields.
+Progress = Callable[[int], AbstractContextManager[Tick]]
+
+
+@dataclass(frozen=True)
+class Outputs:
+    """What a batch or a comparison writes: its workbook (``-o``), and the JSON file, the CSV
+    folder and the folder of feedback workbooks when they are asked for."""
+
+    workbook: Path
+    json: Path | None = None
+    csv: Path | None = None
+    feedback: Path | None = None
+
+    def targets(self, kind: Kind) -> list[Target]:
+        """Each output as the guard checks it; the workbook is of ``kind``."""
+        targets = [Target("-o", self.workbook, Form.WORKBOOK, kind)]
+        if self.json is not None:
+            targets.append(Target("--json", self.json, Form.JSON))
+        if self.csv is not None:
+            targets.append(Target("--csv", self.csv, Form.CSV_FOLDER))
+        if self.feedback is not None:
+            targets.append(Target("--feedback", self.feedback, Form.FEEDBACK_FOLDER))
+        return targets
+
+
+def find_submissions(
+    paths: Sequence[Path],
+    *,
+    previous: Sequence[Path] = (),
+    verifying: Sequence[Path] = (),
+) -> Found:
+    """The submissions under ``paths`` (folders recursively, and files), checked first to exist
+    with the ``previous`` results; a usage error when there are none.
+
+    An earlier result or a verification file kept in the submissions folder is an input of
+    another kind, never scored as an office: it is listed as passed over.
+    """
+    must_exist(*paths, *previous)
+    found = discover(paths)
+    others = {p.resolve() for p in [*previous, *verifying]}
+    found = found._replace(
+        files=[f for f in found.files if f.resolve() not in others],
+        skipped=found.skipped + [str(f) for f in found.files if f.resolve() in others],
+    )
+    if not found.files:
+        raise UsageError(
+            "No submissions found (.xlsx, .xlsm, .xls, .xlsb, .ods) under: "
+            + ", ".join(str(p) for p in paths)
+            + (
+                f" (passed over {len(found.outputs)} results/feedback workbooks pmqa wrote)"
+                if found.outputs
+                else ""
+            )
+        )
+    return found
+
+
+def check_outputs_of(
+    outputs: Outputs,
+    kind: Kind,
+    *,
+    inputs: Sequence[Path | None],
+    input_folders: Sequence[Path] = (),
+    force: bool = False,
+) -> None:
+    """Every output, checked against the inputs (files given, or None for an option not given)
+    and the folders searched, before the first file is read; a usage error if one is refused."""
+    check_outputs(
+        outputs.targets(kind),
+        inputs=given_paths(*inputs),
+        input_folders=[p for p in input_folders if p.is_dir()],
+        force=force,
+    )
+
+
+def load_previous(files: Sequence[Path], labels: Sequence[str], rubric: Rubric) -> list[Snapshot]:
+    """Earlier results to compare with, labelled; problems in them are their findings."""
+    if labels and len(labels) != len(files):
+        raise UsageError(
+            f"Give one --previous-label for each --previous ({len(files)} files, "
+            f"{len(labels)} labels), in the same order, or none."
+        )
+    return [
+        load_result(path, rubric, label=labels[n] if labels else None)
+        for n, path in enumerate(files)
+    ]
+
+
+@dataclass
+class BatchWritten:
+    """A finished batch, its analysis, and every file written (results workbook first)."""
+
+    batch: BatchResult
+    analysis: Analysis
+    written: list[Path] = field(default_factory=list)
+
+    @property
+    def clean(self) -> bool:
+        """No file with errors, no error in the earlier results compared with."""
+        comparison = self.analysis.comparison
+        return self.batch.clean and not (comparison and has_errors(comparison.findings))
+
+
+@contextmanager
+def write_batch(
+    found: Found,
+    paths: Sequence[Path],
+    rubric: Rubric,
+    outputs: Outputs,
+    *,
+    registry: Registry | None,
+    options: BatchOptions,
+    command: str,
+    earlier: Sequence[Snapshot] = (),
+    verification: Verification | None = None,
+    round_: str = "",
+    pdf: bool = False,
+    progress: Progress | None = None,
+) -> Iterator[BatchWritten]:
+    """Score ``found`` and write every output; yields what was written while the batch is
+    still open (its values readable), and closes it after.
+
+    results.xlsx takes in each file's values while the rest are being scored. With ``pdf``
+    the results and feedback workbooks are also printed to PDF beside them.
+    """
+    with ResultsWorkbook(
+        outputs.workbook, rubric, compared=bool(earlier), verified=verification is not None
+    ) as workbook:
+        with (progress or _no_progress)(len(found.files)) as tick:
+            batch = run_batch(
+                paths, rubric, registry=registry, options=options, progress=tick,
+                on_values=workbook.add_values, keep_values=outputs.csv is not None,
+                discovered=found,
+                verifier=None if verification is None else Layers(verification),
+            )  # fmt: skip
+        with batch:
+            analysis = analyse(batch, earlier, when=output_timestamp(), round_=round_)
+            workbook.finish(batch, command, analysis)
+            written = [outputs.workbook]
+            if outputs.json is not None:
+                write_json(batch, outputs.json, command, analysis)
+                written.append(outputs.json)
+            if outputs.csv is not None:
+                written += write_csv(batch, outputs.csv, command, analysis)
+            if outputs.feedback is not None:
+                # openpyxl, heavy: imported only when feedback workbooks are asked for.
+                from pmqa_cli.report.feedback import write_feedbacks
+
+                written += write_feedbacks(
+                    batch.scored, rubric, outputs.feedback, options.jobs or os.cpu_count() or 1
+                )
+            if pdf:
+                workbooks = [outputs.workbook]
+                workbooks += [p for p in written if p.parent == outputs.feedback]
+                written += to_pdf(workbooks)
+            yield BatchWritten(batch, analysis, written)
+
+
+def _no_progress(total: int) -> AbstractContextManager[Tick]:
+    def tick(done: int, all_files: int, path: str) -> None:
+        return None
+
+    return nullcontext(tick)
+
+
+def compare_results(
+    old: Path,
+    new: Path,
+    rubric: Rubric,
+    registry: Registry | None,
+    *,
+    old_label: str | None = None,
+    new_label: str | None = None,
+) -> Comparison:
+    """Two result files (JSON or tables) compared without re-scoring; the later one takes the
+    details it left out from the earlier one and the registry."""
+    earlier = load_result(old, rubric, label=old_label)
+    later = load_result(new, rubric, label=new_label)
+    later = fill_details(later, earlier, registry)
+    return compare(later, [earlier], rubric, registry)
+
+
+def write_comparison_files(
+    comparison: Comparison, rubric: Rubric, outputs: Outputs, command: str
+) -> list[Path]:
+    """The comparison workbook, and its JSON and CSV when asked for; the files written."""
+    write_comparison(comparison, rubric, outputs.workbook, command)
+    written = [outputs.workbook]
+    if outputs.json is not None:
+        write_comparison_json(comparison, outputs.json, command)
+        written.append(outputs.json)
+    if outputs.csv is not None:
+        written += write_comparison_csv(comparison, rubric, outputs.csv, command)
+    return written
+
+
+@dataclass
+class ReviewChoice:
+    """The submissions a committee reviews, one per office, and the files left out (why)."""
+
+    chosen: list[Submission]
+    left_out: list[str]
+
+
+def choose_for_review(
+    files: Sequence[Path], rubric: Rubric, *, registry: Registry | None, limits: Limits
+) -> ReviewChoice:
+    """Every file read; of two for one office the one a batch would score (the later
+    submission date, then the file name). A file that cannot be read or has no office code
+    is left out."""
+    found: dict[str, list[Submission]] = {}
+    left_out: list[str] = []
+    for file in files:
+        sub = read_submission(file, rubric, registry=registry, limits=limits)
+        if not sub.readable or not sub.office.code:
+            why = "cannot be read" if not sub.readable else "has no office code"
+            left_out.append(f"{file} {why}")
+            continue
+        found.setdefault(sub.office.code, []).append(sub)
+    chosen = [
+        choose(subs, lambda s: s.office.submitted_on, lambda s: s.path) for subs in found.values()
+    ]
+    return ReviewChoice(chosen, left_out)
