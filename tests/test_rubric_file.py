@@ -7,7 +7,9 @@ import shutil
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
+from pmqa_cli.cli.app import app
 from pmqa_cli.rubric.load import (
     DEFAULT_RUBRIC_ID,
     default_rubric_path,
@@ -56,4 +58,18 @@ def test_a_rubric_id_names_the_local_copy_first_then_the_installed_one(
     # A path that exists is always itself.
     assert resolve_rubric(tmp_path / "rubrics" / "opdc-pmqa4-24.yaml") == (
         tmp_path / "rubrics" / "opdc-pmqa4-24.yaml"
+    )
+
+
+def test_rubric_check_names_the_file_it_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "rubrics").mkdir()
+    shutil.copy(installed(DEFAULT_RUBRIC_ID), tmp_path / "rubrics")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(app, ["--lang", "en", "rubric", "check"])
+    assert result.exit_code == 0, result.output
+    text = "".join(result.output.split())
+    assert (
+        "".join(str((tmp_path / "rubrics" / f"{DEFAULT_RUBRIC_ID}.yaml").resolve()).split()) in text
     )

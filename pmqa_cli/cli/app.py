@@ -126,6 +126,7 @@ app.command(
 def main() -> None:
     """Console-script entry point."""
     _portable_streams()
+    portable.stop_on_signals()  # SIGTERM and SIGHUP unwind as Ctrl+C does
     app(prog_name="pmqa")
 
 

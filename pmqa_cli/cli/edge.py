@@ -48,9 +48,16 @@ def edge(func: F) -> F:
                 raise
             render.error(str(exc))
             raise typer.Exit(exc.exit_code) from None
-        except KeyboardInterrupt:
-            render.error("Interrupted; no output was left half-written.")
-            raise typer.Exit(130) from None
+        except KeyboardInterrupt as stop:
+            # Ctrl+C, or SIGTERM / SIGHUP (core/portable.py: Stopped): every staged output and
+            # temporary file was removed on the way out, and the workers were stopped.
+            signum = getattr(stop, "signum", 2)
+            name = getattr(stop, "name", "Ctrl+C")
+            render.error(
+                f"Stopped ({name}). Nothing was written: the previous outputs are as they were, "
+                "and no temporary file was left behind."
+            )
+            raise typer.Exit(128 + signum) from None
         except Exception as exc:
             if _state["debug"]:
                 raise

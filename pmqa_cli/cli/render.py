@@ -166,6 +166,7 @@ def score(scored: ScoredOffice, rubric: Rubric) -> None:
                    f"{tr('ฉบับ', 'v')}{'' if current() == 'en' else ' '}{rubric.version}")
         )
     )  # fmt: skip
+    console.print(rubric_line(rubric))
     if scored.scores is None:
         console.print(
             ThaiText(tr("อ่านไฟล์ไม่ได้ จึงไม่ได้ประเมินคะแนน",
@@ -281,3 +282,12 @@ def samples(out: Path, count: int, planted: Sequence[PlantedMistake]) -> None:
                 p.expected_code or tr("(ไม่มี: อ่านค่าตามที่กรอก)", "(none: read as is)"),
             )  # fmt: skip
         console.print(table)
+
+
+def rubric_line(rubric: Rubric) -> Text:
+    """Which rubric file scored the run: its id, version, path and the start of its SHA-256."""
+    return Text(
+        f"{tr('เกณฑ์', 'Rubric')}: {rubric.id} {tr('ฉบับ', 'version')} {rubric.version} "
+        f"({rubric.path or '-'}, SHA-256 {rubric.sha256[:12]}…)",
+        style="dim",
+    )

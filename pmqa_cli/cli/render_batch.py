@@ -19,7 +19,7 @@ from rich.table import Table
 
 from pmqa_cli.assess.batch import PROVISIONAL, BatchResult
 from pmqa_cli.cli.lang import tr
-from pmqa_cli.cli.render import err_console, findings_table, heading, out_console
+from pmqa_cli.cli.render import err_console, findings_table, heading, out_console, rubric_line
 from pmqa_cli.cli.thaitext import ThaiText
 
 if TYPE_CHECKING:
@@ -66,6 +66,7 @@ def batch_summary(batch: BatchResult, written: Sequence[Path]) -> None:
     console = out_console()
     counts = batch.counts()
     heading(console, tr("สรุปการประเมิน", "Batch summary"))
+    console.print(rubric_line(batch.rubric))
     table = Table(show_header=False, box=None)
     table.add_column(style="bold")
     table.add_column(justify="right")

@@ -123,6 +123,7 @@ def rubric_summary(rubric: Rubric, warnings: list[RubricProblem]) -> None:
                 (tr("การปัดเศษ", "Rounding"),
                  tr(f"{rubric.scoring.decimals} ตำแหน่ง ปัดครึ่งขึ้น",
                     f"{rubric.scoring.decimals} decimals, half-up")),
+                (tr("ไฟล์", "File"), rubric.path),
                 ("SHA-256", rubric.sha256),
             ]
         )

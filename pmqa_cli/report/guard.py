@@ -57,6 +57,7 @@ class Form(Enum):
     CSV_FOLDER = "csv folder"  # a folder of CSV files
     FEEDBACK_FOLDER = "feedback folder"  # a folder of feedback workbooks named by office code
     SAMPLE_FOLDER = "sample folder"  # a folder of sample submissions named by office code
+    MAP_FOLDER = "map folder"  # a folder of map pictures (PNG and SVG)
 
 
 @dataclass(frozen=True)
@@ -70,7 +71,12 @@ class Target:
 
     @property
     def is_folder(self) -> bool:
-        return self.form in (Form.CSV_FOLDER, Form.FEEDBACK_FOLDER, Form.SAMPLE_FOLDER)
+        return self.form in (
+            Form.CSV_FOLDER,
+            Form.FEEDBACK_FOLDER,
+            Form.SAMPLE_FOLDER,
+            Form.MAP_FOLDER,
+        )
 
 
 def _key(path: Path) -> Path:
@@ -243,7 +249,7 @@ def _check_folder(
 
 
 def _folder_suffix(target: Target) -> str:
-    return ".csv" if target.form is Form.CSV_FOLDER else ".xlsx"
+    return {Form.CSV_FOLDER: ".csv", Form.MAP_FOLDER: ".png"}.get(target.form, ".xlsx")
 
 
 def _clash(a: Target, a_key: Path, b: Target, b_key: Path) -> bool:

@@ -17,6 +17,7 @@ from typing import Any
 
 from pmqa_cli.compare.geography import Geography
 from pmqa_cli.core import portable
+from pmqa_cli.report.guard import record_written
 from pmqa_cli.report.maps import map_png, map_svg
 from pmqa_cli.report.outputs import write_bytes_atomic
 from pmqa_cli.rubric.model import Rubric
@@ -117,4 +118,5 @@ def write_map_files(geo: Geography, rubric: Rubric, folder: Path, subtitle: str 
         svg = folder / f"{_FILES[part]}.svg"
         write_bytes_atomic(svg, map_svg(geo, rubric, part, subtitle=subtitle).encode("utf-8"))
         written += [png, svg]
+    record_written(folder, written)  # so the next run may replace them (report/guard.py)
     return written

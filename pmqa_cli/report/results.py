@@ -110,16 +110,24 @@ class ResultsWorkbook:
     """
 
     def __init__(
-        self, path: Path, rubric: Rubric, *, compared: bool = False, verified: bool = False
+        self,
+        path: Path,
+        rubric: Rubric,
+        *,
+        compared: bool = False,
+        verified: bool = False,
+        scratch: Path | None = None,
     ) -> None:
         """``compared``: the batch is compared with earlier results (adds those sheets);
-        ``verified``: verification files are applied (adds the changes sheet)."""
+        ``verified``: verification files are applied (adds the changes sheet); ``scratch``:
+        the folder for its temporary files (the run's own, report/staging.py), else one in the
+        system's temporary folder."""
         self.path = Path(path)
         directory = self.path.parent if str(self.path.parent) else Path()
         if not directory.is_dir():
             raise OutputError(f"Cannot write {self.path}: the folder {directory} does not exist.")
         self.rubric = rubric
-        self._scratch = tempfile.TemporaryDirectory(prefix="pmqa-results-")
+        self._scratch = tempfile.TemporaryDirectory(prefix="pmqa-results-", dir=scratch)
         self._draft = Path(self._scratch.name) / "results.xlsx"
         self.book = xlsx_book(str(self._draft), constant_memory=True, tmpdir=self._scratch.name)
         self.formats = Formats(self.book, rubric.scoring.decimals)

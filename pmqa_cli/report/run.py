@@ -9,6 +9,7 @@ import os
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 from pmqa_cli.assess.batch import BatchOptions, BatchResult, Found, discover, run_batch
@@ -30,9 +31,11 @@ from pmqa_cli.report.comparison_book import (
 )
 from pmqa_cli.report.given import given_paths, must_exist
 from pmqa_cli.report.guard import Form, Target, check_outputs
+from pmqa_cli.report.map_sheet import write_map_files
 from pmqa_cli.report.outputs import output_timestamp
 from pmqa_cli.report.pdf import to_pdf
 from pmqa_cli.report.results import ResultsWorkbook, write_csv, write_json
+from pmqa_cli.report.staging import OutputSet
 from pmqa_cli.rubric.model import Rubric
 from pmqa_cli.verify.apply import Layers
 from pmqa_cli.verify.inputs import Verification
@@ -65,6 +68,7 @@ class Outputs:
     json: Path | None = None
     csv: Path | None = None
     feedback: Path | None = None
+    maps: Path | None = None  # a folder for the maps as PNG and SVG
 
     def targets(self, kind: Kind) -> list[Target]:
         """Each output as the guard checks it; the workbook is of ``kind``."""
@@ -75,7 +79,16 @@ class Outputs:
             targets.append(Target("--csv", self.csv, Form.CSV_FOLDER))
         if self.feedback is not None:
             targets.append(Target("--feedback", self.feedback, Form.FEEDBACK_FOLDER))
+        if self.maps is not None:
+            targets.append(Target("--maps", self.maps, Form.MAP_FOLDER))
         return targets
+
+    def paths(self, pdf: bool = False) -> list[Path]:
+        """Every path written (the workbook first), for staging and locking."""
+        found = [self.workbook, self.json, self.csv, self.feedback, self.maps]
+        if pdf:
+            found.append(self.workbook.with_suffix(".pdf"))
+        return [p for p in found if p is not None]
 
 
 def find_submissions(
@@ -176,39 +189,78 @@ def write_batch(
     still open (its values readable), and closes it after.
 
     results.xlsx takes in each file's values while the rest are being scored. With ``pdf``
-    the results and feedback workbooks are also printed to PDF beside them.
+    the results and feedback workbooks are also printed to PDF beside them. Every output is
+    written into a staging folder beside its target and moved into place only when all are
+    written (report/staging.py): an error, Ctrl+C or SIGTERM leaves the previous outputs whole,
+    and a second run aimed at the same outputs is refused while this one runs.
     """
-    with ResultsWorkbook(
-        outputs.workbook, rubric, compared=bool(earlier), verified=verification is not None
-    ) as workbook:
-        with (progress or _no_progress)(len(found.files)) as tick:
-            batch = run_batch(
-                paths, rubric, registry=registry, options=options, progress=tick,
-                on_values=workbook.add_values, keep_values=outputs.csv is not None,
-                discovered=found,
-                verifier=None if verification is None else Layers(verification),
-            )  # fmt: skip
-        with batch:
-            analysis = analyse(batch, earlier, when=output_timestamp(), round_=round_)
-            workbook.finish(batch, command, analysis)
-            written = [outputs.workbook]
-            if outputs.json is not None:
-                write_json(batch, outputs.json, command, analysis)
-                written.append(outputs.json)
-            if outputs.csv is not None:
-                written += write_csv(batch, outputs.csv, command, analysis)
-            if outputs.feedback is not None:
-                # openpyxl, heavy: imported only when feedback workbooks are asked for.
-                from pmqa_cli.report.feedback import write_feedbacks
+    with OutputSet(outputs.paths(pdf), command=command) as staged:
+        book = staged.stage(outputs.workbook)
+        with ResultsWorkbook(
+            book, rubric, compared=bool(earlier), verified=verification is not None,
+            scratch=staged.scratch,
+        ) as workbook:  # fmt: skip
+            with (progress or _no_progress)(len(found.files)) as tick:
+                batch = run_batch(
+                    paths, rubric, registry=registry, options=options, progress=tick,
+                    on_values=workbook.add_values, keep_values=outputs.csv is not None,
+                    discovered=found,
+                    verifier=None if verification is None else Layers(verification),
+                )  # fmt: skip
+            with batch:
+                analysis = analyse(batch, earlier, when=output_timestamp(), round_=round_)
+                workbook.finish(batch, command, analysis)
+                _write_others(batch, analysis, rubric, outputs, staged, command, options)
+                if pdf:
+                    printed = [book]
+                    if outputs.feedback is not None:
+                        printed += sorted(staged.stage(outputs.feedback).glob("*.xlsx"))
+                    to_pdf(printed)
+                yield BatchWritten(batch, analysis, staged.commit())
 
-                written += write_feedbacks(
-                    batch.scored, rubric, outputs.feedback, options.jobs or os.cpu_count() or 1
-                )
-            if pdf:
-                workbooks = [outputs.workbook]
-                workbooks += [p for p in written if p.parent == outputs.feedback]
-                written += to_pdf(workbooks)
-            yield BatchWritten(batch, analysis, written)
+
+def _write_others(
+    batch: BatchResult,
+    analysis: Analysis,
+    rubric: Rubric,
+    outputs: Outputs,
+    staged: OutputSet,
+    command: str,
+    options: BatchOptions,
+) -> None:
+    """The JSON, CSV, feedback and map files of a batch, into their staging places."""
+    if outputs.json is not None:
+        write_json(batch, staged.stage(outputs.json), command, analysis)
+    if outputs.csv is not None:
+        write_csv(batch, staged.stage(outputs.csv), command, analysis)
+    if outputs.feedback is not None:
+        # openpyxl, heavy: imported only when feedback workbooks are asked for.
+        from pmqa_cli.report.feedback import write_feedbacks
+
+        changes, label = _changes(batch, analysis)
+        write_feedbacks(
+            batch.scored, rubric, staged.stage(outputs.feedback),
+            options.jobs or os.cpu_count() or 1, changes=changes, previous_label=label,
+        )  # fmt: skip
+    if outputs.maps is not None:
+        subtitle = f"ปีงบประมาณ พ.ศ. {analysis.snapshot.label}"
+        write_map_files(analysis.geography, rubric, staged.stage(outputs.maps), subtitle)
+
+
+def _changes(batch: BatchResult, analysis: Analysis) -> tuple[dict[str, Decimal], str]:
+    """Each office's change of overall score since the most recent earlier result, by the
+    office's file (as the feedback's standings key offices), and that result's label."""
+    comparison = analysis.comparison
+    if comparison is None or not comparison.rounds:
+        return {}, ""
+    latest = comparison.latest
+    by_code = {o.code: o.change("overall") for o in latest.offices}
+    changes = {
+        office.path: change
+        for office in batch.scored
+        if (change := by_code.get(office.office.code)) is not None
+    }
+    return changes, latest.label
 
 
 def _no_progress(total: int) -> AbstractContextManager[Tick]:

@@ -51,6 +51,15 @@ FeedbackOption = Annotated[
         metavar="DIR",
     ),
 ]
+MapsOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--maps",
+        help="Also write the province maps as PNG and SVG files into this folder.",
+        file_okay=False,
+        metavar="DIR",
+    ),
+]
 RoundOption = Annotated[
     str,
     typer.Option(
@@ -69,6 +78,7 @@ def batch_command(
     json_path: JsonOption = None,
     csv_dir: CsvOption = None,
     feedback_dir: FeedbackOption = None,
+    maps_dir: MapsOption = None,
     timeout: TimeoutOption = 60,
     previous: PreviousOption = None,
     previous_label: PreviousLabelOption = None,
@@ -92,7 +102,7 @@ def batch_command(
 
     verifying = [*(review or []), *(data or []), *(corrections or [])]
     found = run.find_submissions(paths, previous=previous or [], verifying=verifying)
-    outputs = run.Outputs(output, json=json_path, csv=csv_dir, feedback=feedback_dir)
+    outputs = run.Outputs(output, json_path, csv_dir, feedback_dir, maps_dir)
     run.check_outputs_of(
         outputs, Kind.RESULTS, inputs=[*found.files, rubric, registry, *(previous or []),
                                        *verifying],

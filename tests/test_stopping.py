@@ -1,0 +1,94 @@
+"""A batch stopped by SIGTERM or SIGHUP, or raced by a second run: the previous outputs stay
+whole, nothing is left behind (staging folders, locks, temporary files, workers)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from pmqa_cli.report.staging import lock_path
+
+POSIX = hasattr(os, "getpgid") and hasattr(signal, "SIGTERM")
+pytestmark = pytest.mark.skipif(not POSIX, reason="signals are sent the POSIX way here")
+
+
+def pmqa(*args: str | Path, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "pmqa_cli", *map(str, args)],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        env={**os.environ, **(env or {})},
+    )  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def samples(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("stopping") / "samples"
+    made = pmqa("sample", "--count", "60", "--out", folder, "--seed", "4")
+    assert made.wait(timeout=300) == 0, made.communicate()[0]
+    return folder
+
+
+def wait_for(path: Path, seconds: float = 60) -> None:
+    end = time.monotonic() + seconds
+    while not path.exists():
+        assert time.monotonic() < end, f"{path} never appeared"
+        time.sleep(0.05)
+
+
+def processes_naming(text: str) -> list[str]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except OSError:
+            continue
+        if text in command and entry.name.isdigit():
+            found.append(command)
+    return found
+
+
+@pytest.mark.parametrize("signame", ["SIGTERM", "SIGHUP"])
+def test_a_stopped_batch_leaves_the_previous_outputs_and_nothing_else(
+    tmp_path: Path, samples: Path, signame: str
+) -> None:
+    out, temp = tmp_path / "out", tmp_path / "tmp"
+    out.mkdir()
+    temp.mkdir()
+    (out / "r.xlsx").write_bytes(b"the previous results")
+    run = pmqa("batch", samples, "-o", out / "r.xlsx", "--feedback", out / "fb", "--force",
+               "--json", out / "r.json", env={"TMPDIR": str(temp)})  # fmt: skip
+    wait_for(lock_path(out / "r.xlsx"))
+    time.sleep(1.5)  # workers started, files being scored
+    stopped_at = time.monotonic()
+    run.send_signal(getattr(signal, signame))
+    text, _ = run.communicate(timeout=30)
+    assert time.monotonic() - stopped_at < 10
+    assert run.returncode == 128 + getattr(signal, signame), text
+    assert f"Stopped ({signame})" in " ".join(text.split())
+    assert sorted(p.name for p in out.iterdir()) == ["r.xlsx"]  # no staging, lock, JSON, feedback
+    assert (out / "r.xlsx").read_bytes() == b"the previous results"
+    assert list(temp.iterdir()) == []  # nothing in the temporary folder either
+    time.sleep(0.5)
+    assert processes_naming(str(out / "r.xlsx")) == []  # no worker outlives pmqa
+
+
+def test_a_second_run_at_the_same_outputs_is_refused_at_once(tmp_path: Path, samples: Path) -> None:
+    first = pmqa("batch", samples, "-o", tmp_path / "r.xlsx")
+    wait_for(lock_path(tmp_path / "r.xlsx"))
+    started = time.monotonic()
+    second = pmqa("batch", samples, "-o", tmp_path / "r.xlsx", "--force")
+    text, _ = second.communicate(timeout=60)
+    assert time.monotonic() - started < 15  # refused before reading any submission
+    assert second.returncode == 2, text
+    words = " ".join(text.split())
+    assert "is being written by another pmqa run" in words and str(first.pid) in words
+    first_text, _ = first.communicate(timeout=600)
+    assert first.returncode in (0, 1), first_text
+    assert not lock_path(tmp_path / "r.xlsx").exists()
+    assert (tmp_path / "r.xlsx").stat().st_size > 0
