@@ -476,3 +476,27 @@ def test_registry_with_unknown_office(
     with run_batch([path], shipped, registry=registry) as result:
         assert [f.code for f in result.findings] == ["office-code-unknown"]
         assert [o.code for o in result.missing] == ["P001"]
+
+
+def test_feedback_written_while_the_results_are_is_the_same(
+    tmp_path: Path, shipped: Rubric, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pmqa_cli.report.feedback import start_feedbacks, write_feedbacks
+    from pmqa_cli.report.results import ResultsWorkbook, write_json
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    folder = tmp_path / "subs"
+    result = runner.invoke(app, ["sample", "-n", "9", "--out", str(folder), "--seed", "5"])
+    assert result.exit_code == 0, result.output
+    with ResultsWorkbook(tmp_path / "r.xlsx", shipped) as workbook:
+        options = BatchOptions(jobs=2, steps=True)
+        with run_batch([folder], shipped, options=options, on_values=workbook.add_values) as batch:
+            with start_feedbacks(batch.scored, shipped, tmp_path / "two", jobs=2) as feedbacks:
+                workbook.finish(batch)  # the parent's own work while the workers write
+                write_json(batch, tmp_path / "r.json")
+                two = feedbacks.wait()
+            one = write_feedbacks(batch.scored, shipped, tmp_path / "one", jobs=1)
+    assert [p.name for p in one] == [p.name for p in two] and len(one) == 9
+    for a, b in zip(one, two, strict=True):
+        assert a.read_bytes() == b.read_bytes(), a.name
+    assert (tmp_path / "r.xlsx").exists() and (tmp_path / "r.json").exists()

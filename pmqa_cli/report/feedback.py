@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import multiprocessing
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -48,11 +48,13 @@ from pmqa_cli.rubric import units
 from pmqa_cli.rubric.model import Aggregation, Criterion, Direction, Indicator, Method, Rubric
 
 __all__ = [
+    "Feedbacks",
     "IndicatorNextLevel",
     "IssueNextStep",
     "feedback_names",
     "indicator_next_level",
     "issue_next_step",
+    "start_feedbacks",
     "write_feedback",
     "write_feedbacks",
 ]
@@ -515,15 +517,46 @@ def _write_in_worker(office: ScoredOffice, path: Path, standing: Standing | None
     write_feedback(office, _RUBRIC, path, standing)
 
 
-def write_feedbacks(
-    offices: Sequence[ScoredOffice], rubric: Rubric, folder: Path, jobs: int = 1
-) -> list[Path]:
-    """The feedback workbook of every office of a batch (with their ranks and the national and
-    type means), named by :func:`feedback_names`, written by ``jobs`` processes at once.
+class Feedbacks:
+    """A batch's feedback workbooks being written by worker processes while the caller goes on
+    (results.xlsx, JSON, CSV use the parent alone: the cores would wait otherwise).
+    :meth:`wait` gives their paths once every one is written, and re-raises a worker's error."""
 
-    Each workbook is written from the office's own scored object: no submission is read
-    again. A write that fails (a full disk) stops the run with its error, as in one process.
-    """
+    def __init__(
+        self, targets: list[Path], pool: ProcessPoolExecutor | None, futures: list[Future[None]]
+    ) -> None:
+        self.targets = targets
+        self._pool = pool
+        self._futures = futures
+
+    def wait(self) -> list[Path]:
+        """Every workbook written: their paths, in the offices' order."""
+        try:
+            for future in self._futures:
+                future.result()  # re-raises a worker's error here
+        finally:
+            self.close()
+        return self.targets
+
+    def close(self) -> None:
+        """Stop: workbooks not yet started are not written."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+    def __enter__(self) -> Feedbacks:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def start_feedbacks(
+    offices: Sequence[ScoredOffice], rubric: Rubric, folder: Path, jobs: int = 1
+) -> Feedbacks:
+    """Start writing the feedback workbook of every office of a batch (see
+    :func:`write_feedbacks`) in ``jobs`` processes, and return at once; a few workbooks, or
+    one job, are written here before it returns."""
     folder.mkdir(parents=True, exist_ok=True)
     places = standings((peer_of(office) for office in offices), rubric.scoring.decimals)
     targets = [folder / name for name in feedback_names(offices)]
@@ -534,10 +567,20 @@ def write_feedbacks(
     if jobs <= 1 or len(work) < 8:  # a few workbooks: starting processes costs more
         for office, target, standing in work:
             write_feedback(office, rubric, target, standing)
-        return targets
+        return Feedbacks(targets, None, [])
     context = multiprocessing.get_context(portable.start_method())
-    with ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker,
-                             initargs=(rubric,)) as pool:  # fmt: skip
-        for future in [pool.submit(_write_in_worker, *task) for task in work]:
-            future.result()  # re-raises a worker's error here
-    return targets
+    pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker,
+                               initargs=(rubric,))  # fmt: skip
+    return Feedbacks(targets, pool, [pool.submit(_write_in_worker, *task) for task in work])
+
+
+def write_feedbacks(
+    offices: Sequence[ScoredOffice], rubric: Rubric, folder: Path, jobs: int = 1
+) -> list[Path]:
+    """The feedback workbook of every office of a batch (with their ranks and the national and
+    type means), named by :func:`feedback_names`, written by ``jobs`` processes at once.
+
+    Each workbook is written from the office's own scored object: no submission is read
+    again. A write that fails (a full disk) stops the run with its error, as in one process.
+    """
+    return start_feedbacks(offices, rubric, folder, jobs).wait()
