@@ -500,3 +500,24 @@ def test_feedback_written_while_the_results_are_is_the_same(
     for a, b in zip(one, two, strict=True):
         assert a.read_bytes() == b.read_bytes(), a.name
     assert (tmp_path / "r.xlsx").exists() and (tmp_path / "r.json").exists()
+
+
+def test_the_files_queued_behind_a_crash_are_scored_by_the_next_worker(
+    tmp_path: Path,
+    shipped: Rubric,
+    make_submission: SubmissionFactory,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("PMQA_TEST_SABOTAGE", "crash")
+    folder = tmp_path / "in"
+    folder.mkdir()
+    names = ["a.xlsx", "bad.xlsx", "c.xlsx", "d.xlsx", "e.xlsx"]
+    for n, name in enumerate(names):
+        office = Office(f"P00{n + 1}", f"สพป.{n}", OfficeType.PRIMARY)
+        make_submission(shipped, complete(shipped, Filled(office)), name=name).rename(folder / name)
+    options = BatchOptions(jobs=1, timeout_seconds=30)
+    with run_batch([folder], shipped, options=options, score=sabotaged_score) as result:
+        assert [Path(f.path).name for f in result.files] == names
+        assert [f.readable for f in result.files] == [True, False, True, True, True]
+        assert [o.office.code for o in result.scored] == ["P001", "P003", "P004", "P005"]
+        assert result.values_count == sum(1 for _ in result.iter_values()) > 0
