@@ -111,12 +111,14 @@ def _done(office: ScoredOffice, delivery: Delivery) -> Done:
     prepared = None
     if delivery.prepare is not None:
         prepared = delivery.prepare(office.path, office.sha256, values)
-    kept = pickle.dumps((office.path, office.sha256, values), pickle.HIGHEST_PROTOCOL)
+    kept = b""
+    if delivery.keep:
+        kept = pickle.dumps((office.path, office.sha256, values), pickle.HIGHEST_PROTOCOL)
     return Done(
         replace(office, values=()) if values else office,
         len(values),
         prepared,
-        kept if delivery.keep else b"",
+        kept,
         values if delivery.values else (),
     )
 
