@@ -168,3 +168,22 @@ def test_a_prepared_sink_has_its_work_done_in_the_workers_in_file_order(
             sum(1 for v in result.iter_values() if v[0] == f.path) for f in result.files
         ]
         assert result.values_count == sum(count for _, (_, count) in sink.got) > 0
+
+
+def test_a_plain_on_values_gets_every_value_in_file_order(
+    tmp_path: Path, shipped: Rubric, make_submission: SubmissionFactory
+) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for n in range(3):
+        office = Office(f"P00{n + 1}", f"สพป.{n}", OfficeType.PRIMARY)
+        make_submission(shipped, complete(shipped, Filled(office))).rename(folder / f"{n}.xlsx")
+    got: list[tuple[str, str, ValueRead]] = []
+
+    def on_values(file: str, sha256: str, values: Sequence[ValueRead]) -> None:
+        got.extend((file, sha256, v) for v in values)
+
+    with run_batch([folder], shipped, on_values=on_values, keep_values=True) as result:
+        assert got == list(result.iter_values())
+        assert len(got) == result.values_count > 0
+        assert all(f.values == () for f in result.files)  # the values travel apart
