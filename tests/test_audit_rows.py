@@ -128,6 +128,16 @@ def test_rows_are_rendered_once_per_value_and_numbered_by_the_parent() -> None:
     assert (rows.first_column, rows.last_column, rows.quoted) == (0, 6, False)
 
 
+def _submissions(tmp_path: Path, rubric: Rubric, make: SubmissionFactory, count: int) -> Path:
+    """A folder of ``count`` complete submissions, 0.xlsx, 1.xlsx, ..."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for n in range(count):
+        office = Office(f"P00{n + 1}", f"สพป.{n}", OfficeType.PRIMARY)
+        make(rubric, complete(rubric, Filled(office))).rename(folder / f"{n}.xlsx")
+    return folder
+
+
 class _Sink:
     """A Prepared on_values that records where its work was done."""
 
@@ -153,11 +163,7 @@ def _prepare_in_worker(file: str, sha256: str, values: Sequence[ValueRead]) -> t
 def test_a_prepared_sink_has_its_work_done_in_the_workers_in_file_order(
     tmp_path: Path, shipped: Rubric, make_submission: SubmissionFactory
 ) -> None:
-    folder = tmp_path / "in"
-    folder.mkdir()
-    for n in range(5):
-        office = Office(f"P00{n + 1}", f"สพป.{n}", OfficeType.PRIMARY)
-        make_submission(shipped, complete(shipped, Filled(office))).rename(folder / f"{n}.xlsx")
+    folder = _submissions(tmp_path, shipped, make_submission, 5)
     sink = _Sink()
     assert isinstance(sink, Prepared)
     with run_batch([folder], shipped, on_values=sink, keep_values=True) as result:
@@ -173,11 +179,7 @@ def test_a_prepared_sink_has_its_work_done_in_the_workers_in_file_order(
 def test_a_plain_on_values_gets_every_value_in_file_order(
     tmp_path: Path, shipped: Rubric, make_submission: SubmissionFactory
 ) -> None:
-    folder = tmp_path / "in"
-    folder.mkdir()
-    for n in range(3):
-        office = Office(f"P00{n + 1}", f"สพป.{n}", OfficeType.PRIMARY)
-        make_submission(shipped, complete(shipped, Filled(office))).rename(folder / f"{n}.xlsx")
+    folder = _submissions(tmp_path, shipped, make_submission, 3)
     got: list[tuple[str, str, ValueRead]] = []
 
     def on_values(file: str, sha256: str, values: Sequence[ValueRead]) -> None:
