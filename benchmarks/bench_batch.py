@@ -3,12 +3,16 @@
     python benchmarks/bench_batch.py --count 245 --runs 5
     python benchmarks/bench_batch.py --count 10000 --runs 1 --only pmqa
 
-Submissions are generated once with `pmqa sample` and cached in benchmarks/.cache/. The three
+Submissions are generated once with `pmqa sample` and cached in benchmarks/.cache/. The
 commands run as separate processes, interleaved over ``--runs`` rounds; each is timed (wall
-clock) and its peak memory is sampled over its whole process tree (workers included).
+clock), its peak memory is sampled over its whole process tree (workers included), and the CPU
+time of the whole tree is read from the OS (the workers are reaped by pmqa, so their time is
+counted with it; where the OS does not say, as on Windows, it is left out). "busy" is that CPU
+time over wall time x cores: how much of the machine the command kept working.
 
 - pmqa: `pmqa batch FOLDER -o results.xlsx` (validation, scoring, isolation, results.xlsx).
 - pmqa-all: the same with `--feedback DIR --csv DIR --json FILE` (every output of a batch).
+- pmqa-j1: `pmqa batch --jobs 1` (one worker: what the parallel batch must not slow down).
 - pmqa-before: `pmqa batch` of another checkout of pmqa (``--before SRC``), run side by side
   to measure what a change costs (the exact arithmetic was measured this way).
 - baseline: what an analyst would write first: pandas.read_excel(sheet_name=None,
@@ -80,8 +84,20 @@ def submissions(count: int, seed: int) -> Path:
     return folder
 
 
-def run(command: list[str]) -> tuple[float, float, int]:
-    """Run a command; returns (seconds, peak MB of its process tree, exit code)."""
+def _children_cpu() -> float | None:
+    """CPU seconds of every reaped descendant so far (None where the OS does not say)."""
+    try:
+        import resource  # POSIX only
+    except ImportError:
+        return None
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def run(command: list[str]) -> tuple[float, float, int, float | None]:
+    """Run a command; returns (seconds, peak MB of its process tree, exit code, CPU seconds of
+    its process tree or None)."""
+    cpu_before = _children_cpu()
     started = time.perf_counter()
     process = psutil.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     peak = 0
@@ -92,7 +108,10 @@ def run(command: list[str]) -> tuple[float, float, int]:
         except psutil.Error:
             pass
         time.sleep(0.02)
-    return time.perf_counter() - started, peak / 1024 / 1024, process.returncode
+    seconds = time.perf_counter() - started
+    cpu_after = _children_cpu()
+    cpu = None if cpu_before is None or cpu_after is None else cpu_after - cpu_before
+    return seconds, peak / 1024 / 1024, process.returncode, cpu
 
 
 def results_cells(path: Path) -> int:
@@ -138,7 +157,7 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=245, help="number of submissions")
     parser.add_argument("--runs", type=int, default=3, help="rounds of the interleaved commands")
     parser.add_argument("--seed", type=int, default=2567, help="seed for pmqa sample")
-    names = ["pmqa", "pmqa-all", "pmqa-before", "baseline", "floor"]
+    names = ["pmqa", "pmqa-all", "pmqa-j1", "pmqa-before", "baseline", "floor"]
     parser.add_argument("--only", choices=names, action="append", help="run only these")
     parser.add_argument(
         "--before", type=Path, help="another pmqa source folder, timed as pmqa-before"
@@ -154,9 +173,11 @@ def main() -> None:
     if "pmqa-before" in chosen and args.before is None:
         parser.error("pmqa-before needs --before SRC")
     work = Path(tempfile.mkdtemp(prefix="pmqa-bench-"))
+    cores = os.cpu_count() or 1
     results_path = work / "results.xlsx"
     times: dict[str, list[float]] = {name: [] for name in chosen}
     peaks: dict[str, list[float]] = {name: [] for name in chosen}
+    cpus: dict[str, list[float]] = {name: [] for name in chosen}
     cells = 0
     # pmqa runs once first (untimed) so the floor knows how many cells to write.
     run(["pmqa", "batch", str(folder), "-o", str(results_path)])
@@ -170,21 +191,33 @@ def main() -> None:
             *("--feedback", str(work / "feedback"), "--csv", str(work / "csv")),
             *("--json", str(work / "results.json")),
         ],
+        "pmqa-j1": ["pmqa", "batch", str(folder), "-o", str(results_path), "--jobs", "1"],
         "pmqa-before": [*before, "batch", str(folder), "-o", str(results_path)],
         "baseline": [sys.executable, "-c", BASELINE, str(folder)],
         "floor": [sys.executable, "-c", FLOOR, str(folder), str(cells), str(work / "floor.xlsx")],
     }
     for round_ in range(args.runs):
         for name in chosen:
-            seconds, peak, code = run(commands[name])
+            seconds, peak, code, cpu = run(commands[name])
             if not name.startswith("pmqa") and code != 0:
                 raise SystemExit(f"{name} failed with exit code {code}")
             times[name].append(seconds)
             peaks[name].append(peak)
-            print(f"round {round_ + 1}: {name:8s} {seconds:7.2f} s  {peak:7.1f} MB", flush=True)
+            busy = ""
+            if cpu is not None:
+                cpus[name].append(cpu)
+                busy = f"  cpu {cpu:6.2f} s  busy {100 * cpu / seconds / cores:3.0f} %"
+            print(f"round {round_ + 1}: {name:11s} {seconds:7.2f} s  {peak:7.1f} MB{busy}",
+                  flush=True)  # fmt: skip
     shutil.rmtree(work, ignore_errors=True)
 
     medians = {name: statistics.median(values) for name, values in times.items()}
+    cpu_medians = {name: statistics.median(values) for name, values in cpus.items() if values}
+    # Busy: each run's CPU over its own wall time x cores, the median of the runs.
+    busy = {
+        name: statistics.median(c / s / cores for c, s in zip(cpus[name], times[name], strict=True))
+        for name in cpu_medians
+    }
     report = {
         "count": files,
         "runs": args.runs,
@@ -192,6 +225,8 @@ def main() -> None:
         "median_seconds": medians,
         "per_file_ms": {name: 1000 * s / files for name, s in medians.items()},
         "peak_mb": {name: max(values) for name, values in peaks.items()},
+        "cpu_seconds": cpu_medians,
+        "busy": busy,
         "machine": machine(),
     }
     if "pmqa" in medians and "baseline" in medians:
@@ -202,17 +237,24 @@ def main() -> None:
         report["all_outputs_over_pmqa"] = medians["pmqa-all"] / medians["pmqa"]
     if "pmqa" in medians and "pmqa-before" in medians:
         report["pmqa_over_before"] = medians["pmqa"] / medians["pmqa-before"]
+    if "pmqa" in medians and "pmqa-j1" in medians:
+        report["j1_over_pmqa"] = medians["pmqa-j1"] / medians["pmqa"]
     print()
     print(f"{files} submissions, {args.runs} run(s), results.xlsx holds {cells:,} cells")
-    print("| command | median s | per file ms | peak MB |")
-    print("| --- | ---: | ---: | ---: |")
+    print(
+        f"| command | median s | min-max s | per file ms | peak MB | CPU s | busy ({cores} cores) |"
+    )
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
     for name in chosen:
+        cpu_text = f"{cpu_medians[name]:.2f}" if name in cpu_medians else "-"
+        busy_text = f"{100 * busy[name]:.0f} %" if name in busy else "-"
         print(
-            f"| {name} | {medians[name]:.2f} | {report['per_file_ms'][name]:.1f} | "
-            f"{report['peak_mb'][name]:.0f} |"
+            f"| {name} | {medians[name]:.2f} | {min(times[name]):.2f}-{max(times[name]):.2f} | "
+            f"{report['per_file_ms'][name]:.1f} | {report['peak_mb'][name]:.0f} | {cpu_text} | "
+            f"{busy_text} |"
         )
     for key in ("pmqa_over_baseline", "pmqa_over_floor", "all_outputs_over_pmqa",
-                "pmqa_over_before"):  # fmt: skip
+                "pmqa_over_before", "j1_over_pmqa"):  # fmt: skip
         if key in report:
             print(f"{key}: {report[key]:.2f}")
     if args.json:

@@ -476,3 +476,48 @@ def test_registry_with_unknown_office(
     with run_batch([path], shipped, registry=registry) as result:
         assert [f.code for f in result.findings] == ["office-code-unknown"]
         assert [o.code for o in result.missing] == ["P001"]
+
+
+def test_feedback_written_while_the_results_are_is_the_same(
+    tmp_path: Path, shipped: Rubric, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pmqa_cli.report.feedbacks import start_feedbacks, write_feedbacks
+    from pmqa_cli.report.results import ResultsWorkbook, write_json
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    folder = tmp_path / "subs"
+    result = runner.invoke(app, ["sample", "-n", "9", "--out", str(folder), "--seed", "5"])
+    assert result.exit_code == 0, result.output
+    with ResultsWorkbook(tmp_path / "r.xlsx", shipped) as workbook:
+        options = BatchOptions(jobs=2, steps=True)
+        with run_batch([folder], shipped, options=options, on_values=workbook.add_values) as batch:
+            with start_feedbacks(batch.scored, shipped, tmp_path / "two", jobs=2) as feedbacks:
+                workbook.finish(batch)  # the parent's own work while the workers write
+                write_json(batch, tmp_path / "r.json")
+                two = feedbacks.wait()
+            one = write_feedbacks(batch.scored, shipped, tmp_path / "one", jobs=1)
+    assert [p.name for p in one] == [p.name for p in two] and len(one) == 9
+    for a, b in zip(one, two, strict=True):
+        assert a.read_bytes() == b.read_bytes(), a.name
+    assert (tmp_path / "r.xlsx").exists() and (tmp_path / "r.json").exists()
+
+
+def test_the_files_queued_behind_a_crash_are_scored_by_the_next_worker(
+    tmp_path: Path,
+    shipped: Rubric,
+    make_submission: SubmissionFactory,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("PMQA_TEST_SABOTAGE", "crash")
+    folder = tmp_path / "in"
+    folder.mkdir()
+    names = ["a.xlsx", "bad.xlsx", "c.xlsx", "d.xlsx", "e.xlsx"]
+    for n, name in enumerate(names):
+        office = Office(f"P00{n + 1}", f"สพป.{n}", OfficeType.PRIMARY)
+        make_submission(shipped, complete(shipped, Filled(office)), name=name).rename(folder / name)
+    options = BatchOptions(jobs=1, timeout_seconds=30)
+    with run_batch([folder], shipped, options=options, score=sabotaged_score) as result:
+        assert [Path(f.path).name for f in result.files] == names
+        assert [f.readable for f in result.files] == [True, False, True, True, True]
+        assert [o.office.code for o in result.scored] == ["P001", "P003", "P004", "P005"]
+        assert result.values_count == sum(1 for _ in result.iter_values()) > 0

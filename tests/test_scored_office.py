@@ -311,7 +311,7 @@ def test_feedback_written_in_parallel_is_the_same_as_in_one_process(
     tmp_path: Path, shipped: Rubric, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from pmqa_cli.assess.batch import BatchOptions, run_batch
-    from pmqa_cli.report.feedback import write_feedbacks
+    from pmqa_cli.report.feedbacks import write_feedbacks
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     folder = tmp_path / "subs"

@@ -1,48 +1,37 @@
 """Batch scoring: a folder of submissions in, one consolidated result out.
 
-Files are scored in worker processes: in parallel across cores, and so that one file can never
-take the batch down. A worker has a memory cap (``RLIMIT_AS``, where the OS offers one) and a
-per-file time limit kept by the parent (a deadline, then terminate: no SIGALRM, so it works on
-Windows too); a file that crashes, hangs or exhausts its worker is reported unreadable and the
-worker replaced while the rest are scored (pmqa_cli/core/portable.py says what is chosen where).
-Each worker returns the office's :class:`~pmqa_cli.assess.scored.ScoredOffice` (the one object
-every output renders, rounded once); the values read (the audit trail, the bulk of the data)
-are streamed to a temporary file rather than held in memory, so a batch of 10,000 files stays
-small.
+The files are read, validated and scored in worker processes (:mod:`.workers`: parallel,
+isolated, with a time limit and a memory cap), each giving its office's
+:class:`~pmqa_cli.assess.office.ScoredOffice` (the one object every output renders, rounded
+once) and what the parent writes of its values, prepared in the worker. The parent gathers the
+offices in file order, then places them: duplicates, provisional results, ranks, offices that
+sent nothing. The values read (the audit trail, the bulk of the data) are streamed to a
+temporary file rather than held in memory, so a batch of 10,000 files stays small.
 """
 
 from __future__ import annotations
 
-import contextlib
-import multiprocessing
 import os
 import pickle
 import re
-import signal
-import statistics
 import tempfile
-import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
-from decimal import Decimal
-from fractions import Fraction
-from multiprocessing.connection import Connection, wait
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
-from pmqa_cli.assess.office import ScoredOffice, Verifier, rubric_used, score_office
-from pmqa_cli.assess.scores import Scores
+from pmqa_cli.assess import statistics
+from pmqa_cli.assess.office import ScoredOffice, Verifier, score_office
+from pmqa_cli.assess.statistics import ClaimStat, Stat
 from pmqa_cli.assess.submission import OfficeInfo, ValueRead, choose
-from pmqa_cli.assess.trace import Verdict
-from pmqa_cli.core import portable
+from pmqa_cli.assess.workers import BatchOptions, Delivery, Done, Prepared, Scorer, score_all
 from pmqa_cli.core.findings import Finding, has_errors, make_finding
-from pmqa_cli.core.numbers import competition_ranks, json_number, round_half_up
+from pmqa_cli.core.numbers import competition_ranks
 from pmqa_cli.io.mark import SPREADSHEET_SUFFIXES, read_mark
 from pmqa_cli.io.registry import Office, Registry
-from pmqa_cli.io.xlsx import Limits
-from pmqa_cli.rubric.model import Aggregation, OfficeType, Rubric
+from pmqa_cli.rubric.model import OfficeType, Rubric
 
 __all__ = [
     "PROVISIONAL",
@@ -51,21 +40,12 @@ __all__ = [
     "ClaimStat",
     "Duplicate",
     "Found",
+    "Prepared",
+    "Scorer",
     "Stat",
     "discover",
     "run_batch",
 ]
-
-
-@dataclass(frozen=True)
-class BatchOptions:
-    """How a batch runs."""
-
-    jobs: int = 0  # 0: one worker per core
-    timeout_seconds: float = 60.0  # per file
-    memory_mb: int = 1024  # per worker process
-    limits: Limits = field(default_factory=Limits)
-    steps: bool = False  # also work out each office's next steps (for feedback workbooks)
 
 
 # Why an office's result is provisional: its rank stands (except for an office not in the
@@ -87,33 +67,6 @@ class Duplicate:
     sha256: str
     chosen: bool
     copy_of: str | None = None  # a byte-identical copy of this file (counted once)
-
-
-@dataclass(frozen=True)
-class Stat:
-    """Descriptive statistics of one column of scores (on the reported, rounded numbers)."""
-
-    key: str
-    label: str
-    count: int
-    mean: Decimal | None
-    median: Decimal | None
-    minimum: Decimal | None
-    maximum: Decimal | None
-    stdev: Decimal | None  # sample standard deviation (n - 1), as Excel's STDEV.S
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON form."""
-        return {
-            "key": self.key,
-            "label": self.label,
-            "count": self.count,
-            "mean": json_number(self.mean),
-            "median": json_number(self.median),
-            "min": json_number(self.minimum),
-            "max": json_number(self.maximum),
-            "stdev": json_number(self.stdev),
-        }
 
 
 @dataclass
@@ -184,144 +137,17 @@ class BatchResult:
 
     def statistics(self) -> list[Stat]:
         """Per part, issue and indicator: count, mean, median, min, max, standard deviation."""
-        sets = [f.scores for f in self.scored if f.scores is not None]
-        columns: list[tuple[str, str, Sequence[Decimal | None]]] = [
-            ("overall", "คะแนนรวม", [s.overall for s in sets]),
-            ("pmqa", "หมวด 1-6 (PMQA 4.0)", [s.pmqa.score for s in sets]),
-        ]
-        if self.rubric.indicators:
-            mean = self.rubric.scoring.aggregation is Aggregation.CATEGORY_MEAN
-            label = "คะแนนหมวด 7 (ค่าเฉลี่ยของมิติ)" if mean else "หมวด 7 (ตัวชี้วัด)"
-            columns.append(("results", label, [s.results.score for s in sets]))
-        if self.rubric.scoring.aggregation is Aggregation.CATEGORY_MEAN:
-            # The overall is the mean of the categories: their statistics come next (category
-            # 7's are the "results" row above).
-            for n, category in enumerate(self.rubric.category_ids):
-                if category == "7":
-                    continue
-                scores = [s.categories[n].score for s in sets if len(s.categories) > n]
-                what = "มิติ" if category == "7" else "ประเด็น"
-                label = f"คะแนนหมวด {category} (ค่าเฉลี่ยของ{what})"
-                columns.append((f"หมวด {category}", label, scores))
-        for n, issue in enumerate(self.rubric.issues):
-            values = [s.issues[n].score for s in sets if len(s.issues) > n]
-            columns.append((issue.id, issue.title_th, values))
-        for n, ind in enumerate(self.rubric.indicators):
-            counted = [s.indicators[n].counted_score for s in sets if len(s.indicators) > n]
-            columns.append((ind.id, ind.title_th, counted))
-        decimals = self.rubric.scoring.decimals
-        return [
-            _describe(key, label, [v for v in values if v is not None], decimals)
-            for key, label, values in columns
-        ]
+        return statistics.score_statistics(self.rubric, self.scored)
 
     def claim_statistics(self) -> list[ClaimStat]:
         """Per overall, issue and indicator: claims the committee did not confirm, offices whose
         verified score is below (over-claimed) or above (under-claimed) the self-assessed one,
         and the mean difference (exact, rounded once)."""
-        pairs = [(f.self_assessed, f.scores) for f in self.scored
-                 if f.self_assessed is not None and f.scores is not None]  # fmt: skip
-        rejected = rejected_claims(verified for _, verified in pairs)
-        decimals = self.rubric.scoring.decimals
-        out: list[ClaimStat] = []
-
-        def stat(key: str, label: str, both: list[tuple[Decimal, Decimal]], count: int) -> None:
-            diffs = [Fraction(verified) - Fraction(own) for own, verified in both]
-            mean = round_half_up(sum(diffs, Fraction(0)) / len(diffs), decimals) if diffs else None
-            lower, higher = sum(1 for d in diffs if d < 0), sum(1 for d in diffs if d > 0)
-            out.append(ClaimStat(key, label, count, lower, higher, mean))
-
-        overall = [(own.overall, verified.overall) for own, verified in pairs
-                   if own.overall is not None and verified.overall is not None]  # fmt: skip
-        stat("overall", "คะแนนรวม", overall, sum(rejected.values()))
-        for n, issue in enumerate(self.rubric.issues):
-            ids = {c.id for t in issue.tiers for c in t.criteria}
-            both = [(own.issues[n].score, verified.issues[n].score) for own, verified in pairs
-                    if len(own.issues) > n and len(verified.issues) > n]  # fmt: skip
-            stat(issue.id, issue.title_th, both, sum(rejected.get(i, 0) for i in ids))
-        for n, ind in enumerate(self.rubric.indicators):
-            both = []
-            for own, verified in pairs:
-                if len(own.indicators) <= n or len(verified.indicators) <= n:
-                    continue
-                a, b = own.indicators[n].counted_score, verified.indicators[n].counted_score
-                if a is not None and b is not None:
-                    both.append((a, b))
-            stat(ind.id, ind.title_th, both, rejected.get(ind.id, 0))
-        return out
+        return statistics.claim_statistics(self.rubric, self.scored)
 
     def distribution(self) -> dict[str, dict[str, dict[str, int]]]:
         """Counts of overall bands and PMQA 4.0 statuses by office type (สพป., สพม., รวม)."""
-        out: dict[str, dict[str, dict[str, int]]] = {}
-        scoring = self.rubric.scoring
-        for name, labels, attr in (
-            ("band", [b.label_th for b in scoring.overall_bands], "band_th"),
-            ("status", [b.label_th for b in scoring.pmqa_status_bands], "status_th"),
-        ):
-            table = {label: {"สพป.": 0, "สพม.": 0, "รวม": 0} for label in labels}
-            for f in self.scored:
-                label = getattr(f, attr)
-                if label not in table:
-                    continue
-                kind = f.office.type.abbrev_th if f.office.type else None
-                if kind:
-                    table[label][kind] += 1
-                table[label]["รวม"] += 1
-            out[name] = table
-        return out
-
-
-@dataclass(frozen=True)
-class ClaimStat:
-    """How far offices over- or under-claim the overall, one issue or one indicator."""
-
-    key: str
-    label: str
-    rejected: int  # claims (criteria or indicator values) the committee did not confirm
-    lower: int  # offices whose verified score is below their self-assessed one: over-claimed
-    higher: int  # offices whose verified score is above it: under-claimed
-    mean_difference: Decimal | None  # mean of verified - self-assessed, over the offices
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON form."""
-        return {"key": self.key, "label": self.label, "rejected": self.rejected,
-                "lower": self.lower, "higher": self.higher,
-                "mean_difference": json_number(self.mean_difference)}  # fmt: skip
-
-
-def rejected_claims(score_sets: Iterable[Scores]) -> dict[str, int]:
-    """Item id -> how many offices' claims the committee did not confirm."""
-    counts: dict[str, int] = defaultdict(int)
-    for scores in score_sets:
-        traces = [c.trace for i in scores.issues for c in i.criteria]
-        traces += [i.trace for i in scores.indicators]
-        for trace in traces:
-            if trace is not None and trace.verdict is Verdict.REJECTED:
-                counts[trace.item] += 1
-    return counts
-
-
-def _describe(key: str, label: str, values: list[Decimal], decimals: int) -> Stat:
-    if not values:
-        return Stat(key, label, 0, None, None, None, None, None)
-    # The reported scores are short decimals: as Fractions, the mean and median are exact
-    # before their one rounding (the standard deviation, a square root, is not).
-    exact = [Fraction(v) for v in values]
-
-    def r(x: Fraction | float) -> Decimal:
-        return round_half_up(x, decimals)
-
-    stdev = r(statistics.stdev(exact)) if len(exact) > 1 else None
-    return Stat(
-        key,
-        label,
-        len(values),
-        r(sum(exact, Fraction(0)) / len(exact)),
-        r(statistics.median(exact)),
-        min(values),
-        max(values),
-        stdev,
-    )
+        return statistics.distribution(self.rubric, self.scored)
 
 
 # --- finding the files ---------------------------------------------------------------------
@@ -383,163 +209,6 @@ def discover(paths: Iterable[Path]) -> Found:
     return Found(list(unique.values()), skipped, outputs)
 
 
-# --- the workers ----------------------------------------------------------------------------
-#
-# Each worker is a process of its own that reads one file at a time. The parent keeps the time
-# limit (a deadline per file, then terminate) rather than SIGALRM, which Windows lacks, and knows
-# exactly which file a worker was reading when it died, so no file needs a second try.
-
-#: Reads, validates, scores and verifies one file (a module-level function: it is sent to the
-#: worker processes). :func:`~pmqa_cli.assess.office.score_office`; tests pass one that
-#: misbehaves.
-Scorer = Callable[..., ScoredOffice]
-
-
-def _worker_main(
-    conn: Connection,
-    rubric: Rubric,
-    registry: Registry | None,
-    options: BatchOptions,
-    score: Scorer,
-    verifier: Verifier | None,
-) -> None:
-    """A worker: score each path the parent sends, answer with a :class:`ScoredOffice`."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
-    portable.limit_memory(options.memory_mb)
-    conn.send(None)  # ready: a file's time limit starts when it is sent, not while pmqa loads
-    while True:
-        try:
-            path = conn.recv()
-        except (EOFError, OSError):
-            return
-        if path is None:
-            return
-        try:
-            result = score(path, rubric, registry=registry, limits=options.limits,
-                           verifier=verifier, steps=options.steps)  # fmt: skip
-        except MemoryError:
-            detail = f"reading needed more than {options.memory_mb} MB of memory"
-            result = _failed(path, rubric, detail)
-        conn.send(result)
-
-
-def _mtime(path: str) -> float:
-    try:
-        return Path(path).stat().st_mtime
-    except OSError:
-        return 0.0
-
-
-def _failed(path: str, rubric: Rubric, detail: str) -> ScoredOffice:
-    finding = make_finding("file-unreadable", file=path, detail=detail)
-    return ScoredOffice(path, "", False, OfficeInfo(), rubric_used(rubric), (finding,),
-                        mtime=_mtime(path))  # fmt: skip
-
-
-@dataclass
-class _Slot:
-    """One worker process, and the file it is reading (None when idle)."""
-
-    process: Any
-    conn: Connection
-    ready: bool = False  # started up and waiting for a file
-    index: int | None = None
-    deadline: float = 0.0
-
-    def stop(self) -> None:
-        with contextlib.suppress(OSError):
-            self.conn.close()
-        if self.process.is_alive():
-            self.process.terminate()
-        self.process.join(5)
-        if self.process.is_alive():  # pragma: no cover - ignored SIGTERM
-            self.process.kill()
-            self.process.join()
-
-
-def _score_all(
-    files: list[Path],
-    rubric: Rubric,
-    registry: Registry | None,
-    options: BatchOptions,
-    on_result: Callable[[ScoredOffice], None],
-    score: Scorer = score_office,
-    verifier: Verifier | None = None,
-) -> None:
-    """Score every file in worker processes, delivering results in file order."""
-    context: Any = multiprocessing.get_context(portable.start_method())
-    paths = [str(f) for f in files]
-    jobs = max(1, min(options.jobs or os.cpu_count() or 1, len(paths)))
-    window = jobs * 4  # bounded look-ahead keeps memory flat however many files
-    ready: dict[int, ScoredOffice] = {}
-    sent = delivered = 0
-
-    def start() -> _Slot:
-        parent, child = context.Pipe()
-        process = context.Process(
-            target=_worker_main,
-            args=(child, rubric, registry, options, score, verifier),
-            daemon=True,
-        )
-        process.start()
-        child.close()
-        return _Slot(process, parent)
-
-    slots: list[_Slot] = []
-    failed_starts = 0
-    try:
-        slots = [start() for _ in range(jobs)]
-        while delivered < len(paths):
-            for slot in slots:
-                if slot.ready and slot.index is None and sent < min(len(paths), delivered + window):
-                    slot.conn.send(paths[sent])
-                    slot.index, slot.deadline = sent, time.monotonic() + options.timeout_seconds
-                    sent += 1
-            watched = [s for s in slots if s.index is not None or not s.ready]
-            deadlines = [s.deadline for s in watched if s.index is not None]
-            wait_for = max(0.0, min(deadlines) - time.monotonic()) if deadlines else None
-            wait([obj for s in watched for obj in (s.conn, s.process.sentinel)], wait_for)
-            for n, slot in enumerate(slots):
-                if not slot.ready:
-                    if slot.conn.poll():
-                        with contextlib.suppress(EOFError, OSError):
-                            slot.ready = slot.conn.recv() is None
-                    if not slot.ready and not slot.process.is_alive():
-                        failed_starts += 1
-                        if failed_starts > 3:
-                            raise RuntimeError("pmqa's worker processes fail to start")
-                        slot.stop()
-                        slots[n] = start()
-                    continue
-                index = slot.index
-                if index is None:
-                    continue
-                failure = None
-                if slot.conn.poll():
-                    try:
-                        ready[index] = slot.conn.recv()
-                        slot.index = None
-                        continue
-                    except (EOFError, OSError):
-                        failure = "the reader crashed on this file"
-                elif not slot.process.is_alive():
-                    failure = "the reader crashed on this file"
-                elif time.monotonic() >= slot.deadline:
-                    failure = f"reading took longer than {options.timeout_seconds:g} s"
-                if failure is not None:
-                    ready[index] = _failed(paths[index], rubric, failure)
-                    slot.stop()
-                    slots[n] = start()
-            while delivered in ready:
-                on_result(ready.pop(delivered))
-                delivered += 1
-    finally:
-        for slot in slots:
-            with contextlib.suppress(OSError, ValueError):
-                slot.conn.send(None)
-            slot.stop()
-
-
 # --- the batch ------------------------------------------------------------------------------
 
 
@@ -559,35 +228,45 @@ def run_batch(
     """Score every submission found under ``paths``. Never raises for a bad submission.
 
     ``on_values(file, sha256, values)`` receives each file's values as soon as it is scored,
-    in file order (results.xlsx streams its audit trail from it). With ``keep_values`` they are
-    also kept, in a temporary file, for :meth:`BatchResult.iter_values` (CSV output).
-    ``discovered`` is :func:`discover`'s answer for ``paths`` when the caller already has it,
-    so the folders are not walked twice. ``score`` reads one file (see :data:`Scorer`).
-    ``verifier`` (the review, data and correction files) is laid over each office's answers: the
-    verified scores are the official ones (ranks, bands), the self-assessed ones are kept beside.
+    in file order (results.xlsx streams its audit trail from it); a :class:`Prepared` one has
+    its work done in the workers. With ``keep_values`` they are also kept, in a temporary file,
+    for :meth:`BatchResult.iter_values` (CSV output). ``discovered`` is :func:`discover`'s
+    answer for ``paths`` when the caller already has it, so the folders are not walked twice.
+    ``score`` reads one file (see :data:`Scorer`). ``verifier`` (the review, data and
+    correction files) is laid over each office's answers: the verified scores are the official
+    ones (ranks, bands), the self-assessed ones are kept beside.
     """
     files, skipped, own_outputs = discovered if discovered is not None else discover(paths)
     options = options or BatchOptions()
+    sink = on_values if isinstance(on_values, Prepared) and on_values.prepare else None
+    delivery = Delivery(
+        prepare=sink.prepare if sink is not None else None,
+        keep=keep_values,
+        values=on_values is not None and sink is None,
+    )
     results: list[ScoredOffice] = []
     count = 0
     with tempfile.NamedTemporaryFile(
         prefix="pmqa-values-", suffix=".pickle", delete=False
     ) as handle:
 
-        def on_result(result: ScoredOffice) -> None:
+        def on_done(done: Done) -> None:
             nonlocal count
+            office = done.office
             if keep_values:
-                pickle.dump((result.path, result.sha256, result.values), handle)
-            count += len(result.values)
-            if on_values is not None:
-                on_values(result.path, result.sha256, result.values)
-            results.append(replace(result, values=()))
+                handle.write(done.kept)
+            count += done.read
+            if sink is not None:
+                sink.add_prepared(office.path, office.sha256, done.prepared)
+            elif on_values is not None:
+                on_values(office.path, office.sha256, done.values)
+            results.append(office)
             if progress is not None:
-                progress(len(results), len(files), result.path)
+                progress(len(results), len(files), office.path)
 
         try:
             if files:
-                _score_all(files, rubric, registry, options, on_result, score, verifier)
+                score_all(files, rubric, registry, options, on_done, score, verifier, delivery)
         except BaseException:
             handle.close()
             Path(handle.name).unlink(missing_ok=True)

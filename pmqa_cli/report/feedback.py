@@ -7,9 +7,7 @@ stand between each issue and its next tier, and the value each indicator needs f
 
 from __future__ import annotations
 
-import multiprocessing
-from collections.abc import Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -25,13 +23,11 @@ from pmqa_cli.assess.guidance import NextStep
 from pmqa_cli.assess.office import ScoredOffice
 from pmqa_cli.assess.scores import IndicatorScore, IssueScore
 from pmqa_cli.assess.trace import Change, ItemTrace, Layer, shown_value
-from pmqa_cli.core import portable
 from pmqa_cli.core.numbers import as_decimal, exact, format_number, json_number, round_half_up
 from pmqa_cli.core.thai import thai_datetime
 from pmqa_cli.io.mark import Kind
-from pmqa_cli.report.names import NamedFile, unique_names
 from pmqa_cli.report.printing import page_marks
-from pmqa_cli.report.standing import Standing, peer_of, standings
+from pmqa_cli.report.standing import Standing
 from pmqa_cli.report.tables import OFFICE_FINDING_COLUMNS, Located, finding_rows
 from pmqa_cli.report.writer import (
     body_font,
@@ -51,11 +47,9 @@ from pmqa_cli.rubric.model import Aggregation, Criterion, Direction, Indicator, 
 __all__ = [
     "IndicatorNextLevel",
     "IssueNextStep",
-    "feedback_names",
     "indicator_next_level",
     "issue_next_step",
     "write_feedback",
-    "write_feedbacks",
 ]
 
 WRAP = Alignment(wrap_text=True, vertical="top")
@@ -537,66 +531,3 @@ def _verification_sheet(ws: Worksheet, scored: ScoredOffice, number_format: str)
     for row, values in enumerate(_verification_rows(scored), start=2):
         _cells(ws, row, values, number_format)
     fit_one_page(ws, landscape=True)
-
-
-# --- a batch's feedback workbooks ----------------------------------------------------------
-
-
-def feedback_names(offices: Sequence[ScoredOffice]) -> list[str]:
-    """Each office's feedback file name: its code made safe for any system, unique and stable
-    (report/names.py), so no office's feedback replaces another's."""
-    return unique_names([NamedFile(o.office.code, o.path) for o in offices], ".xlsx")
-
-
-_RUBRIC: Rubric | None = None  # a feedback worker's rubric, sent once when it starts
-
-
-def _start_worker(rubric: Rubric) -> None:
-    global _RUBRIC
-    _RUBRIC = rubric
-
-
-def _write_in_worker(office: ScoredOffice, path: Path, standing: Standing | None) -> None:
-    assert _RUBRIC is not None
-    write_feedback(office, _RUBRIC, path, standing)
-
-
-def write_feedbacks(
-    offices: Sequence[ScoredOffice],
-    rubric: Rubric,
-    folder: Path,
-    jobs: int = 1,
-    *,
-    changes: Mapping[str, Decimal] | None = None,
-    previous_label: str = "",
-) -> list[Path]:
-    """The feedback workbook of every office of a batch (with their ranks and the national and
-    type means), named by :func:`feedback_names`, written by ``jobs`` processes at once.
-    ``changes``: each office's change of overall score since ``previous_label``, by file path.
-
-    Each workbook is written from the office's own scored object: no submission is read
-    again. A write that fails (a full disk) stops the run with its error, as in one process.
-    """
-    folder.mkdir(parents=True, exist_ok=True)
-    places = standings(
-        (peer_of(office) for office in offices),
-        rubric.scoring.decimals,
-        top=rubric.scoring.max_score,
-        changes=changes,
-        previous_label=previous_label,
-    )
-    targets = [folder / name for name in feedback_names(offices)]
-    work = [
-        (office, target, places[office.path])
-        for office, target in zip(offices, targets, strict=True)
-    ]
-    if jobs <= 1 or len(work) < 8:  # a few workbooks: starting processes costs more
-        for office, target, standing in work:
-            write_feedback(office, rubric, target, standing)
-        return targets
-    context = multiprocessing.get_context(portable.start_method())
-    with ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker,
-                             initargs=(rubric,)) as pool:  # fmt: skip
-        for future in [pool.submit(_write_in_worker, *task) for task in work]:
-            future.result()  # re-raises a worker's error here
-    return targets

@@ -12,7 +12,6 @@ from __future__ import annotations
 import io
 import json
 import tempfile
-from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -21,11 +20,11 @@ from xlsxwriter.utility import xl_col_to_name
 
 from pmqa_cli import __version__
 from pmqa_cli.assess.batch import BatchResult
-from pmqa_cli.assess.submission import ValueRead
 from pmqa_cli.compare.analysis import Analysis, analyse
 from pmqa_cli.core.errors import OutputError
 from pmqa_cli.core.numbers import json_number
 from pmqa_cli.io.mark import Kind as MarkKind
+from pmqa_cli.report.audit_rows import MAX_SHEET_ROWS, AuditTrail
 from pmqa_cli.report.executive import SHEET as EXECUTIVE_SHEET
 from pmqa_cli.report.executive import BandPercentages, write_executive
 from pmqa_cli.report.guard import record_written
@@ -41,12 +40,10 @@ from pmqa_cli.report.result_tables import (
     DISTRIBUTION_COLUMNS,
     DISTRIBUTION_FIRST_COLUMN,
     INPUT_COLUMNS,
-    INPUTS_SHEET,
     PROVISIONAL_TH,
     STATISTICS_SHEET,
     STATUS_HEADER,
     SUMMARY_SHEET,
-    InputRow,
     sheet_names,
     tables,
 )
@@ -68,9 +65,6 @@ __all__ = [
     "write_csv",
     "write_json",
 ]
-
-MAX_SHEET_ROWS = 1_000_000  # Excel's limit is 1,048,576 rows; the audit trail splits before it
-
 
 # --- xlsx ------------------------------------------------------------------------------------
 #
@@ -136,33 +130,17 @@ class ResultsWorkbook:
         self.sheets = {
             name: self.book.add_worksheet(name) for name in sheet_names(compared, rubric, verified)
         }
-        self._inputs = Table(INPUTS_SHEET, "inputs", INPUT_COLUMNS, [])
-        self._input_styles = self.formats.of(self._inputs)
-        self._input_sheets: list[Any] = []
-        self._input_rows = 0
-
-    def add_values(self, file: str, sha256: str, values: Sequence[ValueRead]) -> None:
-        """Append one file's values to the audit trail (ข้อมูลนำเข้า)."""
-        name = Path(file).name
-        getters = [c.value for c in INPUT_COLUMNS]
-        for v in values:
-            if self._input_rows % MAX_SHEET_ROWS == 0:
-                n = len(self._input_sheets) + 1
-                title = INPUTS_SHEET if n == 1 else f"{INPUTS_SHEET} ({n})"
-                self._input_sheets.append(table_sheet(self.book, self._inputs, self.formats, title))
-            self._input_rows += 1
-            row = (self._input_rows - 1) % MAX_SHEET_ROWS + 1
-            record = InputRow(name, sha256, v)
-            cells = [get(record) for get in getters]
-            write_row(self._input_sheets[-1], row, cells, self._input_styles)
+        # The audit trail: a batch's on_values (its rows are prepared in the batch's workers).
+        self.add_values = AuditTrail(self.book, self.formats)
 
     def _audit_print(self, when: datetime) -> None:
         """The audit trail is out of the default print: only its first rows print, as a sample
         with the header saying so (docs/printing.md explains the choice); clearing the print
         area prints it all."""
-        for index, ws in enumerate(self._input_sheets):
+        trail = self.add_values
+        for index, ws in enumerate(trail.sheets):
             _print_setup(ws, self.rubric, ws.name, when)
-            rows = min(MAX_SHEET_ROWS, self._input_rows - index * MAX_SHEET_ROWS)
+            rows = min(MAX_SHEET_ROWS, trail.rows - index * MAX_SHEET_ROWS)
             shown = min(rows, AUDIT_PRINT_ROWS)
             ws.print_area(0, 0, max(shown, 1), len(INPUT_COLUMNS) - 1)
             marks = page_marks(
@@ -183,14 +161,9 @@ class ResultsWorkbook:
         if analysis is None:
             analysis = analyse(batch, when=when)
         mark_book(self.book, MarkKind.RESULTS, "ผลการประเมิน " + self.rubric.title_th, when)
-        if not self._input_sheets:
-            self._input_sheets.append(
-                table_sheet(self.book, self._inputs, self.formats, INPUTS_SHEET)
-            )
-        for index, ws in enumerate(self._input_sheets):
-            finish_sheet(
-                ws, self._inputs, min(MAX_SHEET_ROWS, self._input_rows - index * MAX_SHEET_ROWS)
-            )
+        trail = self.add_values
+        for index, ws in enumerate(trail.sheets):
+            finish_sheet(ws, trail.table, min(MAX_SHEET_ROWS, trail.rows - index * MAX_SHEET_ROWS))
         self._audit_print(when)
         # The maps are drawn in a process of their own while the tables are written.
         drawing = start_drawing(

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import AbstractContextManager, contextmanager, nullcontext
+from contextlib import AbstractContextManager, ExitStack, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -207,16 +207,31 @@ def write_batch(
                     discovered=found,
                     verifier=None if verification is None else Layers(verification),
                 )  # fmt: skip
-            with batch:
+            with batch, ExitStack() as stack:
                 analysis = analyse(batch, earlier, when=output_timestamp(), round_=round_)
+                feedbacks = None
+                if outputs.feedback is not None:
+                    # Written by workers while this process writes the results (openpyxl,
+                    # heavy: imported only when feedback workbooks are asked for).
+                    from pmqa_cli.report.feedbacks import start_feedbacks
+
+                    changes, label = _changes(batch, analysis)
+                    feedbacks = stack.enter_context(start_feedbacks(
+                        batch.scored, rubric, staged.stage(outputs.feedback),
+                        options.jobs or os.cpu_count() or 1, changes=changes,
+                        previous_label=label,
+                    ))  # fmt: skip
                 workbook.finish(batch, command, analysis)
-                _write_others(batch, analysis, rubric, outputs, staged, command, options)
+                written = [book, *_write_others(batch, analysis, rubric, outputs, staged, command)]
+                printed = [book]
+                if feedbacks is not None:
+                    printed += feedbacks.wait()
+                    written += printed[1:]
                 if pdf:
-                    printed = [book]
-                    if outputs.feedback is not None:
-                        printed += sorted(staged.stage(outputs.feedback).glob("*.xlsx"))
-                    to_pdf(printed)
-                yield BatchWritten(batch, analysis, staged.commit())
+                    staged.stage(outputs.workbook.with_suffix(".pdf"))  # beside the workbook
+                    written += to_pdf(printed)
+                staged.commit()
+                yield BatchWritten(batch, analysis, [staged.final(p) for p in written])
 
 
 def _write_others(
@@ -226,25 +241,18 @@ def _write_others(
     outputs: Outputs,
     staged: OutputSet,
     command: str,
-    options: BatchOptions,
-) -> None:
-    """The JSON, CSV, feedback and map files of a batch, into their staging places."""
+) -> list[Path]:
+    """The JSON, CSV and map files of a batch, into their staging places; the files written."""
+    written: list[Path] = []
     if outputs.json is not None:
         write_json(batch, staged.stage(outputs.json), command, analysis)
+        written.append(staged.stage(outputs.json))
     if outputs.csv is not None:
-        write_csv(batch, staged.stage(outputs.csv), command, analysis)
-    if outputs.feedback is not None:
-        # openpyxl, heavy: imported only when feedback workbooks are asked for.
-        from pmqa_cli.report.feedback import write_feedbacks
-
-        changes, label = _changes(batch, analysis)
-        write_feedbacks(
-            batch.scored, rubric, staged.stage(outputs.feedback),
-            options.jobs or os.cpu_count() or 1, changes=changes, previous_label=label,
-        )  # fmt: skip
+        written += write_csv(batch, staged.stage(outputs.csv), command, analysis)
     if outputs.maps is not None:
         subtitle = f"ปีงบประมาณ พ.ศ. {analysis.snapshot.label}"
-        write_map_files(analysis.geography, rubric, staged.stage(outputs.maps), subtitle)
+        written += write_map_files(analysis.geography, rubric, staged.stage(outputs.maps), subtitle)
+    return written
 
 
 def _changes(batch: BatchResult, analysis: Analysis) -> tuple[dict[str, Decimal], str]:

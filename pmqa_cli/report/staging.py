@@ -171,6 +171,15 @@ class OutputSet:
             self._staged[target].parent.mkdir(exist_ok=True)
         return self._staged[target]
 
+    def final(self, staged: Path) -> Path:
+        """Where a file written under :meth:`stage` ends up once committed."""
+        for target, place in self._staged.items():
+            if staged == place:
+                return target
+            if staged.is_relative_to(place):
+                return target / staged.relative_to(place)
+        raise ValueError(f"{staged} was not staged here")
+
     @property
     def scratch(self) -> Path:
         """A private folder for the run's temporary files, removed with the staging folder."""

@@ -1,0 +1,129 @@
+"""A batch's feedback workbooks: one per office, named safely, written by worker processes
+while the parent writes the results (report/feedback.py draws each workbook)."""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections.abc import Mapping, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from decimal import Decimal
+from pathlib import Path
+
+from pmqa_cli.assess.office import ScoredOffice
+from pmqa_cli.core import portable
+from pmqa_cli.report.feedback import write_feedback
+from pmqa_cli.report.names import NamedFile, unique_names
+from pmqa_cli.report.standing import Standing, peer_of, standings
+from pmqa_cli.rubric.model import Rubric
+
+__all__ = ["Feedbacks", "feedback_names", "start_feedbacks", "write_feedbacks"]
+
+
+def feedback_names(offices: Sequence[ScoredOffice]) -> list[str]:
+    """Each office's feedback file name: its code made safe for any system, unique and stable
+    (report/names.py), so no office's feedback replaces another's."""
+    return unique_names([NamedFile(o.office.code, o.path) for o in offices], ".xlsx")
+
+
+_RUBRIC: Rubric | None = None  # a feedback worker's rubric, sent once when it starts
+
+
+def _start_worker(rubric: Rubric) -> None:
+    global _RUBRIC
+    _RUBRIC = rubric
+
+
+def _write_in_worker(office: ScoredOffice, path: Path, standing: Standing | None) -> None:
+    assert _RUBRIC is not None
+    write_feedback(office, _RUBRIC, path, standing)
+
+
+class Feedbacks:
+    """A batch's feedback workbooks being written by worker processes while the caller goes on
+    (results.xlsx, JSON, CSV use the parent alone: the cores would wait otherwise).
+    :meth:`wait` gives their paths once every one is written, and re-raises a worker's error."""
+
+    def __init__(
+        self, targets: list[Path], pool: ProcessPoolExecutor | None, futures: list[Future[None]]
+    ) -> None:
+        self.targets = targets
+        self._pool = pool
+        self._futures = futures
+
+    def wait(self) -> list[Path]:
+        """Every workbook written: their paths, in the offices' order."""
+        try:
+            for future in self._futures:
+                future.result()  # re-raises a worker's error here
+        finally:
+            self.close()
+        return self.targets
+
+    def close(self) -> None:
+        """Stop: workbooks not yet started are not written."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+    def __enter__(self) -> Feedbacks:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def start_feedbacks(
+    offices: Sequence[ScoredOffice],
+    rubric: Rubric,
+    folder: Path,
+    jobs: int = 1,
+    *,
+    changes: Mapping[str, Decimal] | None = None,
+    previous_label: str = "",
+) -> Feedbacks:
+    """Start writing the feedback workbook of every office of a batch (see
+    :func:`write_feedbacks`) in ``jobs`` processes, and return at once; a few workbooks, or
+    one job, are written here before it returns. ``changes``: each office's change of overall
+    score since ``previous_label``, by file path."""
+    folder.mkdir(parents=True, exist_ok=True)
+    places = standings(
+        (peer_of(office) for office in offices),
+        rubric.scoring.decimals,
+        top=rubric.scoring.max_score,
+        changes=changes,
+        previous_label=previous_label,
+    )
+    targets = [folder / name for name in feedback_names(offices)]
+    work = [
+        (office, target, places[office.path])
+        for office, target in zip(offices, targets, strict=True)
+    ]
+    if jobs <= 1 or len(work) < 8:  # a few workbooks: starting processes costs more
+        for office, target, standing in work:
+            write_feedback(office, rubric, target, standing)
+        return Feedbacks(targets, None, [])
+    context = multiprocessing.get_context(portable.start_method())
+    pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker,
+                               initargs=(rubric,))  # fmt: skip
+    return Feedbacks(targets, pool, [pool.submit(_write_in_worker, *task) for task in work])
+
+
+def write_feedbacks(
+    offices: Sequence[ScoredOffice],
+    rubric: Rubric,
+    folder: Path,
+    jobs: int = 1,
+    *,
+    changes: Mapping[str, Decimal] | None = None,
+    previous_label: str = "",
+) -> list[Path]:
+    """The feedback workbook of every office of a batch (with their ranks and the national and
+    type means), named by :func:`feedback_names`, written by ``jobs`` processes at once.
+
+    Each workbook is written from the office's own scored object: no submission is read
+    again. A write that fails (a full disk) stops the run with its error, as in one process.
+    """
+    started = start_feedbacks(
+        offices, rubric, folder, jobs, changes=changes, previous_label=previous_label
+    )
+    return started.wait()
