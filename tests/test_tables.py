@@ -223,6 +223,9 @@ def test_a_batch_with_a_review_file_over_the_limit_is_not_complete(
     data = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
     assert "input-over-limit" in [f["code"] for f in data["findings"]]
     assert data["valid"] is False
+    # Every office's official score waits for the review: provisional, saying why.
+    (place,) = data["ranking"]
+    assert place["provisional"] and "verification" in place["provisional_reasons"], place
 
 
 def test_a_registry_over_its_limit_or_with_an_extra_field_is_refused(tmp_path: Path) -> None:

@@ -54,6 +54,10 @@ PROVISIONAL: dict[str, tuple[str, str]] = {
     "errors": ("แบบฟอร์มมีข้อผิดพลาด", "the workbook has errors"),
     "conflict": ("ส่งหลายไฟล์ที่ต่างกัน", "the office sent different files"),
     "not-in-registry": ("ไม่อยู่ในทะเบียนหน่วยงาน (ไม่จัดอันดับ)", "not in the registry (not ranked)"),
+    "verification": (
+        "ไฟล์ตรวจสอบมีข้อผิดพลาด (ผลการตรวจยังไม่ครบ)",
+        "a verification file has errors (the verified scores are not complete)",
+    ),
 }
 
 
@@ -247,7 +251,7 @@ def run_batch(
     results: list[ScoredOffice] = []
     count = 0
     with tempfile.NamedTemporaryFile(
-        prefix="pmqa-values-", suffix=".pickle", delete=False
+        prefix="pmqa-values-", suffix=".pickle", delete=False, dir=options.scratch
     ) as handle:
 
         def on_done(done: Done) -> None:
@@ -279,7 +283,7 @@ def run_batch(
         types = {p.office.office.code: p.office.office.type for p in places
                  if p.office.readable and p.scored and p.office.office.code}  # fmt: skip
         verifier.check_offices(types, rubric)
-    _mark_provisional(places, registry)
+    _mark_provisional(places, registry, verifier)
     _rank(places)
     missing = _missing(places, registry)
     return BatchResult(
@@ -363,8 +367,19 @@ def _mark_duplicates(places: list[_Place]) -> list[Duplicate]:
     return duplicates
 
 
-def _mark_provisional(places: list[_Place], registry: Registry | None) -> None:
-    """Give each scored office the reasons its result is not final (see PROVISIONAL)."""
+#: Findings by which a verification file was not used at all: every office's verified score is
+#: then incomplete (a row's own problem concerns that row's office alone).
+WHOLE_FILE_REFUSED = frozenset(
+    {"input-over-limit", "file-not-regular", "verify-file-unreadable", "verify-header-missing"}
+)
+
+
+def _mark_provisional(
+    places: list[_Place], registry: Registry | None, verifier: Verifier | None = None
+) -> None:
+    """Give each scored office the reasons its result is not final (see PROVISIONAL); a
+    verification file refused whole leaves every office's official score open."""
+    refused = verifier is not None and any(f.code in WHOLE_FILE_REFUSED for f in verifier.findings)
     for p in places:
         r = p.office
         if not (r.readable and p.scored):
@@ -375,6 +390,8 @@ def _mark_provisional(places: list[_Place], registry: Registry | None) -> None:
         reasons += [x for x in p.provisional if x not in reasons]
         if registry is not None and r.office.code and r.office.code not in registry.offices:
             reasons.append("not-in-registry")
+        if refused:
+            reasons.append("verification")
         p.provisional = [x for x in PROVISIONAL if x in reasons]
 
 

@@ -59,6 +59,9 @@ class BatchOptions:
     memory_mb: int = 1024  # per worker process
     limits: Limits = field(default_factory=Limits)
     steps: bool = False  # also work out each office's next steps (for feedback workbooks)
+    #: Where the batch's temporary file of values goes: the run's own staging folder
+    #: (report/staging.py), else the system's temporary folder.
+    scratch: Path | None = None
 
 
 #: Reads, validates, scores and verifies one file (a module-level function: it is sent to the

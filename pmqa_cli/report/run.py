@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, ExitStack, contextmanager, nullcontext
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -195,6 +195,7 @@ def write_batch(
     and a second run aimed at the same outputs is refused while this one runs.
     """
     with OutputSet(outputs.paths(pdf), command=command) as staged:
+        options = replace(options, scratch=staged.scratch)  # its temporary files stay in there
         book = staged.stage(outputs.workbook)
         with ResultsWorkbook(
             book, rubric, compared=bool(earlier), verified=verification is not None,
