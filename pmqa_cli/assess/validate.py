@@ -18,7 +18,7 @@ from typing import Any
 
 from pmqa_cli.assess.answers import Answers, IndicatorAnswer, Location, target_key
 from pmqa_cli.core.findings import Finding, make_finding
-from pmqa_cli.io.values import CellValue, parse_number, parse_yes_no, plain
+from pmqa_cli.io.values import CellValue, number_problem, parse_number, parse_yes_no, plain
 from pmqa_cli.rubric.model import Indicator, Method, OfficeType, Rubric
 from pmqa_cli.rubric.units import unit_label
 
@@ -64,16 +64,8 @@ def read_number(
     percent_unit = indicator.unit == "percent"
     parsed = parse_number(value, percent_cell=percent_cell, percent_unit=percent_unit)
     if parsed.problem:
-        finding = make_finding(
-            parsed.problem,
-            sheet=sheet,
-            cell=cell,
-            item_id=indicator.id,
-            value=shown,
-            unit=unit_label(indicator.unit, "en"),
-            unit_th=unit_label(indicator.unit),
-            suggested=parsed.suggestion,
-        )
+        code, params = number_problem(parsed, shown, indicator.unit)
+        finding = make_finding(code, sheet=sheet, cell=cell, item_id=indicator.id, **params)
         return None, False, [finding]
     number = parsed.value if isinstance(parsed.value, Decimal) else None
     findings = []
@@ -109,13 +101,7 @@ def read_target(
     )
     number = parsed.value if isinstance(parsed.value, Decimal) else None
     if parsed.problem or parsed.not_applicable:
-        code = "decimal-comma" if parsed.problem == "decimal-comma" else "value-not-number"
-        params = {
-            "value": shown,
-            "unit": unit_label(indicator.unit, "en"),
-            "unit_th": unit_label(indicator.unit),
-            "suggested": parsed.suggestion,
-        }
+        code, params = number_problem(parsed, shown, indicator.unit)
         return None, [make_finding(code, sheet=sheet, cell=cell, item_id=indicator.id, **params)]
     if number is not None and number <= 0:
         high = indicator.valid_max

@@ -18,7 +18,7 @@ from rich.progress import (
 from rich.table import Table
 
 from pmqa_cli.assess.batch import PROVISIONAL, BatchResult
-from pmqa_cli.cli.lang import tr
+from pmqa_cli.cli.lang import current, tr
 from pmqa_cli.cli.render import err_console, findings_table, heading, out_console, rubric_line
 from pmqa_cli.cli.thaitext import ThaiText
 
@@ -126,7 +126,9 @@ def batch_summary(batch: BatchResult, written: Sequence[Path]) -> None:
             )  # fmt: skip
             console.print(findings_table(problems[:20], show_file=True))
             if len(problems) > 20:
-                console.print(f"  ... {len(problems) - 20} more in the ปัญหาที่พบ sheet")
+                more = len(problems) - 20
+                console.print(ThaiText(tr(f"  และอีก {more} รายการ ในแผ่นงาน ปัญหาที่พบ",
+                                          f"  ... {more} more in the ปัญหาที่พบ sheet")))  # fmt: skip
     provisional = [f for f in batch.scored if f.provisional]
     if provisional:
         console.print(
@@ -134,12 +136,18 @@ def batch_summary(batch: BatchResult, written: Sequence[Path]) -> None:
                         f"{len(provisional)} provisional result(s), marked in the summary:"),
                      style="yellow")
         )  # fmt: skip
+        thai = current() == "th"
         for f in provisional[:10]:
-            reasons = ", ".join(PROVISIONAL[r][1] for r in f.provisional)
-            rank = f"rank {f.rank}" if f.rank is not None else "not ranked"
-            console.print(f"  {escape(f.office.code or Path(f.path).name)}: {rank}; {reasons}")
+            reasons = ", ".join(PROVISIONAL[r][0 if thai else 1] for r in f.provisional)
+            if f.rank is not None:
+                rank = tr(f"อันดับ {f.rank}", f"rank {f.rank}")
+            else:
+                rank = tr("ไม่จัดอันดับ", "not ranked")
+            who = escape(f.office.code or Path(f.path).name)
+            console.print(ThaiText(f"  {who}: {rank}; {reasons}"))
         if len(provisional) > 10:
-            console.print(f"  ... and {len(provisional) - 10} more")
+            more = len(provisional) - 10
+            console.print(ThaiText(tr(f"  และอีก {more} หน่วยงาน", f"  ... and {more} more")))
     for path in written[:5]:
         console.print(ThaiText(tr("เขียนแล้ว ", "Wrote ") + str(path)))
     if len(written) > 5:

@@ -184,13 +184,24 @@ class Stopped(KeyboardInterrupt):
         return signal.Signals(self.signum).name
 
 
+_MAIN_PID = os.getpid()
+
+
 def _raise_stopped(signum: int, frame: object) -> None:
+    if os.getpid() != _MAIN_PID:
+        # A worker forked from pmqa inherits this handler; it stops as a worker should, at
+        # once and quietly (its parent is the one that reports and cleans up).
+        signal.signal(signum, signal.SIG_DFL)
+        os.kill(os.getpid(), signum)
+        return
     raise Stopped(signum)
 
 
 def stop_on_signals() -> None:
     """Turn SIGTERM and SIGHUP into :class:`Stopped` in this (main) thread, so that pmqa stops
     the way Ctrl+C stops it instead of vanishing with its workers and temporary files."""
+    global _MAIN_PID
+    _MAIN_PID = os.getpid()
     for signum in STOP_SIGNALS:
         with contextlib.suppress(ValueError, OSError):  # not the main thread: leave as it is
             signal.signal(signum, _raise_stopped)
