@@ -77,8 +77,13 @@ class _Lock:
                     f"Cannot write next to {target}: {exc.strerror or exc}. Choose a folder you "
                     "can write to."
                 ) from None
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(record)
+            try:
+                with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                    handle.write(record)
+            except BaseException:  # a full disk, Ctrl+C: no lock of ours is left behind
+                with contextlib.suppress(OSError):
+                    path.unlink()
+                raise
             return cls(path)
         raise UsageError(cls._held_message(target, path))  # pragma: no cover - a race lost twice
 
