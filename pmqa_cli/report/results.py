@@ -177,7 +177,10 @@ class ResultsWorkbook:
         for table in tables(batch, command, when, with_inputs=False, analysis=analysis):
             if table.sheet not in self.sheets:
                 continue  # a comparison the workbook was not opened for (compared=False)
-            ws = table_sheet(self.book, table, self.formats, existing=self.sheets[table.sheet])
+            ws = table_sheet(
+                self.book, table, self.formats, existing=self.sheets[table.sheet],
+                repeat_header=not table.blocks,  # a sheet of tables: each under its own header
+            )  # fmt: skip
             styles = self.formats.of(table)
             rows = 0
             for rows, row in enumerate(table.rows, start=1):
@@ -214,8 +217,18 @@ class ResultsWorkbook:
 def _charts(book: Any, ws: Any, stats: Table, percentages: BandPercentages) -> None:
     """Native Excel charts on the กราฟ sheet, drawn from the blocks of the สถิติ sheet; the
     bands by type as percentages of each type's offices (183 primary and 62 secondary offices
-    compare only so), from the executive summary's table."""
-    ws.fit_to_pages(1, 0)
+    compare only so), from the executive summary's table.
+
+    Each chart prints on a page of its own: rows of a set height (not the font's, which differs
+    between Excel and LibreOffice), a page break before the second and third, and no fitting
+    to pages (Excel ignores page breaks when it fits); at 100% each chart fits a landscape A4.
+    """
+    ws.set_default_row(15.75)
+    ws.set_h_pagebreaks([19, 38])
+    # One wide column holds the charts: a chart across several columns is stretched where the
+    # client's columns are wider than xlsxwriter's (TH Sarabun New's digits); 100 characters
+    # is 18.7 cm to xlsxwriter and stays within the landscape page where digits are wider.
+    ws.set_column(0, 0, 100)
     sheet = stats.sheet
     by_type = {name: DISTRIBUTION_FIRST_COLUMN + n for n, name in enumerate(DISTRIBUTION_COLUMNS)}
 
@@ -223,7 +236,7 @@ def _charts(book: Any, ws: Any, stats: Table, percentages: BandPercentages) -> N
         chart = book.add_chart({"type": "column"})
         chart.set_title({"name": title})
         chart.set_y_axis({"name": "จำนวนหน่วยงาน", "major_gridlines": {"visible": True}})
-        chart.set_size({"width": 760, "height": 360})
+        chart.set_size({"width": 690, "height": 360})
         return chart
 
     def series(block: Block, col: int) -> dict[str, Any]:
@@ -274,7 +287,7 @@ def _charts(book: Any, ws: Any, stats: Table, percentages: BandPercentages) -> N
     means.set_x_axis({"min": 0, "max": 500, "name": "คะแนน (0-500)"})
     means.set_y_axis({"reverse": True})
     means.set_legend({"none": True})
-    means.set_size({"width": 760, "height": 480})
+    means.set_size({"width": 690, "height": 480})
     ws.insert_chart("A39", means)
 
 

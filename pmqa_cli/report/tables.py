@@ -248,8 +248,16 @@ class Formats:
 
 
 def table_sheet(
-    book: Any, table: Table, formats: Formats, name: str | None = None, existing: Any = None
+    book: Any,
+    table: Table,
+    formats: Formats,
+    name: str | None = None,
+    existing: Any = None,
+    *,
+    repeat_header: bool = True,
 ) -> Any:
+    """A sheet for ``table``: its columns, frozen header, print setup; ``repeat_header`` False
+    for a sheet of several tables, each printed on its own page under its own header."""
     ws = existing if existing is not None else book.add_worksheet(name or table.sheet)
     for n, column in enumerate(table.columns):
         ws.set_column(n, n, column.width)
@@ -263,7 +271,8 @@ def table_sheet(
         ws.repeat_columns(0, table.key_columns - 1)
     else:
         ws.fit_to_pages(1, 0)
-    ws.repeat_rows(0)
+    if repeat_header:
+        ws.repeat_rows(0)
     for col, column in enumerate(table.columns):
         ws.write_string(0, col, column.header, formats.header)
     return ws
