@@ -23,7 +23,7 @@ from pmqa_cli.core.numbers import competition_ranks
 from pmqa_cli.io.registry import Office, Registry, sample_registry_path
 from pmqa_cli.rubric.model import OfficeType, Rubric
 
-from .conftest import MINI_RUBRIC, Filled, Sheets, SubmissionFactory, complete, find_col, find_row
+from .builders import MINI_RUBRIC, Filled, Sheets, SubmissionFactory, complete, find_col, find_row
 
 runner = CliRunner()
 OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
