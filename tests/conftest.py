@@ -3,6 +3,7 @@ submission workbooks (built by tests/builders.py, which test modules import; nev
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="Run as on Windows: no os.fork, SIGALRM, resource or os.fchmod in any process, "
         "workers started with spawn (PMQA_SIMULATE_WINDOWS=1, pmqa_cli/core/portable.py).",
     )
+    parser.addoption(
+        "--full",
+        action="store_true",
+        help="The full acceptance run (.ci/run): LibreOffice recalculates every sample "
+        "workbook, 245 per rubric, not the default sample of 36 (also PMQA_FULL=1).",
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -28,12 +35,15 @@ def pytest_configure(config: pytest.Config) -> None:
         portable.simulate_windows()
 
 
-def pytest_report_header(config: pytest.Config) -> str | None:
-    return (
-        "pmqa: simulating Windows (spawn, no fork/SIGALRM/resource/fchmod)"
-        if (portable.simulating_windows())
-        else None
-    )
+def _full(config: pytest.Config) -> bool:
+    return bool(config.getoption("--full")) or os.environ.get("PMQA_FULL", "") not in ("", "0")
+
+
+def pytest_report_header(config: pytest.Config) -> list[str]:
+    lines = ["pmqa: full acceptance run" if _full(config) else "pmqa: quick run (--full: all)"]
+    if portable.simulating_windows():
+        lines.append("pmqa: simulating Windows (spawn, no fork/SIGALRM/resource/fchmod)")
+    return lines
 
 
 @pytest.fixture(autouse=True)
@@ -44,6 +54,12 @@ def _stable_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("PMQA_DEBUG", raising=False)
     # Terminal labels follow the locale; tests read the English ones unless they pick Thai.
     monkeypatch.setenv("PMQA_LANG", "en")
+
+
+@pytest.fixture(scope="session")
+def full(pytestconfig: pytest.Config) -> bool:
+    """Whether this is the full acceptance run (--full or PMQA_FULL=1), as in CI."""
+    return _full(pytestconfig)
 
 
 @pytest.fixture(scope="session")

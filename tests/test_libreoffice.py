@@ -29,6 +29,7 @@ from pmqa_cli.cli.app import app
 from pmqa_cli.core.numbers import round_half_up
 from pmqa_cli.io.mark import Kind
 from pmqa_cli.io.registry import Office
+from pmqa_cli.report.sample import MISTAKES
 from pmqa_cli.report.template import build_template
 from pmqa_cli.report.writer import save_atomic
 from pmqa_cli.rubric.load import load_rubric
@@ -519,50 +520,58 @@ def _tricky_workbooks(shipped: Rubric, mini: Rubric, folder: Path) -> list[tuple
     ]
 
 
-def _sample_count() -> int:
-    """Samples per rubric: 245 (every area office); PMQA_RECALC_SAMPLES for a quicker run."""
-    return int(os.environ.get("PMQA_RECALC_SAMPLES", "245"))
+#: Sample workbooks per rubric that LibreOffice recalculates: every area office in the full run
+#: (--full, CI). By default the first 36 of those 245: the registry is shuffled with a fixed
+#: seed, so they are a fixed random set of offices of both kinds, and a sample's mistake follows
+#: its position (every third file, the six kinds in turn), so each kind is planted twice.
+FULL_SAMPLES = 245
+DEFAULT_SAMPLES = 36
+
+
+@pytest.fixture(scope="module")
+def sample_count(full: bool) -> int:
+    """FULL_SAMPLES in the full run; else PMQA_RECALC_SAMPLES, or DEFAULT_SAMPLES."""
+    if full:
+        return FULL_SAMPLES
+    return int(os.environ.get("PMQA_RECALC_SAMPLES", str(DEFAULT_SAMPLES)))
+
+
+def _samples(count: int, out: Path, rubric: Path | None = None) -> list[Path]:
+    """`pmqa sample --count` into ``out``; checks that every mistake kind was planted once
+    there are enough files for each to come round."""
+    options = [] if rubric is None else ["--rubric", str(rubric)]
+    command = ["sample", "--count", str(count), "--out", str(out), "--jobs", "0", *options]
+    result = runner.invoke(app, command)
+    assert result.exit_code == 0, result.output
+    if count >= 3 * len(MISTAKES):
+        assert [k for k in MISTAKES if k not in result.output] == [], result.output
+    files = sorted(out.glob("*.xlsx"))
+    assert len(files) == count
+    return files
 
 
 @pytest.fixture(scope="module")
 def recalculated(
-    tmp_path_factory: pytest.TempPathFactory, shipped: Rubric, mini: Rubric
+    tmp_path_factory: pytest.TempPathFactory, shipped: Rubric, mini: Rubric, sample_count: int
 ) -> list[Pair]:
-    """`pmqa sample --count 245` (OBEC and OPDC) and some tricky workbooks, recalculated by
-    headless LibreOffice with a profile that recalculates on load, then saved as xlsx."""
+    """`pmqa sample --count N` (OBEC and OPDC; N = sample_count) and some tricky workbooks,
+    recalculated by headless LibreOffice with a profile that recalculates on load, then saved
+    as xlsx."""
     root = tmp_path_factory.mktemp("recalc")
     profile = _recalc_profile(root)
     samples = root / "in"
-    # 245 (every area office) in CI; PMQA_RECALC_SAMPLES makes a quicker local run.
-    count = str(_sample_count())
-    result = runner.invoke(app, ["sample", "--count", count, "--out", str(samples), "--jobs", "0"])
-    assert result.exit_code == 0, result.output
-    files = [(p, shipped) for p in sorted(samples.glob("*.xlsx"))]
-    assert len(files) == int(count)
+    obec = _samples(sample_count, samples)
+    files = [(p, shipped) for p in obec]
+    assert {p.name[0] for p in obec} == {"P", "S"}, "both kinds of office (สพป. and สพม.)"
     # OPDC's rubric: category means, target ratios, offices' own targets.
-    opdc = load_rubric(ROOT / "rubrics" / "opdc-pmqa4-24.yaml")[0]
-    opdc_samples = root / "opdc"
-    result = runner.invoke(
-        app,
-        [
-            "sample",
-            "--count",
-            count,
-            "--out",
-            str(opdc_samples),
-            "--rubric",
-            str(ROOT / "rubrics" / "opdc-pmqa4-24.yaml"),
-            "--jobs",
-            "0",
-        ],
-    )
-    assert result.exit_code == 0, result.output
-    for path in sorted(opdc_samples.glob("*.xlsx")):
+    opdc_file = ROOT / "rubrics" / "opdc-pmqa4-24.yaml"
+    opdc = load_rubric(opdc_file)[0]
+    for path in _samples(sample_count, root / "opdc", opdc_file):
         # One output folder: names must not collide with the OBEC samples'.
         renamed = samples / f"opdc-{path.name}"
         path.rename(renamed)
         files.append((renamed, opdc))
-    assert len(files) == 2 * int(count)
+    assert len(files) == 2 * sample_count
     files += _tricky_workbooks(shipped, mini, samples)
     out = convert(
         [p for p, _ in files],
@@ -628,7 +637,7 @@ def _labels(result: Any, rows: dict[str, list[Any]]) -> list[tuple[str, Any, Any
     return pairs
 
 
-def test_provisional_scores_equal_pmqas(recalculated: list[Pair]) -> None:
+def test_provisional_scores_equal_pmqas(recalculated: list[Pair], sample_count: int) -> None:
     compared = halves = 0
     problems: list[str] = []
     for pair in recalculated:
@@ -648,8 +657,8 @@ def test_provisional_scores_equal_pmqas(recalculated: list[Pair]) -> None:
                 problems.append(f"{pair.original.name} {label}: {sheet_value!r} vs {ours!r}")
         assert rows["pmqa_answered"][2] == rows["pmqa_required"][2], pair.original.name
     assert not problems, problems[:20]
-    # The samples with valid answers (of 245 OBEC and 245 OPDC) plus the valid tricky ones.
-    assert compared >= _sample_count(), compared
+    # The samples with valid answers (of N OBEC and N OPDC) plus the valid tricky ones.
+    assert compared >= sample_count, compared
     # docs/template.md records how many exact halves round differently in binary.
     print(f"compared {compared} workbooks; {halves} exact halves rounded differently")
 
@@ -674,7 +683,9 @@ def _flagged(path: Path) -> set[tuple[str, str]]:
     return flagged
 
 
-def test_live_checks_flag_exactly_what_pmqa_reports(recalculated: list[Pair]) -> None:
+def test_live_checks_flag_exactly_what_pmqa_reports(
+    recalculated: list[Pair], sample_count: int
+) -> None:
     with_mistakes = 0
     for pair in recalculated:
         # The recalculated file is what the office sees and what it sends.
@@ -688,7 +699,7 @@ def test_live_checks_flag_exactly_what_pmqa_reports(recalculated: list[Pair]) ->
         assert flagged == expected, (pair.original.name, flagged ^ expected)
         with_mistakes += bool(expected)
     # Every third sample carries a mistake; about half of those are ones pmqa must report.
-    assert with_mistakes >= _sample_count() // 4, with_mistakes
+    assert with_mistakes >= sample_count // 4, with_mistakes
 
 
 def test_tricky_mistakes_are_each_flagged(recalculated: list[Pair]) -> None:
