@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import ast
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 TESTS = Path(__file__).resolve().parent
@@ -55,3 +58,20 @@ def test_the_rule_sees_every_way_of_writing_such_an_import(tmp_path: Path) -> No
     )
     flagged = [m for _, m in _imported_modules(sample) if _is_test_module(m)]
     assert flagged == ["tests.test_a", "tests.conftest", ".test_b", ".test_c", ".conftest"]
+
+
+def test_ci_fails_rather_than_skips_without_libreoffice(tmp_path: Path) -> None:
+    # .ci/run sets PMQA_REQUIRE_LIBREOFFICE=1: with no soffice or pdftotext on PATH, importing
+    # the LibreOffice helpers (as every real-client test module does) must fail, not skip.
+    def load(require: str) -> subprocess.CompletedProcess[str]:
+        env = {**os.environ, "PATH": str(tmp_path), "PMQA_REQUIRE_LIBREOFFICE": require}
+        return subprocess.run(
+            [sys.executable, "-c", "import tests.soffice as s; print(s.SOFFICE, s.PDFTOTEXT)"],
+            cwd=TESTS.parent, env=env, capture_output=True, text=True, check=False,
+        )  # fmt: skip
+
+    required = load("1")
+    assert required.returncode != 0
+    assert "PMQA_REQUIRE_LIBREOFFICE is set but soffice or pdftotext is missing" in required.stderr
+    optional = load("")
+    assert (optional.returncode, optional.stdout) == (0, "None None\n"), optional.stderr
