@@ -35,6 +35,20 @@ def pytest_configure(config: pytest.Config) -> None:
         portable.simulate_windows()
 
 
+#: The test files that take longest, run first and in this order: with one worker per core
+#: (./check), a file stays on one worker, and the long ones started last would leave the other
+#: workers idle at the end.
+SLOW_FIRST = ("test_libreoffice.py", "test_scored_office.py", "test_review_sheet.py")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    def rank(item: pytest.Item) -> int:
+        name = item.path.name
+        return SLOW_FIRST.index(name) if name in SLOW_FIRST else len(SLOW_FIRST)
+
+    items.sort(key=rank)  # stable: every file keeps its own order
+
+
 def _full(config: pytest.Config) -> bool:
     return bool(config.getoption("--full")) or os.environ.get("PMQA_FULL", "") not in ("", "0")
 
