@@ -22,7 +22,7 @@ from pmqa_cli.rubric.check import check_rubric
 from pmqa_cli.rubric.load import load_rubric
 from pmqa_cli.rubric.model import Direction, OfficeType, RatioBand, Rubric
 
-from .conftest import FIXTURES
+from .builders import FIXTURES
 
 MEAN_RUBRIC = FIXTURES / "mean-rubric.yaml"
 PEER_BANDS = [

@@ -21,7 +21,7 @@ from pmqa_cli.io.registry import Office
 from pmqa_cli.rubric.check import check_rubric
 from pmqa_cli.rubric.model import OfficeType, Rubric
 
-from .conftest import MINI_RUBRIC, Filled, SubmissionFactory, complete
+from .builders import MINI_RUBRIC, Filled, SubmissionFactory, complete
 
 runner = CliRunner()
 

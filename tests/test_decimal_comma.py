@@ -17,7 +17,7 @@ from pmqa_cli.io.values import parse_number
 from pmqa_cli.rubric.load import load_rubric
 from pmqa_cli.rubric.model import Rubric
 
-from .conftest import MINI_RUBRIC
+from .builders import MINI_RUBRIC
 from .office_books import OfficeBook, libreoffice_resave, needs_libreoffice, xlsxwriter_submission
 
 

@@ -28,7 +28,7 @@ from pmqa_cli.rubric.check import check_rubric
 from pmqa_cli.rubric.load import load_rubric
 from pmqa_cli.rubric.model import OfficeType, Rubric
 
-from .conftest import MINI_RUBRIC
+from .builders import MINI_RUBRIC
 from .office_books import OfficeBook, xlsxwriter_submission
 
 runner = CliRunner()

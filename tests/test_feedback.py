@@ -18,7 +18,7 @@ from pmqa_cli.io.registry import Office
 from pmqa_cli.report.feedback import indicator_next_level, issue_next_step
 from pmqa_cli.rubric.model import OfficeType, Rubric
 
-from .conftest import Filled, SubmissionFactory, complete
+from .builders import Filled, SubmissionFactory, complete
 
 runner = CliRunner()
 

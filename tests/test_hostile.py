@@ -46,8 +46,8 @@ from pmqa_cli.report.template import build_template
 from pmqa_cli.report.writer import save_atomic
 from pmqa_cli.rubric.model import OfficeType, Rubric
 
-from .conftest import Filled, Sheets, SubmissionFactory, complete, find_col, find_row
-from .test_files import CASES as FILE_CASES
+from .broken_files import CASES as FILE_CASES
+from .builders import Filled, Sheets, SubmissionFactory, complete, find_col, find_row
 
 pytestmark = pytest.mark.hostile
 runner = CliRunner()

@@ -12,7 +12,6 @@ import os
 import re
 import shutil
 import subprocess
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
@@ -30,105 +29,22 @@ from pmqa_cli.cli.app import app
 from pmqa_cli.core.numbers import round_half_up
 from pmqa_cli.io.mark import Kind
 from pmqa_cli.io.registry import Office
+from pmqa_cli.report.sample import MISTAKES
 from pmqa_cli.report.template import build_template
 from pmqa_cli.report.writer import save_atomic
 from pmqa_cli.rubric.load import load_rubric
 from pmqa_cli.rubric.model import OfficeType, Rubric
 
-from .conftest import Filled, SubmissionFactory, complete, find_col, find_row
+from .builders import Filled, SubmissionFactory, complete, find_col, find_row
+from .soffice import PDFTOTEXT, SOFFICE, comparable, convert, pdf_text
 
 runner = CliRunner()
 ROOT = Path(__file__).resolve().parent.parent
-SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
-PDFTOTEXT = shutil.which("pdftotext")
-
-if os.environ.get("PMQA_REQUIRE_LIBREOFFICE") and not (SOFFICE and PDFTOTEXT):
-    raise RuntimeError("PMQA_REQUIRE_LIBREOFFICE is set but soffice or pdftotext is missing")
 
 pytestmark = pytest.mark.skipif(
     SOFFICE is None or PDFTOTEXT is None,
     reason="LibreOffice (soffice) and pdftotext are not installed; .ci/run installs them",
 )
-
-
-#: LibreOffice 7.4 stops converting after 246 documents in one headless call, silently and with
-#: exit code 0 (measured: three times, 246 of 495 and 246 of 250); lists go in chunks, and what
-#: a call leaves out is converted once more before the test fails.
-CONVERT_CHUNK = 60
-
-
-def convert(
-    files: list[Path],
-    target: str,
-    outdir: Path,
-    profile: Path,
-    timeout: int = 300,
-    workers: int = 1,
-) -> list[Path]:
-    """Convert files with LibreOffice headless, CONVERT_CHUNK files per call (files a call
-    left out get one more call); fail loudly, naming what is still missing.
-
-    ``timeout`` is per call. With ``workers`` > 1 the files are split between that many
-    LibreOffice processes at once, each with its own copy of ``profile`` (a profile is locked
-    by the process that uses it)."""
-    assert SOFFICE is not None
-    outdir.mkdir(parents=True, exist_ok=True)
-    extension = target.split(":")[0]
-
-    def call(chunk: list[Path], own_profile: Path) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [SOFFICE, "--headless", "--norestore",
-             f"-env:UserInstallation={own_profile.as_uri()}",
-             "--convert-to", target, "--outdir", str(outdir), *map(str, chunk)],
-            capture_output=True, text=True, timeout=timeout, check=False,
-        )  # fmt: skip
-
-    def missing(chunk: list[Path]) -> list[Path]:
-        outputs = ((f, outdir / f"{f.stem}.{extension}") for f in chunk)
-        return [f for f, o in outputs if not o.exists() or o.stat().st_size == 0]
-
-    def run(group: list[Path], own_profile: Path) -> None:
-        for start in range(0, len(group), CONVERT_CHUNK):
-            chunk = group[start : start + CONVERT_CHUNK]
-            result = call(chunk, own_profile)
-            if missing(chunk):  # once more for what a call left out
-                result = call(missing(chunk), own_profile)
-            left = [f.name for f in missing(chunk)]
-            assert result.returncode == 0 and not left, (
-                f"LibreOffice failed ({result.returncode}), missing after a retry {left[:10]} "
-                f"({len(left)} of {len(chunk)}):\n{result.stdout[-2000:]}\n"
-                f"{result.stderr[-2000:]}"
-            )
-
-    workers = max(1, min(workers, len(files)))
-    if workers == 1:
-        run(files, profile)
-    else:
-        profiles = [profile]
-        for n in range(1, workers):
-            copy = profile.with_name(f"{profile.name}-{n}")
-            shutil.copytree(profile, copy, dirs_exist_ok=True)
-            profiles.append(copy)
-        groups = [files[n::workers] for n in range(workers)]
-        with ThreadPoolExecutor(workers) as pool:
-            for done in [pool.submit(run, g, p) for g, p in zip(groups, profiles, strict=True)]:
-                done.result()
-    return [outdir / f"{f.stem}.{extension}" for f in files]
-
-
-_THAI_MARKS = re.compile("[\u0e31\u0e34-\u0e3a\u0e47-\u0e4e\\s]")
-
-
-def comparable(text: str) -> str:
-    """Text without Thai vowel and tone marks or spaces: pdftotext places combining marks out
-    of order and breaks lines inside cells, so compare on what is left."""
-    return _THAI_MARKS.sub("", text)
-
-
-def pdf_text(pdf: Path) -> str:
-    assert PDFTOTEXT is not None
-    out = subprocess.run([PDFTOTEXT, str(pdf), "-"], capture_output=True, check=True)
-    return comparable(out.stdout.decode("utf-8"))
 
 
 @pytest.fixture(scope="module")
@@ -604,50 +520,59 @@ def _tricky_workbooks(shipped: Rubric, mini: Rubric, folder: Path) -> list[tuple
     ]
 
 
-def _sample_count() -> int:
-    """Samples per rubric: 245 (every area office); PMQA_RECALC_SAMPLES for a quicker run."""
-    return int(os.environ.get("PMQA_RECALC_SAMPLES", "245"))
+#: Sample workbooks per rubric that LibreOffice recalculates: every area office in the full run
+#: (--full, CI). By default the first 36 of those 245: the registry is shuffled with a fixed
+#: seed, so they are a fixed random set of offices of both kinds, and a sample's mistake follows
+#: its position (every third file, the six kinds in turn), so each kind is planted twice.
+FULL_SAMPLES = 245
+DEFAULT_SAMPLES = 36
+
+
+@pytest.fixture(scope="module")
+def sample_count(full: bool) -> int:
+    """FULL_SAMPLES in the full run; else PMQA_RECALC_SAMPLES, or DEFAULT_SAMPLES."""
+    if full:
+        return FULL_SAMPLES
+    return int(os.environ.get("PMQA_RECALC_SAMPLES", str(DEFAULT_SAMPLES)))
+
+
+def _samples(count: int, out: Path, rubric: Path | None = None) -> list[Path]:
+    """`pmqa sample --count` into ``out``; checks that every mistake kind was planted once
+    there are enough files for each to come round."""
+    options = [] if rubric is None else ["--rubric", str(rubric)]
+    command = ["sample", "--count", str(count), "--out", str(out), "--jobs", "0", *options]
+    result = runner.invoke(app, command)
+    assert result.exit_code == 0, result.output
+    if count >= 3 * len(MISTAKES):
+        assert [k for k in MISTAKES if k not in result.output] == [], result.output
+    files = sorted(out.glob("*.xlsx"))
+    assert len(files) == count
+    return files
 
 
 @pytest.fixture(scope="module")
 def recalculated(
-    tmp_path_factory: pytest.TempPathFactory, shipped: Rubric, mini: Rubric
+    tmp_path_factory: pytest.TempPathFactory, shipped: Rubric, mini: Rubric, sample_count: int
 ) -> list[Pair]:
-    """`pmqa sample --count 245` (OBEC and OPDC) and some tricky workbooks, recalculated by
-    headless LibreOffice with a profile that recalculates on load, then saved as xlsx."""
+    """`pmqa sample --count N` (OBEC and OPDC; N = sample_count) and some tricky workbooks,
+    recalculated by headless LibreOffice with a profile that recalculates on load, then saved
+    as xlsx."""
     root = tmp_path_factory.mktemp("recalc")
     profile = _recalc_profile(root)
     samples = root / "in"
-    # 245 (every area office) in CI; PMQA_RECALC_SAMPLES makes a quicker local run.
-    count = str(_sample_count())
-    result = runner.invoke(app, ["sample", "--count", count, "--out", str(samples), "--jobs", "0"])
-    assert result.exit_code == 0, result.output
-    files = [(p, shipped) for p in sorted(samples.glob("*.xlsx"))]
-    assert len(files) == int(count)
+    obec = _samples(sample_count, samples)
+    files = [(p, shipped) for p in obec]
+    if sample_count >= DEFAULT_SAMPLES:
+        assert {p.name[0] for p in obec} == {"P", "S"}, "both kinds of office (สพป. and สพม.)"
     # OPDC's rubric: category means, target ratios, offices' own targets.
-    opdc = load_rubric(ROOT / "rubrics" / "opdc-pmqa4-24.yaml")[0]
-    opdc_samples = root / "opdc"
-    result = runner.invoke(
-        app,
-        [
-            "sample",
-            "--count",
-            count,
-            "--out",
-            str(opdc_samples),
-            "--rubric",
-            str(ROOT / "rubrics" / "opdc-pmqa4-24.yaml"),
-            "--jobs",
-            "0",
-        ],
-    )
-    assert result.exit_code == 0, result.output
-    for path in sorted(opdc_samples.glob("*.xlsx")):
+    opdc_file = ROOT / "rubrics" / "opdc-pmqa4-24.yaml"
+    opdc = load_rubric(opdc_file)[0]
+    for path in _samples(sample_count, root / "opdc", opdc_file):
         # One output folder: names must not collide with the OBEC samples'.
         renamed = samples / f"opdc-{path.name}"
         path.rename(renamed)
         files.append((renamed, opdc))
-    assert len(files) == 2 * int(count)
+    assert len(files) == 2 * sample_count
     files += _tricky_workbooks(shipped, mini, samples)
     out = convert(
         [p for p, _ in files],
@@ -713,7 +638,7 @@ def _labels(result: Any, rows: dict[str, list[Any]]) -> list[tuple[str, Any, Any
     return pairs
 
 
-def test_provisional_scores_equal_pmqas(recalculated: list[Pair]) -> None:
+def test_provisional_scores_equal_pmqas(recalculated: list[Pair], sample_count: int) -> None:
     compared = halves = 0
     problems: list[str] = []
     for pair in recalculated:
@@ -733,8 +658,8 @@ def test_provisional_scores_equal_pmqas(recalculated: list[Pair]) -> None:
                 problems.append(f"{pair.original.name} {label}: {sheet_value!r} vs {ours!r}")
         assert rows["pmqa_answered"][2] == rows["pmqa_required"][2], pair.original.name
     assert not problems, problems[:20]
-    # The samples with valid answers (of 245 OBEC and 245 OPDC) plus the valid tricky ones.
-    assert compared >= _sample_count(), compared
+    # The samples with valid answers (of N OBEC and N OPDC) plus the valid tricky ones.
+    assert compared >= sample_count, compared
     # docs/template.md records how many exact halves round differently in binary.
     print(f"compared {compared} workbooks; {halves} exact halves rounded differently")
 
@@ -759,7 +684,9 @@ def _flagged(path: Path) -> set[tuple[str, str]]:
     return flagged
 
 
-def test_live_checks_flag_exactly_what_pmqa_reports(recalculated: list[Pair]) -> None:
+def test_live_checks_flag_exactly_what_pmqa_reports(
+    recalculated: list[Pair], sample_count: int
+) -> None:
     with_mistakes = 0
     for pair in recalculated:
         # The recalculated file is what the office sees and what it sends.
@@ -773,7 +700,7 @@ def test_live_checks_flag_exactly_what_pmqa_reports(recalculated: list[Pair]) ->
         assert flagged == expected, (pair.original.name, flagged ^ expected)
         with_mistakes += bool(expected)
     # Every third sample carries a mistake; about half of those are ones pmqa must report.
-    assert with_mistakes >= _sample_count() // 4, with_mistakes
+    assert with_mistakes >= sample_count // 4, with_mistakes
 
 
 def test_tricky_mistakes_are_each_flagged(recalculated: list[Pair]) -> None:

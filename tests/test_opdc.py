@@ -28,7 +28,7 @@ from pmqa_cli.rubric.load import (
 )
 from pmqa_cli.rubric.model import Aggregation, OfficeType, Rubric
 
-from .conftest import Filled, SubmissionFactory, find_col, find_row
+from .builders import Filled, SubmissionFactory, find_col, find_row, template_content
 
 runner = CliRunner()
 ROOT = Path(__file__).resolve().parent.parent
@@ -175,14 +175,12 @@ def test_a_rubric_without_category_7_has_no_indicator_sheet() -> None:
 
 
 def test_committed_opdc_template_matches_what_pmqa_writes(tmp_path: Path) -> None:
-    from .test_template import _content
-
     committed = ROOT / "templates" / "opdc-pmqa4-24.xlsx"
     assert committed.exists(), "run: pmqa template --rubric rubrics/opdc-pmqa4-24.yaml -o ..."
     fresh = tmp_path / "fresh.xlsx"
     result = runner.invoke(app, ["template", "--rubric", str(OPDC_FILE), "-o", str(fresh)])
     assert result.exit_code == 0, result.output
-    assert _content(committed) == _content(fresh), (
+    assert template_content(committed) == template_content(fresh), (
         "templates/opdc-pmqa4-24.xlsx has drifted from the rubric or the template code; "
         "regenerate it with pmqa template --rubric rubrics/opdc-pmqa4-24.yaml "
         "-o templates/opdc-pmqa4-24.xlsx"

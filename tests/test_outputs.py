@@ -21,7 +21,7 @@ from pmqa_cli.io.mark import Kind, read_mark
 from pmqa_cli.io.registry import Office
 from pmqa_cli.rubric.model import OfficeType, Rubric
 
-from .conftest import MINI_RUBRIC, Filled, SubmissionFactory, complete
+from .builders import MINI_RUBRIC, Filled, SubmissionFactory, complete
 
 runner = CliRunner()
 

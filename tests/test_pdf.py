@@ -14,7 +14,7 @@ from pmqa_cli.cli.app import app
 from pmqa_cli.report.pdf import find_soffice
 from pmqa_cli.rubric.model import Rubric
 
-from .conftest import SubmissionFactory, complete
+from .builders import SubmissionFactory, complete
 
 runner = CliRunner()
 

@@ -16,7 +16,7 @@ import pytest
 from pmqa_cli.io.registry import Office
 from pmqa_cli.rubric.model import OfficeType, Rubric
 
-from .conftest import Filled, SubmissionFactory, complete
+from .builders import Filled, SubmissionFactory, complete
 
 
 def pmqa(

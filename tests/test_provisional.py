@@ -21,7 +21,7 @@ from pmqa_cli.report.provisional import HEADLINE_NAMES
 from pmqa_cli.report.template import build_template
 from pmqa_cli.rubric.model import Rubric
 
-from .conftest import Sheets, SubmissionFactory, complete, find_col, find_row
+from .builders import Sheets, SubmissionFactory, complete, find_col, find_row
 
 SCORE = "คะแนนเบื้องต้น"
 #: Functions Excel 2010 lacks (or LibreOffice 7.x): never in a generated formula.

@@ -22,7 +22,7 @@ from pmqa_cli.cli.app import app
 from pmqa_cli.io.registry import Office, Registry
 from pmqa_cli.rubric.model import OfficeType, Rubric
 
-from .conftest import Filled, SubmissionFactory, complete
+from .builders import Filled, SubmissionFactory, complete
 
 runner = CliRunner()
 

@@ -21,9 +21,15 @@ from pmqa_cli.report.review_sheet import REVIEW_COLUMNS, REVIEW_SHEET
 from pmqa_cli.rubric.model import OfficeType, Rubric
 from pmqa_cli.verify.inputs import Verification, load_verification
 
-from .conftest import MINI_RUBRIC, Filled, SubmissionFactory, complete
-from .test_libreoffice import PDFTOTEXT, SOFFICE, convert, pdf_text
-from .test_verification import hand_case_submission, write
+from .builders import (
+    MINI_RUBRIC,
+    Filled,
+    SubmissionFactory,
+    complete,
+    hand_case_submission,
+    write,
+)
+from .soffice import PDFTOTEXT, SOFFICE, comparable, convert, pdf_text
 
 runner = CliRunner()
 HEADERS = [c.header for c in REVIEW_COLUMNS]
@@ -329,7 +335,6 @@ def test_the_workbook_prints_legibly(
     profile = tmp_path_factory.mktemp("lo-profile")
     (pdf,) = convert([review_sheet(tmp_path, offices)], "pdf", tmp_path / "pdf", profile)
     text = pdf_text(pdf)
-    from .test_libreoffice import comparable
 
     for expected in ("แบบตรวจสอบผลการประเมินตนเอง", "ผลการตรวจ", "ความเห็นกรรมการ", "P001",
                      "S001", "เอกสาร 4"):  # fmt: skip

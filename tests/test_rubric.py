@@ -14,7 +14,7 @@ from pmqa_cli.rubric.check import check_rubric
 from pmqa_cli.rubric.load import default_rubric_path, load_rubric
 from pmqa_cli.rubric.model import RubricError
 
-from .conftest import MINI_RUBRIC
+from .builders import MINI_RUBRIC
 
 runner = CliRunner()
 

@@ -29,7 +29,7 @@ from pmqa_cli.io.registry import Office
 from pmqa_cli.report.feedback import write_feedback
 from pmqa_cli.rubric.model import OfficeType, Rubric
 
-from .conftest import Filled, SubmissionFactory, complete
+from .builders import Filled, SubmissionFactory, complete
 
 runner = CliRunner()
 

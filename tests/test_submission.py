@@ -21,7 +21,7 @@ from pmqa_cli.io.registry import Office, Registry
 from pmqa_cli.io.xlsx import Limits
 from pmqa_cli.rubric.model import OfficeType, Rubric
 
-from .conftest import Filled, Sheets, SubmissionFactory, complete, find_col, find_row
+from .builders import Filled, Sheets, SubmissionFactory, complete, find_col, find_row
 
 runner = CliRunner()
 ONE = Decimal(1)

@@ -16,7 +16,7 @@ from pmqa_cli.cli.app import app
 from pmqa_cli.rubric.load import default_rubric_path
 from pmqa_cli.rubric.model import Rubric
 
-from .conftest import find_col, find_row
+from .builders import find_col, find_row, template_content
 
 runner = CliRunner()
 ROOT = Path(__file__).resolve().parent.parent
@@ -166,31 +166,12 @@ def test_same_rubric_same_bytes(tmp_path: Path) -> None:
     assert a.read_bytes() == b.read_bytes()
 
 
-def _content(path: Path) -> list[Any]:
-    """Everything a user sees in a template, for comparing two of them."""
-    wb = openpyxl.load_workbook(path)
-    content: list[Any] = [wb.sheetnames]
-    for ws in wb.worksheets:
-        assert isinstance(ws, Worksheet)
-        content.append([ws.title, ws.sheet_state, ws.freeze_panes, ws.protection.sheet])
-        content.append([[c.value for c in row] for row in ws.iter_rows()])
-        content.append(sorted(str(r) for r in ws.merged_cells.ranges))
-        content.append(
-            sorted(
-                (dv.type or "", dv.formula1 or "", dv.formula2 or "", str(dv.sqref))
-                for dv in ws.data_validations.dataValidation
-            )
-        )
-        content.append({k: d.width for k, d in ws.column_dimensions.items()})
-    return content
-
-
 def test_committed_template_matches_what_pmqa_writes(tmp_path: Path) -> None:
     committed = ROOT / "templates" / f"{default_rubric_path().stem}.xlsx"
     assert committed.exists(), "run: pmqa template -o templates/obec-esao-2567.xlsx"
     fresh = tmp_path / "fresh.xlsx"
     assert runner.invoke(app, ["template", "-o", str(fresh)]).exit_code == 0
-    assert _content(committed) == _content(fresh), (
+    assert template_content(committed) == template_content(fresh), (
         "templates/ has drifted from the rubric or the template code; regenerate it with "
         "pmqa template -o templates/obec-esao-2567.xlsx"
     )

@@ -15,7 +15,7 @@ from pmqa_cli.cli.lang import default_lang
 from pmqa_cli.cli.thaitext import ThaiText, clusters, truncate, wrap_offsets
 from pmqa_cli.rubric.model import Rubric
 
-from .conftest import SubmissionFactory, complete
+from .builders import SubmissionFactory, complete
 
 runner = CliRunner()
 THAI = re.compile("[\u0e00-\u0e7f]")

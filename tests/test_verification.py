@@ -30,6 +30,15 @@ from pmqa_cli.rubric.model import OfficeType, Rubric
 from pmqa_cli.verify.apply import Layers, verify_office
 from pmqa_cli.verify.inputs import Verification, load_verification
 
+from .builders import (
+    MINI_RUBRIC,
+    Filled,
+    SubmissionFactory,
+    complete,
+    hand_case_submission,
+    write,
+)
+
 CLAIMS = Answers(
     OfficeType.PRIMARY,
     {f"C{n}": True for n in range(1, 9)} | {"C9": False},
@@ -42,11 +51,6 @@ CLAIMS = Answers(
     },
 )
 TYPES = {"P001": OfficeType.PRIMARY, "P002": OfficeType.PRIMARY, "S001": OfficeType.SECONDARY}
-
-
-def write(path: Path, text: str) -> Path:
-    path.write_text(text, encoding="utf-8")
-    return path
 
 
 @pytest.fixture
@@ -281,20 +285,8 @@ import json  # noqa: E402
 from typer.testing import CliRunner  # noqa: E402
 
 from pmqa_cli.cli.app import app  # noqa: E402
-from tests.conftest import MINI_RUBRIC, Filled, SubmissionFactory  # noqa: E402
 
 runner = CliRunner()
-
-
-def hand_case_submission(mini: Rubric, make_submission: SubmissionFactory, **kw: object) -> Path:
-    filled = Filled(
-        answers={f"C{n}": "ผ่าน" for n in range(1, 9)} | {"C9": "ไม่ผ่าน"},
-        values={"K1": 35, "K2": 3, "K3": 4, "K4": "ผ่าน", "K5": 2.5},
-        evidence={f"C{n}": f"เอกสาร {n}" for n in range(1, 10)},
-    )
-    for key, value in kw.items():
-        setattr(filled, key, value)
-    return make_submission(mini, filled, name=f"{filled.office.code}.xlsx")
 
 
 def layer_options(layers: dict[str, list[Path]]) -> list[str]:
@@ -392,7 +384,6 @@ def _items(office: dict[str, Any]) -> dict[str, dict[str, Any]]:
 @pytest.fixture
 def two_offices(mini: Rubric, make_submission: SubmissionFactory) -> list[Path]:
     from pmqa_cli.io.registry import Office
-    from tests.conftest import complete
 
     first = hand_case_submission(mini, make_submission)
     other = complete(mini, Filled(Office("P002", "สพป.สอง", OfficeType.PRIMARY, "ทดสอบ")))
