@@ -21,8 +21,7 @@ from pmqa_cli.report.audit_rows import AuditRows, AuditTrail, Rows
 from pmqa_cli.report.result_tables import INPUTS_SHEET
 from pmqa_cli.report.tables import Formats, Kind, xlsx_book
 from pmqa_cli.rubric.model import OfficeType, Rubric
-
-from .conftest import Filled, SubmissionFactory, complete
+from tests.builders import Filled, SubmissionFactory, complete
 
 ASTRAL = "\U0001f600"  # two UTF-16 units
 

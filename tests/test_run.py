@@ -19,7 +19,7 @@ from pmqa_cli.report import given, run
 from pmqa_cli.report.guard import Form
 from pmqa_cli.report.pdf import LibreOfficeMissingError
 from pmqa_cli.rubric.model import OfficeType, Rubric
-from tests.conftest import MINI_RUBRIC, Filled, SubmissionFactory, complete
+from tests.builders import MINI_RUBRIC, Filled, SubmissionFactory, complete
 
 
 def office(code: str) -> Filled:

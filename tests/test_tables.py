@@ -30,7 +30,7 @@ from pmqa_cli.io.registry import Office, load_registry
 from pmqa_cli.io.tables import TableReadError, read_table_file
 from pmqa_cli.rubric.model import OfficeType, Rubric
 from pmqa_cli.verify.inputs import load_verification
-from tests.conftest import MINI_RUBRIC, Filled, SubmissionFactory, complete
+from tests.builders import MINI_RUBRIC, Filled, SubmissionFactory, complete
 
 runner = CliRunner()
 HEADER = "office,item,value,reason,by\n"
