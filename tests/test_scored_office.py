@@ -87,18 +87,24 @@ def check_feedback_equals_results(folder: Path, data: dict[str, Any], rubric: Ru
     )
     decimals = rubric.scoring.decimals
     means = Means(offices, decimals)
+    with_overall = sum(1 for o in offices if o.get("overall"))
     # The national means are the statistics sheet's means.
     for stat in data["statistics"]:
         assert means.of(stat["key"]) == stat["mean"], stat["key"]
     return sum(
         _compare_office(folder / f"{o['office']['code']}.xlsx", o, ranking[o["file"]], means,
-                        decimals)
+                        decimals, with_overall)
         for o in offices
     )  # fmt: skip
 
 
 def _compare_office(
-    path: Path, office: dict[str, Any], place: dict[str, Any], means: Means, decimals: int
+    path: Path,
+    office: dict[str, Any],
+    place: dict[str, Any],
+    means: Means,
+    decimals: int,
+    scored_count: int,
 ) -> int:
     book = openpyxl.load_workbook(path)
     kind = office["office"]["type_th"] or ""
@@ -177,6 +183,17 @@ def _compare_office(
     assert [(r[1], r[2] or None, r[3] or None, r[4] or None) for r in found] == [
         (f["code"], f["sheet"], f["cell"], f["item_id"]) for f in office["findings"]
     ]
+
+    # Where it stands: the national distribution, its own band marked once.
+    if "ตำแหน่ง" in book.sheetnames:
+        bands = [r for r in _rows(book["ตำแหน่ง"]) if isinstance(r[1], int)]
+        assert len(bands) == 20, path
+        for low_high, others, own in bands:
+            low, high = (Decimal(x) for x in str(low_high).split("-"))
+            inside = low <= Decimal(repr(overall)) < high or Decimal(repr(overall)) == high == 500
+            assert own == int(inside), (path, low_high)
+            seen += [others, own]
+        assert sum(r[1] + r[2] for r in bands) == scored_count, path
 
     # No number in the workbook escaped the comparison.
     every = [
