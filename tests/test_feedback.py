@@ -16,6 +16,7 @@ from pmqa_cli.assess.scoring import score_answers
 from pmqa_cli.cli.app import app
 from pmqa_cli.io.registry import Office
 from pmqa_cli.report.feedback import indicator_next_level, issue_next_step
+from pmqa_cli.report.writer import break_at_spaces
 from pmqa_cli.rubric.model import OfficeType, Rubric
 
 from .builders import Filled, SubmissionFactory, complete
@@ -208,3 +209,15 @@ def test_batch_feedback_agrees_with_the_results_under_a_tightened_limit(
     assert float(str(labels["คะแนนรวม (0-500)"][1])) == office["overall"]["score"]
     problems = [str(c) for r in _rows(book["ปัญหาที่พบ"]) for c in r if c]
     assert any(too_large[0]["message_th"] in c for c in problems)
+
+
+def test_long_thai_titles_break_at_their_spaces_never_inside_a_word() -> None:
+    title = (
+        "ผลการประเมิน เกณฑ์การประเมิน PMQA 4.0 "
+        "และตัวชี้วัดผลลัพธ์ของสำนักงานเขตพื้นที่การศึกษา ปีงบประมาณ พ.ศ. 2567"
+    )
+    lines = break_at_spaces(title, 44).split("\n")
+    assert " ".join(lines) == title  # nothing lost, every break at a space
+    assert "และตัวชี้วัดผลลัพธ์ของสำนักงานเขตพื้นที่การศึกษา" in lines  # the long word whole
+    assert lines[0] == "ผลการประเมิน เกณฑ์การประเมิน PMQA 4.0"
+    assert break_at_spaces("short", 44) == "short"

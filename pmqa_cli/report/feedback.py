@@ -31,6 +31,7 @@ from pmqa_cli.report.standing import Standing
 from pmqa_cli.report.tables import OFFICE_FINDING_COLUMNS, Located, finding_rows
 from pmqa_cli.report.writer import (
     body_font,
+    break_at_spaces,
     fit_one_page,
     fit_row_height,
     header_style,
@@ -190,8 +191,9 @@ def write_feedback(
     summary.column_dimensions["C"].width = 18
     summary.column_dimensions["D"].width = 18
     # The long title wraps inside the table's width rather than running off to the right.
-    put(summary, 1, 1, f"ผลการประเมิน {rubric.title_th}", font=body_font(bold=True, size=20),
-        alignment=WRAP)  # fmt: skip
+    # The title in lines broken at its spaces: left to wrap itself, Thai breaks inside words.
+    title = break_at_spaces(f"ผลการประเมิน {rubric.title_th}", 44)
+    put(summary, 1, 1, title, font=body_font(bold=True, size=20), alignment=WRAP)
     summary.merge_cells("A1:B1")
     fit_row_height(summary, 1, {1: 104 * 0.8}, line_height=32)
     setup_page(summary, landscape=False)

@@ -43,6 +43,7 @@ __all__ = [
     "INPUT_FILL",
     "MAX_CELL_TEXT",
     "body_font",
+    "break_at_spaces",
     "fit_one_page",
     "fit_row_height",
     "header_style",
@@ -152,6 +153,19 @@ def text_lines(text: str, width: float) -> int:
         visible = len(_COMBINING.sub("", line))
         total += max(1, -(-visible // int(per_line)))
     return total
+
+
+def break_at_spaces(text: str, width: int) -> str:
+    """``text`` with line breaks at its spaces, each line at most ``width`` visible characters
+    where it can be: a client wrapping Thai itself may break inside a word (ผล / ลัพธ์), but
+    never inside a line that fits."""
+    lines: list[str] = []
+    for word in text.split(" "):
+        if lines and len(_COMBINING.sub("", f"{lines[-1]} {word}")) <= width:
+            lines[-1] = f"{lines[-1]} {word}"
+        else:
+            lines.append(word)
+    return "\n".join(lines)
 
 
 def fit_row_height(
