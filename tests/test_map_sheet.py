@@ -32,6 +32,16 @@ def test_results_carry_a_map_per_part_and_the_exact_province_means(tmp_path: Pat
     assert len(maps._images) == 3  # type: ignore[attr-defined]
     assert [b.id for b in maps.row_breaks.brk] == [44, 88]
     assert maps.page_setup.paperSize == 9 and maps.page_setup.orientation == "portrait"
+    # No picture or chart crosses a page break: each starts and ends on its own page.
+    for sheet, breaks in ((maps, [44, 88]), (book["กราฟ"], [19, 38])):
+        assert [b.id for b in sheet.row_breaks.brk] == breaks
+        edges = [0, *breaks, 10**6]
+        pictures = [*sheet._images, *sheet._charts]  # type: ignore[attr-defined]
+        assert len(pictures) == len(breaks) + 1
+        for picture in pictures:
+            first, last = picture.anchor._from.row, picture.anchor.to.row
+            page = max(n for n, edge in enumerate(edges) if edge <= first)
+            assert last < edges[page + 1], (sheet.title, first, last)
 
     results = json.loads(data.read_text(encoding="utf-8"))
     geo = results["geography"]
