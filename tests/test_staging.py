@@ -152,3 +152,16 @@ def test_a_signal_leaves_the_previous_output_whole_and_nothing_behind(
     assert out.split() == ["stopped", signame]
     assert target.read_bytes() == b"previous"
     assert leftovers(tmp_path) == []
+
+
+def test_a_staging_folder_left_by_a_killed_run_is_removed_by_the_next(tmp_path: Path) -> None:
+    ended = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                           capture_output=True, text=True, check=True)  # fmt: skip
+    abandoned = tmp_path / f"{STAGING_PREFIX}{int(ended.stdout)}-0badf00d"
+    (abandoned / "new").mkdir(parents=True)
+    (abandoned / "new" / "results.xlsx").write_bytes(b"half")
+    with OutputSet([tmp_path / "results.xlsx"]) as outputs:
+        outputs.stage(tmp_path / "results.xlsx").write_bytes(b"whole")
+        outputs.commit()
+    assert not abandoned.exists()
+    assert leftovers(tmp_path) == []

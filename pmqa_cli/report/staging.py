@@ -114,6 +114,16 @@ class _Lock:
             self.path.unlink()
 
 
+def _remove_abandoned(parent: Path) -> None:
+    """Staging folders a run left when it was killed outright (``kill -9``, a power cut): their
+    process is gone, so nothing will commit them; they are removed before a new run stages."""
+    with contextlib.suppress(OSError):
+        for folder in parent.glob(f"{STAGING_PREFIX}*"):
+            pid = folder.name.removeprefix(STAGING_PREFIX).split("-")[0]
+            if pid.isdigit() and int(pid) != os.getpid() and not process_alive(int(pid)):
+                shutil.rmtree(folder, ignore_errors=True)
+
+
 @dataclass
 class OutputSet:
     """The outputs of one run. Use as a context manager::
@@ -155,6 +165,7 @@ class OutputSet:
     def _folder(self, parent: Path) -> Path:
         """The staging folder beside outputs in ``parent`` (created owner-only on first use)."""
         if parent not in self._staging:
+            _remove_abandoned(parent)
             name = f"{STAGING_PREFIX}{os.getpid()}-{os.urandom(4).hex()}"
             folder = parent / name
             try:
