@@ -321,6 +321,11 @@ def test_text_from_a_submission_never_becomes_a_formula(
     assert name.value == EVIL_NAME
     assert name.data_type == "s"
     assert ws.cell(row=2, column=header.index("จังหวัด") + 1).data_type == "s"
+    # The executive summary's rankings name the office too: text, with Excel's quote prefix.
+    executive = openpyxl.load_workbook(out)["สรุปสำหรับผู้บริหาร"]
+    assert isinstance(executive, Worksheet)
+    named = [c for row in executive.iter_rows() for c in row if c.value == EVIL_NAME]
+    assert named and all(c.data_type == "s" and c.quotePrefix for c in named)
     inputs = openpyxl.load_workbook(out)["ข้อมูลนำเข้า"]
     assert isinstance(inputs, Worksheet)
     assert all(c.data_type != "f" for row in inputs.iter_rows() for c in row)

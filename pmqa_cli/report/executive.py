@@ -15,6 +15,7 @@ from typing import Any
 from pmqa_cli.compare.comparison import PARTS
 from pmqa_cli.compare.snapshot import number
 from pmqa_cli.compare.summary import ExecutiveSummary
+from pmqa_cli.io.layout import FORMULA_START
 from pmqa_cli.rubric.model import OfficeType
 
 __all__ = ["SHEET", "BandPercentages", "write_executive"]
@@ -43,8 +44,14 @@ class _Styles:
         score = "0." + "0" * decimals if decimals else "0"
         base = {"valign": "vcenter", "font_size": 14}
 
+        self._book = book
+        self._props: dict[int, dict[str, Any]] = {}
+        self._quoted: dict[int, Any] = {}
+
         def fmt(**extra: Any) -> Any:
-            return book.add_format({**base, **extra})
+            made = book.add_format({**base, **extra})
+            self._props[id(made)] = {**base, **extra}
+            return made
 
         self.title = fmt(bold=True, font_size=20, align="center")
         self.subtitle = fmt(font_size=14, align="center", font_color="#404040")
@@ -65,12 +72,20 @@ class _Styles:
                          border_color="#A6A6A6", num_format="#,##0")  # fmt: skip
         self.note = fmt(italic=True, font_size=12, font_color="#595959")
 
+    def quoted(self, style: Any) -> Any:
+        """``style`` with Excel's quote prefix: text starting with = + - @ shown as typed."""
+        if id(style) not in self._quoted:
+            props = {**self._props.get(id(style), {}), "quote_prefix": True}
+            self._quoted[id(style)] = self._book.add_format(props)
+        return self._quoted[id(style)]
+
 
 class _Rows:
     """Writes rows strictly top to bottom (constant-memory mode) and remembers where it is."""
 
-    def __init__(self, ws: Any) -> None:
+    def __init__(self, ws: Any, styles: _Styles | None = None) -> None:
         self.ws = ws
+        self.styles = styles
         self.row = 0
 
     def merge(self, first: int, last: int, value: Any, style: Any) -> None:
@@ -78,12 +93,16 @@ class _Rows:
             self.cell(first, value, style)
         else:
             text = "" if value is None else value
+            if isinstance(text, str) and text.startswith(FORMULA_START) and self.styles:
+                style = self.styles.quoted(style)  # an office's name never reads as a formula
             self.ws.merge_range(self.row, first, self.row, last, text, style)
 
     def cell(self, col: int, value: Any, style: Any) -> None:
         if value is None:
             self.ws.write_blank(self.row, col, None, style)
         elif isinstance(value, str):
+            if value.startswith(FORMULA_START) and self.styles is not None:
+                style = self.styles.quoted(style)  # an office's name never reads as a formula
             self.ws.write_string(self.row, col, value, style)
         else:
             self.ws.write_number(self.row, col, value, style)
@@ -110,7 +129,7 @@ def write_executive(
     where its band percentages sit."""
     s = _Styles(book, decimals)
     _page(ws)
-    r = _Rows(ws)
+    r = _Rows(ws, s)
     _heading(r, s, summary)
     _counts(r, s, summary)
     _means(r, s, summary)
