@@ -317,11 +317,18 @@ def test_two_offices_without_a_code_get_two_feedback_workbooks(
         filled = complete(shipped, Filled(Office("", "", OfficeType.PRIMARY, "")))
         make_submission(shipped, filled, name=name).rename(folder / name)
     out = tmp_path / "out"
-    result = runner.invoke(app, ["batch", str(folder), "-o", str(tmp_path / "r.xlsx"),
-                                 "--feedback", str(out)])  # fmt: skip
+    args = ["batch", str(folder), "-o", str(tmp_path / "r.xlsx"), "--feedback", str(out),
+            "--json", str(tmp_path / "r.json")]  # fmt: skip
+    result = runner.invoke(app, args)
     assert result.exit_code == 1, result.output  # no office code is an error
     names = sorted(p.name for p in out.glob("*.xlsx"))
     assert names == ["unknown-first.xlsx", "unknown-second.xlsx"]
+    # The results list which workbook is whose.
+    ranking = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["ranking"]
+    assert {Path(r["file"]).name: r["feedback_file"] for r in ranking} == {
+        "first.xlsx": "unknown-first.xlsx",
+        "second.xlsx": "unknown-second.xlsx",
+    }
 
 
 def test_feedback_written_in_parallel_is_the_same_as_in_one_process(

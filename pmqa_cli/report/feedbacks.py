@@ -12,7 +12,7 @@ from pathlib import Path
 from pmqa_cli.assess.office import ScoredOffice
 from pmqa_cli.core import portable
 from pmqa_cli.report.feedback import write_feedback
-from pmqa_cli.report.names import NamedFile, unique_names
+from pmqa_cli.report.names import feedback_file_names
 from pmqa_cli.report.standing import Standing, peer_of, standings
 from pmqa_cli.rubric.model import Rubric
 
@@ -22,7 +22,7 @@ __all__ = ["Feedbacks", "feedback_names", "start_feedbacks", "write_feedbacks"]
 def feedback_names(offices: Sequence[ScoredOffice]) -> list[str]:
     """Each office's feedback file name: its code made safe for any system, unique and stable
     (report/names.py), so no office's feedback replaces another's."""
-    return unique_names([NamedFile(o.office.code, o.path) for o in offices], ".xlsx")
+    return feedback_file_names(offices)
 
 
 _RUBRIC: Rubric | None = None  # a feedback worker's rubric, sent once when it starts

@@ -26,9 +26,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import PurePath
 
+from pmqa_cli.assess.office import ScoredOffice
 from pmqa_cli.core.hashing import sha256_bytes
 
-__all__ = ["MAX_NAME_BYTES", "NamedFile", "safe_stem", "unique_names"]
+__all__ = ["MAX_NAME_BYTES", "NamedFile", "feedback_file_names", "safe_stem", "unique_names"]
 
 MAX_NAME_BYTES = 255
 _RESERVED = re.compile(r"(con|prn|aux|nul|com[1-9¹²³]|lpt[1-9¹²³])", re.IGNORECASE)
@@ -100,3 +101,8 @@ def unique_names(files: Sequence[NamedFile], suffix: str, fallback: str = "unkno
             mark = "-" + _fingerprint(file.code, file.source)
         names.append(f"{_cut(stem, budget - len(mark.encode('utf-8')))}{mark}{suffix}")
     return names
+
+
+def feedback_file_names(offices: Sequence[ScoredOffice]) -> list[str]:
+    """Each office's feedback workbook name: its code made safe, unique and stable."""
+    return unique_names([NamedFile(o.office.code, o.path) for o in offices], ".xlsx")

@@ -29,6 +29,7 @@ from pmqa_cli.report.executive import SHEET as EXECUTIVE_SHEET
 from pmqa_cli.report.executive import BandPercentages, write_executive
 from pmqa_cli.report.guard import record_written
 from pmqa_cli.report.map_sheet import MAP_SHEET, start_drawing, write_map_sheet
+from pmqa_cli.report.names import feedback_file_names
 from pmqa_cli.report.outputs import (
     output_timestamp,
     write_bytes_atomic,
@@ -355,10 +356,14 @@ def ranking(batch: BatchResult) -> list[dict[str, Any]]:
         batch.files,
         key=lambda f: (not (f.readable and f.scored), f.rank or 10**9, f.office.code, f.path),
     )
+    scored = batch.scored
+    # The name each office's feedback workbook has (pmqa batch --feedback): the same rule.
+    feedback = dict(zip((o.path for o in scored), feedback_file_names(scored), strict=True))
     return [
         {
             "file": f.path,
             "code": f.office.code,
+            "feedback_file": feedback.get(f.path),
             "scored": f.readable and f.scored,
             "rank": f.rank,
             "rank_in_type": f.rank_in_type,
