@@ -165,3 +165,18 @@ def test_a_staging_folder_left_by_a_killed_run_is_removed_by_the_next(tmp_path: 
         outputs.commit()
     assert not abandoned.exists()
     assert leftovers(tmp_path) == []
+
+
+def test_files_are_named_as_the_caller_named_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    with OutputSet([Path("out.xlsx"), Path("fb")]) as outputs:
+        outputs.stage(Path("out.xlsx")).write_bytes(b"x")
+        folder = outputs.stage(Path("fb"))
+        folder.mkdir()
+        (folder / "P001.xlsx").write_bytes(b"y")
+        assert outputs.final(outputs.stage(Path("out.xlsx"))) == Path("out.xlsx")
+        assert outputs.final(folder / "P001.xlsx") == Path("fb") / "P001.xlsx"
+        outputs.commit()
+    assert Path("out.xlsx").read_bytes() == b"x"

@@ -143,6 +143,7 @@ class OutputSet:
     _locks: list[_Lock] = field(default_factory=list, init=False)
     _staging: dict[Path, Path] = field(default_factory=dict, init=False)
     _staged: dict[Path, Path] = field(default_factory=dict, init=False)
+    _given: dict[Path, Path] = field(default_factory=dict, init=False)  # as the caller named it
     committed: list[Path] = field(default_factory=list, init=False)
 
     def __enter__(self) -> OutputSet:
@@ -181,19 +182,22 @@ class OutputSet:
     def stage(self, target: Path) -> Path:
         """Where to write ``target`` for now (its folder is created for a folder target's files
         by the writer, as it would be for the target itself)."""
-        target = Path(target).absolute()
+        given, target = Path(target), Path(target).absolute()
+        self._given.setdefault(target, given)
         if target not in self._staged:
             self._staged[target] = self._folder(target.parent) / "new" / target.name
             self._staged[target].parent.mkdir(exist_ok=True)
         return self._staged[target]
 
     def final(self, staged: Path) -> Path:
-        """Where a file written under :meth:`stage` ends up once committed."""
+        """Where a file written under :meth:`stage` ends up once committed, named as the
+        caller named its target (a relative path stays relative)."""
         for target, place in self._staged.items():
+            given = self._given.get(target, target)
             if staged == place:
-                return target
+                return given
             if staged.is_relative_to(place):
-                return target / staged.relative_to(place)
+                return given / staged.relative_to(place)
         raise ValueError(f"{staged} was not staged here")
 
     @property
