@@ -194,13 +194,14 @@ def test_executive_summary_prints_on_one_a4_page(tmp_path: Path, profile: Path) 
         "พัฒนาขึ้นมากที่สุด",
         "ประเด็น PMQA 4.0 ที่คะแนนเฉลี่ยต่ำสุด",
         "ตัวชี้วัดที่คะแนนเฉลี่ยต่ำสุด",
-        "ข้อมูลเดียวกับแผ่นงานสถิติ",  # the last line of the sheet
+        "ตัวเลขชุดเดียวกับแผ่นงานสถิติ",  # the last line of the sheet
     ):
         assert comparable(expected) in page_one, expected
-    # The summary ends on page one: page two is the next sheet (สรุปผล).
+    assert "--json" not in page_one  # it speaks to a director, not to a programmer
+    # The summary ends on page one: page two is the next sheet, the province maps.
     page_two = _page_text(pdf, 2)
     assert comparable("ตัวชี้วัดที่คะแนนเฉลี่ยต่ำสุด") not in page_two
-    assert comparable("อันดับในประเภท") in page_two
+    assert comparable("ผลการประเมิน PMQA 4.0: แผนที่") in page_two
     assert shutil.which("pdfinfo") is not None
     info = subprocess.run(
         ["pdfinfo", "-f", "1", "-l", "1", str(pdf)], capture_output=True, text=True, check=True
