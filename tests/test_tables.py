@@ -25,7 +25,7 @@ from pmqa_cli.cli.app import app
 from pmqa_cli.compare.previous import load_result
 from pmqa_cli.core.errors import PmqaError, UsageError
 from pmqa_cli.core.findings import make_finding
-from pmqa_cli.io.limits import KIND_LIMITS, InputKind, Limits, limits_for, variable_for
+from pmqa_cli.core.limits import KIND_LIMITS, InputKind, Limits, limits_for, variable_for
 from pmqa_cli.io.registry import Office, load_registry
 from pmqa_cli.io.tables import TableReadError, read_table_file
 from pmqa_cli.rubric.model import OfficeType, Rubric

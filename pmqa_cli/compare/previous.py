@@ -8,7 +8,7 @@ rubric (or one of its ``previous_ids``). Headers may be Thai or English.
 
 Nothing here raises for a bad file: every problem becomes a finding with its row and column
 (or JSON path), the bad value is left out, and the rest is used. The file itself is read whole
-or refused (:mod:`pmqa_cli.io.limits`: its size, a table's rows, a JSON document's nesting);
+or refused (:mod:`pmqa_cli.core.limits`: its size, a table's rows, a JSON document's nesting);
 tables are read by the one table reader (:mod:`pmqa_cli.io.tables`).
 """
 
@@ -24,10 +24,16 @@ from typing import Any
 
 from pmqa_cli.compare.snapshot import OfficeScore, Snapshot, dec, with_ranks
 from pmqa_cli.core.findings import Finding, make_finding
+from pmqa_cli.core.limits import (
+    InputKind,
+    InputRefusedError,
+    Limits,
+    limits_for,
+    over_limit,
+    read_input,
+)
 from pmqa_cli.io.cells import Cell, column_letter
-from pmqa_cli.io.files import InputRefusedError, over_limit, read_input
 from pmqa_cli.io.layout import header_key
-from pmqa_cli.io.limits import InputKind, Limits, limits_for
 from pmqa_cli.io.tables import RawSheet, TableReadError, parse_table
 from pmqa_cli.io.values import clean_text, code_text, parse_number, parse_office_type
 from pmqa_cli.rubric.model import OfficeType, Rubric
@@ -88,7 +94,7 @@ def load_result(
     limits: Limits | None = None,
 ) -> Snapshot:
     """One round's scores from ``path``, read whole within the previous results' limits
-    (:mod:`pmqa_cli.io.limits`) or refused; problems come back as the snapshot's findings."""
+    (:mod:`pmqa_cli.core.limits`) or refused; problems come back as the snapshot's findings."""
     reader = _Reader(Path(path), rubric, [])
     limits = limits or limits_for(InputKind.PREVIOUS)
     try:

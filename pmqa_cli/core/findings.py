@@ -555,7 +555,7 @@ CATALOGUE: Mapping[str, Code] = dict(
             "The committee has not reviewed {count} items of this office; they keep the "
             "office's own answers.",
         ),
-        # --- every input: read whole or refused (pmqa_cli/io/limits.py, docs/security.md) -----
+        # --- every input: read whole or refused (pmqa_cli/core/limits.py, docs/security.md) -----
         _c(
             "file-not-regular",
             "error",

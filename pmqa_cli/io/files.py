@@ -1,101 +1,15 @@
-"""Opening an input file: checked by ``stat`` before it is opened, read whole or refused.
+"""What a file's first bytes say it is (a zip, an OLE file, CSV text, something else).
 
-Anything that is not a regular file (a FIFO, a device such as /dev/zero, a socket) is refused
-before it is opened, so it can neither block pmqa nor fill its memory; a file over its kind's
-size limit is refused before it is read (:mod:`.limits`). Both are :class:`InputRefusedError`, which
-carries a finding code and its parameters, so each caller reports it its own way (a finding,
-or a usage error for the registry).
+The check before any input is opened (``stat``: a regular file within its kind's size limit)
+is :func:`pmqa_cli.core.limits.check_input`, with the limits table, so the rubric (a layer
+below io/) uses it too.
 """
 
 from __future__ import annotations
 
-import stat
-from pathlib import Path
-from typing import Any
-
-from pmqa_cli.io.limits import InputKind, Limits, variable_for
-
-__all__ = ["InputRefusedError", "check_input", "megabytes", "over_limit", "read_input", "sniff"]
+__all__ = ["sniff"]
 
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-
-
-class InputRefusedError(Exception):
-    """A file pmqa will not read: ``code`` is a finding code, ``params`` its parameters."""
-
-    def __init__(self, code: str, detail: str, **params: Any) -> None:
-        super().__init__(detail)
-        self.code = code
-        self.detail = detail
-        self.params = params
-
-
-def megabytes(size: float) -> str:
-    """A size as findings show it: 1.5 MB."""
-    return f"{size / (1024 * 1024):.1f} MB"
-
-
-def _special(mode: int) -> str:
-    if stat.S_ISFIFO(mode):
-        return "a named pipe, FIFO"
-    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device"
-    if stat.S_ISSOCK(mode):
-        return "a socket"
-    return "not a regular file"
-
-
-def over_limit(
-    path: Path, kind: InputKind, setting: str, found: str, limit: str
-) -> InputRefusedError:
-    """The refusal of a file past one of its kind's limits, saying how to raise it."""
-    what = {
-        "max_file_bytes": ("ขนาดไฟล์", "file size"),
-        "max_uncompressed_bytes": ("ขนาดเมื่อคลายการบีบอัด", "uncompressed size"),
-        "max_rows": ("จำนวนแถว", "number of rows"),
-        "max_columns": ("จำนวนคอลัมน์", "number of columns"),
-        "max_depth": ("ความลึกของโครงสร้าง JSON", "JSON nesting depth"),
-    }[setting]
-    return InputRefusedError(
-        "input-over-limit",
-        f"{what[1]} {found} is over the limit {limit}",
-        path=str(path),
-        what_th=what[0],
-        what_en=what[1],
-        found=found,
-        limit=limit,
-        kind_th=kind.th,
-        kind_en=kind.en,
-        variable=variable_for(kind, setting),
-    )
-
-
-def check_input(path: Path, kind: InputKind, limits: Limits) -> int:
-    """The file's size, after checking by ``stat`` that it is a regular file within its kind's
-    size limit; raises :class:`InputRefusedError` (or FileNotFoundError / OSError)."""
-    info = path.stat()
-    # A folder is left to open(), whose "Is a directory" each caller already reports.
-    if not stat.S_ISREG(info.st_mode) and not stat.S_ISDIR(info.st_mode):
-        what = _special(info.st_mode)
-        raise InputRefusedError("file-not-regular", what, path=str(path), what=what)
-    if info.st_size > limits.max_file_bytes:
-        raise over_limit(
-            path, kind, "max_file_bytes", megabytes(info.st_size), megabytes(limits.max_file_bytes)
-        )
-    return info.st_size
-
-
-def read_input(path: Path, kind: InputKind, limits: Limits) -> bytes:
-    """A whole input file's bytes, checked first (:func:`check_input`). A file that grows past
-    the limit while it is read is refused too, never cut."""
-    check_input(path, kind, limits)
-    with path.open("rb") as handle:
-        data = handle.read(limits.max_file_bytes + 1)
-    if len(data) > limits.max_file_bytes:
-        raise over_limit(
-            path, kind, "max_file_bytes", megabytes(len(data)), megabytes(limits.max_file_bytes)
-        )
-    return data
 
 
 def sniff(head: bytes, size: int) -> str | None:

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pmqa_cli.core.errors import PmqaError
+from pmqa_cli.core.limits import InputKind, Limits
 from pmqa_cli.io.layout import header_key
-from pmqa_cli.io.limits import InputKind, Limits
 from pmqa_cli.io.tables import TableReadError, read_table_file
 from pmqa_cli.io.values import clean_text, code_text, parse_office_type
 from pmqa_cli.rubric.model import OfficeType
@@ -88,7 +88,7 @@ def _rows(file: Path, limits: Limits | None) -> tuple[list[tuple[int, list[str]]
 
 
 def load_registry(path: Path | str, limits: Limits | None = None) -> Registry:
-    """Load a registry file, whole or not at all (its limits: :mod:`.limits`); raises
+    """Load a registry file, whole or not at all (its limits: :mod:`pmqa_cli.core.limits`); raises
     :class:`PmqaError` saying what to fix."""
     file = Path(path)
     rows, problems = _rows(file, limits)

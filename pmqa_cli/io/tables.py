@@ -7,11 +7,11 @@ record a row. CSV text is UTF-8 (with or without BOM) or Thai Windows (cp874); i
 so a finding points at the same place whichever way the file is opened. XLSX files go through
 pmqa's own safe reader (docs/security.md).
 
-Nothing is cut: a file over its kind's limits (:mod:`.limits`: size, rows, columns) is refused
-whole with ``input-over-limit``; anything but a regular file is refused by ``stat`` before it is
-opened. A CSV row with more or fewer fields than its header is a finding (``table-row-fields``)
-and is never read by position; a row repeating an earlier one cell for cell is noted once
-(``table-row-duplicate``) and counted once.
+Nothing is cut: a file over its kind's limits (:mod:`pmqa_cli.core.limits`: size, rows,
+columns) is refused whole with ``input-over-limit``; anything but a regular file is refused by
+``stat`` before it is opened. A CSV row with more or fewer fields than its header is a finding
+(``table-row-fields``) and is never read by position; a row repeating an earlier one cell for
+cell is noted once (``table-row-duplicate``) and counted once.
 """
 
 from __future__ import annotations
@@ -25,10 +25,16 @@ from typing import Any
 
 from pmqa_cli.core.findings import Finding, make_finding
 from pmqa_cli.core.hashing import sha256_bytes
+from pmqa_cli.core.limits import (
+    InputKind,
+    InputRefusedError,
+    Limits,
+    limits_for,
+    over_limit,
+    read_input,
+)
 from pmqa_cli.io.cells import Cell, column_letter
-from pmqa_cli.io.files import InputRefusedError, over_limit, read_input
 from pmqa_cli.io.layout import header_key
-from pmqa_cli.io.limits import InputKind, Limits, limits_for
 from pmqa_cli.io.xlsx import HEADER_SEARCH_ROWS, WorkbookReadError, open_workbook
 
 __all__ = [
@@ -231,7 +237,7 @@ def read_table_file(
     path: Path, kind: InputKind = InputKind.REVIEW, limits: Limits | None = None
 ) -> TableFile:
     """Read a CSV or XLSX file (recognised by its content, not its name) whole into sheets,
-    within ``limits`` (by default the kind's, :func:`~.limits.limits_for`).
+    within ``limits`` (by default the kind's, :func:`~pmqa_cli.core.limits.limits_for`).
 
     Hidden sheets are skipped. Raises :class:`TableReadError` for a file that cannot be read
     or is refused.

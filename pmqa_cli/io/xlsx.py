@@ -25,9 +25,9 @@ import zipfile
 import zlib
 from pathlib import Path
 
+from pmqa_cli.core.limits import InputKind, Limits
 from pmqa_cli.io.cells import Cell, CellValue, column_letter
 from pmqa_cli.io.files import sniff
-from pmqa_cli.io.limits import InputKind, Limits
 from pmqa_cli.io.xlsx_archive import Archive, WorkbookReadError, check_file, local_name
 from pmqa_cli.io.xlsx_rows import HEADER_SEARCH_ROWS, HeaderWatch, Sheet, read_rows
 from pmqa_cli.io.xlsx_styles import CellDecoder, read_shared_strings, read_styles

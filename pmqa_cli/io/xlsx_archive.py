@@ -20,8 +20,8 @@ from xml.parsers import expat
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import iterparse
 
-from pmqa_cli.io.files import InputRefusedError, check_input, megabytes, sniff
-from pmqa_cli.io.limits import InputKind, Limits
+from pmqa_cli.core.limits import InputKind, InputRefusedError, Limits, check_input, megabytes
+from pmqa_cli.io.files import sniff
 
 __all__ = [
     "Archive",

@@ -8,8 +8,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from pmqa_cli.core.limits import Limits
 from pmqa_cli.io.cells import Cell, ref_to_rc
-from pmqa_cli.io.limits import Limits
 from pmqa_cli.io.xlsx_archive import Archive, RowLimitError, bare_name, expat_parser
 from pmqa_cli.io.xlsx_styles import CellDecoder
 

@@ -1,5 +1,12 @@
 """Rubric files on disk: read exactly (a YAML number is the Decimal of its text), checked, and
-found by id among the rubrics that ship with pmqa."""
+found by id among the rubrics that ship with pmqa.
+
+A rubric is an input like any other (docs/security.md): checked by ``stat`` before it is
+opened (a FIFO or a device such as /dev/zero is refused), read whole within its kind's limits
+(:data:`pmqa_cli.core.limits.KIND_LIMITS`: the file's size, and its YAML nodes with every alias
+expanded, so a "billion laughs" document of nested aliases is refused before it is built), or
+refused with a usage error that names the file, the limit and the variable that raises it.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +17,17 @@ from typing import Any
 
 import yaml
 
+from pmqa_cli.core.errors import UsageError
+from pmqa_cli.core.findings import make_finding
 from pmqa_cli.core.hashing import sha256_bytes
+from pmqa_cli.core.limits import (
+    InputKind,
+    InputRefusedError,
+    Limits,
+    limits_for,
+    over_limit,
+    read_input,
+)
 from pmqa_cli.rubric.check import check_rubric
 from pmqa_cli.rubric.model import Rubric, RubricError, RubricProblem
 
@@ -49,22 +66,82 @@ def _construct_decimal(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
 _ExactLoader.add_constructor("tag:yaml.org,2002:float", _construct_decimal)
 
 
+def _refused(exc: InputRefusedError) -> UsageError:
+    """The usage error for a rubric file pmqa will not read: the finding's own words."""
+    return UsageError(f"--rubric: {make_finding(exc.code, **exc.params).message_en}")
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
+
+
+def _expanded_size(root: yaml.Node, cap: int) -> int | None:
+    """How many nodes the document has with every alias expanded, counted without expanding
+    (each node's size once, by identity); None past ``cap`` or for an alias inside its own
+    anchor (endless)."""
+    sizes: dict[int, int] = {}
+    ancestors: set[int] = set()
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, children_done = stack.pop()
+        key = id(node)
+        if children_done:
+            ancestors.discard(key)
+            sizes[key] = 1 + sum(sizes[id(child)] for child in _children(node))
+            if sizes[key] > cap:
+                return None
+        elif key in ancestors:
+            return None
+        elif key not in sizes:
+            ancestors.add(key)
+            stack.append((node, True))
+            stack.extend((child, False) for child in _children(node))
+    return sizes[id(root)]
+
+
+def _parse(file: Path, text: str, limits: Limits) -> Any:
+    """The YAML document, built only once its size with aliases expanded is within limits."""
+    loader = _ExactLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        if _expanded_size(node, limits.max_nodes) is None:
+            found = f"> {limits.max_nodes:,}"
+            limit = f"{limits.max_nodes:,}"
+            raise _refused(over_limit(file, InputKind.RUBRIC, "max_nodes", found, limit))
+        return loader.construct_document(node)
+    finally:
+        loader.dispose()
+
+
 def load_rubric(path: Path | str | None = None) -> tuple[Rubric, list[RubricProblem]]:
-    """Load and check a rubric file (the shipped default when ``path`` is None).
+    """Load and check a rubric file (the shipped default when ``path`` is None), whole within
+    the rubric's reading limits or refused with a :class:`UsageError`.
 
     Returns the rubric and its warnings; raises :class:`RubricError` listing every error.
     """
     file = Path(path) if path is not None else default_rubric_path()
+    limits = limits_for(InputKind.RUBRIC)
     try:
-        raw = file.read_bytes()
+        raw = read_input(file, InputKind.RUBRIC, limits)
+    except InputRefusedError as exc:
+        raise _refused(exc) from None
     except OSError as exc:
         raise RubricError(
             str(file), [RubricProblem("", f"cannot read the file: {exc.strerror}")]
         ) from exc
     try:
-        data = yaml.load(raw.decode("utf-8-sig"), Loader=_ExactLoader)
+        data = _parse(file, raw.decode("utf-8-sig"), limits)
     except UnicodeDecodeError:
         raise RubricError(str(file), [RubricProblem("", "the file is not UTF-8 text")]) from None
+    except RecursionError:
+        problem = RubricProblem("", "not valid YAML: nested deeper than any rubric could be")
+        raise RubricError(str(file), [problem]) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""

@@ -1,7 +1,7 @@
 """Review, central-data and correction files: read, checked row by row, turned into entries.
 
 Each file is read whole by the one table reader (:mod:`pmqa_cli.io.tables`), within its kind's
-limits (:mod:`pmqa_cli.io.limits`), or refused with a finding. A row that is wrong in any way
+limits (:mod:`pmqa_cli.core.limits`), or refused with a finding. A row that is wrong in any way
 (an unknown office or item, a verdict that is not one of the choices, a value the one value
 parser (:mod:`pmqa_cli.io.values`) cannot take, a correction without a reason, a CSV row with
 more or fewer fields than its header, two rows for one office and item that disagree, an
@@ -19,8 +19,8 @@ from pathlib import Path
 
 from pmqa_cli.assess.trace import InputFile, Layer
 from pmqa_cli.core.findings import Finding, make_finding
+from pmqa_cli.core.limits import InputKind, Limits, limits_for
 from pmqa_cli.io.layout import header_key
-from pmqa_cli.io.limits import InputKind, Limits, limits_for
 from pmqa_cli.io.tables import RawSheet, TableFile, TableReadError, read_table_file
 from pmqa_cli.io.values import code_text
 from pmqa_cli.rubric.model import Indicator, Rubric
@@ -143,7 +143,7 @@ def load_verification(
     """Read every verification file, each whole within its kind's limits or refused with a
     finding. ``limits`` maps an input kind to its limits; kinds not in it (and every kind when
     ``limits`` is a single :class:`Limits`, a submission's, as older callers pass) get
-    :func:`~pmqa_cli.io.limits.limits_for` (the table's defaults and the environment's
+    :func:`~pmqa_cli.core.limits.limits_for` (the table's defaults and the environment's
     overrides). Office codes are checked later, against the offices scored
     (:meth:`Verification.check_offices`)."""
     given = limits if isinstance(limits, Mapping) else {}

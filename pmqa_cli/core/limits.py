@@ -1,4 +1,8 @@
-"""How much pmqa reads of each kind of input: one table, in one place (docs/security.md).
+"""How much pmqa reads of each kind of input: one table, in one place (docs/security.md), and
+the ``stat`` check every input passes before it is opened.
+
+The table lives in core/ because the rubric (rubric/, a layer below io/) is an input too: the
+rubric loader and every io/ reader take their limits from here.
 
 Every input is read whole or refused: a file over any limit is refused with the finding
 ``input-over-limit`` (or, for a submission, ``file-too-large`` / ``sheet-too-large``) that names
@@ -10,9 +14,11 @@ offices (ten times today's 245, about 150,000 rows) is read whole.
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from enum import Enum
+from pathlib import Path
 from typing import Any
 
 from pmqa_cli.core.errors import UsageError
@@ -20,9 +26,14 @@ from pmqa_cli.core.errors import UsageError
 __all__ = [
     "KIND_LIMITS",
     "InputKind",
+    "InputRefusedError",
     "LimitSettingError",
     "Limits",
+    "check_input",
     "limits_for",
+    "megabytes",
+    "over_limit",
+    "read_input",
     "variable_for",
 ]
 
@@ -88,6 +99,7 @@ class Limits:
     max_columns: int = 200
     max_text_length: int = 32_767  # Excel's own limit for one cell
     max_depth: int = 64  # nesting of a JSON document
+    max_nodes: int = 1_000_000  # a YAML document's nodes, every alias expanded
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Limits:
@@ -106,7 +118,7 @@ KIND_LIMITS: Mapping[InputKind, Limits] = {
     InputKind.CORRECTIONS: Limits(200 * _MB, 2_000 * _MB, 200.0, 400_000, 200),
     InputKind.PREVIOUS: Limits(200 * _MB, 2_000 * _MB, 200.0, 400_000, 1_000),
     InputKind.REGISTRY: Limits(20 * _MB, 200 * _MB, 200.0, 100_000, 200),
-    InputKind.RUBRIC: Limits(5 * _MB, 5 * _MB, 200.0, 100_000, 200),
+    InputKind.RUBRIC: Limits(5 * _MB, 5 * _MB, 200.0, 100_000, 200, max_nodes=1_000_000),
 }
 
 # Setting -> (variable suffix, unit). A submission's variables keep their names (PMQA_MAX_ROWS);
@@ -119,6 +131,7 @@ _SETTINGS = {
     "max_columns": ("COLUMNS", 1),
     "max_text_length": ("TEXT", 1),
     "max_depth": ("DEPTH", 1),
+    "max_nodes": ("NODES", 1),
 }
 
 
@@ -161,3 +174,92 @@ def limits_for(kind: InputKind, environ: Mapping[str, str] | None = None) -> Lim
     """One kind's limits: the table's defaults, overridden by the kind's environment variables
     (docs/security.md). Raises ValueError for a variable that is not a positive number."""
     return _override(KIND_LIMITS[kind], _prefix(kind), environ)
+
+
+# --- the check before a file is opened ------------------------------------------------------
+
+
+class InputRefusedError(Exception):
+    """A file pmqa will not read: ``code`` is a finding code, ``params`` its parameters."""
+
+    def __init__(self, code: str, detail: str, **params: Any) -> None:
+        super().__init__(detail)
+        self.code = code
+        self.detail = detail
+        self.params = params
+
+
+def megabytes(size: float) -> str:
+    """A size as findings show it: 1.5 MB."""
+    return f"{size / (1024 * 1024):.1f} MB"
+
+
+def _special(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "a named pipe, FIFO"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a regular file"
+
+
+_WHAT = {
+    "max_file_bytes": ("ขนาดไฟล์", "file size"),
+    "max_uncompressed_bytes": ("ขนาดเมื่อคลายการบีบอัด", "uncompressed size"),
+    "max_rows": ("จำนวนแถว", "number of rows"),
+    "max_columns": ("จำนวนคอลัมน์", "number of columns"),
+    "max_depth": ("ความลึกของโครงสร้าง JSON", "JSON nesting depth"),
+    "max_nodes": ("จำนวนโหนด YAML เมื่อขยาย alias (*) แล้ว", "YAML nodes with aliases (*) expanded"),
+}
+
+
+def over_limit(
+    path: Path, kind: InputKind, setting: str, found: str, limit: str
+) -> InputRefusedError:
+    """The refusal of a file past one of its kind's limits, saying how to raise it (the
+    finding ``input-over-limit``'s parameters)."""
+    what = _WHAT[setting]
+    return InputRefusedError(
+        "input-over-limit",
+        f"{what[1]} {found} is over the limit {limit}",
+        path=str(path),
+        what_th=what[0],
+        what_en=what[1],
+        found=found,
+        limit=limit,
+        kind_th=kind.th,
+        kind_en=kind.en,
+        variable=variable_for(kind, setting),
+    )
+
+
+def check_input(path: Path, kind: InputKind, limits: Limits) -> int:
+    """The file's size, after checking by ``stat`` that it is a regular file within its kind's
+    size limit; raises :class:`InputRefusedError` (or FileNotFoundError / OSError).
+
+    Anything that is not a regular file (a FIFO, a device such as /dev/zero, a socket) is
+    refused before it is opened, so it can neither block pmqa nor fill its memory."""
+    info = path.stat()
+    # A folder is left to open(), whose "Is a directory" each caller already reports.
+    if not stat.S_ISREG(info.st_mode) and not stat.S_ISDIR(info.st_mode):
+        what = _special(info.st_mode)
+        raise InputRefusedError("file-not-regular", what, path=str(path), what=what)
+    if info.st_size > limits.max_file_bytes:
+        raise over_limit(
+            path, kind, "max_file_bytes", megabytes(info.st_size), megabytes(limits.max_file_bytes)
+        )
+    return info.st_size
+
+
+def read_input(path: Path, kind: InputKind, limits: Limits) -> bytes:
+    """A whole input file's bytes, checked first (:func:`check_input`). A file that grows past
+    the limit while it is read is refused too, never cut."""
+    check_input(path, kind, limits)
+    with path.open("rb") as handle:
+        data = handle.read(limits.max_file_bytes + 1)
+    if len(data) > limits.max_file_bytes:
+        raise over_limit(
+            path, kind, "max_file_bytes", megabytes(len(data)), megabytes(limits.max_file_bytes)
+        )
+    return data
