@@ -260,6 +260,33 @@ def test_a_decimal_comma_gets_the_submissions_advice_in_every_file(
         assert "7.5" in finding.message_th and "1,234.5" in finding.message_th, kind
 
 
+def test_a_decimal_comma_in_previous_results_gets_the_same_advice(
+    mini: Rubric, tmp_path: Path
+) -> None:
+    # On main "7,5" in --previous was "not a number; enter a score" with no word of the comma.
+    advice = make_finding(
+        "decimal-comma", item_id="K5", value="7,5", suggested="7.5", unit="score"
+    ).message_en
+    csv_file = write(tmp_path / "last.csv", 'code,overall,K5\nP001,"85,5","7,5"\nP002,80,7\n')
+    book = Workbook()
+    book.active.append(["code", "overall", "K5"])
+    book.active.append(["P001", "85,5", "7,5"])
+    book.active.append(["P002", 80, 7])
+    book.save(tmp_path / "last.xlsx")
+    for path in (csv_file, tmp_path / "last.xlsx"):
+        snapshot = load_result(path, mini)
+        found = [(f.code, f.cell, f.item_id) for f in snapshot.findings]
+        assert found == [("decimal-comma", "B2", "overall"), ("decimal-comma", "C2", "K5")], path
+        assert snapshot.findings[1].message_en == advice
+        assert "e.g. 85.5" in snapshot.findings[0].message_en
+        assert snapshot.findings[0].severity.value == "error"
+        # Left out of the comparison, never guessed; the rest of the file is used.
+        assert (
+            snapshot.offices["P001"].overall is None and "K5" not in snapshot.offices["P001"].items
+        )
+        assert snapshot.offices["P002"].items["K5"] == 7
+
+
 def test_a_bad_pass_fail_value_gets_the_submissions_advice(mini: Rubric, tmp_path: Path) -> None:
     corrections = write(tmp_path / "c.csv", HEADER + "P001,K4,maybe,เหตุผล,นายค\n")
     [finding] = load_verification(mini, corrections=[corrections]).findings

@@ -35,7 +35,13 @@ from pmqa_cli.core.limits import (
 from pmqa_cli.io.cells import Cell, column_letter
 from pmqa_cli.io.layout import header_key
 from pmqa_cli.io.tables import RawSheet, TableReadError, parse_table
-from pmqa_cli.io.values import clean_text, code_text, parse_number, parse_office_type
+from pmqa_cli.io.values import (
+    clean_text,
+    code_text,
+    number_problem,
+    parse_number,
+    parse_office_type,
+)
 from pmqa_cli.rubric.model import OfficeType, Rubric
 
 __all__ = ["TABLE_COLUMNS", "load_result"]
@@ -397,6 +403,14 @@ def _from_rows(reader: _Reader, table: RawSheet) -> Snapshot:
                 )  # fmt: skip
                 return None
             parsed = parse_number(value)
+            if parsed.problem == "decimal-comma":
+                # The one value parser's advice, as for every other input kind: 7,5 is 7.5?
+                code, advice = number_problem(parsed, code_text(value), "")
+                reader.add(
+                    code, sheet=sheet, cell=where(col, row_number), item_id=headers[col],
+                    row=row_number, **advice,
+                )  # fmt: skip
+                return None
             if parsed.problem or parsed.not_applicable:
                 reader.add(
                     "previous-not-number", sheet=sheet, cell=where(col, row_number),
