@@ -576,16 +576,43 @@ CATALOGUE: Mapping[str, Code] = dict(
             "table-row-fields",
             "error",
             "แถว {row} มี {count} ช่อง แต่แถวหัวตาราง (แถว {header_row}) มี {expected} ช่อง "
-            "แถวนี้ไม่ถูกนำไปใช้ ค่าที่มีจุลภาค (เช่น 1,000.5) ต้องอยู่ในเครื่องหมายคำพูด หรือบันทึกจาก Excel ใหม่",
+            "แถวนี้ไม่ถูกนำไปใช้ (ช่องสุดท้ายคือ {last}) ในไฟล์ CSV ค่าที่มีจุลภาค (เช่น 1,000.5) ต้องอยู่ในเครื่องหมายคำพูด "
+            "หรือบันทึกจาก Excel ใหม่ ในไฟล์ Excel ให้ใส่หัวคอลัมน์ให้ค่าที่อยู่ทางขวาของตาราง หรือย้ายค่าไปไว้ในคอลัมน์ของมัน",
             "Row {row} has {count} fields but the header row (row {header_row}) has "
-            "{expected}, so the row was not used; a value with a comma (such as 1,000.5) must "
-            "be in quotes. Save the file from Excel again.",
+            "{expected}, so the row was not used (its last field is {last}). In a CSV file a "
+            "value with a comma (such as 1,000.5) must be in quotes: save the file from Excel "
+            "again. In a workbook, give a value right of the table a column header, or move it "
+            "into its column.",
         ),
         _c(
             "table-row-duplicate",
             "note",
             "แถว {row} ซ้ำกับแถว {first} ทุกช่อง นับเป็นแถวเดียว",
             "Row {row} repeats row {first} exactly; it was counted once.",
+        ),
+        _c(
+            "table-header-repeated",
+            "note",
+            "แถว {row} ซ้ำกับแถวหัวตาราง (แถว {header_row}) จึงไม่นับเป็นข้อมูล แถวที่อยู่ถัดไปถูกอ่านตามปกติ",
+            "Row {row} repeats the header row (row {header_row}), so it is not data; the rows "
+            "after it were read as usual.",
+        ),
+        _c(
+            "table-column-unnamed",
+            "warning",
+            "คอลัมน์ {column} มีค่า (เซลล์แรกคือ {first}) แต่ไม่มีหัวคอลัมน์ในแถว {header_row} ค่าในคอลัมน์นี้จึงไม่ถูกอ่าน "
+            "ใส่หัวคอลัมน์ หรือลบค่าเหล่านั้น",
+            "Column {column} has values (the first in {first}) but no header in row "
+            "{header_row}, so they were not read; give the column a header, or remove them.",
+        ),
+        _c(
+            "table-header-duplicate",
+            "error",
+            "คอลัมน์ {first_column} และ {column} มีหัวคอลัมน์เดียวกัน '{header}' (แถว {header_row}) แต่ค่าไม่ตรงกัน "
+            "{count} แถว (แถวแรกคือแถว {row}) แถวเหล่านั้นจึงไม่ถูกนำไปใช้ เปลี่ยนชื่อหรือลบคอลัมน์หนึ่ง",
+            "Columns {first_column} and {column} both have the header '{header}' (row "
+            "{header_row}) but differ in {count} row(s), the first row {row}, so those rows "
+            "were not used; rename one of the columns or remove it.",
         ),
         _c(
             "verify-office-absent",

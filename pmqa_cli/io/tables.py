@@ -118,43 +118,166 @@ class RawSheet:
         return None
 
     def body(self, header_row: int, file: str, *, duplicates: bool = True) -> Body:
-        """The rows below ``header_row``. A CSV row whose field count differs from the
-        header's is left out with ``table-row-fields``; with ``duplicates`` a row that repeats
-        an earlier one exactly is left out with the note ``table-row-duplicate``."""
-        expected = self.widths.get(header_row)
-        sheet = self.name or None
+        """The rows below ``header_row`` that can be used, and a finding for every value that
+        cannot, so nothing a person typed is dropped without a word:
+
+        - a row with more or fewer fields than the header (CSV), or with a value right of the
+          header's last column (a workbook), is left out with ``table-row-fields``;
+        - a row that repeats the header row is left out with the note ``table-header-repeated``;
+        - with ``duplicates``, a row that repeats an earlier one exactly is left out with the
+          note ``table-row-duplicate``;
+        - where two columns have the same header (the readers use the first), a row in which
+          they differ is left out: one ``table-header-duplicate`` per pair of columns;
+        - a column with values but no header is ``table-column-unnamed``, once.
+        """
+        shape = _Shape(self, header_row)
+        where = _Where(file, self.name or None, header_row)
         rows: list[tuple[int, dict[int, Cell]]] = []
         findings: list[Finding] = []
         seen: dict[tuple[tuple[int, object], ...], int] = {}
         for number, cells in self.ordered_rows():
             if number <= header_row:
                 continue
-            width = self.widths.get(number)
-            where: dict[str, Any] = {
-                "file": file,
-                "sheet": sheet,
-                "cell": f"A{number}",
-                "row": number,
-            }
-            if expected is not None and width is not None and width != expected:
-                findings.append(
-                    make_finding(
-                        "table-row-fields",
-                        **where,
-                        count=width,
-                        expected=expected,
-                        header_row=header_row,
-                    )
-                )
+            extra = shape.extra_field(number, cells)
+            if extra is not None:
+                findings.append(where.finding("table-row-fields", number, **extra))
+                continue
+            if shape.is_header(cells):
+                findings.append(where.finding("table-header-repeated", number))
                 continue
             if duplicates:
                 key = tuple((col, cell.value) for col, cell in sorted(cells.items()))
                 if key in seen:
-                    findings.append(make_finding("table-row-duplicate", **where, first=seen[key]))
+                    findings.append(where.finding("table-row-duplicate", number, first=seen[key]))
                     continue
                 seen[key] = number
+            if shape.twins_differ(number, cells):
+                continue
+            shape.note_unnamed(cells)
             rows.append((number, cells))
-        return Body(rows, findings)
+        return Body(rows, findings + shape.findings(where))
+
+
+def _blank(cell: Cell | None) -> bool:
+    return (
+        cell is None
+        or cell.value is None
+        or (isinstance(cell.value, str) and not cell.value.strip())
+    )
+
+
+@dataclass(frozen=True)
+class _Where:
+    """Where a table's findings point: the file, the sheet, the header row."""
+
+    file: str
+    sheet: str | None
+    header_row: int
+
+    def finding(self, code: str, row: int, cell: str | None = None, **params: Any) -> Finding:
+        return make_finding(
+            code,
+            file=self.file,
+            sheet=self.sheet,
+            cell=cell or f"A{row}",
+            row=row,
+            header_row=self.header_row,
+            **params,
+        )
+
+
+class _Shape:
+    """A table's header row as the rows below it are checked against it: its width, its
+    texts, the columns that share a header and the columns that have none."""
+
+    def __init__(self, sheet: RawSheet, header_row: int) -> None:
+        self.widths = sheet.widths
+        header = {c: cell for c, cell in sheet.rows.get(header_row, {}).items() if not _blank(cell)}
+        self.expected = sheet.widths.get(header_row)
+        self.last = max(header, default=0)  # a workbook's: the header's last named column
+        self.keys = {c: header_key(cell.value) or str(cell.value) for c, cell in header.items()}
+        first: dict[str, int] = {}
+        self.twins: list[tuple[int, int]] = []
+        for col, key in sorted(self.keys.items()):
+            if key in first:
+                self.twins.append((first[key], col))
+            else:
+                first[key] = col
+        self.headers = {c: str(cell.value) for c, cell in header.items()}
+        self.differ: dict[tuple[int, int], list[int]] = {}
+        self.unnamed: dict[int, str] = {}
+
+    def extra_field(self, number: int, cells: dict[int, Cell]) -> dict[str, Any] | None:
+        """The ``table-row-fields`` parameters when the row does not fit the header row."""
+        if self.widths:  # CSV: every row's field count
+            width = self.widths.get(number)
+            if self.expected is None or width is None or width == self.expected:
+                return None
+            return {
+                "count": width,
+                "expected": self.expected,
+                "last": f"{column_letter(width)}{number}",
+            }
+        beyond = sorted(c for c, cell in cells.items() if c > self.last and not _blank(cell))
+        if not beyond or not self.last:
+            return None
+        return {
+            "cell": f"{column_letter(beyond[0])}{number}",
+            "count": beyond[-1],
+            "expected": self.last,
+            "last": f"{column_letter(beyond[-1])}{number}",
+        }
+
+    def is_header(self, cells: dict[int, Cell]) -> bool:
+        """Whether the row repeats the header row's texts, column for column."""
+        texts = {
+            c: header_key(cell.value) or str(cell.value)
+            for c, cell in cells.items()
+            if not _blank(cell)
+        }
+        return len(self.keys) >= 2 and texts == self.keys
+
+    def twins_differ(self, number: int, cells: dict[int, Cell]) -> bool:
+        """Whether two columns with one header hold different values in this row."""
+        found = False
+        for pair in self.twins:
+            one, other = (cells.get(c) for c in pair)
+            if not _blank(other) and (_blank(one) or one.value != other.value):  # type: ignore[union-attr]
+                self.differ.setdefault(pair, []).append(number)
+                found = True
+        return found
+
+    def note_unnamed(self, cells: dict[int, Cell]) -> None:
+        """Remember the first value of each column without a header."""
+        for col, cell in cells.items():
+            if col not in self.keys and col not in self.unnamed and not _blank(cell):
+                if not self.widths and col > self.last:
+                    continue  # a workbook's: table-row-fields already
+                self.unnamed[col] = cell.ref
+
+    def findings(self, where: _Where) -> list[Finding]:
+        """One finding per pair of same-named columns that differ, per unnamed column."""
+        found = []
+        for (one, other), rows in sorted(self.differ.items()):
+            found.append(
+                where.finding(
+                    "table-header-duplicate",
+                    rows[0],
+                    f"{column_letter(other)}{rows[0]}",
+                    first_column=column_letter(one),
+                    column=column_letter(other),
+                    header=self.headers[other],
+                    count=len(rows),
+                )
+            )
+        for col, first in sorted(self.unnamed.items()):
+            row = int("".join(ch for ch in first if ch.isdigit()))
+            found.append(
+                where.finding(
+                    "table-column-unnamed", row, first, column=column_letter(col), first=first
+                )
+            )
+        return found
 
 
 @dataclass
