@@ -399,3 +399,143 @@ def test_rows_for_a_registered_office_that_sent_nothing_are_noted(
     notes = [f for f in found if f["code"] == "verify-office-absent"]
     assert [(n["file"], n["cell"], n["severity"]) for n in notes] == [(str(data), "B3", "note")]
     assert "'P003'" in notes[0]["message_en"] and "2 row(s)" in notes[0]["message_en"]
+
+
+# --- nothing dropped without a word: the table's shape ------------------------------------------
+
+#: Each table kind with a header, a good row and a row with one value right of the header.
+SHAPED: dict[str, tuple[list[object], list[object], list[object]]] = {
+    "corrections": (
+        ["office", "item", "value", "reason", "by"],
+        ["P001", "K5", 3.5, "พิมพ์ผิด", "นายค"],
+        ["P001", "K2", 1, "พิมพ์ผิด", "นายค", "000.5"],
+    ),
+    "reviews": (
+        ["office", "item", "verdict", "verified value", "by"],
+        ["P001", "K5", "ไม่ยืนยัน", 3.5, "ก"],
+        ["P001", "K2", "ไม่ยืนยัน", 1, "ก", "ขอแก้เป็น 2"],
+    ),
+    "data": (["office", "item", "value"], ["P001", "K5", 3.5], ["P001", "K2", 1, 2]),
+}
+
+
+@pytest.mark.hostile
+@pytest.mark.parametrize("writer", ["openpyxl", "xlsxwriter"])
+@pytest.mark.parametrize("kind", sorted(SHAPED))
+def test_a_workbook_value_right_of_the_header_is_table_row_fields_as_in_csv(
+    mini: Rubric, tmp_path: Path, writer: str, kind: str
+) -> None:
+    header, good, extra = SHAPED[kind]
+    book = _xlsx_rows(tmp_path / f"{kind}.xlsx", [header, good, extra], writer)
+    verification = load_verification(mini, **{kind: [book]})  # type: ignore[arg-type]
+    [finding] = verification.findings
+    right = f"{chr(ord('A') + len(header))}3"  # the first cell right of the header's last
+    assert (finding.code, finding.cell, finding.severity.value) == (
+        "table-row-fields",
+        right,
+        "error",
+    )
+    assert f"Row 3 has {len(header) + 1} fields but the header row (row 1) has {len(header)}" in (
+        finding.message_en
+    )
+    assert "give a value right of the table a column header" in finding.message_en
+    assert [(e.office, e.item) for e in verification.entries] == [("P001", "K5")]  # not K2
+
+
+@pytest.mark.hostile
+@pytest.mark.parametrize("writer", ["openpyxl", "xlsxwriter"])
+def test_registry_and_previous_workbooks_with_a_value_right_of_the_header_say_so(
+    mini: Rubric, tmp_path: Path, writer: str
+) -> None:
+    registry = _xlsx_rows(
+        tmp_path / "reg.xlsx",
+        [["code", "name", "type"], ["P001", "สพป.หนึ่ง", "สพป."], ["P002", "สพป.สอง", "สพป.", "x"]],
+        writer,
+    )
+    with pytest.raises(PmqaError, match=r"Row 3 has 4 fields .*\(its last field is D3\)"):
+        load_registry(registry)
+    previous = _xlsx_rows(
+        tmp_path / "last.xlsx", [["code", "overall"], ["P001", 80], ["P002", 70, 75]], writer
+    )
+    snapshot = load_result(previous, mini)
+    assert [(f.code, f.cell) for f in snapshot.findings] == [("table-row-fields", "C3")]
+    assert sorted(snapshot.offices) == ["P001"]
+
+
+@pytest.mark.parametrize("form", ["csv", "openpyxl", "xlsxwriter"])
+def test_rows_after_a_blank_row_and_after_a_repeated_header_are_read(
+    mini: Rubric, tmp_path: Path, form: str
+) -> None:
+    header = ["office", "item", "value", "reason", "by"]
+    rows: list[list[object]] = [header, ["P001", "K5", 3.5, "ก", "ข"], [], []]
+    rows += [header, ["P001", "K1", 30, "ก", "ข"], [], ["P001", "K3", 4, "ก", "ข"]]
+    if form == "csv":
+        text = "\n".join(",".join(map(str, r)) for r in rows) + "\n"
+        path = write(tmp_path / "c.csv", text)
+    else:
+        path = _xlsx_rows(tmp_path / "c.xlsx", rows, form)
+    verification = load_verification(mini, corrections=[path])
+    assert [(f.code, f.cell, f.severity.value) for f in verification.findings] == [
+        ("table-header-repeated", "A5", "note")
+    ]
+    assert sorted(e.item for e in verification.entries) == ["K1", "K3", "K5"]
+
+
+def test_an_unnamed_column_with_values_is_a_warning_naming_its_first_cell(
+    mini: Rubric, tmp_path: Path
+) -> None:
+    path = write(
+        tmp_path / "c.csv", "office,item,value,,reason,by\nP001,K5,3.5,,ก,ข\nP001,K3,4,สี่,ก,ข\n"
+    )
+    verification = load_verification(mini, corrections=[path])
+    [finding] = verification.findings
+    assert (finding.code, finding.cell, finding.severity.value) == (
+        "table-column-unnamed",
+        "D3",
+        "warning",
+    )
+    assert "Column D has values (the first in D3) but no header in row 1" in finding.message_en
+    assert sorted(e.item for e in verification.entries) == ["K3", "K5"]  # the rows are read
+    # A blank header over blank cells (a trailing comma) is nothing to report.
+    trailing = write(tmp_path / "t.csv", "office,item,value,reason,by,\nP001,K5,3.5,ก,ข,\n")
+    assert load_verification(mini, corrections=[trailing]).findings == []
+
+
+@pytest.mark.parametrize("form", ["csv", "openpyxl"])
+def test_two_columns_with_one_header_that_differ_are_never_guessed(
+    mini: Rubric, tmp_path: Path, form: str
+) -> None:
+    rows: list[list[object]] = [
+        ["office", "item", "value", "reason", "by", "Value"],
+        ["P001", "K5", 3.5, "ก", "ข", 3.5],  # the same value twice: read
+        ["P001", "K3", 4, "ก", "ข", 2],  # which one? neither
+        ["P001", "K1", 30, "ก", "ข"],  # the second empty: the first is the value
+    ]
+    if form == "csv":
+        lines = [",".join(map(str, r + [""] * (6 - len(r)))) for r in rows]
+        path = write(tmp_path / "c.csv", "\n".join(lines) + "\n")
+    else:
+        path = _xlsx_rows(tmp_path / "c.xlsx", rows, form)
+    verification = load_verification(mini, corrections=[path])
+    [finding] = verification.findings
+    assert (finding.code, finding.cell, finding.severity.value) == (
+        "table-header-duplicate",
+        "F3",
+        "error",
+    )
+    assert "Columns C and F both have the header 'Value' (row 1) but differ in 1 row(s)" in (
+        finding.message_en
+    )
+    assert sorted(e.item for e in verification.entries) == ["K1", "K5"]
+
+
+def test_a_csv_with_a_bom_and_semicolons_is_read_whole(mini: Rubric, tmp_path: Path) -> None:
+    # Excel's "CSV (semicolon)" in a European locale, saved as UTF-8 with a BOM.
+    text = "office;item;value;reason;by\r\nP001;K5;3.5;ก;ข\r\nP001;K3;4,5;ก;ข\r\nP001;K1;30;ก;ข\r\n"
+    path = tmp_path / "c.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    verification = load_verification(mini, corrections=[path])
+    # 4,5 is one field here, and a decimal comma: the advice, never 45 or 4.
+    assert [(f.code, f.cell) for f in verification.findings] == [("verify-value-invalid", "C3")]
+    assert "4.5" in verification.findings[0].message_en
+    assert sorted(e.item for e in verification.entries) == ["K1", "K5"]
