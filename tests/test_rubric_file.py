@@ -166,6 +166,7 @@ def test_the_node_limit_counts_every_node_and_its_variable_raises_it(
     assert rubric.title_en == rubric.title_th and rubric.title_th.startswith("เกณฑ์")
 
 
+@pytest.mark.hostile
 def test_a_rubric_nested_deeper_than_the_parser_goes_is_a_rubric_problem(tmp_path: Path) -> None:
     deep = tmp_path / "deep.yaml"
     deep.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")

@@ -260,6 +260,7 @@ def test_a_decimal_comma_gets_the_submissions_advice_in_every_file(
         assert "7.5" in finding.message_th and "1,234.5" in finding.message_th, kind
 
 
+@pytest.mark.hostile
 def test_a_decimal_comma_in_previous_results_gets_the_same_advice(
     mini: Rubric, tmp_path: Path
 ) -> None:
@@ -462,6 +463,7 @@ def test_registry_and_previous_workbooks_with_a_value_right_of_the_header_say_so
     assert sorted(snapshot.offices) == ["P001"]
 
 
+@pytest.mark.hostile
 @pytest.mark.parametrize("form", ["csv", "openpyxl", "xlsxwriter"])
 def test_rows_after_a_blank_row_and_after_a_repeated_header_are_read(
     mini: Rubric, tmp_path: Path, form: str
@@ -481,6 +483,7 @@ def test_rows_after_a_blank_row_and_after_a_repeated_header_are_read(
     assert sorted(e.item for e in verification.entries) == ["K1", "K3", "K5"]
 
 
+@pytest.mark.hostile
 def test_an_unnamed_column_with_values_is_a_warning_naming_its_first_cell(
     mini: Rubric, tmp_path: Path
 ) -> None:
@@ -501,6 +504,7 @@ def test_an_unnamed_column_with_values_is_a_warning_naming_its_first_cell(
     assert load_verification(mini, corrections=[trailing]).findings == []
 
 
+@pytest.mark.hostile
 @pytest.mark.parametrize("form", ["csv", "openpyxl"])
 def test_two_columns_with_one_header_that_differ_are_never_guessed(
     mini: Rubric, tmp_path: Path, form: str
@@ -529,6 +533,7 @@ def test_two_columns_with_one_header_that_differ_are_never_guessed(
     assert sorted(e.item for e in verification.entries) == ["K1", "K5"]
 
 
+@pytest.mark.hostile
 def test_a_csv_with_a_bom_and_semicolons_is_read_whole(mini: Rubric, tmp_path: Path) -> None:
     # Excel's "CSV (semicolon)" in a European locale, saved as UTF-8 with a BOM.
     text = "office;item;value;reason;by\r\nP001;K5;3.5;ก;ข\r\nP001;K3;4,5;ก;ข\r\nP001;K1;30;ก;ข\r\n"
