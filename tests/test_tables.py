@@ -269,11 +269,8 @@ def test_a_decimal_comma_in_previous_results_gets_the_same_advice(
         "decimal-comma", item_id="K5", value="7,5", suggested="7.5", unit="score"
     ).message_en
     csv_file = write(tmp_path / "last.csv", 'code,overall,K5\nP001,"85,5","7,5"\nP002,80,7\n')
-    book = Workbook()
-    book.active.append(["code", "overall", "K5"])
-    book.active.append(["P001", "85,5", "7,5"])
-    book.active.append(["P002", 80, 7])
-    book.save(tmp_path / "last.xlsx")
+    _xlsx_rows(tmp_path / "last.xlsx", [["code", "overall", "K5"], ["P001", "85,5", "7,5"],
+               ["P002", 80, 7]], "openpyxl")  # fmt: skip
     for path in (csv_file, tmp_path / "last.xlsx"):
         snapshot = load_result(path, mini)
         found = [(f.code, f.cell, f.item_id) for f in snapshot.findings]
@@ -468,7 +465,7 @@ def test_registry_and_previous_workbooks_with_a_value_right_of_the_header_say_so
 def test_rows_after_a_blank_row_and_after_a_repeated_header_are_read(
     mini: Rubric, tmp_path: Path, form: str
 ) -> None:
-    header = ["office", "item", "value", "reason", "by"]
+    header: list[object] = ["office", "item", "value", "reason", "by"]
     rows: list[list[object]] = [header, ["P001", "K5", 3.5, "ก", "ข"], [], []]
     rows += [header, ["P001", "K1", 30, "ก", "ข"], [], ["P001", "K3", 4, "ก", "ข"]]
     if form == "csv":
