@@ -68,7 +68,8 @@ _ExactLoader.add_constructor("tag:yaml.org,2002:float", _construct_decimal)
 
 def _refused(exc: InputRefusedError) -> UsageError:
     """The usage error for a rubric file pmqa will not read: the finding's own words."""
-    return UsageError(f"--rubric: {make_finding(exc.code, **exc.params).message_en}")
+    message = make_finding(exc.code, **exc.params).message_en
+    return UsageError(f"The rubric cannot be used: {message}")
 
 
 def _children(node: yaml.Node) -> list[yaml.Node]:
