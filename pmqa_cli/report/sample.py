@@ -19,6 +19,7 @@ from pathlib import Path
 
 from openpyxl.worksheet.worksheet import Worksheet
 
+from pmqa_cli.core import portable
 from pmqa_cli.core.errors import UsageError
 from pmqa_cli.io.layout import SHEET_INDICATORS, SHEET_PMQA
 from pmqa_cli.io.mark import Kind
@@ -308,7 +309,7 @@ def generate_samples(
     if jobs <= 1 or count < 20:
         found = [_write_one(rubric, office, n, seed, out_dir) for n, office in enumerate(offices)]
     else:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
+        with ProcessPoolExecutor(jobs, initializer=portable.exit_with_parent) as pool:
             futures = [
                 pool.submit(_write_one, rubric, office, n, seed, out_dir)
                 for n, office in enumerate(offices)
