@@ -52,10 +52,12 @@ def find_soffice() -> str | None:
     return next((p for p in _USUAL_PLACES if Path(p).is_file()), None)
 
 
-def to_pdf(workbooks: Sequence[Path], *, timeout: float = 600) -> list[Path]:
+def to_pdf(workbooks: Sequence[Path], *, scratch: Path, timeout: float = 600) -> list[Path]:
     """Print each workbook to a PDF beside it (same name, .pdf); return the PDFs written.
 
-    Each PDF is converted in a scratch folder and moved into place, so a failed run leaves no
+    LibreOffice prints into a folder of its own inside ``scratch`` (the run's private scratch
+    folder, report/staging.py: never the shared system temporary folder), with a private
+    profile there, and each PDF is moved beside its workbook, so a failed run leaves no
     half-written PDF. Raises :class:`LibreOfficeMissingError` without LibreOffice and
     :class:`PmqaError` when it fails on a file.
     """
@@ -63,9 +65,9 @@ def to_pdf(workbooks: Sequence[Path], *, timeout: float = 600) -> list[Path]:
     if soffice is None:
         raise LibreOfficeMissingError(INSTALL_HINT)
     written: list[Path] = []
-    with tempfile.TemporaryDirectory(prefix="pmqa-pdf-") as scratch:
-        profile = Path(scratch) / "profile"
-        out = Path(scratch) / "out"
+    with tempfile.TemporaryDirectory(prefix="pdf-", dir=scratch) as folder:
+        profile = Path(folder) / "profile"
+        out = Path(folder) / "out"
         for start in range(0, len(workbooks), BATCH):
             chunk = list(workbooks[start : start + BATCH])
             _convert(soffice, chunk, out, profile, timeout)
