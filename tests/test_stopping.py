@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -137,3 +138,29 @@ def test_workers_stop_when_their_parent_is_killed_outright(tmp_path: Path, sampl
                 os.kill(pid, signal.SIGKILL)
         assert run.stdout is not None
         run.stdout.close()
+
+
+def test_a_stopped_sample_run_leaves_the_previous_folder_whole(
+    tmp_path: Path, samples: Path
+) -> None:
+    """Not only batch: every command that writes stages its outputs (tests/test_output_sets.py
+    fills the disk of each one); here SIGTERM stops a folder of 200 samples part-way."""
+    previous = tmp_path / "samples"
+    shutil.copytree(samples, previous)
+    before = {p.name: p.read_bytes() for p in previous.iterdir()}
+    marker = f"PMQA_TEST_RUN={tmp_path.name}"
+    run = pmqa("sample", "--count", "200", "--seed", "5", "--jobs", "2", "--out", previous,
+               env=dict([marker.split("=", 1)]))  # fmt: skip
+    wait_for(lock_path(previous))
+    time.sleep(1.5)  # samples being written into the staging folder
+    stopped_at = time.monotonic()
+    run.send_signal(signal.SIGTERM)
+    text, _ = run.communicate(timeout=60)
+    assert time.monotonic() - stopped_at < 10
+    assert run.returncode == 143, text
+    assert "Stopped (SIGTERM). Nothing was written" in " ".join(text.split())
+    assert {p.name: p.read_bytes() for p in previous.iterdir()} == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["samples"]  # no staging, no lock
+    time.sleep(0.5)
+    if Path("/proc/self/environ").exists():  # where the workers can be looked for
+        assert processes_with(marker) == []

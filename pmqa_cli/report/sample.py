@@ -309,10 +309,13 @@ def generate_samples(
     if jobs <= 1 or count < 20:
         found = [_write_one(rubric, office, n, seed, out_dir) for n, office in enumerate(offices)]
     else:
-        with ProcessPoolExecutor(jobs, initializer=portable.exit_with_parent) as pool:
+        pool = ProcessPoolExecutor(jobs, initializer=portable.exit_with_parent)
+        try:
             futures = [
                 pool.submit(_write_one, rubric, office, n, seed, out_dir)
                 for n, office in enumerate(offices)
             ]
             found = [f.result() for f in futures]
+        finally:  # stopped (Ctrl+C, SIGTERM, a full disk): the files not yet begun are not
+            pool.shutdown(wait=True, cancel_futures=True)
     return [p for p in found if p is not None]
