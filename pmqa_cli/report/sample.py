@@ -10,6 +10,7 @@ planted so a test, or a trainer, can check that pmqa reports exactly those.
 
 from __future__ import annotations
 
+import multiprocessing
 import random
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -309,7 +310,8 @@ def generate_samples(
     if jobs <= 1 or count < 20:
         found = [_write_one(rubric, office, n, seed, out_dir) for n, office in enumerate(offices)]
     else:
-        pool = ProcessPoolExecutor(jobs, initializer=portable.exit_with_parent)
+        context = multiprocessing.get_context(portable.start_method())  # spawn on Windows
+        pool = ProcessPoolExecutor(jobs, context, initializer=portable.exit_with_parent)
         try:
             futures = [
                 pool.submit(_write_one, rubric, office, n, seed, out_dir)
