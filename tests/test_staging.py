@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import signal
@@ -15,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from pmqa_cli.core.errors import UsageError
+from pmqa_cli.core.errors import OutputError, UsageError
 from pmqa_cli.report.staging import STAGING_PREFIX, OutputSet, lock_path
 
 
@@ -43,12 +44,15 @@ def test_an_error_part_way_leaves_the_previous_set_whole(tmp_path: Path) -> None
     feedback.mkdir()
     (feedback / "P001.xlsx").write_bytes(b"old one")
     (feedback / "notes.txt").write_text("the analyst's own file")
-    with pytest.raises(OSError, match="No space"), OutputSet([results, feedback]) as outputs:
+    with pytest.raises(OutputError) as failed, OutputSet([results, feedback]) as outputs:
         outputs.stage(results).write_bytes(b"new results")
         staged = outputs.stage(feedback)
         staged.mkdir()
         (staged / "P001.xlsx").write_bytes(b"new one")
-        raise OSError(28, "No space left on device")
+        raise OSError(errno.ENOSPC, "No space left on device")
+    said = str(failed.value)
+    assert f"Cannot write {results}, {feedback}: No space left on device" in said
+    assert said.endswith("Nothing was written: the previous outputs are as they were.")
     assert results.read_bytes() == b"old results"
     assert (feedback / "P001.xlsx").read_bytes() == b"old one"
     assert (feedback / "notes.txt").exists()
@@ -180,3 +184,23 @@ def test_files_are_named_as_the_caller_named_them(
         assert outputs.final(folder / "P001.xlsx") == Path("fb") / "P001.xlsx"
         outputs.commit()
     assert Path("out.xlsx").read_bytes() == b"x"
+
+
+def test_a_failed_write_is_told_with_the_paths_the_user_gave(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(OutputError) as failed, OutputSet([Path("fb")]) as outputs:
+        place = outputs.stage(Path("fb")) / "P001.xlsx"
+        raise OutputError(f"Cannot write {place}: No space left on device.")
+    assert str(failed.value) == (
+        f"Cannot write {Path('fb') / 'P001.xlsx'}: No space left on device. Nothing was "
+        "written: the previous outputs are as they were."
+    )
+    assert leftovers(tmp_path) == []
+
+
+def test_an_error_that_is_no_output_problem_passes_unchanged(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="a bug"), OutputSet([tmp_path / "r.xlsx"]):
+        raise ValueError("a bug")
+    assert leftovers(tmp_path) == []

@@ -3,7 +3,9 @@ whole, nothing is left behind (staging folders, locks, temporary files, workers)
 
 from __future__ import annotations
 
+import contextlib
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -92,3 +94,73 @@ def test_a_second_run_at_the_same_outputs_is_refused_at_once(tmp_path: Path, sam
     assert first.returncode in (0, 1), first_text
     assert not lock_path(tmp_path / "r.xlsx").exists()
     assert (tmp_path / "r.xlsx").stat().st_size > 0
+
+
+def processes_with(marker: str) -> list[int]:
+    """The processes whose environment holds ``marker`` (a worker inherits it, forked or
+    spawned, whatever its command line)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit() or int(entry.name) == os.getpid():
+            continue
+        try:
+            environment = (entry / "environ").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if marker.encode() in environment:
+            found.append(int(entry.name))
+    return found
+
+
+@pytest.mark.skipif(
+    not hasattr(signal, "SIGKILL") or not Path("/proc/self/environ").exists(),
+    reason="needs SIGKILL and /proc to find the workers",
+)
+def test_workers_stop_when_their_parent_is_killed_outright(tmp_path: Path, samples: Path) -> None:
+    marker = f"PMQA_TEST_RUN={tmp_path.name}"
+    run = pmqa("batch", samples, "-o", tmp_path / "r.xlsx", "--jobs", "2", "--feedback",
+               tmp_path / "fb", env=dict([marker.split("=", 1)]))  # fmt: skip
+    wait_for(lock_path(tmp_path / "r.xlsx"))
+    end = time.monotonic() + 30
+    while len(processes_with(marker)) < 3:  # pmqa and its two workers
+        assert time.monotonic() < end and run.poll() is None, "the workers never started"
+        time.sleep(0.05)
+    os.kill(run.pid, signal.SIGKILL)
+    run.wait(timeout=10)  # not communicate(): a surviving worker would hold its output open
+    killed_at = time.monotonic()
+    try:
+        while processes_with(marker):
+            assert time.monotonic() - killed_at < 5, "a worker outlived its killed parent"
+            time.sleep(0.1)
+    finally:
+        for pid in processes_with(marker):  # this test's own processes, by their id
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+        assert run.stdout is not None
+        run.stdout.close()
+
+
+def test_a_stopped_sample_run_leaves_the_previous_folder_whole(
+    tmp_path: Path, samples: Path
+) -> None:
+    """Not only batch: every command that writes stages its outputs (tests/test_output_sets.py
+    fills the disk of each one); here SIGTERM stops a folder of 200 samples part-way."""
+    previous = tmp_path / "samples"
+    shutil.copytree(samples, previous)
+    before = {p.name: p.read_bytes() for p in previous.iterdir()}
+    marker = f"PMQA_TEST_RUN={tmp_path.name}"
+    run = pmqa("sample", "--count", "200", "--seed", "5", "--jobs", "2", "--out", previous,
+               env=dict([marker.split("=", 1)]))  # fmt: skip
+    wait_for(lock_path(previous))
+    time.sleep(1.5)  # samples being written into the staging folder
+    stopped_at = time.monotonic()
+    run.send_signal(signal.SIGTERM)
+    text, _ = run.communicate(timeout=60)
+    assert time.monotonic() - stopped_at < 10
+    assert run.returncode == 143, text
+    assert "Stopped (SIGTERM). Nothing was written" in " ".join(text.split())
+    assert {p.name: p.read_bytes() for p in previous.iterdir()} == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["samples"]  # no staging, no lock
+    time.sleep(0.5)
+    if Path("/proc/self/environ").exists():  # where the workers can be looked for
+        assert processes_with(marker) == []

@@ -137,6 +137,7 @@ def _worker_main(
 ) -> None:
     """A worker: score each path the parent sends, answer with a :class:`Done`."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
+    portable.exit_with_parent()  # a parent killed outright cannot stop its workers
     portable.limit_memory(options.memory_mb)
     conn.send(None)  # ready: a file's time limit starts when it is sent, not while pmqa loads
     while True:

@@ -7,7 +7,6 @@ disk is an output problem; anything else is an internal error, with a traceback 
 
 from __future__ import annotations
 
-import errno
 import functools
 import os
 from collections.abc import Callable
@@ -15,15 +14,13 @@ from typing import Any, TypeVar
 
 import typer
 
-from pmqa_cli.core.errors import PmqaError
+from pmqa_cli.core.errors import DISK_ERRORS, PmqaError
 
 __all__ = ["edge", "set_debug"]
 
 _state = {"debug": bool(os.environ.get("PMQA_DEBUG"))}
 
 F = TypeVar("F", bound=Callable[..., Any])
-# A full disk, a file-size or disk quota, a read-only file system: an output problem, not a bug.
-_DISK_ERRORS = {errno.ENOSPC, errno.EFBIG, errno.EDQUOT, errno.EROFS}
 
 
 def set_debug(debug: bool) -> None:
@@ -61,7 +58,7 @@ def edge(func: F) -> F:
         except Exception as exc:
             if _state["debug"]:
                 raise
-            if isinstance(exc, OSError) and exc.errno in _DISK_ERRORS:
+            if isinstance(exc, OSError) and exc.errno in DISK_ERRORS:
                 render.error(
                     f"Cannot write pmqa's outputs: {exc.strerror or exc}. Free some space (the "
                     "output folder and the temporary folder both need room) or choose another "

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-__all__ = ["OutputError", "PmqaError", "UsageError"]
+import errno
+
+__all__ = ["DISK_ERRORS", "OutputError", "PmqaError", "UsageError"]
+
+#: A full disk, a file-size or disk quota, a read-only file system: an output problem, not a bug.
+DISK_ERRORS = frozenset({errno.ENOSPC, errno.EFBIG, errno.EDQUOT, errno.EROFS})
 
 
 class PmqaError(Exception):

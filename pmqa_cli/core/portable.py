@@ -11,6 +11,10 @@ POSIX-only call goes through this module with a fallback:
 - output permissions use ``os.fchmod`` where it exists, else ``os.chmod`` on the path;
 - a full file-size limit (``RLIMIT_FSIZE``) raises an error instead of killing pmqa (``SIGXFSZ``
   is ignored where it exists);
+- a worker process stops when its parent is gone (killed outright, ``kill -9``): a thread
+  watches the parent, by ``os.getppid()`` (which changes when a POSIX parent dies) and by asking
+  whether the parent's process is alive (Windows keeps the old number), so no worker is left
+  running, orphaned; no ``prctl`` or other call only one system has;
 - the console may not encode Thai (a redirected Windows console uses the ANSI code page, cp1252
   or cp874): text degrades to ``?`` rather than crash, and JSON is written as ASCII escapes.
 
@@ -26,11 +30,14 @@ import multiprocessing
 import os
 import signal
 import sys
+import threading
+import time
 from typing import Any, TextIO
 
 __all__ = [
     "SIMULATE_ENV",
     "can_encode",
+    "exit_with_parent",
     "ignore_file_size_signal",
     "limit_memory",
     "make_streams_safe",
@@ -143,6 +150,29 @@ def process_alive(pid: int) -> bool:
             return True
         return True
     return _win32_process_alive(pid)  # pragma: no cover - exercised on Windows only
+
+
+def exit_with_parent(every: float = 0.5) -> None:
+    """Make this (worker) process end itself within ``every`` seconds of its parent's death.
+
+    A parent that stops normally stops its workers; one killed outright (``kill -9``, the
+    out-of-memory killer) cannot, and a worker blocked on its pipe or busy with a file would
+    otherwise run on. A daemon thread looks at the parent: on POSIX a dead parent's children
+    are handed to another process (``os.getppid()`` changes); on Windows the number stays, so
+    the parent's process itself is asked after (:func:`process_alive`).
+    """
+    getppid = getattr(os, "getppid", None)
+    if getppid is None:  # pragma: no cover - every supported system has it
+        return
+    parent = getppid()
+
+    def watch() -> None:
+        while True:
+            time.sleep(every)
+            if getppid() != parent or not process_alive(parent):
+                os._exit(1)  # nothing to tidy: the parent's staging folder is abandoned whole
+
+    threading.Thread(target=watch, name="pmqa-parent-watch", daemon=True).start()
 
 
 def _win32_process_alive(pid: int) -> bool:  # pragma: no cover - Windows only

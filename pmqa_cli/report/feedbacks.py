@@ -30,6 +30,7 @@ _RUBRIC: Rubric | None = None  # a feedback worker's rubric, sent once when it s
 
 def _start_worker(rubric: Rubric) -> None:
     global _RUBRIC
+    portable.exit_with_parent()  # a batch killed outright cannot stop its workers
     _RUBRIC = rubric
 
 

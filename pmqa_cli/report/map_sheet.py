@@ -60,7 +60,7 @@ def start_drawing(
     if background:
         try:
             context = multiprocessing.get_context(portable.start_method())
-            pool = ProcessPoolExecutor(1, mp_context=context)
+            pool = ProcessPoolExecutor(1, mp_context=context, initializer=portable.exit_with_parent)
             future: Future[Maps] = pool.submit(_draw, geo, rubric, parts, subtitle)
         except (OSError, RuntimeError, NotImplementedError):  # no processes here: draw inline
             pass

@@ -10,7 +10,7 @@ import tempfile
 from datetime import datetime, timezone
 from pathlib import Path
 
-from pmqa_cli.core.errors import OutputError
+from pmqa_cli.core.errors import DISK_ERRORS, OutputError
 from pmqa_cli.core.portable import set_mode
 
 __all__ = ["FONT_NAME", "FONT_SIZE", "MAX_CELL_TEXT", "output_timestamp", "write_bytes_atomic"]
@@ -60,10 +60,12 @@ def write_bytes_atomic(path: Path, data: bytes) -> None:
     except OSError as exc:
         Path(temp_name).unlink(missing_ok=True)
         reason = exc.strerror or str(exc)
-        raise OutputError(
-            f"Cannot write {path}: {reason}. Close it if it is open in Excel, or choose "
-            "another path with -o."
-        ) from None
+        hint = (
+            "Free some space, or choose a folder on another disk."
+            if exc.errno in DISK_ERRORS
+            else "Close it if it is open in Excel, or choose another path."
+        )
+        raise OutputError(f"Cannot write {path}: {reason}. {hint}") from None
     except BaseException:
         Path(temp_name).unlink(missing_ok=True)
         raise

@@ -52,10 +52,12 @@ def find_soffice() -> str | None:
     return next((p for p in _USUAL_PLACES if Path(p).is_file()), None)
 
 
-def to_pdf(workbooks: Sequence[Path], *, timeout: float = 600) -> list[Path]:
+def to_pdf(workbooks: Sequence[Path], *, scratch: Path, timeout: float = 600) -> list[Path]:
     """Print each workbook to a PDF beside it (same name, .pdf); return the PDFs written.
 
-    Each PDF is converted in a scratch folder and moved into place, so a failed run leaves no
+    LibreOffice prints into a folder of its own inside ``scratch`` (the run's private scratch
+    folder, report/staging.py: never the shared system temporary folder), with a private
+    profile there, and each PDF is moved beside its workbook, so a failed run leaves no
     half-written PDF. Raises :class:`LibreOfficeMissingError` without LibreOffice and
     :class:`PmqaError` when it fails on a file.
     """
@@ -63,12 +65,11 @@ def to_pdf(workbooks: Sequence[Path], *, timeout: float = 600) -> list[Path]:
     if soffice is None:
         raise LibreOfficeMissingError(INSTALL_HINT)
     written: list[Path] = []
-    with tempfile.TemporaryDirectory(prefix="pmqa-pdf-") as scratch:
-        profile = Path(scratch) / "profile"
-        out = Path(scratch) / "out"
+    with tempfile.TemporaryDirectory(prefix="pdf-", dir=scratch) as folder:
+        out = Path(folder) / "out"
         for start in range(0, len(workbooks), BATCH):
             chunk = list(workbooks[start : start + BATCH])
-            _convert(soffice, chunk, out, profile, timeout)
+            _convert(soffice, chunk, out, Path(folder), timeout)
             for workbook in chunk:
                 made = out / f"{workbook.stem}.pdf"
                 if not made.is_file() or made.stat().st_size == 0:
@@ -80,13 +81,19 @@ def to_pdf(workbooks: Sequence[Path], *, timeout: float = 600) -> list[Path]:
     return written
 
 
-def _convert(soffice: str, files: list[Path], out: Path, profile: Path, timeout: float) -> None:
-    # A private profile: no clash with a LibreOffice the user has open, no first-start dialogs.
+def _convert(soffice: str, files: list[Path], out: Path, scratch: Path, timeout: float) -> None:
+    # A private profile: no clash with a LibreOffice the user has open, no first-start dialogs;
+    # LibreOffice's own temporary files go to the run's scratch folder too.
+    profile = scratch / "profile"
     command = [soffice, "--headless", "--norestore", "--nolockcheck",
                f"-env:UserInstallation={profile.resolve().as_uri()}",
                "--convert-to", "pdf", "--outdir", str(out), *(str(f) for f in files)]  # fmt: skip
+    temp = str(scratch.resolve())
+    env = {**os.environ, "TMPDIR": temp, "TMP": temp, "TEMP": temp}
     try:
-        done = subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=False)
+        done = subprocess.run(
+            command, capture_output=True, text=True, timeout=timeout, check=False, env=env
+        )
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise PmqaError(f"LibreOffice could not print to PDF ({exc}).") from None
     if done.returncode != 0:

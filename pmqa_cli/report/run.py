@@ -1,6 +1,12 @@
-"""A run of pmqa over many files, as the commands do it: find the submissions, check every
-output before the first file is read, score, and write results, JSON, CSV, feedback, PDF and
-comparisons. No typer or rich here: the command layer renders what these return.
+"""A run of pmqa, as the commands do it: find the submissions, check every output before the
+first file is read, score, and write results, JSON, CSV, feedback, PDF, comparisons, the review
+workbook, the template and sample submissions. No typer or rich here: the command layer renders
+what these return.
+
+Every command that writes files writes them as one set (report/staging.py): its outputs are
+locked before any work, staged beside their targets and moved into place together at the end,
+so a full disk, Ctrl+C or SIGTERM part-way leaves the previous outputs whole, and a second run
+aimed at the same outputs is refused at once, naming the first.
 """
 
 from __future__ import annotations
@@ -11,8 +17,10 @@ from contextlib import AbstractContextManager, ExitStack, contextmanager, nullco
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pmqa_cli.assess.batch import BatchOptions, BatchResult, Found, discover, run_batch
+from pmqa_cli.assess.office import ScoredOffice, score_office
 from pmqa_cli.assess.reading import read_submission
 from pmqa_cli.assess.submission import Submission, choose
 from pmqa_cli.compare.analysis import Analysis, analyse
@@ -22,7 +30,7 @@ from pmqa_cli.compare.snapshot import Snapshot
 from pmqa_cli.core.errors import UsageError
 from pmqa_cli.core.findings import has_errors
 from pmqa_cli.io.mark import Kind
-from pmqa_cli.io.registry import Registry
+from pmqa_cli.io.registry import Office, Registry
 from pmqa_cli.io.xlsx import Limits
 from pmqa_cli.report.comparison_book import (
     write_comparison,
@@ -40,17 +48,25 @@ from pmqa_cli.rubric.model import Rubric
 from pmqa_cli.verify.apply import Layers
 from pmqa_cli.verify.inputs import Verification
 
+if TYPE_CHECKING:
+    from pmqa_cli.report.sample import PlantedMistake
+
 __all__ = [
     "BatchWritten",
     "Outputs",
     "ReviewChoice",
     "check_outputs_of",
     "choose_for_review",
+    "compare_and_write",
     "compare_results",
     "find_submissions",
     "load_previous",
+    "score_and_write",
     "write_batch",
     "write_comparison_files",
+    "write_review_workbook",
+    "write_sample_folder",
+    "write_template_file",
 ]
 
 #: Called with (files done, files in all, the file just scored) as a batch goes.
@@ -230,7 +246,7 @@ def write_batch(
                     written += printed[1:]
                 if pdf:
                     staged.stage(outputs.workbook.with_suffix(".pdf"))  # beside the workbook
-                    written += to_pdf(printed)
+                    written += to_pdf(printed, scratch=staged.scratch)
                 staged.commit()
                 yield BatchWritten(batch, analysis, [staged.final(p) for p in written])
 
@@ -299,23 +315,54 @@ def compare_results(
 def write_comparison_files(
     comparison: Comparison, rubric: Rubric, outputs: Outputs, command: str
 ) -> list[Path]:
-    """The comparison workbook, and its JSON and CSV when asked for; the files written."""
-    write_comparison(comparison, rubric, outputs.workbook, command)
-    written = [outputs.workbook]
+    """The comparison workbook, and its JSON and CSV when asked for, as one set; the files
+    written, named as the caller named them."""
+    with OutputSet(outputs.paths(), command=command) as staged:
+        return _write_comparison_set(comparison, rubric, outputs, staged, command)
+
+
+def compare_and_write(
+    old: Path,
+    new: Path,
+    rubric: Rubric,
+    registry: Registry | None,
+    outputs: Outputs,
+    *,
+    command: str,
+    old_label: str | None = None,
+    new_label: str | None = None,
+) -> tuple[Comparison, list[Path]]:
+    """``pmqa compare``: the outputs locked first (a second run is refused before any file is
+    read), the two results compared, and every output written as one set."""
+    with OutputSet(outputs.paths(), command=command) as staged:
+        comparison = compare_results(
+            old, new, rubric, registry, old_label=old_label, new_label=new_label
+        )
+        return comparison, _write_comparison_set(comparison, rubric, outputs, staged, command)
+
+
+def _write_comparison_set(
+    comparison: Comparison, rubric: Rubric, outputs: Outputs, staged: OutputSet, command: str
+) -> list[Path]:
+    write_comparison(comparison, rubric, staged.stage(outputs.workbook), command)
+    written = [staged.stage(outputs.workbook)]
     if outputs.json is not None:
-        write_comparison_json(comparison, outputs.json, command)
-        written.append(outputs.json)
+        write_comparison_json(comparison, staged.stage(outputs.json), command)
+        written.append(staged.stage(outputs.json))
     if outputs.csv is not None:
-        written += write_comparison_csv(comparison, rubric, outputs.csv, command)
-    return written
+        written += write_comparison_csv(comparison, rubric, staged.stage(outputs.csv), command)
+    staged.commit()
+    return [staged.final(p) for p in written]
 
 
 @dataclass
 class ReviewChoice:
-    """The submissions a committee reviews, one per office, and the files left out (why)."""
+    """The submissions a committee reviews, one per office, and the files left out (why);
+    once written, the rows the workbook has to review."""
 
     chosen: list[Submission]
     left_out: list[str]
+    rows: int = 0
 
 
 def choose_for_review(
@@ -337,3 +384,87 @@ def choose_for_review(
         choose(subs, lambda s: s.office.submitted_on, lambda s: s.path) for subs in found.values()
     ]
     return ReviewChoice(chosen, left_out)
+
+
+def write_review_workbook(
+    files: Sequence[Path],
+    rubric: Rubric,
+    output: Path,
+    *,
+    registry: Registry | None,
+    limits: Limits,
+    command: str,
+) -> ReviewChoice:
+    """``pmqa review-sheet``: the workbook locked first, every file read and the committee's
+    workbook written as a set of one (the previous one whole if anything stops it)."""
+    from pmqa_cli.report.review_sheet import write_review_sheet  # heavy: openpyxl
+
+    with OutputSet([output], command=command) as staged:
+        review = choose_for_review(files, rubric, registry=registry, limits=limits)
+        review.rows = write_review_sheet(rubric, review.chosen, staged.stage(output))
+        staged.commit()
+    return review
+
+
+def score_and_write(
+    file: Path,
+    rubric: Rubric,
+    *,
+    registry: Registry | None,
+    limits: Limits,
+    verification: Verification | None,
+    output: Path | None,
+    pdf: bool,
+    command: str,
+) -> ScoredOffice:
+    """``pmqa score``: one submission scored; with ``output`` its feedback workbook (and with
+    ``pdf`` the workbook printed beside it) written as one set, locked before the file is
+    read."""
+    with ExitStack() as stack:
+        staged = None
+        if output is not None:
+            staged = stack.enter_context(OutputSet(Outputs(output).paths(pdf), command=command))
+        report = score_office(
+            file, rubric, registry=registry, limits=limits, steps=output is not None,
+            verifier=None if verification is None else Layers(verification, alone=True),
+        )  # fmt: skip
+        if output is not None and staged is not None:
+            from pmqa_cli.report.feedback import write_feedback  # heavy: openpyxl, with -o only
+
+            write_feedback(report, rubric, staged.stage(output))
+            if pdf:
+                staged.stage(output.with_suffix(".pdf"))  # where to_pdf prints it
+                to_pdf([staged.stage(output)], scratch=staged.scratch)
+            staged.commit()
+    return report
+
+
+def write_template_file(
+    rubric: Rubric, output: Path, office: Office | None, *, command: str
+) -> None:
+    """``pmqa template``: the blank (or pre-filled) template, written as a set of one."""
+    from pmqa_cli.report.template import write_template  # heavy: openpyxl
+
+    with OutputSet([output], command=command) as staged:
+        write_template(rubric, staged.stage(output), office)
+        staged.commit()
+
+
+def write_sample_folder(
+    rubric: Rubric,
+    registry: Registry,
+    count: int,
+    out: Path,
+    *,
+    seed: int,
+    jobs: int,
+    command: str,
+) -> list[PlantedMistake]:
+    """``pmqa sample``: the folder of sample submissions, written as one set (none of them
+    reaches ``out`` unless all were written); the mistakes planted."""
+    from pmqa_cli.report.sample import generate_samples  # heavy: openpyxl
+
+    with OutputSet([out], command=command) as staged:
+        planted = generate_samples(rubric, registry, count, staged.stage(out), seed, jobs)
+        staged.commit()
+    return planted

@@ -10,6 +10,7 @@ planted so a test, or a trainer, can check that pmqa reports exactly those.
 
 from __future__ import annotations
 
+import multiprocessing
 import random
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from pathlib import Path
 
 from openpyxl.worksheet.worksheet import Worksheet
 
+from pmqa_cli.core import portable
 from pmqa_cli.core.errors import UsageError
 from pmqa_cli.io.layout import SHEET_INDICATORS, SHEET_PMQA
 from pmqa_cli.io.mark import Kind
@@ -308,10 +310,14 @@ def generate_samples(
     if jobs <= 1 or count < 20:
         found = [_write_one(rubric, office, n, seed, out_dir) for n, office in enumerate(offices)]
     else:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
+        context = multiprocessing.get_context(portable.start_method())  # spawn on Windows
+        pool = ProcessPoolExecutor(jobs, context, initializer=portable.exit_with_parent)
+        try:
             futures = [
                 pool.submit(_write_one, rubric, office, n, seed, out_dir)
                 for n, office in enumerate(offices)
             ]
             found = [f.result() for f in futures]
+        finally:  # stopped (Ctrl+C, SIGTERM, a full disk): the files not yet begun are not
+            pool.shutdown(wait=True, cancel_futures=True)
     return [p for p in found if p is not None]

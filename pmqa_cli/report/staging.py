@@ -25,7 +25,7 @@ from datetime import datetime
 from pathlib import Path
 from types import TracebackType
 
-from pmqa_cli.core.errors import OutputError, UsageError
+from pmqa_cli.core.errors import DISK_ERRORS, OutputError, UsageError
 from pmqa_cli.core.portable import process_alive
 
 __all__ = ["LOCK_SUFFIX", "STAGING_PREFIX", "OutputSet", "lock_path"]
@@ -124,6 +124,35 @@ def _remove_abandoned(parent: Path) -> None:
                 shutil.rmtree(folder, ignore_errors=True)
 
 
+def _make_parent(target: Path) -> None:
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(
+            f"Cannot make the folder {target.parent}: {exc.strerror or exc}. Choose a folder "
+            "you can write to."
+        ) from None
+
+
+def _in_given_words(error: BaseException, places: dict[Path, Path]) -> str | None:
+    """What a failed write says, naming the paths the user gave (``places``: each staged place
+    and its target as given) rather than the staging folder, and that nothing was written;
+    None for what is not an output problem (a bug keeps its own traceback)."""
+    if isinstance(error, OutputError):
+        said = str(error)
+        for place in sorted(places, key=lambda p: -len(str(p))):
+            said = said.replace(str(place), str(places[place]))
+    elif isinstance(error, OSError) and error.errno in DISK_ERRORS:
+        named = ", ".join(str(p) for p in places.values()) or "the outputs"
+        said = (
+            f"Cannot write {named}: {error.strerror or error}. Free some space, or choose a "
+            "folder on another disk."
+        )
+    else:
+        return None
+    return f"{said} Nothing was written: the previous outputs are as they were."
+
+
 @dataclass
 class OutputSet:
     """The outputs of one run. Use as a context manager::
@@ -145,10 +174,13 @@ class OutputSet:
     _staged: dict[Path, Path] = field(default_factory=dict, init=False)
     _given: dict[Path, Path] = field(default_factory=dict, init=False)  # as the caller named it
     committed: list[Path] = field(default_factory=list, init=False)
+    _committing: bool = field(default=False, init=False)
 
     def __enter__(self) -> OutputSet:
         try:
             for target in sorted({Path(t).absolute() for t in self.targets}):
+                if not target.parent.is_dir():  # a folder output inside a folder to be made
+                    _make_parent(target)
                 self._locks.append(_Lock.take(target, self.command))
         except BaseException:
             self._release()
@@ -161,7 +193,11 @@ class OutputSet:
         error: BaseException | None,
         trace: TracebackType | None,
     ) -> None:
+        places = {place: self._given.get(t, t) for t, place in self._staged.items()}
+        plain = None if self._committing or error is None else _in_given_words(error, places)
         self._release()
+        if plain is not None:
+            raise OutputError(plain) from None
 
     def _folder(self, parent: Path) -> Path:
         """The staging folder beside outputs in ``parent`` (created owner-only on first use)."""
@@ -219,6 +255,7 @@ class OutputSet:
 
     def commit(self) -> list[Path]:
         """Move every staged file into place; if one move fails, put back what was moved."""
+        self._committing = True
         done: list[tuple[Path, Path, Path | None]] = []  # (staged, final, backup of the old)
         try:
             for staged, final in self._moves():

@@ -78,10 +78,10 @@ def compare_command(
     run.check_outputs_of(outputs, Kind.COMPARISON, inputs=[old, new, rubric, registry], force=force)
     loaded = given.load_rubric_option(rubric)
     offices = given.load_registry_option(registry)
-    comparison = run.compare_results(
-        old, new, loaded, offices, old_label=old_label, new_label=new_label
-    )
-    written = run.write_comparison_files(comparison, loaded, outputs, command_line("compare"))
+    comparison, written = run.compare_and_write(
+        old, new, loaded, offices, outputs, command=command_line("compare"),
+        old_label=old_label, new_label=new_label,
+    )  # fmt: skip
     render_batch.comparison(comparison)
     for path in written[:5]:
         render.written(path, "comparison")

@@ -8,7 +8,13 @@ from typing import Annotated
 import typer
 
 from pmqa_cli.cli.edge import edge
-from pmqa_cli.cli.options import ForceFlag, RegistryOption, RubricOption, output_option
+from pmqa_cli.cli.options import (
+    ForceFlag,
+    RegistryOption,
+    RubricOption,
+    command_line,
+    output_option,
+)
 
 __all__ = ["review_sheet_command"]
 
@@ -36,7 +42,6 @@ def review_sheet_command(
     from pmqa_cli.cli import render  # heavy: rich, pydantic
     from pmqa_cli.io.mark import Kind  # heavy: xml parsing
     from pmqa_cli.report import given, run  # heavy: pydantic
-    from pmqa_cli.report.review_sheet import write_review_sheet  # heavy: openpyxl
 
     files = run.find_submissions(paths).files
     run.check_outputs_of(
@@ -45,9 +50,13 @@ def review_sheet_command(
     )  # fmt: skip
     loaded = given.load_rubric_option(rubric)
     offices = given.load_registry_option(registry)
-    review = run.choose_for_review(files, loaded, registry=offices, limits=given.reading_limits())
-    rows = write_review_sheet(loaded, review.chosen, output)
-    render.written(output, f"review workbook: {len(review.chosen)} offices, {rows} rows to review")
+    review = run.write_review_workbook(
+        files, loaded, output, registry=offices, limits=given.reading_limits(),
+        command=command_line("review-sheet"),
+    )  # fmt: skip
+    render.written(
+        output, f"review workbook: {len(review.chosen)} offices, {review.rows} rows to review"
+    )
     for line in review.left_out:
         render.error(f"Left out: {line}; run pmqa validate on it.")
     if review.left_out:

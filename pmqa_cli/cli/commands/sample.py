@@ -9,7 +9,13 @@ from typing import Annotated
 import typer
 
 from pmqa_cli.cli.edge import edge
-from pmqa_cli.cli.options import ForceFlag, RubricOption, jobs_option, registry_option
+from pmqa_cli.cli.options import (
+    ForceFlag,
+    RubricOption,
+    command_line,
+    jobs_option,
+    registry_option,
+)
 
 __all__ = ["sample_command"]
 
@@ -41,9 +47,8 @@ def sample_command(
 ) -> None:
     """Write realistic filled submissions (some with typical mistakes) for demos and tests."""
     from pmqa_cli.cli import render  # heavy: rich, pydantic
-    from pmqa_cli.report import given  # heavy: pydantic
+    from pmqa_cli.report import given, run  # heavy: pydantic
     from pmqa_cli.report.guard import Form, Target, check_outputs  # heavy: xml parsing
-    from pmqa_cli.report.sample import generate_samples  # heavy: openpyxl
 
     check_outputs(
         [Target("--out", out, Form.SAMPLE_FOLDER)],
@@ -52,5 +57,8 @@ def sample_command(
     )
     loaded = given.load_rubric_option(rubric)
     offices = given.registry_or_sample(registry)
-    planted = generate_samples(loaded, offices, count, out, seed, jobs or os.cpu_count() or 1)
+    planted = run.write_sample_folder(
+        loaded, offices, count, out, seed=seed, jobs=jobs or os.cpu_count() or 1,
+        command=command_line("sample"),
+    )  # fmt: skip
     render.samples(out, count, planted)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
@@ -17,12 +17,9 @@ from pmqa_cli.cli.options import (
     RegistryOption,
     ReviewOption,
     RubricOption,
+    command_line,
     output_option,
 )
-
-if TYPE_CHECKING:
-    from pmqa_cli.assess.office import ScoredOffice
-    from pmqa_cli.rubric.model import Rubric
 
 __all__ = ["score_command"]
 
@@ -54,12 +51,10 @@ def score_command(
     With --review, --data or --corrections the scores shown are the verified ones, beside
     what the office claimed (docs/verification.md).
     """
-    from pmqa_cli.assess.office import score_office  # heavy: pydantic
     from pmqa_cli.cli import render  # heavy: rich, pydantic
     from pmqa_cli.io.mark import Kind  # heavy: xml parsing
-    from pmqa_cli.report import given  # heavy: pydantic
+    from pmqa_cli.report import given, run  # heavy: pydantic
     from pmqa_cli.report.guard import Form, Target, check_outputs  # heavy: xml parsing
-    from pmqa_cli.verify.apply import Layers  # heavy: pydantic
 
     if output is not None:
         check_outputs(
@@ -76,12 +71,10 @@ def score_command(
     verification = given.load_verification_option(
         loaded, review, data, corrections, offices, limits
     )
-    report = score_office(
-        file, loaded, registry=offices, limits=limits, steps=output is not None,
-        verifier=None if verification is None else Layers(verification, alone=True),
+    report = run.score_and_write(
+        file, loaded, registry=offices, limits=limits, verification=verification,
+        output=output, pdf=pdf, command=command_line("score"),
     )  # fmt: skip
-    if output is not None:
-        _write_feedback(report, loaded, output, pdf)
     if as_json:
         render.json_out(report.to_dict())
     else:
@@ -92,13 +85,3 @@ def score_command(
                 render.written(output.with_suffix(".pdf"), "PDF")
     if not report.valid:
         raise typer.Exit(1)
-
-
-def _write_feedback(report: ScoredOffice, rubric: Rubric, output: Path, pdf: bool) -> None:
-    """The office's feedback workbook, and its PDF with --pdf."""
-    from pmqa_cli.report.feedback import write_feedback  # heavy: openpyxl
-    from pmqa_cli.report.pdf import to_pdf  # heavy: subprocess, only with --pdf
-
-    write_feedback(report, rubric, output)
-    if pdf:
-        to_pdf([output])

@@ -8,7 +8,13 @@ from typing import Annotated
 import typer
 
 from pmqa_cli.cli.edge import edge
-from pmqa_cli.cli.options import ForceFlag, RubricOption, output_option, registry_option
+from pmqa_cli.cli.options import (
+    ForceFlag,
+    RubricOption,
+    command_line,
+    output_option,
+    registry_option,
+)
 
 __all__ = ["template_command"]
 
@@ -36,9 +42,8 @@ def template_command(
     """Write the blank Excel template an office fills in."""
     from pmqa_cli.cli import render  # heavy: rich, pydantic
     from pmqa_cli.io.mark import Kind  # heavy: xml parsing
-    from pmqa_cli.report import given  # heavy: pydantic
+    from pmqa_cli.report import given, run  # heavy: pydantic
     from pmqa_cli.report.guard import Form, Target, check_outputs  # heavy: xml parsing
-    from pmqa_cli.report.template import write_template  # heavy: openpyxl
 
     check_outputs(
         [Target("-o", output, Form.WORKBOOK, Kind.TEMPLATE)],
@@ -47,5 +52,5 @@ def template_command(
     )
     loaded = given.load_rubric_option(rubric)
     entry = None if office is None else given.find_office(office, registry)
-    write_template(loaded, output, entry)
+    run.write_template_file(loaded, output, entry, command=command_line("template"))
     render.written(output, f"template for {loaded.id} v{loaded.version}")
