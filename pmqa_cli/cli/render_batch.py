@@ -21,11 +21,16 @@ from pmqa_cli.assess.batch import PROVISIONAL, BatchResult
 from pmqa_cli.cli.lang import current, tr
 from pmqa_cli.cli.render import err_console, findings_table, heading, out_console, rubric_line
 from pmqa_cli.cli.thaitext import ThaiText
+from pmqa_cli.core.numbers import Shown, show_number
 
 if TYPE_CHECKING:
     from pmqa_cli.compare.comparison import Comparison
 
 __all__ = ["batch_summary", "comparison", "progress"]
+
+#: The three parts' English names (compare.comparison.PARTS names them in Thai).
+_PARTS_EN = {"overall": "overall", "pmqa": "categories 1-6 (PMQA 4.0)",
+             "results": "category 7 (indicators)"}  # fmt: skip
 
 
 @contextmanager
@@ -160,6 +165,7 @@ def comparison(found: Comparison) -> None:
     """What changed since each earlier result: offices, national means, most improved; then the
     problems found in the files compared."""
     console = out_console()
+    digits = found.decimals
     for r in found.rounds:
         heading(console, tr(f"{found.current.label} เทียบกับ {r.label}",
                              f"{found.current.label} compared with {r.label}"))  # fmt: skip
@@ -173,8 +179,9 @@ def comparison(found: Comparison) -> None:
         table.add_row(ThaiText(tr(f"มีเฉพาะ {r.label}", f"Only in {r.label}")),
                       str(len(r.only_previous)))  # fmt: skip
         for m in r.means[:3]:
-            change = "" if m.change is None else f"{m.change:+}"
-            table.add_row(ThaiText(tr(f"ค่าเฉลี่ย{m.label} เปลี่ยนไป", f"Change in mean {m.label}")),
+            change = show_number(m.change, Shown.CHANGE, digits)
+            label = tr(m.label, _PARTS_EN.get(m.key, m.key))
+            table.add_row(ThaiText(tr(f"ค่าเฉลี่ย{label} เปลี่ยนไป", f"Change in mean {label}")),
                           change)  # fmt: skip
         console.print(table)
         if r.unmatched_items:
@@ -188,7 +195,10 @@ def comparison(found: Comparison) -> None:
             )  # fmt: skip
         improved = r.improved.get("รวม", [])[:3]
         if improved:
-            listed = ", ".join(f"{o.office.name or o.code} ({o.change():+})" for o in improved)
+            listed = ", ".join(
+                f"{o.office.name or o.code} ({show_number(o.change(), Shown.CHANGE, digits)})"
+                for o in improved
+            )
             console.print(ThaiText(tr("พัฒนาขึ้นมากที่สุด: ", "Most improved: ") + listed))
     problems = found.findings
     if problems:
