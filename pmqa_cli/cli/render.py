@@ -34,11 +34,13 @@ if TYPE_CHECKING:
     from pmqa_cli.report.sample import PlantedMistake
 
 __all__ = [
+    "MISTAKE_NAMES",
     "err_console",
     "error",
     "findings_table",
     "heading",
     "json_out",
+    "office_type",
     "out_console",
     "samples",
     "score",
@@ -175,7 +177,7 @@ def score(scored: ScoredOffice, rubric: Rubric) -> None:
     """One office's scores, then its findings."""
     console = out_console()
     office = scored.office
-    kind = office.type.abbrev_th if office.type else tr("ประเภทไม่ทราบ", "type unknown")
+    kind = office_type(office.type) if office.type else tr("ประเภทไม่ทราบ", "type unknown")
     console.print(
         ThaiText(
             Text(f"{office.code or '?'} {office.name}", style="bold")
@@ -280,6 +282,24 @@ def _score_tables(console: Console, result: Scores, rubric: Rubric) -> None:
     console.print(summary)
 
 
+#: The mistakes report/sample.py plants, in words.
+MISTAKE_NAMES = {
+    "missing-answer": ("ไม่ได้ตอบ", "answer left empty"),
+    "text-in-number": ("ข้อความในช่องตัวเลข", "text in a number cell"),
+    "percent-as-fraction": ("ร้อยละกรอกเป็นเศษส่วน", "percentage typed as a fraction"),
+    "thai-digits": ("ตัวเลขไทย", "Thai digits"),
+    "reordered-rows": ("สลับลำดับแถว", "rows reordered"),
+    "extra-blank-row": ("แถวว่างเกิน", "an extra blank row"),
+}
+#: The office types in English (OfficeType.abbrev_th names them in Thai).
+_TYPE_EN = {"primary": "primary", "secondary": "secondary"}
+
+
+def office_type(kind: Any) -> str:
+    """An office type (สพป. / สพม.) in the terminal's language."""
+    return tr(kind.abbrev_th, _TYPE_EN.get(kind.value, kind.value))
+
+
 def samples(out: Path, count: int, planted: Sequence[PlantedMistake]) -> None:
     """What `pmqa sample` wrote and the mistakes it planted."""
     console = out_console()
@@ -294,8 +314,9 @@ def samples(out: Path, count: int, planted: Sequence[PlantedMistake]) -> None:
                      tr("ปัญหาที่ควรพบ", "Expected finding")):  # fmt: skip
             table.add_column(name)
         for p in planted:
+            mistake = ThaiText(tr(*MISTAKE_NAMES[p.kind]) if p.kind in MISTAKE_NAMES else p.kind)
             table.add_row(
-                p.file, p.kind, escape(p.item_id),
+                p.file, mistake, escape(p.item_id),
                 p.expected_code or tr("(ไม่มี: อ่านค่าตามที่กรอก)", "(none: read as is)"),
             )  # fmt: skip
         console.print(table)

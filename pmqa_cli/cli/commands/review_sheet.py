@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from pmqa_cli.cli.edge import edge
+from pmqa_cli.cli.lang import tr
 from pmqa_cli.cli.options import ForceFlag, RegistryOption, RubricOption, output_option
 
 __all__ = ["review_sheet_command"]
@@ -47,8 +48,20 @@ def review_sheet_command(
     offices = given.load_registry_option(registry)
     review = run.choose_for_review(files, loaded, registry=offices, limits=given.reading_limits())
     rows = write_review_sheet(loaded, review.chosen, output)
-    render.written(output, f"review workbook: {len(review.chosen)} offices, {rows} rows to review")
+    offices = len(review.chosen)
+    render.written(
+        output,
+        tr(
+            f"แบบตรวจสอบของคณะกรรมการ: {offices} หน่วยงาน {rows} แถวที่ต้องตรวจ",
+            f"review workbook: {offices} offices, {rows} rows to review",
+        ),
+    )
     for line in review.left_out:
-        render.error(f"Left out: {line}; run pmqa validate on it.")
+        render.error(
+            tr(
+                f"ไม่ได้ใส่ไว้: {line} ตรวจไฟล์นี้ด้วย pmqa validate",
+                f"Left out: {line}; run pmqa validate on it.",
+            )
+        )
     if review.left_out:
         raise typer.Exit(1)
