@@ -127,7 +127,7 @@ def _csv(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
-def _sheet(path: Path, name: str) -> tuple[list[str], list[list[Any]]]:
+def _sheet(path: Path, name: str) -> tuple[list[Any], list[list[Any]]]:
     wb = openpyxl.load_workbook(path)
     rows = list(wb[name].iter_rows())
     return [c.value for c in rows[0]], [list(r) for r in rows[1:]]

@@ -90,7 +90,8 @@ def _data(folder: Path) -> list[str]:
     # The rubric's own text, as its author wrote it: titles (which name ITA and ID Plan as
     # Thai documents do) and the note about its source.
     rubric = load_rubric(None)[0]
-    words += [rubric.source_note, *(i.title_th for i in (*rubric.issues, *rubric.indicators))]
+    words += [rubric.source_note, *(i.title_th for i in rubric.issues),
+              *(i.title_th for i in rubric.indicators)]  # fmt: skip
     try:
         load_rubric(folder / "broken.yaml")
     except RubricError as exc:

@@ -48,12 +48,12 @@ def review_sheet_command(
     offices = given.load_registry_option(registry)
     review = run.choose_for_review(files, loaded, registry=offices, limits=given.reading_limits())
     rows = write_review_sheet(loaded, review.chosen, output)
-    offices = len(review.chosen)
+    chosen = len(review.chosen)
     render.written(
         output,
         tr(
-            f"แบบตรวจสอบของคณะกรรมการ: {offices} หน่วยงาน {rows} แถวที่ต้องตรวจ",
-            f"review workbook: {offices} offices, {rows} rows to review",
+            f"แบบตรวจสอบของคณะกรรมการ: {chosen} หน่วยงาน {rows} แถวที่ต้องตรวจ",
+            f"review workbook: {chosen} offices, {rows} rows to review",
         ),
     )
     for line in review.left_out:
