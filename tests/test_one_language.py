@@ -47,7 +47,9 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> Path:
         result = runner.invoke(app, ["sample", "-n", "5", "--seed", seed, "--out",
                                      str(folder / out), *registry])  # fmt: skip
         assert result.exit_code == 0, result.output
-    result = runner.invoke(app, ["batch", str(folder / "one"), "-o", str(folder / "r1.xlsx"),
+    # Its results inside the submissions folder: the next batch passes them over, and says so.
+    results = folder / "one" / "r1.xlsx"
+    result = runner.invoke(app, ["batch", str(folder / "one"), "-o", str(results),
                                  "--json", str(folder / "r1.json"), *registry])  # fmt: skip
     assert result.exit_code in (0, 1), result.output
     (folder / "broken.xlsx").write_text("not a workbook", encoding="utf-8")
@@ -70,6 +72,7 @@ def _commands(folder: Path, lang: str) -> Iterator[list[str]]:
     yield ["batch", str(two), "-o", str(folder / f"r2-{lang}.xlsx"), "--json",
            str(folder / f"r2-{lang}.json"), "--previous", str(folder / "r1.json"),
            *registry]  # fmt: skip
+    yield ["batch", str(folder / "one"), "-o", str(folder / f"again-{lang}.xlsx"), *registry]
     yield ["compare", str(folder / "r1.json"), str(folder / f"r2-{lang}.json"), "-o",
            str(folder / f"cmp-{lang}.xlsx")]  # fmt: skip
     yield ["review-sheet", str(two), "-o", str(folder / f"review-{lang}.xlsx"), *registry]
@@ -115,7 +118,8 @@ def _run(folder: Path, lang: str) -> str:
 
 def test_english_output_has_no_thai(files: Path) -> None:
     text = _run(files, "en")
-    assert "Wrote" in text and "error" in text  # the commands ran and said something
+    # The commands ran and said something, a results workbook passed over among them.
+    assert "Wrote" in text and "error" in text and "Not read as submissions" in text
     found = set(THAI.findall(text))
     lines = [line for line in text.splitlines() if THAI.search(line)]
     assert not found, lines[:10]
@@ -123,7 +127,7 @@ def test_english_output_has_no_thai(files: Path) -> None:
 
 def test_thai_output_has_no_english_words(files: Path) -> None:
     text = _run(files, "th")
-    assert "เขียนแล้ว" in text and "ข้อผิดพลาด" in text
+    assert "เขียนแล้ว" in text and "ข้อผิดพลาด" in text and "ไม่ได้อ่านเป็นแบบประเมิน" in text
     rest = text
     for pattern in ALLOWED_LATIN:
         rest = re.sub(pattern, " ", rest)

@@ -52,7 +52,8 @@ def progress(total: int) -> Iterator[Callable[[int, int, str], None]]:
 
             def tick(done: int, all_files: int, path: str) -> None:
                 elapsed = bar.tasks[0].elapsed or 0
-                rate = f"{done / elapsed:.1f} files/s" if elapsed else ""
+                speed = f"{done / elapsed:.1f}"
+                rate = tr(f"{speed} ไฟล์/วินาที", f"{speed} files/s") if elapsed else ""
                 bar.update(task, completed=done, rate=rate)
 
             yield tick
@@ -92,11 +93,13 @@ def batch_summary(batch: BatchResult, written: Sequence[Path]) -> None:
         table.add_row(label, f"[{style}]{value}[/]" if value else "0")
     console.print(table)
     if batch.outputs_skipped:
+        skipped, example = len(batch.outputs_skipped), Path(batch.outputs_skipped[0]).name
         console.print(
-            f"[dim]Not read as submissions ({len(batch.outputs_skipped)}): results and feedback "
-            "workbooks pmqa wrote itself, e.g. "
-            f"{escape(Path(batch.outputs_skipped[0]).name)}[/]"
-        )
+            ThaiText(tr(f"ไม่ได้อ่านเป็นแบบประเมิน ({skipped}): สมุดงานผลและแบบรายงานที่ pmqa เขียนเอง "
+                        f"เช่น {example}",
+                        f"Not read as submissions ({skipped}): results and feedback workbooks "
+                        f"pmqa wrote itself, e.g. {example}"), style="dim")
+        )  # fmt: skip
     conflicts = {d.code for d in batch.duplicates if d.copy_of is None and not d.chosen}
     for duplicate in batch.duplicates:
         if duplicate.chosen and duplicate.code in conflicts:
