@@ -169,7 +169,8 @@ def test_three_offices_two_years_by_hand(tmp_path: Path, three: list[Path]) -> N
     with (tmp_path / "csv" / "comparison.csv").open(encoding="utf-8-sig") as handle:
         table = {r["รหัส"]: r for r in csv.DictReader(handle)}
     assert Decimal(table["P002"]["หมวด 7 เปลี่ยนแปลงจาก 2566"]) == Decimal("-23.3333")
-    assert table["P002"]["คะแนนรวม 2566"] == "250.5"
+    # A score in CSV at the rubric's decimals, as the workbook shows it (docs/output.md).
+    assert table["P002"]["คะแนนรวม 2566"] == "250.5000"
     wb_means = as_dicts(tmp_path / "r.xlsx", "เทียบค่าเฉลี่ย")
     national = {r["รายการ"]: r for r in wb_means if r["กลุ่ม"] == "ทั้งประเทศ"}
     assert national["results"]["เปลี่ยนแปลง"] == 57.7778

@@ -8,6 +8,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from pmqa_cli.cli.app import app
+from pmqa_cli.cli.render import MISTAKE_NAMES
 from pmqa_cli.io.registry import Registry, load_registry, sample_registry_path
 from pmqa_cli.report.sample import MISTAKES, generate_samples
 from pmqa_cli.rubric.model import Rubric
@@ -28,7 +29,8 @@ def test_validate_reports_the_planted_mistakes_and_only_those(
     )
     assert {p.kind for p in planted} == set(MISTAKES), "every kind of mistake is planted"
     for p in planted:
-        assert p.file in result.output and p.kind in result.output
+        # Each mistake in words, in the terminal's language (English here).
+        assert p.file in result.output and MISTAKE_NAMES[p.kind][1] in result.output
 
     validated = runner.invoke(app, ["validate", "--json", *map(str, files)])
     assert validated.exit_code == 1, validated.output

@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 
 import typer
 
+from pmqa_cli.cli.lang import tr
 from pmqa_cli.core.errors import DISK_ERRORS, PmqaError
 
 __all__ = ["edge", "set_debug"]
@@ -43,32 +44,38 @@ def edge(func: F) -> F:
         except PmqaError as exc:
             if _state["debug"]:
                 raise
-            render.error(str(exc))
+            render.error(tr(exc.th or str(exc), str(exc)))
             raise typer.Exit(exc.exit_code) from None
         except KeyboardInterrupt as stop:
             # Ctrl+C, or SIGTERM / SIGHUP (core/portable.py: Stopped): every staged output and
             # temporary file was removed on the way out, and the workers were stopped.
             signum = getattr(stop, "signum", 2)
             name = getattr(stop, "name", "Ctrl+C")
-            render.error(
+            render.error(tr(
+                f"หยุดแล้ว ({name}) ไม่ได้เขียนผลใด ๆ ผลลัพธ์เดิมยังอยู่ครบ และไม่มีไฟล์ชั่วคราวค้างอยู่",
                 f"Stopped ({name}). Nothing was written: the previous outputs are as they were, "
-                "and no temporary file was left behind."
-            )
+                "and no temporary file was left behind.",
+            ))  # fmt: skip
             raise typer.Exit(128 + signum) from None
         except Exception as exc:
             if _state["debug"]:
                 raise
             if isinstance(exc, OSError) and exc.errno in DISK_ERRORS:
-                render.error(
+                render.error(tr(
+                    f"เขียนผลลัพธ์ของ pmqa ไม่ได้: {exc.strerror or exc} เพิ่มพื้นที่ว่าง (ทั้งโฟลเดอร์ผลลัพธ์"
+                    "และโฟลเดอร์ชั่วคราว) หรือเลือกโฟลเดอร์อื่น ไม่มีไฟล์ที่เขียนค้างครึ่งทาง "
+                    "และไฟล์ที่ส่งมาไม่ถูกแก้ไข",
                     f"Cannot write pmqa's outputs: {exc.strerror or exc}. Free some space (the "
                     "output folder and the temporary folder both need room) or choose another "
-                    "folder; nothing half-written was left and the submissions are untouched."
-                )
+                    "folder; nothing half-written was left and the submissions are untouched.",
+                ))  # fmt: skip
                 raise typer.Exit(1) from None
-            render.error(
+            render.error(tr(
+                f"pmqa หยุดเพราะข้อผิดพลาดภายใน ({type(exc).__name__}: {exc}) "
+                "เรียกคำสั่งเดิมอีกครั้งพร้อม --debug เพื่อดูรายละเอียด แล้วแจ้งผู้ดูแล",
                 f"pmqa stopped on an internal error ({type(exc).__name__}: {exc}). "
-                "Run the same command with --debug for the details, and report it."
-            )
+                "Run the same command with --debug for the details, and report it.",
+            ))  # fmt: skip
             raise typer.Exit(1) from None
 
     return wrapper  # type: ignore[return-value]

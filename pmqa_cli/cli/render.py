@@ -19,7 +19,7 @@ from rich.text import Text
 from pmqa_cli.cli.lang import current, tr
 from pmqa_cli.cli.thaitext import ThaiText
 from pmqa_cli.core.findings import Finding
-from pmqa_cli.core.numbers import format_number
+from pmqa_cli.core.numbers import Shown, show_number
 from pmqa_cli.core.portable import can_encode
 from pmqa_cli.rubric.model import (
     Aggregation,
@@ -34,11 +34,13 @@ if TYPE_CHECKING:
     from pmqa_cli.report.sample import PlantedMistake
 
 __all__ = [
+    "MISTAKE_NAMES",
     "err_console",
     "error",
     "findings_table",
     "heading",
     "json_out",
+    "office_type",
     "out_console",
     "samples",
     "score",
@@ -132,24 +134,41 @@ def heading(console: Console, text: str) -> None:
     console.print(ThaiText(text, one_line=True, style="bold"))
 
 
+#: How the audit trail's Thai words for a value read in English (assess.trace.shown_value).
+_VALUE_EN = {"ผ่าน": "pass", "ไม่ผ่าน": "fail", "(ไม่ได้ตอบ)": "(no answer)", "(ไม่มีค่า)": "(no value)"}
+_LAYER = {"self": ("หน่วยงานประเมินตนเอง", "self-assessment"),
+          "correction": ("การแก้ไขข้อมูล", "correction"), "data": ("ข้อมูลส่วนกลาง", "central data"),
+          "review": ("คณะกรรมการ", "committee")}  # fmt: skip
+
+
+def _value(shown: str) -> str:
+    return shown if current() == "th" else _VALUE_EN.get(shown, shown)
+
+
 def _verification(console: Console, office: ScoredOffice) -> None:
     """The self-assessed overall, the difference and the changes, when verification applied."""
     own = office.self_assessed
     if own is None or own is office.scores:
         return
     d = office.rubric.decimals
+    overall = show_number(own.overall, Shown.SCORE, d)
+    difference = show_number(office.difference, Shown.CHANGE, d)
     console.print(
-        Text(f"Self-assessed overall {format_number(own.overall, d)}; "
-             f"verified - self {format_number(office.difference, d)}")
+        ThaiText(tr(f"คะแนนรวมที่ประเมินตนเอง {overall} ผลต่าง (ตรวจสอบ - ตนเอง) {difference}",
+                    f"Self-assessed overall {overall}; verified - self {difference}"))
     )  # fmt: skip
-    table = Table(title="การตรวจสอบ (verification)", header_style="bold", expand=True)
-    for name in ("Item", "Source", "Claimed/before", "Now", "Effect", "Why / who"):
-        table.add_column(name, justify="right" if name == "Effect" else "left")
+    table = Table(title=tr("การตรวจสอบ", "Verification"), header_style="bold", expand=True)
+    for name in (tr("รายการ", "Item"), tr("แหล่งที่มา", "Source"), tr("ค่าเดิม", "Claimed/before"),
+                 tr("ค่าใหม่", "Now"), tr("ผลต่อคะแนนรวม", "Effect"),
+                 tr("เหตุผล / ผู้แก้ไข", "Why / who")):  # fmt: skip
+        table.add_column(name, justify="left")
+    table.columns[4].justify = "right"
     for c in office.changes:
         why = " - ".join(x for x in (c.reason, c.person) if x)
         table.add_row(
-            c.item, c.layer.value, escape(c.before_shown), escape(c.after_shown),
-            format_number(c.effect, d), escape(why),
+            c.item, tr(*_LAYER[c.layer.value]), escape(_value(c.before_shown)),
+            escape(_value(c.after_shown)), show_number(c.effect, Shown.CHANGE, d),
+            ThaiText(escape(why)),
         )  # fmt: skip
     console.print(table)
 
@@ -158,7 +177,7 @@ def score(scored: ScoredOffice, rubric: Rubric) -> None:
     """One office's scores, then its findings."""
     console = out_console()
     office = scored.office
-    kind = office.type.abbrev_th if office.type else tr("ประเภทไม่ทราบ", "type unknown")
+    kind = office_type(office.type) if office.type else tr("ประเภทไม่ทราบ", "type unknown")
     console.print(
         ThaiText(
             Text(f"{office.code or '?'} {office.name}", style="bold")
@@ -263,6 +282,24 @@ def _score_tables(console: Console, result: Scores, rubric: Rubric) -> None:
     console.print(summary)
 
 
+#: The mistakes report/sample.py plants, in words.
+MISTAKE_NAMES = {
+    "missing-answer": ("ไม่ได้ตอบ", "answer left empty"),
+    "text-in-number": ("ข้อความในช่องตัวเลข", "text in a number cell"),
+    "percent-as-fraction": ("ร้อยละกรอกเป็นเศษส่วน", "percentage typed as a fraction"),
+    "thai-digits": ("ตัวเลขไทย", "Thai digits"),
+    "reordered-rows": ("สลับลำดับแถว", "rows reordered"),
+    "extra-blank-row": ("แถวว่างเกิน", "an extra blank row"),
+}
+#: The office types in English (OfficeType.abbrev_th names them in Thai).
+_TYPE_EN = {"primary": "primary", "secondary": "secondary"}
+
+
+def office_type(kind: Any) -> str:
+    """An office type (สพป. / สพม.) in the terminal's language."""
+    return tr(kind.abbrev_th, _TYPE_EN.get(kind.value, kind.value))
+
+
 def samples(out: Path, count: int, planted: Sequence[PlantedMistake]) -> None:
     """What `pmqa sample` wrote and the mistakes it planted."""
     console = out_console()
@@ -277,8 +314,9 @@ def samples(out: Path, count: int, planted: Sequence[PlantedMistake]) -> None:
                      tr("ปัญหาที่ควรพบ", "Expected finding")):  # fmt: skip
             table.add_column(name)
         for p in planted:
+            mistake = ThaiText(tr(*MISTAKE_NAMES[p.kind]) if p.kind in MISTAKE_NAMES else p.kind)
             table.add_row(
-                p.file, p.kind, escape(p.item_id),
+                p.file, mistake, escape(p.item_id),
                 p.expected_code or tr("(ไม่มี: อ่านค่าตามที่กรอก)", "(none: read as is)"),
             )  # fmt: skip
         console.print(table)

@@ -21,11 +21,16 @@ from pmqa_cli.assess.batch import PROVISIONAL, BatchResult
 from pmqa_cli.cli.lang import current, tr
 from pmqa_cli.cli.render import err_console, findings_table, heading, out_console, rubric_line
 from pmqa_cli.cli.thaitext import ThaiText
+from pmqa_cli.core.numbers import Shown, show_number
 
 if TYPE_CHECKING:
     from pmqa_cli.compare.comparison import Comparison
 
 __all__ = ["batch_summary", "comparison", "progress"]
+
+#: The three parts' English names (compare.comparison.PARTS names them in Thai).
+_PARTS_EN = {"overall": "overall", "pmqa": "categories 1-6 (PMQA 4.0)",
+             "results": "category 7 (indicators)"}  # fmt: skip
 
 
 @contextmanager
@@ -47,7 +52,8 @@ def progress(total: int) -> Iterator[Callable[[int, int, str], None]]:
 
             def tick(done: int, all_files: int, path: str) -> None:
                 elapsed = bar.tasks[0].elapsed or 0
-                rate = f"{done / elapsed:.1f} files/s" if elapsed else ""
+                speed = f"{done / elapsed:.1f}"
+                rate = tr(f"{speed} ไฟล์/วินาที", f"{speed} files/s") if elapsed else ""
                 bar.update(task, completed=done, rate=rate)
 
             yield tick
@@ -87,11 +93,13 @@ def batch_summary(batch: BatchResult, written: Sequence[Path]) -> None:
         table.add_row(label, f"[{style}]{value}[/]" if value else "0")
     console.print(table)
     if batch.outputs_skipped:
+        skipped, example = len(batch.outputs_skipped), Path(batch.outputs_skipped[0]).name
         console.print(
-            f"[dim]Not read as submissions ({len(batch.outputs_skipped)}): results and feedback "
-            "workbooks pmqa wrote itself, e.g. "
-            f"{escape(Path(batch.outputs_skipped[0]).name)}[/]"
-        )
+            ThaiText(tr(f"ไม่ได้อ่านเป็นแบบประเมิน ({skipped}): สมุดงานผลและแบบรายงานที่ pmqa เขียนเอง "
+                        f"เช่น {example}",
+                        f"Not read as submissions ({skipped}): results and feedback workbooks "
+                        f"pmqa wrote itself, e.g. {example}"), style="dim")
+        )  # fmt: skip
     conflicts = {d.code for d in batch.duplicates if d.copy_of is None and not d.chosen}
     for duplicate in batch.duplicates:
         if duplicate.chosen and duplicate.code in conflicts:
@@ -160,6 +168,7 @@ def comparison(found: Comparison) -> None:
     """What changed since each earlier result: offices, national means, most improved; then the
     problems found in the files compared."""
     console = out_console()
+    digits = found.decimals
     for r in found.rounds:
         heading(console, tr(f"{found.current.label} เทียบกับ {r.label}",
                              f"{found.current.label} compared with {r.label}"))  # fmt: skip
@@ -173,8 +182,9 @@ def comparison(found: Comparison) -> None:
         table.add_row(ThaiText(tr(f"มีเฉพาะ {r.label}", f"Only in {r.label}")),
                       str(len(r.only_previous)))  # fmt: skip
         for m in r.means[:3]:
-            change = "" if m.change is None else f"{m.change:+}"
-            table.add_row(ThaiText(tr(f"ค่าเฉลี่ย{m.label} เปลี่ยนไป", f"Change in mean {m.label}")),
+            change = show_number(m.change, Shown.CHANGE, digits)
+            label = tr(m.label, _PARTS_EN.get(m.key, m.key))
+            table.add_row(ThaiText(tr(f"ค่าเฉลี่ย{label} เปลี่ยนไป", f"Change in mean {label}")),
                           change)  # fmt: skip
         console.print(table)
         if r.unmatched_items:
@@ -188,7 +198,10 @@ def comparison(found: Comparison) -> None:
             )  # fmt: skip
         improved = r.improved.get("รวม", [])[:3]
         if improved:
-            listed = ", ".join(f"{o.office.name or o.code} ({o.change():+})" for o in improved)
+            listed = ", ".join(
+                f"{o.office.name or o.code} ({show_number(o.change(), Shown.CHANGE, digits)})"
+                for o in improved
+            )
             console.print(ThaiText(tr("พัฒนาขึ้นมากที่สุด: ", "Most improved: ") + listed))
     problems = found.findings
     if problems:

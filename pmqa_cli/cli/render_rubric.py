@@ -12,6 +12,7 @@ from rich.table import Table
 from rich.text import Text
 
 from pmqa_cli.cli.lang import current, tr
+from pmqa_cli.cli.render import office_type as render_office_type
 from pmqa_cli.cli.render import out_console, severity
 from pmqa_cli.cli.thaitext import ThaiText
 from pmqa_cli.rubric.model import (
@@ -62,7 +63,7 @@ def _weights_line(rubric: Rubric) -> str:
     parts = []
     for office_type in OfficeType:
         total = sum(i.weight for i in rubric.indicators if i.applies(office_type))
-        parts.append(f"{office_type.abbrev_th} {total:g}")
+        parts.append(f"{render_office_type(office_type)} {total:g}")
     return ", ".join(parts)
 
 
@@ -91,7 +92,7 @@ def rubric_summary(rubric: Rubric, warnings: list[RubricProblem]) -> None:
     methods = Counter(tr(_method_label(i.method), i.method.value) for i in rubric.indicators)
     console.print(
         ThaiText(
-            Text("OK ", style="bold green")
+            Text(tr("ผ่าน ", "OK "), style="bold green")
             + Text(f"{rubric.id} {tr('ฉบับ', 'version')} {rubric.version} "
                    f"({tr('ปีงบประมาณ', 'FY')} {rubric.fiscal_year}) "
                    f"{tr(rubric.title_th, rubric.title_en)}")
@@ -277,7 +278,7 @@ def _indicator_how(rubric: Rubric, ind: Indicator) -> str:
     parts.append(f"{tr('น้ำหนัก', 'weight')} {ind.weight:g}")
     if ind.applies_to != "both":
         only = OfficeType.PRIMARY if ind.applies_to == "primary" else OfficeType.SECONDARY
-        parts.append(tr(f"เฉพาะ {only.abbrev_th}", f"{only.abbrev_th} only"))
+        parts.append(tr(f"เฉพาะ {only.abbrev_th}", f"{render_office_type(only)} only"))
     if ind.na_allowed:
         parts.append(tr("เลือก ไม่เกี่ยวข้อง ได้", "N/A allowed"))
     return ", ".join(parts)

@@ -248,6 +248,7 @@ class Comparison:
 
     current: Snapshot
     rounds: list[RoundComparison]
+    decimals: int  # the rubric's: every score and change is shown with this many places
 
     @property
     def latest(self) -> RoundComparison:
@@ -418,4 +419,5 @@ def compare(
     registry: Registry | None = None,
 ) -> Comparison:
     """This round against each earlier one (oldest first)."""
-    return Comparison(current, [_round(current, p, rubric, registry) for p in previous])
+    rounds = [_round(current, p, rubric, registry) for p in previous]
+    return Comparison(current, rounds, rubric.scoring.decimals)

@@ -11,9 +11,17 @@ DISK_ERRORS = frozenset({errno.ENOSPC, errno.EFBIG, errno.EDQUOT, errno.EROFS})
 
 
 class PmqaError(Exception):
-    """Something that stops a command; the CLI prints its message (no traceback) and exits 1."""
+    """Something that stops a command; the CLI prints its message (no traceback) and exits 1.
+
+    The message is English; ``th`` is the same message in Thai, which the terminal prints under
+    ``--lang th`` (a message without one is printed in English in either language).
+    """
 
     exit_code = 1
+
+    def __init__(self, message: str = "", *args: object, th: str = "") -> None:
+        super().__init__(message, *args)
+        self.th = th
 
 
 class UsageError(PmqaError):

@@ -6,26 +6,41 @@ half-up, to the rubric's decimals, by :func:`round_half_up`; everything shown or
 CSV, workbooks, the terminal) is that one rounded number. Where a file format needs a binary
 number (a JSON number, an Excel cell), :func:`reported` converts the *rounded* decimal: a short
 decimal survives that trip exactly (``repr`` of the float gives back the same digits).
+
+How many digits a number shows depends only on what kind of number it is (:class:`Shown`), by
+one table, :data:`DIGITS`: a score, a mean, a median and a change of score at the rubric's
+decimals (a change with its sign), a percentage of offices with one decimal and ``%``, counts,
+levels and ranks as whole numbers (counts with a thousands separator). The terminal and PDF
+text (:func:`show_number`), a workbook cell's number format (:func:`excel_format`) and a CSV
+field (:func:`csv_number`) are all read from that table, so the same stored number shows the
+same digits everywhere; JSON keeps the exact value.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal
+from enum import Enum
 from fractions import Fraction
 from functools import lru_cache
 
 __all__ = [
+    "DIGITS",
     "Number",
+    "Shown",
     "as_decimal",
     "competition_ranks",
+    "csv_number",
     "exact",
+    "excel_format",
     "format_number",
     "json_number",
     "reported",
     "round_half_up",
     "rounded",
+    "show_number",
 ]
 
 #: What the rounding accepts: exact scores (Fraction), exact values (Decimal), whole numbers,
@@ -103,10 +118,79 @@ def json_number(value: Decimal | None) -> float | None:
 
 
 def format_number(value: Number | None, decimals: int) -> str:
-    """A rounded number with exactly ``decimals`` places, or an empty string for None."""
+    """A score as text, at the rubric's ``decimals`` (:func:`show_number` of a
+    :attr:`Shown.SCORE`), or an empty string for None."""
+    return show_number(value, Shown.SCORE, decimals)
+
+
+class Shown(str, Enum):
+    """What kind of number is shown, which alone decides its digits (:data:`DIGITS`)."""
+
+    SCORE = "score"  # a score, mean or median of scores: the rubric's decimals
+    CHANGE = "change"  # a change of score between rounds or layers: the rubric's decimals, signed
+    PERCENT = "percent"  # a percentage of offices (stored as 45.45): one decimal and %
+    COUNT = "count"  # offices, files, findings: a whole number with a thousands separator
+    LEVEL = "level"  # a whole level (a steps indicator's 0-5)
+    RANK = "rank"  # a rank, 1 first: a whole number
+
+
+@dataclass(frozen=True)
+class Digits:
+    """How a kind of number is shown: ``places`` (None: the rubric's decimals), a thousands
+    separator, a sign on positive numbers, and a suffix (text and workbooks; CSV carries the
+    digits only, so it reads back as numbers)."""
+
+    places: int | None
+    separator: bool = False
+    signed: bool = False
+    suffix: str = ""
+
+
+#: The one rule for the digits shown, per kind of number.
+DIGITS: dict[Shown, Digits] = {
+    Shown.SCORE: Digits(None),
+    Shown.CHANGE: Digits(None, signed=True),
+    Shown.PERCENT: Digits(1, suffix="%"),
+    Shown.COUNT: Digits(0, separator=True),
+    Shown.LEVEL: Digits(0),
+    Shown.RANK: Digits(0),
+}
+
+
+def places(kind: Shown, decimals: int) -> int:
+    """The decimal places of a number of ``kind``; ``decimals`` is the rubric's."""
+    found = DIGITS[kind].places
+    return decimals if found is None else found
+
+
+def show_number(value: Number | None, kind: Shown, decimals: int) -> str:
+    """A number as text (terminal, PDF, a sentence in a workbook): rounded half-up once to its
+    kind's places, with its kind's separator, sign and suffix; "" for None."""
     if value is None:
         return ""
-    return f"{round_half_up(value, decimals):.{decimals}f}"
+    rule = DIGITS[kind]
+    shown = round_half_up(value, places(kind, decimals))
+    text = f"{shown:{'+' if rule.signed and shown else ''}{',' if rule.separator else ''}f}"
+    return text + rule.suffix
+
+
+def csv_number(value: Number | None, kind: Shown, decimals: int) -> str:
+    """A number as a CSV field: the same digits as :func:`show_number`, with no separator, sign
+    or suffix, so a spreadsheet or pmqa reads it back as the number."""
+    if value is None:
+        return ""
+    return f"{round_half_up(value, places(kind, decimals)):f}"
+
+
+def excel_format(kind: Shown, decimals: int) -> str:
+    """The Excel number format that shows a cell as :func:`show_number` shows its value."""
+    rule = DIGITS[kind]
+    count = places(kind, decimals)
+    digits = ("#,##0" if rule.separator else "0") + ("." + "0" * count if count else "")
+    suffix = f'"{rule.suffix}"' if rule.suffix else ""
+    if rule.signed:
+        return f"+{digits}{suffix};[Red]-{digits}{suffix};{digits}{suffix}"
+    return digits + suffix
 
 
 def competition_ranks(scores: Sequence[Decimal | float | None]) -> list[int | None]:

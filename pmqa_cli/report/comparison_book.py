@@ -119,6 +119,6 @@ def write_comparison_csv(
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for table in comparison_book_tables(comparison, rubric, command, output_timestamp()):
-        written.append(write_table_csv(table, folder))
+        written.append(write_table_csv(table, folder, rubric.scoring.decimals))
     record_written(folder, written)  # so the next run may replace them (report/guard.py)
     return written

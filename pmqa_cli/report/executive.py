@@ -15,6 +15,7 @@ from typing import Any
 from pmqa_cli.compare.comparison import PARTS
 from pmqa_cli.compare.snapshot import number
 from pmqa_cli.compare.summary import ExecutiveSummary
+from pmqa_cli.core.numbers import Shown, excel_format
 from pmqa_cli.io.layout import FORMULA_START
 from pmqa_cli.rubric.model import OfficeType
 
@@ -41,7 +42,9 @@ class BandPercentages:
 
 class _Styles:
     def __init__(self, book: Any, decimals: int) -> None:
-        score = "0." + "0" * decimals if decimals else "0"
+        score = excel_format(Shown.SCORE, decimals)
+        percent = excel_format(Shown.PERCENT, decimals)
+        count = excel_format(Shown.COUNT, decimals)
         base = {"valign": "vcenter", "font_size": 14}
 
         self._book = book
@@ -63,13 +66,13 @@ class _Styles:
         self.center = fmt(border=1, border_color="#D0D0D0", align="center")
         self.score = fmt(border=1, border_color="#D0D0D0", num_format=score, align="center")
         self.change = fmt(border=1, border_color="#D0D0D0", align="center",
-                          num_format=f"+{score};[Red]-{score};{score}")  # fmt: skip
-        self.percent = fmt(border=1, border_color="#D0D0D0", num_format="0.00",
+                          num_format=excel_format(Shown.CHANGE, decimals))  # fmt: skip
+        self.percent = fmt(border=1, border_color="#D0D0D0", num_format=percent,
                            align="center")  # fmt: skip
         self.count_label = fmt(bold=True, bg_color="#F2F2F2", align="center", border=1,
                                border_color="#A6A6A6", text_wrap=True)  # fmt: skip
         self.count = fmt(bold=True, font_size=20, align="center", border=1,
-                         border_color="#A6A6A6", num_format="#,##0")  # fmt: skip
+                         border_color="#A6A6A6", num_format=count)  # fmt: skip
         self.note = fmt(italic=True, font_size=12, font_color="#595959")
 
     def quoted(self, style: Any) -> Any:

@@ -23,7 +23,16 @@ from pmqa_cli.assess.guidance import NextStep
 from pmqa_cli.assess.office import ScoredOffice
 from pmqa_cli.assess.scores import IndicatorScore, IssueScore
 from pmqa_cli.assess.trace import Change, ItemTrace, Layer, shown_value
-from pmqa_cli.core.numbers import as_decimal, exact, format_number, json_number, round_half_up
+from pmqa_cli.core.numbers import (
+    Shown,
+    as_decimal,
+    exact,
+    excel_format,
+    format_number,
+    json_number,
+    round_half_up,
+    show_number,
+)
 from pmqa_cli.core.thai import thai_datetime
 from pmqa_cli.io.mark import Kind
 from pmqa_cli.report.printing import page_marks
@@ -179,7 +188,7 @@ def write_feedback(
         raise ValueError("write_feedback needs the office's next steps: score it with steps=True")
     result = scored.scores
     decimals = rubric.scoring.decimals
-    number_format = "0." + "0" * decimals if decimals else "0"
+    number_format = excel_format(Shown.SCORE, decimals)
     office = scored.office
     type_th = office.type.abbrev_th if office.type else ""
     wb = Workbook()
@@ -339,8 +348,7 @@ def _chart_sheet(wb: Workbook, rubric: Rubric, standing: Standing | None) -> Non
 
 
 def _signed(value: Decimal, decimals: int) -> str:
-    shown = format_number(value, decimals)
-    return shown if value <= 0 else f"+{shown}"
+    return show_number(value, Shown.CHANGE, decimals)
 
 
 def _standing_sheet(ws: Worksheet, standing: Standing, overall: Decimal, decimals: int) -> None:

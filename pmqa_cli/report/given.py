@@ -40,7 +40,7 @@ def must_exist(*paths: Path) -> None:
     """A usage error naming the first of ``paths`` that does not exist."""
     for path in paths:
         if not path.exists():
-            raise UsageError(f"{path} does not exist.")
+            raise UsageError(f"{path} does not exist.", th=f"ไม่พบ {path}")
 
 
 def load_rubric_option(path: Path | None) -> Rubric:
@@ -49,7 +49,9 @@ def load_rubric_option(path: Path | None) -> Rubric:
     if file is not None and not file.exists():
         ids = ", ".join(f.stem for f in shipped_rubrics())
         raise UsageError(f"--rubric {path}: no such file, and no shipped rubric has that id "
-                         f"(shipped: {ids}).")  # fmt: skip
+                         f"(shipped: {ids}).",
+                         th=f"--rubric {path}: ไม่พบไฟล์นี้ และไม่มีเกณฑ์ที่มากับโปรแกรมที่ใช้รหัสนี้ "
+                            f"(ที่มี: {ids})")  # fmt: skip
     return load_rubric(file)[0]
 
 
@@ -64,7 +66,7 @@ def reading_limits() -> Limits:
 def load_registry_option(path: Path | None) -> Registry | None:
     """The registry --registry names; None when it was not given."""
     if path is not None and not path.exists():
-        raise UsageError(f"--registry {path}: no such file.")
+        raise UsageError(f"--registry {path}: no such file.", th=f"--registry {path}: ไม่พบไฟล์นี้")
     return load_registry(path) if path is not None else None
 
 
@@ -78,7 +80,8 @@ def find_office(code: str, path: Path | None) -> Office:
     offices = registry_or_sample(path)
     entry = offices.get(code.strip())
     if entry is None:
-        raise UsageError(f"The office code {code} is not in the registry {offices.source}.")
+        raise UsageError(f"The office code {code} is not in the registry {offices.source}.",
+                         th=f"ไม่มีรหัสหน่วยงาน {code} ในทะเบียนหน่วยงาน {offices.source}")  # fmt: skip
     return entry
 
 
@@ -96,7 +99,8 @@ def load_verification_option(
         return None
     for path in given:
         if not path.is_file():
-            raise UsageError(f"{path} does not exist (or is not a file).")
+            raise UsageError(f"{path} does not exist (or is not a file).",
+                             th=f"ไม่พบไฟล์ {path}")  # fmt: skip
     verification = load_verification(
         rubric, reviews=list(reviews or []), data=list(data or []),
         corrections=list(corrections or []), limits=limits,
@@ -110,6 +114,7 @@ def need_pdf(has_workbook: bool, what: str) -> None:
     """--pdf prints workbooks: it needs one to print and LibreOffice to print it, checked
     before any scoring so that a long batch does not fail at its end."""
     if not has_workbook:
-        raise UsageError(f"--pdf prints the feedback workbook: add {what}.")
+        raise UsageError(f"--pdf prints the feedback workbook: add {what}.",
+                         th=f"--pdf พิมพ์แบบรายงานผลรายหน่วยงาน ต้องระบุ {what} ด้วย")  # fmt: skip
     if find_soffice() is None:
         raise LibreOfficeMissingError(INSTALL_HINT)

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from pmqa_cli.assess.scoring import band_for
 from pmqa_cli.compare.geography import MAP_PARTS, UNKNOWN_REGION, Geography
-from pmqa_cli.core.numbers import format_number
+from pmqa_cli.core.numbers import Shown, format_number, show_number
 from pmqa_cli.report.map_words import MAP_WORDS
 from pmqa_cli.rubric.model import Band, Rubric
 
@@ -340,7 +340,9 @@ def _colour_bar(fig: Figure, limit: Decimal, text: _Text, x: float, y: float) ->
 
 
 def _signed(value: Decimal, decimals: int | None = None) -> str:
-    shown = format(value.normalize(), "f") if decimals is None else format_number(value, decimals)
+    if decimals is not None:
+        return show_number(value, Shown.CHANGE, decimals)
+    shown = format(value.normalize(), "f")
     return f"+{shown}" if value > 0 else shown
 
 

@@ -282,7 +282,8 @@ def _charts(book: Any, ws: Any, stats: Table, percentages: BandPercentages) -> N
         {
             "categories": [sheet, indicators.first, 0, indicators.last, 0],
             "values": [sheet, indicators.first, mean_column, indicators.last, mean_column],
-            "data_labels": {"value": True, "num_format": "0.0"},
+            # Labels in their cells' format: a mean score at the rubric's decimals.
+            "data_labels": {"value": True},
         }
     )
     means.set_x_axis({"min": 0, "max": 500, "name": "คะแนน (0-500)"})
@@ -388,6 +389,6 @@ def write_csv(
     if analysis is None:
         analysis = analyse(batch, when=when)
     for table in tables(batch, command, when, analysis=analysis):
-        written.append(write_table_csv(table, folder))
+        written.append(write_table_csv(table, folder, batch.rubric.scoring.decimals))
     record_written(folder, written)  # so the next run may replace them (report/guard.py)
     return written

@@ -27,6 +27,7 @@ from typing import Any, Generic, TypeVar
 import xlsxwriter
 
 from pmqa_cli.core.findings import SEVERITY_TH, Finding
+from pmqa_cli.core.numbers import Shown, csv_number, excel_format
 from pmqa_cli.io.layout import FORMULA_START
 from pmqa_cli.io.mark import CREATOR, mark_properties
 from pmqa_cli.io.mark import Kind as MarkKind
@@ -45,6 +46,7 @@ __all__ = [
     "Located",
     "Table",
     "Whole",
+    "csv_digits",
     "finding_rows",
     "finish_sheet",
     "mark_book",
@@ -60,7 +62,7 @@ R = TypeVar("R")
 #: Tables wider than this (in column-width units) print across pages instead of shrinking.
 WIDEST_ONE_PAGE = 400
 WIDE_PRINT_SCALE = 55
-WHOLE = "#,##0"  # counts and ranks
+WHOLE = excel_format(Shown.COUNT, 0)  # counts and ranks: #,##0
 FINDINGS_SHEET = "ปัญหาที่พบ"
 
 
@@ -71,7 +73,7 @@ class Kind(Enum):
     CENTER = "center"  # short values: ranks, codes, office types, counts
     SCORE = "score"  # a score: the rubric's decimals and a red-to-green colour scale
     CHANGE = "change"  # a change of score: signed, the rubric's decimals, no colour scale
-    PERCENT = "percent"  # a percentage of offices: two decimals
+    PERCENT = "percent"  # a percentage of offices: one decimal and %
 
 
 @dataclass(frozen=True)
@@ -206,14 +208,14 @@ class Formats:
     """The few cell formats results.xlsx uses, created once per workbook."""
 
     def __init__(self, book: Any, decimals: int) -> None:
-        number = "0." + "0" * decimals if decimals else "0"
         self.header = book.add_format(
             {"bold": True, "bg_color": "#D9E1F2", "text_wrap": True, "align": "center",
              "valign": "vcenter", "border": 1, "border_color": "#A6A6A6"}
         )  # fmt: skip
-        score = book.add_format({"num_format": number})
-        change = book.add_format({"num_format": f"+{number};[Red]-{number};{number}"})
-        percent = book.add_format({"num_format": "0.00", "align": "center"})
+        score = book.add_format({"num_format": excel_format(Shown.SCORE, decimals)})
+        change = book.add_format({"num_format": excel_format(Shown.CHANGE, decimals)})
+        percent = book.add_format({"num_format": excel_format(Shown.PERCENT, decimals),
+                                   "align": "center"})  # fmt: skip
         center = book.add_format({"align": "center"})
         quoted = book.add_format({"quote_prefix": True})
         quoted_center = book.add_format({"quote_prefix": True, "align": "center"})
@@ -309,6 +311,48 @@ def finish_sheet(ws: Any, table: Table, rows: int) -> None:
             ws.conditional_format(1, col, max(rows, 1), col, _SCORE_SCALE)
 
 
+#: The kind of number in a column of each kind, for its CSV digits (a column's own number format
+#: says the rest: whole counts and ranks, an indicator's value in its unit).
+_SHOWN = {Kind.SCORE: Shown.SCORE, Kind.CHANGE: Shown.CHANGE, Kind.PERCENT: Shown.PERCENT}
+
+
+def _format_places(number_format: str) -> int | None:
+    """The decimal places an Excel number format shows ("#,##0.00": 2), None for one that
+    shows words (pass/fail)."""
+    first = number_format.split(";")[0]
+    if "0" not in first.split('"')[0]:
+        return None
+    _, _, fraction = first.partition(".")
+    return len(fraction) - len(fraction.lstrip("0"))
+
+
+def csv_digits(table: Table, decimals: int) -> list[Callable[[Any], Any]]:
+    """How each of a table's columns writes a number to CSV: the same digits as its cells'
+    number format in the workbook (a score at the rubric's ``decimals``: 100.00, never 100.0),
+    without separators or signs."""
+
+    def fixed(kind: Shown, count: int) -> Callable[[Any], Any]:
+        def write(value: Any) -> Any:
+            if isinstance(value, (Decimal, float, int)) and not isinstance(value, bool):
+                if isinstance(value, float) and not math.isfinite(value):
+                    return value
+                return csv_number(value, kind, count)
+            return _csv_value(value)
+
+        return write
+
+    writers: list[Callable[[Any], Any]] = []
+    for column in table.columns:
+        count = None if column.number_format is None else _format_places(column.number_format)
+        if count is not None:
+            writers.append(fixed(Shown.SCORE, count))
+        elif column.kind in _SHOWN and column.number_format is None:
+            writers.append(fixed(_SHOWN[column.kind], decimals))
+        else:
+            writers.append(_csv_value)
+    return writers
+
+
 def _csv_value(value: Any) -> Any:
     if isinstance(value, Whole):
         return value.value
@@ -343,13 +387,16 @@ def mark_book(book: Any, kind: MarkKind, title: str, when: datetime) -> None:
         book.set_custom_property(name, value)
 
 
-def write_table_csv(table: Table, folder: Path) -> Path:
-    """One table as ``folder/<csv_name>.csv`` (UTF-8 with BOM, so Excel opens Thai text)."""
+def write_table_csv(table: Table, folder: Path, decimals: int) -> Path:
+    """One table as ``folder/<csv_name>.csv`` (UTF-8 with BOM, so Excel opens Thai text); its
+    numbers with the digits the workbook shows (:func:`csv_digits`; ``decimals`` the rubric's)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(table.headers)
+    digits = csv_digits(table, decimals)
     for row in table.rows:
-        writer.writerow([_csv_value(v) for v in row])
+        writer.writerow([(digits[n] if n < len(digits) else _csv_value)(v)
+                         for n, v in enumerate(row)])  # fmt: skip
     target = folder / f"{table.csv_name}.csv"
     write_bytes_atomic(target, ("\ufeff" + buffer.getvalue()).encode("utf-8"))
     return target

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from pmqa_cli.cli.edge import edge
+from pmqa_cli.cli.lang import tr
 from pmqa_cli.cli.options import (
     ForceFlag,
     command_line,
@@ -84,6 +85,6 @@ def compare_command(
     )  # fmt: skip
     render_batch.comparison(comparison)
     for path in written[:5]:
-        render.written(path, "comparison")
+        render.written(path, tr("ผลเปรียบเทียบ", "comparison"))
     if has_errors(comparison.findings):
         raise typer.Exit(1)

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from pmqa_cli.cli.edge import edge
+from pmqa_cli.cli.lang import tr
 from pmqa_cli.cli.options import (
     ForceFlag,
     RegistryOption,
@@ -54,10 +55,20 @@ def review_sheet_command(
         files, loaded, output, registry=offices, limits=given.reading_limits(),
         command=command_line("review-sheet"),
     )  # fmt: skip
+    chosen = len(review.chosen)
     render.written(
-        output, f"review workbook: {len(review.chosen)} offices, {review.rows} rows to review"
+        output,
+        tr(
+            f"แบบตรวจสอบของคณะกรรมการ: {chosen} หน่วยงาน {review.rows} แถวที่ต้องตรวจ",
+            f"review workbook: {chosen} offices, {review.rows} rows to review",
+        ),
     )
     for line in review.left_out:
-        render.error(f"Left out: {line}; run pmqa validate on it.")
+        render.error(
+            tr(
+                f"ไม่ได้ใส่ไว้: {line} ตรวจไฟล์นี้ด้วย pmqa validate",
+                f"Left out: {line}; run pmqa validate on it.",
+            )
+        )
     if review.left_out:
         raise typer.Exit(1)

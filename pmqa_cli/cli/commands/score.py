@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from pmqa_cli.cli.edge import edge
+from pmqa_cli.cli.lang import tr
 from pmqa_cli.cli.options import (
     CorrectionsOption,
     DataOption,
@@ -80,7 +81,7 @@ def score_command(
     else:
         render.score(report, loaded)
         if output is not None:
-            render.written(output, "feedback workbook")
+            render.written(output, tr("แบบรายงานผลรายหน่วยงาน", "feedback workbook"))
             if pdf:
                 render.written(output.with_suffix(".pdf"), "PDF")
     if not report.valid:

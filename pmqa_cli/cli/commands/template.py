@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from pmqa_cli.cli.edge import edge
+from pmqa_cli.cli.lang import tr
 from pmqa_cli.cli.options import (
     ForceFlag,
     RubricOption,
@@ -53,4 +54,10 @@ def template_command(
     loaded = given.load_rubric_option(rubric)
     entry = None if office is None else given.find_office(office, registry)
     run.write_template_file(loaded, output, entry, command=command_line("template"))
-    render.written(output, f"template for {loaded.id} v{loaded.version}")
+    render.written(
+        output,
+        tr(
+            f"แบบฟอร์มตามเกณฑ์ {loaded.id} ฉบับ {loaded.version}",
+            f"template for {loaded.id} v{loaded.version}",
+        ),
+    )
