@@ -79,3 +79,66 @@ def test_the_draft_note_goes_to_analysts(lang: str, shipped: Rubric) -> None:
 
     output = CliRunner().invoke(app, ["--lang", lang, "rubric", "show"]).output
     assert " ".join(shipped.source_note.split()[:4]) in " ".join(output.split())
+
+
+# --- nothing cut, nothing shrunk: every workbook's cells against the room they have ----------
+
+#: The smallest printed text (points): a fitted page prints at its scale of the font's size.
+SMALLEST_PRINT = 9.0
+
+
+def layout_flaws(book: openpyxl.Workbook) -> list[str]:
+    """Every cell that would print cut or shrunk (report/text_width.py estimates the room):
+    shrink-to-fit; wrapped text in a row too short for its lines; text wider than its column
+    (or merged range) without wrap, where the cell to its right is not empty to run into;
+    text printed below 9 pt at the sheet's fixed print scale."""
+    from openpyxl.utils import get_column_letter
+
+    from pmqa_cli.report.text_width import LINE_PITCH, UNIT_POINTS, column_points, wrapped_lines
+
+    default = book._fonts[0]  # type: ignore[attr-defined]  # the Normal style's font
+    unit = UNIT_POINTS["xlsxwriter" if default.name == "TH Sarabun New" else "openpyxl"]
+    flaws: list[str] = []
+    for ws in visible_sheets(book):
+        merged = {(r.min_row, r.min_col): r for r in ws.merged_cells.ranges}
+        covered = {(row, col) for r in ws.merged_cells.ranges for row, col in r.cells
+                   if (row, col) != (r.min_row, r.min_col)}  # fmt: skip
+        last_row = ws.max_row
+        if ws.print_area:  # "'sheet'!$A$1:$H$31": what prints
+            last_row = min(last_row, int(str(ws.print_area).rsplit("$", 1)[-1]))
+
+        def width(col: int, ws: Worksheet = ws) -> float:
+            dim = ws.column_dimensions[get_column_letter(col)]
+            return 0.0 if dim.hidden else float(dim.width or 8.43)
+
+        scale = (ws.page_setup.scale or 100) / 100
+        fitted = ws.sheet_properties.pageSetUpPr is not None and ws.sheet_properties.pageSetUpPr.fitToPage
+        for row in ws.iter_rows(min_row=1, max_row=last_row):
+            for cell in row:
+                if not isinstance(cell.value, str) or not cell.value.strip():
+                    continue
+                if cell.data_type == "f":  # a formula: its result is short (a score, a mark)
+                    continue
+                if (cell.row, cell.column) in covered or width(cell.column) == 0:
+                    continue
+                where = f"{ws.title}!{cell.coordinate}"
+                align, font = cell.alignment, cell.font
+                size = float(font.sz or default.sz or 11)
+                if align.shrink_to_fit:
+                    flaws.append(f"{where}: shrink to fit")
+                if not fitted and size * scale < SMALLEST_PRINT:
+                    flaws.append(f"{where}: prints at {size * scale:.1f} pt")
+                span = merged.get((cell.row, cell.column))
+                cols = range(cell.column, (span.max_col if span else cell.column) + 1)
+                room = column_points(sum(width(c) for c in cols), unit) / (1.05 if font.b else 1)
+                lines = wrapped_lines(cell.value, room, size)
+                rows = range(cell.row, (span.max_row if span else cell.row) + 1)
+                if align.wrap_text:
+                    height = sum(ws.row_dimensions[r].height or 15.0 for r in rows)
+                    if height + 0.5 < lines * LINE_PITCH * size:
+                        flaws.append(f"{where}: {lines} lines in {height} pt ({cell.value[:40]!r})")
+                elif lines > 1 or "\n" in cell.value:
+                    right = ws.cell(row=cell.row, column=cols[-1] + 1).value
+                    if right not in (None, "") or cols[-1] + 1 > ws.max_column or "\n" in cell.value:
+                        flaws.append(f"{where}: {cell.value[:40]!r} is wider than its column")
+    return flaws
