@@ -8,6 +8,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from openpyxl.styles import Alignment
 from openpyxl.worksheet.worksheet import Worksheet
 
 from pmqa_cli.io.registry import load_registry, sample_registry_path
@@ -112,7 +113,8 @@ def layout_flaws(book: openpyxl.Workbook) -> list[str]:
             return 0.0 if dim.hidden else float(dim.width or 8.43)
 
         scale = (ws.page_setup.scale or 100) / 100
-        fitted = ws.sheet_properties.pageSetUpPr is not None and ws.sheet_properties.pageSetUpPr.fitToPage
+        setup = ws.sheet_properties.pageSetUpPr
+        fitted = setup is not None and setup.fitToPage
         for row in ws.iter_rows(min_row=1, max_row=last_row):
             for cell in row:
                 if not isinstance(cell.value, str) or not cell.value.strip():
@@ -139,6 +141,67 @@ def layout_flaws(book: openpyxl.Workbook) -> list[str]:
                         flaws.append(f"{where}: {lines} lines in {height} pt ({cell.value[:40]!r})")
                 elif lines > 1 or "\n" in cell.value:
                     right = ws.cell(row=cell.row, column=cols[-1] + 1).value
-                    if right not in (None, "") or cols[-1] + 1 > ws.max_column or "\n" in cell.value:
+                    last = cols[-1] + 1 > ws.max_column
+                    if right not in (None, "") or last or "\n" in cell.value:
                         flaws.append(f"{where}: {cell.value[:40]!r} is wider than its column")
     return flaws
+
+
+def test_a_wrapped_cell_is_given_the_lines_it_takes() -> None:
+    """The estimate behind every row height: Thai breaks between words (a line ends short),
+    a bigger font takes more lines, and a row too short is found."""
+    from pmqa_cli.report.text_width import column_points, wrapped_lines
+    from pmqa_cli.report.writer import body_font, fit_row_height, put
+
+    title = "ระดับความสำเร็จของการพัฒนาบุคลากรตามแผนพัฒนารายบุคคล (ID Plan) ของสำนักงานเขตพื้นที่การศึกษา"
+    room = column_points(36)
+    assert wrapped_lines("สั้น", room, 16) == 1
+    assert wrapped_lines(title, room, 16) == 3  # KPI-7.3.1 on ขั้นต่อไป: three lines, not two
+    assert wrapped_lines(title, room, 20) > wrapped_lines(title, room, 16)
+    assert wrapped_lines("a\nb\nc", room, 16) == 3
+    book = openpyxl.Workbook()
+    ws = book.active
+    assert ws is not None
+    ws.column_dimensions["A"].width = 36
+    put(ws, 1, 1, title, font=body_font(), alignment=Alignment(wrap_text=True))
+    ws.row_dimensions[1].height = 60  # two lines' room: the third is cut
+    assert any("3 lines" in flaw for flaw in layout_flaws(book))
+    fit_row_height(ws, 1, {1: 36})
+    assert layout_flaws(book) == []
+    put(ws, 2, 1, title, font=body_font(), alignment=Alignment(shrink_to_fit=True))
+    put(ws, 2, 2, "x")
+    flaws = layout_flaws(book)
+    assert any("A2: shrink to fit" in f for f in flaws)
+    assert any("A2:" in f and "wider than its column" in f for f in flaws)
+
+
+@pytest.mark.parametrize("rubric_id", ["obec-esao-2567", "opdc-pmqa4-24"])
+def test_no_workbook_prints_text_cut_or_shrunk(tmp_path: Path, rubric_id: str) -> None:
+    """Every kind of workbook pmqa writes (results, feedback, comparison, review, template),
+    for both shipped rubrics: no shrink-to-fit, every wrapped cell's row tall enough for its
+    lines, no text wider than its column without wrap, nothing printed below 9 pt."""
+    from typer.testing import CliRunner
+
+    from pmqa_cli.cli.app import app
+
+    run = CliRunner().invoke
+    rubric = ["--rubric", rubric_id]
+    samples, feedback = tmp_path / "subs", tmp_path / "feedback"
+    assert run(app, ["sample", *rubric, "-n", "8", "--out", str(samples)]).exit_code == 0
+    registry = str(sample_registry_path())
+    outputs = {name: tmp_path / f"{name}.xlsx"
+               for name in ("results", "review", "template", "comparison")}  # fmt: skip
+    batch = [*rubric, str(samples), "--registry", registry, "--feedback", str(feedback)]
+    first = run(app, ["batch", *batch, "-o", str(outputs["results"]),
+                      "--json", str(tmp_path / "r.json")])  # fmt: skip
+    assert first.exit_code in (0, 1), first.output
+    assert run(app, ["review-sheet", *rubric, str(samples), "-o", str(outputs["review"]),
+                     "--registry", registry]).exit_code == 0  # fmt: skip
+    made = run(app, ["template", *rubric, "--office", "P001", "-o", str(outputs["template"])])
+    assert made.exit_code == 0
+    compared = run(app, ["compare", *rubric, str(tmp_path / "r.json"), str(tmp_path / "r.json"),
+                         "-o", str(outputs["comparison"])])  # fmt: skip
+    assert compared.exit_code == 0, compared.output
+    books = [*outputs.values(), *sorted(feedback.glob("*.xlsx"))[:2]]
+    flaws = {path.name: layout_flaws(openpyxl.load_workbook(path)) for path in books}
+    assert {name: found[:5] for name, found in flaws.items() if found} == {}
