@@ -71,7 +71,7 @@ def test_results_workbook_prints_to_pdf(tmp_path: Path, profile: Path) -> None:
     for expected in (
         "อันดับ",  # สรุปผล
         "คะแนนรวม",
-        "ส่วนเบี่ยงเบนมาตรฐาน",  # สถิติ
+        "ส่วนเบี่ยงเบน",  # สถิติ (its header in two lines, which pdftotext reads apart)
         "ระดับผลการประเมินตามประเภทหน่วยงาน",  # a chart title
         "คำอธิบายและวิธีแก้",  # ปัญหาที่พบ
         "ค่าที่พิมพ์",  # ข้อมูลนำเข้า

@@ -339,9 +339,16 @@ def test_the_workbook_prints_legibly(
     for expected in ("แบบตรวจสอบผลการประเมินตนเอง", "ผลการตรวจ", "ความเห็นกรรมการ", "P001",
                      "S001", "เอกสาร 4"):  # fmt: skip
         assert comparable(expected) in text, expected
-    import re
+    import subprocess
 
-    assert re.search(comparable("หน้า") + r"\d+/\d+", text)  # the footer numbers the pages
+    # Every page, the guide's too, carries pmqa's header and footer: the title, the fiscal
+    # year, the run date and "หน้า n จาก m".
+    raw = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, check=True)
+    pages = [comparable(p) for p in raw.stdout.decode("utf-8").split("\f") if p.strip()]
+    for n, page in enumerate(pages, start=1):
+        assert comparable("ปีงบประมาณ พ.ศ.") in page, n
+        assert comparable("แบบตรวจสอบผลการประเมินตนเอง:") in page, n
+        assert comparable(f"หน้า {n} จาก {len(pages)}") in page, n
     # The guide, then each office on pages of its own.
     assert text.count(comparable("สพม.หนึ่ง")) >= 14
 

@@ -123,8 +123,8 @@ def _office_columns(get: Any) -> list[Column[Any]]:
         Column("รหัส", 10, Kind.CENTER, lambda r: get(r).code),
         Column("ชื่อหน่วยงาน", 34, Kind.TEXT, lambda r: get(r).name),
         Column("ประเภท", 8, Kind.CENTER, lambda r: get(r).type_th),
-        Column("จังหวัด", 16, Kind.TEXT, lambda r: get(r).province),
-        Column("ภาค", 18, Kind.TEXT, lambda r: get(r).region),
+        Column("จังหวัด", 18, Kind.TEXT, lambda r: get(r).province),
+        Column("ภาค", 21, Kind.TEXT, lambda r: get(r).region),
     ]
 
 

@@ -90,10 +90,10 @@ def write_comparison(comparison: Comparison, rubric: Rubric, path: Path, command
         ws = table_sheet(book, table, formats)
         title = f"เปรียบเทียบผลการประเมิน: {table.sheet}"
         print_setup(ws, page_marks(title, rubric.fiscal_year, when=when))
-        styles = formats.of(table)
+        styles, fit = formats.of(table), formats.fit(table)
         rows = 0
         for rows, row in enumerate(table.rows, start=1):
-            write_row(ws, rows, row, styles)
+            write_row(ws, rows, row, styles, fit=fit)
         finish_sheet(ws, table, rows)
     book.close()
     write_bytes_atomic(path, buffer.getvalue())

@@ -17,6 +17,7 @@ from pmqa_cli.compare.snapshot import number
 from pmqa_cli.compare.summary import ExecutiveSummary
 from pmqa_cli.core.numbers import Shown, excel_format
 from pmqa_cli.io.layout import FORMULA_START
+from pmqa_cli.report.text_width import UNIT_POINTS, column_points, row_height, wrapped_lines
 from pmqa_cli.rubric.model import OfficeType
 
 __all__ = ["SHEET", "BandPercentages", "write_executive"]
@@ -24,6 +25,7 @@ __all__ = ["SHEET", "BandPercentages", "write_executive"]
 SHEET = "สรุปสำหรับผู้บริหาร"
 _WIDTHS = (6, 36, 8, 12, 12, 12, 12, 12, 12)  # A..I
 _LAST = len(_WIDTHS) - 1
+_SIZE = 14  # the page's body text, points
 _PART_TH = {"overall": "คะแนนรวม", "pmqa": "หมวด 1-6", "results": "หมวด 7"}
 _COLOURS = {"สพป.": "#4472C4", "สพม.": "#C0504D", "รวม": "#A5A5A5"}
 
@@ -45,7 +47,7 @@ class _Styles:
         score = excel_format(Shown.SCORE, decimals)
         percent = excel_format(Shown.PERCENT, decimals)
         count = excel_format(Shown.COUNT, decimals)
-        base = {"valign": "vcenter", "font_size": 14}
+        base = {"valign": "vcenter", "font_size": _SIZE}
 
         self._book = book
         self._props: dict[int, dict[str, Any]] = {}
@@ -62,7 +64,10 @@ class _Styles:
                            font_color="#1F4E79")  # fmt: skip
         self.header = fmt(bold=True, bg_color="#D9E1F2", align="center", border=1,
                           border_color="#A6A6A6", text_wrap=True)  # fmt: skip
-        self.text = fmt(border=1, border_color="#D0D0D0", shrink=True)  # long titles fit
+        self.text = fmt(border=1, border_color="#D0D0D0")
+        # Long titles wrap (never shrink: nothing on the page below 9 pt); _table sets the
+        # row's height for their lines.
+        self.wrap = fmt(border=1, border_color="#D0D0D0", text_wrap=True)
         self.center = fmt(border=1, border_color="#D0D0D0", align="center")
         self.score = fmt(border=1, border_color="#D0D0D0", num_format=score, align="center")
         self.change = fmt(border=1, border_color="#D0D0D0", align="center",
@@ -345,9 +350,15 @@ def _table(
         r.merge(0, _LAST, empty, s.note)
         r.next()
     for row in rows:
+        most = 1
         for (first, last), (_, style), value in zip(spans, columns, row, strict=True):
-            r.merge(first, last, value, style)
-        r.next()
+            lines = 1
+            if isinstance(value, str):
+                room = column_points(sum(_WIDTHS[first : last + 1]), UNIT_POINTS["xlsxwriter"])
+                lines = wrapped_lines(value, room, _SIZE)
+            r.merge(first, last, value, s.wrap if lines > 1 else style)
+            most = max(most, lines)
+        r.next(row_height(most, _SIZE) if most > 1 else None)
     if note is not None:
         r.merge(0, _LAST, note, s.note)
         r.next()

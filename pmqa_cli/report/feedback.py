@@ -204,7 +204,7 @@ def write_feedback(
     title = break_at_spaces(f"ผลการประเมิน {rubric.title_th}", 44)
     put(summary, 1, 1, title, font=body_font(bold=True, size=20), alignment=WRAP)
     summary.merge_cells("A1:B1")
-    fit_row_height(summary, 1, {1: 104 * 0.8}, line_height=32)
+    fit_row_height(summary, 1, {1: 34 + (40 if standing else 70)})
     setup_page(summary, landscape=False)
     lines: list[tuple[str, object]] = [
         ("หน่วยงาน", f"{office.code} {office.name}".strip()),

@@ -125,7 +125,7 @@ def _summary(run: Run) -> Table:
         code,
         name,
         kind,
-        Column("จังหวัด", 16, Kind.TEXT, lambda f: f.office.province),
+        Column("จังหวัด", 18, Kind.TEXT, lambda f: f.office.province),
         Column("ภาค", 24, Kind.TEXT, lambda f: f.office.region),
         Column("คะแนนหมวด 1-6", 15, Kind.SCORE, lambda f: _scores(f).pmqa.score),
         Column("สถานะ PMQA 4.0", 24, Kind.CENTER, lambda f: f.status_th),
@@ -228,8 +228,8 @@ def _statistics(run: Run) -> Table:
     """Descriptive statistics (parts, issues, indicators), then the band and status counts by
     office type; each a block whose place the charts read from ``Table.blocks``."""
     columns: list[Column[Stat]] = [
-        Column("รายการ", 20, Kind.TEXT, lambda s: PART_LABELS.get(s.key, s.key)),
-        Column("ชื่อ", 50, Kind.TEXT, lambda s: s.label),
+        Column("รายการ", 14, Kind.TEXT, lambda s: PART_LABELS.get(s.key, s.key)),
+        Column("ชื่อ", 62, Kind.TEXT, lambda s: s.label),  # most titles on one line
         Column("จำนวน", 9, Kind.TEXT, lambda s: s.count, WHOLE),
         Column("ค่าเฉลี่ย", 12, Kind.SCORE, lambda s: s.mean),
         Column("มัธยฐาน", 12, Kind.SCORE, lambda s: s.median),
@@ -333,8 +333,8 @@ def _missing(run: Run) -> Table:
         Column("รหัส", 10, Kind.TEXT, lambda o: o.code),
         Column("ชื่อหน่วยงาน", 34, Kind.TEXT, lambda o: o.name),
         Column("ประเภท", 8, Kind.TEXT, lambda o: o.type.abbrev_th if o.type else ""),
-        Column("จังหวัด", 16, Kind.TEXT, lambda o: o.province),
-        Column("ภาค", 16, Kind.TEXT, lambda o: o.region),
+        Column("จังหวัด", 18, Kind.TEXT, lambda o: o.province),
+        Column("ภาค", 21, Kind.TEXT, lambda o: o.region),
     ]
     table = Table.of(MISSING_SHEET, "missing", columns, batch.missing)
     if batch.registry is None:
@@ -386,9 +386,9 @@ INPUT_COLUMNS: list[Column[InputRow]] = [
     Column("SHA-256 ของไฟล์", 66, Kind.TEXT, lambda r: r.sha256),
     Column("แผ่นงาน", 16, Kind.TEXT, lambda r: r.value.sheet),
     Column("เซลล์", 8, Kind.TEXT, lambda r: r.value.cell),
-    Column("รายการ", 16, Kind.TEXT, lambda r: formats.item_label(r.value.item_id)),
-    Column("ช่อง", 18, Kind.TEXT, lambda r: formats.field_label(r.value.field)),
-    Column("ค่าที่พิมพ์", 30, Kind.TEXT, lambda r: r.value.raw),
+    Column("รายการ", 26, Kind.TEXT, lambda r: formats.item_label(r.value.item_id)),
+    Column("ช่อง", 25, Kind.TEXT, lambda r: formats.field_label(r.value.field)),
+    Column("ค่าที่พิมพ์", 36, Kind.TEXT, lambda r: r.value.raw),
     Column(
         "ค่าที่ใช้", 16, Kind.TEXT, lambda r: formats.used_value(r.value.field, _iso(r.value.value))
     ),

@@ -182,10 +182,10 @@ class ResultsWorkbook:
                 self.book, table, self.formats, existing=self.sheets[table.sheet],
                 repeat_header=not table.blocks,  # a sheet of tables: each under its own header
             )  # fmt: skip
-            styles = self.formats.of(table)
+            styles, fit = self.formats.of(table), self.formats.fit(table)
             rows = 0
             for rows, row in enumerate(table.rows, start=1):
-                write_row(ws, rows, row, styles, self.formats.whole)
+                write_row(ws, rows, row, styles, self.formats.whole, fit)
             if table.sheet == STATISTICS_SHEET:
                 # The band and status counts start a page of their own, so neither table splits.
                 ws.set_h_pagebreaks([table.blocks["band"].header])

@@ -31,12 +31,14 @@ from pmqa_cli.assess.trace import VERDICT_TH, shown_value
 from pmqa_cli.core.thai import thai_datetime
 from pmqa_cli.io.mark import Kind
 from pmqa_cli.io.xlsx import column_letter
+from pmqa_cli.report.printing import page_marks
 from pmqa_cli.report.template import GUIDE_WIDTH, unit_th
 from pmqa_cli.report.writer import (
     INPUT_FILL,
     body_font,
     fit_row_height,
     header_style,
+    mark_pages,
     output_timestamp,
     put,
     save_atomic,
@@ -80,12 +82,9 @@ REVIEW_COLUMNS: tuple[ReviewColumn, ...] = (
     ReviewColumn("person", "ผู้ตรวจ", 14, open=True),
 )
 _COL = {c.key: n for n, c in enumerate(REVIEW_COLUMNS, start=1)}
-#: Widths for the row-height estimate: Thai wraps between words only, so a wrapped line holds
-#: about four fifths of what the column could (the criteria were cut short at full width).
+#: The columns whose wrapped text decides a row's height.
 _WRAPPED = {
-    _COL[c.key]: c.width * 0.8
-    for c in REVIEW_COLUMNS
-    if c.key in ("name", "text", "evidence", "claim")
+    _COL[c.key]: c.width for c in REVIEW_COLUMNS if c.key in ("name", "text", "evidence", "claim")
 }
 
 
@@ -222,9 +221,10 @@ def write_review_sheet(rubric: Rubric, submissions: Sequence[Submission], path: 
     )
     ws.auto_filter.ref = f"A{HEADER_ROW}:{column_letter(len(REVIEW_COLUMNS))}{last}"
     setup_page(ws, landscape=True, freeze=f"A{HEADER_ROW + 1}", header_row=HEADER_ROW)
-    ws.oddHeader.center.text = f"แบบตรวจสอบ {rubric.id} ฉบับ {rubric.version}"
-    ws.oddFooter.left.text = "&A"
-    ws.oddFooter.right.text = "หน้า &P / &N"
+    # Every printed page of both sheets: the title and sheet, the fiscal year, the date, page n.
+    for sheet in (guide, ws):
+        title = f"แบบตรวจสอบผลการประเมินตนเอง: {sheet.title}"
+        mark_pages(sheet, page_marks(title, rubric.fiscal_year, when=output_timestamp()))
     # No password: protection guards against accidents. Filtering, sorting and resizing stay.
     ws.protection.sheet = True
     ws.protection.autoFilter = False

@@ -33,6 +33,15 @@ from pmqa_cli.io.mark import CREATOR, mark_properties
 from pmqa_cli.io.mark import Kind as MarkKind
 from pmqa_cli.io.values import plain
 from pmqa_cli.report.outputs import FONT_NAME, FONT_SIZE, MAX_CELL_TEXT, write_bytes_atomic
+from pmqa_cli.report.text_width import (
+    BOLD_WIDER,
+    PADDING,
+    UNIT_POINTS,
+    column_points,
+    row_height,
+    text_points,
+    wrapped_lines,
+)
 
 __all__ = [
     "FINDINGS_SHEET",
@@ -41,6 +50,7 @@ __all__ = [
     "WHOLE",
     "Block",
     "Column",
+    "Fit",
     "Formats",
     "Kind",
     "Located",
@@ -61,7 +71,7 @@ R = TypeVar("R")
 
 #: Tables wider than this (in column-width units) print across pages instead of shrinking.
 WIDEST_ONE_PAGE = 400
-WIDE_PRINT_SCALE = 55
+WIDE_PRINT_SCALE = 57  # 16 pt prints at 9.1 pt, no smaller
 WHOLE = excel_format(Shown.COUNT, 0)  # counts and ranks: #,##0
 FINDINGS_SHEET = "ปัญหาที่พบ"
 
@@ -204,6 +214,32 @@ _SCORE_SCALE = {
 }  # fmt: skip
 
 
+@dataclass(frozen=True)
+class Fit:
+    """How a table's text fits its columns: each column's room for text in points and its
+    formats that wrap (text, text that starts like a formula). Text wider than its column
+    wraps, and the row is made tall enough for its lines (neither Excel nor LibreOffice grows
+    a row when it opens a file)."""
+
+    rooms: list[float]
+    wrapped: list[tuple[Any, Any]]
+
+    def lines(self, col: int, row: Sequence[Any]) -> int:
+        """How many lines cell ``col`` of ``row`` takes (1: it fits unwrapped, or runs on into
+        the empty cells right of it, as a block's title does)."""
+        text = row[col]
+        if not isinstance(text, str):
+            return 1
+        room = self.rooms[col]
+        for right in range(col + 1, len(self.rooms)):
+            if right < len(row) and row[right] not in (None, ""):
+                break
+            room += self.rooms[right] + PADDING
+        if text_points(text, FONT_SIZE) <= room and "\n" not in text:
+            return 1
+        return wrapped_lines(text, self.rooms[col], FONT_SIZE)
+
+
 class Formats:
     """The few cell formats results.xlsx uses, created once per workbook."""
 
@@ -228,9 +264,23 @@ class Formats:
             Kind.PERCENT: (center, quoted_center, percent),
         }
 
+        # Text longer than its column wraps in it (a row tall enough is set as it is written).
+        wrap = {"text_wrap": True}
+        self.wrapped: dict[Kind, tuple[Any, Any]] = {
+            kind: (book.add_format({**wrap, **align}),
+                   book.add_format({**wrap, **align, "quote_prefix": True}))
+            for kind, align in ((Kind.TEXT, {}), (Kind.CENTER, {"align": "center"}))
+        }  # fmt: skip
+
         self._book = book
         self._numbers: dict[tuple[Kind, str], Any] = {}
         self.whole = book.add_format({"num_format": WHOLE, "align": "center"})
+
+    def fit(self, table: Table) -> Fit:
+        """How the text of each of a table's columns wraps (for :func:`write_row`)."""
+        rooms = [column_points(c.width, UNIT_POINTS["xlsxwriter"]) for c in table.columns]
+        wrapped = [self.wrapped.get(c.kind, self.wrapped[Kind.TEXT]) for c in table.columns]
+        return Fit(rooms, wrapped)
 
     def of(self, table: Table) -> list[tuple[Any, Any, Any]]:
         """The formats of each of a table's columns."""
@@ -264,7 +314,12 @@ def table_sheet(
     for n, column in enumerate(table.columns):
         ws.set_column(n, n, column.width)
     ws.set_default_row(22)  # 16 pt Thai with marks above and below needs taller rows
-    ws.set_row(0, 45)  # two lines of wrapped headers
+    # The header row as tall as its longest wrapped header (bold), two lines at least.
+    rooms = [column_points(c.width, UNIT_POINTS["xlsxwriter"]) / BOLD_WIDER
+             for c in table.columns]  # fmt: skip
+    lines = max((wrapped_lines(c.header, room, FONT_SIZE)
+                 for c, room in zip(table.columns, rooms, strict=True)), default=1)  # fmt: skip
+    ws.set_row(0, row_height(max(2, lines), FONT_SIZE))
     ws.freeze_panes(1, table.freeze_columns)
     if table.key_columns and sum(c.width for c in table.columns) > WIDEST_ONE_PAGE:
         # Shrunk onto one page 24 issues would be unreadable: print legibly across pages,
@@ -281,9 +336,23 @@ def table_sheet(
 
 
 def write_row(
-    ws: Any, r: int, row: Sequence[Any], styles: list[tuple[Any, Any, Any]], whole: Any = None
+    ws: Any,
+    r: int,
+    row: Sequence[Any],
+    styles: list[tuple[Any, Any, Any]],
+    whole: Any = None,
+    fit: Fit | None = None,
 ) -> None:
-    """One row; ``styles`` from :meth:`Formats.of` for the row's table."""
+    """One row; ``styles`` from :meth:`Formats.of` for the row's table; with ``fit`` (from
+    :meth:`Formats.fit`), text longer than its column wraps and the row is as tall as it needs."""
+    if fit is not None:
+        lines = [fit.lines(c, row) for c in range(len(row))]
+        if max(lines, default=1) > 1:
+            ws.set_row(r, row_height(max(lines), FONT_SIZE))
+            styles = list(styles)  # a row may be shorter than its table's columns
+            for c, n in enumerate(lines):
+                if n > 1:
+                    styles[c] = fit.wrapped[c] + styles[c][2:]
     for c, value in enumerate(row):
         text_format, quoted_format, number_format = styles[c]
         if isinstance(value, Decimal):

@@ -75,10 +75,7 @@ def guide_sheet(ws: Worksheet, rubric: Rubric) -> None:
     for row, (text, bold) in enumerate(lines, start=1):
         size = 20 if row == 1 else 16
         put(ws, row, 1, text, font=body_font(bold=bold, size=size), alignment=WRAP)
-        if row == 1:  # 20 pt: a quarter wider and taller than body text
-            fit_row_height(ws, row, {1: GUIDE_WIDTH * 0.8}, line_height=32)
-        else:
-            fit_row_height(ws, row, {1: GUIDE_WIDTH})
+        fit_row_height(ws, row, {1: GUIDE_WIDTH})  # each line at its own size (20 pt title)
     setup_page(ws, landscape=False)
     protect(ws)
 

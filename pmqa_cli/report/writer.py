@@ -36,6 +36,14 @@ from pmqa_cli.report.outputs import (
     write_bytes_atomic,
 )
 from pmqa_cli.report.printing import PageMarks
+from pmqa_cli.report.text_width import (
+    BOLD_WIDER,
+    UNIT_POINTS,
+    column_points,
+    line_height,
+    row_height,
+    wrapped_lines,
+)
 
 __all__ = [
     "FONT_NAME",
@@ -137,22 +145,18 @@ def _style(cell: Cell, style: dict[str, Any]) -> None:
 
 
 _COMBINING = re.compile("[\u0e31\u0e34-\u0e3a\u0e47-\u0e4e\u0300-\u036f]")
-LINE_HEIGHT = 26.0  # points, one line of 16 pt Thai text (Thai fonts have tall line spacing)
+LINE_HEIGHT = line_height(FONT_SIZE)  # points, one line of 16 pt Thai text
 
 
-def text_lines(text: str, width: float) -> int:
-    """How many lines ``text`` wraps to in a column ``width`` characters wide.
-
-    Thai vowel and tone marks sit above or below their consonant and take no width. The estimate
-    errs on the generous side: where TH Sarabun New is not installed, LibreOffice substitutes a
-    wider font (Laksaman), and a row cut short hides text while a tall one only wastes space.
-    """
-    per_line = max(1.0, width * 0.85)
-    total = 0
-    for line in str(text).splitlines() or [""]:
-        visible = len(_COMBINING.sub("", line))
-        total += max(1, -(-visible // int(per_line)))
-    return total
+def text_lines(
+    text: str, width: float, *, size: float = FONT_SIZE, bold: bool = False,
+    unit: float = UNIT_POINTS["openpyxl"],
+) -> int:  # fmt: skip
+    """How many lines ``text`` wraps to in a column (or merged range) ``width`` units wide, at
+    ``size`` points (report/text_width.py: TH Sarabun New's widths, Thai broken between words).
+    ``unit`` is a width unit in points: openpyxl's books' (the default) or xlsxwriter's."""
+    room = column_points(width, unit) / (BOLD_WIDER if bold else 1.0)
+    return wrapped_lines(text, room, size)
 
 
 def break_at_spaces(text: str, width: int) -> str:
@@ -168,21 +172,24 @@ def break_at_spaces(text: str, width: int) -> str:
     return "\n".join(lines)
 
 
-def fit_row_height(
-    ws: Worksheet, row: int, widths: dict[int, float], *, line_height: float = LINE_HEIGHT
-) -> None:
-    """Set a row's height to show all of its wrapped text.
+def fit_row_height(ws: Worksheet, row: int, widths: dict[int, float]) -> None:
+    """Set a row's height to show all of its wrapped text, each cell at its own font size.
 
-    openpyxl writes no row heights, and neither Excel nor LibreOffice grows a row to fit
-    wrapped text when it opens such a file, so long text would be cut off.
+    ``widths``: the columns whose text decides the height, each with the width it wraps in
+    (a merged range's whole width). openpyxl writes no row heights, and neither Excel nor
+    LibreOffice grows a row to fit wrapped text when it opens such a file, so long text would
+    be cut off.
     """
-    lines = 1
-    for col, width in widths.items():
-        value = ws.cell(row=row, column=col).value
-        if isinstance(value, str) and value:
-            lines = max(lines, text_lines(value, width))
     # Even one line: the 15 pt default row is too short for 16 pt Thai with its marks.
-    ws.row_dimensions[row].height = lines * line_height + 4
+    height = row_height(1, FONT_SIZE)
+    for col, width in widths.items():
+        cell = ws.cell(row=row, column=col)
+        if isinstance(cell.value, str) and cell.value:
+            size = float(cell.font.sz or FONT_SIZE) if cell.font else FONT_SIZE
+            bold = bool(cell.font and cell.font.b)
+            lines = text_lines(cell.value, width, size=size, bold=bold)
+            height = max(height, row_height(lines, size))
+    ws.row_dimensions[row].height = height
 
 
 def header_style() -> dict[str, Any]:
