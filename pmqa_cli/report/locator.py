@@ -36,6 +36,7 @@ __all__ = [
     "Locator",
     "LocatorMaps",
     "no_province_note",
+    "place_locator",
 ]
 
 #: The picture on paper (width, height in cm) and its resolution: small and cheap to draw.
@@ -224,3 +225,29 @@ def _outline(ax: Any, codes: Sequence[str]) -> list[Any]:
                            zorder=5)  # fmt: skip
             added.append(ax.add_patch(ring))
     return added
+
+
+def place_locator(ws: Any, locator: Locator, row: int, column: int) -> None:
+    """Put the picture (or the line saying why there is none) on an openpyxl sheet, its top-left
+    corner a little right of the start of ``column`` at ``row``, and print the sheet on one A4
+    page, so no page break can split the picture. Call it after the sheet's page setup."""
+    from openpyxl.drawing.image import Image  # heavy: imported only when writing a workbook
+    from openpyxl.drawing.spreadsheet_drawing import AnchorMarker, OneCellAnchor
+    from openpyxl.drawing.xdr import XDRPositiveSize2D
+    from openpyxl.styles import Alignment
+    from openpyxl.utils.units import cm_to_EMU
+
+    from pmqa_cli.report.writer import body_font, put
+
+    if locator.png is None:
+        put(ws, row, column, locator.note, font=body_font(size=14, color="595959"),
+            alignment=Alignment(wrap_text=True, vertical="top"))  # fmt: skip
+        ws.merge_cells(start_row=row, start_column=column, end_row=row + 7,
+                       end_column=column + 4)  # fmt: skip
+    else:
+        picture = Image(io.BytesIO(locator.png))
+        # Its size on paper, whatever the widths of the columns it lies over.
+        width, height = (cm_to_EMU(cm) for cm in LOCATOR_SIZE_CM)
+        start = AnchorMarker(col=column - 1, colOff=cm_to_EMU(0.3), row=row - 1, rowOff=0)
+        ws.add_image(picture, OneCellAnchor(_from=start, ext=XDRPositiveSize2D(width, height)))
+    ws.page_setup.fitToHeight = 1  # with fitToWidth 1: the sheet is one page
