@@ -137,8 +137,11 @@ class LocatorMaps:
             fig.axes[0].draw_artist(artist)
             artist.remove()
         picture = Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba())
+        # 64 colours look the same here (a few flat fills and their edges) at a third of the
+        # bytes, which every workbook of the province carries.
+        few = picture.convert("RGB").quantize(64, method=Image.Quantize.FASTOCTREE)
         buffer = io.BytesIO()
-        picture.convert("RGB").save(buffer, format="png", dpi=(LOCATOR_DPI, LOCATOR_DPI))
+        few.save(buffer, format="png", dpi=(LOCATOR_DPI, LOCATOR_DPI))
         return buffer.getvalue()
 
 
