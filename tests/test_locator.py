@@ -82,12 +82,12 @@ def _purple_box(png: bytes) -> tuple[float, float, float, float] | None:
     """Where the outline colour is, as fractions of the picture's width and height."""
     image = Image.open(io.BytesIO(png)).convert("RGB")
     width, height = image.size
-    points = [
-        (x, y)
-        for y in range(0, height, 2)
-        for x in range(0, width, 2)
-        if all(abs(a - b) <= 12 for a, b in zip(image.getpixel((x, y)), PURPLE, strict=True))
-    ]
+    pixels: list[tuple[int, int, int]] = list(image.getdata())
+
+    def purple(x: int, y: int) -> bool:
+        return all(abs(a - b) <= 12 for a, b in zip(pixels[y * width + x], PURPLE, strict=True))
+
+    points = [(x, y) for y in range(0, height, 2) for x in range(0, width, 2) if purple(x, y)]
     # The legend's sample line is purple too: keep to the map (the left 55 %).
     points = [(x, y) for x, y in points if x < width * 0.55]
     if not points:

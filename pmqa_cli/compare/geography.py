@@ -182,9 +182,7 @@ def match_provinces(text: str, boundaries: Boundaries | None = None) -> tuple[st
     return tuple(dict.fromkeys(codes)) if codes else ()
 
 
-def provinces_of(
-    province: str, name: str, boundaries: Boundaries | None = None
-) -> tuple[str, ...]:
+def provinces_of(province: str, name: str, boundaries: Boundaries | None = None) -> tuple[str, ...]:
     """An office's province codes: from the registry's province column when it names provinces,
     else from the office's name; () when neither does (the office is not placed: no guess)."""
     codes = match_provinces(province, boundaries) if province.strip() else ()

@@ -22,12 +22,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from openpyxl.drawing.image import Image
+from openpyxl.drawing.spreadsheet_drawing import AnchorMarker, OneCellAnchor
+from openpyxl.drawing.xdr import XDRPositiveSize2D
+from openpyxl.styles import Alignment
+
 from pmqa_cli.compare.geography import Geography, load_boundaries, provinces_of
 from pmqa_cli.report.maps import map_style, thai_font
+from pmqa_cli.report.writer import body_font, put
 from pmqa_cli.rubric.model import Rubric
 
 if TYPE_CHECKING:  # pragma: no cover - types only; matplotlib is imported when drawing
-    from matplotlib.figure import Figure
+    from matplotlib.figure import Figure  # heavy: drawing only
 
 __all__ = [
     "LOCATOR_DPI",
@@ -43,8 +49,7 @@ __all__ = [
 LOCATOR_SIZE_CM = (8.0, 11.5)
 LOCATOR_DPI = 130
 NEEDS_MATPLOTLIB = (
-    "ไม่แสดงแผนที่จังหวัด: เครื่องนี้ไม่มี matplotlib ที่ใช้วาดแผนที่ "
-    "ติดตั้งด้วย pip install matplotlib แล้วประมวลผลใหม่"
+    "ไม่แสดงแผนที่จังหวัด: เครื่องนี้ไม่มี matplotlib ที่ใช้วาดแผนที่ ติดตั้งด้วย pip install matplotlib แล้วประมวลผลใหม่"
 )
 _HIGHLIGHT = "#7030A0"  # the feedback's "this office" purple (its distribution chart)
 _BORDER = "#8C8C8C"
@@ -124,7 +129,7 @@ class LocatorMaps:
 
     def _draw(self, codes: tuple[str, ...], title: str) -> bytes:
         """Put back the country as drawn once, draw the title and the outline over it, save."""
-        from PIL import Image  # heavy (matplotlib's own dependency): imported only when drawing
+        from PIL import Image as Picture  # matplotlib's own dependency: imported when drawing
 
         if self._figure is None:
             self._figure, self._title, self._background = _base_figure(self)
@@ -136,10 +141,10 @@ class LocatorMaps:
         for artist in _outline(fig.axes[0], codes):
             fig.axes[0].draw_artist(artist)
             artist.remove()
-        picture = Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba())
+        picture = Picture.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba())
         # 64 colours look the same here (a few flat fills and their edges) at a third of the
         # bytes, which every workbook of the province carries.
-        few = picture.convert("RGB").quantize(64, method=Image.Quantize.FASTOCTREE)
+        few = picture.convert("RGB").quantize(64, method=Picture.Quantize.FASTOCTREE)
         buffer = io.BytesIO()
         few.save(buffer, format="png", dpi=(LOCATOR_DPI, LOCATOR_DPI))
         return buffer.getvalue()
@@ -149,15 +154,15 @@ def _base_figure(maps: LocatorMaps) -> tuple[Figure, Any, Any]:
     """The country coloured by province, the legend and the source note, drawn once (the text
     is most of a picture's cost); returns the figure, its title (set for each picture) and the
     drawn pixels every picture starts from."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg  # heavy: imported only when drawing
-    from matplotlib.collections import PolyCollection
-    from matplotlib.figure import Figure
+    from matplotlib.backends.backend_agg import FigureCanvasAgg  # heavy: drawing only
+    from matplotlib.collections import PolyCollection  # heavy: drawing only
+    from matplotlib.figure import Figure  # heavy: drawing only
 
     family = thai_font() or "DejaVu Sans"
     scale = 1.0 if family in ("TH Sarabun New", "TH SarabunPSK", "Sarabun", "Laksaman") else 0.8
     width, height = (cm / 2.54 for cm in LOCATOR_SIZE_CM)
     fig = Figure(figsize=(width, height), dpi=LOCATOR_DPI, facecolor="white")
-    canvas = FigureCanvasAgg(fig)
+    canvas: Any = FigureCanvasAgg(fig)  # matplotlib's blitting calls are not typed
     ax = fig.add_axes((0.0, 0.05, 0.70, 0.835))
     ax.set_xlim(97.2, 105.8)
     ax.set_ylim(5.4, 20.6)
@@ -186,8 +191,8 @@ def _base_figure(maps: LocatorMaps) -> tuple[Figure, Any, Any]:
 
 def _legend(fig: Figure, maps: LocatorMaps, family: str, scale: float) -> None:
     """The band colours in the sea east of the peninsula, and the office's outline."""
-    from matplotlib.lines import Line2D  # heavy: imported only when drawing
-    from matplotlib.patches import Rectangle
+    from matplotlib.lines import Line2D  # heavy: drawing only
+    from matplotlib.patches import Rectangle  # heavy: drawing only
 
     size = 9 * scale
     step = size * 1.6 / 72 / float(fig.get_size_inches()[1])
@@ -211,8 +216,8 @@ def _legend(fig: Figure, maps: LocatorMaps, family: str, scale: float) -> None:
 
 def _outline(ax: Any, codes: Sequence[str]) -> list[Any]:
     """The provinces' outlines (and a ring round a small one) on the map: the artists added."""
-    from matplotlib.collections import LineCollection  # heavy: imported only when drawing
-    from matplotlib.patches import Ellipse
+    from matplotlib.collections import LineCollection  # heavy: drawing only
+    from matplotlib.patches import Ellipse  # heavy: drawing only
 
     boundaries = load_boundaries()
     added: list[Any] = []
@@ -234,14 +239,6 @@ def place_locator(ws: Any, locator: Locator, row: int, column: int) -> None:
     """Put the picture (or the line saying why there is none) on an openpyxl sheet, its top-left
     corner a little right of the start of ``column`` at ``row``, and print the sheet on one A4
     page, so no page break can split the picture. Call it after the sheet's page setup."""
-    from openpyxl.drawing.image import Image  # heavy: imported only when writing a workbook
-    from openpyxl.drawing.spreadsheet_drawing import AnchorMarker, OneCellAnchor
-    from openpyxl.drawing.xdr import XDRPositiveSize2D
-    from openpyxl.styles import Alignment
-    from openpyxl.utils.units import cm_to_EMU
-
-    from pmqa_cli.report.writer import body_font, put
-
     if locator.png is None:
         put(ws, row, column, locator.note, font=body_font(size=14, color="595959"),
             alignment=Alignment(wrap_text=True, vertical="top"))  # fmt: skip
@@ -250,7 +247,12 @@ def place_locator(ws: Any, locator: Locator, row: int, column: int) -> None:
     else:
         picture = Image(io.BytesIO(locator.png))
         # Its size on paper, whatever the widths of the columns it lies over.
-        width, height = (cm_to_EMU(cm) for cm in LOCATOR_SIZE_CM)
-        start = AnchorMarker(col=column - 1, colOff=cm_to_EMU(0.3), row=row - 1, rowOff=0)
+        width, height = (_emu(cm) for cm in LOCATOR_SIZE_CM)
+        start = AnchorMarker(col=column - 1, colOff=_emu(0.3), row=row - 1, rowOff=0)
         ws.add_image(picture, OneCellAnchor(_from=start, ext=XDRPositiveSize2D(width, height)))
     ws.page_setup.fitToHeight = 1  # with fitToWidth 1: the sheet is one page
+
+
+def _emu(cm: float) -> int:
+    """A length in the drawing's units (English Metric Units: 360,000 to the centimetre)."""
+    return round(cm * 360_000)
