@@ -82,10 +82,11 @@ def _purple_box(png: bytes) -> tuple[float, float, float, float] | None:
     """Where the outline colour is, as fractions of the picture's width and height."""
     image = Image.open(io.BytesIO(png)).convert("RGB")
     width, height = image.size
-    pixels: list[tuple[int, int, int]] = list(image.getdata())
+    data = image.tobytes()  # red, green, blue, row by row
 
     def purple(x: int, y: int) -> bool:
-        return all(abs(a - b) <= 12 for a, b in zip(pixels[y * width + x], PURPLE, strict=True))
+        at = (y * width + x) * 3
+        return all(abs(a - b) <= 12 for a, b in zip(data[at : at + 3], PURPLE, strict=True))
 
     points = [(x, y) for y in range(0, height, 2) for x in range(0, width, 2) if purple(x, y)]
     # The legend's sample line is purple too: keep to the map (the left 55 %).
