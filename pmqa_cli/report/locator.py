@@ -54,6 +54,7 @@ NEEDS_MATPLOTLIB = (
 _HIGHLIGHT = "#7030A0"  # the feedback's "this office" purple (its distribution chart)
 _BORDER = "#8C8C8C"
 _TEXT = "#262626"
+_LEGEND_TOP = 0.5  # of the picture's height: the legend stays below the north-east
 _SMALL = 0.6  # degrees: a province narrower and lower than this gets a ring round it too
 
 
@@ -92,6 +93,7 @@ class LocatorMaps:
     _figure: Any = None
     _title: Any = None
     _background: Any = None
+    _title_size: float = 0.0
 
     @staticmethod
     def of(geo: Geography, rubric: Rubric) -> LocatorMaps:
@@ -133,10 +135,13 @@ class LocatorMaps:
 
         if self._figure is None:
             self._figure, self._title, self._background = _base_figure(self)
+            self._title_size = float(self._title.get_fontsize())
         fig = self._figure
         canvas = fig.canvas
         canvas.restore_region(self._background)
         self._title.set_text(title)
+        self._title.set_fontsize(self._title_size)
+        _fit(self._title, canvas)  # a long name of several provinces: smaller type
         fig.draw_artist(self._title)
         for artist in _outline(fig.axes[0], codes):
             fig.axes[0].draw_artist(artist)
@@ -183,6 +188,8 @@ def _base_figure(maps: LocatorMaps) -> tuple[Figure, Any, Any]:
     with warnings.catch_warnings():
         if thai_font() is None:  # every Thai letter would warn; the map shows boxes
             warnings.filterwarnings("ignore", "Glyph .* missing", UserWarning)
+        for text in fig.texts:
+            _fit(text, canvas)  # a long band label from a user's rubric
         canvas.draw()
     title = fig.text(0.5, 0.975, "", family=family, size=15 * scale, weight="bold",
                      color=_TEXT, ha="center", va="top")  # fmt: skip
@@ -194,11 +201,14 @@ def _legend(fig: Figure, maps: LocatorMaps, family: str, scale: float) -> None:
     from matplotlib.lines import Line2D  # heavy: drawing only
     from matplotlib.patches import Rectangle  # heavy: drawing only
 
-    size = 9 * scale
-    step = size * 1.6 / 72 / float(fig.get_size_inches()[1])
-    x = 0.585
     entries = [(colour, label) for colour, label, _ in maps.legend]
-    y = 0.08 + step * (len(entries) + 2.4)
+    # A line a band, between the source note and the south of the north-east (a rubric with
+    # many bands gets smaller type rather than a legend over the map).
+    inches = float(fig.get_size_inches()[1])
+    step = min(10.5 * scale * 1.5 / 72 / inches, (_LEGEND_TOP - 0.075) / (len(entries) + 3.4))
+    size = step * inches * 72 / 1.5
+    x = 0.56
+    y = 0.075 + step * (len(entries) + 2.4)
     fig.text(x, y - step * 0.5, maps.heading, family=family, size=size, weight="bold",
              color=_TEXT, va="bottom", linespacing=1.1)  # fmt: skip
     for colour, label in entries:
@@ -212,6 +222,19 @@ def _legend(fig: Figure, maps: LocatorMaps, family: str, scale: float) -> None:
                           transform=fig.transFigure))  # fmt: skip
     fig.text(x + 0.065, y, "จังหวัดของหน่วยงาน", family=family, size=size, color=_TEXT,
              va="center")  # fmt: skip
+
+
+def _fit(text: Any, canvas: Any) -> None:
+    """Make a text smaller until it ends inside the picture (down to half its size)."""
+    extent = text.get_window_extent(canvas.get_renderer())
+    room = canvas.figure.bbox.width * 0.99
+    if text.get_horizontalalignment() == "center":
+        room, used = room, extent.width
+    else:
+        room, used = room - extent.x0, extent.width
+    if used > room > 0:
+        size = float(text.get_fontsize())
+        text.set_fontsize(max(size * room / used * 0.98, size / 2))
 
 
 def _outline(ax: Any, codes: Sequence[str]) -> list[Any]:
