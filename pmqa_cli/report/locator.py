@@ -64,7 +64,7 @@ def no_province_note(province: str, name: str) -> str:
     return (
         f"ไม่แสดงแผนที่จังหวัด: ไม่พบจังหวัดของหน่วยงานนี้จากคอลัมน์จังหวัดในทะเบียน ({given}) "
         f"หรือจากชื่อหน่วยงาน ({name.strip() or '-'}) แก้โดยระบุชื่อจังหวัดภาษาไทยในคอลัมน์จังหวัด"
-        "ของทะเบียนหน่วยงาน (--registry)"
+        "ของทะเบียนหน่วยงาน"
     )
 
 
@@ -262,11 +262,11 @@ def place_locator(ws: Any, locator: Locator, row: int, column: int) -> None:
     """Put the picture (or the line saying why there is none) on an openpyxl sheet, its top-left
     corner a little right of the start of ``column`` at ``row``, and print the sheet on one A4
     page, so no page break can split the picture. Call it after the sheet's page setup."""
-    if locator.png is None:
-        put(ws, row, column, locator.note, font=body_font(size=14, color="595959"),
+    if locator.png is None:  # in the columns after the first, which keeps it off the table
+        put(ws, row, column + 1, locator.note, font=body_font(size=14, color="595959"),
             alignment=Alignment(wrap_text=True, vertical="top"))  # fmt: skip
-        ws.merge_cells(start_row=row, start_column=column, end_row=row + 7,
-                       end_column=column + 4)  # fmt: skip
+        ws.merge_cells(start_row=row, start_column=column + 1, end_row=row + 7,
+                       end_column=column + 5)  # fmt: skip
     else:
         picture = Image(io.BytesIO(locator.png))
         # Its size on paper, whatever the widths of the columns it lies over.
