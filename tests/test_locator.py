@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import io
 import pickle
+import re
+import shutil
+import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -25,6 +28,7 @@ from pmqa_cli.report.locator import LOCATOR_SIZE_CM, NEEDS_MATPLOTLIB, LocatorMa
 from pmqa_cli.rubric.model import OfficeType, Rubric
 
 from .builders import Filled, SubmissionFactory, complete
+from .soffice import PDFTOTEXT, SOFFICE, comparable, convert
 
 PURPLE = (0x70, 0x30, 0xA0)  # the office's outline
 
@@ -227,3 +231,36 @@ def test_the_picture_is_small(shipped: Rubric) -> None:
     for pixels, cm in zip(image.size, LOCATOR_SIZE_CM, strict=True):
         assert abs(pixels - cm / 2.54 * dpi) <= 1
     assert round(image.info["dpi"][0]) == dpi  # so it is placed at its size on paper
+
+
+PDFIMAGES, PDFINFO = shutil.which("pdfimages"), shutil.which("pdfinfo")  # poppler-utils
+
+
+@pytest.mark.skipif(
+    None in (SOFFICE, PDFTOTEXT, PDFIMAGES, PDFINFO),
+    reason="LibreOffice (soffice) and poppler-utils are not installed; .ci/run installs them",
+)
+def test_libreoffice_prints_the_sheet_on_one_a4_page_with_its_map(
+    tmp_path: Path, shipped: Rubric, three: list[ScoredOffice]
+) -> None:
+    assert PDFTOTEXT is not None and PDFIMAGES is not None and PDFINFO is not None
+    folder = tmp_path / "fb"
+    write_feedbacks(three, shipped, folder)
+    (pdf,) = convert([folder / "P001.xlsx"], "pdf", tmp_path / "pdf", tmp_path / "profile")
+    out = subprocess.run([PDFTOTEXT, str(pdf), "-"], capture_output=True, check=True)
+    pages = [comparable(p) for p in out.stdout.decode("utf-8").split("\f")]  # page n at n - 1
+    standing = [
+        n for n, page in enumerate(pages, start=1) if comparable("ผลการประเมิน: ตำแหน่ง") in page
+    ]
+    assert len(standing) == 1, standing  # one page: nothing on it is split across two
+    (number,) = standing
+    page = pages[number - 1]
+    for whole in ("ช่วงคะแนนรวม", "475-500", "การกระจายคะแนนรวมของทุกหน่วยงาน"):
+        assert comparable(whole) in page, whole  # the table and the chart, whole, on it
+    listed = subprocess.run([PDFIMAGES, "-list", "-f", str(number), "-l", str(number), str(pdf)],
+                            capture_output=True, text=True, check=True).stdout  # fmt: skip
+    images = [line for line in listed.splitlines()[2:] if line.strip()]
+    assert len(images) == 1, listed  # the map (the chart is drawn, not a picture)
+    pages_of = [PDFINFO, "-f", str(number), "-l", str(number), str(pdf)]
+    size = subprocess.run(pages_of, capture_output=True, text=True, check=True)
+    assert re.search(r"size:\s+595\.\d+ x 841\.\d+", size.stdout), size.stdout  # A4 portrait
