@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import pickle
 import re
@@ -231,6 +232,31 @@ def test_the_picture_is_small(shipped: Rubric) -> None:
     for pixels, cm in zip(image.size, LOCATOR_SIZE_CM, strict=True):
         assert abs(pixels - cm / 2.54 * dpi) <= 1
     assert round(image.info["dpi"][0]) == dpi  # so it is placed at its size on paper
+
+
+def test_worker_processes_share_each_province_picture(
+    tmp_path: Path, shipped: Rubric, three: list[ScoredOffice]
+) -> None:
+    # Enough offices for the pool of worker processes (the batch's path): each worker gets the
+    # colours, draws its own country and the pictures of the provinces it is handed.
+    placed = {"เชียงราย": 4, "ลำปาง": 3, "ฟ้าใส": 2}
+    offices = []
+    for province, count in placed.items():
+        for n in range(1, count + 1):
+            office = dataclasses.replace(
+                three[0].office, code=f"{province}{n}", name=f"สพป.{province} เขต {n}", province=""
+            )
+            path = str(tmp_path / f"{province}{n}.xlsx")
+            offices.append(dataclasses.replace(three[0], office=office, file=path))
+    folder = tmp_path / "fb"
+    write_feedbacks(offices, shipped, folder, jobs=2)
+    pictures: dict[str, set[bytes]] = {}
+    for province, count in placed.items():
+        for n in range(1, count + 1):
+            ws = _standing(folder, f"{province}{n}")
+            pictures.setdefault(province, set()).update(_png(p) for p in _pictures(ws))
+    assert len(pictures["เชียงราย"]) == 1 and len(pictures["ลำปาง"]) == 1
+    assert pictures["เชียงราย"] != pictures["ลำปาง"] and pictures["ฟ้าใส"] == set()
 
 
 PDFIMAGES, PDFINFO = shutil.which("pdfimages"), shutil.which("pdfinfo")  # poppler-utils
