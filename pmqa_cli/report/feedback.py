@@ -344,6 +344,9 @@ def _signed(value: Decimal, decimals: int) -> str:
     return shown if value <= 0 else f"+{shown}"
 
 
+_MAP_ROWS = 22  # rows of 15 points the province map (11.5 cm) covers
+
+
 def _standing_sheet(ws: Worksheet, standing: Standing, overall: Decimal, decimals: int) -> None:
     """Where the office stands among every office of the batch: the national distribution of
     the overall score, its own band of it marked, with its rank and the means beside."""
@@ -393,9 +396,6 @@ def _standing_sheet(ws: Worksheet, standing: Standing, overall: Decimal, decimal
     setup_page(ws, landscape=False)
     if standing.locator is not None:
         place_locator(ws, standing.locator, first, 4)
-
-
-_MAP_ROWS = 22  # rows of 15 points the province map (11.5 cm) covers
 
 
 def _issues_sheet(

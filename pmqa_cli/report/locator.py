@@ -90,10 +90,11 @@ class LocatorMaps:
     names: dict[str, str]  # province code -> Thai name
     drawn: dict[tuple[str, ...], Locator] = field(default_factory=dict)
     draws: int = 0  # pictures drawn (the rest were kept ones)
-    _figure: Any = None
-    _title: Any = None
-    _background: Any = None
-    _title_size: float = 0.0
+    # Once the first picture is drawn: the figure, its title, the country's pixels, title size.
+    _figure: Any = field(default=None, init=False, repr=False, compare=False)
+    _title: Any = field(default=None, init=False, repr=False, compare=False)
+    _background: Any = field(default=None, init=False, repr=False, compare=False)
+    _title_size: float = field(default=0.0, init=False, repr=False, compare=False)
 
     @staticmethod
     def of(geo: Geography, rubric: Rubric) -> LocatorMaps:
