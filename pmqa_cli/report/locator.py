@@ -7,10 +7,11 @@ when it is too small to find, under a Thai title naming it.
 
 A batch draws one picture per province (or set of provinces, for an office that serves several),
 not per office: :class:`LocatorMaps` draws the country once per process and then, for each
-province, only adds the outline, saves, and takes the outline away again (a small figure at a low
-resolution: a few hundredths of a second). Its pictures are kept, so every office of a province
-gets the same bytes. matplotlib is imported only when the first picture is drawn; where it
-cannot be imported the sheet says what is missing instead of a map.
+province, puts back the country's pixels, draws the title and the outline over them and saves
+(a small picture at a low resolution: under a hundredth of a second of CPU). Its pictures are
+kept, so every office of a province gets the same bytes. matplotlib is imported only when the
+first picture is drawn; where it cannot be imported the sheet says what is missing instead of
+a map.
 """
 
 from __future__ import annotations
@@ -228,11 +229,9 @@ def _legend(fig: Figure, maps: LocatorMaps, family: str, scale: float) -> None:
 def _fit(text: Any, canvas: Any) -> None:
     """Make a text smaller until it ends inside the picture (down to half its size)."""
     extent = text.get_window_extent(canvas.get_renderer())
-    room = canvas.figure.bbox.width * 0.99
-    if text.get_horizontalalignment() == "center":
-        room, used = room, extent.width
-    else:
-        room, used = room - extent.x0, extent.width
+    used, room = extent.width, canvas.figure.bbox.width * 0.99
+    if text.get_horizontalalignment() != "center":
+        room -= extent.x0  # from where it starts to the right edge
     if used > room > 0:
         size = float(text.get_fontsize())
         text.set_fontsize(max(size * room / used * 0.98, size / 2))
