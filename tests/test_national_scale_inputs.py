@@ -36,13 +36,11 @@ CORRECTED = ("KPI-7.6.1", "ผ่าน")  # the last row of the corrections (th
 
 
 @pytest.fixture(scope="module")
-def national(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+def national(tmp_path_factory: pytest.TempPathFactory, samples_245: Path) -> dict[str, Any]:
     """245 sample submissions, their review workbook, and the rows of every office's indicator
     claims (office, item, value) in the review sheet's order."""
     root = tmp_path_factory.mktemp("national")
-    subs = root / "subs"
-    result = runner.invoke(app, ["sample", "-n", "245", "--out", str(subs), "--seed", "2567"])
-    assert result.exit_code == 0, result.output
+    subs = samples_245
     review = root / "review.xlsx"
     result = runner.invoke(app, ["review-sheet", str(subs), "-o", str(review)])
     assert result.exit_code == 0, result.output
