@@ -40,10 +40,23 @@ def pytest_configure(config: pytest.Config) -> None:
         portable.simulate_windows()
 
 
-#: The test files that take longest, run first and in this order: with one worker per core
-#: (./check), a file stays on one worker, and the long ones started last would leave the other
-#: workers idle at the end.
-SLOW_FIRST = ("test_libreoffice.py", "test_scored_office.py", "test_review_sheet.py")
+#: The test files that take longest (CPU and waiting for LibreOffice), run first and in this
+#: order: with one worker per core (./check), a file stays on one worker, and a long one started
+#: last would leave the other workers idle at the end. ./check passes --no-loadscope-reorder, or
+#: pytest-xdist would order the files by how many tests they hold instead.
+SLOW_FIRST = (
+    "test_libreoffice.py",
+    "test_review_sheet.py",
+    "test_scored_office.py",
+    "test_national_scale_inputs.py",
+    "test_compare.py",
+    "test_hostile.py",
+    "test_output_sets.py",
+    "test_outputs.py",
+    "test_batch.py",
+    "test_exact.py",
+    "test_stopping.py",
+)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
