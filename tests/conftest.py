@@ -31,7 +31,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--full",
         action="store_true",
         help="The full acceptance run (.ci/run): LibreOffice recalculates every sample "
-        "workbook, 245 per rubric, not the default sample of 36 (also PMQA_FULL=1).",
+        "workbook, 245 per rubric, not the default sample of 18 (also PMQA_FULL=1).",
     )
 
 
