@@ -567,8 +567,7 @@ def test_previous_scores_are_the_decimals_of_their_text_never_a_float(
     100.00005000000000001 into 100.00005 and the change 139.99994999.. into 140.0000."""
     exact_csv = tmp_path / "fy2565.csv"
     exact_csv.write_text(
-        "รหัส,คะแนนรวม,ปีงบประมาณ\nP001,87.1234567890123456,2565\n"
-        "P002,100.00005000000000001,2565\n",
+        "รหัส,คะแนนรวม,ปีงบประมาณ\nP001,87.1234567890123456,2565\nP002,100.00005000000000001,2565\n",
         encoding="utf-8",
     )
     wb = openpyxl.Workbook()
@@ -581,9 +580,11 @@ def test_previous_scores_are_the_decimals_of_their_text_never_a_float(
     wb.save(exact_xlsx)
     stored = _store_text(exact_xlsx, "0.25", repr(0.1 + 0.2))
     assert stored["B2"] == "0.30000000000000004"
-    text = json.dumps(
-        {"label": "json", "offices": [_office("P001", "@A"), _office("P002", "@B")]}
-    ).replace('"@A"', "87.1234567890123456").replace('"@B"', "100.00005000000000001")
+    text = (
+        json.dumps({"label": "json", "offices": [_office("P001", "@A"), _office("P002", "@B")]})
+        .replace('"@A"', "87.1234567890123456")
+        .replace('"@B"', "100.00005000000000001")
+    )
     exact_json = tmp_path / "previous.json"
     exact_json.write_text(text, encoding="utf-8")
     given = {
