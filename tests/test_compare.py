@@ -629,3 +629,15 @@ def test_previous_scores_are_the_decimals_of_their_text_never_a_float(
         table = {r["รหัส"]: r for r in csv.DictReader(handle)}
     assert table["P002"]["คะแนนรวม เปลี่ยนแปลงจาก json"] == "139.9999"
     assert table["P001"]["คะแนนรวม 2565"] == "87.1235"
+    # pmqa compare, from the table to this round's JSON: the same exact change.
+    compared = runner.invoke(
+        app, ["compare", str(exact_csv), str(tmp_path / "r.json"), "-o", str(tmp_path / "c.xlsx"),
+              "--json", str(tmp_path / "c.json"), "--rubric", str(renamed_rubric(tmp_path))],
+    )  # fmt: skip
+    assert compared.exit_code == 0, compared.output
+    (earlier,) = json.loads((tmp_path / "c.json").read_text("utf-8"))["comparison"]["previous"]
+    changes = {o["code"]: o["change"]["overall"] for o in earlier["offices"]}
+    assert (
+        Fraction(str(changes["P002"])) == _half_up(240 - given["2565"][1]) == Fraction("139.9999")
+    )
+    assert Fraction(str(changes["P001"])) == _half_up(425 - given["2565"][0])
