@@ -2,7 +2,9 @@
 
 A :class:`Snapshot` is what comparisons, breakdowns and the executive summary read. Scores are
 :class:`~decimal.Decimal` built from the reported (already rounded) numbers' text, so a change
-such as 361.875 - 350.1 is exactly 11.775 and is never rounded again.
+such as 361.875 - 350.1 is exactly 11.775 and is never rounded again. An earlier table typed with
+more digits than the rubric's keeps them all (the Decimal of its text); what is shown of it is
+rounded half-up once (:mod:`pmqa_cli.compare.comparison`).
 """
 
 from __future__ import annotations

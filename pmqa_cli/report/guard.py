@@ -11,7 +11,8 @@ whose message says what to do. The rules (docs/security.md):
 - two outputs never share a path;
 - the folder must exist (a folder output may be created inside an existing one) and be writable;
 - an existing file is replaced only when pmqa wrote it (its mark, untouched since; for JSON its
-  header; for CSV the record pmqa keeps in the folder); anything else needs ``--force``.
+  header; for CSV and PDF the record pmqa keeps in the folder, ``.pmqa-written.json``, with the
+  file's SHA-256); anything else needs ``--force``.
 
 New output options (a PDF, a comparison workbook) add a :class:`Target` and get the same checks.
 """
@@ -38,12 +39,13 @@ __all__ = [
     "Form",
     "Target",
     "check_outputs",
+    "merge_record",
     "pmqa_wrote",
     "record_written",
 ]
 
-# Kept in a CSV folder: the files pmqa wrote there and their SHA-256 (a hidden file: discovery
-# and Excel's file dialogs pass it over).
+# Kept in a CSV folder, and beside the PDFs pmqa prints: the files pmqa wrote there and their
+# SHA-256 (a hidden file: discovery and Excel's file dialogs pass it over).
 WRITTEN_RECORD = ".pmqa-written.json"
 _JSON_HEAD = b'{\n "pmqa_version":'  # how write_json's output starts
 _SHOWN = 5  # names listed in a message before "and N more"
@@ -58,6 +60,7 @@ class Form(Enum):
     FEEDBACK_FOLDER = "feedback folder"  # a folder of feedback workbooks named by office code
     SAMPLE_FOLDER = "sample folder"  # a folder of sample submissions named by office code
     MAP_FOLDER = "map folder"  # a folder of map pictures (PNG and SVG)
+    PDF = "pdf"  # one PDF printed by LibreOffice (--pdf), recorded in WRITTEN_RECORD beside it
 
 
 @dataclass(frozen=True)
@@ -68,6 +71,7 @@ class Target:
     path: Path
     form: Form
     kind: Kind | None = None  # for WORKBOOK: the mark it will carry
+    with_pdf: bool = False  # for FEEDBACK_FOLDER: each workbook is printed to a PDF beside it
 
     @property
     def is_folder(self) -> bool:
@@ -101,6 +105,25 @@ def _recorded(folder: Path) -> dict[str, str]:
         return {str(k): str(v) for k, v in files.items()} if isinstance(files, dict) else {}
     except (OSError, ValueError):
         return {}
+
+
+def merge_record(staged: Path, final: Path) -> None:
+    """Before the record ``staged`` (a run's new WRITTEN_RECORD) replaces ``final``: keep in it
+    every file ``final`` records that this run did not write and that is still there as pmqa
+    wrote it (same SHA-256), so files of an earlier run stay pmqa's."""
+    new = _recorded(staged.parent)
+    kept: dict[str, str] = {}
+    for name, sha in _recorded(final.parent).items():
+        if name in new or Path(name).name != name or name == WRITTEN_RECORD:
+            continue
+        try:
+            if sha256_file(final.parent / name) == sha:
+                kept[name] = sha
+        except OSError:
+            continue  # gone since: nothing to remember
+    if kept:
+        data = {"pmqa_version": __version__, "files": dict(sorted({**kept, **new}.items()))}
+        write_bytes_atomic(staged, json.dumps(data, indent=1).encode("utf-8"))
 
 
 def record_written(folder: Path, paths: Sequence[Path]) -> None:
@@ -199,7 +222,7 @@ def _check_file(target: Target, inputs: dict[Path, Path], folders: list[Path], f
 def _what(target: Target) -> str:
     if target.form is Form.WORKBOOK and target.kind is not None:
         return f"{target.kind.value} workbook"
-    return "JSON file" if target.form is Form.JSON else "file"
+    return {Form.JSON: "JSON file", Form.PDF: "PDF"}.get(target.form, "file")
 
 
 def _check_folder(
@@ -234,13 +257,16 @@ def _check_folder(
         )
     if force or not path.is_dir():
         return
-    suffix = _folder_suffix(target)
+    suffixes = _folder_suffixes(target)
     foreign = [
         p
         for p in sorted(path.iterdir())
-        if p.suffix.lower() == suffix and p.is_file() and not pmqa_wrote(p, target.form)
+        if p.suffix.lower() in suffixes
+        and p.is_file()
+        and not pmqa_wrote(p, Form.PDF if p.suffix.lower() == ".pdf" else target.form)
     ]
     if foreign:
+        suffix = " and ".join(suffixes)
         raise UsageError(
             f"The folder {path} ({option}) already holds {suffix} files pmqa did not write "
             f"({_names(foreign)}), which a file pmqa writes could replace. Choose an empty or "
@@ -248,8 +274,10 @@ def _check_folder(
         )
 
 
-def _folder_suffix(target: Target) -> str:
-    return {Form.CSV_FOLDER: ".csv", Form.MAP_FOLDER: ".png"}.get(target.form, ".xlsx")
+def _folder_suffixes(target: Target) -> tuple[str, ...]:
+    """What a folder output writes that could replace a file already there."""
+    suffix = {Form.CSV_FOLDER: ".csv", Form.MAP_FOLDER: ".png"}.get(target.form, ".xlsx")
+    return (suffix, ".pdf") if target.with_pdf else (suffix,)
 
 
 def _clash(a: Target, a_key: Path, b: Target, b_key: Path) -> bool:
@@ -258,7 +286,7 @@ def _clash(a: Target, a_key: Path, b: Target, b_key: Path) -> bool:
         return True
     for folder, folder_key, file, file_key in ((a, a_key, b, b_key), (b, b_key, a, a_key)):
         if folder.is_folder and not file.is_folder and file_key.parent == folder_key:
-            return file_key.suffix.lower() == _folder_suffix(folder)
+            return file_key.suffix.lower() in _folder_suffixes(folder)
     return False
 
 

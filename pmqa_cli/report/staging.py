@@ -27,6 +27,7 @@ from types import TracebackType
 
 from pmqa_cli.core.errors import DISK_ERRORS, OutputError, UsageError
 from pmqa_cli.core.portable import process_alive
+from pmqa_cli.report.guard import WRITTEN_RECORD, merge_record
 
 __all__ = ["LOCK_SUFFIX", "STAGING_PREFIX", "OutputSet", "lock_path"]
 
@@ -257,8 +258,13 @@ class OutputSet:
         """Move every staged file into place; if one move fails, put back what was moved."""
         self._committing = True
         done: list[tuple[Path, Path, Path | None]] = []  # (staged, final, backup of the old)
+        # A record of the files pmqa wrote (report/guard.py) goes last, merged with the record
+        # already there once the files it names are in place: it adds, never forgets.
         try:
-            for staged, final in self._moves():
+            moves = sorted(self._moves(), key=lambda move: move[0].name == WRITTEN_RECORD)
+            for staged, final in moves:
+                if staged.name == WRITTEN_RECORD:
+                    merge_record(staged, final)
                 backup = None
                 final.parent.mkdir(parents=True, exist_ok=True)
                 if final.exists():
