@@ -121,9 +121,13 @@ def _duplicate_problems(raw: dict[str, Any]) -> list[RubricProblem]:
         if not isinstance(value, str) or not value:
             return
         if value in seen:
-            problems.append(RubricProblem(path, f"duplicate id '{value}' (first at {seen[value]})",
-                                          th=f"รหัส '{value}' ซ้ำ (ใช้ครั้งแรกที่ {seen[value]}) "
-                                          "รหัสต้องไม่ซ้ำกันทั้งไฟล์"))  # fmt: skip
+            problems.append(
+                RubricProblem(
+                    path,
+                    f"duplicate id '{value}' (first at {seen[value]})",
+                    th=f"รหัส '{value}' ซ้ำ (ใช้ครั้งแรกที่ {seen[value]}) รหัสต้องไม่ซ้ำกันทั้งไฟล์",
+                )
+            )
         else:
             seen[value] = path
 
@@ -138,9 +142,12 @@ def _duplicate_problems(raw: dict[str, Any]) -> list[RubricProblem]:
             tier_ids[tier.get("id")] += 1
             if tier_ids[tier.get("id")] > 1:
                 problems.append(
-                    RubricProblem(f"issues[{i}].tiers[{j}].id", "a tier appears twice in an issue",
-                                  th="ระดับนี้ซ้ำในประเด็นเดียวกัน ให้แต่ละระดับมีเพียงครั้งเดียว")
-                )  # fmt: skip
+                    RubricProblem(
+                        f"issues[{i}].tiers[{j}].id",
+                        "a tier appears twice in an issue",
+                        th="ระดับนี้ซ้ำในประเด็นเดียวกัน ให้แต่ละระดับมีเพียงครั้งเดียว",
+                    )
+                )
             for k, criterion in enumerate(_as_list(tier.get("criteria"))):
                 if isinstance(criterion, dict):
                     claim(criterion.get("id"), f"issues[{i}].tiers[{j}].criteria[{k}].id")
@@ -179,8 +186,11 @@ def _semantic_problems(rubric: Rubric) -> list[RubricProblem]:
             )
         if positions and positions[0] != 0:
             problems.append(
-                RubricProblem(f"issues[{i}].tiers", f"the first tier must be '{tier_order[0]}'",
-                              th=f"ระดับแรกต้องเป็น '{tier_order[0]}'")  # fmt: skip
+                RubricProblem(
+                    f"issues[{i}].tiers",
+                    f"the first tier must be '{tier_order[0]}'",
+                    th=f"ระดับแรกต้องเป็น '{tier_order[0]}'",
+                )
             )
     top = scoring.max_score
     for i, ind in enumerate(rubric.indicators):
@@ -220,8 +230,7 @@ def _semantic_problems(rubric: Rubric) -> list[RubricProblem]:
                         f"indicators[{i}].bands",
                         f"band score {over[0]:g} is above the top score {top:g} "
                         "(scoring.level_scores)",
-                        th=f"คะแนนของช่วง {over[0]:g} สูงกว่าคะแนนสูงสุด {top:g} "
-                        "(scoring.level_scores)",
+                        th=f"คะแนนของช่วง {over[0]:g} สูงกว่าคะแนนสูงสุด {top:g} (scoring.level_scores)",
                     )
                 )
     for i, issue in enumerate(rubric.issues):
@@ -240,17 +249,23 @@ def _semantic_problems(rubric: Rubric) -> list[RubricProblem]:
     for category in CATEGORIES:
         if category not in present_categories:
             problems.append(
-                RubricProblem("issues", f"category {category} has no issue", severity="warning",
-                              th=f"หมวด {category} ไม่มีประเด็นใดเลย")  # fmt: skip
+                RubricProblem(
+                    "issues",
+                    f"category {category} has no issue",
+                    severity="warning",
+                    th=f"หมวด {category} ไม่มีประเด็นใดเลย",
+                )
             )
     present_dimensions = {ind.dimension for ind in rubric.indicators}
     for dimension in DIMENSIONS if rubric.indicators else ():
         if dimension not in present_dimensions:
             problems.append(
                 RubricProblem(
-                    "indicators", f"dimension {dimension} has no indicator", severity="warning",
+                    "indicators",
+                    f"dimension {dimension} has no indicator",
+                    severity="warning",
                     th=f"มิติ {dimension} ไม่มีตัวชี้วัดใดเลย",
-                )  # fmt: skip
+                )
             )
     for office_type in OfficeType if rubric.indicators else ():
         if not any(ind.applies(office_type) for ind in rubric.indicators):
@@ -281,13 +296,19 @@ def _previous_id_problems(rubric: Rubric) -> list[RubricProblem]:
             where = f"{path}.previous_ids[{j}]"
             if old != item.id and old in current:
                 problems.append(
-                    RubricProblem(where, f"'{old}' is the id of another item of this rubric",
-                                  th=f"'{old}' เป็นรหัสของรายการอื่นในเกณฑ์นี้")  # fmt: skip
+                    RubricProblem(
+                        where,
+                        f"'{old}' is the id of another item of this rubric",
+                        th=f"'{old}' เป็นรหัสของรายการอื่นในเกณฑ์นี้",
+                    )
                 )
             elif old in claimed and claimed[old] != item.id:
                 problems.append(
-                    RubricProblem(where, f"'{old}' is already a previous id of {claimed[old]}",
-                                  th=f"'{old}' เป็นรหัสเดิม (previous_ids) ของ {claimed[old]} อยู่แล้ว")  # fmt: skip
+                    RubricProblem(
+                        where,
+                        f"'{old}' is already a previous id of {claimed[old]}",
+                        th=f"'{old}' เป็นรหัสเดิม (previous_ids) ของ {claimed[old]} อยู่แล้ว",
+                    )
                 )
             else:
                 claimed[old] = item.id
@@ -304,8 +325,11 @@ def check_rubric(data: Any) -> tuple[Rubric | None, list[RubricProblem]]:
     Warnings (a category or dimension with nothing in it) come back with a usable rubric.
     """
     if not isinstance(data, dict):
-        top = RubricProblem("", "the file must hold a mapping (key: value) at the top",
-                            th="ระดับบนสุดของไฟล์ต้องเป็นชุดข้อมูลแบบ key: value")  # fmt: skip
+        top = RubricProblem(
+            "",
+            "the file must hold a mapping (key: value) at the top",
+            th="ระดับบนสุดของไฟล์ต้องเป็นชุดข้อมูลแบบ key: value",
+        )
         return None, [top]
     problems = _duplicate_problems(data)
     try:

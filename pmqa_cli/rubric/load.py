@@ -69,8 +69,9 @@ _ExactLoader.add_constructor("tag:yaml.org,2002:float", _construct_decimal)
 def _refused(exc: InputRefusedError) -> UsageError:
     """The usage error for a rubric file pmqa will not read: the finding's own words."""
     finding = make_finding(exc.code, **exc.params)
-    return UsageError(f"The rubric cannot be used: {finding.message_en}",
-                      th=f"ใช้เกณฑ์นี้ไม่ได้: {finding.message_th}")  # fmt: skip
+    return UsageError(
+        f"The rubric cannot be used: {finding.message_en}", th=f"ใช้เกณฑ์นี้ไม่ได้: {finding.message_th}"
+    )
 
 
 def _children(node: yaml.Node) -> list[yaml.Node]:
@@ -134,18 +135,25 @@ def load_rubric(path: Path | str | None = None) -> tuple[Rubric, list[RubricProb
     except InputRefusedError as exc:
         raise _refused(exc) from None
     except OSError as exc:
-        problem = RubricProblem("", f"cannot read the file: {exc.strerror}",
-                                th=f"อ่านไฟล์ไม่ได้ ({exc.strerror}) ตรวจชื่อไฟล์และสิทธิ์การอ่าน")  # fmt: skip
+        problem = RubricProblem(
+            "",
+            f"cannot read the file: {exc.strerror}",
+            th=f"อ่านไฟล์ไม่ได้ ({exc.strerror}) ตรวจชื่อไฟล์และสิทธิ์การอ่าน",
+        )
         raise RubricError(str(file), [problem]) from exc
     try:
         data = _parse(file, raw.decode("utf-8-sig"), limits)
     except UnicodeDecodeError:
-        problem = RubricProblem("", "the file is not UTF-8 text",
-                                th="ไฟล์ไม่ใช่ข้อความ UTF-8 บันทึกใหม่เป็น UTF-8")  # fmt: skip
+        problem = RubricProblem(
+            "", "the file is not UTF-8 text", th="ไฟล์ไม่ใช่ข้อความ UTF-8 บันทึกใหม่เป็น UTF-8"
+        )
         raise RubricError(str(file), [problem]) from None
     except RecursionError:
-        problem = RubricProblem("", "not valid YAML: nested deeper than any rubric could be",
-                                th="ไม่ใช่ YAML ที่ใช้ได้: ซ้อนกันลึกเกินกว่าเกณฑ์ใด ๆ จะเป็นได้")  # fmt: skip
+        problem = RubricProblem(
+            "",
+            "not valid YAML: nested deeper than any rubric could be",
+            th="ไม่ใช่ YAML ที่ใช้ได้: ซ้อนกันลึกเกินกว่าเกณฑ์ใด ๆ จะเป็นได้",
+        )
         raise RubricError(str(file), [problem]) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
@@ -154,10 +162,12 @@ def load_rubric(path: Path | str | None = None) -> tuple[Rubric, list[RubricProb
         reason = getattr(exc, "problem", None) or str(exc)
         quoted = reason.replace("'", "")  # the parser's words, quoted as a whole in Thai
         problem = RubricProblem(
-            where, f"not valid YAML: {reason}", path_th=where_th,
+            where,
+            f"not valid YAML: {reason}",
+            path_th=where_th,
             th=f"ไม่ใช่ YAML ที่ถูกต้อง (ตัวอ่าน YAML แจ้งว่า '{quoted}') "
-               "ตรวจการเยื้องบรรทัด เครื่องหมาย : และเครื่องหมายคำพูด",
-        )  # fmt: skip
+            "ตรวจการเยื้องบรรทัด เครื่องหมาย : และเครื่องหมายคำพูด",
+        )
         raise RubricError(str(file), [problem]) from None
     rubric, problems = check_rubric(data)
     if rubric is None:
@@ -200,8 +210,13 @@ def default_rubric_path() -> Path:
             return file
     raise RubricError(
         DEFAULT_RUBRIC_ID,
-        [RubricProblem("", "the shipped rubric is missing from this installation; reinstall pmqa",
-                       th="ไม่พบเกณฑ์ที่มากับโปรแกรมในการติดตั้งนี้ ติดตั้ง pmqa ใหม่")],  # fmt: skip
+        [
+            RubricProblem(
+                "",
+                "the shipped rubric is missing from this installation; reinstall pmqa",
+                th="ไม่พบเกณฑ์ที่มากับโปรแกรมในการติดตั้งนี้ ติดตั้ง pmqa ใหม่",
+            )
+        ],
     )
 
 

@@ -175,8 +175,11 @@ class RatioBand(_Model):
     @model_validator(mode="after")
     def _one_rule(self) -> RatioBand:
         if (self.score is None) == (self.multiply is None):
-            raise RuleError("score", "give a band either a score or a multiply factor, not both",
-                            "ให้แต่ละช่วงมี score หรือ multiply อย่างใดอย่างหนึ่ง ไม่ใช่ทั้งสองหรือไม่มีเลย")  # fmt: skip
+            raise RuleError(
+                "score",
+                "give a band either a score or a multiply factor, not both",
+                "ให้แต่ละช่วงมี score หรือ multiply อย่างใดอย่างหนึ่ง ไม่ใช่ทั้งสองหรือไม่มีเลย",
+            )
         return self
 
 
@@ -184,15 +187,18 @@ def _check_ratio_bands(bands: list[RatioBand], name: str) -> None:
     if not bands:
         raise RuleError(name, "list at least one band", "ระบุอย่างน้อยหนึ่งช่วง")
     if any(b.up_to is None for b in bands[:-1]):
-        raise RuleError(name, "only the last band may leave out up_to",
-                        "เฉพาะช่วงสุดท้ายเท่านั้นที่ไม่ต้องระบุ up_to")  # fmt: skip
+        raise RuleError(
+            name, "only the last band may leave out up_to", "เฉพาะช่วงสุดท้ายเท่านั้นที่ไม่ต้องระบุ up_to"
+        )
     if bands[-1].up_to is not None:
-        raise RuleError(name, "the last band has no up_to (it takes everything above)",
-                        "ช่วงสุดท้ายต้องไม่มี up_to (ครอบคลุมค่าที่สูงกว่าช่วงก่อนหน้าทั้งหมด)")  # fmt: skip
+        raise RuleError(
+            name,
+            "the last band has no up_to (it takes everything above)",
+            "ช่วงสุดท้ายต้องไม่มี up_to (ครอบคลุมค่าที่สูงกว่าช่วงก่อนหน้าทั้งหมด)",
+        )
     edges = [b.up_to for b in bands[:-1] if b.up_to is not None]
     if any(a >= b for a, b in pairwise(edges)):
-        raise RuleError(name, "up_to must increase strictly",
-                        "ค่า up_to ต้องเพิ่มขึ้นทุกช่วง ห้ามซ้ำหรือลดลง")  # fmt: skip
+        raise RuleError(name, "up_to must increase strictly", "ค่า up_to ต้องเพิ่มขึ้นทุกช่วง ห้ามซ้ำหรือลดลง")
 
 
 class Indicator(_Model):
@@ -228,51 +234,78 @@ class Indicator(_Model):
     def _check_method(self) -> Indicator:
         if self.method is Method.INTERPOLATE:
             if self.thresholds is None or len(self.thresholds) != 5:
-                raise RuleError("thresholds", "an interpolate indicator needs 5 thresholds",
-                                "ตัวชี้วัดแบบ interpolate ต้องมีค่าเกณฑ์ 5 ค่า (ระดับ 1-5)")  # fmt: skip
+                raise RuleError(
+                    "thresholds",
+                    "an interpolate indicator needs 5 thresholds",
+                    "ตัวชี้วัดแบบ interpolate ต้องมีค่าเกณฑ์ 5 ค่า (ระดับ 1-5)",
+                )
             pairs = list(pairwise(self.thresholds))
             if self.direction is Direction.HIGHER and any(a >= b for a, b in pairs):
-                raise RuleError("thresholds", "must increase strictly for a higher-is-better "
-                                "indicator", "ตัวชี้วัดที่ยิ่งมากยิ่งดี ค่าเกณฑ์ต้องเพิ่มขึ้นทุกระดับ")  # fmt: skip
+                raise RuleError(
+                    "thresholds",
+                    "must increase strictly for a higher-is-better indicator",
+                    "ตัวชี้วัดที่ยิ่งมากยิ่งดี ค่าเกณฑ์ต้องเพิ่มขึ้นทุกระดับ",
+                )
             if self.direction is Direction.LOWER and any(a <= b for a, b in pairs):
-                raise RuleError("thresholds", "must decrease strictly for a lower-is-better "
-                                "indicator", "ตัวชี้วัดที่ยิ่งน้อยยิ่งดี ค่าเกณฑ์ต้องลดลงทุกระดับ")  # fmt: skip
+                raise RuleError(
+                    "thresholds",
+                    "must decrease strictly for a lower-is-better indicator",
+                    "ตัวชี้วัดที่ยิ่งน้อยยิ่งดี ค่าเกณฑ์ต้องลดลงทุกระดับ",
+                )
         elif self.thresholds is not None:
-            raise RuleError("thresholds", f"not used by the {self.method.value} method; remove "
-                            "them", f"วิธีคิดคะแนน {self.method.value} ไม่ใช้ค่าเกณฑ์ ให้ลบออก")  # fmt: skip
+            raise RuleError(
+                "thresholds",
+                f"not used by the {self.method.value} method; remove them",
+                f"วิธีคิดคะแนน {self.method.value} ไม่ใช้ค่าเกณฑ์ ให้ลบออก",
+            )
         if self.method is Method.TARGET_RATIO:
             if self.target is None:
                 raise RuleError(
-                    "target", "a target_ratio indicator needs a target (a number, or "
+                    "target",
+                    "a target_ratio indicator needs a target (a number, or "
                     "'workbook' when each office enters its own)",
                     "ตัวชี้วัดแบบ target_ratio ต้องมีค่าเป้าหมาย (ตัวเลข หรือ 'workbook' "
                     "เมื่อแต่ละหน่วยงานกรอกค่าเป้าหมายเอง)",
-                )  # fmt: skip
+                )
             if isinstance(self.target, Decimal) and self.target <= 0:
-                raise RuleError("target", "must be above 0 (the result is divided by it)",
-                                "ค่าเป้าหมายต้องมากกว่า 0 (ผลการดำเนินงานจะถูกหารด้วยค่านี้)")  # fmt: skip
+                raise RuleError(
+                    "target",
+                    "must be above 0 (the result is divided by it)",
+                    "ค่าเป้าหมายต้องมากกว่า 0 (ผลการดำเนินงานจะถูกหารด้วยค่านี้)",
+                )
             if self.bands is not None:
                 _check_ratio_bands(self.bands, "bands")
         else:
             if self.target is not None:
-                raise RuleError("target", "only a target_ratio indicator has a target",
-                                "เฉพาะตัวชี้วัดแบบ target_ratio เท่านั้นที่มีค่าเป้าหมาย ให้ลบออก")  # fmt: skip
+                raise RuleError(
+                    "target",
+                    "only a target_ratio indicator has a target",
+                    "เฉพาะตัวชี้วัดแบบ target_ratio เท่านั้นที่มีค่าเป้าหมาย ให้ลบออก",
+                )
             if self.bands is not None:
-                raise RuleError("bands", "only a target_ratio indicator has bands",
-                                "เฉพาะตัวชี้วัดแบบ target_ratio เท่านั้นที่มีช่วงคะแนน ให้ลบออก")  # fmt: skip
+                raise RuleError(
+                    "bands",
+                    "only a target_ratio indicator has bands",
+                    "เฉพาะตัวชี้วัดแบบ target_ratio เท่านั้นที่มีช่วงคะแนน ให้ลบออก",
+                )
         if self.method is not Method.STEPS and self.steps is not None:
-            raise RuleError("steps", "only a steps indicator lists steps",
-                            "เฉพาะตัวชี้วัดแบบ steps เท่านั้นที่ระบุขั้นตอน ให้ลบออก")  # fmt: skip
+            raise RuleError(
+                "steps",
+                "only a steps indicator lists steps",
+                "เฉพาะตัวชี้วัดแบบ steps เท่านั้นที่ระบุขั้นตอน ให้ลบออก",
+            )
         if self.method is Method.STEPS and self.steps is not None and len(self.steps) != 5:
-            raise RuleError("steps", "a steps indicator lists exactly 5 steps",
-                            "ตัวชี้วัดแบบ steps ต้องระบุขั้นตอนครบ 5 ขั้นพอดี")  # fmt: skip
+            raise RuleError(
+                "steps",
+                "a steps indicator lists exactly 5 steps",
+                "ตัวชี้วัดแบบ steps ต้องระบุขั้นตอนครบ 5 ขั้นพอดี",
+            )
         if (
             self.valid_min is not None
             and self.valid_max is not None
             and self.valid_min >= self.valid_max
         ):
-            raise RuleError("valid_min", "must be below valid_max",
-                            "valid_min ต้องน้อยกว่า valid_max")  # fmt: skip
+            raise RuleError("valid_min", "must be below valid_max", "valid_min ต้องน้อยกว่า valid_max")
         return self
 
     def applies(self, office_type: OfficeType | None) -> bool:
@@ -337,27 +370,31 @@ class Scoring(_Model):
     @model_validator(mode="after")
     def _check_levels(self) -> Scoring:
         if any(a >= b for a, b in pairwise(self.level_scores)):
-            raise RuleError("level_scores", "must increase strictly",
-                            "คะแนนแต่ละระดับต้องเพิ่มขึ้นทุกระดับ")  # fmt: skip
+            raise RuleError("level_scores", "must increase strictly", "คะแนนแต่ละระดับต้องเพิ่มขึ้นทุกระดับ")
         if self.level_scores[0] <= 0:
             raise RuleError("level_scores", "must be positive", "คะแนนแต่ละระดับต้องมากกว่า 0")
         for name in ("pmqa_status_bands", "overall_bands"):
             bands: list[Band] = getattr(self, name)
             if any(a.min >= b.min for a, b in pairwise(bands)):
-                raise RuleError(name, "band edges (min) must increase strictly",
-                                "ค่าต่ำสุด (min) ของแต่ละช่วงต้องเพิ่มขึ้นทุกช่วง")  # fmt: skip
+                raise RuleError(
+                    name,
+                    "band edges (min) must increase strictly",
+                    "ค่าต่ำสุด (min) ของแต่ละช่วงต้องเพิ่มขึ้นทุกช่วง",
+                )
             if bands[0].min > 0:
-                raise RuleError(name, "the first band must start at 0 or below",
-                                "ช่วงแรกต้องเริ่มที่ 0 หรือต่ำกว่า")  # fmt: skip
+                raise RuleError(
+                    name, "the first band must start at 0 or below", "ช่วงแรกต้องเริ่มที่ 0 หรือต่ำกว่า"
+                )
         if (
             self.aggregation is Aggregation.CATEGORY_MEAN
             and "part_weights" in self.model_fields_set
         ):
             raise RuleError(
-                "part_weights", "not used with aggregation category_mean (the overall is the "
+                "part_weights",
+                "not used with aggregation category_mean (the overall is the "
                 "mean of the categories); remove it",
                 "ไม่ใช้กับ aggregation แบบ category_mean (คะแนนรวมคือค่าเฉลี่ยของหมวด) ให้ลบออก",
-            )  # fmt: skip
+            )
         if self.target_ratio_bands is not None:
             _check_ratio_bands(self.target_ratio_bands, "target_ratio_bands")
         return self
