@@ -204,11 +204,11 @@ def megabytes(size: float) -> str:
 def _special(mode: int) -> tuple[str, str]:
     """What a file that is not a regular file is, in Thai and English."""
     if stat.S_ISFIFO(mode):
-        return "เป็น named pipe (FIFO)", "a named pipe, FIFO"
+        return "เป็นท่อส่งข้อมูลแบบมีชื่อ (FIFO)", "a named pipe, FIFO"
     if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "เป็นอุปกรณ์ (device)", "a device"
+        return "เป็นอุปกรณ์ของระบบ", "a device"
     if stat.S_ISSOCK(mode):
-        return "เป็น socket", "a socket"
+        return "เป็นซ็อกเก็ต", "a socket"
     return "ไม่ใช่ไฟล์ปกติ", "not a regular file"
 
 

@@ -143,7 +143,7 @@ def load_registry(path: Path | str, limits: Limits | None = None) -> Registry:
         if office_type is None:
             problems.append(
                 (
-                    f"row {line}: type '{field('type')}' is not สพป. or สพม.",
+                    f"row {line}: type '{field('type')}' is not primary or secondary",
                     f"แถว {line}: ประเภท '{field('type')}' ไม่ใช่ สพป. หรือ สพม.",
                 )
             )

@@ -37,17 +37,17 @@ _PYDANTIC_TH = {
     "decimal_type": "ต้องเป็นตัวเลข",
     "float_parsing": "ต้องเป็นตัวเลข",
     "float_type": "ต้องเป็นตัวเลข",
-    "finite_number": "ต้องเป็นตัวเลขที่มีค่าจำกัด (ไม่ใช่ .inf หรือ .nan)",
+    "finite_number": "ต้องเป็นตัวเลขที่มีค่าจำกัด (ไม่ใช่ '.inf' หรือ '.nan')",
     "int_parsing": "ต้องเป็นจำนวนเต็ม",
     "int_type": "ต้องเป็นจำนวนเต็ม",
     "int_from_float": "ต้องเป็นจำนวนเต็ม ไม่มีทศนิยม",
     "string_type": "ต้องเป็นข้อความ",
-    "bool_parsing": "ต้องเป็น true หรือ false",
-    "bool_type": "ต้องเป็น true หรือ false",
+    "bool_parsing": "ต้องเป็น 'true' หรือ 'false'",
+    "bool_type": "ต้องเป็น 'true' หรือ 'false'",
     "list_type": "ต้องเป็นรายการ (ขึ้นต้นแต่ละรายการด้วย -)",
-    "dict_type": "ต้องเป็นชุดข้อมูลแบบ key: value",
-    "model_type": "ต้องเป็นชุดข้อมูลแบบ key: value",
-    "model_attributes_type": "ต้องเป็นชุดข้อมูลแบบ key: value",
+    "dict_type": "ต้องเป็นชุดข้อมูลแบบ ชื่อ: ค่า",
+    "model_type": "ต้องเป็นชุดข้อมูลแบบ ชื่อ: ค่า",
+    "model_attributes_type": "ต้องเป็นชุดข้อมูลแบบ ชื่อ: ค่า",
     "enum": "ต้องเป็นค่าใดค่าหนึ่งต่อไปนี้: {expected}",
     "literal_error": "ต้องเป็นค่าใดค่าหนึ่งต่อไปนี้: {expected}",
     "greater_than": "ต้องมากกว่า {gt}",
@@ -59,6 +59,11 @@ _PYDANTIC_TH = {
     "string_too_short": "ต้องไม่เว้นว่าง (อย่างน้อย {min_length} ตัวอักษร)",
 }
 _PYDANTIC_OTHER_TH = "ค่านี้ใช้ไม่ได้ ตรวจชนิดของค่าตามที่ docs/rubric-format.md กำหนด"
+
+
+def _quoted(ids: Iterable[str]) -> str:
+    """Ids as Thai text names them: quoted, like any value typed in the YAML."""
+    return ", ".join(f"'{i}'" for i in ids)
 
 
 def _in_thai(err: Any) -> str:
@@ -125,7 +130,7 @@ def _duplicate_problems(raw: dict[str, Any]) -> list[RubricProblem]:
                 RubricProblem(
                     path,
                     f"duplicate id '{value}' (first at {seen[value]})",
-                    th=f"รหัส '{value}' ซ้ำ (ใช้ครั้งแรกที่ {seen[value]}) รหัสต้องไม่ซ้ำกันทั้งไฟล์",
+                    th=f"รหัส '{value}' ซ้ำ (ใช้ครั้งแรกที่ '{seen[value]}') รหัสต้องไม่ซ้ำกันทั้งไฟล์",
                 )
             )
         else:
@@ -171,7 +176,7 @@ def _semantic_problems(rubric: Rubric) -> list[RubricProblem]:
                         f"issues[{i}].tiers[{j}].id",
                         f"unknown tier '{tier.id}'; scoring.tiers defines {', '.join(tier_order)}",
                         th=f"ไม่รู้จักระดับ '{tier.id}' ระดับที่ scoring.tiers กำหนดไว้คือ "
-                        f"{', '.join(tier_order)}",
+                        f"{_quoted(tier_order)}",
                     )
                 )
             else:
@@ -181,7 +186,7 @@ def _semantic_problems(rubric: Rubric) -> list[RubricProblem]:
                 RubricProblem(
                     f"issues[{i}].tiers",
                     f"tiers must be in the order {', '.join(tier_order)}",
-                    th=f"เรียงระดับตามลำดับ {', '.join(tier_order)}",
+                    th=f"เรียงระดับตามลำดับ {_quoted(tier_order)}",
                 )
             )
         if positions and positions[0] != 0:
@@ -207,7 +212,7 @@ def _semantic_problems(rubric: Rubric) -> list[RubricProblem]:
                         RubricProblem(
                             f"indicators[{i}].thresholds",
                             f"threshold {outside[0]:g} lies outside {name} {edge:g}",
-                            th=f"ค่าเกณฑ์ {outside[0]:g} อยู่นอก {name} {edge:g} "
+                            th=f"ค่าเกณฑ์ {outside[0]:g} อยู่นอก '{name}' {edge:g} "
                             "ปรับค่าเกณฑ์หรือช่วงค่าที่ยอมรับให้สอดคล้องกัน",
                         )
                     )
@@ -219,8 +224,8 @@ def _semantic_problems(rubric: Rubric) -> list[RubricProblem]:
                         f"indicators[{i}].bands",
                         "a target_ratio indicator needs bands: give scoring.target_ratio_bands "
                         "or the indicator's own bands",
-                        th="ตัวชี้วัดแบบ target_ratio ต้องมีช่วงคะแนน กำหนด "
-                        "scoring.target_ratio_bands หรือ bands ของตัวชี้วัดเอง",
+                        th="ตัวชี้วัดแบบ 'target_ratio' ต้องมีช่วงคะแนน กำหนด "
+                        "scoring.target_ratio_bands หรือ 'bands' ของตัวชี้วัดเอง",
                     )
                 )
             over = [b.score for b in bands if b.score is not None and b.score > Decimal(str(top))]
@@ -307,7 +312,7 @@ def _previous_id_problems(rubric: Rubric) -> list[RubricProblem]:
                     RubricProblem(
                         where,
                         f"'{old}' is already a previous id of {claimed[old]}",
-                        th=f"'{old}' เป็นรหัสเดิม (previous_ids) ของ {claimed[old]} อยู่แล้ว",
+                        th=f"'{old}' เป็นรหัสเดิม ('previous_ids') ของ {claimed[old]} อยู่แล้ว",
                     )
                 )
             else:
@@ -328,7 +333,7 @@ def check_rubric(data: Any) -> tuple[Rubric | None, list[RubricProblem]]:
         top = RubricProblem(
             "",
             "the file must hold a mapping (key: value) at the top",
-            th="ระดับบนสุดของไฟล์ต้องเป็นชุดข้อมูลแบบ key: value",
+            th="ระดับบนสุดของไฟล์ต้องเป็นชุดข้อมูลแบบ ชื่อ: ค่า",
         )
         return None, [top]
     problems = _duplicate_problems(data)

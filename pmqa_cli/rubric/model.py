@@ -178,7 +178,7 @@ class RatioBand(_Model):
             raise RuleError(
                 "score",
                 "give a band either a score or a multiply factor, not both",
-                "ให้แต่ละช่วงมี score หรือ multiply อย่างใดอย่างหนึ่ง ไม่ใช่ทั้งสองหรือไม่มีเลย",
+                "ให้แต่ละช่วงมี 'score' หรือ 'multiply' อย่างใดอย่างหนึ่ง ไม่ใช่ทั้งสองหรือไม่มีเลย",
             )
         return self
 
@@ -188,17 +188,19 @@ def _check_ratio_bands(bands: list[RatioBand], name: str) -> None:
         raise RuleError(name, "list at least one band", "ระบุอย่างน้อยหนึ่งช่วง")
     if any(b.up_to is None for b in bands[:-1]):
         raise RuleError(
-            name, "only the last band may leave out up_to", "เฉพาะช่วงสุดท้ายเท่านั้นที่ไม่ต้องระบุ up_to"
+            name, "only the last band may leave out up_to", "เฉพาะช่วงสุดท้ายเท่านั้นที่ไม่ต้องระบุ 'up_to'"
         )
     if bands[-1].up_to is not None:
         raise RuleError(
             name,
             "the last band has no up_to (it takes everything above)",
-            "ช่วงสุดท้ายต้องไม่มี up_to (ครอบคลุมค่าที่สูงกว่าช่วงก่อนหน้าทั้งหมด)",
+            "ช่วงสุดท้ายต้องไม่มี 'up_to' (ครอบคลุมค่าที่สูงกว่าช่วงก่อนหน้าทั้งหมด)",
         )
     edges = [b.up_to for b in bands[:-1] if b.up_to is not None]
     if any(a >= b for a, b in pairwise(edges)):
-        raise RuleError(name, "up_to must increase strictly", "ค่า up_to ต้องเพิ่มขึ้นทุกช่วง ห้ามซ้ำหรือลดลง")
+        raise RuleError(
+            name, "up_to must increase strictly", "ค่า 'up_to' ต้องเพิ่มขึ้นทุกช่วง ห้ามซ้ำหรือลดลง"
+        )
 
 
 class Indicator(_Model):
@@ -237,7 +239,7 @@ class Indicator(_Model):
                 raise RuleError(
                     "thresholds",
                     "an interpolate indicator needs 5 thresholds",
-                    "ตัวชี้วัดแบบ interpolate ต้องมีค่าเกณฑ์ 5 ค่า (ระดับ 1-5)",
+                    "ตัวชี้วัดแบบ 'interpolate' ต้องมีค่าเกณฑ์ 5 ค่า (ระดับ 1-5)",
                 )
             pairs = list(pairwise(self.thresholds))
             if self.direction is Direction.HIGHER and any(a >= b for a, b in pairs):
@@ -256,7 +258,7 @@ class Indicator(_Model):
             raise RuleError(
                 "thresholds",
                 f"not used by the {self.method.value} method; remove them",
-                f"วิธีคิดคะแนน {self.method.value} ไม่ใช้ค่าเกณฑ์ ให้ลบออก",
+                f"วิธีคิดคะแนน '{self.method.value}' ไม่ใช้ค่าเกณฑ์ ให้ลบออก",
             )
         if self.method is Method.TARGET_RATIO:
             if self.target is None:
@@ -264,7 +266,7 @@ class Indicator(_Model):
                     "target",
                     "a target_ratio indicator needs a target (a number, or "
                     "'workbook' when each office enters its own)",
-                    "ตัวชี้วัดแบบ target_ratio ต้องมีค่าเป้าหมาย (ตัวเลข หรือ 'workbook' "
+                    "ตัวชี้วัดแบบ 'target_ratio' ต้องมีค่าเป้าหมาย (ตัวเลข หรือ 'workbook' "
                     "เมื่อแต่ละหน่วยงานกรอกค่าเป้าหมายเอง)",
                 )
             if isinstance(self.target, Decimal) and self.target <= 0:
@@ -280,32 +282,34 @@ class Indicator(_Model):
                 raise RuleError(
                     "target",
                     "only a target_ratio indicator has a target",
-                    "เฉพาะตัวชี้วัดแบบ target_ratio เท่านั้นที่มีค่าเป้าหมาย ให้ลบออก",
+                    "เฉพาะตัวชี้วัดแบบ 'target_ratio' เท่านั้นที่มีค่าเป้าหมาย ให้ลบออก",
                 )
             if self.bands is not None:
                 raise RuleError(
                     "bands",
                     "only a target_ratio indicator has bands",
-                    "เฉพาะตัวชี้วัดแบบ target_ratio เท่านั้นที่มีช่วงคะแนน ให้ลบออก",
+                    "เฉพาะตัวชี้วัดแบบ 'target_ratio' เท่านั้นที่มีช่วงคะแนน ให้ลบออก",
                 )
         if self.method is not Method.STEPS and self.steps is not None:
             raise RuleError(
                 "steps",
                 "only a steps indicator lists steps",
-                "เฉพาะตัวชี้วัดแบบ steps เท่านั้นที่ระบุขั้นตอน ให้ลบออก",
+                "เฉพาะตัวชี้วัดแบบ 'steps' เท่านั้นที่ระบุขั้นตอน ให้ลบออก",
             )
         if self.method is Method.STEPS and self.steps is not None and len(self.steps) != 5:
             raise RuleError(
                 "steps",
                 "a steps indicator lists exactly 5 steps",
-                "ตัวชี้วัดแบบ steps ต้องระบุขั้นตอนครบ 5 ขั้นพอดี",
+                "ตัวชี้วัดแบบ 'steps' ต้องระบุขั้นตอนครบ 5 ขั้นพอดี",
             )
         if (
             self.valid_min is not None
             and self.valid_max is not None
             and self.valid_min >= self.valid_max
         ):
-            raise RuleError("valid_min", "must be below valid_max", "valid_min ต้องน้อยกว่า valid_max")
+            raise RuleError(
+                "valid_min", "must be below valid_max", "'valid_min' ต้องน้อยกว่า 'valid_max'"
+            )
         return self
 
     def applies(self, office_type: OfficeType | None) -> bool:
@@ -379,7 +383,7 @@ class Scoring(_Model):
                 raise RuleError(
                     name,
                     "band edges (min) must increase strictly",
-                    "ค่าต่ำสุด (min) ของแต่ละช่วงต้องเพิ่มขึ้นทุกช่วง",
+                    "ค่าต่ำสุด ('min') ของแต่ละช่วงต้องเพิ่มขึ้นทุกช่วง",
                 )
             if bands[0].min > 0:
                 raise RuleError(
@@ -393,7 +397,7 @@ class Scoring(_Model):
                 "part_weights",
                 "not used with aggregation category_mean (the overall is the "
                 "mean of the categories); remove it",
-                "ไม่ใช้กับ aggregation แบบ category_mean (คะแนนรวมคือค่าเฉลี่ยของหมวด) ให้ลบออก",
+                "ไม่ใช้กับ 'aggregation' แบบ 'category_mean' (คะแนนรวมคือค่าเฉลี่ยของหมวด) ให้ลบออก",
             )
         if self.target_ratio_bands is not None:
             _check_ratio_bands(self.target_ratio_bands, "target_ratio_bands")
