@@ -130,14 +130,15 @@ def find_submissions(
         skipped=found.skipped + [str(f) for f in found.files if f.resolve() in others],
     )
     if not found.files:
+        searched = ", ".join(str(p) for p in paths)
+        outputs = len(found.outputs)
         raise UsageError(
-            "No submissions found (.xlsx, .xlsm, .xls, .xlsb, .ods) under: "
-            + ", ".join(str(p) for p in paths)
+            f"No submissions found (.xlsx, .xlsm, .xls, .xlsb, .ods) under: {searched}"
             + (
-                f" (passed over {len(found.outputs)} results/feedback workbooks pmqa wrote)"
-                if found.outputs
-                else ""
-            )
+                f" (passed over {outputs} results/feedback workbooks pmqa wrote)" if outputs else ""
+            ),
+            th=f"ไม่พบแบบประเมิน (.xlsx, .xlsm, .xls, .xlsb, .ods) ใน {searched}"
+            + (f" (ข้ามสมุดงานผลลัพธ์หรือแจ้งผลที่ pmqa เขียนไป {outputs:,} ไฟล์)" if outputs else ""),
         )
     return found
 
@@ -167,7 +168,9 @@ def load_previous(files: Sequence[Path], labels: Sequence[str], rubric: Rubric) 
     if labels and len(labels) != len(files):
         raise UsageError(
             f"Give one --previous-label for each --previous ({len(files)} files, "
-            f"{len(labels)} labels), in the same order, or none."
+            f"{len(labels)} labels), in the same order, or none.",
+            th=f"ระบุ --previous-label หนึ่งชื่อต่อ --previous หนึ่งไฟล์ เรียงตามลำดับเดียวกัน "
+            f"(ตอนนี้มี {len(files)} ไฟล์ {len(labels)} ชื่อ) หรือไม่ระบุเลย",
         )
     return [
         load_result(path, rubric, label=labels[n] if labels else None)
@@ -441,9 +444,13 @@ def score_and_write(
         if output is not None:
             staged = stack.enter_context(OutputSet(Outputs(output).paths(pdf), command=command))
         report = score_office(
-            file, rubric, registry=registry, limits=limits, steps=output is not None,
+            file,
+            rubric,
+            registry=registry,
+            limits=limits,
+            steps=output is not None,
             verifier=None if verification is None else Layers(verification, alone=True),
-        )  # fmt: skip
+        )
         if output is not None and staged is not None:
             from pmqa_cli.report.feedback import write_feedback  # heavy: openpyxl, with -o only
 
