@@ -2,13 +2,15 @@
 
 A :class:`~pmqa_cli.core.errors.PmqaError` exits with its own code (1, or 2 for usage); a full
 disk is an output problem; anything else is an internal error, with a traceback only under
-``--debug`` (or PMQA_DEBUG).
+``--debug`` (or PMQA_DEBUG). A reader that stops reading (``pmqa score FILE --json | head -1``)
+is no error: pmqa stops quietly with 141 (128 + SIGPIPE, as a shell's own tools do).
 """
 
 from __future__ import annotations
 
 import functools
 import os
+import sys
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -17,7 +19,11 @@ import typer
 from pmqa_cli.cli.lang import tr
 from pmqa_cli.core.errors import DISK_ERRORS, PmqaError
 
-__all__ = ["edge", "set_debug"]
+__all__ = ["CLOSED_PIPE_EXIT", "edge", "set_debug"]
+
+#: The exit code when the reader of pmqa's output closed it early: 128 + SIGPIPE (13), as
+#: `yes | head -1` gives for `yes`, on every system (Windows has no SIGPIPE to look up).
+CLOSED_PIPE_EXIT = 141
 
 _state = {"debug": bool(os.environ.get("PMQA_DEBUG"))}
 
@@ -38,9 +44,15 @@ def edge(func: F) -> F:
         from pmqa_cli.cli import render
 
         try:
-            return func(*args, **kwargs)
+            try:
+                return func(*args, **kwargs)
+            finally:
+                _flush_stdout()  # a reader gone shows here, not as Python's noise at exit
         except (typer.Exit, typer.Abort):
             raise
+        except BrokenPipeError:
+            _quiet_stdout()
+            raise typer.Exit(CLOSED_PIPE_EXIT) from None
         except PmqaError as exc:
             if _state["debug"]:
                 raise
@@ -79,3 +91,24 @@ def edge(func: F) -> F:
             raise typer.Exit(1) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+def _flush_stdout() -> None:
+    stream = sys.stdout
+    if stream is not None and not stream.closed:
+        stream.flush()
+
+
+def _quiet_stdout() -> None:
+    """The reader of stdout is gone: send what is still buffered, and anything written later,
+    to the null device, so the interpreter's last flush raises nothing (the Python docs'
+    recipe for SIGPIPE, signal module)."""
+    try:
+        handle = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):
+        return  # not a real file (a test's captured output): nothing to quiet
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, handle)
+    finally:
+        os.close(devnull)

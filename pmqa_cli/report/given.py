@@ -26,6 +26,7 @@ __all__ = [
     "load_verification_option",
     "must_exist",
     "need_pdf",
+    "not_a_folder",
     "reading_limits",
     "registry_or_sample",
 ]
@@ -41,6 +42,20 @@ def must_exist(*paths: Path) -> None:
     for path in paths:
         if not path.exists():
             raise UsageError(f"{path} does not exist.", th=f"ไม่พบ {path}")
+
+
+def not_a_folder(path: Path, command: str) -> None:
+    """A usage error when ``path``, given to ``pmqa command`` as the one workbook it takes, is a
+    folder: a folder of submissions is what ``pmqa batch`` (or ``pmqa validate``) reads."""
+    if path.is_dir():
+        raise UsageError(
+            f"{path} is a folder; pmqa {command} takes one workbook (FILE.xlsx). To score every "
+            f"submission in it: pmqa batch {path} -o results.xlsx (to check them only: "
+            f"pmqa validate {path}).",
+            th=f"{path} เป็นโฟลเดอร์ pmqa {command} รับแบบประเมินทีละไฟล์ (FILE.xlsx) หากต้องการ"
+            f"ประเมินทุกไฟล์ในโฟลเดอร์นี้ ใช้ pmqa batch {path} -o results.xlsx (หากต้องการตรวจอย่างเดียว "
+            f"ใช้ pmqa validate {path})",
+        )
 
 
 def load_rubric_option(path: Path | None) -> Rubric:

@@ -60,6 +60,7 @@ __all__ = [
     "compare_and_write",
     "compare_results",
     "find_submissions",
+    "files_to_check",
     "load_previous",
     "score_and_write",
     "write_batch",
@@ -141,6 +142,17 @@ def find_submissions(
             + (f" (ข้ามสมุดงานผลลัพธ์หรือแจ้งผลที่ pmqa เขียนไป {outputs:,} ไฟล์)" if outputs else ""),
         )
     return found
+
+
+def files_to_check(paths: Sequence[Path]) -> list[Path]:
+    """What ``pmqa validate`` checks: each file as named (a missing or unreadable one is its
+    finding), and for a folder the submissions in it, found as a batch finds them (pmqa's own
+    outputs and files that are not spreadsheets passed over); a usage error for a folder
+    without any."""
+    files: list[Path] = []
+    for path in paths:
+        files += find_submissions([path]).files if path.is_dir() else [path]
+    return files
 
 
 def check_outputs_of(

@@ -57,6 +57,7 @@ def score_command(
     from pmqa_cli.report import given, run  # heavy: pydantic
     from pmqa_cli.report.guard import Form, Target, check_outputs  # heavy: xml parsing
 
+    given.not_a_folder(file, "score")
     if output is not None:
         check_outputs(
             [Target("-o", output, Form.WORKBOOK, Kind.FEEDBACK),
