@@ -22,11 +22,16 @@ runner = CliRunner()
 
 @pytest.fixture
 def folder(shipped: Rubric, make_submission: SubmissionFactory) -> Path:
-    """A folder of two submissions, one with an error."""
-    make_submission(shipped, complete(shipped), name="P001.xlsx")
+    """A folder of two submissions, one with an error, alone in the test's own folder."""
     broken = complete(shipped)
     broken.answers["PM1-B1"] = None
-    return make_submission(shipped, broken, name="P002.xlsx").parent
+    made = [make_submission(shipped, complete(shipped), name="P001.xlsx"),
+            make_submission(shipped, broken, name="P002.xlsx")]  # fmt: skip
+    subs = made[0].parent / "subs"
+    subs.mkdir()
+    for path in made:
+        path.rename(subs / path.name)
+    return subs
 
 
 def said(output: str) -> str:
@@ -85,3 +90,38 @@ def test_a_closed_pipe_stops_quietly(folder: Path) -> None:
     errors = process.stderr.read().decode("utf-8", "replace")
     assert process.wait(timeout=120) == 141, errors
     assert errors == ""  # no "internal error", no traceback, no "Exception ignored"
+
+
+# --- an output folder that is the submissions folder ------------------------------------------
+
+
+@pytest.mark.parametrize("option", ["--csv", "--maps", "--feedback"])
+@pytest.mark.parametrize("lang", ["en", "th"])
+def test_a_folder_output_may_not_be_the_submissions_folder(
+    folder: Path, option: str, lang: str
+) -> None:
+    before = sorted(p.name for p in folder.iterdir())
+    out = folder.parent / "results.xlsx"
+    result = runner.invoke(app, ["--lang", lang, "batch", str(folder), "-o", str(out), option,
+                                 str(folder)])  # fmt: skip
+    assert result.exit_code == 2, result.output
+    text = said(result.output)
+    if option == "--feedback":
+        assert ("มีแบบประเมินอยู่" if lang == "th" else "holds submissions") in text
+    else:
+        assert ("ใช้โฟลเดอร์แยกต่างหาก" if lang == "th" else "Choose a folder of its own") in text
+        assert f"{folder}-{option.lstrip('-')}" in text  # the fix, a folder beside it
+    assert sorted(p.name for p in folder.iterdir()) == before and not out.exists()
+
+
+def test_a_csv_folder_inside_the_submissions_folder_is_allowed(folder: Path) -> None:
+    out = folder.parent / "results.xlsx"
+    result = runner.invoke(app, ["batch", str(folder), "-o", str(out), "--csv",
+                                 str(folder / "csv")])  # fmt: skip
+    assert result.exit_code == 1, result.output  # P002's missing answer
+    assert (folder / "csv" / "about.csv").is_file()
+    again = runner.invoke(app, ["batch", str(folder), "-o", str(out), "--json",
+                                str(folder.parent / "r.json")])  # fmt: skip
+    assert again.exit_code == 1, again.output
+    scored = json.loads((folder.parent / "r.json").read_text(encoding="utf-8"))
+    assert sorted(Path(o["file"]).name for o in scored["offices"]) == ["P001.xlsx", "P002.xlsx"]

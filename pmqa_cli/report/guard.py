@@ -5,7 +5,8 @@ its inputs before it reads the first submission. A problem is a :class:`UsageErr
 whose message says what to do. The rules (docs/security.md):
 
 - an output is never an input (a submission, the rubric, the registry), whatever ``--force`` says;
-- a feedback folder never holds submissions (its workbooks are named by office code);
+- a feedback folder never holds submissions (its workbooks are named by office code), and no
+  folder output (CSV, maps) is itself a submissions folder;
 - an output inside an input folder is allowed only when the next run will pass it over: pmqa's
   marked workbooks (workbook/mark.py) and files that are not spreadsheets;
 - two outputs never share a path;
@@ -269,6 +270,8 @@ def _check_folder(
             f"{path} ({option}) is a file, not a folder; {option} takes a folder.",
             th=f"{path} ({option}) เป็นไฟล์ ไม่ใช่โฟลเดอร์ {option} ต้องระบุโฟลเดอร์",
         )
+    if key in folders and target.form is not Form.FEEDBACK_FOLDER:
+        _refuse_input_folder(target, key)
     if target.form is Form.FEEDBACK_FOLDER:
         holding = [root for root in folders if root == key]
         holding += [p for k, p in inputs.items() if k.parent == key]
@@ -319,6 +322,22 @@ def _check_folder(
             f"({_names(foreign, th=True)}) ซึ่งไฟล์ที่ pmqa เขียนอาจแทนที่ได้ เลือกโฟลเดอร์ว่างหรือ"
             "โฟลเดอร์ใหม่ หรือเพิ่ม --force เพื่อแทนที่",
         )
+
+
+def _refuse_input_folder(target: Target, key: Path) -> None:
+    """A CSV or map folder that is a folder of submissions: its files would sit among the
+    offices' workbooks, and every later batch of that folder would list them. (A folder inside
+    one keeps them apart and is allowed: discovery never reads them as submissions, they are not
+    spreadsheets.)"""
+    own = key.parent / f"{key.name}-{target.option.lstrip('-')}"
+    raise UsageError(
+        f"The {target.option} folder {target.path} is a submissions folder this run reads; "
+        "pmqa does not write its outputs among the offices' workbooks, where every later "
+        f"batch would list them as passed over. Choose a folder of its own, for example {own}.",
+        th=f"โฟลเดอร์ {target.option} {target.path} เป็นโฟลเดอร์แบบประเมินที่การประมวลผลนี้อ่าน "
+        "pmqa ไม่เขียนผลลัพธ์ปนกับแบบประเมินของหน่วยงาน ซึ่งการประมวลผลครั้งต่อไปจะต้องแจ้งว่าข้าม"
+        f"ไฟล์เหล่านี้ทุกครั้ง ใช้โฟลเดอร์แยกต่างหาก เช่น {own}",
+    )
 
 
 def _folder_suffixes(target: Target) -> tuple[str, ...]:
