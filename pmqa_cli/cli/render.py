@@ -226,7 +226,7 @@ def _score_tables(console: Console, result: Scores, rubric: Rubric) -> None:
     for i in result.issues:
         issue = found[i.id]
         issues.add_row(
-            i.id, str(i.category), ThaiText(tr(issue.title_th, issue.title_en), one_line=True),
+            i.id, str(i.category), ThaiText(tr(issue.title_th, issue.title_en)),
             show(score_kind, i.score, rubric), ThaiText(tr(i.status_th, i.status_en)),
         )  # fmt: skip
     console.print(issues)
@@ -241,7 +241,7 @@ def _score_tables(console: Console, result: Scores, rubric: Rubric) -> None:
     lang = current()
     for ind in result.indicators:
         indicator = rubric.indicator(ind.id)
-        title = ThaiText(tr(indicator.title_th, indicator.title_en), one_line=True)
+        title = ThaiText(tr(indicator.title_th, indicator.title_en))
         value = show_indicator_value(indicator, ind.value, rubric, lang)
         unit = ThaiText(unit_label(indicator.unit, lang))
         if indicator.method is Method.PASS_FAIL:

@@ -4,9 +4,11 @@ Thai is written without spaces between words, and a terminal wrapper that folds 
 Thai letters at the column edge cuts words mid-syllable ("ตัว/ชี้วั/ด") and can leave a vowel or
 tone mark at the start of a line with no consonant to sit on. Thai writers put a space between
 phrases, so pmqa wraps only at spaces: a run of text without a space is never broken while it
-fits the width. Only a run wider than the whole column (a long file path, or a terminal too
-narrow for any run) is broken, and then at a grapheme-cluster boundary, so a mark always stays
-with its consonant. Titles are cut to one line at a cluster boundary with "…".
+fits the width. Only a run wider than the whole column (a long title, a long file path, or a
+terminal too narrow for any run) is broken: between Thai words where the system's Thai word
+breaker, libthai (what LibreOffice and GTK break Thai lines with), is found, and otherwise, or
+inside a word wider than the column, at a grapheme-cluster boundary, so a mark always stays with
+its consonant. Headings are cut to one line at a cluster boundary with "…".
 
 The layouts in :mod:`pmqa_cli.cli.render` give text columns at least the width of their longest
 run at 80 columns and wider, so there a Thai word is never broken (tests/test_thai_terminal.py).
@@ -14,16 +16,19 @@ run at 80 columns and wider, so there a Thai word is never broken (tests/test_th
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
+import functools
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.measure import Measurement
 from rich.text import Text
 
-__all__ = ["ThaiText", "clusters", "truncate", "wrap_offsets"]
+__all__ = ["ThaiText", "clusters", "thai_words", "truncate", "wrap_offsets"]
 
 _RUN = re.compile(r"\S+")
 ELLIPSIS = "…"
@@ -61,11 +66,54 @@ def truncate(text: str, width: int) -> str:
     return kept.rstrip() + ELLIPSIS
 
 
+@functools.cache
+def _word_breaker() -> Callable[[str], list[int]] | None:
+    """libthai's word breaker, where the system has it (feature detection: a missing library,
+    an older one without th_brk_find_breaks, or Windows without it all give None)."""
+    name = ctypes.util.find_library("thai")
+    try:
+        lib = ctypes.CDLL(name or "libthai.so.0")
+        lib.th_brk_new.restype = ctypes.c_void_p
+        lib.th_brk_new.argtypes = [ctypes.c_char_p]
+        find = lib.th_brk_find_breaks
+    except (OSError, AttributeError):
+        return None
+    find.restype = ctypes.c_int
+    find.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.POINTER(ctypes.c_int),
+                     ctypes.c_size_t]  # fmt: skip
+    breaker = lib.th_brk_new(None)  # the shared dictionary; kept for the process
+    if not breaker:
+        return None
+
+    def breaks(text: str) -> list[int]:
+        # TIS-620 holds every Thai letter in one byte: a byte's offset is the character's.
+        data = text.encode("tis-620", "replace")
+        found = (ctypes.c_int * (len(data) + 1))()
+        count = find(breaker, data, found, len(data) + 1)
+        return [found[n] for n in range(max(count, 0)) if 0 < found[n] < len(text)]
+
+    return breaks
+
+
+def thai_words(run: str) -> list[str]:
+    """``run`` (text without spaces) cut into words where libthai says Thai words end; the
+    whole run as one word where libthai is missing."""
+    breaker = _word_breaker() if re.search("[\u0e00-\u0e7f]", run) else None
+    cuts = breaker(run) if breaker else []
+    return [run[a:b] for a, b in zip([0, *cuts], [*cuts, len(run)], strict=True) if a < b]
+
+
 def _fold(run: str, start: int, width: int) -> Iterator[int]:
-    """Offsets inside one over-wide run where it must break: at cluster boundaries."""
+    """Offsets inside one over-wide run where it must break: between its Thai words, and
+    inside a word wider than ``width`` at cluster boundaries."""
+    pieces = [
+        piece
+        for word in thai_words(run)
+        for piece in ([word] if cell_len(word) <= width else clusters(word))
+    ]
     used = 0
     offset = start
-    for cluster in clusters(run):
+    for cluster in pieces:
         size = cell_len(cluster)
         if used and used + size > width:
             yield offset
