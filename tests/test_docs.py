@@ -96,3 +96,18 @@ def test_readme_python_example_runs() -> None:
     block = re.search(r"```python\n(.*?)```", readme, re.S)
     assert block is not None
     exec(compile(block.group(1), "README.md", "exec"), {})
+
+
+def test_the_quick_starts_outputs_leave_the_checkout_clean() -> None:
+    # The quick start runs in the checkout: every file and folder it writes, and the ones its
+    # next steps write (`pmqa score ... -o feedback.xlsx`), is ignored by git.
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    start = readme.split("## Quick start", 1)[1].split("\n## ", 1)[0]
+    written = re.findall(r"(?:-o|--out|--json|--csv|--feedback|--maps)\s+([\w./-]+)", start)
+    assert {"submissions", "results.xlsx", "results.json", "feedback.xlsx"} <= set(written)
+    ignored = {
+        line.strip().strip("/")
+        for line in (ROOT / ".gitignore").read_text(encoding="utf-8").splitlines()
+        if line.startswith("/")
+    }
+    assert [p for p in written if p.split("/")[0] not in ignored] == []
