@@ -30,7 +30,7 @@ THAI = re.compile(r"[\u0e00-\u0e7f]+")
 #: the program and its commands, proper names and units of measure people write in Latin.
 ALLOWED_LATIN = [
     r"\S*[/\\]\S*",  # a path
-    r"[\w.-]*\.(?:xlsx|xls|xlsm|json|csv|yaml|yml|pdf|md)\b",  # a file name or its type
+    r"[\w.-]*\.(?:xlsx|xls|xlsm|xlsb|ods|json|csv|yaml|yml|pdf|md)\b",  # a file name or its type
     r"(?<![\w-])--?[a-z][\w-]*",  # an option
     r"\bpmqa(?: [a-z-]+)?",  # the program and a command
     r"\b[A-Za-z]+(?:[-.][A-Za-z0-9]+)+\b",  # a code with parts (value-not-number, KPI-7.3.1)
@@ -205,7 +205,8 @@ def _hold_lock(target: Path) -> None:
 
 def _stops(folder: Path, lang: str) -> Iterator[tuple[str, Stop]]:
     """Every family of error that stops a command: a held lock, an output over an input, a file
-    pmqa did not write, an office not in the registry, a registry that cannot be read or has
+    pmqa did not write, a folder without submissions, a folder where one workbook goes, a CSV
+    folder that is the submissions folder, an office not in the registry, a registry that cannot be read or has
     problems, a rubric refused (too large by its variable, a FIFO), a bad limit setting."""
     registry = ["--registry", str(folder / "offices.csv")]
     held = folder / f"held-{lang}.xlsx"
@@ -221,6 +222,18 @@ def _stops(folder: Path, lang: str) -> Iterator[tuple[str, Stop]]:
                           "pmqa แทนที่เฉพาะไฟล์ของตนเอง")  # fmt: skip
     unknown = ["template", "-o", str(folder / f"x-{lang}.xlsx"), "--office", "X999", *registry]
     yield "office", Stop(unknown, 2, "is not in the registry", "ไม่มีรหัสหน่วยงาน X999")
+    empty = folder / f"empty-{lang}"
+    empty.mkdir(exist_ok=True)
+    yield "no submissions", Stop(["batch", str(empty), "-o", str(folder / f"e-{lang}.xlsx")], 2,
+                                 "No submissions found", "ไม่พบแบบประเมิน")  # fmt: skip
+    yield "validate no submissions", Stop(["validate", str(empty)], 2, "No submissions found",
+                                          "ไม่พบแบบประเมิน")  # fmt: skip
+    yield "score a folder", Stop(["score", str(folder / "two")], 2, "is a folder; pmqa score",
+                                 "เป็นโฟลเดอร์ pmqa score")  # fmt: skip
+    yield "csv into submissions", Stop(["batch", str(folder / "two"), "-o",
+                                        str(folder / f"c-{lang}.xlsx"), "--csv",
+                                        str(folder / "two")], 2, "Choose a folder of its own",
+                                       "ใช้โฟลเดอร์แยกต่างหาก")  # fmt: skip
     garbage = folder / "garbage.csv"
     garbage.write_bytes(b"\x00\x01\xff\xfe not a table \x00" * 20)
     yield "registry", Stop(["template", "-o", str(folder / f"g-{lang}.xlsx"), "--office", "P001",
