@@ -206,8 +206,9 @@ def _hold_lock(target: Path) -> None:
 def _stops(folder: Path, lang: str) -> Iterator[tuple[str, Stop]]:
     """Every family of error that stops a command: a held lock, an output over an input, a file
     pmqa did not write, a folder without submissions, a folder where one workbook goes, a CSV
-    folder that is the submissions folder, an office not in the registry, a registry that cannot be read or has
-    problems, a rubric refused (too large by its variable, a FIFO), a bad limit setting."""
+    folder that is the submissions folder, an office not in the registry, a registry that
+    cannot be read or has problems, a rubric refused (too large by its variable, a FIFO), a bad
+    limit setting."""
     registry = ["--registry", str(folder / "offices.csv")]
     held = folder / f"held-{lang}.xlsx"
     _hold_lock(held)
