@@ -88,11 +88,45 @@ def test_the_draft_note_goes_to_analysts(lang: str, shipped: Rubric) -> None:
 SMALLEST_PRINT = 9.0
 
 
+#: A4 in points, short side and long side.
+A4 = (595.3, 841.9)
+
+
+def fitted_scale(ws: Worksheet, unit: float, last_row: int) -> float | None:
+    """The scale a client prints a sheet fitted to the page at (None: not fitted): the
+    printable width (A4 by orientation, less the margins) over its columns' total width, and
+    where it is fitted to a number of pages tall too, their height over its rows'."""
+    from openpyxl.utils import get_column_letter
+
+    setup = ws.sheet_properties.pageSetUpPr
+    if setup is None or not setup.fitToPage:
+        return None
+    landscape = ws.page_setup.orientation == "landscape"
+    page_width, page_height = (A4[1], A4[0]) if landscape else A4
+    margins = ws.page_margins
+    room_width = page_width - 72 * (margins.left + margins.right)
+    room_height = page_height - 72 * (margins.top + margins.bottom)
+    columns = sum(float(dim.width or 8.43) for n in range(1, ws.max_column + 1)
+                  if not (dim := ws.column_dimensions[get_column_letter(n)]).hidden)  # fmt: skip
+    default_row = float(ws.sheet_format.defaultRowHeight or 15)
+    rows = sum(ws.row_dimensions[r].height or default_row for r in range(1, last_row + 1))
+    scale = 1.0
+    wide, tall = ws.page_setup.fitToWidth, ws.page_setup.fitToHeight
+    wide = 1 if wide is None else int(wide)  # absent: one page (the file format's default)
+    tall = 1 if tall is None else int(tall)
+    if wide and columns:
+        scale = min(scale, wide * room_width / (columns * unit))
+    if tall and rows:
+        scale = min(scale, tall * room_height / rows)
+    return scale
+
+
 def layout_flaws(book: openpyxl.Workbook) -> list[str]:
     """Every cell that would print cut or shrunk (report/text_width.py estimates the room):
     shrink-to-fit; wrapped text in a row too short for its lines; text wider than its column
     (or merged range) without wrap, where the cell to its right is not empty to run into;
-    text printed below 9 pt at the sheet's fixed print scale."""
+    text printed below 9 pt at the sheet's print scale: its fixed scale, or for a sheet fitted
+    to the page, the scale fitting gives (:func:`fitted_scale`)."""
     from openpyxl.utils import get_column_letter
 
     from pmqa_cli.report.text_width import LINE_PITCH, UNIT_POINTS, column_points, wrapped_lines
@@ -112,9 +146,8 @@ def layout_flaws(book: openpyxl.Workbook) -> list[str]:
             dim = ws.column_dimensions[get_column_letter(col)]
             return 0.0 if dim.hidden else float(dim.width or 8.43)
 
-        scale = (ws.page_setup.scale or 100) / 100
-        setup = ws.sheet_properties.pageSetUpPr
-        fitted = setup is not None and setup.fitToPage
+        scale = fitted_scale(ws, unit, last_row) or (ws.page_setup.scale or 100) / 100
+        small: set[float] = set()  # the sizes found too small on this sheet: one flaw each
         for row in ws.iter_rows(min_row=1, max_row=last_row):
             for cell in row:
                 if not isinstance(cell.value, str) or not cell.value.strip():
@@ -128,8 +161,10 @@ def layout_flaws(book: openpyxl.Workbook) -> list[str]:
                 size = float(font.sz or default.sz or 11)
                 if align.shrink_to_fit:
                     flaws.append(f"{where}: shrink to fit")
-                if not fitted and size * scale < SMALLEST_PRINT:
-                    flaws.append(f"{where}: prints at {size * scale:.1f} pt")
+                if size * scale < SMALLEST_PRINT and size not in small:
+                    small.add(size)
+                    flaws.append(f"{where}: {size:g} pt prints at {size * scale:.1f} pt "
+                                 f"(scale {scale:.0%})")  # fmt: skip
                 span = merged.get((cell.row, cell.column))
                 cols = range(cell.column, (span.max_col if span else cell.column) + 1)
                 room = column_points(sum(width(c) for c in cols), unit) / (1.05 if font.b else 1)

@@ -15,7 +15,21 @@ from typing import Any
 from pmqa_cli.core.thai import thai_date
 from pmqa_cli.report.outputs import FONT_NAME
 
-__all__ = ["PageMarks", "page_marks", "print_setup"]
+__all__ = [
+    "SIDE_MARGIN",
+    "SMALLEST_PRINT",
+    "PageMarks",
+    "page_marks",
+    "print_setup",
+    "printable_width",
+]
+
+#: The smallest text a printed page carries, in points: a sheet is fitted to the page's width
+#: only where its text stays at least this size; a wider table prints across pages instead.
+SMALLEST_PRINT = 9.0
+#: The page's left and right margins, inches (the top and bottom hold the header and footer).
+SIDE_MARGIN = 0.4
+_A4 = (595.3, 841.9)  # points, short side and long side
 
 _FONT = f'&"{FONT_NAME},Regular"&12'
 PAGE_OF = "หน้า &P จาก &N"
@@ -82,6 +96,11 @@ def print_setup(ws: Any, marks: PageMarks, *, landscape: bool = True, center: bo
         ws.set_portrait()
     if center:
         ws.center_horizontally()
-    ws.set_margins(left=0.4, right=0.4, top=0.75, bottom=0.75)
+    ws.set_margins(left=SIDE_MARGIN, right=SIDE_MARGIN, top=0.75, bottom=0.75)
     ws.set_header(marks.header_codes, {"margin": 0.3})
     ws.set_footer(marks.footer_codes, {"margin": 0.3})
+
+
+def printable_width(*, landscape: bool = True) -> float:
+    """The width of A4 between pmqa's side margins, in points (784 landscape, 538 portrait)."""
+    return (_A4[1] if landscape else _A4[0]) - 2 * 72 * SIDE_MARGIN

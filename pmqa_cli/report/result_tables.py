@@ -382,13 +382,15 @@ def _iso(value: Any) -> Any:
 
 
 INPUT_COLUMNS: list[Column[InputRow]] = [
-    Column("ไฟล์", 22, Kind.TEXT, lambda r: r.file),
-    Column("SHA-256 ของไฟล์", 66, Kind.TEXT, lambda r: r.sha256),
-    Column("แผ่นงาน", 16, Kind.TEXT, lambda r: r.value.sheet),
-    Column("เซลล์", 8, Kind.TEXT, lambda r: r.value.cell),
-    Column("รายการ", 26, Kind.TEXT, lambda r: formats.item_label(r.value.item_id)),
-    Column("ช่อง", 25, Kind.TEXT, lambda r: formats.field_label(r.value.field)),
-    Column("ค่าที่พิมพ์", 36, Kind.TEXT, lambda r: r.value.raw),
+    # Narrow enough to print one landscape page wide at 9 pt: longer text wraps (the hash
+    # on two lines), report/audit_rows.py.
+    Column("ไฟล์", 14, Kind.TEXT, lambda r: r.file),
+    Column("SHA-256 ของไฟล์", 36, Kind.TEXT, lambda r: r.sha256),
+    Column("แผ่นงาน", 12, Kind.TEXT, lambda r: r.value.sheet),
+    Column("เซลล์", 6, Kind.TEXT, lambda r: r.value.cell),
+    Column("รายการ", 20, Kind.TEXT, lambda r: formats.item_label(r.value.item_id)),
+    Column("ช่อง", 18, Kind.TEXT, lambda r: formats.field_label(r.value.field)),
+    Column("ค่าที่พิมพ์", 30, Kind.TEXT, lambda r: r.value.raw),
     Column(
         "ค่าที่ใช้", 16, Kind.TEXT, lambda r: formats.used_value(r.value.field, _iso(r.value.value))
     ),
