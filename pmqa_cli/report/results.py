@@ -178,16 +178,18 @@ class ResultsWorkbook:
         for table in tables(batch, command, when, with_inputs=False, analysis=analysis):
             if table.sheet not in self.sheets:
                 continue  # a comparison the workbook was not opened for (compared=False)
-            ws = table_sheet(
-                self.book, table, self.formats, existing=self.sheets[table.sheet],
-                repeat_header=not table.blocks,  # a sheet of tables: each under its own header
-            )  # fmt: skip
+            ws = table_sheet(self.book, table, self.formats, existing=self.sheets[table.sheet])
             styles, fit = self.formats.of(table), self.formats.fit(table)
+            # The header rows of a sheet's further tables (the statistics' counts), in bold.
+            headers = {block.header for block in table.blocks.values() if block.header}
             rows = 0
             for rows, row in enumerate(table.rows, start=1):
-                write_row(ws, rows, row, styles, self.formats.whole, fit)
+                row_styles = self.formats.block_header(row) if rows in headers else styles
+                write_row(ws, rows, row, row_styles, self.formats.whole, fit)
             if table.sheet == STATISTICS_SHEET:
-                # The band and status counts start a page of their own, so neither table splits.
+                # The statistics' header repeats on the pages they run over (24 issues); the
+                # band and status counts start a page of their own, each table under its own
+                # header, which the page's repeated first row stands above.
                 ws.set_h_pagebreaks([table.blocks["band"].header])
                 statistics = table
             else:

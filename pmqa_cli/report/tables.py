@@ -276,9 +276,16 @@ class Formats:
             for kind, align in ((Kind.TEXT, {}), (Kind.CENTER, {"align": "center"}))
         }  # fmt: skip
 
+        self._bold = book.add_format({"bold": True})
         self._book = book
         self._numbers: dict[tuple[Kind, str], Any] = {}
         self.whole = book.add_format({"num_format": WHOLE, "align": "center"})
+
+    def block_header(self, row: Sequence[Any]) -> list[tuple[Any, Any, Any]]:
+        """The formats of the header row of a further table on a sheet (the statistics'
+        counts): bold text; an empty cell stays empty, so the title before it runs on."""
+        return [(self._bold, self._bold, self._bold) if value not in (None, "") else
+                (None, None, None) for value in row]  # fmt: skip
 
     def fit(self, table: Table) -> Fit:
         """How the text of each of a table's columns wraps (for :func:`write_row`)."""
@@ -316,11 +323,9 @@ def table_sheet(
     formats: Formats,
     name: str | None = None,
     existing: Any = None,
-    *,
-    repeat_header: bool = True,
 ) -> Any:
-    """A sheet for ``table``: its columns, frozen header, print setup; ``repeat_header`` False
-    for a sheet of several tables, each printed on its own page under its own header."""
+    """A sheet for ``table``: its columns, frozen header, print setup (its header row repeated
+    on every printed page; where it is too wide for one page at 9 pt, across pages)."""
     ws = existing if existing is not None else book.add_worksheet(name or table.sheet)
     for n, column in enumerate(table.columns):
         ws.set_column(n, n, column.width)
@@ -342,8 +347,7 @@ def table_sheet(
         ws.print_across()
         if table.key_columns:
             ws.repeat_columns(0, table.key_columns - 1)
-    if repeat_header:
-        ws.repeat_rows(0)
+    ws.repeat_rows(0)
     for col, column in enumerate(table.columns):
         ws.write_string(0, col, column.header, formats.header)
     return ws
