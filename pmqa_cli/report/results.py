@@ -38,6 +38,7 @@ from pmqa_cli.report.printing import page_marks, print_setup
 from pmqa_cli.report.result_tables import (
     AUDIT_PRINT_ROWS,
     CHARTS_SHEET,
+    COUNTS_SHEET,
     DISTRIBUTION_COLUMNS,
     DISTRIBUTION_FIRST_COLUMN,
     INPUT_COLUMNS,
@@ -175,6 +176,7 @@ class ResultsWorkbook:
             portrait = name in (EXECUTIVE_SHEET, MAP_SHEET)
             _print_setup(sheet, self.rubric, name, when, landscape=not portrait)
         statistics: Table | None = None
+        counts: Table | None = None
         for table in tables(batch, command, when, with_inputs=False, analysis=analysis):
             if table.sheet not in self.sheets:
                 continue  # a comparison the workbook was not opened for (compared=False)
@@ -187,11 +189,9 @@ class ResultsWorkbook:
                 row_styles = self.formats.block_header(row) if rows in headers else styles
                 write_row(ws, rows, row, row_styles, self.formats.whole, fit)
             if table.sheet == STATISTICS_SHEET:
-                # The statistics' header repeats on the pages they run over (24 issues); the
-                # band and status counts start a page of their own, each table under its own
-                # header, which the page's repeated first row stands above.
-                ws.set_h_pagebreaks([table.blocks["band"].header])
                 statistics = table
+            elif table.sheet == COUNTS_SHEET:
+                counts = table
             else:
                 finish_sheet(ws, table, rows)
             if table.sheet == SUMMARY_SHEET and rows:
@@ -200,8 +200,8 @@ class ResultsWorkbook:
         percentages = write_executive(
             self.book, self.sheets[EXECUTIVE_SHEET], analysis.summary, self.rubric.scoring.decimals
         )
-        if statistics is not None:
-            _charts(self.book, self.sheets[CHARTS_SHEET], statistics, percentages)
+        if statistics is not None and counts is not None:
+            _charts(self.book, self.sheets[CHARTS_SHEET], statistics, counts, percentages)
         write_map_sheet(self.sheets[MAP_SHEET], maps)
         self.book.close()
         write_bytes_atomic(self.path, self._draft.read_bytes())
@@ -217,8 +217,9 @@ class ResultsWorkbook:
         self.close()
 
 
-def _charts(book: Any, ws: Any, stats: Table, percentages: BandPercentages) -> None:
-    """Native Excel charts on the กราฟ sheet, drawn from the blocks of the สถิติ sheet; the
+def _charts(book: Any, ws: Any, stats: Table, counts: Table, percentages: BandPercentages) -> None:
+    """Native Excel charts on the กราฟ sheet, drawn from the blocks of the สถิติ and
+    จำนวนหน่วยงาน sheets; the
     bands by type as percentages of each type's offices (183 primary and 62 secondary offices
     compare only so), from the executive summary's table.
 
@@ -242,7 +243,7 @@ def _charts(book: Any, ws: Any, stats: Table, percentages: BandPercentages) -> N
         chart.set_size({"width": 690, "height": 360})
         return chart
 
-    def series(block: Block, col: int) -> dict[str, Any]:
+    def series(block: Block, col: int, sheet: str) -> dict[str, Any]:
         return {
             "name": [sheet, block.header, col],
             "categories": [sheet, block.first, 0, block.last, 0],
@@ -268,7 +269,7 @@ def _charts(book: Any, ws: Any, stats: Table, percentages: BandPercentages) -> N
         ws.insert_chart("A1", bands)
 
     status = column_chart("สถานะ PMQA 4.0")
-    status.add_series(series(stats.blocks["status"], by_type["รวม"]))
+    status.add_series(series(counts.blocks["status"], by_type["รวม"], counts.sheet))
     status.set_legend({"none": True})
     ws.insert_chart("A20", status)
 
