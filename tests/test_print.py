@@ -92,11 +92,20 @@ SMALLEST_PRINT = 9.0
 A4 = (595.3, 841.9)
 
 
+def column_widths(ws: Worksheet) -> dict[int, float]:
+    """Each column's width (0 hidden) by its number: a file's <col> may cover several columns
+    (openpyxl keeps it under the first one's letter; a letter it does not hold reads 13)."""
+    widths: dict[int, float] = {}
+    for dim in ws.column_dimensions.values():
+        for n in range(dim.min or 1, (dim.max or dim.min or 1) + 1):
+            widths[n] = 0.0 if dim.hidden else float(dim.width or 8.43)
+    return widths
+
+
 def fitted_scale(ws: Worksheet, unit: float, last_row: int) -> float | None:
     """The scale a client prints a sheet fitted to the page at (None: not fitted): the
     printable width (A4 by orientation, less the margins) over its columns' total width, and
     where it is fitted to a number of pages tall too, their height over its rows'."""
-    from openpyxl.utils import get_column_letter
 
     setup = ws.sheet_properties.pageSetUpPr
     if setup is None or not setup.fitToPage:
@@ -106,8 +115,8 @@ def fitted_scale(ws: Worksheet, unit: float, last_row: int) -> float | None:
     margins = ws.page_margins
     room_width = page_width - 72 * (margins.left + margins.right)
     room_height = page_height - 72 * (margins.top + margins.bottom)
-    columns = sum(float(dim.width or 8.43) for n in range(1, ws.max_column + 1)
-                  if not (dim := ws.column_dimensions[get_column_letter(n)]).hidden)  # fmt: skip
+    widths = column_widths(ws)
+    columns = sum(widths.get(n, 8.43) for n in range(1, ws.max_column + 1))
     default_row = float(ws.sheet_format.defaultRowHeight or 15)
     rows = sum(ws.row_dimensions[r].height or default_row for r in range(1, last_row + 1))
     scale = 1.0
@@ -127,7 +136,6 @@ def layout_flaws(book: openpyxl.Workbook) -> list[str]:
     (or merged range) without wrap, where the cell to its right is not empty to run into;
     text printed below 9 pt at the sheet's print scale: its fixed scale, or for a sheet fitted
     to the page, the scale fitting gives (:func:`fitted_scale`)."""
-    from openpyxl.utils import get_column_letter
 
     from pmqa_cli.report.text_width import LINE_PITCH, UNIT_POINTS, column_points, wrapped_lines
 
@@ -142,9 +150,10 @@ def layout_flaws(book: openpyxl.Workbook) -> list[str]:
         if ws.print_area:  # "'sheet'!$A$1:$H$31": what prints
             last_row = min(last_row, int(str(ws.print_area).rsplit("$", 1)[-1]))
 
-        def width(col: int, ws: Worksheet = ws) -> float:
-            dim = ws.column_dimensions[get_column_letter(col)]
-            return 0.0 if dim.hidden else float(dim.width or 8.43)
+        widths = column_widths(ws)
+
+        def width(col: int, widths: dict[int, float] = widths) -> float:
+            return widths.get(col, 8.43)
 
         scale = fitted_scale(ws, unit, last_row) or (ws.page_setup.scale or 100) / 100
         small: set[float] = set()  # the sizes found too small on this sheet: one flaw each

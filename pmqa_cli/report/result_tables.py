@@ -118,18 +118,19 @@ def _summary(run: Run) -> Table:
     category_7: Column[ScoredOffice] = Column(
         "คะแนนหมวด 7", 15, Kind.SCORE, lambda f: _scores(f).results.score
     )
+    # Two landscape pages wide at 57% (docs/printing.md): longer reasons and names wrap.
     columns: list[Column[ScoredOffice]] = [
         Column("อันดับ", 8, Kind.CENTER, lambda f: f.rank, WHOLE),
         Column("อันดับในประเภท", 10, Kind.CENTER, lambda f: f.rank_in_type, WHOLE),
         Column(STATUS_HEADER, 13, Kind.CENTER, result_status_th),
-        Column("เหตุผล", 38, Kind.TEXT, provisional_reasons_th),
+        Column("เหตุผล", 28, Kind.TEXT, provisional_reasons_th),
         code,
         name,
         kind,
-        Column("จังหวัด", 18, Kind.TEXT, lambda f: f.office.province),
-        Column("ภาค", 24, Kind.TEXT, lambda f: f.office.region),
+        Column("จังหวัด", 16, Kind.TEXT, lambda f: f.office.province),
+        Column("ภาค", 19, Kind.TEXT, lambda f: f.office.region),
         Column("คะแนนหมวด 1-6", 15, Kind.SCORE, lambda f: _scores(f).pmqa.score),
-        Column("สถานะ PMQA 4.0", 24, Kind.CENTER, lambda f: f.status_th),
+        Column("สถานะ PMQA 4.0", 17, Kind.CENTER, lambda f: f.status_th),
         *([category_7] if batch.rubric.indicators else []),  # none in a rubric of 1-6 only
         Column("คะแนนรวม", 13, Kind.SCORE, lambda f: f.overall),
         Column("ระดับผลการประเมิน", 18, Kind.CENTER, lambda f: f.band_th),
