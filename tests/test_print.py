@@ -95,9 +95,12 @@ A4 = (595.3, 841.9)
 def column_widths(ws: Worksheet) -> dict[int, float]:
     """Each column's width (0 hidden) by its number: a file's <col> may cover several columns
     (openpyxl keeps it under the first one's letter; a letter it does not hold reads 13)."""
+    from openpyxl.utils import column_index_from_string
+
     widths: dict[int, float] = {}
-    for dim in ws.column_dimensions.values():
-        for n in range(dim.min or 1, (dim.max or dim.min or 1) + 1):
+    for letter, dim in ws.column_dimensions.items():
+        first = column_index_from_string(letter)
+        for n in range(first, max(first, dim.max or first) + 1):
             widths[n] = 0.0 if dim.hidden else float(dim.width or 8.43)
     return widths
 
@@ -157,6 +160,12 @@ def layout_flaws(book: openpyxl.Workbook) -> list[str]:
 
         scale = fitted_scale(ws, unit, last_row) or (ws.page_setup.scale or 100) / 100
         small: set[float] = set()  # the sizes found too small on this sheet: one flaw each
+        # Clients scale the header and footer with the page.
+        marks = [float(part.size or 11) for item in (ws.oddHeader, ws.oddFooter)
+                 for part in (item.left, item.center, item.right) if part.text]  # fmt: skip
+        if marks and min(marks) * scale < SMALLEST_PRINT:
+            flaws.append(f"{ws.title}: header or footer {min(marks):g} pt prints at "
+                         f"{min(marks) * scale:.1f} pt")  # fmt: skip
         for row in ws.iter_rows(min_row=1, max_row=last_row):
             for cell in row:
                 if not isinstance(cell.value, str) or not cell.value.strip():
@@ -219,6 +228,16 @@ def test_a_wrapped_cell_is_given_the_lines_it_takes() -> None:
     assert any("A2:" in f and "wider than its column" in f for f in flaws)
 
 
+#: Sheets of the office's template and the committee's review workbook whose text still
+#: prints below 9 pt, fitted to one page wide (docs/printing.md: not yet narrowed).
+KNOWN_SMALL = {
+    ("review.xlsx", "ตรวจสอบ"),
+    ("template.xlsx", "PMQA 4.0"),
+    ("template.xlsx", "ตัวชี้วัด"),
+    ("template.xlsx", "คะแนนเบื้องต้น"),
+}
+
+
 @pytest.mark.parametrize("rubric_id", ["obec-esao-2567", "opdc-pmqa4-24"])
 def test_no_workbook_prints_text_cut_or_shrunk(tmp_path: Path, rubric_id: str) -> None:
     """Every kind of workbook pmqa writes (results, feedback, comparison, review, template),
@@ -248,4 +267,43 @@ def test_no_workbook_prints_text_cut_or_shrunk(tmp_path: Path, rubric_id: str) -
     assert compared.exit_code == 0, compared.output
     books = [*outputs.values(), *sorted(feedback.glob("*.xlsx"))[:2]]
     flaws = {path.name: layout_flaws(openpyxl.load_workbook(path)) for path in books}
+    # The sheets still known to print small (docs/printing.md): only that, and still so.
+    small = {(name, flaw.split("!")[0]) for name, found in flaws.items() for flaw in found
+             if " pt prints at " in flaw and "!" in flaw}  # fmt: skip
+    assert small == KNOWN_SMALL
+    flaws = {name: [f for f in found if (name, f.split("!")[0]) not in KNOWN_SMALL
+                    or " pt prints at " not in f] for name, found in flaws.items()}  # fmt: skip
     assert {name: found[:5] for name, found in flaws.items() if found} == {}
+
+
+def test_a_sheet_fitted_to_the_page_is_flawed_where_its_text_prints_below_9_pt(
+    tmp_path: Path,
+) -> None:
+    """Fitting a sheet to one page wide shrinks it by its width: a table of 250 width units
+    prints 16 pt text at 7 pt (a flaw), one of 140 at 12.8 pt; the header and footer shrink
+    with it, so they are set larger where the sheet prints smaller."""
+    from pmqa_cli.report.printing import page_marks
+    from pmqa_cli.report.writer import body_font, mark_pages, put, save_atomic, setup_page
+
+    def book(width: float) -> openpyxl.Workbook:
+        wb = openpyxl.Workbook()
+        ws = wb.active
+        assert ws is not None
+        setup_page(ws, landscape=True)
+        mark_pages(ws, page_marks("ตาราง", 2567))
+        for col in range(1, 11):
+            ws.column_dimensions[openpyxl.utils.get_column_letter(col)].width = width
+            put(ws, 1, col, "สั้น", font=body_font())
+        return wb
+
+    wide, narrow = book(25), book(14)
+    assert any("16 pt prints at 7." in flaw for flaw in layout_flaws(wide))
+    assert any("header or footer 12 pt" in flaw for flaw in layout_flaws(wide))
+    assert layout_flaws(narrow) == []
+    # Saved, the header and footer are sized for the scale the sheet prints at.
+    from pmqa_cli.io.mark import Kind as MarkKind
+
+    save_atomic(wide, tmp_path / "wide.xlsx", kind=MarkKind.FEEDBACK)
+    saved = openpyxl.load_workbook(tmp_path / "wide.xlsx")
+    assert saved.active is not None and saved.active.oddHeader.left.size == 21
+    assert not any("header" in flaw for flaw in layout_flaws(saved))

@@ -26,13 +26,16 @@ from pmqa_cli.report.text_width import (
 )
 from pmqa_cli.rubric.model import OfficeType
 
-__all__ = ["SHEET", "BandPercentages", "write_executive"]
+__all__ = ["PRINT_SCALE", "SHEET", "BandPercentages", "write_executive"]
 
 SHEET = "สรุปสำหรับผู้บริหาร"
 #: A..I: narrow enough that the page, fitted to A4 portrait's width, prints 14 pt at 9 pt or
 #: more (at about 66%).
 _WIDTHS = (5, 25, 6, 8, 8, 8, 8, 8, 8)
 _LAST = len(_WIDTHS) - 1
+#: The least scale the page prints at, fitted to one A4 page (its header and footer are sized
+#: for it): 14 pt prints at 9 pt.
+PRINT_SCALE = 9 / 14
 _SIZE = 14  # the page's body text, points
 _PART_TH = {"overall": "คะแนนรวม", "pmqa": "หมวด 1-6", "results": "หมวด 7"}
 _COLOURS = {"สพป.": "#4472C4", "สพม.": "#C0504D", "รวม": "#A5A5A5"}

@@ -25,6 +25,7 @@ from pmqa_cli.core.errors import OutputError
 from pmqa_cli.core.numbers import json_number
 from pmqa_cli.io.mark import Kind as MarkKind
 from pmqa_cli.report.audit_rows import MAX_SHEET_ROWS, AuditTrail
+from pmqa_cli.report.executive import PRINT_SCALE as EXECUTIVE_SCALE
 from pmqa_cli.report.executive import SHEET as EXECUTIVE_SHEET
 from pmqa_cli.report.executive import BandPercentages, write_executive
 from pmqa_cli.report.guard import record_written
@@ -55,6 +56,7 @@ from pmqa_cli.report.tables import (
     Table,
     finish_sheet,
     mark_book,
+    print_scale,
     table_sheet,
     write_row,
     write_table_csv,
@@ -76,10 +78,19 @@ __all__ = [
 
 
 def _print_setup(
-    ws: Any, rubric: Rubric, sheet: str, when: datetime, *, landscape: bool = True
+    ws: Any,
+    rubric: Rubric,
+    sheet: str,
+    when: datetime,
+    *,
+    landscape: bool = True,
+    scale: float = 1.0,
+    title: str = "",
 ) -> None:
-    """A4, one page wide, with pmqa's header and footer on every page."""
-    marks = page_marks(f"ผลการประเมิน PMQA 4.0: {sheet}", rubric.fiscal_year, when=when)
+    """A4 with pmqa's header and footer on every page, sized for the ``scale`` the sheet
+    prints at; ``title`` replaces the header's usual one."""
+    title = title or f"ผลการประเมิน PMQA 4.0: {sheet}"
+    marks = page_marks(title, rubric.fiscal_year, when=when, scale=scale)
     print_setup(ws, marks, landscape=landscape, center=sheet != MAP_SHEET)
 
 
@@ -141,16 +152,12 @@ class ResultsWorkbook:
         area prints it all."""
         trail = self.add_values
         for index, ws in enumerate(trail.sheets):
-            _print_setup(ws, self.rubric, ws.name, when)
             rows = min(MAX_SHEET_ROWS, trail.rows - index * MAX_SHEET_ROWS)
             shown = min(rows, AUDIT_PRINT_ROWS)
             ws.print_area(0, 0, max(shown, 1), len(INPUT_COLUMNS) - 1)
-            marks = page_marks(
-                f"ข้อมูลนำเข้า: พิมพ์ {shown:,} แถวแรกจาก {rows:,} แถว",
-                self.rubric.fiscal_year,
-                when=when,
-            )
-            ws.set_header(marks.header_codes, {"margin": 0.3})
+            title = f"ข้อมูลนำเข้า: พิมพ์ {shown:,} แถวแรกจาก {rows:,} แถว"
+            scale = print_scale(INPUT_COLUMNS)
+            _print_setup(ws, self.rubric, ws.name, when, scale=scale, title=title)
 
     def finish(
         self, batch: BatchResult, command: str = "pmqa batch", analysis: Analysis | None = None
@@ -174,13 +181,16 @@ class ResultsWorkbook:
         for name, sheet in self.sheets.items():
             # Every sheet, tables or drawn (executive summary, charts), prints with the marks.
             portrait = name in (EXECUTIVE_SHEET, MAP_SHEET)
-            _print_setup(sheet, self.rubric, name, when, landscape=not portrait)
+            scale = EXECUTIVE_SCALE if name == EXECUTIVE_SHEET else 1.0
+            _print_setup(sheet, self.rubric, name, when, landscape=not portrait, scale=scale)
         statistics: Table | None = None
         counts: Table | None = None
         for table in tables(batch, command, when, with_inputs=False, analysis=analysis):
             if table.sheet not in self.sheets:
                 continue  # a comparison the workbook was not opened for (compared=False)
             ws = table_sheet(self.book, table, self.formats, existing=self.sheets[table.sheet])
+            scale = print_scale(table.columns)  # the header and footer sized for it
+            _print_setup(ws, self.rubric, table.sheet, when, scale=scale)
             styles, fit = self.formats.of(table), self.formats.fit(table)
             # The header rows of a sheet's further tables (the statistics' counts), in bold.
             headers = {block.header for block in table.blocks.values() if block.header}

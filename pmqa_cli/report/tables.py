@@ -62,6 +62,7 @@ __all__ = [
     "finish_sheet",
     "fits_one_page_wide",
     "mark_book",
+    "print_scale",
     "severity_th",
     "table_sheet",
     "write_row",
@@ -310,11 +311,22 @@ class Formats:
         return text, quoted, self._numbers[key]
 
 
+def _fitted_scale(columns: Sequence[Column[Any]]) -> float:
+    """The scale a table fitted to a landscape A4's width prints at."""
+    width = sum(c.width + _COLUMN_PADDING for c in columns) * UNIT_POINTS["xlsxwriter"]
+    return min(1.0, printable_width() / width)
+
+
 def fits_one_page_wide(columns: Sequence[Column[Any]]) -> bool:
     """Whether a table fitted to a landscape A4's width prints its text at no less than
     ``SMALLEST_PRINT`` (columns of about 160 width units in all, at most)."""
-    width = sum(c.width + _COLUMN_PADDING for c in columns) * UNIT_POINTS["xlsxwriter"]
-    return FONT_SIZE * min(1.0, printable_width() / width) >= SMALLEST_PRINT
+    return FONT_SIZE * _fitted_scale(columns) >= SMALLEST_PRINT
+
+
+def print_scale(columns: Sequence[Column[Any]]) -> float:
+    """The scale a table's sheet prints at (:func:`table_sheet`): fitted to the page's width,
+    or ``WIDE_PRINT_SCALE`` across pages (for page_marks' scale)."""
+    return _fitted_scale(columns) if fits_one_page_wide(columns) else WIDE_PRINT_SCALE / 100
 
 
 def table_sheet(
