@@ -192,8 +192,8 @@ def _finding_columns(*fields: tuple[str, float]) -> list[Column[Located]]:
 #: Every finding of a run (results, comparison): the file and office first. Narrow enough to
 #: print one landscape page wide at 9 pt or more; the messages and long codes wrap.
 FINDING_COLUMNS = _finding_columns(
-    ("file", 13), ("office", 8), ("sheet", 13), ("cell", 6), ("item", 10), ("code", 16),
-    ("severity", 10), ("message_th", 38), ("message_en", 34),
+    ("file", 13), ("office", 9), ("sheet", 13), ("cell", 6), ("item", 10), ("code", 16),
+    ("severity", 10), ("message_th", 38), ("message_en", 33),
 )  # fmt: skip
 #: One office's findings (its feedback workbook): the severity first, no file or office.
 OFFICE_FINDING_COLUMNS = _finding_columns(
@@ -277,16 +277,14 @@ class Formats:
             for kind, align in ((Kind.TEXT, {}), (Kind.CENTER, {"align": "center"}))
         }  # fmt: skip
 
-        self._bold = book.add_format({"bold": True})
         self._book = book
         self._numbers: dict[tuple[Kind, str], Any] = {}
         self.whole = book.add_format({"num_format": WHOLE, "align": "center"})
 
     def block_header(self, row: Sequence[Any]) -> list[tuple[Any, Any, Any]]:
-        """The formats of the header row of a further table on a sheet (the statistics'
-        counts): bold text; an empty cell stays empty, so the title before it runs on."""
-        return [(self._bold, self._bold, self._bold) if value not in (None, "") else
-                (None, None, None) for value in row]  # fmt: skip
+        """The formats of the header row of a further table on a sheet (the status counts
+        under the band counts): as the table's own header row."""
+        return [(self.header, self.header, self.header)] * len(row)
 
     def fit(self, table: Table) -> Fit:
         """How the text of each of a table's columns wraps (for :func:`write_row`)."""
