@@ -161,7 +161,7 @@ def layout_flaws(book: openpyxl.Workbook) -> list[str]:
         scale = fitted_scale(ws, unit, last_row) or (ws.page_setup.scale or 100) / 100
         small: set[float] = set()  # the sizes found too small on this sheet: one flaw each
         # Clients scale the header and footer with the page.
-        marks = [float(part.size or 11) for item in (ws.oddHeader, ws.oddFooter)
+        marks = [float(part.size or 11) for item in (ws.oddHeader, ws.oddFooter) if item
                  for part in (item.left, item.center, item.right) if part.text]  # fmt: skip
         if marks and min(marks) * scale < SMALLEST_PRINT:
             flaws.append(f"{ws.title}: header or footer {min(marks):g} pt prints at "
@@ -305,5 +305,6 @@ def test_a_sheet_fitted_to_the_page_is_flawed_where_its_text_prints_below_9_pt(
 
     save_atomic(wide, tmp_path / "wide.xlsx", kind=MarkKind.FEEDBACK)
     saved = openpyxl.load_workbook(tmp_path / "wide.xlsx")
-    assert saved.active is not None and saved.active.oddHeader.left.size == 21
+    header = saved.active.oddHeader if saved.active is not None else None
+    assert header is not None and header.left.size == 21
     assert not any("header" in flaw for flaw in layout_flaws(saved))

@@ -243,7 +243,7 @@ def save_atomic(wb: Workbook, path: Path, *, kind: Kind, stamp: datetime | None 
     """
     when = stamp or output_timestamp()
     for ws in wb.worksheets:
-        _size_marks(ws)  # type: ignore[arg-type]
+        _size_marks(ws)
     mark(wb, kind)
     wb.properties.created = when
     wb.properties.modified = when
@@ -339,6 +339,8 @@ def _size_marks(ws: Worksheet) -> None:
     at (clients scale them with the page)."""
     size = mark_size(_printed_scale(ws))
     for item in (ws.oddHeader, ws.oddFooter):
+        if item is None:
+            continue
         for part in (item.left, item.center, item.right):
             if part.text:
                 part.size = max(float(part.size or MARK_SIZE), size)
