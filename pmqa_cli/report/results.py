@@ -32,6 +32,7 @@ from pmqa_cli.report.guard import record_written
 from pmqa_cli.report.map_sheet import MAP_SHEET, start_drawing, write_map_sheet
 from pmqa_cli.report.names import feedback_file_names
 from pmqa_cli.report.outputs import (
+    FONT_SIZE,
     output_timestamp,
     write_bytes_atomic,
 )
@@ -62,6 +63,7 @@ from pmqa_cli.report.tables import (
     write_table_csv,
     xlsx_book,
 )
+from pmqa_cli.report.text_width import row_height
 from pmqa_cli.rubric.model import Rubric
 
 __all__ = [
@@ -196,7 +198,10 @@ class ResultsWorkbook:
             headers = {block.header for block in table.blocks.values() if block.header}
             rows = 0
             for rows, row in enumerate(table.rows, start=1):
-                row_styles = self.formats.block_header(row) if rows in headers else styles
+                row_styles = styles
+                if rows in headers:  # as tall as a line of the header's text, at least
+                    row_styles = self.formats.block_header(row)
+                    ws.set_row(rows, row_height(1, FONT_SIZE))
                 write_row(ws, rows, row, row_styles, self.formats.whole, fit)
             if table.sheet == STATISTICS_SHEET:
                 statistics = table
