@@ -4,10 +4,15 @@ submission workbooks (built by tests/builders.py, which test modules import; nev
 from __future__ import annotations
 
 import os
+import shutil
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
+from pmqa_cli.cli.app import app
 from pmqa_cli.core import portable
 from pmqa_cli.rubric.load import load_rubric
 from pmqa_cli.rubric.model import Rubric
@@ -26,7 +31,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--full",
         action="store_true",
         help="The full acceptance run (.ci/run): LibreOffice recalculates every sample "
-        "workbook, 245 per rubric, not the default sample of 36 (also PMQA_FULL=1).",
+        "workbook, 245 per rubric, not the default sample of 18 (also PMQA_FULL=1).",
     )
 
 
@@ -35,10 +40,23 @@ def pytest_configure(config: pytest.Config) -> None:
         portable.simulate_windows()
 
 
-#: The test files that take longest, run first and in this order: with one worker per core
-#: (./check), a file stays on one worker, and the long ones started last would leave the other
-#: workers idle at the end.
-SLOW_FIRST = ("test_libreoffice.py", "test_scored_office.py", "test_review_sheet.py")
+#: The test files that take longest (CPU and waiting for LibreOffice), run first and in this
+#: order: with one worker per core (./check), a file stays on one worker, and a long one started
+#: last would leave the other workers idle at the end. ./check passes --no-loadscope-reorder, or
+#: pytest-xdist would order the files by how many tests they hold instead.
+SLOW_FIRST = (
+    "test_libreoffice.py",
+    "test_review_sheet.py",
+    "test_scored_office.py",
+    "test_national_scale_inputs.py",
+    "test_compare.py",
+    "test_hostile.py",
+    "test_output_sets.py",
+    "test_outputs.py",
+    "test_batch.py",
+    "test_exact.py",
+    "test_stopping.py",
+)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -92,3 +110,60 @@ def shipped() -> Rubric:
 def make_submission(tmp_path: Path) -> SubmissionFactory:
     """Build a filled submission in tmp_path; ``edit`` may change the sheets before saving."""
     return submission_factory(tmp_path)
+
+
+def _built_once(factory: pytest.TempPathFactory, name: str, build: Callable[[Path], None]) -> Path:
+    """A folder built once per test run and shared by every test and every xdist worker.
+
+    The workers of one run share the parent of their temporary folders: the first to ask builds
+    the folder under a lock (a directory: creating one is atomic everywhere); the others wait for
+    it and use the same files. A build that fails leaves no mark of success, so the next to ask
+    builds it again (and fails the same way, in its own test). Tests only read these files."""
+    base = factory.getbasetemp()
+    root = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    folder, done, lock = (root / f"shared-{name}{end}" for end in ("", ".done", ".lock"))
+    while True:
+        try:
+            lock.mkdir()
+            break
+        except FileExistsError:
+            if done.exists():
+                return folder
+            time.sleep(0.2)
+    try:
+        if not done.exists():
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir()
+            build(folder)
+            done.touch()
+    finally:
+        lock.rmdir()
+    return folder
+
+
+def _invoke(*args: str) -> None:
+    result = CliRunner().invoke(app, list(args))
+    assert result.exit_code in (0, 1), result.output
+
+
+@pytest.fixture(scope="session")
+def samples_245(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """`pmqa sample -n 245 --seed 2567`: one submission per office of the shipped registry,
+    some with planted mistakes. Built once per run (about 20 s of CPU); read it, never write."""
+
+    def build(folder: Path) -> None:
+        _invoke("sample", "-n", "245", "--out", str(folder), "--seed", "2567")
+
+    return _built_once(tmp_path_factory, "samples-245", build)
+
+
+@pytest.fixture(scope="session")
+def batch_245(tmp_path_factory: pytest.TempPathFactory, samples_245: Path) -> Path:
+    """The batch of :func:`samples_245` with every output: ``results.xlsx``, ``results.json``
+    and the ``feedback`` folder. Built once per run; read it, never write."""
+
+    def build(folder: Path) -> None:
+        _invoke("batch", str(samples_245), "-o", str(folder / "results.xlsx"), "--json",
+                str(folder / "results.json"), "--feedback", str(folder / "feedback"))  # fmt: skip
+
+    return _built_once(tmp_path_factory, "batch-245", build)

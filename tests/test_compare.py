@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import csv
 import json
+import re
+import zipfile
 from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -531,3 +534,111 @@ def test_every_previous_result_code_is_triggered_here() -> None:
 
     triggered = {code for _, code, _ in MALFORMED.values()} | {"previous-json-invalid"}
     assert triggered == {code for code in CATALOGUE if code.startswith("previous-")}
+
+
+def _half_up(value: Fraction, places: int = 4) -> Fraction:
+    """Half-up rounding away from zero, written here apart from pmqa's own."""
+    scaled = abs(value) * 10**places
+    whole = scaled.numerator // scaled.denominator
+    if scaled - whole >= Fraction(1, 2):
+        whole += 1
+    return Fraction(whole if value >= 0 else -whole, 10**places)
+
+
+def _store_text(path: Path, old: str, new: str) -> dict[str, str]:
+    """Make the first sheet's cells that store ``old`` store ``new`` instead (as Excel writes
+    =0.1+0.2: "0.30000000000000004", where openpyxl would write "0.3"); the text each cell then
+    stores: ref -> <v> text."""
+    with zipfile.ZipFile(path) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    sheet = "xl/worksheets/sheet1.xml"
+    xml = parts[sheet].decode("utf-8").replace(f"<v>{old}</v>", f"<v>{new}</v>")
+    parts[sheet] = xml.encode("utf-8")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    return dict(re.findall(r'<c r="([A-Z]+[0-9]+)"[^>]*>(?:<f>[^<]*</f>)?<v>([^<]*)</v>', xml))
+
+
+def test_previous_scores_are_the_decimals_of_their_text_never_a_float(
+    tmp_path: Path, three: list[Path], mini: Rubric
+) -> None:
+    """CSV text, an XLSX number cell (0.1 + 0.2 as stored), an XLSX text cell and JSON number
+    text each reach the comparison as the Decimal of their digits: a float would turn
+    100.00005000000000001 into 100.00005 and the change 139.99994999.. into 140.0000."""
+    exact_csv = tmp_path / "fy2565.csv"
+    exact_csv.write_text(
+        "รหัส,คะแนนรวม,ปีงบประมาณ\nP001,87.1234567890123456,2565\nP002,100.00005000000000001,2565\n",
+        encoding="utf-8",
+    )
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert isinstance(ws, Worksheet)
+    ws.append(["code", "overall", "label"])
+    ws.append(["P001", 0.25, "xlsx"])  # made to store 0.30000000000000004 below
+    ws.append(["P002", "100.00005000000000001", "xlsx"])  # a number kept as text
+    exact_xlsx = tmp_path / "previous.xlsx"
+    wb.save(exact_xlsx)
+    stored = _store_text(exact_xlsx, "0.25", repr(0.1 + 0.2))
+    assert stored["B2"] == "0.30000000000000004"
+    text = (
+        json.dumps({"label": "json", "offices": [_office("P001", "@A"), _office("P002", "@B")]})
+        .replace('"@A"', "87.1234567890123456")
+        .replace('"@B"', "100.00005000000000001")
+    )
+    exact_json = tmp_path / "previous.json"
+    exact_json.write_text(text, encoding="utf-8")
+    given = {
+        "2565": (Fraction("87.1234567890123456"), Fraction("100.00005000000000001")),
+        "xlsx": (Fraction(stored["B2"]), Fraction("100.00005000000000001")),
+        "json": (Fraction("87.1234567890123456"), Fraction("100.00005000000000001")),
+    }
+    for path, label in ((exact_csv, "2565"), (exact_xlsx, "xlsx"), (exact_json, "json")):
+        snapshot = load_result(path, mini)
+        assert snapshot.findings == [], label
+        read = [snapshot.offices[code].overall for code in ("P001", "P002")]
+        assert [Fraction(v) for v in read if v is not None] == list(given[label]), label
+
+    previous = [str(p) for path in (exact_csv, exact_xlsx, exact_json)
+                for p in ("--previous", path)]  # fmt: skip
+    result = run_batch(tmp_path, *previous)
+    assert result.exit_code == 0, result.output
+    report = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["comparison"]
+    current = {"P001": Fraction(425), "P002": Fraction(240), "S001": Fraction(1400, 3)}
+    current_mean = sum(current.values(), Fraction(0)) / 3
+    for earlier in report["previous"]:
+        a, b = given[earlier["label"]]
+        offices = {o["code"]: o for o in earlier["offices"]}
+        for code, then in (("P001", a), ("P002", b)):
+            change = Fraction(str(offices[code]["change"]["overall"]))
+            assert change == _half_up(current[code] - then), (earlier["label"], code)
+        # The national change is the change of the exact means, rounded once.
+        means = {m["key"]: m for m in earlier["means"]}
+        change = Fraction(str(means["overall"]["change"]))
+        assert change == _half_up(current_mean - (a + b) / 2), earlier["label"]
+    p002 = {e["label"]: {o["code"]: o for o in e["offices"]}["P002"] for e in report["previous"]}
+    assert {label: o["change"]["overall"] for label, o in p002.items()} == {
+        "2565": 139.9999, "xlsx": 139.9999, "json": 139.9999}  # fmt: skip
+    assert p002["json"]["previous"]["overall"] == 100.0001  # shown rounded half-up once
+    # The workbook and the CSV show the same rounded numbers, never a float's display.
+    sheet = {r["รหัส"]: r for r in as_dicts(tmp_path / "r.xlsx", "เทียบรายหน่วยงาน")}
+    for label in ("2565", "xlsx", "json"):
+        assert sheet["P002"][f"คะแนนรวม เปลี่ยนแปลงจาก {label}"] == 139.9999, label
+        assert sheet["P002"][f"คะแนนรวม {label}"] == 100.0001, label
+    assert sheet["P001"]["คะแนนรวม 2565"] == 87.1235
+    with (tmp_path / "csv" / "comparison.csv").open(encoding="utf-8-sig") as handle:
+        table = {r["รหัส"]: r for r in csv.DictReader(handle)}
+    assert table["P002"]["คะแนนรวม เปลี่ยนแปลงจาก json"] == "139.9999"
+    assert table["P001"]["คะแนนรวม 2565"] == "87.1235"
+    # pmqa compare, from the table to this round's JSON: the same exact change.
+    compared = runner.invoke(
+        app, ["compare", str(exact_csv), str(tmp_path / "r.json"), "-o", str(tmp_path / "c.xlsx"),
+              "--json", str(tmp_path / "c.json"), "--rubric", str(renamed_rubric(tmp_path))],
+    )  # fmt: skip
+    assert compared.exit_code == 0, compared.output
+    (earlier,) = json.loads((tmp_path / "c.json").read_text("utf-8"))["comparison"]["previous"]
+    changes = {o["code"]: o["change"]["overall"] for o in earlier["offices"]}
+    assert (
+        Fraction(str(changes["P002"])) == _half_up(240 - given["2565"][1]) == Fraction("139.9999")
+    )
+    assert Fraction(str(changes["P001"])) == _half_up(425 - given["2565"][0])

@@ -317,13 +317,9 @@ def printed_sizes(pdf: Path) -> list[float]:
 
 
 def test_results_for_245_offices_print_legibly_each_page_naming_the_year(
-    tmp_path: Path, profile: Path
+    tmp_path: Path, profile: Path, batch_245: Path
 ) -> None:
-    folder = tmp_path / "subs"
-    assert runner.invoke(app, ["sample", "-n", "245", "--out", str(folder)]).exit_code == 0
-    results = tmp_path / "results.xlsx"
-    runner.invoke(app, ["batch", str(folder), "-o", str(results)])
-    (pdf,) = convert([results], "pdf", tmp_path / "pdf", profile)
+    (pdf,) = convert([batch_245 / "results.xlsx"], "pdf", tmp_path / "pdf", profile)
     pages = page_texts(pdf)
     # Text at 9 pt or more: the tables of 245 offices print across pages at 57%, about 90
     # pages (docs/printing.md); the audit trail (about 27,000 rows, 470 pages) is out of the
@@ -544,11 +540,11 @@ def _tricky_workbooks(shipped: Rubric, mini: Rubric, folder: Path) -> list[tuple
 
 
 #: Sample workbooks per rubric that LibreOffice recalculates: every area office in the full run
-#: (--full, CI). By default the first 36 of those 245: the registry is shuffled with a fixed
+#: (--full, CI). By default the first 18 of those 245: the registry is shuffled with a fixed
 #: seed, so they are a fixed random set of offices of both kinds, and a sample's mistake follows
-#: its position (every third file, the six kinds in turn), so each kind is planted twice.
+#: its position (every third file, the six kinds in turn), so each kind is planted once.
 FULL_SAMPLES = 245
-DEFAULT_SAMPLES = 36
+DEFAULT_SAMPLES = 18
 
 
 @pytest.fixture(scope="module")
@@ -566,8 +562,12 @@ def _samples(count: int, out: Path, rubric: Path | None = None) -> list[Path]:
     command = ["sample", "--count", str(count), "--out", str(out), "--jobs", "0", *options]
     result = runner.invoke(app, command)
     assert result.exit_code == 0, result.output
+    # Every third file carries a mistake, the kinds in turn (tests/test_sample.py checks which):
+    # the table of planted mistakes names each of those files once.
+    planted = re.findall(r"\b[PS]\d{3}\.xlsx\b", result.output)
+    assert len(planted) == len(set(planted)) == (count + 1) // 3, result.output
     if count >= 3 * len(MISTAKES):
-        assert [k for k in MISTAKES if k not in result.output] == [], result.output
+        assert len(planted) >= len(MISTAKES)
     files = sorted(out.glob("*.xlsx"))
     assert len(files) == count
     return files

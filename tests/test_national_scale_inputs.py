@@ -27,6 +27,8 @@ from typer.testing import CliRunner
 from pmqa_cli.cli.app import app
 from pmqa_cli.io.registry import sample_registry_path
 from pmqa_cli.io.values import parse_number
+from pmqa_cli.rubric.model import Rubric
+from pmqa_cli.verify.inputs import load_verification
 
 runner = CliRunner()
 LAST_OFFICE = "S062"
@@ -36,13 +38,11 @@ CORRECTED = ("KPI-7.6.1", "ผ่าน")  # the last row of the corrections (th
 
 
 @pytest.fixture(scope="module")
-def national(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+def national(tmp_path_factory: pytest.TempPathFactory, samples_245: Path) -> dict[str, Any]:
     """245 sample submissions, their review workbook, and the rows of every office's indicator
     claims (office, item, value) in the review sheet's order."""
     root = tmp_path_factory.mktemp("national")
-    subs = root / "subs"
-    result = runner.invoke(app, ["sample", "-n", "245", "--out", str(subs), "--seed", "2567"])
-    assert result.exit_code == 0, result.output
+    subs = samples_245
     review = root / "review.xlsx"
     result = runner.invoke(app, ["review-sheet", str(subs), "-o", str(review)])
     assert result.exit_code == 0, result.output
@@ -152,3 +152,31 @@ def test_last_rows_of_245_office_files_change_the_official_score_in_score_and_ba
     assert len(absent) == 244 * 2
     assert {Path(f["file"]).name for f in absent} == {files["data"].name, files["corrections"].name}
     assert not [f for f in batch["findings"] if f["code"] == "input-over-limit"]
+
+
+def test_a_review_workbook_for_ten_times_the_offices_is_read_whole(
+    national: dict[str, Any], shipped: Rubric, tmp_path: Path, full: bool
+) -> None:
+    """The limits fit ten times today's country with room to spare: the committee's review
+    workbook for 2,450 offices (about 147,000 rows, written by xlsxwriter as Excel would keep
+    it) is read whole, and the verdict on its very last row is there, from its own row. About
+    half a minute of CPU: in the full run (CI) only."""
+    if not full:
+        pytest.skip("the ten-times review workbook is read in the full run (./check --full)")
+    with national["review"]["csv"].open(encoding="utf-8-sig", newline="") as handle:
+        header, *rows = list(csv.reader(handle))
+    *others, last = rows
+    assert last[0] == LAST_OFFICE
+    # Nine more countries' offices (their codes made unique), then today's, ending on the verdict.
+    copies = [[f"{row[0]}-{n}", *row[1:]] for n in range(1, 10) for row in others]
+    path = tmp_path / "review-2450.xlsx"
+    with xlsxwriter.Workbook(str(path), {"constant_memory": True}) as book:
+        sheet = book.add_worksheet("ตรวจสอบ")
+        for r, row in enumerate([header, *copies, *others, last]):
+            sheet.write_row(r, 0, row)
+    total = 1 + len(copies) + len(others) + 1
+    assert total > 145_000
+    verification = load_verification(shipped, reviews=[path])
+    assert [f.code for f in verification.findings if f.severity == "error"] == []
+    [entry] = [e for e in verification.entries if e.office == LAST_OFFICE]
+    assert (entry.item, entry.origin.row) == (REVIEWED[0], total)

@@ -5,15 +5,21 @@ names, numbers and proper names such as PMQA)."""
 
 from __future__ import annotations
 
+import json
+import os
 import re
+import socket
 from collections.abc import Iterator
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
+import yaml
 from typer.testing import CliRunner
 
 from pmqa_cli.cli.app import app
-from pmqa_cli.rubric.load import load_rubric
+from pmqa_cli.report.staging import lock_path
+from pmqa_cli.rubric.load import default_rubric_path, load_rubric
 from pmqa_cli.rubric.model import RubricError
 
 runner = CliRunner()
@@ -31,6 +37,9 @@ ALLOWED_LATIN = [
     r"\b[A-Z]+\d[\w.]*",  # an item or office code (PM1, P001)
     r"\b[0-9a-f]{8,}",  # the start of a SHA-256
     r"\b(?:PMQA|SHA-256|PDF|YAML|Excel|LibreOffice|N/A|B\.E\.)\b",
+    r"\bPMQA_[A-Z_]+",  # an environment variable
+    # Names of formats and kinds of file, and the unit of a file's size.
+    r"\b(?:CSV|JSON|FIFO|MB|cp874|Windows)\b",
 ]
 LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 
@@ -54,7 +63,27 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert result.exit_code in (0, 1), result.output
     (folder / "broken.xlsx").write_text("not a workbook", encoding="utf-8")
     (folder / "broken.yaml").write_text("id: broken\nscoring: {decimals: x}\n", encoding="utf-8")
+    _broken_rubrics(folder)
     return folder
+
+
+def _broken_rubrics(folder: Path) -> None:
+    """Rubric files with problems of every family: the schema's (a field missing, a text where
+    a number goes, an unknown field), the rules' (thresholds out of order, a duplicate id), and
+    the whole rubric's (a previous id that is another item's, tiers out of order)."""
+    shipped = yaml.safe_load(default_rubric_path().read_text(encoding="utf-8"))
+    schema = json.loads(json.dumps(shipped, default=str))
+    del schema["indicators"][1]["unit"]
+    schema["issues"][0]["weight"] = "heavy"
+    schema["issues"][0]["wieght"] = 1
+    schema["indicators"][0]["thresholds"] = list(reversed(schema["indicators"][0]["thresholds"]))
+    schema["issues"][1]["id"] = schema["issues"][0]["id"]
+    rules = json.loads(json.dumps(shipped, default=str))
+    rules["indicators"][0]["previous_ids"] = [rules["issues"][0]["id"]]
+    rules["issues"][1]["tiers"] = list(reversed(rules["issues"][1]["tiers"]))
+    for name, data in (("schema", schema), ("rules", rules)):
+        text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+        (folder / f"broken-{name}.yaml").write_text(text, encoding="utf-8")
 
 
 def _commands(folder: Path, lang: str) -> Iterator[list[str]]:
@@ -80,12 +109,14 @@ def _commands(folder: Path, lang: str) -> Iterator[list[str]]:
     yield ["template", "-o", str(folder / f"t2-{lang}.xlsx"), "--office", "X999", *registry]
     yield ["rubric", "check"]
     yield ["rubric", "check", str(folder / "broken.yaml")]
+    yield ["rubric", "check", str(folder / "broken-schema.yaml")]
+    yield ["rubric", "check", str(folder / "broken-rules.yaml")]
 
 
 def _data(folder: Path) -> list[str]:
     """What offices and their workbooks wrote, which no language setting translates: office
-    names, provinces, sheet names, values as typed (quoted in messages); and the problems of a
-    rubric file, which the rubric's checks report in English (docs/rubric-format.md)."""
+    names, provinces, sheet names, values as typed (quoted in messages); and the YAML paths
+    of a rubric file's problems (``issues[1].id``), which are where the problem sits."""
     words = []
     for line in (folder / "offices.csv").read_text(encoding="utf-8").splitlines()[1:]:
         words += line.split(",")[1:]
@@ -95,11 +126,19 @@ def _data(folder: Path) -> list[str]:
     rubric = load_rubric(None)[0]
     words += [rubric.source_note, *(i.title_th for i in rubric.issues),
               *(i.title_th for i in rubric.indicators)]  # fmt: skip
-    try:
-        load_rubric(folder / "broken.yaml")
-    except RubricError as exc:
-        words += [text for p in exc.problems for text in (p.message, p.path)]
+    for name in ("broken", "broken-schema", "broken-rules"):
+        try:
+            load_rubric(folder / f"{name}.yaml")
+        except RubricError as exc:
+            words += [p.path for p in exc.problems if p.path]
     return sorted(words, key=len, reverse=True)
+
+
+def _without_data(folder: Path, text: str) -> str:
+    text = re.sub(r"'[^'\n]*'", "", text)  # a value as typed, quoted (on one line)
+    for word in _data(folder):
+        text = text.replace(word, "")
+    return text
 
 
 def _run(folder: Path, lang: str) -> str:
@@ -109,28 +148,113 @@ def _run(folder: Path, lang: str) -> str:
         assert result.exit_code in (0, 1, 2), (args, result.output, result.exception)
         assert result.exception is None or isinstance(result.exception, SystemExit), args
         texts.append(result.output)
-    text = "\n".join(texts)
-    text = re.sub(r"'[^']*'", "", text)  # a value as typed, quoted
-    for word in _data(folder):
-        text = text.replace(word, "")
-    return text
+    return _without_data(folder, "\n".join(texts))
+
+
+def _thai_left(text: str) -> list[str]:
+    """The lines of English output that still hold Thai letters."""
+    return [line for line in text.splitlines() if THAI.search(line)]
+
+
+def _english_left(text: str) -> tuple[list[str], list[str]]:
+    """The English words left in Thai output, and their lines."""
+    rest = text
+    for pattern in ALLOWED_LATIN:
+        rest = re.sub(pattern, " ", rest)
+    words = LATIN_WORD.findall(rest)
+    return sorted(set(words)), [line for line in rest.splitlines() if LATIN_WORD.search(line)]
 
 
 def test_english_output_has_no_thai(files: Path) -> None:
     text = _run(files, "en")
     # The commands ran and said something, a results workbook passed over among them.
     assert "Wrote" in text and "error" in text and "Not read as submissions" in text
-    found = set(THAI.findall(text))
-    lines = [line for line in text.splitlines() if THAI.search(line)]
-    assert not found, lines[:10]
+    assert "required field is missing" in text and "must increase strictly" in text
+    assert not _thai_left(text), _thai_left(text)[:10]
 
 
 def test_thai_output_has_no_english_words(files: Path) -> None:
     text = _run(files, "th")
     assert "เขียนแล้ว" in text and "ข้อผิดพลาด" in text and "ไม่ได้อ่านเป็นแบบประเมิน" in text
-    rest = text
-    for pattern in ALLOWED_LATIN:
-        rest = re.sub(pattern, " ", rest)
-    words = LATIN_WORD.findall(rest)
-    lines = [line for line in rest.splitlines() if LATIN_WORD.search(line)]
-    assert not words, (sorted(set(words)), lines[:40])
+    # The rubric's problems, each in Thai: the schema's, a rule's, the whole rubric's.
+    assert "ต้องระบุช่องนี้" in text and "ค่าเกณฑ์ต้องเพิ่มขึ้นทุกระดับ" in text
+    assert "ซ้ำ" in text and "เป็นรหัสของรายการอื่นในเกณฑ์นี้" in text
+    words, lines = _english_left(text)
+    assert not words, (words, lines[:40])
+
+
+# --- what stops a command, in each language --------------------------------------------------
+
+
+class Stop(NamedTuple):
+    """A command that is stopped, how it exits, and a phrase of its message in each language."""
+
+    args: list[str]
+    exit_code: int
+    en: str
+    th: str
+    env: dict[str, str] | None = None
+
+
+def _hold_lock(target: Path) -> None:
+    """A lock on ``target`` held by a live pmqa run on this machine (this very process)."""
+    record = {"pid": os.getpid(), "host": socket.gethostname(), "started": "2026-12-02T09:00:00",
+              "command": "pmqa batch submissions -o results.xlsx"}  # fmt: skip
+    lock_path(target.absolute()).write_text(json.dumps(record), encoding="utf-8")
+
+
+def _stops(folder: Path, lang: str) -> Iterator[tuple[str, Stop]]:
+    """Every family of error that stops a command: a held lock, an output over an input, a file
+    pmqa did not write, an office not in the registry, a registry that cannot be read or has
+    problems, a rubric refused (too large by its variable, a FIFO), a bad limit setting."""
+    registry = ["--registry", str(folder / "offices.csv")]
+    held = folder / f"held-{lang}.xlsx"
+    _hold_lock(held)
+    yield "lock", Stop(["template", "-o", str(held)], 2, "is being written by another pmqa run",
+                       "กำลังถูกเขียนโดย pmqa อีกงานหนึ่ง")  # fmt: skip
+    submission = str(folder / "two" / "P001.xlsx")
+    yield "input", Stop(["score", submission, "-o", submission, *registry], 2,
+                        "pmqa never writes over an input", "pmqa ไม่เขียนทับไฟล์นำเข้า")  # fmt: skip
+    foreign = folder / f"foreign-{lang}.xlsx"
+    foreign.write_bytes(b"a workbook of someone else's")
+    yield "foreign", Stop(["template", "-o", str(foreign)], 2, "add --force to replace it",
+                          "pmqa แทนที่เฉพาะไฟล์ของตนเอง")  # fmt: skip
+    unknown = ["template", "-o", str(folder / f"x-{lang}.xlsx"), "--office", "X999", *registry]
+    yield "office", Stop(unknown, 2, "is not in the registry", "ไม่มีรหัสหน่วยงาน X999")
+    garbage = folder / "garbage.csv"
+    garbage.write_bytes(b"\x00\x01\xff\xfe not a table \x00" * 20)
+    yield "registry", Stop(["template", "-o", str(folder / f"g-{lang}.xlsx"), "--office", "P001",
+                            "--registry", str(garbage)], 1, "cannot be read: not a CSV table",
+                           "อ่านทะเบียนหน่วยงาน")  # fmt: skip
+    rows = folder / "rows.csv"
+    rows.write_text("code,name,type\nP001,A,สพป.\nP001,B,สพป.\n,C,สพม.\nP003,D,กศน.\n",
+                    encoding="utf-8")  # fmt: skip
+    listed = ["template", "-o", str(folder / f"r-{lang}.xlsx"), "--office", "P001",
+              "--registry", str(rows)]  # fmt: skip
+    yield "registry rows", Stop(listed, 1, "has 3 problem(s)", "มีปัญหา 3 รายการ")
+    yield "rubric size", Stop(["rubric", "check"], 2, "The rubric cannot be used",
+                              "ใช้เกณฑ์นี้ไม่ได้", {"PMQA_MAX_RUBRIC_FILE_MB": "0.001"})  # fmt: skip
+    yield "limit setting", Stop(["rubric", "check"], 2, "is not a number", "ไม่ใช่ตัวเลข",
+                                {"PMQA_MAX_RUBRIC_FILE_MB": "lots"})  # fmt: skip
+    if hasattr(os, "mkfifo"):  # no FIFOs on Windows
+        fifo = folder / f"rubric-{lang}.yaml"
+        os.mkfifo(fifo)
+        yield "rubric fifo", Stop(["rubric", "check", str(fifo)], 2, "a named pipe, FIFO",
+                                  "ท่อส่งข้อมูลแบบมีชื่อ (FIFO)")  # fmt: skip
+
+
+@pytest.mark.parametrize("lang", ["en", "th"])
+def test_what_stops_a_command_speaks_one_language(files: Path, lang: str) -> None:
+    texts = []
+    for name, stop in _stops(files, lang):
+        result = runner.invoke(app, ["--lang", lang, *stop.args], env=stop.env)
+        assert result.exit_code == stop.exit_code, (name, result.output, result.exception)
+        said = " ".join(result.output.split())  # the terminal wraps long messages
+        assert (stop.th if lang == "th" else stop.en) in said, (name, result.output)
+        texts.append(result.output)
+    text = _without_data(files, "\n".join(texts))
+    if lang == "en":
+        assert not _thai_left(text), _thai_left(text)[:10]
+    else:
+        words, lines = _english_left(text)
+        assert not words, (words, lines[:40])

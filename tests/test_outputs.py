@@ -19,6 +19,7 @@ from pmqa_cli.assess.batch import discover
 from pmqa_cli.cli.app import app
 from pmqa_cli.io.mark import Kind, read_mark
 from pmqa_cli.io.registry import Office
+from pmqa_cli.report.pdf import find_soffice
 from pmqa_cli.rubric.model import OfficeType, Rubric
 
 from .builders import MINI_RUBRIC, Filled, SubmissionFactory, complete
@@ -287,3 +288,123 @@ def test_compare_outputs_get_the_same_checks(tmp_path: Path) -> None:
     assert "--force" in said(result)
     assert digests(tmp_path) == {**before, "c.xlsx": digests(tmp_path)["c.xlsx"]}
     assert (tmp_path / "c.xlsx").read_bytes() == b"a colleague's workbook"
+
+
+# --- PDFs: replaced only when pmqa printed them ----------------------------------------------
+
+
+def test_the_guard_replaces_a_pdf_only_when_its_record_says_pmqa_wrote_it(tmp_path: Path) -> None:
+    from pmqa_cli.core.errors import UsageError
+    from pmqa_cli.report.guard import WRITTEN_RECORD, Form, Target, check_outputs, record_written
+
+    pdf = tmp_path / "fb.pdf"
+    pdf.write_bytes(b"%PDF-1.7 a letter someone else wrote")
+    target = Target("--pdf", pdf, Form.PDF)
+    with pytest.raises(UsageError) as refused:
+        check_outputs([target])
+    assert "fb.pdf (--pdf) already exists and is not a PDF pmqa wrote" in str(refused.value)
+    assert "--force" in str(refused.value)
+    check_outputs([target], force=True)
+    record_written(tmp_path, [pdf])  # as pmqa does once it has printed it
+    assert json.loads((tmp_path / WRITTEN_RECORD).read_text("utf-8"))["files"].keys() == {"fb.pdf"}
+    check_outputs([target])  # pmqa's own, unchanged: replaced without --force
+    pdf.write_bytes(b"%PDF-1.7 signed and annotated since")
+    with pytest.raises(UsageError):
+        check_outputs([target])
+    # A feedback folder whose workbooks are printed: its PDFs follow the same rule.
+    folder = tmp_path / "fb"
+    folder.mkdir()
+    (folder / "P009.pdf").write_bytes(b"%PDF-1.7 not pmqa's")
+    check_outputs([Target("--feedback", folder, Form.FEEDBACK_FOLDER)])  # no --pdf: no PDFs
+    with pytest.raises(UsageError) as refused:
+        check_outputs([Target("--feedback", folder, Form.FEEDBACK_FOLDER, with_pdf=True)])
+    assert "P009.pdf" in str(refused.value) and "--force" in str(refused.value)
+    # --json aimed at the PDF a workbook is printed to is two outputs at one path.
+    with pytest.raises(UsageError, match="both name"):
+        check_outputs([target, Target("--json", pdf, Form.JSON)], force=True)
+
+
+def test_score_and_batch_pdf_refuse_a_pdf_pmqa_did_not_write(tmp_path: Path, subs: Path) -> None:
+    submission = next(subs.glob("*.xlsx"))
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "fb.pdf").write_bytes(b"%PDF-1.7 someone else's")
+    (out / "r.pdf").write_bytes(b"%PDF-1.7 someone else's")
+    before = digests(tmp_path)
+    for args in (
+        ["score", str(submission), "-o", str(out / "fb.xlsx"), "--pdf"],
+        ["batch", str(subs), "-o", str(out / "r.xlsx"), "--pdf"],
+    ):
+        result = runner.invoke(app, args)
+        assert result.exit_code == 2, result.output
+        words = said(result)
+        assert "is not a PDF pmqa wrote" in words and "--force" in words, words
+        assert digests(tmp_path) == before  # refused before anything was read or written
+    (out / "r.pdf").unlink()
+    feedback = out / "feedback"
+    feedback.mkdir()
+    (feedback / "P001.pdf").write_bytes(b"%PDF-1.7 an office's letter")
+    args = ["batch", str(subs), "-o", str(out / "r.xlsx"), "--feedback", str(feedback), "--pdf"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2, result.output
+    assert "P001.pdf" in said(result) and "--force" in said(result)
+    assert (feedback / "P001.pdf").read_bytes() == b"%PDF-1.7 an office's letter"
+
+
+@pytest.mark.skipif(find_soffice() is None, reason="LibreOffice is not installed")
+def test_pdfs_pmqa_printed_are_replaced_without_force(tmp_path: Path, subs: Path) -> None:
+    submission = next(subs.glob("*.xlsx"))
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "fb.pdf").write_bytes(b"%PDF-1.7 someone else's")
+    score = ["score", str(submission), "-o", str(out / "fb.xlsx"), "--pdf"]
+    assert runner.invoke(app, [*score, "--force"]).exit_code == 0
+    assert (out / "fb.pdf").read_bytes().startswith(b"%PDF")
+    assert (out / "fb.pdf").stat().st_size > 1000
+    assert runner.invoke(app, score).exit_code == 0  # pmqa's own now: replaced
+    feedback = out / "feedback"
+    batch = ["batch", str(subs), "-o", str(out / "r.xlsx"), "--feedback", str(feedback), "--pdf"]
+    assert runner.invoke(app, batch).exit_code == 0
+    printed = sorted(p.name for p in feedback.glob("*.pdf"))
+    assert len(printed) == 3 and (out / "r.pdf").is_file()
+    # The record beside the outputs keeps the score's PDF while the batch adds its own.
+    record = json.loads((out / ".pmqa-written.json").read_text("utf-8"))["files"]
+    assert sorted(record) == ["fb.pdf", "r.pdf"]
+    assert runner.invoke(app, batch).exit_code == 0  # every PDF is pmqa's: no --force
+    assert runner.invoke(app, score).exit_code == 0
+    (feedback / printed[0]).write_bytes(b"%PDF-1.7 signed by the director")
+    result = runner.invoke(app, batch)
+    assert result.exit_code == 2, result.output
+    assert printed[0] in said(result) and "--force" in said(result)
+    assert (feedback / printed[0]).read_bytes() == b"%PDF-1.7 signed by the director"
+
+
+def test_a_csv_folder_remembers_files_of_earlier_runs_with_other_outputs(
+    tmp_path: Path, subs: Path
+) -> None:
+    """A run that writes fewer CSV files adds to the folder's record: the comparison files an
+    earlier run wrote stay pmqa's, so a later run with --previous replaces them without
+    --force; a file changed by hand since leaves the record (and is never replaced unasked)."""
+    csv_dir = tmp_path / "csv"
+    previous = tmp_path / "previous.csv"
+    previous.write_text("รหัส,คะแนนรวม\nP001,300\nP002,310\n", encoding="utf-8")
+    plain = ["batch", str(subs), "-o", str(tmp_path / "r.xlsx"), "--csv", str(csv_dir)]
+    compared = [*plain, "--previous", str(previous)]
+    assert runner.invoke(app, compared).exit_code == 0
+    comparison_files = sorted(p.name for p in csv_dir.glob("comparison*.csv"))
+    assert "comparison.csv" in comparison_files
+    assert runner.invoke(app, plain).exit_code == 0  # writes no comparison files
+    record = json.loads((csv_dir / ".pmqa-written.json").read_text("utf-8"))["files"]
+    assert set(comparison_files) <= set(record)
+    assert sorted(p.name for p in csv_dir.glob("*.csv")) == sorted(record)
+    result = runner.invoke(app, compared)  # the third run: no --force needed
+    assert result.exit_code == 0, result.output
+    (csv_dir / "comparison-lists.csv").write_text("kept by hand\n", encoding="utf-8")
+    assert runner.invoke(app, plain).exit_code == 2  # any CSV file there that is not pmqa's
+    assert runner.invoke(app, [*plain, "--force"]).exit_code == 0
+    record = json.loads((csv_dir / ".pmqa-written.json").read_text("utf-8"))["files"]
+    assert "comparison-lists.csv" not in record and "comparison.csv" in record
+    result = runner.invoke(app, compared)
+    assert result.exit_code == 2, result.output
+    assert "comparison-lists.csv" in said(result) and "--force" in said(result)
+    assert (csv_dir / "comparison-lists.csv").read_text("utf-8") == "kept by hand\n"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import shutil
 import zipfile
 from collections import defaultdict
 from collections.abc import Iterator
@@ -207,42 +208,41 @@ def _compare_office(
     return len(seen)
 
 
-@pytest.fixture(scope="module")
-def batch_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """245 sample submissions, one per office of the shipped registry, some with mistakes."""
-    folder = tmp_path_factory.mktemp("batch245")
-    result = runner.invoke(app, ["sample", "-n", "245", "--out", str(folder), "--seed", "2567"])
-    assert result.exit_code == 0, result.output
-    return folder
+def test_feedback_equals_results_for_every_office_of_245(batch_245: Path, shipped: Rubric) -> None:
+    data = json.loads((batch_245 / "results.json").read_text(encoding="utf-8"))
+    assert len(data["offices"]) == 245
+    assert not [
+        o for o in data["offices"] if any(f["code"] == "sheet-too-large" for f in o["findings"])
+    ]
+    compared = check_feedback_equals_results(batch_245 / "feedback", data, shipped)
+    assert compared > 245 * 40
 
 
-@pytest.mark.parametrize("max_rows", [None, "30"], ids=["default-limits", "rows-limit-30"])
-def test_feedback_equals_results_for_every_office_of_245(
-    batch_folder: Path,
-    tmp_path: Path,
-    shipped: Rubric,
-    monkeypatch: pytest.MonkeyPatch,
-    max_rows: str | None,
+def test_feedback_equals_results_when_no_sheet_is_read_whole(
+    samples_245: Path, tmp_path: Path, shipped: Rubric, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    if max_rows is not None:
-        # The PMQA 4.0 sheets have more rows than this: too large to read under the limit.
-        monkeypatch.setenv("PMQA_MAX_ROWS", max_rows)
+    """Under a reading limit every PMQA 4.0 sheet is over, the feedback still shows the results'
+    numbers: both render the one scored office, never a second reading of the file. Every
+    eighth of the 245 samples: 31 offices of both kinds."""
+    folder = tmp_path / "subs"
+    folder.mkdir()
+    for path in sorted(samples_245.glob("*.xlsx"))[::8]:
+        shutil.copy(path, folder / path.name)
+    assert {p.name[0] for p in folder.iterdir()} == {"P", "S"}
+    monkeypatch.setenv("PMQA_MAX_ROWS", "30")  # the PMQA 4.0 sheets have more rows than this
     out = tmp_path / "out"
     out.mkdir()
     result = runner.invoke(
         app,
-        ["batch", str(batch_folder), "-o", str(out / "r.xlsx"), "--json", str(out / "r.json"),
+        ["batch", str(folder), "-o", str(out / "r.xlsx"), "--json", str(out / "r.json"),
          "--feedback", str(out / "feedback")],
     )  # fmt: skip
     assert result.exit_code in (0, 1), result.output
     data = json.loads((out / "r.json").read_text(encoding="utf-8"))
-    assert len(data["offices"]) == 245
-    too_large = [
-        o for o in data["offices"] if any(f["code"] == "sheet-too-large" for f in o["findings"])
-    ]
-    assert len(too_large) == (245 if max_rows else 0)
+    assert len(data["offices"]) == 31
+    assert all(any(f["code"] == "sheet-too-large" for f in o["findings"]) for o in data["offices"])
     compared = check_feedback_equals_results(out / "feedback", data, shipped)
-    assert compared > 245 * 40
+    assert compared > 31 * 40
 
 
 def test_score_validate_and_batch_give_the_same_office_object(

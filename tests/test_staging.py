@@ -204,3 +204,33 @@ def test_an_error_that_is_no_output_problem_passes_unchanged(tmp_path: Path) -> 
     with pytest.raises(ValueError, match="a bug"), OutputSet([tmp_path / "r.xlsx"]):
         raise ValueError("a bug")
     assert leftovers(tmp_path) == []
+
+
+def test_a_committed_record_adds_to_the_one_in_place(tmp_path: Path) -> None:
+    """The record of the files pmqa wrote (report/guard.py) is merged on commit: files of an
+    earlier run still there unchanged stay recorded; changed, gone or odd names do not."""
+    from pmqa_cli.report.guard import WRITTEN_RECORD, record_written
+
+    folder = tmp_path / "csv"
+    folder.mkdir()
+    for name in ("old.csv", "edited.csv", "gone.csv", "both.csv"):
+        (folder / name).write_text(f"{name} by the first run\n")
+    record_written(folder, sorted(folder.iterdir()))
+    first = json.loads((folder / WRITTEN_RECORD).read_text("utf-8"))["files"]
+    (folder / "edited.csv").write_text("changed by hand\n")
+    (folder / "gone.csv").unlink()
+    data = json.loads((folder / WRITTEN_RECORD).read_text("utf-8"))
+    data["files"]["../outside.csv"] = first["old.csv"]
+    (folder / WRITTEN_RECORD).write_text(json.dumps(data), encoding="utf-8")
+    with OutputSet([folder]) as outputs:
+        staged = outputs.stage(folder)
+        staged.mkdir()
+        for name in ("both.csv", "new.csv"):
+            (staged / name).write_text(f"{name} by the second run\n")
+        record_written(staged, sorted(staged.iterdir()))
+        outputs.commit()
+    files = json.loads((folder / WRITTEN_RECORD).read_text("utf-8"))["files"]
+    assert sorted(files) == ["both.csv", "new.csv", "old.csv"]
+    assert files["old.csv"] == first["old.csv"]
+    assert files["both.csv"] != first["both.csv"]  # this run's copy
+    assert leftovers(folder) == [WRITTEN_RECORD]

@@ -41,7 +41,8 @@ VERIFICATION = {
 #: Codes about reading any input whole or refusing it, triggered in tests/test_tables.py.
 TABLES = {
     "file-not-regular", "input-over-limit", "table-row-fields", "table-row-duplicate",
-    "verify-office-absent",
+    "verify-office-absent", "table-column-unnamed", "table-header-repeated",
+    "table-header-duplicate",
 }  # fmt: skip
 #: Codes triggered by whole-file cases in tests/test_files.py.
 FILE_LEVEL = {

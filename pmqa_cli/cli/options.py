@@ -120,7 +120,7 @@ PdfFlag = Annotated[
     typer.Option(
         "--pdf",
         help="Also print each workbook written to PDF beside it, through LibreOffice "
-        "(which must be installed).",
+        "(which must be installed); an existing PDF pmqa did not print needs --force.",
     ),
 ]
 JsonFlag = Annotated[

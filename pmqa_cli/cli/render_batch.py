@@ -113,7 +113,7 @@ def batch_summary(batch: BatchResult, written: Sequence[Path]) -> None:
             )  # fmt: skip
     if batch.verification is not None:
         changed = [f for f in batch.scored if f.changes]
-        count = sum(len(f.changes) for f in changed)
+        count = show_number(sum(len(f.changes) for f in changed), Shown.COUNT, 0)
         files = len(batch.verification.files)
         console.print(
             ThaiText(tr(f"ตรวจสอบด้วย {files} ไฟล์: แทนค่า {count} รายการ ใน {len(changed)} หน่วยงาน "

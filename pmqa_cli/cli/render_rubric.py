@@ -34,8 +34,10 @@ def _problem_lines(problems: Iterable[RubricProblem]) -> Group:
     """Rubric problems, one block each: severity and YAML path, then the message."""
     blocks: list[Any] = []
     for p in problems:
-        head = severity(p.severity) + Text("  ") + Text(p.path or tr("(ทั้งไฟล์)", "(file)"))
-        blocks += [ThaiText(head), Padding(ThaiText(p.message), (0, 0, 0, 2), expand=False)]
+        where = tr(p.path_th or p.path, p.path) or tr("(ทั้งไฟล์)", "(file)")
+        head = severity(p.severity) + Text("  ") + Text(where)
+        message = tr(p.th or p.message, p.message)
+        blocks += [ThaiText(head), Padding(ThaiText(message), (0, 0, 0, 2), expand=False)]
     return Group(*blocks)
 
 

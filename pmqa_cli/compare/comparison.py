@@ -1,7 +1,9 @@
 """This round against earlier ones: per office, most improved and declined, national means.
 
-Every difference is exact (Decimal, from the reported numbers); a mean is rounded half-up once,
-to the rubric's decimals, and its change is the difference of the exact means, rounded once.
+Every difference is exact (Decimal, from the reported numbers and the earlier scores exactly as
+read); an office's change, and an earlier score read with more digits than the rubric's, are
+shown rounded half-up once to the rubric's decimals; a mean is rounded half-up once, and its
+change is the difference of the exact means, rounded once.
 Rank change is the earlier rank minus this rank, so moving from 12th to 5th is +7.
 
 Items (issues and indicators) are matched by id: an office's earlier score for an item is the
@@ -56,15 +58,21 @@ class ItemChange:
 
     id: str
     previous_id: str | None  # the id the earlier result used (None: no earlier score)
-    previous: Decimal | None
+    read: Decimal | None  # the earlier score exactly as read (a table may carry more digits)
     current: Decimal | None
+    decimals: int  # the rubric's: what is shown is rounded half-up once to these
+
+    @property
+    def previous(self) -> Decimal | None:
+        """The earlier score as shown: rounded half-up once to the rubric's decimals."""
+        return rounded(self.read, self.decimals)
 
     @property
     def change(self) -> Decimal | None:
-        """This round minus the earlier one."""
-        if self.previous is None or self.current is None:
+        """This round minus the earlier one: exact, rounded half-up once to be shown."""
+        if self.read is None or self.current is None:
             return None
-        return self.current - self.previous
+        return rounded(self.current - self.read, self.decimals)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON form."""
@@ -85,6 +93,9 @@ class OfficeChange:
     current: OfficeScore | None
     previous: OfficeScore | None
     items: tuple[ItemChange, ...] = ()
+    # The rubric's decimals: a score and a change are shown rounded half-up once to these
+    # (this round's scores are already; an earlier table may carry more digits).
+    decimals: int | None = None
 
     @property
     def office(self) -> OfficeScore:
@@ -93,15 +104,21 @@ class OfficeChange:
         assert found is not None
         return found
 
-    def score(self, key: str, earlier: bool = False) -> Decimal | None:
-        """overall, pmqa or results, in this round or (``earlier``) the earlier one."""
+    def _exact(self, key: str, earlier: bool) -> Decimal | None:
         office = self.previous if earlier else self.current
         return office.part(key) if office is not None else None
 
+    def _shown(self, value: Decimal | None) -> Decimal | None:
+        return value if self.decimals is None else rounded(value, self.decimals)
+
+    def score(self, key: str, earlier: bool = False) -> Decimal | None:
+        """overall, pmqa or results, in this round or (``earlier``) the earlier one, as shown."""
+        return self._shown(self._exact(key, earlier))
+
     def change(self, key: str = "overall") -> Decimal | None:
-        """This round's score minus the earlier one."""
-        now, then = self.score(key), self.score(key, earlier=True)
-        return None if now is None or then is None else now - then
+        """This round's score minus the earlier one: exact, rounded half-up once to be shown."""
+        now, then = self._exact(key, False), self._exact(key, True)
+        return None if now is None or then is None else self._shown(now - then)
 
     @property
     def rank_change(self) -> int | None:
@@ -129,9 +146,9 @@ class OfficeChange:
             if s is None:
                 return None
             return {
-                "overall": number(s.overall),
-                "pmqa": number(s.pmqa),
-                "results": number(s.results),
+                "overall": number(self._shown(s.overall)),
+                "pmqa": number(self._shown(s.pmqa)),
+                "results": number(self._shown(s.results)),
                 "rank": s.rank,
                 "rank_in_type": s.rank_in_type,
             }
@@ -343,8 +360,10 @@ def _round(
                 earlier_id, earlier = (
                     _previous_item(then, candidates[item.id]) if then else (None, None)
                 )
-                changes.append(ItemChange(item.id, earlier_id, earlier, now.items.get(item.id)))
-        offices.append(OfficeChange(code, now, then, tuple(changes)))
+                changes.append(
+                    ItemChange(item.id, earlier_id, earlier, now.items.get(item.id), decimals)
+                )
+        offices.append(OfficeChange(code, now, then, tuple(changes), decimals))
 
     now_scored = current.scored()
     then_scored = [o for o in previous.offices.values() if o.overall is not None]

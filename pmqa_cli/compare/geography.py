@@ -47,6 +47,7 @@ __all__ = [
     "load_boundaries",
     "match_provinces",
     "normalise_name",
+    "provinces_of",
 ]
 
 #: What a map can show: the three scores of every office, and the change in the overall score
@@ -179,6 +180,13 @@ def match_provinces(text: str, boundaries: Boundaries | None = None) -> tuple[st
                 break
     codes = best[0]
     return tuple(dict.fromkeys(codes)) if codes else ()
+
+
+def provinces_of(province: str, name: str, boundaries: Boundaries | None = None) -> tuple[str, ...]:
+    """An office's province codes: from the registry's province column when it names provinces,
+    else from the office's name; () when neither does (the office is not placed: no guess)."""
+    codes = match_provinces(province, boundaries) if province.strip() else ()
+    return codes or match_provinces(name, boundaries)
 
 
 @dataclass(frozen=True)
@@ -356,8 +364,7 @@ def _office_provinces(
     placed: dict[str, tuple[str, ...]] = {}
     findings = []
     for office in offices:
-        codes = match_provinces(office.province, boundaries) if office.province else ()
-        codes = codes or match_provinces(office.name, boundaries)
+        codes = provinces_of(office.province, office.name, boundaries)
         if codes:
             placed[office.code] = codes
         else:

@@ -145,7 +145,9 @@ def _depth(document: Any) -> int:
 
 def _from_json(reader: _Reader, data: bytes, limits: Limits) -> Snapshot:
     try:
-        document = json.loads(data.decode("utf-8-sig"))
+        # Every JSON number with a fraction or exponent is the Decimal of its text, never a
+        # binary float: a score reaches the comparison exactly as the file wrote it.
+        document = json.loads(data.decode("utf-8-sig"), parse_float=Decimal)
         depth = _depth(document)
     except (UnicodeDecodeError, ValueError) as exc:
         reader.add("previous-unreadable", detail=f"not valid JSON: {exc}")
@@ -203,7 +205,9 @@ def _from_json(reader: _Reader, data: bytes, limits: Limits) -> Snapshot:
         def score(value: Any, at: str) -> Decimal | None:
             if value is None:
                 return None
-            number = dec(value) if isinstance(value, (int, float)) else None
+            number = dec(value) if isinstance(value, (int, Decimal)) else None
+            if number is not None and not number.is_finite():
+                number = None
             top = Decimal(str(reader.rubric.scoring.max_score))
             if number is None or not Decimal(0) <= number <= top:
                 reader.add(
@@ -417,9 +421,11 @@ def _from_rows(reader: _Reader, table: RawSheet) -> Snapshot:
                     value=code_text(value), top=reader.top, **params,
                 )  # fmt: skip
                 return None
-            if parsed.value is None or isinstance(parsed.value, (bool,)):
+            if not isinstance(parsed.value, Decimal):
                 return None
-            number = dec(float(parsed.value))  # type: ignore[arg-type]
+            # The Decimal of the cell's text (CSV) or of the number the workbook stores
+            # (pmqa's xlsx reader), never through a binary float.
+            number = parsed.value
             if number is None or not Decimal(0) <= number <= top:
                 reader.add(
                     "previous-out-of-range", sheet=sheet, cell=where(col, row_number),

@@ -2,7 +2,9 @@
 
 A :class:`Snapshot` is what comparisons, breakdowns and the executive summary read. Scores are
 :class:`~decimal.Decimal` built from the reported (already rounded) numbers' text, so a change
-such as 361.875 - 350.1 is exactly 11.775 and is never rounded again.
+such as 361.875 - 350.1 is exactly 11.775 and is never rounded again. An earlier table typed with
+more digits than the rubric's keeps them all (the Decimal of its text); what is shown of it is
+rounded half-up once (:mod:`pmqa_cli.compare.comparison`).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from pmqa_cli.assess.batch import BatchResult
+from pmqa_cli.assess.office import ScoredOffice
 from pmqa_cli.core.findings import Finding
 from pmqa_cli.core.numbers import competition_ranks
 from pmqa_cli.rubric.model import OfficeType
@@ -22,6 +25,7 @@ __all__ = [
     "Snapshot",
     "dec",
     "number",
+    "office_scores",
     "snapshot_from_batch",
 ]
 
@@ -111,10 +115,11 @@ def with_ranks(offices: Iterable[OfficeScore]) -> dict[str, OfficeScore]:
     }
 
 
-def snapshot_from_batch(batch: BatchResult, label: str) -> Snapshot:
-    """The scored offices of a finished batch (ranks as the batch gave them)."""
+def office_scores(scored: Iterable[ScoredOffice]) -> dict[str, OfficeScore]:
+    """A batch's scored offices by code (ranks as the batch gave them); an office without a code
+    or a score is left out, and of two files of one code the later one stands."""
     offices: dict[str, OfficeScore] = {}
-    for f in batch.scored:
+    for f in scored:
         if not f.office.code or f.scores is None:
             continue
         own = f.scores
@@ -137,4 +142,10 @@ def snapshot_from_batch(batch: BatchResult, label: str) -> Snapshot:
             rank_in_type=f.rank_in_type,
             provisional=bool(f.provisional),  # batch.PROVISIONAL: errors, conflict, registry
         )
+    return offices
+
+
+def snapshot_from_batch(batch: BatchResult, label: str) -> Snapshot:
+    """The scored offices of a finished batch (ranks as the batch gave them)."""
+    offices = office_scores(batch.scored)
     return Snapshot(label, "", offices, fiscal_year=batch.rubric.fiscal_year)

@@ -559,7 +559,7 @@ CATALOGUE: Mapping[str, Code] = dict(
         _c(
             "file-not-regular",
             "error",
-            "{path} ไม่ใช่ไฟล์ปกติ ({what}) จึงไม่ถูกเปิดอ่าน ระบุไฟล์ที่บันทึกไว้บนดิสก์",
+            "{path} ไม่ใช่ไฟล์ปกติ ({what_th}) จึงไม่ถูกเปิดอ่าน ระบุไฟล์ที่บันทึกไว้บนดิสก์",
             "{path} is not a regular file ({what}), so it was not opened; give a file saved "
             "on disk.",
         ),

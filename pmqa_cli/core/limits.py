@@ -160,12 +160,19 @@ def _override(
         raw = env.get(variable, "").strip()
         if not raw:
             continue
+        see_th = " (ดูขีดจำกัดการอ่านใน docs/security.md)" if see else ""
         try:
             number = float(raw)
         except ValueError:
-            raise LimitSettingError(f"{variable}={raw!r} is not a number{see}") from None
+            raise LimitSettingError(
+                f"{variable}={raw!r} is not a number{see}",
+                th=f"{variable}={raw!r} ไม่ใช่ตัวเลข ตั้งเป็นจำนวนบวก{see_th}",
+            ) from None
         if number <= 0:
-            raise LimitSettingError(f"{variable} must be positive{see}")
+            raise LimitSettingError(
+                f"{variable} must be positive{see}",
+                th=f"{variable} ต้องเป็นจำนวนบวก (มากกว่า 0){see_th}",
+            )
         values[name] = number * unit if name == "max_compression_ratio" else int(number * unit)
     return replace(base, **values)
 
@@ -194,14 +201,15 @@ def megabytes(size: float) -> str:
     return f"{size / (1024 * 1024):.1f} MB"
 
 
-def _special(mode: int) -> str:
+def _special(mode: int) -> tuple[str, str]:
+    """What a file that is not a regular file is, in Thai and English."""
     if stat.S_ISFIFO(mode):
-        return "a named pipe, FIFO"
+        return "เป็นท่อส่งข้อมูลแบบมีชื่อ (FIFO)", "a named pipe, FIFO"
     if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device"
+        return "เป็นอุปกรณ์ของระบบ", "a device"
     if stat.S_ISSOCK(mode):
-        return "a socket"
-    return "not a regular file"
+        return "เป็นซ็อกเก็ต", "a socket"
+    return "ไม่ใช่ไฟล์ปกติ", "not a regular file"
 
 
 _WHAT = {
@@ -243,8 +251,10 @@ def check_input(path: Path, kind: InputKind, limits: Limits) -> int:
     info = path.stat()
     # A folder is left to open(), whose "Is a directory" each caller already reports.
     if not stat.S_ISREG(info.st_mode) and not stat.S_ISDIR(info.st_mode):
-        what = _special(info.st_mode)
-        raise InputRefusedError("file-not-regular", what, path=str(path), what=what)
+        what_th, what = _special(info.st_mode)
+        raise InputRefusedError(
+            "file-not-regular", what, path=str(path), what=what, what_th=what_th
+        )
     if info.st_size > limits.max_file_bytes:
         raise over_limit(
             path, kind, "max_file_bytes", megabytes(info.st_size), megabytes(limits.max_file_bytes)

@@ -27,6 +27,7 @@ _COLUMNS = {
     "province": {"province", "จังหวัด"},
     "region": {"region", "ภาค", "ภูมิภาค"},
 }
+_COLUMN_TH = {"code": "รหัสหน่วยงาน", "name": "ชื่อหน่วยงาน", "type": "ประเภท"}
 
 
 @dataclass(frozen=True)
@@ -63,21 +64,27 @@ def sample_registry_path() -> Path:
     return Path(__file__).resolve().parent.parent / "data" / "offices-sample.csv"
 
 
-def _rows(file: Path, limits: Limits | None) -> tuple[list[tuple[int, list[str]]], list[str]]:
-    """The registry's first sheet as (row number, texts), header first, and the problems of
-    rows that cannot be read (a row with more or fewer fields than the header)."""
+def _rows(
+    file: Path, limits: Limits | None
+) -> tuple[list[tuple[int, list[str]]], list[tuple[str, str]]]:
+    """The registry's first sheet as (row number, texts), header first, and the problems (in
+    English and Thai) of rows that cannot be read (more or fewer fields than the header)."""
     try:
         table = read_table_file(file, InputKind.REGISTRY, limits)
     except TableReadError as exc:
         finding = exc.finding("verify-file-unreadable", str(file))
         why = exc.detail if not exc.code else finding.message_en
-        raise PmqaError(f"The registry {file} cannot be read: {why}") from None
+        why_th = exc.detail_th if not exc.code else finding.message_th
+        raise PmqaError(
+            f"The registry {file} cannot be read: {why}",
+            th=f"อ่านทะเบียนหน่วยงาน {file} ไม่ได้: {why_th}",
+        ) from None
     sheet = table.sheets[0] if table.sheets else None
     first = next(sheet.ordered_rows(), None) if sheet is not None else None
     if sheet is None or first is None:
         return [], []
     body = sheet.body(first[0], str(file), duplicates=False)
-    problems = [f.message_en for f in body.findings]
+    problems = [(f.message_en, f.message_th) for f in body.findings]
     rows = []
     for number, cells in [first, *body.rows]:
         width = max(cells)
@@ -94,7 +101,8 @@ def load_registry(path: Path | str, limits: Limits | None = None) -> Registry:
     rows, problems = _rows(file, limits)
     if not rows:
         raise PmqaError(
-            f"The registry {file} is empty; it needs a header row and one office a row."
+            f"The registry {file} is empty; it needs a header row and one office a row.",
+            th=f"ทะเบียนหน่วยงาน {file} ว่างเปล่า ต้องมีแถวหัวตารางและหน่วยงานละหนึ่งแถว",
         )
     header = [header_key(h) for h in rows[0][1]]
     where: dict[str, int] = {}
@@ -107,7 +115,10 @@ def load_registry(path: Path | str, limits: Limits | None = None) -> Registry:
     if missing:
         raise PmqaError(
             f"The registry {file} has no column for {', '.join(missing)}. Its header row needs "
-            "code, name, type (and optionally province, region), in Thai or English."
+            "code, name, type (and optionally province, region), in Thai or English.",
+            th=f"ทะเบียนหน่วยงาน {file} ไม่มีคอลัมน์ {', '.join(_COLUMN_TH[k] for k in missing)} "
+            "แถวหัวตารางต้องมี รหัสหน่วยงาน ชื่อหน่วยงาน ประเภท (และจังหวัด ภาค ถ้ามี) "
+            "เป็นภาษาไทยหรืออังกฤษก็ได้",
         )
     offices: dict[str, Office] = {}
     for line, row in rows[1:]:
@@ -118,16 +129,31 @@ def load_registry(path: Path | str, limits: Limits | None = None) -> Registry:
 
         code = field("code")
         if not code:
-            problems.append(f"row {line}: no office code")
+            problems.append((f"row {line}: no office code", f"แถว {line}: ไม่มีรหัสหน่วยงาน"))
             continue
         if code in offices:
-            problems.append(f"row {line}: office code {code} appears twice")
+            problems.append(
+                (
+                    f"row {line}: office code {code} appears twice",
+                    f"แถว {line}: รหัสหน่วยงาน {code} ซ้ำ",
+                )
+            )
             continue
         office_type = parse_office_type(field("type"))
         if office_type is None:
-            problems.append(f"row {line}: type '{field('type')}' is not สพป. or สพม.")
+            problems.append(
+                (
+                    f"row {line}: type '{field('type')}' is not primary or secondary",
+                    f"แถว {line}: ประเภท '{field('type')}' ไม่ใช่ สพป. หรือ สพม.",
+                )
+            )
         offices[code] = Office(code, field("name"), office_type, field("province"), field("region"))
     if problems:
-        listed = "; ".join(problems[:10]) + ("; ..." if len(problems) > 10 else "")
-        raise PmqaError(f"The registry {file} has {len(problems)} problem(s): {listed}.")
+        more = "; ..." if len(problems) > 10 else ""
+        listed = "; ".join(en for en, _ in problems[:10]) + more
+        listed_th = "; ".join(th for _, th in problems[:10]) + more
+        raise PmqaError(
+            f"The registry {file} has {len(problems)} problem(s): {listed}.",
+            th=f"ทะเบียนหน่วยงาน {file} มีปัญหา {len(problems):,} รายการ: {listed_th}",
+        )
     return Registry(str(file), offices)

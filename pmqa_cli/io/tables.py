@@ -54,13 +54,15 @@ class TableReadError(Exception):
     ``code`` is a finding code (``input-over-limit``, ``file-not-regular``), or empty when the
     file is simply unreadable: each caller then reports it with its own code (a review file's
     ``verify-file-unreadable``, a previous result's ``previous-unreadable``). ``detail`` says
-    why in English; ``params`` are the finding's parameters.
+    why in English and ``detail_th`` in Thai (empty: the English, quoted); ``params`` are the
+    finding's parameters.
     """
 
-    def __init__(self, code: str, detail: str = "", **params: Any) -> None:
+    def __init__(self, code: str, detail: str = "", *, detail_th: str = "", **params: Any) -> None:
         super().__init__(detail or code)
         self.code = code
         self.detail = detail
+        self.detail_th = detail_th or (f"'{detail}'" if detail else "")
         self.params = params
 
     def finding(self, own_code: str, file: str) -> Finding:
@@ -298,7 +300,11 @@ def _csv_text(data: bytes) -> str:
         if "\x00" in text:
             break
         return text
-    raise TableReadError("", "not a CSV table in UTF-8 or Thai Windows (cp874) text")
+    raise TableReadError(
+        "",
+        "not a CSV table in UTF-8 or Thai Windows (cp874) text",
+        detail_th="ไม่ใช่ตาราง CSV ที่เป็นข้อความ UTF-8 หรือภาษาไทยแบบ Windows (cp874)",
+    )
 
 
 def _csv_sheet(path: Path, data: bytes, kind: InputKind, limits: Limits) -> RawSheet:
@@ -326,7 +332,9 @@ def _csv_sheet(path: Path, data: bytes, kind: InputKind, limits: Limits) -> RawS
             if cells:
                 sheet.rows[number] = cells
     except csv.Error as exc:
-        raise TableReadError("", f"not a CSV table: {exc}") from None
+        raise TableReadError(
+            "", f"not a CSV table: {exc}", detail_th=f"ไม่ใช่ตาราง CSV ('{exc}')"
+        ) from None
     return sheet
 
 

@@ -218,7 +218,10 @@ def _compare_offices(comparison: Comparison) -> Table:
         _OfficeRow(
             code,
             tuple(
-                found.get(code) or OfficeChange(code, comparison.current.offices.get(code), None)
+                found.get(code)
+                or OfficeChange(
+                    code, comparison.current.offices.get(code), None, decimals=comparison.decimals
+                )
                 for found in by_round
             ),
         )

@@ -35,6 +35,7 @@ from pmqa_cli.core.numbers import (
 )
 from pmqa_cli.core.thai import thai_datetime
 from pmqa_cli.io.mark import Kind
+from pmqa_cli.report.locator import place_locator
 from pmqa_cli.report.printing import page_marks
 from pmqa_cli.report.standing import Standing
 from pmqa_cli.report.tables import OFFICE_FINDING_COLUMNS, Located, finding_rows
@@ -351,6 +352,9 @@ def _signed(value: Decimal, decimals: int) -> str:
     return show_number(value, Shown.CHANGE, decimals)
 
 
+_MAP_ROWS = 22  # rows of 15 points the province map (11.5 cm) covers
+
+
 def _standing_sheet(ws: Worksheet, standing: Standing, overall: Decimal, decimals: int) -> None:
     """Where the office stands among every office of the batch: the national distribution of
     the overall score, its own band of it marked, with its rank and the means beside."""
@@ -395,8 +399,11 @@ def _standing_sheet(ws: Worksheet, standing: Standing, overall: Decimal, decimal
     others.graphicalProperties.solidFill = "A6A6A6"
     this.graphicalProperties.solidFill = "7030A0"
     chart.width, chart.height = 17, 10
-    ws.add_chart(chart, f"E{first}")
-    setup_page(ws)
+    # One portrait page: the table, the province on the map beside it, the chart below both.
+    ws.add_chart(chart, f"A{first + _MAP_ROWS + 2}")
+    setup_page(ws, landscape=False)
+    if standing.locator is not None:
+        place_locator(ws, standing.locator, first, 4)
 
 
 def _issues_sheet(

@@ -60,7 +60,11 @@ def reading_limits() -> Limits:
     try:
         return Limits.from_env()
     except ValueError as exc:
-        raise UsageError(f"{exc} (see docs/security.md for the reading limits).") from None
+        thai = getattr(exc, "th", "")
+        raise UsageError(
+            f"{exc} (see docs/security.md for the reading limits).",
+            th=f"{thai} (ดูขีดจำกัดการอ่านใน docs/security.md)" if thai else "",
+        ) from None
 
 
 def load_registry_option(path: Path | None) -> Registry | None:

@@ -11,7 +11,8 @@ whose message says what to do. The rules (docs/security.md):
 - two outputs never share a path;
 - the folder must exist (a folder output may be created inside an existing one) and be writable;
 - an existing file is replaced only when pmqa wrote it (its mark, untouched since; for JSON its
-  header; for CSV the record pmqa keeps in the folder); anything else needs ``--force``.
+  header; for CSV and PDF the record pmqa keeps in the folder, ``.pmqa-written.json``, with the
+  file's SHA-256); anything else needs ``--force``.
 
 New output options (a PDF, a comparison workbook) add a :class:`Target` and get the same checks.
 """
@@ -38,12 +39,13 @@ __all__ = [
     "Form",
     "Target",
     "check_outputs",
+    "merge_record",
     "pmqa_wrote",
     "record_written",
 ]
 
-# Kept in a CSV folder: the files pmqa wrote there and their SHA-256 (a hidden file: discovery
-# and Excel's file dialogs pass it over).
+# Kept in a CSV folder, and beside the PDFs pmqa prints: the files pmqa wrote there and their
+# SHA-256 (a hidden file: discovery and Excel's file dialogs pass it over).
 WRITTEN_RECORD = ".pmqa-written.json"
 _JSON_HEAD = b'{\n "pmqa_version":'  # how write_json's output starts
 _SHOWN = 5  # names listed in a message before "and N more"
@@ -58,6 +60,7 @@ class Form(Enum):
     FEEDBACK_FOLDER = "feedback folder"  # a folder of feedback workbooks named by office code
     SAMPLE_FOLDER = "sample folder"  # a folder of sample submissions named by office code
     MAP_FOLDER = "map folder"  # a folder of map pictures (PNG and SVG)
+    PDF = "pdf"  # one PDF printed by LibreOffice (--pdf), recorded in WRITTEN_RECORD beside it
 
 
 @dataclass(frozen=True)
@@ -68,6 +71,7 @@ class Target:
     path: Path
     form: Form
     kind: Kind | None = None  # for WORKBOOK: the mark it will carry
+    with_pdf: bool = False  # for FEEDBACK_FOLDER: each workbook is printed to a PDF beside it
 
     @property
     def is_folder(self) -> bool:
@@ -88,10 +92,13 @@ def _inside(path: Path, folder: Path) -> bool:
     return path == folder or folder in path.parents
 
 
-def _names(paths: Iterable[Path]) -> str:
+def _names(paths: Iterable[Path], *, th: bool = False) -> str:
     listed = [p.name for p in paths]
     shown = ", ".join(listed[:_SHOWN])
-    return shown + (f" and {len(listed) - _SHOWN} more" if len(listed) > _SHOWN else "")
+    more = len(listed) - _SHOWN
+    if more <= 0:
+        return shown
+    return shown + (f" และอีก {more:,} ไฟล์" if th else f" and {more} more")
 
 
 def _recorded(folder: Path) -> dict[str, str]:
@@ -101,6 +108,25 @@ def _recorded(folder: Path) -> dict[str, str]:
         return {str(k): str(v) for k, v in files.items()} if isinstance(files, dict) else {}
     except (OSError, ValueError):
         return {}
+
+
+def merge_record(staged: Path, final: Path) -> None:
+    """Before the record ``staged`` (a run's new WRITTEN_RECORD) replaces ``final``: keep in it
+    every file ``final`` records that this run did not write and that is still there as pmqa
+    wrote it (same SHA-256), so files of an earlier run stay pmqa's."""
+    new = _recorded(staged.parent)
+    kept: dict[str, str] = {}
+    for name, sha in _recorded(final.parent).items():
+        if name in new or Path(name).name != name or name == WRITTEN_RECORD:
+            continue
+        try:
+            if sha256_file(final.parent / name) == sha:
+                kept[name] = sha
+        except OSError:
+            continue  # gone since: nothing to remember
+    if kept:
+        data = {"pmqa_version": __version__, "files": dict(sorted({**kept, **new}.items()))}
+        write_bytes_atomic(staged, json.dumps(data, indent=1).encode("utf-8"))
 
 
 def record_written(folder: Path, paths: Sequence[Path]) -> None:
@@ -160,19 +186,27 @@ def _check_file(target: Target, inputs: dict[Path, Path], folders: list[Path], f
     path, option = target.path, target.option
     key = _key(path)
     if target.form is Form.WORKBOOK and path.suffix.lower() != ".xlsx":
-        raise UsageError(f"The output {path} must end in .xlsx.")
+        raise UsageError(
+            f"The output {path} must end in .xlsx.", th=f"ไฟล์ผลลัพธ์ {path} ต้องลงท้ายด้วย .xlsx"
+        )
     if key in inputs:
         raise UsageError(
             f"The output {path} ({option}) is one of the inputs; pmqa never writes over an "
-            "input. Choose another path."
+            "input. Choose another path.",
+            th=f"ไฟล์ผลลัพธ์ {path} ({option}) เป็นไฟล์นำเข้าไฟล์หนึ่ง pmqa ไม่เขียนทับไฟล์นำเข้า เลือกที่เก็บอื่น",
         )
     if path.is_dir():
-        raise UsageError(f"The output {path} ({option}) is a folder; name a file instead.")
+        raise UsageError(
+            f"The output {path} ({option}) is a folder; name a file instead.",
+            th=f"ผลลัพธ์ {path} ({option}) เป็นโฟลเดอร์ ให้ระบุชื่อไฟล์แทน",
+        )
     folder = path.parent if str(path.parent) else Path()
     if not folder.is_dir():
         raise UsageError(
             f"Cannot write {path} ({option}): the folder {folder} does not exist. Create it "
-            "first, or choose another path."
+            "first, or choose another path.",
+            th=f"เขียน {path} ({option}) ไม่ได้ เพราะไม่มีโฟลเดอร์ {folder} สร้างโฟลเดอร์นี้ก่อน "
+            "หรือเลือกที่เก็บอื่น",
         )
     if target.form is not Form.WORKBOOK and path.suffix.lower() in SPREADSHEET_SUFFIXES:
         for root in folders:
@@ -180,26 +214,49 @@ def _check_file(target: Target, inputs: dict[Path, Path], folders: list[Path], f
                 raise UsageError(
                     f"The output {path} ({option}) lies inside the input folder {root} and "
                     "ends like a spreadsheet, so the next run would read it as a submission. "
-                    "Choose another name or folder."
+                    "Choose another name or folder.",
+                    th=f"ผลลัพธ์ {path} ({option}) อยู่ในโฟลเดอร์นำเข้า {root} และมีนามสกุลแบบ"
+                    "สเปรดชีต การประมวลผลครั้งต่อไปจะอ่านเป็นแบบประเมิน เลือกชื่อหรือโฟลเดอร์อื่น",
                 )
     reason = _probe(folder)
     if reason is not None:
         raise UsageError(
             f"Cannot write {path} ({option}): the folder {folder} is not writable ({reason}). "
-            "Choose a folder you can write to."
+            "Choose a folder you can write to.",
+            th=f"เขียน {path} ({option}) ไม่ได้ เพราะเขียนลงโฟลเดอร์ {folder} ไม่ได้ ('{reason}') "
+            "เลือกโฟลเดอร์ที่มีสิทธิ์เขียน",
         )
     if path.exists() and not force and not pmqa_wrote(path, target.form, target.kind):
         raise UsageError(
             f"{path} ({option}) already exists and is not a {_what(target)} pmqa wrote (or it "
             "was changed since). pmqa replaces only its own files: choose another path, or add "
-            "--force to replace it."
+            "--force to replace it.",
+            th=f"มี {path} ({option}) อยู่แล้ว และไม่ใช่{_what_th(target)}ที่ pmqa เขียน (หรือถูกแก้ไข"
+            "หลังจากนั้น) pmqa แทนที่เฉพาะไฟล์ของตนเอง เลือกที่เก็บอื่น หรือเพิ่ม --force "
+            "เพื่อแทนที่",
         )
 
 
 def _what(target: Target) -> str:
     if target.form is Form.WORKBOOK and target.kind is not None:
         return f"{target.kind.value} workbook"
-    return "JSON file" if target.form is Form.JSON else "file"
+    return {Form.JSON: "JSON file", Form.PDF: "PDF"}.get(target.form, "file")
+
+
+_KIND_TH = {
+    Kind.RESULTS: "สมุดงานผลการประเมิน",
+    Kind.FEEDBACK: "สมุดงานแจ้งผลรายหน่วยงาน",
+    Kind.TEMPLATE: "แบบประเมินเปล่า",
+    Kind.SAMPLE: "แบบประเมินตัวอย่าง",
+    Kind.COMPARISON: "สมุดงานเปรียบเทียบผล",
+    Kind.REVIEW: "สมุดงานสำหรับคณะกรรมการตรวจ",
+}
+
+
+def _what_th(target: Target) -> str:
+    if target.form is Form.WORKBOOK and target.kind is not None:
+        return _KIND_TH[target.kind]
+    return "ไฟล์ JSON " if target.form is Form.JSON else "ไฟล์"
 
 
 def _check_folder(
@@ -208,7 +265,10 @@ def _check_folder(
     path, option = target.path, target.option
     key = _key(path)
     if path.exists() and not path.is_dir():
-        raise UsageError(f"{path} ({option}) is a file, not a folder; {option} takes a folder.")
+        raise UsageError(
+            f"{path} ({option}) is a file, not a folder; {option} takes a folder.",
+            th=f"{path} ({option}) เป็นไฟล์ ไม่ใช่โฟลเดอร์ {option} ต้องระบุโฟลเดอร์",
+        )
     if target.form is Form.FEEDBACK_FOLDER:
         holding = [root for root in folders if root == key]
         holding += [p for k, p in inputs.items() if k.parent == key]
@@ -216,40 +276,55 @@ def _check_folder(
             raise UsageError(
                 f"The feedback folder {path} holds submissions ({_names(holding)}); feedback "
                 "workbooks are named by office code and could replace them. Choose a folder "
-                f"of its own, for example {path / 'feedback'}."
+                f"of its own, for example {path / 'feedback'}.",
+                th=f"โฟลเดอร์แจ้งผล {path} มีแบบประเมินอยู่ ({_names(holding, th=True)}) สมุดงานแจ้งผล"
+                "ตั้งชื่อตามรหัสหน่วยงานจึงอาจแทนที่แบบประเมินเหล่านั้น ใช้โฟลเดอร์แยกต่างหาก "
+                f"เช่น {path / 'feedback'}",
             )
     else:
         clashing = [p for k, p in inputs.items() if k.parent == key and k.suffix == ".csv"]
         if clashing:
             raise UsageError(
                 f"The CSV folder {path} holds input files ({_names(clashing)}). Choose a "
-                "folder of its own."
+                "folder of its own.",
+                th=f"โฟลเดอร์ CSV {path} มีไฟล์นำเข้าอยู่ ({_names(clashing, th=True)}) "
+                "ใช้โฟลเดอร์แยกต่างหาก",
             )
     where = path if path.is_dir() else _existing_ancestor(path)
     reason = _probe(where)
     if reason is not None:
         raise UsageError(
             f"Cannot write into {path} ({option}): {where} is not writable ({reason}). "
-            "Choose a folder you can write to."
+            "Choose a folder you can write to.",
+            th=f"เขียนลง {path} ({option}) ไม่ได้ เพราะเขียนลง {where} ไม่ได้ ('{reason}') "
+            "เลือกโฟลเดอร์ที่มีสิทธิ์เขียน",
         )
     if force or not path.is_dir():
         return
-    suffix = _folder_suffix(target)
+    suffixes = _folder_suffixes(target)
     foreign = [
         p
         for p in sorted(path.iterdir())
-        if p.suffix.lower() == suffix and p.is_file() and not pmqa_wrote(p, target.form)
+        if p.suffix.lower() in suffixes
+        and p.is_file()
+        and not pmqa_wrote(p, Form.PDF if p.suffix.lower() == ".pdf" else target.form)
     ]
     if foreign:
+        suffix = " and ".join(suffixes)
         raise UsageError(
             f"The folder {path} ({option}) already holds {suffix} files pmqa did not write "
             f"({_names(foreign)}), which a file pmqa writes could replace. Choose an empty or "
-            "new folder, or add --force to replace them."
+            "new folder, or add --force to replace them.",
+            th=f"โฟลเดอร์ {path} ({option}) มีไฟล์ {suffix} ที่ pmqa ไม่ได้เขียนอยู่แล้ว "
+            f"({_names(foreign, th=True)}) ซึ่งไฟล์ที่ pmqa เขียนอาจแทนที่ได้ เลือกโฟลเดอร์ว่างหรือ"
+            "โฟลเดอร์ใหม่ หรือเพิ่ม --force เพื่อแทนที่",
         )
 
 
-def _folder_suffix(target: Target) -> str:
-    return {Form.CSV_FOLDER: ".csv", Form.MAP_FOLDER: ".png"}.get(target.form, ".xlsx")
+def _folder_suffixes(target: Target) -> tuple[str, ...]:
+    """What a folder output writes that could replace a file already there."""
+    suffix = {Form.CSV_FOLDER: ".csv", Form.MAP_FOLDER: ".png"}.get(target.form, ".xlsx")
+    return (suffix, ".pdf") if target.with_pdf else (suffix,)
 
 
 def _clash(a: Target, a_key: Path, b: Target, b_key: Path) -> bool:
@@ -258,7 +333,7 @@ def _clash(a: Target, a_key: Path, b: Target, b_key: Path) -> bool:
         return True
     for folder, folder_key, file, file_key in ((a, a_key, b, b_key), (b, b_key, a, a_key)):
         if folder.is_folder and not file.is_folder and file_key.parent == folder_key:
-            return file_key.suffix.lower() == _folder_suffix(folder)
+            return file_key.suffix.lower() in _folder_suffixes(folder)
     return False
 
 
@@ -283,7 +358,9 @@ def check_outputs(
             if _clash(target, key, other, other_key):
                 raise UsageError(
                     f"{target.option} and {other.option} both name {target.path}; give each "
-                    "output a path of its own."
+                    "output a path of its own.",
+                    th=f"{target.option} และ {other.option} ระบุไฟล์เดียวกัน ({target.path}) "
+                    "ให้ผลลัพธ์แต่ละอย่างมีที่เก็บของตนเอง",
                 )
         seen[key] = target
         if target.is_folder:

@@ -39,14 +39,20 @@ def write_bytes_atomic(path: Path, data: bytes) -> None:
     path = Path(path)
     directory = path.parent if str(path.parent) else Path()
     if not directory.is_dir():
-        raise OutputError(f"Cannot write {path}: the folder {directory} does not exist.")
+        raise OutputError(
+            f"Cannot write {path}: the folder {directory} does not exist.",
+            th=f"เขียน {path} ไม่ได้ เพราะไม่มีโฟลเดอร์ {directory}",
+        )
     if path.is_dir():
-        raise OutputError(f"Cannot write {path}: it is a folder.")
+        raise OutputError(
+            f"Cannot write {path}: it is a folder.", th=f"เขียน {path} ไม่ได้ เพราะเป็นโฟลเดอร์"
+        )
     try:
         handle, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
     except OSError as exc:
         raise OutputError(
-            f"Cannot write {path}: {exc.strerror or exc}. Choose a folder you can write to."
+            f"Cannot write {path}: {exc.strerror or exc}. Choose a folder you can write to.",
+            th=f"เขียน {path} ไม่ได้ ('{exc.strerror or exc}') เลือกโฟลเดอร์ที่มีสิทธิ์เขียน",
         ) from None
     try:
         with os.fdopen(handle, "wb") as temp:
@@ -60,12 +66,18 @@ def write_bytes_atomic(path: Path, data: bytes) -> None:
     except OSError as exc:
         Path(temp_name).unlink(missing_ok=True)
         reason = exc.strerror or str(exc)
+        disk = exc.errno in DISK_ERRORS
         hint = (
             "Free some space, or choose a folder on another disk."
-            if exc.errno in DISK_ERRORS
+            if disk
             else "Close it if it is open in Excel, or choose another path."
         )
-        raise OutputError(f"Cannot write {path}: {reason}. {hint}") from None
+        hint_th = (
+            "เพิ่มพื้นที่ว่าง หรือเลือกโฟลเดอร์บนดิสก์อื่น" if disk else "ปิดไฟล์นี้หากเปิดอยู่ใน Excel หรือเลือกที่เก็บอื่น"
+        )
+        raise OutputError(
+            f"Cannot write {path}: {reason}. {hint}", th=f"เขียน {path} ไม่ได้ ('{reason}') {hint_th}"
+        ) from None
     except BaseException:
         Path(temp_name).unlink(missing_ok=True)
         raise

@@ -26,6 +26,12 @@ INSTALL_HINT = (
     "from libreoffice.org; Debian or Ubuntu: apt-get install libreoffice-calc-nogui "
     "fonts-tlwg-laksaman), or set PMQA_SOFFICE to its soffice program, or leave out --pdf."
 )
+INSTALL_HINT_TH = (
+    "--pdf ต้องใช้ LibreOffice ในการพิมพ์สมุดงานเป็น PDF ติดตั้ง LibreOffice ก่อน (Windows และ "
+    "macOS: ดาวน์โหลดจาก libreoffice.org; Debian หรือ Ubuntu: apt-get install "
+    "libreoffice-calc-nogui fonts-tlwg-laksaman) หรือตั้งตัวแปร PMQA_SOFFICE เป็นที่อยู่ของโปรแกรม "
+    "soffice หรือเรียกคำสั่งโดยไม่ใส่ --pdf"
+)
 _USUAL_PLACES = (
     r"C:\Program Files\LibreOffice\program\soffice.exe",
     r"C:\Program Files (x86)\LibreOffice\program\soffice.exe",
@@ -38,6 +44,11 @@ class LibreOfficeMissingError(PmqaError):
     """--pdf was asked for but LibreOffice is not installed (exit code 2)."""
 
     exit_code = 2
+
+    def __init__(
+        self, message: str = INSTALL_HINT, *args: object, th: str = INSTALL_HINT_TH
+    ) -> None:
+        super().__init__(message, *args, th=th)
 
 
 def find_soffice() -> str | None:
@@ -73,7 +84,10 @@ def to_pdf(workbooks: Sequence[Path], *, scratch: Path, timeout: float = 600) ->
             for workbook in chunk:
                 made = out / f"{workbook.stem}.pdf"
                 if not made.is_file() or made.stat().st_size == 0:
-                    raise PmqaError(f"LibreOffice did not print {workbook} to PDF.")
+                    raise PmqaError(
+                        f"LibreOffice did not print {workbook} to PDF.",
+                        th=f"LibreOffice พิมพ์ {workbook} เป็น PDF ไม่สำเร็จ",
+                    )
                 target = workbook.with_suffix(".pdf")
                 write_bytes_atomic(target, made.read_bytes())
                 made.unlink()
@@ -95,10 +109,15 @@ def _convert(soffice: str, files: list[Path], out: Path, scratch: Path, timeout:
             command, capture_output=True, text=True, timeout=timeout, check=False, env=env
         )
     except (OSError, subprocess.TimeoutExpired) as exc:
-        raise PmqaError(f"LibreOffice could not print to PDF ({exc}).") from None
+        raise PmqaError(
+            f"LibreOffice could not print to PDF ({exc}).",
+            th=f"LibreOffice พิมพ์เป็น PDF ไม่ได้ ('{exc}')",
+        ) from None
     if done.returncode != 0:
         detail = (done.stderr or done.stdout).strip().splitlines()[-1:] or [""]
         raise PmqaError(
             f"LibreOffice stopped with exit code {done.returncode} while printing to PDF. "
-            f"{detail[0]}"
+            f"{detail[0]}",
+            th=f"LibreOffice หยุดทำงานระหว่างพิมพ์เป็น PDF (รหัสออก {done.returncode})"
+            + (f" แจ้งว่า '{detail[0]}'" if detail[0] else ""),
         )

@@ -134,7 +134,10 @@ class ResultsWorkbook:
         self.path = Path(path)
         directory = self.path.parent if str(self.path.parent) else Path()
         if not directory.is_dir():
-            raise OutputError(f"Cannot write {self.path}: the folder {directory} does not exist.")
+            raise OutputError(
+                f"Cannot write {self.path}: the folder {directory} does not exist.",
+                th=f"เขียน {self.path} ไม่ได้ เพราะไม่มีโฟลเดอร์ {directory}",
+            )
         self.rubric = rubric
         self._scratch = tempfile.TemporaryDirectory(prefix="pmqa-results-", dir=scratch)
         self._draft = Path(self._scratch.name) / "results.xlsx"

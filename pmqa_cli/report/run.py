@@ -38,7 +38,7 @@ from pmqa_cli.report.comparison_book import (
     write_comparison_json,
 )
 from pmqa_cli.report.given import given_paths, must_exist
-from pmqa_cli.report.guard import Form, Target, check_outputs
+from pmqa_cli.report.guard import WRITTEN_RECORD, Form, Target, check_outputs, record_written
 from pmqa_cli.report.map_sheet import write_map_files
 from pmqa_cli.report.outputs import output_timestamp
 from pmqa_cli.report.pdf import to_pdf
@@ -86,15 +86,18 @@ class Outputs:
     feedback: Path | None = None
     maps: Path | None = None  # a folder for the maps as PNG and SVG
 
-    def targets(self, kind: Kind) -> list[Target]:
-        """Each output as the guard checks it; the workbook is of ``kind``."""
+    def targets(self, kind: Kind, pdf: bool = False) -> list[Target]:
+        """Each output as the guard checks it; the workbook is of ``kind``; with ``pdf`` the
+        workbooks' PDFs too (the workbook's beside it, the feedback PDFs in their folder)."""
         targets = [Target("-o", self.workbook, Form.WORKBOOK, kind)]
+        if pdf:
+            targets.append(Target("--pdf", self.workbook.with_suffix(".pdf"), Form.PDF))
         if self.json is not None:
             targets.append(Target("--json", self.json, Form.JSON))
         if self.csv is not None:
             targets.append(Target("--csv", self.csv, Form.CSV_FOLDER))
         if self.feedback is not None:
-            targets.append(Target("--feedback", self.feedback, Form.FEEDBACK_FOLDER))
+            targets.append(Target("--feedback", self.feedback, Form.FEEDBACK_FOLDER, with_pdf=pdf))
         if self.maps is not None:
             targets.append(Target("--maps", self.maps, Form.MAP_FOLDER))
         return targets
@@ -127,14 +130,15 @@ def find_submissions(
         skipped=found.skipped + [str(f) for f in found.files if f.resolve() in others],
     )
     if not found.files:
+        searched = ", ".join(str(p) for p in paths)
+        outputs = len(found.outputs)
         raise UsageError(
-            "No submissions found (.xlsx, .xlsm, .xls, .xlsb, .ods) under: "
-            + ", ".join(str(p) for p in paths)
+            f"No submissions found (.xlsx, .xlsm, .xls, .xlsb, .ods) under: {searched}"
             + (
-                f" (passed over {len(found.outputs)} results/feedback workbooks pmqa wrote)"
-                if found.outputs
-                else ""
-            )
+                f" (passed over {outputs} results/feedback workbooks pmqa wrote)" if outputs else ""
+            ),
+            th=f"ไม่พบแบบประเมิน (.xlsx, .xlsm, .xls, .xlsb, .ods) ใน {searched}"
+            + (f" (ข้ามสมุดงานผลลัพธ์หรือแจ้งผลที่ pmqa เขียนไป {outputs:,} ไฟล์)" if outputs else ""),
         )
     return found
 
@@ -146,11 +150,13 @@ def check_outputs_of(
     inputs: Sequence[Path | None],
     input_folders: Sequence[Path] = (),
     force: bool = False,
+    pdf: bool = False,
 ) -> None:
     """Every output, checked against the inputs (files given, or None for an option not given)
-    and the folders searched, before the first file is read; a usage error if one is refused."""
+    and the folders searched, before the first file is read; a usage error if one is refused.
+    With ``pdf`` the PDFs printed beside the workbooks are outputs too."""
     check_outputs(
-        outputs.targets(kind),
+        outputs.targets(kind, pdf),
         inputs=given_paths(*inputs),
         input_folders=[p for p in input_folders if p.is_dir()],
         force=force,
@@ -162,7 +168,9 @@ def load_previous(files: Sequence[Path], labels: Sequence[str], rubric: Rubric) 
     if labels and len(labels) != len(files):
         raise UsageError(
             f"Give one --previous-label for each --previous ({len(files)} files, "
-            f"{len(labels)} labels), in the same order, or none."
+            f"{len(labels)} labels), in the same order, or none.",
+            th=f"ระบุ --previous-label หนึ่งชื่อต่อ --previous หนึ่งไฟล์ เรียงตามลำดับเดียวกัน "
+            f"(ตอนนี้มี {len(files)} ไฟล์ {len(labels)} ชื่อ) หรือไม่ระบุเลย",
         )
     return [
         load_result(path, rubric, label=labels[n] if labels else None)
@@ -245,10 +253,21 @@ def write_batch(
                     printed += feedbacks.wait()
                     written += printed[1:]
                 if pdf:
-                    staged.stage(outputs.workbook.with_suffix(".pdf"))  # beside the workbook
-                    written += to_pdf(printed, scratch=staged.scratch)
+                    written += _print(staged, outputs.workbook, printed)
                 staged.commit()
                 yield BatchWritten(batch, analysis, [staged.final(p) for p in written])
+
+
+def _print(staged: OutputSet, workbook: Path, workbooks: Sequence[Path]) -> list[Path]:
+    """``workbooks`` (staged; the first is ``workbook``'s) printed to PDF beside them, each
+    recorded as pmqa's in its folder's WRITTEN_RECORD (merged with the record there when the
+    set is committed), so a later run may replace it and nothing else (report/guard.py)."""
+    staged.stage(workbook.with_suffix(".pdf"))  # where to_pdf prints the first
+    staged.stage(workbook.parent / WRITTEN_RECORD)  # its record, moved into place with it
+    printed = to_pdf(workbooks, scratch=staged.scratch)
+    for folder in dict.fromkeys(p.parent for p in printed):
+        record_written(folder, [p for p in printed if p.parent == folder])
+    return printed
 
 
 def _write_others(
@@ -425,16 +444,19 @@ def score_and_write(
         if output is not None:
             staged = stack.enter_context(OutputSet(Outputs(output).paths(pdf), command=command))
         report = score_office(
-            file, rubric, registry=registry, limits=limits, steps=output is not None,
+            file,
+            rubric,
+            registry=registry,
+            limits=limits,
+            steps=output is not None,
             verifier=None if verification is None else Layers(verification, alone=True),
-        )  # fmt: skip
+        )
         if output is not None and staged is not None:
             from pmqa_cli.report.feedback import write_feedback  # heavy: openpyxl, with -o only
 
             write_feedback(report, rubric, staged.stage(output))
             if pdf:
-                staged.stage(output.with_suffix(".pdf"))  # where to_pdf prints it
-                to_pdf([staged.stage(output)], scratch=staged.scratch)
+                _print(staged, output, [staged.stage(output)])
             staged.commit()
     return report
 

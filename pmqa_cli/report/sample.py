@@ -302,9 +302,15 @@ def generate_samples(
     files as one.
     """
     if not 1 <= count <= _MAX_COUNT:
-        raise UsageError(f"--count must be between 1 and {_MAX_COUNT:,}.")
+        raise UsageError(
+            f"--count must be between 1 and {_MAX_COUNT:,}.",
+            th=f"--count ต้องอยู่ระหว่าง 1 ถึง {_MAX_COUNT:,}",
+        )
     if out_dir.exists() and not out_dir.is_dir():
-        raise UsageError(f"{out_dir} exists and is not a folder.")
+        raise UsageError(
+            f"{out_dir} exists and is not a folder.",
+            th=f"มี {out_dir} อยู่แล้วและไม่ใช่โฟลเดอร์ ระบุโฟลเดอร์ใน --out",
+        )
     out_dir.mkdir(parents=True, exist_ok=True)
     offices = _offices(registry, count, random.Random(seed))
     if jobs <= 1 or count < 20:

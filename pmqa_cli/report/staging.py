@@ -27,6 +27,7 @@ from types import TracebackType
 
 from pmqa_cli.core.errors import DISK_ERRORS, OutputError, UsageError
 from pmqa_cli.core.portable import process_alive
+from pmqa_cli.report.guard import WRITTEN_RECORD, merge_record
 
 __all__ = ["LOCK_SUFFIX", "STAGING_PREFIX", "OutputSet", "lock_path"]
 
@@ -71,11 +72,12 @@ class _Lock:
                     with contextlib.suppress(FileNotFoundError):
                         path.unlink()
                     continue
-                raise UsageError(cls._held_message(target, path)) from None
+                raise cls._held(target, path) from None
             except OSError as exc:
                 raise OutputError(
                     f"Cannot write next to {target}: {exc.strerror or exc}. Choose a folder you "
-                    "can write to."
+                    "can write to.",
+                    th=f"เขียนไฟล์ข้าง {target} ไม่ได้ ('{exc.strerror or exc}') เลือกโฟลเดอร์ที่มีสิทธิ์เขียน",
                 ) from None
             try:
                 with os.fdopen(fd, "w", encoding="utf-8") as handle:
@@ -85,7 +87,7 @@ class _Lock:
                     path.unlink()
                 raise
             return cls(path)
-        raise UsageError(cls._held_message(target, path))  # pragma: no cover - a race lost twice
+        raise cls._held(target, path)  # pragma: no cover - a race lost twice
 
     @classmethod
     def _stale(cls, path: Path) -> bool:
@@ -96,7 +98,8 @@ class _Lock:
         return pid != os.getpid() and not process_alive(pid)
 
     @classmethod
-    def _held_message(cls, target: Path, path: Path) -> str:
+    def _held(cls, target: Path, path: Path) -> UsageError:
+        """The usage error of a held lock, in English and in Thai."""
         holder = cls._holder(path)
         who = (
             f"pmqa run {holder.get('pid', '?')} on {holder.get('host', '?')}, started "
@@ -104,9 +107,18 @@ class _Lock:
             if holder
             else "another pmqa run"
         )
-        return (
+        who_th = (
+            f"pmqa อีกงานหนึ่ง (กระบวนการ {holder.get('pid', '?')} บนเครื่อง "
+            f"'{holder.get('host', '?')}' เริ่มเมื่อ {holder.get('started', '?')} "
+            f"คำสั่ง '{holder.get('command', '?')}')"
+            if holder
+            else "pmqa อีกงานหนึ่ง"
+        )
+        return UsageError(
             f"{target} is being written by another {who}. Wait for it to finish, or choose "
-            f"other outputs. If no such run is going on, delete {path} and run again."
+            f"other outputs. If no such run is going on, delete {path} and run again.",
+            th=f"{target} กำลังถูกเขียนโดย {who_th} รอให้งานนั้นเสร็จก่อน หรือเลือกที่เก็บผลลัพธ์อื่น "
+            f"หากไม่มีงานนั้นอยู่จริง ให้ลบ {path} แล้วเรียกคำสั่งอีกครั้ง",
         )
 
     def release(self) -> None:
@@ -130,27 +142,36 @@ def _make_parent(target: Path) -> None:
     except OSError as exc:
         raise OutputError(
             f"Cannot make the folder {target.parent}: {exc.strerror or exc}. Choose a folder "
-            "you can write to."
+            "you can write to.",
+            th=f"สร้างโฟลเดอร์ {target.parent} ไม่ได้ ('{exc.strerror or exc}') เลือกโฟลเดอร์ที่มีสิทธิ์เขียน",
         ) from None
 
 
-def _in_given_words(error: BaseException, places: dict[Path, Path]) -> str | None:
+def _in_given_words(error: BaseException, places: dict[Path, Path]) -> OutputError | None:
     """What a failed write says, naming the paths the user gave (``places``: each staged place
     and its target as given) rather than the staging folder, and that nothing was written;
     None for what is not an output problem (a bug keeps its own traceback)."""
     if isinstance(error, OutputError):
-        said = str(error)
+        said, said_th = str(error), error.th
         for place in sorted(places, key=lambda p: -len(str(p))):
             said = said.replace(str(place), str(places[place]))
+            said_th = said_th.replace(str(place), str(places[place]))
     elif isinstance(error, OSError) and error.errno in DISK_ERRORS:
-        named = ", ".join(str(p) for p in places.values()) or "the outputs"
+        named = ", ".join(str(p) for p in places.values())
         said = (
-            f"Cannot write {named}: {error.strerror or error}. Free some space, or choose a "
-            "folder on another disk."
+            f"Cannot write {named or 'the outputs'}: {error.strerror or error}. Free some "
+            "space, or choose a folder on another disk."
+        )
+        said_th = (
+            f"เขียน{f' {named} ' if named else 'ผลลัพธ์'}ไม่ได้ ('{error.strerror or error}') "
+            "เพิ่มพื้นที่ว่าง หรือเลือกโฟลเดอร์บนดิสก์อื่น"
         )
     else:
         return None
-    return f"{said} Nothing was written: the previous outputs are as they were."
+    return OutputError(
+        f"{said} Nothing was written: the previous outputs are as they were.",
+        th=f"{said_th} ไม่ได้เขียนผลใด ๆ ผลลัพธ์เดิมยังอยู่ครบ" if said_th else "",
+    )
 
 
 @dataclass
@@ -197,7 +218,7 @@ class OutputSet:
         plain = None if self._committing or error is None else _in_given_words(error, places)
         self._release()
         if plain is not None:
-            raise OutputError(plain) from None
+            raise plain from None
 
     def _folder(self, parent: Path) -> Path:
         """The staging folder beside outputs in ``parent`` (created owner-only on first use)."""
@@ -210,7 +231,9 @@ class OutputSet:
             except OSError as exc:
                 raise OutputError(
                     f"Cannot write in {parent}: {exc.strerror or exc}. Choose a folder you can "
-                    "write to."
+                    "write to.",
+                    th=f"เขียนลงโฟลเดอร์ {parent} ไม่ได้ ('{exc.strerror or exc}') "
+                    "เลือกโฟลเดอร์ที่มีสิทธิ์เขียน",
                 ) from None
             self._staging[parent] = folder
         return self._staging[parent]
@@ -257,8 +280,13 @@ class OutputSet:
         """Move every staged file into place; if one move fails, put back what was moved."""
         self._committing = True
         done: list[tuple[Path, Path, Path | None]] = []  # (staged, final, backup of the old)
+        # A record of the files pmqa wrote (report/guard.py) goes last, merged with the record
+        # already there once the files it names are in place: it adds, never forgets.
         try:
-            for staged, final in self._moves():
+            moves = sorted(self._moves(), key=lambda move: move[0].name == WRITTEN_RECORD)
+            for staged, final in moves:
+                if staged.name == WRITTEN_RECORD:
+                    merge_record(staged, final)
                 backup = None
                 final.parent.mkdir(parents=True, exist_ok=True)
                 if final.exists():
@@ -275,7 +303,8 @@ class OutputSet:
             if isinstance(exc, OSError):
                 raise OutputError(
                     f"Cannot put the outputs in place: {exc.strerror or exc}. The previous "
-                    "outputs are as they were."
+                    "outputs are as they were.",
+                    th=f"ย้ายผลลัพธ์เข้าที่ไม่ได้ ('{exc.strerror or exc}') ผลลัพธ์เดิมยังอยู่ครบ",
                 ) from None
             raise
         self.committed = [final for _, final, _ in done]

@@ -17,6 +17,7 @@ from typing import Any
 
 from pmqa_cli.assess.office import ScoredOffice
 from pmqa_cli.core.numbers import as_decimal, round_half_up
+from pmqa_cli.report.locator import Locator
 
 __all__ = ["Peer", "Standing", "distribution", "peer_of", "standings"]
 
@@ -49,6 +50,9 @@ class Standing:
     bin_width: Decimal = Decimal(25)
     change: Decimal | None = None  # the overall score's change since the previous result
     previous_label: str = ""  # that result's label (e.g. 2566)
+    #: The office's province on the map (report/locator.py), or the line saying why there is
+    #: no map; None when no map was asked for.
+    locator: Locator | None = None
 
 
 def _means(peers: Iterable[Peer], decimals: int) -> dict[str, Decimal | None]:

@@ -68,8 +68,10 @@ _ExactLoader.add_constructor("tag:yaml.org,2002:float", _construct_decimal)
 
 def _refused(exc: InputRefusedError) -> UsageError:
     """The usage error for a rubric file pmqa will not read: the finding's own words."""
-    message = make_finding(exc.code, **exc.params).message_en
-    return UsageError(f"The rubric cannot be used: {message}")
+    finding = make_finding(exc.code, **exc.params)
+    return UsageError(
+        f"The rubric cannot be used: {finding.message_en}", th=f"ใช้เกณฑ์นี้ไม่ได้: {finding.message_th}"
+    )
 
 
 def _children(node: yaml.Node) -> list[yaml.Node]:
@@ -133,21 +135,40 @@ def load_rubric(path: Path | str | None = None) -> tuple[Rubric, list[RubricProb
     except InputRefusedError as exc:
         raise _refused(exc) from None
     except OSError as exc:
-        raise RubricError(
-            str(file), [RubricProblem("", f"cannot read the file: {exc.strerror}")]
-        ) from exc
+        problem = RubricProblem(
+            "",
+            f"cannot read the file: {exc.strerror}",
+            th=f"อ่านไฟล์ไม่ได้ ({exc.strerror}) ตรวจชื่อไฟล์และสิทธิ์การอ่าน",
+        )
+        raise RubricError(str(file), [problem]) from exc
     try:
         data = _parse(file, raw.decode("utf-8-sig"), limits)
     except UnicodeDecodeError:
-        raise RubricError(str(file), [RubricProblem("", "the file is not UTF-8 text")]) from None
+        problem = RubricProblem(
+            "", "the file is not UTF-8 text", th="ไฟล์ไม่ใช่ข้อความ UTF-8 บันทึกใหม่เป็น UTF-8"
+        )
+        raise RubricError(str(file), [problem]) from None
     except RecursionError:
-        problem = RubricProblem("", "not valid YAML: nested deeper than any rubric could be")
+        problem = RubricProblem(
+            "",
+            "not valid YAML: nested deeper than any rubric could be",
+            th="ไม่ใช่ YAML ที่ใช้ได้: ซ้อนกันลึกเกินกว่าเกณฑ์ใด ๆ จะเป็นได้",
+        )
         raise RubricError(str(file), [problem]) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        where_th = f"บรรทัด {mark.line + 1} คอลัมน์ {mark.column + 1}" if mark else ""
         reason = getattr(exc, "problem", None) or str(exc)
-        raise RubricError(str(file), [RubricProblem(where, f"not valid YAML: {reason}")]) from None
+        quoted = reason.replace("'", "")  # the parser's words, quoted as a whole in Thai
+        problem = RubricProblem(
+            where,
+            f"not valid YAML: {reason}",
+            path_th=where_th,
+            th=f"ไม่ใช่ YAML ที่ถูกต้อง (ตัวอ่าน YAML แจ้งว่า '{quoted}') "
+            "ตรวจการเยื้องบรรทัด เครื่องหมาย : และเครื่องหมายคำพูด",
+        )
+        raise RubricError(str(file), [problem]) from None
     rubric, problems = check_rubric(data)
     if rubric is None:
         raise RubricError(str(file), problems)
@@ -189,7 +210,13 @@ def default_rubric_path() -> Path:
             return file
     raise RubricError(
         DEFAULT_RUBRIC_ID,
-        [RubricProblem("", "the shipped rubric is missing from this installation; reinstall pmqa")],
+        [
+            RubricProblem(
+                "",
+                "the shipped rubric is missing from this installation; reinstall pmqa",
+                th="ไม่พบเกณฑ์ที่มากับโปรแกรมในการติดตั้งนี้ ติดตั้ง pmqa ใหม่",
+            )
+        ],
     )
 
 

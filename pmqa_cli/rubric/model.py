@@ -41,6 +41,7 @@ __all__ = [
     "Rubric",
     "RubricError",
     "RubricProblem",
+    "RuleError",
     "Scoring",
     "Tier",
     "TierDefault",
@@ -105,6 +106,16 @@ def _tidy(value: Decimal) -> Decimal:
 Exact = Annotated[Decimal, AfterValidator(_tidy)]
 
 
+class RuleError(ValueError):
+    """A rule of the rubric broken, raised inside a validator: ``"field: message"`` in English
+    (the field becomes part of the YAML path) and ``th``, the message in Thai without the field.
+    """
+
+    def __init__(self, field: str, en: str, th: str) -> None:
+        super().__init__(f"{field}: {en}")
+        self.th = th
+
+
 class _Model(BaseModel):
     # Unknown keys are typos in a hand-edited file: refuse them rather than ignore them.
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -164,20 +175,32 @@ class RatioBand(_Model):
     @model_validator(mode="after")
     def _one_rule(self) -> RatioBand:
         if (self.score is None) == (self.multiply is None):
-            raise ValueError("score: give a band either a score or a multiply factor, not both")
+            raise RuleError(
+                "score",
+                "give a band either a score or a multiply factor, not both",
+                "ให้แต่ละช่วงมี 'score' หรือ 'multiply' อย่างใดอย่างหนึ่ง ไม่ใช่ทั้งสองหรือไม่มีเลย",
+            )
         return self
 
 
 def _check_ratio_bands(bands: list[RatioBand], name: str) -> None:
     if not bands:
-        raise ValueError(f"{name}: list at least one band")
+        raise RuleError(name, "list at least one band", "ระบุอย่างน้อยหนึ่งช่วง")
     if any(b.up_to is None for b in bands[:-1]):
-        raise ValueError(f"{name}: only the last band may leave out up_to")
+        raise RuleError(
+            name, "only the last band may leave out up_to", "เฉพาะช่วงสุดท้ายเท่านั้นที่ไม่ต้องระบุ 'up_to'"
+        )
     if bands[-1].up_to is not None:
-        raise ValueError(f"{name}: the last band has no up_to (it takes everything above)")
+        raise RuleError(
+            name,
+            "the last band has no up_to (it takes everything above)",
+            "ช่วงสุดท้ายต้องไม่มี 'up_to' (ครอบคลุมค่าที่สูงกว่าช่วงก่อนหน้าทั้งหมด)",
+        )
     edges = [b.up_to for b in bands[:-1] if b.up_to is not None]
     if any(a >= b for a, b in pairwise(edges)):
-        raise ValueError(f"{name}: up_to must increase strictly")
+        raise RuleError(
+            name, "up_to must increase strictly", "ค่า 'up_to' ต้องเพิ่มขึ้นทุกช่วง ห้ามซ้ำหรือลดลง"
+        )
 
 
 class Indicator(_Model):
@@ -213,43 +236,80 @@ class Indicator(_Model):
     def _check_method(self) -> Indicator:
         if self.method is Method.INTERPOLATE:
             if self.thresholds is None or len(self.thresholds) != 5:
-                raise ValueError("thresholds: an interpolate indicator needs 5 thresholds")
+                raise RuleError(
+                    "thresholds",
+                    "an interpolate indicator needs 5 thresholds",
+                    "ตัวชี้วัดแบบ 'interpolate' ต้องมีค่าเกณฑ์ 5 ค่า (ระดับ 1-5)",
+                )
             pairs = list(pairwise(self.thresholds))
             if self.direction is Direction.HIGHER and any(a >= b for a, b in pairs):
-                raise ValueError(
-                    "thresholds: must increase strictly for a higher-is-better indicator"
+                raise RuleError(
+                    "thresholds",
+                    "must increase strictly for a higher-is-better indicator",
+                    "ตัวชี้วัดที่ยิ่งมากยิ่งดี ค่าเกณฑ์ต้องเพิ่มขึ้นทุกระดับ",
                 )
             if self.direction is Direction.LOWER and any(a <= b for a, b in pairs):
-                raise ValueError(
-                    "thresholds: must decrease strictly for a lower-is-better indicator"
+                raise RuleError(
+                    "thresholds",
+                    "must decrease strictly for a lower-is-better indicator",
+                    "ตัวชี้วัดที่ยิ่งน้อยยิ่งดี ค่าเกณฑ์ต้องลดลงทุกระดับ",
                 )
         elif self.thresholds is not None:
-            raise ValueError(f"thresholds: not used by the {self.method.value} method; remove them")
+            raise RuleError(
+                "thresholds",
+                f"not used by the {self.method.value} method; remove them",
+                f"วิธีคิดคะแนน '{self.method.value}' ไม่ใช้ค่าเกณฑ์ ให้ลบออก",
+            )
         if self.method is Method.TARGET_RATIO:
             if self.target is None:
-                raise ValueError(
-                    "target: a target_ratio indicator needs a target (a number, or 'workbook' "
-                    "when each office enters its own)"
+                raise RuleError(
+                    "target",
+                    "a target_ratio indicator needs a target (a number, or "
+                    "'workbook' when each office enters its own)",
+                    "ตัวชี้วัดแบบ 'target_ratio' ต้องมีค่าเป้าหมาย (ตัวเลข หรือ 'workbook' "
+                    "เมื่อแต่ละหน่วยงานกรอกค่าเป้าหมายเอง)",
                 )
             if isinstance(self.target, Decimal) and self.target <= 0:
-                raise ValueError("target: must be above 0 (the result is divided by it)")
+                raise RuleError(
+                    "target",
+                    "must be above 0 (the result is divided by it)",
+                    "ค่าเป้าหมายต้องมากกว่า 0 (ผลการดำเนินงานจะถูกหารด้วยค่านี้)",
+                )
             if self.bands is not None:
                 _check_ratio_bands(self.bands, "bands")
         else:
             if self.target is not None:
-                raise ValueError("target: only a target_ratio indicator has a target")
+                raise RuleError(
+                    "target",
+                    "only a target_ratio indicator has a target",
+                    "เฉพาะตัวชี้วัดแบบ 'target_ratio' เท่านั้นที่มีค่าเป้าหมาย ให้ลบออก",
+                )
             if self.bands is not None:
-                raise ValueError("bands: only a target_ratio indicator has bands")
+                raise RuleError(
+                    "bands",
+                    "only a target_ratio indicator has bands",
+                    "เฉพาะตัวชี้วัดแบบ 'target_ratio' เท่านั้นที่มีช่วงคะแนน ให้ลบออก",
+                )
         if self.method is not Method.STEPS and self.steps is not None:
-            raise ValueError("steps: only a steps indicator lists steps")
+            raise RuleError(
+                "steps",
+                "only a steps indicator lists steps",
+                "เฉพาะตัวชี้วัดแบบ 'steps' เท่านั้นที่ระบุขั้นตอน ให้ลบออก",
+            )
         if self.method is Method.STEPS and self.steps is not None and len(self.steps) != 5:
-            raise ValueError("steps: a steps indicator lists exactly 5 steps")
+            raise RuleError(
+                "steps",
+                "a steps indicator lists exactly 5 steps",
+                "ตัวชี้วัดแบบ 'steps' ต้องระบุขั้นตอนครบ 5 ขั้นพอดี",
+            )
         if (
             self.valid_min is not None
             and self.valid_max is not None
             and self.valid_min >= self.valid_max
         ):
-            raise ValueError("valid_min: must be below valid_max")
+            raise RuleError(
+                "valid_min", "must be below valid_max", "'valid_min' ต้องน้อยกว่า 'valid_max'"
+            )
         return self
 
     def applies(self, office_type: OfficeType | None) -> bool:
@@ -314,22 +374,30 @@ class Scoring(_Model):
     @model_validator(mode="after")
     def _check_levels(self) -> Scoring:
         if any(a >= b for a, b in pairwise(self.level_scores)):
-            raise ValueError("level_scores: must increase strictly")
+            raise RuleError("level_scores", "must increase strictly", "คะแนนแต่ละระดับต้องเพิ่มขึ้นทุกระดับ")
         if self.level_scores[0] <= 0:
-            raise ValueError("level_scores: must be positive")
+            raise RuleError("level_scores", "must be positive", "คะแนนแต่ละระดับต้องมากกว่า 0")
         for name in ("pmqa_status_bands", "overall_bands"):
             bands: list[Band] = getattr(self, name)
             if any(a.min >= b.min for a, b in pairwise(bands)):
-                raise ValueError(f"{name}: band edges (min) must increase strictly")
+                raise RuleError(
+                    name,
+                    "band edges (min) must increase strictly",
+                    "ค่าต่ำสุด ('min') ของแต่ละช่วงต้องเพิ่มขึ้นทุกช่วง",
+                )
             if bands[0].min > 0:
-                raise ValueError(f"{name}: the first band must start at 0 or below")
+                raise RuleError(
+                    name, "the first band must start at 0 or below", "ช่วงแรกต้องเริ่มที่ 0 หรือต่ำกว่า"
+                )
         if (
             self.aggregation is Aggregation.CATEGORY_MEAN
             and "part_weights" in self.model_fields_set
         ):
-            raise ValueError(
-                "part_weights: not used with aggregation category_mean (the overall is the mean "
-                "of the categories); remove it"
+            raise RuleError(
+                "part_weights",
+                "not used with aggregation category_mean (the overall is the "
+                "mean of the categories); remove it",
+                "ไม่ใช้กับ 'aggregation' แบบ 'category_mean' (คะแนนรวมคือค่าเฉลี่ยของหมวด) ให้ลบออก",
             )
         if self.target_ratio_bands is not None:
             _check_ratio_bands(self.target_ratio_bands, "target_ratio_bands")
@@ -417,10 +485,20 @@ class RubricProblem:
     path: str
     message: str
     severity: Literal["error", "warning"] = "error"
+    #: The message in Thai (``pmqa --lang th``); empty: the English message in either language.
+    th: str = ""
+    #: The place in Thai when it is words rather than a YAML path ("line 3, column 5").
+    path_th: str = ""
 
     def __str__(self) -> str:
         where = f"{self.path}: " if self.path else ""
         return f"{where}{self.message}"
+
+    @property
+    def where_th(self) -> str:
+        """The place followed by ": " as Thai text shows it; empty for the whole file."""
+        where = self.path_th or self.path
+        return f"{where}: " if where else ""
 
 
 class RubricError(PmqaError):
@@ -430,4 +508,8 @@ class RubricError(PmqaError):
         self.source = source
         self.problems = list(problems)
         lines = "\n".join(f"  - {p}" for p in self.problems)
-        super().__init__(f"The rubric {source} has {len(self.problems)} problem(s):\n{lines}")
+        lines_th = "\n".join(f"  - {p.where_th}{p.th or p.message}" for p in self.problems)
+        super().__init__(
+            f"The rubric {source} has {len(self.problems)} problem(s):\n{lines}",
+            th=f"เกณฑ์ {source} มีปัญหา {len(self.problems)} รายการ:\n{lines_th}",
+        )

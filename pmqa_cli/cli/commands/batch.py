@@ -106,7 +106,7 @@ def batch_command(
     run.check_outputs_of(
         outputs, Kind.RESULTS, inputs=[*found.files, rubric, registry, *(previous or []),
                                        *verifying],
-        input_folders=paths, force=force,
+        input_folders=paths, force=force, pdf=pdf,
     )  # fmt: skip
     if pdf:
         given.need_pdf(True, "")

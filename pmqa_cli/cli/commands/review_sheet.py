@@ -16,6 +16,7 @@ from pmqa_cli.cli.options import (
     command_line,
     output_option,
 )
+from pmqa_cli.core.numbers import Shown, show_number
 
 __all__ = ["review_sheet_command"]
 
@@ -56,11 +57,12 @@ def review_sheet_command(
         command=command_line("review-sheet"),
     )  # fmt: skip
     chosen = len(review.chosen)
+    rows = show_number(review.rows, Shown.COUNT, 0)  # 14,703
     render.written(
         output,
         tr(
-            f"แบบตรวจสอบของคณะกรรมการ: {chosen} หน่วยงาน {review.rows} แถวที่ต้องตรวจ",
-            f"review workbook: {chosen} offices, {review.rows} rows to review",
+            f"แบบตรวจสอบของคณะกรรมการ: {chosen} หน่วยงาน {rows} แถวที่ต้องตรวจ",
+            f"review workbook: {chosen} offices, {rows} rows to review",
         ),
     )
     for line in review.left_out:

@@ -59,7 +59,8 @@ def score_command(
 
     if output is not None:
         check_outputs(
-            [Target("-o", output, Form.WORKBOOK, Kind.FEEDBACK)],
+            [Target("-o", output, Form.WORKBOOK, Kind.FEEDBACK),
+             *([Target("--pdf", output.with_suffix(".pdf"), Form.PDF)] if pdf else [])],
             inputs=given.given_paths(file, rubric, registry, *(review or []), *(data or []),
                                      *(corrections or [])),
             force=force,
