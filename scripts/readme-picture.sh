@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Regenerate docs/images/results-summary.png, the README's picture of results.xlsx as an analyst
 # sees it: 40 sample submissions scored by pmqa batch, printed to PDF by LibreOffice, and the
-# first page (the executive summary, สรุปสำหรับผู้บริหาร) turned into a PNG by pdftoppm.
+# first page (the executive summary, สรุปสำหรับผู้บริหาร, the whole A4 page) turned into a PNG
+# by pdftoppm.
 # Needs: pmqa installed, soffice (LibreOffice) and pdftoppm (poppler-utils).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,6 +14,6 @@ pmqa batch "$work/submissions" --registry pmqa_cli/data/offices-sample.csv \
   -o "$work/results.xlsx" >/dev/null || true  # exits 1: the samples carry planted mistakes
 soffice --headless --norestore "-env:UserInstallation=file://$work/profile" \
   --convert-to pdf --outdir "$work" "$work/results.xlsx" >/dev/null
-pdftoppm -png -r 110 -f 1 -l 1 -x 0 -y 0 -W 909 -H 880 -singlefile \
+pdftoppm -png -r 80 -f 1 -l 1 -singlefile \
   "$work/results.pdf" docs/images/results-summary
 echo "Wrote docs/images/results-summary.png"

@@ -117,8 +117,9 @@ def test_acceptance_every_problem_in_the_right_sheet(tmp_path: Path, folder: Pat
     # The bulky audit trail (ข้อมูลนำเข้า) comes last, so it can run on to further sheets.
     # The executive summary comes first; the breakdowns follow the charts (docs/comparisons.md).
     assert wb.sheetnames == [
-        "สรุปสำหรับผู้บริหาร", "แผนที่", "สรุปผล", "PMQA 4.0", "ตัวชี้วัด", "สถิติ", "กราฟ", "สถิติตามกลุ่ม",
-        "การกระจายตามกลุ่ม", "อันดับสูงต่ำ", "ปัญหาที่พบ", "ไม่ได้ส่ง", "ส่งซ้ำ", "เกี่ยวกับ",
+        "สรุปสำหรับผู้บริหาร", "แผนที่", "สรุปผล", "PMQA 4.0", "ตัวชี้วัด", "สถิติ", "จำนวนหน่วยงาน",
+        "กราฟ",
+        "สถิติตามกลุ่ม", "การกระจายตามกลุ่ม", "อันดับสูงต่ำ", "ปัญหาที่พบ", "ไม่ได้ส่ง", "ส่งซ้ำ", "เกี่ยวกับ",
         "ข้อมูลนำเข้า",
     ]  # fmt: skip
     for name in ("สรุปผล", "ปัญหาที่พบ", "ข้อมูลนำเข้า"):
@@ -240,7 +241,7 @@ def test_hand_computed_results_cell_by_cell(
     # K5 applies to primary offices only: three values.
     assert stats["K5"]["จำนวน"] == 3 and stats["K6"]["จำนวน"] == 1
     # Distribution of bands by office type.
-    stats_rows = rows(out, "สถิติ")
+    stats_rows = rows(out, "จำนวนหน่วยงาน")  # the counts: a sheet of their own
     band_at = next(i for i, r in enumerate(stats_rows) if r[0] == "ระดับผลการประเมิน")
     bands = {r[0]: r[2:5] for r in stats_rows[band_at + 1 : band_at + 6]}
     assert bands["ดีมาก"] == [2, 0, 2]

@@ -378,8 +378,9 @@ def test_without_previous_nothing_about_comparison_appears(
     assert all("change" not in m for m in data["executive"]["means"])
     names = openpyxl.load_workbook(plain / "r.xlsx").sheetnames
     assert names == [
-        "สรุปสำหรับผู้บริหาร", "แผนที่", "สรุปผล", "PMQA 4.0", "ตัวชี้วัด", "สถิติ", "กราฟ", "สถิติตามกลุ่ม",
-        "การกระจายตามกลุ่ม", "อันดับสูงต่ำ", "ปัญหาที่พบ", "ไม่ได้ส่ง", "ส่งซ้ำ", "เกี่ยวกับ",
+        "สรุปสำหรับผู้บริหาร", "แผนที่", "สรุปผล", "PMQA 4.0", "ตัวชี้วัด", "สถิติ", "จำนวนหน่วยงาน",
+        "กราฟ",
+        "สถิติตามกลุ่ม", "การกระจายตามกลุ่ม", "อันดับสูงต่ำ", "ปัญหาที่พบ", "ไม่ได้ส่ง", "ส่งซ้ำ", "เกี่ยวกับ",
         "ข้อมูลนำเข้า",
     ]  # fmt: skip
     text = json.dumps(rows(plain / "r.xlsx", "สรุปสำหรับผู้บริหาร"), ensure_ascii=False)

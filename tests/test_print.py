@@ -88,12 +88,57 @@ def test_the_draft_note_goes_to_analysts(lang: str, shipped: Rubric) -> None:
 SMALLEST_PRINT = 9.0
 
 
+#: A4 in points, short side and long side.
+A4 = (595.3, 841.9)
+
+
+def column_widths(ws: Worksheet) -> dict[int, float]:
+    """Each column's width (0 hidden) by its number: a file's <col> may cover several columns
+    (openpyxl keeps it under the first one's letter; a letter it does not hold reads 13)."""
+    from openpyxl.utils import column_index_from_string
+
+    widths: dict[int, float] = {}
+    for letter, dim in ws.column_dimensions.items():
+        first = column_index_from_string(letter)
+        for n in range(first, max(first, dim.max or first) + 1):
+            widths[n] = 0.0 if dim.hidden else float(dim.width or 8.43)
+    return widths
+
+
+def fitted_scale(ws: Worksheet, unit: float, last_row: int) -> float | None:
+    """The scale a client prints a sheet fitted to the page at (None: not fitted): the
+    printable width (A4 by orientation, less the margins) over its columns' total width, and
+    where it is fitted to a number of pages tall too, their height over its rows'."""
+
+    setup = ws.sheet_properties.pageSetUpPr
+    if setup is None or not setup.fitToPage:
+        return None
+    landscape = ws.page_setup.orientation == "landscape"
+    page_width, page_height = (A4[1], A4[0]) if landscape else A4
+    margins = ws.page_margins
+    room_width = page_width - 72 * (margins.left + margins.right)
+    room_height = page_height - 72 * (margins.top + margins.bottom)
+    widths = column_widths(ws)
+    columns = sum(widths.get(n, 8.43) for n in range(1, ws.max_column + 1))
+    default_row = float(ws.sheet_format.defaultRowHeight or 15)
+    rows = sum(ws.row_dimensions[r].height or default_row for r in range(1, last_row + 1))
+    scale = 1.0
+    wide, tall = ws.page_setup.fitToWidth, ws.page_setup.fitToHeight
+    wide = 1 if wide is None else int(wide)  # absent: one page (the file format's default)
+    tall = 1 if tall is None else int(tall)
+    if wide and columns:
+        scale = min(scale, wide * room_width / (columns * unit))
+    if tall and rows:
+        scale = min(scale, tall * room_height / rows)
+    return scale
+
+
 def layout_flaws(book: openpyxl.Workbook) -> list[str]:
     """Every cell that would print cut or shrunk (report/text_width.py estimates the room):
     shrink-to-fit; wrapped text in a row too short for its lines; text wider than its column
     (or merged range) without wrap, where the cell to its right is not empty to run into;
-    text printed below 9 pt at the sheet's fixed print scale."""
-    from openpyxl.utils import get_column_letter
+    text printed below 9 pt at the sheet's print scale: its fixed scale, or for a sheet fitted
+    to the page, the scale fitting gives (:func:`fitted_scale`)."""
 
     from pmqa_cli.report.text_width import LINE_PITCH, UNIT_POINTS, column_points, wrapped_lines
 
@@ -108,28 +153,36 @@ def layout_flaws(book: openpyxl.Workbook) -> list[str]:
         if ws.print_area:  # "'sheet'!$A$1:$H$31": what prints
             last_row = min(last_row, int(str(ws.print_area).rsplit("$", 1)[-1]))
 
-        def width(col: int, ws: Worksheet = ws) -> float:
-            dim = ws.column_dimensions[get_column_letter(col)]
-            return 0.0 if dim.hidden else float(dim.width or 8.43)
+        widths = column_widths(ws)
 
-        scale = (ws.page_setup.scale or 100) / 100
-        setup = ws.sheet_properties.pageSetUpPr
-        fitted = setup is not None and setup.fitToPage
+        def width(col: int, widths: dict[int, float] = widths) -> float:
+            return widths.get(col, 8.43)
+
+        scale = fitted_scale(ws, unit, last_row) or (ws.page_setup.scale or 100) / 100
+        small: set[float] = set()  # the sizes found too small on this sheet: one flaw each
+        # Clients scale the header and footer with the page.
+        marks = [float(part.size or 11) for item in (ws.oddHeader, ws.oddFooter) if item
+                 for part in (item.left, item.center, item.right) if part.text]  # fmt: skip
+        if marks and min(marks) * scale < SMALLEST_PRINT:
+            flaws.append(f"{ws.title}: header or footer {min(marks):g} pt prints at "
+                         f"{min(marks) * scale:.1f} pt")  # fmt: skip
         for row in ws.iter_rows(min_row=1, max_row=last_row):
             for cell in row:
                 if not isinstance(cell.value, str) or not cell.value.strip():
-                    continue
-                if cell.data_type == "f":  # a formula: its result is short (a score, a mark)
                     continue
                 if (cell.row, cell.column) in covered or width(cell.column) == 0:
                     continue
                 where = f"{ws.title}!{cell.coordinate}"
                 align, font = cell.alignment, cell.font
                 size = float(font.sz or default.sz or 11)
+                if size * scale < SMALLEST_PRINT and size not in small:
+                    small.add(size)
+                    flaws.append(f"{where}: {size:g} pt prints at {size * scale:.1f} pt "
+                                 f"(scale {scale:.0%})")  # fmt: skip
+                if cell.data_type == "f":  # a formula: its result is short (a score, a mark)
+                    continue
                 if align.shrink_to_fit:
                     flaws.append(f"{where}: shrink to fit")
-                if not fitted and size * scale < SMALLEST_PRINT:
-                    flaws.append(f"{where}: prints at {size * scale:.1f} pt")
                 span = merged.get((cell.row, cell.column))
                 cols = range(cell.column, (span.max_col if span else cell.column) + 1)
                 room = column_points(sum(width(c) for c in cols), unit) / (1.05 if font.b else 1)
@@ -175,6 +228,24 @@ def test_a_wrapped_cell_is_given_the_lines_it_takes() -> None:
     assert any("A2:" in f and "wider than its column" in f for f in flaws)
 
 
+#: Text still known to print below 9 pt (docs/printing.md): the template's provisional scores
+#: (any size: the sheet is not yet narrowed) and its 14 pt live checks (formulas whose text
+#: the template cannot size rows for).
+KNOWN_SMALL = {
+    ("template.xlsx", "คะแนนเบื้องต้น", 0.0),
+    ("template.xlsx", "PMQA 4.0", 14.0),
+    ("template.xlsx", "ตัวชี้วัด", 14.0),
+}
+
+
+def _known(book: str, flaw: str) -> bool:
+    """Whether a flaw is text printed small that KNOWN_SMALL lists."""
+    if " pt prints at " not in flaw or "!" not in flaw:
+        return False
+    sheet, size = flaw.split("!")[0], float(flaw.split(": ")[1].split(" pt")[0])
+    return bool({(book, sheet, 0.0), (book, sheet, size)} & KNOWN_SMALL)
+
+
 @pytest.mark.parametrize("rubric_id", ["obec-esao-2567", "opdc-pmqa4-24"])
 def test_no_workbook_prints_text_cut_or_shrunk(tmp_path: Path, rubric_id: str) -> None:
     """Every kind of workbook pmqa writes (results, feedback, comparison, review, template),
@@ -204,4 +275,43 @@ def test_no_workbook_prints_text_cut_or_shrunk(tmp_path: Path, rubric_id: str) -
     assert compared.exit_code == 0, compared.output
     books = [*outputs.values(), *sorted(feedback.glob("*.xlsx"))[:2]]
     flaws = {path.name: layout_flaws(openpyxl.load_workbook(path)) for path in books}
+    # The text still known to print small (docs/printing.md): still so, and nothing else.
+    known = {(name, flaw.split("!")[0]) for name, found in flaws.items() for flaw in found
+             if _known(name, flaw)}  # fmt: skip
+    assert known == {(book, sheet) for book, sheet, _ in KNOWN_SMALL}
+    flaws = {name: [f for f in found if not _known(name, f)] for name, found in flaws.items()}
     assert {name: found[:5] for name, found in flaws.items() if found} == {}
+
+
+def test_a_sheet_fitted_to_the_page_is_flawed_where_its_text_prints_below_9_pt(
+    tmp_path: Path,
+) -> None:
+    """Fitting a sheet to one page wide shrinks it by its width: a table of 250 width units
+    prints 16 pt text at 7 pt (a flaw), one of 140 at 12.8 pt; the header and footer shrink
+    with it, so they are set larger where the sheet prints smaller."""
+    from pmqa_cli.report.printing import page_marks
+    from pmqa_cli.report.writer import body_font, mark_pages, put, save_atomic, setup_page
+
+    def book(width: float) -> openpyxl.Workbook:
+        wb = openpyxl.Workbook()
+        ws = wb.active
+        assert ws is not None
+        setup_page(ws, landscape=True)
+        mark_pages(ws, page_marks("ตาราง", 2567))
+        for col in range(1, 11):
+            ws.column_dimensions[openpyxl.utils.get_column_letter(col)].width = width
+            put(ws, 1, col, "สั้น", font=body_font())
+        return wb
+
+    wide, narrow = book(25), book(14)
+    assert any("16 pt prints at 7." in flaw for flaw in layout_flaws(wide))
+    assert any("header or footer 12 pt" in flaw for flaw in layout_flaws(wide))
+    assert layout_flaws(narrow) == []
+    # Saved, the header and footer are sized for the scale the sheet prints at.
+    from pmqa_cli.io.mark import Kind as MarkKind
+
+    save_atomic(wide, tmp_path / "wide.xlsx", kind=MarkKind.FEEDBACK)
+    saved = openpyxl.load_workbook(tmp_path / "wide.xlsx")
+    header = saved.active.oddHeader if saved.active is not None else None
+    assert header is not None and header.left.size == 21
+    assert not any("header" in flaw for flaw in layout_flaws(saved))

@@ -20,6 +20,7 @@ from pmqa_cli.cli.app import app
 from pmqa_cli.report.result_tables import (
     CHANGES_SHEET,
     CHARTS_SHEET,
+    COUNTS_SHEET,
     INPUTS_SHEET,
     SHEETS,
     STATISTICS_SHEET,
@@ -77,7 +78,8 @@ def test_charts_read_the_blocks_they_name(results: Path, shipped: Rubric) -> Non
     """Every range a chart draws from holds what the chart says: band labels, status labels,
     indicator ids and their means, so a new row in the statistics cannot shift a chart."""
     book = results / "r.xlsx"
-    sheets = {name: _sheet(book, name) for name in (STATISTICS_SHEET, "สรุปสำหรับผู้บริหาร")}
+    sheets = {name: _sheet(book, name)
+              for name in (STATISTICS_SHEET, COUNTS_SHEET, "สรุปสำหรับผู้บริหาร")}  # fmt: skip
     with zipfile.ZipFile(book) as z:
         every = [z.read(n).decode() for n in sorted(z.namelist()) if "charts/chart" in n]
     # chart1 is the executive summary's (tests/test_compare.py); then the กราฟ sheet's three.
@@ -106,8 +108,10 @@ def test_charts_read_the_blocks_they_name(results: Path, shipped: Rubric) -> Non
     assert cells(refs[0][3], executive) == ["สพม."] and cells(refs[0][4], executive) == bands
     for values in (cells(refs[0][2], executive), cells(refs[0][5], executive)):
         assert abs(sum(v for v in values if isinstance(v, (int, float))) - 100) < 0.05
-    assert cells(refs[1][0]) == ["รวม"] and cells(refs[1][1]) == statuses
-    total = sum(v for v in cells(refs[1][2]) if isinstance(v, int))
+    # Status chart: the counts of their own sheet (each table prints under its own header).
+    assert cells(refs[1][0], COUNTS_SHEET) == ["รวม"]
+    assert cells(refs[1][1], COUNTS_SHEET) == statuses
+    total = sum(v for v in cells(refs[1][2], COUNTS_SHEET) if isinstance(v, int))
     summary_rows = _sheet(book, "สรุปผล").max_row - 1
     assert total == summary_rows  # every scored office has a status
     assert cells(refs[2][0]) == [i.id for i in shipped.indicators]

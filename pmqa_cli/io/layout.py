@@ -95,10 +95,12 @@ PMQA_COLUMNS: tuple[Column, ...] = (
     Column("note", "หมายเหตุ", ("note",), 20),
 )
 
+#: Narrow enough that the sheet, fitted to a landscape page's width, prints 16 pt at 9 pt or
+#: more (with the target column too): its long titles wrap.
 INDICATOR_COLUMNS: tuple[Column, ...] = (
     ID_COLUMN,
     Column("dimension", "มิติ", ("dimension",), 7, read=False),
-    Column("indicator", "ตัวชี้วัด", ("indicator",), 44, read=False),
+    Column("indicator", "ตัวชี้วัด", ("indicator",), 38, read=False),
     Column("unit", "หน่วย", ("unit",), 9, read=False),
     *(Column(f"level{n}", f"ระดับ {n}", (f"level {n}",), 8, read=False) for n in range(1, 6)),
     Column(
@@ -110,8 +112,8 @@ INDICATOR_COLUMNS: tuple[Column, ...] = (
     ),
     Column("na", "ไม่เกี่ยวข้อง\n(N/A)", ("n/a", "na", "not applicable"), 12),
     CHECK_COLUMN,
-    Column("evidence", "หลักฐานอ้างอิง\n(ลิงก์หรือชื่อเอกสาร)", ("หลักฐาน", "evidence"), 30),
-    Column("note", "หมายเหตุ", ("note",), 20),
+    Column("evidence", "หลักฐานอ้างอิง\n(ลิงก์หรือชื่อเอกสาร)", ("หลักฐาน", "evidence"), 24),
+    Column("note", "หมายเหตุ", ("note",), 14),
 )
 
 

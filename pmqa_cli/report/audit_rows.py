@@ -7,7 +7,13 @@ waited for it. So each worker renders its office's rows as the sheet's XML itsel
 (:class:`AuditRows`, the same bytes xlsxwriter writes in constant-memory mode), leaving three
 marks the parent fills in: the row number, the row's attributes and the style of text that
 starts like a formula. The parent (:class:`AuditTrail`) numbers the rows and appends them to
-the sheet's row file. Where xlsxwriter does not keep its rows as this module expects (another
+the sheet's row file.
+
+Text wider than its column wraps in it (a fourth mark: the wrapped style), so it never runs
+over its neighbours; rows keep the sheet's height, showing the text's first line, except the
+rows printed by default (the first ``AUDIT_PRINT_ROWS``), which are as tall as their lines.
+Whether text is wider is a count of its characters for nearly every cell, so the batch does
+not slow down. Where xlsxwriter does not keep its rows as this module expects (another
 version), :attr:`AuditTrail.prepare` is None and the rows are written through xlsxwriter as
 before; tests/test_audit_rows.py holds the two ways to the same bytes.
 """
@@ -26,9 +32,17 @@ from typing import Any, NamedTuple
 
 from pmqa_cli.assess.submission import ValueRead
 from pmqa_cli.io.layout import FORMULA_START
-from pmqa_cli.report.outputs import MAX_CELL_TEXT
-from pmqa_cli.report.result_tables import INPUT_COLUMNS, INPUTS_SHEET, InputRow
+from pmqa_cli.report.outputs import FONT_SIZE, MAX_CELL_TEXT
+from pmqa_cli.report.result_tables import AUDIT_PRINT_ROWS, INPUT_COLUMNS, INPUTS_SHEET, InputRow
 from pmqa_cli.report.tables import Formats, Table, table_sheet, write_row
+from pmqa_cli.report.text_width import (
+    UNIT_POINTS,
+    WIDEST_CHARACTER,
+    column_points,
+    row_height,
+    text_points,
+    wrapped_lines,
+)
 
 __all__ = ["MAX_SHEET_ROWS", "AuditRows", "AuditTrail", "Rows"]
 
@@ -37,6 +51,7 @@ MAX_SHEET_ROWS = 1_000_000  # Excel's limit is 1,048,576 rows; the audit trail s
 ROW = "\x00"  # the row number (control characters never reach the XML: they are escaped)
 STYLE = "\x01"  # the style index of text that starts like a formula (quoted)
 ATTRIBUTES = "\x02"  # the row's attributes (its height)
+WRAP = "\x03"  # the style index of text wider than its column (wrapped)
 _LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 _STRING_MAX = 32_767  # xlsxwriter's cap, in UTF-16 units
 
@@ -55,6 +70,35 @@ class Rows(NamedTuple):
     first_column: int  # the columns written, for the sheet's dimension
     last_column: int
     quoted: bool  # some text starts like a formula (its cells carry the STYLE mark)
+    wrapped: bool = False  # some text is wider than its column (its cells carry WRAP)
+    #: How many lines each of the first AUDIT_PRINT_ROWS rows takes (where printed, its height)
+    lines: tuple[int, ...] = ()
+
+
+#: Each column's room for text, in points, and how many characters always fit in it.
+_ROOMS = [column_points(c.width, UNIT_POINTS["xlsxwriter"]) for c in INPUT_COLUMNS]
+_ALWAYS_FIT = [int(room / (WIDEST_CHARACTER * FONT_SIZE)) for room in _ROOMS]
+
+
+@functools.lru_cache(maxsize=4096)  # file names and hashes repeat on every row of a file
+def _wider(col: int, text: str) -> bool:
+    return "\n" in text or text_points(text, FONT_SIZE) > _ROOMS[col]
+
+
+def wraps(col: int, text: str) -> bool:
+    """Whether text in column ``col`` of the audit trail is wider than the column (it wraps):
+    for short text, as nearly all is, a count of its characters says it is not."""
+    return (len(text) > _ALWAYS_FIT[col] or "\n" in text) and _wider(col, text)
+
+
+def _lines(col: int, text: str) -> int:
+    """The lines wrapped text takes in column ``col``."""
+    return wrapped_lines(text, _ROOMS[col], FONT_SIZE)
+
+
+def _row_pixels(lines: int) -> int:
+    """A printed row's height for ``lines`` lines, in pixels as xlsxwriter's set_row keeps it."""
+    return int(row_height(lines, FONT_SIZE) * 4 / 3 + 0.5)
 
 
 #: Text that needs more than wrapping: escapes, a kept space at either end, xlsxwriter's
@@ -104,12 +148,14 @@ class AuditRows:
         name = Path(file).name
         getters = [c.value for c in INPUT_COLUMNS]
         letters = [_LETTERS[n] + ROW for n in range(len(getters))]
-        first, last, quoted = len(getters), -1, False
+        first, last, quoted, wrapped = len(getters), -1, False, False
         rows: list[bytes] = []
+        printed: list[int] = []
         width = len(getters)
         for value in values:
             record = InputRow(name, sha256, value)
             cells = [f'<row r="{ROW}"{ATTRIBUTES}>']
+            lines = 1
             for col, get in enumerate(getters):
                 cell = get(record)
                 if isinstance(cell, Decimal):
@@ -119,6 +165,11 @@ class AuditRows:
                     if text.startswith(FORMULA_START):
                         cells.append(f'<c r="{letters[col]}" s="{STYLE}"{_inline(text)}')
                         quoted = True
+                    elif text and wraps(col, text):
+                        cells.append(f'<c r="{letters[col]}" s="{WRAP}"{_inline(text)}')
+                        wrapped = True
+                        if len(printed) < AUDIT_PRINT_ROWS:
+                            lines = max(lines, _lines(col, text))
                     elif text:
                         cells.append(f'<c r="{letters[col]}"{_inline(text)}')
                     else:
@@ -130,12 +181,14 @@ class AuditRows:
                 else:
                     continue
                 first, last = min(first, col), max(last, col)
+            if len(printed) < AUDIT_PRINT_ROWS:
+                printed.append(lines)
             if len(cells) == 1:
                 rows.append(b"")
                 continue
             cells.append("</row>")
             rows.append("".join(cells).encode("utf-8"))
-        return Rows(rows, first if last >= 0 else width, last, quoted)
+        return Rows(rows, first if last >= 0 else width, last, quoted, wrapped, tuple(printed))
 
 
 def _fast_rows_possible(ws: Any) -> bool:
@@ -162,6 +215,9 @@ class AuditTrail:
         self.formats = formats
         self.table = Table(INPUTS_SHEET, "inputs", INPUT_COLUMNS, [])
         self.styles = formats.of(self.table)
+        # Text wider than its column: wrapped, from the top (a row of the sheet's height shows
+        # its first line).
+        self._wrap = book.add_format({"text_wrap": True, "valign": "top"})
         self.sheets: list[Any] = []
         self.rows = 0
         # The first sheet now (the next every MAX_SHEET_ROWS rows): it shows whether rows can
@@ -179,12 +235,22 @@ class AuditTrail:
         """Append one file's values to the audit trail (ข้อมูลนำเข้า), through xlsxwriter."""
         name = Path(file).name
         getters = [c.value for c in INPUT_COLUMNS]
-        for v in values:
+        for n, v in enumerate(values):
             ws = self._sheet()
             self.rows += 1
             row = (self.rows - 1) % MAX_SHEET_ROWS + 1
             record = InputRow(name, sha256, v)
-            write_row(ws, row, [get(record) for get in getters], self.styles)
+            cells = [get(record) for get in getters]
+            styles, lines = list(self.styles), 1
+            for col, cell in enumerate(cells):
+                text = cell[:MAX_CELL_TEXT] if isinstance(cell, str) else ""
+                if text and not text.startswith(FORMULA_START) and wraps(col, text):
+                    styles[col] = (self._wrap, *styles[col][1:])
+                    if n < AUDIT_PRINT_ROWS:
+                        lines = max(lines, _lines(col, text))
+            if lines > 1 and row <= AUDIT_PRINT_ROWS:
+                ws.set_row_pixels(row, _row_pixels(lines))
+            write_row(ws, row, cells, styles)
 
     def _sheet(self) -> Any:
         """The sheet the next row goes to (a new one every MAX_SHEET_ROWS rows)."""
@@ -202,12 +268,15 @@ class AuditTrail:
             ws = self._sheet()
             first = self.rows % MAX_SHEET_ROWS + 1  # the sheet's row (0 is the header)
             count = min(len(rows) - done, MAX_SHEET_ROWS - first + 1)
-            self._append(ws, first, rows[done : done + count], prepared)
+            self._append(ws, first, rows[done : done + count], prepared, done)
             done += count
             self.rows += count
 
-    def _append(self, ws: Any, first: int, rows: list[bytes], prepared: Rows) -> None:
-        """Rows ``first``.. of a sheet, as xlsxwriter would have written them."""
+    def _append(
+        self, ws: Any, first: int, rows: list[bytes], prepared: Rows, done: int = 0
+    ) -> None:
+        """Rows ``first``.. of a sheet, as xlsxwriter would have written them (the file's
+        rows from its ``done``-th)."""
         filled = [n for n, row in enumerate(rows) if row]
         if filled:
             # As xlsxwriter: the row before (the header) goes out when a later row has a cell;
@@ -217,9 +286,19 @@ class AuditTrail:
             ws._check_dimensions(first + filled[-1], prepared.last_column)
         if not self._attributes:
             self._attributes = _row_attributes(ws)
-        data = b"".join([row.replace(b"\x00", b"%d" % n) for n, row in
-                         enumerate(rows, start=first + 1)])  # fmt: skip
-        data = data.replace(ATTRIBUTES.encode(), self._attributes)
+        attributes = ATTRIBUTES.encode()
+        numbered = []
+        for n, row in enumerate(rows, start=first + 1):
+            row = row.replace(b"\x00", b"%d" % n)
+            # A printed row (the first AUDIT_PRINT_ROWS of the sheet) as tall as its lines.
+            index = done + n - first - 1  # the row's place among the file's rows
+            lines = prepared.lines[index] if index < len(prepared.lines) else 1
+            if lines > 1 and n - 1 <= AUDIT_PRINT_ROWS and row:
+                row = row.replace(attributes, _row_attributes(ws, _row_pixels(lines)), 1)
+            numbered.append(row)
+        data = b"".join(numbered).replace(attributes, self._attributes)
+        if prepared.wrapped:
+            data = data.replace(WRAP.encode(), b"%d" % self._wrap._get_xf_index())
         if prepared.quoted:
             # Its style number is given at its first use, as xlsxwriter gives it.
             quoted = self.styles[0][1]._get_xf_index()
@@ -230,12 +309,24 @@ class AuditTrail:
             ws.previous_row = first + filled[-1]
 
 
-def _row_attributes(ws: Any) -> bytes:
-    """What xlsxwriter writes after a data row's number in its <row> tag (its height)."""
+@dataclass(frozen=True)
+class _Height:
+    """A row's height as xlsxwriter's set_row keeps it (its RowInfo)."""
+
+    height: int
+    row_format: Any = None
+    hidden: bool = False
+    level: int = 0
+    collapsed: bool = False
+
+
+def _row_attributes(ws: Any, pixels: int | None = None) -> bytes:
+    """What xlsxwriter writes after a data row's number in its <row> tag (its height: the
+    sheet's, or ``pixels`` as set_row_pixels gives it)."""
     saved, buffer = ws.fh, io.StringIO()
     ws.fh = buffer
     try:
-        ws._write_row(1, None)
+        ws._write_row(1, None, None if pixels is None else _Height(pixels))
     finally:
         ws.fh = saved
     tag = buffer.getvalue()

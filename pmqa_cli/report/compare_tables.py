@@ -124,7 +124,7 @@ def _office_columns(get: Any) -> list[Column[Any]]:
         Column("ชื่อหน่วยงาน", 34, Kind.TEXT, lambda r: get(r).name),
         Column("ประเภท", 8, Kind.CENTER, lambda r: get(r).type_th),
         Column("จังหวัด", 18, Kind.TEXT, lambda r: get(r).province),
-        Column("ภาค", 21, Kind.TEXT, lambda r: get(r).region),
+        Column("ภาค", 18, Kind.TEXT, lambda r: get(r).region),  # the ranks print one page wide
     ]
 
 

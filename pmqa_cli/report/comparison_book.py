@@ -30,6 +30,7 @@ from pmqa_cli.report.tables import (
     finding_rows,
     finish_sheet,
     mark_book,
+    print_scale,
     table_sheet,
     write_row,
     write_table_csv,
@@ -89,7 +90,8 @@ def write_comparison(comparison: Comparison, rubric: Rubric, path: Path, command
     for table in comparison_book_tables(comparison, rubric, command, when):
         ws = table_sheet(book, table, formats)
         title = f"เปรียบเทียบผลการประเมิน: {table.sheet}"
-        print_setup(ws, page_marks(title, rubric.fiscal_year, when=when))
+        scale = print_scale(table.columns)
+        print_setup(ws, page_marks(title, rubric.fiscal_year, when=when, scale=scale))
         styles, fit = formats.of(table), formats.fit(table)
         rows = 0
         for rows, row in enumerate(table.rows, start=1):

@@ -17,14 +17,25 @@ from pmqa_cli.compare.snapshot import number
 from pmqa_cli.compare.summary import ExecutiveSummary
 from pmqa_cli.core.numbers import Shown, excel_format
 from pmqa_cli.io.layout import FORMULA_START
-from pmqa_cli.report.text_width import UNIT_POINTS, column_points, row_height, wrapped_lines
+from pmqa_cli.report.text_width import (
+    BOLD_WIDER,
+    UNIT_POINTS,
+    column_points,
+    row_height,
+    wrapped_lines,
+)
 from pmqa_cli.rubric.model import OfficeType
 
-__all__ = ["SHEET", "BandPercentages", "write_executive"]
+__all__ = ["PRINT_SCALE", "SHEET", "BandPercentages", "write_executive"]
 
 SHEET = "สรุปสำหรับผู้บริหาร"
-_WIDTHS = (6, 36, 8, 12, 12, 12, 12, 12, 12)  # A..I
+#: A..I: narrow enough that the page, fitted to A4 portrait's width, prints 14 pt at 9 pt or
+#: more (at about 66%).
+_WIDTHS = (5, 25, 6, 8, 8, 8, 8, 8, 8)
 _LAST = len(_WIDTHS) - 1
+#: The least scale the page prints at, fitted to one A4 page (its header and footer are sized
+#: for it): 14 pt prints at 9 pt.
+PRINT_SCALE = 9 / 14
 _SIZE = 14  # the page's body text, points
 _PART_TH = {"overall": "คะแนนรวม", "pmqa": "หมวด 1-6", "results": "หมวด 7"}
 _COLOURS = {"สพป.": "#4472C4", "สพม.": "#C0504D", "รวม": "#A5A5A5"}
@@ -78,7 +89,7 @@ class _Styles:
                                border_color="#A6A6A6", text_wrap=True)  # fmt: skip
         self.count = fmt(bold=True, font_size=20, align="center", border=1,
                          border_color="#A6A6A6", num_format=count)  # fmt: skip
-        self.note = fmt(italic=True, font_size=12, font_color="#595959")
+        self.note = fmt(italic=True, font_color="#595959")  # the body's size: 9 pt printed
 
     def quoted(self, style: Any) -> Any:
         """``style`` with Excel's quote prefix: text starting with = + - @ shown as typed."""
@@ -95,6 +106,7 @@ class _Rows:
         self.ws = ws
         self.styles = styles
         self.row = 0
+        self._empty = True  # nothing written on this row yet
 
     def merge(self, first: int, last: int, value: Any, style: Any) -> None:
         if first == last:
@@ -104,8 +116,10 @@ class _Rows:
             if isinstance(text, str) and text.startswith(FORMULA_START) and self.styles:
                 style = self.styles.quoted(style)  # an office's name never reads as a formula
             self.ws.merge_range(self.row, first, self.row, last, text, style)
+            self._empty = False
 
     def cell(self, col: int, value: Any, style: Any) -> None:
+        self._empty = False
         if value is None:
             self.ws.write_blank(self.row, col, None, style)
         elif isinstance(value, str):
@@ -118,7 +132,22 @@ class _Rows:
     def next(self, height: float | None = None) -> None:
         if height is not None:
             self.ws.set_row(self.row, height)
+            if self._empty and self.styles is not None:
+                # A row without cells is not written in constant-memory mode, and would
+                # print at the sheet's height: a blank cell keeps a spacer's own.
+                self.ws.write_blank(self.row, 0, None, self.styles.note)
         self.row += 1
+        self._empty = True
+
+    def header(self, cells: Sequence[tuple[int, int, str]], style: Any) -> None:
+        """A header row: each text across its columns, the row as tall as the longest's
+        lines (bold), 24 pt at least."""
+        most = 1
+        for first, last, text in cells:
+            self.merge(first, last, text, style)
+            room = column_points(sum(_WIDTHS[first : last + 1]), UNIT_POINTS["xlsxwriter"])
+            most = max(most, wrapped_lines(text, room / BOLD_WIDER, _SIZE))
+        self.next(max(24.0, row_height(most, _SIZE)))
 
 
 #: Under the top ten when one of them is provisional (batch.PROVISIONAL: errors in its
@@ -190,9 +219,8 @@ def _counts(r: _Rows, s: _Styles, summary: ExecutiveSummary) -> None:
         ("ยังไม่ได้ส่ง", summary.missing),
     )
     spans = ((0, 1), (2, 4), (5, 6), (7, 8))
-    for (first, last), (label, _) in zip(spans, counts, strict=True):
-        r.merge(first, last, label, s.count_label)
-    r.next(24)
+    r.header([(first, last, label) for (first, last), (label, _) in
+              zip(spans, counts, strict=True)], s.count_label)  # fmt: skip
     for (first, last), (_, value) in zip(spans, counts, strict=True):
         r.merge(first, last, "-" if value is None else value, s.count)
     r.next(32)
@@ -216,9 +244,7 @@ def _means(r: _Rows, s: _Styles, summary: ExecutiveSummary) -> None:
         else:
             headers.append((col, col + 1, _PART_TH[key]))
         col += 2
-    for first, last, text in headers:
-        r.merge(first, last, text, s.header)
-    r.next(24)
+    r.header(headers, s.header)
     for row in summary.means:
         r.merge(0, 1, row.scope, s.text)
         r.cell(2, row.count, s.center)
@@ -280,10 +306,10 @@ def _band_chart(book: Any, ws: Any, table: BandPercentages, bands: int) -> None:
     chart.set_title({"none": True})
     chart.set_y_axis(
         {"min": 0, "max": 100, "name": "ร้อยละ", "major_gridlines": {"visible": True},
-         "num_font": {"size": 9}}
+         "num_font": {"size": _SIZE}}
     )  # fmt: skip
-    chart.set_x_axis({"num_font": {"size": 9}})
-    chart.set_legend({"position": "bottom", "font": {"size": 9}})
+    chart.set_x_axis({"num_font": {"size": _SIZE}})
+    chart.set_legend({"position": "bottom", "font": {"size": _SIZE}})
     first_col = 2 + len(table.columns)
     # The chart fills the columns right of the table: xlsxwriter's pixel width of a column
     # is 7 per character unit plus 5.
@@ -325,7 +351,7 @@ def _rankings(r: _Rows, s: _Styles, summary: ExecutiveSummary) -> None:
             r, s, title,
             [("ลำดับ", s.center), ("รายการ", s.text), ("รหัส", s.center),
              ("คะแนนเฉลี่ย", s.score)],
-            wide,
+            [(0, 0), (1, 5), (6, 6), (7, 8)],  # long titles: fewer lines, the page stays 9 pt
             [[n, i.title_th, i.id, number(i.mean)] for n, i in enumerate(items, start=1)],
         )  # fmt: skip
 
@@ -343,9 +369,8 @@ def _table(
     """A titled table: each column a header, a style and the sheet columns it spans; a note
     under it when given."""
     _section(r, s, title)
-    for (first, last), (header, _) in zip(spans, columns, strict=True):
-        r.merge(first, last, header, s.header)
-    r.next(24)
+    r.header([(first, last, header) for (first, last), (header, _) in
+              zip(spans, columns, strict=True)], s.header)  # fmt: skip
     if not rows:
         r.merge(0, _LAST, empty, s.note)
         r.next()

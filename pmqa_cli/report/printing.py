@@ -8,6 +8,7 @@ which openpyxl, xlsxwriter, Excel and LibreOffice all understand, built here onc
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -15,9 +16,27 @@ from typing import Any
 from pmqa_cli.core.thai import thai_date
 from pmqa_cli.report.outputs import FONT_NAME
 
-__all__ = ["PageMarks", "page_marks", "print_setup"]
+__all__ = [
+    "MARK_SIZE",
+    "SIDE_MARGIN",
+    "SMALLEST_PRINT",
+    "PageMarks",
+    "mark_size",
+    "page_marks",
+    "print_setup",
+    "printable_width",
+]
 
-_FONT = f'&"{FONT_NAME},Regular"&12'
+#: The smallest text a printed page carries, in points: a sheet is fitted to the page's width
+#: only where its text stays at least this size; a wider table prints across pages instead.
+SMALLEST_PRINT = 9.0
+#: The page's left and right margins, inches (the top and bottom hold the header and footer).
+SIDE_MARGIN = 0.4
+_A4 = (595.3, 841.9)  # points, short side and long side
+
+_FONT = f'&"{FONT_NAME},Regular"&'
+#: The header's and footer's size on a page printed at full size, points.
+MARK_SIZE = 12
 PAGE_OF = "หน้า &P จาก &N"
 
 
@@ -32,10 +51,10 @@ class PageMarks:
 
     header: dict[str, str]  # "L", "C", "R" -> text
     footer: dict[str, str]
+    size: int = MARK_SIZE  # points: larger on a sheet printed smaller (page_marks' scale)
 
-    @staticmethod
-    def _codes(parts: dict[str, str]) -> str:
-        return "".join(f"&{side}{_FONT}{text}" for side, text in parts.items() if text)
+    def _codes(self, parts: dict[str, str]) -> str:
+        return "".join(f"&{side}{_FONT}{self.size}{text}" for side, text in parts.items() if text)
 
     @property
     def header_codes(self) -> str:
@@ -48,6 +67,12 @@ class PageMarks:
         return self._codes(self.footer)
 
 
+def mark_size(scale: float) -> int:
+    """The header's and footer's size on a sheet printed at ``scale``: clients scale them with
+    the page, so they print at ``SMALLEST_PRINT`` at least (1% to spare for the estimate)."""
+    return max(MARK_SIZE, math.ceil(SMALLEST_PRINT / scale * 1.01))
+
+
 def page_marks(
     title: str,
     fiscal_year: int | str,
@@ -55,11 +80,14 @@ def page_marks(
     office: str = "",
     when: date | None = None,
     note: str = "",
+    scale: float = 1.0,
 ) -> PageMarks:
     """The header and footer of one sheet.
 
     ``when`` is the run date, printed in the Buddhist era; ``note`` replaces it where a
-    document has no run date (the blank template names its rubric instead).
+    document has no run date (the blank template names its rubric instead). ``scale`` is the
+    scale the sheet prints at: clients scale the header and footer with the page, so on a
+    sheet printed smaller they are set larger, to print at ``SMALLEST_PRINT`` at least.
     """
     left = note or (f"pmqa ประมวลผลวันที่ {thai_date(when)}" if when else "pmqa")
     # Titles are kept short (a few words): three parts share one line of a portrait page.
@@ -68,7 +96,8 @@ def page_marks(
         "C": f"&B{_text(office)}&B" if office else "",
         "R": _text(f"ปีงบประมาณ พ.ศ. {fiscal_year}"),
     }
-    return PageMarks(header, {"L": _text(left), "R": PAGE_OF})
+    size = mark_size(scale)
+    return PageMarks(header, {"L": _text(left), "R": PAGE_OF}, size)
 
 
 def print_setup(ws: Any, marks: PageMarks, *, landscape: bool = True, center: bool = True) -> None:
@@ -82,6 +111,11 @@ def print_setup(ws: Any, marks: PageMarks, *, landscape: bool = True, center: bo
         ws.set_portrait()
     if center:
         ws.center_horizontally()
-    ws.set_margins(left=0.4, right=0.4, top=0.75, bottom=0.75)
+    ws.set_margins(left=SIDE_MARGIN, right=SIDE_MARGIN, top=0.75, bottom=0.75)
     ws.set_header(marks.header_codes, {"margin": 0.3})
     ws.set_footer(marks.footer_codes, {"margin": 0.3})
+
+
+def printable_width(*, landscape: bool = True) -> float:
+    """The width of A4 between pmqa's side margins, in points (784 landscape, 538 portrait)."""
+    return (_A4[1] if landscape else _A4[0]) - 2 * 72 * SIDE_MARGIN

@@ -60,6 +60,7 @@ CATEGORIES_SHEET = "หมวด"  # category_mean rubrics only: each office's c
 ISSUES_SHEET = "PMQA 4.0"
 INDICATORS_SHEET = "ตัวชี้วัด"
 STATISTICS_SHEET = "สถิติ"
+COUNTS_SHEET = "จำนวนหน่วยงาน"  # the band and status counts by office type (and the claims)
 CHARTS_SHEET = "กราฟ"
 CHANGES_SHEET = "การตรวจสอบ"  # with --review/--data/--corrections: every value replaced
 MISSING_SHEET = "ไม่ได้ส่ง"
@@ -117,18 +118,19 @@ def _summary(run: Run) -> Table:
     category_7: Column[ScoredOffice] = Column(
         "คะแนนหมวด 7", 15, Kind.SCORE, lambda f: _scores(f).results.score
     )
+    # Two landscape pages wide at 57% (docs/printing.md): longer reasons and names wrap.
     columns: list[Column[ScoredOffice]] = [
         Column("อันดับ", 8, Kind.CENTER, lambda f: f.rank, WHOLE),
         Column("อันดับในประเภท", 10, Kind.CENTER, lambda f: f.rank_in_type, WHOLE),
         Column(STATUS_HEADER, 13, Kind.CENTER, result_status_th),
-        Column("เหตุผล", 38, Kind.TEXT, provisional_reasons_th),
+        Column("เหตุผล", 28, Kind.TEXT, provisional_reasons_th),
         code,
         name,
         kind,
-        Column("จังหวัด", 18, Kind.TEXT, lambda f: f.office.province),
-        Column("ภาค", 24, Kind.TEXT, lambda f: f.office.region),
+        Column("จังหวัด", 16, Kind.TEXT, lambda f: f.office.province),
+        Column("ภาค", 19, Kind.TEXT, lambda f: f.office.region),
         Column("คะแนนหมวด 1-6", 15, Kind.SCORE, lambda f: _scores(f).pmqa.score),
-        Column("สถานะ PMQA 4.0", 24, Kind.CENTER, lambda f: f.status_th),
+        Column("สถานะ PMQA 4.0", 17, Kind.CENTER, lambda f: f.status_th),
         *([category_7] if batch.rubric.indicators else []),  # none in a rubric of 1-6 only
         Column("คะแนนรวม", 13, Kind.SCORE, lambda f: f.overall),
         Column("ระดับผลการประเมิน", 18, Kind.CENTER, lambda f: f.band_th),
@@ -224,9 +226,9 @@ DISTRIBUTION_FIRST_COLUMN = 2  # 0-based: they sit in columns C, D and E
 
 
 def _statistics(run: Run) -> Table:
+    """Descriptive statistics (parts, issues, indicators); each a block whose place the charts
+    read from ``Table.blocks``."""
     batch = run.batch
-    """Descriptive statistics (parts, issues, indicators), then the band and status counts by
-    office type; each a block whose place the charts read from ``Table.blocks``."""
     columns: list[Column[Stat]] = [
         Column("รายการ", 14, Kind.TEXT, lambda s: PART_LABELS.get(s.key, s.key)),
         Column("ชื่อ", 62, Kind.TEXT, lambda s: s.label),  # most titles on one line
@@ -249,12 +251,29 @@ def _statistics(run: Run) -> Table:
     ):
         blocks[name] = Block(0, len(rows) + 1, len(group))
         rows += [[c.value(s) for c in columns] for s in group]
+    return Table(STATISTICS_SHEET, "statistics", columns, rows, blocks)
+
+
+def _counts(run: Run) -> Table:
+    """The band and status counts by office type, and with verification files how far offices
+    over- or under-claim: tables of their own header each (a sheet apart from the statistics,
+    so that each prints under its own header), blocks the charts read from ``Table.blocks``."""
+    batch = run.batch
+    columns: list[Column[Any]] = [
+        Column("ระดับผลการประเมิน", 30, Kind.TEXT),
+        Column("", 36, Kind.TEXT),
+        *(Column(name, 12, Kind.CENTER) for name in DISTRIBUTION_COLUMNS),
+        Column("", 14, Kind.CHANGE),  # the claims' mean difference
+    ]
+    rows: list[list[Any]] = []
+    blocks: dict[str, Block] = {}
     distribution = batch.distribution()
-    for name, title in (("band", "ระดับผลการประเมิน"), ("status", "สถานะ PMQA 4.0")):
+    for name, title in (("band", ""), ("status", "สถานะ PMQA 4.0")):
         counts = distribution[name]
-        rows.append([])
-        rows.append([title, "", *DISTRIBUTION_COLUMNS])
-        blocks[name] = Block(len(rows), len(rows) + 1, len(counts))
+        if title:  # the first block's header is the table's
+            rows.append([])
+            rows.append([title, "", *DISTRIBUTION_COLUMNS])
+        blocks[name] = Block(len(rows) if title else 0, len(rows) + 1, len(counts))
         rows += [
             [label, "", *(Whole(n[c]) for c in DISTRIBUTION_COLUMNS)] for label, n in counts.items()
         ]
@@ -270,7 +289,7 @@ def _statistics(run: Run) -> Table:
         blocks["claims"] = Block(len(rows), len(rows) + 1, len(claims))
         rows += [[f"ตรวจสอบ {PART_LABELS.get(c.key, c.key)}", c.label, Whole(c.rejected),
                   Whole(c.lower), Whole(c.higher), c.mean_difference] for c in claims]  # fmt: skip
-    return Table(STATISTICS_SHEET, "statistics", columns, rows, blocks)
+    return Table(COUNTS_SHEET, "counts", columns, rows, blocks)
 
 
 def _findings(run: Run) -> Table:
@@ -382,13 +401,15 @@ def _iso(value: Any) -> Any:
 
 
 INPUT_COLUMNS: list[Column[InputRow]] = [
-    Column("ไฟล์", 22, Kind.TEXT, lambda r: r.file),
-    Column("SHA-256 ของไฟล์", 66, Kind.TEXT, lambda r: r.sha256),
-    Column("แผ่นงาน", 16, Kind.TEXT, lambda r: r.value.sheet),
-    Column("เซลล์", 8, Kind.TEXT, lambda r: r.value.cell),
-    Column("รายการ", 26, Kind.TEXT, lambda r: formats.item_label(r.value.item_id)),
-    Column("ช่อง", 25, Kind.TEXT, lambda r: formats.field_label(r.value.field)),
-    Column("ค่าที่พิมพ์", 36, Kind.TEXT, lambda r: r.value.raw),
+    # Narrow enough to print one landscape page wide at 9 pt: longer text wraps (the hash
+    # on two lines), report/audit_rows.py.
+    Column("ไฟล์", 14, Kind.TEXT, lambda r: r.file),
+    Column("SHA-256 ของไฟล์", 36, Kind.TEXT, lambda r: r.sha256),
+    Column("แผ่นงาน", 12, Kind.TEXT, lambda r: r.value.sheet),
+    Column("เซลล์", 6, Kind.TEXT, lambda r: r.value.cell),
+    Column("รายการ", 20, Kind.TEXT, lambda r: formats.item_label(r.value.item_id)),
+    Column("ช่อง", 18, Kind.TEXT, lambda r: formats.field_label(r.value.field)),
+    Column("ค่าที่พิมพ์", 30, Kind.TEXT, lambda r: r.value.raw),
     Column(
         "ค่าที่ใช้", 16, Kind.TEXT, lambda r: formats.used_value(r.value.field, _iso(r.value.value))
     ),
@@ -446,6 +467,7 @@ SHEETS: tuple[tuple[str, Callable[[Run], Table] | None], ...] = (
     (ISSUES_SHEET, _issues),
     (INDICATORS_SHEET, _indicators),
     (STATISTICS_SHEET, _statistics),
+    (COUNTS_SHEET, _counts),
     (CHARTS_SHEET, None),
     (FINDINGS_SHEET, _findings),
     (CHANGES_SHEET, _changes),
@@ -507,7 +529,7 @@ def tables(
         extra = breakdown_tables(analysis.breakdowns)
         if analysis.comparison is not None:
             extra += comparison_tables(analysis.comparison)
-        at = next(n for n, t in enumerate(found) if t.sheet == STATISTICS_SHEET) + 1
+        at = next(n for n, t in enumerate(found) if t.sheet == COUNTS_SHEET) + 1
         found[at:at] = extra
     if with_inputs:
         found.append(_inputs(run))

@@ -25,12 +25,14 @@ from pmqa_cli.core.errors import OutputError
 from pmqa_cli.core.numbers import json_number
 from pmqa_cli.io.mark import Kind as MarkKind
 from pmqa_cli.report.audit_rows import MAX_SHEET_ROWS, AuditTrail
+from pmqa_cli.report.executive import PRINT_SCALE as EXECUTIVE_SCALE
 from pmqa_cli.report.executive import SHEET as EXECUTIVE_SHEET
 from pmqa_cli.report.executive import BandPercentages, write_executive
 from pmqa_cli.report.guard import record_written
 from pmqa_cli.report.map_sheet import MAP_SHEET, start_drawing, write_map_sheet
 from pmqa_cli.report.names import feedback_file_names
 from pmqa_cli.report.outputs import (
+    FONT_SIZE,
     output_timestamp,
     write_bytes_atomic,
 )
@@ -38,6 +40,7 @@ from pmqa_cli.report.printing import page_marks, print_setup
 from pmqa_cli.report.result_tables import (
     AUDIT_PRINT_ROWS,
     CHARTS_SHEET,
+    COUNTS_SHEET,
     DISTRIBUTION_COLUMNS,
     DISTRIBUTION_FIRST_COLUMN,
     INPUT_COLUMNS,
@@ -54,11 +57,13 @@ from pmqa_cli.report.tables import (
     Table,
     finish_sheet,
     mark_book,
+    print_scale,
     table_sheet,
     write_row,
     write_table_csv,
     xlsx_book,
 )
+from pmqa_cli.report.text_width import row_height
 from pmqa_cli.rubric.model import Rubric
 
 __all__ = [
@@ -75,10 +80,19 @@ __all__ = [
 
 
 def _print_setup(
-    ws: Any, rubric: Rubric, sheet: str, when: datetime, *, landscape: bool = True
+    ws: Any,
+    rubric: Rubric,
+    sheet: str,
+    when: datetime,
+    *,
+    landscape: bool = True,
+    scale: float = 1.0,
+    title: str = "",
 ) -> None:
-    """A4, one page wide, with pmqa's header and footer on every page."""
-    marks = page_marks(f"ผลการประเมิน PMQA 4.0: {sheet}", rubric.fiscal_year, when=when)
+    """A4 with pmqa's header and footer on every page, sized for the ``scale`` the sheet
+    prints at; ``title`` replaces the header's usual one."""
+    title = title or f"ผลการประเมิน PMQA 4.0: {sheet}"
+    marks = page_marks(title, rubric.fiscal_year, when=when, scale=scale)
     print_setup(ws, marks, landscape=landscape, center=sheet != MAP_SHEET)
 
 
@@ -143,16 +157,12 @@ class ResultsWorkbook:
         area prints it all."""
         trail = self.add_values
         for index, ws in enumerate(trail.sheets):
-            _print_setup(ws, self.rubric, ws.name, when)
             rows = min(MAX_SHEET_ROWS, trail.rows - index * MAX_SHEET_ROWS)
             shown = min(rows, AUDIT_PRINT_ROWS)
             ws.print_area(0, 0, max(shown, 1), len(INPUT_COLUMNS) - 1)
-            marks = page_marks(
-                f"ข้อมูลนำเข้า: พิมพ์ {shown:,} แถวแรกจาก {rows:,} แถว",
-                self.rubric.fiscal_year,
-                when=when,
-            )
-            ws.set_header(marks.header_codes, {"margin": 0.3})
+            title = f"ข้อมูลนำเข้า: พิมพ์ {shown:,} แถวแรกจาก {rows:,} แถว"
+            scale = print_scale(INPUT_COLUMNS)
+            _print_setup(ws, self.rubric, ws.name, when, scale=scale, title=title)
 
     def finish(
         self, batch: BatchResult, command: str = "pmqa batch", analysis: Analysis | None = None
@@ -176,23 +186,30 @@ class ResultsWorkbook:
         for name, sheet in self.sheets.items():
             # Every sheet, tables or drawn (executive summary, charts), prints with the marks.
             portrait = name in (EXECUTIVE_SHEET, MAP_SHEET)
-            _print_setup(sheet, self.rubric, name, when, landscape=not portrait)
+            scale = EXECUTIVE_SCALE if name == EXECUTIVE_SHEET else 1.0
+            _print_setup(sheet, self.rubric, name, when, landscape=not portrait, scale=scale)
         statistics: Table | None = None
+        counts: Table | None = None
         for table in tables(batch, command, when, with_inputs=False, analysis=analysis):
             if table.sheet not in self.sheets:
                 continue  # a comparison the workbook was not opened for (compared=False)
-            ws = table_sheet(
-                self.book, table, self.formats, existing=self.sheets[table.sheet],
-                repeat_header=not table.blocks,  # a sheet of tables: each under its own header
-            )  # fmt: skip
+            ws = table_sheet(self.book, table, self.formats, existing=self.sheets[table.sheet])
+            scale = print_scale(table.columns)  # the header and footer sized for it
+            _print_setup(ws, self.rubric, table.sheet, when, scale=scale)
             styles, fit = self.formats.of(table), self.formats.fit(table)
+            # The header rows of a sheet's further tables (the statistics' counts), in bold.
+            headers = {block.header for block in table.blocks.values() if block.header}
             rows = 0
             for rows, row in enumerate(table.rows, start=1):
-                write_row(ws, rows, row, styles, self.formats.whole, fit)
+                row_styles = styles
+                if rows in headers:  # as tall as a line of the header's text, at least
+                    row_styles = self.formats.block_header(row)
+                    ws.set_row(rows, row_height(1, FONT_SIZE))
+                write_row(ws, rows, row, row_styles, self.formats.whole, fit)
             if table.sheet == STATISTICS_SHEET:
-                # The band and status counts start a page of their own, so neither table splits.
-                ws.set_h_pagebreaks([table.blocks["band"].header])
                 statistics = table
+            elif table.sheet == COUNTS_SHEET:
+                counts = table
             else:
                 finish_sheet(ws, table, rows)
             if table.sheet == SUMMARY_SHEET and rows:
@@ -201,8 +218,8 @@ class ResultsWorkbook:
         percentages = write_executive(
             self.book, self.sheets[EXECUTIVE_SHEET], analysis.summary, self.rubric.scoring.decimals
         )
-        if statistics is not None:
-            _charts(self.book, self.sheets[CHARTS_SHEET], statistics, percentages)
+        if statistics is not None and counts is not None:
+            _charts(self.book, self.sheets[CHARTS_SHEET], statistics, counts, percentages)
         write_map_sheet(self.sheets[MAP_SHEET], maps)
         self.book.close()
         write_bytes_atomic(self.path, self._draft.read_bytes())
@@ -218,8 +235,9 @@ class ResultsWorkbook:
         self.close()
 
 
-def _charts(book: Any, ws: Any, stats: Table, percentages: BandPercentages) -> None:
-    """Native Excel charts on the กราฟ sheet, drawn from the blocks of the สถิติ sheet; the
+def _charts(book: Any, ws: Any, stats: Table, counts: Table, percentages: BandPercentages) -> None:
+    """Native Excel charts on the กราฟ sheet, drawn from the blocks of the สถิติ and
+    จำนวนหน่วยงาน sheets; the
     bands by type as percentages of each type's offices (183 primary and 62 secondary offices
     compare only so), from the executive summary's table.
 
@@ -243,7 +261,7 @@ def _charts(book: Any, ws: Any, stats: Table, percentages: BandPercentages) -> N
         chart.set_size({"width": 690, "height": 360})
         return chart
 
-    def series(block: Block, col: int) -> dict[str, Any]:
+    def series(block: Block, col: int, sheet: str) -> dict[str, Any]:
         return {
             "name": [sheet, block.header, col],
             "categories": [sheet, block.first, 0, block.last, 0],
@@ -269,7 +287,7 @@ def _charts(book: Any, ws: Any, stats: Table, percentages: BandPercentages) -> N
         ws.insert_chart("A1", bands)
 
     status = column_chart("สถานะ PMQA 4.0")
-    status.add_series(series(stats.blocks["status"], by_type["รวม"]))
+    status.add_series(series(counts.blocks["status"], by_type["รวม"], counts.sheet))
     status.set_legend({"none": True})
     ws.insert_chart("A20", status)
 

@@ -183,7 +183,7 @@ def write_review_sheet(rubric: Rubric, submissions: Sequence[Submission], path: 
     put(ws, 1, 1, f"แบบตรวจสอบผลการประเมินตนเอง ({rubric.id} ฉบับ {rubric.version})",
         font=body_font(bold=True, size=18))  # fmt: skip
     put(ws, 2, 1, "ช่องสีเหลืองสำหรับคณะกรรมการ: ผลการตรวจ ค่าที่ตรวจสอบแล้ว ความเห็น และชื่อผู้ตรวจ",
-        font=body_font(size=14, color="595959"))  # fmt: skip
+        font=body_font(size=16, color="595959"))  # fmt: skip
     for col, column in enumerate(REVIEW_COLUMNS, start=1):
         put(ws, HEADER_ROW, col, column.header, **header_style())
         ws.column_dimensions[column_letter(col)].width = column.width

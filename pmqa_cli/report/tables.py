@@ -33,6 +33,7 @@ from pmqa_cli.io.mark import CREATOR, mark_properties
 from pmqa_cli.io.mark import Kind as MarkKind
 from pmqa_cli.io.values import plain
 from pmqa_cli.report.outputs import FONT_NAME, FONT_SIZE, MAX_CELL_TEXT, write_bytes_atomic
+from pmqa_cli.report.printing import SMALLEST_PRINT, printable_width
 from pmqa_cli.report.text_width import (
     BOLD_WIDER,
     PADDING,
@@ -59,7 +60,9 @@ __all__ = [
     "csv_digits",
     "finding_rows",
     "finish_sheet",
+    "fits_one_page_wide",
     "mark_book",
+    "print_scale",
     "severity_th",
     "table_sheet",
     "write_row",
@@ -69,9 +72,10 @@ __all__ = [
 
 R = TypeVar("R")
 
-#: Tables wider than this (in column-width units) print across pages instead of shrinking.
-WIDEST_ONE_PAGE = 400
-WIDE_PRINT_SCALE = 57  # 16 pt prints at 9.1 pt, no smaller
+#: The scale a table too wide for one page prints at, across pages: 16 pt prints at 9.1 pt.
+WIDE_PRINT_SCALE = 57
+#: What xlsxwriter adds to a column's width (its cell padding, 5 of Calibri's 7-pixel digits).
+_COLUMN_PADDING = 5 / 7
 WHOLE = excel_format(Shown.COUNT, 0)  # counts and ranks: #,##0
 FINDINGS_SHEET = "ปัญหาที่พบ"
 
@@ -185,15 +189,16 @@ def _finding_columns(*fields: tuple[str, float]) -> list[Column[Located]]:
             for key, width in fields]  # fmt: skip
 
 
-#: Every finding of a run (results, comparison): the file and office first.
+#: Every finding of a run (results, comparison): the file and office first. Narrow enough to
+#: print one landscape page wide at 9 pt or more; the messages and long codes wrap.
 FINDING_COLUMNS = _finding_columns(
-    ("file", 22), ("office", 12), ("sheet", 14), ("cell", 8), ("item", 12), ("code", 22),
-    ("severity", 12), ("message_th", 70), ("message_en", 60),
+    ("file", 13), ("office", 9), ("sheet", 13), ("cell", 6), ("item", 10), ("code", 16),
+    ("severity", 10), ("message_th", 38), ("message_en", 33),
 )  # fmt: skip
 #: One office's findings (its feedback workbook): the severity first, no file or office.
 OFFICE_FINDING_COLUMNS = _finding_columns(
-    ("severity", 12), ("code", 22), ("sheet", 16), ("cell", 9), ("item", 12),
-    ("message_th", 80), ("message_en", 60),
+    ("severity", 10), ("code", 16), ("sheet", 13), ("cell", 7), ("item", 10),
+    ("message_th", 75), ("message_en", 55),
 )  # fmt: skip
 
 
@@ -276,6 +281,11 @@ class Formats:
         self._numbers: dict[tuple[Kind, str], Any] = {}
         self.whole = book.add_format({"num_format": WHOLE, "align": "center"})
 
+    def block_header(self, row: Sequence[Any]) -> list[tuple[Any, Any, Any]]:
+        """The formats of the header row of a further table on a sheet (the status counts
+        under the band counts): as the table's own header row."""
+        return [(self.header, self.header, self.header)] * len(row)
+
     def fit(self, table: Table) -> Fit:
         """How the text of each of a table's columns wraps (for :func:`write_row`)."""
         rooms = [column_points(c.width, UNIT_POINTS["xlsxwriter"]) for c in table.columns]
@@ -299,17 +309,33 @@ class Formats:
         return text, quoted, self._numbers[key]
 
 
+def _fitted_scale(columns: Sequence[Column[Any]]) -> float:
+    """The scale a table fitted to a landscape A4's width prints at."""
+    width = sum(c.width + _COLUMN_PADDING for c in columns) * UNIT_POINTS["xlsxwriter"]
+    return min(1.0, printable_width() / width)
+
+
+def fits_one_page_wide(columns: Sequence[Column[Any]]) -> bool:
+    """Whether a table fitted to a landscape A4's width prints its text at no less than
+    ``SMALLEST_PRINT`` (columns of about 160 width units in all, at most)."""
+    return FONT_SIZE * _fitted_scale(columns) >= SMALLEST_PRINT
+
+
+def print_scale(columns: Sequence[Column[Any]]) -> float:
+    """The scale a table's sheet prints at (:func:`table_sheet`): fitted to the page's width,
+    or ``WIDE_PRINT_SCALE`` across pages (for page_marks' scale)."""
+    return _fitted_scale(columns) if fits_one_page_wide(columns) else WIDE_PRINT_SCALE / 100
+
+
 def table_sheet(
     book: Any,
     table: Table,
     formats: Formats,
     name: str | None = None,
     existing: Any = None,
-    *,
-    repeat_header: bool = True,
 ) -> Any:
-    """A sheet for ``table``: its columns, frozen header, print setup; ``repeat_header`` False
-    for a sheet of several tables, each printed on its own page under its own header."""
+    """A sheet for ``table``: its columns, frozen header, print setup (its header row repeated
+    on every printed page; where it is too wide for one page at 9 pt, across pages)."""
     ws = existing if existing is not None else book.add_worksheet(name or table.sheet)
     for n, column in enumerate(table.columns):
         ws.set_column(n, n, column.width)
@@ -321,15 +347,17 @@ def table_sheet(
                  for c, room in zip(table.columns, rooms, strict=True)), default=1)  # fmt: skip
     ws.set_row(0, row_height(max(2, lines), FONT_SIZE))
     ws.freeze_panes(1, table.freeze_columns)
-    if table.key_columns and sum(c.width for c in table.columns) > WIDEST_ONE_PAGE:
-        # Shrunk onto one page 24 issues would be unreadable: print legibly across pages,
-        # each starting with the columns that say whose row it is.
-        ws.set_print_scale(WIDE_PRINT_SCALE)
-        ws.repeat_columns(0, table.key_columns - 1)
-    else:
+    if fits_one_page_wide(table.columns):
         ws.fit_to_pages(1, 0)
-    if repeat_header:
-        ws.repeat_rows(0)
+    else:
+        # Shrunk onto one page the text would be too small to read: print legibly across
+        # pages, left to right before top to bottom (an office's row continues on the next
+        # page), each starting with the columns that say whose row it is.
+        ws.set_print_scale(WIDE_PRINT_SCALE)
+        ws.print_across()
+        if table.key_columns:
+            ws.repeat_columns(0, table.key_columns - 1)
+    ws.repeat_rows(0)
     for col, column in enumerate(table.columns):
         ws.write_string(0, col, column.header, formats.header)
     return ws

@@ -63,7 +63,7 @@ def text_widths(columns: tuple[Column, ...], keys: tuple[str, ...]) -> dict[int,
 def title(ws: Worksheet, text: str, subtitle: str) -> None:
     """A sheet's title (row 1) and the line under it (row 2)."""
     put(ws, 1, 1, text, font=body_font(bold=True, size=20))
-    put(ws, 2, 1, subtitle, font=body_font(size=14, color="595959"))
+    put(ws, 2, 1, subtitle, font=body_font(size=16, color="595959"))
 
 
 def protect(ws: Worksheet) -> None:

@@ -23,6 +23,7 @@ __all__ = [
     "LINE_SPACING",
     "PADDING",
     "UNIT_POINTS",
+    "WIDEST_CHARACTER",
     "column_points",
     "line_height",
     "row_height",
@@ -45,6 +46,8 @@ _THAI = (
 _WIDTH: dict[str, int] = {chr(32 + n): int(_ASCII[2 * n : 2 * n + 2]) for n in range(95)}
 _WIDTH.update({chr(0x0E01 + n): int(w) for n, w in enumerate(_THAI.split(","))})
 _OTHER = 70  # anything else (≥, …, other scripts): a wide guess
+#: The widest character, in ems: text of n characters is never wider than n of these.
+WIDEST_CHARACTER = max(*_WIDTH.values(), _OTHER) / 100
 
 #: A line's height as a share of the font size, as LibreOffice prints Laksaman (26.5 pt at
 #: 16 pt, 23.2 at 14) ...

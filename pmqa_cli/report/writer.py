@@ -20,7 +20,7 @@ from typing import Any
 from openpyxl.cell.cell import Cell
 from openpyxl.packaging.custom import StringProperty
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.header_footer import HeaderFooterItem
 from openpyxl.worksheet.pagebreak import Break
@@ -35,7 +35,7 @@ from pmqa_cli.report.outputs import (
     output_timestamp,
     write_bytes_atomic,
 )
-from pmqa_cli.report.printing import PageMarks
+from pmqa_cli.report.printing import MARK_SIZE, PageMarks, mark_size
 from pmqa_cli.report.text_width import (
     BOLD_WIDER,
     UNIT_POINTS,
@@ -242,6 +242,8 @@ def save_atomic(wb: Workbook, path: Path, *, kind: Kind, stamp: datetime | None 
     cannot be written, leaving any existing file untouched.
     """
     when = stamp or output_timestamp()
+    for ws in wb.worksheets:
+        _size_marks(ws)
     mark(wb, kind)
     wb.properties.created = when
     wb.properties.modified = when
@@ -302,6 +304,46 @@ def _page_rows_height(ws: Worksheet, landscape: bool) -> float:
             columns += ((dim.width or 8.43) * 7 + 5) * 0.75
     scale = min(1.0, width / columns) if columns else 1.0
     return height / scale
+
+
+def _printed_scale(ws: Worksheet) -> float:
+    """The scale a sheet prints at: its own, or fitted to pages as LibreOffice lays out its
+    columns (UNIT_POINTS) and rows."""
+    setup = ws.sheet_properties.pageSetUpPr
+    if setup is None or not setup.fitToPage:
+        return (ws.page_setup.scale or 100) / 100
+    landscape = ws.page_setup.orientation == "landscape"
+    width = (_A4[1] if landscape else _A4[0]) - 72 * (ws.page_margins.left + ws.page_margins.right)
+    height = (_A4[0] if landscape else _A4[1]) - 72 * (ws.page_margins.top + ws.page_margins.bottom)
+    widths: dict[int, float] = {}
+    for letter, dim in ws.column_dimensions.items():
+        # A <col> read from a file may cover several columns; one set in code covers its own.
+        first = column_index_from_string(letter)
+        for n in range(first, max(first, dim.max or first) + 1):
+            widths[n] = 0.0 if dim.hidden else float(dim.width or 8.43)
+    columns = sum(widths.get(n, 8.43) for n in range(1, ws.max_column + 1))
+    columns *= UNIT_POINTS["openpyxl"]
+    rows = sum(ws.row_dimensions[r].height or _ROW_POINTS for r in range(1, ws.max_row + 1))
+    wide = 1 if ws.page_setup.fitToWidth is None else int(ws.page_setup.fitToWidth)
+    tall = 1 if ws.page_setup.fitToHeight is None else int(ws.page_setup.fitToHeight)
+    scale = 1.0
+    if wide and columns:
+        scale = min(scale, wide * width / columns)
+    if tall and rows:
+        scale = min(scale, tall * height / rows)
+    return scale
+
+
+def _size_marks(ws: Worksheet) -> None:
+    """The header and footer set large enough to print at 9 pt at the scale the sheet prints
+    at (clients scale them with the page)."""
+    size = mark_size(_printed_scale(ws))
+    for item in (ws.oddHeader, ws.oddFooter):
+        if item is None:
+            continue
+        for part in (item.left, item.center, item.right):
+            if part.text:
+                part.size = max(float(part.size or MARK_SIZE), size)
 
 
 def keep_together(
