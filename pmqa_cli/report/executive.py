@@ -84,6 +84,7 @@ class _Styles:
         self.count = fmt(bold=True, font_size=20, align="center", border=1,
                          border_color="#A6A6A6", num_format=count)  # fmt: skip
         self.note = fmt(italic=True, font_size=12, font_color="#595959")
+        self.blank = fmt()
         self.note_wrap = fmt(italic=True, font_size=12, font_color="#595959", text_wrap=True,
                              valign="top")  # fmt: skip
 
@@ -103,6 +104,7 @@ class _Rows:
         self.styles = styles
         self.row = 0
         self.heights: list[float] = []  # each written row's height, points
+        self._filled = False  # a cell is written in the current row
 
     def merge(self, first: int, last: int, value: Any, style: Any) -> None:
         if first == last:
@@ -112,8 +114,10 @@ class _Rows:
             if isinstance(text, str) and text.startswith(FORMULA_START) and self.styles:
                 style = self.styles.quoted(style)  # an office's name never reads as a formula
             self.ws.merge_range(self.row, first, self.row, last, text, style)
+            self._filled = True
 
     def cell(self, col: int, value: Any, style: Any) -> None:
+        self._filled = True
         if value is None:
             self.ws.write_blank(self.row, col, None, style)
         elif isinstance(value, str):
@@ -126,6 +130,11 @@ class _Rows:
     def next(self, height: float | None = None) -> None:
         if height is not None:
             self.ws.set_row(self.row, height)
+            if not self._filled and self.styles is not None:
+                # In constant-memory mode a row without a cell is never written, height and
+                # all: clients would show a gap as a default row. A blank cell keeps it.
+                self.ws.write_blank(self.row, 0, None, self.styles.blank)
+        self._filled = False
         self.heights.append(_ROW if height is None else height)
         self.row += 1
 
