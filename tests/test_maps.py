@@ -324,3 +324,23 @@ def test_the_executive_summary_map_is_small_and_only_for_placed_offices(
         assert rgb in colours, pcode
     # No office placed on the map (no province found for any): no picture at all.
     assert summary_map_png(geography([], 4), shipped) is None
+
+
+def test_the_executive_summary_map_keeps_many_bands_above_its_source_note(
+    small: Geography, shipped: Rubric
+) -> None:
+    from pmqa_cli.compare.geography import BOUNDARIES_SOURCE_TH
+    from pmqa_cli.report.map_small import summary_figure
+    from pmqa_cli.rubric.model import Band
+
+    bands = [Band(min=Decimal(n * 50), label_th=f"ระดับ {n}", label_en=f"L{n}") for n in range(10)]
+    many = shipped.model_copy(
+        update={"scoring": shipped.scoring.model_copy(update={"overall_bands": bands})}
+    )
+    figure = summary_figure(small, many)
+    figure.canvas.draw()
+    boxes = {t.get_text(): t.get_window_extent() for t in figure.texts}
+    assert {f"ระดับ {n}" for n in range(10)} <= set(boxes)
+    lowest = min(box.y0 for text, box in boxes.items() if text != BOUNDARIES_SOURCE_TH)
+    assert lowest > boxes[BOUNDARIES_SOURCE_TH].y1  # the legend ends above the source note
+    assert all(box.x1 <= figure.bbox.width for box in boxes.values())  # nothing past the edge

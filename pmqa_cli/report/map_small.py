@@ -31,7 +31,7 @@ from pmqa_cli.rubric.model import Rubric
 if TYPE_CHECKING:  # pragma: no cover - types only; matplotlib is imported when drawing
     from matplotlib.figure import Figure
 
-__all__ = ["SUMMARY_MAP_CM", "SUMMARY_MAP_DPI", "summary_map_png"]
+__all__ = ["SUMMARY_MAP_CM", "SUMMARY_MAP_DPI", "summary_figure", "summary_map_png"]
 
 #: The picture on the sheet (width, height in cm, before the page is fitted to A4): as wide as
 #: the executive summary's columns F-I as LibreOffice lays them out (four columns of 12 units:
@@ -52,6 +52,17 @@ def summary_map_png(geo: Geography, rubric: Rubric) -> bytes | None:
     province was found for any office: there is nothing to show)."""
     if not geo.provinces:
         return None
+    buffer = io.BytesIO()
+    with warnings.catch_warnings():
+        if thai_font() is None:  # every Thai letter would warn; maps.py has said it once
+            warnings.filterwarnings("ignore", "Glyph .* missing", UserWarning)
+        fig = summary_figure(geo, rubric)
+        fig.savefig(buffer, format="png", dpi=SUMMARY_MAP_DPI, metadata={"Software": "pmqa"})
+    return buffer.getvalue()
+
+
+def summary_figure(geo: Geography, rubric: Rubric) -> Figure:
+    """The small map as a matplotlib figure (its texts are what tests read)."""
     style = map_style(geo, rubric, "overall")
     from matplotlib.figure import Figure  # heavy: imported only when a map is drawn
 
@@ -63,30 +74,34 @@ def summary_map_png(geo: Geography, rubric: Rubric) -> bytes | None:
     ax.set_position((0.0, 0.0, _LEFT - 0.02, 1.0))  # the country fills the height, at the left
     _province_paths(ax, geo, style, ())
     _region_outlines(ax, geo)
-    _legend(fig, style.legend, family, scale, regions=bool(geo.province_region))
+    region_line = style.words["region line"] if geo.province_region else None
+    _legend(fig, style.legend, family, scale, region_line)
     fig.text(_LEFT, 0.015, style.words["source"], family=family, size=_SOURCE * scale,
-             color="#7F7F7F", va="bottom")  # fmt: skip
-    buffer = io.BytesIO()
-    with warnings.catch_warnings():
-        if thai_font() is None:  # every Thai letter would warn; maps.py has said it once
-            warnings.filterwarnings("ignore", "Glyph .* missing", UserWarning)
-        _fit(fig)
-        fig.savefig(buffer, format="png", dpi=SUMMARY_MAP_DPI, metadata={"Software": "pmqa"})
-    return buffer.getvalue()
+             color="#7F7F7F", va="bottom", gid="source")  # fmt: skip
+    _fit(fig)
+    return fig
 
 
 def _legend(
-    fig: Figure, legend: list[tuple[str, str, str]], family: str, scale: float, regions: bool
+    fig: Figure,
+    legend: list[tuple[str, str, str]],
+    family: str,
+    scale: float,
+    region_line: str | None,
 ) -> None:
     """The bands, highest first, each a colour box, its label and (smaller, after it) its range
     and how many provinces; the grey of provinces without an office; the region line when the
-    registry gives regions."""
+    registry gives regions (``region_line`` says what it is)."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg  # heavy: drawing only
     from matplotlib.lines import Line2D  # heavy: drawing only
     from matplotlib.patches import Rectangle  # heavy: drawing only
 
     inches = float(fig.get_size_inches()[1])
     step = _LABEL * scale * 1.55 / 72 / inches  # a line, as a fraction of the height
+    # A rubric with many bands: smaller lines, so the legend ends above the source note.
+    lines = len(legend) + 1.5 + (1.3 if region_line is not None else 0)
+    smaller = min(1.0, (0.975 - 0.08) / (lines * step))
+    step, scale = step * smaller, scale * smaller
     box = 0.035  # the colour box's width (figure fraction)
     y = 0.975
     fig.text(_LEFT, y, "คะแนนรวมเฉลี่ยของจังหวัด", family=family,
@@ -117,11 +132,11 @@ def _legend(
     if widest > room:
         for item in details:
             item.set_fontsize(max(_DETAIL * scale * room / widest * 0.98, _DETAIL * scale / 2))
-    if regions:
+    if region_line is not None:
         y -= step * 0.3
         fig.add_artist(Line2D([_LEFT, _LEFT + box], [y - step * 0.45] * 2,
                               transform=fig.transFigure, color=_REGION, linewidth=1.6))  # fmt: skip
-        fig.text(label_x, y - step * 0.45, "เส้นแบ่งภาค (ตามทะเบียนหน่วยงาน)", family=family,
+        fig.text(label_x, y - step * 0.45, region_line, family=family,
                  size=_LABEL * scale, color=_TEXT, va="center")  # fmt: skip
 
 
