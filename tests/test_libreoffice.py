@@ -209,6 +209,17 @@ def test_executive_summary_prints_on_one_a4_page(tmp_path: Path, profile: Path) 
     size = re.search(r"Page\s+1 size:\s+([\d.]+) x ([\d.]+)", info)
     assert size is not None
     assert (round(float(size.group(1))), round(float(size.group(2)))) == (595, 842)  # A4 portrait
+    # The province map sits on page 1 beside the top ten (the band chart is drawn, not a picture).
+    assert shutil.which("pdfimages") is not None
+    listed = subprocess.run(
+        ["pdfimages", "-list", "-f", "1", "-l", "1", str(pdf)],
+        capture_output=True, text=True, check=True,
+    ).stdout.splitlines()[2:]  # fmt: skip
+    pictures = [line.split() for line in listed if line.split()[2] == "image"]
+    assert len(pictures) == 1, listed
+    # Drawn for the width LibreOffice gives columns E-I: printed without stretching.
+    x_ppi, y_ppi = (float(v) for v in pictures[0][12:14])
+    assert abs(x_ppi - y_ppi) <= 0.03 * y_ppi, (x_ppi, y_ppi)
 
 
 OPDC = Path(__file__).resolve().parent.parent / "rubrics" / "opdc-pmqa4-24.yaml"

@@ -300,3 +300,47 @@ def test_no_office_at_all_draws_a_grey_map(shipped: Rubric) -> None:
     texts = [t.get_text() for t in figure.texts]
     assert "ทั้งประเทศ" in texts and "-" in texts  # the country's row, without a mean
     assert _png_size(map_png(empty, shipped, dpi=30))[0] > 0
+
+
+def test_the_executive_summary_map_is_small_and_only_for_placed_offices(
+    small: Geography, shipped: Rubric
+) -> None:
+    from PIL import Image  # Pillow comes with matplotlib
+
+    from pmqa_cli.report.map_small import SUMMARY_MAP_CM, SUMMARY_MAP_DPI, summary_map_png
+
+    data = summary_map_png(small, shipped)
+    assert data is not None
+    width, height = _png_size(data)
+    expected = [round(cm / 2.54 * SUMMARY_MAP_DPI) for cm in SUMMARY_MAP_CM]
+    assert abs(width - expected[0]) <= 1 and abs(height - expected[1]) <= 1
+    assert summary_map_png(small, shipped) == data  # reproducible
+    with Image.open(io.BytesIO(data)) as image:
+        colours = {c for _, c in image.convert("RGB").getcolors(1 << 20) or []}
+    # The overall map's own colours: เชียงใหม่'s band (450: the top band), ลำพูน's, and grey.
+    style = map_style(small, shipped, "overall")
+    for pcode in ("TH50", "TH51", "TH10"):
+        rgb = tuple(int(style.fills[pcode][i : i + 2], 16) for i in (1, 3, 5))
+        assert rgb in colours, pcode
+    # No office placed on the map (no province found for any): no picture at all.
+    assert summary_map_png(geography([], 4), shipped) is None
+
+
+def test_the_executive_summary_map_keeps_many_bands_above_its_source_note(
+    small: Geography, shipped: Rubric
+) -> None:
+    from pmqa_cli.compare.geography import BOUNDARIES_SOURCE_TH
+    from pmqa_cli.report.map_small import summary_figure
+    from pmqa_cli.rubric.model import Band
+
+    bands = [Band(min=Decimal(n * 50), label_th=f"ระดับ {n}", label_en=f"L{n}") for n in range(10)]
+    many = shipped.model_copy(
+        update={"scoring": shipped.scoring.model_copy(update={"overall_bands": bands})}
+    )
+    figure = summary_figure(small, many)
+    figure.canvas.draw()
+    boxes = {t.get_text(): t.get_window_extent() for t in figure.texts}
+    assert {f"ระดับ {n}" for n in range(10)} <= set(boxes)
+    lowest = min(box.y0 for text, box in boxes.items() if text != BOUNDARIES_SOURCE_TH)
+    assert lowest > boxes[BOUNDARIES_SOURCE_TH].y1  # the legend ends above the source note
+    assert all(box.x1 <= figure.bbox.width for box in boxes.values())  # nothing past the edge

@@ -3,11 +3,14 @@
 Drawn with xlsxwriter from an :class:`~pmqa_cli.compare.summary.ExecutiveSummary`, the same
 object the JSON's ``executive`` holds. Rows are written top to bottom (the results workbook is
 written in xlsxwriter's constant-memory mode); the band chart is a native Excel chart over the
-percentages table on the sheet.
+percentages table on the sheet, and the small map of the overall score by province
+(report/map_small.py, drawn with the แผนที่ sheet's maps) sits right of the top ten.
 """
 
 from __future__ import annotations
 
+import io
+import struct
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -17,6 +20,7 @@ from pmqa_cli.compare.snapshot import number
 from pmqa_cli.compare.summary import ExecutiveSummary
 from pmqa_cli.core.numbers import Shown, excel_format
 from pmqa_cli.io.layout import FORMULA_START
+from pmqa_cli.report.map_small import SUMMARY_MAP_CM, SUMMARY_MAP_DPI
 from pmqa_cli.report.text_width import (
     BOLD_WIDER,
     UNIT_POINTS,
@@ -37,6 +41,7 @@ _LAST = len(_WIDTHS) - 1
 #: for it): 14 pt prints at 9 pt.
 PRINT_SCALE = 9 / 14
 _SIZE = 14  # the page's body text, points
+_ROW = 21  # the default row's height, points (set_default_row in _page)
 _PART_TH = {"overall": "คะแนนรวม", "pmqa": "หมวด 1-6", "results": "หมวด 7"}
 _COLOURS = {"สพป.": "#4472C4", "สพม.": "#C0504D", "รวม": "#A5A5A5"}
 
@@ -90,6 +95,7 @@ class _Styles:
         self.count = fmt(bold=True, font_size=20, align="center", border=1,
                          border_color="#A6A6A6", num_format=count)  # fmt: skip
         self.note = fmt(italic=True, font_color="#595959")  # the body's size: 9 pt printed
+        self.note_wrap = fmt(italic=True, font_color="#595959", text_wrap=True, valign="top")
 
     def quoted(self, style: Any) -> Any:
         """``style`` with Excel's quote prefix: text starting with = + - @ shown as typed."""
@@ -107,6 +113,7 @@ class _Rows:
         self.styles = styles
         self.row = 0
         self._empty = True  # nothing written on this row yet
+        self.heights: list[float] = []  # each written row's height, points
 
     def merge(self, first: int, last: int, value: Any, style: Any) -> None:
         if first == last:
@@ -136,6 +143,7 @@ class _Rows:
                 # A row without cells is not written in constant-memory mode, and would
                 # print at the sheet's height: a blank cell keeps a spacer's own.
                 self.ws.write_blank(self.row, 0, None, self.styles.note)
+        self.heights.append(_ROW if height is None else height)
         self.row += 1
         self._empty = True
 
@@ -160,10 +168,12 @@ def _office_name(name: str, code: str) -> str:
 
 
 def write_executive(
-    book: Any, ws: Any, summary: ExecutiveSummary, decimals: int
+    book: Any, ws: Any, summary: ExecutiveSummary, decimals: int, map_png: bytes | None = None
 ) -> BandPercentages:
     """Fill the executive summary sheet ``ws`` of the xlsxwriter workbook ``book``; returns
-    where its band percentages sit."""
+    where its band percentages sit. ``map_png`` is the small map of the overall score by
+    province (report/map_small.py), put right of the top ten; None leaves it out (no office
+    was placed on the map)."""
     s = _Styles(book, decimals)
     _page(ws)
     r = _Rows(ws, s)
@@ -171,9 +181,9 @@ def write_executive(
     _counts(r, s, summary)
     _means(r, s, summary)
     bands = _bands(book, r, s, summary)
-    _rankings(r, s, summary)
-    r.merge(0, _LAST, "แผนที่รายจังหวัดอยู่ในแผ่นงานถัดไป ตัวเลขชุดเดียวกับแผ่นงานสถิติและตารางรายหน่วยงาน",
-            s.note)  # fmt: skip
+    _rankings(r, s, summary, map_png)
+    r.merge(0, _LAST, "แผนที่ขนาดเต็มและตารางค่าเฉลี่ยรายภาคอยู่ในแผ่นงานถัดไป "
+            "ตัวเลขชุดเดียวกับแผ่นงานสถิติและตารางรายหน่วยงาน", s.note)  # fmt: skip
     r.next()
     ws.print_area(0, 0, r.row - 1, _LAST)
     return bands
@@ -186,7 +196,9 @@ def _page(ws: Any) -> None:
     ws.set_paper(9)  # A4
     ws.set_portrait()
     ws.fit_to_pages(1, 1)
-    ws.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.6)
+    # Room for the header and footer, sized for the scale the page prints at (15 pt): with
+    # less, LibreOffice lets them take the body's space and the page's last rows are cut.
+    ws.set_margins(left=0.5, right=0.5, top=0.7, bottom=0.7)
     ws.center_horizontally()
     ws.hide_gridlines(2)
     ws.set_default_row(21)  # 14 pt Thai with marks above and below
@@ -319,18 +331,23 @@ def _band_chart(book: Any, ws: Any, table: BandPercentages, bands: int) -> None:
     ws.insert_chart(table.header, first_col, chart, {"x_offset": 12, "y_offset": 2})
 
 
-def _rankings(r: _Rows, s: _Styles, summary: ExecutiveSummary) -> None:
-    """The top ten, the most improved, and the weakest issues and indicators nationally."""
+def _rankings(r: _Rows, s: _Styles, summary: ExecutiveSummary, map_png: bytes | None) -> None:
+    """The top ten (with the map right of it), the most improved, and the weakest issues and
+    indicators nationally."""
     wide = [(0, 0), (1, 4), (5, 6), (7, 8)]
+    header = r.row + 1  # under the section's title
     _table(
         r, s, "10 อันดับแรก (คะแนนรวม)",
         [("อันดับ", s.center), ("หน่วยงาน", s.text), ("ประเภท", s.center),
          ("คะแนนรวม", s.score)],
-        wide,
+        wide if map_png is None else [(0, 0), (1, 1), (2, 2), (3, 3)],  # the map in E-I
         [[o.rank, _office_name(o.name, o.code) + (" *" if o.provisional else ""), o.type_th,
           number(o.overall)] for o in summary.top],
         note=PROVISIONAL_NOTE if any(o.provisional for o in summary.top) else None,
+        note_last=3 if map_png is not None else _LAST,
     )  # fmt: skip
+    if map_png is not None:
+        _map(r, map_png, header)
     if summary.previous_label is not None:
         _table(
             r, s, f"พัฒนาขึ้นมากที่สุด 10 อันดับ (เทียบกับ {summary.previous_label})",
@@ -365,14 +382,15 @@ def _table(
     rows: Sequence[Sequence[Any]],
     empty: str = "ไม่มีข้อมูล",
     note: str | None = None,
+    note_last: int = _LAST,
 ) -> None:
     """A titled table: each column a header, a style and the sheet columns it spans; a note
-    under it when given."""
+    under it when given (across the columns up to ``note_last``)."""
     _section(r, s, title)
     r.header([(first, last, header) for (first, last), (header, _) in
               zip(spans, columns, strict=True)], s.header)  # fmt: skip
     if not rows:
-        r.merge(0, _LAST, empty, s.note)
+        r.merge(0, spans[-1][1], empty, s.note)
         r.next()
     for row in rows:
         most = 1
@@ -385,6 +403,30 @@ def _table(
             most = max(most, lines)
         r.next(row_height(most, _SIZE) if most > 1 else None)
     if note is not None:
-        r.merge(0, _LAST, note, s.note)
-        r.next()
+        lines = wrapped_lines(note, column_points(sum(_WIDTHS[: note_last + 1]),
+                                                  UNIT_POINTS["xlsxwriter"]), _SIZE)  # fmt: skip
+        r.merge(0, note_last, note, s.note_wrap if lines > 1 else s.note)
+        r.next(row_height(lines, _SIZE) if lines > 1 else None)
     r.next(8)
+
+
+def _map(r: _Rows, png: bytes, header: int) -> None:
+    """The small map over columns E-I from the top ten's header row down; a row is added under
+    the table when it is shorter than the map (few offices), so nothing below runs under it.
+
+    Excel and LibreOffice place a picture by the cells its corners are in, measuring columns by
+    the default font's digit (TH Sarabun New 16), xlsxwriter by Calibri 11's: the picture is
+    made to end exactly at column I's right edge, so it fills columns E-I in every client, and
+    is drawn for their width there (report/map_small.py SUMMARY_MAP_CM)."""
+    first = _LAST - 4
+    width, height = struct.unpack(">II", png[16:24])  # the PNG's IHDR
+    pixels = SUMMARY_MAP_DPI / 96  # the picture's pixels to xlsxwriter's
+    columns = sum(int(w * 7 + 0.5) + 5 for w in _WIDTHS[first:])  # xlsxwriter's pixels
+    tall = SUMMARY_MAP_CM[1] / 2.54 * 96
+    r.ws.insert_image(header, first, "map-summary.png", {
+        "image_data": io.BytesIO(png), "y_offset": 2, "object_position": 3,
+        "x_scale": (columns + 0.01) / (width / pixels), "y_scale": tall / (height / pixels),
+    })  # fmt: skip
+    short = SUMMARY_MAP_CM[1] / 2.54 * 72 + 6 - sum(r.heights[header:])  # points, with a gap
+    if short > 0:
+        r.next(short)

@@ -1,5 +1,6 @@
-"""The maps of a round in its outputs: the แผนที่ sheet of results.xlsx, the executive summary's
-second page, and PNG and SVG files for slides and LINE messages.
+"""The maps of a round in its outputs: the แผนที่ sheet of results.xlsx (the executive summary's
+second page), the small map on the executive summary itself, and PNG and SVG files for slides
+and LINE messages.
 
 Drawing a map takes matplotlib about half a second (two for the first, which imports it), so a
 batch starts drawing in a process of its own (:func:`start_drawing`) as soon as its analysis is
@@ -12,17 +13,27 @@ import io
 import multiprocessing
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from pmqa_cli.compare.geography import Geography
 from pmqa_cli.core import portable
 from pmqa_cli.report.guard import record_written
+from pmqa_cli.report.map_small import summary_map_png
 from pmqa_cli.report.maps import map_png, map_svg
 from pmqa_cli.report.outputs import write_bytes_atomic
 from pmqa_cli.rubric.model import Rubric
 
-__all__ = ["MAP_SHEET", "Maps", "map_parts", "start_drawing", "write_map_files", "write_map_sheet"]
+__all__ = [
+    "MAP_SHEET",
+    "Drawn",
+    "Maps",
+    "map_parts",
+    "start_drawing",
+    "write_map_files",
+    "write_map_sheet",
+]
 
 MAP_SHEET = "แผนที่"
 #: Each part's file name (``--maps DIR``) and the sheet's caption.
@@ -30,6 +41,15 @@ _FILES = {"overall": "map-overall", "pmqa": "map-pmqa", "results": "map-results"
           "change": "map-change"}  # fmt: skip
 
 Maps = dict[str, bytes]  # part -> PNG
+
+
+@dataclass(frozen=True)
+class Drawn:
+    """A round's pictures: the แผนที่ sheet's maps and the executive summary's small map (None
+    when no office was placed on the map)."""
+
+    maps: Maps = field(default_factory=dict)
+    summary: bytes | None = None
 
 
 def map_parts(geo: Geography, rubric: Rubric) -> list[str]:
@@ -43,30 +63,32 @@ def map_parts(geo: Geography, rubric: Rubric) -> list[str]:
     return [p for p in parts if geo.national.mean(p) is not None]
 
 
-def _draw(geo: Geography, rubric: Rubric, parts: Sequence[str], subtitle: str) -> Maps:
-    return {part: map_png(geo, rubric, part, subtitle=subtitle) for part in parts}
+def _draw(geo: Geography, rubric: Rubric, parts: Sequence[str], subtitle: str) -> Drawn:
+    maps = {part: map_png(geo, rubric, part, subtitle=subtitle) for part in parts}
+    return Drawn(maps, summary_map_png(geo, rubric))
 
 
 def start_drawing(
     geo: Geography, rubric: Rubric, subtitle: str = "", *, background: bool = True
-) -> Callable[[], Maps]:
-    """Start drawing every map of the round; the returned function waits for the pictures.
+) -> Callable[[], Drawn]:
+    """Start drawing every map of the round (the แผนที่ sheet's and the executive summary's);
+    the returned function waits for the pictures.
 
     With ``background`` the maps are drawn in a process of their own, so the caller writes its
     tables meanwhile; where no process can be started the maps are drawn when asked for."""
     parts = map_parts(geo, rubric)
     if not parts:
-        return dict
+        return Drawn
     if background:
         try:
             context = multiprocessing.get_context(portable.start_method())
             pool = ProcessPoolExecutor(1, mp_context=context, initializer=portable.exit_with_parent)
-            future: Future[Maps] = pool.submit(_draw, geo, rubric, parts, subtitle)
+            future: Future[Drawn] = pool.submit(_draw, geo, rubric, parts, subtitle)
         except (OSError, RuntimeError, NotImplementedError):  # no processes here: draw inline
             pass
         else:
 
-            def collect() -> Maps:
+            def collect() -> Drawn:
                 try:
                     return future.result()
                 finally:

@@ -214,13 +214,14 @@ class ResultsWorkbook:
                 finish_sheet(ws, table, rows)
             if table.sheet == SUMMARY_SHEET and rows:
                 _highlight_provisional(self.book, ws, table, rows)
-        maps = drawing()
+        drawn = drawing()
         percentages = write_executive(
-            self.book, self.sheets[EXECUTIVE_SHEET], analysis.summary, self.rubric.scoring.decimals
-        )
+            self.book, self.sheets[EXECUTIVE_SHEET], analysis.summary, self.rubric.scoring.decimals,
+            drawn.summary,
+        )  # fmt: skip
         if statistics is not None and counts is not None:
             _charts(self.book, self.sheets[CHARTS_SHEET], statistics, counts, percentages)
-        write_map_sheet(self.sheets[MAP_SHEET], maps)
+        write_map_sheet(self.sheets[MAP_SHEET], drawn.maps)
         self.book.close()
         write_bytes_atomic(self.path, self._draft.read_bytes())
 
