@@ -44,6 +44,7 @@ class NextStep:
     gain: Any  # overall score after the step less the current overall, full precision;
     # None for a fix whose value cannot be read (unknown until it is fixed)
     overall_after: Any
+    cell: str = ""  # a fix's cell ("J4")
 
 
 @dataclass(frozen=True)
@@ -158,7 +159,7 @@ def _fix_step(
     if fix.candidate is None:
         return NextStep(indicator.id, "fix", indicator.title_th, "แก้ค่าให้ถูกต้อง",
                         todo + " คะแนนที่เพิ่มขึ้นทราบได้เมื่อแก้ค่าแล้ว", (), None, None,
-                        None)  # fmt: skip
+                        None, fix.cell)  # fmt: skip
     values = dict(answers.indicators)
     old = values.get(indicator.id, IndicatorAnswer())
     values[indicator.id] = replace(old, value=fix.candidate, not_applicable=False)
@@ -166,4 +167,4 @@ def _fix_step(
     shown = show_indicator_value(indicator, fix.candidate, rubric)
     todo += f" คะแนนที่เพิ่มขึ้นคิดจากค่า {shown} {unit_label(indicator.unit)} ที่พิมพ์ไว้ (หากค่านี้ถูกต้อง)"
     return NextStep(indicator.id, "fix", indicator.title_th, "แก้ค่าให้ถูกต้อง", todo, (),
-                    fix.candidate, added, after)  # fmt: skip
+                    fix.candidate, added, after, fix.cell)  # fmt: skip
