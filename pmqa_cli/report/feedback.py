@@ -451,7 +451,8 @@ def _indicators_sheet(
             ws.cell(row=row, column=6).number_format = level_format
         # The whole next level centred and its target set in from the left: never "44 ขั้นตอน".
         ws.cell(row=row, column=len(values) - 1).alignment = CENTRE
-        ws.cell(row=row, column=len(values)).alignment = INDENTED
+        if target != "-":
+            ws.cell(row=row, column=len(values)).alignment = INDENTED
     fit_one_page(ws, landscape=True)
 
 
