@@ -90,6 +90,8 @@ def test_a_fix_whose_number_is_not_known_has_an_unknown_gain(
         (fix,) = [s for s in office.steps if s.item_id == "K1"]
         assert (fix.kind, fix.gain, fix.overall_after, fix.target) == ("fix", None, None, None)
         assert "ทราบได้เมื่อแก้ค่าแล้ว" in fix.todo_th
+        # What is wrong and how to fix it: the finding's own words.
+        assert next(f.message_th for f in office.findings if f.item_id == "K1") in fix.todo_th
         assert office.steps[0] is fix  # fixing comes first
 
 

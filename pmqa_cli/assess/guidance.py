@@ -49,13 +49,13 @@ class NextStep:
 
 @dataclass(frozen=True)
 class ValueToFix:
-    """An indicator value with an error finding at its cell: where it is, what was typed, and
-    the one number the text holds when the rubric accepts it (else None)."""
+    """An indicator value with an error finding at its cell: where it is, the one number typed
+    there when the rubric accepts it (else None), and the finding's message."""
 
     sheet: str
     cell: str
-    typed: str
     candidate: Decimal | None = None
+    message_th: str = ""  # the finding's message: what is wrong and how to fix it
 
 
 def _issue_step(rubric: Rubric, result: IssueScore) -> tuple[str, tuple[Criterion, ...]] | None:
@@ -153,9 +153,8 @@ def _fix_step(
     rubric: Rubric, answers: Answers, indicator: Indicator, fix: ValueToFix, gain: Any
 ) -> NextStep:
     """Fix the value in its cell: worth what the number typed there gives, when there is one."""
-    typed = f" ที่กรอกไว้ '{fix.typed}'" if fix.typed else ""
-    todo = (f"แก้ค่าในเซลล์ {fix.cell} แผ่นงาน{fix.sheet}{typed} ให้เป็นตัวเลขเท่านั้น "
-            "(ไม่มีคำหรือหน่วยประกอบ) ตอนนี้ค่านี้ยังไม่นำมาคิดคะแนน")  # fmt: skip
+    # The finding's own message says what is wrong and how to fix it.
+    todo = f"แก้ค่าในเซลล์ {fix.cell} แผ่นงาน{fix.sheet}: {fix.message_th} ตอนนี้ค่านี้ยังไม่นำมาคิดคะแนน"
     if fix.candidate is None:
         return NextStep(indicator.id, "fix", indicator.title_th, "แก้ค่าให้ถูกต้อง",
                         todo + " คะแนนที่เพิ่มขึ้นทราบได้เมื่อแก้ค่าแล้ว", (), None, None,

@@ -315,7 +315,7 @@ def _fixes(
             candidate = number_in_text(read.raw)
             if candidate is not None and check_value(indicators[item], candidate) is not None:
                 candidate = None
-        fixes[item] = ValueToFix(f.sheet or "", f.cell, read.raw if read else "", candidate)
+        fixes[item] = ValueToFix(f.sheet or "", f.cell, candidate, f.message_th)
     return fixes
 
 
