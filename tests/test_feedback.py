@@ -255,7 +255,7 @@ def test_a_provisional_result_says_so_on_page_one_and_its_steps_fix_the_value_fi
     fix = str(summary[3][0])
     assert f"เซลล์ {cell}" in fix and "ประมาณ 84.82" in fix and "ตัวเลขเท่านั้น" in fix
     labels = {r[0]: r for r in summary if r and r[0]}
-    assert labels["อันดับ (ทั้งประเทศ)"][1].endswith("(ผลเบื้องต้น)")
+    assert str(labels["อันดับ (ทั้งประเทศ)"][1]).endswith("(ผลเบื้องต้น)")
     assert "(ผลเบื้องต้น)" in _text(book["ตำแหน่ง"])
     clean = openpyxl.load_workbook(folder / "P001.xlsx")
     assert _rows(clean["สรุปผล"])[2][0] == "สถานะผล: ผลสมบูรณ์"

@@ -68,6 +68,7 @@ def test_a_value_pmqa_could_not_read_is_fixed_first_worth_the_number_typed(
     typed = hand_case_submission(mini, make_submission, values=_hand(K1="ประมาณ 50"))
     office = score_office(typed, mini, steps=True)
     assert office.steps is not None and clean.overall is not None
+    assert office.overall is not None
     first = office.steps[0]
     assert (first.item_id, first.kind, first.target) == ("K1", "fix", Decimal(50))
     assert first.overall_after == clean.overall

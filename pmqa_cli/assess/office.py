@@ -32,8 +32,8 @@ from pmqa_cli.assess.trace import Change, InputFile, ItemTrace, self_traces
 from pmqa_cli.assess.validate import check_value, validate_answers
 from pmqa_cli.core.findings import Finding, FindingCounts, Severity
 from pmqa_cli.core.numbers import json_number
-from pmqa_cli.io.values import number_in_text
 from pmqa_cli.io.registry import Registry
+from pmqa_cli.io.values import number_in_text
 from pmqa_cli.io.xlsx import Limits
 from pmqa_cli.rubric.model import OfficeType, Rubric
 
@@ -284,8 +284,9 @@ def assess_submission(
         unreviewed=verified.unreviewed if verified is not None else 0,
         verification_applied=verified is not None,
         values=tuple(sub.values),
-        steps=tuple(next_steps(rubric, answers_scored(official), _fixes(rubric, sub, findings,
-                                                                         verified)))
+        steps=tuple(
+            next_steps(rubric, answers_scored(official), _fixes(rubric, sub, findings, verified))
+        )
         if steps
         else None,
         mtime=mtime,
