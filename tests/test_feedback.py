@@ -16,6 +16,7 @@ from pmqa_cli.assess.scoring import score_answers
 from pmqa_cli.cli.app import app
 from pmqa_cli.io.registry import Office
 from pmqa_cli.report.feedback import indicator_next_level, issue_next_step
+from pmqa_cli.report.text_width import BOLD_WIDER, column_points, row_height, text_points
 from pmqa_cli.report.writer import break_at_spaces
 from pmqa_cli.rubric.model import OfficeType, Rubric
 
@@ -221,3 +222,143 @@ def test_long_thai_titles_break_at_their_spaces_never_inside_a_word() -> None:
     assert "และตัวชี้วัดผลลัพธ์ของสำนักงานเขตพื้นที่การศึกษา" in lines  # the long word whole
     assert lines[0] == "ผลการประเมิน เกณฑ์การประเมิน PMQA 4.0"
     assert break_at_spaces("short", 44) == "short"
+
+
+def _text(ws: Worksheet) -> str:
+    return " ".join(str(v) for r in _rows(ws) for v in r if v is not None)
+
+
+def test_a_provisional_result_says_so_on_page_one_and_its_steps_fix_the_value_first(
+    tmp_path: Path, shipped: Rubric, make_submission: SubmissionFactory
+) -> None:
+    """P116 typed "ประมาณ 84.82": the terminal and results.xlsx mark it provisional, and so
+    does page 1 of its feedback, with why and what to fix; its next step is to fix that cell
+    (worth what 84.82 gives), never to reach 70 on an indicator it may already pass."""
+    make_submission(shipped, complete(shipped), name="A.xlsx")
+    typed = complete(shipped, Filled(office=Office("P002", "สพป.ทดสอบ เขต 2", OfficeType.PRIMARY)))
+    typed.values["KPI-7.1.1"] = "ประมาณ 84.82"
+    make_submission(shipped, typed, name="B.xlsx")
+    folder, report = tmp_path / "fb", tmp_path / "r.json"
+    result = runner.invoke(app, ["batch", str(tmp_path), "-o", str(tmp_path / "r.xlsx"),
+                                 "--json", str(report), "--feedback", str(folder)])  # fmt: skip
+    assert result.exit_code == 1, result.output
+    data = json.loads(report.read_text(encoding="utf-8"))
+    provisional = {r["file"].split("/")[-1]: r["provisional"] for r in data["ranking"]}
+    assert provisional == {"A.xlsx": False, "B.xlsx": True}
+    (finding,) = [f for o in data["offices"] for f in o["findings"] if f["severity"] == "error"]
+    cell = finding["cell"]
+
+    book = openpyxl.load_workbook(folder / "P002.xlsx")
+    summary = _rows(book["สรุปผล"])
+    assert str(summary[2][0]).startswith("สถานะผล: ผลเบื้องต้น")
+    assert "แบบฟอร์มมีข้อผิดพลาด" in str(summary[2][0])
+    fix = str(summary[3][0])
+    assert f"เซลล์ {cell}" in fix and "ประมาณ 84.82" in fix and "ตัวเลขเท่านั้น" in fix
+    labels = {r[0]: r for r in summary if r and r[0]}
+    assert str(labels["อันดับ (ทั้งประเทศ)"][1]).endswith("(ผลเบื้องต้น)")
+    assert "(ผลเบื้องต้น)" in _text(book["ตำแหน่ง"])
+    clean = openpyxl.load_workbook(folder / "P001.xlsx")
+    assert _rows(clean["สรุปผล"])[2][0] == "สถานะผล: ผลสมบูรณ์"
+    assert "เบื้องต้น" not in _text(clean["สรุปผล"]) + _text(clean["ตำแหน่ง"])
+
+    steps = [r for r in _rows(book["ขั้นต่อไป"])[1:] if r[0]]
+    first = steps[0]
+    assert first[1] == "KPI-7.1.1" and f"เซลล์ {cell}" in str(first[4])
+    assert isinstance(first[5], float) and first[5] > 0
+    overall = float(str(labels["คะแนนรวม (0-500)"][1]))
+    assert abs(overall + first[5] - float(str(first[6]))) < 1e-6
+    # The same office with 84.82 typed as a number scores what the step says it would.
+    assert first[6] == _overall_typed(shipped, make_submission, typed, 84.82)
+    assert [r[1] for r in steps].count("KPI-7.1.1") == 1
+    assert "ไม่น้อยกว่า 70" not in _text(book["ขั้นต่อไป"])
+    kpis = {r[0]: r for r in _rows(book["ตัวชี้วัด"])}
+    assert kpis["KPI-7.1.1"][-2:] == ["-", f"แก้ค่าในเซลล์ {cell} ก่อน (ดูขั้นต่อไป)"]
+
+
+def _overall_typed(
+    shipped: Rubric, make_submission: SubmissionFactory, filled: Filled, value: float
+) -> object:
+    """The overall score of the office with KPI-7.1.1 typed as a number."""
+    filled.values["KPI-7.1.1"] = value
+    path = make_submission(shipped, filled, name="fixed.xlsx")
+    result = runner.invoke(app, ["score", str(path), "--json"])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)["overall"]["score"]
+
+
+def test_a_single_score_with_errors_is_provisional_on_page_one(
+    tmp_path: Path, shipped: Rubric, make_submission: SubmissionFactory
+) -> None:
+    filled = complete(shipped)
+    filled.values["KPI-7.2.1"] = "80-85"  # two numbers: what it should be is not known
+    out = tmp_path / "fb.xlsx"
+    result = runner.invoke(app, ["score", str(make_submission(shipped, filled)), "-o", str(out)])
+    assert result.exit_code == 1, result.output
+    book = openpyxl.load_workbook(out)
+    assert str(_rows(book["สรุปผล"])[2][0]).startswith("สถานะผล: ผลเบื้องต้น")
+    first = _rows(book["ขั้นต่อไป"])[1]
+    assert first[1] == "KPI-7.2.1" and first[5:] == ["ทราบเมื่อแก้ค่าแล้ว"] * 2
+
+
+def test_every_row_of_the_feedback_is_tall_enough_for_its_font_and_columns_never_run_together(
+    tmp_path: Path, shipped: Rubric, make_submission: SubmissionFactory
+) -> None:
+    """Sheet ตำแหน่ง's 16 pt lines sat in 15 pt rows (the title lines overlapped, Thai marks
+    were cut, the histogram's digits ran over the borders); ตัวชี้วัด printed "44 ขั้นตอน"."""
+    make_submission(shipped, complete(shipped), name="A.xlsx")
+    other = complete(shipped, Filled(office=Office("P002", "สพป.ทดสอบ เขต 2", OfficeType.PRIMARY)))
+    other.values["KPI-7.1.1"] = 30
+    make_submission(shipped, other, name="B.xlsx")
+    folder = tmp_path / "fb"
+    result = runner.invoke(
+        app, ["batch", str(tmp_path), "-o", str(tmp_path / "r.xlsx"), "--feedback", str(folder)]
+    )
+    assert result.exit_code in (0, 1), result.output
+    book = openpyxl.load_workbook(folder / "P002.xlsx")
+    for ws in book.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.value is None or cell.value == "":
+                    continue
+                size = float(cell.font.sz or 11)
+                height = ws.row_dimensions[cell.row].height
+                assert height is not None and height >= row_height(1, size), (ws.title, cell)
+    standing = book["ตำแหน่ง"]
+    assert isinstance(standing, Worksheet)
+    for row in standing.iter_rows(min_row=4):
+        for cell in row:
+            if cell.value is None or cell.column > 3:
+                continue
+            room = column_points(standing.column_dimensions[cell.column_letter].width)
+            size = float(cell.font.sz or 11)
+            assert text_points(str(cell.value), size) * BOLD_WIDER <= room, cell.value
+    # Two columns side by side never run together: the whole next level centred, its target
+    # set in from the left, "-" centred, every level in one format.
+    kpis = book["ตัวชี้วัด"]
+    assert isinstance(kpis, Worksheet)
+    head = [c.value for c in kpis[1]]
+    nxt, target, level = (head.index(h) + 1 for h in ("ระดับถัดไป", "ค่าที่ต้องทำได้", "ระดับ"))
+    assert target == nxt + 1
+    formats = set()
+    for r in range(2, kpis.max_row + 1):
+        assert kpis.cell(r, nxt).alignment.horizontal == "center"
+        if kpis.cell(r, target).value != "-":
+            assert (kpis.cell(r, target).alignment.indent or 0) >= 1
+        for c in range(1, kpis.max_column + 1):
+            if kpis.cell(r, c).value == "-":
+                assert kpis.cell(r, c).alignment.horizontal == "center", (r, c)
+        if isinstance(kpis.cell(r, level).value, (int, float)):
+            formats.add(kpis.cell(r, level).number_format)
+    assert formats == {"0.00"}  # 3.30 and a steps level 3.00 alike
+    steps = book["ขั้นต่อไป"]
+    assert isinstance(steps, Worksheet)
+    assert steps.cell(2, 1).alignment.horizontal == "center"  # never "1KPI-7.1.1"
+
+
+def test_the_terminal_shows_every_level_in_one_format(
+    shipped: Rubric, make_submission: SubmissionFactory
+) -> None:
+    result = runner.invoke(app, ["score", str(make_submission(shipped, complete(shipped)))])
+    assert result.exit_code == 0, result.output
+    steps = next(line for line in result.output.splitlines() if "KPI-7.3.1" in line)
+    assert " 3.00 " in steps  # a steps indicator's level 3, as an interpolated 3.30 is shown

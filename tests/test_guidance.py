@@ -7,7 +7,11 @@ from decimal import Decimal
 
 from pmqa_cli.assess.answers import Answers, IndicatorAnswer
 from pmqa_cli.assess.guidance import next_steps
+from pmqa_cli.assess.office import score_office
+from pmqa_cli.io.values import number_in_text
 from pmqa_cli.rubric.model import OfficeType, Rubric
+
+from .builders import SubmissionFactory, hand_case_submission
 
 
 def test_steps_are_worth_what_the_engine_says_sorted_by_gain(mini: Rubric) -> None:
@@ -52,3 +56,55 @@ def test_an_office_at_the_top_has_no_steps(mini: Rubric) -> None:
          "K4": IndicatorAnswer(1), "K6": IndicatorAnswer(None, not_applicable=True)},
     )  # fmt: skip
     assert next_steps(mini, answers) == []
+
+
+def test_a_value_pmqa_could_not_read_is_fixed_first_worth_the_number_typed(
+    mini: Rubric, make_submission: SubmissionFactory
+) -> None:
+    """P116 typed "ประมาณ 84.82": it scores nothing now, and its next step is never to reach a
+    level it may already have reached, but to type the number only in that cell; worth what
+    the number typed gives, scored by the engine (the same office with 50 typed cleanly)."""
+    clean = score_office(hand_case_submission(mini, make_submission, values=_hand(K1=50)), mini)
+    typed = hand_case_submission(mini, make_submission, values=_hand(K1="ประมาณ 50"))
+    office = score_office(typed, mini, steps=True)
+    assert office.steps is not None and clean.overall is not None
+    assert office.overall is not None
+    first = office.steps[0]
+    assert (first.item_id, first.kind, first.target) == ("K1", "fix", Decimal(50))
+    assert first.overall_after == clean.overall
+    assert first.gain == clean.overall - office.overall > 0
+    cell = next(f.cell for f in office.findings if f.item_id == "K1")
+    assert f"เซลล์ {cell}" in first.todo_th and "'ประมาณ 50'" in first.todo_th
+    # No other step for K1: never "reach 10" when the office typed 50.
+    assert [s.item_id for s in office.steps].count("K1") == 1
+
+
+def test_a_fix_whose_number_is_not_known_has_an_unknown_gain(
+    mini: Rubric, make_submission: SubmissionFactory
+) -> None:
+    # Two numbers (a range), or a number the rubric refuses (a percentage over 100): what the
+    # value should be is not known, so neither is the gain.
+    for value in ("40-50", 150):
+        path = hand_case_submission(mini, make_submission, values=_hand(K1=value))
+        office = score_office(path, mini, steps=True)
+        assert office.steps is not None
+        (fix,) = [s for s in office.steps if s.item_id == "K1"]
+        assert (fix.kind, fix.gain, fix.overall_after, fix.target) == ("fix", None, None, None)
+        assert "ทราบได้เมื่อแก้ค่าแล้ว" in fix.todo_th
+        # What is wrong and how to fix it: the finding's own words.
+        assert next(f.message_th for f in office.findings if f.item_id == "K1") in fix.todo_th
+        assert office.steps[0] is fix  # fixing comes first
+
+
+def test_the_one_number_in_a_text() -> None:
+    assert number_in_text("ประมาณ 84.82") == Decimal("84.82")
+    assert number_in_text("๘๔.๘๒ %") == Decimal("84.82")
+    assert number_in_text("7,5") == Decimal("7.5")  # a decimal comma, as the finding suggests
+    assert number_in_text("ร้อยละ 1,234.5") == Decimal("1234.5")
+    for none in ("80-85", "ปี 2567: 84", "ไม่มีข้อมูล", ""):
+        assert number_in_text(none) is None, none
+
+
+def _hand(**values: object) -> dict[str, object]:
+    """The hand case's indicator values with some replaced."""
+    return {"K1": 35, "K2": 3, "K3": 4, "K4": "ผ่าน", "K5": 2.5, **values}

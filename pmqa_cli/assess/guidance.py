@@ -5,11 +5,20 @@ still stand between it and its next tier; for an indicator, reaching the value o
 level. Its worth is not estimated: the office's answers are changed by exactly that step and
 scored again by the scoring engine, and the step's gain is the new overall score less the
 current one. Steps are sorted by gain, largest first.
+
+An indicator whose value pmqa could not use (an error at its cell: text such as "ประมาณ 84.82",
+a value out of its range) scores nothing now, yet the office may already have reached any
+target: its step is to fix the value in that cell, never to reach a level. That step comes
+first. Its gain is the one the value would give if the single number typed in the cell were
+read (and the rubric accepts it); when there is no such number the gain is unknown until the
+value is fixed.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from decimal import Decimal
 from typing import Any
 
 from pmqa_cli.assess.answers import Answers, IndicatorAnswer
@@ -18,7 +27,7 @@ from pmqa_cli.assess.scoring import score_answers
 from pmqa_cli.rubric.model import Criterion, Indicator, Method, Rubric
 from pmqa_cli.rubric.units import show_indicator_value, unit_label
 
-__all__ = ["NextStep", "next_steps"]
+__all__ = ["NextStep", "ValueToFix", "next_steps"]
 
 
 @dataclass(frozen=True)
@@ -26,14 +35,27 @@ class NextStep:
     """One step an office can take, and the points it adds to the overall score."""
 
     item_id: str
-    kind: str  # "issue" or "indicator"
+    kind: str  # "issue", "indicator", or "fix" (a value pmqa could not use: fix its cell)
     title_th: str
     goal_th: str  # the tier or level reached: "ระดับก้าวหน้า", "ระดับ 4"
     todo_th: str  # what to do: the unmet criteria, or the value to reach
     criteria: tuple[Criterion, ...]  # the unmet criteria (issues)
     target: Any  # the value to reach (indicators), in the indicator's unit
-    gain: Any  # overall score after the step less the current overall, full precision
+    gain: Any  # overall score after the step less the current overall, full precision;
+    # None for a fix whose value cannot be read (unknown until it is fixed)
     overall_after: Any
+    cell: str = ""  # a fix's cell ("J4")
+
+
+@dataclass(frozen=True)
+class ValueToFix:
+    """An indicator value with an error finding at its cell: where it is, the one number typed
+    there when the rubric accepts it (else None), and the finding's message."""
+
+    sheet: str
+    cell: str
+    candidate: Decimal | None = None
+    message_th: str = ""  # the finding's message: what is wrong and how to fix it
 
 
 def _issue_step(rubric: Rubric, result: IssueScore) -> tuple[str, tuple[Criterion, ...]] | None:
@@ -65,8 +87,11 @@ def _indicator_target(indicator: Indicator, result: IndicatorScore) -> tuple[int
     return level, thresholds[level - 1]
 
 
-def next_steps(rubric: Rubric, answers: Answers) -> list[NextStep]:
-    """Every item's next step with its gain to the overall score, largest gain first.
+def next_steps(
+    rubric: Rubric, answers: Answers, fixes: Mapping[str, ValueToFix] | None = None
+) -> list[NextStep]:
+    """Every item's next step with its gain to the overall score: the values to fix first
+    (``fixes``, by indicator id), then the others, largest gain first.
 
     The gain is the overall score as it would be reported after the step less the overall
     score as reported now, both from the scoring engine and rounded once, half-up.
@@ -94,8 +119,12 @@ def next_steps(rubric: Rubric, answers: Answers) -> list[NextStep]:
             NextStep(issue.id, "issue", titles[issue.id], f"ระดับ{tier_th}", todo, unmet, None,
                      added, after)
         )  # fmt: skip
+    fixes = fixes or {}
     for ind in result.indicators:
         indicator = rubric.indicator(ind.id)
+        if ind.id in fixes:
+            steps.append(_fix_step(rubric, answers, indicator, fixes[ind.id], gain))
+            continue
         target = _indicator_target(indicator, ind)
         if target is None:
             continue
@@ -116,4 +145,25 @@ def next_steps(rubric: Rubric, answers: Answers) -> list[NextStep]:
             NextStep(ind.id, "indicator", indicator.title_th, f"ระดับ {level}", todo, (), value,
                      added, after)
         )  # fmt: skip
-    return sorted(steps, key=lambda s: (-(s.gain if s.gain is not None else -1), s.item_id))
+    return sorted(steps, key=lambda s: (s.kind != "fix", -(s.gain if s.gain is not None else -1),
+                                        s.item_id))  # fmt: skip
+
+
+def _fix_step(
+    rubric: Rubric, answers: Answers, indicator: Indicator, fix: ValueToFix, gain: Any
+) -> NextStep:
+    """Fix the value in its cell: worth what the number typed there gives, when there is one."""
+    # The finding's own message says what is wrong and how to fix it.
+    todo = f"แก้ค่าในเซลล์ {fix.cell} แผ่นงาน{fix.sheet}: {fix.message_th} ตอนนี้ค่านี้ยังไม่นำมาคิดคะแนน"
+    if fix.candidate is None:
+        return NextStep(indicator.id, "fix", indicator.title_th, "แก้ค่าให้ถูกต้อง",
+                        todo + " คะแนนที่เพิ่มขึ้นทราบได้เมื่อแก้ค่าแล้ว", (), None, None,
+                        None, fix.cell)  # fmt: skip
+    values = dict(answers.indicators)
+    old = values.get(indicator.id, IndicatorAnswer())
+    values[indicator.id] = replace(old, value=fix.candidate, not_applicable=False)
+    added, after = gain(replace(answers, indicators=values))
+    shown = show_indicator_value(indicator, fix.candidate, rubric)
+    todo += f" คะแนนที่เพิ่มขึ้นคิดจากค่า {shown} {unit_label(indicator.unit)} ที่พิมพ์ไว้ (หากค่านี้ถูกต้อง)"
+    return NextStep(indicator.id, "fix", indicator.title_th, "แก้ค่าให้ถูกต้อง", todo, (),
+                    fix.candidate, added, after, fix.cell)  # fmt: skip

@@ -22,17 +22,18 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from pmqa_cli.assess.answers import Answers, IndicatorAnswer, Location
-from pmqa_cli.assess.guidance import NextStep, next_steps
+from pmqa_cli.assess.guidance import NextStep, ValueToFix, next_steps
 from pmqa_cli.assess.provisional_check import compare_provisional
 from pmqa_cli.assess.reading import read_submission
 from pmqa_cli.assess.scores import Scores
 from pmqa_cli.assess.scoring import score_answers, score_validated
 from pmqa_cli.assess.submission import OfficeInfo, Submission, ValueRead
 from pmqa_cli.assess.trace import Change, InputFile, ItemTrace, self_traces
-from pmqa_cli.assess.validate import validate_answers
-from pmqa_cli.core.findings import Finding, FindingCounts
+from pmqa_cli.assess.validate import check_value, validate_answers
+from pmqa_cli.core.findings import Finding, FindingCounts, Severity
 from pmqa_cli.core.numbers import json_number
 from pmqa_cli.io.registry import Registry
+from pmqa_cli.io.values import number_in_text
 from pmqa_cli.io.xlsx import Limits
 from pmqa_cli.rubric.model import OfficeType, Rubric
 
@@ -283,9 +284,40 @@ def assess_submission(
         unreviewed=verified.unreviewed if verified is not None else 0,
         verification_applied=verified is not None,
         values=tuple(sub.values),
-        steps=tuple(next_steps(rubric, answers_scored(official))) if steps else None,
+        steps=tuple(
+            next_steps(rubric, answers_scored(official), _fixes(rubric, sub, findings, verified))
+        )
+        if steps
+        else None,
         mtime=mtime,
     )
+
+
+def _fixes(
+    rubric: Rubric, sub: Submission, findings: Sequence[Finding], verified: Verified | None
+) -> dict[str, ValueToFix]:
+    """The indicators whose own value has an error at its cell (not replaced by a verified
+    value): their next step is to fix that cell. The candidate is the one number typed in a
+    cell pmqa could not read, when the rubric accepts it; a value read but refused (out of
+    range) has none: what it should be is not known."""
+    indicators = {i.id: i for i in rubric.indicators}
+    replaced = {c.item for c in verified.changes} if verified is not None else set()
+    typed = {v.item_id: v for v in sub.values if v.field == "value"}
+    fixes: dict[str, ValueToFix] = {}
+    for f in findings:
+        item = f.item_id or ""
+        if f.severity is not Severity.ERROR or item not in indicators or item in replaced:
+            continue
+        if not f.cell or item in fixes or f.file not in (None, str(sub.path)):
+            continue
+        read = typed.get(item)
+        candidate = None
+        if read is not None and read.value is None and (read.sheet, read.cell) == (f.sheet, f.cell):
+            candidate = number_in_text(read.raw)
+            if candidate is not None and check_value(indicators[item], candidate) is not None:
+                candidate = None
+        fixes[item] = ValueToFix(f.sheet or "", f.cell, candidate, f.message_th)
+    return fixes
 
 
 def _provisional_note(sub: Submission, own: Scores, rubric: Rubric) -> Sequence[Finding]:

@@ -250,9 +250,9 @@ def _score_tables(console: Console, result: Scores, rubric: Rubric) -> None:
             shown = tr("ไม่เกี่ยวข้อง", "N/A") if ind.not_applicable else tr("ไม่ประเมิน", "not assessed")
             indicators.add_row(ind.id, title, value, unit, "", ThaiText(shown))
         else:
-            level_kind = Kind.WHOLE if indicator.method is not Method.INTERPOLATE else Kind.LEVEL
+            # Every level at the value decimals (3.30, and a steps level 3.00): one column format.
             indicators.add_row(
-                ind.id, title, value, unit, show(level_kind, ind.level, rubric),
+                ind.id, title, value, unit, show(Kind.LEVEL, ind.level, rubric),
                 show(score_kind, ind.score, rubric),
             )  # fmt: skip
     if result.indicators:

@@ -24,6 +24,7 @@ __all__ = [
     "clean_text",
     "code_text",
     "is_blank",
+    "number_in_text",
     "number_problem",
     "parse_date",
     "parse_flag",
@@ -156,6 +157,23 @@ def parse_number(
     except InvalidOperation:  # pragma: no cover - the pattern admits only numbers
         return Parsed(problem="value-not-number")
     return Parsed(number) if _usable(number) else Parsed(problem="value-not-number")
+
+
+_NUMBER_IN_TEXT = re.compile(r"[+-]?\d[\d,]*(\.\d+)?")
+
+
+def number_in_text(value: CellValue) -> Decimal | None:
+    """The one number a text that is not a number holds ("ประมาณ 84.82" holds 84.82, "7,5"
+    holds 7.5), exactly; None when it holds none or more than one ("80-85", "ปี 2567: 84")."""
+    if not isinstance(value, str):
+        return None
+    found = [m.group(0) for m in _NUMBER_IN_TEXT.finditer(clean_text(value))]
+    if len(found) != 1:
+        return None
+    parsed = parse_number(found[0])
+    if isinstance(parsed.value, Decimal):
+        return parsed.value
+    return Decimal(parsed.suggestion) if parsed.suggestion else None
 
 
 def number_problem(parsed: Parsed, shown: str, unit: str) -> tuple[str, dict[str, str]]:

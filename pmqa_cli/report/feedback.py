@@ -7,7 +7,7 @@ stand between each issue and its next tier, and the value each indicator needs f
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -35,9 +35,10 @@ from pmqa_cli.core.numbers import (
 )
 from pmqa_cli.core.thai import thai_datetime
 from pmqa_cli.io.mark import Kind
-from pmqa_cli.report.locator import place_locator
+from pmqa_cli.report.feedback_status import provisional_reasons, write_status
 from pmqa_cli.report.printing import page_marks
 from pmqa_cli.report.standing import Standing
+from pmqa_cli.report.standing_sheet import standing_sheet
 from pmqa_cli.report.tables import OFFICE_FINDING_COLUMNS, Located, finding_rows
 from pmqa_cli.report.writer import (
     body_font,
@@ -64,6 +65,9 @@ __all__ = [
 ]
 
 WRAP = Alignment(wrap_text=True, vertical="top")
+UNKNOWN_GAIN = "ทราบเมื่อแก้ค่าแล้ว"
+CENTRE = Alignment(wrap_text=True, vertical="top", horizontal="center")
+INDENTED = Alignment(wrap_text=True, vertical="top", indent=1)
 
 
 @dataclass(frozen=True)
@@ -144,7 +148,9 @@ def _table(ws: Worksheet, row: int, headers: list[tuple[str, float]]) -> None:
 
 def _cells(ws: Worksheet, row: int, values: list[object], number_format: str) -> None:
     for col, value in enumerate(values, start=1):
-        cell = put(ws, row, col, value, border=thin_border(), alignment=WRAP)
+        # "-" (nothing to show) centred: never run into the number of the column before.
+        cell = put(ws, row, col, value, border=thin_border(),
+                   alignment=CENTRE if value == "-" else WRAP)  # fmt: skip
         if isinstance(value, float):
             cell.number_format = number_format
     widths = {n: ws.column_dimensions[chr(64 + n)].width or 10 for n in range(1, len(values) + 1)}
@@ -241,10 +247,12 @@ def write_feedback(
                                  for p in (own.pmqa, own.results))  # fmt: skip
                 lines.append(("หมวด 1-6 / 7 (ประเมินตนเอง)", f"{pmqa} / {results}"))
     if result is not None and standing is not None:
+        # A provisional result's rank is provisional too: said beside it.
+        mark = " (ผลเบื้องต้น)" if provisional_reasons(scored, True) else ""
         lines += [
-            ("อันดับ (ทั้งประเทศ)", f"{standing.rank or '-'} จาก {standing.offices}"),
+            ("อันดับ (ทั้งประเทศ)", f"{standing.rank or '-'} จาก {standing.offices}{mark}"),
             (f"อันดับในประเภท ({type_th or '-'})",
-             f"{standing.rank_in_type or '-'} จาก {standing.offices_of_type}"),
+             f"{standing.rank_in_type or '-'} จาก {standing.offices_of_type}{mark}"),
         ]  # fmt: skip
         if standing.change is not None:
             lines.append((f"คะแนนรวมเปลี่ยนจาก {standing.previous_label or 'ครั้งก่อน'}",
@@ -252,7 +260,9 @@ def write_feedback(
     lines += [("ข้อผิดพลาด / คำเตือน", f"{scored.errors} / {scored.warnings}")]
     keys = {"คะแนนรวม (0-500)": "overall", "คะแนนหมวด 1-6 (PMQA 4.0)": "pmqa",
             "คะแนนหมวด 7 (ตัวชี้วัด)": "results"}  # fmt: skip
-    row = 3
+    # First: final or provisional, why, and what to fix.
+    row = write_status(summary, 3, scored, standing is not None, 4 if standing else 2,
+                       110 if standing else 104)  # fmt: skip
     if standing is not None:
         for col, text in enumerate(("รายการ", "ของหน่วยงาน", "เฉลี่ยทั้งประเทศ",
                                     f"เฉลี่ย {type_th}".strip()), start=1):  # fmt: skip
@@ -284,12 +294,13 @@ def write_feedback(
         _steps_sheet(wb.create_sheet("ขั้นต่อไป"), scored.steps or (), number_format)
         _issues_sheet(wb.create_sheet("PMQA 4.0"), rubric, result.issues, number_format, standing)
         if rubric.indicators:  # a rubric of categories 1-6 only has no indicator sheet
-            _indicators_sheet(
-                wb.create_sheet("ตัวชี้วัด"), rubric, result.indicators, number_format, standing
-            )
+            fixes = {s.item_id: s.cell for s in scored.steps or () if s.kind == "fix"}
+            _indicators_sheet(wb.create_sheet("ตัวชี้วัด"), rubric, result.indicators,
+                              number_format, standing, fixes)  # fmt: skip
         _chart_sheet(wb, rubric, standing)
         if standing is not None and result.overall is not None and any(standing.distribution):
-            _standing_sheet(wb.create_sheet("ตำแหน่ง"), standing, result.overall, decimals)
+            standing_sheet(wb.create_sheet("ตำแหน่ง"), standing, result.overall, decimals,
+                           bool(provisional_reasons(scored, True)))  # fmt: skip
     if scored.verification_applied and _verification_rows(scored):
         _verification_sheet(wb.create_sheet("ผลการตรวจสอบ"), scored, number_format)
     _findings_sheet(wb.create_sheet("ปัญหาที่พบ"), scored)
@@ -305,7 +316,7 @@ def write_feedback(
 
 def _steps_sheet(ws: Worksheet, steps: Sequence[NextStep], number_format: str) -> None:
     """Each next step and the points it adds to the overall score, largest first."""
-    _table(ws, 1, [("ลำดับ", 7), ("รหัส", 11), ("รายการ", 36), ("เป้าหมาย", 14),
+    _table(ws, 1, [("ลำดับ", 7), ("รหัส", 11), ("รายการ", 36), ("เป้าหมาย", 16),
                    ("สิ่งที่ต้องทำ", 60), ("คะแนนรวมเพิ่มขึ้น", 13),
                    ("คะแนนรวมหลังทำ", 13)])  # fmt: skip
     if not steps:
@@ -313,12 +324,14 @@ def _steps_sheet(ws: Worksheet, steps: Sequence[NextStep], number_format: str) -
         ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=7)
         fit_row_height(ws, 2, {1: 100})
     for row, step in enumerate(steps, start=2):
-        gain = None if step.gain is None else float(step.gain)
-        after = None if step.overall_after is None else float(step.overall_after)
+        # A value to fix that holds no number pmqa can take: its worth is not known yet.
+        gain = UNKNOWN_GAIN if step.gain is None else float(step.gain)
+        after = UNKNOWN_GAIN if step.overall_after is None else float(step.overall_after)
         values: list[object] = [row - 1, step.item_id, step.title_th, step.goal_th, step.todo_th,
                                 gain, after]  # fmt: skip
         _cells(ws, row, values, number_format)
         ws.cell(row=row, column=1).number_format = "0"
+        ws.cell(row=row, column=1).alignment = CENTRE  # never "1KPI-7.1.1"
     fit_one_page(ws, landscape=True)
 
 
@@ -350,60 +363,6 @@ def _chart_sheet(wb: Workbook, rubric: Rubric, standing: Standing | None) -> Non
 
 def _signed(value: Decimal, decimals: int) -> str:
     return show_number(value, Shown.CHANGE, decimals)
-
-
-_MAP_ROWS = 22  # rows of 15 points the province map (11.5 cm) covers
-
-
-def _standing_sheet(ws: Worksheet, standing: Standing, overall: Decimal, decimals: int) -> None:
-    """Where the office stands among every office of the batch: the national distribution of
-    the overall score, its own band of it marked, with its rank and the means beside."""
-    width = standing.bin_width
-    own = min(int(overall / width), len(standing.distribution) - 1) if width else 0
-    mean_type = standing.of_type.get("overall")
-    mean_all = standing.national.get("overall")
-    lines = [
-        f"คะแนนรวมของหน่วยงาน {format_number(overall, decimals)} อันดับ {standing.rank or '-'} "
-        f"จาก {standing.offices} หน่วยงาน",
-        f"ค่าเฉลี่ยทั้งประเทศ {format_number(mean_all, decimals) or '-'} · ค่าเฉลี่ย "
-        f"{standing.office_type or 'ประเภทเดียวกัน'} {format_number(mean_type, decimals) or '-'}",
-    ]
-    if standing.change is not None:
-        lines.append(f"เปลี่ยนแปลงจาก {standing.previous_label or 'ครั้งก่อน'} "
-                     f"{_signed(standing.change, decimals)} คะแนน")  # fmt: skip
-    for row, text in enumerate(lines, start=1):
-        put(ws, row, 1, text, font=body_font(bold=row == 1))
-    first = len(lines) + 2
-    _table(ws, first, [("ช่วงคะแนนรวม", 16), ("หน่วยงานอื่น", 16), ("หน่วยงานนี้", 16)])
-    for n, count in enumerate(standing.distribution):
-        low, high = width * n, width * (n + 1)
-        row = first + 1 + n
-        put(ws, row, 1, f"{low:.0f}-{high:.0f}", border=thin_border())
-        put(ws, row, 2, count - (n == own), border=thin_border())
-        put(ws, row, 3, int(n == own), border=thin_border())
-    last = first + len(standing.distribution)
-    chart = BarChart()
-    chart.type = "col"
-    chart.grouping = "stacked"
-    chart.overlap = 100
-    chart.gapWidth = 20
-    chart.title = "การกระจายคะแนนรวมของทุกหน่วยงาน"
-    chart.y_axis.title = "จำนวนหน่วยงาน"
-    chart.x_axis.title = "คะแนนรวม"
-    chart.x_axis.delete = False
-    chart.y_axis.delete = False
-    chart.add_data(Reference(ws, min_col=2, max_col=3, min_row=first, max_row=last),
-                   titles_from_data=True)  # fmt: skip
-    chart.set_categories(Reference(ws, min_col=1, min_row=first + 1, max_row=last))
-    others, this = chart.series
-    others.graphicalProperties.solidFill = "A6A6A6"
-    this.graphicalProperties.solidFill = "7030A0"
-    chart.width, chart.height = 17, 10
-    # One portrait page: the table, the province on the map beside it, the chart below both.
-    ws.add_chart(chart, f"A{first + _MAP_ROWS + 2}")
-    setup_page(ws, landscape=False)
-    if standing.locator is not None:
-        place_locator(ws, standing.locator, first, 4)
 
 
 def _issues_sheet(
@@ -444,23 +403,34 @@ def _indicators_sheet(
     indicators: tuple[IndicatorScore, ...],
     number_format: str,
     standing: Standing | None = None,
+    fixes: Mapping[str, str] | None = None,
 ) -> None:
+    """Each indicator's value, level, score and next level. ``fixes``: the cell of each value
+    pmqa could not use: its next step is to fix it, not a level it may already have reached."""
     means = [("เฉลี่ยทั้งประเทศ", 12), (f"เฉลี่ย {standing.office_type}".strip(), 12)] if standing else []
     _table(
         ws,
         1,
         [("รหัส", 12), ("มิติ", 7), ("ตัวชี้วัด", 46), ("หน่วย", 10), ("ผลการดำเนินงาน", 14),
-         ("ระดับ", 9), ("คะแนน", 12), *means, ("ระดับถัดไป", 11), ("ค่าที่ต้องทำได้", 16)],
+         ("ระดับ", 9), ("คะแนน", 12), *means, ("ระดับถัดไป", 11), ("ค่าที่ต้องทำได้", 20)],
     )  # fmt: skip
+    level_format = units.excel_format(units.Kind.LEVEL, rubric)  # one format: every level
     for row, result in enumerate(indicators, start=2):
         indicator = rubric.indicator(result.id)
         kind = units.indicator_kind(indicator)
         nxt = indicator_next_level(indicator, result, rubric)
+        fix = (fixes or {}).get(result.id)
         if not result.applies:
             score: object = "ไม่เกี่ยวข้อง" if result.not_applicable else "ไม่ประเมิน"
             level: object = "-"
         else:
             score, level = float(result.score), float(result.level)
+        if fix is not None:
+            next_level: object = "-"
+            target = f"แก้ค่าในเซลล์ {fix} ก่อน (ดูขั้นต่อไป)"
+        else:
+            next_level = nxt.level if nxt.level is not None else "-"
+            target = nxt.target or "-"
         values: list[object] = [
             result.id,
             result.dimension,
@@ -470,17 +440,19 @@ def _indicators_sheet(
             level,
             score,
             *([_mean(standing, result.id), _mean(standing, result.id, True)] if standing else []),
-            nxt.level if nxt.level is not None else "-",
-            nxt.target or "-",
+            next_level,
+            target,
         ]
         _cells(ws, row, values, number_format)
-        # The value in its unit's format (85.57, 4, ผ่าน, 1,250.00); the level at value decimals.
+        # The value in its unit's format (85.57, 4, ผ่าน, 1,250.00).
         if result.value is not None:
             ws.cell(row=row, column=5).number_format = units.excel_format(kind, rubric)
         if isinstance(level, float):
-            whole = kind in (units.Kind.WHOLE, units.Kind.PASS_FAIL)
-            level_kind = units.Kind.WHOLE if whole else units.Kind.LEVEL
-            ws.cell(row=row, column=6).number_format = units.excel_format(level_kind, rubric)
+            ws.cell(row=row, column=6).number_format = level_format
+        # The whole next level centred and its target set in from the left: never "44 ขั้นตอน".
+        ws.cell(row=row, column=len(values) - 1).alignment = CENTRE
+        if target != "-":
+            ws.cell(row=row, column=len(values)).alignment = INDENTED
     fit_one_page(ws, landscape=True)
 
 
