@@ -13,6 +13,7 @@ from typing import Any
 from pmqa_cli.compare.breakdowns import DIMENSIONS, Breakdowns, Group
 from pmqa_cli.compare.comparison import PARTS, Comparison, MeanChange, OfficeChange
 from pmqa_cli.compare.snapshot import OfficeScore, number
+from pmqa_cli.core.numbers import Shown, excel_format
 from pmqa_cli.report.tables import Column, Kind, Table
 
 __all__ = [
@@ -43,6 +44,10 @@ COMPARISON_SHEETS = (
 _PART_TH = {"overall": "คะแนนรวม", "pmqa": "หมวด 1-6", "results": "หมวด 7"}
 _DIMENSION_TH = dict(DIMENSIONS)
 _KIND_TH = {"part": "ส่วน", "issue": "ประเด็น", "indicator": "ตัวชี้วัด"}
+#: A part's label as the results show it (คะแนนรวม, หมวด 1-6 (PMQA 4.0), หมวด 7 (ตัวชี้วัด)).
+_PART_LABEL = dict(PARTS)
+#: Places gained, signed as the headers say (+ ดีขึ้น): +7 is seven places up (core.numbers).
+_RANK_CHANGE = excel_format(Shown.RANK_CHANGE, 0)
 
 
 # --- breakdowns ------------------------------------------------------------------------------
@@ -185,11 +190,11 @@ def _round_columns(n: int, label: str) -> list[Column[_OfficeRow]]:
         Column(f"อันดับ {label}", 9, Kind.CENTER,
                lambda r: (e := earlier(r)) and e.rank),
         Column(f"อันดับเปลี่ยนจาก {label} (+ ดีขึ้น)", 12, Kind.CENTER,
-               lambda r: change(r).rank_change),
+               lambda r: change(r).rank_change, _RANK_CHANGE),
         Column(f"อันดับในประเภท {label}", 10, Kind.CENTER,
                lambda r: (e := earlier(r)) and e.rank_in_type),
-        Column(f"อันดับในประเภทเปลี่ยนจาก {label}", 12, Kind.CENTER,
-               lambda r: change(r).rank_in_type_change),
+        Column(f"อันดับในประเภทเปลี่ยนจาก {label} (+ ดีขึ้น)", 12, Kind.CENTER,
+               lambda r: change(r).rank_in_type_change, _RANK_CHANGE),
     ]  # fmt: skip
 
 
@@ -260,7 +265,8 @@ def _compare_lists(comparison: Comparison) -> Table:
         Column(f"คะแนนรวม {comparison.current.label}", 13, Kind.SCORE,
                lambda r: number(r.change.score("overall"))),
         Column("เปลี่ยนแปลง", 12, Kind.CHANGE, lambda r: number(r.change.change())),
-        Column("อันดับเปลี่ยน (+ ดีขึ้น)", 12, Kind.CENTER, lambda r: r.change.rank_change),
+        Column("อันดับเปลี่ยน (+ ดีขึ้น)", 12, Kind.CENTER, lambda r: r.change.rank_change,
+               _RANK_CHANGE),
     ]  # fmt: skip
     return Table.of(COMPARE_LISTS_SHEET, "comparison-lists", columns, listed())
 
@@ -288,18 +294,22 @@ def _compare_means(comparison: Comparison) -> Table:
                 for m in means:
                     yield _Mean(r.label, scope, m, "")
 
+    current = comparison.current.label
     columns: list[Column[_Mean]] = [
         Column("เทียบกับ", 14, Kind.TEXT, lambda r: r.label),
         Column("กลุ่ม", 10, Kind.CENTER, lambda r: r.scope),
-        Column("รายการ", 12, Kind.TEXT, lambda r: r.mean.key),
+        # A part by the label the results give it; an issue or indicator by its rubric id.
+        Column("รายการ", 16, Kind.TEXT, lambda r: _PART_LABEL.get(r.mean.key, r.mean.key)),
         Column("ชื่อ", 40, Kind.TEXT, lambda r: r.mean.label),
         Column("ประเภทรายการ", 10, Kind.CENTER, lambda r: _KIND_TH[r.mean.kind]),
-        Column(f"ค่าเฉลี่ย {comparison.current.label}", 13, Kind.SCORE,
+        Column(f"ค่าเฉลี่ย {current} (ทุกหน่วยงานของรอบ)", 14, Kind.SCORE,
                lambda r: number(r.mean.current)),
-        Column("ค่าเฉลี่ยครั้งก่อน", 13, Kind.SCORE, lambda r: number(r.mean.previous)),
-        Column("เปลี่ยนแปลง", 12, Kind.CHANGE, lambda r: number(r.mean.change)),
-        Column(f"จำนวน {comparison.current.label}", 9, Kind.CENTER,
-               lambda r: r.mean.current_count),
+        Column("ค่าเฉลี่ยครั้งก่อน (ทุกหน่วยงานของรอบ)", 14, Kind.SCORE,
+               lambda r: number(r.mean.previous)),
+        Column("เปลี่ยนแปลง (เฉพาะหน่วยงานที่มีทั้งสองครั้ง)", 14, Kind.CHANGE,
+               lambda r: number(r.mean.change)),
+        Column("จำนวนที่มีทั้งสองครั้ง", 10, Kind.CENTER, lambda r: r.mean.both_count),
+        Column(f"จำนวน {current}", 9, Kind.CENTER, lambda r: r.mean.current_count),
         Column("จำนวนครั้งก่อน", 9, Kind.CENTER, lambda r: r.mean.previous_count),
         Column("หมายเหตุ", 50, Kind.TEXT, lambda r: r.note),
     ]  # fmt: skip
