@@ -39,20 +39,22 @@ def _short_date(day: date) -> str:
     return f"{day.day} {MONTHS_TH_SHORT[day.month - 1]} {day.year + BE_OFFSET}"
 
 
-def _with_round(snapshot: Snapshot) -> str:
-    shown = snapshot.round
-    if not shown or _key(shown) in _key(snapshot.label):
-        return snapshot.label
-    return f"{snapshot.label} {shown}"
+def _with_round(snapshot: Snapshot) -> str | None:
+    """The label with the round the file gives ("2567 รอบ 6 เดือน"); None: it gives none."""
+    shown = clean_text(snapshot.round)
+    if not shown:
+        return None
+    return snapshot.label if _key(shown) in _key(snapshot.label) else f"{snapshot.label} {shown}"
 
 
-def _with_date(snapshot: Snapshot) -> str:
+def _with_date(snapshot: Snapshot) -> str | None:
+    """The label with the day the file was processed; None: the file does not say."""
     if snapshot.processed is None:
-        return snapshot.label
+        return None
     return f"{snapshot.label} (ประมวลผล {_short_date(snapshot.processed)})"
 
 
-_WAYS: tuple[Callable[[Snapshot], str], ...] = (_with_round, _with_date)
+_WAYS: tuple[Callable[[Snapshot], str | None], ...] = (_with_round, _with_date)
 
 
 def _clashing(labels: Sequence[str]) -> set[str]:
@@ -65,17 +67,20 @@ def distinct_labels(
 ) -> tuple[Snapshot, list[Snapshot]]:
     """This round and the earlier ones, each with a label no other of them has.
 
-    Only the rounds whose labels clash are relabelled, by the first thing their files carry
-    that tells them all apart (their round, then the date each was processed); the snapshots
-    given are not changed. Raises :class:`UsageError` when nothing does.
+    Only the rounds whose labels clash are relabelled, by the first thing all their files carry
+    that tells them apart (their round, then the date each was processed); the snapshots given
+    are not changed. Raises :class:`UsageError` when nothing does.
     """
     snapshots = [current, *previous]
     clash = _clashing([s.label for s in snapshots])
     if not clash:
         return current, list(previous)
     for way in _WAYS:
-        labels = [way(s) if _key(s.label) in clash else s.label for s in snapshots]
-        if not _clashing(labels):
+        # Every round of a clash must carry what tells it apart: "2567" beside "2567 (ประมวลผล
+        # 1 มี.ค. 2567)" would still leave the reader to guess which round the first one is.
+        found = [way(s) if _key(s.label) in clash else s.label for s in snapshots]
+        labels = [label for label in found if label is not None]
+        if len(labels) == len(snapshots) and not _clashing(labels):
             renamed = [
                 s if label == s.label else replace(s, label=label)
                 for s, label in zip(snapshots, labels, strict=True)

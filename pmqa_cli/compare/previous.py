@@ -333,25 +333,36 @@ def _from_table(reader: _Reader, data: bytes, limits: Limits) -> Snapshot:
         ),
         None,
     ) or _from_rows(reader, table.sheets[0])
+    # A pmqa results.xlsx says on its เกี่ยวกับ sheet which year and round it holds and when
+    # it was processed: its label when its table has none, and what tells two rounds apart.
     about = _about(table.sheets)
     snapshot.round = snapshot.round or _round_text(about.get("round", ""))
     snapshot.processed = _day(about.get("processed"))
+    if not snapshot.label and about.get("year", "").isdigit():
+        snapshot.fiscal_year = int(about["year"])
+        snapshot.label = " ".join(p for p in (about["year"], snapshot.round) if p)
     return snapshot
 
 
-#: What a pmqa results.xlsx says of itself on its เกี่ยวกับ sheet: first cell -> key.
-_ABOUT_ROWS = {"วันที่ประมวลผล (ค.ศ.)": "processed", "รอบการประเมิน": "round"}
+#: The rows of a pmqa results.xlsx's เกี่ยวกับ sheet read back: first cell -> key.
+_ABOUT_ROWS = {
+    "ปีงบประมาณ": "year",
+    "รอบการประเมิน": "round",
+    "วันที่ประมวลผล (ค.ศ.)": "processed",
+}
+_NOT_GIVEN = "(ไม่ได้ระบุ)"
 
 
 def _about(sheets: list[RawSheet]) -> dict[str, str]:
-    """The processing date and round a pmqa results.xlsx's เกี่ยวกับ sheet gives (if any)."""
+    """The year, round and processing date a pmqa results.xlsx's เกี่ยวกับ sheet gives."""
     found: dict[str, str] = {}
     for sheet in sheets:
         for _, cells in _rows(sheet):
             first, second = cells.get(1), cells.get(2)
             key = _ABOUT_ROWS.get(first[0]) if first and isinstance(first[0], str) else None
-            if key and second and isinstance(second[0], str) and key not in found:
-                found[key] = second[0]
+            shown = code_text(second[0]) if second else ""
+            if key and shown and shown != _NOT_GIVEN and key not in found:
+                found[key] = shown
     return found
 
 
