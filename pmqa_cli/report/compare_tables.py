@@ -7,14 +7,16 @@ Built from :mod:`pmqa_cli.compare` objects, so the workbook sheets, the CSV file
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from pmqa_cli.compare.breakdowns import DIMENSIONS, Breakdowns, Group
 from pmqa_cli.compare.comparison import PARTS, Comparison, MeanChange, OfficeChange
 from pmqa_cli.compare.snapshot import OfficeScore, number
 from pmqa_cli.core.numbers import Shown, excel_format
+from pmqa_cli.report.outputs import FONT_SIZE
 from pmqa_cli.report.tables import Column, Kind, Table
+from pmqa_cli.report.text_width import BOLD_WIDER, PADDING, UNIT_POINTS, text_points
 
 __all__ = [
     "BREAKDOWN_SHEETS",
@@ -48,6 +50,9 @@ _KIND_TH = {"part": "ส่วน", "issue": "ประเด็น", "indicator
 _PART_LABEL = dict(PARTS)
 #: Places gained, signed as the headers say (+ ดีขึ้น): +7 is seven places up (core.numbers).
 _RANK_CHANGE = excel_format(Shown.RANK_CHANGE, 0)
+_UNIT = UNIT_POINTS["xlsxwriter"]  # points per width unit of the workbooks pmqa writes
+_MARGIN = 1.5  # width units kept free beside a header on one line
+_WIDEN_AT_MOST = 5.0  # a header that needs more than this wraps instead
 
 
 # --- breakdowns ------------------------------------------------------------------------------
@@ -373,12 +378,24 @@ def _one_round(comparison: Comparison) -> Table:
     return Table.of(ONE_ROUND_SHEET, "comparison-one-round", columns, listed())
 
 
+def _roomy(column: Column[Any]) -> Column[Any]:
+    """A column wide enough that its header, when it nearly fits on one line, fits with room
+    to spare: "คะแนนรวม 2566" beside "คะแนนรวม 2567" printed as one run of text otherwise
+    (LibreOffice keeps it on one line, edge to edge). Longer headers keep their width and
+    wrap, in a header row as tall as they need (report/tables.py)."""
+    one_line = (text_points(column.header, FONT_SIZE) * BOLD_WIDER + PADDING) / _UNIT
+    if column.width < one_line + _MARGIN <= column.width + _WIDEN_AT_MOST:
+        return replace(column, width=round(one_line + _MARGIN, 1))
+    return column
+
+
 def comparison_tables(comparison: Comparison) -> list[Table]:
     """Per office, most improved and declined, national means, per item, one-round offices."""
-    return [
+    tables = [
         _compare_offices(comparison),
         _compare_lists(comparison),
         _compare_means(comparison),
         _compare_items(comparison),
         _one_round(comparison),
     ]
+    return [replace(t, columns=[_roomy(c) for c in t.columns]) for t in tables]
