@@ -137,6 +137,7 @@ def test_three_offices_two_years_by_hand(tmp_path: Path, three: list[Path]) -> N
     b_items = {i["id"]: (i["previous"], i["current"], i["change"]) for i in b["items"]}
     assert b_items == {"I1": (300.0, 300.0, 0.0), "I2": (200.0, 300.0, 100.0),
                        "K1": (100.0, 200.0, 100.0)}  # fmt: skip
+
     # National means: each round's plain mean of its own offices, rounded half-up once:
     #   overall (425 + 240 + 466.6667)/3 = 377.222233.. vs (400 + 250.5)/2 = 325.25
     #   results (333.3333 + 166.6667 + 466.6667)/3 = 322.222233.. vs (338.8889 + 190)/2 =
@@ -254,9 +255,7 @@ def test_three_offices_two_years_by_hand(tmp_path: Path, three: list[Path]) -> N
     national_row = next(r for r in sheet_rows if r[0] == "ทั้งประเทศ")
     assert [c for c in national_row if c is not None] == [
         "ทั้งประเทศ", 3, 377.2222, 7.25, 422.2222, 25, 322.2222, -14.4445]  # fmt: skip
-    assert "เทียบเฉพาะ 2 หน่วยงานที่มีผลทั้งสองครั้ง" in " ".join(
-        c for c in cells if isinstance(c, str)
-    )
+    assert "เทียบเฉพาะ 2 หน่วยงานที่มีผลทั้งสองครั้ง" in " ".join(c for c in cells if isinstance(c, str))
     band_row = next(r for r in sheet_rows if r[0] == "ดีมาก")
     assert [c for c in band_row if c is not None] == ["ดีมาก", 50, 0, 33.33]
     assert openpyxl.load_workbook(tmp_path / "r.xlsx").sheetnames[0] == "สรุปสำหรับผู้บริหาร"
