@@ -137,23 +137,36 @@ def test_three_offices_two_years_by_hand(tmp_path: Path, three: list[Path]) -> N
     b_items = {i["id"]: (i["previous"], i["current"], i["change"]) for i in b["items"]}
     assert b_items == {"I1": (300.0, 300.0, 0.0), "I2": (200.0, 300.0, 100.0),
                        "K1": (100.0, 200.0, 100.0)}  # fmt: skip
-    # National means: exact means rounded half-up once, changes of the exact means.
+
+    # National means: each round's plain mean of its own offices, rounded half-up once:
     #   overall (425 + 240 + 466.6667)/3 = 377.222233.. vs (400 + 250.5)/2 = 325.25
     #   results (333.3333 + 166.6667 + 466.6667)/3 = 322.222233.. vs (338.8889 + 190)/2 =
-    #   264.44445 -> 264.4445 (half-up); change 57.777783.. -> 57.7778
+    #   264.44445 -> 264.4445 (half-up)
+    # The change is over the offices in both rounds (P001, P002; S001 is new), never
+    # 377.2222 - 325.25: overall ((425 - 400) + (240 - 250.5))/2 = 7.25, results
+    # ((333.3333 - 338.8889) + (166.6667 - 190))/2 = -14.44445 -> -14.4445 (half-up, away
+    # from zero); K1 ((300 - 250) + (200 - 100))/2 = 75.
+    def both(*pairs: tuple[str, str]) -> float:
+        exact = sum((Fraction(now) - Fraction(then) for now, then in pairs), Fraction(0))
+        return float(_half_up(exact / len(pairs)))
+
     means = {m["key"]: m for m in earlier["means"]}
     expected = {
-        "overall": (377.2222, 325.25, 51.9722),
-        "pmqa": (422.2222, 375.0, 47.2222),
-        "results": (322.2222, 264.4445, 57.7778),
-        "I1": (433.3333, 375.0, 58.3333),
-        "I2": (400.0, 325.0, 75.0),
-        "K1": (333.3333, 175.0, 158.3333),
+        "overall": (377.2222, 325.25, both(("425", "400"), ("240", "250.5"))),
+        "pmqa": (422.2222, 375.0, both(("500", "450"), ("300", "300"))),
+        "results": (322.2222, 264.4445,
+                    both(("333.3333", "338.8889"), ("166.6667", "190"))),
+        "I1": (433.3333, 375.0, both(("500", "450"), ("300", "300"))),
+        "I2": (400.0, 325.0, both(("500", "450"), ("300", "200"))),
+        "K1": (333.3333, 175.0, both(("300", "250"), ("200", "100"))),
         "K5": (250.0, None, None),
-    }
+    }  # fmt: skip
+    assert [expected[k][2] for k in ("overall", "pmqa", "results", "K1")] == [
+        7.25, 25.0, -14.4445, 75.0]  # fmt: skip
     for key, (now, then, change) in expected.items():
         m = means[key]
         assert (m["current_mean"], m["previous_mean"], m["change"]) == (now, then, change), key
+    assert [means[k]["both_count"] for k in ("overall", "I2", "K1", "K5")] == [2, 2, 2, 0]
     assert means["I2"]["previous_ids"] == ["I2-OLD"] and means["K5"]["matched"] is False
     assert (means["overall"]["current_count"], means["overall"]["previous_count"]) == (3, 2)
     # สพป.: results (333.3333 + 166.6667)/2 = 250 vs 264.44445: -14.44445 -> -14.4445
@@ -176,7 +189,13 @@ def test_three_offices_two_years_by_hand(tmp_path: Path, three: list[Path]) -> N
     assert table["P002"]["คะแนนรวม 2566"] == "250.5000"
     wb_means = as_dicts(tmp_path / "r.xlsx", "เทียบค่าเฉลี่ย")
     national = {r["รายการ"]: r for r in wb_means if r["กลุ่ม"] == "ทั้งประเทศ"}
-    assert national["results"]["เปลี่ยนแปลง"] == 57.7778
+    # A part by the label the results give it, never the programmer's key.
+    assert [r["รายการ"] for r in wb_means][:3] == [
+        "คะแนนรวม", "หมวด 1-6 (PMQA 4.0)", "หมวด 7 (ตัวชี้วัด)"]  # fmt: skip
+    changed = "เปลี่ยนแปลง (เฉพาะหน่วยงานที่มีทั้งสองครั้ง)"
+    assert national["หมวด 7 (ตัวชี้วัด)"][changed] == -14.4445
+    assert national["คะแนนรวม"]["จำนวนที่มีทั้งสองครั้ง"] == 2
+    assert national["คะแนนรวม"]["ค่าเฉลี่ยครั้งก่อน (ทุกหน่วยงานของรอบ)"] == 325.25
     assert national["I2"]["หมายเหตุ"] == "เทียบกับรหัสเดิม I2-OLD"
     assert "เทียบได้เฉพาะคะแนนรวม" in national["K3"]["หมายเหตุ"]
     lists = as_dicts(tmp_path / "r.xlsx", "พัฒนาการ")
@@ -219,7 +238,7 @@ def test_three_offices_two_years_by_hand(tmp_path: Path, three: list[Path]) -> N
     assert summary["means"][0] == {
         "scope": "ทั้งประเทศ", "count": 3,
         "mean": {"overall": 377.2222, "pmqa": 422.2222, "results": 322.2222},
-        "change": {"overall": 51.9722, "pmqa": 47.2222, "results": 57.7778},
+        "change": {"overall": 7.25, "pmqa": 25.0, "results": -14.4445}, "both_count": 2,
     }  # fmt: skip
     assert [o["code"] for o in summary["top"]] == ["S001", "P001", "P002"]
     assert [o["code"] for o in summary["most_improved"]] == ["P001"]
@@ -235,7 +254,8 @@ def test_three_offices_two_years_by_hand(tmp_path: Path, three: list[Path]) -> N
     )
     national_row = next(r for r in sheet_rows if r[0] == "ทั้งประเทศ")
     assert [c for c in national_row if c is not None] == [
-        "ทั้งประเทศ", 3, 377.2222, 51.9722, 422.2222, 47.2222, 322.2222, 57.7778]  # fmt: skip
+        "ทั้งประเทศ", 3, 377.2222, 7.25, 422.2222, 25, 322.2222, -14.4445]  # fmt: skip
+    assert "เทียบเฉพาะ 2 หน่วยงานที่มีผลทั้งสองครั้ง" in " ".join(c for c in cells if isinstance(c, str))
     band_row = next(r for r in sheet_rows if r[0] == "ดีมาก")
     assert [c for c in band_row if c is not None] == ["ดีมาก", 50, 0, 33.33]
     assert openpyxl.load_workbook(tmp_path / "r.xlsx").sheetnames[0] == "สรุปสำหรับผู้บริหาร"
@@ -252,7 +272,7 @@ def test_english_headers_and_a_label_option_give_the_same_comparison(
     (earlier,) = data["comparison"]["previous"]
     assert earlier["label"] == "2566"
     means = {m["key"]: m["change"] for m in earlier["means"]}
-    assert (means["results"], means["I2"], means["K1"]) == (57.7778, 75.0, 158.3333)
+    assert (means["results"], means["I2"], means["K1"]) == (-14.4445, 75.0, 75.0)
 
 
 def test_an_xlsx_table_typed_by_hand_is_read_with_its_cells(tmp_path: Path, mini: Rubric) -> None:
@@ -612,10 +632,13 @@ def test_previous_scores_are_the_decimals_of_their_text_never_a_float(
         for code, then in (("P001", a), ("P002", b)):
             change = Fraction(str(offices[code]["change"]["overall"]))
             assert change == _half_up(current[code] - then), (earlier["label"], code)
-        # The national change is the change of the exact means, rounded once.
+        # The national change is over the offices in both rounds (P001, P002; S001 is new):
+        # the exact mean of their changes, rounded once; each round's own mean is plain.
         means = {m["key"]: m for m in earlier["means"]}
         change = Fraction(str(means["overall"]["change"]))
-        assert change == _half_up(current_mean - (a + b) / 2), earlier["label"]
+        both = (current["P001"] - a + current["P002"] - b) / 2
+        assert change == _half_up(both), earlier["label"]
+        assert Fraction(str(means["overall"]["current_mean"])) == _half_up(current_mean)
     p002 = {e["label"]: {o["code"]: o for o in e["offices"]}["P002"] for e in report["previous"]}
     assert {label: o["change"]["overall"] for label, o in p002.items()} == {
         "2565": 139.9999, "xlsx": 139.9999, "json": 139.9999}  # fmt: skip

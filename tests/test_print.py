@@ -270,8 +270,10 @@ def test_no_workbook_prints_text_cut_or_shrunk(tmp_path: Path, rubric_id: str) -
                      "--registry", registry]).exit_code == 0  # fmt: skip
     made = run(app, ["template", *rubric, "--office", "P001", "-o", str(outputs["template"])])
     assert made.exit_code == 0
+    # One result against itself: two labels of one round would be refused, so each is named.
     compared = run(app, ["compare", *rubric, str(tmp_path / "r.json"), str(tmp_path / "r.json"),
-                         "-o", str(outputs["comparison"])])  # fmt: skip
+                         "-o", str(outputs["comparison"]), "--old-label", "2567 รอบ 6 เดือน",
+                         "--new-label", "2567 รอบ 12 เดือน"])  # fmt: skip
     assert compared.exit_code == 0, compared.output
     books = [*outputs.values(), *sorted(feedback.glob("*.xlsx"))[:2]]
     flaws = {path.name: layout_flaws(openpyxl.load_workbook(path)) for path in books}

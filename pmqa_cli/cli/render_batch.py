@@ -184,7 +184,9 @@ def comparison(found: Comparison) -> None:
         for m in r.means[:3]:
             change = show_number(m.change, Shown.CHANGE, digits)
             label = tr(m.label, _PARTS_EN.get(m.key, m.key))
-            table.add_row(ThaiText(tr(f"ค่าเฉลี่ย{label} เปลี่ยนไป", f"Change in mean {label}")),
+            # Over the offices in both rounds (the count above), never two different sets.
+            table.add_row(ThaiText(tr(f"ค่าเฉลี่ย{label} เปลี่ยนไป (เฉพาะหน่วยงานที่มีทั้งสองครั้ง)",
+                                      f"Change in mean {label} (offices in both)")),
                           change)  # fmt: skip
         console.print(table)
         if r.unmatched_items:

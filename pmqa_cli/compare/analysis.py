@@ -12,11 +12,18 @@ from pmqa_cli.assess.batch import BatchResult
 from pmqa_cli.compare.breakdowns import Breakdowns, breakdowns
 from pmqa_cli.compare.comparison import Comparison, compare
 from pmqa_cli.compare.geography import Geography, geography
+from pmqa_cli.compare.labels import LabelOptions
 from pmqa_cli.compare.snapshot import Snapshot, snapshot_from_batch
 from pmqa_cli.compare.summary import ExecutiveSummary, executive_summary
 from pmqa_cli.io.values import clean_text
 
-__all__ = ["Analysis", "analyse", "round_label", "round_text"]
+__all__ = ["BATCH_OPTIONS", "Analysis", "analyse", "round_label", "round_text"]
+
+#: How ``pmqa batch`` lets the user name the rounds it compares (compare/labels.py).
+BATCH_OPTIONS: LabelOptions = (
+    "give the earlier result its own label with --previous-label (and this round's with --round)",
+    "ระบุชื่อของผลครั้งก่อนเองด้วย --previous-label (และรอบของครั้งนี้ด้วย --round)",
+)
 
 
 def round_text(text: str) -> str:
@@ -69,9 +76,15 @@ def analyse(
     """Analyse a finished batch against earlier rounds (oldest first; none: no comparison)."""
     rubric = batch.rubric
     shown = round_text(round_)
-    snapshot = snapshot_from_batch(batch, round_label(rubric.fiscal_year, shown))
+    snapshot = snapshot_from_batch(
+        batch, round_label(rubric.fiscal_year, shown), round_=shown, processed=when.date()
+    )
     groups = breakdowns(snapshot, rubric)
-    comparison = compare(snapshot, previous, rubric, batch.registry) if previous else None
+    comparison = (
+        compare(snapshot, previous, rubric, batch.registry, options=BATCH_OPTIONS)
+        if previous
+        else None
+    )
     registry = batch.registry
     summary = executive_summary(
         snapshot,

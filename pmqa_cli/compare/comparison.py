@@ -2,8 +2,10 @@
 
 Every difference is exact (Decimal, from the reported numbers and the earlier scores exactly as
 read); an office's change, and an earlier score read with more digits than the rubric's, are
-shown rounded half-up once to the rubric's decimals; a mean is rounded half-up once, and its
-change is the difference of the exact means, rounded once.
+shown rounded half-up once to the rubric's decimals; a mean is rounded half-up once. The change
+of a mean is taken over the offices scored in both rounds (matched by code), never between two
+means of different sets of offices: the exact mean of those offices' changes, rounded once; how
+many offices that is, and each round's plain mean and count, are kept beside it.
 Rank change is the earlier rank minus this rank, so moving from 12th to 5th is +7.
 
 Items (issues and indicators) are matched by id: an office's earlier score for an item is the
@@ -13,11 +15,12 @@ no earlier counterpart are compared only through the overall and part scores, an
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
+from pmqa_cli.compare.labels import COMPARE_OPTIONS, LabelOptions, distinct_labels
 from pmqa_cli.compare.snapshot import OfficeScore, Snapshot, number, with_ranks
 from pmqa_cli.core.numbers import rounded
 from pmqa_cli.io.registry import Registry
@@ -173,13 +176,14 @@ class MeanChange:
     key: str  # overall, pmqa, results, or an item id
     label: str
     kind: str  # part, issue or indicator
-    current: Decimal | None  # rounded half-up to the rubric's decimals
-    previous: Decimal | None
-    change: Decimal | None  # of the exact means, rounded once
+    current: Decimal | None  # this round's plain mean, rounded half-up to the rubric's decimals
+    previous: Decimal | None  # the earlier round's plain mean (its own offices)
+    change: Decimal | None  # the exact mean change of the offices in both rounds, rounded once
     current_count: int
     previous_count: int
     previous_ids: tuple[str, ...] = ()  # the earlier ids the matches came through
     matched: bool = True  # False: no earlier counterpart; compared only via overall and parts
+    both_count: int = 0  # offices with a score in both rounds: the ones the change is over
 
     def to_dict(self) -> dict[str, Any]:
         """JSON form."""
@@ -192,6 +196,7 @@ class MeanChange:
             "change": number(self.change),
             "current_count": self.current_count,
             "previous_count": self.previous_count,
+            "both_count": self.both_count,
             "previous_ids": list(self.previous_ids),
             "matched": self.matched,
         }
@@ -330,18 +335,26 @@ def _means(
     key: str,
     label: str,
     kind: str,
-    now: list[Decimal],
-    then: list[Decimal],
+    now: Mapping[str, Decimal],
+    then: Mapping[str, Decimal],
     decimals: int,
     previous_ids: tuple[str, ...] = (),
     matched: bool = True,
 ) -> MeanChange:
-    exact_now, exact_then = mean(now), mean(then)
-    change = None if exact_now is None or exact_then is None else exact_now - exact_then
+    """Each round's plain mean of its own offices (``now``, ``then``: code -> exact value), and
+    the change over the offices in both: the exact mean of their changes, rounded once."""
+    both = sorted(set(now) & set(then))
+    change = mean([now[code] - then[code] for code in both])
     return MeanChange(
-        key, label, kind, rounded(exact_now, decimals), rounded(exact_then, decimals),
-        rounded(change, decimals), len(now), len(then), previous_ids, matched,
+        key, label, kind, rounded(mean(list(now.values())), decimals),
+        rounded(mean(list(then.values())), decimals), rounded(change, decimals), len(now),
+        len(then), previous_ids, matched, len(both),
     )  # fmt: skip
+
+
+def _values(offices: Iterable[OfficeScore], key: str) -> dict[str, Decimal]:
+    """overall, pmqa or results of each office that has it, by code."""
+    return {o.code: v for o in offices if (v := o.part(key)) is not None}
 
 
 def _round(
@@ -368,25 +381,18 @@ def _round(
     now_scored = current.scored()
     then_scored = [o for o in previous.offices.values() if o.overall is not None]
     means = [
-        _means(
-            key,
-            label,
-            "part",
-            [v for o in now_scored if (v := o.part(key)) is not None],
-            [v for o in then_scored if (v := o.part(key)) is not None],
-            decimals,
-        )
+        _means(key, label, "part", _values(now_scored, key), _values(then_scored, key), decimals)
         for key, label in PARTS
     ]
     used_previous: set[str] = set()
     unmatched: list[str] = []
     for item in items:
-        then_values: list[Decimal] = []
+        then_values: dict[str, Decimal] = {}
         via: set[str] = set()
         for o in then_scored:
             earlier_id, earlier = _previous_item(o, candidates[item.id])
             if earlier_id is not None:
-                then_values.append(earlier)
+                then_values[o.code] = earlier
                 via.add(earlier_id)
         used_previous |= via
         if not then_values:
@@ -396,7 +402,7 @@ def _round(
                 item.id,
                 item.title_th,
                 "issue" if item in rubric.issues else "indicator",
-                [v for o in now_scored if (v := o.items.get(item.id)) is not None],
+                {o.code: v for o in now_scored if (v := o.items.get(item.id)) is not None},
                 then_values,
                 decimals,
                 tuple(sorted(via - {item.id})),
@@ -408,14 +414,7 @@ def _round(
         group_now = [o for o in now_scored if o.type is office_type]
         group_then = [o for o in then_scored if o.type is office_type]
         type_means[office_type.abbrev_th] = [
-            _means(
-                key,
-                label,
-                "part",
-                [v for o in group_now if (v := o.part(key)) is not None],
-                [v for o in group_then if (v := o.part(key)) is not None],
-                decimals,
-            )
+            _means(key, label, "part", _values(group_now, key), _values(group_then, key), decimals)
             for key, label in PARTS
         ]
     result = RoundComparison(
@@ -436,7 +435,11 @@ def compare(
     previous: Sequence[Snapshot],
     rubric: Rubric,
     registry: Registry | None = None,
+    *,
+    options: LabelOptions = COMPARE_OPTIONS,
 ) -> Comparison:
-    """This round against each earlier one (oldest first)."""
+    """This round against each earlier one (oldest first), each round with its own label
+    (compare/labels.py: a usage error naming ``options`` when the files cannot tell them apart)."""
+    current, previous = distinct_labels(current, previous, options)
     rounds = [_round(current, p, rubric, registry) for p in previous]
     return Comparison(current, rounds, rubric.scoring.decimals)

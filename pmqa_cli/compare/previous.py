@@ -18,6 +18,7 @@ import json
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -256,12 +257,31 @@ def _from_json(reader: _Reader, data: bytes, limits: Limits) -> Snapshot:
         by_code = with_ranks(offices)  # an edited or older file: rank it as pmqa would
     label = document.get("label")
     year = document.get("fiscal_year")
+    round_ = document.get("round")
     return Snapshot(
         label if isinstance(label, str) else (str(year) if isinstance(year, int) else ""),
         "",
         by_code,
         fiscal_year=year if isinstance(year, int) else None,
+        round=_round_text(round_) if isinstance(round_, str) else "",
+        processed=_day(document.get("generated")),
     )
+
+
+def _round_text(text: str) -> str:
+    """A round as shown: "6 เดือน" and "รอบ 6 เดือน" both become "รอบ 6 เดือน"."""
+    shown = clean_text(text)
+    return "รอบ " + shown if shown and not shown.startswith("รอบ") else shown
+
+
+def _day(value: Any) -> date | None:
+    """The day of an ISO date or date-time text ("2024-03-01T09:30:00"), else None."""
+    if not isinstance(value, str):
+        return None
+    try:
+        return date.fromisoformat(value.strip()[:10])
+    except ValueError:
+        return None
 
 
 def _part(value: Any) -> Any:
@@ -304,11 +324,46 @@ def _from_table(reader: _Reader, data: bytes, limits: Limits) -> Snapshot:
         return Snapshot("", "", {})
     # The first sheet with both a code and an overall column (a pmqa results.xlsx has them on
     # สรุปผล), else the first sheet, whose missing columns are then reported.
-    for sheet in table.sheets:
-        header = _find_header(_rows(sheet), reader)
-        if header is not None and {"code", "overall"} <= set(header[1].values()):
-            return _from_rows(reader, sheet)
-    return _from_rows(reader, table.sheets[0])
+    snapshot = next(
+        (
+            _from_rows(reader, sheet)
+            for sheet in table.sheets
+            if (header := _find_header(_rows(sheet), reader)) is not None
+            and {"code", "overall"} <= set(header[1].values())
+        ),
+        None,
+    ) or _from_rows(reader, table.sheets[0])
+    # A pmqa results.xlsx says on its เกี่ยวกับ sheet which year and round it holds and when
+    # it was processed: its label when its table has none, and what tells two rounds apart.
+    about = _about(table.sheets)
+    snapshot.round = snapshot.round or _round_text(about.get("round", ""))
+    snapshot.processed = _day(about.get("processed"))
+    if not snapshot.label and about.get("year", "").isdigit():
+        snapshot.fiscal_year = int(about["year"])
+        snapshot.label = " ".join(p for p in (about["year"], snapshot.round) if p)
+    return snapshot
+
+
+#: The rows of a pmqa results.xlsx's เกี่ยวกับ sheet read back: first cell -> key.
+_ABOUT_ROWS = {
+    "ปีงบประมาณ": "year",
+    "รอบการประเมิน": "round",
+    "วันที่ประมวลผล (ค.ศ.)": "processed",
+}
+_NOT_GIVEN = "(ไม่ได้ระบุ)"
+
+
+def _about(sheets: list[RawSheet]) -> dict[str, str]:
+    """The year, round and processing date a pmqa results.xlsx's เกี่ยวกับ sheet gives."""
+    found: dict[str, str] = {}
+    for sheet in sheets:
+        for _, cells in _rows(sheet):
+            first, second = cells.get(1), cells.get(2)
+            key = _ABOUT_ROWS.get(first[0]) if first and isinstance(first[0], str) else None
+            shown = code_text(second[0]) if second else ""
+            if key and shown and shown != _NOT_GIVEN and key not in found:
+                found[key] = shown
+    return found
 
 
 def _rows(
@@ -473,15 +528,16 @@ def _from_rows(reader: _Reader, table: RawSheet) -> Snapshot:
         )
     if not offices:
         reader.add("previous-unreadable", sheet=sheet, detail="the table has no office rows")
-    return Snapshot(_label(labels), "", with_ranks(offices.values()), fiscal_year=_year(labels))
+    return Snapshot(
+        _label(labels), "", with_ranks(offices.values()), fiscal_year=_year(labels),
+        round=_round_text(labels.get("round", "")),
+    )  # fmt: skip
 
 
 def _label(labels: dict[str, str]) -> str:
     if "label" in labels:
         return labels["label"]
-    year, round_ = labels.get("year", ""), labels.get("round", "")
-    if round_ and not round_.startswith("รอบ"):
-        round_ = "รอบ " + round_
+    year, round_ = labels.get("year", ""), _round_text(labels.get("round", ""))
     return " ".join(p for p in (year, round_) if p)
 
 

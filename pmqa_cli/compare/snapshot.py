@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -88,6 +89,10 @@ class Snapshot:
     offices: dict[str, OfficeScore]
     findings: list[Finding] = field(default_factory=list)
     fiscal_year: int | None = None
+    # What the file says of itself beyond its label, to tell two rounds of one label apart
+    # (compare/labels.py): its round ("รอบ 6 เดือน") and the day it was processed.
+    round: str = ""
+    processed: date | None = None
 
     def scored(self) -> list[OfficeScore]:
         """Offices with an overall score, in code order."""
@@ -145,7 +150,12 @@ def office_scores(scored: Iterable[ScoredOffice]) -> dict[str, OfficeScore]:
     return offices
 
 
-def snapshot_from_batch(batch: BatchResult, label: str) -> Snapshot:
+def snapshot_from_batch(
+    batch: BatchResult, label: str, *, round_: str = "", processed: date | None = None
+) -> Snapshot:
     """The scored offices of a finished batch (ranks as the batch gave them)."""
     offices = office_scores(batch.scored)
-    return Snapshot(label, "", offices, fiscal_year=batch.rubric.fiscal_year)
+    return Snapshot(
+        label, "", offices, fiscal_year=batch.rubric.fiscal_year, round=round_,
+        processed=processed,
+    )  # fmt: skip

@@ -28,8 +28,10 @@ class MeanRow:
     scope: str
     count: int
     means: dict[str, Decimal | None]  # overall, pmqa, results
-    changes: dict[str, Decimal | None]  # None where there were no earlier scores
+    # None where there were no earlier scores; each over the offices scored in both rounds
+    changes: dict[str, Decimal | None]
     compared: bool = False  # False without a previous result: no changes at all
+    both: int = 0  # offices with an overall score in both rounds: the ones a change is over
 
     def to_dict(self) -> dict[str, Any]:
         """JSON form."""
@@ -40,6 +42,7 @@ class MeanRow:
         }
         if self.compared:
             data["change"] = {k: number(v) for k, v in self.changes.items()}
+            data["both_count"] = self.both
         return data
 
 
@@ -165,9 +168,13 @@ def executive_summary(
     for scope, key in scopes:
         group = by_type.get(key)
         changes: dict[str, Decimal | None] = dict.fromkeys((k for k, _ in PARTS), None)
+        both = 0
         if latest is not None:
+            # The comparison's own changes: over the offices in both rounds, never the
+            # difference of two means of different sets of offices.
             listed = latest.means[:3] if key == ALL else latest.type_means.get(key, [])
             changes = {m.key: m.change for m in listed}
+            both = next((m.both_count for m in listed if m.key == "overall"), 0)
         means.append(
             MeanRow(
                 scope,
@@ -175,6 +182,7 @@ def executive_summary(
                 {k: group.scores[k].mean if group else None for k, _ in PARTS},
                 changes,
                 latest is not None,
+                both,
             )
         )
     bands = {

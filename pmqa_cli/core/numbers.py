@@ -10,7 +10,8 @@ decimal survives that trip exactly (``repr`` of the float gives back the same di
 How many digits a number shows depends only on what kind of number it is (:class:`Shown`), by
 one table, :data:`DIGITS`: a score, a mean, a median and a change of score at the rubric's
 decimals (a change with its sign), a percentage of offices with one decimal and ``%``, counts,
-levels and ranks as whole numbers (counts with a thousands separator). The terminal and PDF
+levels and ranks as whole numbers (counts with a thousands separator), and a rank's change as a
+signed whole number (+7: seven places up). The terminal and PDF
 text (:func:`show_number`), a workbook cell's number format (:func:`excel_format`) and a CSV
 field (:func:`csv_number`) are all read from that table, so the same stored number shows the
 same digits everywhere; JSON keeps the exact value.
@@ -132,6 +133,7 @@ class Shown(str, Enum):
     COUNT = "count"  # offices, files, findings: a whole number with a thousands separator
     LEVEL = "level"  # a whole level (a steps indicator's 0-5)
     RANK = "rank"  # a rank, 1 first: a whole number
+    RANK_CHANGE = "rank-change"  # places gained between rounds: a whole number, signed (+7 up)
 
 
 @dataclass(frozen=True)
@@ -154,6 +156,7 @@ DIGITS: dict[Shown, Digits] = {
     Shown.COUNT: Digits(0, separator=True),
     Shown.LEVEL: Digits(0),
     Shown.RANK: Digits(0),
+    Shown.RANK_CHANGE: Digits(0, separator=True, signed=True),
 }
 
 

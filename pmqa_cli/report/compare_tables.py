@@ -7,13 +7,16 @@ Built from :mod:`pmqa_cli.compare` objects, so the workbook sheets, the CSV file
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from pmqa_cli.compare.breakdowns import DIMENSIONS, Breakdowns, Group
 from pmqa_cli.compare.comparison import PARTS, Comparison, MeanChange, OfficeChange
 from pmqa_cli.compare.snapshot import OfficeScore, number
+from pmqa_cli.core.numbers import Shown, excel_format
+from pmqa_cli.report.outputs import FONT_SIZE
 from pmqa_cli.report.tables import Column, Kind, Table
+from pmqa_cli.report.text_width import BOLD_WIDER, PADDING, UNIT_POINTS, text_points
 
 __all__ = [
     "BREAKDOWN_SHEETS",
@@ -43,6 +46,13 @@ COMPARISON_SHEETS = (
 _PART_TH = {"overall": "คะแนนรวม", "pmqa": "หมวด 1-6", "results": "หมวด 7"}
 _DIMENSION_TH = dict(DIMENSIONS)
 _KIND_TH = {"part": "ส่วน", "issue": "ประเด็น", "indicator": "ตัวชี้วัด"}
+#: A part's label as the results show it (คะแนนรวม, หมวด 1-6 (PMQA 4.0), หมวด 7 (ตัวชี้วัด)).
+_PART_LABEL = dict(PARTS)
+#: Places gained, signed as the headers say (+ ดีขึ้น): +7 is seven places up (core.numbers).
+_RANK_CHANGE = excel_format(Shown.RANK_CHANGE, 0)
+_UNIT = UNIT_POINTS["xlsxwriter"]  # points per width unit of the workbooks pmqa writes
+_MARGIN = 1.5  # width units kept free beside a header on one line
+_WIDEN_AT_MOST = 5.0  # a header that needs more than this wraps instead
 
 
 # --- breakdowns ------------------------------------------------------------------------------
@@ -185,11 +195,11 @@ def _round_columns(n: int, label: str) -> list[Column[_OfficeRow]]:
         Column(f"อันดับ {label}", 9, Kind.CENTER,
                lambda r: (e := earlier(r)) and e.rank),
         Column(f"อันดับเปลี่ยนจาก {label} (+ ดีขึ้น)", 12, Kind.CENTER,
-               lambda r: change(r).rank_change),
+               lambda r: change(r).rank_change, _RANK_CHANGE),
         Column(f"อันดับในประเภท {label}", 10, Kind.CENTER,
                lambda r: (e := earlier(r)) and e.rank_in_type),
-        Column(f"อันดับในประเภทเปลี่ยนจาก {label}", 12, Kind.CENTER,
-               lambda r: change(r).rank_in_type_change),
+        Column(f"อันดับในประเภทเปลี่ยนจาก {label} (+ ดีขึ้น)", 12, Kind.CENTER,
+               lambda r: change(r).rank_in_type_change, _RANK_CHANGE),
     ]  # fmt: skip
 
 
@@ -260,7 +270,8 @@ def _compare_lists(comparison: Comparison) -> Table:
         Column(f"คะแนนรวม {comparison.current.label}", 13, Kind.SCORE,
                lambda r: number(r.change.score("overall"))),
         Column("เปลี่ยนแปลง", 12, Kind.CHANGE, lambda r: number(r.change.change())),
-        Column("อันดับเปลี่ยน (+ ดีขึ้น)", 12, Kind.CENTER, lambda r: r.change.rank_change),
+        Column("อันดับเปลี่ยน (+ ดีขึ้น)", 12, Kind.CENTER, lambda r: r.change.rank_change,
+               _RANK_CHANGE),
     ]  # fmt: skip
     return Table.of(COMPARE_LISTS_SHEET, "comparison-lists", columns, listed())
 
@@ -288,18 +299,22 @@ def _compare_means(comparison: Comparison) -> Table:
                 for m in means:
                     yield _Mean(r.label, scope, m, "")
 
+    current = comparison.current.label
     columns: list[Column[_Mean]] = [
         Column("เทียบกับ", 14, Kind.TEXT, lambda r: r.label),
         Column("กลุ่ม", 10, Kind.CENTER, lambda r: r.scope),
-        Column("รายการ", 12, Kind.TEXT, lambda r: r.mean.key),
+        # A part by the label the results give it; an issue or indicator by its rubric id.
+        Column("รายการ", 16, Kind.TEXT, lambda r: _PART_LABEL.get(r.mean.key, r.mean.key)),
         Column("ชื่อ", 40, Kind.TEXT, lambda r: r.mean.label),
         Column("ประเภทรายการ", 10, Kind.CENTER, lambda r: _KIND_TH[r.mean.kind]),
-        Column(f"ค่าเฉลี่ย {comparison.current.label}", 13, Kind.SCORE,
+        Column(f"ค่าเฉลี่ย {current} (ทุกหน่วยงานของรอบ)", 14, Kind.SCORE,
                lambda r: number(r.mean.current)),
-        Column("ค่าเฉลี่ยครั้งก่อน", 13, Kind.SCORE, lambda r: number(r.mean.previous)),
-        Column("เปลี่ยนแปลง", 12, Kind.CHANGE, lambda r: number(r.mean.change)),
-        Column(f"จำนวน {comparison.current.label}", 9, Kind.CENTER,
-               lambda r: r.mean.current_count),
+        Column("ค่าเฉลี่ยครั้งก่อน (ทุกหน่วยงานของรอบ)", 14, Kind.SCORE,
+               lambda r: number(r.mean.previous)),
+        Column("เปลี่ยนแปลง (เฉพาะหน่วยงานที่มีทั้งสองครั้ง)", 14, Kind.CHANGE,
+               lambda r: number(r.mean.change)),
+        Column("จำนวนที่มีทั้งสองครั้ง", 10, Kind.CENTER, lambda r: r.mean.both_count),
+        Column(f"จำนวน {current}", 9, Kind.CENTER, lambda r: r.mean.current_count),
         Column("จำนวนครั้งก่อน", 9, Kind.CENTER, lambda r: r.mean.previous_count),
         Column("หมายเหตุ", 50, Kind.TEXT, lambda r: r.note),
     ]  # fmt: skip
@@ -363,12 +378,24 @@ def _one_round(comparison: Comparison) -> Table:
     return Table.of(ONE_ROUND_SHEET, "comparison-one-round", columns, listed())
 
 
+def _roomy(column: Column[Any]) -> Column[Any]:
+    """A column wide enough that its header, when it nearly fits on one line, fits with room
+    to spare: "คะแนนรวม 2566" beside "คะแนนรวม 2567" printed as one run of text otherwise
+    (LibreOffice keeps it on one line, edge to edge). Longer headers keep their width and
+    wrap, in a header row as tall as they need (report/tables.py)."""
+    one_line = (text_points(column.header, FONT_SIZE) * BOLD_WIDER + PADDING) / _UNIT
+    if column.width < one_line + _MARGIN <= column.width + _WIDEN_AT_MOST:
+        return replace(column, width=round(one_line + _MARGIN, 1))
+    return column
+
+
 def comparison_tables(comparison: Comparison) -> list[Table]:
     """Per office, most improved and declined, national means, per item, one-round offices."""
-    return [
+    tables = [
         _compare_offices(comparison),
         _compare_lists(comparison),
         _compare_means(comparison),
         _compare_items(comparison),
         _one_round(comparison),
     ]
+    return [replace(t, columns=[_roomy(c) for c in t.columns]) for t in tables]

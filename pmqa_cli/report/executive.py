@@ -246,7 +246,10 @@ def _counts(r: _Rows, s: _Styles, summary: ExecutiveSummary) -> None:
 def _means(r: _Rows, s: _Styles, summary: ExecutiveSummary) -> None:
     """Means, with the change from the previous result when there is one."""
     compared = summary.previous_label is not None
-    _section(r, s, "คะแนนเฉลี่ย" + (f" และการเปลี่ยนแปลงจาก {summary.previous_label}"
+    # A change is over the offices scored in both rounds (compare/comparison.py), and says so.
+    both = summary.means[0].both if summary.means else 0
+    _section(r, s, "คะแนนเฉลี่ย" + (f" และการเปลี่ยนแปลงจาก {summary.previous_label} "
+                                   f"(เทียบเฉพาะ {both:,} หน่วยงานที่มีผลทั้งสองครั้ง)"
                                    if compared else ""))  # fmt: skip
     headers: list[tuple[int, int, str]] = [(0, 1, "กลุ่ม"), (2, 2, "จำนวน")]
     col = 3

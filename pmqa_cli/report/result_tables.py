@@ -433,6 +433,8 @@ def _about(run: Run) -> Table:
         ["ไฟล์เกณฑ์ (rubric file)", rubric.path],
         ["ชื่อเกณฑ์", rubric.title_th],
         ["ปีงบประมาณ", rubric.fiscal_year],
+        # Read back by pmqa compare to tell two results of one fiscal year apart.
+        ["รอบการประเมิน", (run.analysis.round if run.analysis else "") or "(ไม่ได้ระบุ)"],
         ["โปรแกรม", f"pmqa {__version__}"],
         ["วันที่ประมวลผล (พ.ศ.)", thai_datetime(when)],
         ["วันที่ประมวลผล (ค.ศ.)", when.isoformat(" ", "seconds")],

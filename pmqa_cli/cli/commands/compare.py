@@ -43,11 +43,19 @@ DetailsRegistryOption = Annotated[
 ]
 OldLabelOption = Annotated[
     str | None,
-    typer.Option("--old-label", help="Label of OLD (default: from the file).", metavar="LABEL"),
+    typer.Option(
+        "--old-label",
+        help="Label of OLD (default: from the file; two equal labels are a usage error).",
+        metavar="LABEL",
+    ),
 ]
 NewLabelOption = Annotated[
     str | None,
-    typer.Option("--new-label", help="Label of NEW (default: from the file).", metavar="LABEL"),
+    typer.Option(
+        "--new-label",
+        help="Label of NEW (default: from the file; two equal labels are a usage error).",
+        metavar="LABEL",
+    ),
 ]
 JsonOption = Annotated[Path | None, json_file_option("Also write the comparison as JSON here.")]
 CsvOption = Annotated[
