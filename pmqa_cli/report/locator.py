@@ -17,7 +17,6 @@ a map.
 from __future__ import annotations
 
 import io
-import math
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -29,7 +28,15 @@ from openpyxl.drawing.xdr import XDRPositiveSize2D
 from openpyxl.styles import Alignment
 
 from pmqa_cli.compare.geography import Geography, load_boundaries, provinces_of
-from pmqa_cli.report.maps import map_style, thai_font
+from pmqa_cli.report.maps import (
+    BORDER,
+    HIGHLIGHT,
+    SMALL_FACES,
+    TEXT_COLOUR,
+    map_axes,
+    map_style,
+    thai_font,
+)
 from pmqa_cli.report.writer import body_font, put
 from pmqa_cli.rubric.model import Rubric
 
@@ -52,9 +59,6 @@ LOCATOR_DPI = 130
 NEEDS_MATPLOTLIB = (
     "ไม่แสดงแผนที่จังหวัด: เครื่องนี้ไม่มี matplotlib ที่ใช้วาดแผนที่ ติดตั้งด้วย pip install matplotlib แล้วประมวลผลใหม่"
 )
-_HIGHLIGHT = "#7030A0"  # the feedback's "this office" purple (its distribution chart)
-_BORDER = "#8C8C8C"
-_TEXT = "#262626"
 _LEGEND_TOP = 0.5  # of the picture's height: the legend stays below the north-east
 _SMALL = 0.6  # degrees: a province narrower and lower than this gets a ring round it too
 
@@ -166,22 +170,17 @@ def _base_figure(maps: LocatorMaps) -> tuple[Figure, Any, Any]:
     from matplotlib.figure import Figure  # heavy: drawing only
 
     family = thai_font() or "DejaVu Sans"
-    scale = 1.0 if family in ("TH Sarabun New", "TH SarabunPSK", "Sarabun", "Laksaman") else 0.8
+    scale = 1.0 if family in SMALL_FACES else 0.8
     width, height = (cm / 2.54 for cm in LOCATOR_SIZE_CM)
     fig = Figure(figsize=(width, height), dpi=LOCATOR_DPI, facecolor="white")
     canvas: Any = FigureCanvasAgg(fig)  # matplotlib's blitting calls are not typed
-    ax = fig.add_axes((0.0, 0.05, 0.70, 0.835))
-    ax.set_xlim(97.2, 105.8)
-    ax.set_ylim(5.4, 20.6)
-    ax.set_aspect(1 / math.cos(math.radians(13)))  # a degree of longitude is shorter
-    ax.set_anchor("SW")  # against the left: the legend sits in the sea east of the peninsula
-    ax.set_axis_off()
+    ax = map_axes(fig, (0.0, 0.05, 0.70, 0.835))
     rings, colours = [], []
     for province in load_boundaries().provinces:
         for ring in province.rings:
             rings.append(ring)
             colours.append(maps.fills.get(province.pcode, "#D9D9D9"))
-    ax.add_collection(PolyCollection(rings, facecolors=colours, edgecolors=_BORDER,
+    ax.add_collection(PolyCollection(rings, facecolors=colours, edgecolors=BORDER,
                                      linewidths=0.3))  # fmt: skip
     _legend(fig, maps, family, scale)
     source = maps.source.replace(": ", ":\n", 1)  # two short lines under the map
@@ -194,7 +193,7 @@ def _base_figure(maps: LocatorMaps) -> tuple[Figure, Any, Any]:
             _fit(text, canvas)  # a long band label from a user's rubric
         canvas.draw()
     title = fig.text(0.5, 0.975, "", family=family, size=15 * scale, weight="bold",
-                     color=_TEXT, ha="center", va="top")  # fmt: skip
+                     color=TEXT_COLOUR, ha="center", va="top")  # fmt: skip
     return fig, title, canvas.copy_from_bbox(fig.bbox)
 
 
@@ -212,17 +211,17 @@ def _legend(fig: Figure, maps: LocatorMaps, family: str, scale: float) -> None:
     x = 0.56
     y = 0.075 + step * (len(entries) + 2.4)
     fig.text(x, y - step * 0.5, maps.heading, family=family, size=size, weight="bold",
-             color=_TEXT, va="bottom", linespacing=1.1)  # fmt: skip
+             color=TEXT_COLOUR, va="bottom", linespacing=1.1)  # fmt: skip
     for colour, label in entries:
         y -= step
         fig.add_artist(Rectangle((x, y - step * 0.35), 0.05, step * 0.7, facecolor=colour,
-                                 edgecolor=_BORDER, linewidth=0.4,
+                                 edgecolor=BORDER, linewidth=0.4,
                                  transform=fig.transFigure))  # fmt: skip
-        fig.text(x + 0.065, y, label, family=family, size=size, color=_TEXT, va="center")
+        fig.text(x + 0.065, y, label, family=family, size=size, color=TEXT_COLOUR, va="center")
     y -= step * 1.2
-    fig.add_artist(Line2D([x, x + 0.05], [y, y], color=_HIGHLIGHT, linewidth=2.2,
+    fig.add_artist(Line2D([x, x + 0.05], [y, y], color=HIGHLIGHT, linewidth=2.2,
                           transform=fig.transFigure))  # fmt: skip
-    fig.text(x + 0.065, y, "จังหวัดของหน่วยงาน", family=family, size=size, color=_TEXT,
+    fig.text(x + 0.065, y, "จังหวัดของหน่วยงาน", family=family, size=size, color=TEXT_COLOUR,
              va="center")  # fmt: skip
 
 
@@ -245,14 +244,14 @@ def _outline(ax: Any, codes: Sequence[str]) -> list[Any]:
     boundaries = load_boundaries()
     added: list[Any] = []
     lines = [ring for code in codes for ring in boundaries.get(code).rings]
-    added.append(ax.add_collection(LineCollection(lines, colors=_HIGHLIGHT, linewidths=1.8,
+    added.append(ax.add_collection(LineCollection(lines, colors=HIGHLIGHT, linewidths=1.8,
                                                   zorder=4)))  # fmt: skip
     for code in codes:
         points = [p for ring in boundaries.get(code).rings for p in ring]
         xs, ys = [p[0] for p in points], [p[1] for p in points]
         if max(xs) - min(xs) < _SMALL and max(ys) - min(ys) < _SMALL:
             centre = ((max(xs) + min(xs)) / 2, (max(ys) + min(ys)) / 2)
-            ring = Ellipse(centre, 1.0, 1.0, fill=False, edgecolor=_HIGHLIGHT, linewidth=1.5,
+            ring = Ellipse(centre, 1.0, 1.0, fill=False, edgecolor=HIGHLIGHT, linewidth=1.5,
                            zorder=5)  # fmt: skip
             added.append(ax.add_patch(ring))
     return added

@@ -16,14 +16,14 @@ from typing import TYPE_CHECKING, Any
 
 from pmqa_cli.compare.geography import Geography
 from pmqa_cli.report.maps import (
-    _BORDER,
-    _REGION,
-    _SMALL_FACE,
-    _TEXT,
-    _province_paths,
-    _region_outlines,
-    _setup_map_axes,
+    BORDER,
+    REGION_LINE,
+    SMALL_FACES,
+    TEXT_COLOUR,
+    map_axes,
     map_style,
+    province_paths,
+    region_outlines,
     thai_font,
 )
 from pmqa_cli.rubric.model import Rubric
@@ -67,13 +67,13 @@ def summary_figure(geo: Geography, rubric: Rubric) -> Figure:
     from matplotlib.figure import Figure  # heavy: imported only when a map is drawn
 
     family = thai_font() or "DejaVu Sans"
-    scale = 1.0 if family in _SMALL_FACE else 0.8  # other fonts look larger at a size
+    scale = 1.0 if family in SMALL_FACES else 0.8  # other fonts look larger at a size
     width, height = (cm / 2.54 for cm in SUMMARY_MAP_CM)
     fig = Figure(figsize=(width, height), facecolor="white")
-    ax = _setup_map_axes(fig)
+    ax = map_axes(fig)
     ax.set_position((0.0, 0.0, _LEFT - 0.02, 1.0))  # the country fills the height, at the left
-    _province_paths(ax, geo, style, ())
-    _region_outlines(ax, geo)
+    province_paths(ax, geo, style, ())
+    region_outlines(ax, geo)
     region_line = style.words["region line"] if geo.province_region else None
     _legend(fig, style.legend, family, scale, region_line)
     fig.text(_LEFT, 0.015, style.words["source"], family=family, size=_SOURCE * scale,
@@ -105,16 +105,16 @@ def _legend(
     box = 0.035  # the colour box's width (figure fraction)
     y = 0.975
     fig.text(_LEFT, y, "คะแนนรวมเฉลี่ยของจังหวัด", family=family,
-             size=_HEADING * scale, weight="bold", color=_TEXT, va="top")  # fmt: skip
+             size=_HEADING * scale, weight="bold", color=TEXT_COLOUR, va="top")  # fmt: skip
     y -= step * 1.5
     label_x = _LEFT + box + 0.015
     rows, labels = [], []
     for colour, label, detail in legend:
         fig.add_artist(Rectangle((_LEFT, y - step * 0.85), box, step * 0.75,
-                                 transform=fig.transFigure, facecolor=colour, edgecolor=_BORDER,
+                                 transform=fig.transFigure, facecolor=colour, edgecolor=BORDER,
                                  linewidth=0.6))  # fmt: skip
         labels.append(fig.text(label_x, y - step * 0.45, label, family=family,
-                               size=_LABEL * scale, color=_TEXT, va="center"))  # fmt: skip
+                               size=_LABEL * scale, color=TEXT_COLOUR, va="center"))  # fmt: skip
         rows.append((y - step * 0.45, detail))
         y -= step
     # The ranges and counts in a column of their own, after the longest label.
@@ -135,9 +135,10 @@ def _legend(
     if region_line is not None:
         y -= step * 0.3
         fig.add_artist(Line2D([_LEFT, _LEFT + box], [y - step * 0.45] * 2,
-                              transform=fig.transFigure, color=_REGION, linewidth=1.6))  # fmt: skip
+                              transform=fig.transFigure, color=REGION_LINE,
+                              linewidth=1.6))  # fmt: skip
         fig.text(label_x, y - step * 0.45, region_line, family=family,
-                 size=_LABEL * scale, color=_TEXT, va="center")  # fmt: skip
+                 size=_LABEL * scale, color=TEXT_COLOUR, va="center")  # fmt: skip
 
 
 def _fit(fig: Figure) -> None:

@@ -29,23 +29,31 @@ if TYPE_CHECKING:  # pragma: no cover - types only; matplotlib is imported when 
     from matplotlib.figure import Figure
 
 __all__ = [
+    "BORDER",
+    "HIGHLIGHT",
     "MAP_SIZE_CM",
     "NO_OFFICE",
+    "REGION_LINE",
+    "SMALL_FACES",
+    "TEXT_COLOUR",
     "MapStyle",
     "band_colours",
+    "map_axes",
     "map_png",
     "map_style",
     "map_svg",
+    "province_paths",
+    "region_outlines",
     "thai_font",
 ]
 
 #: The map's size on paper: a region of an A4 page (width, height in centimetres).
 MAP_SIZE_CM = (16.0, 20.0)
 NO_OFFICE = "#D9D9D9"  # provinces without an office (or without that score)
-_BORDER = "#8C8C8C"
-_REGION = "#1A1A1A"
-_HIGHLIGHT = "#7030A0"
-_TEXT = "#262626"
+BORDER = "#8C8C8C"
+REGION_LINE = "#1A1A1A"
+HIGHLIGHT = "#7030A0"
+TEXT_COLOUR = "#262626"
 # The workbooks' score colour scale (report/tables.py: red 0, yellow 300, green 500): the bands
 # take colours along it, lowest band red, highest green, so a map reads like the tables.
 _SCALE = ("#F8696B", "#FFEB84", "#63BE7B")
@@ -54,7 +62,7 @@ _THAI_FONTS = (
     "TH Sarabun New", "TH SarabunPSK", "Sarabun", "Laksaman", "Garuda", "Loma", "Noto Sans Thai",
     "Noto Sans Thai UI", "Waree", "Umpush", "Kinnari", "Norasi", "Tlwg Typo",
 )  # fmt: skip
-_SMALL_FACE = {"TH Sarabun New", "TH SarabunPSK", "Sarabun", "Laksaman"}  # small x-height
+SMALL_FACES = {"TH Sarabun New", "TH SarabunPSK", "Sarabun", "Laksaman"}  # small x-height
 
 
 @lru_cache(maxsize=1)
@@ -193,7 +201,7 @@ def map_style(
     return MapStyle(part, words[part], subtitle, fills, legend, values, None, words)
 
 
-def _province_paths(ax: Axes, geo: Geography, style: MapStyle, highlight: tuple[str, ...]) -> None:
+def province_paths(ax: Axes, geo: Geography, style: MapStyle, highlight: tuple[str, ...]) -> None:
     from matplotlib.patches import PathPatch  # heavy: imported only when a map is drawn
     from matplotlib.path import Path as MplPath
 
@@ -206,7 +214,7 @@ def _province_paths(ax: Axes, geo: Geography, style: MapStyle, highlight: tuple[
         patch = PathPatch(
             MplPath(vertices, codes),
             facecolor=style.fills[province.pcode],
-            edgecolor=_BORDER,
+            edgecolor=BORDER,
             linewidth=0.35,
             gid=f"province-{province.pcode}",
         )
@@ -214,16 +222,16 @@ def _province_paths(ax: Axes, geo: Geography, style: MapStyle, highlight: tuple[
     for pcode in highlight:
         for ring in geo.boundaries.get(pcode).rings:
             xs, ys = zip(*ring, strict=True)
-            ax.plot(xs, ys, color=_HIGHLIGHT, linewidth=2.2, zorder=4,  # over region outlines
+            ax.plot(xs, ys, color=HIGHLIGHT, linewidth=2.2, zorder=4,  # over region outlines
                     gid=f"highlight-{pcode}")  # fmt: skip
 
 
-def _region_outlines(ax: Axes, geo: Geography) -> None:
+def region_outlines(ax: Axes, geo: Geography) -> None:
     from matplotlib.collections import LineCollection  # heavy: imported only when drawing
 
     outlines = LineCollection(
         geo.region_lines(),
-        colors=_REGION,
+        colors=REGION_LINE,
         linewidths=1.3,
         capstyle="round",
         joinstyle="round",
@@ -232,8 +240,12 @@ def _region_outlines(ax: Axes, geo: Geography) -> None:
     ax.add_collection(outlines)
 
 
-def _setup_map_axes(fig: Figure) -> Axes:
-    ax = fig.add_axes((0.01, 0.05, 0.60, 0.86))
+def map_axes(
+    fig: Figure, position: tuple[float, float, float, float] = (0.01, 0.05, 0.60, 0.86)
+) -> Axes:
+    """Axes holding Thailand at its shape (a degree of longitude is shorter than one of latitude),
+    against the figure's left and bottom: the legend and tables go in the sea to the east."""
+    ax = fig.add_axes(position)
     ax.set_xlim(97.2, 105.8)
     ax.set_ylim(5.4, 20.6)
     ax.set_aspect(1 / math.cos(math.radians(13)))  # degrees of longitude are shorter than latitude
@@ -262,7 +274,7 @@ class _Text:
                 stacklevel=3,
             )
             return _Text("DejaVu Sans", 11, 7.5, 6.5)
-        scale = 1.0 if family in _SMALL_FACE else 0.8
+        scale = 1.0 if family in SMALL_FACES else 0.8
         return _Text(family, 16 * scale, 11 * scale, 9 * scale)
 
 
@@ -284,7 +296,7 @@ def _legend(
     step = _line_height(fig, text.body)
     x = 0.625
     heading = style.words["legend change" if style.part == "change" else "legend"]
-    fig.text(x, top, heading, family=text.family, size=text.body, weight="bold", color=_TEXT,
+    fig.text(x, top, heading, family=text.family, size=text.body, weight="bold", color=TEXT_COLOUR,
              va="top")  # fmt: skip
     y = top - step * 1.3
     if style.limit is not None:
@@ -295,21 +307,21 @@ def _legend(
     for colour, label, detail in style.legend:
         top_, height = (1.45, 1.3) if two else (0.75, 0.6)
         box = Rectangle((x, y - step * top_), 0.035, step * height, transform=fig.transFigure,
-                        facecolor=colour, edgecolor=_BORDER, linewidth=0.5)  # fmt: skip
+                        facecolor=colour, edgecolor=BORDER, linewidth=0.5)  # fmt: skip
         fig.add_artist(box)
         fig.text(x + 0.045, y - step * 0.45, label if two else f"{label} · {detail}",
-                 family=text.family, size=text.small, color=_TEXT, va="center")  # fmt: skip
+                 family=text.family, size=text.small, color=TEXT_COLOUR, va="center")  # fmt: skip
         if two:
             fig.text(x + 0.045, y - step * 1.2, detail, family=text.family,
                      size=text.small * 0.9, color="#595959", va="center")  # fmt: skip
         y -= step * (1.75 if two else 1.0)
-    lines = [(_REGION, 1.3, style.words["region line"])] if regions else []
+    lines = [(REGION_LINE, 1.3, style.words["region line"])] if regions else []
     if highlight:
-        lines.append((_HIGHLIGHT, 2.2, style.words["highlight"].format(names=highlight)))
+        lines.append((HIGHLIGHT, 2.2, style.words["highlight"].format(names=highlight)))
     for colour, width, label in lines:
         fig.add_artist(_sample_line(fig, x, y - step * 0.45, colour, width))
         fig.text(x + 0.045, y - step * 0.45, label, family=text.family, size=text.small,
-                 color=_TEXT, va="center")  # fmt: skip
+                 color=TEXT_COLOUR, va="center")  # fmt: skip
         y -= step
     return y
 
@@ -335,7 +347,7 @@ def _colour_bar(fig: Figure, limit: Decimal, text: _Text, x: float, y: float) ->
     ax.set_xticks([float(t) for t in ticks])
     ax.set_xticklabels([_signed(t) for t in ticks], family=text.family, size=text.small)
     ax.set_yticks([])
-    ax.tick_params(length=2, pad=1, colors=_TEXT)
+    ax.tick_params(length=2, pad=1, colors=TEXT_COLOUR)
     return y - height - _line_height(fig, text.small) * 2.2
 
 
@@ -410,7 +422,7 @@ def _region_table(fig: Figure, geo: Geography, style: MapStyle, text: _Text) -> 
     heading = style.words["table change" if style.part == "change" else "table"]
     y = 0.06 + step * (len(rows) + 3.3)
     fig.text(columns[0], y, heading, family=text.family, size=body, weight="bold",
-             color=_TEXT, va="top")  # fmt: skip
+             color=TEXT_COLOUR, va="top")  # fmt: skip
     y -= step * 1.2
     labels = (style.words["region"], style.words["offices"], style.words["mean"])
     for label, x, align in zip(labels, columns, aligns, strict=True):
@@ -422,7 +434,7 @@ def _region_table(fig: Figure, geo: Geography, style: MapStyle, text: _Text) -> 
         if index == 0 or last:
             fig.add_artist(_rule(columns[0], columns[2], y + step * 0.1))
         for cell, x, align in zip(cells, columns, aligns, strict=True):
-            fig.text(x, y, cell, family=text.family, size=small, color=_TEXT, va="top",
+            fig.text(x, y, cell, family=text.family, size=small, color=TEXT_COLOUR, va="top",
                      ha=align, weight="bold" if last else "normal")  # fmt: skip
         y -= step
 
@@ -455,9 +467,9 @@ def _figure(
     )
     text = _Text.choose()
     fig = Figure(figsize=(size_cm[0] / 2.54, size_cm[1] / 2.54), facecolor="white")
-    ax = _setup_map_axes(fig)
-    _province_paths(ax, geo, style, chosen)
-    _region_outlines(ax, geo)
+    ax = map_axes(fig)
+    province_paths(ax, geo, style, chosen)
+    region_outlines(ax, geo)
     _titles(fig, title or style.title, subtitle, text)
     _legend(fig, style, text, names, bool(geo.province_region), 0.88)
     _region_table(fig, geo, style, text)
@@ -472,7 +484,7 @@ def _figure(
 def _titles(fig: Figure, title: str, subtitle: str, text: _Text) -> None:
     """The title (on two lines, a little smaller, when one line is too wide) and the subtitle."""
     item = fig.text(0.5, 0.985, title, family=text.family, size=text.title, weight="bold",
-                    color=_TEXT, ha="center", va="top", linespacing=1.15)  # fmt: skip
+                    color=TEXT_COLOUR, ha="center", va="top", linespacing=1.15)  # fmt: skip
     if _too_wide(fig, item) > 1 and " " in title.strip():
         words = title.split()
         half = len(title) / 2
