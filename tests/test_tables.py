@@ -241,12 +241,17 @@ def test_a_registry_over_its_limit_or_with_an_extra_field_is_refused(tmp_path: P
 # --- one value parser, one set of messages -------------------------------------------------------
 
 
+def _comma_advice() -> str:
+    """What a submission's "7,5" in a score cell is told: every input kind must say the same."""
+    return make_finding(
+        "decimal-comma", item_id="K5", value="7,5", suggested="7.5", unit="score"
+    ).message_en
+
+
 def test_a_decimal_comma_gets_the_submissions_advice_in_every_file(
     mini: Rubric, tmp_path: Path
 ) -> None:
-    advice = make_finding(
-        "decimal-comma", item_id="K5", value="7,5", suggested="7.5", unit="score"
-    ).message_en
+    advice = _comma_advice()
     corrections = write(tmp_path / "c.csv", HEADER + 'P001,K5,"7,5",พิมพ์ผิด,นายค\n')
     review = write(
         tmp_path / "r.csv", 'office,item,verdict,verified value,by\nP001,K5,ไม่ยืนยัน,"7,5",ก\n'
@@ -265,9 +270,7 @@ def test_a_decimal_comma_in_previous_results_gets_the_same_advice(
     mini: Rubric, tmp_path: Path
 ) -> None:
     # On main "7,5" in --previous was "not a number; enter a score" with no word of the comma.
-    advice = make_finding(
-        "decimal-comma", item_id="K5", value="7,5", suggested="7.5", unit="score"
-    ).message_en
+    advice = _comma_advice()
     csv_file = write(tmp_path / "last.csv", 'code,overall,K5\nP001,"85,5","7,5"\nP002,80,7\n')
     _xlsx_rows(tmp_path / "last.xlsx", [["code", "overall", "K5"], ["P001", "85,5", "7,5"],
                ["P002", 80, 7]], "openpyxl")  # fmt: skip
