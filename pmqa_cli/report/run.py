@@ -256,7 +256,7 @@ def write_batch(
                     feedbacks = stack.enter_context(start_feedbacks(
                         batch.scored, rubric, staged.stage(outputs.feedback),
                         options.jobs or os.cpu_count() or 1, changes=changes,
-                        previous_label=label,
+                        previous_label=label, geo=analysis.geography,
                     ))  # fmt: skip
                 workbook.finish(batch, command, analysis)
                 written = [book, *_write_others(batch, analysis, rubric, outputs, staged, command)]
