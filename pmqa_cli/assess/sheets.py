@@ -18,6 +18,7 @@ from pmqa_cli.assess.submission import Submission, ValueRead
 from pmqa_cli.core.findings import make_finding
 from pmqa_cli.io.layout import (
     Column,
+    columns_by_name,
     header_key,
 )
 from pmqa_cli.io.values import (
@@ -52,11 +53,12 @@ def _match_header(row: int, cells: dict[int, Cell], columns: tuple[Column, ...])
     """The header if this row is the header row (it names every required column)."""
     matches: dict[str, list[int]] = {}
     unknown: list[int] = []
+    by_name = columns_by_name(columns)
     for col in sorted(cells):
         key = header_key(cells[col].value)
         if not key:
             continue
-        column = next((c for c in columns if key in c.names()), None)
+        column = by_name.get(key)
         if column is None:
             unknown.append(col)
         else:

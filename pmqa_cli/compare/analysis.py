@@ -3,7 +3,7 @@ rounds (when given) and the executive summary, computed once for every output.""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -72,13 +72,22 @@ def analyse(
     *,
     when: datetime,
     round_: str = "",
+    on_geography: Callable[[Geography, Snapshot], object] | None = None,
 ) -> Analysis:
-    """Analyse a finished batch against earlier rounds (oldest first; none: no comparison)."""
+    """Analyse a finished batch against earlier rounds (oldest first; none: no comparison).
+
+    ``on_geography`` is called with the round on the map as soon as it is known, before the
+    rest is worked out: a results workbook starts drawing its maps then."""
     rubric = batch.rubric
     shown = round_text(round_)
     snapshot = snapshot_from_batch(
         batch, round_label(rubric.fiscal_year, shown), round_=shown, processed=when.date()
     )
+    places = geography(
+        snapshot, rubric.scoring.decimals, previous=previous[-1] if previous else None
+    )
+    if on_geography is not None:
+        on_geography(places, snapshot)
     groups = breakdowns(snapshot, rubric)
     comparison = (
         compare(snapshot, previous, rubric, batch.registry, options=BATCH_OPTIONS)
@@ -95,8 +104,5 @@ def analyse(
         round_label=shown,
         expected=len(registry) if registry is not None else None,
         missing=len(batch.missing) if registry is not None else None,
-    )
-    places = geography(
-        snapshot, rubric.scoring.decimals, previous=previous[-1] if previous else None
     )
     return Analysis(snapshot, shown, groups, comparison, summary, places)

@@ -8,6 +8,7 @@ coordinates. docs/workbook-format.md documents this for other systems.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from pmqa_cli.io.values import clean_text
 
@@ -26,6 +27,7 @@ __all__ = [
     "SHEET_SCORE",
     "Column",
     "OfficeField",
+    "columns_by_name",
     "header_key",
     "indicator_columns",
 ]
@@ -55,9 +57,25 @@ class Column:
     required: bool = False  # the reader cannot work without it
     read: bool = True  # False: for people only (criterion text, thresholds); not read
 
-    def names(self) -> set[str]:
+    def names(self) -> frozenset[str]:
         """Every header text that identifies this column, normalised."""
-        return {header_key(n) for n in (self.header, self.key, *self.aliases)}
+        return _names(self.header, self.key, self.aliases)
+
+
+@lru_cache(maxsize=256)
+def _names(header: str, key: str, aliases: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(header_key(n) for n in (header, key, *aliases))
+
+
+@lru_cache(maxsize=64)
+def columns_by_name(columns: tuple[Column, ...]) -> dict[str, Column]:
+    """Each normalised header text -> the first of ``columns`` it identifies (one lookup per
+    header cell, however many columns)."""
+    index: dict[str, Column] = {}
+    for column in columns:
+        for name in column.names():
+            index.setdefault(name, column)
+    return index
 
 
 def header_key(text: object) -> str:
@@ -66,6 +84,17 @@ def header_key(text: object) -> str:
     "ผลการประเมินตนเอง"."""
     if not isinstance(text, str):
         return ""
+    # Every row a reader looks at for its header holds the same few short texts: remembered
+    # (a long text is worked out each time, so a hostile cell cannot fill the memory).
+    return _short_key(text) if len(text) <= 200 else _text_key(text)
+
+
+@lru_cache(maxsize=4096)
+def _short_key(text: str) -> str:
+    return _text_key(text)
+
+
+def _text_key(text: str) -> str:
     first = clean_text(text.splitlines()[0] if text.strip() else "")
     while "(" in first and ")" in first.split("(", 1)[1]:
         head, rest = first.split("(", 1)

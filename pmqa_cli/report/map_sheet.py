@@ -2,32 +2,36 @@
 second page), the small map on the executive summary itself, and PNG and SVG files for slides
 and LINE messages.
 
-Drawing a map takes matplotlib about half a second (two for the first, which imports it), so a
-batch starts drawing in a process of its own (:func:`start_drawing`) as soon as its analysis is
-made, and picks the pictures up when the workbook's tables are written.
+Drawing a map takes matplotlib about 0.15 s, after 0.3-0.4 s to import it, so a results
+workbook opens a drawing process of its own when it opens (:class:`MapDrawer`: matplotlib is
+imported there while the offices are scored), hands it the round's maps as soon as the analysis
+is made, and picks the pictures up when the workbook's tables are written.
 """
 
 from __future__ import annotations
 
+import contextlib
 import io
 import multiprocessing
+import signal
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from pmqa_cli.compare.geography import Geography
 from pmqa_cli.core import portable
 from pmqa_cli.report.guard import record_written
 from pmqa_cli.report.map_small import summary_map_png
-from pmqa_cli.report.maps import map_png, map_svg
+from pmqa_cli.report.maps import map_png, map_svg, warm_up
 from pmqa_cli.report.outputs import write_bytes_atomic
 from pmqa_cli.rubric.model import Rubric
 
 __all__ = [
     "MAP_SHEET",
     "Drawn",
+    "MapDrawer",
     "Maps",
     "map_parts",
     "start_drawing",
@@ -68,34 +72,108 @@ def _draw(geo: Geography, rubric: Rubric, parts: Sequence[str], subtitle: str) -
     return Drawn(maps, summary_map_png(geo, rubric))
 
 
+def _drawing_main(conn: Connection) -> None:
+    """The drawing process: import matplotlib and find the font, then draw what is asked."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
+    portable.exit_with_parent()  # a batch killed outright cannot leave it behind
+    warm_up()
+    try:
+        while (job := conn.recv()) is not None:
+            try:
+                answer: Drawn | BaseException = _draw(*job)
+            except Exception as exc:
+                answer = exc
+            conn.send(answer)
+    except (EOFError, OSError):  # the parent has gone or closed the pipe
+        return
+
+
+class MapDrawer:
+    """A process that draws a round's maps, started before they are known (matplotlib imports
+    while the batch scores), so that drawing them waits for nobody; :meth:`close` ends it.
+
+    It is a plain process with a pipe (no thread in the batch's process, which forks its
+    workers after). With ``background`` False, or where no process can be started, the maps
+    are drawn when asked for, in this process."""
+
+    def __init__(self, *, background: bool = True) -> None:
+        self._process: Any = None
+        self._conn: Connection | None = None
+        if background:
+            try:
+                context: Any = multiprocessing.get_context(portable.start_method())
+                self._conn, theirs = context.Pipe()
+                self._process = context.Process(
+                    target=_drawing_main, args=(theirs,), name="pmqa-maps", daemon=True
+                )
+                self._process.start()
+                theirs.close()
+            except (OSError, RuntimeError, NotImplementedError):  # no processes here
+                self.close()
+
+    def start(self, geo: Geography, rubric: Rubric, subtitle: str = "") -> Callable[[], Drawn]:
+        """Start drawing every map of the round (the แผนที่ sheet's and the executive summary's);
+        the returned function waits for the pictures."""
+        parts = map_parts(geo, rubric)
+        if not parts:
+            return Drawn
+        job = (geo, rubric, parts, subtitle)
+        conn = self._conn
+        if conn is not None:
+            try:
+                conn.send(job)
+            except OSError:  # its process is gone: draw here
+                self.close()
+            else:
+                return lambda: self._answer(conn, job)
+        return lambda: _draw(*job)
+
+    def _answer(self, conn: Connection, job: tuple[Any, ...]) -> Drawn:
+        try:
+            answer = conn.recv()
+        except (EOFError, OSError):  # the process died (killed, out of memory): draw here
+            self.close()
+            return _draw(*job)
+        if isinstance(answer, BaseException):
+            raise answer
+        return cast("Drawn", answer)
+
+    def close(self) -> None:
+        """End the drawing process; it leaves nothing running."""
+        if self._conn is not None:
+            with contextlib.suppress(OSError):
+                self._conn.send(None)
+            self._conn.close()
+            self._conn = None
+        if self._process is not None:
+            self._process.join(5)
+            if self._process.is_alive():  # pragma: no cover - stuck in a drawing
+                self._process.terminate()
+                self._process.join()
+            self._process = None
+
+    def __enter__(self) -> MapDrawer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
 def start_drawing(
     geo: Geography, rubric: Rubric, subtitle: str = "", *, background: bool = True
 ) -> Callable[[], Drawn]:
-    """Start drawing every map of the round (the แผนที่ sheet's and the executive summary's);
-    the returned function waits for the pictures.
+    """Draw every map of the round in a drawing process of its own (see :class:`MapDrawer`),
+    which ends when the pictures are collected; the returned function waits for them."""
+    drawer = MapDrawer(background=background)
+    pending = drawer.start(geo, rubric, subtitle)
 
-    With ``background`` the maps are drawn in a process of their own, so the caller writes its
-    tables meanwhile; where no process can be started the maps are drawn when asked for."""
-    parts = map_parts(geo, rubric)
-    if not parts:
-        return Drawn
-    if background:
+    def collect() -> Drawn:
         try:
-            context = multiprocessing.get_context(portable.start_method())
-            pool = ProcessPoolExecutor(1, mp_context=context, initializer=portable.exit_with_parent)
-            future: Future[Drawn] = pool.submit(_draw, geo, rubric, parts, subtitle)
-        except (OSError, RuntimeError, NotImplementedError):  # no processes here: draw inline
-            pass
-        else:
+            return pending()
+        finally:
+            drawer.close()
 
-            def collect() -> Drawn:
-                try:
-                    return future.result()
-                finally:
-                    pool.shutdown(wait=True, cancel_futures=True)
-
-            return collect
-    return lambda: _draw(geo, rubric, parts, subtitle)
+    return collect
 
 
 # The sheet: a portrait A4 page per map. Excel and LibreOffice measure a column by the width of

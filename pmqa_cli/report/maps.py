@@ -45,6 +45,7 @@ __all__ = [
     "province_paths",
     "region_outlines",
     "thai_font",
+    "warm_up",
 ]
 
 #: The map's size on paper: a region of an A4 page (width, height in centimetres).
@@ -73,6 +74,21 @@ def thai_font() -> str | None:
 
     installed = {font.name for font in font_manager.fontManager.ttflist}
     return next((name for name in _THAI_FONTS if name in installed), None)
+
+
+def warm_up() -> None:
+    """Import what drawing a map needs and load its font, so the first map is as quick as the
+    rest (a drawing process does this while the batch scores: report/map_sheet.py)."""
+    import matplotlib.collections  # heavy: every module a map draws with
+    import matplotlib.colors
+    import matplotlib.lines
+    import matplotlib.patches  # noqa: F401
+    from matplotlib.figure import Figure
+
+    font = thai_font()
+    fig = Figure(figsize=(0.5, 0.5))
+    fig.text(0, 0, "0", family=font or "sans-serif")  # loads the font file once
+    fig.savefig(io.BytesIO(), format="png", dpi=10)
 
 
 def band_colours(bands: Sequence[Band]) -> list[str]:

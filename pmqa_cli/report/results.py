@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import json
 import tempfile
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,8 @@ from xlsxwriter.utility import xl_col_to_name
 from pmqa_cli import __version__
 from pmqa_cli.assess.batch import BatchResult
 from pmqa_cli.compare.analysis import Analysis, analyse
+from pmqa_cli.compare.geography import Geography
+from pmqa_cli.compare.snapshot import Snapshot
 from pmqa_cli.core.errors import OutputError
 from pmqa_cli.core.numbers import json_number
 from pmqa_cli.io.mark import Kind as MarkKind
@@ -29,7 +32,7 @@ from pmqa_cli.report.executive import PRINT_SCALE as EXECUTIVE_SCALE
 from pmqa_cli.report.executive import SHEET as EXECUTIVE_SHEET
 from pmqa_cli.report.executive import BandPercentages, write_executive
 from pmqa_cli.report.guard import record_written
-from pmqa_cli.report.map_sheet import MAP_SHEET, start_drawing, write_map_sheet
+from pmqa_cli.report.map_sheet import MAP_SHEET, Drawn, MapDrawer, write_map_sheet
 from pmqa_cli.report.names import feedback_file_names
 from pmqa_cli.report.outputs import (
     FONT_SIZE,
@@ -148,8 +151,18 @@ class ResultsWorkbook:
         self.sheets = {
             name: self.book.add_worksheet(name) for name in sheet_names(compared, rubric, verified)
         }
+        # The maps are drawn in a process of their own, started now: it imports matplotlib
+        # while the offices are scored.
+        self._drawer = MapDrawer()
+        self._drawing: Callable[[], Drawn] | None = None
         # The audit trail: a batch's on_values (its rows are prepared in the batch's workers).
         self.add_values = AuditTrail(self.book, self.formats)
+
+    def draw_maps(self, geo: Geography, snapshot: Snapshot) -> None:
+        """Hand the round's maps to the drawing process now (``analyse``'s ``on_geography``):
+        they are drawn while the rest is analysed and the tables written."""
+        subtitle = f"ปีงบประมาณ พ.ศ. {snapshot.label}"
+        self._drawing = self._drawer.start(geo, self.rubric, subtitle)
 
     def _audit_print(self, when: datetime) -> None:
         """The audit trail is out of the default print: only its first rows print, as a sample
@@ -179,10 +192,10 @@ class ResultsWorkbook:
         for index, ws in enumerate(trail.sheets):
             finish_sheet(ws, trail.table, min(MAX_SHEET_ROWS, trail.rows - index * MAX_SHEET_ROWS))
         self._audit_print(when)
-        # The maps are drawn in a process of their own while the tables are written.
-        drawing = start_drawing(
-            analysis.geography, self.rubric, f"ปีงบประมาณ พ.ศ. {analysis.snapshot.label}"
-        )
+        if self._drawing is None:  # not handed over yet: drawn while the tables are written
+            self.draw_maps(analysis.geography, analysis.snapshot)
+        drawing = self._drawing
+        assert drawing is not None
         for name, sheet in self.sheets.items():
             # Every sheet, tables or drawn (executive summary, charts), prints with the marks.
             portrait = name in (EXECUTIVE_SHEET, MAP_SHEET)
@@ -215,6 +228,7 @@ class ResultsWorkbook:
             if table.sheet == SUMMARY_SHEET and rows:
                 _highlight_provisional(self.book, ws, table, rows)
         drawn = drawing()
+        self._drawer.close()
         percentages = write_executive(
             self.book, self.sheets[EXECUTIVE_SHEET], analysis.summary, self.rubric.scoring.decimals,
             drawn.summary,
@@ -226,7 +240,9 @@ class ResultsWorkbook:
         write_bytes_atomic(self.path, self._draft.read_bytes())
 
     def close(self) -> None:
-        """Remove the temporary files (the target is untouched unless finish() completed)."""
+        """End the drawing process and remove the temporary files (the target is untouched
+        unless finish() completed)."""
+        self._drawer.close()
         self._scratch.cleanup()
 
     def __enter__(self) -> ResultsWorkbook:

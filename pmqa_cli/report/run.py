@@ -245,7 +245,8 @@ def write_batch(
                     verifier=None if verification is None else Layers(verification),
                 )  # fmt: skip
             with batch, ExitStack() as stack:
-                analysis = analyse(batch, earlier, when=output_timestamp(), round_=round_)
+                analysis = analyse(batch, earlier, when=output_timestamp(), round_=round_,
+                                   on_geography=workbook.draw_maps)  # fmt: skip
                 feedbacks = None
                 if outputs.feedback is not None:
                     # Written by workers while this process writes the results (openpyxl,
