@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 from decimal import Decimal
+from functools import lru_cache
 from typing import NamedTuple
 
 __all__ = ["Cell", "CellValue", "column_letter", "format_flags", "ref_to_rc", "unescape"]
@@ -49,6 +50,17 @@ def column_letter(col: int) -> str:
 
 
 def ref_to_rc(ref: str) -> tuple[int, int] | None:
+    """ "B7" -> (7, 2); None for what is no cell reference. The same few thousand references
+    come in every sheet of every file: remembered (short ones only: memory stays bounded)."""
+    return _short_ref(ref) if len(ref) <= 12 else _ref_to_rc(ref)
+
+
+@lru_cache(maxsize=1 << 15)
+def _short_ref(ref: str) -> tuple[int, int] | None:
+    return _ref_to_rc(ref)
+
+
+def _ref_to_rc(ref: str) -> tuple[int, int] | None:
     match = _REF.match(ref.replace("$", "").upper())
     if not match:
         return None

@@ -14,6 +14,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from pmqa_cli.core.thai import BE_OFFSET, MONTHS_TH, MONTHS_TH_SHORT
 from pmqa_cli.rubric.model import OfficeType
@@ -82,6 +83,19 @@ class Parsed:
 def clean_text(value: str) -> str:
     """Strip invisible and control characters and surrounding or repeated white space;
     Thai and full-width digits become Arabic digits; Unicode is composed (NFC)."""
+    # Short texts (ids, answers, headers) repeat in every row and every file: remembered.
+    return _clean_short(value) if len(value) <= _SHORT else _clean(value)
+
+
+_SHORT = 64  # characters; a longer text is cleaned each time, so memory stays bounded
+
+
+@lru_cache(maxsize=8192)
+def _clean_short(value: str) -> str:
+    return _clean(value)
+
+
+def _clean(value: str) -> str:
     text = unicodedata.normalize("NFC", value)
     text = _INVISIBLE.sub("", text)
     text = _CONTROL.sub(" ", text)

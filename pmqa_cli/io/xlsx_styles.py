@@ -4,12 +4,13 @@ cell's type, style, cached value and formula flag into a :class:`~pmqa_cli.io.ce
 
 from __future__ import annotations
 
+import contextlib
 import math
 from datetime import datetime, timedelta
 from decimal import Decimal
 
 from pmqa_cli.io.cells import Cell, CellValue, format_flags, unescape
-from pmqa_cli.io.xlsx_archive import Archive, bare_name, expat_parser, local_name
+from pmqa_cli.io.xlsx_archive import Archive, bare_name, expat_parser
 
 __all__ = ["CellDecoder", "read_shared_strings", "read_styles"]
 
@@ -54,28 +55,37 @@ def read_shared_strings(archive: Archive, part: str) -> list[str]:
 
 
 def read_styles(archive: Archive, part: str) -> list[tuple[bool, bool]]:
-    """Each cell style's (percent, date) flags, by style index, from the styles part."""
+    """Each cell style's (percent, date) flags, by style index, from the styles part (read
+    with expat, as the sheets are: no tree, no DTD)."""
     formats: list[tuple[bool, bool]] = []
     custom: dict[int, tuple[bool, bool]] = {}
     in_cell_xfs = False
-    for event, elem in archive.parse(part):
-        tag = local_name(elem.tag)
+
+    def start(tag: str, attrs: dict[str, str]) -> None:
+        nonlocal in_cell_xfs
+        if ":" in tag:
+            tag = bare_name(tag)
         if tag == "cellXfs":
-            in_cell_xfs = event == "start"
-        elif event == "end" and tag == "numFmt":
+            in_cell_xfs = True
+        elif tag == "numFmt":
+            with contextlib.suppress(ValueError):
+                custom[int(attrs.get("numFmtId", "-1"))] = format_flags(attrs.get("formatCode", ""))
+        elif tag == "xf" and in_cell_xfs:
             try:
-                custom[int(elem.get("numFmtId", "-1"))] = format_flags(elem.get("formatCode", ""))
-            except ValueError:
-                continue
-        elif event == "end" and tag == "xf" and in_cell_xfs:
-            try:
-                fmt = int(elem.get("numFmtId", "0"))
+                fmt = int(attrs.get("numFmtId", "0"))
             except ValueError:
                 fmt = 0
             if fmt in custom:
                 formats.append(custom[fmt])
             else:
                 formats.append((fmt in _PERCENT_FORMAT_IDS, fmt in _DATE_FORMAT_IDS))
+
+    def end(tag: str) -> None:
+        nonlocal in_cell_xfs
+        if tag == "cellXfs" or tag.endswith(":cellXfs"):
+            in_cell_xfs = False
+
+    archive.stream(part, expat_parser(start, end, lambda data: None))
     return formats
 
 
