@@ -418,7 +418,11 @@ INPUT_COLUMNS: list[Column[InputRow]] = [
 
 def _inputs(run: Run) -> Table:
     batch = run.batch
-    rows = (InputRow(Path(path).name, sha, v) for path, sha, v in batch.iter_values())
+    names: dict[str, str] = {}  # a file's name, worked out once for all its values
+    rows = (
+        InputRow(names.get(path) or names.setdefault(path, Path(path).name), sha, v)
+        for path, sha, v in batch.iter_values()
+    )
     return Table.of(INPUTS_SHEET, "inputs", INPUT_COLUMNS, rows)
 
 

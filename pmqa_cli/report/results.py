@@ -9,7 +9,6 @@ written to xlsx and CSV from the same rows, so the formats cannot disagree. Text
 
 from __future__ import annotations
 
-import io
 import json
 import tempfile
 from collections.abc import Callable
@@ -383,9 +382,25 @@ def write_json(
         **analysis.to_dict(),
         "pmqa_outputs_skipped": batch.outputs_skipped,
     }  # fmt: skip
-    buffer = io.StringIO()
-    json.dump(data, buffer, ensure_ascii=False, indent=1, allow_nan=False)
-    write_bytes_atomic(path, buffer.getvalue().encode("utf-8"))
+    write_bytes_atomic(path, json_document(data).encode("utf-8"))
+
+
+def json_document(data: dict[str, Any]) -> str:
+    """``data`` as JSON with a line per top-level key and per item of a top-level list (an
+    office, a finding, a row of the ranking), each item on its one line.
+
+    Readable line by line in any editor, and written by the json module's C encoder: an
+    indented document is encoded in Python, about ten times slower (a second of a batch of
+    245 offices, whose JSON is 8 MB)."""
+    encode = json.JSONEncoder(ensure_ascii=False, allow_nan=False).encode
+    lines = []
+    for key, value in data.items():
+        if isinstance(value, list) and value:
+            items = ",\n".join("  " + encode(item) for item in value)
+            lines.append(f" {encode(key)}: [\n{items}\n ]")
+        else:
+            lines.append(f" {encode(key)}: {encode(value)}")
+    return "{\n" + ",\n".join(lines) + "\n}\n"
 
 
 def ranking(batch: BatchResult) -> list[dict[str, Any]]:
