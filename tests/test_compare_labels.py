@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 
 from pmqa_cli.cli.app import app
 from pmqa_cli.io.registry import Office
+from pmqa_cli.report import run
 from pmqa_cli.rubric.model import OfficeType, Rubric
 
 from .builders import MINI_RUBRIC, Filled, SubmissionFactory, complete
@@ -177,7 +178,13 @@ def test_batch_with_a_previous_result_of_its_own_label_is_a_usage_error(
 ) -> None:
     previous = tmp_path / "previous.csv"
     previous.write_text("รหัส,คะแนนรวม,ปีงบประมาณ\nP001,300,2567\n", encoding="utf-8")
-    result = _batch(tmp_path, subs, "r", "--previous", str(previous))
+
+    def scored(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the offices were scored before the labels were checked")
+
+    with pytest.MonkeyPatch.context() as patch:  # refused before a worker starts
+        patch.setattr(run, "run_batch", scored)
+        result = _batch(tmp_path, subs, "r", "--previous", str(previous))
     assert result.exit_code == 2, result.output
     assert "--previous-label" in " ".join(result.output.split())
     assert not (tmp_path / "r.xlsx").exists()

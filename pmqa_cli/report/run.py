@@ -23,8 +23,9 @@ from pmqa_cli.assess.batch import BatchOptions, BatchResult, Found, discover, ru
 from pmqa_cli.assess.office import ScoredOffice, score_office
 from pmqa_cli.assess.reading import read_submission
 from pmqa_cli.assess.submission import Submission, choose
-from pmqa_cli.compare.analysis import Analysis, analyse
+from pmqa_cli.compare.analysis import BATCH_OPTIONS, Analysis, analyse, round_label, round_text
 from pmqa_cli.compare.comparison import Comparison, compare, fill_details
+from pmqa_cli.compare.labels import distinct_labels
 from pmqa_cli.compare.previous import load_result
 from pmqa_cli.compare.snapshot import Snapshot
 from pmqa_cli.core.errors import UsageError
@@ -230,6 +231,8 @@ def write_batch(
     written (report/staging.py): an error, Ctrl+C or SIGTERM leaves the previous outputs whole,
     and a second run aimed at the same outputs is refused while this one runs.
     """
+    if earlier:  # rounds that cannot be told apart are refused before anything is scored
+        distinct_labels(_this_round(rubric, round_), earlier, BATCH_OPTIONS)
     with OutputSet(outputs.paths(pdf), command=command) as staged:
         options = replace(options, scratch=staged.scratch)  # its temporary files stay in there
         book = staged.stage(outputs.workbook)
@@ -269,6 +272,14 @@ def write_batch(
                     written += _print(staged, outputs.workbook, printed)
                 staged.commit()
                 yield BatchWritten(batch, analysis, [staged.final(p) for p in written])
+
+
+def _this_round(rubric: Rubric, round_: str) -> Snapshot:
+    """This round as its label, round and day name it, before any office is scored: what
+    :func:`~pmqa_cli.compare.labels.distinct_labels` tells rounds apart by."""
+    shown = round_text(round_)
+    label = round_label(rubric.fiscal_year, shown)
+    return Snapshot(label, "", {}, round=shown, processed=output_timestamp().date())
 
 
 def _print(staged: OutputSet, workbook: Path, workbooks: Sequence[Path]) -> list[Path]:
