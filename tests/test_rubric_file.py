@@ -121,7 +121,7 @@ def test_a_rubric_over_its_size_limit_is_refused_naming_the_limit_and_variable(
     # The variable lowers (or raises) the limit: the shipped rubric, 1 KB allowed.
     monkeypatch.setenv("PMQA_MAX_RUBRIC_FILE_MB", "0.001")
     shipped = installed(DEFAULT_RUBRIC_ID)
-    assert "over the 0.0 MB limit for a rubric (--rubric)" in _refused_fast(shipped)
+    assert "KB is over the 1.0 KB limit for a rubric (--rubric)" in _refused_fast(shipped)
     monkeypatch.setenv("PMQA_MAX_RUBRIC_FILE_MB", "1")
     assert load_rubric(shipped)[0].id == DEFAULT_RUBRIC_ID
     result = CliRunner().invoke(app, ["--lang", "en", "validate", "--rubric", str(big), "x.xlsx"])

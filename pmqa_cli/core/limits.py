@@ -197,8 +197,12 @@ class InputRefusedError(Exception):
 
 
 def megabytes(size: float) -> str:
-    """A size as findings show it: 1.5 MB."""
-    return f"{size / (1024 * 1024):.1f} MB"
+    """A size as findings show it: 1.5 MB; under 0.1 MB in KB (0.5 KB), so a small limit or
+    file never shows as "0.0 MB"."""
+    if size == 0 or size >= 0.1 * 1024 * 1024:
+        return f"{size / (1024 * 1024):.1f} MB"
+    kilobytes = size / 1024
+    return f"{kilobytes:.1f} KB" if kilobytes >= 0.1 else f"{kilobytes:.2f} KB"
 
 
 def _special(mode: int) -> tuple[str, str]:
