@@ -92,12 +92,18 @@ def test_a_second_batch_over_the_first_batchs_outputs_scores_the_same_offices(
     ]
     assert [o["file"] for o in two["offices"]] == [o["file"] for o in one["offices"]]
     assert two["counts"]["files"] == 3
-    skipped = sorted(Path(p).relative_to(subs).as_posix() for p in two["pmqa_outputs_skipped"])
-    assert skipped == ["feedback/P001.xlsx", "feedback/P002.xlsx", "feedback/P003.xlsx",
-                       "results.xlsx"]  # fmt: skip
+    own = sorted(Path(p).relative_to(root).as_posix() for p in two["pmqa_outputs_skipped"])
+    csv_files = sorted(f"{subs.name}/csv/{p.name}" for p in (subs / "csv").glob("*.csv"))
+    assert len(csv_files) > 5
+    # The workbooks by their mark, the CSV files by their folder's record, the JSON by its head.
+    books = ["feedback/P001.xlsx", "feedback/P002.xlsx", "feedback/P003.xlsx", "results.xlsx"]
+    assert own == sorted(["first.json", *csv_files, *(f"{subs.name}/{b}" for b in books)])
     assert "own outputs passed over" in second.output
-    # first.json and the CSV files are not spreadsheets: passed over, never scored.
-    assert str(first_json) in two["skipped"]
+    assert two["skipped"] == []
+    # A CSV file changed since pmqa wrote it is no longer pmqa's: passed over as any other file.
+    edited = subs / "csv" / "summary.csv"
+    edited.write_text(edited.read_text(encoding="utf-8-sig") + "x\n", encoding="utf-8-sig")
+    assert str(edited) in discover([root]).skipped
 
 
 def test_discovery_passes_over_pmqa_outputs_even_when_named(tmp_path: Path, subs: Path) -> None:

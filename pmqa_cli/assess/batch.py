@@ -29,7 +29,14 @@ from pmqa_cli.assess.submission import OfficeInfo, ValueRead, choose
 from pmqa_cli.assess.workers import BatchOptions, Delivery, Done, Prepared, Scorer, score_all
 from pmqa_cli.core.findings import Finding, has_errors, make_finding
 from pmqa_cli.core.numbers import competition_ranks
-from pmqa_cli.io.mark import SPREADSHEET_SUFFIXES, read_mark
+from pmqa_cli.io.mark import (
+    SPREADSHEET_SUFFIXES,
+    WRITTEN_RECORD,
+    is_results_json,
+    read_mark,
+    recorded_output,
+    written_record,
+)
 from pmqa_cli.io.registry import Office, Registry
 from pmqa_cli.rubric.model import OfficeType, Rubric
 
@@ -182,8 +189,10 @@ def discover(paths: Iterable[Path]) -> Found:
     Spreadsheets (.xlsx, .xlsm, .xls, .xlsb, .ods) are taken, so an office that sent the wrong
     kind is told why; Excel lock files (~$...) and hidden files are skipped silently; anything
     else is listed as passed over. pmqa's own results and feedback workbooks (they carry its
-    mark, workbook/mark.py) are never read as submissions, even when named on the command line,
-    and are listed apart. Any other file named on the command line is always taken.
+    mark, io/mark.py) are never read as submissions, even when named on the command line,
+    and are listed apart, as are a batch's JSON and the CSV, map and PDF files pmqa wrote into
+    a folder under ``paths`` (its record there names them). Any other file named on the
+    command line is always taken.
     """
     found: list[Path] = []
     skipped: list[str] = []
@@ -197,12 +206,16 @@ def discover(paths: Iterable[Path]) -> Found:
             continue
         for dirpath, dirnames, filenames in os.walk(root):
             dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+            record = written_record(Path(dirpath)) if WRITTEN_RECORD in filenames else {}
             for name in sorted(filenames):
                 path = Path(dirpath) / name
                 if name.startswith("~$") or _hidden(path):
                     continue
                 if path.suffix.lower() not in SPREADSHEET_SUFFIXES:
-                    skipped.append(str(path))
+                    own = (name in record and recorded_output(path, record)) or (
+                        path.suffix.lower() == ".json" and is_results_json(path)
+                    )
+                    (outputs if own else skipped).append(str(path))
                 elif _own_output(path):
                     outputs.append(str(path))
                 else:

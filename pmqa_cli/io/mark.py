@@ -13,8 +13,10 @@ modified by pmqa).
 
 from __future__ import annotations
 
+import json
 import stat
 import zipfile
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
@@ -22,17 +24,23 @@ from pathlib import Path
 from defusedxml import ElementTree
 
 from pmqa_cli import __version__
+from pmqa_cli.core.hashing import sha256_file
 
 __all__ = [
     "CREATOR",
     "KIND_PROPERTY",
     "OUTPUT_KINDS",
+    "RESULTS_JSON_HEAD",
     "SPREADSHEET_SUFFIXES",
     "VERSION_PROPERTY",
+    "WRITTEN_RECORD",
     "Kind",
     "Mark",
+    "is_results_json",
     "mark_properties",
     "read_mark",
+    "recorded_output",
+    "written_record",
 ]
 
 KIND_PROPERTY = "pmqa-kind"
@@ -41,6 +49,15 @@ CREATOR = "pmqa"  # docProps/core.xml creator and lastModifiedBy of every workbo
 _MAX_PART = 256 * 1024  # docProps parts are a few hundred bytes; a larger one is not pmqa's
 _CUSTOM_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/custom-properties}"
 _CP_NS = "{http://schemas.openxmlformats.org/package/2006/metadata/core-properties}"
+
+
+#: The files pmqa writes beside workbooks (CSV, maps, PDF) carry no mark of their own: each
+#: folder's record names them with their SHA-256 (a hidden file: discovery and Excel's file
+#: dialogs pass it over; report/guard.py writes it).
+WRITTEN_RECORD = ".pmqa-written.json"
+_MAX_RECORD = 8 * 1024 * 1024  # bytes; a record names a few hundred files at most
+#: How the JSON of ``pmqa batch --json`` starts (report/results.py json_document): its mark.
+RESULTS_JSON_HEAD = b'{\n "pmqa_version":'
 
 
 class Kind(str, Enum):
@@ -129,3 +146,36 @@ def read_mark(path: Path) -> Mark | None:
     if not kind:
         return None
     return Mark(kind, props.get(VERSION_PROPERTY, ""), modified_by)
+
+
+def written_record(folder: Path) -> dict[str, str]:
+    """The files pmqa wrote in ``folder`` as its record names them: name -> SHA-256 (empty
+    without a readable record)."""
+    try:
+        record = folder / WRITTEN_RECORD
+        if record.stat().st_size > _MAX_RECORD:
+            return {}
+        data = json.loads(record.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    files = data.get("files", {}) if isinstance(data, dict) else {}
+    return {str(k): str(v) for k, v in files.items()} if isinstance(files, dict) else {}
+
+
+def recorded_output(path: Path, record: Mapping[str, str] | None = None) -> bool:
+    """Whether pmqa wrote the file at ``path`` and nobody changed it since: its folder's record
+    (``record``, when the caller has read it) names it with its SHA-256."""
+    sha = (written_record(path.parent) if record is None else record).get(path.name)
+    try:
+        return sha is not None and sha == sha256_file(path)
+    except OSError:
+        return False
+
+
+def is_results_json(path: Path) -> bool:
+    """Whether the file at ``path`` is the JSON of a pmqa batch (by how it starts)."""
+    try:
+        with path.open("rb") as handle:
+            return handle.read(len(RESULTS_JSON_HEAD)) == RESULTS_JSON_HEAD
+    except OSError:
+        return False

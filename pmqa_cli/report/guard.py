@@ -32,7 +32,15 @@ from pathlib import Path
 from pmqa_cli import __version__
 from pmqa_cli.core.errors import UsageError
 from pmqa_cli.core.hashing import sha256_file
-from pmqa_cli.io.mark import SPREADSHEET_SUFFIXES, Kind, read_mark
+from pmqa_cli.io.mark import (
+    SPREADSHEET_SUFFIXES,
+    WRITTEN_RECORD,
+    Kind,
+    is_results_json,
+    read_mark,
+    recorded_output,
+    written_record,
+)
 from pmqa_cli.report.outputs import write_bytes_atomic
 
 __all__ = [
@@ -45,10 +53,6 @@ __all__ = [
     "record_written",
 ]
 
-# Kept in a CSV folder, and beside the PDFs pmqa prints: the files pmqa wrote there and their
-# SHA-256 (a hidden file: discovery and Excel's file dialogs pass it over).
-WRITTEN_RECORD = ".pmqa-written.json"
-_JSON_HEAD = b'{\n "pmqa_version":'  # how write_json's output starts
 _SHOWN = 5  # names listed in a message before "and N more"
 
 
@@ -102,22 +106,13 @@ def _names(paths: Iterable[Path], *, th: bool = False) -> str:
     return shown + (f" และอีก {more:,} ไฟล์" if th else f" and {more} more")
 
 
-def _recorded(folder: Path) -> dict[str, str]:
-    try:
-        data = json.loads((folder / WRITTEN_RECORD).read_text(encoding="utf-8"))
-        files = data.get("files", {}) if isinstance(data, dict) else {}
-        return {str(k): str(v) for k, v in files.items()} if isinstance(files, dict) else {}
-    except (OSError, ValueError):
-        return {}
-
-
 def merge_record(staged: Path, final: Path) -> None:
     """Before the record ``staged`` (a run's new WRITTEN_RECORD) replaces ``final``: keep in it
     every file ``final`` records that this run did not write and that is still there as pmqa
     wrote it (same SHA-256), so files of an earlier run stay pmqa's."""
-    new = _recorded(staged.parent)
+    new = written_record(staged.parent)
     kept: dict[str, str] = {}
-    for name, sha in _recorded(final.parent).items():
+    for name, sha in written_record(final.parent).items():
         if name in new or Path(name).name != name or name == WRITTEN_RECORD:
             continue
         try:
@@ -132,7 +127,7 @@ def merge_record(staged: Path, final: Path) -> None:
 
 def record_written(folder: Path, paths: Sequence[Path]) -> None:
     """Remember, in ``folder``, that pmqa wrote ``paths`` (so a later run may replace them)."""
-    files = _recorded(folder)
+    files = written_record(folder)
     files.update({p.name: sha256_file(p) for p in paths})
     data = {"pmqa_version": __version__, "files": dict(sorted(files.items()))}
     write_bytes_atomic(folder / WRITTEN_RECORD, json.dumps(data, indent=1).encode("utf-8"))
@@ -152,16 +147,8 @@ def pmqa_wrote(path: Path, form: Form, kind: Kind | None = None) -> bool:
             and (found.kind == wanted.value)
         )
     if form is Form.JSON:
-        try:
-            with path.open("rb") as handle:
-                return handle.read(len(_JSON_HEAD)) == _JSON_HEAD
-        except OSError:
-            return False
-    recorded = _recorded(path.parent).get(path.name)
-    try:
-        return recorded is not None and recorded == sha256_file(path)
-    except OSError:
-        return False
+        return is_results_json(path)
+    return recorded_output(path)
 
 
 def _probe(folder: Path) -> str | None:
