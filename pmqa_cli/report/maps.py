@@ -79,11 +79,11 @@ def thai_font() -> str | None:
 def warm_up() -> None:
     """Import what drawing a map needs and load its font, so the first map is as quick as the
     rest (a drawing process does this while the batch scores: report/map_sheet.py)."""
-    import matplotlib.collections  # heavy: every module a map draws with
-    import matplotlib.colors
-    import matplotlib.lines
-    import matplotlib.patches  # noqa: F401
-    from matplotlib.figure import Figure
+    import matplotlib.collections  # heavy: every module a map draws with, imported here
+    import matplotlib.colors  # heavy: as above
+    import matplotlib.lines  # heavy: as above
+    import matplotlib.patches  # noqa: F401  # heavy: as above
+    from matplotlib.figure import Figure  # heavy: imported only when a map is drawn
 
     font = thai_font()
     fig = Figure(figsize=(0.5, 0.5))
