@@ -47,7 +47,9 @@ def check_column(ws: Worksheet, cols: dict[str, int], rows: dict[str, int], targ
     for row in rows.values():
         cell = ws.cell(row=row, column=col)
         cell.value = f'=IFERROR(INDEX({sheet}!$B:$B,MATCH($A{row},{sheet}!$A:$A,0)),"")'
-        cell.font = body_font(size=14)
+        # The body's size: the answer sheets print fitted to the page's width (about 57-61%),
+        # where 14 pt would print at 8-8.5 pt.
+        cell.font = body_font()
         cell.border = thin_border()
         cell.alignment = WRAP
     if not rows:

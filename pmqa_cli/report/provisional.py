@@ -23,8 +23,11 @@ score_indicators.py (category 7); the answer sheets' checks are live_checks.py.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.workbook.workbook import Workbook
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from pmqa_cli.io.layout import (
@@ -37,18 +40,19 @@ from pmqa_cli.io.layout import (
 from pmqa_cli.io.xlsx import column_letter
 from pmqa_cli.report.formulas import CHECK_BAD, CHECK_OK, quoted
 from pmqa_cli.report.live_checks import answer_count, check_column, red_while_empty
-from pmqa_cli.report.score_criteria import categories_block, criteria_block, issues_block
+from pmqa_cli.report.score_criteria import Spans, categories_block, criteria_block, issues_block
 from pmqa_cli.report.score_indicators import indicators_block
 from pmqa_cli.report.score_sheet import (
     HEADLINE_NAMES,
     KEY,
     LABEL,
-    LAST_COL,
     WIDTHS,
     WRAP,
     ScoreSheet,
 )
 from pmqa_cli.report.score_summary import constants_block, headline_formulas, summary_block
+from pmqa_cli.report.tables import WIDE_PRINT_SCALE
+from pmqa_cli.report.text_width import row_height
 from pmqa_cli.report.writer import body_font, fit_row_height, put, setup_page
 from pmqa_cli.rubric.model import Rubric
 
@@ -109,24 +113,71 @@ def _score_sheet(
         ws.column_dimensions[column_letter(col)].width = width
     put(ws, 1, 1, "คะแนนเบื้องต้น (คำนวณในไฟล์นี้) / Provisional score",
         font=body_font(bold=True, size=20))  # fmt: skip
+    ws.row_dimensions[1].height = row_height(1, 20)  # printed atop every page
     put(ws, 2, 1, _NOTICE, font=body_font(bold=True, color="9C0006"), alignment=WRAP)
-    ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=LAST_COL)
-    fit_row_height(ws, 2, {1: sum(WIDTHS.values())})
     sheet = ScoreSheet(ws, rubric, pmqa_cols, kpi_cols)
     sheet.row = 3  # under the title and the notice
-    summary_block(sheet)
-    constants_block(sheet)
-    spans = criteria_block(sheet)
-    issues_block(sheet, spans)
-    indicators_block(sheet)
-    categories_block(sheet)
+    # Each part is printed on pages of its own, as wide as its own columns.
+    _written(sheet, summary_block)
+    rubric_numbers = sheet.row + 1  # the section's title (a blank row above it)
+    parts = [(1, _written(sheet, constants_block))]
+    spans: Spans = {}
+
+    def criteria(s: ScoreSheet) -> None:
+        spans.update(criteria_block(s))
+
+    for write in (
+        criteria,
+        lambda s: issues_block(s, spans),
+        indicators_block,
+        categories_block,
+    ):
+        first = sheet.row + 1  # the section's title (a blank row above it)
+        parts.append((first, _written(sheet, write)))
     headline_formulas(sheet)
     for (cell,) in ws.iter_rows(min_row=3, max_col=KEY):
         if cell.value is not None and cell.border.left.style:  # ids and keys, not titles
             cell.alignment = WRAP
-    setup_page(ws, freeze=None)
-    ws.print_title_rows = "1:1"
+    areas = [(first, last, _last_column(ws, first, last)) for first, last in parts]
+    # The notice spans the first part's columns, as tall as its lines.
+    ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=areas[0][2])
+    fit_row_height(ws, 2, {1: sum(WIDTHS[c] for c in range(1, areas[0][2] + 1))})
+    _print_setup(ws, areas, rubric_numbers)
     return sheet.key_rows
+
+
+def _written(sheet: ScoreSheet, write: Callable[[ScoreSheet], None]) -> int:
+    """Write a block; returns its last row."""
+    write(sheet)
+    return sheet.row - 1
+
+
+def _last_column(ws: Worksheet, first: int, last: int) -> int:
+    """The last column holding anything in rows ``first`` to ``last``."""
+    used = [
+        cell.column
+        for row in ws.iter_rows(min_row=first, max_row=last)
+        for cell in row
+        if cell.value not in (None, "")
+    ]
+    return max(used, default=LABEL)
+
+
+def _print_setup(ws: Worksheet, areas: list[tuple[int, int, int]], rubric_numbers: int) -> None:
+    """Print each part (the summary and the rubric's numbers; criteria; issues; indicators;
+    categories) from a page of its own, as wide as its columns, at the fixed scale of wide
+    tables (16 pt prints at 9.1 pt): a part wider than a page continues on the next, pages
+    running left to right, each starting with the labels (id, check, title) and the sheet's
+    title. The rubric's numbers start a page of their own under the summary."""
+    setup_page(ws, freeze=None)
+    if ws.sheet_properties.pageSetUpPr is not None:
+        ws.sheet_properties.pageSetUpPr.fitToPage = False
+    ws.page_setup.scale = WIDE_PRINT_SCALE
+    ws.page_setup.pageOrder = "overThenDown"
+    ws.print_title_rows = "1:1"
+    ws.print_title_cols = f"A:{column_letter(LABEL)}"
+    ws.print_area = [f"A{first}:{column_letter(col)}{last}" for first, last, col in areas]
+    ws.row_breaks.append(Break(id=rubric_numbers - 1))
 
 
 def guide_lines() -> list[tuple[str, bool]]:
