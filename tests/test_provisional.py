@@ -340,9 +340,8 @@ def test_headline_says_incomplete_until_every_answer_is_usable(
     answered, required = f"$C${rows['pmqa_answered']}", f"$C${rows['pmqa_required']}"
     for key in ("pmqa_overall", "pmqa_band", "pmqa_part_pmqa", "pmqa_status", "pmqa_part_results"):
         formula = str(ws.cell(row=rows[key], column=3).value)
-        assert formula.startswith(
-            f'=IF({answered}<{required},"ยังกรอกไม่ครบ (ตอบแล้ว "&{answered}&" จาก "&{required}&" ข้อ)",'
-        ), (key, formula)
+        notice = f'"ยังกรอกไม่ครบ (ตอบแล้ว "&{answered}&" จาก "&{required}&" ข้อ)"'
+        assert formula.startswith(f"=IF({answered}<{required},{notice},"), (key, formula)
     band = str(ws.cell(row=rows["pmqa_band"], column=3).value)
     assert f"LOOKUP(ROUND($C${rows['pmqa_overall']}," in band
     for key in ("pmqa_completeness", "pmqa_answered", "pmqa_required"):
@@ -396,10 +395,11 @@ def _old_layout_submission(shipped: Rubric, folder: Path, overall: float | None)
         ws = pmqa if item in filled.answers else kpi
         ws.cell(row=find_row(ws, item), column=find_col(ws, "หลักฐาน")).value = cell
     # The office's details as the current template pre-fills them.
-    info, now = sheet(wb, "ข้อมูลหน่วยงาน"), sheet(build_template(shipped, filled.office)[0], "ข้อมูลหน่วยงาน")
+    info = sheet(wb, "ข้อมูลหน่วยงาน")
+    now = sheet(build_template(shipped, filled.office)[0], "ข้อมูลหน่วยงาน")
     for row in range(4, now.max_row + 1):
         key = now.cell(row=row, column=1).value
-        if key and now.cell(row=row, column=3).value is not None:
+        if isinstance(key, str) and now.cell(row=row, column=3).value is not None:
             info.cell(row=find_row(info, key), column=3).value = now.cell(row=row, column=3).value
     if overall is not None:  # as if a spreadsheet had cached it
         score = sheet(wb, SCORE)

@@ -10,7 +10,10 @@ sees at once which answers are missing or invalid and what it would score:
 * a ตรวจสอบ (check) column beside each answer shows that item's check, and conditional
   formatting colours the answer cell red while the check fails;
 * each answer sheet counts its usable answers ("ตอบแล้ว 38 จาก 41 ข้อ");
-* workbook-level names (``pmqa_overall`` ...) point at the headline cells.
+* workbook-level names (``pmqa_overall`` ...) point at the headline cells, whose keys in column
+  A pmqa reads but nobody sees (number format ``;;;``); until the answers are complete the
+  headline says ยังกรอกไม่ครบ with the count instead of a score;
+* the sheet prints at 57% across pages, each part from a page of its own (docs/printing.md).
 
 Only functions that Excel 2010 and LibreOffice both have are used (no LET, IFS, XLOOKUP,
 FILTER...). No text from the rubric is put inside a formula: formulas refer to the cells that

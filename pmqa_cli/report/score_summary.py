@@ -118,7 +118,9 @@ def headline_formulas(sheet: ScoreSheet) -> None:
         ("pmqa_band", bands["overall_bands"], None),
         ("pmqa_status", bands["status_bands"], None),
     ):
-        sheet.formula(k[key], LABEL, f"IF({a}<{q},{notice},{formula})", fmt)
+        if formula != '""':  # a rubric without category 7 leaves its cell empty
+            formula = f"IF({a}<{q},{notice},{formula})"
+        sheet.formula(k[key], LABEL, formula, fmt)
     # The notice at its longest ("... 999 จาก 999 ข้อ)") fits its rows.
     total = len(list(sheet.rubric.criteria())) + len(sheet.rubric.indicators)
     longest = f"{INCOMPLETE} (ตอบแล้ว {total} จาก {total} ข้อ)"
