@@ -145,7 +145,16 @@ def _score_sheet(
     # The notice spans the first part's columns, as tall as its lines.
     ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=areas[0][2])
     fit_row_height(ws, 2, {1: sum(WIDTHS[c] for c in range(1, areas[0][2] + 1))})
-    _print_setup(ws, areas, rubric_numbers)
+    _print_setup(ws, areas)
+    # Tables kept whole on a page where they fit: the summary, the rubric's numbers (its
+    # tiers, its bands), and each issue's criteria.
+    k = sheet.key_rows
+    tables = [4, rubric_numbers, *(k[n] - 1 for n in ("overall_bands", "status_bands"))]
+    tables.insert(2, k["tier:" + rubric.scoring.tiers[0].id] - 1)
+    _keep_whole(ws, tables, parts[0][1])
+    issues = sorted({min(lo for (i, _), (lo, _) in spans.items() if i == issue.id)
+                     for issue in rubric.issues})  # fmt: skip
+    _keep_whole(ws, [parts[1][0], *issues[1:]], parts[1][1], first=parts[1][0])
     return sheet.key_rows
 
 
@@ -166,7 +175,7 @@ def _last_column(ws: Worksheet, first: int, last: int) -> int:
     return max(used, default=LABEL)
 
 
-def _print_setup(ws: Worksheet, areas: list[tuple[int, int, int]], rubric_numbers: int) -> None:
+def _print_setup(ws: Worksheet, areas: list[tuple[int, int, int]]) -> None:
     """Print each part (the summary and the rubric's numbers; criteria; issues; indicators;
     categories) from a page of its own, as wide as its columns, at the fixed scale of wide
     tables (16 pt prints at 9.1 pt): a part wider than a page continues on the next, pages
@@ -180,7 +189,32 @@ def _print_setup(ws: Worksheet, areas: list[tuple[int, int, int]], rubric_number
     ws.print_title_rows = "1:1"
     ws.print_title_cols = f"A:{column_letter(LABEL)}"
     ws.print_area = [f"A{first}:{column_letter(col)}{last}" for first, last, col in areas]
-    ws.row_breaks.append(Break(id=rubric_numbers - 1))
+
+
+#: The height of an A4 landscape page's rows at WIDE_PRINT_SCALE, points of the sheet (less
+#: the margins that hold the header and footer), with a margin for the estimate's error.
+_PAGE_ROWS = (595.3 - 2 * 0.75 * 72) / (WIDE_PRINT_SCALE / 100) * 0.92
+
+
+def _keep_whole(ws: Worksheet, starts: list[int], last: int, first: int = 1) -> None:
+    """Start a new page before a table (the rows from one of ``starts`` to the next) that
+    would run over a page's end, in the print range from row ``first`` to ``last``; the
+    sheet's title (row 1) tops every page."""
+
+    def height(row: int) -> float:
+        return float(ws.row_dimensions[row].height or 15.0)
+
+    room = _PAGE_ROWS - height(1)  # under the title
+    used = sum(height(r) for r in range(max(first, 2), starts[0]))
+    ends = [*(s - 1 for s in starts[1:]), last]
+    for n, (start, end) in enumerate(zip(starts, ends, strict=True)):
+        size = sum(height(r) for r in range(start, end + 1))
+        if n and used + size > room and size <= room:
+            ws.row_breaks.append(Break(id=start - 1))
+            used = 0.0
+        used += size
+        while used > room:  # a table longer than a page runs on
+            used -= room
 
 
 def guide_lines() -> list[tuple[str, bool]]:
