@@ -439,3 +439,24 @@ def test_a_template_sent_out_before_reads_and_checks_as_before(
         assert bool(notes) is noted, cached
         if noted:
             assert notes[0].cell == f"C{row}" and f"{overall + 0.0002:.4f}" in notes[0].message_en
+
+
+def test_live_checks_print_at_body_size_in_rows_tall_enough(template: openpyxl.Workbook) -> None:
+    """The check column is 16 pt like the rest (at 14 pt it printed at 8-8.5 pt), and every
+    item row is tall enough for the longest reason its check can give (its text is a
+    formula's, which layout_flaws cannot measure)."""
+    from pmqa_cli.report.score_indicators import DECIMAL_COMMA
+    from pmqa_cli.report.text_width import row_height
+    from pmqa_cli.report.writer import text_lines
+
+    for name, longest in (("PMQA 4.0", "ไม่ใช่ตัวเลือก / not a choice"), ("ตัวชี้วัด", DECIMAL_COMMA)):
+        ws = sheet(template, name)
+        col = find_col(ws, "ตรวจสอบ")
+        width = ws.column_dimensions[openpyxl.utils.get_column_letter(col)].width
+        needed = row_height(text_lines(f"✗ {longest}", width), 16)
+        column = next(ws.iter_cols(min_col=col, max_col=col))
+        checks = [c for c in column if c.data_type == "f"]
+        assert checks, name
+        for cell in checks:
+            assert cell.font.sz == 16, cell.coordinate
+            assert (ws.row_dimensions[cell.row].height or 0) >= needed, (name, cell.row)
