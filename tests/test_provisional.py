@@ -459,4 +459,5 @@ def test_live_checks_print_at_body_size_in_rows_tall_enough(template: openpyxl.W
         assert checks, name
         for cell in checks:
             assert cell.font.sz == 16, cell.coordinate
-            assert (ws.row_dimensions[cell.row].height or 0) >= needed, (name, cell.row)
+            row = int(cell.row or 0)
+            assert (ws.row_dimensions[row].height or 0) >= needed, (name, row)
