@@ -16,6 +16,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from pmqa_cli.io.xlsx import column_letter
 from pmqa_cli.report.formulas import number_format
+from pmqa_cli.report.outputs import FONT_SIZE
+from pmqa_cli.report.text_width import row_height
 from pmqa_cli.report.writer import (
     GROUP_FILL,
     body_font,
@@ -130,6 +132,9 @@ class ScoreSheet:
         for col in range(1, LAST_COL + 1):
             put(self.ws, self.row, col, None, fill=GROUP_FILL)
         put(self.ws, self.row, 1, title, font=body_font(bold=True), fill=GROUP_FILL)
+        # As tall as its 16 pt line: under the title repeated atop a page, a shorter row's
+        # text would run into it.
+        self.ws.row_dimensions[self.row].height = row_height(1, FONT_SIZE)
         self.row += 1
 
     def header(self, labels: dict[int, str]) -> None:
