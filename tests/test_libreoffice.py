@@ -301,8 +301,8 @@ def test_template_prints_with_office_and_year_on_every_page(tmp_path: Path, prof
     assert runner.invoke(app, ["template", "--office", "P001", "-o", str(template)]).exit_code == 0
     (pdf,) = convert([template], "pdf", tmp_path / "pdf", profile)
     pages = page_texts(pdf)
-    # About 16 pages to fill in and 5 of the provisional score sheet (คะแนนเบื้องต้น).
-    assert 4 <= len(pages) <= 24
+    # About 16 pages to fill in and 14 of the provisional score sheet (คะแนนเบื้องต้น).
+    assert 4 <= len(pages) <= 32
     assert any(comparable("คะแนนเบื้องต้น") in page for page in pages)
     for n, page in enumerate(pages, start=1):
         assert comparable("ปีงบประมาณ พ.ศ. 2567") in page, n
@@ -763,7 +763,12 @@ def test_recalculated_workbooks_read_as_the_originals(recalculated: list[Pair]) 
         second = score_office(pair.recalculated, pair.rubric)
         own = read_submission(pair.recalculated, pair.rubric)
         assert own.criteria == read_submission(pair.original, pair.rubric).criteria
-        assert own.provisional, "LibreOffice cached the headline values"
+        rows = _score_sheet(pair.recalculated)
+        if rows["pmqa_answered"][2] == rows["pmqa_required"][2]:
+            assert own.provisional, "LibreOffice cached the headline values"
+        else:  # the headline says ยังกรอกไม่ครบ: text, not a score to compare
+            assert str(rows["pmqa_overall"][2]).startswith("ยังกรอกไม่ครบ (ตอบแล้ว ")
+            assert own.provisional == []
         assert not [f for f in second.findings if f.code == "provisional-differs"]
         if first.valid:
             assert second.scores is not None and first.scores is not None
@@ -776,8 +781,11 @@ def test_template_with_score_sheet_prints(tmp_path: Path, profile: Path) -> None
     assert runner.invoke(app, ["template", "-o", str(template)]).exit_code == 0
     (pdf,) = convert([template], "pdf", tmp_path / "pdf", profile)
     text = pdf_text(pdf)
-    for expected in ("คะแนนเบื้องต้น", "pmqa_overall", "คะแนนทางการคือคะแนนที่", "ตรวจสอบ"):
+    for expected in ("คะแนนเบื้องต้น", "ยังกรอกไม่ครบ", "คะแนนทางการคือคะแนนที่", "ตรวจสอบ"):
         assert comparable(expected) in text, expected
+    # The keys pmqa reads (defined names, rubric codes) neither show nor print.
+    for key in ("pmqa_overall", "pmqa_completeness", "level_scores", "overall_bands"):
+        assert key not in text, key
 
 
 def test_blank_templates_recalculate_without_errors(
@@ -789,8 +797,10 @@ def test_blank_templates_recalculate_without_errors(
     mean = load_rubric(Path(__file__).parent / "fixtures" / "mean-rubric.yaml")[0]
     opdc = load_rubric(ROOT / "rubrics" / "opdc-pmqa4-24.yaml")[0]
     blanks = []
+    rubric_of = {}
     for rubric in (shipped, mini, mean, opdc):
         blanks.append(tmp_path / f"{rubric.id}.xlsx")
+        rubric_of[rubric.id] = rubric
         write_template(rubric, blanks[-1])
     for path in convert(blanks, "xlsx:Calc MS Excel 2007 XML", tmp_path / "out", profile):
         wb = openpyxl.load_workbook(path, data_only=True)
@@ -803,8 +813,17 @@ def test_blank_templates_recalculate_without_errors(
         ]
         assert errors == [], (path.name, errors[:5])
         rows = _score_sheet(path)
-        assert rows["pmqa_overall"][2] == 0 and rows["pmqa_answered"][2] == 0
-        assert rows["pmqa_required"][2] > 0
+        assert rows["pmqa_answered"][2] == 0 and rows["pmqa_required"][2] > 0
+        # No failing score or band before anything is filled: the headline says so.
+        notice = f"ยังกรอกไม่ครบ (ตอบแล้ว 0 จาก {rows['pmqa_required'][2]} ข้อ)"
+        for key in ("pmqa_overall", "pmqa_band", "pmqa_part_pmqa", "pmqa_status"):
+            assert rows[key][2] == notice, (path.name, key, rows[key][2])
+        if rubric_of[path.stem].indicators:
+            assert rows["pmqa_part_results"][2] == notice
+        # pmqa reads no score from that text: nothing to compare, no note.
+        assert read_submission(path, rubric_of[path.stem]).provisional == []
+        findings = score_office(path, rubric_of[path.stem]).findings
+        assert not [f for f in findings if f.code == "provisional-differs"], path.name
 
 
 #: Numbers as people type them as text, and the ways they go wrong: the template's formulas

@@ -277,3 +277,187 @@ def test_the_headline_cells_are_in_the_rows_pmqa_reads(template: str) -> None:
     rows = {c.value: c.row for c in ws["A"] if c.value in PROVISIONAL_KEYS}
     assert set(rows) == set(PROVISIONAL_KEYS)
     assert max(rows.values()) <= SUMMARY_ROWS
+
+
+# --- what staff see and print --------------------------------------------------------------
+
+
+def test_keys_are_there_for_pmqa_but_never_shown_or_printed(template: openpyxl.Workbook) -> None:
+    """Column A's keys (defined names, rubric codes) show and print nothing (number format
+    ;;;); item ids, which staff know from the answer sheets, show as they are."""
+    ws = sheet(template, SCORE)
+    keys = {c.value: c for c in ws["A"] if isinstance(c.value, str) and c.row > 2}
+    for name in (*HEADLINE_NAMES, "office_type", "level_scores", "decimals", "category_1"):
+        assert keys[name].number_format == ";;;", name
+    for item in ("PM1-B1", "PM1", "KPI-7.1.1"):
+        assert keys[item].number_format != ";;;", item
+    shown = [c.value for c in keys.values() if c.number_format != ";;;"]
+    assert not [v for v in shown if "_" in str(v)], shown  # no programmer text on show
+    # A header over hidden keys says nothing ("รหัส" only over item ids).
+    for cell in ws["A"]:
+        if cell.value == "รหัส":
+            below = ws.cell(row=cell.row + 1, column=1)
+            assert below.number_format != ";;;", cell.coordinate
+
+
+@pytest.mark.parametrize("rubric_id", ["obec-esao-2567", "opdc-pmqa4-24"])
+def test_each_part_prints_from_its_own_page_at_57_percent(rubric_id: str) -> None:
+    """Too wide for one page at 9 pt, the sheet prints at 57% across pages with its labels
+    (id, check, title) and its title on every page; each part is a print range of its own,
+    as wide as its columns, so every block starts a page under its own header and no page
+    holds only repeated labels."""
+    from pmqa_cli.rubric.load import load_rubric
+
+    rubric = load_rubric(Path(__file__).parent.parent / "rubrics" / f"{rubric_id}.yaml")[0]
+    ws = sheet(build_template(rubric)[0], SCORE)
+    assert ws.page_setup.scale == 57 and ws.page_setup.pageOrder == "overThenDown"
+    assert not (ws.sheet_properties.pageSetUpPr and ws.sheet_properties.pageSetUpPr.fitToPage)
+    assert ws.print_title_cols == "$A:$C" and ws.print_title_rows == "$1:$1"
+    ranges = [r.split("!")[-1].replace("$", "") for r in str(ws.print_area).split(",")]
+    assert len(ranges) == 5  # summary and rubric numbers, criteria, issues, indicators, means
+    starts = [int(re.sub(r"[A-Z]", "", r.split(":")[0])) for r in ranges]
+    assert starts[0] == 1
+    titles = [str(ws.cell(row=row, column=1).value) for row in starts[1:]]
+    assert [t.split(":")[0].split(" / ")[0] for t in titles] == [
+        "PMQA 4.0 หมวด 1-6", "PMQA 4.0 หมวด 1-6", "หมวด 7", "คะแนนรายหมวดและรายมิติ"]  # fmt: skip
+    # Each range as wide as its own columns: the criteria's ends at G, the indicators' at R
+    # (T with the office's own targets).
+    ends = [re.sub(r"\d", "", r.split(":")[1]) for r in ranges]
+    assert ends[1] == "G" and ends[3] == ("T" if rubric.has_workbook_targets else "R")
+    # Tables are kept whole where they fit on a page: a page starts with the rubric's numbers
+    # (under the summary) and otherwise only with a table's header or an issue's criteria.
+    breaks = [b.id + 1 for b in ws.row_breaks.brk]
+    assert str(ws.cell(row=breaks[0], column=1).value).startswith("ค่าจากเกณฑ์")
+    for row in breaks[1:]:
+        above = ws.cell(row=row - 1, column=3).value  # the criteria's "issue · tier"
+        here = ws.cell(row=row, column=3).value
+        header = ws.cell(row=row, column=2).value
+        assert header in ("ระดับ / Tier", "ระดับผลการประเมิน (คะแนนรวม) / Bands",
+                          "สถานะ PMQA 4.0 (หมวด 1-6) / Status") or (
+            str(above).split(" · ")[0] != str(here).split(" · ")[0]), row  # fmt: skip
+    if rubric_id == "opdc-pmqa4-24":
+        assert len(breaks) > 5  # 160 criteria: several pages, each from an issue's start
+
+
+def test_headline_says_incomplete_until_every_answer_is_usable(
+    template: openpyxl.Workbook,
+) -> None:
+    """A blank template shows no failing score: each headline score, band and status says
+    ยังกรอกไม่ครบ with the count until every item to answer has a usable answer; then the
+    score's own formula, as before."""
+    ws = sheet(template, SCORE)
+    rows = {c.value: c.row for c in ws["A"] if c.value in HEADLINE_NAMES}
+    answered, required = f"$C${rows['pmqa_answered']}", f"$C${rows['pmqa_required']}"
+    for key in ("pmqa_overall", "pmqa_band", "pmqa_part_pmqa", "pmqa_status", "pmqa_part_results"):
+        formula = str(ws.cell(row=rows[key], column=3).value)
+        notice = f'"ยังกรอกไม่ครบ (ตอบแล้ว "&{answered}&" จาก "&{required}&" ข้อ)"'
+        assert formula.startswith(f"=IF({answered}<{required},{notice},"), (key, formula)
+    band = str(ws.cell(row=rows["pmqa_band"], column=3).value)
+    assert f"LOOKUP(ROUND($C${rows['pmqa_overall']}," in band
+    for key in ("pmqa_completeness", "pmqa_answered", "pmqa_required"):
+        assert "ยังกรอกไม่ครบ" not in str(ws.cell(row=rows[key], column=3).value), key
+
+
+@pytest.mark.parametrize("complete_answers", [True, False])
+def test_a_headline_cached_as_text_is_not_compared(
+    shipped: Rubric, make_submission: SubmissionFactory, complete_answers: bool
+) -> None:
+    """Text cached in a headline cell (ยังกรอกไม่ครบ while incomplete, or anything typed over
+    it) is not a score: pmqa reads no value from it and gives no provisional-differs note;
+    a number in the same cell is compared."""
+    filled = complete(shipped) if complete_answers else None
+    notice = "ยังกรอกไม่ครบ (ตอบแล้ว 12 จาก 61 ข้อ)"
+
+    def texts(sheets: Sheets) -> None:
+        ws = sheets[SCORE]
+        for key in ("pmqa_overall", "pmqa_part_pmqa", "pmqa_part_results"):
+            ws.cell(row=find_row(ws, key), column=3).value = notice
+
+    path = make_submission(shipped, filled, edit=texts)
+    assert read_submission(path, shipped).provisional == []
+    report = score_office(path, shipped)
+    assert not [f for f in report.findings if f.code == "provisional-differs"]
+    number = make_submission(shipped, filled, edit=_overwrite("pmqa_overall", 123.0))
+    noted = [f for f in score_office(number, shipped).findings if f.code == "provisional-differs"]
+    assert len(noted) == 1
+
+
+# --- templates already sent out ------------------------------------------------------------
+
+#: The template of obec-esao-2567 as pmqa wrote it before the score sheet's keys were hidden
+#: and its headline said ยังกรอกไม่ครบ (keys shown in grey in column A, values in column C):
+#: offices fill and send copies of it, which pmqa reads and checks exactly as before.
+OLD_LAYOUT = Path(__file__).parent / "fixtures" / "template-2567.1-old-layout.xlsx"
+
+
+def _old_layout_submission(shipped: Rubric, folder: Path, overall: float | None) -> Path:
+    from pmqa_cli.io.mark import Kind
+    from pmqa_cli.report.writer import save_atomic
+
+    filled = complete(shipped)
+    wb = openpyxl.load_workbook(OLD_LAYOUT)
+    pmqa, kpi = sheet(wb, "PMQA 4.0"), sheet(wb, "ตัวชี้วัด")
+    for ws, values in ((pmqa, filled.answers), (kpi, filled.values)):
+        col = find_col(ws, "ผลการ")  # ผลการประเมินตนเอง, ผลการดำเนินงาน
+        for item, cell in values.items():
+            ws.cell(row=find_row(ws, item), column=col).value = cell
+    for item, cell in filled.evidence.items():
+        ws = pmqa if item in filled.answers else kpi
+        ws.cell(row=find_row(ws, item), column=find_col(ws, "หลักฐาน")).value = cell
+    # The office's details as the current template pre-fills them.
+    info = sheet(wb, "ข้อมูลหน่วยงาน")
+    now = sheet(build_template(shipped, filled.office)[0], "ข้อมูลหน่วยงาน")
+    for row in range(4, now.max_row + 1):
+        key = now.cell(row=row, column=1).value
+        if isinstance(key, str) and now.cell(row=row, column=3).value is not None:
+            info.cell(row=find_row(info, key), column=3).value = now.cell(row=row, column=3).value
+    if overall is not None:  # as if a spreadsheet had cached it
+        score = sheet(wb, SCORE)
+        score.cell(row=find_row(score, "pmqa_overall"), column=3).value = overall
+    path = folder / f"old-{overall}.xlsx"
+    save_atomic(wb, path, kind=Kind.TEMPLATE)
+    return path
+
+
+def test_a_template_sent_out_before_reads_and_checks_as_before(
+    shipped: Rubric, make_submission: SubmissionFactory, tmp_path: Path
+) -> None:
+    old = openpyxl.load_workbook(OLD_LAYOUT)
+    ws = sheet(old, SCORE)
+    row = find_row(ws, "pmqa_overall")
+    assert ws.cell(row=row, column=1).number_format != ";;;"  # the old layout: keys shown
+    assert "ยังกรอกไม่ครบ" not in str(ws.cell(row=row, column=3).value)
+    expected = score_office(make_submission(shipped, complete(shipped)), shipped)
+    assert expected.scores is not None and expected.scores.overall is not None
+    overall = float(expected.scores.overall)
+    for cached, noted in ((None, False), (overall, False), (overall + 0.0002, True)):
+        path = _old_layout_submission(shipped, tmp_path, cached)
+        report = score_office(path, shipped)
+        assert report.valid and report.scores is not None
+        assert report.scores.to_dict() == expected.scores.to_dict()
+        notes = [f for f in report.findings if f.code == "provisional-differs"]
+        assert bool(notes) is noted, cached
+        if noted:
+            assert notes[0].cell == f"C{row}" and f"{overall + 0.0002:.4f}" in notes[0].message_en
+
+
+def test_live_checks_print_at_body_size_in_rows_tall_enough(template: openpyxl.Workbook) -> None:
+    """The check column is 16 pt like the rest (at 14 pt it printed at 8-8.5 pt), and every
+    item row is tall enough for the longest reason its check can give (its text is a
+    formula's, which layout_flaws cannot measure)."""
+    from pmqa_cli.report.score_indicators import DECIMAL_COMMA
+    from pmqa_cli.report.text_width import row_height
+    from pmqa_cli.report.writer import text_lines
+
+    for name, longest in (("PMQA 4.0", "ไม่ใช่ตัวเลือก / not a choice"), ("ตัวชี้วัด", DECIMAL_COMMA)):
+        ws = sheet(template, name)
+        col = find_col(ws, "ตรวจสอบ")
+        width = ws.column_dimensions[openpyxl.utils.get_column_letter(col)].width
+        needed = row_height(text_lines(f"✗ {longest}", width), 16)
+        column = next(ws.iter_cols(min_col=col, max_col=col))
+        checks = [c for c in column if c.data_type == "f"]
+        assert checks, name
+        for cell in checks:
+            assert cell.font.sz == 16, cell.coordinate
+            row = int(cell.row or 0)
+            assert (ws.row_dimensions[row].height or 0) >= needed, (name, row)

@@ -49,7 +49,9 @@ class ProvisionalValue:
 
 def _cached(cell: Cell | None) -> Decimal | Literal[False] | None:
     """The cell's cached number; None for an empty result; False when nothing usable is cached
-    (no formula result at all, an error, text)."""
+    (no formula result at all, an error, text). Text is never a score: the template's headline
+    says "ยังกรอกไม่ครบ (ตอบแล้ว n จาก N ข้อ)" until the answers are complete, and pmqa
+    compares nothing then (docs/template.md)."""
     if cell is None or cell.kind in ("f", "e"):
         return False
     if isinstance(cell.value, bool):

@@ -23,10 +23,18 @@ from pmqa_cli.report.formulas import (
     quoted,
     required_count,
 )
-from pmqa_cli.report.writer import body_font, thin_border
+from pmqa_cli.report.outputs import FONT_SIZE
+from pmqa_cli.report.score_indicators import DECIMAL_COMMA, TARGET_NOT_POSITIVE
+from pmqa_cli.report.text_width import row_height
+from pmqa_cli.report.writer import body_font, text_lines, thin_border
 
 __all__ = ["answer_count", "check_column", "red_while_empty"]
 
+#: The longest reasons a check gives, by what it checks (docs/template.md lists them all).
+_LONGEST = {
+    "answer": ["ไม่ใช่ตัวเลือก / not a choice", "ค่าผิดพลาด / error value"],
+    "value": [DECIMAL_COMMA, "มีทั้งค่าและไม่เกี่ยวข้อง / value and N/A"],
+}
 BAD_FILL = PatternFill("solid", fgColor="FFC7CE")
 BAD_FONT = Font(color="9C0006", bold=True)
 OK_FONT = Font(color="006100")
@@ -44,10 +52,19 @@ def check_column(ws: Worksheet, cols: dict[str, int], rows: dict[str, int], targ
     (or, for a problem with the office's own target, the red target cell)."""
     sheet = quoted(SHEET_SCORE)
     col = cols["check"]
+    # Every row tall enough for the longest reason its check can give (a formula's text: the
+    # row is sized for it here, as the answer sheet's own text sizes it).
+    longest = _LONGEST[target] + ([TARGET_NOT_POSITIVE] if "target" in cols else [])
+    width = float(ws.column_dimensions[column_letter(col)].width or 8.43)
+    tall = max(row_height(text_lines(f"{CHECK_BAD} {m}", width), FONT_SIZE) for m in longest)
     for row in rows.values():
+        height = ws.row_dimensions[row].height or 0.0
+        ws.row_dimensions[row].height = max(height, tall)
         cell = ws.cell(row=row, column=col)
         cell.value = f'=IFERROR(INDEX({sheet}!$B:$B,MATCH($A{row},{sheet}!$A:$A,0)),"")'
-        cell.font = body_font(size=14)
+        # The body's size: the answer sheets print fitted to the page's width (57-61%), where
+        # 14 pt would print at 8-8.5 pt (docs/printing.md).
+        cell.font = body_font()
         cell.border = thin_border()
         cell.alignment = WRAP
     if not rows:

@@ -10,7 +10,10 @@ sees at once which answers are missing or invalid and what it would score:
 * a ตรวจสอบ (check) column beside each answer shows that item's check, and conditional
   formatting colours the answer cell red while the check fails;
 * each answer sheet counts its usable answers ("ตอบแล้ว 38 จาก 41 ข้อ");
-* workbook-level names (``pmqa_overall`` ...) point at the headline cells.
+* workbook-level names (``pmqa_overall`` ...) point at the headline cells, whose keys in column
+  A pmqa reads but nobody sees (number format ``;;;``); until the answers are complete the
+  headline says ยังกรอกไม่ครบ with the count instead of a score;
+* the sheet prints at 57% across pages, each part from a page of its own (docs/printing.md).
 
 Only functions that Excel 2010 and LibreOffice both have are used (no LET, IFS, XLOOKUP,
 FILTER...). No text from the rubric is put inside a formula: formulas refer to the cells that
@@ -23,8 +26,11 @@ score_indicators.py (category 7); the answer sheets' checks are live_checks.py.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.workbook.workbook import Workbook
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from pmqa_cli.io.layout import (
@@ -37,18 +43,19 @@ from pmqa_cli.io.layout import (
 from pmqa_cli.io.xlsx import column_letter
 from pmqa_cli.report.formulas import CHECK_BAD, CHECK_OK, quoted
 from pmqa_cli.report.live_checks import answer_count, check_column, red_while_empty
-from pmqa_cli.report.score_criteria import categories_block, criteria_block, issues_block
+from pmqa_cli.report.score_criteria import Spans, categories_block, criteria_block, issues_block
 from pmqa_cli.report.score_indicators import indicators_block
 from pmqa_cli.report.score_sheet import (
     HEADLINE_NAMES,
     KEY,
     LABEL,
-    LAST_COL,
     WIDTHS,
     WRAP,
     ScoreSheet,
 )
 from pmqa_cli.report.score_summary import constants_block, headline_formulas, summary_block
+from pmqa_cli.report.tables import WIDE_PRINT_SCALE
+from pmqa_cli.report.text_width import row_height
 from pmqa_cli.report.writer import body_font, fit_row_height, put, setup_page
 from pmqa_cli.rubric.model import Rubric
 
@@ -109,24 +116,106 @@ def _score_sheet(
         ws.column_dimensions[column_letter(col)].width = width
     put(ws, 1, 1, "คะแนนเบื้องต้น (คำนวณในไฟล์นี้) / Provisional score",
         font=body_font(bold=True, size=20))  # fmt: skip
+    ws.row_dimensions[1].height = row_height(1, 20)  # printed atop every page
     put(ws, 2, 1, _NOTICE, font=body_font(bold=True, color="9C0006"), alignment=WRAP)
-    ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=LAST_COL)
-    fit_row_height(ws, 2, {1: sum(WIDTHS.values())})
     sheet = ScoreSheet(ws, rubric, pmqa_cols, kpi_cols)
     sheet.row = 3  # under the title and the notice
-    summary_block(sheet)
-    constants_block(sheet)
-    spans = criteria_block(sheet)
-    issues_block(sheet, spans)
-    indicators_block(sheet)
-    categories_block(sheet)
+    # Each part is printed on pages of its own, as wide as its own columns.
+    _written(sheet, summary_block)
+    rubric_numbers = sheet.row + 1  # the section's title (a blank row above it)
+    parts = [(1, _written(sheet, constants_block))]
+    spans: Spans = {}
+
+    def criteria(s: ScoreSheet) -> None:
+        spans.update(criteria_block(s))
+
+    for write in (
+        criteria,
+        lambda s: issues_block(s, spans),
+        indicators_block,
+        categories_block,
+    ):
+        first = sheet.row + 1  # the section's title (a blank row above it)
+        parts.append((first, _written(sheet, write)))
     headline_formulas(sheet)
     for (cell,) in ws.iter_rows(min_row=3, max_col=KEY):
         if cell.value is not None and cell.border.left.style:  # ids and keys, not titles
             cell.alignment = WRAP
-    setup_page(ws, freeze=None)
-    ws.print_title_rows = "1:1"
+    areas = [(first, last, _last_column(ws, first, last)) for first, last in parts]
+    # The notice spans the first part's columns, as tall as its lines.
+    ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=areas[0][2])
+    fit_row_height(ws, 2, {1: sum(WIDTHS[c] for c in range(1, areas[0][2] + 1))})
+    _print_setup(ws, areas)
+    # Tables kept whole on a page where they fit: the summary, the rubric's numbers (its
+    # tiers, its bands), and each issue's criteria.
+    k = sheet.key_rows
+    tables = [4, rubric_numbers, *(k[n] - 1 for n in ("overall_bands", "status_bands"))]
+    tables.insert(2, k["tier:" + rubric.scoring.tiers[0].id] - 1)
+    _keep_whole(ws, tables, parts[0][1])
+    issues = sorted({min(lo for (i, _), (lo, _) in spans.items() if i == issue.id)
+                     for issue in rubric.issues})  # fmt: skip
+    _keep_whole(ws, [parts[1][0], *issues[1:]], parts[1][1], first=parts[1][0])
     return sheet.key_rows
+
+
+def _written(sheet: ScoreSheet, write: Callable[[ScoreSheet], None]) -> int:
+    """Write a block; returns its last row."""
+    write(sheet)
+    return sheet.row - 1
+
+
+def _last_column(ws: Worksheet, first: int, last: int) -> int:
+    """The last column holding anything in rows ``first`` to ``last``."""
+    used = [
+        cell.column
+        for row in ws.iter_rows(min_row=first, max_row=last)
+        for cell in row
+        if cell.value not in (None, "")
+    ]
+    return max(used, default=LABEL)
+
+
+def _print_setup(ws: Worksheet, areas: list[tuple[int, int, int]]) -> None:
+    """Print each part (the summary and the rubric's numbers; criteria; issues; indicators;
+    categories) from a page of its own, as wide as its columns, at the fixed scale of wide
+    tables (16 pt prints at 9.1 pt): a part wider than a page continues on the next, pages
+    running left to right, each starting with the labels (id, check, title) and the sheet's
+    title. The rubric's numbers start a page of their own under the summary."""
+    setup_page(ws, freeze=None)
+    if ws.sheet_properties.pageSetUpPr is not None:
+        ws.sheet_properties.pageSetUpPr.fitToPage = False
+    ws.page_setup.scale = WIDE_PRINT_SCALE
+    ws.page_setup.pageOrder = "overThenDown"
+    ws.print_title_rows = "1:1"
+    ws.print_title_cols = f"A:{column_letter(LABEL)}"
+    ws.print_area = [f"A{first}:{column_letter(col)}{last}" for first, last, col in areas]
+
+
+#: The height of an A4 landscape page's rows at WIDE_PRINT_SCALE, points of the sheet (less
+#: the margins that hold the header and footer). LibreOffice fits about 4% more (889 points:
+#: measured by printing), which is the estimate's margin.
+_PAGE_ROWS = (595.3 - 2 * 0.75 * 72) / (WIDE_PRINT_SCALE / 100)
+
+
+def _keep_whole(ws: Worksheet, starts: list[int], last: int, first: int = 1) -> None:
+    """Start a new page before a table (the rows from one of ``starts`` to the next) that
+    would run over a page's end, in the print range from row ``first`` to ``last``; the
+    sheet's title (row 1) tops every page."""
+
+    def height(row: int) -> float:
+        return float(ws.row_dimensions[row].height or 15.0)
+
+    room = _PAGE_ROWS - height(1)  # under the title
+    used = sum(height(r) for r in range(max(first, 2), starts[0]))
+    ends = [*(s - 1 for s in starts[1:]), last]
+    for n, (start, end) in enumerate(zip(starts, ends, strict=True)):
+        size = sum(height(r) for r in range(start, end + 1))
+        if n and used + size > room and size <= room:
+            ws.row_breaks.append(Break(id=start - 1))
+            used = 0.0
+        used += size
+        while used > room:  # a table longer than a page runs on
+            used -= room
 
 
 def guide_lines() -> list[tuple[str, bool]]:

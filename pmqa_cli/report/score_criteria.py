@@ -121,7 +121,7 @@ def categories_block(sheet: ScoreSheet) -> None:
     k = sheet.key_rows
     i0, i1 = k["issues"], k["issues:last"]
     title = "คะแนนรายหมวดและรายมิติ / Categories and dimensions"
-    labels = {1: "รหัส", 2: "", 3: "หมวด / มิติ", 4: "คะแนน", 5: "เลขหมวด / มิติ"}
+    labels = {1: "", 2: "", 3: "หมวด / มิติ", 4: "คะแนน", 5: "เลขหมวด / มิติ"}
     categories = sorted({i.category for i in sheet.rubric.issues})
     with sheet.block("categories", title, labels):
         for r, category in sheet.rows(categories):

@@ -11,11 +11,13 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import TypeVar
 
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Alignment, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
 from pmqa_cli.io.xlsx import column_letter
 from pmqa_cli.report.formulas import number_format
+from pmqa_cli.report.outputs import FONT_SIZE
+from pmqa_cli.report.text_width import row_height
 from pmqa_cli.report.writer import (
     GROUP_FILL,
     body_font,
@@ -31,6 +33,7 @@ __all__ = [
     "CHECK",
     "HEADLINES",
     "HEADLINE_NAMES",
+    "HIDDEN",
     "KEY",
     "LABEL",
     "LAST_COL",
@@ -40,18 +43,23 @@ __all__ = [
     "ScoreSheet",
 ]
 
-# Score-sheet columns (fixed, so the answer sheets can look a check up by item id).
+# Score-sheet columns (fixed, so the answer sheets can look a check up by item id, and pmqa
+# reads a headline's key in column A and its value in column C, as in every template sent out).
 KEY, CHECK, LABEL = 1, 2, 3
-# Numbers are shown with up to 4 decimals at 14 pt: "500.0000" needs a width of about 12.
-WIDTHS = {1: 22, 2: 24, 3: 34, **dict.fromkeys(range(4, 21), 12)}
-LAST_COL = 18
+# Column A holds the item ids ("KPI-7.1.1"); numbers are shown with up to 4 decimals:
+# "500.0000" needs a width of about 12.
+WIDTHS = {1: 13, 2: 24, 3: 34, **dict.fromkeys(range(4, 21), 12)}
+LAST_COL = 20
+#: The number format of a key only pmqa reads (a defined name, a rubric code): it shows and
+#: prints nothing, so staff see Thai labels, never programmer text.
+HIDDEN = ";;;"
 
 NOTE_FILL = PatternFill("solid", fgColor="FCE4D6")
 WRAP = Alignment(wrap_text=True, vertical="top")
 CENTER = Alignment(wrap_text=True, vertical="top", horizontal="center")
 
-#: The headline cells, in the summary's order: the key in column A (and the workbook-level
-#: name of its column-C cell) -> its label.
+#: The headline cells, in the summary's order: the key in column A (not shown: HIDDEN; the
+#: workbook-level name of its column-C cell too) -> its label.
 HEADLINES = {
     "pmqa_overall": "คะแนนรวม / Overall score",
     "pmqa_band": "ระดับผลการประเมิน / Band",
@@ -66,12 +74,6 @@ HEADLINES = {
 HEADLINE_NAMES = tuple(HEADLINES)
 
 T = TypeVar("T")
-
-
-def _key_font() -> Font:
-    """Column A's keys (defined names, codes): small and grey, so that the longest,
-    pmqa_completeness, fits on one line."""
-    return body_font(size=12, color="808080")
 
 
 class ScoreSheet:
@@ -110,8 +112,10 @@ class ScoreSheet:
             cell.number_format = number_format
 
     def key(self, row: int, key: str) -> None:
-        """A key in column A (a defined name, a code), small and grey."""
-        put(self.ws, row, KEY, key, font=_key_font(), border=thin_border())
+        """A key in column A (a defined name, a code) that pmqa reads and nobody sees: its
+        number format shows and prints nothing (the cell still holds it)."""
+        cell = put(self.ws, row, KEY, key, border=thin_border())
+        cell.number_format = HIDDEN
 
     def item(self, row: int, item_id: str) -> None:
         """An item's id in column A, which the answer sheets' checks look up."""
@@ -128,6 +132,9 @@ class ScoreSheet:
         for col in range(1, LAST_COL + 1):
             put(self.ws, self.row, col, None, fill=GROUP_FILL)
         put(self.ws, self.row, 1, title, font=body_font(bold=True), fill=GROUP_FILL)
+        # As tall as its 16 pt line: under the title repeated atop a page, a shorter row's
+        # text would run into it.
+        self.ws.row_dimensions[self.row].height = row_height(1, FONT_SIZE)
         self.row += 1
 
     def header(self, labels: dict[int, str]) -> None:

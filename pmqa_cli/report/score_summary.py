@@ -14,6 +14,7 @@ from openpyxl.styles import Alignment
 
 from pmqa_cli.io.layout import SHEET_OFFICE
 from pmqa_cli.report.formulas import answered_count, quoted, required_count
+from pmqa_cli.report.outputs import FONT_SIZE
 from pmqa_cli.report.score_sheet import (
     CENTER,
     CHECK,
@@ -21,12 +22,17 @@ from pmqa_cli.report.score_sheet import (
     HEADLINES,
     LABEL,
     NOTE_FILL,
+    WIDTHS,
     ScoreSheet,
 )
-from pmqa_cli.report.writer import body_font
+from pmqa_cli.report.text_width import row_height
+from pmqa_cli.report.writer import body_font, text_lines
 from pmqa_cli.rubric.model import Aggregation
 
-__all__ = ["constants_block", "headline_formulas", "summary_block"]
+__all__ = ["INCOMPLETE", "constants_block", "headline_formulas", "summary_block"]
+
+#: What the headline cells say, with the count, until every item to answer has a usable answer.
+INCOMPLETE = "ยังกรอกไม่ครบ"
 
 
 def summary_block(sheet: ScoreSheet) -> None:
@@ -56,7 +62,7 @@ def constants_block(sheet: ScoreSheet) -> None:
         sheet.text(row, 5, weights.results, alignment=CENTER)
     row = sheet.keyed("decimals", "ทศนิยม (ปัดครึ่งขึ้น) / Decimals")
     sheet.text(row, 4, scoring.decimals, alignment=CENTER)
-    sheet.header({1: "รหัส", 2: "ระดับ / Tier", 3: "Tier", 4: "คะแนน"})
+    sheet.header({1: "", 2: "ระดับ / Tier", 3: "Tier", 4: "คะแนน"})
     for row, tier in sheet.rows(scoring.tiers):
         _labelled(sheet, row, tier.id, tier.title_th, tier.title_en, tier.points)
         sheet.key_rows[f"tier:{tier.id}"] = row
@@ -67,7 +73,7 @@ def constants_block(sheet: ScoreSheet) -> None:
         ("overall_bands", scoring.overall_bands, "ระดับผลการประเมิน (คะแนนรวม) / Bands"),
         ("status_bands", scoring.pmqa_status_bands, "สถานะ PMQA 4.0 (หมวด 1-6) / Status"),
     ):
-        with sheet.block(name, labels={1: "รหัส", 2: title, 3: "English", 4: "ตั้งแต่"}):
+        with sheet.block(name, labels={1: "", 2: title, 3: "English", 4: "ตั้งแต่"}):
             for row, band in sheet.rows(bands):
                 _labelled(sheet, row, name, band.label_th, band.label_en, band.min)
 
@@ -87,29 +93,44 @@ def _labelled(
 
 
 def headline_formulas(sheet: ScoreSheet) -> None:
-    """The summary's formulas, over the blocks below it."""
+    """The summary's formulas, over the blocks below it. Until every item to answer has a
+    usable answer the scores, the band and the status say so (ยังกรอกไม่ครบ: a blank template
+    shows no failing score); once complete, they are the scores."""
     k = sheet.key_rows
     sheet.formula(k["office_type"], LABEL, _office_type())
-    pmqa, results, overall = _parts(sheet)
-    sheet.formula(k["pmqa_part_pmqa"], LABEL, pmqa, sheet.fmt)
-    sheet.formula(k["pmqa_part_results"], LABEL, results, sheet.fmt)
-    sheet.formula(k["pmqa_overall"], LABEL, overall, sheet.fmt)
-    decimals = f"$D${k['decimals']}"
-    for key, band, value in (
-        ("pmqa_band", "overall_bands", sheet.ref("pmqa_overall")),
-        ("pmqa_status", "status_bands", sheet.ref("pmqa_part_pmqa")),
-    ):
-        b0, b1 = k[band], k[f"{band}:last"]
-        sheet.formula(
-            k[key],
-            LABEL,
-            f"LOOKUP(ROUND({value},{decimals}),$D${b0}:$D${b1},$B${b0}:$B${b1})",
-        )
     _completeness(sheet)
+    pmqa, results, overall = _parts(sheet)
+    decimals = f"$D${k['decimals']}"
+    bands = {}
+    for band, value in (("overall_bands", "pmqa_overall"), ("status_bands", "pmqa_part_pmqa")):
+        b0, b1 = k[band], k[f"{band}:last"]
+        bands[band] = (
+            f"LOOKUP(ROUND({sheet.ref(value)},{decimals}),$D${b0}:$D${b1},$B${b0}:$B${b1})"
+        )
+    a, q = sheet.ref("pmqa_answered"), sheet.ref("pmqa_required")
+    # IF evaluates only the branch it takes: once complete, the cells these formulas refer
+    # to hold their scores.
+    notice = f'"{INCOMPLETE} (ตอบแล้ว "&{a}&" จาก "&{q}&" ข้อ)"'
+    for key, formula, fmt in (
+        ("pmqa_part_pmqa", pmqa, sheet.fmt),
+        ("pmqa_part_results", results, sheet.fmt),
+        ("pmqa_overall", overall, sheet.fmt),
+        ("pmqa_band", bands["overall_bands"], None),
+        ("pmqa_status", bands["status_bands"], None),
+    ):
+        if formula != '""':  # a rubric without category 7 leaves its cell empty
+            formula = f"IF({a}<{q},{notice},{formula})"
+        sheet.formula(k[key], LABEL, formula, fmt)
+    # The notice at its longest ("... 999 จาก 999 ข้อ)") fits its rows.
+    total = len(list(sheet.rubric.criteria())) + len(sheet.rubric.indicators)
+    longest = f"{INCOMPLETE} (ตอบแล้ว {total} จาก {total} ข้อ)"
+    lines = text_lines(longest, WIDTHS[LABEL], bold=True)
     for key in HEADLINE_NAMES:
         cell = sheet.ws.cell(row=k[key], column=LABEL)
         cell.font = body_font(bold=True)
         cell.fill = NOTE_FILL
+        height = sheet.ws.row_dimensions[k[key]].height or 0
+        sheet.ws.row_dimensions[k[key]].height = max(height, row_height(lines, FONT_SIZE))
 
 
 def _office_type() -> str:
