@@ -23,7 +23,7 @@ from typing import Any
 
 from pmqa_cli.assess.answers import Answers, IndicatorAnswer
 from pmqa_cli.assess.scores import IndicatorScore, IssueScore
-from pmqa_cli.assess.scoring import score_answers
+from pmqa_cli.assess.scoring import ItemMemo, score_answers
 from pmqa_cli.rubric.model import Criterion, Indicator, Method, Rubric
 from pmqa_cli.rubric.units import show_indicator_value, unit_label
 
@@ -97,11 +97,12 @@ def next_steps(
     score as reported now, both from the scoring engine and rounded once, half-up.
     """
 
-    result = score_answers(rubric, answers)
+    memo: ItemMemo = {}  # each variant changes one item: the others are scored once
+    result = score_answers(rubric, answers, memo=memo)
     now = result.overall
 
     def gain(changed: Answers) -> tuple[Any, Any]:
-        after = score_answers(rubric, changed).overall
+        after = score_answers(rubric, changed, memo=memo).overall
         return (None if after is None or now is None else after - now), after
 
     steps: list[NextStep] = []

@@ -161,6 +161,38 @@ def _score_issue(rubric: Rubric, issue: Issue, met: Mapping[str, bool | None]) -
     )
 
 
+def _issue_score(
+    rubric: Rubric, issue: Issue, met: Mapping[str, bool | None], memo: ItemMemo | None
+) -> IssueScore:
+    if memo is None:
+        return _score_issue(rubric, issue, met)
+    key = ("issue", issue.id, *(met.get(c.id) for tier in issue.tiers for c in tier.criteria))
+    found = memo.get(key)
+    if not isinstance(found, IssueScore):
+        found = memo[key] = _score_issue(rubric, issue, met)
+    return found
+
+
+def _indicator_score(
+    rubric: Rubric,
+    indicator: Indicator,
+    answer: IndicatorAnswer | None,
+    office_type: OfficeType | None,
+    rejected: bool,
+    memo: ItemMemo | None,
+) -> IndicatorScore:
+    if memo is None:
+        return _score_indicator(rubric, indicator, answer, office_type, rejected)
+    given = (None,) if answer is None else (
+        str(answer.value), answer.not_applicable, str(answer.target)
+    )  # fmt: skip
+    key = ("indicator", indicator.id, office_type, rejected, *given)
+    found = memo.get(key)
+    if not isinstance(found, IndicatorScore):
+        found = memo[key] = _score_indicator(rubric, indicator, answer, office_type, rejected)
+    return found
+
+
 def _score_indicator(
     rubric: Rubric,
     indicator: Indicator,
@@ -224,27 +256,47 @@ def _part(items: list[tuple[Decimal, Fraction]], weight: Decimal, decimals: int)
     return PartScore(weighted / exact(total), weight, total, decimals)
 
 
-def score_answers(rubric: Rubric, answers: Answers, where: Location | None = None) -> Scores:
+#: Items already scored, by what their score depends on (see :func:`score_validated`).
+ItemMemo = dict[tuple[object, ...], "IssueScore | IndicatorScore"]
+
+
+def score_answers(
+    rubric: Rubric,
+    answers: Answers,
+    where: Location | None = None,
+    memo: ItemMemo | None = None,
+) -> Scores:
     """Validate and score an office's answers against a rubric: validation
     (:func:`pmqa_cli.assess.validate.validate_answers`, whose findings say what is missing or
     refused, with the cell from ``where``) then :func:`score_validated`. Missing answers and
     refused values score zero."""
     validated = validate_answers(rubric, answers, where)
-    return score_validated(rubric, validated.answers, validated.rejected)
+    return score_validated(rubric, validated.answers, validated.rejected, memo)
 
 
-def score_validated(rubric: Rubric, answers: Answers, rejected: Collection[str] = ()) -> Scores:
+def score_validated(
+    rubric: Rubric,
+    answers: Answers,
+    rejected: Collection[str] = (),
+    memo: ItemMemo | None = None,
+) -> Scores:
     """Score validated answers: pure, exact arithmetic. ``rejected`` indicators (a value the
-    rubric does not accept) score zero."""
+    rubric does not accept) score zero.
+
+    ``memo`` (one per office and rubric) keeps each issue's and indicator's score by everything
+    it depends on, for a caller that scores many variants of one office's answers (the next
+    steps: one changed item each): an item whose answers are unchanged is not scored again.
+    The parts, categories and the overall score are always worked out afresh."""
     decimals = rubric.scoring.decimals
-    issues = [_score_issue(rubric, issue, answers.criteria) for issue in rubric.issues]
+    issues = [_issue_score(rubric, issue, answers.criteria, memo) for issue in rubric.issues]
     indicators = [
-        _score_indicator(
+        _indicator_score(
             rubric,
             indicator,
             answers.indicators.get(indicator.id),
             answers.office_type,
             indicator.id in rejected,
+            memo,
         )
         for indicator in rubric.indicators
     ]
