@@ -108,3 +108,27 @@ def test_the_one_number_in_a_text() -> None:
 def _hand(**values: object) -> dict[str, object]:
     """The hand case's indicator values with some replaced."""
     return {"K1": 35, "K2": 3, "K3": 4, "K4": "ผ่าน", "K5": 2.5, **values}
+
+
+def test_scoring_with_a_memo_of_items_equals_scoring_afresh(mini: Rubric) -> None:
+    """The next steps score many variants of one office with a memo of item scores: every
+    variant (a criterion flipped, a value moved, an indicator not applicable, a value refused)
+    scores exactly as it does without the memo, whatever was scored before it."""
+    from pmqa_cli.assess.scoring import ItemMemo, score_answers
+
+    criteria: dict[str, bool | None] = {f"C{n}": n % 3 != 0 for n in range(1, 10)}
+    base = Answers(OfficeType.PRIMARY, criteria,
+                   {"K1": IndicatorAnswer(30), "K2": IndicatorAnswer(3), "K3": IndicatorAnswer(3),
+                    "K4": IndicatorAnswer(1), "K5": IndicatorAnswer(3)})  # fmt: skip
+    variants = [base]
+    for n in range(1, 10):
+        variants.append(Answers(base.office_type, {**criteria, f"C{n}": not criteria[f"C{n}"]},
+                                base.indicators))  # fmt: skip
+    for kpi, answer in [("K1", IndicatorAnswer(45)), ("K1", IndicatorAnswer("45.0")),
+                        ("K2", IndicatorAnswer(None, not_applicable=True)),
+                        ("K5", IndicatorAnswer(-7)), ("K3", IndicatorAnswer(None))]:  # fmt: skip
+        variants.append(Answers(base.office_type, criteria, {**base.indicators, kpi: answer}))
+    variants.append(Answers(OfficeType.SECONDARY, criteria, base.indicators))
+    memo: ItemMemo = {}
+    for answers in [*variants, *reversed(variants)]:
+        assert score_answers(mini, answers, memo=memo) == score_answers(mini, answers)
