@@ -124,7 +124,7 @@ def test_scoring_with_a_memo_of_items_equals_scoring_afresh(mini: Rubric) -> Non
     for n in range(1, 10):
         variants.append(Answers(base.office_type, {**criteria, f"C{n}": not criteria[f"C{n}"]},
                                 base.indicators))  # fmt: skip
-    for kpi, answer in [("K1", IndicatorAnswer(45)), ("K1", IndicatorAnswer("45.0")),
+    for kpi, answer in [("K1", IndicatorAnswer(45)), ("K1", IndicatorAnswer(Decimal("45.0"))),
                         ("K2", IndicatorAnswer(None, not_applicable=True)),
                         ("K5", IndicatorAnswer(-7)), ("K3", IndicatorAnswer(None))]:  # fmt: skip
         variants.append(Answers(base.office_type, criteria, {**base.indicators, kpi: answer}))

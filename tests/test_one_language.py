@@ -39,7 +39,7 @@ ALLOWED_LATIN = [
     r"\b(?:PMQA|SHA-256|PDF|YAML|Excel|LibreOffice|N/A|B\.E\.)\b",
     r"\bPMQA_[A-Z_]+",  # an environment variable
     # Names of formats and kinds of file, and the unit of a file's size.
-    r"\b(?:CSV|JSON|FIFO|MB|cp874|Windows)\b",
+    r"\b(?:CSV|JSON|FIFO|MB|KB|cp874|Windows)\b",
 ]
 LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 
@@ -272,3 +272,41 @@ def test_what_stops_a_command_speaks_one_language(files: Path, lang: str) -> Non
     else:
         words, lines = _english_left(text)
         assert not words, (words, lines[:40])
+
+
+# --- a command line pmqa cannot use, in each language ------------------------------------------
+
+USAGE_ERRORS = {
+    "unknown option": (["batch", "--bogus"], "ไม่มีตัวเลือก --bogus", "No such option: --bogus"),
+    "missing argument": (["score"], "ยังไม่ได้ระบุอาร์กิวเมนต์ 'FILE.xlsx'", "Missing argument"),
+    "not a number": (["sample", "-n", "x"], "ต้องเป็นจำนวนเต็มตั้งแต่ 1 ขึ้นไป", "'-n'"),
+    "below the range": (["batch", ".", "-o", "r.xlsx", "--jobs", "-3"],
+                        "ต้องเป็นจำนวนเต็มตั้งแต่ 0 ขึ้นไป", "'--jobs'"),
+    "unknown command": (["scor"], "ไม่มีคำสั่ง 'scor' หรือหมายถึง 'score'", "No such command"),
+    "unknown subcommand": (["rubric", "nope"], "ไม่มีคำสั่ง 'nope'", "No such command"),
+    "extra argument": (["score", "a.xlsx", "b.xlsx"], "มีอาร์กิวเมนต์เกินมา: b.xlsx",
+                       "unexpected extra argument"),
+    "no value": (["batch", ".", "-o"], "ตัวเลือก -o ต้องมีค่าตามหลัง", "requires an argument"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("lang", ["en", "th"])
+def test_a_command_line_pmqa_cannot_use_is_told_in_one_language(lang: str) -> None:
+    """typer words usage errors in English; pmqa shows them in the terminal's language, from
+    what each error carries (the option, the parameter and its type), with exit code 2."""
+    texts = []
+    for name, (args, th, en) in USAGE_ERRORS.items():
+        result = runner.invoke(app, ["--lang", lang, *args])
+        assert result.exit_code == 2, (name, result.output)
+        said = " ".join(result.output.split())
+        assert (th if lang == "th" else en) in said, (name, result.output)
+        texts.append(result.output)
+    text = "\n".join(texts)
+    if lang == "en":
+        assert not _thai_left(text), _thai_left(text)[:10]
+    else:
+        assert "ข้อผิดพลาด:" in text and "Error" not in text and "Usage" not in text
+        # A usage line names the arguments by pmqa's metavars (PATH, FILE.xlsx), and what the
+        # user typed is quoted ('scor'): neither is a word of pmqa's.
+        words, lines = _english_left(re.sub(r"\b[A-Z]{3,}\b|'[^']*'", " ", text))
+        assert not words, (words, lines[:20])

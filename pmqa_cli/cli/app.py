@@ -25,7 +25,8 @@ from pmqa_cli.cli.commands.template import template_command
 from pmqa_cli.cli.commands.validate import validate_command
 from pmqa_cli.cli.edge import set_debug
 from pmqa_cli.cli.lang import LANGS, set_lang
-from pmqa_cli.cli.options import Command
+from pmqa_cli.cli.options import Command, Group
+from pmqa_cli.cli.usage import LanguageUsageError
 from pmqa_cli.core import portable
 
 __all__ = ["app", "main"]
@@ -37,6 +38,7 @@ app = typer.Typer(
         "Offices (สพท.) from Excel workbooks."
     ),
     no_args_is_help=True,
+    cls=Group,
     add_completion=False,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
@@ -45,6 +47,7 @@ rubric_app = typer.Typer(
     help="Check and show rubric files (what is assessed and how it is scored).",
     short_help="Check and show rubric files.",
     no_args_is_help=True,
+    cls=Group,
 )
 app.add_typer(rubric_app, name="rubric")
 
@@ -80,7 +83,8 @@ def _root(
     """Score the PMQA 4.0 and category-7 assessment of area offices from Excel workbooks."""
     set_debug(debug)
     if lang is not None and lang.strip().lower() not in LANGS:
-        raise typer.BadParameter(f"use th or en, not {lang!r}", param_hint="--lang")
+        wrong = typer.BadParameter(f"use th or en, not {lang!r}", param_hint="--lang")
+        raise LanguageUsageError(wrong, th=f"ค่าของ --lang ต้องเป็น th หรือ en ไม่ใช่ {lang!r}")
     set_lang(lang.strip().lower() if lang else None)
     _portable_streams()
 

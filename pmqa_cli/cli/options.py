@@ -13,13 +13,16 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from typer.core import TyperArgument, TyperCommand
+from typer.core import TyperArgument, TyperCommand, TyperGroup
+
+from pmqa_cli.cli.usage import UsageError, in_language
 
 __all__ = [
     "Command",
     "CorrectionsOption",
     "DataOption",
     "ForceFlag",
+    "Group",
     "JobsOption",
     "JsonFlag",
     "PdfFlag",
@@ -42,7 +45,8 @@ __all__ = [
 
 class Command(TyperCommand):
     """A command whose --help names arguments by their metavar (FILE.xlsx...) without typer's
-    internal type labels (<list[Path]>, {files}) or Python-style ranges (x>=0)."""
+    internal type labels (<list[Path]>, {files}) or Python-style ranges (x>=0), and whose usage
+    errors speak the terminal's language (cli/usage.py)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -51,6 +55,29 @@ class Command(TyperCommand):
             if isinstance(param, TyperArgument):
                 setattr(param, "display_type_rich", lambda ctx: None)  # noqa: B010
                 setattr(param, "_usage_display_name", param.display_name_raw.__str__)  # noqa: B010
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        try:
+            return super().parse_args(ctx, args)
+        except UsageError as error:
+            raise in_language(error) from None
+
+
+class Group(TyperGroup):
+    """pmqa and its command groups: usage errors (an unknown command or option) in the
+    terminal's language (cli/usage.py)."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        try:
+            return super().parse_args(ctx, args)
+        except UsageError as error:
+            raise in_language(error) from None
+
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+        try:
+            return super().resolve_command(ctx, args)
+        except UsageError as error:
+            raise in_language(error) from None
 
 
 def command_line(name: str) -> str:
