@@ -388,14 +388,19 @@ def test_a_headline_cached_as_text_is_not_compared(
 #: and its headline said ยังกรอกไม่ครบ (keys shown in grey in column A, values in column C):
 #: offices fill and send copies of it, which pmqa reads and checks exactly as before.
 OLD_LAYOUT = Path(__file__).parent / "fixtures" / "template-2567.1-old-layout.xlsx"
+#: The template as pmqa wrote it before each part's headings were repeated on every page it
+#: prints on (a part's column headings on its first page only): sent out too.
+ONE_HEADER_LAYOUT = Path(__file__).parent / "fixtures" / "template-2567.2-part-headers-once.xlsx"
 
 
-def _old_layout_submission(shipped: Rubric, folder: Path, overall: float | None) -> Path:
+def _old_layout_submission(
+    shipped: Rubric, folder: Path, overall: float | None, layout: Path = OLD_LAYOUT
+) -> Path:
     from pmqa_cli.io.mark import Kind
     from pmqa_cli.report.writer import save_atomic
 
     filled = complete(shipped)
-    wb = openpyxl.load_workbook(OLD_LAYOUT)
+    wb = openpyxl.load_workbook(layout)
     pmqa, kpi = sheet(wb, "PMQA 4.0"), sheet(wb, "ตัวชี้วัด")
     for ws, values in ((pmqa, filled.answers), (kpi, filled.values)):
         col = find_col(ws, "ผลการ")  # ผลการประเมินตนเอง, ผลการดำเนินงาน
@@ -414,24 +419,28 @@ def _old_layout_submission(shipped: Rubric, folder: Path, overall: float | None)
     if overall is not None:  # as if a spreadsheet had cached it
         score = sheet(wb, SCORE)
         score.cell(row=find_row(score, "pmqa_overall"), column=3).value = overall
-    path = folder / f"old-{overall}.xlsx"
+    path = folder / f"old-{layout.stem}-{overall}.xlsx"
     save_atomic(wb, path, kind=Kind.TEMPLATE)
     return path
 
 
+@pytest.mark.parametrize("layout", [OLD_LAYOUT, ONE_HEADER_LAYOUT], ids=["2567.1", "2567.2"])
 def test_a_template_sent_out_before_reads_and_checks_as_before(
-    shipped: Rubric, make_submission: SubmissionFactory, tmp_path: Path
+    shipped: Rubric, make_submission: SubmissionFactory, tmp_path: Path, layout: Path
 ) -> None:
-    old = openpyxl.load_workbook(OLD_LAYOUT)
+    old = openpyxl.load_workbook(layout)
     ws = sheet(old, SCORE)
     row = find_row(ws, "pmqa_overall")
-    assert ws.cell(row=row, column=1).number_format != ";;;"  # the old layout: keys shown
-    assert "ยังกรอกไม่ครบ" not in str(ws.cell(row=row, column=3).value)
+    if layout == OLD_LAYOUT:
+        assert ws.cell(row=row, column=1).number_format != ";;;"  # the old layout: keys shown
+        assert "ยังกรอกไม่ครบ" not in str(ws.cell(row=row, column=3).value)
+    else:  # each part's column headings once, on its first page
+        assert sum(c.value == "ผ่าน (1/0)" for c in ws["G"]) == 1
     expected = score_office(make_submission(shipped, complete(shipped)), shipped)
     assert expected.scores is not None and expected.scores.overall is not None
     overall = float(expected.scores.overall)
     for cached, noted in ((None, False), (overall, False), (overall + 0.0002, True)):
-        path = _old_layout_submission(shipped, tmp_path, cached)
+        path = _old_layout_submission(shipped, tmp_path, cached, layout)
         report = score_office(path, shipped)
         assert report.valid and report.scores is not None
         assert report.scores.to_dict() == expected.scores.to_dict()
