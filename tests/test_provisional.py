@@ -339,6 +339,95 @@ def test_each_part_prints_from_its_own_page_at_57_percent(rubric_id: str) -> Non
         assert len(breaks) > 5  # 160 criteria: several pages, each from an issue's start
 
 
+def _score_pages(ws: Worksheet) -> list[tuple[int, int]]:
+    """The score sheet's printed pages as (first, last) rows: each print range (a part) cut at
+    the manual row breaks (the sheet's title, row 1, is printed atop each)."""
+    breaks = sorted(b.id for b in ws.row_breaks.brk)
+    pages = []
+    for area in str(ws.print_area).split(","):
+        first, last = (int(re.sub(r"[^0-9]", "", c)) for c in area.split("!")[-1].split(":"))
+        cuts = [b for b in breaks if first <= b < last]
+        for lo, hi in zip([first, *(b + 1 for b in cuts)], [*cuts, last], strict=True):
+            pages.append((max(lo, 2), hi))
+    return pages
+
+
+@pytest.mark.parametrize("rubric_id", ["obec-esao-2567", "opdc-pmqa4-24", "mean-rubric"])
+def test_every_page_of_a_part_prints_under_the_parts_headings(rubric_id: str) -> None:
+    """Criteria, issues, indicators and the means: every page that prints a part's rows starts
+    with the part's title (marked continued after its first page) and its column header, the
+    same as on its first page; pmqa places every break (each page's rows fit the page at 57%
+    as estimated, less than LibreOffice and Excel fit), so no client breaks a page first."""
+    from pmqa_cli.report.score_pages import PAGE_ROWS
+    from pmqa_cli.report.score_sheet import CONTINUED, LAST_COL
+    from pmqa_cli.rubric.load import load_rubric
+
+    root = Path(__file__).parent
+    path = root / "fixtures" if rubric_id == "mean-rubric" else root.parent / "rubrics"
+    rubric = load_rubric(path / f"{rubric_id}.yaml")[0]
+    ws = sheet(build_template(rubric)[0], SCORE)
+
+    def height(row: int) -> float:
+        return float(ws.row_dimensions[row].height or 15)
+
+    def header(row: int) -> list[object]:
+        return [ws.cell(row=row, column=c).value for c in range(1, LAST_COL + 1)]
+
+    pages = _score_pages(ws)
+    parts: dict[str, list[object]] = {}  # a part's title -> its column header
+    continued = 0
+    for first, last in pages:
+        assert height(1) + sum(height(r) for r in range(first, last + 1)) <= PAGE_ROWS, first
+        title = str(ws.cell(row=first, column=1).value)
+        if title.endswith(CONTINUED):  # a part's later page: its title and header repeated
+            continued += 1
+            assert header(first + 1) == parts[title.removesuffix(CONTINUED)], first
+        elif first > 2 and ws.cell(row=first + 1, column=1).value in ("รหัส", ""):
+            parts[title] = header(first + 1)  # a part's first page
+        else:  # the summary and the rubric's numbers: small tables, each kept whole
+            assert not parts, first
+    assert len(parts) == 4, list(parts)  # criteria, issues, indicators, the means
+    assert continued >= {"obec-esao-2567": 3, "opdc-pmqa4-24": 10}.get(rubric_id, 0)
+    # The repeated headings hold text: no formula adds up, counts or looks up a range that
+    # holds one (each sums the runs of rows between them).
+    repeated = {
+        row for row in range(1, ws.max_row + 1)
+        if str(ws.cell(row=row, column=1).value).endswith(CONTINUED)
+    }  # fmt: skip
+    repeated |= {row + 1 for row in repeated}
+    ranges = re.compile(r"\$?[A-Z]+\$?(\d+):\$?[A-Z]+\$?(\d+)")
+    for row in ws.iter_rows():
+        for cell in row:
+            if cell.data_type == "f":
+                for lo, hi in ranges.findall(str(cell.value)):
+                    inside = [r for r in repeated if int(lo) <= r <= int(hi)]
+                    assert not inside, (cell.coordinate, lo, hi)
+    names = ["PMQA 4.0", "ตัวชี้วัด"] if rubric.indicators else ["PMQA 4.0"]
+    for name in names:  # "ตอบแล้ว x จาก y ข้อ" atop each answer sheet
+        (count,) = [c for c in next(sheet(ws.parent, name).iter_rows(max_row=1))
+                    if c.data_type == "f" and "ตอบแล้ว" in str(c.value)]  # fmt: skip
+        spans = ranges.findall(str(count.value))
+        assert spans, name
+        for lo, hi in spans:
+            assert not [r for r in repeated if int(lo) <= r <= int(hi)], (name, lo, hi)
+
+
+def test_completeness_prints_inside_its_border(template: openpyxl.Workbook) -> None:
+    """ "ตอบแล้ว 999 จาก 999 ข้อ" at its longest fits the merged cells D-F on one line (in
+    column D alone it ran past the border), at the body's 16 pt."""
+    from pmqa_cli.report.score_sheet import WIDTHS
+    from pmqa_cli.report.writer import text_lines
+
+    ws = sheet(template, SCORE)
+    row = find_row(ws, "pmqa_completeness")
+    assert f"D{row}:F{row}" in {str(r) for r in ws.merged_cells.ranges}
+    cell = ws.cell(row=row, column=4)
+    assert "ตอบแล้ว" in str(cell.value) and cell.alignment.wrap_text
+    assert (cell.font.sz or 16) >= 16
+    assert text_lines("ตอบแล้ว 999 จาก 999 ข้อ", sum(WIDTHS[c] for c in (4, 5, 6))) == 1
+    assert not any(ws.cell(row=row, column=c).value for c in (5, 6))
+
+
 def test_headline_says_incomplete_until_every_answer_is_usable(
     template: openpyxl.Workbook,
 ) -> None:
