@@ -301,7 +301,7 @@ def test_template_prints_with_office_and_year_on_every_page(tmp_path: Path, prof
     assert runner.invoke(app, ["template", "--office", "P001", "-o", str(template)]).exit_code == 0
     (pdf,) = convert([template], "pdf", tmp_path / "pdf", profile)
     pages = page_texts(pdf)
-    # About 16 pages to fill in and 14 of the provisional score sheet (คะแนนเบื้องต้น).
+    # About 16 pages to fill in and 15 of the provisional score sheet (คะแนนเบื้องต้น).
     assert 4 <= len(pages) <= 32
     assert any(comparable("คะแนนเบื้องต้น") in page for page in pages)
     for n, page in enumerate(pages, start=1):

@@ -305,7 +305,7 @@ def test_each_part_prints_from_its_own_page_at_57_percent(rubric_id: str) -> Non
     """Too wide for one page at 9 pt, the sheet prints at 57% across pages with its labels
     (id, check, title) and its title on every page; each part is a print range of its own,
     as wide as its columns, so every block starts a page under its own header and no page
-    holds only repeated labels."""
+    holds only repeated labels; a page a part continues on starts with its headings again."""
     from pmqa_cli.rubric.load import load_rubric
 
     rubric = load_rubric(Path(__file__).parent.parent / "rubrics" / f"{rubric_id}.yaml")[0]
@@ -326,15 +326,21 @@ def test_each_part_prints_from_its_own_page_at_57_percent(rubric_id: str) -> Non
     assert ends[1] == "G" and ends[3] == ("T" if rubric.has_workbook_targets else "R")
     # Tables are kept whole where they fit on a page: a page starts with the rubric's numbers
     # (under the summary) and otherwise only with a table's header or an issue's criteria.
+    # A page a part continues on starts with its title and header repeated (two rows), and
+    # never inside an issue's criteria.
+    from pmqa_cli.report.score_sheet import CONTINUED
+
     breaks = [b.id + 1 for b in ws.row_breaks.brk]
     assert str(ws.cell(row=breaks[0], column=1).value).startswith("ค่าจากเกณฑ์")
     for row in breaks[1:]:
-        above = ws.cell(row=row - 1, column=3).value  # the criteria's "issue · tier"
-        here = ws.cell(row=row, column=3).value
+        if str(ws.cell(row=row, column=1).value).endswith(CONTINUED):
+            above = ws.cell(row=row - 1, column=3).value  # the criteria's "issue · tier"
+            here = ws.cell(row=row + 2, column=3).value
+            assert str(above).split(" · ")[0] != str(here).split(" · ")[0], row
+            continue
         header = ws.cell(row=row, column=2).value
         assert header in ("ระดับ / Tier", "ระดับผลการประเมิน (คะแนนรวม) / Bands",
-                          "สถานะ PMQA 4.0 (หมวด 1-6) / Status") or (
-            str(above).split(" · ")[0] != str(here).split(" · ")[0]), row  # fmt: skip
+                          "สถานะ PMQA 4.0 (หมวด 1-6) / Status"), row  # fmt: skip
     if rubric_id == "opdc-pmqa4-24":
         assert len(breaks) > 5  # 160 criteria: several pages, each from an issue's start
 

@@ -13,7 +13,9 @@ sees at once which answers are missing or invalid and what it would score:
 * workbook-level names (``pmqa_overall`` ...) point at the headline cells, whose keys in column
   A pmqa reads but nobody sees (number format ``;;;``); until the answers are complete the
   headline says ยังกรอกไม่ครบ with the count instead of a score;
-* the sheet prints at 57% across pages, each part from a page of its own (docs/printing.md).
+* the sheet prints at 57% across pages, each part from a page of its own and every page of a
+  part under its title and column header, repeated in the sheet where the part continues on a
+  new page (score_pages.py plans the pages; docs/printing.md).
 
 Only functions that Excel 2010 and LibreOffice both have are used (no LET, IFS, XLOOKUP,
 FILTER...). No text from the rubric is put inside a formula: formulas refer to the cells that
