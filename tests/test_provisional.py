@@ -371,7 +371,8 @@ def test_every_page_of_a_part_prints_under_the_parts_headings(rubric_id: str) ->
     root = Path(__file__).parent
     path = root / "fixtures" if rubric_id == "mean-rubric" else root.parent / "rubrics"
     rubric = load_rubric(path / f"{rubric_id}.yaml")[0]
-    ws = sheet(build_template(rubric)[0], SCORE)
+    book = build_template(rubric)[0]
+    ws = sheet(book, SCORE)
 
     def height(row: int) -> float:
         return float(ws.row_dimensions[row].height or 15)
@@ -410,7 +411,7 @@ def test_every_page_of_a_part_prints_under_the_parts_headings(rubric_id: str) ->
                     assert not inside, (cell.coordinate, lo, hi)
     names = ["PMQA 4.0", "ตัวชี้วัด"] if rubric.indicators else ["PMQA 4.0"]
     for name in names:  # "ตอบแล้ว x จาก y ข้อ" atop each answer sheet
-        (count,) = [c for c in next(sheet(ws.parent, name).iter_rows(max_row=1))
+        (count,) = [c for c in next(sheet(book, name).iter_rows(max_row=1))
                     if c.data_type == "f" and "ตอบแล้ว" in str(c.value)]  # fmt: skip
         spans = ranges.findall(str(count.value))
         assert spans, name
