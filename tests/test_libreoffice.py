@@ -301,7 +301,7 @@ def test_template_prints_with_office_and_year_on_every_page(tmp_path: Path, prof
     assert runner.invoke(app, ["template", "--office", "P001", "-o", str(template)]).exit_code == 0
     (pdf,) = convert([template], "pdf", tmp_path / "pdf", profile)
     pages = page_texts(pdf)
-    # About 16 pages to fill in and 14 of the provisional score sheet (คะแนนเบื้องต้น).
+    # About 16 pages to fill in and 15 of the provisional score sheet (คะแนนเบื้องต้น).
     assert 4 <= len(pages) <= 32
     assert any(comparable("คะแนนเบื้องต้น") in page for page in pages)
     for n, page in enumerate(pages, start=1):
@@ -786,6 +786,30 @@ def test_template_with_score_sheet_prints(tmp_path: Path, profile: Path) -> None
     # The keys pmqa reads (defined names, rubric codes) neither show nor print.
     for key in ("pmqa_overall", "pmqa_completeness", "level_scores", "overall_bands"):
         assert key not in text, key
+
+
+def test_every_score_sheet_page_prints_its_tables_headings(tmp_path: Path, profile: Path) -> None:
+    """As LibreOffice prints both shipped templates: from the criteria on, every page of the
+    score sheet carries a part's title (its first page's, or continued) and that part's column
+    headings, so no page shows numbers without them (each part's later pages once showed the
+    sheet's title only)."""
+    headings = {  # a part's title (its English words) -> a heading of its (column C)
+        "/Criteria": "ประเด็น / ระดับ",
+        "/Issues": "ประเด็น / Issue",
+        "/Indicators": "ตัวชี้วัด [วิธีคิด]",
+        "/Categoriesanddimensions": "หมวด / มิติ",
+    }
+    templates = [ROOT / "templates" / f"{name}.xlsx" for name in ("obec-esao-2567", OPDC.stem)]
+    for pdf in convert(templates, "pdf", tmp_path / "pdf", profile):
+        pages = [p for p in page_texts(pdf) if "/Provisionalscore" in p]
+        start = next(n for n, page in enumerate(pages) if "/Criteria" in page)
+        assert start >= 2, pdf.name  # the summary and the rubric's numbers first
+        for n, page in enumerate(pages[start:], start=start):
+            parts = [title for title in headings if title in page]
+            assert len(parts) == 1, (pdf.name, n, parts)
+            assert comparable(headings[parts[0]]) in page, (pdf.name, n, parts[0])
+        continued = sum(comparable("(ต่อ / continued)") in page for page in pages)
+        assert continued >= 5, (pdf.name, continued)  # OBEC's 5, OPDC's 15
 
 
 def test_blank_templates_recalculate_without_errors(

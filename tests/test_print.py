@@ -78,6 +78,30 @@ def test_instructions_speak_to_offices_only(shipped: Rubric) -> None:
     assert "ส่งไฟล์ให้ผู้รับผิดชอบการประเมิน" in text
 
 
+@pytest.mark.parametrize("rubric_id", ["obec-esao-2567", "opdc-pmqa4-24"])
+def test_instructions_never_end_a_page_with_a_heading(rubric_id: str) -> None:
+    """The guide (คำชี้แจง) places every page break itself, each page's lines fitting A4
+    portrait (842 pt less the 0.75" margins, at 100%: LibreOffice and Excel fit at least as
+    much), so no client breaks first; a heading (bold) always starts a page with its first
+    paragraph (คะแนนเบื้องต้น ended page 2 with its paragraphs on page 3)."""
+    from pmqa_cli.rubric.load import load_rubric
+
+    rubric = load_rubric(Path(__file__).parent.parent / "rubrics" / f"{rubric_id}.yaml")[0]
+    ws = build_template(rubric)[0]["คำชี้แจง"]
+    assert isinstance(ws, Worksheet)
+    last = ws.max_row
+    breaks = sorted(b.id for b in ws.row_breaks.brk)
+    assert breaks, "a guide of several pages breaks where pmqa says"
+    pages = list(zip([1, *(b + 1 for b in breaks)], [*breaks, last], strict=True))
+    for first, end in pages:
+        height = sum(ws.row_dimensions[r].height or 15 for r in range(first, end + 1))
+        assert height <= A4[1] - 2 * 0.75 * 72, (first, end, height)
+        bottom = [r for r in range(first, end + 1) if str(ws.cell(row=r, column=1).value or "")]
+        assert not ws.cell(row=bottom[-1], column=1).font.b or end == last, (first, end)
+    headings = [c.row for c in ws["A"] if c.font.b and c.value]
+    assert "คะแนนเบื้องต้น" in [ws.cell(row=r, column=1).value for r in headings]
+
+
 @pytest.mark.parametrize("lang", ["th", "en"])
 def test_the_draft_note_goes_to_analysts(lang: str, shipped: Rubric) -> None:
     from typer.testing import CliRunner

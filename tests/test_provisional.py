@@ -305,7 +305,7 @@ def test_each_part_prints_from_its_own_page_at_57_percent(rubric_id: str) -> Non
     """Too wide for one page at 9 pt, the sheet prints at 57% across pages with its labels
     (id, check, title) and its title on every page; each part is a print range of its own,
     as wide as its columns, so every block starts a page under its own header and no page
-    holds only repeated labels."""
+    holds only repeated labels; a page a part continues on starts with its headings again."""
     from pmqa_cli.rubric.load import load_rubric
 
     rubric = load_rubric(Path(__file__).parent.parent / "rubrics" / f"{rubric_id}.yaml")[0]
@@ -326,17 +326,113 @@ def test_each_part_prints_from_its_own_page_at_57_percent(rubric_id: str) -> Non
     assert ends[1] == "G" and ends[3] == ("T" if rubric.has_workbook_targets else "R")
     # Tables are kept whole where they fit on a page: a page starts with the rubric's numbers
     # (under the summary) and otherwise only with a table's header or an issue's criteria.
+    # A page a part continues on starts with its title and header repeated (two rows), and
+    # never inside an issue's criteria.
+    from pmqa_cli.report.score_sheet import CONTINUED
+
     breaks = [b.id + 1 for b in ws.row_breaks.brk]
     assert str(ws.cell(row=breaks[0], column=1).value).startswith("ค่าจากเกณฑ์")
     for row in breaks[1:]:
-        above = ws.cell(row=row - 1, column=3).value  # the criteria's "issue · tier"
-        here = ws.cell(row=row, column=3).value
+        if str(ws.cell(row=row, column=1).value).endswith(CONTINUED):
+            above = ws.cell(row=row - 1, column=3).value  # the criteria's "issue · tier"
+            here = ws.cell(row=row + 2, column=3).value
+            assert str(above).split(" · ")[0] != str(here).split(" · ")[0], row
+            continue
         header = ws.cell(row=row, column=2).value
         assert header in ("ระดับ / Tier", "ระดับผลการประเมิน (คะแนนรวม) / Bands",
-                          "สถานะ PMQA 4.0 (หมวด 1-6) / Status") or (
-            str(above).split(" · ")[0] != str(here).split(" · ")[0]), row  # fmt: skip
+                          "สถานะ PMQA 4.0 (หมวด 1-6) / Status"), row  # fmt: skip
     if rubric_id == "opdc-pmqa4-24":
         assert len(breaks) > 5  # 160 criteria: several pages, each from an issue's start
+
+
+def _score_pages(ws: Worksheet) -> list[tuple[int, int]]:
+    """The score sheet's printed pages as (first, last) rows: each print range (a part) cut at
+    the manual row breaks (the sheet's title, row 1, is printed atop each)."""
+    breaks = sorted(b.id for b in ws.row_breaks.brk)
+    pages = []
+    for area in str(ws.print_area).split(","):
+        first, last = (int(re.sub(r"[^0-9]", "", c)) for c in area.split("!")[-1].split(":"))
+        cuts = [b for b in breaks if first <= b < last]
+        for lo, hi in zip([first, *(b + 1 for b in cuts)], [*cuts, last], strict=True):
+            pages.append((max(lo, 2), hi))
+    return pages
+
+
+@pytest.mark.parametrize("rubric_id", ["obec-esao-2567", "opdc-pmqa4-24", "mean-rubric"])
+def test_every_page_of_a_part_prints_under_the_parts_headings(rubric_id: str) -> None:
+    """Criteria, issues, indicators and the means: every page that prints a part's rows starts
+    with the part's title (marked continued after its first page) and its column header, the
+    same as on its first page; pmqa places every break (each page's rows fit the page at 57%
+    as estimated, less than LibreOffice and Excel fit), so no client breaks a page first."""
+    from pmqa_cli.report.score_pages import PAGE_ROWS
+    from pmqa_cli.report.score_sheet import CONTINUED, LAST_COL
+    from pmqa_cli.rubric.load import load_rubric
+
+    root = Path(__file__).parent
+    path = root / "fixtures" if rubric_id == "mean-rubric" else root.parent / "rubrics"
+    rubric = load_rubric(path / f"{rubric_id}.yaml")[0]
+    book = build_template(rubric)[0]
+    ws = sheet(book, SCORE)
+
+    def height(row: int) -> float:
+        return float(ws.row_dimensions[row].height or 15)
+
+    def header(row: int) -> list[object]:
+        return [ws.cell(row=row, column=c).value for c in range(1, LAST_COL + 1)]
+
+    pages = _score_pages(ws)
+    parts: dict[str, list[object]] = {}  # a part's title -> its column header
+    continued = 0
+    for first, last in pages:
+        assert height(1) + sum(height(r) for r in range(first, last + 1)) <= PAGE_ROWS, first
+        title = str(ws.cell(row=first, column=1).value)
+        if title.endswith(CONTINUED):  # a part's later page: its title and header repeated
+            continued += 1
+            assert header(first + 1) == parts[title.removesuffix(CONTINUED)], first
+        elif first > 2 and ws.cell(row=first + 1, column=1).value in ("รหัส", ""):
+            parts[title] = header(first + 1)  # a part's first page
+        else:  # the summary and the rubric's numbers: small tables, each kept whole
+            assert not parts, first
+    assert len(parts) == 4, list(parts)  # criteria, issues, indicators, the means
+    assert continued >= {"obec-esao-2567": 3, "opdc-pmqa4-24": 10}.get(rubric_id, 0)
+    # The repeated headings hold text: no formula adds up, counts or looks up a range that
+    # holds one (each sums the runs of rows between them).
+    repeated = {
+        row for row in range(1, ws.max_row + 1)
+        if str(ws.cell(row=row, column=1).value).endswith(CONTINUED)
+    }  # fmt: skip
+    repeated |= {row + 1 for row in repeated}
+    ranges = re.compile(r"\$?[A-Z]+\$?(\d+):\$?[A-Z]+\$?(\d+)")
+    for row in ws.iter_rows():
+        for cell in row:
+            if cell.data_type == "f":
+                for lo, hi in ranges.findall(str(cell.value)):
+                    inside = [r for r in repeated if int(lo) <= r <= int(hi)]
+                    assert not inside, (cell.coordinate, lo, hi)
+    names = ["PMQA 4.0", "ตัวชี้วัด"] if rubric.indicators else ["PMQA 4.0"]
+    for name in names:  # "ตอบแล้ว x จาก y ข้อ" atop each answer sheet
+        (count,) = [c for c in next(sheet(book, name).iter_rows(max_row=1))
+                    if c.data_type == "f" and "ตอบแล้ว" in str(c.value)]  # fmt: skip
+        spans = ranges.findall(str(count.value))
+        assert spans, name
+        for lo, hi in spans:
+            assert not [r for r in repeated if int(lo) <= r <= int(hi)], (name, lo, hi)
+
+
+def test_completeness_prints_inside_its_border(template: openpyxl.Workbook) -> None:
+    """ "ตอบแล้ว 999 จาก 999 ข้อ" at its longest fits the merged cells D-F on one line (in
+    column D alone it ran past the border), at the body's 16 pt."""
+    from pmqa_cli.report.score_sheet import WIDTHS
+    from pmqa_cli.report.writer import text_lines
+
+    ws = sheet(template, SCORE)
+    row = find_row(ws, "pmqa_completeness")
+    assert f"D{row}:F{row}" in {str(r) for r in ws.merged_cells.ranges}
+    cell = ws.cell(row=row, column=4)
+    assert "ตอบแล้ว" in str(cell.value) and cell.alignment.wrap_text
+    assert (cell.font.sz or 16) >= 16
+    assert text_lines("ตอบแล้ว 999 จาก 999 ข้อ", sum(WIDTHS[c] for c in (4, 5, 6))) == 1
+    assert not any(ws.cell(row=row, column=c).value for c in (5, 6))
 
 
 def test_headline_says_incomplete_until_every_answer_is_usable(
@@ -388,14 +484,19 @@ def test_a_headline_cached_as_text_is_not_compared(
 #: and its headline said ยังกรอกไม่ครบ (keys shown in grey in column A, values in column C):
 #: offices fill and send copies of it, which pmqa reads and checks exactly as before.
 OLD_LAYOUT = Path(__file__).parent / "fixtures" / "template-2567.1-old-layout.xlsx"
+#: The template as pmqa wrote it before each part's headings were repeated on every page it
+#: prints on (a part's column headings on its first page only): sent out too.
+ONE_HEADER_LAYOUT = Path(__file__).parent / "fixtures" / "template-2567.2-part-headers-once.xlsx"
 
 
-def _old_layout_submission(shipped: Rubric, folder: Path, overall: float | None) -> Path:
+def _old_layout_submission(
+    shipped: Rubric, folder: Path, overall: float | None, layout: Path = OLD_LAYOUT
+) -> Path:
     from pmqa_cli.io.mark import Kind
     from pmqa_cli.report.writer import save_atomic
 
     filled = complete(shipped)
-    wb = openpyxl.load_workbook(OLD_LAYOUT)
+    wb = openpyxl.load_workbook(layout)
     pmqa, kpi = sheet(wb, "PMQA 4.0"), sheet(wb, "ตัวชี้วัด")
     for ws, values in ((pmqa, filled.answers), (kpi, filled.values)):
         col = find_col(ws, "ผลการ")  # ผลการประเมินตนเอง, ผลการดำเนินงาน
@@ -414,24 +515,28 @@ def _old_layout_submission(shipped: Rubric, folder: Path, overall: float | None)
     if overall is not None:  # as if a spreadsheet had cached it
         score = sheet(wb, SCORE)
         score.cell(row=find_row(score, "pmqa_overall"), column=3).value = overall
-    path = folder / f"old-{overall}.xlsx"
+    path = folder / f"old-{layout.stem}-{overall}.xlsx"
     save_atomic(wb, path, kind=Kind.TEMPLATE)
     return path
 
 
+@pytest.mark.parametrize("layout", [OLD_LAYOUT, ONE_HEADER_LAYOUT], ids=["2567.1", "2567.2"])
 def test_a_template_sent_out_before_reads_and_checks_as_before(
-    shipped: Rubric, make_submission: SubmissionFactory, tmp_path: Path
+    shipped: Rubric, make_submission: SubmissionFactory, tmp_path: Path, layout: Path
 ) -> None:
-    old = openpyxl.load_workbook(OLD_LAYOUT)
+    old = openpyxl.load_workbook(layout)
     ws = sheet(old, SCORE)
     row = find_row(ws, "pmqa_overall")
-    assert ws.cell(row=row, column=1).number_format != ";;;"  # the old layout: keys shown
-    assert "ยังกรอกไม่ครบ" not in str(ws.cell(row=row, column=3).value)
+    if layout == OLD_LAYOUT:
+        assert ws.cell(row=row, column=1).number_format != ";;;"  # the old layout: keys shown
+        assert "ยังกรอกไม่ครบ" not in str(ws.cell(row=row, column=3).value)
+    else:  # each part's column headings once, on its first page
+        assert sum(c.value == "ผ่าน (1/0)" for c in ws["G"]) == 1
     expected = score_office(make_submission(shipped, complete(shipped)), shipped)
     assert expected.scores is not None and expected.scores.overall is not None
     overall = float(expected.scores.overall)
     for cached, noted in ((None, False), (overall, False), (overall + 0.0002, True)):
-        path = _old_layout_submission(shipped, tmp_path, cached)
+        path = _old_layout_submission(shipped, tmp_path, cached, layout)
         report = score_office(path, shipped)
         assert report.valid and report.scores is not None
         assert report.scores.to_dict() == expected.scores.to_dict()

@@ -89,12 +89,15 @@ def check_column(ws: Worksheet, cols: dict[str, int], rows: dict[str, int], targ
     ws.conditional_formatting.add(checks, _rule(f'LEFT({check},1)="{CHECK_OK}"', font=OK_FONT))
 
 
-def answer_count(ws: Worksheet, col: int, first: int, last: int) -> None:
+def answer_count(ws: Worksheet, col: int, pieces: list[tuple[int, int]]) -> None:
     """ "ตอบแล้ว x จาก y ข้อ" at the top of an answer sheet (row 1, column ``col``), over the
-    score sheet's check cells in rows ``first`` to ``last``."""
-    checks = f"{quoted(SHEET_SCORE)}!$B${first}:$B${last}"
+    score sheet's check cells in the runs of rows ``pieces`` (a block's rows less the
+    headings repeated atop its pages)."""
+    checks = [f"{quoted(SHEET_SCORE)}!$B${first}:$B${last}" for first, last in pieces]
+    answered = "+".join(answered_count(c) for c in checks)
+    required = "+".join(required_count(c) for c in checks)
     cell = ws.cell(row=1, column=col)
-    cell.value = f'="ตอบแล้ว "&{answered_count(checks)}&" จาก "&{required_count(checks)}&" ข้อ"'
+    cell.value = f'="ตอบแล้ว "&{answered}&" จาก "&{required}&" ข้อ"'
     cell.font = body_font(bold=True, size=16, color="1F4E79")
     cell.alignment = Alignment(horizontal="left", vertical="center")
 

@@ -13,7 +13,9 @@ sees at once which answers are missing or invalid and what it would score:
 * workbook-level names (``pmqa_overall`` ...) point at the headline cells, whose keys in column
   A pmqa reads but nobody sees (number format ``;;;``); until the answers are complete the
   headline says ยังกรอกไม่ครบ with the count instead of a score;
-* the sheet prints at 57% across pages, each part from a page of its own (docs/printing.md).
+* the sheet prints at 57% across pages, each part from a page of its own and every page of a
+  part under its title and column header, repeated in the sheet where the part continues on a
+  new page (score_pages.py plans the pages; docs/printing.md).
 
 Only functions that Excel 2010 and LibreOffice both have are used (no LET, IFS, XLOOKUP,
 FILTER...). No text from the rubric is put inside a formula: formulas refer to the cells that
@@ -45,12 +47,14 @@ from pmqa_cli.report.formulas import CHECK_BAD, CHECK_OK, quoted
 from pmqa_cli.report.live_checks import answer_count, check_column, red_while_empty
 from pmqa_cli.report.score_criteria import Spans, categories_block, criteria_block, issues_block
 from pmqa_cli.report.score_indicators import indicators_block
+from pmqa_cli.report.score_pages import keep_whole, plan_pages
 from pmqa_cli.report.score_sheet import (
     HEADLINE_NAMES,
     KEY,
     LABEL,
     WIDTHS,
     WRAP,
+    Pieces,
     ScoreSheet,
 )
 from pmqa_cli.report.score_summary import constants_block, headline_formulas, summary_block
@@ -85,7 +89,8 @@ def add_provisional(
     # After the indicator sheet (a rubric of categories 1-6 only has none: after PMQA 4.0).
     last_input = SHEET_INDICATORS if SHEET_INDICATORS in wb.sheetnames else SHEET_PMQA
     ws = wb.create_sheet(SHEET_SCORE, wb.sheetnames.index(last_input) + 1)
-    k = _score_sheet(ws, rubric, pmqa_cols, kpi_cols)
+    score = _score_sheet(ws, rubric, pmqa_cols, kpi_cols)
+    k = score.key_rows
     ws.protection.sheet = True
     ws.protection.formatColumns = False
     ws.protection.formatRows = False
@@ -96,7 +101,7 @@ def add_provisional(
         ws_input = wb[name]
         assert isinstance(ws_input, Worksheet)
         check_column(ws_input, cols, rows, target)
-        answer_count(ws_input, cols[target], k[block], k[f"{block}:last"])
+        answer_count(ws_input, cols[target], score.block_pieces(block))
     office = wb[SHEET_OFFICE]
     assert isinstance(office, Worksheet)
     # Required office details: red while empty.
@@ -110,19 +115,58 @@ def add_provisional(
 
 def _score_sheet(
     ws: Worksheet, rubric: Rubric, pmqa_cols: dict[str, int], kpi_cols: dict[str, int]
-) -> dict[str, int]:
-    """Write the คะแนนเบื้องต้น sheet; returns the row of each of its keys."""
+) -> ScoreSheet:
+    """Write the คะแนนเบื้องต้น sheet: once on a scratch sheet, to see where its parts' pages
+    would break, then for real with each part's title and header repeated atop every page it
+    continues on (score_pages.py)."""
+    scratch = Workbook().active
+    assert isinstance(scratch, Worksheet)
+    draft, parts, spans = _write(scratch, ScoreSheet(scratch, rubric, pmqa_cols, kpi_cols))
+    units = []
+    for n, (top, last) in enumerate(parts[1:]):
+        rows = sorted(r for r in draft.item_rows.values() if top <= r <= last)
+        if n == 0:  # the criteria: an issue's criteria kept together
+            rows = sorted({pieces[0][0] for pieces in _issue_spans(spans, rubric).values()})
+        units.append((top, rows, last))
+    plan = plan_pages(scratch, draft.item_rows, units)
+    sheet = ScoreSheet(ws, rubric, pmqa_cols, kpi_cols, plan)
+    _, parts, _ = _write(ws, sheet)
+    areas = [(top, last, _last_column(ws, top, last)) for top, last in parts]
+    # The notice spans the first part's columns, as tall as its lines.
+    ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=areas[0][2])
+    fit_row_height(ws, 2, {1: sum(WIDTHS[c] for c in range(1, areas[0][2] + 1))})
+    _print_setup(ws, areas)
+    # Tables kept whole on a page where they fit: the summary, the rubric's numbers (its
+    # tiers, its bands); then the pages planned for the other parts.
+    k = sheet.key_rows
+    tables = [4, k["level_scores"] - 1, k["tier:" + rubric.scoring.tiers[0].id] - 1]
+    tables += [k[n] - 1 for n in ("overall_bands", "status_bands")]
+    keep_whole(ws, tables, parts[0][1])
+    for row in sheet.breaks:
+        ws.row_breaks.append(Break(id=row))
+    return sheet
+
+
+def _issue_spans(spans: Spans, rubric: Rubric) -> dict[str, Pieces]:
+    """Each issue's criteria rows (the pieces of its tiers, in order)."""
+    return {
+        issue.id: [p for tier in issue.tiers for p in spans[(issue.id, tier.id)]]
+        for issue in rubric.issues
+    }
+
+
+def _write(ws: Worksheet, sheet: ScoreSheet) -> tuple[ScoreSheet, list[tuple[int, int]], Spans]:
+    """Write the sheet's title, notice and parts; returns the sheet, each part's first and last
+    rows (the summary with the rubric's numbers first) and the criteria's rows by tier."""
     for col, width in WIDTHS.items():
         ws.column_dimensions[column_letter(col)].width = width
     put(ws, 1, 1, "คะแนนเบื้องต้น (คำนวณในไฟล์นี้) / Provisional score",
         font=body_font(bold=True, size=20))  # fmt: skip
     ws.row_dimensions[1].height = row_height(1, 20)  # printed atop every page
     put(ws, 2, 1, _NOTICE, font=body_font(bold=True, color="9C0006"), alignment=WRAP)
-    sheet = ScoreSheet(ws, rubric, pmqa_cols, kpi_cols)
     sheet.row = 3  # under the title and the notice
     # Each part is printed on pages of its own, as wide as its own columns.
     _written(sheet, summary_block)
-    rubric_numbers = sheet.row + 1  # the section's title (a blank row above it)
     parts = [(1, _written(sheet, constants_block))]
     spans: Spans = {}
 
@@ -141,21 +185,7 @@ def _score_sheet(
     for (cell,) in ws.iter_rows(min_row=3, max_col=KEY):
         if cell.value is not None and cell.border.left.style:  # ids and keys, not titles
             cell.alignment = WRAP
-    areas = [(first, last, _last_column(ws, first, last)) for first, last in parts]
-    # The notice spans the first part's columns, as tall as its lines.
-    ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=areas[0][2])
-    fit_row_height(ws, 2, {1: sum(WIDTHS[c] for c in range(1, areas[0][2] + 1))})
-    _print_setup(ws, areas)
-    # Tables kept whole on a page where they fit: the summary, the rubric's numbers (its
-    # tiers, its bands), and each issue's criteria.
-    k = sheet.key_rows
-    tables = [4, rubric_numbers, *(k[n] - 1 for n in ("overall_bands", "status_bands"))]
-    tables.insert(2, k["tier:" + rubric.scoring.tiers[0].id] - 1)
-    _keep_whole(ws, tables, parts[0][1])
-    issues = sorted({min(lo for (i, _), (lo, _) in spans.items() if i == issue.id)
-                     for issue in rubric.issues})  # fmt: skip
-    _keep_whole(ws, [parts[1][0], *issues[1:]], parts[1][1], first=parts[1][0])
-    return sheet.key_rows
+    return sheet, parts, spans
 
 
 def _written(sheet: ScoreSheet, write: Callable[[ScoreSheet], None]) -> int:
@@ -189,33 +219,6 @@ def _print_setup(ws: Worksheet, areas: list[tuple[int, int, int]]) -> None:
     ws.print_title_rows = "1:1"
     ws.print_title_cols = f"A:{column_letter(LABEL)}"
     ws.print_area = [f"A{first}:{column_letter(col)}{last}" for first, last, col in areas]
-
-
-#: The height of an A4 landscape page's rows at WIDE_PRINT_SCALE, points of the sheet (less
-#: the margins that hold the header and footer). LibreOffice fits about 4% more (889 points:
-#: measured by printing), which is the estimate's margin.
-_PAGE_ROWS = (595.3 - 2 * 0.75 * 72) / (WIDE_PRINT_SCALE / 100)
-
-
-def _keep_whole(ws: Worksheet, starts: list[int], last: int, first: int = 1) -> None:
-    """Start a new page before a table (the rows from one of ``starts`` to the next) that
-    would run over a page's end, in the print range from row ``first`` to ``last``; the
-    sheet's title (row 1) tops every page."""
-
-    def height(row: int) -> float:
-        return float(ws.row_dimensions[row].height or 15.0)
-
-    room = _PAGE_ROWS - height(1)  # under the title
-    used = sum(height(r) for r in range(max(first, 2), starts[0]))
-    ends = [*(s - 1 for s in starts[1:]), last]
-    for n, (start, end) in enumerate(zip(starts, ends, strict=True)):
-        size = sum(height(r) for r in range(start, end + 1))
-        if n and used + size > room and size <= room:
-            ws.row_breaks.append(Break(id=start - 1))
-            used = 0.0
-        used += size
-        while used > room:  # a table longer than a page runs on
-            used -= room
 
 
 def guide_lines() -> list[tuple[str, bool]]:

@@ -19,13 +19,14 @@ from pmqa_cli.report.formulas import (
     read_yes_no,
     row_problems,
 )
-from pmqa_cli.report.score_sheet import CENTER, CHECK, LABEL, ScoreSheet
+from pmqa_cli.report.score_sheet import CENTER, CHECK, LABEL, Pieces, ScoreSheet, over
 from pmqa_cli.rubric.model import DIMENSIONS, Issue
 
 __all__ = ["Spans", "categories_block", "criteria_block", "issues_block"]
 
-#: (issue id, tier id) -> the first and last rows of that tier's criteria.
-Spans = dict[tuple[str, str], tuple[int, int]]
+#: (issue id, tier id) -> the rows of that tier's criteria (one run, or more where the
+#: criteria continue on a new page under the header repeated).
+Spans = dict[tuple[str, str], Pieces]
 
 
 def criteria_block(sheet: ScoreSheet) -> Spans:
@@ -53,7 +54,7 @@ def criteria_block(sheet: ScoreSheet) -> Spans:
                     sheet.formula(r, CHECK, _check(r))
                     # One line tall enough for 16 pt Thai (column B holds a formula).
                     sheet.fit(r, LABEL)
-                spans[(issue.id, tier.id)] = (first, sheet.row - 1)
+                spans[(issue.id, tier.id)] = sheet.pieces(first, sheet.row - 1)
     return spans
 
 
@@ -84,18 +85,20 @@ def issues_block(sheet: ScoreSheet, spans: Spans) -> None:
             complete: list[str] = []
             earned: list[str] = []
             for n, tier in enumerate(issue.tiers):
-                lo, hi = spans[(issue.id, tier.id)]
+                pieces = spans[(issue.id, tier.id)]
                 met_col, pts_col = column_letter(7 + 2 * n), column_letter(8 + 2 * n)
-                sheet.formula(r, 7 + 2 * n, f"COUNTIF($G${lo}:$G${hi},1)")
+                met = over(pieces, lambda lo, hi: f"COUNTIF($G${lo}:$G${hi},1)")
+                sheet.formula(r, 7 + 2 * n, met)
                 # A tier counts only when every lower tier is complete (docs/scoring.md).
                 gate = "AND(" + ",".join(complete) + ")" if complete else "TRUE"
+                size = over(pieces, lambda lo, hi: f"ROWS($G${lo}:$G${hi})")
                 sheet.formula(
                     r,
                     8 + 2 * n,
-                    f"IF({gate},$D${lo}/ROWS($G${lo}:$G${hi})*{met_col}{r},0)",
+                    f"IF({gate},$D${pieces[0][0]}/{size}*{met_col}{r},0)",
                     sheet.fmt,
                 )
-                complete.append(f"{met_col}{r}=ROWS($G${lo}:$G${hi})")
+                complete.append(f"{met_col}{r}={size}")
                 earned.append(f"{pts_col}{r}")
             # The status: the highest tier complete with every tier below it.
             sheet.formula(r, CHECK, _status(sheet, 0, complete, issue))
@@ -118,27 +121,36 @@ def _status(sheet: ScoreSheet, n: int, complete: list[str], issue: Issue) -> str
 
 def categories_block(sheet: ScoreSheet) -> None:
     """Each category's and dimension's score (the means ``category_mean`` adds up)."""
-    k = sheet.key_rows
-    i0, i1 = k["issues"], k["issues:last"]
+    issues = sheet.block_pieces("issues")
     title = "คะแนนรายหมวดและรายมิติ / Categories and dimensions"
     labels = {1: "", 2: "", 3: "หมวด / มิติ", 4: "คะแนน", 5: "เลขหมวด / มิติ"}
     categories = sorted({i.category for i in sheet.rubric.issues})
     with sheet.block("categories", title, labels):
         for r, category in sheet.rows(categories):
-            inside = f"($D${i0}:$D${i1}=$E{r})*$E${i0}:$E${i1}"
-            score = f"SUMPRODUCT({inside}*$F${i0}:$F${i1})/SUMPRODUCT({inside})"
+
+            def inside(lo: int, hi: int, r: int = r) -> str:
+                return f"($D${lo}:$D${hi}=$E{r})*$E${lo}:$E${hi}"
+
+            weighted = over(issues, lambda lo, hi: f"SUMPRODUCT({inside(lo, hi)}*$F${lo}:$F${hi})")
+            weight = over(issues, lambda lo, hi: f"SUMPRODUCT({inside(lo, hi)})")
+            score = f"{weighted}/{weight}"
             _mean_row(sheet, r, f"category_{category}", f"หมวด {category}", category, score)
     if not sheet.rubric.indicators:
         return
     present = {i.dimension for i in sheet.rubric.indicators}
-    n0, n1 = k["indicators"], k["indicators:last"]
+    indicators = sheet.block_pieces("indicators")
     with sheet.block("dimensions"):
         for r, dimension in sheet.rows([d for d in DIMENSIONS if d in present]):
-            inside = f"($D${n0}:$D${n1}=$E{r})*$J${n0}:$J${n1}*$P${n0}:$P${n1}"
-            score = (
-                f'IF(SUMPRODUCT({inside})=0,"",'
-                f"SUMPRODUCT({inside}*$R${n0}:$R${n1})/SUMPRODUCT({inside}))"
+
+            def counted(lo: int, hi: int, r: int = r) -> str:
+                return f"($D${lo}:$D${hi}=$E{r})*$J${lo}:$J${hi}*$P${lo}:$P${hi}"
+
+            weight = over(indicators, lambda lo, hi: f"SUMPRODUCT({counted(lo, hi)})")
+            weighted = over(
+                indicators, lambda lo, hi: f"SUMPRODUCT({counted(lo, hi)}*$R${lo}:$R${hi})"
             )
+            score = f'IF({weight}=0,"",{weighted}/{weight})'
+
             _mean_row(sheet, r, f"dimension_{dimension}", f"มิติ {dimension}", dimension, score)
 
 

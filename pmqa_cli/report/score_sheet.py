@@ -3,11 +3,16 @@
 The sheet (คะแนนเบื้องต้น) is written top to bottom in blocks, each a run of rows under a section
 title and a header. :class:`ScoreSheet` keeps the row cursor and the row of every key (a block's
 first and last rows, a headline cell, a rubric number), so that formulas can refer to them.
+
+A block that runs over pages repeats its section title and header at the top of each page it
+continues on (``plan``: the item rows, by their number in writing order, that start a page).
+Those repeated rows hold text, so a formula over a block's rows takes its :meth:`pieces`: the
+runs of item rows between them (SUM(a,b), SUMPRODUCT(a)+SUMPRODUCT(b), ROWS(a)+ROWS(b)).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import TypeVar
 
@@ -40,8 +45,27 @@ __all__ = [
     "NOTE_FILL",
     "WIDTHS",
     "WRAP",
+    "Pieces",
     "ScoreSheet",
+    "over",
 ]
+
+#: Runs of item rows (first, last) that a formula adds up: a block's rows less the headings
+#: repeated where it continues on a new page.
+Pieces = list[tuple[int, int]]
+
+#: What a section's title says where it is repeated atop a page its block continues on.
+CONTINUED = " (ต่อ / continued)"
+
+
+def over(pieces: Pieces, make: Callable[[int, int], str], join: str = "+") -> str:
+    """``make(first, last)`` for each piece, joined by ``join`` (in brackets when more than
+    one is added up)."""
+    parts = [make(lo, hi) for lo, hi in pieces]
+    if len(parts) > 1 and join == "+":
+        return "(" + join.join(parts) + ")"
+    return join.join(parts)
+
 
 # Score-sheet columns (fixed, so the answer sheets can look a check up by item id, and pmqa
 # reads a headline's key in column A and its value in column C, as in every template sent out).
@@ -86,6 +110,7 @@ class ScoreSheet:
         rubric: Rubric,
         pmqa_cols: dict[str, int],
         kpi_cols: dict[str, int],
+        plan: frozenset[int] = frozenset(),
     ) -> None:
         self.ws = ws
         self.rubric = rubric
@@ -94,6 +119,17 @@ class ScoreSheet:
         self.pmqa_cols = pmqa_cols
         self.kpi_cols = kpi_cols
         self.fmt = number_format(rubric.scoring.decimals)
+        #: The item rows (their number in writing order) that start a page of their own,
+        #: under their block's title and header repeated.
+        self.plan = plan
+        #: Each item row's number in writing order -> its row.
+        self.item_rows: dict[int, int] = {}
+        #: The rows that repeat a block's title and header atop a page, and the rows after
+        #: which those pages start.
+        self.repeated: set[int] = set()
+        self.breaks: list[int] = []
+        self._title = ""
+        self._labels: dict[int, str] = {}
 
     # --- cells -----------------------------------------------------------------------------
 
@@ -127,8 +163,9 @@ class ScoreSheet:
 
     # --- rows ------------------------------------------------------------------------------
 
-    def section(self, title: str) -> None:
-        self.row += 1
+    def section(self, title: str, blank_above: bool = True) -> None:
+        self._title = title
+        self.row += blank_above
         for col in range(1, LAST_COL + 1):
             put(self.ws, self.row, col, None, fill=GROUP_FILL)
         put(self.ws, self.row, 1, title, font=body_font(bold=True), fill=GROUP_FILL)
@@ -138,6 +175,7 @@ class ScoreSheet:
         self.row += 1
 
     def header(self, labels: dict[int, str]) -> None:
+        self._labels = labels
         for col, label in labels.items():
             put(self.ws, self.row, col, label, **header_style())
         # Headers are bold and centred: allow them more lines than body text.
@@ -176,7 +214,39 @@ class ScoreSheet:
         self.key_rows[f"{name}:last"] = self.row - 1
 
     def rows(self, items: Iterable[T]) -> Iterator[tuple[int, T]]:
-        """Each item with the row it is written on, one row after another."""
+        """Each item with the row it is written on, one row after another; an item the plan
+        starts a page with comes under its block's title and header, repeated."""
         for item in items:
+            number = len(self.item_rows)
+            if number in self.plan:
+                self._repeat_heading()
+            self.item_rows[number] = self.row
             yield self.row, item
             self.row += 1
+
+    def _repeat_heading(self) -> None:
+        """A new page (after the row above) that starts with the block's title, marked as
+        continued, and its header."""
+        self.breaks.append(self.row - 1)
+        first = self.row
+        title, labels = self._title, self._labels
+        self.section(title + CONTINUED, blank_above=False)
+        self.header(labels)
+        self._title = title
+        self.repeated.update(range(first, self.row))
+
+    def pieces(self, first: int, last: int) -> Pieces:
+        """The rows ``first`` to ``last`` less the repeated headings, as runs of rows."""
+        runs: Pieces = []
+        for row in range(first, last + 1):
+            if row in self.repeated:
+                continue
+            if runs and runs[-1][1] == row - 1:
+                runs[-1] = (runs[-1][0], row)
+            else:
+                runs.append((row, row))
+        return runs
+
+    def block_pieces(self, name: str) -> Pieces:
+        """The pieces of block ``name``'s rows."""
+        return self.pieces(self.key_rows[name], self.key_rows[f"{name}:last"])

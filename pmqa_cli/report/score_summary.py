@@ -24,9 +24,10 @@ from pmqa_cli.report.score_sheet import (
     NOTE_FILL,
     WIDTHS,
     ScoreSheet,
+    over,
 )
 from pmqa_cli.report.text_width import row_height
-from pmqa_cli.report.writer import body_font, text_lines
+from pmqa_cli.report.writer import body_font, text_lines, thin_border
 from pmqa_cli.rubric.model import Aggregation
 
 __all__ = ["INCOMPLETE", "constants_block", "headline_formulas", "summary_block"]
@@ -145,28 +146,37 @@ def _office_type() -> str:
 
 def _parts(sheet: ScoreSheet) -> tuple[str, str, str]:
     """The formulas of categories 1-6, category 7 and the overall score, by the rubric's
-    aggregation."""
+    aggregation (over each block's pieces: its rows less the headings repeated atop a page)."""
     k = sheet.key_rows
     has_kpis = bool(sheet.rubric.indicators)
     p, res = sheet.ref("pmqa_part_pmqa"), sheet.ref("pmqa_part_results")
     results = '""'
+
+    def col(name: str, letter: str) -> str:
+        """Column ``letter`` of block ``name``'s rows, each piece a range: "$D$5:$D$9,..."."""
+        return over(sheet.block_pieces(name), lambda lo, hi: f"${letter}${lo}:${letter}${hi}", ",")
+
     if sheet.rubric.scoring.aggregation is Aggregation.CATEGORY_MEAN:
-        a0, a1 = k["categories"], k["categories:last"]
-        pmqa = f"SUM($D${a0}:$D${a1})/ROWS($D${a0}:$D${a1})"
+        means = col("categories", "D")
+        count = over(sheet.block_pieces("categories"), lambda lo, hi: f"ROWS($D${lo}:$D${hi})")
+        pmqa = f"SUM({means})/{count}"
         if has_kpis:
-            d0, d1 = k["dimensions"], k["dimensions:last"]
-            results = f'IF(COUNT($D${d0}:$D${d1})=0,"",SUM($D${d0}:$D${d1})/COUNT($D${d0}:$D${d1}))'
-        overall = f'IF({res}="",{p},(SUM($D${a0}:$D${a1})+{res})/(ROWS($D${a0}:$D${a1})+1))'
+            dims = col("dimensions", "D")
+            results = f'IF(COUNT({dims})=0,"",SUM({dims})/COUNT({dims}))'
+        overall = f'IF({res}="",{p},(SUM({means})+{res})/({count}+1))'
         return pmqa, results, overall
-    i0, i1 = k["issues"], k["issues:last"]
-    n0, n1 = k["indicators"], k["indicators:last"]
-    pmqa = f"SUMPRODUCT($E${i0}:$E${i1},$F${i0}:$F${i1})/SUM($E${i0}:$E${i1})"
+    issues = sheet.block_pieces("issues")
+    pmqa = (
+        over(issues, lambda lo, hi: f"SUMPRODUCT($E${lo}:$E${hi},$F${lo}:$F${hi})")
+        + f"/SUM({col('issues', 'E')})"
+    )
     if has_kpis:
-        results_weight = f"SUMPRODUCT($J${n0}:$J${n1},$P${n0}:$P${n1})"
-        results = (
-            f'IF({results_weight}=0,"",SUMPRODUCT($J${n0}:$J${n1},$P${n0}:$P${n1},'
-            f"$R${n0}:$R${n1})/{results_weight})"
+        kpis = sheet.block_pieces("indicators")
+        results_weight = over(kpis, lambda lo, hi: f"SUMPRODUCT($J${lo}:$J${hi},$P${lo}:$P${hi})")
+        weighted = over(
+            kpis, lambda lo, hi: f"SUMPRODUCT($J${lo}:$J${hi},$P${lo}:$P${hi},$R${lo}:$R${hi})"
         )
+        results = f'IF({results_weight}=0,"",{weighted}/{results_weight})'
     weights = k["part_weights"]
     wp, wr = f"$D${weights}", f"$E${weights}"
     overall = f'IF({res}="",{p},({wp}*{p}+{wr}*{res})/({wp}+{wr}))'
@@ -178,11 +188,18 @@ def _completeness(sheet: ScoreSheet) -> None:
     ratio and "ตอบแล้ว x จาก y ข้อ"."""
     k = sheet.key_rows
     blocks = ["criteria", "indicators"] if sheet.rubric.indicators else ["criteria"]
-    checks = [f"$B${k[b]}:$B${k[f'{b}:last']}" for b in blocks]
+    checks = [f"$B${lo}:$B${hi}" for b in blocks for lo, hi in sheet.block_pieces(b)]
     sheet.formula(k["pmqa_answered"], LABEL, "+".join(answered_count(c) for c in checks))
     sheet.formula(k["pmqa_required"], LABEL, "+".join(required_count(c) for c in checks))
     a, q = sheet.ref("pmqa_answered"), sheet.ref("pmqa_required")
     row = k["pmqa_completeness"]
     sheet.formula(row, LABEL, f"IF({q}=0,1,{a}/{q})", "0.0%")
     sheet.formula(row, 4, f'"ตอบแล้ว "&{a}&" จาก "&{q}&" ข้อ"')
-    sheet.ws.cell(row=row, column=4).alignment = Alignment(horizontal="left")
+    # Wider than column D at its longest ("ตอบแล้ว 999 จาก 999 ข้อ"): across D-F, which the
+    # summary leaves empty, so it prints inside its border at the body's size.
+    sheet.ws.cell(row=row, column=4).alignment = Alignment(
+        horizontal="left", vertical="top", wrap_text=True
+    )
+    for col in (5, 6):
+        sheet.ws.cell(row=row, column=col).border = thin_border()
+    sheet.ws.merge_cells(start_row=row, start_column=4, end_row=row, end_column=6)

@@ -8,7 +8,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from pmqa_cli.io.layout import SHEET_INDICATORS, SHEET_OFFICE, SHEET_PMQA
 from pmqa_cli.report.provisional import guide_lines
 from pmqa_cli.report.template_sheet import WRAP, protect
-from pmqa_cli.report.writer import body_font, fit_row_height, put, setup_page
+from pmqa_cli.report.writer import body_font, fit_row_height, keep_together, put, setup_page
 from pmqa_cli.rubric.model import Aggregation, Method, RatioBand, Rubric
 
 __all__ = ["GUIDE_WIDTH", "guide_sheet"]
@@ -77,7 +77,26 @@ def guide_sheet(ws: Worksheet, rubric: Rubric) -> None:
         put(ws, row, 1, text, font=body_font(bold=bold, size=size), alignment=WRAP)
         fit_row_height(ws, row, {1: GUIDE_WIDTH})  # each line at its own size (20 pt title)
     setup_page(ws, landscape=False)
+    # Every page break placed here, before the client's own: a heading (with the blank line
+    # above it) never ends a page, it starts the next with its first paragraph.
+    keep_together(ws, _kept(lines), landscape=False)
     protect(ws)
+
+
+def _kept(lines: list[tuple[str, bool]]) -> list[tuple[int, int]]:
+    """The guide's rows as runs kept on one page: each heading with the blank line above it
+    and its first paragraph, every other line on its own."""
+    runs: list[tuple[int, int]] = []
+    row = 1
+    while row <= len(lines):
+        last = row
+        if row + 1 <= len(lines) and not lines[row - 1][0] and lines[row][1]:
+            last = row + 1  # a blank line before a heading
+        if lines[last - 1][1] and last < len(lines):
+            last += 1  # a heading and its first paragraph
+        runs.append((row, last))
+        row = last + 1
+    return runs
 
 
 def _scoring_lines(rubric: Rubric) -> list[str]:
