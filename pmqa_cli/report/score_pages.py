@@ -35,6 +35,8 @@ def keep_whole(ws: Worksheet, starts: list[int], last: int, first: int = 1) -> N
     """Start a new page before a table (the rows from one of ``starts`` to the next) that
     would run over a page's end, in the print range from row ``first`` to ``last``; the
     sheet's title (row 1) tops every page."""
+    if not starts:  # no table in the range (a rubric without category 7 has no indicators)
+        return
     room = PAGE_ROWS - _height(ws, 1)  # under the title
     used = sum(_height(ws, r) for r in range(max(first, 2), starts[0]))
     ends = [*(s - 1 for s in starts[1:]), last]
@@ -63,6 +65,8 @@ def plan_pages(
     room = PAGE_ROWS - _height(ws, 1)
     plan: set[int] = set()
     for first, starts, last in parts:
+        if not starts:  # a part without rows (no indicators: a rubric without category 7)
+            continue
         heading = sum(_height(ws, r) for r in range(first, starts[0]))
         used = heading
         ends = [*(s - 1 for s in starts[1:]), last]
