@@ -24,6 +24,7 @@ __all__ = [
     "PADDING",
     "UNIT_POINTS",
     "WIDEST_CHARACTER",
+    "break_at_spaces",
     "column_points",
     "line_height",
     "row_height",
@@ -124,3 +125,19 @@ def line_height(size: float) -> float:
 def row_height(lines: int, size: float) -> float:
     """A row's height for ``lines`` lines at ``size`` points, with room above and below."""
     return round(lines * line_height(size) + 0.3 * size, 1)
+
+
+_COMBINING = re.compile("[\u0e31\u0e34-\u0e3a\u0e47-\u0e4e\u0300-\u036f]")
+
+
+def break_at_spaces(text: str, width: int) -> str:
+    """``text`` with line breaks at its spaces, each line at most ``width`` visible characters
+    where it can be: a client wrapping Thai itself may break inside a word (ผล / ลัพธ์), but
+    never inside a line that fits."""
+    lines: list[str] = []
+    for word in text.split(" "):
+        if lines and len(_COMBINING.sub("", f"{lines[-1]} {word}")) <= width:
+            lines[-1] = f"{lines[-1]} {word}"
+        else:
+            lines.append(word)
+    return "\n".join(lines)
