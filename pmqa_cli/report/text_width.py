@@ -17,6 +17,8 @@ from __future__ import annotations
 import math
 import re
 
+from pmqa_cli.report.outputs import FONT_SIZE
+
 __all__ = [
     "BOLD_WIDER",
     "LINE_PITCH",
@@ -28,6 +30,7 @@ __all__ = [
     "column_points",
     "line_height",
     "row_height",
+    "text_lines",
     "text_points",
     "wrapped_lines",
 ]
@@ -141,3 +144,14 @@ def break_at_spaces(text: str, width: int) -> str:
         else:
             lines.append(word)
     return "\n".join(lines)
+
+
+def text_lines(
+    text: str, width: float, *, size: float = FONT_SIZE, bold: bool = False,
+    unit: float = UNIT_POINTS["openpyxl"],
+) -> int:  # fmt: skip
+    """How many lines ``text`` wraps to in a column (or merged range) ``width`` units wide, at
+    ``size`` points (report/text_width.py: TH Sarabun New's widths, Thai broken between words).
+    ``unit`` is a width unit in points: openpyxl's books' (the default) or xlsxwriter's."""
+    room = column_points(width, unit) / (BOLD_WIDER if bold else 1.0)
+    return wrapped_lines(text, room, size)

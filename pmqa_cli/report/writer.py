@@ -38,13 +38,11 @@ from pmqa_cli.report.outputs import (
 )
 from pmqa_cli.report.printing import MARK_SIZE, PageMarks, mark_size
 from pmqa_cli.report.text_width import (
-    BOLD_WIDER,
     UNIT_POINTS,
     break_at_spaces,
-    column_points,
     line_height,
     row_height,
-    wrapped_lines,
+    text_lines,
 )
 
 __all__ = [
@@ -140,17 +138,6 @@ def _style(cell: Cell, style: dict[str, Any]) -> None:
 
 
 LINE_HEIGHT = line_height(FONT_SIZE)  # points, one line of 16 pt Thai text
-
-
-def text_lines(
-    text: str, width: float, *, size: float = FONT_SIZE, bold: bool = False,
-    unit: float = UNIT_POINTS["openpyxl"],
-) -> int:  # fmt: skip
-    """How many lines ``text`` wraps to in a column (or merged range) ``width`` units wide, at
-    ``size`` points (report/text_width.py: TH Sarabun New's widths, Thai broken between words).
-    ``unit`` is a width unit in points: openpyxl's books' (the default) or xlsxwriter's."""
-    room = column_points(width, unit) / (BOLD_WIDER if bold else 1.0)
-    return wrapped_lines(text, room, size)
 
 
 def fit_row_height(ws: Worksheet, row: int, widths: dict[int, float]) -> None:
