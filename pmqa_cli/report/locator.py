@@ -22,11 +22,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from openpyxl.drawing.image import Image
-from openpyxl.drawing.spreadsheet_drawing import AnchorMarker, OneCellAnchor
-from openpyxl.drawing.xdr import XDRPositiveSize2D
-from openpyxl.styles import Alignment
-
 from pmqa_cli.compare.geography import Geography, load_boundaries, provinces_of
 from pmqa_cli.report.maps import (
     BORDER,
@@ -37,7 +32,7 @@ from pmqa_cli.report.maps import (
     map_style,
     thai_font,
 )
-from pmqa_cli.report.writer import body_font, put
+from pmqa_cli.report.xlsx_sheet import Sheet, Style
 from pmqa_cli.rubric.model import Rubric
 
 if TYPE_CHECKING:  # pragma: no cover - types only; matplotlib is imported when drawing
@@ -257,24 +252,31 @@ def _outline(ax: Any, codes: Sequence[str]) -> list[Any]:
     return added
 
 
-def place_locator(ws: Any, locator: Locator, row: int, column: int) -> None:
-    """Put the picture (or the line saying why there is none) on an openpyxl sheet, its top-left
-    corner a little right of the start of ``column`` at ``row``, and print the sheet on one A4
-    page, so no page break can split the picture. Call it after the sheet's page setup."""
+def place_locator(ws: Sheet, locator: Locator, row: int, column: int) -> None:
+    """Put the picture (or the line saying why there is none) on a sheet, its top-left corner a
+    little right of the start of ``column`` at ``row``, and print the sheet on one A4 page, so
+    no page break can split the picture."""
     if locator.png is None:  # in the columns after the first, which keeps it off the table
-        put(ws, row, column + 1, locator.note, font=body_font(size=14, color="595959"),
-            alignment=Alignment(wrap_text=True, vertical="top"))  # fmt: skip
-        ws.merge_cells(start_row=row, start_column=column + 1, end_row=row + 7,
-                       end_column=column + 5)  # fmt: skip
+        ws.put(row, column + 1, locator.note,
+               Style(size=14, color="595959", wrap=True, valign="top"))  # fmt: skip
+        ws.merge(row, column + 1, row + 7, column + 5)
     else:
+        from xlsxwriter.image import Image  # its size and resolution, as xlsxwriter reads them
+
         picture = Image(io.BytesIO(locator.png))
-        # Its size on paper, whatever the widths of the columns it lies over.
-        width, height = (_emu(cm) for cm in LOCATOR_SIZE_CM)
-        start = AnchorMarker(col=column - 1, colOff=_emu(0.3), row=row - 1, rowOff=0)
-        ws.add_image(picture, OneCellAnchor(_from=start, ext=XDRPositiveSize2D(width, height)))
-    ws.page_setup.fitToHeight = 1  # with fitToWidth 1: the sheet is one page
+        # Its size on paper, whatever the widths of the columns it lies over (xlsxwriter sizes
+        # a picture in pixels at 96 to the inch, from its own resolution).
+        natural = (picture.width * 96 / picture.x_dpi, picture.height * 96 / picture.y_dpi)
+        wanted = (_pixels(cm) for cm in LOCATOR_SIZE_CM)
+        x_scale, y_scale = (want / have for want, have in zip(wanted, natural, strict=True))
+        ws.ws.insert_image(row - 1, column - 1, "locator.png", {
+            "image_data": io.BytesIO(locator.png), "x_offset": _pixels(0.3),
+            "x_scale": x_scale, "y_scale": y_scale,
+            "object_position": 2,  # moves with its cells, keeps its size
+        })  # fmt: skip
+    ws.pages_tall = 1  # with one page wide: the sheet is one page
 
 
-def _emu(cm: float) -> int:
-    """A length in the drawing's units (English Metric Units: 360,000 to the centimetre)."""
-    return round(cm * 360_000)
+def _pixels(cm: float) -> float:
+    """A length on paper in xlsxwriter's pixels (96 to the inch)."""
+    return cm / 2.54 * 96
