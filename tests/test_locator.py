@@ -102,12 +102,6 @@ def _purple_box(png: bytes) -> tuple[float, float, float, float] | None:
     return min(xs) / width, min(ys) / height, max(xs) / width, max(ys) / height
 
 
-def _size(picture: Any) -> tuple[int, int]:
-    """A picture's size on the sheet, EMU (its shape's extent: the anchor spans cells)."""
-    extent = picture.anchor.pic.spPr.xfrm.ext
-    return extent.width, extent.height
-
-
 def test_an_office_of_a_known_province_gets_its_map_shared_with_the_province_drawn_once(
     tmp_path: Path, shipped: Rubric, three: list[ScoredOffice], drawn: list[tuple[str, ...]]
 ) -> None:
@@ -127,7 +121,8 @@ def test_an_office_of_a_known_province_gets_its_map_shared_with_the_province_dra
     # Its size on paper is fixed (8 x 11.5 cm), right of the distribution table.
     anchor = picture.anchor
     assert anchor._from.col == 3 and anchor._from.colOff == 108000  # column D, 0.3 cm in
-    assert _size(picture) == tuple(round(cm * 360000) for cm in LOCATOR_SIZE_CM)
+    assert (anchor.ext.width, anchor.ext.height) == tuple(round(cm * 360000) for cm in
+                                                          LOCATOR_SIZE_CM)  # fmt: skip
     assert "จังหวัดเชียงราย" not in _texts(first)  # the title is in the picture, not a cell
 
 
@@ -149,7 +144,7 @@ def test_the_map_never_crosses_a_page_break(
     (picture,) = _pictures(ws)
     (chart,) = ws._charts  # type: ignore[attr-defined]
     top = picture.anchor._from.row
-    points = _size(picture)[1] / 12700
+    points = picture.anchor.ext.height / 12700
     rows = top
     while points > 0:
         rows += 1

@@ -340,8 +340,7 @@ def _chart_sheet(wb: Book, source: Sheet, rubric: Rubric, standing: Standing | N
     chart.set_x_axis({"name": "คะแนน (0-500)", "min": 0, "max": 500, "major_unit": 100,
                       "num_format": "0"})  # fmt: skip
     chart.set_y_axis({"reverse": True})
-    chart.set_size({"width": _pixels(24), "height": _pixels(max(10.0, 1.2 * count))})
-    ws.ws.insert_chart(0, 0, chart)
+    ws.insert_chart(1, 1, chart, (_pixels(24), _pixels(max(10.0, 1.2 * count))))
     ws.setup()
 
 

@@ -260,20 +260,9 @@ def place_locator(ws: Sheet, locator: Locator, row: int, column: int) -> None:
         ws.put(row, column + 1, locator.note,
                Style(size=14, color="595959", wrap=True, valign="top"))  # fmt: skip
         ws.merge(row, column + 1, row + 7, column + 5)
-    else:
-        from xlsxwriter.image import Image  # its size and resolution, as xlsxwriter reads them
-
-        picture = Image(io.BytesIO(locator.png))
-        # Its size on paper, whatever the widths of the columns it lies over (xlsxwriter sizes
-        # a picture in pixels at 96 to the inch, from its own resolution).
-        natural = (picture.width * 96 / picture.x_dpi, picture.height * 96 / picture.y_dpi)
-        wanted = (_pixels(cm) for cm in LOCATOR_SIZE_CM)
-        x_scale, y_scale = (want / have for want, have in zip(wanted, natural, strict=True))
-        ws.ws.insert_image(row - 1, column - 1, "locator.png", {
-            "image_data": io.BytesIO(locator.png), "x_offset": _pixels(0.3),
-            "x_scale": x_scale, "y_scale": y_scale,
-            "object_position": 2,  # moves with its cells, keeps its size
-        })  # fmt: skip
+    else:  # its size on paper, whatever the widths of the columns it lies over
+        size = (_pixels(LOCATOR_SIZE_CM[0]), _pixels(LOCATOR_SIZE_CM[1]))
+        ws.insert_png(row, column, locator.png, size, x_offset=_pixels(0.3))
     ws.pages_tall = 1  # with one page wide: the sheet is one page
 
 

@@ -84,10 +84,9 @@ def _chart(book: Book, ws: Sheet, first: int, last: int) -> None:
     chart.set_title({"name": "การกระจายคะแนนรวมของทุกหน่วยงาน"})
     chart.set_y_axis({"name": "จำนวนหน่วยงาน"})
     chart.set_x_axis({"name": "คะแนนรวม"})
-    chart.set_size({"width": 17 / 2.54 * 96, "height": 9 / 2.54 * 96})
     # The map (from the table's header row down) may reach below the table's last row.
     map_bottom = LOCATOR_SIZE_CM[1] * _CM_POINTS
     below = last + 1
     while sum(ws.row_points(r) for r in range(first, below)) < map_bottom:
         below += 1
-    ws.ws.insert_chart(below, 0, chart)
+    ws.insert_chart(below + 1, 1, chart, (17 / 2.54 * 96, 9 / 2.54 * 96))

@@ -16,6 +16,9 @@ from __future__ import annotations
 
 import io
 import math
+import re
+import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
@@ -33,6 +36,14 @@ __all__ = ["BODY", "HEADER", "WRAP", "Book", "Sheet", "Style"]
 _DIGIT = 7  # pixels of Calibri 11's digit: the width unit of a book whose Normal style it is
 _DEFAULT_WIDTH = 8.43  # a column's width where none is set
 _DEFAULT_HEIGHT = 15.0  # a row's height where none is set, points
+_EMU = 9525  # English Metric Units to a pixel (96 to the inch)
+# xlsxwriter anchors a drawing to the cells its corners fall in, by its own measure of the
+# columns; the oneCellAnchor it cannot write gives the size itself, as openpyxl did.
+_TWO_CELL = re.compile(
+    rb'<xdr:twoCellAnchor editAs="oneCell">(<xdr:from><xdr:col>(\d+)</xdr:col>.*?'
+    rb"<xdr:row>(\d+)</xdr:row>.*?</xdr:from>)<xdr:to>.*?</xdr:to>(.*?)</xdr:twoCellAnchor>",
+    re.S,
+)
 _A4 = (595.0, 842.0)  # points
 _TOP_BOTTOM = 0.75  # inches: the margins that hold the header and footer (print_setup)
 
@@ -114,7 +125,43 @@ class Book:
         ``when`` give the same bytes (xlsxwriter stamps its zip members with one fixed date)."""
         mark_book(self.book, kind, title, when)
         self.book.close()
-        write_bytes_atomic(path, self._buffer.getvalue())
+        data = self._buffer.getvalue()
+        # xlsxwriter numbers the drawings of the sheets that have any, in the sheets' order.
+        drawn = [sheet.sizes for sheet in self.sheets if sheet.sizes]
+        if drawn:
+            data = _one_cell_anchors(data, drawn)
+        write_bytes_atomic(path, data)
+
+
+Sizes = dict[tuple[int, int], tuple[int, int]]
+
+
+def _one_cell_anchors(data: bytes, drawn: list[Sizes]) -> bytes:
+    """The workbook with each drawing anchored at its top-left cell and sized in absolute units
+    (a oneCellAnchor): Excel and LibreOffice measure columns differently (report/text_width.py
+    UNIT_POINTS), so a drawing anchored by both corners is stretched in one of them. The zip's
+    members keep xlsxwriter's fixed date: the same content is the same bytes."""
+
+    parts = {f"xl/drawings/drawing{n}.xml": sizes for n, sizes in enumerate(drawn, start=1)}
+
+    def one_cell(sizes: Sizes) -> Callable[[re.Match[bytes]], bytes]:
+        def anchor(match: re.Match[bytes]) -> bytes:
+            size = sizes.get((int(match[2]), int(match[3])))
+            if size is None:  # not one of ours: left as xlsxwriter wrote it
+                return match[0]
+            extent = b'<xdr:ext cx="%d" cy="%d"/>' % size
+            return b"<xdr:oneCellAnchor>" + match[1] + extent + match[4] + b"</xdr:oneCellAnchor>"
+
+        return anchor
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
+        for info in source.infolist():
+            content = source.read(info)
+            if info.filename in parts:
+                content = _TWO_CELL.sub(one_cell(parts[info.filename]), content)
+            target.writestr(info, content)
+    return out.getvalue()
 
 
 class Sheet:
@@ -126,6 +173,8 @@ class Sheet:
         self.name = name
         self.ws = book.book.add_worksheet(name)
         self.widths: dict[int, float] = {}
+        #: The size (EMU) of each chart and picture, by the cell (column, row) it starts in.
+        self.sizes: Sizes = {}
         self.heights: dict[int, float] = {}
         self._cells: dict[tuple[int, int], tuple[object, Style]] = {}
         self.max_row = 1
@@ -176,6 +225,34 @@ class Sheet:
         pixels = math.ceil(points * 4 / 3 - 1e-9)
         self.heights[row] = pixels * 0.75
         self.ws.set_row_pixels(row - 1, pixels)
+
+    def insert_chart(self, row: int, col: int, chart: Any, size: tuple[float, float]) -> None:
+        """A chart of ``size`` (width, height in pixels, 96 to the inch) from a cell's corner."""
+        chart.set_size({"width": size[0], "height": size[1]})
+        self.ws.insert_chart(row - 1, col - 1, chart, {"object_position": 2})
+        self._placed(row, col, size)
+
+    def insert_png(
+        self, row: int, col: int, png: bytes, size: tuple[float, float], x_offset: float = 0.0
+    ) -> None:
+        """A PNG picture of ``size`` (pixels, 96 to the inch), ``x_offset`` pixels right of a
+        cell's corner, whatever the picture's own resolution."""
+        from xlsxwriter.image import Image  # its size and resolution, as xlsxwriter reads them
+
+        picture = Image(io.BytesIO(png))
+        natural = (picture.width * 96 / picture.x_dpi, picture.height * 96 / picture.y_dpi)
+        self.ws.insert_image(row - 1, col - 1, f"picture-{row}-{col}.png", {
+            "image_data": io.BytesIO(png), "x_offset": x_offset,
+            "x_scale": size[0] / natural[0], "y_scale": size[1] / natural[1],
+            "object_position": 2,  # moves with its cells, keeps its size
+        })  # fmt: skip
+        self._placed(row, col, size)
+
+    def _placed(self, row: int, col: int, size: tuple[float, float]) -> None:
+        key = (col - 1, row - 1)
+        emu = (round(size[0] * _EMU), round(size[1] * _EMU))
+        if self.sizes.setdefault(key, emu) != emu:
+            raise ValueError(f"two drawings of different sizes start in one cell {key}")
 
     def row_points(self, row: int) -> float:
         """A row's height as set, or the default."""
