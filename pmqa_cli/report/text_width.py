@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 import re
+from functools import lru_cache
 
 from pmqa_cli.report.outputs import FONT_SIZE
 
@@ -146,12 +147,14 @@ def break_at_spaces(text: str, width: int) -> str:
     return "\n".join(lines)
 
 
+@lru_cache(maxsize=8192)
 def text_lines(
     text: str, width: float, *, size: float = FONT_SIZE, bold: bool = False,
     unit: float = UNIT_POINTS["openpyxl"],
 ) -> int:  # fmt: skip
     """How many lines ``text`` wraps to in a column (or merged range) ``width`` units wide, at
     ``size`` points (report/text_width.py: TH Sarabun New's widths, Thai broken between words).
-    ``unit`` is a width unit in points: openpyxl's books' (the default) or xlsxwriter's."""
+    ``unit`` is a width unit in points: openpyxl's books' (the default) or xlsxwriter's.
+    Kept for the texts asked again: a batch's workbooks repeat their headers and titles."""
     room = column_points(width, unit) / (BOLD_WIDER if bold else 1.0)
     return wrapped_lines(text, room, size)

@@ -17,12 +17,14 @@ from __future__ import annotations
 import io
 import math
 import re
-import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
+
+from xlsxwriter.packager import Packager
 
 from pmqa_cli.io.layout import FORMULA_START
 from pmqa_cli.io.mark import Kind
@@ -40,8 +42,8 @@ _EMU = 9525  # English Metric Units to a pixel (96 to the inch)
 # xlsxwriter anchors a drawing to the cells its corners fall in, by its own measure of the
 # columns; the oneCellAnchor it cannot write gives the size itself, as openpyxl did.
 _TWO_CELL = re.compile(
-    rb'<xdr:twoCellAnchor editAs="oneCell">(<xdr:from><xdr:col>(\d+)</xdr:col>.*?'
-    rb"<xdr:row>(\d+)</xdr:row>.*?</xdr:from>)<xdr:to>.*?</xdr:to>(.*?)</xdr:twoCellAnchor>",
+    r'<xdr:twoCellAnchor editAs="oneCell">(<xdr:from><xdr:col>(\d+)</xdr:col>.*?'
+    r"<xdr:row>(\d+)</xdr:row>.*?</xdr:from>)<xdr:to>.*?</xdr:to>(.*?)</xdr:twoCellAnchor>",
     re.S,
 )
 _A4 = (595.0, 842.0)  # points
@@ -64,8 +66,9 @@ class Style:
     num_format: str | None = None
 
     def but(self, **changes: Any) -> Style:
-        """This style with some of its settings changed."""
-        return replace(self, **changes)
+        """This style with some of its settings changed (the same object for the same
+        changes: a workbook's cells ask for a few styles many times)."""
+        return _changed(self, tuple(sorted(changes.items())))
 
     def properties(self, quoted: bool) -> dict[str, Any]:
         """xlsxwriter's format properties; ``quoted``: text kept text when edited ('=1)."""
@@ -85,6 +88,11 @@ class Style:
         if self.border:
             props.update(border=1, border_color="#A6A6A6")
         return props
+
+
+@lru_cache(maxsize=1024)
+def _changed(style: Style, changes: tuple[tuple[str, Any], ...]) -> Style:
+    return replace(style, **dict(changes))
 
 
 BODY = Style()
@@ -124,44 +132,48 @@ class Book:
         """Mark the workbook as pmqa's ``kind`` and write it atomically; the same content and
         ``when`` give the same bytes (xlsxwriter stamps its zip members with one fixed date)."""
         mark_book(self.book, kind, title, when)
-        self.book.close()
-        data = self._buffer.getvalue()
         # xlsxwriter numbers the drawings of the sheets that have any, in the sheets' order.
         drawn = [sheet.sizes for sheet in self.sheets if sheet.sizes]
-        if drawn:
-            data = _one_cell_anchors(data, drawn)
-        write_bytes_atomic(path, data)
+        if drawn:  # xlsxwriter's way to change how the package is written
+            self.book._get_packager = lambda: _OneCellPackager(drawn)
+        self.book.close()
+        write_bytes_atomic(path, self._buffer.getvalue())
 
 
 Sizes = dict[tuple[int, int], tuple[int, int]]
 
 
-def _one_cell_anchors(data: bytes, drawn: list[Sizes]) -> bytes:
-    """The workbook with each drawing anchored at its top-left cell and sized in absolute units
-    (a oneCellAnchor): Excel and LibreOffice measure columns differently (report/text_width.py
-    UNIT_POINTS), so a drawing anchored by both corners is stretched in one of them. The zip's
-    members keep xlsxwriter's fixed date: the same content is the same bytes."""
+class _OneCellPackager(Packager):  # type: ignore[misc]  # xlsxwriter is not typed
+    """xlsxwriter's packager, with each drawing anchored at its top-left cell and sized in
+    absolute units (a oneCellAnchor, as openpyxl wrote): Excel and LibreOffice measure columns
+    differently (report/text_width.py UNIT_POINTS), so a drawing anchored by both corners, as
+    xlsxwriter anchors it, is stretched in one of them. ``drawn``: each drawing's sizes (EMU)
+    by the cell (column, row) it starts in, in xlsxwriter's order of drawings."""
 
-    parts = {f"xl/drawings/drawing{n}.xml": sizes for n, sizes in enumerate(drawn, start=1)}
+    def __init__(self, drawn: list[Sizes]) -> None:
+        super().__init__()
+        self._drawn = {f"xl/drawings/drawing{n}.xml": s for n, s in enumerate(drawn, start=1)}
 
-    def one_cell(sizes: Sizes) -> Callable[[re.Match[bytes]], bytes]:
-        def anchor(match: re.Match[bytes]) -> bytes:
-            size = sizes.get((int(match[2]), int(match[3])))
-            if size is None:  # not one of ours: left as xlsxwriter wrote it
-                return match[0]
-            extent = b'<xdr:ext cx="%d" cy="%d"/>' % size
-            return b"<xdr:oneCellAnchor>" + match[1] + extent + match[4] + b"</xdr:oneCellAnchor>"
+    def _write_drawing_files(self) -> None:
+        super()._write_drawing_files()
+        for written, name, _ in self.filenames:
+            sizes = self._drawn.get(name)
+            if sizes is not None and isinstance(written, io.StringIO):  # in memory
+                xml = _TWO_CELL.sub(_one_cell(sizes), written.getvalue())
+                written.seek(0)
+                written.truncate()
+                written.write(xml)
 
-        return anchor
 
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
-        for info in source.infolist():
-            content = source.read(info)
-            if info.filename in parts:
-                content = _TWO_CELL.sub(one_cell(parts[info.filename]), content)
-            target.writestr(info, content)
-    return out.getvalue()
+def _one_cell(sizes: Sizes) -> Callable[[re.Match[str]], str]:
+    def anchor(match: re.Match[str]) -> str:
+        size = sizes.get((int(match[2]), int(match[3])))
+        if size is None:  # not one of ours: left as xlsxwriter wrote it
+            return match[0]
+        extent = f'<xdr:ext cx="{size[0]}" cy="{size[1]}"/>'
+        return f"<xdr:oneCellAnchor>{match[1]}{extent}{match[4]}</xdr:oneCellAnchor>"
+
+    return anchor
 
 
 class Sheet:
