@@ -19,7 +19,7 @@ from pmqa_cli.compare.geography import Geography, geography, provinces_of
 from pmqa_cli.compare.snapshot import office_scores
 from pmqa_cli.core import portable
 from pmqa_cli.report.feedback import write_feedback
-from pmqa_cli.report.locator import LocatorMaps
+from pmqa_cli.report.locator import LocatorMaps, load_drawing
 from pmqa_cli.report.names import feedback_file_names
 from pmqa_cli.report.standing import Standing, peer_of, standings
 from pmqa_cli.rubric.model import Rubric
@@ -140,6 +140,8 @@ def start_feedbacks(
         _write(work, rubric, maps)
         return Feedbacks(targets, None, [])
     context = multiprocessing.get_context(portable.start_method())
+    if context.get_start_method() == "fork":
+        load_drawing()  # once here, not once in every worker (spawned ones import their own)
     pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker,
                                initargs=(rubric, maps))  # fmt: skip
     futures = [pool.submit(_write_in_worker, group) for group in _by_province(work)]
