@@ -176,6 +176,13 @@ def _one_cell(sizes: Sizes) -> Callable[[re.Match[str]], str]:
     return anchor
 
 
+def _printable(landscape: bool) -> tuple[float, float]:
+    """A4's width and height between pmqa's margins, points."""
+    short, long = _A4
+    wide, tall = (long, short) if landscape else (short, long)
+    return wide - 2 * 72 * SIDE_MARGIN, tall - 2 * 72 * _TOP_BOTTOM
+
+
 class Sheet:
     """One sheet, with the widths, heights and texts written to it (rows and columns count
     from 1, as people and openpyxl count them)."""
@@ -297,17 +304,11 @@ class Sheet:
     def _rows_points(self) -> float:
         return sum(self.row_points(r) for r in range(1, self.max_row + 1))
 
-    def _printable(self) -> tuple[float, float]:
-        """The page's width and height between the margins, points."""
-        short, long = _A4
-        wide, tall = (long, short) if self.landscape else (short, long)
-        return wide - 2 * 72 * SIDE_MARGIN, tall - 2 * 72 * _TOP_BOTTOM
-
     def fit_one_page(self, least_scale: float = 0.6) -> None:
         """Print the sheet on one page when shrinking it to fit stays legible (to
         ``least_scale``), so a table that nearly fits is not split with a few rows on a second
         page (as report/writer.py's fit_one_page for openpyxl's sheets)."""
-        width, height = self._printable()
+        width, height = _printable(self.landscape)
         columns = sum((w * _DIGIT + 5) * 0.75 for w in self._columns())
         scale = min(1.0, width / columns) if columns else 1.0
         if self._rows_points() * least_scale <= height / scale * 0.92:
@@ -316,7 +317,7 @@ class Sheet:
     def printed_scale(self) -> float:
         """The scale the sheet prints at, fitted to its pages as LibreOffice lays out its
         columns (UNIT_POINTS) and rows."""
-        width, height = self._printable()
+        width, height = _printable(self.landscape)
         columns = sum(self._columns()) * UNIT_POINTS["openpyxl"]
         rows = self._rows_points()
         scale = min(1.0, width / columns) if columns else 1.0
