@@ -11,8 +11,8 @@ province, puts back the country's pixels, draws the title and the outline over t
 (a small picture at a low resolution: under a hundredth of a second of CPU). Its pictures are
 kept, so every office of a province gets the same bytes. matplotlib is imported only when the
 first picture is drawn (a batch imports it once before forking its feedback workers,
-:func:`load_drawing`, so they share it); where it cannot be imported the sheet says what is
-missing instead of a map.
+report/maps.py's ``warm_up``, so they share it); where it cannot be imported the sheet says
+what is missing instead of a map.
 """
 
 from __future__ import annotations
@@ -45,7 +45,6 @@ __all__ = [
     "NEEDS_MATPLOTLIB",
     "Locator",
     "LocatorMaps",
-    "load_drawing",
     "no_province_note",
     "place_locator",
 ]
@@ -58,19 +57,6 @@ NEEDS_MATPLOTLIB = (
 )
 _LEGEND_TOP = 0.5  # of the picture's height: the legend stays below the north-east
 _SMALL = 0.6  # degrees: a province narrower and lower than this gets a ring round it too
-
-
-def load_drawing() -> None:
-    """Import what drawing a picture takes (matplotlib, a third of a second of CPU), so that
-    worker processes forked after this share it rather than each importing it again; nothing
-    where matplotlib is missing (each picture then says so)."""
-    try:
-        from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: F401  # heavy
-        from matplotlib.collections import LineCollection, PolyCollection  # noqa: F401  # heavy
-        from matplotlib.figure import Figure  # noqa: F401  # heavy: drawing only
-        from PIL import Image  # noqa: F401  # matplotlib's own dependency
-    except ImportError:
-        pass
 
 
 def no_province_note(province: str, name: str) -> str:
