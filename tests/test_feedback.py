@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import time
+import zipfile
 from decimal import Decimal
 from pathlib import Path
 
@@ -14,6 +16,7 @@ from typer.testing import CliRunner
 from pmqa_cli.assess.answers import Answers, IndicatorAnswer
 from pmqa_cli.assess.scoring import score_answers
 from pmqa_cli.cli.app import app
+from pmqa_cli.io.mark import read_mark
 from pmqa_cli.io.registry import Office
 from pmqa_cli.report.feedback import indicator_next_level, issue_next_step
 from pmqa_cli.report.text_width import BOLD_WIDER, column_points, row_height, text_points
@@ -362,3 +365,45 @@ def test_the_terminal_shows_every_level_in_one_format(
     assert result.exit_code == 0, result.output
     steps = next(line for line in result.output.splitlines() if "KPI-7.3.1" in line)
     assert " 3.00 " in steps  # a steps indicator's level 3, as an interpolated 3.30 is shown
+
+
+@pytest.mark.parametrize("province", ["=1+2", "+66 2 123 4567", "-5", "@SUM(A1)",
+                                      "http://example.com/x"])  # fmt: skip
+def test_text_from_a_submission_stays_text_in_the_feedback(
+    tmp_path: Path, shipped: Rubric, make_submission: SubmissionFactory, province: str
+) -> None:
+    # The office's province and file name are the submitter's text, shown on page 1.
+    office = Office("P001", "สพป.ทดสอบ เขต 1", OfficeType.PRIMARY, province)
+    submission = make_submission(shipped, complete(shipped, Filled(office)), name="=x().xlsx")
+    out = tmp_path / "fb.xlsx"
+    assert runner.invoke(app, ["score", str(submission), "-o", str(out)]).exit_code in (0, 1)
+    summary = openpyxl.load_workbook(out)["สรุปผล"]
+    cells = {r[0].value: r[1] for r in summary.iter_rows(min_row=3, max_col=2) if r[0].value}
+    for label, text in (("จังหวัด", province), ("ไฟล์ที่ประเมิน", "=x().xlsx")):
+        cell = cells[label]
+        assert (cell.value, cell.data_type) == (text, "s"), label
+        # A text that starts like a formula stays text when someone edits the cell.
+        assert cell.quotePrefix == text.startswith(("=", "+", "-", "@")), label
+    with zipfile.ZipFile(out) as book:
+        sheets = [n for n in book.namelist() if n.startswith("xl/worksheets/")]
+        assert not any(b"<f>" in book.read(n) or b"hyperlink" in book.read(n) for n in sheets)
+
+
+def test_the_feedback_is_the_same_bytes_from_run_to_run_and_marked_as_pmqas(
+    tmp_path: Path,
+    shipped: Rubric,
+    make_submission: SubmissionFactory,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    submission = make_submission(shipped, complete(shipped), name="A.xlsx")
+    outs = [tmp_path / "one.xlsx", tmp_path / "two.xlsx"]
+    for out in outs:
+        assert runner.invoke(app, ["score", str(submission), "-o", str(out)]).exit_code == 0
+        time.sleep(1.1)  # a clock read anywhere would show in the second file
+    assert outs[0].read_bytes() == outs[1].read_bytes()
+    mark = read_mark(outs[0])
+    assert mark is not None and mark.kind == "feedback" and mark.pristine
+    # pmqa replaces its own untouched feedback, and a second run does so.
+    assert runner.invoke(app, ["score", str(submission), "-o", str(outs[0])]).exit_code == 0
+    assert outs[0].read_bytes() == outs[1].read_bytes()

@@ -12,11 +12,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from openpyxl import Workbook
-from openpyxl.chart import BarChart, Reference
-from openpyxl.styles import Alignment
-from openpyxl.worksheet.worksheet import Worksheet
-
 from pmqa_cli.assess.aggregate import ratio_needed
 from pmqa_cli.assess.answers import IndicatorAnswer
 from pmqa_cli.assess.guidance import NextStep
@@ -36,23 +31,13 @@ from pmqa_cli.core.numbers import (
 from pmqa_cli.core.thai import thai_datetime
 from pmqa_cli.io.mark import Kind
 from pmqa_cli.report.feedback_status import provisional_reasons, write_status
+from pmqa_cli.report.outputs import output_timestamp
 from pmqa_cli.report.printing import page_marks
 from pmqa_cli.report.standing import Standing
 from pmqa_cli.report.standing_sheet import standing_sheet
 from pmqa_cli.report.tables import OFFICE_FINDING_COLUMNS, Located, finding_rows
-from pmqa_cli.report.writer import (
-    body_font,
-    break_at_spaces,
-    fit_one_page,
-    fit_row_height,
-    header_style,
-    mark_pages,
-    output_timestamp,
-    put,
-    save_atomic,
-    setup_page,
-    thin_border,
-)
+from pmqa_cli.report.text_width import break_at_spaces
+from pmqa_cli.report.xlsx_sheet import HEADER, Book, Sheet, Style
 from pmqa_cli.rubric import units
 from pmqa_cli.rubric.model import Aggregation, Criterion, Direction, Indicator, Method, Rubric
 
@@ -64,10 +49,12 @@ __all__ = [
     "write_feedback",
 ]
 
-WRAP = Alignment(wrap_text=True, vertical="top")
+WRAP = Style(wrap=True, valign="top")
 UNKNOWN_GAIN = "ทราบเมื่อแก้ค่าแล้ว"
-CENTRE = Alignment(wrap_text=True, vertical="top", horizontal="center")
-INDENTED = Alignment(wrap_text=True, vertical="top", indent=1)
+#: A table's cells: a grid line round each, text wrapped from the top.
+CELL = WRAP.but(border=True)
+CENTRE = CELL.but(align="center")
+INDENTED = CELL.but(indent=1)
 
 
 @dataclass(frozen=True)
@@ -138,23 +125,27 @@ def indicator_next_level(
     return IndicatorNextLevel(level, f"{sign} {threshold:g}")
 
 
-def _table(ws: Worksheet, row: int, headers: list[tuple[str, float]]) -> None:
+def _table(ws: Sheet, headers: list[tuple[str, float]]) -> None:
+    """The header row of a sheet's table (row 1: frozen, printed on every page)."""
     for col, (text, width) in enumerate(headers, start=1):
-        put(ws, row, col, text, **header_style())
-        ws.column_dimensions[chr(64 + col)].width = width
-    fit_row_height(ws, row, {n: w for n, (_, w) in enumerate(headers, start=1)})
-    setup_page(ws, freeze=f"A{row + 1}", header_row=row)
+        ws.put(1, col, text, HEADER)
+        ws.width(col, width)
+    ws.fit_row_height(1, {n: w for n, (_, w) in enumerate(headers, start=1)})
+    ws.setup(freeze=2)
 
 
-def _cells(ws: Worksheet, row: int, values: list[object], number_format: str) -> None:
+def _cells(
+    ws: Sheet, row: int, values: list[object], number_format: str,
+    styles: Mapping[int, Style] | None = None,
+) -> None:  # fmt: skip
+    """A row of a table; ``styles``: a column's own style where the usual one does not fit."""
     for col, value in enumerate(values, start=1):
         # "-" (nothing to show) centred: never run into the number of the column before.
-        cell = put(ws, row, col, value, border=thin_border(),
-                   alignment=CENTRE if value == "-" else WRAP)  # fmt: skip
+        style = CENTRE if value == "-" else CELL
         if isinstance(value, float):
-            cell.number_format = number_format
-    widths = {n: ws.column_dimensions[chr(64 + n)].width or 10 for n in range(1, len(values) + 1)}
-    fit_row_height(ws, row, widths)
+            style = style.but(num_format=number_format)
+        ws.put(row, col, value, (styles or {}).get(col, style))
+    ws.fit_row_height(row, {n: ws.widths.get(n, 10) for n in range(1, len(values) + 1)})
 
 
 NO_PEERS = (
@@ -198,21 +189,17 @@ def write_feedback(
     number_format = excel_format(Shown.SCORE, decimals)
     office = scored.office
     type_th = office.type.abbrev_th if office.type else ""
-    wb = Workbook()
-    summary = wb.active
-    assert summary is not None
-    summary.title = "สรุปผล"
-    summary.column_dimensions["A"].width = 34
-    summary.column_dimensions["B"].width = 40 if standing else 70
-    summary.column_dimensions["C"].width = 18
-    summary.column_dimensions["D"].width = 18
+    wb = Book()
+    summary = wb.sheet("สรุปผล")
+    for col, width in enumerate((34, 40 if standing else 70, 18, 18), start=1):
+        summary.width(col, width)
     # The long title wraps inside the table's width rather than running off to the right.
     # The title in lines broken at its spaces: left to wrap itself, Thai breaks inside words.
     title = break_at_spaces(f"ผลการประเมิน {rubric.title_th}", 44)
-    put(summary, 1, 1, title, font=body_font(bold=True, size=20), alignment=WRAP)
-    summary.merge_cells("A1:B1")
-    fit_row_height(summary, 1, {1: 34 + (40 if standing else 70)})
-    setup_page(summary, landscape=False)
+    summary.put(1, 1, title, WRAP.but(bold=True, size=20))
+    summary.merge(1, 1, 1, 2)
+    summary.fit_row_height(1, {1: 34 + (40 if standing else 70)})
+    summary.setup(landscape=False)
     lines: list[tuple[str, object]] = [
         ("หน่วยงาน", f"{office.code} {office.name}".strip()),
         ("ประเภท", office.type.abbrev_th if office.type else "-"),
@@ -266,99 +253,100 @@ def write_feedback(
     if standing is not None:
         for col, text in enumerate(("รายการ", "ของหน่วยงาน", "เฉลี่ยทั้งประเทศ",
                                     f"เฉลี่ย {type_th}".strip()), start=1):  # fmt: skip
-            put(summary, row, col, text, **header_style())
-        fit_row_height(summary, row, {1: 34, 2: 40, 3: 18, 4: 18})
+            summary.put(row, col, text, HEADER)
+        summary.fit_row_height(row, {1: 34, 2: 40, 3: 18, 4: 18})
         row += 1
+    label_style, bordered = Style(bold=True, border=True), Style(border=True)
     for label, value in lines:
-        put(summary, row, 1, label, font=body_font(bold=True), border=thin_border())
-        cell = put(summary, row, 2, value, border=thin_border(), alignment=WRAP)
-        if isinstance(value, float):
-            cell.number_format = number_format
+        summary.put(row, 1, label, label_style)
+        summary.put(row, 2, value, _number(CELL, value, number_format))
         if standing is not None:
             key = keys.get(label)
             for col, of_type in ((3, False), (4, True)):
                 mean = _mean(standing, key, of_type) if key else ""
-                shown = put(summary, row, col, mean, border=thin_border())
-                if isinstance(mean, float):
-                    shown.number_format = number_format
-        fit_row_height(summary, row, {1: 34, 2: 40 if standing else 70})
+                summary.put(row, col, mean, _number(bordered, mean, number_format))
+        summary.fit_row_height(row, {1: 34, 2: 40 if standing else 70})
         row += 1
     if result is not None:
         for note in ((NO_PEERS,) if standing is None else ()) + (GAIN_NOTE,):
             row += 1
-            put(summary, row, 1, note, alignment=WRAP, font=body_font(size=14, color="595959"))
-            last = 4 if standing else 2
-            summary.merge_cells(start_row=row, start_column=1, end_row=row, end_column=last)
-            fit_row_height(summary, row, {1: 104})
+            summary.put(row, 1, note, WRAP.but(size=14, color="595959"))
+            summary.merge(row, 1, row, 4 if standing else 2)
+            summary.fit_row_height(row, {1: 104})
     if result is not None:
-        _steps_sheet(wb.create_sheet("ขั้นต่อไป"), scored.steps or (), number_format)
-        _issues_sheet(wb.create_sheet("PMQA 4.0"), rubric, result.issues, number_format, standing)
+        _steps_sheet(wb.sheet("ขั้นต่อไป"), scored.steps or (), number_format)
+        issues = wb.sheet("PMQA 4.0")
+        _issues_sheet(issues, rubric, result.issues, number_format, standing)
         if rubric.indicators:  # a rubric of categories 1-6 only has no indicator sheet
             fixes = {s.item_id: s.cell for s in scored.steps or () if s.kind == "fix"}
-            _indicators_sheet(wb.create_sheet("ตัวชี้วัด"), rubric, result.indicators,
+            _indicators_sheet(wb.sheet("ตัวชี้วัด"), rubric, result.indicators,
                               number_format, standing, fixes)  # fmt: skip
-        _chart_sheet(wb, rubric, standing)
+        _chart_sheet(wb, issues, rubric, standing)
         if standing is not None and result.overall is not None and any(standing.distribution):
-            standing_sheet(wb.create_sheet("ตำแหน่ง"), standing, result.overall, decimals,
+            standing_sheet(wb, wb.sheet("ตำแหน่ง"), standing, result.overall, decimals,
                            bool(provisional_reasons(scored, True)))  # fmt: skip
     if scored.verification_applied and _verification_rows(scored):
-        _verification_sheet(wb.create_sheet("ผลการตรวจสอบ"), scored, number_format)
-    _findings_sheet(wb.create_sheet("ปัญหาที่พบ"), scored)
+        _verification_sheet(wb.sheet("ผลการตรวจสอบ"), scored, number_format)
+    _findings_sheet(wb.sheet("ปัญหาที่พบ"), scored)
     office_name = f"{office.code} {office.name}".strip()
-    for ws in wb.worksheets:
-        marks = page_marks(
-            f"ผลการประเมิน: {ws.title}", rubric.fiscal_year, office=office_name,
-            when=output_timestamp(),
-        )  # fmt: skip
-        mark_pages(ws, marks)
-    save_atomic(wb, path, kind=Kind.FEEDBACK)
+    when = output_timestamp()
+    for ws in wb.sheets:
+        # The header and footer sized for the scale the sheet prints at.
+        ws.finish(page_marks(f"ผลการประเมิน: {ws.name}", rubric.fiscal_year, office=office_name,
+                             when=when, scale=ws.printed_scale()))  # fmt: skip
+    wb.save(path, kind=Kind.FEEDBACK, title=f"ผลการประเมิน {office_name}", when=when)
 
 
-def _steps_sheet(ws: Worksheet, steps: Sequence[NextStep], number_format: str) -> None:
+def _number(style: Style, value: object, number_format: str) -> Style:
+    """``style``, in the scores' number format when ``value`` is a number."""
+    return style.but(num_format=number_format) if isinstance(value, float) else style
+
+
+def _steps_sheet(ws: Sheet, steps: Sequence[NextStep], number_format: str) -> None:
     """Each next step and the points it adds to the overall score, largest first."""
-    _table(ws, 1, [("ลำดับ", 7), ("รหัส", 11), ("รายการ", 36), ("เป้าหมาย", 16),
+    _table(ws, [("ลำดับ", 7), ("รหัส", 11), ("รายการ", 36), ("เป้าหมาย", 16),
                    ("สิ่งที่ต้องทำ", 60), ("คะแนนรวมเพิ่มขึ้น", 13),
                    ("คะแนนรวมหลังทำ", 13)])  # fmt: skip
     if not steps:
-        put(ws, 2, 1, "ผ่านครบทุกระดับแล้ว ไม่มีขั้นต่อไป", alignment=WRAP)
-        ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=7)
-        fit_row_height(ws, 2, {1: 100})
+        ws.put(2, 1, "ผ่านครบทุกระดับแล้ว ไม่มีขั้นต่อไป", WRAP)
+        ws.merge(2, 1, 2, 7)
+        ws.fit_row_height(2, {1: 100})
+    first = {1: CENTRE.but(num_format="0")}  # never "1KPI-7.1.1"
     for row, step in enumerate(steps, start=2):
         # A value to fix that holds no number pmqa can take: its worth is not known yet.
         gain = UNKNOWN_GAIN if step.gain is None else float(step.gain)
         after = UNKNOWN_GAIN if step.overall_after is None else float(step.overall_after)
         values: list[object] = [row - 1, step.item_id, step.title_th, step.goal_th, step.todo_th,
                                 gain, after]  # fmt: skip
-        _cells(ws, row, values, number_format)
-        ws.cell(row=row, column=1).number_format = "0"
-        ws.cell(row=row, column=1).alignment = CENTRE  # never "1KPI-7.1.1"
-    fit_one_page(ws, landscape=True)
+        _cells(ws, row, values, number_format, first)
+    ws.fit_one_page()
 
 
-def _chart_sheet(wb: Workbook, rubric: Rubric, standing: Standing | None) -> None:
-    """A native bar chart of the issue scores, beside the national mean when there is one."""
-    source = wb["PMQA 4.0"]
-    ws = wb.create_sheet("กราฟ")
+def _chart_sheet(wb: Book, source: Sheet, rubric: Rubric, standing: Standing | None) -> None:
+    """A native bar chart of the issue scores (``source``: the sheet PMQA 4.0), beside the
+    national mean when there is one."""
+    ws = wb.sheet("กราฟ")
     count = len(rubric.issues)
-    chart = BarChart()
-    chart.type = "bar"
-    chart.title = "คะแนนรายประเด็นเทียบค่าเฉลี่ยทั้งประเทศ" if standing else "คะแนนรายประเด็น"
-    chart.y_axis.title = "คะแนน (0-500)"
-    chart.y_axis.scaling.min = 0
-    chart.y_axis.scaling.max = 500
-    chart.x_axis.scaling.orientation = "maxMin"  # the first issue at the top
-    chart.y_axis.majorUnit = 100
-    chart.y_axis.number_format = "0"
-    chart.x_axis.delete = False  # openpyxl hides axes in Excel unless told otherwise
-    chart.y_axis.delete = False
-    last_col = 5 if standing is not None else 4
-    data = Reference(source, min_col=4, max_col=last_col, min_row=1, max_row=count + 1)
-    chart.add_data(data, titles_from_data=True)
-    chart.set_categories(Reference(source, min_col=1, min_row=2, max_row=count + 1))
-    chart.width = 24
-    chart.height = max(10.0, 1.2 * count)
-    ws.add_chart(chart, "A1")
-    setup_page(ws)
+    chart = wb.chart({"type": "bar"})
+    name = "คะแนนรายประเด็นเทียบค่าเฉลี่ยทั้งประเทศ" if standing else "คะแนนรายประเด็น"
+    chart.set_title({"name": name})
+    for col in range(3, 5 if standing is not None else 4):  # D: the office's, E: the mean
+        chart.add_series({
+            "name": [source.name, 0, col],
+            "categories": [source.name, 1, 0, count, 0],
+            "values": [source.name, 1, col, count, col],
+        })  # fmt: skip
+    # A bar chart's x axis is its values; its y axis, the issues (the first at the top).
+    chart.set_x_axis({"name": "คะแนน (0-500)", "min": 0, "max": 500, "major_unit": 100,
+                      "num_format": "0"})  # fmt: skip
+    chart.set_y_axis({"reverse": True})
+    ws.insert_chart(1, 1, chart, (_pixels(24), _pixels(max(10.0, 1.2 * count))))
+    ws.setup()
+
+
+def _pixels(cm: float) -> float:
+    """A length on paper in xlsxwriter's pixels (96 to the inch)."""
+    return cm / 2.54 * 96
 
 
 def _signed(value: Decimal, decimals: int) -> str:
@@ -366,7 +354,7 @@ def _signed(value: Decimal, decimals: int) -> str:
 
 
 def _issues_sheet(
-    ws: Worksheet,
+    ws: Sheet,
     rubric: Rubric,
     issues: tuple[IssueScore, ...],
     number_format: str,
@@ -375,7 +363,6 @@ def _issues_sheet(
     means = [("เฉลี่ยทั้งประเทศ", 12), (f"เฉลี่ย {standing.office_type}".strip(), 12)] if standing else []
     _table(
         ws,
-        1,
         [("รหัส", 10), ("หมวด", 8), ("ประเด็น", 40), ("คะแนน", 12), *means, ("สถานะ", 18),
          ("ระดับถัดไป", 14), ("เกณฑ์ที่ยังไม่ผ่าน (ต้องทำให้ผ่านเพื่อขึ้นระดับถัดไป)", 70)],
     )  # fmt: skip
@@ -394,11 +381,11 @@ def _issues_sheet(
             todo,
         ]
         _cells(ws, row, values, number_format)
-    fit_one_page(ws, landscape=True)
+    ws.fit_one_page()
 
 
 def _indicators_sheet(
-    ws: Worksheet,
+    ws: Sheet,
     rubric: Rubric,
     indicators: tuple[IndicatorScore, ...],
     number_format: str,
@@ -410,7 +397,6 @@ def _indicators_sheet(
     means = [("เฉลี่ยทั้งประเทศ", 12), (f"เฉลี่ย {standing.office_type}".strip(), 12)] if standing else []
     _table(
         ws,
-        1,
         [("รหัส", 12), ("มิติ", 7), ("ตัวชี้วัด", 46), ("หน่วย", 10), ("ผลการดำเนินงาน", 14),
          ("ระดับ", 9), ("คะแนน", 12), *means, ("ระดับถัดไป", 11), ("ค่าที่ต้องทำได้", 20)],
     )  # fmt: skip
@@ -443,26 +429,27 @@ def _indicators_sheet(
             next_level,
             target,
         ]
-        _cells(ws, row, values, number_format)
+        styles: dict[int, Style] = {}
         # The value in its unit's format (85.57, 4, ผ่าน, 1,250.00).
         if result.value is not None:
-            ws.cell(row=row, column=5).number_format = units.excel_format(kind, rubric)
+            styles[5] = CELL.but(num_format=units.excel_format(kind, rubric))
         if isinstance(level, float):
-            ws.cell(row=row, column=6).number_format = level_format
+            styles[6] = CELL.but(num_format=level_format)
         # The whole next level centred and its target set in from the left: never "44 ขั้นตอน".
-        ws.cell(row=row, column=len(values) - 1).alignment = CENTRE
+        styles[len(values) - 1] = CENTRE
         if target != "-":
-            ws.cell(row=row, column=len(values)).alignment = INDENTED
-    fit_one_page(ws, landscape=True)
+            styles[len(values)] = INDENTED
+        _cells(ws, row, values, number_format, styles)
+    ws.fit_one_page()
 
 
-def _findings_sheet(ws: Worksheet, office: ScoredOffice) -> None:
+def _findings_sheet(ws: Sheet, office: ScoredOffice) -> None:
     columns = OFFICE_FINDING_COLUMNS
-    _table(ws, 1, [(c.header, c.width) for c in columns])
+    _table(ws, [(c.header, c.width) for c in columns])
     if not office.findings:
-        put(ws, 2, 1, "ไม่พบปัญหา", alignment=WRAP)
-        ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=len(columns))
-        fit_row_height(ws, 2, {1: 100})
+        ws.put(2, 1, "ไม่พบปัญหา", WRAP)
+        ws.merge(2, 1, 2, len(columns))
+        ws.fit_row_height(2, {1: 100})
     located = (Located(office.path, office.office.code, f) for f in office.findings)
     for row, values in enumerate(finding_rows(located, columns), start=2):
         _cells(ws, row, values, "General")
@@ -509,14 +496,13 @@ def _value_text(value: object) -> str:
     return shown_value(met=value if isinstance(value, bool) else None)
 
 
-def _verification_sheet(ws: Worksheet, scored: ScoredOffice, number_format: str) -> None:
+def _verification_sheet(ws: Sheet, scored: ScoredOffice, number_format: str) -> None:
     """What the committee, central data and corrections changed, with the comments."""
     _table(
         ws,
-        1,
         [("รหัส", 12), ("ที่รายงาน", 14), ("ค่าที่ใช้", 14), ("ที่มา", 20), ("ผลการตรวจ", 12),
          ("ความเห็นกรรมการ / เหตุผล", 50), ("ผู้ตรวจ", 18), ("ผลต่อคะแนนรวม", 14)],
     )  # fmt: skip
     for row, values in enumerate(_verification_rows(scored), start=2):
         _cells(ws, row, values, number_format)
-    fit_one_page(ws, landscape=True)
+    ws.fit_one_page()

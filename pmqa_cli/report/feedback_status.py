@@ -8,14 +8,11 @@ workbook has errors, as a batch would decide.
 
 from __future__ import annotations
 
-from openpyxl.styles import Alignment, PatternFill
-from openpyxl.worksheet.worksheet import Worksheet
-
 from pmqa_cli.assess.batch import PROVISIONAL
 from pmqa_cli.assess.office import ScoredOffice
 from pmqa_cli.core.findings import Severity
 from pmqa_cli.report.result_tables import FINAL_TH, PROVISIONAL_TH
-from pmqa_cli.report.writer import body_font, fit_row_height, put, thin_border
+from pmqa_cli.report.xlsx_sheet import Sheet, Style
 
 __all__ = ["MAX_LISTED", "provisional_reasons", "status_text", "to_fix", "write_status"]
 
@@ -29,8 +26,8 @@ _ACTION_TH = {
     "not-in-registry": "รหัสหน่วยงานไม่อยู่ในทะเบียน ตรวจรหัสในแผ่นงานข้อมูลหน่วยงาน (ยังไม่จัดอันดับ)",
     "verification": "ไฟล์ผลการตรวจสอบของคณะกรรมการมีข้อผิดพลาด ผลจะสมบูรณ์เมื่อผู้ประเมินแก้ไฟล์นั้น",
 }
-_PROVISIONAL_FILL = PatternFill("solid", fgColor="FCE4D6")  # as results.xlsx shades such a row
-_WRAP = Alignment(wrap_text=True, vertical="top")
+_PROVISIONAL_FILL = "FCE4D6"  # as results.xlsx shades such a row
+_WRAP = Style(wrap=True, valign="top", border=True)
 
 
 def provisional_reasons(scored: ScoredOffice, in_batch: bool) -> tuple[str, ...]:
@@ -65,21 +62,20 @@ def to_fix(scored: ScoredOffice, in_batch: bool) -> list[str]:
     return lines
 
 
-def write_status(ws: Worksheet, row: int, scored: ScoredOffice, in_batch: bool,
+def write_status(ws: Sheet, row: int, scored: ScoredOffice, in_batch: bool,
                  last_col: int, width: float) -> int:  # fmt: skip
     """The status (and what to fix) across columns 1..``last_col`` (``width`` units
     together) from ``row``; returns the next free row."""
     provisional = bool(provisional_reasons(scored, in_batch))
-    style = {"fill": _PROVISIONAL_FILL} if provisional else {}
+    style = _WRAP.but(fill=_PROVISIONAL_FILL) if provisional else _WRAP
     text = f"สถานะผล: {status_text(scored, in_batch)}"
-    put(ws, row, 1, text, font=body_font(bold=True, color="C00000" if provisional else None),
-        alignment=_WRAP, border=thin_border(), **style)  # fmt: skip
-    ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=last_col)
-    fit_row_height(ws, row, {1: width})
+    ws.put(row, 1, text, style.but(bold=True, color="C00000" if provisional else None))
+    ws.merge(row, 1, row, last_col)
+    ws.fit_row_height(row, {1: width})
     fixes = to_fix(scored, in_batch)
     if fixes:
         row += 1
-        put(ws, row, 1, "\n".join(fixes), alignment=_WRAP, border=thin_border(), **style)
-        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=last_col)
-        fit_row_height(ws, row, {1: width})
+        ws.put(row, 1, "\n".join(fixes), style)
+        ws.merge(row, 1, row, last_col)
+        ws.fit_row_height(row, {1: width})
     return row + 2

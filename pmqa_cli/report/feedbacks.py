@@ -7,6 +7,7 @@ once, by the worker that writes that province's workbooks, and shared by them.""
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 from collections.abc import Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -20,6 +21,7 @@ from pmqa_cli.compare.snapshot import office_scores
 from pmqa_cli.core import portable
 from pmqa_cli.report.feedback import write_feedback
 from pmqa_cli.report.locator import LocatorMaps
+from pmqa_cli.report.maps import warm_up
 from pmqa_cli.report.names import feedback_file_names
 from pmqa_cli.report.standing import Standing, peer_of, standings
 from pmqa_cli.rubric.model import Rubric
@@ -140,6 +142,11 @@ def start_feedbacks(
         _write(work, rubric, maps)
         return Feedbacks(targets, None, [])
     context = multiprocessing.get_context(portable.start_method())
+    if context.get_start_method() == "fork":
+        # matplotlib imported and its font loaded once here, not in every worker (a third of
+        # a second of CPU each); spawned workers import their own. Missing: each picture says so.
+        with contextlib.suppress(ImportError):
+            warm_up()
     pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker,
                                initargs=(rubric, maps))  # fmt: skip
     futures = [pool.submit(_write_in_worker, group) for group in _by_province(work)]

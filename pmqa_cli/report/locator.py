@@ -10,8 +10,9 @@ not per office: :class:`LocatorMaps` draws the country once per process and then
 province, puts back the country's pixels, draws the title and the outline over them and saves
 (a small picture at a low resolution: under a hundredth of a second of CPU). Its pictures are
 kept, so every office of a province gets the same bytes. matplotlib is imported only when the
-first picture is drawn; where it cannot be imported the sheet says what is missing instead of
-a map.
+first picture is drawn (a batch imports it once before forking its feedback workers,
+report/maps.py's ``warm_up``, so they share it); where it cannot be imported the sheet says
+what is missing instead of a map.
 """
 
 from __future__ import annotations
@@ -21,11 +22,6 @@ import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
-
-from openpyxl.drawing.image import Image
-from openpyxl.drawing.spreadsheet_drawing import AnchorMarker, OneCellAnchor
-from openpyxl.drawing.xdr import XDRPositiveSize2D
-from openpyxl.styles import Alignment
 
 from pmqa_cli.compare.geography import Geography, load_boundaries, provinces_of
 from pmqa_cli.report.maps import (
@@ -37,7 +33,7 @@ from pmqa_cli.report.maps import (
     map_style,
     thai_font,
 )
-from pmqa_cli.report.writer import body_font, put
+from pmqa_cli.report.xlsx_sheet import Sheet, Style
 from pmqa_cli.rubric.model import Rubric
 
 if TYPE_CHECKING:  # pragma: no cover - types only; matplotlib is imported when drawing
@@ -257,24 +253,20 @@ def _outline(ax: Any, codes: Sequence[str]) -> list[Any]:
     return added
 
 
-def place_locator(ws: Any, locator: Locator, row: int, column: int) -> None:
-    """Put the picture (or the line saying why there is none) on an openpyxl sheet, its top-left
-    corner a little right of the start of ``column`` at ``row``, and print the sheet on one A4
-    page, so no page break can split the picture. Call it after the sheet's page setup."""
+def place_locator(ws: Sheet, locator: Locator, row: int, column: int) -> None:
+    """Put the picture (or the line saying why there is none) on a sheet, its top-left corner a
+    little right of the start of ``column`` at ``row``, and print the sheet on one A4 page, so
+    no page break can split the picture."""
     if locator.png is None:  # in the columns after the first, which keeps it off the table
-        put(ws, row, column + 1, locator.note, font=body_font(size=14, color="595959"),
-            alignment=Alignment(wrap_text=True, vertical="top"))  # fmt: skip
-        ws.merge_cells(start_row=row, start_column=column + 1, end_row=row + 7,
-                       end_column=column + 5)  # fmt: skip
-    else:
-        picture = Image(io.BytesIO(locator.png))
-        # Its size on paper, whatever the widths of the columns it lies over.
-        width, height = (_emu(cm) for cm in LOCATOR_SIZE_CM)
-        start = AnchorMarker(col=column - 1, colOff=_emu(0.3), row=row - 1, rowOff=0)
-        ws.add_image(picture, OneCellAnchor(_from=start, ext=XDRPositiveSize2D(width, height)))
-    ws.page_setup.fitToHeight = 1  # with fitToWidth 1: the sheet is one page
+        ws.put(row, column + 1, locator.note,
+               Style(size=14, color="595959", wrap=True, valign="top"))  # fmt: skip
+        ws.merge(row, column + 1, row + 7, column + 5)
+    else:  # its size on paper, whatever the widths of the columns it lies over
+        size = (_pixels(LOCATOR_SIZE_CM[0]), _pixels(LOCATOR_SIZE_CM[1]))
+        ws.insert_png(row, column, locator.png, size, x_offset=_pixels(0.3))
+    ws.pages_tall = 1  # with one page wide: the sheet is one page
 
 
-def _emu(cm: float) -> int:
-    """A length in the drawing's units (English Metric Units: 360,000 to the centimetre)."""
-    return round(cm * 360_000)
+def _pixels(cm: float) -> float:
+    """A length on paper in xlsxwriter's pixels (96 to the inch)."""
+    return cm / 2.54 * 96

@@ -6,6 +6,7 @@ Kept free of openpyxl and xlsxwriter so that any writer can use it without impor
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from datetime import datetime, timezone
 from pathlib import Path
@@ -13,11 +14,25 @@ from pathlib import Path
 from pmqa_cli.core.errors import DISK_ERRORS, OutputError
 from pmqa_cli.core.portable import set_mode
 
-__all__ = ["FONT_NAME", "FONT_SIZE", "MAX_CELL_TEXT", "output_timestamp", "write_bytes_atomic"]
+__all__ = [
+    "FONT_NAME",
+    "FONT_SIZE",
+    "MAX_CELL_TEXT",
+    "output_timestamp",
+    "safe_text",
+    "write_bytes_atomic",
+]
 
 FONT_NAME = "TH Sarabun New"
 FONT_SIZE = 16
 MAX_CELL_TEXT = 32_767  # Excel's limit for one cell
+# Characters a workbook cannot hold (openpyxl raises IllegalCharacterError on them).
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def safe_text(value: str) -> str:
+    """Text any writer can put in a cell: no control characters, at most Excel's 32,767."""
+    return _ILLEGAL.sub(" ", value)[:MAX_CELL_TEXT]
 
 
 def _umask() -> int:

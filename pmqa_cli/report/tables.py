@@ -461,16 +461,19 @@ def _csv_value(value: Any) -> Any:
     return "" if value is None else value
 
 
-def xlsx_book(target: str | io.BytesIO, **options: Any) -> Any:
+def xlsx_book(target: str | io.BytesIO, *, thai_default: bool = True, **options: Any) -> Any:
     """An xlsxwriter workbook as pmqa writes them: text never read as a formula or a link, TH
-    Sarabun New throughout; ``options`` add xlsxwriter's own (constant memory, in memory)."""
+    Sarabun New throughout; ``options`` add xlsxwriter's own (constant memory, in memory).
+    ``thai_default`` False keeps Calibri 11 as the Normal style (the column width unit of
+    openpyxl's books: report/text_width.py UNIT_POINTS), each cell's format naming its font."""
+    default = {"font_name": FONT_NAME, "font_size": FONT_SIZE} if thai_default else {}
     return xlsxwriter.Workbook(
         target,
         {
             **options,
             "strings_to_formulas": False,
             "strings_to_urls": False,
-            "default_format_properties": {"font_name": FONT_NAME, "font_size": FONT_SIZE},
+            "default_format_properties": default,
         },
     )
 

@@ -16,6 +16,9 @@ from __future__ import annotations
 
 import math
 import re
+from functools import lru_cache
+
+from pmqa_cli.report.outputs import FONT_SIZE
 
 __all__ = [
     "BOLD_WIDER",
@@ -24,9 +27,11 @@ __all__ = [
     "PADDING",
     "UNIT_POINTS",
     "WIDEST_CHARACTER",
+    "break_at_spaces",
     "column_points",
     "line_height",
     "row_height",
+    "text_lines",
     "text_points",
     "wrapped_lines",
 ]
@@ -124,3 +129,32 @@ def line_height(size: float) -> float:
 def row_height(lines: int, size: float) -> float:
     """A row's height for ``lines`` lines at ``size`` points, with room above and below."""
     return round(lines * line_height(size) + 0.3 * size, 1)
+
+
+_COMBINING = re.compile("[\u0e31\u0e34-\u0e3a\u0e47-\u0e4e\u0300-\u036f]")
+
+
+def break_at_spaces(text: str, width: int) -> str:
+    """``text`` with line breaks at its spaces, each line at most ``width`` visible characters
+    where it can be: a client wrapping Thai itself may break inside a word (ผล / ลัพธ์), but
+    never inside a line that fits."""
+    lines: list[str] = []
+    for word in text.split(" "):
+        if lines and len(_COMBINING.sub("", f"{lines[-1]} {word}")) <= width:
+            lines[-1] = f"{lines[-1]} {word}"
+        else:
+            lines.append(word)
+    return "\n".join(lines)
+
+
+@lru_cache(maxsize=8192)
+def text_lines(
+    text: str, width: float, *, size: float = FONT_SIZE, bold: bool = False,
+    unit: float = UNIT_POINTS["openpyxl"],
+) -> int:  # fmt: skip
+    """How many lines ``text`` wraps to in a column (or merged range) ``width`` units wide, at
+    ``size`` points (report/text_width.py: TH Sarabun New's widths, Thai broken between words).
+    ``unit`` is a width unit in points: openpyxl's books' (the default) or xlsxwriter's.
+    Kept for the texts asked again: a batch's workbooks repeat their headers and titles."""
+    room = column_points(width, unit) / (BOLD_WIDER if bold else 1.0)
+    return wrapped_lines(text, room, size)

@@ -33,16 +33,16 @@ from pmqa_cli.report.outputs import (
     FONT_SIZE,
     MAX_CELL_TEXT,
     output_timestamp,
+    safe_text,
     write_bytes_atomic,
 )
 from pmqa_cli.report.printing import MARK_SIZE, PageMarks, mark_size
 from pmqa_cli.report.text_width import (
-    BOLD_WIDER,
     UNIT_POINTS,
-    column_points,
+    break_at_spaces,
     line_height,
     row_height,
-    wrapped_lines,
+    text_lines,
 )
 
 __all__ = [
@@ -72,8 +72,6 @@ INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
 HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
 GROUP_FILL = PatternFill("solid", fgColor="E2EFDA")
 _THIN = Side(style="thin", color="A6A6A6")
-# Characters openpyxl refuses to write (it raises IllegalCharacterError).
-_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
 
 
@@ -88,11 +86,6 @@ def body_font(*, bold: bool = False, size: int = FONT_SIZE, color: str | None = 
 def thin_border() -> Border:
     """A light grid line around a cell (one shared object)."""
     return Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
-
-
-def safe_text(value: str) -> str:
-    """Text that openpyxl can write: no control characters, at most Excel's 32,767."""
-    return _ILLEGAL.sub(" ", value)[:MAX_CELL_TEXT]
 
 
 def put(ws: Worksheet, row: int, col: int, value: Any, **style: Any) -> Cell:
@@ -144,32 +137,7 @@ def _style(cell: Cell, style: dict[str, Any]) -> None:
     cache[key] = (copy(cell._style), tuple(style.values()))  # type: ignore[attr-defined]
 
 
-_COMBINING = re.compile("[\u0e31\u0e34-\u0e3a\u0e47-\u0e4e\u0300-\u036f]")
 LINE_HEIGHT = line_height(FONT_SIZE)  # points, one line of 16 pt Thai text
-
-
-def text_lines(
-    text: str, width: float, *, size: float = FONT_SIZE, bold: bool = False,
-    unit: float = UNIT_POINTS["openpyxl"],
-) -> int:  # fmt: skip
-    """How many lines ``text`` wraps to in a column (or merged range) ``width`` units wide, at
-    ``size`` points (report/text_width.py: TH Sarabun New's widths, Thai broken between words).
-    ``unit`` is a width unit in points: openpyxl's books' (the default) or xlsxwriter's."""
-    room = column_points(width, unit) / (BOLD_WIDER if bold else 1.0)
-    return wrapped_lines(text, room, size)
-
-
-def break_at_spaces(text: str, width: int) -> str:
-    """``text`` with line breaks at its spaces, each line at most ``width`` visible characters
-    where it can be: a client wrapping Thai itself may break inside a word (ผล / ลัพธ์), but
-    never inside a line that fits."""
-    lines: list[str] = []
-    for word in text.split(" "):
-        if lines and len(_COMBINING.sub("", f"{lines[-1]} {word}")) <= width:
-            lines[-1] = f"{lines[-1]} {word}"
-        else:
-            lines.append(word)
-    return "\n".join(lines)
 
 
 def fit_row_height(ws: Worksheet, row: int, widths: dict[int, float]) -> None:
