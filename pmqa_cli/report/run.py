@@ -38,6 +38,8 @@ from pmqa_cli.report.comparison_book import (
     write_comparison_csv,
     write_comparison_json,
 )
+from pmqa_cli.report.feedback import write_feedback
+from pmqa_cli.report.feedbacks import start_feedbacks
 from pmqa_cli.report.given import given_paths, must_exist
 from pmqa_cli.report.guard import WRITTEN_RECORD, Form, Target, check_outputs, record_written
 from pmqa_cli.report.map_sheet import write_map_files
@@ -252,10 +254,7 @@ def write_batch(
                                    on_geography=workbook.draw_maps)  # fmt: skip
                 feedbacks = None
                 if outputs.feedback is not None:
-                    # Written by workers while this process writes the results (openpyxl,
-                    # heavy: imported only when feedback workbooks are asked for).
-                    from pmqa_cli.report.feedbacks import start_feedbacks
-
+                    # Written by workers while this process writes the results.
                     changes, label = _changes(batch, analysis)
                     feedbacks = stack.enter_context(start_feedbacks(
                         batch.scored, rubric, staged.stage(outputs.feedback),
@@ -476,8 +475,6 @@ def score_and_write(
             verifier=None if verification is None else Layers(verification, alone=True),
         )
         if output is not None and staged is not None:
-            from pmqa_cli.report.feedback import write_feedback  # heavy: openpyxl, with -o only
-
             write_feedback(report, rubric, staged.stage(output))
             if pdf:
                 _print(staged, output, [staged.stage(output)])
