@@ -119,16 +119,7 @@ def _score_sheet(
     """Write the คะแนนเบื้องต้น sheet: once on a scratch sheet, to see where its parts' pages
     would break, then for real with each part's title and header repeated atop every page it
     continues on (score_pages.py)."""
-    scratch = Workbook().active
-    assert isinstance(scratch, Worksheet)
-    draft, parts, spans = _write(scratch, ScoreSheet(scratch, rubric, pmqa_cols, kpi_cols))
-    units = []
-    for n, (top, last) in enumerate(parts[1:]):
-        rows = sorted(r for r in draft.item_rows.values() if top <= r <= last)
-        if n == 0:  # the criteria: an issue's criteria kept together
-            rows = sorted({pieces[0][0] for pieces in _issue_spans(spans, rubric).values()})
-        units.append((top, rows, last))
-    plan = plan_pages(scratch, draft.item_rows, units)
+    plan = _plan(rubric, pmqa_cols, kpi_cols)
     sheet = ScoreSheet(ws, rubric, pmqa_cols, kpi_cols, plan)
     _, parts, _ = _write(ws, sheet)
     areas = [(top, last, _last_column(ws, top, last)) for top, last in parts]
@@ -145,6 +136,34 @@ def _score_sheet(
     for row in sheet.breaks:
         ws.row_breaks.append(Break(id=row))
     return sheet
+
+
+#: The page plans made in this process: a rubric's (by identity, kept alive with it) and the
+#: answer sheets' columns -> the plan. ``pmqa sample`` writes a template per office.
+_PLANS: dict[tuple[object, ...], tuple[Rubric, frozenset[int]]] = {}
+
+
+def _plan(rubric: Rubric, pmqa_cols: dict[str, int], kpi_cols: dict[str, int]) -> frozenset[int]:
+    """Where the score sheet's parts break into pages (the item rows that start a page):
+    planned on a scratch sheet written without repeated headings, once per rubric and layout
+    (it depends on nothing else: the office's answers are not on it)."""
+    key = (id(rubric), tuple(sorted(pmqa_cols.items())), tuple(sorted(kpi_cols.items())))
+    if key in _PLANS and _PLANS[key][0] is rubric:
+        return _PLANS[key][1]
+    scratch = Workbook().active
+    assert isinstance(scratch, Worksheet)
+    draft, parts, spans = _write(scratch, ScoreSheet(scratch, rubric, pmqa_cols, kpi_cols))
+    units = []
+    for n, (top, last) in enumerate(parts[1:]):
+        rows = sorted(r for r in draft.item_rows.values() if top <= r <= last)
+        if n == 0:  # the criteria: an issue's criteria kept together
+            rows = sorted({pieces[0][0] for pieces in _issue_spans(spans, rubric).values()})
+        units.append((top, rows, last))
+    plan = plan_pages(scratch, draft.item_rows, units)
+    if len(_PLANS) >= 8:  # a handful of rubrics at most in one run
+        _PLANS.clear()
+    _PLANS[key] = (rubric, plan)
+    return plan
 
 
 def _issue_spans(spans: Spans, rubric: Rubric) -> dict[str, Pieces]:

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import TypeVar
 
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -29,6 +30,7 @@ from pmqa_cli.report.writer import (
     fit_row_height,
     header_style,
     put,
+    style_cell,
     thin_border,
 )
 from pmqa_cli.rubric.model import Rubric
@@ -140,12 +142,10 @@ class ScoreSheet:
 
     def formula(self, row: int, col: int, formula: str, number_format: str | None = None) -> None:
         cell = self.ws.cell(row=row, column=col)
+        assert isinstance(cell, Cell)
         cell.value = "=" + formula
-        cell.font = body_font()
-        cell.border = thin_border()
-        cell.alignment = CENTER
-        if number_format:
-            cell.number_format = number_format
+        style = {"number_format": number_format} if number_format else {}
+        style_cell(cell, font=body_font(), border=thin_border(), alignment=CENTER, **style)
 
     def key(self, row: int, key: str) -> None:
         """A key in column A (a defined name, a code) that pmqa reads and nobody sees: its

@@ -63,6 +63,7 @@ __all__ = [
     "safe_text",
     "save_atomic",
     "setup_page",
+    "style_cell",
     "text_lines",
     "thin_border",
     "write_bytes_atomic",
@@ -97,7 +98,7 @@ def put(ws: Worksheet, row: int, col: int, value: Any, **style: Any) -> Cell:
     assert isinstance(cell, Cell), "pmqa never writes into a merged cell's hidden part"
     if "font" not in style:
         style["font"] = body_font()
-    _style(cell, style)
+    style_cell(cell, **style)
     if isinstance(value, str):
         cell.value = safe_text(value)
         # openpyxl stores any str starting with "=" as a formula; force the string type.
@@ -110,7 +111,7 @@ def put(ws: Worksheet, row: int, col: int, value: Any, **style: Any) -> Cell:
     return cell
 
 
-def _style(cell: Cell, style: dict[str, Any]) -> None:
+def style_cell(cell: Cell, **style: Any) -> None:
     """Apply cell attributes, reusing what an equal set of style objects gave before.
 
     openpyxl files each font, border and alignment assigned into the workbook's style tables
@@ -160,12 +161,15 @@ def fit_row_height(ws: Worksheet, row: int, widths: dict[int, float]) -> None:
     ws.row_dimensions[row].height = height
 
 
+_HEADER_ALIGNMENT = Alignment(wrap_text=True, vertical="center", horizontal="center")
+
+
 def header_style() -> dict[str, Any]:
-    """Style of a table's header cells."""
+    """Style of a table's header cells (the same objects every time: styled once per book)."""
     return {
         "font": body_font(bold=True),
         "fill": HEADER_FILL,
-        "alignment": Alignment(wrap_text=True, vertical="center", horizontal="center"),
+        "alignment": _HEADER_ALIGNMENT,
         "border": thin_border(),
     }
 
