@@ -163,6 +163,9 @@ def test_batch_feedback_shows_standing_means_gains_and_a_chart(
     low, high = (int(x) for x in own[0].split("-"))
     assert low <= now < high or now == high == 500
     assert len(standing._charts) == 1  # type: ignore[attr-defined]
+    # Its count axis steps by whole offices from 0 (2 offices: not 0.2, 0.4, ...).
+    (distribution,) = standing._charts  # type: ignore[attr-defined]
+    assert (distribution.y_axis.scaling.min, distribution.y_axis.majorUnit) == (0, 1)
 
 
 def test_single_score_feedback_leaves_out_what_needs_other_offices(

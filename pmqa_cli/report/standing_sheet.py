@@ -62,15 +62,16 @@ def standing_sheet(book: Book, ws: Sheet, standing: Standing, overall: Decimal, 
             ws.put(row, col, value, _CENTRE)
         ws.height(row, row_height(1, TABLE_SIZE))
     last = first + len(standing.distribution)
-    _chart(book, ws, first, last)
+    _chart(book, ws, first, last, max(standing.distribution, default=0))
     ws.setup(landscape=False)
     if standing.locator is not None:
         place_locator(ws, standing.locator, first, 4)
 
 
-def _chart(book: Book, ws: Sheet, first: int, last: int) -> None:
+def _chart(book: Book, ws: Sheet, first: int, last: int, largest: int) -> None:
     """The distribution as stacked columns (this office's own band in purple), below both the
-    table and the map: rows are counted by their heights, the map by its size."""
+    table and the map: rows are counted by their heights, the map by its size. ``largest``,
+    the most offices in one band, sets the count axis's whole-number steps (no 0.2 office)."""
     chart = book.chart({"type": "column", "subtype": "stacked"})
     for col, colour in ((1, "#A6A6A6"), (2, "#7030A0")):  # the other offices, this office
         chart.add_series({
@@ -82,7 +83,8 @@ def _chart(book: Book, ws: Sheet, first: int, last: int) -> None:
             "gap": 20,
         })  # fmt: skip
     chart.set_title({"name": "การกระจายคะแนนรวมของทุกหน่วยงาน"})
-    chart.set_y_axis({"name": "จำนวนหน่วยงาน"})
+    step = max(1, -(-largest // 5))  # about five whole-number steps
+    chart.set_y_axis({"name": "จำนวนหน่วยงาน", "min": 0, "major_unit": step, "num_format": "0"})
     chart.set_x_axis({"name": "คะแนนรวม"})
     # The map (from the table's header row down) may reach below the table's last row.
     map_bottom = LOCATOR_SIZE_CM[1] * _CM_POINTS
