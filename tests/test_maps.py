@@ -344,3 +344,23 @@ def test_the_executive_summary_map_keeps_many_bands_above_its_source_note(
     lowest = min(box.y0 for text, box in boxes.items() if text != BOUNDARIES_SOURCE_TH)
     assert lowest > boxes[BOUNDARIES_SOURCE_TH].y1  # the legend ends above the source note
     assert all(box.x1 <= figure.bbox.width for box in boxes.values())  # nothing past the edge
+
+
+def test_the_drawing_process_draws_what_this_process_would_and_a_dead_one_is_drawn_for(
+    small: Geography, shipped: Rubric
+) -> None:
+    """A batch's maps come from a process started before they are known (report/map_sheet.py
+    MapDrawer): its pictures are those drawn here, byte for byte; when it has died (killed,
+    out of memory) the maps are drawn here instead, and nothing is left running."""
+    from pmqa_cli.report.map_sheet import MapDrawer
+
+    here = MapDrawer(background=False).start(small, shipped, "ปีงบประมาณ 2567")()
+    with MapDrawer() as drawer:
+        drawn = drawer.start(small, shipped, "ปีงบประมาณ 2567")()
+        process = drawer._process
+    assert drawn == here and set(drawn.maps) == {"overall", "pmqa", "results", "change"}
+    assert drawn.summary is not None and not process.is_alive()
+    with MapDrawer() as drawer:
+        drawer._process.kill()
+        drawer._process.join()
+        assert drawer.start(small, shipped, "ปีงบประมาณ 2567")() == here

@@ -4,8 +4,8 @@ and LINE messages.
 
 Drawing a map takes matplotlib about 0.15 s, after 0.3-0.4 s to import it, so a results
 workbook opens a drawing process of its own when it opens (:class:`MapDrawer`: matplotlib is
-imported there while the offices are scored), hands it the round's maps as soon as the analysis
-is made, and picks the pictures up when the workbook's tables are written.
+imported there while the offices are scored), hands it the round's maps as soon as the round's
+geography is known, and picks the pictures up when the workbook's tables are written.
 """
 
 from __future__ import annotations
@@ -34,7 +34,6 @@ __all__ = [
     "MapDrawer",
     "Maps",
     "map_parts",
-    "start_drawing",
     "write_map_files",
     "write_map_sheet",
 ]
@@ -157,23 +156,6 @@ class MapDrawer:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-
-def start_drawing(
-    geo: Geography, rubric: Rubric, subtitle: str = "", *, background: bool = True
-) -> Callable[[], Drawn]:
-    """Draw every map of the round in a drawing process of its own (see :class:`MapDrawer`),
-    which ends when the pictures are collected; the returned function waits for them."""
-    drawer = MapDrawer(background=background)
-    pending = drawer.start(geo, rubric, subtitle)
-
-    def collect() -> Drawn:
-        try:
-            return pending()
-        finally:
-            drawer.close()
-
-    return collect
 
 
 # The sheet: a portrait A4 page per map. Excel and LibreOffice measure a column by the width of
