@@ -57,7 +57,7 @@ class Verdict(str, Enum):
 VERDICT_TH = {Verdict.CONFIRMED: "ยืนยัน", Verdict.REJECTED: "ไม่ยืนยัน"}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Origin:
     """Where a row came from: the file, its SHA-256, the sheet, the row and the value's cell."""
 
@@ -98,7 +98,7 @@ def _shown(value: Value) -> str:
     return shown_value(met=value)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Change:
     """One value that replaced another: both values, where the new one came from, and why."""
 
@@ -139,7 +139,7 @@ class Change:
         }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ItemTrace:
     """One criterion or indicator: the claim, the final value and where it came from."""
 
