@@ -51,3 +51,11 @@ def test_the_distribution_puts_each_score_in_its_band_exactly() -> None:
     assert spread[1] == 1  # 25 starts the second band
     assert spread[10] == 1  # 250
     assert spread[19] == 2  # 499.9999 and the top score itself
+
+
+def test_a_count_axis_steps_by_a_round_number_of_offices() -> None:
+    """The feedback's distribution chart counts offices: whole, round steps, at most six."""
+    from pmqa_cli.report.standing_sheet import count_step
+
+    cases = {0: 1, 2: 1, 6: 1, 7: 2, 12: 2, 13: 5, 41: 10, 61: 20, 245: 50, 10_000: 2000}
+    assert {largest: count_step(largest) for largest in cases} == cases

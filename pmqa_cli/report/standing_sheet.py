@@ -18,7 +18,11 @@ from pmqa_cli.report.standing import Standing
 from pmqa_cli.report.text_width import row_height
 from pmqa_cli.report.xlsx_sheet import BODY, HEADER, Book, Sheet, Style
 
-__all__ = ["TABLE_SIZE", "standing_sheet"]
+__all__ = [
+    "TABLE_SIZE",
+    "count_step",
+    "standing_sheet",
+]
 
 #: The distribution table's font size: its 21 rows, the map beside them and the chart below
 #: fit one portrait page.
@@ -68,6 +72,13 @@ def standing_sheet(book: Book, ws: Sheet, standing: Standing, overall: Decimal, 
         place_locator(ws, standing.locator, first, 4)
 
 
+def count_step(largest: int) -> int:
+    """The step of a count axis up to ``largest``: a whole, round number of offices (1, 2, 5,
+    10, 20, 50, ...) giving at most six steps."""
+    steps = (n * 10**k for k in range(12) for n in (1, 2, 5))
+    return next(int(step) for step in steps if step * 6 >= largest)
+
+
 def _chart(book: Book, ws: Sheet, first: int, last: int, largest: int) -> None:
     """The distribution as stacked columns (this office's own band in purple), below both the
     table and the map: rows are counted by their heights, the map by its size. ``largest``,
@@ -83,7 +94,7 @@ def _chart(book: Book, ws: Sheet, first: int, last: int, largest: int) -> None:
             "gap": 20,
         })  # fmt: skip
     chart.set_title({"name": "การกระจายคะแนนรวมของทุกหน่วยงาน"})
-    step = max(1, -(-largest // 5))  # about five whole-number steps
+    step = count_step(largest)
     chart.set_y_axis({"name": "จำนวนหน่วยงาน", "min": 0, "major_unit": step, "num_format": "0"})
     chart.set_x_axis({"name": "คะแนนรวม"})
     # The map (from the table's header row down) may reach below the table's last row.
