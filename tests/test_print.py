@@ -326,3 +326,24 @@ def test_a_sheet_fitted_to_the_page_is_flawed_where_its_text_prints_below_9_pt(
     header = saved.active.oddHeader if saved.active is not None else None
     assert header is not None and header.left.size == 21
     assert not any("header" in flaw for flaw in layout_flaws(saved))
+
+
+def test_a_block_kept_together_counts_the_pages_the_rows_before_it_ran_onto() -> None:
+    """keep_together breaks before a block that would run over a page's end. Rows outside any
+    block run on to the next page as any rows do: 40 rows of 15 pt fill a landscape page and a
+    third of the next, so a block of 10 rows after them fits where it is (no break), and a
+    block of 20 rows then does not (a break before it)."""
+    from pmqa_cli.report.writer import keep_together
+
+    def breaks(block: tuple[int, int]) -> list[int]:
+        wb = openpyxl.Workbook()
+        ws = wb.active
+        assert ws is not None
+        for row in range(1, block[1] + 1):
+            ws.cell(row=row, column=1, value=f"แถว {row}")
+            ws.row_dimensions[row].height = 15
+        keep_together(ws, [block], landscape=True)
+        return [b.id for b in ws.row_breaks.brk]
+
+    assert breaks((41, 50)) == []
+    assert breaks((41, 60)) == [40]

@@ -335,8 +335,10 @@ def keep_together(
     used = 0.0
     row = 1
     for first, last in sorted(blocks):
-        while row < first:
+        while row < first:  # the rows between blocks run on to the next page as any do
             used += height(row)
+            if used > page:
+                used = title + height(row)
             row += 1
         size = sum(height(r) for r in range(first, last + 1))
         if used + size > page and title + size <= page and first > 1:
