@@ -20,10 +20,14 @@ __all__ = [
     "MARK_SIZE",
     "SIDE_MARGIN",
     "SMALLEST_PRINT",
+    "TOP_BOTTOM_MARGIN",
     "PageMarks",
+    "excel_column_points",
+    "fitted_scale",
     "mark_size",
     "page_marks",
     "print_setup",
+    "printable_area",
     "printable_width",
 ]
 
@@ -32,6 +36,8 @@ __all__ = [
 SMALLEST_PRINT = 9.0
 #: The page's left and right margins, inches (the top and bottom hold the header and footer).
 SIDE_MARGIN = 0.4
+#: The page's top and bottom margins, inches: they hold the header and footer.
+TOP_BOTTOM_MARGIN = 0.75
 _A4 = (595.3, 841.9)  # points, short side and long side
 
 _FONT = f'&"{FONT_NAME},Regular"&'
@@ -111,11 +117,49 @@ def print_setup(ws: Any, marks: PageMarks, *, landscape: bool = True, center: bo
         ws.set_portrait()
     if center:
         ws.center_horizontally()
-    ws.set_margins(left=SIDE_MARGIN, right=SIDE_MARGIN, top=0.75, bottom=0.75)
+    ws.set_margins(left=SIDE_MARGIN, right=SIDE_MARGIN, top=TOP_BOTTOM_MARGIN,
+                   bottom=TOP_BOTTOM_MARGIN)  # fmt: skip
     ws.set_header(marks.header_codes, {"margin": 0.3})
     ws.set_footer(marks.footer_codes, {"margin": 0.3})
 
 
 def printable_width(*, landscape: bool = True) -> float:
     """The width of A4 between pmqa's side margins, in points (784 landscape, 538 portrait)."""
-    return (_A4[1] if landscape else _A4[0]) - 2 * 72 * SIDE_MARGIN
+    return printable_area(landscape=landscape)[0]
+
+
+def printable_area(
+    *, landscape: bool, side: float = SIDE_MARGIN, top_bottom: float = TOP_BOTTOM_MARGIN
+) -> tuple[float, float]:
+    """A4's width and height between its margins (``side`` and ``top_bottom``, inches: pmqa's
+    by default), in points."""
+    short, long = _A4
+    wide, tall = (long, short) if landscape else (short, long)
+    return wide - 2 * 72 * side, tall - 2 * 72 * top_bottom
+
+
+def excel_column_points(width: float) -> float:
+    """A column ``width`` units wide as Excel lays it out (7-pixel digits and 5 pixels of
+    padding), in points: what the page-break estimates measure a sheet's width by."""
+    return (width * 7 + 5) * 0.75
+
+
+def fitted_scale(
+    columns: float,
+    rows: float,
+    *,
+    landscape: bool,
+    wide: int = 1,
+    tall: int = 0,
+    side: float = SIDE_MARGIN,
+    top_bottom: float = TOP_BOTTOM_MARGIN,
+) -> float:
+    """The scale a sheet ``columns`` points wide and ``rows`` points tall prints at when fitted
+    to ``wide`` pages across and ``tall`` down (0: as many as it takes), never above 100%."""
+    width, height = printable_area(landscape=landscape, side=side, top_bottom=top_bottom)
+    scale = 1.0
+    if wide and columns:
+        scale = min(scale, wide * width / columns)
+    if tall and rows:
+        scale = min(scale, tall * height / rows)
+    return scale

@@ -36,7 +36,16 @@ from pmqa_cli.report.outputs import (
     safe_text,
     write_bytes_atomic,
 )
-from pmqa_cli.report.printing import MARK_SIZE, PageMarks, mark_size
+from pmqa_cli.report.printing import (
+    MARK_SIZE,
+    SIDE_MARGIN,
+    TOP_BOTTOM_MARGIN,
+    PageMarks,
+    excel_column_points,
+    fitted_scale,
+    mark_size,
+    printable_area,
+)
 from pmqa_cli.report.text_width import (
     UNIT_POINTS,
     break_at_spaces,
@@ -235,7 +244,7 @@ def setup_page(
     if ws.sheet_properties.pageSetUpPr is not None:
         ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_options.horizontalCentered = True
-    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.left = ws.page_margins.right = SIDE_MARGIN
     if freeze:
         ws.freeze_panes = freeze
         ws.print_title_rows = f"{header_row}:{header_row}"
@@ -253,29 +262,23 @@ def mark_pages(ws: Worksheet, marks: PageMarks) -> None:
     for name, codes in (("oddHeader", marks.header_codes), ("oddFooter", marks.footer_codes)):
         setattr(ws.HeaderFooter, name, HeaderFooterItem.from_tree(_Codes(codes)))
     # The header and footer need room of their own above and below the table.
-    ws.page_margins.top = ws.page_margins.bottom = 0.75
+    ws.page_margins.top = ws.page_margins.bottom = TOP_BOTTOM_MARGIN
     ws.page_margins.header = ws.page_margins.footer = 0.3
 
 
-# A4 in points, less the margins of setup_page() and mark_pages(); the page's height in rows is
-# estimated from the rows' own heights (set by fit_row_height) and the scale that fitting the
-# columns to the page's width gives.
-_A4 = (595.0, 842.0)
-_PRINTABLE_SHORT = _A4[0] - 2 * 0.4 * 72
-_PRINTABLE_LONG = _A4[1] - 2 * 0.75 * 72
+# The page's height in rows is estimated from the rows' own heights (set by fit_row_height) and
+# the scale that fitting the columns to the page's width gives (report/printing.py).
 _ROW_POINTS = 15.0
 
 
 def _page_rows_height(ws: Worksheet, landscape: bool) -> float:
-    width = _A4[1] - 2 * 0.4 * 72 if landscape else _PRINTABLE_SHORT
-    height = _A4[0] - 2 * 0.75 * 72 if landscape else _PRINTABLE_LONG
     columns = 0.0
     for n in range(1, (ws.max_column or 1) + 1):
         dim = ws.column_dimensions[get_column_letter(n)]
         if not dim.hidden:
-            columns += ((dim.width or 8.43) * 7 + 5) * 0.75
-    scale = min(1.0, width / columns) if columns else 1.0
-    return height / scale
+            columns += excel_column_points(dim.width or 8.43)
+    scale = fitted_scale(columns, 0.0, landscape=landscape)
+    return printable_area(landscape=landscape)[1] / scale
 
 
 def _printed_scale(ws: Worksheet) -> float:
@@ -284,9 +287,6 @@ def _printed_scale(ws: Worksheet) -> float:
     setup = ws.sheet_properties.pageSetUpPr
     if setup is None or not setup.fitToPage:
         return (ws.page_setup.scale or 100) / 100
-    landscape = ws.page_setup.orientation == "landscape"
-    width = (_A4[1] if landscape else _A4[0]) - 72 * (ws.page_margins.left + ws.page_margins.right)
-    height = (_A4[0] if landscape else _A4[1]) - 72 * (ws.page_margins.top + ws.page_margins.bottom)
     widths: dict[int, float] = {}
     for letter, dim in ws.column_dimensions.items():
         # A <col> read from a file may cover several columns; one set in code covers its own.
@@ -294,16 +294,17 @@ def _printed_scale(ws: Worksheet) -> float:
         for n in range(first, max(first, dim.max or first) + 1):
             widths[n] = 0.0 if dim.hidden else float(dim.width or 8.43)
     columns = sum(widths.get(n, 8.43) for n in range(1, ws.max_column + 1))
-    columns *= UNIT_POINTS["openpyxl"]
     rows = sum(ws.row_dimensions[r].height or _ROW_POINTS for r in range(1, ws.max_row + 1))
-    wide = 1 if ws.page_setup.fitToWidth is None else int(ws.page_setup.fitToWidth)
-    tall = 1 if ws.page_setup.fitToHeight is None else int(ws.page_setup.fitToHeight)
-    scale = 1.0
-    if wide and columns:
-        scale = min(scale, wide * width / columns)
-    if tall and rows:
-        scale = min(scale, tall * height / rows)
-    return scale
+    margins = ws.page_margins
+    return fitted_scale(
+        columns * UNIT_POINTS["openpyxl"],
+        rows,
+        landscape=ws.page_setup.orientation == "landscape",
+        wide=1 if ws.page_setup.fitToWidth is None else int(ws.page_setup.fitToWidth),
+        tall=1 if ws.page_setup.fitToHeight is None else int(ws.page_setup.fitToHeight),
+        side=(margins.left + margins.right) / 2,
+        top_bottom=(margins.top + margins.bottom) / 2,
+    )
 
 
 def _size_marks(ws: Worksheet) -> None:

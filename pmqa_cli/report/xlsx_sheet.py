@@ -29,7 +29,13 @@ from xlsxwriter.packager import Packager
 from pmqa_cli.io.layout import FORMULA_START
 from pmqa_cli.io.mark import Kind
 from pmqa_cli.report.outputs import FONT_NAME, FONT_SIZE, safe_text, write_bytes_atomic
-from pmqa_cli.report.printing import SIDE_MARGIN, PageMarks, print_setup
+from pmqa_cli.report.printing import (
+    PageMarks,
+    excel_column_points,
+    fitted_scale,
+    print_setup,
+    printable_area,
+)
 from pmqa_cli.report.tables import mark_book, xlsx_book
 from pmqa_cli.report.text_width import UNIT_POINTS, row_height, text_lines
 
@@ -46,8 +52,6 @@ _TWO_CELL = re.compile(
     r"<xdr:row>(\d+)</xdr:row>.*?</xdr:from>)<xdr:to>.*?</xdr:to>(.*?)</xdr:twoCellAnchor>",
     re.S,
 )
-_A4 = (595.0, 842.0)  # points
-_TOP_BOTTOM = 0.75  # inches: the margins that hold the header and footer (print_setup)
 
 
 @dataclass(frozen=True)
@@ -176,13 +180,6 @@ def _one_cell(sizes: Sizes) -> Callable[[re.Match[str]], str]:
     return anchor
 
 
-def _printable(landscape: bool) -> tuple[float, float]:
-    """A4's width and height between pmqa's margins, points."""
-    short, long = _A4
-    wide, tall = (long, short) if landscape else (short, long)
-    return wide - 2 * 72 * SIDE_MARGIN, tall - 2 * 72 * _TOP_BOTTOM
-
-
 class Sheet:
     """One sheet, with the widths, heights and texts written to it (rows and columns count
     from 1, as people and openpyxl count them)."""
@@ -308,22 +305,19 @@ class Sheet:
         """Print the sheet on one page when shrinking it to fit stays legible (to
         ``least_scale``), so a table that nearly fits is not split with a few rows on a second
         page (as report/writer.py's fit_one_page for openpyxl's sheets)."""
-        width, height = _printable(self.landscape)
-        columns = sum((w * _DIGIT + 5) * 0.75 for w in self._columns())
-        scale = min(1.0, width / columns) if columns else 1.0
+        columns = sum(excel_column_points(w) for w in self._columns())
+        scale = fitted_scale(columns, 0.0, landscape=self.landscape)
+        height = printable_area(landscape=self.landscape)[1]
         if self._rows_points() * least_scale <= height / scale * 0.92:
             self.pages_tall = 1
 
     def printed_scale(self) -> float:
         """The scale the sheet prints at, fitted to its pages as LibreOffice lays out its
         columns (UNIT_POINTS) and rows."""
-        width, height = _printable(self.landscape)
         columns = sum(self._columns()) * UNIT_POINTS["openpyxl"]
-        rows = self._rows_points()
-        scale = min(1.0, width / columns) if columns else 1.0
-        if self.pages_tall and rows:
-            scale = min(scale, self.pages_tall * height / rows)
-        return scale
+        return fitted_scale(
+            columns, self._rows_points(), landscape=self.landscape, tall=self.pages_tall
+        )
 
     def finish(self, marks: PageMarks) -> None:
         """A4, centred, fitted to one page wide (and tall when set), with pmqa's header and
