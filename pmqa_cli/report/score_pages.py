@@ -17,6 +17,7 @@ from __future__ import annotations
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
+from pmqa_cli.report.printing import printable_area
 from pmqa_cli.report.tables import WIDE_PRINT_SCALE
 
 __all__ = ["PAGE_ROWS", "keep_whole", "plan_pages"]
@@ -24,7 +25,7 @@ __all__ = ["PAGE_ROWS", "keep_whole", "plan_pages"]
 #: The height of an A4 landscape page's rows at WIDE_PRINT_SCALE, points of the sheet (less
 #: the margins that hold the header and footer). LibreOffice fits about 4% more (889 points:
 #: measured by printing), which is the estimate's margin: pmqa's breaks come first.
-PAGE_ROWS = (595.3 - 2 * 0.75 * 72) / (WIDE_PRINT_SCALE / 100)
+PAGE_ROWS = printable_area(landscape=True)[1] / (WIDE_PRINT_SCALE / 100)
 
 
 def _height(ws: Worksheet, row: int) -> float:
