@@ -22,6 +22,7 @@ from typing import Any
 
 from pmqa_cli.assess.trace import ItemTrace
 from pmqa_cli.core.numbers import json_number, round_half_up, rounded
+from pmqa_cli.core.records import pickled_by_fields
 from pmqa_cli.rubric.model import Band, OfficeType
 
 __all__ = [
@@ -35,6 +36,7 @@ __all__ = [
 ]
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class CriterionScore:
     """One criterion of an issue: met or not (None: unanswered) and the points it earned."""
@@ -53,6 +55,7 @@ class CriterionScore:
         return round_half_up(self.exact, self.decimals)
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class TierScore:
     """One tier of an issue: its points, what it earned, and whether it counts."""
@@ -64,6 +67,7 @@ class TierScore:
     counted: bool  # every lower tier is complete, so this one earns
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class IssueScore:
     """One PMQA 4.0 issue (categories 1-6)."""
@@ -86,6 +90,7 @@ class IssueScore:
         return round_half_up(self.exact, self.decimals)
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class IndicatorScore:
     """One category-7 indicator."""
@@ -130,6 +135,7 @@ class IndicatorScore:
         return self.score if self.applies else None
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class GroupScore:
     """A category (1-7) or a dimension of category 7: its mean score (None: nothing counts)."""
@@ -144,6 +150,7 @@ class GroupScore:
         return rounded(self.exact, self.decimals)
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class PartScore:
     """One part of the overall score: categories 1-6 (pmqa) or category 7 (results)."""
@@ -159,6 +166,7 @@ class PartScore:
         return rounded(self.exact, self.decimals)
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Scores:
     """One set of an office's scores: exact, with every reported number rounded from it."""

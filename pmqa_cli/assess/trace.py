@@ -15,6 +15,7 @@ from typing import Any
 
 from pmqa_cli.assess.answers import Answers, IndicatorAnswer
 from pmqa_cli.core.numbers import json_number
+from pmqa_cli.core.records import pickled_by_fields
 from pmqa_cli.rubric.model import Rubric
 
 __all__ = [
@@ -57,6 +58,7 @@ class Verdict(str, Enum):
 VERDICT_TH = {Verdict.CONFIRMED: "ยืนยัน", Verdict.REJECTED: "ไม่ยืนยัน"}
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Origin:
     """Where a row came from: the file, its SHA-256, the sheet, the row and the value's cell."""
@@ -98,6 +100,7 @@ def _shown(value: Value) -> str:
     return shown_value(met=value)
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Change:
     """One value that replaced another: both values, where the new one came from, and why."""
@@ -139,6 +142,7 @@ class Change:
         }
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class ItemTrace:
     """One criterion or indicator: the claim, the final value and where it came from."""
