@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import re
 import struct
+import time
 from decimal import Decimal
 from typing import Any
 
@@ -364,3 +365,24 @@ def test_the_drawing_process_draws_what_this_process_would_and_a_dead_one_is_dra
         drawer._process.kill()
         drawer._process.join()
         assert drawer.start(small, shipped, "ปีงบประมาณ 2567")() == here
+
+
+def test_pictures_drawn_before_they_are_asked_for_are_taken_and_the_process_ended(
+    small: Geography, shipped: Rubric
+) -> None:
+    """A long batch writes its tables after handing over the maps: between tables it takes the
+    pictures once drawn and ends the drawing process (matplotlib's memory) at once."""
+    from pmqa_cli.report.map_sheet import MapDrawer
+
+    here = MapDrawer(background=False).start(small, shipped, "ปีงบประมาณ 2567")()
+    with MapDrawer() as drawer:
+        drawer.take_if_drawn()  # nothing asked for yet: nothing to take, still running
+        process = drawer._process
+        assert process is not None and process.is_alive()
+        waiting = drawer.start(small, shipped, "ปีงบประมาณ 2567")
+        deadline = time.monotonic() + 60
+        while process.is_alive() and time.monotonic() < deadline:
+            drawer.take_if_drawn()
+            time.sleep(0.05)
+        assert not process.is_alive() and drawer._process is None
+        assert waiting() == here

@@ -19,10 +19,13 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
+from decimal import Decimal
+from functools import cached_property
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from pmqa_cli.assess import statistics
+from pmqa_cli.assess.kept import Offices, OfficeStore
 from pmqa_cli.assess.office import ScoredOffice, Verifier, score_office
 from pmqa_cli.assess.statistics import ClaimStat, Stat
 from pmqa_cli.assess.submission import OfficeInfo, ValueRead, choose
@@ -82,11 +85,19 @@ class Duplicate:
 
 @dataclass
 class BatchResult:
-    """Everything a batch produced. ``values_file`` holds the audit trail (see iter_values)."""
+    """Everything a batch produced. ``values_file`` holds the audit trail (see iter_values).
+
+    ``files`` are the offices in file order, read one at a time from where the batch keeps
+    them (:mod:`.kept`: in memory, or beyond a count in a scratch file): iterate them, or take
+    a view with :meth:`~.kept.Offices.where` and :meth:`~.kept.Offices.sorted`, rather than
+    making a list of them. :meth:`close` lets go of them.
+    """
 
     rubric: Rubric
     registry: Registry | None
-    files: list[ScoredOffice]
+    files: Offices
+    #: Each office as placed, without its scores (what counts and findings need), held.
+    summaries: Sequence[ScoredOffice]
     skipped: list[str]
     missing: list[Office]
     duplicates: list[Duplicate]
@@ -94,26 +105,39 @@ class BatchResult:
     values_count: int = 0
     outputs_skipped: list[str] = field(default_factory=list)  # pmqa's own workbooks passed over
     verification: Verifier | None = None  # the review, data and correction files applied
+    store: OfficeStore | None = None  # where ``files`` are kept (closed by :meth:`close`)
 
-    @property
-    def scored(self) -> list[ScoredOffice]:
+    @cached_property
+    def scored(self) -> Offices:
         """The files whose scores count: readable, and chosen among duplicates."""
-        return [f for f in self.files if f.readable and f.scored]
+        return self.files.picked(
+            [n for n, f in enumerate(self.summaries) if f.readable and f.scored]
+        )
+
+    def in_order(self, key: Callable[[ScoredOffice], Any], *, scored: bool = True) -> Offices:
+        """The offices (with ``scored``, those whose scores count) sorted by ``key``, which is
+        given each office's summary: its place, office details and findings, never its scores
+        (so that sorting reads no office back)."""
+        positions = [
+            n for n, f in enumerate(self.summaries) if not scored or (f.readable and f.scored)
+        ]
+        positions.sort(key=lambda n: key(self.summaries[n]))
+        return self.files.picked(positions)
 
     @property
     def findings(self) -> list[Finding]:
         """Every finding of every file, then those of the verification files."""
-        found = [finding for f in self.files for finding in f.findings]
+        found = [finding for f in self.summaries for finding in f.findings]
         return found + (list(self.verification.findings) if self.verification else [])
 
     def counts(self) -> dict[str, int]:
         """The closing summary's numbers."""
-        readable = [f for f in self.files if f.readable]
+        readable = [f for f in self.summaries if f.readable]
         return {
-            "files": len(self.files),
+            "files": len(self.summaries),
             "scored_clean": sum(1 for f in readable if f.scored and f.errors == 0),
             "scored_with_errors": sum(1 for f in readable if f.scored and f.errors > 0),
-            "unreadable": sum(1 for f in self.files if not f.readable),
+            "unreadable": len(self.summaries) - len(readable),
             "duplicates": len(self.duplicates),
             "missing": len(self.missing),
             "skipped": len(self.skipped),
@@ -126,8 +150,10 @@ class BatchResult:
         return not has_errors(self.findings)
 
     def close(self) -> None:
-        """Delete the temporary file that holds the values read."""
+        """Delete the temporary files that hold the values read and the offices kept."""
         self.values_file.unlink(missing_ok=True)
+        if self.store is not None:
+            self.store.close()
 
     def __enter__(self) -> BatchResult:
         return self
@@ -261,7 +287,8 @@ def run_batch(
         keep=keep_values,
         values=on_values is not None and sink is None,
     )
-    results: list[ScoredOffice] = []
+    store = OfficeStore(options.offices_in_memory, options.scratch)
+    places: list[_Place] = []
     count = 0
     with tempfile.NamedTemporaryFile(
         prefix="pmqa-values-", suffix=".pickle", delete=False, dir=options.scratch
@@ -277,9 +304,10 @@ def run_batch(
                 sink.add_prepared(office.path, office.sha256, done.prepared)
             elif on_values is not None:
                 on_values(office.path, office.sha256, done.values)
-            results.append(office)
+            store.append(office)
+            places.append(_Place(_unscored(office), office.overall))
             if progress is not None:
-                progress(len(results), len(files), office.path)
+                progress(len(places), len(files), office.path)
 
         try:
             if files:
@@ -287,8 +315,8 @@ def run_batch(
         except BaseException:
             handle.close()
             Path(handle.name).unlink(missing_ok=True)
+            store.close()
             raise
-    places = [_Place(r) for r in results]
     duplicates = _mark_duplicates(places)
     if verifier is not None:
         # Without a registry the offices scored are the known ones: rows for any other office
@@ -299,10 +327,18 @@ def run_batch(
     _mark_provisional(places, registry, verifier)
     _rank(places)
     missing = _missing(places, registry)
+    store.place(lambda n, office: places[n].placed(office))
     return BatchResult(
-        rubric, registry, [p.placed() for p in places], skipped, missing, duplicates,
-        Path(handle.name), count, outputs_skipped=own_outputs, verification=verifier,
+        rubric, registry, Offices(store), [p.placed(p.office) for p in places], skipped, missing,
+        duplicates, Path(handle.name), count, outputs_skipped=own_outputs,
+        verification=verifier, store=store,
     )  # fmt: skip
+
+
+def _unscored(office: ScoredOffice) -> ScoredOffice:
+    """The office without its scores and audit trail: what placing it needs, held for every
+    office of the batch (the whole office waits in the store)."""
+    return replace(office, scores=None, self_assessed=None, changes=(), steps=None)
 
 
 @dataclass
@@ -310,7 +346,8 @@ class _Place:
     """An office's place in the batch while the batch gathers: the findings the batch adds
     (copies, conflicts), whether it is the one scored, why it is provisional, its ranks."""
 
-    office: ScoredOffice
+    office: ScoredOffice  # without its scores (_unscored)
+    overall: Decimal | None  # its official overall score, by which it is ranked
     findings: list[Finding] = field(default_factory=list)
     scored: bool = True
     provisional: list[str] = field(default_factory=list)
@@ -322,12 +359,12 @@ class _Place:
     def path(self) -> str:
         return self.office.path
 
-    def placed(self) -> ScoredOffice:
-        """The office as the batch gives it: built once, from the worker's office and its place."""
+    def placed(self, office: ScoredOffice) -> ScoredOffice:
+        """The office as the batch gives it: the worker's ``office`` in its place."""
         return replace(
-            self.office,
-            office=self.info or self.office.office,
-            findings=(*self.office.findings, *self.findings),
+            office,
+            office=self.info or office.office,
+            findings=(*office.findings, *self.findings),
             scored=self.scored,
             provisional=tuple(self.provisional),
             rank=self.rank,
@@ -414,14 +451,14 @@ def _rank(places: list[_Place]) -> None:
         for p in places
         if p.office.readable
         and p.scored
-        and p.office.overall is not None
+        and p.overall is not None
         and "not-in-registry" not in p.provisional
     ]
-    for p, rank in zip(scored, competition_ranks([p.office.overall for p in scored]), strict=True):
+    for p, rank in zip(scored, competition_ranks([p.overall for p in scored]), strict=True):
         p.rank = rank
     for office_type in OfficeType:
         group = [p for p in scored if p.office.office.type is office_type]
-        ranks = competition_ranks([p.office.overall for p in group])
+        ranks = competition_ranks([p.overall for p in group])
         for p, rank in zip(group, ranks, strict=True):
             p.rank_in_type = rank
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import statistics
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
@@ -76,96 +76,120 @@ class ClaimStat:
                 "mean_difference": json_number(self.mean_difference)}  # fmt: skip
 
 
-def score_statistics(rubric: Rubric, scored: Sequence[ScoredOffice]) -> list[Stat]:
-    """Per part, issue and indicator: count, mean, median, min, max, standard deviation."""
-    sets = [f.scores for f in scored if f.scores is not None]
-    columns: list[tuple[str, str, Sequence[Decimal | None]]] = [
-        ("overall", "คะแนนรวม", [s.overall for s in sets]),
-        ("pmqa", "หมวด 1-6 (PMQA 4.0)", [s.pmqa.score for s in sets]),
+#: How one column of statistics takes its number from a score set (None: not there).
+Take = Callable[[Scores], Decimal | None]
+
+
+def _issue(n: int) -> Take:
+    return lambda s: s.issues[n].score if len(s.issues) > n else None
+
+
+def _indicator(n: int) -> Take:
+    return lambda s: s.indicators[n].counted_score if len(s.indicators) > n else None
+
+
+def _category(n: int) -> Take:
+    return lambda s: s.categories[n].score if len(s.categories) > n else None
+
+
+def _score_columns(rubric: Rubric) -> list[tuple[str, str, Take]]:
+    """The statistics' columns: parts, categories (category_mean rubrics), issues, indicators."""
+    columns: list[tuple[str, str, Take]] = [
+        ("overall", "คะแนนรวม", lambda s: s.overall),
+        ("pmqa", "หมวด 1-6 (PMQA 4.0)", lambda s: s.pmqa.score),
     ]
     if rubric.indicators:
         mean = rubric.scoring.aggregation is Aggregation.CATEGORY_MEAN
         label = "คะแนนหมวด 7 (ค่าเฉลี่ยของมิติ)" if mean else "หมวด 7 (ตัวชี้วัด)"
-        columns.append(("results", label, [s.results.score for s in sets]))
+        columns.append(("results", label, lambda s: s.results.score))
     if rubric.scoring.aggregation is Aggregation.CATEGORY_MEAN:
         # The overall is the mean of the categories: their statistics come next (category
         # 7's are the "results" row above).
         for n, category in enumerate(rubric.category_ids):
-            if category == "7":
-                continue
-            scores = [s.categories[n].score for s in sets if len(s.categories) > n]
-            what = "มิติ" if category == "7" else "ประเด็น"
-            label = f"คะแนนหมวด {category} (ค่าเฉลี่ยของ{what})"
-            columns.append((f"หมวด {category}", label, scores))
-    for n, issue in enumerate(rubric.issues):
-        values = [s.issues[n].score for s in sets if len(s.issues) > n]
-        columns.append((issue.id, issue.title_th, values))
-    for n, ind in enumerate(rubric.indicators):
-        counted = [s.indicators[n].counted_score for s in sets if len(s.indicators) > n]
-        columns.append((ind.id, ind.title_th, counted))
+            if category != "7":
+                label = f"คะแนนหมวด {category} (ค่าเฉลี่ยของประเด็น)"
+                columns.append((f"หมวด {category}", label, _category(n)))
+    columns += [(issue.id, issue.title_th, _issue(n)) for n, issue in enumerate(rubric.issues)]
+    columns += [(i.id, i.title_th, _indicator(n)) for n, i in enumerate(rubric.indicators)]
+    return columns
+
+
+def score_statistics(rubric: Rubric, scored: Iterable[ScoredOffice]) -> list[Stat]:
+    """Per part, issue and indicator: count, mean, median, min, max, standard deviation.
+
+    One pass over the offices, holding their numbers only (a batch gives them one at a time).
+    """
+    columns = _score_columns(rubric)
+    values: list[list[Decimal]] = [[] for _ in columns]
+    for f in scored:
+        if f.scores is None:
+            continue
+        for (_, _, take), into in zip(columns, values, strict=True):
+            value = take(f.scores)
+            if value is not None:
+                into.append(value)
     decimals = rubric.scoring.decimals
     return [
-        _describe(key, label, [v for v in values if v is not None], decimals)
-        for key, label, values in columns
+        _describe(key, label, numbers, decimals)
+        for (key, label, _), numbers in zip(columns, values, strict=True)
     ]
 
 
-def claim_statistics(rubric: Rubric, scored: Sequence[ScoredOffice]) -> list[ClaimStat]:
+def claim_statistics(rubric: Rubric, scored: Iterable[ScoredOffice]) -> list[ClaimStat]:
     """Per overall, issue and indicator: claims the committee did not confirm, offices whose
     verified score is below (over-claimed) or above (under-claimed) the self-assessed one,
-    and the mean difference (exact, rounded once)."""
-    pairs = [(f.self_assessed, f.scores) for f in scored
-             if f.self_assessed is not None and f.scores is not None]  # fmt: skip
-    rejected = rejected_claims(verified for _, verified in pairs)
-    decimals = rubric.scoring.decimals
-    out: list[ClaimStat] = []
-
-    def stat(key: str, label: str, both: list[tuple[Decimal, Decimal]], count: int) -> None:
-        diffs = [Fraction(verified) - Fraction(own) for own, verified in both]
-        mean = round_half_up(sum(diffs, Fraction(0)) / len(diffs), decimals) if diffs else None
-        lower, higher = sum(1 for d in diffs if d < 0), sum(1 for d in diffs if d > 0)
-        out.append(ClaimStat(key, label, count, lower, higher, mean))
-
-    overall = [(own.overall, verified.overall) for own, verified in pairs
-               if own.overall is not None and verified.overall is not None]  # fmt: skip
-    stat("overall", "คะแนนรวม", overall, sum(rejected.values()))
+    and the mean difference (exact, rounded once). One pass over the offices."""
+    columns: list[tuple[str, str, Take, set[str]]] = [
+        ("overall", "คะแนนรวม", lambda s: s.overall, set())
+    ]
     for n, issue in enumerate(rubric.issues):
         ids = {c.id for t in issue.tiers for c in t.criteria}
-        both = [(own.issues[n].score, verified.issues[n].score) for own, verified in pairs
-                if len(own.issues) > n and len(verified.issues) > n]  # fmt: skip
-        stat(issue.id, issue.title_th, both, sum(rejected.get(i, 0) for i in ids))
+        columns.append((issue.id, issue.title_th, _issue(n), ids))
     for n, ind in enumerate(rubric.indicators):
-        both = []
-        for own, verified in pairs:
-            if len(own.indicators) <= n or len(verified.indicators) <= n:
-                continue
-            a, b = own.indicators[n].counted_score, verified.indicators[n].counted_score
+        columns.append((ind.id, ind.title_th, _indicator(n), {ind.id}))
+    diffs: list[list[Fraction]] = [[] for _ in columns]
+    rejected: dict[str, int] = defaultdict(int)
+    for f in scored:
+        own, verified = f.self_assessed, f.scores
+        if own is None or verified is None:
+            continue
+        for item, count in rejected_claims([verified]).items():
+            rejected[item] += count
+        for (_, _, take, _), into in zip(columns, diffs, strict=True):
+            a, b = take(own), take(verified)
             if a is not None and b is not None:
-                both.append((a, b))
-        stat(ind.id, ind.title_th, both, rejected.get(ind.id, 0))
+                into.append(Fraction(b) - Fraction(a))
+    decimals = rubric.scoring.decimals
+    out: list[ClaimStat] = []
+    for (key, label, _, ids), ds in zip(columns, diffs, strict=True):
+        count = sum(rejected.values()) if key == "overall" else sum(rejected.get(i, 0) for i in ids)
+        mean = round_half_up(sum(ds, Fraction(0)) / len(ds), decimals) if ds else None
+        lower, higher = sum(1 for d in ds if d < 0), sum(1 for d in ds if d > 0)
+        out.append(ClaimStat(key, label, count, lower, higher, mean))
     return out
 
 
 def distribution(
-    rubric: Rubric, scored: Sequence[ScoredOffice]
+    rubric: Rubric, scored: Iterable[ScoredOffice]
 ) -> dict[str, dict[str, dict[str, int]]]:
     """Counts of overall bands and PMQA 4.0 statuses by office type (สพป., สพม., รวม)."""
-    out: dict[str, dict[str, dict[str, int]]] = {}
     scoring = rubric.scoring
-    for name, labels, attr in (
-        ("band", [b.label_th for b in scoring.overall_bands], "band_th"),
-        ("status", [b.label_th for b in scoring.pmqa_status_bands], "status_th"),
-    ):
-        table = {label: {"สพป.": 0, "สพม.": 0, "รวม": 0} for label in labels}
-        for f in scored:
-            label = getattr(f, attr)
-            if label not in table:
+    out: dict[str, dict[str, dict[str, int]]] = {
+        name: {label: {"สพป.": 0, "สพม.": 0, "รวม": 0} for label in labels}
+        for name, labels in (
+            ("band", [b.label_th for b in scoring.overall_bands]),
+            ("status", [b.label_th for b in scoring.pmqa_status_bands]),
+        )
+    }
+    for f in scored:
+        kind = f.office.type.abbrev_th if f.office.type else None
+        for name, label in (("band", f.band_th), ("status", f.status_th)):
+            counts = out[name].get(label)
+            if counts is None:
                 continue
-            kind = f.office.type.abbrev_th if f.office.type else None
             if kind:
-                table[label][kind] += 1
-            table[label]["รวม"] += 1
-        out[name] = table
+                counts[kind] += 1
+            counts["รวม"] += 1
     return out
 
 

@@ -28,6 +28,7 @@ from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any, NamedTuple, Protocol, runtime_checkable
 
+from pmqa_cli.assess.kept import IN_MEMORY
 from pmqa_cli.assess.office import ScoredOffice, Verifier, rubric_used
 from pmqa_cli.assess.submission import OfficeInfo, ValueRead
 from pmqa_cli.core import portable
@@ -62,6 +63,9 @@ class BatchOptions:
     #: Where the batch's temporary file of values goes: the run's own staging folder
     #: (report/staging.py), else the system's temporary folder.
     scratch: Path | None = None
+    #: Scored offices the parent holds as objects; the others wait in a scratch file
+    #: (:mod:`.kept`), so that a batch of 10,000 files stays small.
+    offices_in_memory: int = IN_MEMORY
 
 
 #: Reads, validates, scores and verifies one file (a module-level function: it is sent to the

@@ -112,14 +112,14 @@ def batch_summary(batch: BatchResult, written: Sequence[Path]) -> None:
                             "is provisional until the others are removed."), style="yellow")
             )  # fmt: skip
     if batch.verification is not None:
-        changed = [f for f in batch.scored if f.changes]
-        count = show_number(sum(len(f.changes) for f in changed), Shown.COUNT, 0)
+        changes = [len(f.changes) for f in batch.scored if f.changes]
+        count = show_number(sum(changes), Shown.COUNT, 0)
         files = len(batch.verification.files)
         console.print(
-            ThaiText(tr(f"ตรวจสอบด้วย {files} ไฟล์: แทนค่า {count} รายการ ใน {len(changed)} หน่วยงาน "
+            ThaiText(tr(f"ตรวจสอบด้วย {files} ไฟล์: แทนค่า {count} รายการ ใน {len(changes)} หน่วยงาน "
                         "คะแนนทางการและอันดับใช้ผลที่ตรวจสอบแล้ว (แผ่นงาน การตรวจสอบ)",
                         f"Verified with {files} file(s): {count} value(s) replaced in "
-                        f"{len(changed)} office(s); the official scores and ranks are the "
+                        f"{len(changes)} office(s); the official scores and ranks are the "
                         "verified ones (sheet การตรวจสอบ)."))
         )  # fmt: skip
         problems = batch.verification.findings
@@ -137,7 +137,7 @@ def batch_summary(batch: BatchResult, written: Sequence[Path]) -> None:
                 more = len(problems) - 20
                 console.print(ThaiText(tr(f"  และอีก {more} รายการ ในแผ่นงาน ปัญหาที่พบ",
                                           f"  ... {more} more in the ปัญหาที่พบ sheet")))  # fmt: skip
-    provisional = [f for f in batch.scored if f.provisional]
+    provisional = [f for f in batch.summaries if f.readable and f.scored and f.provisional]
     if provisional:
         console.print(
             ThaiText(tr(f"ผลเบื้องต้น {len(provisional)} หน่วยงาน (ทำเครื่องหมายไว้ในสรุปผล):",

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
+from sys import intern
 from typing import Any
 
 from pmqa_cli.assess.batch import BatchResult
@@ -128,20 +129,22 @@ def office_scores(scored: Iterable[ScoredOffice]) -> dict[str, OfficeScore]:
         if not f.office.code or f.scores is None:
             continue
         own = f.scores
-        items: dict[str, Decimal] = {i.id: i.score for i in own.issues}
-        items.update({i.id: i.score for i in own.indicators if i.applies})
+        # The words every office repeats are kept once (a batch of 10,000 reads each office
+        # back from its scratch file, with its own copy of each).
+        items: dict[str, Decimal] = {intern(i.id): i.score for i in own.issues}
+        items.update({intern(i.id): i.score for i in own.indicators if i.applies})
         o = f.office
         offices[o.code] = OfficeScore(
             code=o.code,
             name=o.name,
             type=o.type,
-            province=o.province,
-            region=o.region,
+            province=intern(o.province),
+            region=intern(o.region),
             overall=own.overall,
             pmqa=own.pmqa.score,
             results=own.results.score,
-            band_th=f.band_th,
-            status_th=f.status_th,
+            band_th=intern(f.band_th),
+            status_th=intern(f.status_th),
             items=items,
             rank=f.rank,
             rank_in_type=f.rank_in_type,

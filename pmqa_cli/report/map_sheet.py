@@ -98,6 +98,7 @@ class MapDrawer:
     def __init__(self, *, background: bool = True) -> None:
         self._process: Any = None
         self._conn: Connection | None = None
+        self._drawn: Drawn | BaseException | None = None  # taken before they were asked for
         if background:
             try:
                 context: Any = multiprocessing.get_context(portable.start_method())
@@ -127,12 +128,23 @@ class MapDrawer:
                 return lambda: self._answer(conn, job)
         return lambda: _draw(*job)
 
+    def take_if_drawn(self) -> None:
+        """Take the pictures now if they are drawn, and end the process (its matplotlib holds
+        about 130 MB that a long batch need not keep while it writes its tables)."""
+        conn = self._conn
+        if conn is not None and self._drawn is None and conn.poll():
+            with contextlib.suppress(EOFError, OSError):  # died: _answer draws them here
+                self._drawn = conn.recv()
+                self.close()
+
     def _answer(self, conn: Connection, job: tuple[Any, ...]) -> Drawn:
-        try:
-            answer = conn.recv()
-        except (EOFError, OSError):  # the process died (killed, out of memory): draw here
-            self.close()
-            return _draw(*job)
+        answer = self._drawn
+        if answer is None:
+            try:
+                answer = conn.recv()
+            except (EOFError, OSError):  # the process died (killed, out of memory): draw here
+                self.close()
+                return _draw(*job)
         if isinstance(answer, BaseException):
             raise answer
         return cast("Drawn", answer)

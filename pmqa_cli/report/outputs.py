@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import re
 import tempfile
+from collections.abc import Iterable
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -49,8 +50,9 @@ def output_timestamp() -> datetime:
     return datetime.now()
 
 
-def write_bytes_atomic(path: Path, data: bytes) -> None:
-    """Write bytes through a temporary file in the same folder, then rename into place."""
+def write_bytes_atomic(path: Path, data: bytes | Iterable[bytes]) -> None:
+    """Write bytes (or chunks of them, given one at a time) through a temporary file in the
+    same folder, then rename into place."""
     path = Path(path)
     directory = path.parent if str(path.parent) else Path()
     if not directory.is_dir():
@@ -74,7 +76,8 @@ def write_bytes_atomic(path: Path, data: bytes) -> None:
             # mkstemp makes the file private (0600); give the output the permissions any new
             # file of the user's gets, so results on a shared drive can be read by colleagues.
             set_mode(temp.fileno(), temp_name, 0o666 & ~_umask())
-            temp.write(data)
+            for chunk in (data,) if isinstance(data, bytes) else data:
+                temp.write(chunk)
             temp.flush()
             os.fsync(temp.fileno())
         Path(temp_name).replace(path)

@@ -7,7 +7,8 @@ comparisons, executive summary).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import itertools
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -15,6 +16,7 @@ from typing import Any
 
 from pmqa_cli import __version__
 from pmqa_cli.assess.batch import PROVISIONAL, BatchResult, Duplicate, Stat
+from pmqa_cli.assess.kept import Offices
 from pmqa_cli.assess.office import ScoredOffice
 from pmqa_cli.assess.scores import Scores
 from pmqa_cli.assess.submission import ValueRead
@@ -139,7 +141,7 @@ def _summary(run: Run) -> Table:
         Column("คำเตือน", 9, Kind.CENTER, lambda f: f.warnings, WHOLE),
         Column("ไฟล์", 24, Kind.TEXT, lambda f: Path(f.path).name),
     ]
-    ordered = sorted(batch.scored, key=lambda f: (f.rank or 10**9, f.office.code, f.path))
+    ordered = batch.in_order(lambda f: (f.rank or 10**9, f.office.code, f.path))
     table = Table.of(SUMMARY_SHEET, "summary", columns, ordered)
     table.freeze_columns = 4  # rank, rank in type, code and name stay in view
     return table
@@ -167,7 +169,7 @@ def _categories(run: Run) -> Table:
     columns = _office_columns()
     columns += [_category_column(n, c) for n, c in enumerate(run.batch.rubric.category_ids)]
     columns.append(Column("คะแนนรวม", 13, Kind.SCORE, lambda f: f.overall))
-    table = Table.of(CATEGORIES_SHEET, "categories", columns, _by_code(run.batch.scored))
+    table = Table.of(CATEGORIES_SHEET, "categories", columns, _by_code(run.batch))
     table.key_columns = 3
     table.freeze_columns = 2
     return table
@@ -184,7 +186,7 @@ def _issues(run: Run) -> Table:
     columns = _office_columns()
     for n, issue in enumerate(run.batch.rubric.issues):
         columns += _issue_columns(n, issue.id)
-    table = Table.of(ISSUES_SHEET, "pmqa", columns, _by_code(run.batch.scored))
+    table = Table.of(ISSUES_SHEET, "pmqa", columns, _by_code(run.batch))
     table.key_columns = 3
     table.freeze_columns = 2
     return table
@@ -213,7 +215,7 @@ def _indicators(run: Run) -> Table:
     columns = _office_columns()
     for n, indicator in enumerate(run.batch.rubric.indicators):
         columns += _indicator_columns(n, indicator, run.batch.rubric)
-    table = Table.of(INDICATORS_SHEET, "indicators", columns, _by_code(run.batch.scored))
+    table = Table.of(INDICATORS_SHEET, "indicators", columns, _by_code(run.batch))
     table.key_columns = 3
     table.freeze_columns = 2
     return table
@@ -295,7 +297,7 @@ def _counts(run: Run) -> Table:
 def _findings(run: Run) -> Table:
     batch = run.batch
     located = [
-        Located(f.path, f.office.code, finding) for f in batch.files for finding in f.findings
+        Located(f.path, f.office.code, finding) for f in batch.summaries for finding in f.findings
     ]
     # Problems with the earlier results compared with (batch --previous) are listed too.
     if run.analysis is not None and run.analysis.comparison is not None:
@@ -339,11 +341,13 @@ CHANGE_COLUMNS: list[Column[OfficeChange]] = [
 
 def _changes(run: Run) -> Table:
     """Every value that replaced another (review, central data, corrections), by office."""
-    records = [OfficeChange(f, c) for f in _by_code(run.batch.scored) for c in f.changes]
-    table = Table.of(CHANGES_SHEET, "changes", CHANGE_COLUMNS, records)
-    if not records:
+    records = (OfficeChange(f, c) for f in _by_code(run.batch) for c in f.changes)
+    first = next(records, None)  # one office at a time: the records are not listed first
+    if first is None:
+        table = Table.of(CHANGES_SHEET, "changes", CHANGE_COLUMNS, [])
         table.rows = [["(ไม่มีค่าใดถูกแทนที่: ทุกค่าที่ตรวจสอบตรงกับที่หน่วยงานรายงาน)"]]
-    return table
+        return table
+    return Table.of(CHANGES_SHEET, "changes", CHANGE_COLUMNS, itertools.chain([first], records))
 
 
 def _missing(run: Run) -> Table:
@@ -542,5 +546,5 @@ def tables(
     return found
 
 
-def _by_code(files: Sequence[ScoredOffice]) -> list[ScoredOffice]:
-    return sorted(files, key=lambda f: (f.office.code, f.path))
+def _by_code(batch: BatchResult) -> Offices:
+    return batch.in_order(lambda f: (f.office.code, f.path))

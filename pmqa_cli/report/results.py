@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -195,6 +195,7 @@ class ResultsWorkbook:
             self.draw_maps(analysis.geography, analysis.snapshot)
         drawing = self._drawing
         assert drawing is not None
+        self._drawer.take_if_drawn()  # and between the tables: a long batch's take a while
         for name, sheet in self.sheets.items():
             # Every sheet, tables or drawn (executive summary, charts), prints with the marks.
             portrait = name in (EXECUTIVE_SHEET, MAP_SHEET)
@@ -226,6 +227,7 @@ class ResultsWorkbook:
                 finish_sheet(ws, table, rows)
             if table.sheet == SUMMARY_SHEET and rows:
                 _highlight_provisional(self.book, ws, table, rows)
+            self._drawer.take_if_drawn()
         drawn = drawing()
         self._drawer.close()
         percentages = write_executive(
@@ -236,7 +238,7 @@ class ResultsWorkbook:
             _charts(self.book, self.sheets[CHARTS_SHEET], statistics, counts, percentages)
         write_map_sheet(self.sheets[MAP_SHEET], drawn.maps)
         self.book.close()
-        write_bytes_atomic(self.path, self._draft.read_bytes())
+        write_bytes_atomic(self.path, _chunks(self._draft))
 
     def close(self) -> None:
         """End the drawing process and remove the temporary files (the target is untouched
@@ -357,7 +359,7 @@ def write_json(
         "registry": batch.registry.source if batch.registry else None,
         "valid": batch.clean,
         "counts": batch.counts(),
-        "offices": [f.to_dict() for f in batch.files],
+        "offices": (f.to_dict() for f in batch.files),  # written one at a time
         "ranking": ranking(batch),
         "statistics": [s.to_dict() for s in batch.statistics()],
         "claims": [c.to_dict() for c in batch.claim_statistics()],
@@ -382,35 +384,55 @@ def write_json(
         **analysis.to_dict(),
         "pmqa_outputs_skipped": batch.outputs_skipped,
     }  # fmt: skip
-    write_bytes_atomic(path, json_document(data).encode("utf-8"))
+    write_bytes_atomic(path, (chunk.encode("utf-8") for chunk in json_chunks(data)))
+
+
+def _chunks(path: Path, size: int = 1 << 20) -> Iterator[bytes]:
+    with path.open("rb") as handle:
+        while chunk := handle.read(size):
+            yield chunk
 
 
 def json_document(data: dict[str, Any]) -> str:
     """``data`` as JSON with a line per top-level key and per item of a top-level list (an
-    office, a finding, a row of the ranking), each item on its one line.
+    office, a finding, a row of the ranking), each item on its one line (:func:`json_chunks`)."""
+    return "".join(json_chunks(data))
+
+
+def json_chunks(data: dict[str, Any]) -> Iterator[str]:
+    """:func:`json_document` a line at a time. A value that is an iterator is written as a
+    list, one item at a time (a batch's offices: never all in memory at once).
 
     Readable line by line in any editor, and written by the json module's C encoder: an
     indented document is encoded in Python, about ten times slower (a second of a batch of
     245 offices, whose JSON is 8 MB)."""
     encode = json.JSONEncoder(ensure_ascii=False, allow_nan=False).encode
-    lines = []
-    for key, value in data.items():
-        if isinstance(value, list) and value:
-            items = ",\n".join("  " + encode(item) for item in value)
-            lines.append(f" {encode(key)}: [\n{items}\n ]")
-        else:
-            lines.append(f" {encode(key)}: {encode(value)}")
-    return "{\n" + ",\n".join(lines) + "\n}\n"
+    yield "{\n"
+    for n, (key, value) in enumerate(data.items()):
+        lead = f",\n {encode(key)}: " if n else f" {encode(key)}: "
+        items = iter(value) if isinstance(value, list | Iterator) else None
+        first = next(items, _NOTHING) if items is not None else _NOTHING
+        if items is None or first is _NOTHING:
+            yield lead + (encode(value) if items is None else "[]")
+            continue
+        yield f"{lead}[\n  {encode(first)}"
+        for item in items:
+            yield f",\n  {encode(item)}"
+        yield "\n ]"
+    yield "\n}\n"
+
+
+_NOTHING = object()  # an empty list's first item
 
 
 def ranking(batch: BatchResult) -> list[dict[str, Any]]:
     """Each file's place in the batch, best first (then unranked, then not scored): the
     office objects themselves are exactly those of `pmqa score --json`."""
-    files = sorted(
-        batch.files,
-        key=lambda f: (not (f.readable and f.scored), f.rank or 10**9, f.office.code, f.path),
+    files = batch.in_order(
+        lambda f: (not (f.readable and f.scored), f.rank or 10**9, f.office.code, f.path),
+        scored=False,
     )
-    scored = batch.scored
+    scored = [f for f in batch.summaries if f.readable and f.scored]
     # The name each office's feedback workbook has (pmqa batch --feedback): the same rule.
     feedback = dict(zip((o.path for o in scored), feedback_file_names(scored), strict=True))
     return [
