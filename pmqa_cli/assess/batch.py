@@ -11,6 +11,7 @@ temporary file rather than held in memory, so a batch of 10,000 files stays smal
 
 from __future__ import annotations
 
+import copy
 import os
 import pickle
 import re
@@ -172,19 +173,24 @@ class BatchResult:
                 for value in values:
                     yield path, sha, value
 
+    @cached_property
+    def _described(self) -> statistics.Described:
+        """The statistics, band counts and claims: one pass over the scored offices."""
+        return statistics.describe(self.rubric, self.scored)
+
     def statistics(self) -> list[Stat]:
         """Per part, issue and indicator: count, mean, median, min, max, standard deviation."""
-        return statistics.score_statistics(self.rubric, self.scored)
+        return list(self._described.statistics)
 
     def claim_statistics(self) -> list[ClaimStat]:
         """Per overall, issue and indicator: claims the committee did not confirm, offices whose
         verified score is below (over-claimed) or above (under-claimed) the self-assessed one,
         and the mean difference (exact, rounded once)."""
-        return statistics.claim_statistics(self.rubric, self.scored)
+        return list(self._described.claims)
 
     def distribution(self) -> dict[str, dict[str, dict[str, int]]]:
         """Counts of overall bands and PMQA 4.0 statuses by office type (สพป., สพม., รวม)."""
-        return statistics.distribution(self.rubric, self.scored)
+        return copy.deepcopy(self._described.distribution)
 
 
 # --- finding the files ---------------------------------------------------------------------

@@ -23,11 +23,10 @@ from pmqa_cli.rubric.model import Aggregation, Rubric
 
 __all__ = [
     "ClaimStat",
+    "Described",
     "Stat",
-    "claim_statistics",
-    "distribution",
+    "describe",
     "rejected_claims",
-    "score_statistics",
 ]
 
 
@@ -114,83 +113,120 @@ def _score_columns(rubric: Rubric) -> list[tuple[str, str, Take]]:
     return columns
 
 
-def score_statistics(rubric: Rubric, scored: Iterable[ScoredOffice]) -> list[Stat]:
-    """Per part, issue and indicator: count, mean, median, min, max, standard deviation.
+class _Scores:
+    """The statistics' numbers, column by column, as the offices go by."""
 
-    One pass over the offices, holding their numbers only (a batch gives them one at a time).
-    """
-    columns = _score_columns(rubric)
-    values: list[list[Decimal]] = [[] for _ in columns]
-    for f in scored:
+    def __init__(self, rubric: Rubric) -> None:
+        self.rubric = rubric
+        self.columns = _score_columns(rubric)
+        self.values: list[list[Decimal]] = [[] for _ in self.columns]
+
+    def add(self, f: ScoredOffice) -> None:
         if f.scores is None:
-            continue
-        for (_, _, take), into in zip(columns, values, strict=True):
+            return
+        for (_, _, take), into in zip(self.columns, self.values, strict=True):
             value = take(f.scores)
             if value is not None:
                 into.append(value)
-    decimals = rubric.scoring.decimals
-    return [
-        _describe(key, label, numbers, decimals)
-        for (key, label, _), numbers in zip(columns, values, strict=True)
-    ]
+
+    def result(self) -> list[Stat]:
+        decimals = self.rubric.scoring.decimals
+        return [
+            _describe(key, label, numbers, decimals)
+            for (key, label, _), numbers in zip(self.columns, self.values, strict=True)
+        ]
 
 
-def claim_statistics(rubric: Rubric, scored: Iterable[ScoredOffice]) -> list[ClaimStat]:
-    """Per overall, issue and indicator: claims the committee did not confirm, offices whose
-    verified score is below (over-claimed) or above (under-claimed) the self-assessed one,
-    and the mean difference (exact, rounded once). One pass over the offices."""
-    columns: list[tuple[str, str, Take, set[str]]] = [
-        ("overall", "คะแนนรวม", lambda s: s.overall, set())
-    ]
-    for n, issue in enumerate(rubric.issues):
-        ids = {c.id for t in issue.tiers for c in t.criteria}
-        columns.append((issue.id, issue.title_th, _issue(n), ids))
-    for n, ind in enumerate(rubric.indicators):
-        columns.append((ind.id, ind.title_th, _indicator(n), {ind.id}))
-    diffs: list[list[Fraction]] = [[] for _ in columns]
-    rejected: dict[str, int] = defaultdict(int)
-    for f in scored:
+class _Claims:
+    """How far the offices' claims differ from the verified scores, as the offices go by."""
+
+    def __init__(self, rubric: Rubric) -> None:
+        self.rubric = rubric
+        self.columns: list[tuple[str, str, Take, set[str]]] = [
+            ("overall", "คะแนนรวม", lambda s: s.overall, set())
+        ]
+        for n, issue in enumerate(rubric.issues):
+            ids = {c.id for t in issue.tiers for c in t.criteria}
+            self.columns.append((issue.id, issue.title_th, _issue(n), ids))
+        for n, ind in enumerate(rubric.indicators):
+            self.columns.append((ind.id, ind.title_th, _indicator(n), {ind.id}))
+        self.diffs: list[list[Fraction]] = [[] for _ in self.columns]
+        self.rejected: dict[str, int] = defaultdict(int)
+
+    def add(self, f: ScoredOffice) -> None:
         own, verified = f.self_assessed, f.scores
         if own is None or verified is None:
-            continue
+            return
         for item, count in rejected_claims([verified]).items():
-            rejected[item] += count
-        for (_, _, take, _), into in zip(columns, diffs, strict=True):
+            self.rejected[item] += count
+        for (_, _, take, _), into in zip(self.columns, self.diffs, strict=True):
             a, b = take(own), take(verified)
             if a is not None and b is not None:
                 into.append(Fraction(b) - Fraction(a))
-    decimals = rubric.scoring.decimals
-    out: list[ClaimStat] = []
-    for (key, label, _, ids), ds in zip(columns, diffs, strict=True):
-        count = sum(rejected.values()) if key == "overall" else sum(rejected.get(i, 0) for i in ids)
-        mean = round_half_up(sum(ds, Fraction(0)) / len(ds), decimals) if ds else None
-        lower, higher = sum(1 for d in ds if d < 0), sum(1 for d in ds if d > 0)
-        out.append(ClaimStat(key, label, count, lower, higher, mean))
-    return out
+
+    def result(self) -> list[ClaimStat]:
+        decimals = self.rubric.scoring.decimals
+        rejected = self.rejected
+        out: list[ClaimStat] = []
+        for (key, label, _, ids), ds in zip(self.columns, self.diffs, strict=True):
+            count = (
+                sum(rejected.values()) if key == "overall" else sum(rejected.get(i, 0) for i in ids)
+            )
+            mean = round_half_up(sum(ds, Fraction(0)) / len(ds), decimals) if ds else None
+            lower, higher = sum(1 for d in ds if d < 0), sum(1 for d in ds if d > 0)
+            out.append(ClaimStat(key, label, count, lower, higher, mean))
+        return out
 
 
-def distribution(
-    rubric: Rubric, scored: Iterable[ScoredOffice]
-) -> dict[str, dict[str, dict[str, int]]]:
-    """Counts of overall bands and PMQA 4.0 statuses by office type (สพป., สพม., รวม)."""
-    scoring = rubric.scoring
-    out: dict[str, dict[str, dict[str, int]]] = {
-        name: {label: {"สพป.": 0, "สพม.": 0, "รวม": 0} for label in labels}
-        for name, labels in (
-            ("band", [b.label_th for b in scoring.overall_bands]),
-            ("status", [b.label_th for b in scoring.pmqa_status_bands]),
-        )
-    }
-    for f in scored:
+class _Bands:
+    """Offices by overall band and PMQA 4.0 status, and by office type, as they go by."""
+
+    def __init__(self, rubric: Rubric) -> None:
+        scoring = rubric.scoring
+        self.counts: dict[str, dict[str, dict[str, int]]] = {
+            name: {label: {"สพป.": 0, "สพม.": 0, "รวม": 0} for label in labels}
+            for name, labels in (
+                ("band", [b.label_th for b in scoring.overall_bands]),
+                ("status", [b.label_th for b in scoring.pmqa_status_bands]),
+            )
+        }
+
+    def add(self, f: ScoredOffice) -> None:
         kind = f.office.type.abbrev_th if f.office.type else None
         for name, label in (("band", f.band_th), ("status", f.status_th)):
-            counts = out[name].get(label)
+            counts = self.counts[name].get(label)
             if counts is None:
                 continue
             if kind:
                 counts[kind] += 1
             counts["รวม"] += 1
-    return out
+
+    def result(self) -> dict[str, dict[str, dict[str, int]]]:
+        return self.counts
+
+
+@dataclass(frozen=True)
+class Described:
+    """A batch's statistics, band counts and claims, from one pass over its offices."""
+
+    statistics: list[Stat]
+    distribution: dict[str, dict[str, dict[str, int]]]
+    claims: list[ClaimStat]
+
+
+def describe(rubric: Rubric, scored: Iterable[ScoredOffice]) -> Described:
+    """Per part, issue and indicator: count, mean, median, min, max and standard deviation;
+    the counts of overall bands and PMQA 4.0 statuses by office type (สพป., สพม., รวม); per
+    overall, issue and indicator, the claims the committee did not confirm, the offices whose
+    verified score is below (over-claimed) or above (under-claimed) the self-assessed one and
+    the mean difference (exact, rounded once). One pass over the offices, holding their numbers
+    only (a large batch reads each office back from its scratch file to give it)."""
+    numbers, bands, claimed = _Scores(rubric), _Bands(rubric), _Claims(rubric)
+    for f in scored:
+        numbers.add(f)
+        bands.add(f)
+        claimed.add(f)
+    return Described(numbers.result(), bands.result(), claimed.result())
 
 
 def rejected_claims(score_sets: Iterable[Scores]) -> dict[str, int]:
