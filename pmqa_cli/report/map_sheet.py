@@ -5,7 +5,8 @@ and LINE messages.
 Drawing a map takes matplotlib about 0.15 s, after 0.3-0.4 s to import it, so a results
 workbook opens a drawing process of its own when it opens (:class:`MapDrawer`: matplotlib is
 imported there while the offices are scored), hands it the round's maps as soon as the round's
-geography is known, and picks the pictures up when the workbook's tables are written.
+geography is known, and picks the pictures up when the workbook's tables are written (the
+process leaves them in the workbook's scratch folder and ends as soon as it has drawn them).
 """
 
 from __future__ import annotations
@@ -13,7 +14,9 @@ from __future__ import annotations
 import contextlib
 import io
 import multiprocessing
+import pickle
 import signal
+import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
@@ -71,41 +74,49 @@ def _draw(geo: Geography, rubric: Rubric, parts: Sequence[str], subtitle: str) -
     return Drawn(maps, summary_map_png(geo, rubric))
 
 
-def _drawing_main(conn: Connection) -> None:
-    """The drawing process: import matplotlib and find the font, then draw what is asked."""
+def _drawing_main(conn: Connection, folder: str) -> None:
+    """The drawing process: import matplotlib and find the font, draw the one round it is
+    given, leave the pictures in a file in ``folder`` and end (before they are asked for: its
+    ~130 MB are not kept beside a large batch's writing); the pipe carries the file's name."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
     portable.exit_with_parent()  # a batch killed outright cannot leave it behind
     warm_up()
     try:
-        while (job := conn.recv()) is not None:
-            try:
-                answer: Drawn | BaseException = _draw(*job)
-            except Exception as exc:
-                answer = exc
-            conn.send(answer)
+        job = conn.recv()
+        if job is None:
+            return
+        try:
+            answer: Drawn | BaseException = _draw(*job)
+        except Exception as exc:
+            answer = exc
+        with tempfile.NamedTemporaryFile(dir=folder, prefix="maps-", delete=False) as out:
+            pickle.dump(answer, out, pickle.HIGHEST_PROTOCOL)
+        conn.send(out.name)
     except (EOFError, OSError):  # the parent has gone or closed the pipe
         return
 
 
 class MapDrawer:
     """A process that draws a round's maps, started before they are known (matplotlib imports
-    while the batch scores), so that drawing them waits for nobody; :meth:`close` ends it.
+    while the batch scores), so that drawing them waits for nobody; it ends once it has drawn
+    them, and :meth:`close` ends it sooner. ``folder`` (the caller's scratch folder) holds the
+    pictures until they are asked for.
 
     It is a plain process with a pipe (no thread in the batch's process, which forks its
-    workers after). With ``background`` False, or where no process can be started, the maps
-    are drawn when asked for, in this process."""
+    workers after). With ``background`` False, or where no process can be started, or for a
+    second round, the maps are drawn when asked for, in this process."""
 
-    def __init__(self, *, background: bool = True) -> None:
+    def __init__(self, folder: Path, *, background: bool = True) -> None:
         self._process: Any = None
         self._conn: Connection | None = None
-        self._drawn: Drawn | BaseException | None = None  # taken before they were asked for
         if background:
             try:
                 context: Any = multiprocessing.get_context(portable.start_method())
                 self._conn, theirs = context.Pipe()
                 self._process = context.Process(
-                    target=_drawing_main, args=(theirs,), name="pmqa-maps", daemon=True
-                )
+                    target=_drawing_main, args=(theirs, str(folder)), name="pmqa-maps",
+                    daemon=True,
+                )  # fmt: skip
                 self._process.start()
                 theirs.close()
             except (OSError, RuntimeError, NotImplementedError):  # no processes here
@@ -118,33 +129,27 @@ class MapDrawer:
         if not parts:
             return Drawn
         job = (geo, rubric, parts, subtitle)
-        conn = self._conn
+        conn, self._conn = self._conn, None  # the process draws one round
         if conn is not None:
             try:
                 conn.send(job)
             except OSError:  # its process is gone: draw here
-                self.close()
+                conn.close()
             else:
                 return lambda: self._answer(conn, job)
         return lambda: _draw(*job)
 
-    def take_if_drawn(self) -> None:
-        """Take the pictures now if they are drawn, and end the process (its matplotlib holds
-        about 130 MB that a long batch need not keep while it writes its tables)."""
-        conn = self._conn
-        if conn is not None and self._drawn is None and conn.poll():
-            with contextlib.suppress(EOFError, OSError):  # died: _answer draws them here
-                self._drawn = conn.recv()
-                self.close()
-
     def _answer(self, conn: Connection, job: tuple[Any, ...]) -> Drawn:
-        answer = self._drawn
-        if answer is None:
-            try:
-                answer = conn.recv()
-            except (EOFError, OSError):  # the process died (killed, out of memory): draw here
-                self.close()
-                return _draw(*job)
+        try:
+            with conn:
+                name = conn.recv()
+            path = Path(name)
+            with path.open("rb") as handle:
+                answer = pickle.load(handle)
+            path.unlink()
+        except (EOFError, OSError):  # the process died (killed, out of memory): draw here
+            self.close()
+            return _draw(*job)
         if isinstance(answer, BaseException):
             raise answer
         return cast("Drawn", answer)

@@ -152,7 +152,7 @@ class ResultsWorkbook:
         }
         # The maps are drawn in a process of their own, started now: it imports matplotlib
         # while the offices are scored.
-        self._drawer = MapDrawer()
+        self._drawer = MapDrawer(Path(self._scratch.name))
         self._drawing: Callable[[], Drawn] | None = None
         # The audit trail: a batch's on_values (its rows are prepared in the batch's workers).
         self.add_values = AuditTrail(self.book, self.formats)
@@ -195,7 +195,6 @@ class ResultsWorkbook:
             self.draw_maps(analysis.geography, analysis.snapshot)
         drawing = self._drawing
         assert drawing is not None
-        self._drawer.take_if_drawn()  # and between the tables: a long batch's take a while
         for name, sheet in self.sheets.items():
             # Every sheet, tables or drawn (executive summary, charts), prints with the marks.
             portrait = name in (EXECUTIVE_SHEET, MAP_SHEET)
@@ -227,7 +226,6 @@ class ResultsWorkbook:
                 finish_sheet(ws, table, rows)
             if table.sheet == SUMMARY_SHEET and rows:
                 _highlight_provisional(self.book, ws, table, rows)
-            self._drawer.take_if_drawn()
         drawn = drawing()
         self._drawer.close()
         percentages = write_executive(
