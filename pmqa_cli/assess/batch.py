@@ -6,7 +6,8 @@ isolated, with a time limit and a memory cap), each giving its office's
 once) and what the parent writes of its values, prepared in the worker. The parent gathers the
 offices in file order, then places them: duplicates, provisional results, ranks, offices that
 sent nothing. The values read (the audit trail, the bulk of the data) are streamed to a
-temporary file rather than held in memory, so a batch of 10,000 files stays small.
+temporary file rather than held in memory, and the offices beyond the first 500 wait in
+another (:mod:`.kept`), so a batch of 10,000 files stays small; neither file can outlive pmqa.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from datetime import date
 from decimal import Decimal
 from functools import cached_property
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import IO, Any, NamedTuple
 
 from pmqa_cli.assess import statistics
 from pmqa_cli.assess.kept import Offices, OfficeStore
@@ -102,7 +103,7 @@ class BatchResult:
     skipped: list[str]
     missing: list[Office]
     duplicates: list[Duplicate]
-    values_file: Path
+    values_file: IO[bytes]  # closed (and so deleted) by close()
     values_count: int = 0
     outputs_skipped: list[str] = field(default_factory=list)  # pmqa's own workbooks passed over
     verification: Verifier | None = None  # the review, data and correction files applied
@@ -152,7 +153,7 @@ class BatchResult:
 
     def close(self) -> None:
         """Delete the temporary files that hold the values read and the offices kept."""
-        self.values_file.unlink(missing_ok=True)
+        self.values_file.close()
         if self.store is not None:
             self.store.close()
 
@@ -164,14 +165,18 @@ class BatchResult:
 
     def iter_values(self) -> Iterator[tuple[str, str, ValueRead]]:
         """(file, sha256, value read) for every value of every file, in file order."""
-        with self.values_file.open("rb") as handle:
-            while True:
-                try:
-                    path, sha, values = pickle.load(handle)
-                except EOFError:
-                    return
-                for value in values:
-                    yield path, sha, value
+        handle = self.values_file
+        handle.flush()
+        position = 0  # its own place in the file: two readers do not move each other's
+        while True:
+            handle.seek(position)
+            try:
+                path, sha, values = pickle.load(handle)
+            except EOFError:
+                return
+            position = handle.tell()
+            for value in values:
+                yield path, sha, value
 
     @cached_property
     def _described(self) -> statistics.Described:
@@ -296,33 +301,31 @@ def run_batch(
     store = OfficeStore(options.offices_in_memory, options.scratch)
     places: list[_Place] = []
     count = 0
-    with tempfile.NamedTemporaryFile(
-        prefix="pmqa-values-", suffix=".pickle", delete=False, dir=options.scratch
-    ) as handle:
+    # Nameless on POSIX and deleted by Windows when closed: it cannot outlive pmqa, even killed.
+    handle = tempfile.TemporaryFile(prefix="pmqa-values-", dir=options.scratch)  # noqa: SIM115
 
-        def on_done(done: Done) -> None:
-            nonlocal count
-            office = done.office
-            if keep_values:
-                handle.write(done.kept)
-            count += done.read
-            if sink is not None:
-                sink.add_prepared(office.path, office.sha256, done.prepared)
-            elif on_values is not None:
-                on_values(office.path, office.sha256, done.values)
-            store.append(office)
-            places.append(_Place(_unscored(office), office.overall))
-            if progress is not None:
-                progress(len(places), len(files), office.path)
+    def on_done(done: Done) -> None:
+        nonlocal count
+        office = done.office
+        if keep_values:
+            handle.write(done.kept)
+        count += done.read
+        if sink is not None:
+            sink.add_prepared(office.path, office.sha256, done.prepared)
+        elif on_values is not None:
+            on_values(office.path, office.sha256, done.values)
+        store.append(office)
+        places.append(_Place(_unscored(office), office.overall))
+        if progress is not None:
+            progress(len(places), len(files), office.path)
 
-        try:
-            if files:
-                score_all(files, rubric, registry, options, on_done, score, verifier, delivery)
-        except BaseException:
-            handle.close()
-            Path(handle.name).unlink(missing_ok=True)
-            store.close()
-            raise
+    try:
+        if files:
+            score_all(files, rubric, registry, options, on_done, score, verifier, delivery)
+    except BaseException:
+        handle.close()
+        store.close()
+        raise
     duplicates = _mark_duplicates(places)
     if verifier is not None:
         # Without a registry the offices scored are the known ones: rows for any other office
@@ -336,7 +339,7 @@ def run_batch(
     store.place(lambda n, office: places[n].placed(office))
     return BatchResult(
         rubric, registry, Offices(store), [p.placed(p.office) for p in places], skipped, missing,
-        duplicates, Path(handle.name), count, outputs_skipped=own_outputs,
+        duplicates, handle, count, outputs_skipped=own_outputs,
         verification=verifier, store=store,
     )  # fmt: skip
 
