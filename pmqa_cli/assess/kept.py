@@ -18,7 +18,7 @@ import tempfile
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import IO, Any, overload
+from typing import IO, overload
 
 from pmqa_cli.assess.office import ScoredOffice
 
@@ -95,8 +95,8 @@ class OfficeStore:
 class Offices(Sequence[ScoredOffice]):
     """Some of a batch's offices, in a given order, each read when it is asked for.
 
-    Iterating holds one office at a time; :meth:`picked`, :meth:`where` and :meth:`sorted`
-    give new views without holding any.
+    Iterating holds one office at a time; :meth:`picked` gives a new view without holding any
+    (the batch sorts by the summaries it holds: ``BatchResult.in_order``).
     """
 
     def __init__(self, store: OfficeStore, indices: Sequence[int] | None = None) -> None:
@@ -135,17 +135,3 @@ class Offices(Sequence[ScoredOffice]):
     def picked(self, positions: Sequence[int]) -> Offices:
         """The offices at these positions of this view, in the order given."""
         return Offices(self._store, [self._indices[n] for n in positions])
-
-    def where(self, keep: Callable[[ScoredOffice], bool]) -> Offices:
-        """The offices for which ``keep`` is true, in this view's order."""
-        return Offices(self._store, [at for at, f in self._pairs() if keep(f)])
-
-    def sorted(self, key: Callable[[ScoredOffice], Any]) -> Offices:
-        """The offices in the order of ``key`` (stable); the keys are held, not the offices."""
-        keyed = [(key(f), n) for n, (_, f) in enumerate(self._pairs())]
-        keyed.sort(key=lambda pair: pair[0])
-        return Offices(self._store, [self._indices[n] for _, n in keyed])
-
-    def _pairs(self) -> Iterator[tuple[int, ScoredOffice]]:
-        for at in self._indices:
-            yield at, self._store[at]
