@@ -234,7 +234,9 @@ def province_paths(ax: Axes, geo: Geography, style: MapStyle, highlight: tuple[s
             linewidth=0.35,
             gid=f"province-{province.pcode}",
         )
-        ax.add_patch(patch)
+        # add_artist, not add_patch: the axes' limits are fixed (map_axes), and add_patch would
+        # work out each province's extent for them anyway (a sixth of drawing a map).
+        ax.add_artist(patch)
     for pcode in highlight:
         for ring in geo.boundaries.get(pcode).rings:
             xs, ys = zip(*ring, strict=True)
