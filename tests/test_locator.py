@@ -10,7 +10,7 @@ import re
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -216,11 +216,10 @@ def test_provinces_are_coloured_as_on_the_results_map_and_an_office_of_several_n
     assert copy.for_provinces(("TH57",)).png == maps.for_provinces(("TH57",)).png
 
 
-def test_workers_take_a_province_at_a_time(three: list[ScoredOffice], tmp_path: Path) -> None:
-    fake: Callable[[ScoredOffice], Any] = lambda o: (o, tmp_path / o.office.code, None)  # noqa: E731
-    work = [fake(o) for o in [three[0], three[2], three[1], three[2]]]
-    groups = feedbacks._by_province(work)
-    codes = [[task[0].office.code for task in group] for group in groups]
+def test_workers_take_a_province_at_a_time(three: list[ScoredOffice]) -> None:
+    offices = [three[0], three[2], three[1], three[2]]
+    groups = feedbacks._by_province(offices)
+    codes = [[offices[n].office.code for n in group] for group in groups]
     # Chiang Rai's two offices together, in their order; each unplaced office on its own.
     assert codes == [["P001", "P002"], ["P003"], ["P003"]]
 

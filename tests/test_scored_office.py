@@ -337,15 +337,25 @@ def test_feedback_written_in_parallel_is_the_same_as_in_one_process(
     tmp_path: Path, shipped: Rubric, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from pmqa_cli.assess.batch import BatchOptions, run_batch
-    from pmqa_cli.report.feedbacks import write_feedbacks
+    from pmqa_cli.report.feedbacks import start_feedbacks, write_feedbacks
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     folder = tmp_path / "subs"
     result = runner.invoke(app, ["sample", "-n", "10", "--out", str(folder), "--seed", "3"])
     assert result.exit_code == 0, result.output
-    with run_batch([folder], shipped, options=BatchOptions(steps=True)) as batch:
+    # Every office read back from the batch's scratch file, and handed to the workers one
+    # province group at a time (a batch of thousands is never all read back at once).
+    options = BatchOptions(steps=True, offices_in_memory=0)
+    with run_batch([folder], shipped, options=options) as batch:
         one = write_feedbacks(batch.scored, shipped, tmp_path / "one", jobs=1)
         two = write_feedbacks(batch.scored, shipped, tmp_path / "two", jobs=2)
-    assert [p.name for p in one] == [p.name for p in two] and len(one) == 10
-    for a, b in zip(one, two, strict=True):
-        assert a.read_bytes() == b.read_bytes(), a.name
+        started = start_feedbacks(batch.scored, shipped, tmp_path / "few", jobs=2, in_flight=1)
+        with started:
+            in_flight = sum(started._futures.values())
+            waiting = len(started._groups)
+            few = started.wait()
+    assert in_flight == 1 and waiting >= 5  # ten offices in several provinces' groups
+    assert [p.name for p in one] == [p.name for p in two] == [p.name for p in few]
+    assert len(one) == 10
+    for a, b, c in zip(one, two, few, strict=True):
+        assert a.read_bytes() == b.read_bytes() == c.read_bytes(), a.name

@@ -3,14 +3,18 @@ while the parent writes the results (report/feedback.py draws each workbook).
 
 Each workbook's ตำแหน่ง sheet shows the office's province on a small map (report/locator.py).
 The offices are handed to the workers a province at a time, so each province's picture is drawn
-once, by the worker that writes that province's workbooks, and shared by them."""
+once, by the worker that writes that province's workbooks, and shared by them; at most
+``IN_FLIGHT`` offices at once, so a batch of thousands (whose offices wait in a scratch file)
+is never read back whole into memory."""
 
 from __future__ import annotations
 
 import contextlib
 import multiprocessing
-from collections.abc import Mapping, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from collections import deque
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor
+from concurrent.futures import wait as futures_wait
 from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
@@ -62,40 +66,72 @@ def _write_in_worker(tasks: Sequence[Task]) -> None:
     _write(tasks, _RUBRIC, _MAPS)
 
 
-def _by_province(work: Sequence[Task]) -> list[list[Task]]:
-    """The offices in groups that share a picture (their provinces), in the order the first of
-    each comes; an office whose province is not found is a group of its own."""
-    groups: dict[object, list[Task]] = {}
-    for n, task in enumerate(work):
-        office = task[0].office
-        key = provinces_of(office.province, office.name) or n
-        groups.setdefault(key, []).append(task)
+def _by_province(offices: Sequence[ScoredOffice]) -> list[list[int]]:
+    """The offices' positions in groups that share a picture (their provinces), in the order
+    the first of each comes; an office whose province is not found is a group of its own."""
+    groups: dict[object, list[int]] = {}
+    for n, office in enumerate(offices):
+        key = provinces_of(office.office.province, office.office.name) or n
+        groups.setdefault(key, []).append(n)
     return list(groups.values())
+
+
+#: Offices handed to the feedback workers and not yet written, at most: a national round is
+#: handed over at once; a batch of thousands (whose offices wait in a scratch file,
+#: assess/kept.py) is handed over as the workers finish, never all read back at once.
+IN_FLIGHT = 500
 
 
 class Feedbacks:
     """A batch's feedback workbooks being written by worker processes while the caller goes on
     (results.xlsx, JSON, CSV use the parent alone: the cores would wait otherwise).
-    :meth:`wait` gives their paths once every one is written, and re-raises a worker's error."""
+    :meth:`wait` hands over the rest, gives their paths once every one is written, and
+    re-raises a worker's error."""
 
     def __init__(
-        self, targets: list[Path], pool: ProcessPoolExecutor | None, futures: list[Future[None]]
+        self,
+        targets: list[Path],
+        pool: ProcessPoolExecutor | None,
+        work: Callable[[list[int]], list[Task]],
+        groups: list[list[int]],
+        in_flight: int = IN_FLIGHT,
     ) -> None:
         self.targets = targets
         self._pool = pool
-        self._futures = futures
+        self._work = work
+        self._groups = deque(groups)
+        self._in_flight = in_flight
+        self._futures: dict[Future[None], int] = {}  # each group being written: its size
+        self._feed()
+
+    def _feed(self) -> None:
+        """Hand groups to the workers while fewer than ``in_flight`` offices are with them
+        (one group at least, however large)."""
+        if self._pool is None:  # written here already
+            return
+        while self._groups and (
+            not self._futures
+            or sum(self._futures.values()) + len(self._groups[0]) <= self._in_flight
+        ):
+            group = self._groups.popleft()
+            self._futures[self._pool.submit(_write_in_worker, self._work(group))] = len(group)
 
     def wait(self) -> list[Path]:
         """Every workbook written: their paths, in the offices' order."""
         try:
-            for future in self._futures:
-                future.result()  # re-raises a worker's error here
+            while self._futures:
+                done, _ = futures_wait(self._futures, return_when=FIRST_COMPLETED)
+                for future in done:
+                    future.result()  # re-raises a worker's error here
+                    del self._futures[future]
+                self._feed()
         finally:
             self.close()
         return self.targets
 
     def close(self) -> None:
         """Stop: workbooks not yet started are not written."""
+        self._groups.clear()
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
@@ -116,12 +152,15 @@ def start_feedbacks(
     changes: Mapping[str, Decimal] | None = None,
     previous_label: str = "",
     geo: Geography | None = None,
+    in_flight: int = IN_FLIGHT,
 ) -> Feedbacks:
     """Start writing the feedback workbook of every office of a batch (see
     :func:`write_feedbacks`) in ``jobs`` processes, and return at once; a few workbooks, or
     one job, are written here before it returns. ``changes``: each office's change of overall
     score since ``previous_label``, by file path. ``geo``: the round on the map (the results'
-    own, ``Analysis.geography``); made from ``offices`` when not given."""
+    own, ``Analysis.geography``); made from ``offices`` when not given. ``offices`` is read
+    one office at a time (a batch's :class:`~pmqa_cli.assess.kept.Offices`): at most
+    ``in_flight`` of them are with the workers at once."""
     folder.mkdir(parents=True, exist_ok=True)
     places = standings(
         (peer_of(office) for office in offices),
@@ -134,13 +173,18 @@ def start_feedbacks(
         geo = geography(office_scores(offices).values(), rubric.scoring.decimals)
     maps = LocatorMaps.of(geo, rubric)
     targets = [folder / name for name in feedback_names(offices)]
-    work = [
-        (office, target, places[office.path])
-        for office, target in zip(offices, targets, strict=True)
-    ]
-    if jobs <= 1 or len(work) < 8:  # a few workbooks: starting processes costs more
-        _write(work, rubric, maps)
-        return Feedbacks(targets, None, [])
+
+    def work(positions: list[int]) -> list[Task]:
+        tasks = []
+        for n in positions:
+            office = offices[n]
+            tasks.append((office, targets[n], places[office.path]))
+        return tasks
+
+    if jobs <= 1 or len(offices) < 8:  # a few workbooks: starting processes costs more
+        for n in range(len(offices)):
+            _write(work([n]), rubric, maps)
+        return Feedbacks(targets, None, work, [])
     context = multiprocessing.get_context(portable.start_method())
     if context.get_start_method() == "fork":
         # matplotlib imported and its font loaded once here, not in every worker (a third of
@@ -149,8 +193,7 @@ def start_feedbacks(
             warm_up()
     pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker,
                                initargs=(rubric, maps))  # fmt: skip
-    futures = [pool.submit(_write_in_worker, group) for group in _by_province(work)]
-    return Feedbacks(targets, pool, futures)
+    return Feedbacks(targets, pool, work, _by_province(offices), in_flight)
 
 
 def write_feedbacks(
