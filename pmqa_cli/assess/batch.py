@@ -91,8 +91,8 @@ class BatchResult:
 
     ``files`` are the offices in file order, read one at a time from where the batch keeps
     them (:mod:`.kept`: in memory, or beyond a count in a scratch file): iterate them, or take
-    a view with :meth:`~.kept.Offices.where` and :meth:`~.kept.Offices.sorted`, rather than
-    making a list of them. :meth:`close` lets go of them.
+    a view (:attr:`scored`, :meth:`in_order`), rather than making a list of them; what needs
+    no scores reads :attr:`summaries`. :meth:`close` lets go of them.
     """
 
     rubric: Rubric
@@ -110,19 +110,25 @@ class BatchResult:
     store: OfficeStore | None = None  # where ``files`` are kept (closed by :meth:`close`)
 
     @cached_property
+    def _scored_positions(self) -> list[int]:
+        """Where the files whose scores count are: readable, and chosen among duplicates."""
+        return [n for n, f in enumerate(self.summaries) if f.readable and f.scored]
+
+    @cached_property
     def scored(self) -> Offices:
         """The files whose scores count: readable, and chosen among duplicates."""
-        return self.files.picked(
-            [n for n, f in enumerate(self.summaries) if f.readable and f.scored]
-        )
+        return self.files.picked(self._scored_positions)
+
+    @property
+    def scored_summaries(self) -> list[ScoredOffice]:
+        """The summaries of :attr:`scored` (held: reading them reads no office back)."""
+        return [self.summaries[n] for n in self._scored_positions]
 
     def in_order(self, key: Callable[[ScoredOffice], Any], *, scored: bool = True) -> Offices:
         """The offices (with ``scored``, those whose scores count) sorted by ``key``, which is
         given each office's summary: its place, office details and findings, never its scores
         (so that sorting reads no office back)."""
-        positions = [
-            n for n, f in enumerate(self.summaries) if not scored or (f.readable and f.scored)
-        ]
+        positions = list(self._scored_positions if scored else range(len(self.summaries)))
         positions.sort(key=lambda n: key(self.summaries[n]))
         return self.files.picked(positions)
 

@@ -25,7 +25,7 @@ from pmqa_cli.assess.office import ScoredOffice
 __all__ = ["IN_MEMORY", "OfficeStore", "Offices"]
 
 #: Offices held as objects before the rest go to the scratch file: about 25 MB of them, twice
-#: a national round (reading one back takes about half a millisecond, each time it is read).
+#: a national round (reading one back takes about a quarter of a millisecond, each time).
 IN_MEMORY = 500
 
 

@@ -137,7 +137,7 @@ def batch_summary(batch: BatchResult, written: Sequence[Path]) -> None:
                 more = len(problems) - 20
                 console.print(ThaiText(tr(f"  และอีก {more} รายการ ในแผ่นงาน ปัญหาที่พบ",
                                           f"  ... {more} more in the ปัญหาที่พบ sheet")))  # fmt: skip
-    provisional = [f for f in batch.summaries if f.readable and f.scored and f.provisional]
+    provisional = [f for f in batch.scored_summaries if f.provisional]
     if provisional:
         console.print(
             ThaiText(tr(f"ผลเบื้องต้น {len(provisional)} หน่วยงาน (ทำเครื่องหมายไว้ในสรุปผล):",

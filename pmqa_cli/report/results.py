@@ -407,20 +407,20 @@ def json_chunks(data: dict[str, Any]) -> Iterator[str]:
     encode = json.JSONEncoder(ensure_ascii=False, allow_nan=False).encode
     yield "{\n"
     for n, (key, value) in enumerate(data.items()):
-        lead = f",\n {encode(key)}: " if n else f" {encode(key)}: "
-        items = iter(value) if isinstance(value, list | Iterator) else None
-        first = next(items, _NOTHING) if items is not None else _NOTHING
-        if items is None or first is _NOTHING:
-            yield lead + (encode(value) if items is None else "[]")
+        yield f",\n {encode(key)}: " if n else f" {encode(key)}: "
+        if not isinstance(value, list | Iterator):
+            yield encode(value)
             continue
-        yield f"{lead}[\n  {encode(first)}"
-        for item in items:
-            yield f",\n  {encode(item)}"
+        lines = (f"\n  {encode(item)}" for item in value)
+        first = next(lines, None)
+        if first is None:
+            yield "[]"
+            continue
+        yield "[" + first
+        for line in lines:
+            yield "," + line
         yield "\n ]"
     yield "\n}\n"
-
-
-_NOTHING = object()  # an empty list's first item
 
 
 def ranking(batch: BatchResult) -> list[dict[str, Any]]:
@@ -430,7 +430,7 @@ def ranking(batch: BatchResult) -> list[dict[str, Any]]:
         lambda f: (not (f.readable and f.scored), f.rank or 10**9, f.office.code, f.path),
         scored=False,
     )
-    scored = [f for f in batch.summaries if f.readable and f.scored]
+    scored = batch.scored_summaries
     # The name each office's feedback workbook has (pmqa batch --feedback): the same rule.
     feedback = dict(zip((o.path for o in scored), feedback_file_names(scored), strict=True))
     return [
