@@ -91,6 +91,7 @@ def wraps(col: int, text: str) -> bool:
     return (len(text) > _ALWAYS_FIT[col] or "\n" in text) and _wider(col, text)
 
 
+@functools.lru_cache(maxsize=4096)  # labels and answers repeat from office to office
 def _lines(col: int, text: str) -> int:
     """The lines wrapped text takes in column ``col``."""
     return wrapped_lines(text, _ROOMS[col], FONT_SIZE)
