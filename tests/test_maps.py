@@ -350,21 +350,23 @@ def test_the_executive_summary_map_keeps_many_bands_above_its_source_note(
 def test_the_drawing_process_draws_what_this_process_would_and_a_dead_one_is_drawn_for(
     small: Geography, shipped: Rubric, tmp_path: Path
 ) -> None:
-    """A batch's maps come from a process started before they are known (report/map_sheet.py
+    """A batch's maps come from a process started before they are known (report/map_drawer.py
     MapDrawer): its pictures are those drawn here, byte for byte; when it has died (killed,
     out of memory) the maps are drawn here instead, and nothing is left running."""
-    from pmqa_cli.report.map_sheet import MapDrawer
+    from pmqa_cli.report.map_drawer import MapDrawer
+    from pmqa_cli.report.map_sheet import draw_later
 
-    here = MapDrawer(tmp_path, background=False).start(small, shipped, "ปีงบประมาณ 2567")()
-    with MapDrawer(tmp_path) as drawer:
-        drawn = drawer.start(small, shipped, "ปีงบประมาณ 2567")()
+    subtitle = "ปีงบประมาณ 2567"
+    here = draw_later(MapDrawer(background=False), small, shipped, tmp_path, subtitle)()
+    with MapDrawer() as drawer:
+        drawn = draw_later(drawer, small, shipped, tmp_path, subtitle)()
         process = drawer._process
     assert drawn == here and set(drawn.maps) == {"overall", "pmqa", "results", "change"}
     assert drawn.summary is not None and not process.is_alive()
-    with MapDrawer(tmp_path) as drawer:
+    with MapDrawer() as drawer:
         drawer._process.kill()
         drawer._process.join()
-        assert drawer.start(small, shipped, "ปีงบประมาณ 2567")() == here
+        assert draw_later(drawer, small, shipped, tmp_path, subtitle)() == here
     assert list(tmp_path.iterdir()) == []  # the pictures' file is gone once read
 
 
@@ -374,15 +376,17 @@ def test_the_drawing_process_ends_once_it_has_drawn_before_the_pictures_are_aske
     """A large batch writes its tables for a while after handing over the maps: the drawing
     process (matplotlib's ~130 MB) does not wait for it, it leaves the pictures in the scratch
     folder and ends; a second round is drawn here."""
-    from pmqa_cli.report.map_sheet import MapDrawer
+    from pmqa_cli.report.map_drawer import MapDrawer
+    from pmqa_cli.report.map_sheet import draw_later
 
-    here = MapDrawer(tmp_path, background=False).start(small, shipped, "ปีงบประมาณ 2567")()
-    with MapDrawer(tmp_path) as drawer:
+    subtitle = "ปีงบประมาณ 2567"
+    here = draw_later(MapDrawer(background=False), small, shipped, tmp_path, subtitle)()
+    with MapDrawer() as drawer:
         process = drawer._process
-        waiting = drawer.start(small, shipped, "ปีงบประมาณ 2567")
+        waiting = draw_later(drawer, small, shipped, tmp_path, subtitle)
         process.join(60)
         assert not process.is_alive()  # ended, nothing asked for yet
         assert [p.name[:5] for p in tmp_path.iterdir()] == ["maps-"]
         assert waiting() == here
-        assert drawer.start(small, shipped, "ปีงบประมาณ 2567")() == here  # drawn here
+        assert draw_later(drawer, small, shipped, tmp_path, subtitle)() == here  # drawn here
     assert list(tmp_path.iterdir()) == []

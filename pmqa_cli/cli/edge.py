@@ -40,9 +40,6 @@ def edge(func: F) -> F:
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        # rich and the rubric model, heavy: imported when a command runs, not for --help.
-        from pmqa_cli.cli import render
-
         try:
             try:
                 return func(*args, **kwargs)
@@ -56,14 +53,14 @@ def edge(func: F) -> F:
         except PmqaError as exc:
             if _state["debug"]:
                 raise
-            render.error(tr(exc.th or str(exc), str(exc)))
+            _error(tr(exc.th or str(exc), str(exc)))
             raise typer.Exit(exc.exit_code) from None
         except KeyboardInterrupt as stop:
             # Ctrl+C, or SIGTERM / SIGHUP (core/portable.py: Stopped): every staged output and
             # temporary file was removed on the way out, and the workers were stopped.
             signum = getattr(stop, "signum", 2)
             name = getattr(stop, "name", "Ctrl+C")
-            render.error(tr(
+            _error(tr(
                 f"หยุดแล้ว ({name}) ไม่ได้เขียนผลใด ๆ ผลลัพธ์เดิมยังอยู่ครบ และไม่มีไฟล์ชั่วคราวค้างอยู่",
                 f"Stopped ({name}). Nothing was written: the previous outputs are as they were, "
                 "and no temporary file was left behind.",
@@ -73,7 +70,7 @@ def edge(func: F) -> F:
             if _state["debug"]:
                 raise
             if isinstance(exc, OSError) and exc.errno in DISK_ERRORS:
-                render.error(tr(
+                _error(tr(
                     f"เขียนผลลัพธ์ของ pmqa ไม่ได้: {exc.strerror or exc} เพิ่มพื้นที่ว่าง (ทั้งโฟลเดอร์ผลลัพธ์"
                     "และโฟลเดอร์ชั่วคราว) หรือเลือกโฟลเดอร์อื่น ไม่มีไฟล์ที่เขียนค้างครึ่งทาง "
                     "และไฟล์ที่ส่งมาไม่ถูกแก้ไข",
@@ -82,7 +79,7 @@ def edge(func: F) -> F:
                     "folder; nothing half-written was left and the submissions are untouched.",
                 ))  # fmt: skip
                 raise typer.Exit(1) from None
-            render.error(tr(
+            _error(tr(
                 f"pmqa หยุดเพราะข้อผิดพลาดภายใน ({type(exc).__name__}: {exc}) "
                 "เรียกคำสั่งเดิมอีกครั้งพร้อม --debug เพื่อดูรายละเอียด แล้วแจ้งผู้ดูแล",
                 f"pmqa stopped on an internal error ({type(exc).__name__}: {exc}). "
@@ -91,6 +88,15 @@ def edge(func: F) -> F:
             raise typer.Exit(1) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+def _error(message: str) -> None:
+    """Show what stopped the run. rich and the rubric model are heavy: imported only when there
+    is something to show, so a command's own first steps (``pmqa batch`` starts its map-drawing
+    process) are not kept waiting for them."""
+    from pmqa_cli.cli import render  # heavy: rich and the rubric model, only for an error
+
+    render.error(message)
 
 
 def _flush_stdout() -> None:

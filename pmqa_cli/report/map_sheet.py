@@ -2,40 +2,34 @@
 second page), the small map on the executive summary itself, and PNG and SVG files for slides
 and LINE messages.
 
-Drawing a map takes matplotlib about 0.15 s, after 0.3-0.4 s to import it, so a results
-workbook opens a drawing process of its own when it opens (:class:`MapDrawer`: matplotlib is
-imported there while the offices are scored), hands it the round's maps as soon as the round's
-geography is known, and picks the pictures up when the workbook's tables are written (the
-process leaves them in the workbook's scratch folder and ends as soon as it has drawn them).
+A batch's maps are drawn in a process of their own (report/map_drawer.py, started before the
+batch itself, so matplotlib is imported there while this process starts): :func:`draw_later`
+hands it the round's maps as soon as the round's geography is known, and the results workbook
+picks the pictures up when its tables are written (the process leaves them in the workbook's
+scratch folder and ends as soon as it has drawn them).
 """
 
 from __future__ import annotations
 
-import contextlib
 import io
-import multiprocessing
-import pickle
-import signal
-import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 from pmqa_cli.compare.geography import Geography
-from pmqa_cli.core import portable
 from pmqa_cli.report.guard import record_written
+from pmqa_cli.report.map_drawer import MapDrawer
 from pmqa_cli.report.map_small import summary_map_png
-from pmqa_cli.report.maps import map_png, map_svg, warm_up
+from pmqa_cli.report.maps import map_png, map_svg
 from pmqa_cli.report.outputs import write_bytes_atomic
 from pmqa_cli.rubric.model import Rubric
 
 __all__ = [
     "MAP_SHEET",
     "Drawn",
-    "MapDrawer",
     "Maps",
+    "draw_later",
     "map_parts",
     "write_map_files",
     "write_map_sheet",
@@ -74,105 +68,15 @@ def _draw(geo: Geography, rubric: Rubric, parts: Sequence[str], subtitle: str) -
     return Drawn(maps, summary_map_png(geo, rubric))
 
 
-def _drawing_main(conn: Connection, folder: str) -> None:
-    """The drawing process: import matplotlib and find the font, draw the one round it is
-    given, leave the pictures in a file in ``folder`` and end (before they are asked for: its
-    ~130 MB are not kept beside a large batch's writing); the pipe carries the file's name."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
-    portable.exit_with_parent()  # a batch killed outright cannot leave it behind
-    warm_up()
-    try:
-        job = conn.recv()
-        if job is None:
-            return
-        try:
-            answer: Drawn | BaseException = _draw(*job)
-        except Exception as exc:
-            answer = exc
-        with tempfile.NamedTemporaryFile(dir=folder, prefix="maps-", delete=False) as out:
-            pickle.dump(answer, out, pickle.HIGHEST_PROTOCOL)
-        conn.send(out.name)
-    except (EOFError, OSError):  # the parent has gone or closed the pipe
-        return
-
-
-class MapDrawer:
-    """A process that draws a round's maps, started before they are known (matplotlib imports
-    while the batch scores), so that drawing them waits for nobody; it ends once it has drawn
-    them, and :meth:`close` ends it sooner. ``folder`` (the caller's scratch folder) holds the
-    pictures until they are asked for.
-
-    It is a plain process with a pipe (no thread in the batch's process, which forks its
-    workers after). With ``background`` False, or where no process can be started, or for a
-    second round, the maps are drawn when asked for, in this process."""
-
-    def __init__(self, folder: Path, *, background: bool = True) -> None:
-        self._process: Any = None
-        self._conn: Connection | None = None
-        if background:
-            try:
-                context: Any = multiprocessing.get_context(portable.start_method())
-                self._conn, theirs = context.Pipe()
-                self._process = context.Process(
-                    target=_drawing_main, args=(theirs, str(folder)), name="pmqa-maps",
-                    daemon=True,
-                )  # fmt: skip
-                self._process.start()
-                theirs.close()
-            except (OSError, RuntimeError, NotImplementedError):  # no processes here
-                self.close()
-
-    def start(self, geo: Geography, rubric: Rubric, subtitle: str = "") -> Callable[[], Drawn]:
-        """Start drawing every map of the round (the แผนที่ sheet's and the executive summary's);
-        the returned function waits for the pictures."""
-        parts = map_parts(geo, rubric)
-        if not parts:
-            return Drawn
-        job = (geo, rubric, parts, subtitle)
-        conn, self._conn = self._conn, None  # the process draws one round
-        if conn is not None:
-            try:
-                conn.send(job)
-            except OSError:  # its process is gone: draw here
-                conn.close()
-            else:
-                return lambda: self._answer(conn, job)
-        return lambda: _draw(*job)
-
-    def _answer(self, conn: Connection, job: tuple[Any, ...]) -> Drawn:
-        try:
-            with conn:
-                name = conn.recv()
-            path = Path(name)
-            with path.open("rb") as handle:
-                answer = pickle.load(handle)
-            path.unlink()
-        except (EOFError, OSError):  # the process died (killed, out of memory): draw here
-            self.close()
-            return _draw(*job)
-        if isinstance(answer, BaseException):
-            raise answer
-        return cast("Drawn", answer)
-
-    def close(self) -> None:
-        """End the drawing process; it leaves nothing running."""
-        if self._conn is not None:
-            with contextlib.suppress(OSError):
-                self._conn.send(None)
-            self._conn.close()
-            self._conn = None
-        if self._process is not None:
-            self._process.join(5)
-            if self._process.is_alive():  # pragma: no cover - stuck in a drawing
-                self._process.terminate()
-                self._process.join()
-            self._process = None
-
-    def __enter__(self) -> MapDrawer:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+def draw_later(
+    drawer: MapDrawer, geo: Geography, rubric: Rubric, folder: Path, subtitle: str = ""
+) -> Callable[[], Drawn]:
+    """Start drawing every map of the round (the แผนที่ sheet's and the executive summary's) in
+    ``drawer``'s process, its pictures left in ``folder``; the returned function waits for them."""
+    parts = map_parts(geo, rubric)
+    if not parts:
+        return Drawn
+    return drawer.start(_draw, geo, rubric, parts, subtitle, folder=folder)
 
 
 # The sheet: a portrait A4 page per map. Excel and LibreOffice measure a column by the width of

@@ -31,7 +31,8 @@ from pmqa_cli.report.executive import PRINT_SCALE as EXECUTIVE_SCALE
 from pmqa_cli.report.executive import SHEET as EXECUTIVE_SHEET
 from pmqa_cli.report.executive import BandPercentages, write_executive
 from pmqa_cli.report.guard import record_written
-from pmqa_cli.report.map_sheet import MAP_SHEET, Drawn, MapDrawer, write_map_sheet
+from pmqa_cli.report.map_drawer import MapDrawer
+from pmqa_cli.report.map_sheet import MAP_SHEET, Drawn, draw_later, write_map_sheet
 from pmqa_cli.report.names import feedback_file_names
 from pmqa_cli.report.outputs import (
     FONT_SIZE,
@@ -128,11 +129,13 @@ class ResultsWorkbook:
         compared: bool = False,
         verified: bool = False,
         scratch: Path | None = None,
+        drawer: MapDrawer | None = None,
     ) -> None:
         """``compared``: the batch is compared with earlier results (adds those sheets);
         ``verified``: verification files are applied (adds the changes sheet); ``scratch``:
         the folder for its temporary files (the run's own, report/staging.py), else one in the
-        system's temporary folder."""
+        system's temporary folder; ``drawer``: the process that draws the maps, started
+        earlier (the workbook ends it when it closes), else one started now."""
         self.path = Path(path)
         directory = self.path.parent if str(self.path.parent) else Path()
         if not directory.is_dir():
@@ -150,9 +153,9 @@ class ResultsWorkbook:
         self.sheets = {
             name: self.book.add_worksheet(name) for name in sheet_names(compared, rubric, verified)
         }
-        # The maps are drawn in a process of their own, started now: it imports matplotlib
-        # while the offices are scored.
-        self._drawer = MapDrawer(Path(self._scratch.name))
+        # The maps are drawn in a process of their own: the batch's, started before it (it
+        # imports matplotlib while the batch starts), else one started now.
+        self._drawer = drawer if drawer is not None else MapDrawer()
         self._drawing: Callable[[], Drawn] | None = None
         # The audit trail: a batch's on_values (its rows are prepared in the batch's workers).
         self.add_values = AuditTrail(self.book, self.formats)
@@ -161,7 +164,9 @@ class ResultsWorkbook:
         """Hand the round's maps to the drawing process now (``analyse``'s ``on_geography``):
         they are drawn while the rest is analysed and the tables written."""
         subtitle = f"ปีงบประมาณ พ.ศ. {snapshot.label}"
-        self._drawing = self._drawer.start(geo, self.rubric, subtitle)
+        self._drawing = draw_later(
+            self._drawer, geo, self.rubric, Path(self._scratch.name), subtitle
+        )
 
     def _audit_print(self, when: datetime) -> None:
         """The audit trail is out of the default print: only its first rows print, as a sample

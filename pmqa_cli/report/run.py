@@ -42,6 +42,7 @@ from pmqa_cli.report.feedback import write_feedback
 from pmqa_cli.report.feedbacks import start_feedbacks
 from pmqa_cli.report.given import given_paths, must_exist
 from pmqa_cli.report.guard import WRITTEN_RECORD, Form, Target, check_outputs, record_written
+from pmqa_cli.report.map_drawer import MapDrawer
 from pmqa_cli.report.map_sheet import write_map_files
 from pmqa_cli.report.outputs import output_timestamp
 from pmqa_cli.report.pdf import to_pdf
@@ -223,6 +224,7 @@ def write_batch(
     round_: str = "",
     pdf: bool = False,
     progress: Progress | None = None,
+    drawer: MapDrawer | None = None,
 ) -> Iterator[BatchWritten]:
     """Score ``found`` and write every output; yields what was written while the batch is
     still open (its values readable), and closes it after.
@@ -231,7 +233,9 @@ def write_batch(
     the results and feedback workbooks are also printed to PDF beside them. Every output is
     written into a staging folder beside its target and moved into place only when all are
     written (report/staging.py): an error, Ctrl+C or SIGTERM leaves the previous outputs whole,
-    and a second run aimed at the same outputs is refused while this one runs.
+    and a second run aimed at the same outputs is refused while this one runs. ``drawer``
+    draws the maps (started before the batch, report/map_drawer.py), else the workbook starts
+    one; either way it is ended with the workbook.
     """
     if earlier:  # rounds that cannot be told apart are refused before anything is scored
         distinct_labels(_this_round(rubric, round_), earlier, BATCH_OPTIONS)
@@ -240,7 +244,7 @@ def write_batch(
         book = staged.stage(outputs.workbook)
         with ResultsWorkbook(
             book, rubric, compared=bool(earlier), verified=verification is not None,
-            scratch=staged.scratch,
+            scratch=staged.scratch, drawer=drawer,
         ) as workbook:  # fmt: skip
             with (progress or _no_progress)(len(found.files)) as tick:
                 batch = run_batch(

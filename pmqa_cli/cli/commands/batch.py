@@ -95,36 +95,41 @@ def batch_command(
     verified ones; the self-assessed ones and every change are kept beside them
     (docs/verification.md).
     """
-    from pmqa_cli.assess.batch import BatchOptions  # heavy: pydantic
-    from pmqa_cli.cli import render_batch  # heavy: rich, pydantic
-    from pmqa_cli.io.mark import Kind  # heavy: xml parsing
-    from pmqa_cli.report import given, run  # heavy: pydantic
+    from pmqa_cli.report.map_drawer import MapDrawer  # light: its process imports the maps'
 
-    verifying = [*(review or []), *(data or []), *(corrections or [])]
-    found = run.find_submissions(paths, previous=previous or [], verifying=verifying)
-    outputs = run.Outputs(output, json_path, csv_dir, feedback_dir, maps_dir)
-    run.check_outputs_of(
-        outputs, Kind.RESULTS, inputs=[*found.files, rubric, registry, *(previous or []),
-                                       *verifying],
-        input_folders=paths, force=force, pdf=pdf,
-    )  # fmt: skip
-    if pdf:
-        given.need_pdf(True, "")
-    loaded = given.load_rubric_option(rubric)
-    offices = given.load_registry_option(registry)
-    earlier = run.load_previous(previous or [], previous_label or [], loaded)
-    options = BatchOptions(jobs=jobs, timeout_seconds=timeout, limits=given.reading_limits(),
-                           steps=feedback_dir is not None)  # fmt: skip
-    verification = given.load_verification_option(
-        loaded, review, data, corrections, offices, options.limits
-    )
-    with run.write_batch(
-        found, paths, loaded, outputs, registry=offices, options=options,
-        command=command_line("batch"), earlier=earlier, verification=verification,
-        round_=round_, pdf=pdf, progress=render_batch.progress,
-    ) as done:  # fmt: skip
-        render_batch.batch_summary(done.batch, done.written)
-        if done.analysis.comparison is not None:
-            render_batch.comparison(done.analysis.comparison)
+    # Started first, so that matplotlib is imported in the drawing process while this one
+    # starts, not beside the workers that score (report/map_drawer.py).
+    with MapDrawer() as drawer:
+        from pmqa_cli.assess.batch import BatchOptions  # heavy: pydantic
+        from pmqa_cli.cli import render_batch  # heavy: rich, pydantic
+        from pmqa_cli.io.mark import Kind  # heavy: xml parsing
+        from pmqa_cli.report import given, run  # heavy: pydantic
+
+        verifying = [*(review or []), *(data or []), *(corrections or [])]
+        found = run.find_submissions(paths, previous=previous or [], verifying=verifying)
+        outputs = run.Outputs(output, json_path, csv_dir, feedback_dir, maps_dir)
+        run.check_outputs_of(
+            outputs, Kind.RESULTS, inputs=[*found.files, rubric, registry, *(previous or []),
+                                           *verifying],
+            input_folders=paths, force=force, pdf=pdf,
+        )  # fmt: skip
+        if pdf:
+            given.need_pdf(True, "")
+        loaded = given.load_rubric_option(rubric)
+        offices = given.load_registry_option(registry)
+        earlier = run.load_previous(previous or [], previous_label or [], loaded)
+        options = BatchOptions(jobs=jobs, timeout_seconds=timeout, limits=given.reading_limits(),
+                               steps=feedback_dir is not None)  # fmt: skip
+        verification = given.load_verification_option(
+            loaded, review, data, corrections, offices, options.limits
+        )
+        with run.write_batch(
+            found, paths, loaded, outputs, registry=offices, options=options,
+            command=command_line("batch"), earlier=earlier, verification=verification,
+            round_=round_, pdf=pdf, progress=render_batch.progress, drawer=drawer,
+        ) as done:  # fmt: skip
+            render_batch.batch_summary(done.batch, done.written)
+            if done.analysis.comparison is not None:
+                render_batch.comparison(done.analysis.comparison)
     if not done.clean:
         raise typer.Exit(1)
