@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import random
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
@@ -65,3 +66,22 @@ def test_format_number_pads_to_the_decimals() -> None:
     assert format_number(300, 4) == "300.0000"
     assert format_number(None, 4) == ""
     assert format_number(-0.00001, 2) == "0.00"
+
+
+def test_rounding_gives_exactly_the_digits_of_integer_arithmetic() -> None:
+    """The Decimal is built from text (quick): its sign, digits and exponent are those of
+    floor(|x| * 10^d + 1/2) worked out in integers, for long numbers and every sign, and zero
+    is never negative."""
+    generator = random.Random(2567)
+    values: list[Any] = [Decimal("-0.004"), Decimal("-0.00"), 0, -7, Fraction(-2, 3)]
+    values.append(Decimal("123456789012345678901234567890.123456789"))  # beyond 28 digits
+    for _ in range(2000):
+        values.append(Fraction(generator.randint(-(10**12), 10**12), generator.randint(1, 10**6)))
+        values.append(Decimal(generator.randint(-(10**9), 10**9)).scaleb(-generator.randint(0, 8)))
+    for value in values:
+        numerator, denominator = Fraction(value).as_integer_ratio()
+        for decimals in (0, 1, 2, 4, 30):
+            units = (2 * abs(numerator) * 10**decimals + denominator) // (2 * denominator)
+            sign = 1 if numerator < 0 and units else 0
+            expected = (sign, tuple(int(d) for d in str(units)), -decimals)
+            assert round_half_up(value, decimals).as_tuple() == expected, (value, decimals)

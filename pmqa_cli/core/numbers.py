@@ -93,8 +93,13 @@ def round_half_up(value: Number, decimals: int) -> Decimal:
         numerator, denominator = value.numerator, value.denominator
     # floor(|x| * 10^d + 1/2) in integers: exact, and without building Fractions.
     units = (2 * abs(numerator) * 10**decimals + denominator) // (2 * denominator)
-    sign = 1 if numerator < 0 and units else 0  # -0.00 becomes 0.00
-    return Decimal((sign, tuple(int(d) for d in str(units)), -decimals))
+    sign = "-" if numerator < 0 and units else ""  # -0.00 becomes 0.00
+    if decimals <= 0:
+        return Decimal((len(sign), tuple(map(int, str(units))), -decimals))
+    # From text (exact at any length, and the quickest way to a Decimal: tables and
+    # feedback round tens of thousands of scores).
+    digits = str(units).rjust(decimals + 1, "0")
+    return Decimal(f"{sign}{digits[:-decimals]}.{digits[-decimals:]}")
 
 
 def rounded(value: Number | None, decimals: int) -> Decimal | None:
