@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from pmqa_cli.compare.geography import Geography
 from pmqa_cli.report.maps import (
     BORDER,
+    PNG_COMPRESSION,
     REGION_LINE,
     SMALL_FACES,
     TEXT_COLOUR,
@@ -57,7 +58,8 @@ def summary_map_png(geo: Geography, rubric: Rubric) -> bytes | None:
         if thai_font() is None:  # every Thai letter would warn; maps.py has said it once
             warnings.filterwarnings("ignore", "Glyph .* missing", UserWarning)
         fig = summary_figure(geo, rubric)
-        fig.savefig(buffer, format="png", dpi=SUMMARY_MAP_DPI, metadata={"Software": "pmqa"})
+        fig.savefig(buffer, format="png", dpi=SUMMARY_MAP_DPI, metadata={"Software": "pmqa"},
+                    pil_kwargs=PNG_COMPRESSION)  # fmt: skip
     return buffer.getvalue()
 
 

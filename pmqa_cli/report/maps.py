@@ -538,6 +538,12 @@ def _fit_texts(fig: Figure) -> None:
             item.set_fontsize(max(size / ratio * 0.98, size / 2))
 
 
+#: zlib's level for the maps' PNG files (Pillow's default is 6): 3 draws a round's maps a tenth
+#: quicker (0.36 s against 0.40 s for the 245 samples' four) for files 5 % larger; the pixels
+#: are the same (PNG is lossless).
+PNG_COMPRESSION = {"compress_level": 3}
+
+
 def _render(fmt: str, dpi: int, *args: Any) -> bytes:
     """Draw (``_figure(*args)``) and save: same input, same bytes (no date, a fixed hash salt for
     the SVG's ids, glyphs as paths so the SVG shows Thai on any computer, with or without the
@@ -551,7 +557,8 @@ def _render(fmt: str, dpi: int, *args: Any) -> bytes:
     with rc_context({"svg.hashsalt": "pmqa", "svg.fonttype": "path"}), warnings.catch_warnings():
         if thai_font() is None:  # every Thai letter would warn: _Text.choose said it once
             warnings.filterwarnings("ignore", "Glyph .* missing from font", UserWarning)
-        _figure(*args).savefig(buffer, format=fmt, dpi=dpi, metadata=metadata)
+        png: dict[str, Any] = {"pil_kwargs": PNG_COMPRESSION} if fmt == "png" else {}
+        _figure(*args).savefig(buffer, format=fmt, dpi=dpi, metadata=metadata, **png)
     return buffer.getvalue()
 
 
