@@ -137,6 +137,24 @@ def _utf16_truncate(text: str) -> str:
     return text  # pragma: no cover - only called for text over the cap
 
 
+_QUOTED, _WRAPPED = 1, 2  # what a text cell needs: its quoted style, its wrapped style
+_CACHED_TEXT = 200  # text up to this long has its cell kept (it repeats: sheets, labels, names)
+
+
+def _text_cell(col: int, text: str) -> tuple[str, int]:
+    """A text cell of column ``col`` as XML, its row number left as the ROW mark, and whether
+    it is quoted (starts like a formula) or wrapped (wider than its column)."""
+    ref = _LETTERS[col] + ROW
+    if text.startswith(FORMULA_START):
+        return f'<c r="{ref}" s="{STYLE}"{_inline(text)}', _QUOTED
+    if wraps(col, text):
+        return f'<c r="{ref}" s="{WRAP}"{_inline(text)}', _WRAPPED
+    return f'<c r="{ref}"{_inline(text)}', 0
+
+
+_known_text_cell = functools.lru_cache(maxsize=16384)(_text_cell)
+
+
 @dataclass(frozen=True)
 class AuditRows:
     """Renders one file's audit-trail rows (in a batch worker; picklable, so sent there).
@@ -147,41 +165,39 @@ class AuditRows:
 
     def __call__(self, file: str, sha256: str, values: Sequence[ValueRead]) -> Rows:
         name = Path(file).name
-        getters = [c.value for c in INPUT_COLUMNS]
+        getters = list(enumerate(c.value for c in INPUT_COLUMNS))
         letters = [_LETTERS[n] + ROW for n in range(len(getters))]
-        first, last, quoted, wrapped = len(getters), -1, False, False
+        start = f'<row r="{ROW}"{ATTRIBUTES}>'
+        used = needs = 0  # the columns written, and _QUOTED | _WRAPPED as any cell needs them
         rows: list[bytes] = []
         printed: list[int] = []
-        width = len(getters)
         for value in values:
             record = InputRow(name, sha256, value)
-            cells = [f'<row r="{ROW}"{ATTRIBUTES}>']
+            cells = [start]
             lines = 1
-            for col, get in enumerate(getters):
+            for col, get in getters:
                 cell = get(record)
-                if isinstance(cell, Decimal):
-                    cell = float(cell)  # as write_row: a value as read
                 if isinstance(cell, str):
+                    if not cell:
+                        continue
                     text = cell[:MAX_CELL_TEXT]
-                    if text.startswith(FORMULA_START):
-                        cells.append(f'<c r="{letters[col]}" s="{STYLE}"{_inline(text)}')
-                        quoted = True
-                    elif text and wraps(col, text):
-                        cells.append(f'<c r="{letters[col]}" s="{WRAP}"{_inline(text)}')
-                        wrapped = True
-                        if len(printed) < AUDIT_PRINT_ROWS:
+                    known = len(text) <= _CACHED_TEXT
+                    xml, need = (_known_text_cell if known else _text_cell)(col, text)
+                    cells.append(xml)
+                    if need:
+                        needs |= need
+                        if need == _WRAPPED and len(printed) < AUDIT_PRINT_ROWS:
                             lines = max(lines, _lines(col, text))
-                    elif text:
-                        cells.append(f'<c r="{letters[col]}"{_inline(text)}')
+                else:
+                    if isinstance(cell, Decimal):
+                        cell = float(cell)  # as write_row: a value as read
+                    if isinstance(cell, bool):
+                        cells.append(f'<c r="{letters[col]}" t="b"><v>{int(cell)}</v></c>')
+                    elif isinstance(cell, (int, float)) and math.isfinite(cell):
+                        cells.append(f'<c r="{letters[col]}"><v>{cell:.16G}</v></c>')
                     else:
                         continue
-                elif isinstance(cell, bool):
-                    cells.append(f'<c r="{letters[col]}" t="b"><v>{int(cell)}</v></c>')
-                elif isinstance(cell, (int, float)) and math.isfinite(cell):
-                    cells.append(f'<c r="{letters[col]}"><v>{cell:.16G}</v></c>')
-                else:
-                    continue
-                first, last = min(first, col), max(last, col)
+                used |= 1 << col
             if len(printed) < AUDIT_PRINT_ROWS:
                 printed.append(lines)
             if len(cells) == 1:
@@ -189,7 +205,9 @@ class AuditRows:
                 continue
             cells.append("</row>")
             rows.append("".join(cells).encode("utf-8"))
-        return Rows(rows, first if last >= 0 else width, last, quoted, wrapped, tuple(printed))
+        first = (used & -used).bit_length() - 1 if used else len(getters)
+        return Rows(rows, first, used.bit_length() - 1, bool(needs & _QUOTED),
+                    bool(needs & _WRAPPED), tuple(printed))  # fmt: skip
 
 
 def _fast_rows_possible(ws: Any) -> bool:
