@@ -5,12 +5,12 @@
 
 Submissions are generated once with `pmqa sample` and cached in benchmarks/.cache/. The
 commands run as separate processes, interleaved over ``--runs`` rounds; each is timed (wall
-clock) and the CPU time of its whole process tree is read from the OS (the workers are reaped by pmqa, so their time is
-counted with it; where the OS does not say, as on Windows, it is left out). "busy" is that CPU
-time over wall time x cores: how much of the machine the command kept working. Each command
-then runs once more, untimed, while its peak memory is sampled over its whole process tree
-(workers included) every 20 ms: sampling takes CPU, which slowed the commands that use every
-core and not the others, so it is kept out of the timed runs.
+clock) and the CPU time of its whole process tree is read from the OS (the workers are reaped
+by pmqa, so their time is counted with it; where the OS does not say, as on Windows, it is left
+out). "busy" is that CPU time over wall time x cores: how much of the machine the command
+kept working. Each command then runs once more, untimed, while its peak memory is sampled over
+its whole process tree (workers included) every 20 ms: sampling takes CPU, which slowed the
+commands that use every core and not the others, so it is kept out of the timed runs.
 
 - pmqa: `pmqa batch FOLDER -o results.xlsx` (validation, scoring, isolation, results.xlsx).
 - pmqa-all: the same with `--feedback DIR --csv DIR --json FILE` (every output of a batch).
