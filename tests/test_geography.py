@@ -13,6 +13,7 @@ import pytest
 from pmqa_cli.compare.geography import (
     NATIONAL,
     UNKNOWN_REGION,
+    Boundaries,
     Geography,
     boundaries_path,
     geography,
@@ -20,6 +21,7 @@ from pmqa_cli.compare.geography import (
     load_boundaries,
     match_provinces,
 )
+from pmqa_cli.compare.geography import _compact as geography_compact
 from pmqa_cli.compare.snapshot import OfficeScore, Snapshot
 from pmqa_cli.core.findings import CATALOGUE, Severity
 from pmqa_cli.core.numbers import round_half_up
@@ -99,6 +101,47 @@ def test_every_office_of_the_shipped_registry_matches_its_provinces_by_name_and_
 )
 def test_province_names_as_offices_write_them(text: str, expected: tuple[str, ...]) -> None:
     assert match_provinces(text) == expected
+
+
+def test_the_shipped_boundaries_answer_is_kept_and_other_boundaries_get_their_own() -> None:
+    from pmqa_cli.compare import geography as geo_module
+
+    shipped = load_boundaries()
+    text = "สพม.พังงา ภูเก็ต ระนอง เขต 3"
+    first = match_provinces(text)
+    hits = geo_module._match_shipped.cache_info().hits
+    assert match_provinces(text, shipped) is first  # kept: the same answer, not worked out again
+    assert geo_module._match_shipped.cache_info().hits == hits + 1
+    # Boundaries of one's own (a test's, a future file's) are never answered from the shipped.
+    own = Boundaries(shipped.provinces, {"พังงา": "TH82", "ภูเก็ตระนอง": "TH83"})
+    assert match_provinces(text, own) == ("TH82", "TH83")
+    assert match_provinces("ระนอง", own) == ()
+
+
+def _match_by_every_key(text: str, aliases: dict[str, str]) -> tuple[str, ...]:
+    """The split as it was first written: every name tried at every place, longest first."""
+    compact = geography_compact(text)
+    keys = sorted(aliases, key=len, reverse=True)
+    best: dict[int, tuple[str, ...] | None] = {len(compact): ()}
+    for start in range(len(compact) - 1, -1, -1):
+        best[start] = None
+        for key in keys:
+            rest = best.get(start + len(key))
+            if rest is not None and compact.startswith(key, start):
+                best[start] = (aliases[key], *rest)
+                break
+    codes = best[0] if compact else ()
+    return tuple(dict.fromkeys(codes)) if codes else ()
+
+
+def test_the_split_by_name_length_answers_as_trying_every_name() -> None:
+    shipped = load_boundaries()
+    texts = [o.name for o in load_registry(sample_registry_path())]
+    texts += ["ลำปางลำพูน", "สพป.เชียงใหม่ ฟ้าใส", "กทม.", "Nakhon Si Thammarat", "", "ชัยนาทชัย"]
+    own = Boundaries(shipped.provinces, {**shipped.aliases, "ชัย": "TH18", "นาทชัย": "TH36"})
+    for text in texts:
+        assert match_provinces(text) == _match_by_every_key(text, dict(shipped.aliases)), text
+        assert match_provinces(text, own) == _match_by_every_key(text, dict(own.aliases)), text
 
 
 def test_an_office_whose_province_is_not_found_is_a_finding_and_counts_in_its_region() -> None:

@@ -163,20 +163,35 @@ def match_provinces(text: str, boundaries: Boundaries | None = None) -> tuple[st
 
     "สพป.เชียงใหม่ เขต 1" -> (TH50,); "สพม.พังงา ภูเก็ต ระนอง" -> (TH82, TH83, TH85);
     "กทม." -> (TH10,); "ลำปางลำพูน" (no space) -> (TH52, TH51); "สพป.ฟ้าใส" -> ().
+
+    With the shipped boundaries the answer is kept by the text: a batch asks for each office's
+    provinces several times (its round on the map, its feedback's group and picture).
     """
-    found = boundaries or load_boundaries()
+    if boundaries is None or boundaries is load_boundaries():
+        return _match_shipped(text)
+    return _match(text, boundaries)
+
+
+@lru_cache(maxsize=4096)
+def _match_shipped(text: str) -> tuple[str, ...]:
+    return _match(text, load_boundaries())
+
+
+def _match(text: str, found: Boundaries) -> tuple[str, ...]:
     compact = _compact(text)
     if not compact:
         return ()
-    # Split the compact text into known names (a few thousand steps at most: names are short).
-    keys = sorted(found.aliases, key=len, reverse=True)
+    # Split the compact text into known names, longest first (a few hundred steps: names are
+    # short, and of one length at most one name starts at a place).
+    lengths = sorted({len(key) for key in found.aliases}, reverse=True)
     best: dict[int, tuple[str, ...] | None] = {len(compact): ()}
     for start in range(len(compact) - 1, -1, -1):
         best[start] = None
-        for key in keys:
-            rest = best.get(start + len(key))
-            if rest is not None and compact.startswith(key, start):
-                best[start] = (found.aliases[key], *rest)
+        for length in lengths:
+            rest = best.get(start + length)
+            code = None if rest is None else found.aliases.get(compact[start : start + length])
+            if code is not None and rest is not None:
+                best[start] = (code, *rest)
                 break
     codes = best[0]
     return tuple(dict.fromkeys(codes)) if codes else ()
