@@ -18,7 +18,7 @@ import io
 import math
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
@@ -69,6 +69,19 @@ class Style:
     indent: int = 0
     num_format: str | None = None
 
+    def __hash__(self) -> int:
+        """Worked out once (a workbook looks its formats up by style for every cell)."""
+        found: int | None = self.__dict__.get("_hash")
+        if found is None:
+            found = hash(tuple(getattr(self, f.name) for f in fields(self)))
+            object.__setattr__(self, "_hash", found)
+        return found
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state.pop("_hash", None)  # a string's hash differs from one process to another
+        return state
+
     def but(self, **changes: Any) -> Style:
         """This style with some of its settings changed (the same object for the same
         changes: a workbook's cells ask for a few styles many times)."""
@@ -100,6 +113,8 @@ def _changed(style: Style, changes: tuple[tuple[str, Any], ...]) -> Style:
 
 
 BODY = Style()
+_ONE_LINE = row_height(1, FONT_SIZE)  # a row's least height: one line of 16 pt Thai
+_row_height = lru_cache(maxsize=256)(row_height)  # a few line counts at a few sizes, many times
 WRAP = Style(wrap=True, valign="top")
 #: A table's header cells.
 HEADER = Style(bold=True, fill="D9E1F2", wrap=True, valign="vcenter", align="center", border=True)
@@ -115,7 +130,7 @@ class Book:
         self.sheets: list[Sheet] = []
 
     def format(self, style: Style, quoted: bool = False) -> Any:
-        """The workbook's format of ``style``."""
+        """The workbook's format of ``style`` (one per equal style, made when first asked)."""
         key = (style, quoted)
         found = self._formats.get(key)
         if found is None:
@@ -204,7 +219,10 @@ class Sheet:
     def put(self, row: int, col: int, value: object, style: Style = BODY) -> None:
         """Write a value: text always as text (one that starts like a formula quoted, so it
         stays text when someone edits it), numbers as numbers, None as an empty styled cell."""
-        self._extend(row, col)
+        if row > self.max_row:
+            self.max_row = row
+        if col > self.max_col:
+            self.max_col = col
         r, c = row - 1, col - 1
         if value == "":
             value = None  # an empty text: an empty cell, as openpyxl reads it back
@@ -279,12 +297,14 @@ class Sheet:
         (``widths``: the columns whose text decides, each with the width it wraps in, a merged
         range's whole width); one line of 16 pt Thai at least. Neither Excel nor LibreOffice
         grows a row to fit wrapped text when it opens a file."""
-        height = row_height(1, FONT_SIZE)
+        height = _ONE_LINE
+        cells = self._cells
         for col, width in widths.items():
-            value, style = self._cells.get((row, col), (None, BODY))
-            if isinstance(value, str) and value:
+            found = cells.get((row, col))
+            if found is not None and isinstance(found[0], str) and found[0]:
+                value, style = found
                 lines = text_lines(value, width, size=style.size, bold=style.bold)
-                height = max(height, row_height(lines, style.size))
+                height = max(height, _row_height(lines, style.size))
         self.height(row, height)
 
     def setup(self, *, landscape: bool = True, freeze: int | None = None) -> None:
