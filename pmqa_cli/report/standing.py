@@ -103,14 +103,16 @@ def standings(
         by_type.setdefault(peer.office_type, []).append(peer)
     type_means = {kind: _means(group, decimals) for kind, group in by_type.items()}
     ranked = sum(1 for p in everyone if p.rank is not None)
+    # Each type's ranked offices counted once, not once per office (a national batch: 10,000).
+    ranked_of_type = {kind: sum(1 for p in group if p.rank_in_type is not None)
+                      for kind, group in by_type.items()}  # fmt: skip
     out: dict[str, Standing] = {}
     for peer in everyone:
-        group = by_type[peer.office_type]
         out[peer.code] = Standing(
             rank=peer.rank,
             rank_in_type=peer.rank_in_type,
             offices=ranked,
-            offices_of_type=sum(1 for p in group if p.rank_in_type is not None),
+            offices_of_type=ranked_of_type[peer.office_type],
             office_type=peer.office_type,
             national=national,
             of_type=type_means[peer.office_type],
