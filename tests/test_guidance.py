@@ -132,3 +132,55 @@ def test_scoring_with_a_memo_of_items_equals_scoring_afresh(mini: Rubric) -> Non
     memo: ItemMemo = {}
     for answers in [*variants, *reversed(variants)]:
         assert score_answers(mini, answers, memo=memo) == score_answers(mini, answers)
+
+
+def test_one_changed_answer_is_rejected_as_validating_them_all_rejects_it(mini: Rubric) -> None:
+    """The next steps validate an office's answers once and check a changed indicator's own
+    answer alone: for every indicator and every kind of answer (accepted, out of range, not a
+    whole number of steps, N/A allowed or not, missing, not for the type) that check agrees
+    with validating every answer again."""
+    from pmqa_cli.assess.validate import rejects, validate_answers
+
+    answers = [IndicatorAnswer(30), IndicatorAnswer(Decimal("2.5")), IndicatorAnswer(-7),
+               IndicatorAnswer(Decimal(1000)), IndicatorAnswer(Decimal("Infinity")),
+               IndicatorAnswer(None, not_applicable=True), IndicatorAnswer(None),
+               IndicatorAnswer(5, not_applicable=True), IndicatorAnswer(1)]  # fmt: skip
+    seen = set()
+    for office_type in (OfficeType.PRIMARY, OfficeType.SECONDARY, None):
+        for indicator in mini.indicators:
+            for given in [*answers, None]:
+                found = Answers(office_type, {}, {} if given is None else {indicator.id: given})
+                expected = indicator.id in validate_answers(mini, found).rejected
+                assert rejects(indicator, given, office_type) is expected, (indicator.id, given)
+                seen.add(expected)
+    assert seen == {True, False}  # some answers are rejected, some are not
+
+
+def test_next_steps_validated_once_are_the_steps_of_scoring_every_variant_afresh(
+    mini: Rubric,
+) -> None:
+    """Each step's gain as score_answers gives it, validating the changed answers again: an
+    office with a refused value (K5 below its range) and an indicator whose next value the
+    rubric refuses would show a gain no fresh scoring gives."""
+    from pmqa_cli.assess.scoring import score_answers
+
+    criteria: dict[str, bool | None] = {f"C{n}": n % 2 == 0 for n in range(1, 10)}
+    answers = Answers(OfficeType.PRIMARY, criteria,
+                      {"K1": IndicatorAnswer(30), "K2": IndicatorAnswer(2),
+                       "K3": IndicatorAnswer(1), "K5": IndicatorAnswer(-7)})  # fmt: skip
+    now = score_answers(mini, answers).overall
+    steps = next_steps(mini, answers)
+    assert steps
+    for step in steps:
+        if step.kind == "issue":
+            changed = Answers(answers.office_type,
+                              {**criteria, **{c.id: True for c in step.criteria}},
+                              answers.indicators)  # fmt: skip
+        else:
+            old = answers.indicators.get(step.item_id, IndicatorAnswer())
+            new = IndicatorAnswer(step.target, False, old.target)
+            changed = Answers(answers.office_type, criteria,
+                              {**answers.indicators, step.item_id: new})  # fmt: skip
+        after = score_answers(mini, changed).overall
+        assert now is not None and after is not None
+        assert (step.overall_after, step.gain) == (after, after - now), step.item_id

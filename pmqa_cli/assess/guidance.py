@@ -23,7 +23,8 @@ from typing import Any
 
 from pmqa_cli.assess.answers import Answers, IndicatorAnswer
 from pmqa_cli.assess.scores import IndicatorScore, IssueScore
-from pmqa_cli.assess.scoring import ItemMemo, score_answers
+from pmqa_cli.assess.scoring import ItemMemo, score_validated
+from pmqa_cli.assess.validate import rejects, validate_answers
 from pmqa_cli.rubric.model import Criterion, Indicator, Method, Rubric
 from pmqa_cli.rubric.units import show_indicator_value, unit_label
 
@@ -98,11 +99,20 @@ def next_steps(
     """
 
     memo: ItemMemo = {}  # each variant changes one item: the others are scored once
-    result = score_answers(rubric, answers, memo=memo)
+    # Validated once: a variant's criteria change no indicator's acceptance, and a changed
+    # indicator's own answer is checked alone (as score_answers would find them all).
+    rejected = validate_answers(rubric, answers).rejected
+    result = score_validated(rubric, answers, rejected, memo)
     now = result.overall
 
-    def gain(changed: Answers) -> tuple[Any, Any]:
-        after = score_answers(rubric, changed, memo=memo).overall
+    def gain(changed: Answers, indicator: Indicator | None = None) -> tuple[Any, Any]:
+        now_rejected = rejected
+        if indicator is not None:
+            given = changed.indicators.get(indicator.id)
+            now_rejected = rejected - {indicator.id}
+            if rejects(indicator, given, changed.office_type):
+                now_rejected |= {indicator.id}
+        after = score_validated(rubric, changed, now_rejected, memo).overall
         return (None if after is None or now is None else after - now), after
 
     steps: list[NextStep] = []
@@ -133,7 +143,7 @@ def next_steps(
         values = dict(answers.indicators)
         old = values.get(ind.id, IndicatorAnswer())
         values[ind.id] = replace(old, value=value, not_applicable=False)
-        added, after = gain(replace(answers, indicators=values))
+        added, after = gain(replace(answers, indicators=values), indicator)
         shown = show_indicator_value(indicator, value, rubric)
         if indicator.method is Method.PASS_FAIL:
             todo = "ผลการดำเนินงาน: ผ่าน"
@@ -163,7 +173,7 @@ def _fix_step(
     values = dict(answers.indicators)
     old = values.get(indicator.id, IndicatorAnswer())
     values[indicator.id] = replace(old, value=fix.candidate, not_applicable=False)
-    added, after = gain(replace(answers, indicators=values))
+    added, after = gain(replace(answers, indicators=values), indicator)
     shown = show_indicator_value(indicator, fix.candidate, rubric)
     todo += f" คะแนนที่เพิ่มขึ้นคิดจากค่า {shown} {unit_label(indicator.unit)} ที่พิมพ์ไว้ (หากค่านี้ถูกต้อง)"
     return NextStep(indicator.id, "fix", indicator.title_th, "แก้ค่าให้ถูกต้อง", todo, (),

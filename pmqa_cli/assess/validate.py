@@ -29,6 +29,7 @@ __all__ = [
     "read_answer",
     "read_number",
     "read_target",
+    "rejects",
     "validate_answers",
     "value_for_other_type",
 ]
@@ -166,6 +167,26 @@ def check_value(indicator: Indicator, value: Decimal) -> tuple[str, dict[str, An
             "high": "" if high is None else plain(high),
         }
     return None
+
+
+def rejects(
+    indicator: Indicator,
+    given: IndicatorAnswer | None,
+    office_type: OfficeType | None,
+    reported: Collection[str] = (),
+) -> bool:
+    """Whether :func:`validate_answers` rejects this indicator's answer (it scores zero): a
+    value the rubric does not accept, where the indicator applies and N/A does not stand. For
+    a caller that changes one answer of answers validated once (the next steps)."""
+    given = given or IndicatorAnswer()
+    if not indicator.applies(office_type):
+        return False
+    value = given.value
+    if given.not_applicable and value is None and indicator.na_allowed:
+        return False  # N/A, and allowed: not scored
+    if indicator.id in reported or value is None:
+        return False
+    return check_value(indicator, value) is not None
 
 
 def validate_answers(
