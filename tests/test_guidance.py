@@ -3,7 +3,12 @@ done; checked against a hand calculation on the mini rubric."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+import pytest
 
 from pmqa_cli.assess.answers import Answers, IndicatorAnswer
 from pmqa_cli.assess.guidance import next_steps
@@ -184,3 +189,32 @@ def test_next_steps_validated_once_are_the_steps_of_scoring_every_variant_afresh
         after = score_answers(mini, changed).overall
         assert now is not None and after is not None
         assert (step.overall_after, step.gain) == (after, after - now), step.item_id
+
+
+def test_a_variant_scores_again_only_the_category_of_the_item_it_changes(
+    mini: Rubric, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With a memo, the categories and dimensions whose items a variant leaves alone are
+    taken from the memo, not worked out again; the changed one is, and equals a fresh score."""
+    from pmqa_cli.assess import aggregate
+    from pmqa_cli.assess.scoring import ItemMemo, score_answers, score_validated
+
+    criteria: dict[str, bool | None] = {f"C{n}": n % 3 != 0 for n in range(1, 10)}
+    base = Answers(OfficeType.PRIMARY, criteria,
+                   {"K1": IndicatorAnswer(30), "K2": IndicatorAnswer(3)})  # fmt: skip
+    changed = Answers(base.office_type, {**criteria, "C1": not criteria["C1"]}, base.indicators)
+    memo: ItemMemo = {}
+    score_validated(mini, base, (), memo)
+    worked: list[object] = []
+    original = aggregate.weighted_mean
+
+    def counted(items: Iterable[tuple[Any, Any]]) -> Fraction | None:
+        worked.append(items)
+        return original(items)
+
+    monkeypatch.setattr(aggregate, "weighted_mean", counted)
+    again = score_validated(mini, base, (), memo)
+    variant = score_validated(mini, changed, (), memo)
+    assert len(worked) == 1  # C1's category only: nothing of the unchanged office again
+    monkeypatch.undo()
+    assert again == score_answers(mini, base) and variant == score_answers(mini, changed)

@@ -26,9 +26,10 @@ computed without any rounding. A score is rounded once, half-up, only when it is
 from __future__ import annotations
 
 import math
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
+from typing import Any, TypeVar
 
 from pmqa_cli.assess import aggregate
 from pmqa_cli.assess.answers import Answers, IndicatorAnswer, Location
@@ -256,8 +257,41 @@ def _part(items: list[tuple[Decimal, Fraction]], weight: Decimal, decimals: int)
     return PartScore(weighted / exact(total), weight, total, decimals)
 
 
-#: Items already scored, by what their score depends on (see :func:`score_validated`).
-ItemMemo = dict[tuple[object, ...], "IssueScore | IndicatorScore"]
+K = TypeVar("K", int, str)  # a category (1-6) or a dimension
+
+#: Items already scored, by what their score depends on (see :func:`score_validated`); and
+#: each category's and dimension's score by its items' identities, with the items themselves
+#: (kept alive, their ids are not reused while the memo lasts).
+ItemMemo = dict[
+    tuple[object, ...],
+    "IssueScore | IndicatorScore | tuple[tuple[IssueScore | IndicatorScore, ...], aggregate.Group]",
+]
+
+
+def _groups(
+    kind: str,
+    groups: Sequence[K],
+    items: Sequence[tuple[K, IssueScore | IndicatorScore]],
+    score: Callable[[K, list[tuple[K, Any, Any]]], aggregate.Group],
+    memo: ItemMemo | None,
+) -> list[aggregate.Group]:
+    """Each group's score from its (group, item) pairs, in ``groups`` order; with ``memo`` a
+    group whose items are the very objects scored before is not worked out again (the next
+    steps' variants change one item: the other groups' item scores come from the memo)."""
+    out = []
+    for group in groups:
+        members: tuple[IssueScore | IndicatorScore, ...]
+        members = tuple(item for at, item in items if at == group)
+        key = (kind, group, *map(id, members))
+        found = None if memo is None else memo.get(key)
+        if isinstance(found, tuple):
+            out.append(found[1])
+            continue
+        scored = score(group, [(group, m.weight, m.exact) for m in members])
+        if memo is not None:
+            memo[key] = (members, scored)
+        out.append(scored)
+    return out
 
 
 def score_answers(
@@ -307,14 +341,16 @@ def score_validated(
     overall = _part(
         [(p.weight, p.exact) for p in (pmqa, results) if p.exact is not None], Decimal(1), decimals
     ).exact
-    categories = aggregate.category_scores(
-        sorted({i.category for i in issues}), [(i.category, i.weight, i.exact) for i in issues]
-    )
+    categories = _groups(
+        "category", sorted({i.category for i in issues}), [(i.category, i) for i in issues],
+        lambda c, pairs: aggregate.category_scores([c], pairs)[0], memo,
+    )  # fmt: skip
     present = {i.dimension for i in rubric.indicators}
-    dimensions = aggregate.dimension_scores(
-        [d for d in DIMENSIONS if d in present],
-        [(i.dimension, i.weight, i.exact) for i in indicators if i.applies],
-    )
+    dimensions = _groups(
+        "dimension", [d for d in DIMENSIONS if d in present],
+        [(i.dimension, i) for i in indicators if i.applies],
+        lambda d, pairs: aggregate.dimension_scores([d], pairs)[0], memo,
+    )  # fmt: skip
     if rubric.scoring.aggregation is Aggregation.CATEGORY_MEAN:
         # Categories 1-6 are each the mean of their issues; category 7 the mean of its
         # dimensions; the overall the plain mean of the categories with a score.
