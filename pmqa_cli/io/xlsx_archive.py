@@ -70,7 +70,7 @@ def _refuse_dtd(*_: object) -> NoReturn:
 def expat_parser(
     start: Callable[[str, dict[str, str]], None],
     end: Callable[[str], None],
-    text: Callable[[str], None],
+    text: Callable[[str], None] | None,
 ) -> Any:
     """An expat parser for the large parts (sheets, shared strings): no tree, no DTD.
 
