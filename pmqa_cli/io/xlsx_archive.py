@@ -20,6 +20,7 @@ from pmqa_cli.core.limits import InputKind, InputRefusedError, Limits, check_inp
 from pmqa_cli.io.files import sniff
 
 __all__ = [
+    "BLOCK",
     "Archive",
     "RowLimitError",
     "WorkbookReadError",
@@ -28,6 +29,9 @@ __all__ = [
     "expat_parser",
     "local_name",
 ]
+
+#: How much of a part is decompressed and parsed at a time.
+BLOCK = 1 << 16
 
 _ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
 _MACRO_CONTENT = "application/vnd.ms-excel.sheet.macroEnabled.main+xml"
@@ -163,6 +167,19 @@ class Archive:
         except KeyError:
             return None
 
+    def one_block(self, name: str) -> bytes | None:
+        """A member's bytes when it is one block at most (read as :meth:`stream` reads its
+        first block, so with the same errors); None when it is larger or missing."""
+        assert self._zip is not None
+        try:
+            info = self._zip.getinfo(name)
+        except KeyError:
+            return None
+        if info.file_size > BLOCK:
+            return None
+        with self._zip.open(name) as stream:
+            return stream.read(BLOCK)
+
     def elements(self, name: str) -> Iterator[tuple[str, dict[str, str]]]:
         """A small part's elements as each ends: its name without namespace and its attributes
         (a namespaced one's key is "namespace}name"); none if the part is missing.
@@ -202,7 +219,7 @@ class Archive:
             return
         with stream:
             try:
-                while block := stream.read(1 << 16):
+                while block := stream.read(BLOCK):
                     parser.Parse(block, False)
                 parser.Parse(b"", True)
             except RowLimitError:
