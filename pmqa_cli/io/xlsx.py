@@ -10,8 +10,8 @@ bounds every size before anything is parsed, and does not depend on any one writ
 (Excel, LibreOffice, xlsxwriter, openpyxl).
 
 Safety: the file type is sniffed from its first bytes; zip members' declared sizes and ratios
-are checked before decompression; every XML part is parsed by defusedxml with DTDs forbidden
-(no entity expansion, no external entities); rows, columns and text length are capped.
+are checked before decompression; every XML part is parsed by expat with any DTD refused (no
+entity expansion, no external entities); rows, columns and text length are capped.
 Anything wrong raises :class:`WorkbookReadError` carrying a finding code.
 
 The parts: :mod:`pmqa_cli.io.xlsx_archive` (the checked archive and its XML parts),
@@ -99,18 +99,15 @@ class Workbook:
         self.macro = "xl/vbaProject.bin" in names or archive.content_type_is_macro()
         rels = archive.rels(workbook_part)
         decoder = self._decoder
-        for event, elem in archive.parse(workbook_part):
-            if event != "end":
-                continue
-            tag = local_name(elem.tag)
+        for tag, attrs in archive.elements(workbook_part):
             if tag == "workbookPr":
-                decoder.date1904 = elem.get("date1904") in ("1", "true")
+                decoder.date1904 = attrs.get("date1904") in ("1", "true")
             elif tag == "sheet":
-                rid = next((v for k, v in elem.attrib.items() if local_name(k) == "id"), "")
+                rid = next((v for k, v in attrs.items() if local_name(k) == "id"), "")
                 kind, target = rels.get(rid, ("", ""))
                 if target and kind.endswith("/worksheet"):
-                    hidden = elem.get("state", "visible") != "visible"
-                    self._sheets[elem.get("name", "")] = (target, hidden)
+                    hidden = attrs.get("state", "visible") != "visible"
+                    self._sheets[attrs.get("name", "")] = (target, hidden)
         for kind, target in rels.values():
             if kind.endswith("/sharedStrings"):
                 decoder.shared += read_shared_strings(archive, target)

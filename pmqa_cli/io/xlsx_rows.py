@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
 
 from pmqa_cli.core.limits import Limits
 from pmqa_cli.io.cells import Cell, ref_to_rc
@@ -51,88 +50,101 @@ def read_rows(
     last_row: int | None,
 ) -> None:
     """Stream the worksheet ``part`` into ``sheet``'s rows (see :meth:`Workbook.sheet
-    <pmqa_cli.io.xlsx.Workbook.sheet>` for ``header`` and ``last_row``). The handlers are
-    closures over plain locals: this is the hot loop of reading a submission."""
+    <pmqa_cli.io.xlsx.Workbook.sheet>` for ``header`` and ``last_row``).
+
+    This is the hot loop of reading a submission: the handlers are closures over plain locals,
+    and text is handed over by expat only while a value or an inline string's text is being
+    captured (the long texts of the columns not kept, and formulas, are never decoded)."""
     rows = sheet.rows
     buffer: list[str] = []
     inline: list[str] = []
-    # The cell being read: [row, col, type, style, value, formula, inline, capture, phonetic]
-    cur: list[Any] = [0, 0, "n", None, None, False, False, None, False]
-    position = {"row": 0, "col": 1}
+    # The cell being read: where, its type and style, cached value, formula and inline flags.
+    row = col = 0
+    kind: str = "n"
+    style: str | None = None
+    raw: str | None = None
+    formula = is_inline = phonetic = False
+    capture: str | None = None  # "v" or "t" while that element's text is being captured
+    # Where the next row and cell are when the file does not say.
+    at_row, at_col = 0, 1
     keep: set[int] | None = None
     watching = header is not None
 
+    def capturing(what: str | None) -> None:
+        nonlocal capture
+        capture = what
+        parser.CharacterDataHandler = None if what is None else buffer.append
+
     def start(tag: str, attrs: dict[str, str]) -> None:
+        nonlocal row, col, kind, style, raw, formula, is_inline, phonetic, at_row, at_col
         if ":" in tag:
             tag = bare_name(tag)
         if tag == "c":
             ref = attrs.get("r")
             rc = ref_to_rc(ref) if ref else None
-            row, col = rc if rc else (position["row"], position["col"])
-            position["col"] = col + 1
+            row, col = rc if rc else (at_row, at_col)
+            at_col = col + 1
             if keep is not None and col not in keep:
                 col = 0  # not wanted: read past it
-            cur[0:9] = [row, col, attrs.get("t", "n"), attrs.get("s"), None, False, False,
-                        None, False]  # fmt: skip
+            kind, style = attrs.get("t", "n"), attrs.get("s")
+            raw, formula, is_inline, phonetic = None, False, False, False
+            if capture is not None:
+                capturing(None)
         elif tag == "row":
             r = attrs.get("r")
-            position["row"] = int(r) if r and r.isdigit() else position["row"] + 1
-            position["col"] = 1
-            if last_row is not None and position["row"] > last_row:
+            at_row = int(r) if r and r.isdigit() else at_row + 1
+            at_col = 1
+            if last_row is not None and at_row > last_row:
                 raise RowLimitError  # the rest is not wanted
-            if position["row"] > limits.max_rows:
+            if at_row > limits.max_rows:
                 sheet.over_limit = "rows"
                 raise RowLimitError
-        elif cur[1] == 0:
+        elif col == 0:
             return  # inside a cell that is not wanted
         elif tag == "v":
-            cur[7] = "v"
             buffer.clear()
+            capturing("v")
         elif tag == "f":
-            cur[5] = True
+            formula = True
         elif tag == "is":
-            cur[6] = True
+            is_inline = True
             inline.clear()
-        elif tag == "t" and cur[6] and not cur[8]:
-            cur[7] = "t"
+        elif tag == "t" and is_inline and not phonetic:
             buffer.clear()
+            capturing("t")
         elif tag == "rPh":
-            cur[8] = True
+            phonetic = True
 
     def end(tag: str) -> None:
-        nonlocal keep, watching
+        nonlocal keep, watching, raw, phonetic
         if ":" in tag:
             tag = bare_name(tag)
         if tag == "row":
             if watching and header is not None:
-                if position["row"] > HEADER_SEARCH_ROWS:
+                if at_row > HEADER_SEARCH_ROWS:
                     watching = False
                 else:
-                    keep = header(rows.get(position["row"], {}))
+                    keep = header(rows.get(at_row, {}))
                     watching = keep is None
             return
         if tag == "c":
-            row, col = cur[0], cur[1]
             if col == 0:
                 return
             if col > limits.max_columns:
                 sheet.over_limit = "columns"
                 return
-            raw_inline = "".join(inline) if cur[6] else None
-            cell = decoder.make_cell(row, col, cur[2], cur[3], cur[4], cur[5], raw_inline)
+            raw_inline = "".join(inline) if is_inline else None
+            cell = decoder.make_cell(row, col, kind, style, raw, formula, raw_inline)
             if cell is not None:
                 rows.setdefault(row, {})[col] = cell
         elif tag == "v":
-            cur[4] = "".join(buffer)
-            cur[7] = None
-        elif tag == "t" and cur[7] == "t":
+            raw = "".join(buffer)
+            capturing(None)
+        elif tag == "t" and capture == "t":
             inline.append("".join(buffer))
-            cur[7] = None
+            capturing(None)
         elif tag == "rPh":
-            cur[8] = False
+            phonetic = False
 
-    def text(data: str) -> None:
-        if cur[7] is not None:
-            buffer.append(data)
-
-    archive.stream(part, expat_parser(start, end, text))
+    parser = expat_parser(start, end, None)
+    archive.stream(part, parser)

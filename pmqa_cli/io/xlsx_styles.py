@@ -54,9 +54,30 @@ def read_shared_strings(archive: Archive, part: str) -> list[str]:
     return shared
 
 
+#: Styles parts already read, by their bytes: a batch's workbooks come from one template and
+#: mostly share theirs (parsing it was a twentieth of reading a submission). Only parts of one
+#: block, and the last few: memory stays bounded; equal bytes are parsed alike.
+_KNOWN_STYLES: dict[bytes, tuple[tuple[bool, bool], ...]] = {}
+_KNOWN_MOST = 8
+
+
 def read_styles(archive: Archive, part: str) -> list[tuple[bool, bool]]:
-    """Each cell style's (percent, date) flags, by style index, from the styles part (read
-    with expat, as the sheets are: no tree, no DTD)."""
+    """Each cell style's (percent, date) flags, by style index, from the styles part; the
+    flags of a part with the same bytes as one read before are not worked out again."""
+    data = archive.one_block(part)
+    known = _KNOWN_STYLES.get(data) if data is not None else None
+    if known is not None:
+        return list(known)
+    formats = _parse_styles(archive, part)
+    if data is not None:
+        if len(_KNOWN_STYLES) >= _KNOWN_MOST:
+            del _KNOWN_STYLES[next(iter(_KNOWN_STYLES))]
+        _KNOWN_STYLES[data] = tuple(formats)
+    return formats
+
+
+def _parse_styles(archive: Archive, part: str) -> list[tuple[bool, bool]]:
+    """The styles part read with expat, as the sheets are: no tree, no DTD."""
     formats: list[tuple[bool, bool]] = []
     custom: dict[int, tuple[bool, bool]] = {}
     in_cell_xfs = False
