@@ -7,6 +7,7 @@ import json
 import os
 import shutil
 import statistics
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -419,8 +420,12 @@ def sabotaged_score(path: Any, *args: Any, **kwargs: Any) -> Any:
     A module-level function: workers started with spawn (Windows) import it by name, and they
     inherit the environment, so the sabotage reaches every worker however it was started.
     """
-    if str(path).endswith("bad.xlsx"):
-        how = os.environ.get("PMQA_TEST_SABOTAGE")
+    how = os.environ.get("PMQA_TEST_SABOTAGE")
+    if how == "die-idle" and str(path).endswith("slow.xlsx"):
+        time.sleep(1.5)  # holds the batch's window, so the other worker waits with no file
+    if how == "die-idle" and str(path).endswith("bad.xlsx"):
+        threading.Timer(0.3, os._exit, (9,)).start()  # dies later, between files
+    elif str(path).endswith("bad.xlsx"):
         if how == "crash":
             os._exit(9)  # a native reader aborting the whole process
         if how == "hang":
@@ -528,3 +533,29 @@ def test_the_files_queued_behind_a_crash_are_scored_by_the_next_worker(
         assert [f.readable for f in result.files] == [True, False, True, True, True]
         assert [o.office.code for o in result.scored] == ["P001", "P003", "P004", "P005"]
         assert result.values_count == sum(1 for _ in result.iter_values()) > 0
+
+
+def test_a_worker_that_dies_between_files_is_replaced(
+    tmp_path: Path,
+    shipped: Rubric,
+    make_submission: SubmissionFactory,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The second worker dies idle, its queue empty while the slow file holds the window; the
+    # next file sent to it met a closed pipe, which ended the whole batch with exit code 141.
+    monkeypatch.setenv("PMQA_TEST_SABOTAGE", "die-idle")
+    folder = tmp_path / "in"
+    folder.mkdir()
+    good = make_submission(shipped, complete(shipped))
+    # The first worker takes the slow file and the next; the second takes the bad one.
+    names = ["00-slow.xlsx", "01-ok.xlsx", "02-ok.xlsx", "03-bad.xlsx"]
+    names += [f"{n:02d}-ok.xlsx" for n in range(4, 14)]
+    for name in names:
+        shutil.copy(good, folder / name)
+    options = BatchOptions(jobs=2, timeout_seconds=30)
+    with run_batch([folder], shipped, options=options, score=sabotaged_score) as result:
+        assert [Path(f.path).name for f in result.files] == names
+        assert result.files[0].readable and result.files[3].readable
+        # On a slow machine it may die while reading a file: that file alone is reported.
+        for unread in (f for f in result.files if not f.readable):
+            assert "crashed" in unread.findings[0].message_en

@@ -184,6 +184,7 @@ class _Slot:
     ready: bool = False  # started up and waiting for files
     queue: deque[int] = field(default_factory=deque)
     deadline: float = 0.0  # for the first file of the queue
+    gone: bool = False  # a file could not be sent: the worker has died
 
     def stop(self) -> None:
         with contextlib.suppress(OSError):
@@ -239,7 +240,7 @@ def score_all(
         nonlocal sent
         for depth in range(1 + LOOK_AHEAD):
             for slot in slots:
-                if not slot.ready or len(slot.queue) > depth:
+                if not slot.ready or slot.gone or len(slot.queue) > depth:
                     continue
                 if retry:
                     index = retry.popleft()
@@ -247,7 +248,12 @@ def score_all(
                     index, sent = sent, sent + 1
                 else:
                     return
-                slot.conn.send(paths[index])
+                try:
+                    slot.conn.send(paths[index])
+                except OSError:  # a closed pipe: the worker died (reading a file sent before)
+                    retry.appendleft(index)
+                    slot.gone = True
+                    continue
                 if not slot.queue:
                     slot.deadline = time.monotonic() + options.timeout_seconds
                 slot.queue.append(index)
@@ -258,7 +264,7 @@ def score_all(
         slots = [start() for _ in range(jobs)]
         while delivered < len(paths):
             feed()
-            watched = [s for s in slots if s.queue or not s.ready]
+            watched = [s for s in slots if s.queue or not s.ready or s.gone]
             deadlines = [s.deadline for s in watched if s.queue]
             wait_for = max(0.0, min(deadlines) - time.monotonic()) if deadlines else None
             wait([obj for s in watched for obj in (s.conn, s.process.sentinel)], wait_for)
@@ -273,6 +279,10 @@ def score_all(
                             raise RuntimeError("pmqa's worker processes fail to start")
                         slot.stop()
                         slots[n] = start()
+                    continue
+                if slot.gone and not slot.queue:  # died with none of its files to report
+                    slot.stop()
+                    slots[n] = start()
                     continue
                 failure = _collect(slot, ready, options.timeout_seconds)
                 if failure is not None:
