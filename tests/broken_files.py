@@ -85,6 +85,14 @@ CASES: dict[str, tuple[str, Maker]] = {
         "file-unsafe-xml",
         lambda d, good: rezip(good, d / "xxe.xlsx", {"xl/workbook.xml": XXE_WORKBOOK}),
     ),
+    "unknown text encoding": (
+        "file-corrupt",
+        lambda d, good: declared(good, d / "klingon.xlsx", "xl/workbook.xml", "klingon"),
+    ),
+    "multi-byte text encoding": (
+        "file-corrupt",
+        lambda d, good: declared(good, d / "sjis.xlsx", "xl/worksheets/sheet3.xml", "shift_jis"),
+    ),
     "zip bomb": ("file-zip-bomb", lambda d, good: zip_bomb(d / "bomb.xlsx")),
     "over 50 MB": ("file-too-large", lambda d, good: sparse(d / "huge.xlsx", 51 * 1024 * 1024)),
     "a folder": ("file-unreadable", lambda d, good: folder(d / "folder.xlsx")),
@@ -93,6 +101,16 @@ CASES: dict[str, tuple[str, Maker]] = {
         lambda d, good: rezip(good, d / "macro.xlsm", {"xl/vbaProject.bin": b"\0" * 64}),
     ),
 }
+
+
+def declared(source: Path, target: Path, part: str, encoding: str) -> Path:
+    """A part whose XML declaration names ``encoding`` (its bytes unchanged: ASCII-only text
+    reads the same in any of them), as a script that rewrote it might leave it."""
+    with zipfile.ZipFile(source) as archive:
+        text = archive.read(part).decode("utf-8")
+    body = text.split("?>", 1)[1] if text.startswith("<?xml") else text
+    xml = f'<?xml version="1.0" encoding="{encoding}"?>{body}'
+    return rezip(source, target, {part: xml.encode("utf-8")})
 
 
 def write_bytes(path: Path, data: bytes) -> Path:

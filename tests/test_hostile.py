@@ -73,6 +73,15 @@ def cell_edit(sheet: str, item: str, header: str, value: Any) -> Callable[[Sheet
     return edit
 
 
+def superscript_digits(path: Path) -> Path:
+    """Every style index and row number of an answers sheet with a "²" before it: a digit to
+    str.isdigit that int() refuses (hand-edited XML; it once stopped the batch's worker)."""
+    part = "xl/worksheets/sheet3.xml"
+    return edit_part(
+        path, part, lambda xml: xml.replace(' s="', ' s="²').replace('<row r="', '<row r="²')
+    )
+
+
 def huge_sheet(path: Path) -> Path:
     rows = "".join(
         f'<row r="{n}"><c r="Z{n}" t="inlineStr"><is><t>x</t></is></c></row>'
@@ -205,6 +214,7 @@ CATALOGUE: dict[str, Case] = {
     "empty zip archive": Case({"file-not-workbook"}, raw=empty_zip),
     "workbook with no sheets": Case({"sheet-missing", "rubric-unknown"}, raw=no_sheets),
     "a million rows": Case({"sheet-too-large"}, raw=huge_sheet),
+    "superscript digits in style and row numbers": Case(set(), raw=superscript_digits),
     "sheets renamed": Case({"sheet-missing"}, edit=_rename_sheet),
     "header renamed": Case({"header-missing"}, edit=_rename_header),
     "headers moved down": Case(set(), edit=_move_headers),

@@ -67,6 +67,26 @@ def _refuse_dtd(*_: object) -> NoReturn:
     raise WorkbookReadError("file-unsafe-xml")
 
 
+def _check_encoding(_version: str, encoding: str | None, _standalone: int) -> None:
+    """Refuse, as a damaged file, an XML declaration's encoding that expat cannot read: one
+    Python does not know, or a multi-byte one other than UTF-8 or UTF-16 (pyexpat takes a
+    single-byte codec only). Expat reports the declaration before it asks for the codec, which
+    would otherwise raise LookupError or ValueError out of the reader."""
+    if encoding is None or encoding.lower() in _NATIVE_ENCODINGS:
+        return
+    try:
+        single_byte = len(bytes(range(256)).decode(encoding, "replace")) == 256
+    except LookupError:
+        single_byte = False
+    if not single_byte:
+        detail = f"the text encoding {encoding!r} declared in an XML part cannot be read"
+        raise WorkbookReadError("file-corrupt", detail)
+
+
+#: The encodings expat reads itself (an xlsx part is UTF-8 or UTF-16 by the standard).
+_NATIVE_ENCODINGS = frozenset({"utf-8", "utf8", "utf-16", "utf16", "iso-8859-1", "us-ascii"})
+
+
 def expat_parser(
     start: Callable[[str, dict[str, str]], None],
     end: Callable[[str], None],
@@ -91,6 +111,7 @@ def _no_dtd(parser: Any) -> Any:
     parser.UnparsedEntityDeclHandler = _refuse_dtd
     parser.ExternalEntityRefHandler = _refuse_dtd
     parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    parser.XmlDeclHandler = _check_encoding
     return parser
 
 

@@ -92,7 +92,7 @@ def read_rows(
                 capturing(None)
         elif tag == "row":
             r = attrs.get("r")
-            at_row = int(r) if r and r.isdigit() else at_row + 1
+            at_row = int(r) if r and r.isdecimal() else at_row + 1
             at_col = 1
             if last_row is not None and at_row > last_row:
                 raise RowLimitError  # the rest is not wanted

@@ -138,7 +138,8 @@ class CellDecoder:
     ) -> Cell | None:
         """The cell, or None when it holds nothing that can be read."""
         percent = date = False
-        if style and style.isdigit() and int(style) < len(self.formats):
+        # isdecimal, not isdigit: "²" is a digit int() refuses (a hand-made file once had one).
+        if style and style.isdecimal() and int(style) < len(self.formats):
             percent, date = self.formats[int(style)]
         # <v/> and <v></v> read alike: a formula whose cached value is empty was never
         # calculated, except a text formula, whose result may be the empty string.
