@@ -3,20 +3,29 @@ done; checked against a hand calculation on the mini rubric."""
 
 from __future__ import annotations
 
+import functools
+import tempfile
 from collections.abc import Iterable
 from decimal import Decimal
 from fractions import Fraction
+from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
+from hypothesis import HealthCheck, settings
+from hypothesis import given as for_any
+from hypothesis import strategies as st
 
 from pmqa_cli.assess.answers import Answers, IndicatorAnswer
-from pmqa_cli.assess.guidance import next_steps
+from pmqa_cli.assess.guidance import ValueToFix, next_steps
 from pmqa_cli.assess.office import score_office
+from pmqa_cli.assess.scoring import score_answers
 from pmqa_cli.io.values import number_in_text
-from pmqa_cli.rubric.model import OfficeType, Rubric
+from pmqa_cli.rubric.load import load_rubric, shipped_rubrics
+from pmqa_cli.rubric.model import Indicator, OfficeType, Rubric
 
-from .builders import SubmissionFactory, hand_case_submission
+from .builders import FIXTURES, SubmissionFactory, hand_case_submission
 
 
 def test_steps_are_worth_what_the_engine_says_sorted_by_gain(mini: Rubric) -> None:
@@ -218,3 +227,92 @@ def test_a_variant_scores_again_only_the_category_of_the_item_it_changes(
     assert len(worked) == 1  # C1's category only: nothing of the unchanged office again
     monkeypatch.undo()
     assert again == score_answers(mini, base) and variant == score_answers(mini, changed)
+
+
+def _rubrics() -> dict[str, Path]:
+    """Every shipped rubric, and the test fixtures (one of them aggregated by category means)."""
+    found = {path.stem: path for path in shipped_rubrics()}
+    found.update({path.stem: path for path in sorted(FIXTURES.glob("*-rubric.yaml"))})
+    return found
+
+
+@functools.cache
+def _rubric(name: str, indicators: bool) -> Rubric:
+    """A rubric by name; without ``indicators``, the same rubric with category 7 taken out."""
+    path = _rubrics()[name]
+    if not indicators:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data.pop("indicators", None)
+        path = Path(tempfile.mkdtemp()) / path.name
+        path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    rubric, _ = load_rubric(path)
+    assert bool(rubric.indicators) is indicators
+    return rubric
+
+
+def _values(indicator: Indicator) -> st.SearchStrategy[Decimal | None]:
+    """Values near what matters to an indicator: its thresholds and levels, just off them,
+    outside its range, fractions of a step; and any value at all."""
+    near = [Decimal(n) for n in range(-1, 7)] + [Decimal("2.5"), Decimal(-7), Decimal(1000)]
+    for threshold in indicator.thresholds or []:
+        near += [threshold, threshold - Decimal("0.01"), threshold + Decimal("0.01")]
+    if indicator.rubric_target is not None:
+        near += [indicator.rubric_target * k / 100 for k in (33, 99, 100, 101, 150)]
+    anything = st.decimals(min_value=-50, max_value=300, places=2, allow_nan=False)
+    return st.one_of(st.none(), st.sampled_from(near), anything)
+
+
+@st.composite
+def _office(draw: st.DrawFn, rubric: Rubric) -> tuple[Answers, dict[str, ValueToFix]]:
+    """An office's answers (criteria mostly met, so that higher tiers are in reach; any
+    indicator answered, N/A, refused or missing) and some values to fix."""
+    criteria = {
+        criterion.id: draw(st.sampled_from([True, True, True, False, None]))
+        for _, _, criterion in rubric.criteria()
+    }
+    indicators: dict[str, IndicatorAnswer] = {}
+    fixes: dict[str, ValueToFix] = {}
+    for indicator in rubric.indicators:
+        if draw(st.integers(0, 5)) == 0:
+            continue  # no answer at all
+        target = draw(st.sampled_from([None, Decimal(0), Decimal(-5), Decimal(40), Decimal(85)]))
+        value = draw(_values(indicator))
+        indicators[indicator.id] = IndicatorAnswer(value, draw(st.booleans()), target)
+        if draw(st.integers(0, 4)) == 0:
+            fixes[indicator.id] = ValueToFix("ผลลัพธ์", "J4", draw(_values(indicator)))
+    office_type = draw(st.sampled_from([*OfficeType, None]))
+    return Answers(office_type, criteria, indicators), fixes
+
+
+@pytest.mark.parametrize("indicators", [True, False], ids=["with-7", "without-7"])
+@pytest.mark.parametrize("name", sorted(_rubrics()))
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@for_any(data=st.data())
+def test_every_step_is_worth_what_scoring_the_changed_answers_afresh_gives(
+    name: str, indicators: bool, data: st.DataObject
+) -> None:
+    """Every rubric (weighted parts and category means, with and without category 7), any
+    office: each step's overall_after and gain are those of validating and scoring the office's
+    answers with the step done, from nothing (no memo, nothing kept from the office as it is),
+    whatever the step changes (a tier reached, a value that now counts or is refused, an
+    indicator no longer N/A, a value to fix)."""
+    rubric = _rubric(name, indicators)
+    answers, fixes = data.draw(_office(rubric))
+    now = score_answers(rubric, answers).overall
+    for step in next_steps(rubric, answers, fixes):
+        if step.kind == "issue":
+            met = {**answers.criteria, **{c.id: True for c in step.criteria}}
+            changed = Answers(answers.office_type, met, answers.indicators)
+        elif step.target is None:
+            assert step.kind == "fix" and fixes[step.item_id].candidate is None
+            assert (step.gain, step.overall_after) == (None, None)
+            continue
+        else:
+            old = answers.indicators.get(step.item_id, IndicatorAnswer())
+            new = IndicatorAnswer(step.target, False, old.target)
+            changed = Answers(answers.office_type, answers.criteria,
+                              {**answers.indicators, step.item_id: new})  # fmt: skip
+        after = score_answers(rubric, changed).overall
+        gain = None if after is None or now is None else after - now
+        assert (step.overall_after, step.gain) == (after, gain), step
+        assert repr((step.overall_after, step.gain)) == repr((after, gain)), step
