@@ -9,7 +9,6 @@ from collections.abc import Iterable
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
-from typing import Any
 
 import pytest
 import yaml
@@ -124,28 +123,38 @@ def _hand(**values: object) -> dict[str, object]:
     return {"K1": 35, "K2": 3, "K3": 4, "K4": "ผ่าน", "K5": 2.5, **values}
 
 
-def test_scoring_with_a_memo_of_items_equals_scoring_afresh(mini: Rubric) -> None:
-    """The next steps score many variants of one office with a memo of item scores: every
-    variant (a criterion flipped, a value moved, an indicator not applicable, a value refused)
-    scores exactly as it does without the memo, whatever was scored before it."""
-    from pmqa_cli.assess.scoring import ItemMemo, score_answers
+def test_a_tally_rescored_for_one_changed_item_equals_scoring_afresh(mini: Rubric) -> None:
+    """The next steps score many variants of one office, each with one item changed, by
+    rescoring that item alone in the office's tally: every variant (a criterion flipped, a
+    value moved, an indicator not applicable, a value refused or no longer given) scores
+    exactly as it does from nothing, whichever variant was rescored before."""
+    from pmqa_cli.assess.scoring import rescored, scores_of, tally_validated
+    from pmqa_cli.assess.validate import validate_answers
 
     criteria: dict[str, bool | None] = {f"C{n}": n % 3 != 0 for n in range(1, 10)}
     base = Answers(OfficeType.PRIMARY, criteria,
                    {"K1": IndicatorAnswer(30), "K2": IndicatorAnswer(3), "K3": IndicatorAnswer(3),
                     "K4": IndicatorAnswer(1), "K5": IndicatorAnswer(3)})  # fmt: skip
-    variants = [base]
+    issue_of = {c.id: issue.id for issue, _, c in mini.criteria()}
+    variants: list[tuple[str, Answers]] = []
     for n in range(1, 10):
-        variants.append(Answers(base.office_type, {**criteria, f"C{n}": not criteria[f"C{n}"]},
-                                base.indicators))  # fmt: skip
+        flipped = {**criteria, f"C{n}": not criteria[f"C{n}"]}
+        variants.append((issue_of[f"C{n}"], Answers(base.office_type, flipped, base.indicators)))
     for kpi, answer in [("K1", IndicatorAnswer(45)), ("K1", IndicatorAnswer(Decimal("45.0"))),
                         ("K2", IndicatorAnswer(None, not_applicable=True)),
                         ("K5", IndicatorAnswer(-7)), ("K3", IndicatorAnswer(None))]:  # fmt: skip
-        variants.append(Answers(base.office_type, criteria, {**base.indicators, kpi: answer}))
-    variants.append(Answers(OfficeType.SECONDARY, criteria, base.indicators))
-    memo: ItemMemo = {}
-    for answers in [*variants, *reversed(variants)]:
-        assert score_answers(mini, answers, memo=memo) == score_answers(mini, answers)
+        values = {**base.indicators, kpi: answer}
+        variants.append((kpi, Answers(base.office_type, criteria, values)))
+    validated = validate_answers(mini, base)
+    office = tally_validated(mini, validated.answers, validated.rejected)
+    assert scores_of(mini, office) == score_answers(mini, base)
+    seen = set()
+    for item, answers in [*variants, *reversed(variants)]:
+        changed = validate_answers(mini, answers)
+        variant = rescored(mini, office, changed.answers, changed.rejected, item)
+        assert scores_of(mini, variant) == score_answers(mini, answers), item
+        seen.add(scores_of(mini, variant).overall != scores_of(mini, office).overall)
+    assert seen == {True, False}  # some variants change the overall score, some do not
 
 
 def test_one_changed_answer_is_rejected_as_validating_them_all_rejects_it(mini: Rubric) -> None:
@@ -200,33 +209,35 @@ def test_next_steps_validated_once_are_the_steps_of_scoring_every_variant_afresh
         assert (step.overall_after, step.gain) == (after, after - now), step.item_id
 
 
-def test_a_variant_scores_again_only_the_category_of_the_item_it_changes(
+def test_a_variant_sums_again_only_the_category_of_the_item_it_changes(
     mini: Rubric, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """With a memo, the categories and dimensions whose items a variant leaves alone are
-    taken from the memo, not worked out again; the changed one is, and equals a fresh score."""
+    """A variant's categories and dimensions whose items it leaves alone are the office's, not
+    summed again; the changed one is (and the part it is in is pooled again), and every score
+    equals a fresh one."""
     from pmqa_cli.assess import aggregate
-    from pmqa_cli.assess.scoring import ItemMemo, score_answers, score_validated
+    from pmqa_cli.assess.scoring import rescored, scores_of, tally_validated
 
     criteria: dict[str, bool | None] = {f"C{n}": n % 3 != 0 for n in range(1, 10)}
     base = Answers(OfficeType.PRIMARY, criteria,
                    {"K1": IndicatorAnswer(30), "K2": IndicatorAnswer(3)})  # fmt: skip
     changed = Answers(base.office_type, {**criteria, "C1": not criteria["C1"]}, base.indicators)
-    memo: ItemMemo = {}
-    score_validated(mini, base, (), memo)
-    worked: list[object] = []
-    original = aggregate.weighted_mean
+    moved = Answers(base.office_type, criteria, {**base.indicators, "K2": IndicatorAnswer(2)})
+    office = tally_validated(mini, base)
+    summed: list[str] = []
+    original = aggregate.summed
 
-    def counted(items: Iterable[tuple[Any, Any]]) -> Fraction | None:
-        worked.append(items)
-        return original(items)
+    def counted(group: str, items: Iterable[tuple[Decimal, Fraction]]) -> aggregate.Sums:
+        summed.append(group)
+        return original(group, items)
 
-    monkeypatch.setattr(aggregate, "weighted_mean", counted)
-    again = score_validated(mini, base, (), memo)
-    variant = score_validated(mini, changed, (), memo)
-    assert len(worked) == 1  # C1's category only: nothing of the unchanged office again
+    monkeypatch.setattr(aggregate, "summed", counted)
+    issue = rescored(mini, office, changed, (), "I1")
+    indicator = rescored(mini, office, moved, (), "K2")
+    assert summed == ["1", "7.2"]  # I1's category, K2's dimension: nothing else
     monkeypatch.undo()
-    assert again == score_answers(mini, base) and variant == score_answers(mini, changed)
+    assert scores_of(mini, issue) == score_answers(mini, changed)
+    assert scores_of(mini, indicator) == score_answers(mini, moved)
 
 
 def _rubrics() -> dict[str, Path]:
