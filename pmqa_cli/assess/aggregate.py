@@ -125,8 +125,11 @@ def pooled(group: str, sums: Iterable[Sums]) -> Sums:
 
 def _sums(group: str, terms: Iterable[tuple[Fraction, Decimal]]) -> Sums:
     """The sums of (weight x score, weight) terms and their ratio: the one weighted mean."""
-    weighted, weight = Fraction(0), Decimal(0)
+    parts: list[Fraction] = []
+    weight = Decimal(0)
     for part, size in terms:
-        weighted += part
+        parts.append(part)
         weight += size
+    # Summed from the first term, not from zero: one Fraction addition fewer, the same sum.
+    weighted = sum(parts[1:], parts[0]) if parts else Fraction(0)
     return Sums(group, weighted, weight, None if weight == 0 else weighted / exact(weight))

@@ -29,6 +29,7 @@ import math
 from collections.abc import Collection, Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
+from functools import lru_cache
 from typing import NamedTuple
 
 from pmqa_cli.assess import aggregate
@@ -127,6 +128,12 @@ def indicator_score(
     return level_score(indicator_level(indicator, value), level_scores)
 
 
+@lru_cache(maxsize=256)
+def _share(points: Decimal, criteria: int) -> Fraction:
+    """A criterion's share of its tier's points (rubric numbers: the same for every office)."""
+    return exact(points) / criteria
+
+
 def _score_issue(rubric: Rubric, issue: Issue, met: Mapping[str, bool | None]) -> IssueScore:
     decimals = rubric.scoring.decimals
     tiers: list[TierScore] = []
@@ -137,17 +144,20 @@ def _score_issue(rubric: Rubric, issue: Issue, met: Mapping[str, bool | None]) -
         rubric.scoring.below_first_tier_th,
         rubric.scoring.below_first_tier_en,
     )
+    earned_here: list[Fraction] = []
     for tier in issue.tiers:
         points = rubric.tier_points(tier)
-        share = exact(points) / len(tier.criteria)
+        share = _share(points, len(tier.criteria))
         answers = [met.get(c.id) for c in tier.criteria]
-        earned = share * sum(1 for a in answers if a)
         complete = all(answers)
         counted = lower_complete  # a tier counts once every lower tier is complete
+        earned = share * sum(1 for a in answers if a) if counted else _ZERO
+        if counted:
+            earned_here.append(earned)
         for criterion, answer in zip(tier.criteria, answers, strict=True):
             points_here = share if answer and counted else _ZERO
             criteria.append(CriterionScore(criterion.id, tier.id, answer, points_here, decimals))
-        tiers.append(TierScore(tier.id, points, earned if counted else _ZERO, complete, counted))
+        tiers.append(TierScore(tier.id, points, earned, complete, counted))
         if counted and complete:
             default = rubric.tier_default(tier.id)
             status = (tier.id, default.title_th, default.title_en)
@@ -156,7 +166,7 @@ def _score_issue(rubric: Rubric, issue: Issue, met: Mapping[str, bool | None]) -
         id=issue.id,
         category=issue.category,
         weight=issue.weight,
-        exact=sum((t.earned for t in tiers), _ZERO),
+        exact=sum(earned_here, _ZERO),
         max_score=rubric.issue_max(issue),
         status_id=status[0],
         status_th=status[1],
