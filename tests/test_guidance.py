@@ -1,5 +1,6 @@
 """Next steps and what each is worth: the scoring engine re-scores the office with the step
-done; checked against a hand calculation on the mini rubric."""
+done; checked against a hand calculation on the mini rubric, and against validating and scoring
+the changed answers from nothing for any office of every rubric."""
 
 from __future__ import annotations
 
