@@ -1,22 +1,31 @@
 """Next steps and what each is worth: the scoring engine re-scores the office with the step
-done; checked against a hand calculation on the mini rubric."""
+done; checked against a hand calculation on the mini rubric, and against validating and scoring
+the changed answers from nothing for any office of every rubric."""
 
 from __future__ import annotations
 
+import functools
+import tempfile
 from collections.abc import Iterable
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any
+from pathlib import Path
 
 import pytest
+import yaml
+from hypothesis import HealthCheck, settings
+from hypothesis import given as for_any
+from hypothesis import strategies as st
 
 from pmqa_cli.assess.answers import Answers, IndicatorAnswer
-from pmqa_cli.assess.guidance import next_steps
+from pmqa_cli.assess.guidance import ValueToFix, next_steps
 from pmqa_cli.assess.office import score_office
+from pmqa_cli.assess.scoring import score_answers
 from pmqa_cli.io.values import number_in_text
-from pmqa_cli.rubric.model import OfficeType, Rubric
+from pmqa_cli.rubric.load import load_rubric, shipped_rubrics
+from pmqa_cli.rubric.model import Indicator, OfficeType, Rubric
 
-from .builders import SubmissionFactory, hand_case_submission
+from .builders import FIXTURES, SubmissionFactory, hand_case_submission
 
 
 def test_steps_are_worth_what_the_engine_says_sorted_by_gain(mini: Rubric) -> None:
@@ -115,28 +124,38 @@ def _hand(**values: object) -> dict[str, object]:
     return {"K1": 35, "K2": 3, "K3": 4, "K4": "ผ่าน", "K5": 2.5, **values}
 
 
-def test_scoring_with_a_memo_of_items_equals_scoring_afresh(mini: Rubric) -> None:
-    """The next steps score many variants of one office with a memo of item scores: every
-    variant (a criterion flipped, a value moved, an indicator not applicable, a value refused)
-    scores exactly as it does without the memo, whatever was scored before it."""
-    from pmqa_cli.assess.scoring import ItemMemo, score_answers
+def test_a_tally_rescored_for_one_changed_item_equals_scoring_afresh(mini: Rubric) -> None:
+    """The next steps score many variants of one office, each with one item changed, by
+    rescoring that item alone in the office's tally: every variant (a criterion flipped, a
+    value moved, an indicator not applicable, a value refused or no longer given) scores
+    exactly as it does from nothing, whichever variant was rescored before."""
+    from pmqa_cli.assess.scoring import rescored, scores_of, tally_validated
+    from pmqa_cli.assess.validate import validate_answers
 
     criteria: dict[str, bool | None] = {f"C{n}": n % 3 != 0 for n in range(1, 10)}
     base = Answers(OfficeType.PRIMARY, criteria,
                    {"K1": IndicatorAnswer(30), "K2": IndicatorAnswer(3), "K3": IndicatorAnswer(3),
                     "K4": IndicatorAnswer(1), "K5": IndicatorAnswer(3)})  # fmt: skip
-    variants = [base]
+    issue_of = {c.id: issue.id for issue, _, c in mini.criteria()}
+    variants: list[tuple[str, Answers]] = []
     for n in range(1, 10):
-        variants.append(Answers(base.office_type, {**criteria, f"C{n}": not criteria[f"C{n}"]},
-                                base.indicators))  # fmt: skip
+        flipped = {**criteria, f"C{n}": not criteria[f"C{n}"]}
+        variants.append((issue_of[f"C{n}"], Answers(base.office_type, flipped, base.indicators)))
     for kpi, answer in [("K1", IndicatorAnswer(45)), ("K1", IndicatorAnswer(Decimal("45.0"))),
                         ("K2", IndicatorAnswer(None, not_applicable=True)),
                         ("K5", IndicatorAnswer(-7)), ("K3", IndicatorAnswer(None))]:  # fmt: skip
-        variants.append(Answers(base.office_type, criteria, {**base.indicators, kpi: answer}))
-    variants.append(Answers(OfficeType.SECONDARY, criteria, base.indicators))
-    memo: ItemMemo = {}
-    for answers in [*variants, *reversed(variants)]:
-        assert score_answers(mini, answers, memo=memo) == score_answers(mini, answers)
+        values = {**base.indicators, kpi: answer}
+        variants.append((kpi, Answers(base.office_type, criteria, values)))
+    validated = validate_answers(mini, base)
+    office = tally_validated(mini, validated.answers, validated.rejected)
+    assert scores_of(mini, office) == score_answers(mini, base)
+    seen = set()
+    for item, answers in [*variants, *reversed(variants)]:
+        changed = validate_answers(mini, answers)
+        variant = rescored(mini, office, changed.answers, changed.rejected, item)
+        assert scores_of(mini, variant) == score_answers(mini, answers), item
+        seen.add(scores_of(mini, variant).overall != scores_of(mini, office).overall)
+    assert seen == {True, False}  # some variants change the overall score, some do not
 
 
 def test_one_changed_answer_is_rejected_as_validating_them_all_rejects_it(mini: Rubric) -> None:
@@ -191,30 +210,121 @@ def test_next_steps_validated_once_are_the_steps_of_scoring_every_variant_afresh
         assert (step.overall_after, step.gain) == (after, after - now), step.item_id
 
 
-def test_a_variant_scores_again_only_the_category_of_the_item_it_changes(
+def test_a_variant_sums_again_only_the_category_of_the_item_it_changes(
     mini: Rubric, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """With a memo, the categories and dimensions whose items a variant leaves alone are
-    taken from the memo, not worked out again; the changed one is, and equals a fresh score."""
+    """A variant's categories and dimensions whose items it leaves alone are the office's, not
+    summed again; the changed one is (and the part it is in is pooled again), and every score
+    equals a fresh one."""
     from pmqa_cli.assess import aggregate
-    from pmqa_cli.assess.scoring import ItemMemo, score_answers, score_validated
+    from pmqa_cli.assess.scoring import rescored, scores_of, tally_validated
 
     criteria: dict[str, bool | None] = {f"C{n}": n % 3 != 0 for n in range(1, 10)}
     base = Answers(OfficeType.PRIMARY, criteria,
                    {"K1": IndicatorAnswer(30), "K2": IndicatorAnswer(3)})  # fmt: skip
     changed = Answers(base.office_type, {**criteria, "C1": not criteria["C1"]}, base.indicators)
-    memo: ItemMemo = {}
-    score_validated(mini, base, (), memo)
-    worked: list[object] = []
-    original = aggregate.weighted_mean
+    moved = Answers(base.office_type, criteria, {**base.indicators, "K2": IndicatorAnswer(2)})
+    office = tally_validated(mini, base)
+    summed: list[str] = []
+    original = aggregate.summed
 
-    def counted(items: Iterable[tuple[Any, Any]]) -> Fraction | None:
-        worked.append(items)
-        return original(items)
+    def counted(group: str, items: Iterable[tuple[Decimal, Fraction]]) -> aggregate.Sums:
+        summed.append(group)
+        return original(group, items)
 
-    monkeypatch.setattr(aggregate, "weighted_mean", counted)
-    again = score_validated(mini, base, (), memo)
-    variant = score_validated(mini, changed, (), memo)
-    assert len(worked) == 1  # C1's category only: nothing of the unchanged office again
+    monkeypatch.setattr(aggregate, "summed", counted)
+    issue = rescored(mini, office, changed, (), "I1")
+    indicator = rescored(mini, office, moved, (), "K2")
+    assert summed == ["1", "7.2"]  # I1's category, K2's dimension: nothing else
     monkeypatch.undo()
-    assert again == score_answers(mini, base) and variant == score_answers(mini, changed)
+    assert scores_of(mini, issue) == score_answers(mini, changed)
+    assert scores_of(mini, indicator) == score_answers(mini, moved)
+
+
+def _rubrics() -> dict[str, Path]:
+    """Every shipped rubric, and the test fixtures (one of them aggregated by category means)."""
+    found = {path.stem: path for path in shipped_rubrics()}
+    found.update({path.stem: path for path in sorted(FIXTURES.glob("*-rubric.yaml"))})
+    return found
+
+
+@functools.cache
+def _rubric(name: str, indicators: bool) -> Rubric:
+    """A rubric by name; without ``indicators``, the same rubric with category 7 taken out."""
+    path = _rubrics()[name]
+    if not indicators:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data.pop("indicators", None)
+        path = Path(tempfile.mkdtemp()) / path.name
+        path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    rubric, _ = load_rubric(path)
+    assert bool(rubric.indicators) is indicators
+    return rubric
+
+
+def _values(indicator: Indicator) -> st.SearchStrategy[Decimal | None]:
+    """Values near what matters to an indicator: its thresholds and levels, just off them,
+    outside its range, fractions of a step; and any value at all."""
+    near = [Decimal(n) for n in range(-1, 7)] + [Decimal("2.5"), Decimal(-7), Decimal(1000)]
+    for threshold in indicator.thresholds or []:
+        near += [threshold, threshold - Decimal("0.01"), threshold + Decimal("0.01")]
+    if indicator.rubric_target is not None:
+        near += [indicator.rubric_target * k / 100 for k in (33, 99, 100, 101, 150)]
+    anything = st.decimals(min_value=-50, max_value=300, places=2, allow_nan=False)
+    return st.one_of(st.none(), st.sampled_from(near), anything)
+
+
+@st.composite
+def _office(draw: st.DrawFn, rubric: Rubric) -> tuple[Answers, dict[str, ValueToFix]]:
+    """An office's answers (criteria mostly met, so that higher tiers are in reach; any
+    indicator answered, N/A, refused or missing) and some values to fix."""
+    criteria = {
+        criterion.id: draw(st.sampled_from([True, True, True, False, None]))
+        for _, _, criterion in rubric.criteria()
+    }
+    indicators: dict[str, IndicatorAnswer] = {}
+    fixes: dict[str, ValueToFix] = {}
+    for indicator in rubric.indicators:
+        if draw(st.integers(0, 5)) == 0:
+            continue  # no answer at all
+        target = draw(st.sampled_from([None, Decimal(0), Decimal(-5), Decimal(40), Decimal(85)]))
+        value = draw(_values(indicator))
+        indicators[indicator.id] = IndicatorAnswer(value, draw(st.booleans()), target)
+        if draw(st.integers(0, 4)) == 0:
+            fixes[indicator.id] = ValueToFix("ผลลัพธ์", "J4", draw(_values(indicator)))
+    office_type = draw(st.sampled_from([*OfficeType, None]))
+    return Answers(office_type, criteria, indicators), fixes
+
+
+@pytest.mark.parametrize("indicators", [True, False], ids=["with-7", "without-7"])
+@pytest.mark.parametrize("name", sorted(_rubrics()))
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@for_any(data=st.data())
+def test_every_step_is_worth_what_scoring_the_changed_answers_afresh_gives(
+    name: str, indicators: bool, data: st.DataObject
+) -> None:
+    """Every rubric (weighted parts and category means, with and without category 7), any
+    office: each step's overall_after and gain are those of validating and scoring the office's
+    answers with the step done, from nothing (no memo, nothing kept from the office as it is),
+    whatever the step changes (a tier reached, a value that now counts or is refused, an
+    indicator no longer N/A, a value to fix)."""
+    rubric = _rubric(name, indicators)
+    answers, fixes = data.draw(_office(rubric))
+    now = score_answers(rubric, answers).overall
+    for step in next_steps(rubric, answers, fixes):
+        if step.kind == "issue":
+            met = {**answers.criteria, **{c.id: True for c in step.criteria}}
+            changed = Answers(answers.office_type, met, answers.indicators)
+        elif step.target is None:
+            assert step.kind == "fix" and fixes[step.item_id].candidate is None
+            assert (step.gain, step.overall_after) == (None, None)
+            continue
+        else:
+            old = answers.indicators.get(step.item_id, IndicatorAnswer())
+            new = IndicatorAnswer(step.target, False, old.target)
+            changed = Answers(answers.office_type, answers.criteria,
+                              {**answers.indicators, step.item_id: new})  # fmt: skip
+        after = score_answers(rubric, changed).overall
+        gain = None if after is None or now is None else after - now
+        assert (step.overall_after, step.gain) == (after, gain), step
+        assert repr((step.overall_after, step.gain)) == repr((after, gain)), step

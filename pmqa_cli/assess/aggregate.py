@@ -23,15 +23,14 @@ from pmqa_cli.core.numbers import exact
 from pmqa_cli.rubric.model import Direction, RatioBand
 
 __all__ = [
-    "Group",
-    "category_scores",
-    "dimension_scores",
+    "Sums",
     "level_of_score",
     "mean",
+    "pooled",
     "ratio_needed",
     "ratio_score",
     "success_rate",
-    "weighted_mean",
+    "summed",
 ]
 
 HUNDRED = Fraction(100)
@@ -95,15 +94,6 @@ def level_of_score(score: Fraction | Decimal, level_scores: Sequence[Any]) -> Fr
     return Fraction(len(levels))
 
 
-def weighted_mean(items: Iterable[tuple[Any, Any]]) -> Fraction | None:
-    """sum(weight x score) / sum(weight); None when nothing is weighed."""
-    pairs = [(exact(w), exact(s)) for w, s in items]
-    total = sum((w for w, _ in pairs), Fraction(0))
-    if total == 0:
-        return None
-    return sum((w * s for w, s in pairs), Fraction(0)) / total
-
-
 def mean(values: Iterable[Fraction | None]) -> Fraction | None:
     """The plain mean of the values that are there; None when none is."""
     present = [v for v in values if v is not None]
@@ -112,28 +102,34 @@ def mean(values: Iterable[Fraction | None]) -> Fraction | None:
     return sum(present, Fraction(0)) / len(present)
 
 
-class Group(NamedTuple):
-    """A category ("1"-"7") or a dimension of category 7, and its exact score."""
+class Sums(NamedTuple):
+    """Weighed scores summed (a category's issues, a dimension's indicators that count, or a
+    part's groups): sum(weight x score), sum(weight), and so their weighted mean."""
 
-    id: str
-    score: Fraction | None  # None when nothing in it counts for this office
-
-
-def dimension_scores(
-    dimensions: Sequence[str], indicators: Iterable[tuple[str, Any, Any]]
-) -> list[Group]:
-    """Each dimension's score from (dimension, weight, score) of the indicators that count."""
-    counted = list(indicators)
-    return [
-        Group(d, weighted_mean((w, s) for dim, w, s in counted if dim == d)) for d in dimensions
-    ]
+    id: str  # the category ("1"-"6") or dimension; "" for a part or the overall
+    weighted: Fraction  # sum(weight x score)
+    weight: Decimal  # sum(weight)
+    score: Fraction | None  # weighted / weight; None when nothing is weighed
 
 
-def category_scores(
-    categories: Sequence[int], issues: Iterable[tuple[int, Any, Any]]
-) -> list[Group]:
-    """Each category's score from (category, weight, score) of its issues."""
-    scored = list(issues)
-    return [
-        Group(str(c), weighted_mean((w, s) for cat, w, s in scored if cat == c)) for c in categories
-    ]
+def summed(group: str, items: Iterable[tuple[Decimal, Fraction]]) -> Sums:
+    """(weight, score) pairs summed into their weighted mean."""
+    return _sums(group, ((exact(weight) * score, weight) for weight, score in items))
+
+
+def pooled(group: str, sums: Iterable[Sums]) -> Sums:
+    """Groups' sums summed: the weighted mean of all their items, exactly as :func:`summed`
+    gives it from the items themselves (sums of Fractions are exact in any order)."""
+    return _sums(group, ((s.weighted, s.weight) for s in sums))
+
+
+def _sums(group: str, terms: Iterable[tuple[Fraction, Decimal]]) -> Sums:
+    """The sums of (weight x score, weight) terms and their ratio: the one weighted mean."""
+    parts: list[Fraction] = []
+    weight = Decimal(0)
+    for part, size in terms:
+        parts.append(part)
+        weight += size
+    # Summed from the first term, not from zero: one Fraction addition fewer, the same sum.
+    weighted = sum(parts[1:], parts[0]) if parts else Fraction(0)
+    return Sums(group, weighted, weight, None if weight == 0 else weighted / exact(weight))

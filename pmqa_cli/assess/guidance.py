@@ -23,7 +23,7 @@ from typing import Any
 
 from pmqa_cli.assess.answers import Answers, IndicatorAnswer
 from pmqa_cli.assess.scores import IndicatorScore, IssueScore
-from pmqa_cli.assess.scoring import ItemMemo, score_validated
+from pmqa_cli.assess.scoring import overall_of, rescored, tally_validated
 from pmqa_cli.assess.validate import rejects, validate_answers
 from pmqa_cli.rubric.model import Criterion, Indicator, Method, Rubric
 from pmqa_cli.rubric.units import show_indicator_value, unit_label
@@ -98,40 +98,41 @@ def next_steps(
     score as reported now, both from the scoring engine and rounded once, half-up.
     """
 
-    memo: ItemMemo = {}  # each variant changes one item: the others are scored once
     # Validated once: a variant's criteria change no indicator's acceptance, and a changed
-    # indicator's own answer is checked alone (as score_answers would find them all).
+    # indicator's own answer is checked alone (as score_answers would find them all). A variant
+    # changes one item: only that item is scored again, and its category or dimension summed
+    # again; the parts and the overall are aggregated afresh by the engine.
     rejected = validate_answers(rubric, answers).rejected
-    result = score_validated(rubric, answers, rejected, memo)
-    now = result.overall
+    base = tally_validated(rubric, answers, rejected)
+    now = overall_of(rubric, base)
 
-    def gain(changed: Answers, indicator: Indicator | None = None) -> tuple[Any, Any]:
+    def gain(changed: Answers, item: str, indicator: Indicator | None = None) -> tuple[Any, Any]:
         now_rejected = rejected
         if indicator is not None:
             given = changed.indicators.get(indicator.id)
             now_rejected = rejected - {indicator.id}
             if rejects(indicator, given, changed.office_type):
                 now_rejected |= {indicator.id}
-        after = score_validated(rubric, changed, now_rejected, memo).overall
+        after = overall_of(rubric, rescored(rubric, base, changed, now_rejected, item))
         return (None if after is None or now is None else after - now), after
 
     steps: list[NextStep] = []
     titles = {i.id: i.title_th for i in rubric.issues}
-    for issue in result.issues:
+    for issue in base.issues:
         found = _issue_step(rubric, issue)
         if found is None:
             continue
         tier_th, unmet = found
         criteria = dict(answers.criteria)
         criteria.update({c.id: True for c in unmet})
-        added, after = gain(replace(answers, criteria=criteria))
+        added, after = gain(replace(answers, criteria=criteria), issue.id)
         todo = "\n".join(f"{c.id} {c.text_th}" for c in unmet)
         steps.append(
             NextStep(issue.id, "issue", titles[issue.id], f"ระดับ{tier_th}", todo, unmet, None,
                      added, after)
         )  # fmt: skip
     fixes = fixes or {}
-    for ind in result.indicators:
+    for ind in base.indicators:
         indicator = rubric.indicator(ind.id)
         if ind.id in fixes:
             steps.append(_fix_step(rubric, answers, indicator, fixes[ind.id], gain))
@@ -143,7 +144,7 @@ def next_steps(
         values = dict(answers.indicators)
         old = values.get(ind.id, IndicatorAnswer())
         values[ind.id] = replace(old, value=value, not_applicable=False)
-        added, after = gain(replace(answers, indicators=values), indicator)
+        added, after = gain(replace(answers, indicators=values), ind.id, indicator)
         shown = show_indicator_value(indicator, value, rubric)
         if indicator.method is Method.PASS_FAIL:
             todo = "ผลการดำเนินงาน: ผ่าน"
@@ -173,7 +174,7 @@ def _fix_step(
     values = dict(answers.indicators)
     old = values.get(indicator.id, IndicatorAnswer())
     values[indicator.id] = replace(old, value=fix.candidate, not_applicable=False)
-    added, after = gain(replace(answers, indicators=values), indicator)
+    added, after = gain(replace(answers, indicators=values), indicator.id, indicator)
     shown = show_indicator_value(indicator, fix.candidate, rubric)
     todo += f" คะแนนที่เพิ่มขึ้นคิดจากค่า {shown} {unit_label(indicator.unit)} ที่พิมพ์ไว้ (หากค่านี้ถูกต้อง)"
     return NextStep(indicator.id, "fix", indicator.title_th, "แก้ค่าให้ถูกต้อง", todo, (),

@@ -26,10 +26,11 @@ computed without any rounding. A score is rounded once, half-up, only when it is
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any, TypeVar
+from functools import lru_cache
+from typing import NamedTuple
 
 from pmqa_cli.assess import aggregate
 from pmqa_cli.assess.answers import Answers, IndicatorAnswer, Location
@@ -43,7 +44,7 @@ from pmqa_cli.assess.scores import (
     TierScore,
 )
 from pmqa_cli.assess.validate import validate_answers
-from pmqa_cli.core.numbers import Number, exact, round_half_up
+from pmqa_cli.core.numbers import Number, exact, round_half_up, rounded
 from pmqa_cli.rubric.model import (
     DIMENSIONS,
     Aggregation,
@@ -57,11 +58,16 @@ from pmqa_cli.rubric.model import (
 )
 
 __all__ = [
+    "Tally",
     "band_for",
     "indicator_level",
     "indicator_score",
+    "overall_of",
+    "rescored",
     "score_answers",
     "score_validated",
+    "scores_of",
+    "tally_validated",
 ]
 
 
@@ -122,6 +128,12 @@ def indicator_score(
     return level_score(indicator_level(indicator, value), level_scores)
 
 
+@lru_cache(maxsize=256)
+def _share(points: Decimal, criteria: int) -> Fraction:
+    """A criterion's share of its tier's points (rubric numbers: the same for every office)."""
+    return exact(points) / criteria
+
+
 def _score_issue(rubric: Rubric, issue: Issue, met: Mapping[str, bool | None]) -> IssueScore:
     decimals = rubric.scoring.decimals
     tiers: list[TierScore] = []
@@ -132,17 +144,20 @@ def _score_issue(rubric: Rubric, issue: Issue, met: Mapping[str, bool | None]) -
         rubric.scoring.below_first_tier_th,
         rubric.scoring.below_first_tier_en,
     )
+    earned_here: list[Fraction] = []
     for tier in issue.tiers:
         points = rubric.tier_points(tier)
-        share = exact(points) / len(tier.criteria)
+        share = _share(points, len(tier.criteria))
         answers = [met.get(c.id) for c in tier.criteria]
-        earned = share * sum(1 for a in answers if a)
         complete = all(answers)
         counted = lower_complete  # a tier counts once every lower tier is complete
+        earned = share * sum(1 for a in answers if a) if counted else _ZERO
+        if counted:
+            earned_here.append(earned)
         for criterion, answer in zip(tier.criteria, answers, strict=True):
             points_here = share if answer and counted else _ZERO
             criteria.append(CriterionScore(criterion.id, tier.id, answer, points_here, decimals))
-        tiers.append(TierScore(tier.id, points, earned if counted else _ZERO, complete, counted))
+        tiers.append(TierScore(tier.id, points, earned, complete, counted))
         if counted and complete:
             default = rubric.tier_default(tier.id)
             status = (tier.id, default.title_th, default.title_en)
@@ -151,7 +166,7 @@ def _score_issue(rubric: Rubric, issue: Issue, met: Mapping[str, bool | None]) -
         id=issue.id,
         category=issue.category,
         weight=issue.weight,
-        exact=sum((t.earned for t in tiers), _ZERO),
+        exact=sum(earned_here, _ZERO),
         max_score=rubric.issue_max(issue),
         status_id=status[0],
         status_th=status[1],
@@ -160,38 +175,6 @@ def _score_issue(rubric: Rubric, issue: Issue, met: Mapping[str, bool | None]) -
         criteria=tuple(criteria),
         decimals=decimals,
     )
-
-
-def _issue_score(
-    rubric: Rubric, issue: Issue, met: Mapping[str, bool | None], memo: ItemMemo | None
-) -> IssueScore:
-    if memo is None:
-        return _score_issue(rubric, issue, met)
-    key = ("issue", issue.id, *(met.get(c.id) for tier in issue.tiers for c in tier.criteria))
-    found = memo.get(key)
-    if not isinstance(found, IssueScore):
-        found = memo[key] = _score_issue(rubric, issue, met)
-    return found
-
-
-def _indicator_score(
-    rubric: Rubric,
-    indicator: Indicator,
-    answer: IndicatorAnswer | None,
-    office_type: OfficeType | None,
-    rejected: bool,
-    memo: ItemMemo | None,
-) -> IndicatorScore:
-    if memo is None:
-        return _score_indicator(rubric, indicator, answer, office_type, rejected)
-    given = (None,) if answer is None else (
-        str(answer.value), answer.not_applicable, str(answer.target)
-    )  # fmt: skip
-    key = ("indicator", indicator.id, office_type, rejected, *given)
-    found = memo.get(key)
-    if not isinstance(found, IndicatorScore):
-        found = memo[key] = _score_indicator(rubric, indicator, answer, office_type, rejected)
-    return found
 
 
 def _score_indicator(
@@ -222,7 +205,7 @@ def _score_indicator(
                 level = aggregate.level_of_score(score, rubric.scoring.level_scores)
         else:
             level = indicator_level(indicator, value)
-            score = indicator_score(indicator, value, rubric.scoring.level_scores)
+            score = level_score(level, rubric.scoring.level_scores)
     return IndicatorScore(
         id=indicator.id,
         dimension=indicator.dimension,
@@ -248,136 +231,142 @@ def _target(indicator: Indicator, answer: IndicatorAnswer) -> Decimal | None:
     return None
 
 
-def _part(items: list[tuple[Decimal, Fraction]], weight: Decimal, decimals: int) -> PartScore:
-    """The weighted mean of (weight, score) pairs, exactly."""
-    total = sum((w for w, _ in items), Decimal(0))
-    if total == 0:
-        return PartScore(None, weight, total, decimals)
-    weighted = sum((exact(w) * s for w, s in items), _ZERO)
-    return PartScore(weighted / exact(total), weight, total, decimals)
+class Tally(NamedTuple):
+    """What an office's parts and overall score are aggregated from: its items' scores, each
+    category's (1-6) and dimension's sums of them, and the sums of those (all the issues, all
+    the indicators that count). The next steps score many variants of one office, each with
+    one item changed: :func:`rescored` scores that item again and sums again its group and the
+    groups of its kind, and keeps the rest."""
+
+    office_type: OfficeType | None
+    issues: tuple[IssueScore, ...]
+    indicators: tuple[IndicatorScore, ...]
+    categories: tuple[aggregate.Sums, ...]
+    dimensions: tuple[aggregate.Sums, ...]
+    all_issues: aggregate.Sums  # the categories pooled
+    all_indicators: aggregate.Sums  # the dimensions pooled
 
 
-K = TypeVar("K", int, str)  # a category (1-6) or a dimension
-
-#: Items already scored, by what their score depends on (see :func:`score_validated`); and
-#: each category's and dimension's score by its items' identities, with the items themselves
-#: (kept alive, their ids are not reused while the memo lasts).
-ItemMemo = dict[
-    tuple[object, ...],
-    "IssueScore | IndicatorScore | tuple[tuple[IssueScore | IndicatorScore, ...], aggregate.Group]",
-]
+def _category(issues: Sequence[IssueScore], category: int) -> aggregate.Sums:
+    """A category's issues, summed."""
+    return aggregate.summed(
+        str(category), [(i.weight, i.exact) for i in issues if i.category == category]
+    )
 
 
-def _groups(
-    kind: str,
-    groups: Sequence[K],
-    items: Sequence[tuple[K, IssueScore | IndicatorScore]],
-    score: Callable[[K, list[tuple[K, Any, Any]]], aggregate.Group],
-    memo: ItemMemo | None,
-) -> list[aggregate.Group]:
-    """Each group's score from its (group, item) pairs, in ``groups`` order; with ``memo`` a
-    group whose items are the very objects scored before is not worked out again (the next
-    steps' variants change one item: the other groups' item scores come from the memo)."""
-    out = []
-    for group in groups:
-        members: tuple[IssueScore | IndicatorScore, ...]
-        members = tuple(item for at, item in items if at == group)
-        key = (kind, group, *map(id, members))
-        found = None if memo is None else memo.get(key)
-        if isinstance(found, tuple):
-            out.append(found[1])
-            continue
-        scored = score(group, [(group, m.weight, m.exact) for m in members])
-        if memo is not None:
-            memo[key] = (members, scored)
-        out.append(scored)
-    return out
+def _dimension(indicators: Sequence[IndicatorScore], dimension: str) -> aggregate.Sums:
+    """A dimension's indicators that count, summed."""
+    counted = [(i.weight, i.exact) for i in indicators if i.applies and i.dimension == dimension]
+    return aggregate.summed(dimension, counted)
 
 
-def score_answers(
-    rubric: Rubric,
-    answers: Answers,
-    where: Location | None = None,
-    memo: ItemMemo | None = None,
-) -> Scores:
+def tally_validated(rubric: Rubric, answers: Answers, rejected: Collection[str] = ()) -> Tally:
+    """Score validated answers item by item, and sum each category and dimension
+    (:func:`score_validated` aggregates them)."""
+    issues = tuple(_score_issue(rubric, issue, answers.criteria) for issue in rubric.issues)
+    indicators = tuple(
+        _score_indicator(rubric, indicator, answers.indicators.get(indicator.id),
+                         answers.office_type, indicator.id in rejected)
+        for indicator in rubric.indicators
+    )  # fmt: skip
+    present = {i.dimension for i in rubric.indicators}
+    categories = tuple(_category(issues, c) for c in sorted({i.category for i in rubric.issues}))
+    dimensions = tuple(_dimension(indicators, d) for d in DIMENSIONS if d in present)
+    return Tally(answers.office_type, issues, indicators, categories, dimensions,
+                 aggregate.pooled("", categories), aggregate.pooled("", dimensions))  # fmt: skip
+
+
+def rescored(
+    rubric: Rubric, base: Tally, answers: Answers, rejected: Collection[str], item: str
+) -> Tally:
+    """The tally of validated ``answers`` that differ from those ``base`` was scored from in
+    one item's alone (``item``: an issue's criteria, or an indicator's answer and whether it is
+    ``rejected``): that item is scored again and its category or dimension summed again; every
+    other item and group is ``base``'s, as scoring them again would give them."""
+    for n, issue in enumerate(rubric.issues):
+        if issue.id == item:
+            issues = (*base.issues[:n], _score_issue(rubric, issue, answers.criteria),
+                      *base.issues[n + 1 :])  # fmt: skip
+            group = str(issue.category)
+            categories = tuple(
+                _category(issues, issue.category) if g.id == group else g for g in base.categories
+            )
+            return base._replace(issues=issues, categories=categories,
+                                 all_issues=aggregate.pooled("", categories))  # fmt: skip
+    n, indicator = next((n, i) for n, i in enumerate(rubric.indicators) if i.id == item)
+    scored = _score_indicator(rubric, indicator, answers.indicators.get(item),
+                              answers.office_type, item in rejected)  # fmt: skip
+    indicators = (*base.indicators[:n], scored, *base.indicators[n + 1 :])
+    dimensions = tuple(
+        _dimension(indicators, g.id) if g.id == indicator.dimension else g for g in base.dimensions
+    )
+    return base._replace(indicators=indicators, dimensions=dimensions,
+                         all_indicators=aggregate.pooled("", dimensions))  # fmt: skip
+
+
+def _aggregated(rubric: Rubric, tally: Tally) -> tuple[PartScore, PartScore, Fraction | None]:
+    """The two parts and the overall score, exactly: the one place they are aggregated."""
+    decimals = rubric.scoring.decimals
+    weights = rubric.scoring.part_weights
+    issues, indicators = tally.all_issues, tally.all_indicators
+    if rubric.scoring.aggregation is Aggregation.CATEGORY_MEAN:
+        # Categories 1-6 are each the mean of their issues; category 7 the mean of its
+        # dimensions; the overall the plain mean of the categories with a score.
+        category7 = aggregate.mean(d.score for d in tally.dimensions)
+        scored = [c.score for c in tally.categories if c.score is not None]
+        pmqa = PartScore(aggregate.mean(scored), Decimal(len(scored)), issues.weight, decimals)
+        results = PartScore(
+            category7, Decimal(1 if category7 is not None else 0), indicators.weight, decimals
+        )
+        return pmqa, results, aggregate.mean([*scored, category7])
+    pmqa = PartScore(issues.score, weights.pmqa, issues.weight, decimals)
+    results = PartScore(indicators.score, weights.results, indicators.weight, decimals)
+    parts = [(p.weight, p.exact) for p in (pmqa, results) if p.exact is not None]
+    return pmqa, results, aggregate.summed("", parts).score
+
+
+def overall_of(rubric: Rubric, tally: Tally) -> Decimal | None:
+    """The overall score of a tally, as reported (:attr:`Scores.overall` of its scores)."""
+    return rounded(_aggregated(rubric, tally)[2], rubric.scoring.decimals)
+
+
+def score_answers(rubric: Rubric, answers: Answers, where: Location | None = None) -> Scores:
     """Validate and score an office's answers against a rubric: validation
     (:func:`pmqa_cli.assess.validate.validate_answers`, whose findings say what is missing or
     refused, with the cell from ``where``) then :func:`score_validated`. Missing answers and
     refused values score zero."""
     validated = validate_answers(rubric, answers, where)
-    return score_validated(rubric, validated.answers, validated.rejected, memo)
+    return score_validated(rubric, validated.answers, validated.rejected)
 
 
-def score_validated(
-    rubric: Rubric,
-    answers: Answers,
-    rejected: Collection[str] = (),
-    memo: ItemMemo | None = None,
-) -> Scores:
+def score_validated(rubric: Rubric, answers: Answers, rejected: Collection[str] = ()) -> Scores:
     """Score validated answers: pure, exact arithmetic. ``rejected`` indicators (a value the
-    rubric does not accept) score zero.
+    rubric does not accept) score zero."""
+    return scores_of(rubric, tally_validated(rubric, answers, rejected))
 
-    ``memo`` (one per office and rubric) keeps each issue's and indicator's score by everything
-    it depends on, for a caller that scores many variants of one office's answers (the next
-    steps: one changed item each): an item whose answers are unchanged is not scored again.
-    The parts, categories and the overall score are always worked out afresh."""
+
+def scores_of(rubric: Rubric, tally: Tally) -> Scores:
+    """Every score of a tally: its items, groups, parts, overall, band and status."""
     decimals = rubric.scoring.decimals
-    issues = [_issue_score(rubric, issue, answers.criteria, memo) for issue in rubric.issues]
-    indicators = [
-        _indicator_score(
-            rubric,
-            indicator,
-            answers.indicators.get(indicator.id),
-            answers.office_type,
-            indicator.id in rejected,
-            memo,
-        )
-        for indicator in rubric.indicators
-    ]
-    weights = rubric.scoring.part_weights
-    pmqa = _part([(i.weight, i.exact) for i in issues], weights.pmqa, decimals)
-    results = _part([(i.weight, i.exact) for i in indicators if i.applies], weights.results,
-                    decimals)  # fmt: skip
-    overall = _part(
-        [(p.weight, p.exact) for p in (pmqa, results) if p.exact is not None], Decimal(1), decimals
-    ).exact
-    categories = _groups(
-        "category", sorted({i.category for i in issues}), [(i.category, i) for i in issues],
-        lambda c, pairs: aggregate.category_scores([c], pairs)[0], memo,
-    )  # fmt: skip
-    present = {i.dimension for i in rubric.indicators}
-    dimensions = _groups(
-        "dimension", [d for d in DIMENSIONS if d in present],
-        [(i.dimension, i) for i in indicators if i.applies],
-        lambda d, pairs: aggregate.dimension_scores([d], pairs)[0], memo,
-    )  # fmt: skip
-    if rubric.scoring.aggregation is Aggregation.CATEGORY_MEAN:
-        # Categories 1-6 are each the mean of their issues; category 7 the mean of its
-        # dimensions; the overall the plain mean of the categories with a score.
-        category7 = aggregate.mean(score for _, score in dimensions)
-        scored = [score for _, score in categories if score is not None]
-        pmqa = PartScore(aggregate.mean(scored), Decimal(len(scored)), pmqa.items_weight, decimals)
-        results = PartScore(
-            category7, Decimal(1 if category7 is not None else 0), results.items_weight, decimals
-        )
-        overall = aggregate.mean([*scored, category7])
+    pmqa, results, exact_overall = _aggregated(rubric, tally)
+    categories = [GroupScore(c.id, c.score, decimals) for c in tally.categories]
     if rubric.indicators:
-        categories.append(aggregate.Group("7", results.exact))
+        categories.append(GroupScore("7", results.exact, decimals))
 
     def shown(value: Fraction | None) -> Decimal | None:
         # Bands and statuses are read off the reported (rounded) score, never the exact one.
         return None if value is None else round_half_up(value, decimals)
 
     return Scores(
-        office_type=answers.office_type,
-        issues=tuple(issues),
-        indicators=tuple(indicators),
-        categories=tuple(GroupScore(*group, decimals) for group in categories),
-        dimensions=tuple(GroupScore(*group, decimals) for group in dimensions),
+        office_type=tally.office_type,
+        issues=tally.issues,
+        indicators=tally.indicators,
+        categories=tuple(categories),
+        dimensions=tuple(GroupScore(d.id, d.score, decimals) for d in tally.dimensions),
         pmqa=pmqa,
         results=results,
-        exact_overall=overall,
-        band=band_for(rubric.scoring.overall_bands, shown(overall)),
+        exact_overall=exact_overall,
+        band=band_for(rubric.scoring.overall_bands, shown(exact_overall)),
         status=band_for(rubric.scoring.pmqa_status_bands, shown(pmqa.exact)),
         decimals=decimals,
     )
