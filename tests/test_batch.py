@@ -514,6 +514,77 @@ def test_feedback_written_while_the_results_are_is_the_same(
     assert (tmp_path / "r.xlsx").exists() and (tmp_path / "r.json").exists()
 
 
+def _feedback_workers_killed(monkeypatch: pytest.MonkeyPatch, marks: Path, times: int) -> None:
+    """Feedback workers killed outright (as the out-of-memory killer does) the first ``times``
+    times one is handed the office P050, each leaving a temporary file half-written beside its
+    workbook. The workers are forked, so they run this module's patched ``_write``."""
+    from pmqa_cli.report import feedbacks
+
+    write = feedbacks._write
+
+    def killed(tasks: Any, rubric: Rubric, maps: Any) -> None:
+        for _, path, _ in (t for t in tasks if t[0].office.code == "P050"):
+            killings = len(list(marks.glob("*")))
+            if killings < times:
+                (marks / str(killings)).touch()
+                (path.parent / f".{path.name}.x1y2.tmp").write_bytes(b"PK\x03\x04")
+                os._exit(9)
+        write(tasks, rubric, maps)
+
+    monkeypatch.setattr(feedbacks, "_write", killed)
+
+
+needs_fork = pytest.mark.skipif(
+    "fork" not in __import__("multiprocessing").get_all_start_methods(),
+    reason="the killed worker is made by patching a module its forked workers share",
+)
+
+
+@needs_fork
+def test_a_feedback_worker_killed_outright_is_replaced_and_its_offices_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    folder = tmp_path / "subs"
+    result = runner.invoke(app, ["sample", "-n", "9", "--out", str(folder), "--seed", "5"])
+    assert result.exit_code == 0, result.output
+    plain = ["batch", str(folder), "-o", str(tmp_path / "a.xlsx"), "--feedback",
+             str(tmp_path / "a"), "--jobs", "2"]  # fmt: skip
+    first = runner.invoke(app, plain)
+    assert first.exit_code in (0, 1), first.output  # 1: the samples' deliberate errors
+    (tmp_path / "marks").mkdir()
+    _feedback_workers_killed(monkeypatch, tmp_path / "marks", times=1)
+    again = ["batch", str(folder), "-o", str(tmp_path / "b.xlsx"), "--feedback",
+             str(tmp_path / "b"), "--jobs", "2"]  # fmt: skip
+    result = runner.invoke(app, again)
+    assert result.exit_code == first.exit_code, result.output
+    assert len(list((tmp_path / "marks").iterdir())) == 1  # it was killed once
+    before = sorted(p.name for p in (tmp_path / "a").iterdir())
+    after = sorted(p.name for p in (tmp_path / "b").iterdir())  # no half-written file among them
+    assert after == before and "P050.xlsx" in after and len(after) == 9
+    for name in before:
+        if name.endswith(".xlsx"):
+            assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
+
+
+@needs_fork
+def test_feedback_workers_killed_twice_stop_the_run_and_change_no_output(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "subs"
+    result = runner.invoke(app, ["sample", "-n", "9", "--out", str(folder), "--seed", "5"])
+    assert result.exit_code == 0, result.output
+    (tmp_path / "marks").mkdir()
+    _feedback_workers_killed(monkeypatch, tmp_path / "marks", times=2)
+    command = ["batch", str(folder), "-o", str(tmp_path / "r.xlsx"), "--feedback",
+               str(tmp_path / "fb"), "--json", str(tmp_path / "r.json"), "--jobs", "2"]  # fmt: skip
+    result = runner.invoke(app, command)
+    assert result.exit_code == 1, result.output
+    assert "stopped abruptly twice" in result.output and "--jobs 1" in result.output
+    assert "internal error" not in result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["marks", "subs"]  # nothing written
+
+
 def test_the_files_queued_behind_a_crash_are_scored_by_the_next_worker(
     tmp_path: Path,
     shipped: Rubric,

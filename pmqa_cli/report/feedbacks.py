@@ -15,6 +15,7 @@ from collections import deque
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor
 from concurrent.futures import wait as futures_wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
@@ -23,10 +24,12 @@ from pmqa_cli.assess.office import ScoredOffice
 from pmqa_cli.compare.geography import Geography, geography, provinces_of
 from pmqa_cli.compare.snapshot import office_scores
 from pmqa_cli.core import portable
+from pmqa_cli.core.errors import PmqaError
 from pmqa_cli.report.feedback import write_feedback
 from pmqa_cli.report.locator import LocatorMaps
 from pmqa_cli.report.maps import warm_up
 from pmqa_cli.report.names import feedback_file_names
+from pmqa_cli.report.outputs import remove_unfinished
 from pmqa_cli.report.standing import Standing, peer_of, standings
 from pmqa_cli.rubric.model import Rubric
 
@@ -82,26 +85,48 @@ def _by_province(offices: Sequence[ScoredOffice]) -> list[list[int]]:
 IN_FLIGHT = 500
 
 
+#: New pools a batch's feedback may start after its workers were stopped abruptly.
+RESTARTS = 1
+
+
+def _stopped(count: int) -> PmqaError:
+    return PmqaError(
+        "The processes writing the feedback workbooks were stopped abruptly twice (killed, or "
+        f"out of memory), with {count} office(s) not yet written; no output was changed. Close "
+        "other programs and run the command again, or add --jobs 1 (one process, less memory).",
+        th="โปรเซสที่เขียนไฟล์ผลย้อนกลับถูกหยุดกะทันหันสองครั้ง (ถูกสั่งปิด หรือหน่วยความจำไม่พอ) "
+        f"ยังเขียนไม่เสร็จ {count} หน่วยงาน และไม่มีไฟล์ผลลัพธ์ใดถูกเปลี่ยน ปิดโปรแกรมอื่นแล้วสั่งใหม่ "
+        "หรือเพิ่ม --jobs 1 (ใช้โปรเซสเดียว ใช้หน่วยความจำน้อยกว่า)",
+    )
+
+
 class Feedbacks:
     """A batch's feedback workbooks being written by worker processes while the caller goes on
     (results.xlsx, JSON, CSV use the parent alone: the cores would wait otherwise).
     :meth:`wait` hands over the rest, gives their paths once every one is written, and
-    re-raises a worker's error."""
+    re-raises a worker's error.
+
+    A worker stopped abruptly (the out-of-memory killer, a kill from outside) breaks its whole
+    pool: the groups not yet written are handed to a new one (``start_pool``), their
+    half-written files removed first; a second break stops the run with a message that says
+    so (its outputs are then not committed)."""
 
     def __init__(
         self,
         targets: list[Path],
-        pool: ProcessPoolExecutor | None,
+        start_pool: Callable[[], ProcessPoolExecutor] | None,
         work: Callable[[list[int]], list[Task]],
         groups: list[list[int]],
         in_flight: int = IN_FLIGHT,
     ) -> None:
         self.targets = targets
-        self._pool = pool
+        self._start_pool = start_pool
+        self._pool = None if start_pool is None else start_pool()
+        self._restarts = 0
         self._work = work
         self._groups = deque(groups)
         self._in_flight = in_flight
-        self._futures: dict[Future[None], int] = {}  # each group being written: its size
+        self._futures: dict[Future[None], list[int]] = {}  # each group being written
         self._feed()
 
     def _feed(self) -> None:
@@ -111,10 +136,10 @@ class Feedbacks:
             return
         while self._groups and (
             not self._futures
-            or sum(self._futures.values()) + len(self._groups[0]) <= self._in_flight
+            or sum(map(len, self._futures.values())) + len(self._groups[0]) <= self._in_flight
         ):
             group = self._groups.popleft()
-            self._futures[self._pool.submit(_write_in_worker, self._work(group))] = len(group)
+            self._futures[self._pool.submit(_write_in_worker, self._work(group))] = group
 
     def wait(self) -> list[Path]:
         """Every workbook written: their paths, in the offices' order."""
@@ -122,12 +147,33 @@ class Feedbacks:
             while self._futures:
                 done, _ = futures_wait(self._futures, return_when=FIRST_COMPLETED)
                 for future in done:
-                    future.result()  # re-raises a worker's error here
+                    try:
+                        future.result()  # re-raises a worker's error here
+                    except BrokenProcessPool:
+                        self._restart()
+                        break
                     del self._futures[future]
                 self._feed()
         finally:
             self.close()
         return self.targets
+
+    def _restart(self) -> None:
+        """A new pool for every group not yet written (the broken pool's groups first)."""
+        unwritten = sorted(self._futures.values())
+        self._futures.clear()
+        count = sum(map(len, unwritten)) + sum(map(len, self._groups))
+        assert self._pool is not None and self._start_pool is not None
+        self._pool.shutdown(wait=True, cancel_futures=True)
+        self._pool = None
+        if self._restarts >= RESTARTS:
+            raise _stopped(count)
+        self._restarts += 1
+        for group in unwritten:
+            for n in group:
+                remove_unfinished(self.targets[n])
+        self._groups.extendleft(reversed(unwritten))
+        self._pool = self._start_pool()
 
     def close(self) -> None:
         """Stop: workbooks not yet started are not written."""
@@ -191,9 +237,12 @@ def start_feedbacks(
         # a second of CPU each); spawned workers import their own. Missing: each picture says so.
         with contextlib.suppress(ImportError):
             warm_up()
-    pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker,
-                               initargs=(rubric, maps))  # fmt: skip
-    return Feedbacks(targets, pool, work, _by_province(offices), in_flight)
+
+    def start_pool() -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker,
+                                   initargs=(rubric, maps))  # fmt: skip
+
+    return Feedbacks(targets, start_pool, work, _by_province(offices), in_flight)
 
 
 def write_feedbacks(

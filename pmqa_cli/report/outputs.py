@@ -5,6 +5,7 @@ Kept free of openpyxl and xlsxwriter so that any writer can use it without impor
 
 from __future__ import annotations
 
+import glob
 import os
 import re
 import tempfile
@@ -20,6 +21,7 @@ __all__ = [
     "FONT_SIZE",
     "MAX_CELL_TEXT",
     "output_timestamp",
+    "remove_unfinished",
     "safe_text",
     "write_bytes_atomic",
 ]
@@ -50,6 +52,17 @@ def output_timestamp() -> datetime:
     return datetime.now()
 
 
+def _temp_prefix(path: Path) -> str:
+    return f".{path.name}."
+
+
+def remove_unfinished(path: Path) -> None:
+    """Remove what a writer of ``path`` killed outright (no ``finally`` runs) left beside it:
+    :func:`write_bytes_atomic`'s temporary files, never the file itself."""
+    for temp in path.parent.glob(f"{glob.escape(_temp_prefix(path))}*.tmp"):
+        temp.unlink(missing_ok=True)
+
+
 def write_bytes_atomic(path: Path, data: bytes | Iterable[bytes]) -> None:
     """Write bytes (or chunks of them, given one at a time) through a temporary file in the
     same folder, then rename into place."""
@@ -65,7 +78,8 @@ def write_bytes_atomic(path: Path, data: bytes | Iterable[bytes]) -> None:
             f"Cannot write {path}: it is a folder.", th=f"เขียน {path} ไม่ได้ เพราะเป็นโฟลเดอร์"
         )
     try:
-        handle, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+        prefix = _temp_prefix(path)
+        handle, temp_name = tempfile.mkstemp(prefix=prefix, suffix=".tmp", dir=directory)
     except OSError as exc:
         raise OutputError(
             f"Cannot write {path}: {exc.strerror or exc}. Choose a folder you can write to.",
