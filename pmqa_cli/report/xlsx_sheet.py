@@ -38,6 +38,7 @@ from pmqa_cli.report.printing import (
 )
 from pmqa_cli.report.tables import mark_book, xlsx_book
 from pmqa_cli.report.text_width import UNIT_POINTS, row_height, text_lines
+from pmqa_cli.report.xlsx_fast import FastWorksheet
 
 __all__ = ["BODY", "HEADER", "WRAP", "Book", "Sheet", "Style"]
 
@@ -123,6 +124,10 @@ HEADER = Style(bold=True, fill="D9E1F2", wrap=True, valign="vcenter", align="cen
 class Book:
     """An xlsxwriter workbook built in memory, each style's format made once."""
 
+    #: Written through report/xlsx_fast.py; False: through stock xlsxwriter alone, which writes
+    #: the same bytes, slower (tests/test_xlsx_fast.py holds them to it).
+    fast = True
+
     def __init__(self) -> None:
         self._buffer = io.BytesIO()
         self.book = xlsx_book(self._buffer, thai_default=False, in_memory=True)
@@ -202,7 +207,7 @@ class Sheet:
     def __init__(self, book: Book, name: str) -> None:
         self.book = book
         self.name = name
-        self.ws = book.book.add_worksheet(name)
+        self.ws = book.book.add_worksheet(name, FastWorksheet if book.fast else None)
         self.widths: dict[int, float] = {}
         #: The size (EMU) of each chart and picture, by the cell (column, row) it starts in.
         self.sizes: Sizes = {}
