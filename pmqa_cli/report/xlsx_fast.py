@@ -1,15 +1,19 @@
-"""xlsxwriter's sheet data written in one tight loop: the same bytes, a third of the time.
+"""xlsxwriter's sheet data written in one tight loop: the same bytes, faster.
 
 A batch writes a feedback workbook per office (report/xlsx_sheet.py), each a few sheets of
 styled cells; xlsxwriter writes a cell through several calls building lists of attributes, so
 its sheet data was the largest part of saving one. :class:`FastWorksheet` writes the cells
 pmqa writes (text through the shared strings, numbers, blanks, booleans) and their rows
 (spans, heights) itself, exactly as xlsxwriter 3.3 writes them, and leaves anything else
-(comments, row formats, hidden or outlined rows, formulas, constant memory) to xlsxwriter.
+(comments, row formats, hidden or outlined rows, formulas, constant memory) to xlsxwriter;
+and it keeps those cells as xlsxwriter's ``write_*`` keep them, without their checks of
+arguments (A1 references, types) that pmqa's :meth:`~pmqa_cli.report.xlsx_sheet.Sheet.put`
+has made already.
 
-It rests on xlsxwriter's private ``Worksheet._write_rows``: tests/test_xlsx_fast.py writes
-workbooks with it and with stock xlsxwriter and asks for the same bytes, so an xlsxwriter that
-writes differently fails a test instead of a batch writing different files.
+It rests on xlsxwriter's private ``Worksheet._write_rows`` and cell table:
+tests/test_xlsx_fast.py writes workbooks with it and with stock xlsxwriter and asks for the
+same bytes, so an xlsxwriter that writes differently fails a test instead of a batch writing
+different files.
 """
 
 from __future__ import annotations
@@ -39,6 +43,50 @@ def _name(col: int) -> str:
 
 class FastWorksheet(Worksheet):  # type: ignore[misc]  # xlsxwriter is not typed
     """An xlsxwriter worksheet whose rows and cells are written in one loop (see the module)."""
+
+    # xlsxwriter's bounds of the cells written (rows and columns from 0), None before any.
+    dim_rowmin: Any
+    dim_rowmax: Any
+    dim_colmin: Any
+    dim_colmax: Any
+
+    def put_cell(self, row: int, col: int, value: object, cell_format: Any) -> bool:
+        """Keep a cell as xlsxwriter's ``write_string``, ``write_number``, ``write_boolean``
+        or ``write_blank`` keeps it (text already safe; ``cell_format`` given), without their
+        checks of arguments pmqa never passes; False, nothing kept, where one of them would
+        do more (a cell outside the sheet, text that may pass Excel's limit, a number that is
+        not finite or beyond a float's range): the caller writes it through them."""
+        if not (0 <= row < self.xls_rowmax and 0 <= col < self.xls_colmax) or self.constant_memory:
+            return False
+        kind = type(value)
+        cell: Any
+        if kind is str:
+            if len(value) > self.xls_strmax // 2:  # type: ignore[arg-type]  # a str
+                return False
+            cell = CellStringTuple(self.str_table._get_shared_string_index(value), cell_format)
+        elif kind is float or kind is int:
+            if not -1e300 < value < 1e300:  # type: ignore[operator]  # a number
+                return False
+            cell = CellNumberTuple(value, cell_format)
+        elif kind is bool:
+            cell = CellBooleanTuple(1 if value else 0, cell_format)
+        elif value is None:
+            cell = CellBlankTuple(cell_format)
+        else:
+            return False
+        if self.dim_rowmin is None:  # the first cell
+            self.dim_rowmin, self.dim_rowmax, self.dim_colmin, self.dim_colmax = row, row, col, col
+        else:
+            if row < self.dim_rowmin:
+                self.dim_rowmin = row
+            elif row > self.dim_rowmax:
+                self.dim_rowmax = row
+            if col < self.dim_colmin:
+                self.dim_colmin = col
+            elif col > self.dim_colmax:
+                self.dim_colmax = col
+        self.table[row][col] = cell
+        return True
 
     def _write_rows(self) -> None:
         table: dict[int, dict[int, Any]] = self.table

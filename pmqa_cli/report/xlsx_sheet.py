@@ -132,14 +132,23 @@ class Book:
         self._buffer = io.BytesIO()
         self.book = xlsx_book(self._buffer, thai_default=False, in_memory=True)
         self._formats: dict[tuple[Style, bool], Any] = {}
+        # The same style objects come back cell after cell: found by identity first (a style
+        # is hashed field by field), each kept here so that its id is not another's.
+        self._by_id: dict[int, tuple[Style, Any]] = {}
         self.sheets: list[Sheet] = []
 
     def format(self, style: Style, quoted: bool = False) -> Any:
         """The workbook's format of ``style`` (one per equal style, made when first asked)."""
+        if not quoted:
+            known = self._by_id.get(id(style))
+            if known is not None and known[0] is style:
+                return known[1]
         key = (style, quoted)
         found = self._formats.get(key)
         if found is None:
             found = self._formats[key] = self.book.add_format(style.properties(quoted))
+        if not quoted:
+            self._by_id[id(style)] = (style, found)
         return found
 
     def sheet(self, name: str) -> Sheet:
@@ -200,6 +209,18 @@ def _one_cell(sizes: Sizes) -> Callable[[re.Match[str]], str]:
     return anchor
 
 
+def _write(ws: Any, row: int, col: int, value: object, cell_format: Any) -> None:
+    """A cell through xlsxwriter's own ``write_*`` (rows and columns from 0)."""
+    if isinstance(value, str):
+        ws.write_string(row, col, value, cell_format)
+    elif isinstance(value, bool):
+        ws.write_boolean(row, col, value, cell_format)
+    elif value is None:
+        ws.write_blank(row, col, None, cell_format)
+    else:
+        ws.write_number(row, col, value, cell_format)
+
+
 class Sheet:
     """One sheet, with the widths, heights and texts written to it (rows and columns count
     from 1, as people and openpyxl count them)."""
@@ -207,7 +228,8 @@ class Sheet:
     def __init__(self, book: Book, name: str) -> None:
         self.book = book
         self.name = name
-        self.ws = book.book.add_worksheet(name, FastWorksheet if book.fast else None)
+        self.fast = book.fast
+        self.ws = book.book.add_worksheet(name, FastWorksheet if self.fast else None)
         self.widths: dict[int, float] = {}
         #: The size (EMU) of each chart and picture, by the cell (column, row) it starts in.
         self.sizes: Sizes = {}
@@ -228,20 +250,18 @@ class Sheet:
             self.max_row = row
         if col > self.max_col:
             self.max_col = col
-        r, c = row - 1, col - 1
         if value == "":
             value = None  # an empty text: an empty cell, as openpyxl reads it back
+        quoted = False
+        written = value
         if isinstance(value, str):
             quoted = value.startswith(FORMULA_START)
-            self.ws.write_string(r, c, safe_text(value), self.book.format(style, quoted))
-        elif isinstance(value, bool):
-            self.ws.write_boolean(r, c, value, self.book.format(style))
-        elif isinstance(value, (int, float)):
-            self.ws.write_number(r, c, value, self.book.format(style))
-        elif value is None:
-            self.ws.write_blank(r, c, None, self.book.format(style))
-        else:
+            written = safe_text(value)
+        elif value is not None and not isinstance(value, (int, float)):
             raise TypeError(f"a cell holds text or a number, not {type(value).__name__}")
+        found = self.book.format(style, quoted)
+        if not (self.fast and self.ws.put_cell(row - 1, col - 1, written, found)):
+            _write(self.ws, row - 1, col - 1, written, found)
         self._cells[(row, col)] = (value, style)
 
     def merge(self, row: int, col: int, last_row: int, last_col: int) -> None:
