@@ -18,8 +18,11 @@ different files.
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
+from xlsxwriter.packager import Packager
+from xlsxwriter.sharedstrings import SharedStrings
 from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.worksheet import (
     CellBlankTuple,
@@ -29,7 +32,7 @@ from xlsxwriter.worksheet import (
     Worksheet,
 )
 
-__all__ = ["FastWorksheet"]
+__all__ = ["FastPackager", "FastWorksheet"]
 
 _NAMES: dict[int, str] = {}  # column letters, by column (from 0)
 
@@ -165,3 +168,55 @@ def _plain(cells: dict[int, Any], first: int, last: int) -> bool:
 def _unusual(info: Any) -> bool:
     """A row xlsxwriter writes with more than a height: left to it."""
     return bool(info.row_format or info.hidden or info.level or info.collapsed)
+
+
+#: Each text's ``<si>`` element as xlsxwriter writes it: a batch's workbooks share most of their
+#: texts (245 offices: 40,481 texts, 1,832 of them different), so each is escaped once.
+_ELEMENTS: dict[str, str] = {}
+_MOST_ELEMENTS = 20_000  # then forgotten and begun again: a batch of any size stays small
+
+
+class FastPackager(Packager):  # type: ignore[misc]  # xlsxwriter is not typed
+    """xlsxwriter's packager, with the shared strings written from elements written before
+    (``fast`` False: xlsxwriter's own)."""
+
+    def __init__(self, fast: bool = True) -> None:
+        super().__init__()
+        self.fast = fast
+
+    def _write_shared_strings_file(self) -> None:
+        table = self.workbook.str_table
+        if not self.fast or not table.count:
+            super()._write_shared_strings_file()
+            return
+        strings = _SharedStrings()
+        strings.string_table = table
+        strings._set_xml_writer(self._filename("xl/sharedStrings.xml"))
+        strings._assemble_xml_file()
+
+
+class _SharedStrings(SharedStrings):  # type: ignore[misc]  # xlsxwriter is not typed
+    fh: Any  # where xlsxwriter writes the part
+    string_table: Any
+
+    def _write_sst_strings(self) -> None:
+        out = []
+        for string in self.string_table.string_array:
+            element = _ELEMENTS.get(string)
+            if element is None:
+                element = self._element(string)
+            out.append(element)
+        self.fh.write("".join(out))
+
+    def _element(self, string: str) -> str:
+        """A text's element, written by xlsxwriter (``_write_si``) and kept."""
+        written, self.fh = self.fh, io.StringIO()
+        try:
+            self._write_si(string)
+            element: str = self.fh.getvalue()
+        finally:
+            self.fh = written
+        if len(_ELEMENTS) >= _MOST_ELEMENTS:
+            _ELEMENTS.clear()
+        _ELEMENTS[string] = element
+        return element

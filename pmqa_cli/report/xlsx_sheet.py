@@ -24,8 +24,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from xlsxwriter.packager import Packager
-
 from pmqa_cli.io.layout import FORMULA_START
 from pmqa_cli.io.mark import Kind
 from pmqa_cli.report.outputs import FONT_NAME, FONT_SIZE, safe_text, write_bytes_atomic
@@ -38,7 +36,7 @@ from pmqa_cli.report.printing import (
 )
 from pmqa_cli.report.tables import mark_book, xlsx_book
 from pmqa_cli.report.text_width import UNIT_POINTS, row_height, text_lines
-from pmqa_cli.report.xlsx_fast import FastWorksheet
+from pmqa_cli.report.xlsx_fast import FastPackager, FastWorksheet
 
 __all__ = ["BODY", "HEADER", "WRAP", "Book", "Sheet", "Style"]
 
@@ -167,8 +165,9 @@ class Book:
         mark_book(self.book, kind, title, when)
         # xlsxwriter numbers the drawings of the sheets that have any, in the sheets' order.
         drawn = [sheet.sizes for sheet in self.sheets if sheet.sizes]
-        if drawn:  # xlsxwriter's way to change how the package is written
-            self.book._get_packager = lambda: _OneCellPackager(drawn)
+        fast = self.fast
+        # xlsxwriter's way to change how the package is written
+        self.book._get_packager = lambda: _OneCellPackager(drawn, fast)
         self.book.close()
         write_bytes_atomic(path, self._buffer.getvalue())
 
@@ -176,15 +175,16 @@ class Book:
 Sizes = dict[tuple[int, int], tuple[int, int]]
 
 
-class _OneCellPackager(Packager):  # type: ignore[misc]  # xlsxwriter is not typed
+class _OneCellPackager(FastPackager):
     """xlsxwriter's packager, with each drawing anchored at its top-left cell and sized in
     absolute units (a oneCellAnchor, as openpyxl wrote): Excel and LibreOffice measure columns
     differently (report/text_width.py UNIT_POINTS), so a drawing anchored by both corners, as
     xlsxwriter anchors it, is stretched in one of them. ``drawn``: each drawing's sizes (EMU)
-    by the cell (column, row) it starts in, in xlsxwriter's order of drawings."""
+    by the cell (column, row) it starts in, in xlsxwriter's order of drawings; ``fast``:
+    report/xlsx_fast.py's parts, or stock xlsxwriter's."""
 
-    def __init__(self, drawn: list[Sizes]) -> None:
-        super().__init__()
+    def __init__(self, drawn: list[Sizes], fast: bool) -> None:
+        super().__init__(fast)
         self._drawn = {f"xl/drawings/drawing{n}.xml": s for n, s in enumerate(drawn, start=1)}
 
     def _write_drawing_files(self) -> None:
