@@ -21,6 +21,7 @@ from __future__ import annotations
 import io
 from typing import Any
 
+from xlsxwriter.format import Format
 from xlsxwriter.packager import Packager
 from xlsxwriter.sharedstrings import SharedStrings
 from xlsxwriter.styles import Styles
@@ -34,7 +35,7 @@ from xlsxwriter.worksheet import (
 )
 from xlsxwriter.xmlwriter import XMLwriter
 
-__all__ = ["FastPackager", "FastWorksheet"]
+__all__ = ["FastPackager", "FastWorksheet", "add_format"]
 
 _NAMES: dict[int, str] = {}  # column letters, by column (from 0)
 
@@ -44,6 +45,31 @@ def _name(col: int) -> str:
     if found is None:
         found = _NAMES[col] = xl_col_to_name(col)
     return found
+
+
+#: A format of each set of properties, made once a process and never added to a workbook, its
+#: key (xlsxwriter's ``_get_format_key``, a few dozen properties made text) worked out: a
+#: batch's workbooks ask for the same twenty-odd formats each.
+_MADE: dict[tuple[tuple[str, Any], ...], Any] = {}
+
+
+def add_format(workbook: Any, properties: dict[str, Any]) -> Any:
+    """xlsxwriter's ``workbook.add_format(properties)``: a copy of the format made before with
+    the same properties, which a new one would equal (xlsxwriter sets a format's workbook
+    state, its indices, only when the workbook is written, on the copy). Its key is worked out
+    already: a format is not to be changed once made (``set_*``), as pmqa's never are."""
+    merged = {**workbook.default_format_properties, **properties}
+    key = tuple(sorted(merged.items()))
+    made = _MADE.get(key)
+    if made is None:
+        made = _MADE[key] = Format(merged, {}, {})
+        made._get_format_key()
+    copy = Format.__new__(Format)
+    copy.__dict__.update(made.__dict__)
+    copy.xf_format_indices = workbook.xf_format_indices
+    copy.dxf_format_indices = workbook.dxf_format_indices
+    workbook.formats.append(copy)
+    return copy
 
 
 class _Escaping(XMLwriter):  # type: ignore[misc]  # xlsxwriter is not typed

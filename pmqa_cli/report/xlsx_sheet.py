@@ -36,7 +36,7 @@ from pmqa_cli.report.printing import (
 )
 from pmqa_cli.report.tables import mark_book, xlsx_book
 from pmqa_cli.report.text_width import UNIT_POINTS, row_height, text_lines
-from pmqa_cli.report.xlsx_fast import FastPackager, FastWorksheet
+from pmqa_cli.report.xlsx_fast import FastPackager, FastWorksheet, add_format
 
 __all__ = ["BODY", "HEADER", "WRAP", "Book", "Sheet", "Style"]
 
@@ -144,7 +144,10 @@ class Book:
         key = (style, quoted)
         found = self._formats.get(key)
         if found is None:
-            found = self._formats[key] = self.book.add_format(style.properties(quoted))
+            properties = style.properties(quoted)
+            found = self._formats[key] = (
+                add_format(self.book, properties) if self.fast else self.book.add_format(properties)
+            )
         if not quoted:
             self._by_id[id(style)] = (style, found)
         return found
