@@ -108,9 +108,12 @@ def _both(folder: Path, monkeypatch: pytest.MonkeyPatch, extra: bool = False) ->
         if extra:  # what pmqa never writes: xlsxwriter writes it, the rest stays fast
             sheet = book.sheet("others")
             sheet.put(1, 1, "before")
-            sheet.ws.write_formula(1, 1, "=1+1", book.format(BODY), 2)
-            sheet.ws.write_comment(0, 0, "a comment")
-            sheet.put(3, 2, "after")
+            sheet.ws.write_formula(1, 1, "=1+1", book.format(BODY), 2)  # after a cell written
+            sheet.put(3, 2, "after", HEADER)
+            noted = book.sheet("noted")
+            noted.put(1, 1, "noted")
+            noted.ws.write_comment(0, 0, "a comment")
+            noted.ws.set_row(4, 30, None, {"hidden": True})
         (folder / str(fast)).mkdir(parents=True)
         written.append(_every_kind(book, folder / str(fast)).read_bytes())
     return tuple(written)
@@ -133,7 +136,8 @@ def test_every_kind_of_cell_is_written_as_stock_xlsxwriter_writes_it(
     calls.clear()
     fast, stock = _both(tmp_path / "extra", monkeypatch, extra=True)
     assert fast == stock
-    assert calls == ["others", "others", "cells", "table"]  # a formula and a comment: stock's
+    # A formula, a comment, a hidden row: stock's sheets, the others still fast.
+    assert calls == ["others", "noted", "others", "noted", "cells", "table"]
 
 
 def test_a_batchs_and_a_single_offices_feedback_are_stock_xlsxwriters_bytes(

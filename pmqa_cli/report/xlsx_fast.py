@@ -31,6 +31,7 @@ from xlsxwriter.worksheet import (
     CellBooleanTuple,
     CellNumberTuple,
     CellStringTuple,
+    RowInfo,
     Worksheet,
 )
 from xlsxwriter.xmlwriter import XMLwriter
@@ -130,26 +131,44 @@ class FastWorksheet(_Escaping, Worksheet):  # type: ignore[misc]  # xlsxwriter i
         self.table[row][col] = cell
         return True
 
+    def row_pixels(self, row: int, pixels: int) -> None:
+        """xlsxwriter's ``set_row_pixels(row, pixels)``: a row's height, nothing else."""
+        if pixels <= 0 or not 0 <= row < self.xls_rowmax or self.constant_memory:
+            self.set_row_pixels(row, pixels)
+            return
+        if self._check_dimensions(row, 0 if self.dim_colmin is None else self.dim_colmin):
+            return
+        self.row_info[row] = RowInfo(height=pixels)
+        self.row_sizes[row] = [pixels, False]
+
     def _write_rows(self) -> None:
-        table: dict[int, dict[int, Any]] = self.table
-        rows = {r for r, cells in table.items() if cells}
-        low, high = self.dim_rowmin, self.dim_rowmax
-        first, last = self.dim_colmin, self.dim_colmax
         if (
             self.comments
             or self.constant_memory
             or self.excel_version != 2007
-            or not all(_plain(table[r], first, last) for r in rows)
             or any(_unusual(info) for info in self.row_info.values())
         ):
             super()._write_rows()
             return
+        written = self._rows()
+        if written is None:  # a cell of another kind: xlsxwriter writes them all
+            super()._write_rows()
+            return
+        self.fh.write(written)
+
+    def _rows(self) -> str | None:
+        """The rows' XML, or None where a cell is not one written here."""
+        table: dict[int, dict[int, Any]] = self.table
+        rows = {r for r, cells in table.items() if cells}
+        low, high = self.dim_rowmin, self.dim_rowmax
         spans: dict[int, tuple[int, int]] = {}
         for r in rows:
             if low <= r <= high:
                 cells = table[r]
                 block = r // 16
                 least, most = min(cells), max(cells)
+                if least < self.dim_colmin or most > self.dim_colmax:
+                    return None
                 found = spans.get(block)
                 if found is not None:
                     least, most = min(least, found[0]), max(most, found[1])
@@ -177,7 +196,10 @@ class FastWorksheet(_Escaping, Worksheet):  # type: ignore[misc]  # xlsxwriter i
             row_name = str(r + 1)
             for col in sorted(cells):
                 cell = cells[col]
-                head = f'<c r="{_name(col)}{row_name}" s="{cell.format._get_xf_index()}"'
+                cell_format = cell.format
+                if cell_format is None:
+                    return None
+                head = f'<c r="{_name(col)}{row_name}" s="{cell_format._get_xf_index()}"'
                 kind = type(cell)
                 if kind is CellStringTuple:  # its index in the shared strings
                     put(f'{head} t="s"><v>{cell.string}</v></c>')
@@ -185,23 +207,12 @@ class FastWorksheet(_Escaping, Worksheet):  # type: ignore[misc]  # xlsxwriter i
                     put(f"{head}><v>{cell.number:.16G}</v></c>")
                 elif kind is CellBlankTuple:
                     put(f"{head}/>")
-                else:
+                elif kind is CellBooleanTuple:
                     put(f'{head} t="b"><v>{cell.boolean}</v></c>')
+                else:
+                    return None
             put("</row>")
-        self.fh.write("".join(out))
-
-
-_KINDS = (CellStringTuple, CellNumberTuple, CellBlankTuple, CellBooleanTuple)
-
-
-def _plain(cells: dict[int, Any], first: int, last: int) -> bool:
-    """A row of cells of the kinds written here, each with its format, inside the sheet's
-    columns (as xlsxwriter keeps them)."""
-    return (
-        first <= min(cells)
-        and max(cells) <= last
-        and all(type(c) in _KINDS and c.format is not None for c in cells.values())
-    )
+        return "".join(out)
 
 
 def _unusual(info: Any) -> bool:
