@@ -286,10 +286,7 @@ class Sheet:
         above ``points``, never shorter than the text needs."""
         pixels = math.ceil(points * 4 / 3 - 1e-9)
         self.heights[row] = pixels * 0.75
-        if self.fast:
-            self.ws.row_pixels(row - 1, pixels)
-        else:
-            self.ws.set_row_pixels(row - 1, pixels)
+        (self.ws.row_pixels if self.fast else self.ws.set_row_pixels)(row - 1, pixels)
 
     def insert_chart(self, row: int, col: int, chart: Any, size: tuple[float, float]) -> None:
         """A chart of ``size`` (width, height in pixels, 96 to the inch) from a cell's corner."""
