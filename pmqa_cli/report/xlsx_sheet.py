@@ -24,8 +24,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from xlsxwriter.packager import Packager
-
 from pmqa_cli.io.layout import FORMULA_START
 from pmqa_cli.io.mark import Kind
 from pmqa_cli.report.outputs import FONT_NAME, FONT_SIZE, safe_text, write_bytes_atomic
@@ -38,6 +36,7 @@ from pmqa_cli.report.printing import (
 )
 from pmqa_cli.report.tables import mark_book, xlsx_book
 from pmqa_cli.report.text_width import UNIT_POINTS, row_height, text_lines
+from pmqa_cli.report.xlsx_fast import FastPackager, FastWorksheet, add_format
 
 __all__ = ["BODY", "HEADER", "WRAP", "Book", "Sheet", "Style"]
 
@@ -123,18 +122,34 @@ HEADER = Style(bold=True, fill="D9E1F2", wrap=True, valign="vcenter", align="cen
 class Book:
     """An xlsxwriter workbook built in memory, each style's format made once."""
 
+    #: Written through report/xlsx_fast.py; False: through stock xlsxwriter alone, which writes
+    #: the same bytes, slower (tests/test_xlsx_fast.py holds them to it).
+    fast = True
+
     def __init__(self) -> None:
         self._buffer = io.BytesIO()
         self.book = xlsx_book(self._buffer, thai_default=False, in_memory=True)
         self._formats: dict[tuple[Style, bool], Any] = {}
+        # The same style objects come back cell after cell: found by identity first (a style
+        # is hashed field by field), each kept here so that its id is not another's.
+        self._by_id: dict[int, tuple[Style, Any]] = {}
         self.sheets: list[Sheet] = []
 
     def format(self, style: Style, quoted: bool = False) -> Any:
         """The workbook's format of ``style`` (one per equal style, made when first asked)."""
+        if not quoted:
+            known = self._by_id.get(id(style))
+            if known is not None and known[0] is style:
+                return known[1]
         key = (style, quoted)
         found = self._formats.get(key)
         if found is None:
-            found = self._formats[key] = self.book.add_format(style.properties(quoted))
+            properties = style.properties(quoted)
+            found = self._formats[key] = (
+                add_format(self.book, properties) if self.fast else self.book.add_format(properties)
+            )
+        if not quoted:
+            self._by_id[id(style)] = (style, found)
         return found
 
     def sheet(self, name: str) -> Sheet:
@@ -153,8 +168,9 @@ class Book:
         mark_book(self.book, kind, title, when)
         # xlsxwriter numbers the drawings of the sheets that have any, in the sheets' order.
         drawn = [sheet.sizes for sheet in self.sheets if sheet.sizes]
-        if drawn:  # xlsxwriter's way to change how the package is written
-            self.book._get_packager = lambda: _OneCellPackager(drawn)
+        fast = self.fast
+        # xlsxwriter's way to change how the package is written
+        self.book._get_packager = lambda: _OneCellPackager(drawn, fast)
         self.book.close()
         write_bytes_atomic(path, self._buffer.getvalue())
 
@@ -162,15 +178,16 @@ class Book:
 Sizes = dict[tuple[int, int], tuple[int, int]]
 
 
-class _OneCellPackager(Packager):  # type: ignore[misc]  # xlsxwriter is not typed
+class _OneCellPackager(FastPackager):
     """xlsxwriter's packager, with each drawing anchored at its top-left cell and sized in
     absolute units (a oneCellAnchor, as openpyxl wrote): Excel and LibreOffice measure columns
     differently (report/text_width.py UNIT_POINTS), so a drawing anchored by both corners, as
     xlsxwriter anchors it, is stretched in one of them. ``drawn``: each drawing's sizes (EMU)
-    by the cell (column, row) it starts in, in xlsxwriter's order of drawings."""
+    by the cell (column, row) it starts in, in xlsxwriter's order of drawings; ``fast``:
+    report/xlsx_fast.py's parts, or stock xlsxwriter's."""
 
-    def __init__(self, drawn: list[Sizes]) -> None:
-        super().__init__()
+    def __init__(self, drawn: list[Sizes], fast: bool) -> None:
+        super().__init__(fast)
         self._drawn = {f"xl/drawings/drawing{n}.xml": s for n, s in enumerate(drawn, start=1)}
 
     def _write_drawing_files(self) -> None:
@@ -195,6 +212,18 @@ def _one_cell(sizes: Sizes) -> Callable[[re.Match[str]], str]:
     return anchor
 
 
+def _write(ws: Any, row: int, col: int, value: object, cell_format: Any) -> None:
+    """A cell through xlsxwriter's own ``write_*`` (rows and columns from 0)."""
+    if isinstance(value, str):
+        ws.write_string(row, col, value, cell_format)
+    elif isinstance(value, bool):
+        ws.write_boolean(row, col, value, cell_format)
+    elif value is None:
+        ws.write_blank(row, col, None, cell_format)
+    else:
+        ws.write_number(row, col, value, cell_format)
+
+
 class Sheet:
     """One sheet, with the widths, heights and texts written to it (rows and columns count
     from 1, as people and openpyxl count them)."""
@@ -202,7 +231,8 @@ class Sheet:
     def __init__(self, book: Book, name: str) -> None:
         self.book = book
         self.name = name
-        self.ws = book.book.add_worksheet(name)
+        self.fast = book.fast
+        self.ws = book.book.add_worksheet(name, FastWorksheet if self.fast else None)
         self.widths: dict[int, float] = {}
         #: The size (EMU) of each chart and picture, by the cell (column, row) it starts in.
         self.sizes: Sizes = {}
@@ -223,20 +253,18 @@ class Sheet:
             self.max_row = row
         if col > self.max_col:
             self.max_col = col
-        r, c = row - 1, col - 1
         if value == "":
             value = None  # an empty text: an empty cell, as openpyxl reads it back
+        quoted = False
+        written = value
         if isinstance(value, str):
             quoted = value.startswith(FORMULA_START)
-            self.ws.write_string(r, c, safe_text(value), self.book.format(style, quoted))
-        elif isinstance(value, bool):
-            self.ws.write_boolean(r, c, value, self.book.format(style))
-        elif isinstance(value, (int, float)):
-            self.ws.write_number(r, c, value, self.book.format(style))
-        elif value is None:
-            self.ws.write_blank(r, c, None, self.book.format(style))
-        else:
+            written = safe_text(value)
+        elif value is not None and not isinstance(value, (int, float)):
             raise TypeError(f"a cell holds text or a number, not {type(value).__name__}")
+        found = self.book.format(style, quoted)
+        if not (self.fast and self.ws.put_cell(row - 1, col - 1, written, found)):
+            _write(self.ws, row - 1, col - 1, written, found)
         self._cells[(row, col)] = (value, style)
 
     def merge(self, row: int, col: int, last_row: int, last_col: int) -> None:
@@ -258,7 +286,7 @@ class Sheet:
         above ``points``, never shorter than the text needs."""
         pixels = math.ceil(points * 4 / 3 - 1e-9)
         self.heights[row] = pixels * 0.75
-        self.ws.set_row_pixels(row - 1, pixels)
+        (self.ws.row_pixels if self.fast else self.ws.set_row_pixels)(row - 1, pixels)
 
     def insert_chart(self, row: int, col: int, chart: Any, size: tuple[float, float]) -> None:
         """A chart of ``size`` (width, height in pixels, 96 to the inch) from a cell's corner."""

@@ -1,0 +1,291 @@
+"""xlsxwriter's sheet data written in one tight loop: the same bytes, faster.
+
+A batch writes a feedback workbook per office (report/xlsx_sheet.py), each a few sheets of
+styled cells; xlsxwriter writes a cell through several calls building lists of attributes, so
+its sheet data was the largest part of saving one. :class:`FastWorksheet` writes the cells
+pmqa writes (text through the shared strings, numbers, blanks, booleans) and their rows
+(spans, heights) itself, exactly as xlsxwriter 3.3 writes them, and leaves anything else
+(comments, row formats, hidden or outlined rows, formulas, constant memory) to xlsxwriter;
+and it keeps those cells as xlsxwriter's ``write_*`` keep them, without their checks of
+arguments (A1 references, types) that pmqa's :meth:`~pmqa_cli.report.xlsx_sheet.Sheet.put`
+has made already.
+
+It rests on xlsxwriter's private ``Worksheet._write_rows`` and cell table:
+tests/test_xlsx_fast.py writes workbooks with it and with stock xlsxwriter and asks for the
+same bytes, so an xlsxwriter that writes differently fails a test instead of a batch writing
+different files.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from xlsxwriter.format import Format
+from xlsxwriter.packager import Packager
+from xlsxwriter.sharedstrings import SharedStrings
+from xlsxwriter.styles import Styles
+from xlsxwriter.utility import xl_col_to_name
+from xlsxwriter.worksheet import (
+    CellBlankTuple,
+    CellBooleanTuple,
+    CellNumberTuple,
+    CellStringTuple,
+    RowInfo,
+    Worksheet,
+)
+from xlsxwriter.xmlwriter import XMLwriter
+
+__all__ = ["FastPackager", "FastWorksheet", "add_format"]
+
+_NAMES: dict[int, str] = {}  # column letters, by column (from 0)
+
+
+def _name(col: int) -> str:
+    found = _NAMES.get(col)
+    if found is None:
+        found = _NAMES[col] = xl_col_to_name(col)
+    return found
+
+
+#: A format of each set of properties, made once a process and never added to a workbook, its
+#: key (xlsxwriter's ``_get_format_key``, a few dozen properties made text) worked out: a
+#: batch's workbooks ask for the same twenty-odd formats each.
+_MADE: dict[tuple[tuple[str, Any], ...], Any] = {}
+
+
+def add_format(workbook: Any, properties: dict[str, Any]) -> Any:
+    """xlsxwriter's ``workbook.add_format(properties)``: a copy of the format made before with
+    the same properties, which a new one would equal (xlsxwriter sets a format's workbook
+    state, its indices, only when the workbook is written, on the copy). Its key is worked out
+    already: a format is not to be changed once made (``set_*``), as pmqa's never are."""
+    merged = {**workbook.default_format_properties, **properties}
+    key = tuple(sorted(merged.items()))
+    made = _MADE.get(key)
+    if made is None:
+        made = _MADE[key] = Format(merged, {}, {})
+        made._get_format_key()
+    copy = Format.__new__(Format)
+    copy.__dict__.update(made.__dict__)
+    copy.xf_format_indices = workbook.xf_format_indices
+    copy.dxf_format_indices = workbook.dxf_format_indices
+    workbook.formats.append(copy)
+    return copy
+
+
+class _Escaping(XMLwriter):  # type: ignore[misc]  # xlsxwriter is not typed
+    """xlsxwriter's XML writing, with a number written into an attribute as it is without
+    first raising and catching a TypeError (xlsxwriter's way: 1.3 us a number, a hundred
+    thousand numbers a batch)."""
+
+    def _escape_attributes(self, attribute: Any) -> Any:
+        if not isinstance(attribute, str):
+            return attribute
+        return super()._escape_attributes(attribute)
+
+
+class FastWorksheet(_Escaping, Worksheet):  # type: ignore[misc]  # xlsxwriter is not typed
+    """An xlsxwriter worksheet whose rows and cells are written in one loop (see the module)."""
+
+    # xlsxwriter's bounds of the cells written (rows and columns from 0), None before any.
+    dim_rowmin: Any
+    dim_rowmax: Any
+    dim_colmin: Any
+    dim_colmax: Any
+
+    def put_cell(self, row: int, col: int, value: object, cell_format: Any) -> bool:
+        """Keep a cell as xlsxwriter's ``write_string``, ``write_number``, ``write_boolean``
+        or ``write_blank`` keeps it (text already safe; ``cell_format`` given), without their
+        checks of arguments pmqa never passes; False, nothing kept, where one of them would
+        do more (a cell outside the sheet, text that may pass Excel's limit, a number that is
+        not finite or beyond a float's range): the caller writes it through them."""
+        if not (0 <= row < self.xls_rowmax and 0 <= col < self.xls_colmax) or self.constant_memory:
+            return False
+        kind = type(value)
+        cell: Any
+        if kind is str:
+            if len(value) > self.xls_strmax // 2:  # type: ignore[arg-type]  # a str
+                return False
+            cell = CellStringTuple(self.str_table._get_shared_string_index(value), cell_format)
+        elif kind is float or kind is int:
+            if not -1e300 < value < 1e300:  # type: ignore[operator]  # a number
+                return False
+            cell = CellNumberTuple(value, cell_format)
+        elif kind is bool:
+            cell = CellBooleanTuple(1 if value else 0, cell_format)
+        elif value is None:
+            cell = CellBlankTuple(cell_format)
+        else:
+            return False
+        if self.dim_rowmin is None:  # the first cell
+            self.dim_rowmin, self.dim_rowmax, self.dim_colmin, self.dim_colmax = row, row, col, col
+        else:
+            if row < self.dim_rowmin:
+                self.dim_rowmin = row
+            elif row > self.dim_rowmax:
+                self.dim_rowmax = row
+            if col < self.dim_colmin:
+                self.dim_colmin = col
+            elif col > self.dim_colmax:
+                self.dim_colmax = col
+        self.table[row][col] = cell
+        return True
+
+    def row_pixels(self, row: int, pixels: int) -> None:
+        """xlsxwriter's ``set_row_pixels(row, pixels)``: a row's height, nothing else."""
+        if pixels <= 0 or not 0 <= row < self.xls_rowmax or self.constant_memory:
+            self.set_row_pixels(row, pixels)
+            return
+        if self._check_dimensions(row, 0 if self.dim_colmin is None else self.dim_colmin):
+            return
+        self.row_info[row] = RowInfo(height=pixels)
+        self.row_sizes[row] = [pixels, False]
+
+    def _write_rows(self) -> None:
+        if (
+            self.comments
+            or self.constant_memory
+            or self.excel_version != 2007
+            or any(_unusual(info) for info in self.row_info.values())
+        ):
+            super()._write_rows()
+            return
+        written = self._rows()
+        if written is None:  # a cell of another kind: xlsxwriter writes them all
+            super()._write_rows()
+            return
+        self.fh.write(written)
+
+    def _rows(self) -> str | None:
+        """The rows' XML, or None where a cell is not one written here."""
+        table: dict[int, dict[int, Any]] = self.table
+        rows = {r for r, cells in table.items() if cells}
+        low, high = self.dim_rowmin, self.dim_rowmax
+        spans: dict[int, tuple[int, int]] = {}
+        for r in rows:
+            if low <= r <= high:
+                cells = table[r]
+                block = r // 16
+                least, most = min(cells), max(cells)
+                if least < self.dim_colmin or most > self.dim_colmax:
+                    return None
+                found = spans.get(block)
+                if found is not None:
+                    least, most = min(least, found[0]), max(most, found[1])
+                spans[block] = (least, most)
+        self.row_spans = {b: f"{s[0] + 1}:{s[1] + 1}" for b, s in spans.items()}
+        out: list[str] = []
+        put = out.append
+        row_info = self.row_info
+        for r in sorted(rows | set(row_info)):
+            if not low <= r <= high:
+                continue
+            attributes = f' r="{r + 1}"'
+            span = self.row_spans.get(r // 16)
+            if span is not None:
+                attributes += f' spans="{span}"'
+            info = row_info.get(r)
+            height = self.default_row_height if info is None or info.height is None else info.height
+            if height != self.original_row_height or height != self.default_row_height:
+                attributes += f' ht="{height * 0.75:.16g}" customHeight="1"'
+            if not table.get(r):
+                put(f"<row{attributes}/>")
+                continue
+            cells = table[r]
+            put(f"<row{attributes}>")
+            row_name = str(r + 1)
+            for col in sorted(cells):
+                cell = cells[col]
+                cell_format = cell.format
+                if cell_format is None:
+                    return None
+                head = f'<c r="{_name(col)}{row_name}" s="{cell_format._get_xf_index()}"'
+                kind = type(cell)
+                if kind is CellStringTuple:  # its index in the shared strings
+                    put(f'{head} t="s"><v>{cell.string}</v></c>')
+                elif kind is CellNumberTuple:
+                    put(f"{head}><v>{cell.number:.16G}</v></c>")
+                elif kind is CellBlankTuple:
+                    put(f"{head}/>")
+                elif kind is CellBooleanTuple:
+                    put(f'{head} t="b"><v>{cell.boolean}</v></c>')
+                else:
+                    return None
+            put("</row>")
+        return "".join(out)
+
+
+def _unusual(info: Any) -> bool:
+    """A row xlsxwriter writes with more than a height: left to it."""
+    return bool(info.row_format or info.hidden or info.level or info.collapsed)
+
+
+#: Each text's ``<si>`` element as xlsxwriter writes it: a batch's workbooks share most of their
+#: texts (245 offices: 40,481 texts, 1,832 of them different), so each is escaped once.
+_ELEMENTS: dict[str, str] = {}
+_MOST_ELEMENTS = 20_000  # then forgotten and begun again: a batch of any size stays small
+
+
+class FastPackager(Packager):  # type: ignore[misc]  # xlsxwriter is not typed
+    """xlsxwriter's packager, with the shared strings written from elements written before
+    (``fast`` False: xlsxwriter's own)."""
+
+    def __init__(self, fast: bool = True) -> None:
+        super().__init__()
+        self.fast = fast
+
+    def _write_shared_strings_file(self) -> None:
+        table = self.workbook.str_table
+        if not self.fast or not table.count:
+            super()._write_shared_strings_file()
+            return
+        strings = _SharedStrings()
+        strings.string_table = table
+        strings._set_xml_writer(self._filename("xl/sharedStrings.xml"))
+        strings._assemble_xml_file()
+
+    def _write_styles_file(self) -> None:
+        """xlsxwriter's own, with its number attributes written directly (:class:`_Escaping`)."""
+        if not self.fast:
+            super()._write_styles_file()
+            return
+        book = self.workbook
+        styles = _Styles()
+        styles._set_style_properties([
+            book.xf_formats, book.palette, book.font_count, book.num_formats,
+            book.border_count, book.fill_count, book.custom_colors, book.dxf_formats,
+            book.has_comments,
+        ])  # fmt: skip
+        styles._set_xml_writer(self._filename("xl/styles.xml"))
+        styles._assemble_xml_file()
+
+
+class _Styles(_Escaping, Styles):  # type: ignore[misc]  # xlsxwriter is not typed
+    pass
+
+
+class _SharedStrings(SharedStrings):  # type: ignore[misc]  # xlsxwriter is not typed
+    fh: Any  # where xlsxwriter writes the part
+    string_table: Any
+
+    def _write_sst_strings(self) -> None:
+        out = []
+        for string in self.string_table.string_array:
+            element = _ELEMENTS.get(string)
+            if element is None:
+                element = self._element(string)
+            out.append(element)
+        self.fh.write("".join(out))
+
+    def _element(self, string: str) -> str:
+        """A text's element, written by xlsxwriter (``_write_si``) and kept."""
+        written, self.fh = self.fh, io.StringIO()
+        try:
+            self._write_si(string)
+            element: str = self.fh.getvalue()
+        finally:
+            self.fh = written
+        if len(_ELEMENTS) >= _MOST_ELEMENTS:
+            _ELEMENTS.clear()
+        _ELEMENTS[string] = element
+        return element
