@@ -338,6 +338,37 @@ def test_text_from_a_submission_never_becomes_a_formula(
     assert (folder / "summary.csv").read_bytes().startswith(b"\xef\xbb\xbf")
 
 
+RICH_LOOKING = "<r>สพป. & <b>หนึ่ง</b></r>"  # xlsxwriter's rich-string form, typed as text
+
+
+def test_text_shaped_like_rich_text_xml_stays_text_in_every_workbook(
+    tmp_path: Path, shipped: Rubric, make_submission: SubmissionFactory
+) -> None:
+    # xlsxwriter writes such a text unescaped, as rich-text XML: the results workbook (name,
+    # audit trail) and the feedback could not be opened at all ("not well-formed").
+    def typed(sheets: Sheets) -> None:
+        info, pmqa = sheets["ข้อมูลหน่วยงาน"], sheets["PMQA 4.0"]
+        info.cell(row=find_row(info, "office_name"), column=3).value = RICH_LOOKING
+        evidence = find_col(pmqa, "หลักฐาน")
+        pmqa.cell(row=find_row(pmqa, "PM1-B1"), column=evidence).value = "<r>x</r>"
+
+    path = make_submission(shipped, complete(shipped), edit=typed)
+    out, feedback = tmp_path / "r.xlsx", tmp_path / "fb"
+    result = runner.invoke(app, ["batch", str(path), "-o", str(out), "--feedback", str(feedback)])
+    assert result.exit_code == 0, result.output
+    book = openpyxl.load_workbook(out)  # raised ParseError before
+    texts = {c.value for ws in book.worksheets for row in ws.iter_rows() for c in row}
+    assert RICH_LOOKING in texts and "<r>x</r>" in texts
+    (written,) = feedback.glob("*.xlsx")
+    feedback_texts = {
+        c.value
+        for ws in openpyxl.load_workbook(written).worksheets
+        for row in ws.iter_rows()
+        for c in row
+    }
+    assert any(isinstance(t, str) and RICH_LOOKING in t for t in feedback_texts)
+
+
 def test_clean_batch_exits_0(
     tmp_path: Path, shipped: Rubric, make_submission: SubmissionFactory
 ) -> None:

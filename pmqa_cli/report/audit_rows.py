@@ -103,7 +103,7 @@ def _row_pixels(lines: int) -> int:
 
 
 #: Text that needs more than wrapping: escapes, a kept space at either end, xlsxwriter's
-#: rich-string form, a cut at its length cap.
+#: rich-string form (written as text here, report/xlsx_fast.py), a cut at its length cap.
 _SPECIAL = re.compile(r'[\x00-\x08\x0b-\x1f\ufffe\uffff"&<>\n]|_x[0-9a-fA-F]{4}_|^\s|\s$|^<r>')
 
 
@@ -118,8 +118,6 @@ def _inline(text: str) -> str:
     text = _ESCAPED_ESCAPE.sub(r"_x005F\1", text)
     text = _CONTROL.sub(lambda m: f"_x{ord(m.group(1)):04X}_", text)
     text = text.replace("\ufffe", "_xFFFE_").replace("\uffff", "_xFFFF_")
-    if text.startswith("<r>") and text.endswith("</r>"):  # xlsxwriter's rich string, as is
-        return f' t="inlineStr"><is>{text}</is></c>'
     keep = _LEADING_SPACE.search(text) or _TRAILING_SPACE.search(text)
     space = ' xml:space="preserve"' if keep else ""
     if _ESCAPE_NEEDED.search(text):

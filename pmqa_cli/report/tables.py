@@ -24,8 +24,6 @@ from enum import Enum
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
-import xlsxwriter
-
 from pmqa_cli.core.findings import SEVERITY_TH, Finding
 from pmqa_cli.core.numbers import Shown, csv_number, excel_format
 from pmqa_cli.io.layout import FORMULA_START
@@ -43,6 +41,7 @@ from pmqa_cli.report.text_width import (
     text_points,
     wrapped_lines,
 )
+from pmqa_cli.report.xlsx_fast import PlainTextBook
 
 __all__ = [
     "FINDINGS_SHEET",
@@ -467,7 +466,7 @@ def xlsx_book(target: str | io.BytesIO, *, thai_default: bool = True, **options:
     ``thai_default`` False keeps Calibri 11 as the Normal style (the column width unit of
     openpyxl's books: report/text_width.py UNIT_POINTS), each cell's format naming its font."""
     default = {"font_name": FONT_NAME, "font_size": FONT_SIZE} if thai_default else {}
-    return xlsxwriter.Workbook(
+    return PlainTextBook(
         target,
         {
             **options,

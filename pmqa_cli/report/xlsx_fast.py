@@ -10,6 +10,12 @@ and it keeps those cells as xlsxwriter's ``write_*`` keep them, without their ch
 arguments (A1 references, types) that pmqa's :meth:`~pmqa_cli.report.xlsx_sheet.Sheet.put`
 has made already.
 
+Text is always text: xlsxwriter writes a text that starts with ``<r>`` and ends with ``</r>``
+unescaped, as rich-text XML (its own ``write_rich_string`` form), so such a text typed in a
+submission would make a workbook no reader can open. :class:`PlainTextWorksheet` and
+:class:`PlainTextPackager`, used for every workbook pmqa writes with xlsxwriter
+(report/tables.py ``xlsx_book``), write it as the plain text it is.
+
 It rests on xlsxwriter's private ``Worksheet._write_rows`` and cell table:
 tests/test_xlsx_fast.py writes workbooks with it and with stock xlsxwriter and asks for the
 same bytes, so an xlsxwriter that writes differently fails a test instead of a batch writing
@@ -21,11 +27,12 @@ from __future__ import annotations
 import io
 from typing import Any
 
+from xlsxwriter import Workbook
 from xlsxwriter.format import Format
 from xlsxwriter.packager import Packager
 from xlsxwriter.sharedstrings import SharedStrings
 from xlsxwriter.styles import Styles
-from xlsxwriter.utility import xl_col_to_name
+from xlsxwriter.utility import _preserve_whitespace, xl_col_to_name
 from xlsxwriter.worksheet import (
     CellBlankTuple,
     CellBooleanTuple,
@@ -36,7 +43,14 @@ from xlsxwriter.worksheet import (
 )
 from xlsxwriter.xmlwriter import XMLwriter
 
-__all__ = ["FastPackager", "FastWorksheet", "add_format"]
+__all__ = [
+    "FastPackager",
+    "FastWorksheet",
+    "PlainTextBook",
+    "PlainTextPackager",
+    "PlainTextWorksheet",
+    "add_format",
+]
 
 _NAMES: dict[int, str] = {}  # column letters, by column (from 0)
 
@@ -84,7 +98,46 @@ class _Escaping(XMLwriter):  # type: ignore[misc]  # xlsxwriter is not typed
         return super()._escape_attributes(attribute)
 
 
-class FastWorksheet(_Escaping, Worksheet):  # type: ignore[misc]  # xlsxwriter is not typed
+class PlainTextWorksheet(Worksheet):  # type: ignore[misc]  # xlsxwriter is not typed
+    """A worksheet whose text is written as text, never as rich-text XML (see the module)."""
+
+    def _xml_rich_inline_string(self, string: str, attributes: Any = ()) -> None:
+        self._xml_inline_string(string, _preserve_whitespace(string), list(attributes))
+
+
+class _PlainSharedStrings(SharedStrings):  # type: ignore[misc]  # xlsxwriter is not typed
+    """Shared strings written as text, never as rich-text XML (see the module)."""
+
+    def _xml_rich_si_element(self, string: str) -> None:
+        preserve = [("xml:space", "preserve")] if _preserve_whitespace(string) else []
+        self._xml_si_element(string, preserve)
+
+
+class PlainTextPackager(Packager):  # type: ignore[misc]  # xlsxwriter is not typed
+    """xlsxwriter's packager, its shared strings written by :class:`_PlainSharedStrings`."""
+
+    def _write_shared_strings_file(self) -> None:
+        self._write_strings(_PlainSharedStrings())
+
+    def _write_strings(self, strings: Any) -> None:
+        table = self.workbook.str_table
+        if not table.count:
+            return
+        strings.string_table = table
+        strings._set_xml_writer(self._filename("xl/sharedStrings.xml"))
+        strings._assemble_xml_file()
+
+
+class PlainTextBook(Workbook):  # type: ignore[misc]  # xlsxwriter is not typed
+    """An xlsxwriter workbook whose text is always text (see the module)."""
+
+    worksheet_class = PlainTextWorksheet
+
+    def _get_packager(self) -> Packager:
+        return PlainTextPackager()
+
+
+class FastWorksheet(_Escaping, PlainTextWorksheet):
     """An xlsxwriter worksheet whose rows and cells are written in one loop (see the module)."""
 
     # xlsxwriter's bounds of the cells written (rows and columns from 0), None before any.
@@ -226,7 +279,7 @@ _ELEMENTS: dict[str, str] = {}
 _MOST_ELEMENTS = 20_000  # then forgotten and begun again: a batch of any size stays small
 
 
-class FastPackager(Packager):  # type: ignore[misc]  # xlsxwriter is not typed
+class FastPackager(PlainTextPackager):
     """xlsxwriter's packager, with the shared strings written from elements written before
     (``fast`` False: xlsxwriter's own)."""
 
@@ -235,14 +288,7 @@ class FastPackager(Packager):  # type: ignore[misc]  # xlsxwriter is not typed
         self.fast = fast
 
     def _write_shared_strings_file(self) -> None:
-        table = self.workbook.str_table
-        if not self.fast or not table.count:
-            super()._write_shared_strings_file()
-            return
-        strings = _SharedStrings()
-        strings.string_table = table
-        strings._set_xml_writer(self._filename("xl/sharedStrings.xml"))
-        strings._assemble_xml_file()
+        self._write_strings(_SharedStrings() if self.fast else _PlainSharedStrings())
 
     def _write_styles_file(self) -> None:
         """xlsxwriter's own, with its number attributes written directly (:class:`_Escaping`)."""
@@ -264,7 +310,7 @@ class _Styles(_Escaping, Styles):  # type: ignore[misc]  # xlsxwriter is not typ
     pass
 
 
-class _SharedStrings(SharedStrings):  # type: ignore[misc]  # xlsxwriter is not typed
+class _SharedStrings(_PlainSharedStrings):
     fh: Any  # where xlsxwriter writes the part
     string_table: Any
 
