@@ -102,9 +102,10 @@ def _row_pixels(lines: int) -> int:
     return int(row_height(lines, FONT_SIZE) * 4 / 3 + 0.5)
 
 
-#: Text that needs more than wrapping: escapes, a kept space at either end, xlsxwriter's
-#: rich-string form (written as text here, report/xlsx_fast.py), a cut at its length cap.
-_SPECIAL = re.compile(r'[\x00-\x08\x0b-\x1f\ufffe\uffff"&<>\n]|_x[0-9a-fA-F]{4}_|^\s|\s$|^<r>')
+#: Text that needs more than wrapping: escapes (a "<r>...</r>" among them: written as text,
+#: not as xlsxwriter's rich string, report/xlsx_fast.py), a kept space at either end, a cut at
+#: its length cap.
+_SPECIAL = re.compile(r'[\x00-\x08\x0b-\x1f\ufffe\uffff"&<>\n]|_x[0-9a-fA-F]{4}_|^\s|\s$')
 
 
 @functools.lru_cache(maxsize=4096)  # file names, hashes, sheets and labels repeat on every row
