@@ -17,6 +17,7 @@ commands that use every core and not the others, so it is kept out of the timed 
 - pmqa-j1: `pmqa batch --jobs 1` (one worker: what the parallel batch must not slow down).
 - pmqa-before: `pmqa batch` of another checkout of pmqa (``--before SRC``), run side by side
   to measure what a change costs (the exact arithmetic was measured this way).
+- pmqa-all-before: pmqa-all of that other checkout (with ``--before SRC``, when pmqa-all runs).
 - baseline: what an analyst would write first: pandas.read_excel(sheet_name=None,
   engine="openpyxl") on every file. It only reads.
 - floor: python-calamine reading every sheet of every file, plus xlsxwriter in constant-memory
@@ -164,7 +165,7 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=245, help="number of submissions")
     parser.add_argument("--runs", type=int, default=3, help="rounds of the interleaved commands")
     parser.add_argument("--seed", type=int, default=2567, help="seed for pmqa sample")
-    names = ["pmqa", "pmqa-all", "pmqa-j1", "pmqa-before", "baseline", "floor"]
+    names = ["pmqa", "pmqa-all", "pmqa-j1", "pmqa-before", "pmqa-all-before", "baseline", "floor"]
     parser.add_argument("--only", choices=names, action="append", help="run only these")
     parser.add_argument(
         "--before", type=Path, help="another pmqa source folder, timed as pmqa-before"
@@ -177,8 +178,10 @@ def main() -> None:
     chosen = args.only or ["pmqa", "pmqa-all", "baseline", "floor"]
     if args.before is not None and "pmqa-before" not in chosen:
         chosen.insert(1, "pmqa-before")
-    if "pmqa-before" in chosen and args.before is None:
-        parser.error("pmqa-before needs --before SRC")
+    if args.before is not None and "pmqa-all" in chosen and "pmqa-all-before" not in chosen:
+        chosen.insert(chosen.index("pmqa-all") + 1, "pmqa-all-before")
+    if args.before is None and ("pmqa-before" in chosen or "pmqa-all-before" in chosen):
+        parser.error("pmqa-before and pmqa-all-before need --before SRC")
     work = Path(tempfile.mkdtemp(prefix="pmqa-bench-"))
     cores = os.cpu_count() or 1
     results_path = work / "results.xlsx"
@@ -191,15 +194,16 @@ def main() -> None:
     cells = results_cells(results_path)
     before = [sys.executable, "-c", f"import sys; sys.path.insert(0, {str(args.before)!r}); "
               "from pmqa_cli.cli.app import main; sys.argv[0] = 'pmqa'; main()"]  # fmt: skip
+    every_output = [
+        *("--feedback", str(work / "feedback"), "--csv", str(work / "csv")),
+        *("--json", str(work / "results.json")),
+    ]
     commands = {
         "pmqa": ["pmqa", "batch", str(folder), "-o", str(results_path)],
-        "pmqa-all": [
-            *("pmqa", "batch", str(folder), "-o", str(results_path)),
-            *("--feedback", str(work / "feedback"), "--csv", str(work / "csv")),
-            *("--json", str(work / "results.json")),
-        ],
+        "pmqa-all": ["pmqa", "batch", str(folder), "-o", str(results_path), *every_output],
         "pmqa-j1": ["pmqa", "batch", str(folder), "-o", str(results_path), "--jobs", "1"],
         "pmqa-before": [*before, "batch", str(folder), "-o", str(results_path)],
+        "pmqa-all-before": [*before, "batch", str(folder), "-o", str(results_path), *every_output],
         "baseline": [sys.executable, "-c", BASELINE, str(folder)],
         "floor": [sys.executable, "-c", FLOOR, str(folder), str(cells), str(work / "floor.xlsx")],
     }
@@ -213,10 +217,10 @@ def main() -> None:
             if cpu is not None:
                 cpus[name].append(cpu)
                 busy = f"  cpu {cpu:6.2f} s  busy {100 * cpu / seconds / cores:3.0f} %"
-            print(f"round {round_ + 1}: {name:11s} {seconds:7.2f} s{busy}", flush=True)
+            print(f"round {round_ + 1}: {name:15s} {seconds:7.2f} s{busy}", flush=True)
     for name in chosen:  # one more run of each, watched, for its peak memory (not timed)
         peaks[name].append(run(commands[name], watch=True)[1])
-        print(f"memory:  {name:11s} {peaks[name][-1]:7.1f} MB", flush=True)
+        print(f"memory:  {name:15s} {peaks[name][-1]:7.1f} MB", flush=True)
     shutil.rmtree(work, ignore_errors=True)
 
     medians = {name: statistics.median(values) for name, values in times.items()}
@@ -245,6 +249,10 @@ def main() -> None:
         report["all_outputs_over_pmqa"] = medians["pmqa-all"] / medians["pmqa"]
     if "pmqa" in medians and "pmqa-before" in medians:
         report["pmqa_over_before"] = medians["pmqa"] / medians["pmqa-before"]
+    if "pmqa-all" in medians and "pmqa-all-before" in medians:
+        report["all_over_all_before"] = medians["pmqa-all"] / medians["pmqa-all-before"]
+    if "pmqa-before" in medians and "pmqa-all-before" in medians:
+        report["before_all_outputs_over_pmqa"] = medians["pmqa-all-before"] / medians["pmqa-before"]
     if "pmqa" in medians and "pmqa-j1" in medians:
         report["j1_over_pmqa"] = medians["pmqa-j1"] / medians["pmqa"]
     print()
@@ -262,7 +270,8 @@ def main() -> None:
             f"{busy_text} |"
         )
     for key in ("pmqa_over_baseline", "pmqa_over_floor", "all_outputs_over_pmqa",
-                "pmqa_over_before", "j1_over_pmqa"):  # fmt: skip
+                "pmqa_over_before", "all_over_all_before", "before_all_outputs_over_pmqa",
+                "j1_over_pmqa"):  # fmt: skip
         if key in report:
             print(f"{key}: {report[key]:.2f}")
     if args.json:
