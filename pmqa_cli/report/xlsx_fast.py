@@ -281,11 +281,23 @@ _MOST_ELEMENTS = 20_000  # then forgotten and begun again: a batch of any size s
 
 class FastPackager(PlainTextPackager):
     """xlsxwriter's packager, with the shared strings written from elements written before
-    (``fast`` False: xlsxwriter's own)."""
+    (``fast`` False: xlsxwriter's own); ``fast``, it keeps the package's members for
+    report/xlsx_zip.py to zip (:attr:`members`) and hands xlsxwriter none to zip."""
 
     def __init__(self, fast: bool = True) -> None:
         super().__init__()
         self.fast = fast
+        #: Each member's name in the package and its bytes, in xlsxwriter's order.
+        self.members: list[tuple[str, bytes]] = []
+
+    def _create_package(self) -> list[Any]:
+        written: list[Any] = super()._create_package()
+        if not self.fast or not self.in_memory:
+            return written
+        # As xlsxwriter's _store_workbook reads the parts it writes in memory.
+        self.members = [(name, part.getvalue() if binary else part.getvalue().encode("utf-8"))
+                        for part, name, binary in written]  # fmt: skip
+        return []
 
     def _write_shared_strings_file(self) -> None:
         self._write_strings(_SharedStrings() if self.fast else _PlainSharedStrings())

@@ -37,6 +37,7 @@ from pmqa_cli.report.printing import (
 from pmqa_cli.report.tables import mark_book, xlsx_book
 from pmqa_cli.report.text_width import UNIT_POINTS, row_height, text_lines
 from pmqa_cli.report.xlsx_fast import FastPackager, FastWorksheet, add_format
+from pmqa_cli.report.xlsx_zip import zip_package
 
 __all__ = ["BODY", "HEADER", "WRAP", "Book", "Sheet", "Style"]
 
@@ -168,11 +169,13 @@ class Book:
         mark_book(self.book, kind, title, when)
         # xlsxwriter numbers the drawings of the sheets that have any, in the sheets' order.
         drawn = [sheet.sizes for sheet in self.sheets if sheet.sizes]
-        fast = self.fast
+        packager = _OneCellPackager(drawn, self.fast)
         # xlsxwriter's way to change how the package is written
-        self.book._get_packager = lambda: _OneCellPackager(drawn, fast)
+        self.book._get_packager = lambda: packager
         self.book.close()
-        write_bytes_atomic(path, self._buffer.getvalue())
+        # Fast, the packager kept the members (xlsxwriter zipped none): zipped here.
+        package = zip_package(packager.members) if self.fast else self._buffer.getvalue()
+        write_bytes_atomic(path, package)
 
 
 Sizes = dict[tuple[int, int], tuple[int, int]]
