@@ -9,6 +9,8 @@ pmqa writes (text through the shared strings, numbers, blanks, booleans) and the
 and it keeps those cells as xlsxwriter's ``write_*`` keep them, without their checks of
 arguments (A1 references, types) that pmqa's :meth:`~pmqa_cli.report.xlsx_sheet.Sheet.put`
 has made already.
+A chart (:func:`fast_chart`) writes each of its data caches, the values and names it shows,
+once a process, as the shared strings write each text once (:class:`FastPackager`).
 
 Text is always text: xlsxwriter writes a text that starts with ``<r>`` and ends with ``</r>``
 unescaped, as rich-text XML (its own ``write_rich_string`` form), so such a text typed in a
@@ -25,6 +27,7 @@ different files.
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from typing import Any
 
 from xlsxwriter import Workbook
@@ -50,6 +53,7 @@ __all__ = [
     "PlainTextPackager",
     "PlainTextWorksheet",
     "add_format",
+    "fast_chart",
 ]
 
 _NAMES: dict[int, str] = {}  # column letters, by column (from 0)
@@ -268,6 +272,58 @@ class FastWorksheet(_Escaping, PlainTextWorksheet):
         return "".join(out)
 
 
+#: Each data cache's XML, by its kind and its values (a chart's caches, :class:`_FastChart`).
+_CACHES: dict[tuple[str, ...], str] = {}
+_MOST_CACHES = 2_000  # then forgotten and begun again
+_FAST_CHARTS: dict[type, type] = {}  # the fast class of each of xlsxwriter's chart classes
+
+
+class _FastChart(_Escaping):
+    """A chart written as xlsxwriter writes it, each of its data caches (the values and the
+    names it shows, copied from the cells it refers to) written once a process: a batch's
+    charts show mostly the same issues, bands and means."""
+
+    fh: Any  # where xlsxwriter writes the part
+
+    def _write_str_cache(self, data: list[Any]) -> None:
+        self._write_cache("str", data, super()._write_str_cache)  # type: ignore[misc]
+
+    def _write_num_cache(self, data: list[Any]) -> None:
+        self._write_cache("num", data, super()._write_num_cache)  # type: ignore[misc]
+
+    def _write_cache(self, kind: str, data: list[Any], write: Callable[[list[Any]], None]) -> None:
+        # Keyed by each value's repr: 1, 1.0 and "1" are equal keys, not equally written.
+        key = (kind, *map(repr, data or ()))
+        element = _CACHES.get(key)
+        if element is None:
+            if len(_CACHES) >= _MOST_CACHES:
+                _CACHES.clear()
+            element = _CACHES[key] = _written(self, write, data)
+        self.fh.write(element)
+
+
+def fast_chart(chart: Any) -> Any:
+    """``chart`` (made by xlsxwriter's ``add_chart``) made one whose data caches are written
+    once a process (:class:`_FastChart`): the same XML, sooner."""
+    kind = type(chart)
+    fast = _FAST_CHARTS.get(kind)
+    if fast is None:
+        fast = _FAST_CHARTS[kind] = type(f"Fast{kind.__name__}", (_FastChart, kind), {})
+    chart.__class__ = fast  # add_chart makes the chart of its type itself: its class changed
+    return chart
+
+
+def _written(writer: Any, write: Callable[[Any], None], *args: Any) -> str:
+    """What ``write(*args)``, a method of ``writer``, writes (to the writer's file)."""
+    written, writer.fh = writer.fh, io.StringIO()
+    try:
+        write(*args)
+        element: str = writer.fh.getvalue()
+    finally:
+        writer.fh = written
+    return element
+
+
 def _unusual(info: Any) -> bool:
     """A row xlsxwriter writes with more than a height: left to it."""
     return bool(info.row_format or info.hidden or info.level or info.collapsed)
@@ -337,12 +393,7 @@ class _SharedStrings(_PlainSharedStrings):
 
     def _element(self, string: str) -> str:
         """A text's element, written by xlsxwriter (``_write_si``) and kept."""
-        written, self.fh = self.fh, io.StringIO()
-        try:
-            self._write_si(string)
-            element: str = self.fh.getvalue()
-        finally:
-            self.fh = written
+        element = _written(self, self._write_si, string)
         if len(_ELEMENTS) >= _MOST_ELEMENTS:
             _ELEMENTS.clear()
         _ELEMENTS[string] = element

@@ -36,7 +36,7 @@ from pmqa_cli.report.printing import (
 )
 from pmqa_cli.report.tables import mark_book, xlsx_book
 from pmqa_cli.report.text_width import UNIT_POINTS, row_height, text_lines
-from pmqa_cli.report.xlsx_fast import FastPackager, FastWorksheet, add_format
+from pmqa_cli.report.xlsx_fast import FastPackager, FastWorksheet, add_format, fast_chart
 from pmqa_cli.report.xlsx_zip import zip_package
 
 __all__ = ["BODY", "HEADER", "WRAP", "Book", "Sheet", "Style"]
@@ -161,7 +161,8 @@ class Book:
 
     def chart(self, options: dict[str, Any]) -> Any:
         """A native chart (xlsxwriter's ``add_chart``), for a sheet to insert."""
-        return self.book.add_chart(options)
+        chart = self.book.add_chart(options)
+        return fast_chart(chart) if self.fast else chart
 
     def save(self, path: Path, *, kind: Kind, title: str, when: datetime) -> None:
         """Mark the workbook as pmqa's ``kind`` and write it atomically; the same content and
