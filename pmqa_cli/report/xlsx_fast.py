@@ -286,10 +286,10 @@ class _FastChart(_Escaping):
     fh: Any  # where xlsxwriter writes the part
 
     def _write_str_cache(self, data: list[Any]) -> None:
-        self._write_cache("str", data, super()._write_str_cache)  # type: ignore[misc]
+        self._write_cache("str", data, super()._write_str_cache)
 
     def _write_num_cache(self, data: list[Any]) -> None:
-        self._write_cache("num", data, super()._write_num_cache)  # type: ignore[misc]
+        self._write_cache("num", data, super()._write_num_cache)
 
     def _write_cache(self, kind: str, data: list[Any], write: Callable[[list[Any]], None]) -> None:
         # Keyed by each value's repr: 1, 1.0 and "1" are equal keys, not equally written.

@@ -216,6 +216,13 @@ def _one_cell(sizes: Sizes) -> Callable[[re.Match[str]], str]:
     return anchor
 
 
+@lru_cache(maxsize=4096)
+def _text(value: str) -> tuple[str, bool]:
+    """A text as a cell holds it (:func:`safe_text`), and whether it starts like a formula; kept
+    for the texts asked again: a batch's workbooks repeat their headers, titles and criteria."""
+    return safe_text(value), value.startswith(FORMULA_START)
+
+
 def _write(ws: Any, row: int, col: int, value: object, cell_format: Any) -> None:
     """A cell through xlsxwriter's own ``write_*`` (rows and columns from 0)."""
     if isinstance(value, str):
@@ -257,13 +264,13 @@ class Sheet:
             self.max_row = row
         if col > self.max_col:
             self.max_col = col
-        if value == "":
-            value = None  # an empty text: an empty cell, as openpyxl reads it back
         quoted = False
         written = value
         if isinstance(value, str):
-            quoted = value.startswith(FORMULA_START)
-            written = safe_text(value)
+            if value:
+                written, quoted = _text(value)
+            else:
+                value = written = None  # an empty text: an empty cell, as openpyxl reads it back
         elif value is not None and not isinstance(value, (int, float)):
             raise TypeError(f"a cell holds text or a number, not {type(value).__name__}")
         found = self.book.format(style, quoted)
