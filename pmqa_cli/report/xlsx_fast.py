@@ -234,6 +234,8 @@ class FastWorksheet(_Escaping, PlainTextWorksheet):
         out: list[str] = []
         put = out.append
         row_info = self.row_info
+        names = {col: _name(col) for col in range(self.dim_colmin, self.dim_colmax + 1)}
+        styles: dict[Any, str] = {}  # each format's attribute (formats are equal by identity)
         for r in sorted(rows | set(row_info)):
             if not low <= r <= high:
                 continue
@@ -248,24 +250,25 @@ class FastWorksheet(_Escaping, PlainTextWorksheet):
             if not table.get(r):
                 put(f"<row{attributes}/>")
                 continue
-            cells = table[r]
             put(f"<row{attributes}>")
             row_name = str(r + 1)
-            for col in sorted(cells):
-                cell = cells[col]
+            for col, cell in sorted(table[r].items()):
                 cell_format = cell.format
-                if cell_format is None:
-                    return None
-                head = f'<c r="{_name(col)}{row_name}" s="{cell_format._get_xf_index()}"'
+                style = styles.get(cell_format)
+                if style is None:
+                    if cell_format is None:
+                        return None
+                    style = styles[cell_format] = f' s="{cell_format._get_xf_index()}"'
+                name = names[col]
                 kind = type(cell)
                 if kind is CellStringTuple:  # its index in the shared strings
-                    put(f'{head} t="s"><v>{cell.string}</v></c>')
+                    put(f'<c r="{name}{row_name}"{style} t="s"><v>{cell.string}</v></c>')
                 elif kind is CellNumberTuple:
-                    put(f"{head}><v>{cell.number:.16G}</v></c>")
+                    put(f'<c r="{name}{row_name}"{style}><v>{cell.number:.16G}</v></c>')
                 elif kind is CellBlankTuple:
-                    put(f"{head}/>")
+                    put(f'<c r="{name}{row_name}"{style}/>')
                 elif kind is CellBooleanTuple:
-                    put(f'{head} t="b"><v>{cell.boolean}</v></c>')
+                    put(f'<c r="{name}{row_name}"{style} t="b"><v>{cell.boolean}</v></c>')
                 else:
                     return None
             put("</row>")
