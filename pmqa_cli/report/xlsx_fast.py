@@ -66,24 +66,41 @@ def _name(col: int) -> str:
     return found
 
 
+class _MadeFormat(Format):  # type: ignore[misc]  # xlsxwriter is not typed
+    """A format made by :func:`add_format`, its keys (xlsxwriter's, a few dozen properties made
+    text, its font's, border's and fill's asked for again each time a workbook is written)
+    worked out once: a format is not to be changed once made (``set_*``), as pmqa's never are."""
+
+    _keys: tuple[str, str, str]
+
+    def _get_font_key(self) -> str:
+        return self._keys[0]
+
+    def _get_border_key(self) -> str:
+        return self._keys[1]
+
+    def _get_fill_key(self) -> str:
+        return self._keys[2]
+
+
 #: A format of each set of properties, made once a process and never added to a workbook, its
-#: key (xlsxwriter's ``_get_format_key``, a few dozen properties made text) worked out: a
-#: batch's workbooks ask for the same twenty-odd formats each.
-_MADE: dict[tuple[tuple[str, Any], ...], Any] = {}
+#: keys worked out: a batch's workbooks ask for the same twenty-odd formats each.
+_MADE: dict[tuple[tuple[str, Any], ...], _MadeFormat] = {}
 
 
 def add_format(workbook: Any, properties: dict[str, Any]) -> Any:
     """xlsxwriter's ``workbook.add_format(properties)``: a copy of the format made before with
     the same properties, which a new one would equal (xlsxwriter sets a format's workbook
-    state, its indices, only when the workbook is written, on the copy). Its key is worked out
-    already: a format is not to be changed once made (``set_*``), as pmqa's never are."""
+    state, its indices, only when the workbook is written, on the copy)."""
     merged = {**workbook.default_format_properties, **properties}
     key = tuple(sorted(merged.items()))
     made = _MADE.get(key)
     if made is None:
-        made = _MADE[key] = Format(merged, {}, {})
+        made = _MADE[key] = _MadeFormat(merged, {}, {})
+        made._keys = (Format._get_font_key(made), Format._get_border_key(made),
+                      Format._get_fill_key(made))  # fmt: skip
         made._get_format_key()
-    copy = Format.__new__(Format)
+    copy = _MadeFormat.__new__(_MadeFormat)
     copy.__dict__.update(made.__dict__)
     copy.xf_format_indices = workbook.xf_format_indices
     copy.dxf_format_indices = workbook.dxf_format_indices
