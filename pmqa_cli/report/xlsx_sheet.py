@@ -114,7 +114,15 @@ def _changed(style: Style, changes: tuple[tuple[str, Any], ...]) -> Style:
 
 BODY = Style()
 _ONE_LINE = row_height(1, FONT_SIZE)  # a row's least height: one line of 16 pt Thai
-_row_height = lru_cache(maxsize=256)(row_height)  # a few line counts at a few sizes, many times
+
+
+@lru_cache(maxsize=8192)
+def _text_height(text: str, width: float, size: float, bold: bool) -> float:
+    """The height of a row for ``text`` wrapped in ``width``: kept for the texts asked again (a
+    batch's workbooks repeat their headers, titles and criteria)."""
+    return row_height(text_lines(text, width, size=size, bold=bold), size)
+
+
 WRAP = Style(wrap=True, valign="top")
 #: A table's header cells.
 HEADER = Style(bold=True, fill="D9E1F2", wrap=True, valign="vcenter", align="center", border=True)
@@ -342,8 +350,7 @@ class Sheet:
             found = cells.get((row, col))
             if found is not None and isinstance(found[0], str) and found[0]:
                 value, style = found
-                lines = text_lines(value, width, size=style.size, bold=style.bold)
-                height = max(height, _row_height(lines, style.size))
+                height = max(height, _text_height(value, width, style.size, style.bold))
         self.height(row, height)
 
     def setup(self, *, landscape: bool = True, freeze: int | None = None) -> None:
