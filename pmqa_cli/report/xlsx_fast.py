@@ -349,7 +349,7 @@ def fast_chart(chart: Any) -> Any:
     fast = _FAST_CHARTS.get(kind)
     if fast is None:
         fast = _FAST_CHARTS[kind] = type(f"Fast{kind.__name__}", (_FastChart, kind), {})
-    chart.__class__ = fast  # add_chart makes the chart of its type itself: its class changed
+    chart.__class__ = fast  # add_chart picks the chart's class itself: given a subclass of it
     return chart
 
 
