@@ -7,7 +7,9 @@ an xlsxwriter that changes what it writes fails here instead of silently changin
 
 from __future__ import annotations
 
+import io
 import struct
+import zipfile
 import zlib
 from datetime import datetime
 from pathlib import Path
@@ -20,6 +22,7 @@ from pmqa_cli.cli.app import app
 from pmqa_cli.io.mark import Kind
 from pmqa_cli.report.printing import page_marks
 from pmqa_cli.report.xlsx_sheet import BODY, HEADER, Book, Style
+from pmqa_cli.report.xlsx_zip import zip_package
 
 runner = CliRunner()
 
@@ -161,3 +164,25 @@ def test_a_batchs_and_a_single_offices_feedback_are_stock_xlsxwriters_bytes(
     for name in fast_files:
         here, there = tmp_path / "True" / name, tmp_path / "False" / name
         assert here.is_dir() or here.read_bytes() == there.read_bytes(), name
+
+
+def _zipfiles(members: list[tuple[str, bytes]]) -> bytes:
+    """``members`` zipped as xlsxwriter's ``_store_workbook`` zips a package made in memory."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED, allowZip64=False) as made:
+        for name, data in members:
+            info = zipfile.ZipInfo(name, (1980, 1, 1, 0, 0, 0))
+            info.compress_type = made.compression
+            made.writestr(info, data)
+    return out.getvalue()
+
+
+def test_a_package_is_zipped_as_zipfile_zips_it_for_xlsxwriter() -> None:
+    texts = [t.encode("utf-8") for t in TEXTS]
+    members = [(f"xl/part{n}.xml", data) for n, data in enumerate(texts)]
+    members += [("[Content_Types].xml", b""), ("xl/media/image1.png", _png(60, 40)),
+                ("xl/ชื่อ.xml", texts[0]), ("again.xml", texts[1]),  # a member met before
+                ("big.bin", bytes(range(256)) * 3000)]  # fmt: skip
+    assert zip_package(members) == _zipfiles(members)
+    assert zip_package(members[::-1]) == _zipfiles(members[::-1])  # its deflated bytes kept
+    assert zip_package([]) == _zipfiles([])

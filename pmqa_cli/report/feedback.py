@@ -139,11 +139,10 @@ def _cells(
     styles: Mapping[int, Style] | None = None,
 ) -> None:  # fmt: skip
     """A row of a table; ``styles``: a column's own style where the usual one does not fit."""
+    number = CELL.but(num_format=number_format)
     for col, value in enumerate(values, start=1):
         # "-" (nothing to show) centred: never run into the number of the column before.
-        style = CENTRE if value == "-" else CELL
-        if isinstance(value, float):
-            style = style.but(num_format=number_format)
+        style = number if isinstance(value, float) else CENTRE if value == "-" else CELL
         ws.put(row, col, value, (styles or {}).get(col, style))
     ws.fit_row_height(row, {n: ws.widths.get(n, 10) for n in range(1, len(values) + 1)})
 

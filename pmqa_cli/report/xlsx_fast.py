@@ -9,6 +9,8 @@ pmqa writes (text through the shared strings, numbers, blanks, booleans) and the
 and it keeps those cells as xlsxwriter's ``write_*`` keep them, without their checks of
 arguments (A1 references, types) that pmqa's :meth:`~pmqa_cli.report.xlsx_sheet.Sheet.put`
 has made already.
+A chart (:func:`fast_chart`) writes each of its data caches, the values and names it shows,
+once a process, as the shared strings write each text once (:class:`FastPackager`).
 
 Text is always text: xlsxwriter writes a text that starts with ``<r>`` and ends with ``</r>``
 unescaped, as rich-text XML (its own ``write_rich_string`` form), so such a text typed in a
@@ -25,6 +27,8 @@ different files.
 from __future__ import annotations
 
 import io
+import re
+from collections.abc import Callable
 from typing import Any
 
 from xlsxwriter import Workbook
@@ -50,6 +54,7 @@ __all__ = [
     "PlainTextPackager",
     "PlainTextWorksheet",
     "add_format",
+    "fast_chart",
 ]
 
 _NAMES: dict[int, str] = {}  # column letters, by column (from 0)
@@ -62,24 +67,41 @@ def _name(col: int) -> str:
     return found
 
 
+class _MadeFormat(Format):  # type: ignore[misc]  # xlsxwriter is not typed
+    """A format made by :func:`add_format`, its keys (xlsxwriter's, a few dozen properties made
+    text, its font's, border's and fill's asked for again each time a workbook is written)
+    worked out once: a format is not to be changed once made (``set_*``), as pmqa's never are."""
+
+    _keys: tuple[str, str, str]
+
+    def _get_font_key(self) -> str:
+        return self._keys[0]
+
+    def _get_border_key(self) -> str:
+        return self._keys[1]
+
+    def _get_fill_key(self) -> str:
+        return self._keys[2]
+
+
 #: A format of each set of properties, made once a process and never added to a workbook, its
-#: key (xlsxwriter's ``_get_format_key``, a few dozen properties made text) worked out: a
-#: batch's workbooks ask for the same twenty-odd formats each.
-_MADE: dict[tuple[tuple[str, Any], ...], Any] = {}
+#: keys worked out: a batch's workbooks ask for the same twenty-odd formats each.
+_MADE: dict[tuple[tuple[str, Any], ...], _MadeFormat] = {}
 
 
 def add_format(workbook: Any, properties: dict[str, Any]) -> Any:
     """xlsxwriter's ``workbook.add_format(properties)``: a copy of the format made before with
     the same properties, which a new one would equal (xlsxwriter sets a format's workbook
-    state, its indices, only when the workbook is written, on the copy). Its key is worked out
-    already: a format is not to be changed once made (``set_*``), as pmqa's never are."""
+    state, its indices, only when the workbook is written, on the copy)."""
     merged = {**workbook.default_format_properties, **properties}
     key = tuple(sorted(merged.items()))
     made = _MADE.get(key)
     if made is None:
-        made = _MADE[key] = Format(merged, {}, {})
+        made = _MADE[key] = _MadeFormat(merged, {}, {})
+        made._keys = (Format._get_font_key(made), Format._get_border_key(made),
+                      Format._get_fill_key(made))  # fmt: skip
         made._get_format_key()
-    copy = Format.__new__(Format)
+    copy = _MadeFormat.__new__(_MadeFormat)
     copy.__dict__.update(made.__dict__)
     copy.xf_format_indices = workbook.xf_format_indices
     copy.dxf_format_indices = workbook.dxf_format_indices
@@ -90,12 +112,31 @@ def add_format(workbook: Any, properties: dict[str, Any]) -> Any:
 class _Escaping(XMLwriter):  # type: ignore[misc]  # xlsxwriter is not typed
     """xlsxwriter's XML writing, with a number written into an attribute as it is without
     first raising and catching a TypeError (xlsxwriter's way: 1.3 us a number, a hundred
-    thousand numbers a batch)."""
+    thousand numbers a batch), and a tag's attributes written in one loop (a batch's
+    workbooks write a few hundred thousand tags)."""
 
     def _escape_attributes(self, attribute: Any) -> Any:
         if not isinstance(attribute, str):
             return attribute
         return super()._escape_attributes(attribute)
+
+    def _attributes(self, attributes: Any) -> str:
+        """The text of a tag's attributes, each escaped by :meth:`_escape_attributes`."""
+        text = ""
+        for key, value in attributes:
+            if isinstance(value, str) and _ATTRIBUTE_ESCAPES.search(value):
+                value = self._escape_attributes(value)
+            text += f' {key}="{value}"'
+        return text
+
+    def _xml_start_tag(self, tag: str, attributes: Any = ()) -> None:
+        self.fh.write(f"<{tag}{self._attributes(attributes)}>")
+
+    def _xml_empty_tag(self, tag: str, attributes: Any = ()) -> None:
+        self.fh.write(f"<{tag}{self._attributes(attributes)}/>")
+
+
+_ATTRIBUTE_ESCAPES = re.compile('["&<>\n]')  # what xlsxwriter escapes in an attribute
 
 
 class PlainTextWorksheet(Worksheet):  # type: ignore[misc]  # xlsxwriter is not typed
@@ -230,6 +271,8 @@ class FastWorksheet(_Escaping, PlainTextWorksheet):
         out: list[str] = []
         put = out.append
         row_info = self.row_info
+        names = {col: _name(col) for col in range(self.dim_colmin, self.dim_colmax + 1)}
+        styles: dict[Any, str] = {}  # each format's attribute (formats are equal by identity)
         for r in sorted(rows | set(row_info)):
             if not low <= r <= high:
                 continue
@@ -244,28 +287,81 @@ class FastWorksheet(_Escaping, PlainTextWorksheet):
             if not table.get(r):
                 put(f"<row{attributes}/>")
                 continue
-            cells = table[r]
             put(f"<row{attributes}>")
             row_name = str(r + 1)
-            for col in sorted(cells):
-                cell = cells[col]
+            for col, cell in sorted(table[r].items()):
                 cell_format = cell.format
-                if cell_format is None:
-                    return None
-                head = f'<c r="{_name(col)}{row_name}" s="{cell_format._get_xf_index()}"'
+                style = styles.get(cell_format)
+                if style is None:
+                    if cell_format is None:
+                        return None
+                    style = styles[cell_format] = f' s="{cell_format._get_xf_index()}"'
+                name = names[col]
                 kind = type(cell)
                 if kind is CellStringTuple:  # its index in the shared strings
-                    put(f'{head} t="s"><v>{cell.string}</v></c>')
+                    put(f'<c r="{name}{row_name}"{style} t="s"><v>{cell.string}</v></c>')
                 elif kind is CellNumberTuple:
-                    put(f"{head}><v>{cell.number:.16G}</v></c>")
+                    put(f'<c r="{name}{row_name}"{style}><v>{cell.number:.16G}</v></c>')
                 elif kind is CellBlankTuple:
-                    put(f"{head}/>")
+                    put(f'<c r="{name}{row_name}"{style}/>')
                 elif kind is CellBooleanTuple:
-                    put(f'{head} t="b"><v>{cell.boolean}</v></c>')
+                    put(f'<c r="{name}{row_name}"{style} t="b"><v>{cell.boolean}</v></c>')
                 else:
                     return None
             put("</row>")
         return "".join(out)
+
+
+#: Each data cache's XML, by its kind and its values (a chart's caches, :class:`_FastChart`).
+_CACHES: dict[tuple[str, ...], str] = {}
+_MOST_CACHES = 2_000  # then forgotten and begun again
+_FAST_CHARTS: dict[type, type] = {}  # the fast class of each of xlsxwriter's chart classes
+
+
+class _FastChart(_Escaping):
+    """A chart written as xlsxwriter writes it, each of its data caches (the values and the
+    names it shows, copied from the cells it refers to) written once a process: a batch's
+    charts show mostly the same issues, bands and means."""
+
+    fh: Any  # where xlsxwriter writes the part
+
+    def _write_str_cache(self, data: list[Any]) -> None:
+        self._write_cache("str", data, super()._write_str_cache)
+
+    def _write_num_cache(self, data: list[Any]) -> None:
+        self._write_cache("num", data, super()._write_num_cache)
+
+    def _write_cache(self, kind: str, data: list[Any], write: Callable[[list[Any]], None]) -> None:
+        # Keyed by each value's repr: 1, 1.0 and "1" are equal keys, not equally written.
+        key = (kind, *map(repr, data or ()))
+        element = _CACHES.get(key)
+        if element is None:
+            if len(_CACHES) >= _MOST_CACHES:
+                _CACHES.clear()
+            element = _CACHES[key] = _written(self, write, data)
+        self.fh.write(element)
+
+
+def fast_chart(chart: Any) -> Any:
+    """``chart`` (made by xlsxwriter's ``add_chart``) made one whose data caches are written
+    once a process (:class:`_FastChart`): the same XML, sooner."""
+    kind = type(chart)
+    fast = _FAST_CHARTS.get(kind)
+    if fast is None:
+        fast = _FAST_CHARTS[kind] = type(f"Fast{kind.__name__}", (_FastChart, kind), {})
+    chart.__class__ = fast  # add_chart picks the chart's class itself: given a subclass of it
+    return chart
+
+
+def _written(writer: Any, write: Callable[[Any], None], *args: Any) -> str:
+    """What ``write(*args)``, a method of ``writer``, writes (to the writer's file)."""
+    written, writer.fh = writer.fh, io.StringIO()
+    try:
+        write(*args)
+        element: str = writer.fh.getvalue()
+    finally:
+        writer.fh = written
+    return element
 
 
 def _unusual(info: Any) -> bool:
@@ -281,11 +377,23 @@ _MOST_ELEMENTS = 20_000  # then forgotten and begun again: a batch of any size s
 
 class FastPackager(PlainTextPackager):
     """xlsxwriter's packager, with the shared strings written from elements written before
-    (``fast`` False: xlsxwriter's own)."""
+    (``fast`` False: xlsxwriter's own); ``fast``, it keeps the package's members for
+    report/xlsx_zip.py to zip (:attr:`members`) and hands xlsxwriter none to zip."""
 
     def __init__(self, fast: bool = True) -> None:
         super().__init__()
         self.fast = fast
+        #: Each member's name in the package and its bytes, in xlsxwriter's order.
+        self.members: list[tuple[str, bytes]] = []
+
+    def _create_package(self) -> list[Any]:
+        written: list[Any] = super()._create_package()
+        if not self.fast or not self.in_memory:
+            return written
+        # As xlsxwriter's _store_workbook reads the parts it writes in memory.
+        self.members = [(name, part.getvalue() if binary else part.getvalue().encode("utf-8"))
+                        for part, name, binary in written]  # fmt: skip
+        return []
 
     def _write_shared_strings_file(self) -> None:
         self._write_strings(_SharedStrings() if self.fast else _PlainSharedStrings())
@@ -325,12 +433,7 @@ class _SharedStrings(_PlainSharedStrings):
 
     def _element(self, string: str) -> str:
         """A text's element, written by xlsxwriter (``_write_si``) and kept."""
-        written, self.fh = self.fh, io.StringIO()
-        try:
-            self._write_si(string)
-            element: str = self.fh.getvalue()
-        finally:
-            self.fh = written
+        element = _written(self, self._write_si, string)
         if len(_ELEMENTS) >= _MOST_ELEMENTS:
             _ELEMENTS.clear()
         _ELEMENTS[string] = element

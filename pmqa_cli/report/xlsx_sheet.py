@@ -36,7 +36,8 @@ from pmqa_cli.report.printing import (
 )
 from pmqa_cli.report.tables import mark_book, xlsx_book
 from pmqa_cli.report.text_width import UNIT_POINTS, row_height, text_lines
-from pmqa_cli.report.xlsx_fast import FastPackager, FastWorksheet, add_format
+from pmqa_cli.report.xlsx_fast import FastPackager, FastWorksheet, add_format, fast_chart
+from pmqa_cli.report.xlsx_zip import zip_package
 
 __all__ = ["BODY", "HEADER", "WRAP", "Book", "Sheet", "Style"]
 
@@ -113,7 +114,15 @@ def _changed(style: Style, changes: tuple[tuple[str, Any], ...]) -> Style:
 
 BODY = Style()
 _ONE_LINE = row_height(1, FONT_SIZE)  # a row's least height: one line of 16 pt Thai
-_row_height = lru_cache(maxsize=256)(row_height)  # a few line counts at a few sizes, many times
+
+
+@lru_cache(maxsize=8192)
+def _text_height(text: str, width: float, size: float, bold: bool) -> float:
+    """The height of a row for ``text`` wrapped in ``width``: kept for the texts asked again (a
+    batch's workbooks repeat their headers, titles and criteria)."""
+    return row_height(text_lines(text, width, size=size, bold=bold), size)
+
+
 WRAP = Style(wrap=True, valign="top")
 #: A table's header cells.
 HEADER = Style(bold=True, fill="D9E1F2", wrap=True, valign="vcenter", align="center", border=True)
@@ -160,7 +169,8 @@ class Book:
 
     def chart(self, options: dict[str, Any]) -> Any:
         """A native chart (xlsxwriter's ``add_chart``), for a sheet to insert."""
-        return self.book.add_chart(options)
+        chart = self.book.add_chart(options)
+        return fast_chart(chart) if self.fast else chart
 
     def save(self, path: Path, *, kind: Kind, title: str, when: datetime) -> None:
         """Mark the workbook as pmqa's ``kind`` and write it atomically; the same content and
@@ -168,11 +178,13 @@ class Book:
         mark_book(self.book, kind, title, when)
         # xlsxwriter numbers the drawings of the sheets that have any, in the sheets' order.
         drawn = [sheet.sizes for sheet in self.sheets if sheet.sizes]
-        fast = self.fast
+        packager = _OneCellPackager(drawn, self.fast)
         # xlsxwriter's way to change how the package is written
-        self.book._get_packager = lambda: _OneCellPackager(drawn, fast)
+        self.book._get_packager = lambda: packager
         self.book.close()
-        write_bytes_atomic(path, self._buffer.getvalue())
+        # Fast, the packager kept the members (xlsxwriter zipped none): zipped here.
+        package = zip_package(packager.members) if self.fast else self._buffer.getvalue()
+        write_bytes_atomic(path, package)
 
 
 Sizes = dict[tuple[int, int], tuple[int, int]]
@@ -210,6 +222,13 @@ def _one_cell(sizes: Sizes) -> Callable[[re.Match[str]], str]:
         return f"<xdr:oneCellAnchor>{match[1]}{extent}{match[4]}</xdr:oneCellAnchor>"
 
     return anchor
+
+
+@lru_cache(maxsize=4096)
+def _text(value: str) -> tuple[str, bool]:
+    """A text as a cell holds it (:func:`safe_text`), and whether it starts like a formula; kept
+    for the texts asked again: a batch's workbooks repeat their headers, titles and criteria."""
+    return safe_text(value), value.startswith(FORMULA_START)
 
 
 def _write(ws: Any, row: int, col: int, value: object, cell_format: Any) -> None:
@@ -253,13 +272,13 @@ class Sheet:
             self.max_row = row
         if col > self.max_col:
             self.max_col = col
-        if value == "":
-            value = None  # an empty text: an empty cell, as openpyxl reads it back
         quoted = False
         written = value
         if isinstance(value, str):
-            quoted = value.startswith(FORMULA_START)
-            written = safe_text(value)
+            if value:
+                written, quoted = _text(value)
+            else:
+                value = written = None  # an empty text: an empty cell, as openpyxl reads it back
         elif value is not None and not isinstance(value, (int, float)):
             raise TypeError(f"a cell holds text or a number, not {type(value).__name__}")
         found = self.book.format(style, quoted)
@@ -331,8 +350,7 @@ class Sheet:
             found = cells.get((row, col))
             if found is not None and isinstance(found[0], str) and found[0]:
                 value, style = found
-                lines = text_lines(value, width, size=style.size, bold=style.bold)
-                height = max(height, _row_height(lines, style.size))
+                height = max(height, _text_height(value, width, style.size, style.bold))
         self.height(row, height)
 
     def setup(self, *, landscape: bool = True, freeze: int | None = None) -> None:
