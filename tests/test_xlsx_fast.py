@@ -186,3 +186,17 @@ def test_a_package_is_zipped_as_zipfile_zips_it_for_xlsxwriter() -> None:
     assert zip_package(members) == _zipfiles(members)
     assert zip_package(members[::-1]) == _zipfiles(members[::-1])  # its deflated bytes kept
     assert zip_package([]) == _zipfiles([])
+
+
+def test_only_small_members_are_kept_deflated() -> None:
+    """The parts workbooks share are kept; an office's own sheet of long evidence texts is
+    deflated each time, so a batch's kept bytes stay small whatever its offices wrote."""
+    from pmqa_cli.report import xlsx_zip
+
+    small, large = b"<theme/>" * 100, ("หลักฐาน " * 20_000).encode("utf-8")
+    assert len(large) > xlsx_zip._LARGEST_KEPT
+    members = [("xl/theme/theme1.xml", small), ("xl/sharedStrings.xml", large)]
+    xlsx_zip._DEFLATED.clear()
+    assert zip_package(members) == _zipfiles(members)
+    assert small in xlsx_zip._DEFLATED and large not in xlsx_zip._DEFLATED
+    assert zip_package(members) == _zipfiles(members)

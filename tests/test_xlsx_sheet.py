@@ -46,3 +46,26 @@ def test_a_row_is_as_tall_as_its_most_wrapped_cell_and_one_line_at_least() -> No
     one = row_height(1, FONT_SIZE)
     assert sheet.heights[2] >= one and sheet.heights[2] - one < 0.75
     assert (sheet.max_row, sheet.max_col) == (2, 3)
+
+
+def test_short_texts_are_kept_once_worked_out_and_an_offices_long_text_is_not() -> None:
+    """A batch's headers are worked out once; an evidence text of thousands of characters is
+    worked out each time, so thousands of offices' texts cannot fill a worker's memory."""
+    from pmqa_cli.report import xlsx_sheet
+
+    xlsx_sheet._kept_text.cache_clear()
+    xlsx_sheet._kept_height.cache_clear()
+    sheet = Book().sheet("s")
+    short = "=ผลการดำเนินงาน"  # starts like a formula: quoted, from the kept answer too
+    long = "หลักฐาน " * 400  # 3,200 characters
+    for row in (1, 2):
+        sheet.put(row, 1, short, Style(wrap=True))
+        sheet.put(row, 2, long, Style(wrap=True))
+        sheet.fit_row_height(row, {1: 10, 2: 10})
+    assert xlsx_sheet._kept_text.cache_info().currsize == 1
+    assert xlsx_sheet._kept_text.cache_info().hits == 1
+    assert xlsx_sheet._kept_height.cache_info().currsize == 1
+    assert sheet.book.format(Style(wrap=True), quoted=True) is not None
+    tall = row_height(text_lines(long, 10, size=FONT_SIZE), FONT_SIZE)
+    assert xlsx_sheet._text_height(long, 10, FONT_SIZE, False) == tall
+    assert xlsx_sheet._text(short) == (short, True)

@@ -116,11 +116,24 @@ BODY = Style()
 _ONE_LINE = row_height(1, FONT_SIZE)  # a row's least height: one line of 16 pt Thai
 
 
-@lru_cache(maxsize=8192)
+#: The longest text whose cell text and row height are kept once worked out (a batch's workbooks
+#: repeat their headers, titles and criteria); an office's own longer text (evidence, up to
+#: 32,767 characters a cell) is worked out each time, so the caches stay small whatever it holds.
+_KEPT_TEXT = 1_000
+
+
 def _text_height(text: str, width: float, size: float, bold: bool) -> float:
-    """The height of a row for ``text`` wrapped in ``width``: kept for the texts asked again (a
-    batch's workbooks repeat their headers, titles and criteria)."""
+    """The height of a row for ``text`` wrapped in ``width``."""
+    if len(text) > _KEPT_TEXT:
+        return _height_of(text, width, size, bold)
+    return _kept_height(text, width, size, bold)
+
+
+def _height_of(text: str, width: float, size: float, bold: bool) -> float:
     return row_height(text_lines(text, width, size=size, bold=bold), size)
+
+
+_kept_height = lru_cache(maxsize=8192)(_height_of)
 
 
 WRAP = Style(wrap=True, valign="top")
@@ -224,11 +237,16 @@ def _one_cell(sizes: Sizes) -> Callable[[re.Match[str]], str]:
     return anchor
 
 
-@lru_cache(maxsize=4096)
 def _text(value: str) -> tuple[str, bool]:
-    """A text as a cell holds it (:func:`safe_text`), and whether it starts like a formula; kept
-    for the texts asked again: a batch's workbooks repeat their headers, titles and criteria."""
+    """A text as a cell holds it (:func:`safe_text`), and whether it starts like a formula."""
+    return _kept_text(value) if len(value) <= _KEPT_TEXT else _text_of(value)
+
+
+def _text_of(value: str) -> tuple[str, bool]:
     return safe_text(value), value.startswith(FORMULA_START)
+
+
+_kept_text = lru_cache(maxsize=4096)(_text_of)
 
 
 def _write(ws: Any, row: int, col: int, value: object, cell_format: Any) -> None:
@@ -348,8 +366,10 @@ class Sheet:
         cells = self._cells
         for col, width in widths.items():
             found = cells.get((row, col))
-            if found is not None and isinstance(found[0], str) and found[0]:
-                value, style = found
+            if found is None:
+                continue
+            value, style = found
+            if isinstance(value, str) and value:
                 height = max(height, _text_height(value, width, style.size, style.bold))
         self.height(row, height)
 

@@ -32,6 +32,9 @@ _END = struct.Struct("<4s4H2LH")  # zipfile's structEndArchive
 #: members, 3,890 of them one of 96 contents met more than once.
 _DEFLATED: dict[bytes, tuple[int, bytes]] = {}
 _MOST_DEFLATED = 500  # then forgotten and begun again: a batch of any size stays small
+#: The largest member kept: the ones workbooks share are a few KB (a picture about 20 KB); an
+#: office's own sheets with long evidence texts could be megabytes, and are deflated each time.
+_LARGEST_KEPT = 64 * 1024
 
 
 def _deflated(data: bytes) -> tuple[int, bytes]:
@@ -40,6 +43,8 @@ def _deflated(data: bytes) -> tuple[int, bytes]:
     if found is None:
         compressor = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
         found = (zlib.crc32(data), compressor.compress(data) + compressor.flush())
+        if len(data) > _LARGEST_KEPT:
+            return found
         if len(_DEFLATED) >= _MOST_DEFLATED:
             _DEFLATED.clear()
         _DEFLATED[data] = found
