@@ -75,6 +75,7 @@ def draw_later(
     ``drawer``'s process, its pictures left in ``folder``; the returned function waits for them."""
     parts = map_parts(geo, rubric)
     if not parts:
+        drawer.done()  # nothing more to draw: it ends once it has drawn what it was given
         return Drawn
     return drawer.start(_draw, geo, rubric, parts, subtitle, folder=folder)
 
