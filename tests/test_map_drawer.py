@@ -12,6 +12,7 @@ import sys
 import time
 from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import Any
 
 from pmqa_cli.core import portable
 from pmqa_cli.report.map_drawer import MapDrawer, Shared
@@ -48,10 +49,10 @@ def _wait_for(shared: Shared[tuple[int, int]], answer: Connection) -> None:
     answer.send(shared.get())
 
 
-def _readers(shared: Shared[tuple[int, int]], count: int) -> list[tuple[Connection, object]]:
+def _readers(shared: Shared[tuple[int, int]], count: int) -> list[tuple[Connection, Any]]:
     """Processes started as a batch starts its workers (fork, or spawn as on Windows), each
     waiting for the shared drawing: the pipe each answers on, and the process."""
-    context = multiprocessing.get_context(portable.start_method())
+    context: Any = multiprocessing.get_context(portable.start_method())
     readers = []
     for _ in range(count):
         ours, theirs = context.Pipe(duplex=False)

@@ -160,6 +160,11 @@ class ResultsWorkbook:
         # The audit trail: a batch's on_values (its rows are prepared in the batch's workers).
         self.add_values = AuditTrail(self.book, self.formats)
 
+    @property
+    def drawer(self) -> MapDrawer:
+        """The process that draws the maps (a batch gives it the feedback's pictures first)."""
+        return self._drawer
+
     def draw_maps(self, geo: Geography, snapshot: Snapshot) -> None:
         """Hand the round's maps to the drawing process now (``analyse``'s ``on_geography``):
         they are drawn while the rest is analysed and the tables written."""
