@@ -128,9 +128,9 @@ def test_without_a_process_the_drawing_is_made_when_asked_for(tmp_path: Path) ->
 def test_the_drawings_are_made_in_the_process_in_the_order_given_each_answered_on_its_own(
     tmp_path: Path,
 ) -> None:
-    """A batch with feedback gives the drawing process the province pictures, then the
-    results' maps: it makes them in turn, each answered whenever it is asked for, and ends
-    after the one given as the last; one given after that is drawn here."""
+    """A batch with feedback gives the drawing process the results' maps, then the province
+    pictures: it makes them in turn, each answered whenever it is asked for, and ends after
+    the one given as the last (or once told it gets no more); one given after is drawn here."""
     with MapDrawer() as drawer:
         process = drawer._process
         first = drawer.start(_where, 1, folder=tmp_path, last=False)
@@ -147,6 +147,14 @@ def test_the_drawings_are_made_in_the_process_in_the_order_given_each_answered_o
     # Each answer's file is gone once read, but the shared one (its readers may come later,
     # as a worker restarted after a crash does); it goes with the run's scratch folder.
     assert list(tmp_path.iterdir()) == [tmp_path / "shared"]
+    with MapDrawer() as drawer:
+        process = drawer._process
+        waiting = drawer.start(_where, 1, folder=tmp_path, last=False)
+        drawer.done()  # nothing more: it ends once it has drawn what it was given
+        assert waiting() == (process.pid, 1)
+        process.join(60)
+        assert not process.is_alive() and process.exitcode == 0
+        assert drawer.start(_where, 2, folder=tmp_path)() == (os.getpid(), 2)
 
 
 def test_a_shared_drawing_is_waited_for_by_other_processes_and_a_dead_drawer_says_so(

@@ -4,7 +4,7 @@ while the parent writes the results (report/feedback.py draws each workbook).
 Each workbook's ตำแหน่ง sheet shows the office's province on a small map (report/locator.py),
 one picture per province shared by its offices. A batch has them drawn by its map-drawing
 process (report/map_drawer.py, which has matplotlib loaded) as soon as the round's geography is
-known (:func:`order_pictures`), before its results' maps; the workers start at once and wait
+known (:func:`order_pictures`), after its results' maps; the workers start at once and wait
 for them at their first office, so neither they nor the parent import matplotlib. Without that
 process (or when it died before drawing them) each worker draws the pictures of the provinces
 it is handed: the offices are handed over a province at a time, so each picture is drawn once.
@@ -77,8 +77,8 @@ def order_pictures(
     folder: Path,
 ) -> Pictures:  # fmt: skip
     """Have ``drawer`` draw the province picture of every office of the batch (its summaries
-    do: only their registry province and name are read), left in ``folder``; ahead of anything
-    given to it after, as the feedback workers wait for them."""
+    do: only their registry province and name are read), after what it was given before, left
+    in ``folder`` for the feedback workers (:meth:`Pictures.ready`)."""
     maps = LocatorMaps.of(geo, rubric)
     keys = dict.fromkeys(provinces_of(o.office.province, o.office.name) for o in offices)
     wanted = [key for key in keys if key]  # an office not placed has no picture

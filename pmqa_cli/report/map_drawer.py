@@ -7,8 +7,8 @@ process leaves idle while it starts, rather than beside the workers that score t
 module imports nothing heavy for that reason: the process imports the maps' modules itself.
 
 The process is given drawings (a function and its arguments, pickled by reference) when the
-round's geography is known and makes them in the order given: a batch with feedback first hands
-it the feedback's province pictures (report/locator.py), then the results' maps. Each answer is
+round's geography is known and makes them in the order given: a batch hands it the results'
+maps, then, with feedback, the feedback's province pictures (report/locator.py). Each answer is
 left in a file in the folder it is told; the pipe carries the file's name (:meth:`MapDrawer.start`),
 or, for the one drawing that other processes wait for (:meth:`MapDrawer.share`: the feedback
 workers'), the file has a name chosen beforehand and the process closes a pipe those processes
