@@ -256,9 +256,9 @@ def start_feedbacks(
     score since ``previous_label``, by file path. ``geo``: the round on the map (the results'
     own, ``Analysis.geography``); made from ``offices`` when not given. ``pictures``: the
     province pictures, ordered from the map-drawing process (:func:`order_pictures`), else
-    drawn by the workers. ``offices`` is read
-    one office at a time (a batch's :class:`~pmqa_cli.assess.kept.Offices`): at most
-    ``in_flight`` of them are with the workers at once."""
+    drawn by the workers. ``offices`` is read one office at a time (a batch's
+    :class:`~pmqa_cli.assess.kept.Offices`): at most ``in_flight`` of them are with the
+    workers at once."""
     folder.mkdir(parents=True, exist_ok=True)
     places = standings(
         (peer_of(office) for office in offices),

@@ -162,7 +162,7 @@ class ResultsWorkbook:
 
     @property
     def drawer(self) -> MapDrawer:
-        """The process that draws the maps (a batch gives it the feedback's pictures first)."""
+        """The process that draws the maps (a batch gives it the feedback's pictures after)."""
         return self._drawer
 
     def draw_maps(self, geo: Geography, snapshot: Snapshot, *, last: bool = True) -> None:
