@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import os
 import pickle
 import re
 import shutil
@@ -26,6 +27,7 @@ from pmqa_cli.io.registry import Office
 from pmqa_cli.report import feedbacks, locator
 from pmqa_cli.report.feedbacks import write_feedbacks
 from pmqa_cli.report.locator import LOCATOR_SIZE_CM, NEEDS_MATPLOTLIB, LocatorMaps
+from pmqa_cli.report.map_drawer import MapDrawer
 from pmqa_cli.rubric.model import OfficeType, Rubric
 
 from .builders import Filled, SubmissionFactory, complete
@@ -258,6 +260,105 @@ def test_worker_processes_share_each_province_picture(
             pictures.setdefault(province, set()).update(_png(p) for p in _pictures(ws))
     assert len(pictures["เชียงราย"]) == 1 and len(pictures["ลำปาง"]) == 1
     assert pictures["เชียงราย"] != pictures["ลำปาง"] and pictures["ฟ้าใส"] == set()
+
+
+def test_the_drawing_process_draws_the_same_pictures_and_a_dead_one_leaves_them_to_be_drawn(
+    tmp_path: Path, shipped: Rubric
+) -> None:
+    """A batch's pictures are drawn by its map-drawing process (report/map_drawer.py), byte for
+    byte those a feedback worker draws; when that process died first (killed, out of memory)
+    the worker draws them itself, the same bytes again."""
+    keys = [("TH57",), ("TH52", "TH51"), ("TH10",)]
+    here = locator.draw_pictures(_maps(shipped), keys)
+    assert len(here) == 3 and all(p.png for p in here.values())
+    with MapDrawer() as drawer:
+        shared = drawer.share(locator.draw_pictures, _maps(shipped), keys, to=tmp_path / "p")
+        assert shared is not None
+        maps = feedbacks.Pictures(_maps(shipped), shared).ready()
+    assert maps.drawn == here and maps.draws == 0  # none drawn in this process
+    with MapDrawer() as drawer:
+        drawer._process.kill()
+        drawer._process.join()
+        shared = drawer.share(locator.draw_pictures, _maps(shipped), keys, to=tmp_path / "q")
+        maps = feedbacks.Pictures(_maps(shipped), shared).ready()
+    assert maps.drawn == {}
+    assert [maps.for_provinces(key) for key in keys] == list(here.values()) and maps.draws == 3
+
+
+#: Run in every process of the batch below (its parent, and its workers however started):
+#: each feedback worker notes, once it has written, whether matplotlib is loaded in it.
+_PROBE = """
+import os, sys
+from pathlib import Path
+from pmqa_cli.report import feedbacks, map_drawer
+
+_write, _probe = feedbacks._write, Path(os.environ["PMQA_PROBE"])
+
+def _noted(tasks, rubric, maps):
+    _write(tasks, rubric, maps)
+    loaded = any(m.partition(".")[0] == "matplotlib" for m in sys.modules)
+    (_probe / f"{os.getpid()}-{loaded}").touch()
+
+feedbacks._write = _noted
+if os.environ.get("PMQA_PROBE_NO_DRAWER"):  # a batch where no drawing process can start
+    _start = map_drawer.MapDrawer.__init__
+    map_drawer.MapDrawer.__init__ = lambda self, **kw: _start(self, background=False)
+"""
+
+_BATCH = """
+import sys
+from pmqa_cli.cli.app import main
+try:
+    main()
+finally:
+    print("parent has matplotlib:", "matplotlib" in sys.modules, file=sys.stderr)
+"""
+
+
+def _probed_batch(tmp_path: Path, subs: Path, name: str, *args: str) -> tuple[set[bool], str]:
+    """``pmqa batch`` with feedback, in a process of its own: whether each feedback worker had
+    matplotlib loaded once it had written, and what the parent said."""
+    probe, site = tmp_path / f"probe-{name}", tmp_path / "site"
+    probe.mkdir()
+    site.mkdir(exist_ok=True)
+    (site / "sitecustomize.py").write_text(_PROBE, encoding="utf-8")
+    env = dict(os.environ, PMQA_PROBE=str(probe), SOURCE_DATE_EPOCH="1700000000",
+               PYTHONPATH=os.pathsep.join([str(site), *sys.path]))  # fmt: skip
+    outputs = ["-o", str(tmp_path / f"{name}.xlsx"), "--feedback", str(tmp_path / name)]
+    command = [sys.executable, "-c", _BATCH, "batch", str(subs), *outputs, *args]
+    done = subprocess.run(command, capture_output=True, text=True, env=env)
+    assert done.returncode in (0, 1), done.stderr  # 1: the samples' deliberate errors
+    return {p.name.endswith("True") for p in probe.iterdir()}, done.stderr
+
+
+def test_a_batch_s_pictures_come_from_the_drawing_process_and_no_worker_loads_matplotlib(
+    tmp_path: Path,
+) -> None:
+    """With its map-drawing process, neither a batch nor its feedback workers load matplotlib
+    (a third of a second of CPU each, and the font): the pictures come drawn, the same bytes
+    whether the workers, the batch itself (--jobs 1) or, without that process, the workers
+    draw them."""
+    from typer.testing import CliRunner
+
+    from pmqa_cli.cli.app import app
+
+    subs = tmp_path / "subs"
+    made = CliRunner().invoke(app, ["sample", "-n", "9", "--out", str(subs), "--seed", "5"])
+    assert made.exit_code == 0, made.output
+    loaded, said = _probed_batch(tmp_path, subs, "workers", "--jobs", "2")
+    assert loaded == {False} and "parent has matplotlib: False" in said
+    loaded, said = _probed_batch(tmp_path, subs, "one", "--jobs", "1")
+    assert loaded == {False} and "parent has matplotlib: False" in said
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("PMQA_PROBE_NO_DRAWER", "1")
+        loaded, said = _probed_batch(tmp_path, subs, "alone", "--jobs", "2")
+    assert loaded == {True}  # the probe sees it when they draw
+    written = sorted(p.name for p in (tmp_path / "workers").glob("*.xlsx"))
+    assert len(written) == 9
+    for name in written:
+        first = (tmp_path / "workers" / name).read_bytes()
+        assert first == (tmp_path / "one" / name).read_bytes(), name
+        assert first == (tmp_path / "alone" / name).read_bytes(), name
 
 
 PDFIMAGES, PDFINFO = shutil.which("pdfimages"), shutil.which("pdfinfo")  # poppler-utils

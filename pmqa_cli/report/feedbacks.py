@@ -1,11 +1,15 @@
 """A batch's feedback workbooks: one per office, named safely, written by worker processes
 while the parent writes the results (report/feedback.py draws each workbook).
 
-Each workbook's ตำแหน่ง sheet shows the office's province on a small map (report/locator.py).
-The offices are handed to the workers a province at a time, so each province's picture is drawn
-once, by the worker that writes that province's workbooks, and shared by them; at most
-``IN_FLIGHT`` offices at once, so a batch of thousands (whose offices wait in a scratch file)
-is never read back whole into memory."""
+Each workbook's ตำแหน่ง sheet shows the office's province on a small map (report/locator.py),
+one picture per province shared by its offices. A batch has them drawn by its map-drawing
+process (report/map_drawer.py, which has matplotlib loaded) as soon as the round's geography is
+known (:func:`order_pictures`), after its results' maps; the workers start at once and wait
+for them at their first office, so neither they nor the parent import matplotlib. Without that
+process (or when it died before drawing them) each worker draws the pictures of the provinces
+it is handed: the offices are handed over a province at a time, so each picture is drawn once.
+At most ``IN_FLIGHT`` offices are with the workers at once, so a batch of thousands (whose
+offices wait in a scratch file) is never read back whole into memory."""
 
 from __future__ import annotations
 
@@ -16,7 +20,7 @@ from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor
 from concurrent.futures import wait as futures_wait
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -26,14 +30,22 @@ from pmqa_cli.compare.snapshot import office_scores
 from pmqa_cli.core import portable
 from pmqa_cli.core.errors import PmqaError
 from pmqa_cli.report.feedback import write_feedback
-from pmqa_cli.report.locator import LocatorMaps
+from pmqa_cli.report.locator import Locator, LocatorMaps, draw_pictures
+from pmqa_cli.report.map_drawer import MapDrawer, Shared
 from pmqa_cli.report.maps import warm_up
 from pmqa_cli.report.names import feedback_file_names
 from pmqa_cli.report.outputs import remove_unfinished
 from pmqa_cli.report.standing import Standing, peer_of, standings
 from pmqa_cli.rubric.model import Rubric
 
-__all__ = ["Feedbacks", "feedback_names", "start_feedbacks", "write_feedbacks"]
+__all__ = [
+    "Feedbacks",
+    "Pictures",
+    "feedback_names",
+    "order_pictures",
+    "start_feedbacks",
+    "write_feedbacks",
+]
 
 
 def feedback_names(offices: Sequence[ScoredOffice]) -> list[str]:
@@ -42,16 +54,50 @@ def feedback_names(offices: Sequence[ScoredOffice]) -> list[str]:
     return feedback_file_names(offices)
 
 
+@dataclass(frozen=True)
+class Pictures:
+    """The province pictures of a batch's feedback: the round's colours, and where the
+    map-drawing process leaves the pictures when it draws them (:func:`order_pictures`)."""
+
+    maps: LocatorMaps
+    drawing: Shared[dict[tuple[str, ...], Locator]] | None = None
+
+    def ready(self) -> LocatorMaps:
+        """The pictures, once the drawing process has drawn them (waiting for it): those it
+        did not draw (it died first) are drawn here as they are asked for."""
+        if self.drawing is not None:
+            drawn = self.drawing.get()
+            if drawn is not None:
+                self.maps.drawn.update(drawn)
+        return self.maps
+
+
+def order_pictures(
+    offices: Sequence[ScoredOffice], geo: Geography, rubric: Rubric, drawer: MapDrawer,
+    folder: Path,
+) -> Pictures:  # fmt: skip
+    """Have ``drawer`` draw the province picture of every office of the batch (its summaries
+    do: only their registry province and name are read), after what it was given before, left
+    in ``folder`` for the feedback workers (:meth:`Pictures.ready`)."""
+    maps = LocatorMaps.of(geo, rubric)
+    keys = dict.fromkeys(provinces_of(o.office.province, o.office.name) for o in offices)
+    wanted = [key for key in keys if key]  # an office not placed has no picture
+    if not wanted:
+        return Pictures(maps)
+    return Pictures(maps, drawer.share(draw_pictures, maps, wanted, to=folder / "pictures"))
+
+
 _RUBRIC: Rubric | None = None  # a feedback worker's rubric, sent once when it starts
-_MAPS: LocatorMaps | None = None  # and its province pictures (drawn as its offices need them)
+_PICTURES: Pictures | None = None  # and its province pictures (waited for at its first office)
+_MAPS: LocatorMaps | None = None  # those pictures, once there
 
 Task = tuple[ScoredOffice, Path, Standing]
 
 
-def _start_worker(rubric: Rubric, maps: LocatorMaps) -> None:
-    global _RUBRIC, _MAPS
+def _start_worker(rubric: Rubric, pictures: Pictures) -> None:
+    global _RUBRIC, _PICTURES, _MAPS
     portable.exit_with_parent()  # a batch killed outright cannot stop its workers
-    _RUBRIC, _MAPS = rubric, maps
+    _RUBRIC, _PICTURES, _MAPS = rubric, pictures, None
 
 
 def _write(tasks: Sequence[Task], rubric: Rubric, maps: LocatorMaps) -> None:
@@ -65,7 +111,10 @@ def _write(tasks: Sequence[Task], rubric: Rubric, maps: LocatorMaps) -> None:
 
 
 def _write_in_worker(tasks: Sequence[Task]) -> None:
-    assert _RUBRIC is not None and _MAPS is not None
+    global _MAPS
+    assert _RUBRIC is not None and _PICTURES is not None
+    if _MAPS is None:  # its first offices: the pictures are needed now
+        _MAPS = _PICTURES.ready()
     _write(tasks, _RUBRIC, _MAPS)
 
 
@@ -198,15 +247,18 @@ def start_feedbacks(
     changes: Mapping[str, Decimal] | None = None,
     previous_label: str = "",
     geo: Geography | None = None,
+    pictures: Pictures | None = None,
     in_flight: int = IN_FLIGHT,
 ) -> Feedbacks:
     """Start writing the feedback workbook of every office of a batch (see
     :func:`write_feedbacks`) in ``jobs`` processes, and return at once; a few workbooks, or
     one job, are written here before it returns. ``changes``: each office's change of overall
     score since ``previous_label``, by file path. ``geo``: the round on the map (the results'
-    own, ``Analysis.geography``); made from ``offices`` when not given. ``offices`` is read
-    one office at a time (a batch's :class:`~pmqa_cli.assess.kept.Offices`): at most
-    ``in_flight`` of them are with the workers at once."""
+    own, ``Analysis.geography``); made from ``offices`` when not given. ``pictures``: the
+    province pictures, ordered from the map-drawing process (:func:`order_pictures`), else
+    drawn by the workers. ``offices`` is read one office at a time (a batch's
+    :class:`~pmqa_cli.assess.kept.Offices`): at most ``in_flight`` of them are with the
+    workers at once."""
     folder.mkdir(parents=True, exist_ok=True)
     places = standings(
         (peer_of(office) for office in offices),
@@ -215,9 +267,10 @@ def start_feedbacks(
         changes=changes,
         previous_label=previous_label,
     )
-    if geo is None:
-        geo = geography(office_scores(offices).values(), rubric.scoring.decimals)
-    maps = LocatorMaps.of(geo, rubric)
+    if pictures is None:
+        if geo is None:
+            geo = geography(office_scores(offices).values(), rubric.scoring.decimals)
+        pictures = Pictures(LocatorMaps.of(geo, rubric))
     targets = [folder / name for name in feedback_names(offices)]
 
     def work(positions: list[int]) -> list[Task]:
@@ -228,19 +281,22 @@ def start_feedbacks(
         return tasks
 
     if jobs <= 1 or len(offices) < 8:  # a few workbooks: starting processes costs more
+        maps = pictures.ready()
         for n in range(len(offices)):
             _write(work([n]), rubric, maps)
         return Feedbacks(targets, None, work, [])
     context = multiprocessing.get_context(portable.start_method())
-    if context.get_start_method() == "fork":
-        # matplotlib imported and its font loaded once here, not in every worker (a third of
-        # a second of CPU each); spawned workers import their own. Missing: each picture says so.
+    if pictures.drawing is None and context.get_start_method() == "fork":
+        # Drawn by the workers: matplotlib imported and its font loaded once here, not in every
+        # worker (a third of a second of CPU each); spawned workers import their own. Missing:
+        # each picture says so.
         with contextlib.suppress(ImportError):
             warm_up()
+    given = pictures
 
     def start_pool() -> ProcessPoolExecutor:
         return ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker,
-                                   initargs=(rubric, maps))  # fmt: skip
+                                   initargs=(rubric, given))  # fmt: skip
 
     return Feedbacks(targets, start_pool, work, _by_province(offices), in_flight)
 

@@ -10,9 +10,10 @@ not per office: :class:`LocatorMaps` draws the country once per process and then
 province, puts back the country's pixels, draws the title and the outline over them and saves
 (a small picture at a low resolution: under a hundredth of a second of CPU). Its pictures are
 kept, so every office of a province gets the same bytes. matplotlib is imported only when the
-first picture is drawn (a batch imports it once before forking its feedback workers,
-report/maps.py's ``warm_up``, so they share it); where it cannot be imported the sheet says
-what is missing instead of a map.
+first picture is drawn; where it cannot be imported the sheet says what is missing instead of a
+map. A batch has every picture its offices need drawn at once (:func:`draw_pictures`) by its
+map-drawing process (report/map_drawer.py), which has matplotlib loaded already, and hands them
+to its feedback workers (report/feedbacks.py), which then import no matplotlib.
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ __all__ = [
     "NEEDS_MATPLOTLIB",
     "Locator",
     "LocatorMaps",
+    "draw_pictures",
     "no_province_note",
     "place_locator",
 ]
@@ -81,8 +83,8 @@ class Locator:
 
 @dataclass
 class LocatorMaps:
-    """The province pictures of one round: picklable until the first picture is drawn (a
-    batch's feedback workers each get one), then holding its figure and every picture drawn."""
+    """The province pictures of one round: picklable (a batch's feedback workers each get one,
+    with the pictures drawn so far), holding its figure once it has drawn a picture."""
 
     fills: dict[str, str]  # province code -> colour (the results' overall map)
     legend: list[tuple[str, str, str]]  # colour, label, range · provinces
@@ -155,6 +157,16 @@ class LocatorMaps:
         buffer = io.BytesIO()
         few.save(buffer, format="png", dpi=(LOCATOR_DPI, LOCATOR_DPI))
         return buffer.getvalue()
+
+
+def draw_pictures(
+    maps: LocatorMaps, keys: Sequence[tuple[str, ...]]
+) -> dict[tuple[str, ...], Locator]:
+    """The pictures of these sets of provinces (each as :func:`provinces_of` gives them), by
+    set: what a batch's feedback workers are handed (report/feedbacks.py)."""
+    for key in keys:
+        maps.for_provinces(key)
+    return dict(maps.drawn)
 
 
 def _base_figure(maps: LocatorMaps) -> tuple[Figure, Any, Any]:

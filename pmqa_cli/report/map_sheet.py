@@ -69,14 +69,23 @@ def _draw(geo: Geography, rubric: Rubric, parts: Sequence[str], subtitle: str) -
 
 
 def draw_later(
-    drawer: MapDrawer, geo: Geography, rubric: Rubric, folder: Path, subtitle: str = ""
+    drawer: MapDrawer,
+    geo: Geography,
+    rubric: Rubric,
+    folder: Path,
+    subtitle: str = "",
+    *,
+    last: bool = True,
 ) -> Callable[[], Drawn]:
     """Start drawing every map of the round (the แผนที่ sheet's and the executive summary's) in
-    ``drawer``'s process, its pictures left in ``folder``; the returned function waits for them."""
+    ``drawer``'s process, its pictures left in ``folder``; the returned function waits for them.
+    With ``last`` the process then ends (else it is given more to draw after)."""
     parts = map_parts(geo, rubric)
     if not parts:
+        if last:
+            drawer.done()  # nothing more to draw: it ends once it has drawn what it was given
         return Drawn
-    return drawer.start(_draw, geo, rubric, parts, subtitle, folder=folder)
+    return drawer.start(_draw, geo, rubric, parts, subtitle, folder=folder, last=last)
 
 
 # The sheet: a portrait A4 page per map. Excel and LibreOffice measure a column by the width of

@@ -160,12 +160,18 @@ class ResultsWorkbook:
         # The audit trail: a batch's on_values (its rows are prepared in the batch's workers).
         self.add_values = AuditTrail(self.book, self.formats)
 
-    def draw_maps(self, geo: Geography, snapshot: Snapshot) -> None:
+    @property
+    def drawer(self) -> MapDrawer:
+        """The process that draws the maps (a batch gives it the feedback's pictures after)."""
+        return self._drawer
+
+    def draw_maps(self, geo: Geography, snapshot: Snapshot, *, last: bool = True) -> None:
         """Hand the round's maps to the drawing process now (``analyse``'s ``on_geography``):
-        they are drawn while the rest is analysed and the tables written."""
+        they are drawn while the rest is analysed and the tables written. ``last``: the
+        process is given nothing after them (it then ends once they are drawn)."""
         subtitle = f"ปีงบประมาณ พ.ศ. {snapshot.label}"
         self._drawing = draw_later(
-            self._drawer, geo, self.rubric, Path(self._scratch.name), subtitle
+            self._drawer, geo, self.rubric, Path(self._scratch.name), subtitle, last=last
         )
 
     def _audit_print(self, when: datetime) -> None:
@@ -231,8 +237,9 @@ class ResultsWorkbook:
                 finish_sheet(ws, table, rows)
             if table.sheet == SUMMARY_SHEET and rows:
                 _highlight_provisional(self.book, ws, table, rows)
+        # The process ends by itself once it has drawn what it was given (it may still be
+        # drawing the feedback's pictures, which come after these maps): :meth:`close` ends it.
         drawn = drawing()
-        self._drawer.close()
         percentages = write_executive(
             self.book, self.sheets[EXECUTIVE_SHEET], analysis.summary, self.rubric.scoring.decimals,
             drawn.summary,
