@@ -410,3 +410,37 @@ def test_the_feedback_is_the_same_bytes_from_run_to_run_and_marked_as_pmqas(
     # pmqa replaces its own untouched feedback, and a second run does so.
     assert runner.invoke(app, ["score", str(submission), "-o", str(outs[0])]).exit_code == 0
     assert outs[0].read_bytes() == outs[1].read_bytes()
+
+
+def test_a_feedback_worker_collects_what_each_workbook_leaves_with_its_collector_off(
+    monkeypatch: pytest.MonkeyPatch, mini: Rubric
+) -> None:
+    """The worker's collector is off (its automatic passes cost a ninth of its CPU); each
+    workbook's garbage, cycles included, is collected once the workbook is written."""
+    import gc
+    import weakref
+
+    from pmqa_cli.core import portable
+    from pmqa_cli.report import feedbacks
+
+    class Cycle:
+        me: object
+
+    made: list[weakref.ref[Cycle]] = []
+
+    def write(tasks: object, rubric: Rubric, maps: object) -> None:
+        assert all(ref() is None for ref in made), "an earlier workbook's cycle is still there"
+        cycle = Cycle()
+        cycle.me = cycle  # freed only by the collector
+        made.append(weakref.ref(cycle))
+
+    monkeypatch.setattr(portable, "exit_with_parent", lambda: None)
+    monkeypatch.setattr(feedbacks, "_write", write)
+    try:
+        feedbacks._start_worker(mini, feedbacks.Pictures(None))  # type: ignore[arg-type]
+        assert not gc.isenabled()
+        feedbacks._write_in_worker([object(), object(), object()])  # type: ignore[list-item]
+    finally:
+        gc.unfreeze()
+        gc.enable()
+    assert len(made) == 3 and all(ref() is None for ref in made)
