@@ -27,7 +27,6 @@ different files.
 from __future__ import annotations
 
 import io
-import re
 from collections.abc import Callable
 from typing import Any
 
@@ -45,7 +44,7 @@ from xlsxwriter.worksheet import (
     RowInfo,
     Worksheet,
 )
-from xlsxwriter.xmlwriter import XMLwriter
+from xlsxwriter.xmlwriter import XMLwriter, xml_escapes
 
 __all__ = [
     "FastPackager",
@@ -124,7 +123,7 @@ class _Escaping(XMLwriter):  # type: ignore[misc]  # xlsxwriter is not typed
         """The text of a tag's attributes, each escaped by :meth:`_escape_attributes`."""
         text = ""
         for key, value in attributes:
-            if isinstance(value, str) and _ATTRIBUTE_ESCAPES.search(value):
+            if isinstance(value, str) and xml_escapes.search(value):
                 value = self._escape_attributes(value)
             text += f' {key}="{value}"'
         return text
@@ -134,9 +133,6 @@ class _Escaping(XMLwriter):  # type: ignore[misc]  # xlsxwriter is not typed
 
     def _xml_empty_tag(self, tag: str, attributes: Any = ()) -> None:
         self.fh.write(f"<{tag}{self._attributes(attributes)}/>")
-
-
-_ATTRIBUTE_ESCAPES = re.compile('["&<>\n]')  # what xlsxwriter escapes in an attribute
 
 
 class PlainTextWorksheet(Worksheet):  # type: ignore[misc]  # xlsxwriter is not typed
