@@ -200,3 +200,24 @@ def test_only_small_members_are_kept_deflated() -> None:
     assert zip_package(members) == _zipfiles(members)
     assert small in xlsx_zip._DEFLATED and large not in xlsx_zip._DEFLATED
     assert zip_package(members) == _zipfiles(members)
+
+
+def test_only_short_texts_keep_their_shared_string_element(tmp_path: Path) -> None:
+    """A header's element is kept for the next workbook; an office's long evidence is escaped
+    each time and read back whole."""
+    import openpyxl
+
+    from pmqa_cli.report import xlsx_fast
+
+    short, long = "เกณฑ์ & <ข้อ>", "หลักฐาน & <แนบ> " * 300
+    assert len(long) > xlsx_fast.KEPT_TEXT
+    xlsx_fast._ELEMENTS.clear()
+    book = Book()
+    sheet = book.sheet("s")
+    sheet.put(1, 1, short)
+    sheet.put(2, 1, long)
+    out = tmp_path / "b.xlsx"
+    book.save(out, kind=Kind.FEEDBACK, title="t", when=datetime(2024, 1, 2, 3, 4, 5))
+    assert short in xlsx_fast._ELEMENTS and long not in xlsx_fast._ELEMENTS
+    ws = openpyxl.load_workbook(out)["s"]
+    assert (ws["A1"].value, ws["A2"].value) == (short, long)

@@ -47,6 +47,7 @@ from xlsxwriter.worksheet import (
 from xlsxwriter.xmlwriter import XMLwriter, xml_escapes
 
 __all__ = [
+    "KEPT_TEXT",
     "FastPackager",
     "FastWorksheet",
     "PlainTextBook",
@@ -369,6 +370,11 @@ def _unusual(info: Any) -> bool:
 #: texts (245 offices: 40,481 texts, 1,832 of them different), so each is escaped once.
 _ELEMENTS: dict[str, str] = {}
 _MOST_ELEMENTS = 20_000  # then forgotten and begun again: a batch of any size stays small
+#: The longest text whose worked-out forms are kept (its element here, its cell text and row
+#: height in report/xlsx_sheet.py): the texts workbooks repeat (headers, titles, criteria) are
+#: short; an office's own longer text (evidence, up to 32,767 characters a cell) is worked out
+#: each time, so what is kept stays small whatever the offices wrote.
+KEPT_TEXT = 1_000
 
 
 class FastPackager(PlainTextPackager):
@@ -430,6 +436,8 @@ class _SharedStrings(_PlainSharedStrings):
     def _element(self, string: str) -> str:
         """A text's element, written by xlsxwriter (``_write_si``) and kept."""
         element = _written(self, self._write_si, string)
+        if len(string) > KEPT_TEXT:
+            return element
         if len(_ELEMENTS) >= _MOST_ELEMENTS:
             _ELEMENTS.clear()
         _ELEMENTS[string] = element

@@ -36,7 +36,13 @@ from pmqa_cli.report.printing import (
 )
 from pmqa_cli.report.tables import mark_book, xlsx_book
 from pmqa_cli.report.text_width import UNIT_POINTS, row_height, text_lines
-from pmqa_cli.report.xlsx_fast import FastPackager, FastWorksheet, add_format, fast_chart
+from pmqa_cli.report.xlsx_fast import (
+    KEPT_TEXT,
+    FastPackager,
+    FastWorksheet,
+    add_format,
+    fast_chart,
+)
 from pmqa_cli.report.xlsx_zip import zip_package
 
 __all__ = ["BODY", "HEADER", "WRAP", "Book", "Sheet", "Style"]
@@ -116,15 +122,9 @@ BODY = Style()
 _ONE_LINE = row_height(1, FONT_SIZE)  # a row's least height: one line of 16 pt Thai
 
 
-#: The longest text whose cell text and row height are kept once worked out (a batch's workbooks
-#: repeat their headers, titles and criteria); an office's own longer text (evidence, up to
-#: 32,767 characters a cell) is worked out each time, so the caches stay small whatever it holds.
-_KEPT_TEXT = 1_000
-
-
 def _text_height(text: str, width: float, size: float, bold: bool) -> float:
     """The height of a row for ``text`` wrapped in ``width``."""
-    if len(text) > _KEPT_TEXT:
+    if len(text) > KEPT_TEXT:
         return _height_of(text, width, size, bold)
     return _kept_height(text, width, size, bold)
 
@@ -239,7 +239,7 @@ def _one_cell(sizes: Sizes) -> Callable[[re.Match[str]], str]:
 
 def _text(value: str) -> tuple[str, bool]:
     """A text as a cell holds it (:func:`safe_text`), and whether it starts like a formula."""
-    return _kept_text(value) if len(value) <= _KEPT_TEXT else _text_of(value)
+    return _kept_text(value) if len(value) <= KEPT_TEXT else _text_of(value)
 
 
 def _text_of(value: str) -> tuple[str, bool]:
