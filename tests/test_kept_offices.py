@@ -4,6 +4,8 @@ the same whether the offices are held in memory or read back one at a time."""
 from __future__ import annotations
 
 import json
+import multiprocessing
+import os
 import shutil
 from dataclasses import replace
 from pathlib import Path
@@ -33,12 +35,16 @@ def offices(mini: Rubric, make_submission: SubmissionFactory) -> list[ScoredOffi
     return [score_office(path, mini) for path in paths]
 
 
+def _stored(offices: list[ScoredOffice], store: OfficeStore) -> OfficeStore:
+    for office in offices:
+        store.append(office)
+    return store
+
+
 def test_offices_past_the_count_are_read_back_equal_and_placed(
     offices: list[ScoredOffice], tmp_path: Path
 ) -> None:
-    store = OfficeStore(in_memory=1, scratch=tmp_path)
-    for office in offices:
-        store.append(office)
+    store = _stored(offices, OfficeStore(in_memory=1, scratch=tmp_path))
     assert (len(store), store.on_disk) == (4, 3)
     assert [store[n] for n in range(4)] == offices  # read back from the file, equal
     store.place(lambda n, office: replace(office, rank=n + 1))
@@ -53,10 +59,46 @@ def test_offices_past_the_count_are_read_back_equal_and_placed(
 
 
 def test_a_store_under_its_count_makes_no_file(offices: list[ScoredOffice], tmp_path: Path) -> None:
-    store = OfficeStore(in_memory=10, scratch=tmp_path)
-    for office in offices:
-        store.append(office)
+    store = _stored(offices, OfficeStore(in_memory=10, scratch=tmp_path))
     assert store.on_disk == 0 and store[2] is offices[2]
+    store.close()
+
+
+@pytest.mark.skipif(not hasattr(os, "pread"), reason="no os.pread: Windows, which has no fork")
+def test_a_read_never_moves_the_position_a_forked_worker_shares(
+    offices: list[ScoredOffice], tmp_path: Path
+) -> None:
+    store = _stored(offices, OfficeStore(in_memory=0, scratch=tmp_path))
+    assert store[3] == offices[3]  # read before the last office is flushed to the file
+    assert store._file is not None
+    store._file.seek(7)  # where another process sharing the handle left it
+    assert [store[n] for n in range(4)] == offices
+    assert store._file.tell() == 7
+    store.close()
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork (Windows)")
+def test_a_forked_process_reads_the_offices_while_the_parent_does(
+    offices: list[ScoredOffice], tmp_path: Path
+) -> None:
+    """The feedback workers read the offices on disk through the handle they inherit, while
+    the parent writes the other outputs from the same file."""
+    store = _stored(offices * 50, OfficeStore(in_memory=0, scratch=tmp_path))
+    store.place(lambda n, office: office)
+    codes = [o.office.code for o in offices] * 50
+    context = multiprocessing.get_context("fork")
+    reader, writer = context.Pipe(duplex=False)
+
+    def read_all() -> None:
+        writer.send([[store[n].office.code for n in range(len(store))] for _ in range(3)])
+
+    child = context.Process(target=read_all)
+    child.start()
+    for _ in range(3):
+        assert [store[n].office.code for n in range(len(store))] == codes
+    assert reader.recv() == [codes] * 3
+    child.join(30)
+    assert child.exitcode == 0
     store.close()
 
 

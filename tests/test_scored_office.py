@@ -24,8 +24,9 @@ import pytest
 from openpyxl.worksheet.worksheet import Worksheet
 from typer.testing import CliRunner
 
-from pmqa_cli.assess.office import score_office
+from pmqa_cli.assess.office import ScoredOffice, score_office
 from pmqa_cli.cli.app import app
+from pmqa_cli.core import portable
 from pmqa_cli.io.registry import Office
 from pmqa_cli.report.feedback import write_feedback
 from pmqa_cli.rubric.model import OfficeType, Rubric
@@ -333,6 +334,10 @@ def test_two_offices_without_a_code_get_two_feedback_workbooks(
     }
 
 
+def _not_pickled(office: object, protocol: object) -> object:
+    raise AssertionError("an office was pickled to be handed to a forked feedback worker")
+
+
 def test_feedback_written_in_parallel_is_the_same_as_in_one_process(
     tmp_path: Path, shipped: Rubric, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -348,6 +353,8 @@ def test_feedback_written_in_parallel_is_the_same_as_in_one_process(
     options = BatchOptions(steps=True, offices_in_memory=0)
     with run_batch([folder], shipped, options=options) as batch:
         one = write_feedbacks(batch.scored, shipped, tmp_path / "one", jobs=1)
+        if portable.start_method() == "fork":  # forked workers take the offices they inherit
+            monkeypatch.setattr(ScoredOffice, "__reduce_ex__", _not_pickled, raising=False)
         two = write_feedbacks(batch.scored, shipped, tmp_path / "two", jobs=2)
         started = start_feedbacks(batch.scored, shipped, tmp_path / "few", jobs=2, in_flight=1)
         with started:

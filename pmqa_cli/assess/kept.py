@@ -8,11 +8,15 @@ Every output reads them through :class:`Offices`, a read-only sequence that give
 at a time and forgets it, so a table of 10,000 rows is written holding one office.
 
 The file is a :func:`tempfile.TemporaryFile`: it has no name on POSIX systems and is deleted
-by Windows when its handle closes, so it cannot outlive pmqa even when pmqa is killed.
+by Windows when its handle closes, so it cannot outlive pmqa even when pmqa is killed. Forked
+processes (the feedback workers) read it through the handle they inherit, which shares its
+position with the parent's: a read never moves that position where the OS can read at an
+offset (``os.pread``); elsewhere (Windows, which has no fork) it seeks and reads under a lock.
 """
 
 from __future__ import annotations
 
+import os
 import pickle
 import tempfile
 import threading
@@ -39,6 +43,7 @@ class OfficeStore:
         self._spans: list[tuple[int, int]] = []  # (offset, length) of each office kept on disk
         self._file: IO[bytes] | None = None
         self._size = 0
+        self._flushed = 0  # bytes of the file written through to the OS (os.pread reads there)
         self._lock = threading.Lock()  # a read is a seek and a read of one handle
         self._place: Callable[[int, ScoredOffice], ScoredOffice] | None = None
 
@@ -71,17 +76,38 @@ class OfficeStore:
         held are placed now, those on disk each time one is read."""
         self._held = [place(n, office) for n, office in enumerate(self._held)]
         self._place = place
+        self._flush()  # before the feedback workers are forked: they read, never write
+
+    def _flush(self) -> None:
+        with self._lock:
+            if self._file is not None and self._flushed < self._size:
+                self._file.flush()
+                self._flushed = self._size
 
     def __getitem__(self, index: int) -> ScoredOffice:
         if index < len(self._held):
             return self._held[index]
         offset, length = self._spans[index - len(self._held)]
-        with self._lock:
-            assert self._file is not None
-            self._file.seek(offset)
-            data = self._file.read(length)
-        office: ScoredOffice = pickle.loads(data)
+        office: ScoredOffice = pickle.loads(self._read(offset, length))
         return office if self._place is None else self._place(index, office)
+
+    def _read(self, offset: int, length: int) -> bytes:
+        assert self._file is not None
+        if not hasattr(os, "pread"):  # Windows: no fork, so only this process's threads read
+            with self._lock:
+                self._file.seek(offset)
+                return self._file.read(length)
+        if offset + length > self._flushed:
+            self._flush()
+        parts: list[bytes] = []
+        while length:  # a regular file gives it all at once; a short read is not an error
+            part = os.pread(self._file.fileno(), length, offset)
+            if not part:
+                raise EOFError(f"the batch's scratch file ends before byte {offset + length}")
+            parts.append(part)
+            offset += len(part)
+            length -= len(part)
+        return b"".join(parts)
 
     def close(self) -> None:
         """Let go of every office and delete the scratch file."""

@@ -9,6 +9,9 @@ POSIX-only call goes through this module with a fallback:
 - a worker's memory cap uses ``resource.RLIMIT_AS`` where the ``resource`` module exists; Windows
   has no such call, and there a worker runs without a cap (docs/security.md);
 - output permissions use ``os.fchmod`` where it exists, else ``os.chmod`` on the path;
+- a batch's scratch file of offices is read at an offset with ``os.pread`` where it exists (a
+  forked worker shares the file's position with its parent), else by seek and read under a lock
+  (assess/kept.py);
 - a full file-size limit (``RLIMIT_FSIZE``) raises an error instead of killing pmqa (``SIGXFSZ``
   is ignored where it exists);
 - a worker process stops when its parent is gone (killed outright, ``kill -9``): a thread
@@ -19,8 +22,8 @@ POSIX-only call goes through this module with a fallback:
   or cp874): text degrades to ``?`` rather than crash, and JSON is written as ASCII escapes.
 
 ``PMQA_SIMULATE_WINDOWS=1`` removes what Windows lacks from every pmqa process (``os.fork``,
-``os.fchmod``, ``SIGALRM``, ``setitimer``, ``SIGXFSZ``, the ``resource`` module), so the tests
-can prove the fallbacks on Linux: ``pytest --simulate-windows`` (run by ./check).
+``os.fchmod``, ``os.pread``, ``SIGALRM``, ``setitimer``, ``SIGXFSZ``, the ``resource`` module), so
+the tests can prove the fallbacks on Linux: ``pytest --simulate-windows`` (run by ./check).
 """
 
 from __future__ import annotations
@@ -48,7 +51,7 @@ __all__ = [
 ]
 
 SIMULATE_ENV = "PMQA_SIMULATE_WINDOWS"
-_REMOVED_OS = ("fork", "forkpty", "fchmod")
+_REMOVED_OS = ("fork", "forkpty", "fchmod", "pread")
 _REMOVED_SIGNAL = ("SIGALRM", "setitimer", "getitimer", "alarm", "SIGXFSZ", "ITIMER_REAL")
 _THAI_PROBE = "ภาษาไทย"
 

@@ -8,8 +8,12 @@ known (:func:`order_pictures`), after its results' maps; the workers start at on
 for them at their first office, so neither they nor the parent import matplotlib. Without that
 process (or when it died before drawing them) each worker draws the pictures of the provinces
 it is handed: the offices are handed over a province at a time, so each picture is drawn once.
-At most ``IN_FLIGHT`` offices are with the workers at once, so a batch of thousands (whose
-offices wait in a scratch file) is never read back whole into memory."""
+Forked workers (POSIX) are handed the positions of their offices and take the offices from the
+parent's memory they were started with, as it was when they started (or from the batch's
+scratch file): the offices are not pickled again, which cost the parent and the workers a
+tenth of the feedback's CPU. Spawned workers (Windows) are handed the offices themselves. At
+most ``IN_FLIGHT`` offices are with the workers at once, so a batch of thousands (whose offices
+wait in a scratch file) is never read back whole into memory."""
 
 from __future__ import annotations
 
@@ -88,11 +92,13 @@ def order_pictures(
     return Pictures(maps, drawer.share(draw_pictures, maps, wanted, to=folder / "pictures"))
 
 
+Task = tuple[ScoredOffice, Path, Standing]
+Work = Callable[[list[int]], list[Task]]  # the tasks of the offices at these positions
+
 _RUBRIC: Rubric | None = None  # a feedback worker's rubric, sent once when it starts
 _PICTURES: Pictures | None = None  # and its province pictures (waited for at its first office)
 _MAPS: LocatorMaps | None = None  # those pictures, once there
-
-Task = tuple[ScoredOffice, Path, Standing]
+_WORK: Work | None = None  # a forked worker's: its tasks from the offices it was started with
 
 
 #: A feedback worker's collections of everything it made: one after this many workbooks (the
@@ -101,10 +107,11 @@ FULL_COLLECTION = 100
 _written = 0  # workbooks this worker has written
 
 
-def _start_worker(rubric: Rubric, pictures: Pictures) -> None:
-    global _RUBRIC, _PICTURES, _MAPS
+def _start_worker(rubric: Rubric, pictures: Pictures, work: Work | None = None) -> None:
+    """``work``: given to forked workers alone (a fork's arguments are not pickled)."""
+    global _RUBRIC, _PICTURES, _MAPS, _WORK
     portable.exit_with_parent()  # a batch killed outright cannot stop its workers
-    _RUBRIC, _PICTURES, _MAPS = rubric, pictures, None
+    _RUBRIC, _PICTURES, _MAPS, _WORK = rubric, pictures, None, work
     # A workbook makes a few hundred thousand short-lived objects: the collector's automatic
     # passes over them, and over all a forked worker inherits, took about a ninth of this
     # process's CPU. What it inherits is set aside for good, and what it makes is collected
@@ -132,6 +139,12 @@ def _write_in_worker(tasks: Sequence[Task]) -> None:
         _write([task], _RUBRIC, _MAPS)
         _written += 1
         gc.collect(1 if _written % FULL_COLLECTION else 2)  # the collector is off (_start_worker)
+
+
+def _write_inherited(positions: list[int]) -> None:
+    """A forked worker's job: the offices at these positions, from those it inherited."""
+    assert _WORK is not None
+    _write_in_worker(_WORK(positions))
 
 
 def _by_province(offices: Sequence[ScoredOffice]) -> list[list[int]]:
@@ -180,10 +193,12 @@ class Feedbacks:
         self,
         targets: list[Path],
         start_pool: Callable[[], ProcessPoolExecutor] | None,
-        work: Callable[[list[int]], list[Task]],
+        work: Work | None,
         groups: list[list[int]],
         in_flight: int = IN_FLIGHT,
     ) -> None:
+        """``work`` makes the tasks handed to the workers; None when they inherit the offices
+        (forked) and are handed their positions."""
         self.targets = targets
         self._start_pool = start_pool
         self._pool = None if start_pool is None else start_pool()
@@ -204,7 +219,11 @@ class Feedbacks:
             or sum(map(len, self._futures.values())) + len(self._groups[0]) <= self._in_flight
         ):
             group = self._groups.popleft()
-            self._futures[self._pool.submit(_write_in_worker, self._work(group))] = group
+            if self._work is None:
+                future = self._pool.submit(_write_inherited, group)
+            else:
+                future = self._pool.submit(_write_in_worker, self._work(group))
+            self._futures[future] = group
 
     def wait(self) -> list[Path]:
         """Every workbook written: their paths, in the offices' order."""
@@ -302,19 +321,22 @@ def start_feedbacks(
             _write(work([n]), rubric, maps)
         return Feedbacks(targets, None, work, [])
     context = multiprocessing.get_context(portable.start_method())
-    if pictures.drawing is None and context.get_start_method() == "fork":
+    forked = context.get_start_method() == "fork"
+    if pictures.drawing is None and forked:
         # Drawn by the workers: matplotlib imported and its font loaded once here, not in every
         # worker (a third of a second of CPU each); spawned workers import their own. Missing:
         # each picture says so.
         with contextlib.suppress(ImportError):
             warm_up()
     given = pictures
+    inherited = (work,) if forked else ()  # a spawned worker is handed its offices instead
 
     def start_pool() -> ProcessPoolExecutor:
         return ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker,
-                                   initargs=(rubric, given))  # fmt: skip
+                                   initargs=(rubric, given, *inherited))  # fmt: skip
 
-    return Feedbacks(targets, start_pool, work, _by_province(offices), in_flight)
+    handed = None if forked else work
+    return Feedbacks(targets, start_pool, handed, _by_province(offices), in_flight)
 
 
 def write_feedbacks(
