@@ -221,3 +221,12 @@ def test_only_short_texts_keep_their_shared_string_element(tmp_path: Path) -> No
     assert short in xlsx_fast._ELEMENTS and long not in xlsx_fast._ELEMENTS
     ws = openpyxl.load_workbook(out)["s"]
     assert (ws["A1"].value, ws["A2"].value) == (short, long)
+
+
+def test_what_a_batch_keeps_is_bounded_and_begun_again_when_full() -> None:
+    from pmqa_cli.core.memo import Memo
+
+    memo: Memo[str, int] = Memo(most=3)
+    assert [memo.keep(k, n) for n, k in enumerate("abc")] == [0, 1, 2]
+    assert dict(memo) == {"a": 0, "b": 1, "c": 2}
+    assert memo.keep("d", 3) == 3 and dict(memo) == {"d": 3}  # full: forgotten, begun again

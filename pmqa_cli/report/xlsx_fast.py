@@ -46,6 +46,8 @@ from xlsxwriter.worksheet import (
 )
 from xlsxwriter.xmlwriter import XMLwriter, xml_escapes
 
+from pmqa_cli.core.memo import Memo
+
 __all__ = [
     "KEPT_TEXT",
     "FastPackager",
@@ -310,8 +312,7 @@ class FastWorksheet(_Escaping, PlainTextWorksheet):
 
 
 #: Each data cache's XML, by its kind and its values (a chart's caches, :class:`_FastChart`).
-_CACHES: dict[tuple[str, ...], str] = {}
-_MOST_CACHES = 2_000  # then forgotten and begun again
+_CACHES: Memo[tuple[str, ...], str] = Memo(most=2_000)
 _FAST_CHARTS: dict[type, type] = {}  # the fast class of each of xlsxwriter's chart classes
 
 
@@ -333,9 +334,7 @@ class _FastChart(_Escaping):
         key = (kind, *map(repr, data or ()))
         element = _CACHES.get(key)
         if element is None:
-            if len(_CACHES) >= _MOST_CACHES:
-                _CACHES.clear()
-            element = _CACHES[key] = _written(self, write, data)
+            element = _CACHES.keep(key, _written(self, write, data))
         self.fh.write(element)
 
 
@@ -368,8 +367,7 @@ def _unusual(info: Any) -> bool:
 
 #: Each text's ``<si>`` element as xlsxwriter writes it: a batch's workbooks share most of their
 #: texts (245 offices: 40,481 texts, 1,832 of them different), so each is escaped once.
-_ELEMENTS: dict[str, str] = {}
-_MOST_ELEMENTS = 20_000  # then forgotten and begun again: a batch of any size stays small
+_ELEMENTS: Memo[str, str] = Memo(most=20_000)
 #: The longest text whose worked-out forms are kept (its element here, its cell text and row
 #: height in report/xlsx_sheet.py): the texts workbooks repeat (headers, titles, criteria) are
 #: short; an office's own longer text (evidence, up to 32,767 characters a cell) is worked out
@@ -436,9 +434,4 @@ class _SharedStrings(_PlainSharedStrings):
     def _element(self, string: str) -> str:
         """A text's element, written by xlsxwriter (``_write_si``) and kept."""
         element = _written(self, self._write_si, string)
-        if len(string) > KEPT_TEXT:
-            return element
-        if len(_ELEMENTS) >= _MOST_ELEMENTS:
-            _ELEMENTS.clear()
-        _ELEMENTS[string] = element
-        return element
+        return element if len(string) > KEPT_TEXT else _ELEMENTS.keep(string, element)

@@ -17,6 +17,8 @@ import zlib
 from collections.abc import Iterable
 from zipfile import ZIP_DEFLATED, LargeZipFile, ZipInfo
 
+from pmqa_cli.core.memo import Memo
+
 __all__ = ["zip_package"]
 
 _WHEN = (1980, 1, 1, 0, 0, 0)  # xlsxwriter's date of every member written in memory
@@ -30,8 +32,7 @@ _END = struct.Struct("<4s4H2LH")  # zipfile's structEndArchive
 
 #: Each member's CRC and deflated bytes, by its content: 245 offices' workbooks hold 6,370
 #: members, 3,890 of them one of 96 contents met more than once.
-_DEFLATED: dict[bytes, tuple[int, bytes]] = {}
-_MOST_DEFLATED = 500  # then forgotten and begun again: a batch of any size stays small
+_DEFLATED: Memo[bytes, tuple[int, bytes]] = Memo(most=500)
 #: The largest member kept: the ones workbooks share are a few KB (a picture about 20 KB); an
 #: office's own sheets with long evidence texts could be megabytes, and are deflated each time.
 _LARGEST_KEPT = 64 * 1024
@@ -43,11 +44,8 @@ def _deflated(data: bytes) -> tuple[int, bytes]:
     if found is None:
         compressor = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
         found = (zlib.crc32(data), compressor.compress(data) + compressor.flush())
-        if len(data) > _LARGEST_KEPT:
-            return found
-        if len(_DEFLATED) >= _MOST_DEFLATED:
-            _DEFLATED.clear()
-        _DEFLATED[data] = found
+        if len(data) <= _LARGEST_KEPT:
+            _DEFLATED.keep(data, found)
     return found
 
 
