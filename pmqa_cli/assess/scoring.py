@@ -281,27 +281,40 @@ def rescored(
 ) -> Tally:
     """The tally of validated ``answers`` that differ from those ``base`` was scored from in
     one item's alone (``item``: an issue's criteria, or an indicator's answer and whether it is
-    ``rejected``): that item is scored again and its category or dimension summed again; every
-    other item and group is ``base``'s, as scoring them again would give them."""
+    ``rejected``): that item is scored again, and its category or dimension and the pool of its
+    kind moved by its change of score (summed again when an indicator starts or stops counting);
+    every other item and group is ``base``'s, as scoring them again would give them."""
     for n, issue in enumerate(rubric.issues):
         if issue.id == item:
-            issues = (*base.issues[:n], _score_issue(rubric, issue, answers.criteria),
-                      *base.issues[n + 1 :])  # fmt: skip
+            result = _score_issue(rubric, issue, answers.criteria)
+            issues = (*base.issues[:n], result, *base.issues[n + 1 :])
+            change = exact(issue.weight) * (result.exact - base.issues[n].exact)
             group = str(issue.category)
             categories = tuple(
-                _category(issues, issue.category) if g.id == group else g for g in base.categories
+                aggregate.moved(g, change) if g.id == group else g for g in base.categories
             )
             return base._replace(issues=issues, categories=categories,
-                                 all_issues=aggregate.pooled("", categories))  # fmt: skip
+                                 all_issues=aggregate.moved(base.all_issues, change))  # fmt: skip
     n, indicator = next((n, i) for n, i in enumerate(rubric.indicators) if i.id == item)
     scored = _score_indicator(rubric, indicator, answers.indicators.get(item),
                               answers.office_type, item in rejected)  # fmt: skip
+    before = base.indicators[n]
     indicators = (*base.indicators[:n], scored, *base.indicators[n + 1 :])
+    if scored.applies != before.applies:  # its dimension's weight changes: summed again
+        dimensions = tuple(
+            _dimension(indicators, g.id) if g.id == indicator.dimension else g
+            for g in base.dimensions
+        )
+        return base._replace(indicators=indicators, dimensions=dimensions,
+                             all_indicators=aggregate.pooled("", dimensions))  # fmt: skip
+    if not scored.applies:  # counted neither before nor after: no sum changes
+        return base._replace(indicators=indicators)
+    change = exact(indicator.weight) * (scored.exact - before.exact)
     dimensions = tuple(
-        _dimension(indicators, g.id) if g.id == indicator.dimension else g for g in base.dimensions
+        aggregate.moved(g, change) if g.id == indicator.dimension else g for g in base.dimensions
     )
     return base._replace(indicators=indicators, dimensions=dimensions,
-                         all_indicators=aggregate.pooled("", dimensions))  # fmt: skip
+                         all_indicators=aggregate.moved(base.all_indicators, change))  # fmt: skip
 
 
 def _aggregated(rubric: Rubric, tally: Tally) -> tuple[PartScore, PartScore, Fraction | None]:
