@@ -336,3 +336,52 @@ def test_every_step_is_worth_what_scoring_the_changed_answers_afresh_gives(
         gain = None if after is None or now is None else after - now
         assert (step.overall_after, step.gain) == (after, gain), step
         assert repr((step.overall_after, step.gain)) == repr((after, gain)), step
+
+
+@pytest.mark.parametrize("name", sorted(_rubrics()))
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@for_any(data=st.data())
+def test_a_variants_overall_alone_is_the_overall_of_its_whole_tally(
+    name: str, data: st.DataObject
+) -> None:
+    """The next steps ask each variant for its overall alone (an issue scored for its points,
+    not tier by tier): for any office of every rubric and any one item changed, that overall
+    is the overall of the variant's whole tally, and an issue's points alone are its score."""
+    from pmqa_cli.assess.scoring import (
+        _issue_points,
+        _score_issue,
+        overall_of,
+        overall_rescored,
+        rescored,
+        tally_validated,
+    )
+    from pmqa_cli.assess.validate import validate_answers
+
+    rubric = _rubric(name, True)
+    answers, _ = data.draw(_office(rubric))
+    changed, _ = data.draw(_office(rubric))
+    validated = validate_answers(rubric, answers)
+    base = tally_validated(rubric, answers, validated.rejected)
+    for issue in rubric.issues:
+        assert (
+            _issue_points(rubric, issue, changed.criteria)
+            == _score_issue(rubric, issue, changed.criteria).exact
+        )
+        variant = Answers(answers.office_type, changed.criteria, answers.indicators)
+        after = overall_rescored(rubric, base, variant, validated.rejected, issue.id)
+        assert repr(after) == repr(
+            overall_of(rubric, rescored(rubric, base, variant, validated.rejected, issue.id))
+        )
+    for indicator in rubric.indicators:
+        given = changed.indicators.get(indicator.id)
+        variant = Answers(
+            answers.office_type,
+            answers.criteria,
+            {**answers.indicators, indicator.id: given or IndicatorAnswer()},
+        )
+        rejected = validate_answers(rubric, variant).rejected
+        after = overall_rescored(rubric, base, variant, rejected, indicator.id)
+        assert repr(after) == repr(
+            overall_of(rubric, rescored(rubric, base, variant, rejected, indicator.id))
+        )
+        assert repr(after) == repr(score_answers(rubric, variant).overall)

@@ -23,7 +23,7 @@ from typing import Any
 
 from pmqa_cli.assess.answers import Answers, IndicatorAnswer
 from pmqa_cli.assess.scores import IndicatorScore, IssueScore
-from pmqa_cli.assess.scoring import Tally, overall_of, rescored, tally_validated
+from pmqa_cli.assess.scoring import Tally, overall_of, overall_rescored, tally_validated
 from pmqa_cli.assess.validate import rejects
 from pmqa_cli.rubric.model import Criterion, Indicator, Method, Rubric
 from pmqa_cli.rubric.units import show_indicator_value, unit_label
@@ -128,7 +128,7 @@ def next_steps(
             now_rejected = rejected - {indicator.id}
             if rejects(indicator, given, changed.office_type):
                 now_rejected |= {indicator.id}
-        after = overall_of(rubric, rescored(rubric, base, changed, now_rejected, item))
+        after = overall_rescored(rubric, base, changed, now_rejected, item)
         return (None if after is None or now is None else after - now), after
 
     steps: list[NextStep] = []
