@@ -210,20 +210,23 @@ def test_next_steps_validated_once_are_the_steps_of_scoring_every_variant_afresh
         assert (step.overall_after, step.gain) == (after, after - now), step.item_id
 
 
-def test_a_variant_sums_again_only_the_category_of_the_item_it_changes(
+def test_a_variant_moves_the_sums_of_the_item_it_changes_without_summing_again(
     mini: Rubric, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A variant's categories and dimensions whose items it leaves alone are the office's, not
-    summed again; the changed one is (and the part it is in is pooled again), and every score
-    equals a fresh one."""
+    """A variant's categories and dimensions whose items it leaves alone are the office's; the
+    changed item's group and part are moved by its change of score, never summed again from
+    their items, unless the item starts or stops counting (its group's weight changes: that
+    group alone is summed again); and every score equals a fresh one, exactly."""
     from pmqa_cli.assess import aggregate
     from pmqa_cli.assess.scoring import rescored, scores_of, tally_validated
 
     criteria: dict[str, bool | None] = {f"C{n}": n % 3 != 0 for n in range(1, 10)}
-    base = Answers(OfficeType.PRIMARY, criteria,
-                   {"K1": IndicatorAnswer(30), "K2": IndicatorAnswer(3)})  # fmt: skip
+    base = Answers(OfficeType.SECONDARY, criteria,
+                   {"K1": IndicatorAnswer(30), "K2": IndicatorAnswer(3),
+                    "K6": IndicatorAnswer(None, not_applicable=True)})  # fmt: skip
     changed = Answers(base.office_type, {**criteria, "C1": not criteria["C1"]}, base.indicators)
     moved = Answers(base.office_type, criteria, {**base.indicators, "K2": IndicatorAnswer(2)})
+    counts = Answers(base.office_type, criteria, {**base.indicators, "K6": IndicatorAnswer(75)})
     office = tally_validated(mini, base)
     summed: list[str] = []
     original = aggregate.summed
@@ -233,12 +236,17 @@ def test_a_variant_sums_again_only_the_category_of_the_item_it_changes(
         return original(group, items)
 
     monkeypatch.setattr(aggregate, "summed", counted)
-    issue = rescored(mini, office, changed, (), "I1")
-    indicator = rescored(mini, office, moved, (), "K2")
-    assert summed == ["1", "7.2"]  # I1's category, K2's dimension: nothing else
+    variants = [(rescored(mini, office, changed, (), "I1"), changed),
+                (rescored(mini, office, moved, (), "K2"), moved),
+                (rescored(mini, office, counts, (), "K6"), counts)]  # fmt: skip
+    assert summed == ["7.6"]  # K6 counts now: its dimension alone
     monkeypatch.undo()
-    assert scores_of(mini, issue) == score_answers(mini, changed)
-    assert scores_of(mini, indicator) == score_answers(mini, moved)
+    for variant, answers in variants:
+        assert variant == tally_validated(mini, answers)
+        fresh = score_answers(mini, answers)
+        assert scores_of(mini, variant) == fresh
+        assert repr(scores_of(mini, variant)) == repr(fresh)
+    assert len({scores_of(mini, v).overall for v, _ in variants}) == 3
 
 
 def _rubrics() -> dict[str, Path]:
@@ -328,3 +336,52 @@ def test_every_step_is_worth_what_scoring_the_changed_answers_afresh_gives(
         gain = None if after is None or now is None else after - now
         assert (step.overall_after, step.gain) == (after, gain), step
         assert repr((step.overall_after, step.gain)) == repr((after, gain)), step
+
+
+@pytest.mark.parametrize("name", sorted(_rubrics()))
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@for_any(data=st.data())
+def test_a_variants_overall_alone_is_the_overall_of_its_whole_tally(
+    name: str, data: st.DataObject
+) -> None:
+    """The next steps ask each variant for its overall alone (an issue scored for its points,
+    not tier by tier): for any office of every rubric and any one item changed, that overall
+    is the overall of the variant's whole tally, and an issue's points alone are its score."""
+    from pmqa_cli.assess.scoring import (
+        _issue_points,
+        _score_issue,
+        overall_of,
+        overall_rescored,
+        rescored,
+        tally_validated,
+    )
+    from pmqa_cli.assess.validate import validate_answers
+
+    rubric = _rubric(name, True)
+    answers, _ = data.draw(_office(rubric))
+    changed, _ = data.draw(_office(rubric))
+    validated = validate_answers(rubric, answers)
+    base = tally_validated(rubric, answers, validated.rejected)
+    for issue in rubric.issues:
+        assert (
+            _issue_points(rubric, issue, changed.criteria)
+            == _score_issue(rubric, issue, changed.criteria).exact
+        )
+        variant = Answers(answers.office_type, changed.criteria, answers.indicators)
+        after = overall_rescored(rubric, base, variant, validated.rejected, issue.id)
+        assert repr(after) == repr(
+            overall_of(rubric, rescored(rubric, base, variant, validated.rejected, issue.id))
+        )
+    for indicator in rubric.indicators:
+        given = changed.indicators.get(indicator.id)
+        variant = Answers(
+            answers.office_type,
+            answers.criteria,
+            {**answers.indicators, indicator.id: given or IndicatorAnswer()},
+        )
+        rejected = validate_answers(rubric, variant).rejected
+        after = overall_rescored(rubric, base, variant, rejected, indicator.id)
+        assert repr(after) == repr(
+            overall_of(rubric, rescored(rubric, base, variant, rejected, indicator.id))
+        )
+        assert repr(after) == repr(score_answers(rubric, variant).overall)

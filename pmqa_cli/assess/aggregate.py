@@ -26,6 +26,7 @@ __all__ = [
     "Sums",
     "level_of_score",
     "mean",
+    "moved",
     "pooled",
     "ratio_needed",
     "ratio_score",
@@ -121,6 +122,15 @@ def pooled(group: str, sums: Iterable[Sums]) -> Sums:
     """Groups' sums summed: the weighted mean of all their items, exactly as :func:`summed`
     gives it from the items themselves (sums of Fractions are exact in any order)."""
     return _sums(group, ((s.weighted, s.weight) for s in sums))
+
+
+def moved(sums: Sums, change: Fraction) -> Sums:
+    """The sums with one weighed item's score changed, its weight the same: ``change`` is
+    weight x (new score - old score). Exact, so the sums are those :func:`summed` gives from
+    the changed items themselves, without summing every item again."""
+    weighted = sums.weighted + change
+    return Sums(sums.id, weighted, sums.weight,
+                None if sums.weight == 0 else weighted / exact(sums.weight))  # fmt: skip
 
 
 def _sums(group: str, terms: Iterable[tuple[Fraction, Decimal]]) -> Sums:

@@ -16,15 +16,15 @@ value is fixed.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
 from pmqa_cli.assess.answers import Answers, IndicatorAnswer
 from pmqa_cli.assess.scores import IndicatorScore, IssueScore
-from pmqa_cli.assess.scoring import overall_of, rescored, tally_validated
-from pmqa_cli.assess.validate import rejects, validate_answers
+from pmqa_cli.assess.scoring import Tally, overall_of, overall_rescored, tally_validated
+from pmqa_cli.assess.validate import rejects
 from pmqa_cli.rubric.model import Criterion, Indicator, Method, Rubric
 from pmqa_cli.rubric.units import show_indicator_value, unit_label
 
@@ -89,21 +89,36 @@ def _indicator_target(indicator: Indicator, result: IndicatorScore) -> tuple[int
 
 
 def next_steps(
-    rubric: Rubric, answers: Answers, fixes: Mapping[str, ValueToFix] | None = None
+    rubric: Rubric,
+    answers: Answers,
+    fixes: Mapping[str, ValueToFix] | None = None,
+    scored: tuple[Tally, Collection[str]] | None = None,
 ) -> list[NextStep]:
     """Every item's next step with its gain to the overall score: the values to fix first
     (``fixes``, by indicator id), then the others, largest gain first.
 
     The gain is the overall score as it would be reported after the step less the overall
     score as reported now, both from the scoring engine and rounded once, half-up.
+
+    ``scored`` is the tally ``answers`` were scored to and the indicators it scored zero as
+    rejected, when the caller has them (:func:`~pmqa_cli.assess.office.assess_submission`):
+    ``answers`` are those of that tally's scores (``answers_scored``). It is the steps' base
+    when it rejected exactly what validating ``answers`` rejects (a cell already reported is
+    not rejected); otherwise ``answers`` are tallied again.
     """
 
     # Validated once: a variant's criteria change no indicator's acceptance, and a changed
     # indicator's own answer is checked alone (as score_answers would find them all). A variant
     # changes one item: only that item is scored again, and its category or dimension summed
     # again; the parts and the overall are aggregated afresh by the engine.
-    rejected = validate_answers(rubric, answers).rejected
-    base = tally_validated(rubric, answers, rejected)
+    rejected = frozenset(
+        i.id for i in rubric.indicators
+        if rejects(i, answers.indicators.get(i.id), answers.office_type)
+    )  # fmt: skip
+    if scored is not None and frozenset(scored[1]) == rejected:
+        base = scored[0]
+    else:
+        base = tally_validated(rubric, answers, rejected)
     now = overall_of(rubric, base)
 
     def gain(changed: Answers, item: str, indicator: Indicator | None = None) -> tuple[Any, Any]:
@@ -113,7 +128,7 @@ def next_steps(
             now_rejected = rejected - {indicator.id}
             if rejects(indicator, given, changed.office_type):
                 now_rejected |= {indicator.id}
-        after = overall_of(rubric, rescored(rubric, base, changed, now_rejected, item))
+        after = overall_rescored(rubric, base, changed, now_rejected, item)
         return (None if after is None or now is None else after - now), after
 
     steps: list[NextStep] = []

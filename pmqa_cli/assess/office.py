@@ -26,7 +26,7 @@ from pmqa_cli.assess.guidance import NextStep, ValueToFix, next_steps
 from pmqa_cli.assess.provisional_check import compare_provisional
 from pmqa_cli.assess.reading import read_submission
 from pmqa_cli.assess.scores import Scores
-from pmqa_cli.assess.scoring import score_answers, score_validated
+from pmqa_cli.assess.scoring import scores_of, tally_validated
 from pmqa_cli.assess.submission import OfficeInfo, Submission, ValueRead
 from pmqa_cli.assess.trace import Change, InputFile, ItemTrace, self_traces
 from pmqa_cli.assess.validate import check_value, validate_answers
@@ -257,11 +257,17 @@ def assess_submission(
     # A cell already reported (not a number, a formula with no value, a missing row) is not
     # reported a second time as a missing answer.
     validated = validate_answers(rubric, answers, sub.where, reported=sub.bad_items)
-    own = score_validated(rubric, validated.answers, validated.rejected)
+    # Tallied here (score_validated, score_answers) so that the next steps start from the
+    # official tally instead of tallying the same answers again.
+    tally = tally_validated(rubric, validated.answers, validated.rejected)
+    own = scores_of(rubric, tally)
     verified = verifier.verify(rubric, answers, sub.office, sub.where) if verifier else None
-    official = own
+    official, rejected = own, validated.rejected
     if verified is not None and verified.changes:
-        official = score_answers(rubric, verified.answers, sub.where)
+        checked = validate_answers(rubric, verified.answers, sub.where)
+        rejected = checked.rejected
+        tally = tally_validated(rubric, checked.answers, rejected)
+        official = scores_of(rubric, tally)
     traces = verified.items if verified is not None else self_traces(rubric, answers)
     scores = official.annotated(sub.evidence, traces)
     findings: list[Finding] = [*(verified.lead if verified else ()), *sub.findings]
@@ -271,6 +277,7 @@ def assess_submission(
     # The template's cached provisional score is compared with the office's own (unverified)
     # score: the one its formulas compute from the same answers.
     findings += _provisional_note(sub, own, rubric)
+    fixes = _fixes(rubric, sub, findings, verified) if steps else None
     return ScoredOffice(
         file=file,
         sha256=sub.sha256,
@@ -284,10 +291,8 @@ def assess_submission(
         unreviewed=verified.unreviewed if verified is not None else 0,
         verification_applied=verified is not None,
         values=tuple(sub.values),
-        steps=tuple(
-            next_steps(rubric, answers_scored(official), _fixes(rubric, sub, findings, verified))
-        )
-        if steps
+        steps=tuple(next_steps(rubric, answers_scored(official), fixes, (tally, rejected)))
+        if fixes is not None
         else None,
         mtime=mtime,
     )

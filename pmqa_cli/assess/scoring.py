@@ -63,6 +63,7 @@ __all__ = [
     "indicator_level",
     "indicator_score",
     "overall_of",
+    "overall_rescored",
     "rescored",
     "score_answers",
     "score_validated",
@@ -132,6 +133,19 @@ def indicator_score(
 def _share(points: Decimal, criteria: int) -> Fraction:
     """A criterion's share of its tier's points (rubric numbers: the same for every office)."""
     return exact(points) / criteria
+
+
+def _issue_points(rubric: Rubric, issue: Issue, met: Mapping[str, bool | None]) -> Fraction:
+    """An issue's score alone, as :func:`_score_issue` gives it (``exact``): each counted
+    tier's share per criterion met, a tier counted once every lower tier is complete."""
+    points = _ZERO
+    for tier in issue.tiers:
+        answers = [met.get(c.id) for c in tier.criteria]
+        share = _share(rubric.tier_points(tier), len(tier.criteria))
+        points += share * sum(1 for a in answers if a)
+        if not all(answers):
+            break  # the tiers above earn nothing
+    return points
 
 
 def _score_issue(rubric: Rubric, issue: Issue, met: Mapping[str, bool | None]) -> IssueScore:
@@ -281,53 +295,99 @@ def rescored(
 ) -> Tally:
     """The tally of validated ``answers`` that differ from those ``base`` was scored from in
     one item's alone (``item``: an issue's criteria, or an indicator's answer and whether it is
-    ``rejected``): that item is scored again and its category or dimension summed again; every
-    other item and group is ``base``'s, as scoring them again would give them."""
+    ``rejected``): that item is scored again, and its category or dimension and the pool of its
+    kind moved by its change of score (summed again when an indicator starts or stops counting);
+    every other item and group is ``base``'s, as scoring them again would give them."""
     for n, issue in enumerate(rubric.issues):
         if issue.id == item:
-            issues = (*base.issues[:n], _score_issue(rubric, issue, answers.criteria),
-                      *base.issues[n + 1 :])  # fmt: skip
-            group = str(issue.category)
-            categories = tuple(
-                _category(issues, issue.category) if g.id == group else g for g in base.categories
-            )
-            return base._replace(issues=issues, categories=categories,
-                                 all_issues=aggregate.pooled("", categories))  # fmt: skip
+            result = _score_issue(rubric, issue, answers.criteria)
+            issues = (*base.issues[:n], result, *base.issues[n + 1 :])
+            return _issue_moved(base, n, issue, result.exact)._replace(issues=issues)
     n, indicator = next((n, i) for n, i in enumerate(rubric.indicators) if i.id == item)
     scored = _score_indicator(rubric, indicator, answers.indicators.get(item),
                               answers.office_type, item in rejected)  # fmt: skip
+    before = base.indicators[n]
     indicators = (*base.indicators[:n], scored, *base.indicators[n + 1 :])
+    if scored.applies != before.applies:  # its dimension's weight changes: summed again
+        dimensions = tuple(
+            _dimension(indicators, g.id) if g.id == indicator.dimension else g
+            for g in base.dimensions
+        )
+        return base._replace(indicators=indicators, dimensions=dimensions,
+                             all_indicators=aggregate.pooled("", dimensions))  # fmt: skip
+    if not scored.applies:  # counted neither before nor after: no sum changes
+        return base._replace(indicators=indicators)
+    change = exact(indicator.weight) * (scored.exact - before.exact)
     dimensions = tuple(
-        _dimension(indicators, g.id) if g.id == indicator.dimension else g for g in base.dimensions
+        aggregate.moved(g, change) if g.id == indicator.dimension else g for g in base.dimensions
     )
     return base._replace(indicators=indicators, dimensions=dimensions,
-                         all_indicators=aggregate.pooled("", dimensions))  # fmt: skip
+                         all_indicators=aggregate.moved(base.all_indicators, change))  # fmt: skip
+
+
+def overall_rescored(
+    rubric: Rubric, base: Tally, answers: Answers, rejected: Collection[str], item: str
+) -> Decimal | None:
+    """``overall_of(rubric, rescored(rubric, base, answers, rejected, item))`` with less work:
+    a changed issue is scored for its points alone (:func:`_issue_points`), not tier by tier
+    and criterion by criterion, as the overall needs nothing more (the next steps score
+    thousands of variants for it)."""
+    for n, issue in enumerate(rubric.issues):
+        if issue.id == item:
+            points = _issue_points(rubric, issue, answers.criteria)
+            # Its category and pool moved; its own IssueScore, unread here, left as base's.
+            return overall_of(rubric, _issue_moved(base, n, issue, points))
+    return overall_of(rubric, rescored(rubric, base, answers, rejected, item))
+
+
+def _issue_moved(base: Tally, n: int, issue: Issue, points: Fraction) -> Tally:
+    """``base`` with its ``n``th issue's category and the issues' pool moved to the issue's new
+    score (``points``); its IssueScore is still ``base``'s."""
+    change = exact(issue.weight) * (points - base.issues[n].exact)
+    group = str(issue.category)
+    categories = tuple(aggregate.moved(g, change) if g.id == group else g for g in base.categories)
+    return base._replace(categories=categories, all_issues=aggregate.moved(base.all_issues, change))
 
 
 def _aggregated(rubric: Rubric, tally: Tally) -> tuple[PartScore, PartScore, Fraction | None]:
-    """The two parts and the overall score, exactly: the one place they are aggregated."""
+    """The two parts and the overall score (:func:`_overall`), exactly."""
     decimals = rubric.scoring.decimals
     weights = rubric.scoring.part_weights
     issues, indicators = tally.all_issues, tally.all_indicators
     if rubric.scoring.aggregation is Aggregation.CATEGORY_MEAN:
-        # Categories 1-6 are each the mean of their issues; category 7 the mean of its
-        # dimensions; the overall the plain mean of the categories with a score.
         category7 = aggregate.mean(d.score for d in tally.dimensions)
         scored = [c.score for c in tally.categories if c.score is not None]
         pmqa = PartScore(aggregate.mean(scored), Decimal(len(scored)), issues.weight, decimals)
         results = PartScore(
             category7, Decimal(1 if category7 is not None else 0), indicators.weight, decimals
         )
-        return pmqa, results, aggregate.mean([*scored, category7])
-    pmqa = PartScore(issues.score, weights.pmqa, issues.weight, decimals)
-    results = PartScore(indicators.score, weights.results, indicators.weight, decimals)
-    parts = [(p.weight, p.exact) for p in (pmqa, results) if p.exact is not None]
-    return pmqa, results, aggregate.summed("", parts).score
+    else:
+        pmqa = PartScore(issues.score, weights.pmqa, issues.weight, decimals)
+        results = PartScore(indicators.score, weights.results, indicators.weight, decimals)
+    return pmqa, results, _overall(rubric, tally)
+
+
+def _overall(rubric: Rubric, tally: Tally) -> Fraction | None:
+    """The overall score, exactly: the one place it is aggregated (the next steps' variants
+    need it alone, without the parts' scores)."""
+    if rubric.scoring.aggregation is Aggregation.CATEGORY_MEAN:
+        # Categories 1-6 are each the mean of their issues; category 7 the mean of its
+        # dimensions; the overall the plain mean of the categories with a score.
+        category7 = aggregate.mean(d.score for d in tally.dimensions)
+        return aggregate.mean([*(c.score for c in tally.categories if c.score is not None),
+                               category7])  # fmt: skip
+    # The weighted mean of the parts with a score (each part the weighted mean of its items).
+    weights = rubric.scoring.part_weights
+    parts = [(weight, part.score)
+             for weight, part in ((weights.pmqa, tally.all_issues),
+                                  (weights.results, tally.all_indicators))
+             if part.score is not None]  # fmt: skip
+    return aggregate.summed("", parts).score
 
 
 def overall_of(rubric: Rubric, tally: Tally) -> Decimal | None:
     """The overall score of a tally, as reported (:attr:`Scores.overall` of its scores)."""
-    return rounded(_aggregated(rubric, tally)[2], rubric.scoring.decimals)
+    return rounded(_overall(rubric, tally), rubric.scoring.decimals)
 
 
 def score_answers(rubric: Rubric, answers: Answers, where: Location | None = None) -> Scores:
