@@ -109,8 +109,9 @@ def next_steps(
 
     # Validated once: a variant's criteria change no indicator's acceptance, and a changed
     # indicator's own answer is checked alone (as score_answers would find them all). A variant
-    # changes one item: only that item is scored again, and its category or dimension summed
-    # again; the parts and the overall are aggregated afresh by the engine.
+    # changes one item: only that item is scored again, its category or dimension and its
+    # part's sums moved by its change of score (scoring.overall_rescored); the overall is
+    # aggregated afresh by the engine.
     rejected = frozenset(
         i.id for i in rubric.indicators
         if rejects(i, answers.indicators.get(i.id), answers.office_type)

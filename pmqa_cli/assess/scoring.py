@@ -26,7 +26,7 @@ computed without any rounding. A score is rounded once, half-up, only when it is
 from __future__ import annotations
 
 import math
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
 from functools import lru_cache
@@ -55,6 +55,7 @@ from pmqa_cli.rubric.model import (
     Method,
     OfficeType,
     Rubric,
+    Tier,
 )
 
 __all__ = [
@@ -135,16 +136,38 @@ def _share(points: Decimal, criteria: int) -> Fraction:
     return exact(points) / criteria
 
 
-def _issue_points(rubric: Rubric, issue: Issue, met: Mapping[str, bool | None]) -> Fraction:
-    """An issue's score alone, as :func:`_score_issue` gives it (``exact``): each counted
-    tier's share per criterion met, a tier counted once every lower tier is complete."""
-    points = _ZERO
+class _TierMet(NamedTuple):
+    """One tier of an issue as an office's criteria meet it."""
+
+    tier: Tier
+    points: Decimal  # the tier's points in the rubric
+    share: Fraction  # a criterion's share of them
+    answers: list[bool | None]  # each criterion met, not met, or not answered
+    counted: bool  # every lower tier is complete: only then does this tier earn its shares
+
+    @property
+    def earned(self) -> Fraction:
+        return self.share * sum(1 for a in self.answers if a) if self.counted else _ZERO
+
+
+def _tiers_met(rubric: Rubric, issue: Issue, met: Mapping[str, bool | None]) -> Iterator[_TierMet]:
+    """The issue's tiers, lowest first, as ``met`` meets them: the one rule of what counts."""
+    lower_complete = True
     for tier in issue.tiers:
+        points = rubric.tier_points(tier)
         answers = [met.get(c.id) for c in tier.criteria]
-        share = _share(rubric.tier_points(tier), len(tier.criteria))
-        points += share * sum(1 for a in answers if a)
-        if not all(answers):
-            break  # the tiers above earn nothing
+        yield _TierMet(tier, points, _share(points, len(tier.criteria)), answers, lower_complete)
+        lower_complete = lower_complete and all(answers)
+
+
+def _issue_points(rubric: Rubric, issue: Issue, met: Mapping[str, bool | None]) -> Fraction:
+    """An issue's score alone, as :func:`_score_issue` gives it (``exact``), without the
+    tiers' and criteria's own scores (the next steps score thousands of variants for it)."""
+    points = _ZERO
+    for tier in _tiers_met(rubric, issue, met):
+        if not tier.counted:
+            break  # nor any tier above it
+        points += tier.earned
     return points
 
 
@@ -152,30 +175,25 @@ def _score_issue(rubric: Rubric, issue: Issue, met: Mapping[str, bool | None]) -
     decimals = rubric.scoring.decimals
     tiers: list[TierScore] = []
     criteria: list[CriterionScore] = []
-    lower_complete = True
     status: tuple[str | None, str, str] = (
         None,
         rubric.scoring.below_first_tier_th,
         rubric.scoring.below_first_tier_en,
     )
     earned_here: list[Fraction] = []
-    for tier in issue.tiers:
-        points = rubric.tier_points(tier)
-        share = _share(points, len(tier.criteria))
-        answers = [met.get(c.id) for c in tier.criteria]
+    for scored in _tiers_met(rubric, issue, met):
+        tier, share, answers, counted = scored.tier, scored.share, scored.answers, scored.counted
         complete = all(answers)
-        counted = lower_complete  # a tier counts once every lower tier is complete
-        earned = share * sum(1 for a in answers if a) if counted else _ZERO
+        earned = scored.earned
         if counted:
             earned_here.append(earned)
         for criterion, answer in zip(tier.criteria, answers, strict=True):
             points_here = share if answer and counted else _ZERO
             criteria.append(CriterionScore(criterion.id, tier.id, answer, points_here, decimals))
-        tiers.append(TierScore(tier.id, points, earned, complete, counted))
+        tiers.append(TierScore(tier.id, scored.points, earned, complete, counted))
         if counted and complete:
             default = rubric.tier_default(tier.id)
             status = (tier.id, default.title_th, default.title_en)
-        lower_complete = lower_complete and complete
     return IssueScore(
         id=issue.id,
         category=issue.category,
