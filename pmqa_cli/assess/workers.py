@@ -263,6 +263,7 @@ def score_all(
     try:
         slots = [start() for _ in range(jobs)]
         while delivered < len(paths):
+            portable.check_stop()  # a stop whose exception Python swallowed (a fork hook's)
             feed()
             watched = [s for s in slots if s.queue or not s.ready or s.gone]
             deadlines = [s.deadline for s in watched if s.queue]

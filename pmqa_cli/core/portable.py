@@ -35,19 +35,25 @@ import signal
 import sys
 import threading
 import time
+from types import FrameType
 from typing import Any, TextIO
 
 __all__ = [
     "SIMULATE_ENV",
+    "STOP_SIGNALS",
+    "Stopped",
     "can_encode",
+    "check_stop",
     "exit_with_parent",
     "ignore_file_size_signal",
     "limit_memory",
     "make_streams_safe",
+    "process_alive",
     "set_mode",
     "simulate_windows",
     "simulating_windows",
     "start_method",
+    "stop_on_signals",
 ]
 
 SIMULATE_ENV = "PMQA_SIMULATE_WINDOWS"
@@ -218,23 +224,43 @@ class Stopped(KeyboardInterrupt):
 
 
 _MAIN_PID = os.getpid()
+_asked: int | None = None  # the signal that asked this process to stop, once one has
 
 
-def _raise_stopped(signum: int, frame: object) -> None:
+def _raise_stopped(signum: int, frame: FrameType | None) -> None:
+    global _asked
     if os.getpid() != _MAIN_PID:
+        if signum == signal.SIGINT:  # as Python's own handler: the worker decides
+            signal.default_int_handler(signum, frame)
         # A worker forked from pmqa inherits this handler; it stops as a worker should, at
         # once and quietly (its parent is the one that reports and cleans up).
         signal.signal(signum, signal.SIG_DFL)
         os.kill(os.getpid(), signum)
         return
-    raise Stopped(signum)
+    _asked = signum
+    raise _stop(signum)
+
+
+def _stop(signum: int) -> KeyboardInterrupt:
+    return KeyboardInterrupt() if signum == signal.SIGINT else Stopped(signum)
+
+
+def check_stop() -> None:
+    """Raise the stop again if one was asked for: Python only prints an exception raised where
+    it cannot be passed on (a signal handled while it runs a fork hook such as logging's, a
+    finaliser or a callback), and the run would otherwise go on and commit its outputs. Called
+    where a run can stop cleanly (its loops, before its outputs are committed)."""
+    if _asked is not None:
+        raise _stop(_asked)
 
 
 def stop_on_signals() -> None:
     """Turn SIGTERM and SIGHUP into :class:`Stopped` in this (main) thread, so that pmqa stops
-    the way Ctrl+C stops it instead of vanishing with its workers and temporary files."""
-    global _MAIN_PID
+    the way Ctrl+C stops it instead of vanishing with its workers and temporary files; Ctrl+C
+    (SIGINT) stays a KeyboardInterrupt. Each stop is remembered for :func:`check_stop`."""
+    global _MAIN_PID, _asked
     _MAIN_PID = os.getpid()
-    for signum in STOP_SIGNALS:
+    _asked = None
+    for signum in (*STOP_SIGNALS, signal.SIGINT):
         with contextlib.suppress(ValueError, OSError):  # not the main thread: leave as it is
             signal.signal(signum, _raise_stopped)

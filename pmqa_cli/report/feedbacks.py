@@ -229,6 +229,7 @@ class Feedbacks:
         """Every workbook written: their paths, in the offices' order."""
         try:
             while self._futures:
+                portable.check_stop()  # a stop whose exception Python swallowed
                 done, _ = futures_wait(self._futures, return_when=FIRST_COMPLETED)
                 for future in done:
                     try:

@@ -26,7 +26,7 @@ from pathlib import Path
 from types import TracebackType
 
 from pmqa_cli.core.errors import DISK_ERRORS, OutputError, UsageError
-from pmqa_cli.core.portable import process_alive
+from pmqa_cli.core.portable import check_stop, process_alive
 from pmqa_cli.report.guard import WRITTEN_RECORD, merge_record
 
 __all__ = ["LOCK_SUFFIX", "STAGING_PREFIX", "OutputSet", "lock_path"]
@@ -277,7 +277,10 @@ class OutputSet:
                 yield staged, target
 
     def commit(self) -> list[Path]:
-        """Move every staged file into place; if one move fails, put back what was moved."""
+        """Move every staged file into place; if one move fails, put back what was moved.
+        Nothing moves once the run was asked to stop (even if Python swallowed the stop's
+        exception on the way: :func:`~pmqa_cli.core.portable.check_stop`)."""
+        check_stop()
         self._committing = True
         done: list[tuple[Path, Path, Path | None]] = []  # (staged, final, backup of the old)
         # A record of the files pmqa wrote (report/guard.py) goes last, merged with the record
