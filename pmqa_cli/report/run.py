@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, ExitStack, contextmanager, nullcontext
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -25,7 +26,6 @@ from pmqa_cli.assess.reading import read_submission
 from pmqa_cli.assess.submission import Submission, choose
 from pmqa_cli.compare.analysis import BATCH_OPTIONS, Analysis, analyse, round_label, round_text
 from pmqa_cli.compare.comparison import Comparison, compare, fill_details
-from pmqa_cli.compare.geography import Geography
 from pmqa_cli.compare.labels import distinct_labels
 from pmqa_cli.compare.previous import load_result
 from pmqa_cli.compare.snapshot import Snapshot
@@ -40,7 +40,7 @@ from pmqa_cli.report.comparison_book import (
     write_comparison_json,
 )
 from pmqa_cli.report.feedback import write_feedback
-from pmqa_cli.report.feedbacks import Pictures, order_pictures, start_feedbacks
+from pmqa_cli.report.feedbacks import order_pictures, start_feedbacks
 from pmqa_cli.report.given import given_paths, must_exist
 from pmqa_cli.report.guard import WRITTEN_RECORD, Form, Target, check_outputs, record_written
 from pmqa_cli.report.map_drawer import MapDrawer
@@ -255,34 +255,26 @@ def write_batch(
                     verifier=None if verification is None else Layers(verification),
                 )  # fmt: skip
             with batch, ExitStack() as stack:
-                pictures: list[Pictures] = []
-
-                def draw(geo: Geography, snapshot: Snapshot) -> None:
-                    """The drawing process's work, once the round is on the map: the maps first
-                    (this process waits for them once its tables are written), then the
-                    feedback's province pictures (its workers wait for them from their start).
-                    On the 245 samples the other order had this process wait ~3 s for the maps;
-                    this one has the workers wait as long while it and the drawer work."""
-                    feedback = outputs.feedback is not None
-                    workbook.draw_maps(geo, snapshot, last=not feedback)
-                    if feedback:
-                        ordered = order_pictures(
-                            batch.scored_summaries, geo, rubric, workbook.drawer, staged.scratch
-                        )
-                        pictures.append(ordered)
-                        workbook.drawer.done()
-
+                # The round's maps go to the drawing process as soon as the geography is known
+                # (this process waits for them once its tables are written), the feedback's
+                # province pictures after them, once the analysis is done (its workers wait for
+                # them from their start). On the 245 samples the other order had this process
+                # wait ~3 s for the maps; this one has the workers wait as long while it and
+                # the drawer work.
+                maps_now = partial(workbook.draw_maps, last=outputs.feedback is None)
                 analysis = analyse(batch, earlier, when=output_timestamp(), round_=round_,
-                                   on_geography=draw)  # fmt: skip
+                                   on_geography=maps_now)  # fmt: skip
                 feedbacks = None
                 if outputs.feedback is not None:
+                    pictures = order_pictures(batch.scored_summaries, analysis.geography, rubric,
+                                              workbook.drawer, staged.scratch)  # fmt: skip
+                    workbook.drawer.done()
                     # Written by workers while this process writes the results.
                     changes, label = _changes(batch, analysis)
                     feedbacks = stack.enter_context(start_feedbacks(
                         batch.scored, rubric, staged.stage(outputs.feedback),
                         options.jobs or os.cpu_count() or 1, changes=changes,
-                        previous_label=label, geo=analysis.geography,
-                        pictures=pictures[0] if pictures else None,
+                        previous_label=label, geo=analysis.geography, pictures=pictures,
                     ))  # fmt: skip
                 workbook.finish(batch, command, analysis)
                 written = [book, *_write_others(batch, analysis, rubric, outputs, staged, command)]
