@@ -277,7 +277,10 @@ def assess_submission(
     # The template's cached provisional score is compared with the office's own (unverified)
     # score: the one its formulas compute from the same answers.
     findings += _provisional_note(sub, own, rubric)
-    fixes = _fixes(rubric, sub, findings, verified) if steps else None
+    found_steps = None
+    if steps:  # from the official tally, not tallied again
+        fixes = _fixes(rubric, sub, findings, verified)
+        found_steps = tuple(next_steps(rubric, answers_scored(official), fixes, (tally, rejected)))
     return ScoredOffice(
         file=file,
         sha256=sub.sha256,
@@ -291,9 +294,7 @@ def assess_submission(
         unreviewed=verified.unreviewed if verified is not None else 0,
         verification_applied=verified is not None,
         values=tuple(sub.values),
-        steps=tuple(next_steps(rubric, answers_scored(official), fixes, (tally, rejected)))
-        if fixes is not None
-        else None,
+        steps=found_steps,
         mtime=mtime,
     )
 
