@@ -143,6 +143,56 @@ def test_workers_stop_when_their_parent_is_killed_outright(tmp_path: Path, sampl
         run.stdout.close()
 
 
+#: A parent that starts a worker and is gone before the worker watches it: the worker starts
+#: watching only once its parent has ended (the moment a `kill -9` can hit any batch).
+_ORPHAN = """
+import multiprocessing, os, sys, time
+from pmqa_cli.core import portable
+
+def worker(parent):
+    while os.getppid() == parent:  # handed on to another process once the parent has ended
+        time.sleep(0.01)
+    portable.exit_with_parent(every=0.05)
+    time.sleep(60)  # a worker waiting on its pipe
+
+if __name__ == "__main__":
+    context = multiprocessing.get_context(portable.start_method())
+    child = context.Process(target=worker, args=(os.getpid(),))
+    child.start()
+    print(child.pid, flush=True)
+    os._exit(0)  # killed outright: nothing stops the worker
+"""
+
+
+def _running(pid: int) -> bool:
+    """Whether the process runs (an ended one not yet reaped by its new parent does not)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rpartition(")")[2].split()[0] != "Z"
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc to see the worker")
+def test_a_worker_whose_parent_died_while_it_started_ends_itself(tmp_path: Path) -> None:
+    """The worker takes its parent from multiprocessing, not from getppid() once it runs: by
+    then the dead parent's children belong to another process, which never dies."""
+    script = tmp_path / "orphan.py"
+    script.write_text(_ORPHAN)
+    said = tmp_path / "pid"
+    with said.open("w") as out:  # not a pipe: the worker holds it open as long as it runs
+        subprocess.run([sys.executable, str(script)], stdout=out, timeout=60, check=True)
+    pid = int(said.read_text())
+    try:
+        end = time.monotonic() + 10
+        while _running(pid):
+            assert time.monotonic() < end, "the worker outlived the parent that started it"
+            time.sleep(0.05)
+    finally:
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGKILL)
+
+
 def test_a_stopped_sample_run_leaves_the_previous_folder_whole(
     tmp_path: Path, samples: Path
 ) -> None:

@@ -169,11 +169,17 @@ def exit_with_parent(every: float = 0.5) -> None:
     otherwise run on. A daemon thread looks at the parent: on POSIX a dead parent's children
     are handed to another process (``os.getppid()`` changes); on Windows the number stays, so
     the parent's process itself is asked after (:func:`process_alive`).
+
+    The parent is the process that started this one, as multiprocessing recorded it before the
+    start, not whatever ``os.getppid()`` says once this runs: a parent killed while its worker
+    was still starting has handed the worker on already, and a worker that took the new parent
+    for its own would wait on its pipe for ever.
     """
     getppid = getattr(os, "getppid", None)
     if getppid is None:  # pragma: no cover - every supported system has it
         return
-    parent = getppid()
+    creator = multiprocessing.parent_process()
+    parent = creator.pid if creator is not None and creator.pid is not None else getppid()
 
     def watch() -> None:
         while True:
