@@ -450,12 +450,14 @@ def csv_digits(table: Table, decimals: int) -> list[Callable[[Any], Any]]:
 
 
 def _csv_value(value: Any) -> Any:
+    if type(value) is str:  # most cells: text, asked about first
+        # OWASP: a leading apostrophe keeps a spreadsheet from reading the text as a formula.
+        return "'" + value if value.startswith(FORMULA_START) else value
     if isinstance(value, Whole):
         return value.value
     if isinstance(value, Decimal):
         return plain(value)
     if isinstance(value, str) and value.startswith(FORMULA_START):
-        # OWASP: a leading apostrophe keeps a spreadsheet from reading the text as a formula.
         return "'" + value
     return "" if value is None else value
 
@@ -494,8 +496,9 @@ def write_table_csv(table: Table, folder: Path, decimals: int) -> Path:
     writer.writerow(table.headers)
     digits = csv_digits(table, decimals)
     for row in table.rows:
-        writer.writerow([(digits[n] if n < len(digits) else _csv_value)(v)
-                         for n, v in enumerate(row)])  # fmt: skip
+        if len(row) > len(digits):  # a row wider than the header: its extra cells as they are
+            digits += [_csv_value] * (len(row) - len(digits))
+        writer.writerow([write(v) for write, v in zip(digits, row)])
     target = folder / f"{table.csv_name}.csv"
     write_bytes_atomic(target, ("\ufeff" + buffer.getvalue()).encode("utf-8"))
     return target
