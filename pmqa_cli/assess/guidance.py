@@ -24,11 +24,12 @@ from typing import Any
 from pmqa_cli.assess.answers import Answers, IndicatorAnswer
 from pmqa_cli.assess.scores import IndicatorScore, IssueScore
 from pmqa_cli.assess.scoring import Tally, overall_of, overall_rescored, tally_validated
+from pmqa_cli.assess.tiers import NextTier, next_tier
 from pmqa_cli.assess.validate import rejects
 from pmqa_cli.rubric.model import Criterion, Indicator, Method, Rubric
 from pmqa_cli.rubric.units import show_indicator_value, unit_label
 
-__all__ = ["NextStep", "ValueToFix", "next_steps"]
+__all__ = ["NextStep", "ValueToFix", "issue_next_tier", "next_level", "next_steps"]
 
 
 @dataclass(frozen=True)
@@ -59,33 +60,37 @@ class ValueToFix:
     message_th: str = ""  # the finding's message: what is wrong and how to fix it
 
 
-def _issue_step(rubric: Rubric, result: IssueScore) -> tuple[str, tuple[Criterion, ...]] | None:
-    """The lowest incomplete tier blocks everything above it: its unmet criteria come next."""
+def issue_next_tier(rubric: Rubric, result: IssueScore) -> NextTier | None:
+    """The tier an issue's result should reach next and its criteria still unmet
+    (:func:`~pmqa_cli.assess.tiers.next_tier`); None at its top tier."""
     issue = next(i for i in rubric.issues if i.id == result.id)
-    met = {c.id: c.met for c in result.criteria}
-    for tier in issue.tiers:
-        unmet = tuple(c for c in tier.criteria if not met.get(c.id))
-        if unmet:
-            return rubric.tier_default(tier.id).title_th, unmet
-    return None
+    return next_tier(issue, {c.id: c.met for c in result.criteria})
+
+
+def next_level(indicator: Indicator, result: IndicatorScore) -> int | None:
+    """The next whole level an indicator's result can reach (pass/fail: straight to the top);
+    None at the top level or when it does not count."""
+    if not result.applies:
+        return None
+    current = result.whole_level  # from the exact level: 2.99999 is level 2, 3 is level 3
+    if current >= 5:
+        return None
+    return 5 if indicator.method is Method.PASS_FAIL else current + 1
 
 
 def _indicator_target(indicator: Indicator, result: IndicatorScore) -> tuple[int, Any] | None:
-    """The next whole level and the value that reaches it, or None at the top / not counted."""
-    if not result.applies:
-        return None
-    current = result.whole_level  # exact: a level of exactly 3 is level 3
-    if current >= 5:
+    """The next whole level and the value that reaches it, or None at the top / not counted /
+    a target-ratio indicator (the value needed depends on the office's own target)."""
+    level = next_level(indicator, result)
+    if level is None:
         return None
     if indicator.method is Method.PASS_FAIL:
-        return 5, 1
-    if indicator.method not in (Method.STEPS, Method.INTERPOLATE):
-        return None  # target_ratio: the value needed depends on the office's own target
-    level = current + 1
+        return level, 1
     if indicator.method is Method.STEPS:
         return level, level
-    thresholds = indicator.thresholds or []
-    return level, thresholds[level - 1]
+    if indicator.method is Method.INTERPOLATE:
+        return level, (indicator.thresholds or [])[level - 1]
+    return None
 
 
 def next_steps(
@@ -135,10 +140,10 @@ def next_steps(
     steps: list[NextStep] = []
     titles = {i.id: i.title_th for i in rubric.issues}
     for issue in base.issues:
-        found = _issue_step(rubric, issue)
+        found = issue_next_tier(rubric, issue)
         if found is None:
             continue
-        tier_th, unmet = found
+        tier_th, unmet = rubric.tier_default(found.tier.id).title_th, found.unmet
         criteria = dict(answers.criteria)
         criteria.update({c.id: True for c in unmet})
         added, after = gain(replace(answers, criteria=criteria), issue.id)

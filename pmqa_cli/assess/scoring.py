@@ -26,10 +26,9 @@ computed without any rounding. A score is rounded once, half-up, only when it is
 from __future__ import annotations
 
 import math
-from collections.abc import Collection, Iterator, Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
-from functools import lru_cache
 from typing import NamedTuple
 
 from pmqa_cli.assess import aggregate
@@ -43,6 +42,7 @@ from pmqa_cli.assess.scores import (
     Scores,
     TierScore,
 )
+from pmqa_cli.assess.tiers import tiers_met
 from pmqa_cli.assess.validate import validate_answers
 from pmqa_cli.core.numbers import Number, exact, round_half_up, rounded
 from pmqa_cli.rubric.model import (
@@ -55,7 +55,6 @@ from pmqa_cli.rubric.model import (
     Method,
     OfficeType,
     Rubric,
-    Tier,
 )
 
 __all__ = [
@@ -130,41 +129,11 @@ def indicator_score(
     return level_score(indicator_level(indicator, value), level_scores)
 
 
-@lru_cache(maxsize=256)
-def _share(points: Decimal, criteria: int) -> Fraction:
-    """A criterion's share of its tier's points (rubric numbers: the same for every office)."""
-    return exact(points) / criteria
-
-
-class _TierMet(NamedTuple):
-    """One tier of an issue as an office's criteria meet it."""
-
-    tier: Tier
-    points: Decimal  # the tier's points in the rubric
-    share: Fraction  # a criterion's share of them
-    answers: list[bool | None]  # each criterion met, not met, or not answered
-    counted: bool  # every lower tier is complete: only then does this tier earn its shares
-
-    @property
-    def earned(self) -> Fraction:
-        return self.share * sum(1 for a in self.answers if a) if self.counted else _ZERO
-
-
-def _tiers_met(rubric: Rubric, issue: Issue, met: Mapping[str, bool | None]) -> Iterator[_TierMet]:
-    """The issue's tiers, lowest first, as ``met`` meets them: the one rule of what counts."""
-    lower_complete = True
-    for tier in issue.tiers:
-        points = rubric.tier_points(tier)
-        answers = [met.get(c.id) for c in tier.criteria]
-        yield _TierMet(tier, points, _share(points, len(tier.criteria)), answers, lower_complete)
-        lower_complete = lower_complete and all(answers)
-
-
 def _issue_points(rubric: Rubric, issue: Issue, met: Mapping[str, bool | None]) -> Fraction:
     """An issue's score alone, as :func:`_score_issue` gives it (``exact``), without the
     tiers' and criteria's own scores (the next steps score thousands of variants for it)."""
     points = _ZERO
-    for tier in _tiers_met(rubric, issue, met):
+    for tier in tiers_met(rubric, issue, met):
         if not tier.counted:
             break  # nor any tier above it
         points += tier.earned
@@ -181,9 +150,9 @@ def _score_issue(rubric: Rubric, issue: Issue, met: Mapping[str, bool | None]) -
         rubric.scoring.below_first_tier_en,
     )
     earned_here: list[Fraction] = []
-    for scored in _tiers_met(rubric, issue, met):
+    for scored in tiers_met(rubric, issue, met):
         tier, share, answers, counted = scored.tier, scored.share, scored.answers, scored.counted
-        complete = all(answers)
+        complete = scored.complete
         earned = scored.earned
         if counted:
             earned_here.append(earned)

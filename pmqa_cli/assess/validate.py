@@ -17,6 +17,7 @@ from decimal import Decimal
 from typing import Any
 
 from pmqa_cli.assess.answers import Answers, IndicatorAnswer, Location, target_key
+from pmqa_cli.assess.tiers import tiers_met
 from pmqa_cli.core.findings import Finding, make_finding
 from pmqa_cli.io.values import CellValue, number_problem, parse_number, parse_yes_no, plain
 from pmqa_cli.rubric.model import Indicator, Method, OfficeType, Rubric
@@ -209,13 +210,12 @@ def validate_answers(
         findings.append(make_finding(code, item_id=item_id, sheet=sheet, cell=cell, **params))
 
     for issue in rubric.issues:
-        lower_complete = True
-        for tier in issue.tiers:
-            met = [answers.criteria.get(c.id) for c in tier.criteria]
+        for scored in tiers_met(rubric, issue, answers.criteria):
+            tier, met = scored.tier, scored.answers
             for criterion, answer in zip(tier.criteria, met, strict=True):
                 if answer is None and criterion.id not in reported:
                     finding("answer-missing", criterion.id)
-            if not lower_complete and any(met):
+            if not scored.counted and any(met):
                 # Met while a lower tier is incomplete: it earns nothing yet.
                 first = next(c for c, a in zip(tier.criteria, met, strict=True) if a)
                 default = rubric.tier_default(tier.id)
@@ -226,7 +226,6 @@ def validate_answers(
                     tier=default.title_th,
                     tier_en=default.title_en,
                 )
-            lower_complete = lower_complete and all(met)
 
     rejected: set[str] = set()
     for indicator in rubric.indicators:

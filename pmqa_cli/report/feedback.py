@@ -14,7 +14,7 @@ from pathlib import Path
 
 from pmqa_cli.assess.aggregate import ratio_needed
 from pmqa_cli.assess.answers import IndicatorAnswer
-from pmqa_cli.assess.guidance import NextStep
+from pmqa_cli.assess.guidance import NextStep, issue_next_tier, next_level
 from pmqa_cli.assess.office import ScoredOffice
 from pmqa_cli.assess.scores import IndicatorScore, IssueScore
 from pmqa_cli.assess.trace import Change, ItemTrace, Layer, shown_value
@@ -76,13 +76,10 @@ class IndicatorNextLevel:
 
 def issue_next_step(rubric: Rubric, result: IssueScore) -> IssueNextStep:
     """The lowest incomplete tier blocks everything above it: its unmet criteria come next."""
-    issue = next(i for i in rubric.issues if i.id == result.id)
-    met = {c.id: c.met for c in result.criteria}
-    for tier in issue.tiers:
-        unmet = tuple(c for c in tier.criteria if not met.get(c.id))
-        if unmet:
-            return IssueNextStep(tier.id, rubric.tier_default(tier.id).title_th, unmet)
-    return IssueNextStep(None, "", ())
+    found = issue_next_tier(rubric, result)
+    if found is None:
+        return IssueNextStep(None, "", ())
+    return IssueNextStep(found.tier.id, rubric.tier_default(found.tier.id).title_th, found.unmet)
 
 
 def _ratio_target_value(
@@ -107,16 +104,13 @@ def indicator_next_level(
 ) -> IndicatorNextLevel:
     """The value an indicator needs to reach its next whole level (a target-ratio indicator
     needs ``rubric`` for its bands)."""
-    if not result.applies:
+    level = next_level(indicator, result)
+    if level is None:
         return IndicatorNextLevel(None, "")
-    current = result.whole_level  # from the exact level: 2.99999 is level 2, 3 is level 3
-    if current >= 5:
-        return IndicatorNextLevel(None, "")
-    level = current + 1
     if indicator.method is Method.STEPS:
         return IndicatorNextLevel(level, f"{level} ขั้นตอน")
     if indicator.method is Method.PASS_FAIL:
-        return IndicatorNextLevel(5, "ผ่าน")
+        return IndicatorNextLevel(level, "ผ่าน")
     if indicator.method is Method.TARGET_RATIO:
         target = "" if rubric is None else _ratio_target_value(rubric, indicator, result, level)
         return IndicatorNextLevel(level, target)
