@@ -498,7 +498,8 @@ def write_table_csv(table: Table, folder: Path, decimals: int) -> Path:
     for row in table.rows:
         if len(row) > len(digits):  # a row wider than the header: its extra cells as they are
             digits += [_csv_value] * (len(row) - len(digits))
-        writer.writerow([write(v) for write, v in zip(digits, row)])
+        # strict=False: a row shorter than the header writes the cells it has
+        writer.writerow([write(v) for write, v in zip(digits, row, strict=False)])
     target = folder / f"{table.csv_name}.csv"
     write_bytes_atomic(target, ("\ufeff" + buffer.getvalue()).encode("utf-8"))
     return target
