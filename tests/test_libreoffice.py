@@ -27,7 +27,7 @@ from pmqa_cli.assess.office import score_office
 from pmqa_cli.assess.reading import read_submission
 from pmqa_cli.cli.app import app
 from pmqa_cli.core.numbers import round_half_up
-from pmqa_cli.io.mark import Kind
+from pmqa_cli.io.mark import Kind, read_mark
 from pmqa_cli.io.registry import Office
 from pmqa_cli.report.sample import MISTAKES
 from pmqa_cli.report.template import build_template
@@ -78,6 +78,27 @@ def test_results_workbook_prints_to_pdf(tmp_path: Path, profile: Path) -> None:
         "SHA-256 ของเกณฑ์",  # เกี่ยวกับ
     ):
         assert comparable(expected) in text, expected
+
+
+def test_results_saved_again_by_libreoffice_are_not_replaced_without_force(
+    tmp_path: Path, profile: Path
+) -> None:
+    """LibreOffice without a user name keeps pmqa's "last modified by": the record of what
+    pmqa wrote tells the analyst's saved copy from pmqa's own (report/guard.py)."""
+    folder = tmp_path / "subs"
+    assert runner.invoke(app, ["sample", "-n", "3", "--out", str(folder)]).exit_code == 0
+    results = tmp_path / "out" / "results.xlsx"
+    results.parent.mkdir()
+    args = ["batch", str(folder), "-o", str(results)]
+    assert runner.invoke(app, args).exit_code in (0, 1)
+    (resaved,) = convert([results], "xlsx:Calc MS Excel 2007 XML", tmp_path / "lo", profile)
+    mark = read_mark(resaved)
+    assert mark is not None and mark.pristine  # the mark alone would let pmqa replace it
+    shutil.copyfile(resaved, results)
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2, result.output
+    assert "--force" in result.output
+    assert results.read_bytes() == resaved.read_bytes()
 
 
 def test_resaved_submission_scores_exactly_as_the_original(

@@ -77,6 +77,7 @@ def test_a_second_batch_over_the_first_batchs_outputs_scores_the_same_offices(
     assert first.exit_code == 0, first.output
     assert read_mark(subs / "results.xlsx") is not None
     assert sorted(p.name for p in (subs / "feedback").iterdir()) == [
+        ".pmqa-written.json",  # what pmqa wrote there, with each file's SHA-256
         "P001.xlsx",
         "P002.xlsx",
         "P003.xlsx",
@@ -169,6 +170,54 @@ def test_existing_files_are_replaced_only_when_pmqa_wrote_them(tmp_path: Path, s
     result = runner.invoke(app, ["batch", str(subs), "-o", str(out)])
     assert result.exit_code == 2, result.output
     assert "changed since" in said(result)
+
+
+def _add_a_note(workbook: Path) -> None:
+    """An analyst's note added with openpyxl, which keeps "last modified by" as it was (pmqa),
+    as LibreOffice without a user name does."""
+    wb = openpyxl.load_workbook(workbook)
+    assert wb.properties.lastModifiedBy == "pmqa"
+    wb.worksheets[0]["Z1"] = "หมายเหตุของผู้วิเคราะห์"
+    wb.save(workbook)
+
+
+@pytest.mark.parametrize("edited", ["results", "feedback"])
+def test_a_workbook_changed_by_a_program_that_keeps_pmqas_name_is_not_replaced(
+    tmp_path: Path, subs: Path, edited: str
+) -> None:
+    out, fb = tmp_path / "r.xlsx", tmp_path / "fb"
+    args = ["batch", str(subs), "-o", str(out), "--feedback", str(fb)]
+    assert runner.invoke(app, args).exit_code == 0
+    assert runner.invoke(app, args).exit_code == 0  # untouched: replaced without --force
+    workbook = out if edited == "results" else sorted(fb.glob("*.xlsx"))[0]
+    _add_a_note(workbook)
+    noted = workbook.read_bytes()
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2, result.output
+    assert workbook.name in said(result) and "changed since" in said(result)
+    assert workbook.read_bytes() == noted
+    assert runner.invoke(app, [*args, "--force"]).exit_code == 0
+    assert workbook.read_bytes() != noted
+    assert runner.invoke(app, args).exit_code == 0  # pmqa's own again
+
+
+def test_every_workbook_output_is_recorded_beside_it(tmp_path: Path, subs: Path) -> None:
+    """The record each workbook is checked against (report/guard.py): results, feedback,
+    template, each in its own folder's .pmqa-written.json with its SHA-256."""
+    out, fb, blank = tmp_path / "r" / "r.xlsx", tmp_path / "fb", tmp_path / "t" / "blank.xlsx"
+    out.parent.mkdir()
+    blank.parent.mkdir()
+    assert (
+        runner.invoke(app, ["batch", str(subs), "-o", str(out), "--feedback", str(fb)]).exit_code
+        == 0
+    )
+    assert runner.invoke(app, ["template", "-o", str(blank)]).exit_code == 0
+    for folder, names in ((out.parent, ["r.xlsx"]), (fb, sorted(p.name for p in fb.glob("*.xlsx"))),
+                          (blank.parent, ["blank.xlsx"])):  # fmt: skip
+        record = json.loads((folder / ".pmqa-written.json").read_text(encoding="utf-8"))
+        assert sorted(record["files"]) == names
+        for name in names:
+            assert record["files"][name] == hashlib.sha256((folder / name).read_bytes()).hexdigest()
 
 
 def test_csv_folder_rerun_and_foreign_csv(tmp_path: Path, subs: Path) -> None:
@@ -377,9 +426,9 @@ def test_pdfs_pmqa_printed_are_replaced_without_force(tmp_path: Path, subs: Path
     assert runner.invoke(app, batch).exit_code == 0
     printed = sorted(p.name for p in feedback.glob("*.pdf"))
     assert len(printed) == 1 and (out / "r.pdf").is_file()
-    # The record beside the outputs keeps the score's PDF while the batch adds its own.
+    # The record beside the outputs keeps the score's files while the batch adds its own.
     record = json.loads((out / ".pmqa-written.json").read_text("utf-8"))["files"]
-    assert sorted(record) == ["fb.pdf", "r.pdf"]
+    assert sorted(record) == ["fb.pdf", "fb.xlsx", "r.pdf", "r.xlsx"]
     assert runner.invoke(app, batch).exit_code == 0  # every PDF is pmqa's: no --force
     assert runner.invoke(app, score).exit_code == 0
     (feedback / printed[0]).write_bytes(b"%PDF-1.7 signed by the director")

@@ -8,7 +8,8 @@ a file is saved again, so a filled template still says it started as pmqa's temp
 The mark lets pmqa tell its own outputs from submissions: batch discovery passes over results,
 feedback, comparison and committee review workbooks (:data:`OUTPUT_KINDS`), and an existing file
 is replaced only when pmqa wrote it and nobody saved it since (:attr:`Mark.pristine`: last
-modified by pmqa).
+modified by pmqa, and the SHA-256 its folder's :data:`WRITTEN_RECORD` names it with, which
+report/guard.py checks: LibreOffice and openpyxl keep "last modified by pmqa" when they save).
 """
 
 from __future__ import annotations

@@ -11,9 +11,10 @@ whose message says what to do. The rules (docs/security.md):
   marked workbooks (workbook/mark.py) and files that are not spreadsheets;
 - two outputs never share a path;
 - the folder must exist (a folder output may be created inside an existing one) and be writable;
-- an existing file is replaced only when pmqa wrote it (its mark, untouched since; for JSON its
-  header; for CSV and PDF the record pmqa keeps in the folder, ``.pmqa-written.json``, with the
-  file's SHA-256); anything else needs ``--force``.
+- an existing file is replaced only when pmqa wrote it and nobody changed it since (a workbook:
+  its mark, last modified by pmqa, and the SHA-256 the record pmqa keeps in its folder,
+  ``.pmqa-written.json``, names it with; JSON: its header; CSV and PDF: the record); anything
+  else needs ``--force``.
 
 New output options (a PDF, a comparison workbook) add a :class:`Target` and get the same checks.
 """
@@ -24,7 +25,7 @@ import contextlib
 import json
 import os
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
@@ -50,6 +51,7 @@ __all__ = [
     "check_outputs",
     "merge_record",
     "pmqa_wrote",
+    "record_workbooks",
     "record_written",
 ]
 
@@ -133,8 +135,11 @@ def record_written(folder: Path, paths: Sequence[Path]) -> None:
     write_bytes_atomic(folder / WRITTEN_RECORD, json.dumps(data, indent=1).encode("utf-8"))
 
 
-def pmqa_wrote(path: Path, form: Form, kind: Kind | None = None) -> bool:
-    """Whether the existing file at ``path`` is one pmqa wrote, unchanged, of this form/kind."""
+def pmqa_wrote(
+    path: Path, form: Form, kind: Kind | None = None, record: Mapping[str, str] | None = None
+) -> bool:
+    """Whether the existing file at ``path`` is one pmqa wrote, unchanged, of this form/kind
+    (``record``: its folder's WRITTEN_RECORD, when the caller has read it)."""
     if form in (Form.WORKBOOK, Form.FEEDBACK_FOLDER, Form.SAMPLE_FOLDER):
         found = read_mark(path)
         wanted = {Form.FEEDBACK_FOLDER: Kind.FEEDBACK, Form.SAMPLE_FOLDER: Kind.SAMPLE}.get(
@@ -145,10 +150,30 @@ def pmqa_wrote(path: Path, form: Form, kind: Kind | None = None) -> bool:
             and found.pristine
             and wanted is not None
             and (found.kind == wanted.value)
+            and _unchanged(path, record)
         )
     if form is Form.JSON:
         return is_results_json(path)
-    return recorded_output(path)
+    return recorded_output(path, record)
+
+
+def _unchanged(workbook: Path, record: Mapping[str, str] | None) -> bool:
+    """A workbook its folder's record names still has the SHA-256 pmqa recorded: saved since by
+    a program that leaves its "last modified by" as pmqa wrote it (openpyxl, LibreOffice without
+    a user name), it has not. One the record does not name (written before pmqa recorded its
+    workbooks) has only its mark to go by."""
+    sha = (written_record(workbook.parent) if record is None else record).get(workbook.name)
+    return sha is None or recorded_output(workbook, {workbook.name: sha})
+
+
+def record_workbooks(files: Iterable[Path]) -> None:
+    """Record each workbook of a run in its folder's WRITTEN_RECORD (the folder as staged), so
+    the next run replaces it only as pmqa wrote it (:func:`pmqa_wrote`)."""
+    folders: dict[Path, list[Path]] = {}
+    for file in files:
+        folders.setdefault(file.parent, []).append(file)
+    for folder, written in folders.items():
+        record_written(folder, written)
 
 
 def _probe(folder: Path) -> str | None:
@@ -292,23 +317,29 @@ def _check_folder(
     if force or not path.is_dir():
         return
     suffixes = _folder_suffixes(target)
+    record = written_record(path)
     foreign = [
         p
         for p in sorted(path.iterdir())
         if p.suffix.lower() in suffixes
         and p.is_file()
-        and not pmqa_wrote(p, Form.PDF if p.suffix.lower() == ".pdf" else target.form)
+        and not pmqa_wrote(p, _form_of(p, target), record=record)
     ]
     if foreign:
         suffix = " and ".join(suffixes)
         raise UsageError(
-            f"The folder {path} ({option}) already holds {suffix} files pmqa did not write "
-            f"({_names(foreign)}), which a file pmqa writes could replace. Choose an empty or "
-            "new folder, or add --force to replace them.",
-            th=f"โฟลเดอร์ {path} ({option}) มีไฟล์ {suffix} ที่ pmqa ไม่ได้เขียนอยู่แล้ว "
-            f"({_names(foreign, th=True)}) ซึ่งไฟล์ที่ pmqa เขียนอาจแทนที่ได้ เลือกโฟลเดอร์ว่างหรือ"
-            "โฟลเดอร์ใหม่ หรือเพิ่ม --force เพื่อแทนที่",
+            f"The folder {path} ({option}) already holds {suffix} files pmqa did not write, "
+            f"or changed since pmqa wrote them ({_names(foreign)}), which a file pmqa writes "
+            "could replace. Choose an empty or new folder, or add --force to replace them.",
+            th=f"โฟลเดอร์ {path} ({option}) มีไฟล์ {suffix} ที่ pmqa ไม่ได้เขียน หรือถูกแก้ไขหลังจาก "
+            f"pmqa เขียนอยู่แล้ว ({_names(foreign, th=True)}) ซึ่งไฟล์ที่ pmqa เขียนอาจแทนที่ได้ "
+            "เลือกโฟลเดอร์ว่างหรือโฟลเดอร์ใหม่ หรือเพิ่ม --force เพื่อแทนที่",
         )
+
+
+def _form_of(file: Path, folder: Target) -> Form:
+    """What a file in a folder output is: a PDF printed beside a workbook, or the folder's own."""
+    return Form.PDF if file.suffix.lower() == ".pdf" else folder.form
 
 
 def _refuse_input_folder(target: Target, key: Path) -> None:

@@ -27,7 +27,7 @@ from types import TracebackType
 
 from pmqa_cli.core.errors import DISK_ERRORS, OutputError, UsageError
 from pmqa_cli.core.portable import check_stop, process_alive
-from pmqa_cli.report.guard import WRITTEN_RECORD, merge_record
+from pmqa_cli.report.guard import WRITTEN_RECORD, merge_record, record_workbooks
 
 __all__ = ["LOCK_SUFFIX", "STAGING_PREFIX", "OutputSet", "lock_path"]
 
@@ -276,11 +276,25 @@ class OutputSet:
             elif staged.exists():
                 yield staged, target
 
+    def _record_workbooks(self) -> None:
+        """Every workbook of the set named, with its SHA-256, in the record of the folder it goes
+        to (report/guard.py): a workbook saved since by a program that leaves pmqa's "last
+        modified by" in it is then told from pmqa's own, and not replaced without --force."""
+        workbooks = []
+        for staged, target in list(self._moves()):
+            if staged.suffix.lower() != ".xlsx":
+                continue
+            if staged == self._staged.get(target):  # a file of its own: its record beside it
+                self.stage(target.parent / WRITTEN_RECORD)
+            workbooks.append(staged)
+        record_workbooks(workbooks)
+
     def commit(self) -> list[Path]:
         """Move every staged file into place; if one move fails, put back what was moved.
         Nothing moves once the run was asked to stop (even if Python swallowed the stop's
         exception on the way: :func:`~pmqa_cli.core.portable.check_stop`)."""
         check_stop()
+        self._record_workbooks()
         self._committing = True
         done: list[tuple[Path, Path, Path | None]] = []  # (staged, final, backup of the old)
         # A record of the files pmqa wrote (report/guard.py) goes last, merged with the record
