@@ -87,6 +87,24 @@ def folder(tmp_path: Path, shipped: Rubric) -> Path:
     return subs
 
 
+def test_the_summary_names_every_file_it_counts_without_scoring(
+    tmp_path: Path, folder: Path
+) -> None:
+    """An analyst reads the terminal: each unreadable file with why and the fix, the files
+    passed over, the copies counted once, by name; and no "0 missing" without a registry."""
+    result = runner.invoke(app, ["batch", str(folder), "-o", str(tmp_path / "r.xlsx")])
+    assert result.exit_code == 1, result.output
+    out = " ".join(result.output.split())  # the terminal wraps long lines
+    assert "Unreadable (3):" in out
+    for name, code in (("corrupt.xlsx", "file-corrupt"), ("old.xls", "file-legacy-xls"),
+                       ("csv.xlsx", "file-csv")):  # fmt: skip
+        assert f"{code} {name}" in out, (name, out)
+    assert "Other files passed over (not spreadsheets): covering-letter.docx" in out
+    assert "is a byte-identical copy of" in out and "resent.xlsx" in out
+    assert "Missing offices not checked (no --registry)" in out
+    assert "~$open.xlsx" not in out  # Excel's lock file is no submission, nor worth a word
+
+
 def registry_for(folder: Path, extra: Office) -> Path:
     """A registry with the offices in the folder plus one that did not submit."""
     from pmqa_cli.io.registry import load_registry

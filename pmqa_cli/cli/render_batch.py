@@ -81,7 +81,14 @@ def batch_summary(batch: BatchResult, written: Sequence[Path]) -> None:
         (tr("ประเมินได้ มีข้อผิดพลาด", "Scored with errors"), counts["scored_with_errors"], "red"),
         (tr("อ่านไม่ได้", "Unreadable"), counts["unreadable"], "red"),
         (tr("ไฟล์ส่งซ้ำ", "Duplicate files"), counts["duplicates"], "yellow"),
-        (tr("หน่วยงานที่ไม่ได้ส่ง", "Missing offices"), counts["missing"], "yellow"),
+        # Without a registry no office is known to be missing: not "0", which reads as none.
+        (
+            tr("หน่วยงานที่ไม่ได้ส่ง", "Missing offices"),
+            counts["missing"]
+            if batch.registry is not None
+            else tr("ไม่ได้ตรวจ (ไม่มี --registry)", "not checked (no --registry)"),
+            "yellow",
+        ),
         (tr("ไฟล์อื่นที่ข้าม", "Other files passed over"), counts["skipped"], "dim"),
         (
             tr("ผลลัพธ์ของ pmqa ที่ข้าม", "pmqa's own outputs passed over"),
@@ -92,6 +99,7 @@ def batch_summary(batch: BatchResult, written: Sequence[Path]) -> None:
     for label, value, style in rows:
         table.add_row(label, f"[{style}]{value}[/]" if value else "0")
     console.print(table)
+    _files_not_scored(batch)
     if batch.outputs_skipped:
         skipped, example = len(batch.outputs_skipped), Path(batch.outputs_skipped[0]).name
         console.print(
@@ -162,6 +170,43 @@ def batch_summary(batch: BatchResult, written: Sequence[Path]) -> None:
         console.print(
             ThaiText(tr(f"และอีก {len(written) - 5} ไฟล์", f"... and {len(written) - 5} more files"))
         )
+
+
+_NAMED = 10  # files named in the summary before "and N more"
+
+
+def _names(paths: Sequence[str]) -> str:
+    named = ", ".join(escape(Path(p).name) for p in paths[:_NAMED])
+    more = len(paths) - _NAMED
+    return named + (tr(f" และอีก {more} ไฟล์", f" and {more} more") if more > 0 else "")
+
+
+def _files_not_scored(batch: BatchResult) -> None:
+    """The files the summary counts without scoring them, by name: each unreadable one with
+    why and what to do, the files passed over, and the copies counted once."""
+    console = out_console()
+    unreadable = [s for s in batch.summaries if not s.readable]
+    if unreadable:
+        console.print(ThaiText(tr(f"อ่านไม่ได้ {len(unreadable)} ไฟล์:",
+                                  f"Unreadable ({len(unreadable)}):"), style="red"))  # fmt: skip
+        problems = [f for s in unreadable[:_NAMED] for f in s.findings[:1]]
+        console.print(findings_table(problems, show_file=True))
+        if len(unreadable) > _NAMED:
+            more = len(unreadable) - _NAMED
+            console.print(ThaiText(tr(f"  และอีก {more} ไฟล์ ในแผ่นงาน ปัญหาที่พบ",
+                                      f"  ... {more} more in the ปัญหาที่พบ sheet")))  # fmt: skip
+    if batch.skipped:
+        console.print(
+            ThaiText(tr(f"ไฟล์อื่นที่ข้าม (ไม่ใช่สเปรดชีต): {_names(batch.skipped)}",
+                        f"Other files passed over (not spreadsheets): {_names(batch.skipped)}"),
+                     style="dim")
+        )  # fmt: skip
+    for copy in [d for d in batch.duplicates if d.copy_of is not None][:_NAMED]:
+        name, of = escape(Path(copy.path).name), escape(Path(copy.copy_of or "").name)
+        console.print(
+            ThaiText(tr(f"ไฟล์ {name} เหมือนกับ {of} ทุกไบต์ นับเป็นไฟล์เดียว",
+                        f"{name} is a byte-identical copy of {of}: counted once."), style="dim")
+        )  # fmt: skip
 
 
 def comparison(found: Comparison) -> None:
