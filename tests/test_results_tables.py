@@ -17,6 +17,8 @@ from typer.testing import CliRunner
 
 from pmqa_cli.assess.batch import run_batch
 from pmqa_cli.cli.app import app
+from pmqa_cli.io.registry import sample_registry_path
+from pmqa_cli.report.compare_tables import TOP_SHEET
 from pmqa_cli.report.result_tables import (
     CHANGES_SHEET,
     CHARTS_SHEET,
@@ -162,3 +164,23 @@ def _same(a: str, b: str) -> bool:
         return float(a) == float(b)
     except ValueError:
         return False
+
+
+def test_a_region_or_province_alone_never_makes_a_ranks_row_taller(
+    samples: Path, tmp_path: Path
+) -> None:
+    """The ranks print one page wide at 16 pt: a row is taller only for a cell that needs two
+    lines. ภาคตะวันออกเฉียงเหนือ, the region of a third of the offices, and every single
+    province fit their columns (they wrapped, a row in three as tall, before)."""
+    out = tmp_path / "r.xlsx"
+    registry = str(sample_registry_path())
+    result = runner.invoke(app, ["batch", str(samples), "-o", str(out), "--registry", registry])
+    assert result.exit_code in (0, 1), result.output
+    ws = _sheet(out, TOP_SHEET)
+    headers = [c.value for c in ws[1]]
+    region, province = headers.index("ภาค") + 1, headers.index("จังหวัด") + 1
+    regions = [ws.cell(r, region).value for r in range(2, ws.max_row + 1)]
+    assert "ภาคตะวันออกเฉียงเหนือ" in regions
+    for r in range(2, ws.max_row + 1):
+        if " " not in str(ws.cell(r, province).value):  # one province (not an office's two)
+            assert ws.row_dimensions[r].height == ws.row_dimensions[2].height, r

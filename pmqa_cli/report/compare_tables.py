@@ -133,8 +133,11 @@ def _office_columns(get: Any) -> list[Column[Any]]:
         Column("รหัส", 10, Kind.CENTER, lambda r: get(r).code),
         Column("ชื่อหน่วยงาน", 34, Kind.TEXT, lambda r: get(r).name),
         Column("ประเภท", 8, Kind.CENTER, lambda r: get(r).type_th),
-        Column("จังหวัด", 18, Kind.TEXT, lambda r: get(r).province),
-        Column("ภาค", 18, Kind.TEXT, lambda r: get(r).region),  # the ranks print one page wide
+        # As result_tables' office columns: the ranks print one page wide, with the region
+        # ภาคตะวันออกเฉียงเหนือ (a third of the offices) and every province of the registry
+        # on one line of 16 pt but สมุทรสาคร สมุทรสงคราม (one office's two provinces).
+        Column("จังหวัด", 16, Kind.TEXT, lambda r: get(r).province),
+        Column("ภาค", 19, Kind.TEXT, lambda r: get(r).region),
     ]
 
 

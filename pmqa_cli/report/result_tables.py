@@ -385,8 +385,9 @@ def _duplicates(run: Run) -> Table:
             lambda d: thai_date(d.submitted_on) if d.submitted_on else "(ไม่ได้ระบุ)",
         ),
         Column("การใช้คะแนน", 26, Kind.TEXT, _duplicate_use),
-        Column("SHA-256", 66, Kind.TEXT, lambda d: d.sha256),
-        Column("ที่อยู่ไฟล์", 40, Kind.TEXT, lambda d: d.path),
+        # One landscape page wide, as the audit trail: the hash on two lines.
+        Column("SHA-256", 36, Kind.TEXT, lambda d: d.sha256),
+        Column("ที่อยู่ไฟล์", 36, Kind.TEXT, lambda d: d.path),
     ]
     return Table.of(DUPLICATES_SHEET, "duplicates", columns, batch.duplicates)
 
