@@ -433,6 +433,21 @@ def test_usage_errors_exit_2(
     assert file.read_bytes() == before
 
 
+def test_a_mistyped_folder_is_named_with_the_one_it_likely_means(tmp_path: Path) -> None:
+    (tmp_path / "samples").mkdir()
+    (tmp_path / "registry.csv").write_text("code\n", encoding="utf-8")
+    typed = tmp_path / "sampels"
+    result = runner.invoke(app, ["batch", str(typed), "-o", str(tmp_path / "r.xlsx")])
+    assert result.exit_code == 2, result.output
+    said = " ".join(result.output.split())
+    assert f"{typed} does not exist (looked for in {tmp_path})" in said
+    assert f"Did you mean {tmp_path / 'samples'}?" in said
+    nothing_like = tmp_path / "zzz"
+    result = runner.invoke(app, ["batch", str(nothing_like), "-o", str(tmp_path / "r.xlsx")])
+    assert "Did you mean" not in result.output
+    assert "Check the name, or give the full path." in " ".join(result.output.split())
+
+
 def test_unwritable_output_leaves_nothing_half_written(
     tmp_path: Path, shipped: Rubric, make_submission: SubmissionFactory
 ) -> None:

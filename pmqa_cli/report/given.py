@@ -8,6 +8,8 @@ every command, so it stays light: the batch's own work is in :mod:`pmqa_cli.repo
 from __future__ import annotations
 
 from collections.abc import Sequence
+from difflib import get_close_matches
+from itertools import islice
 from pathlib import Path
 
 from pmqa_cli.core.errors import UsageError
@@ -37,11 +39,38 @@ def given_paths(*paths: Path | None) -> list[Path]:
     return [p for p in paths if p is not None]
 
 
+#: The names of a folder compared with a path that is not there, at most (a folder of a
+#: hundred thousand files is not listed whole to suggest a name).
+_NAMES_COMPARED = 10_000
+
+
 def must_exist(*paths: Path) -> None:
-    """A usage error naming the first of ``paths`` that does not exist."""
+    """A usage error naming the first of ``paths`` that does not exist: where it was looked
+    for, and the name in that folder it most likely means (a typo: "sampels")."""
     for path in paths:
         if not path.exists():
-            raise UsageError(f"{path} does not exist.", th=f"ไม่พบ {path}")
+            folder = path.parent
+            where = folder.absolute()
+            near = _nearest(path.name, folder)
+            if near is not None:
+                meant = folder / near
+                hint, hint_th = f"Did you mean {meant}?", f"หมายถึง {meant} หรือไม่"
+            else:
+                hint, hint_th = "Check the name, or give the full path.", "ตรวจสอบชื่อ หรือระบุที่อยู่เต็ม"
+            raise UsageError(
+                f"{path} does not exist (looked for in {where}). {hint}",
+                th=f"ไม่พบ {path} (ค้นหาใน {where}) {hint_th}",
+            )
+
+
+def _nearest(name: str, folder: Path) -> str | None:
+    """The name in ``folder`` closest to ``name``, when one is close (None otherwise)."""
+    try:
+        names = [p.name for p in islice(folder.iterdir(), _NAMES_COMPARED)]
+    except OSError:
+        return None
+    found = get_close_matches(name, [n for n in names if not n.startswith(".")], n=1, cutoff=0.75)
+    return found[0] if found else None
 
 
 def not_a_folder(path: Path, command: str) -> None:
