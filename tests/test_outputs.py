@@ -262,6 +262,7 @@ def test_score_and_template_never_write_over_a_submission(tmp_path: Path, subs: 
     result = runner.invoke(app, ["template", "-o", str(filled)])
     assert result.exit_code == 2, result.output
     assert "--force" in said(result)
+    assert "filled submission: replacing it loses the office's answers" in said(result)
     filled.unlink()
     assert digests(subs) == before
     blank = tmp_path / "แบบฟอร์ม ว่าง.xlsx"

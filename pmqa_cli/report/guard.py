@@ -240,14 +240,27 @@ def _check_file(target: Target, inputs: dict[Path, Path], folders: list[Path], f
             "เลือกโฟลเดอร์ที่มีสิทธิ์เขียน",
         )
     if path.exists() and not force and not pmqa_wrote(path, target.form, target.kind):
+        filled, filled_th = _filled(path)
         raise UsageError(
             f"{path} ({option}) already exists and is not a {_what(target)} pmqa wrote (or it "
-            "was changed since). pmqa replaces only its own files: choose another path, or add "
-            "--force to replace it.",
+            f"was changed since).{filled} pmqa replaces only its own files: choose another path, "
+            "or add --force to replace it.",
             th=f"มี {path} ({option}) อยู่แล้ว และไม่ใช่{_what_th(target)}ที่ pmqa เขียน (หรือถูกแก้ไข"
-            "หลังจากนั้น) pmqa แทนที่เฉพาะไฟล์ของตนเอง เลือกที่เก็บอื่น หรือเพิ่ม --force "
+            f"หลังจากนั้น){filled_th} pmqa แทนที่เฉพาะไฟล์ของตนเอง เลือกที่เก็บอื่น หรือเพิ่ม --force "
             "เพื่อแทนที่",
         )
+
+
+def _filled(path: Path) -> tuple[str, str]:
+    """A warning when the file in the way reads as an office's submission (a template or sample
+    as pmqa marks them, saved since): --force would lose its answers."""
+    found = read_mark(path)
+    if found is None or found.kind not in (Kind.TEMPLATE.value, Kind.SAMPLE.value):
+        return "", ""
+    return (
+        " It reads as an office's filled submission: replacing it loses the office's answers.",
+        " ไฟล์นี้เป็นแบบประเมินที่หน่วยงานกรอกแล้ว หากแทนที่ คำตอบของหน่วยงานจะหายไป",
+    )
 
 
 def _what(target: Target) -> str:
