@@ -115,7 +115,7 @@ def _outputs(folder: Path) -> tuple[dict[str, Any], dict[str, str], dict[str, An
     data.pop("generated")
     tables = {p.name: p.read_text(encoding="utf-8-sig") for p in (folder / "csv").glob("*.csv")
               if p.name != "about.csv"}  # fmt: skip
-    feedback = sorted(p.name for p in (folder / "fb").iterdir())
+    feedback = sorted(p.name for p in (folder / "fb").glob("*.xlsx"))
     return data, tables, _cells(folder / "results.xlsx"), feedback
 
 

@@ -17,11 +17,16 @@ from pathlib import Path
 import pytest
 
 from pmqa_cli.core.errors import OutputError, UsageError
+from pmqa_cli.core.hashing import sha256_file
+from pmqa_cli.io.mark import WRITTEN_RECORD, written_record
 from pmqa_cli.report.staging import STAGING_PREFIX, OutputSet, lock_path
 
 
 def leftovers(folder: Path) -> list[str]:
-    return sorted(p.name for p in folder.iterdir() if p.name.startswith("."))
+    """What a run left behind: staging folders and locks (pmqa's record of the files it wrote
+    is an output)."""
+    return sorted(p.name for p in folder.iterdir()
+                  if p.name.startswith(".") and p.name != WRITTEN_RECORD)  # fmt: skip
 
 
 def test_outputs_reach_their_places_only_on_commit(tmp_path: Path) -> None:
@@ -32,9 +37,13 @@ def test_outputs_reach_their_places_only_on_commit(tmp_path: Path) -> None:
         staged.mkdir()
         (staged / "P001.xlsx").write_bytes(b"one")
         assert not results.exists() and not feedback.exists()
-        assert sorted(outputs.commit()) == [feedback / "P001.xlsx", results]
+        records = [tmp_path / WRITTEN_RECORD, feedback / WRITTEN_RECORD]
+        assert sorted(outputs.commit()) == sorted([feedback / "P001.xlsx", results, *records])
     assert results.read_bytes() == b"new results"
     assert (feedback / "P001.xlsx").read_bytes() == b"one"
+    # Each workbook recorded in its folder, so a later run replaces it only as written here.
+    assert written_record(tmp_path) == {"results.xlsx": sha256_file(results)}
+    assert written_record(feedback) == {"P001.xlsx": sha256_file(feedback / "P001.xlsx")}
     assert leftovers(tmp_path) == []  # no staging folder, no lock
 
 
@@ -233,4 +242,4 @@ def test_a_committed_record_adds_to_the_one_in_place(tmp_path: Path) -> None:
     assert sorted(files) == ["both.csv", "new.csv", "old.csv"]
     assert files["old.csv"] == first["old.csv"]
     assert files["both.csv"] != first["both.csv"]  # this run's copy
-    assert leftovers(folder) == [WRITTEN_RECORD]
+    assert leftovers(folder) == []  # the record alone, no staging folder or lock

@@ -276,25 +276,12 @@ class OutputSet:
             elif staged.exists():
                 yield staged, target
 
-    def _record_workbooks(self) -> None:
-        """Every workbook of the set named, with its SHA-256, in the record of the folder it goes
-        to (report/guard.py): a workbook saved since by a program that leaves pmqa's "last
-        modified by" in it is then told from pmqa's own, and not replaced without --force."""
-        workbooks = []
-        for staged, target in list(self._moves()):
-            if staged.suffix.lower() != ".xlsx":
-                continue
-            if staged == self._staged.get(target):  # a file of its own: its record beside it
-                self.stage(target.parent / WRITTEN_RECORD)
-            workbooks.append(staged)
-        record_workbooks(workbooks)
-
     def commit(self) -> list[Path]:
         """Move every staged file into place; if one move fails, put back what was moved.
         Nothing moves once the run was asked to stop (even if Python swallowed the stop's
         exception on the way: :func:`~pmqa_cli.core.portable.check_stop`)."""
         check_stop()
-        self._record_workbooks()
+        _record_workbooks(self)
         self._committing = True
         done: list[tuple[Path, Path, Path | None]] = []  # (staged, final, backup of the old)
         # A record of the files pmqa wrote (report/guard.py) goes last, merged with the record
@@ -334,3 +321,17 @@ class OutputSet:
         for lock in reversed(self._locks):
             lock.release()
         self._locks.clear()
+
+
+def _record_workbooks(outputs: OutputSet) -> None:
+    """Every workbook of the set named, with its SHA-256, in the record of the folder it goes to
+    (report/guard.py): a workbook saved since by a program that leaves pmqa's "last modified by"
+    in it is then told from pmqa's own, and not replaced without --force."""
+    workbooks = []
+    for staged, target in list(outputs._moves()):
+        if staged.suffix.lower() != ".xlsx":
+            continue
+        if staged == outputs._staged.get(target):  # a file of its own: its record beside it
+            outputs.stage(target.parent / WRITTEN_RECORD)
+        workbooks.append(staged)
+    record_workbooks(workbooks)
