@@ -342,8 +342,7 @@ def _aggregated(rubric: Rubric, tally: Tally) -> tuple[PartScore, PartScore, Fra
     weights = rubric.scoring.part_weights
     issues, indicators = tally.all_issues, tally.all_indicators
     if rubric.scoring.aggregation is Aggregation.CATEGORY_MEAN:
-        category7 = aggregate.mean(d.score for d in tally.dimensions)
-        scored = [c.score for c in tally.categories if c.score is not None]
+        scored, category7 = _categories(tally)
         pmqa = PartScore(aggregate.mean(scored), Decimal(len(scored)), issues.weight, decimals)
         results = PartScore(
             category7, Decimal(1 if category7 is not None else 0), indicators.weight, decimals
@@ -358,11 +357,9 @@ def _overall(rubric: Rubric, tally: Tally) -> Fraction | None:
     """The overall score, exactly: the one place it is aggregated (the next steps' variants
     need it alone, without the parts' scores)."""
     if rubric.scoring.aggregation is Aggregation.CATEGORY_MEAN:
-        # Categories 1-6 are each the mean of their issues; category 7 the mean of its
-        # dimensions; the overall the plain mean of the categories with a score.
-        category7 = aggregate.mean(d.score for d in tally.dimensions)
-        return aggregate.mean([*(c.score for c in tally.categories if c.score is not None),
-                               category7])  # fmt: skip
+        # The plain mean of the categories with a score, category 7 one of them.
+        scored, category7 = _categories(tally)
+        return aggregate.mean([*scored, category7])
     # The weighted mean of the parts with a score (each part the weighted mean of its items).
     weights = rubric.scoring.part_weights
     parts = [(weight, part.score)
@@ -370,6 +367,13 @@ def _overall(rubric: Rubric, tally: Tally) -> Fraction | None:
                                   (weights.results, tally.all_indicators))
              if part.score is not None]  # fmt: skip
     return aggregate.summed("", parts).score
+
+
+def _categories(tally: Tally) -> tuple[list[Fraction], Fraction | None]:
+    """A category-mean rubric's categories, exactly: categories 1-6 with a score (each the
+    mean of its issues) and category 7 (the mean of its dimensions; None without one)."""
+    scored = [c.score for c in tally.categories if c.score is not None]
+    return scored, aggregate.mean(d.score for d in tally.dimensions)
 
 
 def overall_of(rubric: Rubric, tally: Tally) -> Decimal | None:
