@@ -17,6 +17,7 @@ from pmqa_cli.assess.batch import discover
 from pmqa_cli.assess.trace import Layer
 from pmqa_cli.cli.app import app
 from pmqa_cli.io.mark import read_mark
+from pmqa_cli.io.xlsx import column_letter
 from pmqa_cli.report.review_sheet import REVIEW_COLUMNS, REVIEW_SHEET
 from pmqa_cli.rubric.model import OfficeType, Rubric
 from pmqa_cli.verify.inputs import Verification, load_verification
@@ -432,3 +433,43 @@ def test_a_value_pmqa_could_not_read_is_shown_as_typed(
               for r in range(4, ws.max_row + 1)}  # fmt: skip
     assert claims["K2"] == "อ่านไม่ได้: ประมาณ 4"
     assert claims["K1"] != "อ่านไม่ได้"  # a value that was read shows as usual
+
+
+def test_a_verdict_on_a_claim_the_office_no_longer_makes_is_not_applied(
+    tmp_path: Path, offices: list[Path], mini: Rubric, make_submission: SubmissionFactory
+) -> None:
+    """P001 sends a new workbook after the review sheet was made: C4 now ไม่ผ่าน (the committee
+    had said ไม่ยืนยัน to its ผ่าน, which would now flip it to a pass) and K1 40 (the
+    committee had given 25 for its 35). Neither verdict is applied, each is an error at the
+    claim's cell, both items are unreviewed; C1, whose claim is unchanged, keeps its verdict."""
+    filled = fill_with_openpyxl(review_sheet(tmp_path, offices), tmp_path / "filled.xlsx")
+    seen = tmp_path / "seen" / "P001.xlsx"  # the workbook the committee saw, kept
+    seen.parent.mkdir()
+    seen.write_bytes(offices[0].read_bytes())
+    answers = {f"C{n}": "ผ่าน" for n in range(1, 9)} | {"C4": "ไม่ผ่าน", "C9": "ไม่ผ่าน"}
+    values = {"K1": 40, "K2": 3, "K3": 4, "K4": "ผ่าน", "K5": 2.5}
+    again = hand_case_submission(mini, make_submission, answers=answers, values=values)
+    args = ["score", str(again), "--json", "--rubric", str(MINI_RUBRIC), "--review", str(filled)]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 1, result.output
+    data = json.loads(result.output)
+    stale = {f["item_id"]: f for f in data["findings"] if f["code"] == "review-claim-changed"}
+    assert sorted(stale) == ["C4", "K1"]
+    ws = openpyxl.load_workbook(filled)[REVIEW_SHEET]
+    claim = column_letter(column("claim"))
+    rows = [r for r in range(4, ws.max_row + 1) if ws.cell(row=r, column=1).value == "P001"]
+    cells = {ws.cell(row=r, column=column("item")).value: f"{claim}{r}" for r in rows}
+    assert (stale["C4"]["cell"], stale["K1"]["cell"]) == (cells["C4"], cells["K1"])
+    assert "ผ่าน" in stale["C4"]["message_en"] and "35" in stale["K1"]["message_en"]
+    assert data["changes"] == []  # nothing the committee said about C4 or K1 replaced a value
+    assert data["verified"] == data["self_assessed"]
+    c1, c4 = data["issues"][0]["criteria"][0], data["issues"][0]["criteria"][3]
+    assert (c1["source"], c1["verdict"], c1["reviewed"]) == ("review", "confirmed", True)
+    assert (c4["final"], c4["source"], c4["reviewed"]) == (False, "self", False)
+    k1 = next(i for i in data["indicators"] if i["id"] == "K1")
+    assert (k1["reviewed"], k1["source"]) == (False, "self")
+    assert data["unreviewed"] == 11 + 2  # the 11 nobody reviewed, and the two stale rows
+    # The same workbook as the committee saw it: every verdict applies, with no such error.
+    same = runner.invoke(app, ["score", str(seen), "--json", "--rubric", str(MINI_RUBRIC),
+                               "--review", str(filled)])  # fmt: skip
+    assert same.exit_code == 0 and "review-claim-changed" not in same.output

@@ -442,20 +442,23 @@ WHOLE_FILE_REFUSED = frozenset(
 def _mark_provisional(
     places: list[_Place], registry: Registry | None, verifier: Verifier | None = None
 ) -> None:
-    """Give each scored office the reasons its result is not final (see PROVISIONAL); a
-    verification file refused whole leaves every office's official score open."""
+    """Give each scored office the reasons its result is not final (see PROVISIONAL): errors
+    in its workbook, or in a verification file's rows about it (a verdict on a claim it no
+    longer makes); a verification file refused whole leaves every office's official score
+    open."""
     refused = verifier is not None and any(f.code in WHOLE_FILE_REFUSED for f in verifier.findings)
     for p in places:
         r = p.office
         if not (r.readable and p.scored):
             continue
-        own = [f for f in (*r.findings, *p.findings)
-               if f.code not in {"office-duplicate", "office-code-unknown"}]  # fmt: skip
+        found = [f for f in (*r.findings, *p.findings)
+                 if f.code not in {"office-duplicate", "office-code-unknown"}]  # fmt: skip
+        own = [f for f in found if f.file in (None, r.file)]
         reasons = ["errors"] if has_errors(own) else []
         reasons += [x for x in p.provisional if x not in reasons]
         if registry is not None and r.office.code and r.office.code not in registry.offices:
             reasons.append("not-in-registry")
-        if refused:
+        if refused or has_errors(f for f in found if f.file not in (None, r.file)):
             reasons.append("verification")
         p.provisional = [x for x in PROVISIONAL if x in reasons]
 

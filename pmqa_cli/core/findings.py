@@ -549,6 +549,18 @@ CATALOGUE: Mapping[str, Code] = dict(
             "came from.",
         ),
         _c(
+            "review-claim-changed",
+            "error",
+            "คณะกรรมการตรวจรายการ '{item}' ของหน่วยงาน '{office}' เมื่อหน่วยงานรายงานว่า {seen} "
+            "แต่แบบประเมินที่ใช้ตอนนี้รายงานว่า {now} (ส่งแบบประเมินใหม่หลังจัดทำแบบตรวจสอบ) "
+            "ผลการตรวจแถวนี้จึงไม่ถูกนำไปใช้ และรายการนี้ยังไม่ได้ตรวจ จัดทำแบบตรวจสอบใหม่ด้วย "
+            "pmqa review-sheet ให้คณะกรรมการตรวจรายการนี้อีกครั้ง",
+            "The committee reviewed item '{item}' of office '{office}' when the office reported "
+            "{seen}, but the workbook scored now reports {now} (sent again after the review "
+            "sheet was made), so this row was not applied and the item is unreviewed. Make a "
+            "new review sheet (pmqa review-sheet) and have the committee review the item again.",
+        ),
+        _c(
             "review-incomplete",
             "warning",
             "คณะกรรมการยังไม่ได้ตรวจ {count} รายการของหน่วยงานนี้ รายการเหล่านี้ใช้ค่าที่หน่วยงานประเมินตนเอง",

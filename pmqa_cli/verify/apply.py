@@ -30,10 +30,11 @@ from pmqa_cli.assess.trace import (
 )
 from pmqa_cli.core.findings import Finding, make_finding
 from pmqa_cli.core.numbers import round_half_up
+from pmqa_cli.io.values import clean_text, parse_number, parse_yes_no
 from pmqa_cli.rubric.model import Indicator, OfficeType, Rubric
 from pmqa_cli.verify.inputs import Entry, Verification
 
-__all__ = ["Layers", "apply_layers", "differs", "source_name", "verify_office"]
+__all__ = ["Layers", "apply_layers", "differs", "fresh_reviews", "source_name", "verify_office"]
 
 
 @dataclass
@@ -205,6 +206,67 @@ def apply_layers(
     return Applied(verified, items, changes, findings, unreviewed)
 
 
+#: How the review sheet shows a claim without a value (report/review_sheet.py): not answered,
+#: no value, or a value pmqa could not read ("อ่านไม่ได้: ประมาณ 84").
+_NO_VALUE = ("(ไม่ได้ตอบ)", "(ไม่มีค่า)", "อ่านไม่ได้")
+_UNREADABLE = object()  # a claim text that is none of the review sheet's forms
+
+
+def _claim_key(value: Value, pass_fail: bool) -> object:
+    """An office's answer as the review sheet shows it, reduced for comparing: True/False for a
+    criterion or a pass/fail indicator, the exact number, "N/A", or None (no value)."""
+    if isinstance(value, IndicatorAnswer):
+        if value.value is not None:
+            number = Decimal(str(value.value))
+            return number >= 1 if pass_fail else number
+        return "N/A" if value.not_applicable else None
+    return value
+
+
+def _seen_key(text: str, yes_no: bool) -> object:
+    """A review row's claim text ("ผ่าน", "85.5 ร้อยละ", "N/A", "(ไม่ได้ตอบ)") reduced as
+    :func:`_claim_key` reduces an answer; :data:`_UNREADABLE` when it is none of those forms."""
+    text = clean_text(text)
+    if text.startswith(_NO_VALUE):
+        return None
+    if yes_no:
+        met = parse_yes_no(text).value
+        return met if isinstance(met, bool) else _UNREADABLE
+    parsed = parse_number(text.split()[0])  # the number, then its unit
+    if parsed.not_applicable:
+        return "N/A"
+    return parsed.value if isinstance(parsed.value, Decimal) else _UNREADABLE
+
+
+def fresh_reviews(
+    rubric: Rubric, answers: Answers, office: str, entries: Mapping[tuple[Layer, str], Entry]
+) -> tuple[dict[tuple[Layer, str], Entry], list[Finding]]:
+    """The entries without the committee's rows given on a claim the office no longer reports
+    (it sent a new workbook after the review sheet was made: a verdict on "ผ่าน" must not turn
+    a "ไม่ผ่าน" into a pass), each with a ``review-claim-changed`` finding; the item is then
+    unreviewed. A row whose table records no claim is kept as it is."""
+    indicators = {i.id: i for i in rubric.indicators}
+    kept: dict[tuple[Layer, str], Entry] = {}
+    findings: list[Finding] = []
+    for key, entry in entries.items():
+        indicator = indicators.get(entry.item)
+        now: Value = answers.criteria.get(entry.item)
+        if indicator is not None:
+            now = answers.indicators.get(entry.item) or IndicatorAnswer()
+        pass_fail = indicator is not None and indicator.unit == "pass/fail"
+        seen = _seen_key(entry.claim, pass_fail or indicator is None) if entry.claim else None
+        if entry.layer is Layer.REVIEW and entry.claim and seen != _claim_key(now, pass_fail):
+            o = entry.origin
+            cell = entry.claim_cell or o.cell
+            findings.append(make_finding(
+                "review-claim-changed", file=o.file, sheet=o.sheet or None, cell=cell,
+                item_id=entry.item, office=office, seen=entry.claim, now=_shown(now),
+            ))  # fmt: skip
+            continue
+        kept[key] = entry
+    return kept, findings
+
+
 def _with(answers: Answers, item: str, value: Value) -> Answers:
     if isinstance(value, IndicatorAnswer):
         return replace(answers, indicators={**answers.indicators, item: value})
@@ -221,13 +283,9 @@ def verify_office(
     """Apply the layers to one office's answers: the verified answers, every item's trace and
     every change with its effect on the overall score (the overall with that item at its new
     value minus with it at the value it replaced, everything else as the office answered)."""
+    entries, stale = fresh_reviews(rubric, answers, office, verification.for_office(office))
     applied = apply_layers(
-        rubric,
-        answers,
-        office,
-        verification.for_office(office),
-        reviewed=verification.reviewed,
-        where=where,
+        rubric, answers, office, entries, reviewed=verification.reviewed, where=where
     )
     changes = []
     for change in applied.changes:
@@ -235,7 +293,7 @@ def verify_office(
         before = _overall(rubric, _with(answers, change.item, change.before))
         effect = None if after is None or before is None else after - before
         changes.append(replace(change, effect=effect))
-    findings = list(applied.findings)
+    findings = [*stale, *applied.findings]
     if verification.reviewed and applied.unreviewed:
         findings.append(make_finding("review-incomplete", count=applied.unreviewed))
     return Verified(

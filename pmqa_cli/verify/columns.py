@@ -74,6 +74,9 @@ PERSON = _names(
 VERDICT = _names("ผลการตรวจ", "ผลการพิจารณา", "verdict", "คณะกรรมการ")
 VERIFIED = _names("ค่าที่ตรวจสอบแล้ว", "ค่าที่กรรมการยืนยัน", "verified value", "verified_value")
 COMMENT = _names("ความเห็นกรรมการ", "ความเห็น", "ข้อสังเกต", "comment", "comments")
+#: What the office reported when the review sheet was made (pmqa review-sheet writes it): a
+#: verdict is applied only while the office still reports the same.
+CLAIM = _names("ที่หน่วยงานรายงาน", "ค่าที่รายงาน", "claim", "claimed", "reported")
 
 REVIEW_COLUMNS = {
     "office": OFFICE,
@@ -82,6 +85,7 @@ REVIEW_COLUMNS = {
     "verified": VERIFIED,
     "comment": COMMENT,
     "person": PERSON,
+    "claim": CLAIM,
 }
 CORRECTION_COLUMNS = {
     "office": OFFICE,

@@ -38,6 +38,10 @@ class Entry:
     person: str = ""
     comment: str = ""
     source: str = ""
+    #: A review row's record of what the office reported when the sheet was made, and its
+    #: cell ("" when the table has no such column): see :func:`pmqa_cli.verify.apply.stale`.
+    claim: str = ""
+    claim_cell: str = ""
 
     def decision(self) -> tuple[Any, ...]:
         """What the row decides (two rows that decide the same thing do not conflict)."""

@@ -298,6 +298,8 @@ def read_review_row(context: FileContext, row: TableRow) -> None:
             verdict=verdict,
             person=found.person,
             comment=comment,
+            claim=clean_text(_shown(row.get("claim"))),
+            claim_cell=row.ref("claim") if "claim" in cols else "",
         )
     )
 
