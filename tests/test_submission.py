@@ -30,13 +30,14 @@ ONE = Decimal(1)
 BATCH_ONLY = {"office-duplicate", "office-copy"}
 #: Codes about an earlier result compared with, triggered in tests/test_compare.py.
 PREVIOUS_RESULT = {code for code in CATALOGUE if code.startswith("previous-")}
-#: Codes about review, data and correction files, triggered in tests/test_verification.py.
+#: Codes about review, data and correction files, triggered in tests/test_verification.py
+#: (review-claim-changed in tests/test_review_sheet.py).
 VERIFICATION = {
     "verify-file-unreadable", "verify-header-missing", "verify-office-unknown",
     "verify-item-unknown", "verify-item-not-indicator", "verify-verdict-invalid",
     "verify-value-invalid", "verify-value-missing", "verify-reason-missing",
     "verify-person-missing", "verify-row-conflict", "verify-not-applicable", "data-differs",
-    "review-incomplete",
+    "review-incomplete", "review-claim-changed",
 }  # fmt: skip
 #: Codes about reading any input whole or refusing it, triggered in tests/test_tables.py.
 TABLES = {
