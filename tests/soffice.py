@@ -99,3 +99,23 @@ def pdf_text(pdf: Path) -> str:
     assert PDFTOTEXT is not None
     out = subprocess.run([PDFTOTEXT, str(pdf), "-"], capture_output=True, check=True)
     return comparable(out.stdout.decode("utf-8"))
+
+
+_PAGE = re.compile(r'<page width="([\d.]+)" height="([\d.]+)"')
+_WORD = re.compile(r'<word xMin="([-\d.]+)" yMin="([-\d.]+)" xMax="([-\d.]+)" yMax="([-\d.]+)">')
+
+
+def words_off_page(pdf: Path) -> list[tuple[int, str]]:
+    """Every word that prints beyond its page's edges, as (page, word): cut off on paper,
+    though pdftotext still reads it (so :func:`pdf_text` cannot tell)."""
+    assert PDFTOTEXT is not None
+    out = subprocess.run([PDFTOTEXT, "-bbox", str(pdf), "-"], capture_output=True, check=True)
+    page, width, height, off = 0, 0.0, 0.0, []
+    for line in out.stdout.decode("utf-8").splitlines():
+        if found := _PAGE.search(line):
+            page, (width, height) = page + 1, map(float, found.groups())
+        elif found := _WORD.search(line):
+            x0, y0, x1, y1 = map(float, found.groups())
+            if x0 < 0 or y0 < 0 or x1 > width or y1 > height:
+                off.append((page, line[found.end() :].removesuffix("</word>").strip()))
+    return off

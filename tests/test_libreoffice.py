@@ -36,7 +36,7 @@ from pmqa_cli.rubric.load import load_rubric
 from pmqa_cli.rubric.model import OfficeType, Rubric
 
 from .builders import Filled, SubmissionFactory, complete, find_col, find_row
-from .soffice import PDFTOTEXT, SOFFICE, comparable, convert, pdf_text
+from .soffice import PDFTOTEXT, SOFFICE, comparable, convert, pdf_text, words_off_page
 
 runner = CliRunner()
 ROOT = Path(__file__).resolve().parent.parent
@@ -78,6 +78,9 @@ def test_results_workbook_prints_to_pdf(tmp_path: Path, profile: Path) -> None:
         "SHA-256 ของเกณฑ์",  # เกี่ยวกับ
     ):
         assert comparable(expected) in text, expected
+    # Nothing printed past the paper's edge: the charts' sheet, centred, lost its axis labels'
+    # first letters and its axis titles ("PI-7.1.1" for KPI-7.1.1) on the left.
+    assert words_off_page(pdf) == []
 
 
 def test_results_saved_again_by_libreoffice_are_not_replaced_without_force(
@@ -315,6 +318,7 @@ def test_score_pdf_prints_the_feedback_naming_office_and_year_on_every_page(
         assert comparable(f"ปีงบประมาณ พ.ศ. {shipped.fiscal_year}") in page, n
         assert "P001" in page, n
         assert comparable(f"หน้า {n} จาก {len(pages)}") in page, n
+    assert words_off_page(pdf) == []
 
 
 def test_template_prints_with_office_and_year_on_every_page(tmp_path: Path, profile: Path) -> None:
@@ -329,6 +333,7 @@ def test_template_prints_with_office_and_year_on_every_page(tmp_path: Path, prof
         assert comparable("ปีงบประมาณ พ.ศ. 2567") in page, n
         assert comparable("สพป.เชียงใหม่ เขต 1") in page, n
         assert comparable(f"หน้า {n} จาก {len(pages)}") in page, n
+    assert words_off_page(pdf) == []
 
 
 #: A word's box as pdftotext gives it over its font's size (Laksaman: 20.8 pt at 16 pt).
@@ -364,6 +369,7 @@ def test_results_for_245_offices_print_legibly_each_page_naming_the_year(
         assert comparable("ปีงบประมาณ พ.ศ. 2567") in page, n
         assert comparable(f"หน้า {n} จาก {len(pages)}") in page, n
     assert comparable("ข้อมูลนำเข้า: พิมพ์ 30 แถวแรก") in pages[-1]
+    assert words_off_page(pdf) == []
 
 
 def test_batch_feedback_pdf_names_the_office_and_year_on_every_page(
@@ -388,6 +394,7 @@ def test_batch_feedback_pdf_names_the_office_and_year_on_every_page(
             assert pdf.stem in page, (pdf.name, n)  # the office code
             assert comparable("ปีงบประมาณ พ.ศ. 2567") in page, (pdf.name, n)
         assert comparable("ผลการประเมิน: ขั้นต่อไป") in "".join(pages)  # the next steps print
+        assert words_off_page(pdf) == []
 
 
 # --- the template's own checks and provisional score, recalculated by LibreOffice ------------

@@ -30,7 +30,7 @@ from .builders import (
     hand_case_submission,
     write,
 )
-from .soffice import PDFTOTEXT, SOFFICE, comparable, convert, pdf_text
+from .soffice import PDFTOTEXT, SOFFICE, comparable, convert, pdf_text, words_off_page
 
 runner = CliRunner()
 HEADERS = [c.header for c in REVIEW_COLUMNS]
@@ -352,6 +352,7 @@ def test_the_workbook_prints_legibly(
         assert comparable(f"หน้า {n} จาก {len(pages)}") in page, n
     # The guide, then each office on pages of its own.
     assert text.count(comparable("สพม.หนึ่ง")) >= 14
+    assert words_off_page(pdf) == []  # nothing prints past the paper's edge
 
 
 def test_several_reviewers_copies_agree_or_conflict(tmp_path: Path, offices: list[Path]) -> None:

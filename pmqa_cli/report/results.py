@@ -96,7 +96,8 @@ def _print_setup(
     prints at; ``title`` replaces the header's usual one."""
     title = title or f"ผลการประเมิน PMQA 4.0: {sheet}"
     marks = page_marks(title, rubric.fiscal_year, when=when, scale=scale)
-    print_setup(ws, marks, landscape=landscape, center=sheet != MAP_SHEET)
+    # Not centred: the sheets of pictures (LibreOffice shifts them off the page's left edge).
+    print_setup(ws, marks, landscape=landscape, center=sheet not in (MAP_SHEET, CHARTS_SHEET))
 
 
 _PROVISIONAL_FILL = {"bg_color": "#FCE4D6"}  # the summary row of a provisional result
