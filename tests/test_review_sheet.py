@@ -474,3 +474,30 @@ def test_a_verdict_on_a_claim_the_office_no_longer_makes_is_not_applied(
     same = runner.invoke(app, ["score", str(seen), "--json", "--rubric", str(MINI_RUBRIC),
                                "--review", str(filled)])  # fmt: skip
     assert same.exit_code == 0 and "review-claim-changed" not in same.output
+
+
+def test_an_office_that_sent_different_files_is_named_with_the_file_shown(
+    tmp_path: Path, offices: list[Path]
+) -> None:
+    """Two different files for P001 with one submission date (the second a correction, named
+    after the first): the sheet shows the one batch scores, by file name "P001.xlsx" (the
+    office meant the other: only the message tells the analyst); an identical copy is no
+    conflict."""
+    folder = tmp_path / "subs"
+    folder.mkdir()
+    for office in offices:
+        (folder / office.name).write_bytes(office.read_bytes())
+    (folder / "copy" / "S001.xlsx").parent.mkdir()
+    (folder / "copy" / "S001.xlsx").write_bytes(offices[1].read_bytes())  # a copy: no conflict
+    wb = openpyxl.load_workbook(offices[0])
+    wb.properties.title = "แก้ไข"  # a different file with the same answers and date
+    wb.save(folder / "P001 แก้ไข.xlsx")
+    out = tmp_path / "review.xlsx"
+    args = ["--lang", "en", "review-sheet", str(folder), "-o", str(out), "--rubric",
+            str(MINI_RUBRIC)]  # fmt: skip
+    result = runner.invoke(app, args)
+    assert result.exit_code == 1, result.output
+    said = " ".join(result.output.split())
+    assert "Office P001 sent different files: the review sheet shows P001.xlsx" in said
+    assert "not P001 แก้ไข.xlsx" in said and "S001" not in said
+    assert "2 offices" in said and out.exists()  # written all the same, one office once

@@ -231,7 +231,8 @@ def test_choose_for_review_leaves_out_what_cannot_be_read(
     files = run.find_submissions([folder]).files
     choice = run.choose_for_review(files, mini, registry=None, limits=given.reading_limits())
     assert sorted(s.office.code for s in choice.chosen) == ["P001", "S002"]
-    assert choice.left_out == [f"{broken} cannot be read"]
+    assert choice.left_out == [run.LeftOut(broken, readable=False)]
+    assert choice.conflicts == []
 
 
 # --- what a command is given ----------------------------------------------------------------

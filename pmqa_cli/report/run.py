@@ -58,8 +58,10 @@ if TYPE_CHECKING:
 
 __all__ = [
     "BatchWritten",
+    "LeftOut",
     "Outputs",
     "ReviewChoice",
+    "ReviewConflict",
     "check_outputs_of",
     "choose_for_review",
     "compare_and_write",
@@ -412,13 +414,32 @@ def _write_comparison_set(
     return [staged.final(p) for p in written]
 
 
+@dataclass(frozen=True)
+class LeftOut:
+    """A file the review sheet has no rows for: ``readable`` False when it cannot be read,
+    True when it can but names no office."""
+
+    path: Path
+    readable: bool
+
+
+@dataclass(frozen=True)
+class ReviewConflict:
+    """An office that sent different files: the one its rows show, and the others."""
+
+    code: str
+    chosen: Path
+    others: tuple[Path, ...]
+
+
 @dataclass
 class ReviewChoice:
-    """The submissions a committee reviews, one per office, and the files left out (why);
-    once written, the rows the workbook has to review."""
+    """The submissions a committee reviews, one per office, the files left out (why) and the
+    offices that sent different files; once written, the rows the workbook has to review."""
 
     chosen: list[Submission]
-    left_out: list[str]
+    left_out: list[LeftOut]
+    conflicts: list[ReviewConflict] = field(default_factory=list)
     rows: int = 0
 
 
@@ -426,21 +447,25 @@ def choose_for_review(
     files: Sequence[Path], rubric: Rubric, *, registry: Registry | None, limits: Limits
 ) -> ReviewChoice:
     """Every file read; of two for one office the one a batch would score (the later
-    submission date, then the file name). A file that cannot be read or has no office code
-    is left out."""
+    submission date, then the file name), named as a conflict unless the files are
+    byte-identical copies. A file that cannot be read or has no office code is left out."""
     found: dict[str, list[Submission]] = {}
-    left_out: list[str] = []
+    left_out: list[LeftOut] = []
     for file in files:
         sub = read_submission(file, rubric, registry=registry, limits=limits)
         if not sub.readable or not sub.office.code:
-            why = "cannot be read" if not sub.readable else "has no office code"
-            left_out.append(f"{file} {why}")
+            left_out.append(LeftOut(file, sub.readable))
             continue
         found.setdefault(sub.office.code, []).append(sub)
     chosen = [
         choose(subs, lambda s: s.office.submitted_on, lambda s: s.path) for subs in found.values()
     ]
-    return ReviewChoice(chosen, left_out)
+    conflicts = [
+        ReviewConflict(code, one.path, tuple(s.path for s in subs if s is not one))
+        for (code, subs), one in zip(found.items(), chosen, strict=True)
+        if len({s.sha256 for s in subs}) > 1
+    ]
+    return ReviewChoice(chosen, left_out, conflicts)
 
 
 def write_review_workbook(

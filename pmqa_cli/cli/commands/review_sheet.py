@@ -38,8 +38,8 @@ def review_sheet_command(
 
     Fill it in Excel or LibreOffice, then apply it with pmqa batch --review (or score
     --review). Of two files for one office the one batch would score is used (the later
-    submission date, then the file name). Exits 1 when a submission could not be read (it has
-    no rows in the workbook).
+    submission date, then the file name), and the office is named. Exits 1 when a submission
+    could not be read (it has no rows in the workbook) or an office sent different files.
     """
     from pmqa_cli.cli import render  # heavy: rich, pydantic
     from pmqa_cli.io.mark import Kind  # heavy: xml parsing
@@ -65,12 +65,29 @@ def review_sheet_command(
             f"review workbook: {chosen} offices, {rows} rows to review",
         ),
     )
-    for line in review.left_out:
+    for left in review.left_out:
+        why_th = "ไม่ระบุรหัสหน่วยงาน" if left.readable else "อ่านไม่ได้"
+        why_en = "has no office code" if left.readable else "cannot be read"
         render.error(
             tr(
-                f"ไม่ได้ใส่ไว้: {line} ตรวจไฟล์นี้ด้วย pmqa validate",
-                f"Left out: {line}; run pmqa validate on it.",
+                f"ไม่ได้ใส่ไว้: {left.path} {why_th} ตรวจไฟล์นี้ด้วย pmqa validate",
+                f"Left out: {left.path} {why_en}; run pmqa validate on it.",
             )
         )
-    if review.left_out:
+    for conflict in review.conflicts:
+        others = ", ".join(p.name for p in conflict.others)
+        render.error(
+            tr(
+                f"หน่วยงาน {conflict.code} ส่งมาหลายไฟล์ที่ต่างกัน แบบตรวจสอบแสดงไฟล์ "
+                f"{conflict.chosen.name} (ไฟล์ที่ pmqa batch ประเมิน: วันที่ส่งในแบบฟอร์มล่าสุด "
+                f"ถ้าเท่ากันใช้ชื่อไฟล์) ไม่ได้แสดง {others} ยืนยันไฟล์ฉบับสุดท้ายกับหน่วยงาน "
+                "แล้วย้ายไฟล์อื่นออกจากโฟลเดอร์ก่อนให้คณะกรรมการตรวจ",
+                f"Office {conflict.code} sent different files: the review sheet shows "
+                f"{conflict.chosen.name} (the one pmqa batch scores: the latest submission date "
+                f"in the workbook, then the file name), not {others}. Confirm the final file "
+                "with the office and move the others out of the folder before the committee "
+                "reviews it.",
+            )
+        )
+    if review.left_out or review.conflicts:
         raise typer.Exit(1)
