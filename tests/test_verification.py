@@ -593,3 +593,33 @@ def test_batch_says_which_verification_rows_were_not_applied(
     said = " ".join(result.output.split())
     assert "rows with errors were not applied" in said
     assert "committee.csv" in said and "verify-verdict-invalid" in said
+
+
+def test_a_corrected_slip_leaves_the_office_final_and_its_finding_listed(
+    tmp_path: Path, mini: Rubric, make_submission: SubmissionFactory
+) -> None:
+    """P001 typed K1 as "3,5" (a decimal comma: an error, K1 not scored). An analyst corrects
+    K1 to 35: the office's result is final (not provisional), the error stays listed (the
+    workbook still has it) and the run still exits 1 for it. Without the correction the
+    result is provisional."""
+    values = {"K1": "3,5", "K2": 3, "K3": 4, "K4": "ผ่าน", "K5": 2.5}
+    office = hand_case_submission(mini, make_submission, values=values)
+    row = "P001,K1,35,ทศนิยมพิมพ์เป็นจุลภาค,นายค\n"
+    corrections = write(tmp_path / "corrections.csv", "office,item,value,reason,by\n" + row)
+
+    def ranked(*layers: str) -> tuple[dict[str, Any], list[str]]:
+        js = tmp_path / "r.json"
+        result = runner.invoke(app, ["batch", str(office), "-o", str(tmp_path / "r.xlsx"),
+                                     "--json", str(js), "--rubric", str(MINI_RUBRIC), "-j", "1",
+                                     "--force", *layers])  # fmt: skip
+        assert result.exit_code == 1, result.output
+        data = json.loads(js.read_text(encoding="utf-8"))
+        codes = [f["code"] for f in data["offices"][0]["findings"]]
+        return data["ranking"][0], codes
+
+    ranking, codes = ranked()
+    assert ranking["provisional_reasons"] == ["errors"] and "decimal-comma" in codes
+    ranking, codes = ranked("--corrections", str(corrections))
+    assert ranking["provisional"] is False and ranking["provisional_reasons"] == []
+    assert "decimal-comma" in codes
+    assert ranking["overall"] == 421.6667  # the hand-computed case: K1 35 as the office meant

@@ -28,7 +28,7 @@ from typing import IO, Any, NamedTuple
 
 from pmqa_cli.assess import statistics
 from pmqa_cli.assess.kept import Offices, OfficeStore
-from pmqa_cli.assess.office import ScoredOffice, Verifier, score_office
+from pmqa_cli.assess.office import WHOLE_FILE_REFUSED, ScoredOffice, Verifier, score_office
 from pmqa_cli.assess.statistics import ClaimStat, Stat
 from pmqa_cli.assess.submission import OfficeInfo, ValueRead, choose
 from pmqa_cli.assess.workers import BatchOptions, Delivery, Done, Prepared, Scorer, score_all
@@ -321,7 +321,8 @@ def run_batch(
         elif on_values is not None:
             on_values(office.path, office.sha256, done.values)
         store.append(office)
-        places.append(_Place(_unscored(office), office.overall))
+        replaced = frozenset(c.item for c in office.changes)
+        places.append(_Place(_unscored(office), office.overall, replaced=replaced))
         if progress is not None:
             progress(len(places), len(files), office.path)
 
@@ -363,6 +364,9 @@ class _Place:
 
     office: ScoredOffice  # without its scores (_unscored)
     overall: Decimal | None  # its official overall score, by which it is ranked
+    #: The items whose value a verification layer replaced (the office is held without its
+    #: changes): errors about them leave the result final (ScoredOffice.open_errors).
+    replaced: frozenset[str] = frozenset()
     findings: list[Finding] = field(default_factory=list)
     scored: bool = True
     provisional: list[str] = field(default_factory=list)
@@ -432,33 +436,26 @@ def _mark_duplicates(places: list[_Place]) -> list[Duplicate]:
     return duplicates
 
 
-#: Findings by which a verification file was not used at all: every office's verified score is
-#: then incomplete (a row's own problem concerns that row's office alone).
-WHOLE_FILE_REFUSED = frozenset(
-    {"input-over-limit", "file-not-regular", "verify-file-unreadable", "verify-header-missing"}
-)
-
-
 def _mark_provisional(
     places: list[_Place], registry: Registry | None, verifier: Verifier | None = None
 ) -> None:
     """Give each scored office the reasons its result is not final (see PROVISIONAL): errors
-    in its workbook, or in a verification file's rows about it (a verdict on a claim it no
-    longer makes); a verification file refused whole leaves every office's official score
-    open."""
+    in its workbook (but not about a value a verification layer replaced), or in a
+    verification file's rows about it (a verdict on a claim it no longer makes); a
+    verification file refused whole leaves every office's official score open."""
     refused = verifier is not None and any(f.code in WHOLE_FILE_REFUSED for f in verifier.findings)
     for p in places:
         r = p.office
         if not (r.readable and p.scored):
             continue
-        found = [f for f in (*r.findings, *p.findings)
-                 if f.code not in {"office-duplicate", "office-code-unknown"}]  # fmt: skip
-        own = [f for f in found if f.file in (None, r.file)]
-        reasons = ["errors"] if has_errors(own) else []
+        own, verifying = r.open_errors(p.findings, p.replaced)
+        # A duplicate (reason "conflict") or an office not in the registry has its own reason.
+        own = [f for f in own if f.code not in {"office-duplicate", "office-code-unknown"}]
+        reasons = ["errors"] if own else []
         reasons += [x for x in p.provisional if x not in reasons]
         if registry is not None and r.office.code and r.office.code not in registry.offices:
             reasons.append("not-in-registry")
-        if refused or has_errors(f for f in found if f.file not in (None, r.file)):
+        if refused or verifying:
             reasons.append("verification")
         p.provisional = [x for x in PROVISIONAL if x in reasons]
 

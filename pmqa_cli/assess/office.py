@@ -15,7 +15,7 @@ layer never imports verification: it only says what verification gives back
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -116,6 +116,17 @@ def rubric_used(rubric: Rubric, submission: Submission | None = None) -> RubricU
     )
 
 
+#: Findings by which a verification file was not used at all: every office's verified score is
+#: then incomplete.
+WHOLE_FILE_REFUSED = frozenset(
+    {"input-over-limit", "file-not-regular", "verify-file-unreadable", "verify-header-missing"}
+)
+#: A verification file's errors that leave an office's verified score open: the whole file
+#: refused, or a verdict not applied because the office's claim changed. (Another bad row
+#: concerns the office the row names, which its finding does not carry.)
+OPEN_VERIFICATION = WHOLE_FILE_REFUSED | {"review-claim-changed"}
+
+
 @dataclass(frozen=True)
 class ScoredOffice(FindingCounts):
     """One office's submission, scored: every reported number rounded from the exact scores.
@@ -180,6 +191,23 @@ class ScoredOffice(FindingCounts):
         """The PMQA 4.0 status's Thai label ("" when none)."""
         status = None if self.scores is None else self.scores.status
         return status.label_th if status else ""
+
+    def open_errors(
+        self, findings: Sequence[Finding] = (), replaced: Collection[str] | None = None
+    ) -> tuple[list[Finding], list[Finding]]:
+        """The errors that leave the result open, of the office's findings and ``findings``
+        (a batch's about it): those of its own workbook, then those of the verification files.
+        An error about an item whose value a correction, central data or the committee
+        replaced (``replaced``; by default the items of :attr:`changes`) is settled: it stays
+        listed (the workbook still has it), but the official score does not use its value."""
+        if replaced is None:
+            replaced = {c.item for c in self.changes}
+        errors = [f for f in (*self.findings, *findings) if f.severity is Severity.ERROR]
+        own = [f for f in errors if f.file in (None, self.file)]
+        return (
+            [f for f in own if f.item_id is None or f.item_id not in replaced],
+            [f for f in errors if f.file not in (None, self.file) and f.code in OPEN_VERIFICATION],
+        )
 
     @property
     def difference(self) -> Decimal | None:

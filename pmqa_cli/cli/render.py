@@ -18,7 +18,7 @@ from rich.text import Text
 
 from pmqa_cli.cli.lang import current, tr
 from pmqa_cli.cli.thaitext import ThaiText
-from pmqa_cli.core.findings import Finding, Severity
+from pmqa_cli.core.findings import Finding
 from pmqa_cli.core.numbers import Shown, show_number
 from pmqa_cli.core.portable import can_encode
 from pmqa_cli.rubric.model import (
@@ -194,8 +194,8 @@ def score(scored: ScoredOffice, rubric: Rubric) -> None:
     else:
         _score_tables(console, scored.scores, rubric)
         _verification(console, scored)
-        errors = [f for f in scored.findings if f.severity is Severity.ERROR]
-        if any(f.file in (None, scored.file) for f in errors):
+        own, verifying = scored.open_errors()
+        if own:
             # As a batch marks it: a score from a workbook with errors is not final.
             console.print(
                 ThaiText(tr("ผลเบื้องต้น: แบบฟอร์มมีข้อผิดพลาด คะแนนนี้ยังไม่ใช่ผลสมบูรณ์จนกว่าจะแก้ไข"
@@ -203,7 +203,7 @@ def score(scored: ScoredOffice, rubric: Rubric) -> None:
                             "Provisional: the workbook has errors, so this score is not final "
                             "until they are fixed (listed below)."), style="yellow")
             )  # fmt: skip
-        elif errors:  # in a --review/--data/--corrections file: the verified score is open
+        elif verifying:  # in a --review/--data/--corrections file: the verified score is open
             console.print(
                 ThaiText(tr("ผลเบื้องต้น: ไฟล์ตรวจสอบมีข้อผิดพลาด ผลการตรวจยังไม่ครบ แก้ไขตามรายการด้านล่าง",
                             "Provisional: a verification file has errors, so the verified "
