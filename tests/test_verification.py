@@ -282,6 +282,7 @@ def test_tolerance_per_indicator(mini: Rubric, tmp_path: Path) -> None:
 
 import json  # noqa: E402
 
+import openpyxl  # noqa: E402
 from typer.testing import CliRunner  # noqa: E402
 
 from pmqa_cli.cli.app import app  # noqa: E402
@@ -623,3 +624,12 @@ def test_a_corrected_slip_leaves_the_office_final_and_its_finding_listed(
     assert ranking["provisional"] is False and ranking["provisional_reasons"] == []
     assert "decimal-comma" in codes
     assert ranking["overall"] == 421.6667  # the hand-computed case: K1 35 as the office meant
+    # pmqa score's feedback decides as the batch does: page 1 says the result is final.
+    feedback = tmp_path / "feedback.xlsx"
+    args = ["score", str(office), "-o", str(feedback), "--rubric", str(MINI_RUBRIC)]
+    assert runner.invoke(app, [*args, "--corrections", str(corrections)]).exit_code == 1
+    status = openpyxl.load_workbook(feedback)["สรุปผล"].cell(row=3, column=1).value
+    assert status == "สถานะผล: ผลสมบูรณ์"
+    assert runner.invoke(app, [*args, "--force"]).exit_code == 1
+    status = openpyxl.load_workbook(feedback)["สรุปผล"].cell(row=3, column=1).value
+    assert str(status).startswith("สถานะผล: ผลเบื้องต้น") and "แบบฟอร์มมีข้อผิดพลาด" in str(status)

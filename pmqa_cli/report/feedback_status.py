@@ -3,14 +3,14 @@ and what the office should fix: from the one scored office (its ``provisional`` 
 the batch gave, and its findings), the same status as results.xlsx and the terminal show.
 
 A single ``pmqa score -o`` has no batch to give reasons: its result is provisional when the
-workbook has errors, as a batch would decide.
+workbook or a verification file has errors that leave it open
+(:meth:`~pmqa_cli.assess.office.ScoredOffice.open_errors`), as a batch would decide.
 """
 
 from __future__ import annotations
 
 from pmqa_cli.assess.batch import PROVISIONAL
 from pmqa_cli.assess.office import ScoredOffice
-from pmqa_cli.core.findings import Severity
 from pmqa_cli.report.result_tables import FINAL_TH, PROVISIONAL_TH
 from pmqa_cli.report.xlsx_sheet import Sheet, Style
 
@@ -34,7 +34,8 @@ def provisional_reasons(scored: ScoredOffice, in_batch: bool) -> tuple[str, ...]
     """Why the office's result is provisional (batch.PROVISIONAL keys); none when final."""
     if in_batch:
         return scored.provisional
-    return ("errors",) if scored.errors else ()
+    own, verifying = scored.open_errors()  # as a batch decides (assess/batch.py)
+    return (*(("errors",) if own else ()), *(("verification",) if verifying else ()))
 
 
 def status_text(scored: ScoredOffice, in_batch: bool) -> str:
@@ -53,7 +54,7 @@ def to_fix(scored: ScoredOffice, in_batch: bool) -> list[str]:
         lines.append(_ACTION_TH[reason])
         if reason != "errors":
             continue
-        errors = [f for f in scored.findings if f.severity is Severity.ERROR]
+        errors, _ = scored.open_errors()  # not those a verification layer settled
         for f in errors[:MAX_LISTED]:
             where = " ".join(f"{w} {x}" for w, x in (("แผ่นงาน", f.sheet), ("เซลล์", f.cell)) if x)
             lines.append(f"• {where + ': ' if where else ''}{f.message_th}")
