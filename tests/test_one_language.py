@@ -287,6 +287,9 @@ USAGE_ERRORS = {
     "extra argument": (["score", "a.xlsx", "b.xlsx"], "มีอาร์กิวเมนต์เกินมา: b.xlsx",
                        "unexpected extra argument"),
     "no value": (["batch", ".", "-o"], "ตัวเลือก -o ต้องมีค่าตามหลัง", "requires an argument"),
+    "a folder for a file": (["score", "a.xlsx", "--review", "."],
+                            "ค่าของ '--review' ไม่ถูกต้อง: '.' เป็นโฟลเดอร์ ต้องระบุไฟล์",
+                            "'.' is a directory"),
 }  # fmt: skip
 
 

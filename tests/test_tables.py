@@ -112,6 +112,24 @@ def test_encodings_and_dialects_read_alike(
     )
 
 
+def test_a_file_named_xlsx_that_is_not_a_workbook_is_refused_not_read_as_text(
+    mini: Rubric, tmp_path: Path
+) -> None:
+    """A CSV renamed review.xlsx (or a web page saved so): read as text, its table would be a
+    guess; it is refused whole, saying why in both languages. The same text named .csv is
+    read."""
+    text = "office,item,verdict,reviewer\nP001,C1,ยืนยัน,นางสาวก\n"
+    renamed = write(tmp_path / "review.xlsx", text, "utf-8")
+    with pytest.raises(TableReadError, match="not an Excel workbook"):
+        read_table_file(renamed)
+    [finding] = load_verification(mini, reviews=[renamed]).findings
+    assert finding.code == "verify-file-unreadable"
+    assert "ชื่อไฟล์เป็น .xlsx แต่ไม่ใช่ไฟล์ Excel" in finding.message_th
+    assert "named .xlsx but it is not an Excel workbook" in finding.message_en
+    named = write(tmp_path / "review.csv", text, "utf-8")
+    assert len(load_verification(mini, reviews=[named]).entries) == 1
+
+
 def _xlsx_rows(path: Path, rows: list[list[object]], writer: str) -> Path:
     if writer == "openpyxl":
         book = Workbook()

@@ -10,6 +10,7 @@ click shows it under ``--lang en``.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import IO, Any
 
@@ -57,6 +58,20 @@ def _expected(param: Any) -> str:
     return "ใช้ค่านี้ไม่ได้"
 
 
+#: What click says of a path it refuses (its Path type), in Thai.
+_PATH_PROBLEM = re.compile(
+    r"'(?P<path>.*)' (?P<what>does not exist|is a file|is a directory|is not readable"
+    r"|is not writable)"
+)
+_PATH_TH = {
+    "does not exist": "ไม่มีอยู่",
+    "is a file": "เป็นไฟล์ ต้องระบุโฟลเดอร์",
+    "is a directory": "เป็นโฟลเดอร์ ต้องระบุไฟล์",
+    "is not readable": "เปิดอ่านไม่ได้",
+    "is not writable": "เขียนไม่ได้",
+}
+
+
 def thai_message(error: click.UsageError) -> str:
     """The error's message in Thai."""
     if isinstance(error, click.NoSuchOption):
@@ -69,6 +84,8 @@ def thai_message(error: click.UsageError) -> str:
         what = "อาร์กิวเมนต์" if kind == "argument" else "ตัวเลือก"
         return f"ยังไม่ได้ระบุ{what} {_hint(error)}"
     if isinstance(error, click.BadParameter):
+        if found := _PATH_PROBLEM.search(error.message):  # say which path and what is wrong
+            return f"ค่าของ {_hint(error)} ไม่ถูกต้อง: '{found['path']}' {_PATH_TH[found['what']]}"
         return f"ค่าของ {_hint(error)} ไม่ถูกต้อง: {_expected(error.param)}"
     if isinstance(error, click.BadOptionUsage):
         return f"ตัวเลือก {error.option_name} ต้องมีค่าตามหลัง หรือใช้ไม่ถูกวิธี"

@@ -400,7 +400,7 @@ CATALOGUE: Mapping[str, Code] = dict(
         _c(
             "previous-unreadable",
             "error",
-            "อ่านไฟล์ผลการประเมินครั้งก่อนไม่ได้ ({detail}) ใช้ไฟล์ JSON จาก pmqa หรือตาราง CSV/XLSX ที่มีหัวคอลัมน์ รหัส และ คะแนนรวม",
+            "อ่านไฟล์ผลการประเมินครั้งก่อนไม่ได้ ({detail_th}) ใช้ไฟล์ JSON จาก pmqa หรือตาราง CSV/XLSX ที่มีหัวคอลัมน์ รหัส และ คะแนนรวม",
             "The previous result cannot be read ({detail}); give a results JSON written by pmqa, "
             "or a CSV/XLSX table with the columns รหัส (code) and คะแนนรวม (overall).",
         ),
@@ -456,7 +456,7 @@ CATALOGUE: Mapping[str, Code] = dict(
         _c(
             "verify-file-unreadable",
             "error",
-            "อ่านไฟล์ตรวจสอบไม่ได้ ({detail}) ไม่มีข้อมูลจากไฟล์นี้ถูกนำไปใช้ บันทึกเป็น .xlsx หรือ .csv (UTF-8) แล้วลองใหม่",
+            "อ่านไฟล์ตรวจสอบไม่ได้ ({detail_th}) ไม่มีข้อมูลจากไฟล์นี้ถูกนำไปใช้ บันทึกเป็น .xlsx หรือ .csv (UTF-8) แล้วลองใหม่",
             "The verification file cannot be read ({detail}); nothing from it was applied. "
             "Save it as .xlsx or UTF-8 .csv and try again.",
         ),
@@ -697,6 +697,8 @@ def make_finding(
     fields = {"item": item_id or "", "sheet": sheet or "", **params}
     if "unit" in fields:  # the Thai message names the unit in Thai where the caller gave it
         fields.setdefault("unit_th", fields["unit"])
+    if "detail" in fields:  # and says why in Thai where the caller can
+        fields.setdefault("detail_th", fields["detail"])
     return Finding(
         code=code,
         severity=entry.severity,

@@ -69,7 +69,7 @@ class TableReadError(Exception):
         """The finding for this refusal; ``own_code`` when the file is simply unreadable."""
         if self.code:
             return make_finding(self.code, file=file, **{"path": file, **self.params})
-        return make_finding(own_code, file=file, detail=self.detail)
+        return make_finding(own_code, file=file, detail=self.detail, detail_th=self.detail_th)
 
 
 @dataclass(frozen=True)
@@ -367,7 +367,8 @@ def _xlsx_sheets(path: Path, kind: InputKind, limits: Limits) -> list[RawSheet]:
 def read_table_file(
     path: Path, kind: InputKind = InputKind.REVIEW, limits: Limits | None = None
 ) -> TableFile:
-    """Read a CSV or XLSX file (recognised by its content, not its name) whole into sheets,
+    """Read a CSV or XLSX file (recognised by its content: a workbook by any name is read as
+    one, but a file named .xlsx that is not one is refused, never read as text) whole into sheets,
     within ``limits`` (by default the kind's, :func:`~pmqa_cli.core.limits.limits_for`).
 
     Hidden sheets are skipped. Raises :class:`TableReadError` for a file that cannot be read
@@ -383,11 +384,25 @@ def read_table_file(
     return parse_table(path, data, kind, limits)
 
 
+#: Names that promise a workbook: a file so named must be one (never read as CSV text).
+_WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+
+
 def parse_table(path: Path, data: bytes, kind: InputKind, limits: Limits) -> TableFile:
     """A file's bytes, already read whole (:func:`~.files.read_input`), as tables: a zip is
     opened as a workbook, anything else is CSV text."""
     sha = sha256_bytes(data)
     if data[:4] != b"PK\x03\x04":
+        if path.suffix.casefold() in _WORKBOOK_SUFFIXES:
+            # Named a workbook but not one (a renamed CSV, a web page saved as .xlsx, a broken
+            # download): read as text it could only be guessed at.
+            raise TableReadError(
+                "",
+                f"named {path.suffix} but it is not an Excel workbook: open it and save it "
+                "again as Excel Workbook (.xlsx), or name it .csv if it is CSV",
+                detail_th=f"ชื่อไฟล์เป็น {path.suffix} แต่ไม่ใช่ไฟล์ Excel เปิดแล้วบันทึกใหม่เป็น "
+                "Excel Workbook (.xlsx) หรือเปลี่ยนชื่อเป็น .csv ถ้าเป็นไฟล์ CSV",
+            )
         return TableFile(path, sha, [_csv_sheet(path, data, kind, limits)])
     return TableFile(path, sha, _xlsx_sheets(path, kind, limits))
 
