@@ -99,7 +99,10 @@ def test_the_summary_names_every_file_it_counts_without_scoring(
     for name, code in (("corrupt.xlsx", "file-corrupt"), ("old.xls", "file-legacy-xls"),
                        ("csv.xlsx", "file-csv")):  # fmt: skip
         assert f"{code} {name}" in out, (name, out)
-    assert "Other files passed over (not spreadsheets): covering-letter.docx" in out
+    assert (
+        "Other files passed over (not spreadsheets, or files this command was given as "
+        "--review, --previous...): covering-letter.docx" in out
+    )
     assert "is a byte-identical copy of" in out and "resent.xlsx" in out
     assert "Missing offices not checked (no --registry)" in out
     assert "~$open.xlsx" not in out  # Excel's lock file is no submission, nor worth a word

@@ -215,7 +215,8 @@ class Found(NamedTuple):
     """What :func:`discover` found under the paths given."""
 
     files: list[Path]  # the submissions, in order
-    skipped: list[str]  # files passed over that are not spreadsheets
+    skipped: list[str]  # files passed over: not spreadsheets (and, once the batch has taken
+    # its own inputs out, its verification files and earlier results: report/run.py)
     outputs: list[str]  # pmqa's own results and feedback workbooks, passed over
 
 

@@ -197,8 +197,10 @@ def _files_not_scored(batch: BatchResult) -> None:
                                       f"  ... {more} more in the ปัญหาที่พบ sheet")))  # fmt: skip
     if batch.skipped:
         console.print(
-            ThaiText(tr(f"ไฟล์อื่นที่ข้าม (ไม่ใช่สเปรดชีต): {_names(batch.skipped)}",
-                        f"Other files passed over (not spreadsheets): {_names(batch.skipped)}"),
+            ThaiText(tr("ไฟล์อื่นที่ข้าม (ไม่ใช่สเปรดชีต หรือเป็นไฟล์ที่ให้คำสั่งนี้ใช้ เช่น --review "
+                        f"หรือ --previous): {_names(batch.skipped)}",
+                        "Other files passed over (not spreadsheets, or files this command was "
+                        f"given as --review, --previous...): {_names(batch.skipped)}"),
                      style="dim")
         )  # fmt: skip
     for copy in [d for d in batch.duplicates if d.copy_of is not None][:_NAMED]:
