@@ -206,7 +206,7 @@ def test_bad_rows_are_reported_with_their_cell_and_not_applied(
     assert ("verify-verdict-invalid", "C2", "C1") in found
     assert ("verify-value-invalid", "D3", "K1") in found
     assert ("verify-item-unknown", "B4", "X9") in found
-    assert ("verify-office-unknown", "C5", "C2") in found
+    assert ("verify-office-unknown", "A5", "C2") in found  # the code, not the verdict
     assert ("verify-not-applicable", "C6", "K6") in found
     assert ("verify-row-conflict", "C7", "C3") in found
     assert ("verify-row-conflict", "C8", "C3") in found
@@ -552,7 +552,7 @@ def test_batch_never_scores_a_verification_file_in_the_submissions_folder(
     assert sorted(o["office"]["code"] for o in loaded["offices"]) == ["P001", "P002"]
     # Each bad row is reported once, with its cell, and nothing from it is applied.
     bad = [(f["code"], f["cell"]) for f in loaded["findings"] if f["code"].startswith("verify-")]
-    assert sorted(bad) == [("verify-not-applicable", "C4"), ("verify-office-unknown", "B3")]
+    assert sorted(bad) == [("verify-not-applicable", "C4"), ("verify-office-unknown", "A3")]
     p1 = next(o for o in loaded["offices"] if o["office"]["code"] == "P001")
     assert p1["changes"] == [] and p1["difference"] == 0
     assert str(data) in loaded["skipped"]

@@ -42,6 +42,8 @@ class Entry:
     #: cell ("" when the table has no such column): see :func:`pmqa_cli.verify.apply.stale`.
     claim: str = ""
     claim_cell: str = ""
+    #: The cell of the row's office code ("" where unknown): an unknown office points there.
+    office_cell: str = ""
 
     def decision(self) -> tuple[Any, ...]:
         """What the row decides (two rows that decide the same thing do not conflict)."""
@@ -87,7 +89,8 @@ class Verification:
         for entry in self.entries:
             if entry.office not in types:
                 if report_unknown:
-                    self._bad(entry, "verify-office-unknown", value=entry.office)
+                    self._bad(entry, "verify-office-unknown", entry.office_cell,
+                              value=entry.office)  # fmt: skip
                 continue
             office_type = types[entry.office]
             if entry.indicator and not rubric.indicator(entry.item).applies(office_type):
@@ -121,14 +124,15 @@ class Verification:
                 )
             )
 
-    def _bad(self, entry: Entry, code: str, **params: Any) -> None:
+    def _bad(self, entry: Entry, code: str, cell: str = "", **params: Any) -> None:
+        """A finding about an entry's row, at ``cell`` (by default its value's)."""
         o = entry.origin
         self.findings.append(
             make_finding(
                 code,
                 file=o.file,
                 sheet=o.sheet or None,
-                cell=o.cell,
+                cell=cell or o.cell,
                 item_id=entry.item,
                 row=o.row,
                 **params,

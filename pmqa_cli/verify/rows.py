@@ -204,6 +204,7 @@ class RowItem:
     item: str
     is_indicator: bool
     person: str
+    office_cell: str  # where the office code is (a finding about the office points there)
 
 
 def row_item(context: FileContext, row: TableRow) -> RowItem | None:
@@ -229,7 +230,7 @@ def row_item(context: FileContext, row: TableRow) -> RowItem | None:
         )
         return None
     person = clean_text(row.text("person"))
-    return RowItem(office, item, is_indicator, person)
+    return RowItem(office, item, is_indicator, person, row.ref("office"))
 
 
 # --- one kind of row each -------------------------------------------------------------------
@@ -300,6 +301,7 @@ def read_review_row(context: FileContext, row: TableRow) -> None:
             comment=comment,
             claim=clean_text(_shown(row.get("claim"))),
             claim_cell=row.ref("claim") if "claim" in cols else "",
+            office_cell=found.office_cell,
         )
     )
 
@@ -363,6 +365,7 @@ def read_data_row(context: FileContext, row: TableRow) -> None:
             answer=value.answer,
             source=source,
             reason=note,
+            office_cell=found.office_cell,
         )
     )
 
@@ -401,6 +404,7 @@ def read_correction_row(context: FileContext, row: TableRow) -> None:
             answer=value.answer,
             reason=reason,
             person=found.person,
+            office_cell=found.office_cell,
         )
     )
 
@@ -446,5 +450,6 @@ def read_wide_rows(
                     context.origin(sheet, number, ref),
                     answer=answer,
                     source=row_source or source,
+                    office_cell=cell_ref(cells, office_col, number),
                 )
             )
