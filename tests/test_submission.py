@@ -37,7 +37,7 @@ VERIFICATION = {
     "verify-item-unknown", "verify-item-not-indicator", "verify-verdict-invalid",
     "verify-value-invalid", "verify-value-missing", "verify-reason-missing",
     "verify-person-missing", "verify-row-conflict", "verify-not-applicable", "data-differs",
-    "review-incomplete", "review-claim-changed",
+    "review-incomplete", "review-claim-changed", "verify-rows-not-applied",
 }  # fmt: skip
 #: Codes about reading any input whole or refusing it, triggered in tests/test_tables.py.
 TABLES = {

@@ -562,3 +562,22 @@ def test_a_csv_with_a_bom_and_semicolons_is_read_whole(mini: Rubric, tmp_path: P
     assert [(f.code, f.cell) for f in verification.findings] == [("verify-value-invalid", "C3")]
     assert "4.5" in verification.findings[0].message_en
     assert sorted(e.item for e in verification.entries) == ["K1", "K5"]
+
+
+def test_a_row_left_out_whole_leaves_its_office_open(mini: Rubric, tmp_path: Path) -> None:
+    """A committee secretary's note typed right of the table (L3) leaves P001's row out
+    (table-row-fields): the verdict is not applied, so P001's verified result is open; the
+    row for P002 is applied."""
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["รหัสหน่วยงาน", "รหัสรายการ", "ผลการตรวจ", "ผู้ตรวจ"])
+    sheet.append(["P002", "C1", "ยืนยัน", "นางสาวก"])
+    sheet.append(["P001", "C1", "ไม่ยืนยัน", "นางสาวก"])
+    sheet["L3"] = "โทรถามหน่วยงานแล้ว"
+    review = tmp_path / "review.xlsx"
+    book.save(review)
+    verification = load_verification(mini, reviews=[review])
+    assert codes(verification.findings) == ["table-row-fields"]
+    assert [e.office for e in verification.entries] == ["P002"]
+    assert verification.refused == {("P001", str(review)): 1}

@@ -587,13 +587,22 @@ def test_batch_says_which_verification_rows_were_not_applied(
     tmp_path: Path, two_offices: list[Path]
 ) -> None:
     review = write(tmp_path / "committee.csv", "office,item,verdict\nP001,C1,ok\nP009,C1,ยืนยัน\n")
+    js = tmp_path / "r.json"
     result = runner.invoke(app, ["batch", *map(str, two_offices), "-o", str(tmp_path / "r.xlsx"),
-                                 "--rubric", str(MINI_RUBRIC), "-j", "1",
+                                 "--json", str(js), "--rubric", str(MINI_RUBRIC), "-j", "1",
                                  "--review", str(review)])  # fmt: skip
     assert result.exit_code == 1, result.output
     said = " ".join(result.output.split())
     assert "rows with errors were not applied" in said
     assert "committee.csv" in said and "verify-verdict-invalid" in said
+    # P001's verdict was not applied: its verified result is not final until the row is
+    # fixed (the row for P009, an office not in the batch, leaves no office open).
+    data = json.loads(js.read_text(encoding="utf-8"))
+    reasons = {r["code"]: r["provisional_reasons"] for r in data["ranking"]}
+    assert reasons == {"P001": ["verification"], "P002": []}
+    p001 = next(o for o in data["offices"] if o["office"]["code"] == "P001")
+    [open_rows] = [f for f in p001["findings"] if f["code"] == "verify-rows-not-applied"]
+    assert open_rows["file"] == str(review) and "1 row(s)" in open_rows["message_en"]
 
 
 def test_a_corrected_slip_leaves_the_office_final_and_its_finding_listed(

@@ -121,10 +121,10 @@ def rubric_used(rubric: Rubric, submission: Submission | None = None) -> RubricU
 WHOLE_FILE_REFUSED = frozenset(
     {"input-over-limit", "file-not-regular", "verify-file-unreadable", "verify-header-missing"}
 )
-#: A verification file's errors that leave an office's verified score open: the whole file
-#: refused, or a verdict not applied because the office's claim changed. (Another bad row
-#: concerns the office the row names, which its finding does not carry.)
-OPEN_VERIFICATION = WHOLE_FILE_REFUSED | {"review-claim-changed"}
+#: A verification file's findings that leave an office's verified score open: the whole file
+#: refused, a verdict not applied because the office's claim changed, rows about the office
+#: not applied for their errors.
+OPEN_VERIFICATION = WHOLE_FILE_REFUSED | {"review-claim-changed", "verify-rows-not-applied"}
 
 
 @dataclass(frozen=True)
@@ -196,17 +196,18 @@ class ScoredOffice(FindingCounts):
         self, findings: Sequence[Finding] = (), replaced: Collection[str] | None = None
     ) -> tuple[list[Finding], list[Finding]]:
         """The errors that leave the result open, of the office's findings and ``findings``
-        (a batch's about it): those of its own workbook, then those of the verification files.
+        (a batch's about it): those of its own workbook, then the verification files' findings
+        that leave it open (:data:`OPEN_VERIFICATION`).
         An error about an item whose value a correction, central data or the committee
         replaced (``replaced``; by default the items of :attr:`changes`) is settled: it stays
         listed (the workbook still has it), but the official score does not use its value."""
         if replaced is None:
             replaced = {c.item for c in self.changes}
-        errors = [f for f in (*self.findings, *findings) if f.severity is Severity.ERROR]
-        own = [f for f in errors if f.file in (None, self.file)]
+        every = (*self.findings, *findings)
+        own = [f for f in every if f.severity is Severity.ERROR and f.file in (None, self.file)]
         return (
             [f for f in own if f.item_id is None or f.item_id not in replaced],
-            [f for f in errors if f.file not in (None, self.file) and f.code in OPEN_VERIFICATION],
+            [f for f in every if f.file not in (None, self.file) and f.code in OPEN_VERIFICATION],
         )
 
     @property

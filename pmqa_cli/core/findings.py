@@ -549,6 +549,15 @@ CATALOGUE: Mapping[str, Code] = dict(
             "came from.",
         ),
         _c(
+            "verify-rows-not-applied",
+            "warning",
+            "{count} แถวของไฟล์นี้ที่เกี่ยวกับหน่วยงานนี้ไม่ถูกนำไปใช้เพราะมีข้อผิดพลาด (ดูรายการของไฟล์) "
+            "ผลที่ตรวจสอบแล้วของหน่วยงานนี้จึงยังไม่ครบ แก้แถวเหล่านั้นแล้วประมวลผลใหม่",
+            "{count} row(s) of this file about this office were not applied because of errors "
+            "(listed with the file), so the office's verified result is not complete: correct "
+            "them and run again.",
+        ),
+        _c(
             "review-claim-changed",
             "error",
             "คณะกรรมการตรวจรายการ '{item}' ของหน่วยงาน '{office}' เมื่อหน่วยงานรายงานว่า {seen} "

@@ -294,6 +294,9 @@ def verify_office(
         effect = None if after is None or before is None else after - before
         changes.append(replace(change, effect=effect))
     findings = [*stale, *applied.findings]
+    findings += [make_finding("verify-rows-not-applied", file=file, count=count)
+                 for (code, file), count in sorted(verification.refused.items())
+                 if code == office]  # fmt: skip
     if verification.reviewed and applied.unreviewed:
         findings.append(make_finding("review-incomplete", count=applied.unreviewed))
     return Verified(

@@ -62,6 +62,9 @@ class Verification:
     files: list[InputFile] = field(default_factory=list)
     reviewed: bool = False  # a review file was given: items without a verdict are unreviewed
     checked: bool = False  # office codes and types checked (check_offices)
+    #: Rows about an office (its code, the file) that were not applied for an error: the
+    #: office's verified score is not complete until they are fixed (verify/apply.py).
+    refused: dict[tuple[str, str], int] = field(default_factory=dict)
 
     @property
     def active(self) -> bool:
@@ -146,9 +149,11 @@ class Verification:
         self.files = [replace(f, rows=counts.get(f.path, 0)) for f in self.files]
 
 
-def drop_conflicts(entries: list[Entry], findings: list[Finding]) -> list[Entry]:
-    """Rows for one layer, office and item that disagree are all dropped, with a finding;
-    rows that agree count once (the first), their comments joined."""
+def drop_conflicts(
+    entries: list[Entry], findings: list[Finding], refused: dict[tuple[str, str], int]
+) -> list[Entry]:
+    """Rows for one layer, office and item that disagree are all dropped, with a finding
+    (and counted in ``refused``); rows that agree count once (the first), comments joined."""
     groups: dict[tuple[Layer, str, str], list[Entry]] = defaultdict(list)
     for entry in entries:
         groups[(entry.layer, entry.office, entry.item)].append(entry)
@@ -166,6 +171,7 @@ def drop_conflicts(entries: list[Entry], findings: list[Finding]) -> list[Entry]
         )
         for e in group:
             o = e.origin
+            refused[(e.office, o.file)] = refused.get((e.office, o.file), 0) + 1
             findings.append(
                 make_finding(
                     "verify-row-conflict",

@@ -18,7 +18,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from pmqa_cli.assess.trace import InputFile, Layer
-from pmqa_cli.core.findings import Finding, make_finding
+from pmqa_cli.core.findings import Finding, Severity, make_finding
 from pmqa_cli.core.limits import InputKind, Limits, limits_for
 from pmqa_cli.io.layout import header_key
 from pmqa_cli.io.tables import RawSheet, TableFile, TableReadError, read_table_file
@@ -75,6 +75,25 @@ class _FileReader:
     def __init__(self, layer: Layer, table: TableFile, rubric: Rubric) -> None:
         self.layer = layer
         self.context = FileContext(layer, table, rubric)
+        self.office_columns: dict[str, tuple[RawSheet, int]] = {}  # sheet name -> its codes
+
+    def refused(self) -> dict[str, int]:
+        """Each office's rows (by its code) that were not applied for an error: a finding's
+        cell names the row, whose office-code cell names the office. Rows for an office that
+        is not known, or for an indicator that does not apply to it, take nothing from it."""
+        counted: dict[str, int] = {}
+        for f in self.findings:
+            if f.severity is not Severity.ERROR or not f.cell or f.code in _NOT_THE_OFFICES:
+                continue
+            sheet, col = self.office_columns.get(f.sheet or "", (None, 0))
+            digits = "".join(ch for ch in f.cell if ch.isdigit())
+            if sheet is None or not digits:
+                continue
+            cell = sheet.rows.get(int(digits), {}).get(col)
+            office = code_text(cell.value) if cell is not None else ""
+            if office:
+                counted[office] = counted.get(office, 0) + 1
+        return counted
 
     @property
     def entries(self) -> list[Entry]:
@@ -109,6 +128,8 @@ class _FileReader:
             return False
         row0, cols, texts = header
         cols.pop("_ids", None)
+        if "office" in cols:
+            self.office_columns[sheet.name] = (sheet, cols["office"])
         if self.layer is Layer.DATA and not {"item", "value"} <= cols.keys():
             wide = self.wide_columns(texts)
             if "office" in cols and wide:
@@ -130,6 +151,11 @@ class _FileReader:
             if item in self.context.indicators:
                 found[col] = self.context.indicators[item]
         return found
+
+
+#: Errors about a row that leave no office's verified score open: the office is not known
+#: (a mistyped code: every row for it is listed), or the indicator does not apply to it.
+_NOT_THE_OFFICES = frozenset({"verify-office-unknown", "verify-not-applicable"})
 
 
 def load_verification(
@@ -167,7 +193,10 @@ def load_verification(
             reader.read()
             entries += reader.entries
             result.findings += reader.findings
+            for office, count in reader.refused().items():
+                key = (office, str(path))
+                result.refused[key] = result.refused.get(key, 0) + count
             result.files.append(InputFile(layer, str(path), table.sha256, 0))
-    result.entries = drop_conflicts(entries, result.findings)
+    result.entries = drop_conflicts(entries, result.findings, result.refused)
     result._count_rows()
     return result
