@@ -104,6 +104,7 @@ def test_the_summary_names_every_file_it_counts_without_scoring(
         "--review, --previous...): covering-letter.docx" in out
     )
     assert "is a byte-identical copy of" in out and "resent.xlsx" in out
+    assert "Duplicate files 2 (of 1 office(s))" in out  # two files, one office's
     assert "Missing offices not checked (no --registry)" in out
     assert "~$open.xlsx" not in out  # Excel's lock file is no submission, nor worth a word
 

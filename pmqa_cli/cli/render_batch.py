@@ -67,6 +67,15 @@ def progress(total: int) -> Iterator[Callable[[int, int, str], None]]:
     yield plain
 
 
+def _duplicates(batch: BatchResult) -> str | int:
+    """The files of offices that sent more than one, and how many offices that is ("2 (1
+    office)": two files are one office's, not two offices')."""
+    files, offices = len(batch.duplicates), len({d.code for d in batch.duplicates})
+    if not files:
+        return 0
+    return tr(f"{files} (ของ {offices} หน่วยงาน)", f"{files} (of {offices} office(s))")
+
+
 def batch_summary(batch: BatchResult, written: Sequence[Path]) -> None:
     """The closing summary of a batch."""
     console = out_console()
@@ -80,7 +89,7 @@ def batch_summary(batch: BatchResult, written: Sequence[Path]) -> None:
         (tr("ประเมินได้ ไม่มีข้อผิดพลาด", "Scored, no errors"), counts["scored_clean"], "green"),
         (tr("ประเมินได้ มีข้อผิดพลาด", "Scored with errors"), counts["scored_with_errors"], "red"),
         (tr("อ่านไม่ได้", "Unreadable"), counts["unreadable"], "red"),
-        (tr("ไฟล์ส่งซ้ำ", "Duplicate files"), counts["duplicates"], "yellow"),
+        (tr("ไฟล์ส่งซ้ำ", "Duplicate files"), _duplicates(batch), "yellow"),
         # Without a registry no office is known to be missing: not "0", which reads as none.
         (
             tr("หน่วยงานที่ไม่ได้ส่ง", "Missing offices"),
