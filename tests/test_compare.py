@@ -453,6 +453,31 @@ def test_compare_two_result_files_without_rescoring(tmp_path: Path, three: list[
         assert "หน้า &P จาก &N" in (ws.oddFooter.right.text or "")
 
 
+def test_two_results_given_the_wrong_way_round_are_named_never_swapped(
+    tmp_path: Path, three: list[Path]
+) -> None:
+    """2567's results given as OLD and 2566's as NEW: the changes are computed as asked (2566
+    minus 2567: pmqa does not guess) with a warning that names both years and the fix; the
+    right order has none."""
+    assert run_batch(tmp_path).exit_code == 0
+    new = tmp_path / "r.json"
+    old = _results_json(tmp_path, [_office("P001", 400.0, I1=450)])
+    document = json.loads(old.read_text(encoding="utf-8"))
+    old.write_text(json.dumps({**document, "fiscal_year": 2566}), "utf-8")  # as pmqa writes it
+    args = ["--lang", "en", "compare", "-o", str(tmp_path / "c.xlsx"), "--force", "--json",
+            str(tmp_path / "c.json"), "--rubric", str(renamed_rubric(tmp_path))]  # fmt: skip
+    swapped = runner.invoke(app, [*args, str(new), str(old)])
+    assert swapped.exit_code == 0, swapped.output
+    said = " ".join(swapped.output.split())
+    assert "compare-order-reversed" in said and "2566 compared with 2567" in said
+    assert "r.json (fiscal year 2567), is later than the newer one" in said
+    data = json.loads((tmp_path / "c.json").read_text(encoding="utf-8"))["comparison"]
+    office = {o["code"]: o for o in data["previous"][0]["offices"]}["P001"]
+    assert office["change"]["overall"] == -25.0  # as asked: 400 (2566) minus 425 (2567)
+    right = runner.invoke(app, [*args, str(old), str(new)])
+    assert right.exit_code == 0 and "compare-order-reversed" not in right.output
+
+
 def test_compare_refuses_to_overwrite_an_input_and_reports_bad_files(
     tmp_path: Path, mini: Rubric
 ) -> None:

@@ -29,7 +29,9 @@ ONE = Decimal(1)
 #: Codes that only a batch can produce; tests/test_batch.py triggers them.
 BATCH_ONLY = {"office-duplicate", "office-copy"}
 #: Codes about an earlier result compared with, triggered in tests/test_compare.py.
-PREVIOUS_RESULT = {code for code in CATALOGUE if code.startswith("previous-")}
+PREVIOUS_RESULT = {code for code in CATALOGUE if code.startswith("previous-")} | {
+    "compare-order-reversed"
+}
 #: Codes about review, data and correction files, triggered in tests/test_verification.py
 #: (review-claim-changed in tests/test_review_sheet.py).
 VERIFICATION = {

@@ -238,7 +238,8 @@ def comparison(found: Comparison) -> None:
         table.add_row(ThaiText(tr(f"มีเฉพาะ {r.label}", f"Only in {r.label}")),
                       str(len(r.only_previous)))  # fmt: skip
         for m in r.means[:3]:
-            change = show_number(m.change, Shown.CHANGE, digits)
+            # "-": no mean to compare (the earlier result has no such part, e.g. category 7)
+            change = show_number(m.change, Shown.CHANGE, digits) or "-"
             label = tr(m.label, _PARTS_EN.get(m.key, m.key))
             # Over the offices in both rounds (the count above), never two different sets.
             table.add_row(ThaiText(tr(f"ค่าเฉลี่ย{label} เปลี่ยนไป (เฉพาะหน่วยงานที่มีทั้งสองครั้ง)",

@@ -18,10 +18,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from pmqa_cli.compare.labels import COMPARE_OPTIONS, LabelOptions, distinct_labels
 from pmqa_cli.compare.snapshot import OfficeScore, Snapshot, number, with_ranks
+from pmqa_cli.core.findings import Finding, make_finding
 from pmqa_cli.core.numbers import rounded
 from pmqa_cli.io.registry import Registry
 from pmqa_cli.rubric.model import OfficeType, Rubric
@@ -441,5 +443,25 @@ def compare(
     """This round against each earlier one (oldest first), each round with its own label
     (compare/labels.py: a usage error naming ``options`` when the files cannot tell them apart)."""
     current, previous = distinct_labels(current, previous, options)
+    backwards = [_backwards(p, current) for p in previous if _later(p, current)]
+    if backwards:
+        current = replace(current, findings=[*current.findings, *backwards])
     rounds = [_round(current, p, rubric, registry) for p in previous]
     return Comparison(current, rounds, rubric.scoring.decimals)
+
+
+def _later(earlier: Snapshot, later: Snapshot) -> bool:
+    """Whether the result given as the earlier one is of a later fiscal year."""
+    if earlier.fiscal_year is None or later.fiscal_year is None:
+        return False
+    return earlier.fiscal_year > later.fiscal_year
+
+
+def _backwards(earlier: Snapshot, later: Snapshot) -> Finding:
+    """The two results given the wrong way round (most likely): every change would read
+    backwards, and pmqa does not guess which was meant."""
+    return make_finding(
+        "compare-order-reversed", file=later.source or None,
+        earlier=Path(earlier.source).name or earlier.label, earlier_year=str(earlier.fiscal_year),
+        later=Path(later.source).name or later.label, later_year=str(later.fiscal_year),
+    )  # fmt: skip

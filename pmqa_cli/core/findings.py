@@ -398,6 +398,16 @@ CATALOGUE: Mapping[str, Code] = dict(
         ),
         # --- a previous result to compare with (batch --previous, pmqa compare) ---------------
         _c(
+            "compare-order-reversed",
+            "warning",
+            "ผลที่ให้เป็นครั้งก่อน {earlier} (ปีงบประมาณ {earlier_year}) ใหม่กว่าผลครั้งหลัง {later} "
+            "(ปีงบประมาณ {later_year}) การเปลี่ยนแปลงทุกค่าจึงกลับทิศ ถ้าสลับกัน ให้ระบุผลครั้งก่อนก่อน "
+            "(pmqa compare เก่า ใหม่)",
+            "The result given as the earlier one, {earlier} (fiscal year {earlier_year}), is "
+            "later than the newer one, {later} ({later_year}), so every change reads backwards. "
+            "If they were swapped, give the earlier result first (pmqa compare OLD NEW).",
+        ),
+        _c(
             "previous-unreadable",
             "error",
             "อ่านไฟล์ผลการประเมินครั้งก่อนไม่ได้ ({detail_th}) ใช้ไฟล์ JSON จาก pmqa หรือตาราง CSV/XLSX ที่มีหัวคอลัมน์ รหัส และ คะแนนรวม",
