@@ -453,6 +453,27 @@ def test_compare_two_result_files_without_rescoring(tmp_path: Path, three: list[
         assert "หน้า &P จาก &N" in (ws.oddFooter.right.text or "")
 
 
+def test_a_results_workbook_compares_item_by_item_as_its_json_does(
+    tmp_path: Path, three: list[Path]
+) -> None:
+    """An earlier results.xlsx gives each office's issue and indicator scores from its PMQA 4.0
+    and ตัวชี้วัด sheets (their status and value columns recognised), not only the overall:
+    compared with the same round's JSON, every item is matched and unchanged, with no finding."""
+    assert run_batch(tmp_path).exit_code == 0
+    args = ["compare", str(tmp_path / "r.xlsx"), str(tmp_path / "r.json"), "-o",
+            str(tmp_path / "c.xlsx"), "--json", str(tmp_path / "c.json"), "--old-label", "xlsx",
+            "--new-label", "json", "--rubric", str(renamed_rubric(tmp_path))]  # fmt: skip
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    data = json.loads((tmp_path / "c.json").read_text(encoding="utf-8"))["comparison"]
+    (earlier,) = data["previous"]
+    assert earlier["unmatched_items"] == [] and earlier["findings"] == []
+    items = [i for o in earlier["offices"] for i in o["items"]]
+    ids = {i["id"] for i in items}
+    assert {"I1", "K1"} <= ids, ids  # an issue (PMQA 4.0 sheet) and an indicator (ตัวชี้วัด)
+    assert all(i["change"] == 0 and i["previous"] == i["current"] for i in items)
+
+
 def test_two_results_given_the_wrong_way_round_are_named_never_swapped(
     tmp_path: Path, three: list[Path]
 ) -> None:

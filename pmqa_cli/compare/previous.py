@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -323,16 +323,16 @@ def _from_table(reader: _Reader, data: bytes, limits: Limits) -> Snapshot:
         reader.add("previous-unreadable", detail="the workbook has no sheets")
         return Snapshot("", "", {})
     # The first sheet with both a code and an overall column (a pmqa results.xlsx has them on
-    # สรุปผล), else the first sheet, whose missing columns are then reported.
-    snapshot = next(
-        (
-            _from_rows(reader, sheet)
-            for sheet in table.sheets
-            if (header := _find_header(_rows(sheet), reader)) is not None
-            and {"code", "overall"} <= set(header[1].values())
-        ),
-        None,
-    ) or _from_rows(reader, table.sheets[0])
+    # สรุปผล), else the first sheet, whose missing columns are then reported; the items of
+    # its offices also from the workbook's sheets of codes and item scores without an overall
+    # (a results.xlsx's PMQA 4.0 and ตัวชี้วัด sheets).
+    kinds = [_sheet_kind(sheet, reader) for sheet in table.sheets]
+    main = next((s for s, k in zip(table.sheets, kinds, strict=True) if k == "main"), None)
+    snapshot = _from_rows(reader, main or table.sheets[0])
+    if main is not None:
+        for sheet, kind in zip(table.sheets, kinds, strict=True):
+            if kind == "items":
+                _add_items(snapshot, _from_rows(reader, sheet, items_only=True))
     # A pmqa results.xlsx says on its เกี่ยวกับ sheet which year and round it holds and when
     # it was processed: its label when its table has none, and what tells two rounds apart.
     about = _about(table.sheets)
@@ -342,6 +342,25 @@ def _from_table(reader: _Reader, data: bytes, limits: Limits) -> Snapshot:
         snapshot.fiscal_year = int(about["year"])
         snapshot.label = " ".join(p for p in (about["year"], snapshot.round) if p)
     return snapshot
+
+
+def _sheet_kind(sheet: RawSheet, reader: _Reader) -> str:
+    """ "main" for a table of codes and overall scores, "items" for one of codes and item
+    scores without an overall, "" for any other sheet."""
+    header = _find_header(_rows(sheet), reader)
+    keys = set(header[1].values()) if header is not None else set()
+    if {"code", "overall"} <= keys:
+        return "main"
+    return "items" if "code" in keys and any(k.startswith("item:") for k in keys) else ""
+
+
+def _add_items(snapshot: Snapshot, more: Snapshot) -> None:
+    """Each office's item scores from another sheet of the workbook (its main sheet's own
+    item columns first); an office that sheet alone has is not compared (it has no overall)."""
+    for code, office in more.offices.items():
+        if code in snapshot.offices:
+            known = snapshot.offices[code]
+            snapshot.offices[code] = replace(known, items={**office.items, **known.items})
 
 
 #: The rows of a pmqa results.xlsx's เกี่ยวกับ sheet read back: first cell -> key.
@@ -398,7 +417,9 @@ def _find_header(rows: list[_Row], reader: _Reader) -> tuple[int, dict[int, str]
     return None
 
 
-def _from_rows(reader: _Reader, table: RawSheet) -> Snapshot:
+def _from_rows(reader: _Reader, table: RawSheet, *, items_only: bool = False) -> Snapshot:
+    """The offices of one sheet; ``items_only``: a sheet of item scores, with no overall."""
+
     def where(col: int, row: int) -> str:
         return f"{column_letter(col)}{row}"
 
@@ -418,13 +439,18 @@ def _from_rows(reader: _Reader, table: RawSheet) -> Snapshot:
         return Snapshot("", "", {})
     index, columns = header
     header_row, header_cells = rows[index]
-    if "overall" not in columns.values():
+    if "overall" not in columns.values() and not items_only:
         reader.add(
             "previous-no-column", sheet=sheet, cell=f"A{header_row}", column="overall score",
             column_th="คะแนนรวม", names="คะแนนรวม / overall",
         )  # fmt: skip
         return Snapshot("", "", {})
-    ignored = {header_key(h) for h in _IGNORED}
+    ignored = {header_key(h) for h in _IGNORED} | {
+        # an item's status and value beside its score (results.xlsx's PMQA 4.0, ตัวชี้วัด)
+        header_key(f"{item.id} {word}")
+        for item in reader.rubric.scored_items()
+        for word in ("สถานะ", "ผล", "status", "value")
+    }
     for col, (value, _) in sorted(header_cells.items()):
         shown = value if isinstance(value, str) else code_text(value)
         if col not in columns and header_key(shown) not in ignored:
@@ -526,7 +552,7 @@ def _from_rows(reader: _Reader, table: RawSheet) -> Snapshot:
             results=scores.get("results"),
             items=items,
         )
-    if not offices:
+    if not offices and not items_only:
         reader.add("previous-unreadable", sheet=sheet, detail="the table has no office rows")
     return Snapshot(
         _label(labels), "", with_ranks(offices.values()), fiscal_year=_year(labels),
