@@ -443,6 +443,9 @@ def test_compare_two_result_files_without_rescoring(tmp_path: Path, three: list[
     ]  # fmt: skip
     items = as_dicts(out, "เทียบรายการ")
     assert [(r["รหัส"], r["รายการ"], r["เปลี่ยนแปลง"]) for r in items] == [("P001", "I1", 50)]
+    # Wider than a page: every printed page of the offices' table names whose row it is.
+    offices = openpyxl.load_workbook(out)["เทียบรายหน่วยงาน"]
+    assert (offices.print_title_cols, offices.print_title_rows) == ("$A:$B", "$1:$1")
     # Printed as every pmqa workbook is: A4, with the title and the fiscal year on every page.
     for ws in openpyxl.load_workbook(out).worksheets:
         assert ws.page_setup.paperSize == 9, ws.title

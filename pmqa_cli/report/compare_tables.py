@@ -240,7 +240,10 @@ def _compare_offices(comparison: Comparison) -> Table:
         )
         for code in codes
     ]
-    return Table.of(COMPARE_OFFICES_SHEET, "comparison", columns, rows)
+    table = Table.of(COMPARE_OFFICES_SHEET, "comparison", columns, rows)
+    # Wider than a page: each printed page starts with whose row it is (code, name).
+    table.key_columns = table.freeze_columns = 2
+    return table
 
 
 @dataclass(frozen=True)
