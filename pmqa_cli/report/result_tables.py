@@ -335,7 +335,8 @@ CHANGE_COLUMNS: list[Column[OfficeChange]] = [
     Column("แผ่นงาน", 10, Kind.TEXT, lambda r: r.change.origin.sheet),
     Column("แถว", 7, Kind.CENTER, lambda r: r.change.origin.row, WHOLE),
     Column("เซลล์", 8, Kind.CENTER, lambda r: r.change.origin.cell),
-    Column("SHA-256 ของไฟล์", 20, Kind.TEXT, lambda r: r.change.origin.sha256),
+    # 36 units: the 64 hex digits in two lines (at 20 they took four, every row four tall)
+    Column("SHA-256 ของไฟล์", 36, Kind.TEXT, lambda r: r.change.origin.sha256),
 ]
 
 
@@ -347,7 +348,9 @@ def _changes(run: Run) -> Table:
         table = Table.of(CHANGES_SHEET, "changes", CHANGE_COLUMNS, [])
         table.rows = [["(ไม่มีค่าใดถูกแทนที่: ทุกค่าที่ตรวจสอบตรงกับที่หน่วยงานรายงาน)"]]
         return table
-    return Table.of(CHANGES_SHEET, "changes", CHANGE_COLUMNS, itertools.chain([first], records))
+    table = Table.of(CHANGES_SHEET, "changes", CHANGE_COLUMNS, itertools.chain([first], records))
+    table.key_columns = table.freeze_columns = 2  # each printed page says whose change it is
+    return table
 
 
 def _missing(run: Run) -> Table:
