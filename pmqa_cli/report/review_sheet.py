@@ -33,6 +33,7 @@ from pmqa_cli.io.mark import Kind
 from pmqa_cli.io.xlsx import column_letter
 from pmqa_cli.report.printing import page_marks
 from pmqa_cli.report.template import GUIDE_WIDTH, unit_th
+from pmqa_cli.report.text_width import row_height
 from pmqa_cli.report.writer import (
     INPUT_FILL,
     body_font,
@@ -184,6 +185,9 @@ def write_review_sheet(rubric: Rubric, submissions: Sequence[Submission], path: 
         font=body_font(bold=True, size=18))  # fmt: skip
     put(ws, 2, 1, "ช่องสีเหลืองสำหรับคณะกรรมการ: ผลการตรวจ ค่าที่ตรวจสอบแล้ว ความเห็น และชื่อผู้ตรวจ",
         font=body_font(size=16, color="595959"))  # fmt: skip
+    # Tall enough for their type: at the default height the title ran into the line below.
+    ws.row_dimensions[1].height = row_height(1, 18)
+    ws.row_dimensions[2].height = row_height(1, 16)
     for col, column in enumerate(REVIEW_COLUMNS, start=1):
         put(ws, HEADER_ROW, col, column.header, **header_style())
         ws.column_dimensions[column_letter(col)].width = column.width
