@@ -442,8 +442,9 @@ def _mark_provisional(
 ) -> None:
     """Give each scored office the reasons its result is not final (see PROVISIONAL): errors
     in its workbook (but not about a value a verification layer replaced), or in a
-    verification file's rows about it (a verdict on a claim it no longer makes); a
-    verification file refused whole leaves every office's official score open."""
+    verification file's rows about it (rows refused for their errors, a verdict on a claim
+    it no longer makes: ScoredOffice.open_errors); a verification file refused whole leaves
+    every office's official score open."""
     refused = verifier is not None and any(f.code in WHOLE_FILE_REFUSED for f in verifier.findings)
     for p in places:
         r = p.office

@@ -39,7 +39,7 @@ class Entry:
     comment: str = ""
     source: str = ""
     #: A review row's record of what the office reported when the sheet was made, and its
-    #: cell ("" when the table has no such column): see :func:`pmqa_cli.verify.apply.stale`.
+    #: cell ("" when the table has no such column): see :func:`pmqa_cli.verify.apply.fresh_reviews`.
     claim: str = ""
     claim_cell: str = ""
     #: The cell of the row's office code ("" where unknown): an unknown office points there.
